@@ -1,0 +1,138 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is the service's configuration: environment variables, overridden by flags.
+type Config struct {
+	Addr            string
+	DataDir         string
+	MongoURI        string
+	MongoDB         string
+	RedisURL        string
+	RedisPrefix     string
+	JWTSecret       string
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	LogLevel        string
+	CORSOrigins     string
+	TrustedProxies  string
+	BootstrapPhone  string
+	BootstrapPass   string
+	ShutdownTimeout time.Duration
+}
+
+// Embedded reports which stores run inside the process.
+func (c Config) embeddedMongo() bool { return c.MongoURI == "" }
+func (c Config) embeddedRedis() bool { return c.RedisURL == "" }
+
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	dur := func(k string, def time.Duration) (time.Duration, error) {
+		v := getenv(k)
+		if v == "" {
+			return def, nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("%s: want a positive duration such as 15m, got %q", k, v)
+		}
+		return d, nil
+	}
+	var c Config
+	var err error
+	if c.AccessTTL, err = dur("WUSHE_ACCESS_TOKEN_TTL", 15*time.Minute); err != nil {
+		return c, err
+	}
+	if c.RefreshTTL, err = dur("WUSHE_REFRESH_TOKEN_TTL", 30*24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.ShutdownTimeout, err = dur("WUSHE_SHUTDOWN_TIMEOUT", 15*time.Second); err != nil {
+		return c, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("WUSHE_ADDR", ":8080"), "listen address (WUSHE_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("WUSHE_DATA_DIR", "./data"), "embedded data directory (WUSHE_DATA_DIR)")
+	fs.StringVar(&c.MongoURI, "mongo-uri", env("MONGO_URI", ""), "MongoDB URI; empty runs embedded FerretDB (MONGO_URI)")
+	fs.StringVar(&c.MongoDB, "mongo-db", env("MONGO_DB", "wushe"), "MongoDB database name (MONGO_DB)")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL; empty runs embedded miniredis (REDIS_URL)")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", env("WUSHE_REDIS_PREFIX", "wushe:"), "prefix of every Redis key (WUSHE_REDIS_PREFIX)")
+	fs.StringVar(&c.JWTSecret, "jwt-secret", env("WUSHE_JWT_SECRET", ""), "HS256 secret, ≥ 32 bytes; embedded mode generates one (WUSHE_JWT_SECRET)")
+	fs.DurationVar(&c.AccessTTL, "access-token-ttl", c.AccessTTL, "access token lifetime (WUSHE_ACCESS_TOKEN_TTL)")
+	fs.DurationVar(&c.RefreshTTL, "refresh-token-ttl", c.RefreshTTL, "refresh token lifetime (WUSHE_REFRESH_TOKEN_TTL)")
+	fs.StringVar(&c.LogLevel, "log-level", env("WUSHE_LOG_LEVEL", "info"), "debug, info, warn or error (WUSHE_LOG_LEVEL)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", env("WUSHE_CORS_ORIGINS", ""), "comma-separated allowed origins (WUSHE_CORS_ORIGINS)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
+	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
+	c.BootstrapPass = getenv("WUSHE_BOOTSTRAP_ADMIN_PASSWORD")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("WUSHE_LOG_LEVEL: want debug, info, warn or error, got %q", s)
+	}
+	return l, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// logAttrs is the effective configuration for the start-up log, secrets masked.
+func (c Config) logAttrs() []any {
+	mask := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "***"
+	}
+	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "mongoDB", c.MongoDB,
+		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret),
+		"accessTokenTTL", c.AccessTTL.String(), "refreshTokenTTL", c.RefreshTTL.String(), "logLevel", c.LogLevel,
+		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies,
+		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass)}
+}
+
+// maskURI hides the password of a URI's userinfo.
+func maskURI(u string) string {
+	if u == "" {
+		return "(embedded)"
+	}
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return u
+	}
+	userinfo := u[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":***"
+	}
+	return u[:scheme+3] + userinfo + u[at:]
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run dispatches a subcommand; main only wires signals and exit codes.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := loadConfig("serve", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout)
+	case "admin":
+		if len(args) == 0 || args[0] != "create" {
+			return fmt.Errorf("usage: wushe admin create --phone P --name N --division CODE  (password on standard input)")
+		}
+		return adminCreate(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "dev-stores":
+		return devStores(ctx, args, stdout, stderr)
+	case "version":
+		_, err := fmt.Fprintln(stdout, "wushe", version)
+		return err
+	case "help", "-h", "--help":
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage: wushe [command] [flags]
+
+commands:
+  serve          serve the API (default)
+  admin create   create the first civil_affairs account; the password is read from standard input
+  dev-stores     run FerretDB (SQLite) out of process and print its URI, for tests and CI
+  version        print the version
+
+Run "wushe serve -h" for the configuration flags; each has an environment variable.
+`

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/wushe/wushe/handlers"
+	"github.com/wushe/wushe/service"
+)
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	l, _ := parseLevel(level)
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// Server is the whole running service: stores, use cases and HTTP. Tests
+// start it on port 0 through the same code as main.
+type Server struct {
+	Stores  *stores
+	Service *service.Service
+	App     *handlers.App
+	ln      net.Listener
+	log     *slog.Logger
+	cfg     Config
+}
+
+// Open wires the service from cfg without serving yet.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err error) {
+	st, err := openStores(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = st.Close()
+		}
+	}()
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log},
+		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
+			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.BootstrapPhone != "" {
+		if cfg.BootstrapPass == "" {
+			return nil, errors.New("WUSHE_BOOTSTRAP_ADMIN_PHONE is set but WUSHE_BOOTSTRAP_ADMIN_PASSWORD is not")
+		}
+		a, created, err := svc.BootstrapAdmin(ctx, cfg.BootstrapPhone, cfg.BootstrapPass, "", "4101")
+		if err != nil {
+			return nil, fmt.Errorf("bootstrap admin: %w", err)
+		}
+		log.Info("bootstrap civil_affairs account ensured", "account", a.ID, "created", created, "division", "4101")
+	}
+	app := handlers.New(svc, handlers.Config{Logger: log, CORSOrigins: splitList(cfg.CORSOrigins),
+		TrustedProxies: splitList(cfg.TrustedProxies), Version: version})
+	return &Server{Stores: st, Service: svc, App: app, log: log, cfg: cfg}, nil
+}
+
+// Listen binds the configured address (":0" picks a free port).
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the bound address, after Listen.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Serve answers requests until ctx ends, then drains in-flight requests
+// (up to the shutdown timeout) and closes the stores.
+func (s *Server) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.App.Fiber.Listener(s.ln) }()
+	s.log.Info("serving", "addr", s.Addr(), "version", version)
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+		s.log.Info("shutting down: draining requests", "timeout", s.cfg.ShutdownTimeout.String())
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := s.App.Shutdown(sctx); err != nil {
+			s.log.Warn("shutdown did not drain in time", "err", err)
+		}
+		<-errc
+	}
+	return errors.Join(serveErr, s.Close())
+}
+
+// Close closes the stores and stops the embedded servers.
+func (s *Server) Close() error { return s.Stores.Close() }
+
+func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
+	log := newLogger(stdout, cfg.LogLevel)
+	log.Info("starting wushe", cfg.logAttrs()...)
+	start := time.Now()
+	srv, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		_ = srv.Close()
+		return err
+	}
+	log.Info("ready", "startupMs", time.Since(start).Milliseconds())
+	err = srv.Serve(ctx)
+	log.Info("stopped")
+	return err
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wushe/wushe/store/embedded"
+	"github.com/wushe/wushe/store/mongo"
+	"github.com/wushe/wushe/store/redis"
+)
+
+// stores are the open MongoDB and Redis connections, and the embedded
+// servers behind them when the configuration names none.
+type stores struct {
+	DB     *mongo.DB
+	Redis  *redis.Client
+	closer []func() error
+}
+
+func (s *stores) Close() error {
+	var errs []error
+	for i := len(s.closer) - 1; i >= 0; i-- {
+		errs = append(errs, s.closer[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// openStores connects to MongoDB and Redis, starting the embedded servers
+// for whichever is not configured. The embedded data directory is locked
+// for this process.
+func openStores(ctx context.Context, cfg Config, log *slog.Logger) (_ *stores, err error) {
+	s := &stores{}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	if cfg.embeddedMongo() || cfg.embeddedRedis() {
+		log.Warn("EMBEDDED MODE: running in-process stores; for development and demos only, NOT FOR PRODUCTION (set MONGO_URI and REDIS_URL)",
+			"embeddedMongo", cfg.embeddedMongo(), "embeddedRedis", cfg.embeddedRedis(), "dataDir", cfg.DataDir)
+	}
+	var fdb *embedded.Mongo
+	if cfg.embeddedMongo() {
+		unlock, err := embedded.LockDir(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		s.closer = append(s.closer, unlock)
+		fdb, err = embedded.StartMongo(ctx, filepath.Join(cfg.DataDir, "ferretdb"), log)
+		if err != nil {
+			return nil, fmt.Errorf("start embedded FerretDB: %w", err)
+		}
+		s.closer = append(s.closer, fdb.Close)
+		mongoURI = fdb.URI()
+		log.Info("embedded FerretDB (SQLite) started", "uri", mongoURI, "dir", fdb.Dir())
+	}
+	if cfg.embeddedRedis() {
+		mr, err := embedded.StartRedis()
+		if err != nil {
+			return nil, fmt.Errorf("start embedded Redis: %w", err)
+		}
+		s.closer = append(s.closer, mr.Close)
+		redisURL = mr.URL()
+		log.Info("embedded Redis (miniredis) started; it keeps nothing across restarts", "addr", mr.Addr())
+	}
+	s.DB, err = mongo.Open(ctx, mongoURI, cfg.MongoDB)
+	if err != nil {
+		return nil, err
+	}
+	s.closer = append(s.closer, func() error { return s.DB.Close(context.Background()) })
+	if err := s.DB.EnsureSchema(ctx); err != nil {
+		return nil, err
+	}
+	if fdb != nil {
+		if err := fdb.IndexIDs(ctx, cfg.MongoDB); err != nil {
+			return nil, fmt.Errorf("index _id in embedded FerretDB: %w", err)
+		}
+	}
+	s.Redis, err = redis.Open(ctx, redisURL, cfg.RedisPrefix)
+	if err != nil {
+		return nil, err
+	}
+	s.closer = append(s.closer, s.Redis.Close)
+	return s, nil
+}
+
+// jwtSecret is WUSHE_JWT_SECRET, or in embedded mode a development secret
+// generated once and kept in the data directory.
+func jwtSecret(cfg Config, log *slog.Logger) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		if len(cfg.JWTSecret) < 32 {
+			return nil, errors.New("WUSHE_JWT_SECRET must be at least 32 bytes")
+		}
+		return []byte(cfg.JWTSecret), nil
+	}
+	if !cfg.embeddedMongo() {
+		return nil, errors.New("WUSHE_JWT_SECRET is required when MONGO_URI is set (generate one with: openssl rand -hex 32)")
+	}
+	path := filepath.Join(cfg.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		log.Warn("using the DEVELOPMENT JWT secret kept in the data directory; set WUSHE_JWT_SECRET in production", "file", path)
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(b)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep development JWT secret: %w", err)
+	}
+	log.Warn("generated a DEVELOPMENT JWT secret and kept it in the data directory; set WUSHE_JWT_SECRET in production", "file", path)
+	return []byte(secret), nil
+}

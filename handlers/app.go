@@ -1,0 +1,253 @@
+// Package handlers is Wushe's HTTP surface: Fiber with Huma on top. Handlers
+// are thin: typed input (validated by its tags) → a service call with the
+// request's context and the actor from the token → typed output. Every error
+// becomes problem+json through the one table in errors.go.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wushe/wushe/service"
+)
+
+// Config is the HTTP layer's configuration.
+type Config struct {
+	Logger         *slog.Logger
+	BodyLimit      int      // bytes; default 1 MiB
+	CORSOrigins    []string // allowed origins; none → no CORS headers
+	TrustedProxies []string // peers whose X-Forwarded-For is believed
+	Version        string
+}
+
+// App is the HTTP application: the Fiber app and the Huma API on it.
+type App struct {
+	Fiber *fiber.App
+	API   huma.API
+	svc   *service.Service
+	log   *slog.Logger
+}
+
+var installOnce sync.Once
+
+// New builds the application used by main and by the tests.
+func New(svc *service.Service, cfg Config) *App {
+	installOnce.Do(installErrorModel)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	f := fiber.New(fiber.Config{
+		AppName:                 "wushe",
+		BodyLimit:               cfg.BodyLimit,
+		ErrorHandler:            fiberErrorHandler,
+		DisableStartupMessage:   true,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
+	})
+	a := &App{Fiber: f, svc: svc, log: cfg.Logger}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newHTTPMetrics(reg)
+
+	f.Use(a.requestContext) // outermost: the request id and logger reach everything below
+	f.Use(m.observe)
+	f.Use(a.recoverPanics) // innermost: a panic is logged and counted as a 500
+	if len(cfg.CORSOrigins) > 0 {
+		f.Use(cors.New(cors.Config{
+			AllowOrigins:  strings.Join(cfg.CORSOrigins, ","),
+			AllowHeaders:  "Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Request-Id",
+			ExposeHeaders: "X-Request-Id, Retry-After",
+			MaxAge:        600,
+		}))
+	}
+
+	hc := huma.DefaultConfig("Wushe 五社联动 API", cfg.Version)
+	hc.Info.Description = "五社联动服务：社区需求、志愿者、社会工作者、社区社会组织与公益慈善资源的联动。" +
+		" Five-society linkage for Zhengzhou: community needs, volunteers, social workers, community organisations and charity funds."
+	hc.OpenAPIPath = "/openapi"
+	hc.DocsPath = ""
+	hc.SchemasPath = ""
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+	}
+	hc.CreateHooks = nil // no $schema link: the schemas path is not served
+	api := humafiber.New(f, hc)
+	api.UseMiddleware(a.authenticate(api))
+	a.API = api
+
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	f.Get("/readyz", a.readyz)
+	f.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	documentPlainRoutes(api)
+
+	registerAuth(api, svc)
+	registerMeta(api)
+
+	f.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return a
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx ends.
+func (a *App) Shutdown(ctx context.Context) error { return a.Fiber.ShutdownWithContext(ctx) }
+
+func (a *App) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+	defer cancel()
+	type result struct {
+		name string
+		err  error
+	}
+	checks := a.svc.ReadyChecks()
+	ch := make(chan result, len(checks))
+	for name, ping := range checks {
+		go func() { ch <- result{name, ping(ctx)} }()
+	}
+	status := fiber.Map{}
+	failed := []string{}
+	for range checks {
+		r := <-ch
+		if r.err != nil {
+			status[r.name] = "down"
+			failed = append(failed, r.name)
+			a.log.WarnContext(ctx, "readiness check failed", "part", r.name, "err", r.err)
+		} else {
+			status[r.name] = "ok"
+		}
+	}
+	if len(failed) > 0 {
+		en := english(c.Get(fiber.HeaderAcceptLanguage))
+		p := huma.ErrorModel{Status: 503, Title: title(503, en),
+			Detail: pick(en, "依赖服务不可用："+strings.Join(failed, ", "), "not ready: "+strings.Join(failed, ", ")+" unreachable")}
+		return c.Status(503).JSON(fiber.Map{"title": p.Title, "status": p.Status, "detail": p.Detail, "checks": status}, "application/problem+json")
+	}
+	return c.JSON(fiber.Map{"status": "ready", "checks": status})
+}
+
+type requestIDKey struct{}
+
+// requestContext gives each request an id (X-Request-Id, kept if the client
+// sent a sane one), a logger carrying it, and writes the access log.
+func (a *App) requestContext(c *fiber.Ctx) error {
+	id := c.Get("X-Request-Id")
+	if len(id) == 0 || len(id) > 64 || strings.ContainsAny(id, " \t\r\n") {
+		id = service.NewID()
+	}
+	c.Set("X-Request-Id", id)
+	l := a.log.With("requestId", id)
+	ctx := context.WithValue(c.UserContext(), requestIDKey{}, id)
+	ctx = context.WithValue(ctx, loggerKey{}, l)
+	ctx = context.WithValue(ctx, clientIPKey{}, c.IP())
+	c.SetUserContext(ctx)
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if werr := writeFiberProblem(c, err); werr != nil {
+			l.Error("write error response", "err", werr)
+		}
+	}
+	level := slog.LevelInfo
+	if c.Response().StatusCode() >= 500 {
+		level = slog.LevelError
+	}
+	l.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "route", c.Route().Path,
+		"status", c.Response().StatusCode(), "durationMs", float64(time.Since(start).Microseconds())/1000,
+		"ip", c.IP(), "bytes", len(c.Response().Body()))
+	return nil
+}
+
+// recoverPanics turns a panic into a logged 500 problem.
+func (a *App) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			logFor(c.UserContext()).Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = writeFiberProblem(c, fmt.Errorf("panic: %v", r))
+		}
+	}()
+	return c.Next()
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wushe_http_requests_total",
+			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "wushe_http_request_duration_seconds",
+			Help: "HTTP request latency by route and method.", Buckets: prometheus.DefBuckets}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+func (m *httpMetrics) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		_ = writeFiberProblem(c, err)
+	}
+	route := c.Route().Path
+	if c.Response().StatusCode() == http.StatusNotFound && (route == "/" || route == "") {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(c.Response().StatusCode())).Inc()
+	m.latency.WithLabelValues(route, c.Method()).Observe(time.Since(start).Seconds())
+	return nil
+}
+
+// documentPlainRoutes adds the few plain Fiber routes to the OpenAPI
+// description, so it covers every route the server answers.
+func documentPlainRoutes(api huma.API) {
+	oa := api.OpenAPI()
+	plain := func(path, id, summary string, statuses ...string) {
+		resp := map[string]*huma.Response{}
+		for _, s := range statuses {
+			resp[s] = &huma.Response{Description: http.StatusText(atoi(s))}
+		}
+		oa.AddOperation(&huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary,
+			Tags: []string{"ops"}, Responses: resp})
+	}
+	plain("/healthz", "healthz", "存活检查 Liveness", "200")
+	plain("/readyz", "readyz", "就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable)", "200", "503")
+	plain("/metrics", "metrics", "Prometheus 指标 Prometheus metrics", "200")
+	for _, p := range []string{"/openapi.json", "/openapi.yaml", "/openapi-3.0.json", "/openapi-3.0.yaml"} {
+		plain(p, "openapi"+strings.NewReplacer("/openapi", "", ".", "-").Replace(p), "本 API 的 OpenAPI 描述 This OpenAPI description", "200")
+	}
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

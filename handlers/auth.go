@@ -1,0 +1,231 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+type actorKey struct{}
+
+// bearer is the security requirement of operations that need a login.
+var bearer = []map[string][]string{{"bearer": {}}}
+
+// authenticate checks the bearer token of every operation that declares the
+// bearer requirement and puts the actor into the request's context.
+func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if len(ctx.Operation().Security) == 0 {
+			next(ctx)
+			return
+		}
+		h := ctx.Header("Authorization")
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "",
+				models.E(models.KindUnauthorized, "缺少访问令牌（Authorization: Bearer …）", "missing bearer access token"))
+			return
+		}
+		actor, err := a.svc.Authenticate(ctx.Context(), tok)
+		if err != nil {
+			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "", err)
+			return
+		}
+		next(huma.WithValue(ctx, actorKey{}, actor))
+	}
+}
+
+// actorFrom returns the authenticated caller; operations with the bearer
+// requirement always have one.
+func actorFrom(ctx context.Context) *service.Actor {
+	a, _ := ctx.Value(actorKey{}).(*service.Actor)
+	if a == nil {
+		panic("handlers: operation without the bearer requirement asked for an actor")
+	}
+	return a
+}
+
+
+// RoleBindingDTO is one role an account holds, with its scope.
+type RoleBindingDTO struct {
+	Role           string `json:"role" doc:"角色 Role code (see /v1/meta/vocabularies roles)"`
+	CommunityCode  string `json:"communityCode,omitempty" doc:"社区（村）级行政区划代码 Village-level division code"`
+	DivisionCode   string `json:"divisionCode,omitempty" doc:"行政区划代码 Division code"`
+	OrganisationID string `json:"organisationId,omitempty"`
+	CompetitionID  string `json:"competitionId,omitempty"`
+}
+
+// AccountDTO is an account as its owner (or an official) sees it.
+type AccountDTO struct {
+	ID        string           `json:"id"`
+	Phone     string           `json:"phone"`
+	Name      string           `json:"name"`
+	Roles     []RoleBindingDTO `json:"roles"`
+	Status    string           `json:"status"`
+	CreatedAt time.Time        `json:"createdAt"`
+}
+
+func accountDTO(a *models.Account) AccountDTO {
+	d := AccountDTO{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status), CreatedAt: a.CreatedAt,
+		Roles: make([]RoleBindingDTO, 0, len(a.Roles))}
+	for _, r := range a.Roles {
+		d.Roles = append(d.Roles, RoleBindingDTO{Role: string(r.Role), CommunityCode: r.CommunityCode,
+			DivisionCode: r.DivisionCode, OrganisationID: r.OrganisationID, CompetitionID: r.CompetitionID})
+	}
+	return d
+}
+
+type registerInput struct {
+	Body struct {
+		Phone    string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"大陆手机号 Mainland mobile number, 11 digits" example:"13800138000"`
+		Password string `json:"password" minLength:"8" maxLength:"128" doc:"至少 8 位且不能全为数字 At least 8 characters, not all digits" writeOnly:"true"`
+		Name     string `json:"name" minLength:"1" maxLength:"50" doc:"姓名 Name"`
+	}
+}
+
+type accountOutput struct {
+	Body AccountDTO
+}
+
+type loginInput struct {
+	Body struct {
+		Phone    string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"大陆手机号 Mainland mobile number" example:"13800138000"`
+		Password string `json:"password" minLength:"1" maxLength:"128" writeOnly:"true"`
+	}
+}
+
+// TokensDTO is the answer to a login or a refresh.
+type TokensDTO struct {
+	AccessToken  string     `json:"accessToken" doc:"JWT，放在 Authorization: Bearer 中 Send as Authorization: Bearer"`
+	RefreshToken string     `json:"refreshToken" doc:"只能使用一次；重复使用将注销整个登录 Single use; reusing it revokes the whole login"`
+	TokenType    string     `json:"tokenType" example:"Bearer"`
+	ExpiresIn    int        `json:"expiresIn" doc:"访问令牌有效秒数 Access token lifetime in seconds"`
+	Account      AccountDTO `json:"account"`
+}
+
+type tokensOutput struct {
+	Body TokensDTO
+}
+
+func tokensDTO(t *service.Tokens) *tokensOutput {
+	return &tokensOutput{Body: TokensDTO{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: "Bearer",
+		ExpiresIn: int(t.ExpiresIn / time.Second), Account: accountDTO(t.Account)}}
+}
+
+type refreshInput struct {
+	Body struct {
+		RefreshToken string `json:"refreshToken" minLength:"1" maxLength:"200" writeOnly:"true"`
+	}
+}
+
+type grantInput struct {
+	Body struct {
+		Phone          string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"大陆手机号 Mainland mobile number"`
+		Password       string `json:"password,omitempty" maxLength:"128" doc:"新账号的初始密码；已有账号时忽略 Initial password of a new account; ignored for an existing one" writeOnly:"true"`
+		Name           string `json:"name,omitempty" maxLength:"50"`
+		Role           string `json:"role" enum:"community_admin,civil_affairs,org_admin,charity_admin,social_worker"`
+		CommunityCode  string `json:"communityCode,omitempty" pattern:"^[0-9]{12}$" doc:"community_admin：社区（村）级 12 位代码 12-digit village-level code"`
+		DivisionCode   string `json:"divisionCode,omitempty" pattern:"^[0-9]{4,12}$" doc:"civil_affairs：市或县（区）代码 City or county code"`
+		OrganisationID string `json:"organisationId,omitempty" maxLength:"64"`
+	}
+}
+
+type grantOutput struct {
+	Status int
+	Body   AccountDTO
+}
+
+func registerAuth(api huma.API, svc *service.Service) {
+	huma.Register(api, huma.Operation{
+		OperationID: "register", Method: http.MethodPost, Path: "/v1/auth/register", Tags: []string{"auth"},
+		Summary:       "注册志愿者账号 Register a volunteer account",
+		DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
+		Errors: []int{409, 422, 429},
+	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
+		a, err := svc.Register(ctx, service.Registration{Phone: in.Body.Phone, Password: in.Body.Password, Name: in.Body.Name})
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: accountDTO(a)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "login", Method: http.MethodPost, Path: "/v1/auth/login", Tags: []string{"auth"},
+		Summary:      "手机号密码登录 Log in with phone and password",
+		MaxBodyBytes: 16 << 10, Errors: []int{401, 403, 422, 429},
+	}, func(ctx context.Context, in *loginInput) (*tokensOutput, error) {
+		ip := ipFrom(ctx)
+		t, err := svc.Login(ctx, service.Credentials{Phone: in.Body.Phone, Password: in.Body.Password, ClientIP: ip})
+		if err != nil {
+			return nil, err
+		}
+		return tokensDTO(t), nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "refresh", Method: http.MethodPost, Path: "/v1/auth/refresh", Tags: []string{"auth"},
+		Summary:      "轮换刷新令牌 Rotate the refresh token",
+		Description:  "返回新的令牌对；旧刷新令牌失效。重复使用已用过的刷新令牌会注销该次登录的全部令牌。Returns a new pair; the old refresh token stops working. Presenting a used refresh token revokes every token of that login.",
+		MaxBodyBytes: 16 << 10, Errors: []int{401, 422},
+	}, func(ctx context.Context, in *refreshInput) (*tokensOutput, error) {
+		t, err := svc.Refresh(ctx, in.Body.RefreshToken)
+		if err != nil {
+			return nil, err
+		}
+		return tokensDTO(t), nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "logout", Method: http.MethodPost, Path: "/v1/auth/logout", Tags: []string{"auth"},
+		Summary:  "退出当前登录 Log out (revoke this login)",
+		Security: bearer, DefaultStatus: http.StatusNoContent, Errors: []int{401},
+	}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+		return nil, svc.Logout(ctx, actorFrom(ctx))
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "me", Method: http.MethodGet, Path: "/v1/me", Tags: []string{"auth"},
+		Summary:  "当前账号及其角色 The caller's account and roles",
+		Security: bearer, Errors: []int{401},
+	}, func(ctx context.Context, _ *struct{}) (*accountOutput, error) {
+		a, err := svc.Me(ctx, actorFrom(ctx))
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: accountDTO(a)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "grant-role", Method: http.MethodPost, Path: "/v1/accounts", Tags: []string{"accounts"},
+		Summary:     "分配管理角色（民政部门）Grant a privileged role (civil affairs)",
+		Description: "新手机号创建账号（201）；已有账号则追加角色（200，忽略密码）。只能在本辖区内分配。A new phone gets a new account (201); an existing account gets the binding added (200, password ignored). Only inside the caller's division.",
+		Security:    bearer, DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
+		Errors: []int{401, 403, 409, 422},
+	}, func(ctx context.Context, in *grantInput) (*grantOutput, error) {
+		b := in.Body
+		a, created, err := svc.GrantRole(ctx, actorFrom(ctx), service.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
+			Binding: models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode, DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}})
+		if err != nil {
+			return nil, err
+		}
+		st := http.StatusOK
+		if created {
+			st = http.StatusCreated
+		}
+		return &grantOutput{Status: st, Body: accountDTO(a)}, nil
+	})
+}
+
+type clientIPKey struct{}
+
+// ipFrom is the caller's address: X-Forwarded-For only from a trusted proxy (Fiber's check).
+func ipFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}

@@ -1,0 +1,287 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wushe/wushe/models"
+)
+
+// statusOf is the one table from domain error kinds to HTTP statuses.
+var statusOf = map[models.Kind]int{
+	models.KindInvalid:      http.StatusUnprocessableEntity,
+	models.KindNotFound:     http.StatusNotFound,
+	models.KindConflict:     http.StatusConflict,
+	models.KindUnauthorized: http.StatusUnauthorized,
+	models.KindForbidden:    http.StatusForbidden,
+	models.KindRateLimited:  http.StatusTooManyRequests,
+	models.KindUnavailable:  http.StatusServiceUnavailable,
+	models.KindInternal:     http.StatusInternalServerError,
+}
+
+// titles are problem titles by status, zh-CN and English.
+var titles = map[int][2]string{
+	400: {"请求格式错误", "Bad Request"},
+	401: {"未认证", "Unauthorized"},
+	403: {"禁止访问", "Forbidden"},
+	404: {"未找到", "Not Found"},
+	405: {"方法不允许", "Method Not Allowed"},
+	406: {"无法提供所需格式", "Not Acceptable"},
+	408: {"请求超时", "Request Timeout"},
+	409: {"冲突", "Conflict"},
+	413: {"请求体过大", "Payload Too Large"},
+	415: {"不支持的内容类型", "Unsupported Media Type"},
+	422: {"请求参数校验失败", "Unprocessable Entity"},
+	429: {"请求过于频繁", "Too Many Requests"},
+	500: {"服务器内部错误", "Internal Server Error"},
+	503: {"服务暂不可用", "Service Unavailable"},
+}
+
+// english reports whether the client asked for English.
+func english(acceptLanguage string) bool {
+	al := strings.ToLower(strings.TrimSpace(acceptLanguage))
+	return strings.HasPrefix(al, "en")
+}
+
+func title(status int, en bool) string {
+	t, ok := titles[status]
+	if !ok {
+		return http.StatusText(status)
+	}
+	if en {
+		return t[1]
+	}
+	return t[0]
+}
+
+type loggerKey struct{}
+
+// problem builds the problem+json body for err. Every error leaving the API
+// goes through here: Huma's own (validation, body parsing) and the
+// service's domain errors alike. It never echoes a submitted value.
+func problem(ctx context.Context, status int, msg string, en bool, errs []error, setHeader func(k, v string)) *huma.ErrorModel {
+	var dom *models.Error
+	for _, e := range errs {
+		if errors.As(e, &dom) {
+			break
+		}
+	}
+	if dom != nil {
+		status = statusOf[dom.Kind]
+		p := &huma.ErrorModel{Status: status, Title: title(status, en), Detail: pick(en, dom.Zh, dom.En)}
+		if dom.Kind == models.KindInternal {
+			logFor(ctx).ErrorContext(ctx, "internal error", "err", dom.Error())
+		}
+		if dom.Kind == models.KindUnavailable {
+			logFor(ctx).WarnContext(ctx, "dependency unavailable", "err", dom.Error())
+		}
+		if dom.Kind == models.KindRateLimited && dom.RetryAfter > 0 {
+			setHeader("Retry-After", strconv.Itoa(dom.RetryAfter))
+		}
+		if dom.Kind == models.KindUnauthorized {
+			setHeader("WWW-Authenticate", `Bearer realm="wushe"`)
+		}
+		for _, f := range dom.Fields {
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: f.Field, Message: pick(en, f.Zh, f.En)})
+		}
+		if len(dom.Fields) > 0 && len(dom.Fields) == 1 {
+			p.Detail = pick(en, dom.Fields[0].Zh, dom.Fields[0].En)
+		}
+		return p
+	}
+	if status >= 500 {
+		var causes []string
+		for _, e := range errs {
+			if e != nil {
+				causes = append(causes, e.Error())
+			}
+		}
+		logFor(ctx).ErrorContext(ctx, "unexpected error", "status", status, "msg", msg, "errs", causes)
+		return &huma.ErrorModel{Status: status, Title: title(status, en), Detail: pick(en, "服务器内部错误，请稍后再试", "internal error; please try again later")}
+	}
+	p := &huma.ErrorModel{Status: status, Title: title(status, en), Detail: translateDetail(msg, en)}
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		d := &huma.ErrorDetail{Message: e.Error()}
+		var hd huma.ErrorDetailer
+		if errors.As(e, &hd) {
+			d = hd.ErrorDetail()
+		}
+		loc := d.Location
+		message := d.Message
+		if status == http.StatusBadRequest && loc == "body" {
+			message = pick(en, "请求体不是有效的 JSON", "request body is not valid JSON")
+		} else {
+			message = translateValidation(message, en)
+		}
+		// Never echo the submitted value: it may be a password, a code or an ID number.
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: message})
+	}
+	return p
+}
+
+func pick(en bool, zh, eng string) string {
+	if en || zh == "" {
+		return eng
+	}
+	return zh
+}
+
+func logFor(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// installErrorModel makes every Huma error go through problem.
+func installErrorModel() {
+	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		ctx := context.Background()
+		en := false
+		set := func(string, string) {}
+		if hctx != nil {
+			ctx = hctx.Context()
+			en = english(hctx.Header("Accept-Language"))
+			set = hctx.SetHeader
+		}
+		return problem(ctx, status, msg, en, errs, set)
+	}
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return problem(context.Background(), status, msg, false, errs, func(string, string) {})
+	}
+}
+
+// fiberErrorHandler renders errors from plain Fiber routes, middleware
+// (body limit, unknown route) and recovered panics through the same table.
+func fiberErrorHandler(c *fiber.Ctx, err error) error {
+	return writeFiberProblem(c, err)
+}
+
+// writeFiberProblem writes err as problem+json on a plain Fiber route.
+func writeFiberProblem(c *fiber.Ctx, err error) error {
+	en := english(c.Get(fiber.HeaderAcceptLanguage))
+	ctx := c.UserContext()
+	var p *huma.ErrorModel
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		p = problem(ctx, fe.Code, fiberMessage(fe), en, nil, func(k, v string) { c.Set(k, v) })
+	} else {
+		p = problem(ctx, http.StatusInternalServerError, "", en, []error{err}, func(k, v string) { c.Set(k, v) })
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Status(p.Status).JSON(p, "application/problem+json")
+}
+
+func fiberMessage(fe *fiber.Error) string {
+	switch fe.Code {
+	case http.StatusNotFound:
+		return "no such route"
+	case http.StatusRequestEntityTooLarge:
+		return "request body is too large"
+	case http.StatusMethodNotAllowed:
+		return "method not allowed"
+	}
+	return fe.Message
+}
+
+// detail messages Huma itself produces, in zh-CN.
+var detailZh = map[string]string{
+	"validation failed":         "请求参数校验失败",
+	"request body is required":  "缺少请求体",
+	"no such route":             "接口不存在",
+	"request body is too large": "请求体过大",
+	"method not allowed":        "不支持该请求方法",
+	"request body read timeout": "读取请求体超时",
+	"unable to marshal response": "无法按所需格式返回",
+}
+
+func translateDetail(msg string, en bool) string {
+	if strings.HasPrefix(msg, "request body is too large") {
+		msg = "request body is too large"
+	}
+	if en {
+		return msg
+	}
+	if zh, ok := detailZh[msg]; ok {
+		return zh
+	}
+	return msg
+}
+
+// validation message templates: Huma's English template → zh-CN template.
+var validationZh = []struct{ en, zh string }{
+	{validation.MsgUnexpectedProperty, "不允许的字段"},
+	{validation.MsgExpectedRFC3339DateTime, "应为 RFC 3339 日期时间"},
+	{validation.MsgExpectedRFC3339Date, "应为日期（YYYY-MM-DD）"},
+	{validation.MsgExpectedRFC5322Email, "应为电子邮箱地址：%v"},
+	{validation.MsgExpectedRFC3986URI, "应为 URI：%v"},
+	{validation.MsgExpectedBoolean, "应为布尔值"},
+	{validation.MsgExpectedNumber, "应为数字"},
+	{validation.MsgExpectedInteger, "应为整数"},
+	{validation.MsgExpectedString, "应为字符串"},
+	{validation.MsgExpectedArray, "应为数组"},
+	{validation.MsgExpectedObject, "应为对象"},
+	{validation.MsgExpectedArrayItemsUnique, "数组元素不能重复"},
+	{validation.MsgExpectedOneOf, "取值应为以下之一：\"%s\""},
+	{validation.MsgExpectedMinimumNumber, "应 >= %v"},
+	{validation.MsgExpectedExclusiveMinimumNumber, "应 > %v"},
+	{validation.MsgExpectedMaximumNumber, "应 <= %v"},
+	{validation.MsgExpectedExclusiveMaximumNumber, "应 < %v"},
+	{validation.MsgExpectedNumberBeMultipleOf, "应为 %v 的倍数"},
+	{validation.MsgExpectedMinLength, "长度应 >= %d"},
+	{validation.MsgExpectedMaxLength, "长度应 <= %d"},
+	{validation.MsgExpectedBePattern, "格式不正确，应为%s"},
+	{validation.MsgExpectedMatchPattern, "格式不正确（应匹配 %s）"},
+	{validation.MsgExpectedMinItems, "数组长度应 >= %d"},
+	{validation.MsgExpectedMaxItems, "数组长度应 <= %d"},
+	{validation.MsgExpectedRequiredProperty, "缺少必填字段 %s"},
+}
+
+type compiledMsg struct {
+	re *regexp.Regexp
+	zh string
+}
+
+var validationRe = func() []compiledMsg {
+	out := make([]compiledMsg, 0, len(validationZh))
+	for _, m := range validationZh {
+		pat := regexp.QuoteMeta(m.en)
+		for _, verb := range []string{"%v", "%d", "%s"} {
+			pat = strings.ReplaceAll(pat, regexp.QuoteMeta(verb), "(.*)")
+		}
+		out = append(out, compiledMsg{re: regexp.MustCompile("^" + pat + "$"), zh: m.zh})
+	}
+	return out
+}()
+
+func translateValidation(msg string, en bool) string {
+	if en {
+		return msg
+	}
+	for _, m := range validationRe {
+		if sub := m.re.FindStringSubmatch(msg); sub != nil {
+			args := make([]any, len(sub)-1)
+			for i := range args {
+				args[i] = sub[i+1]
+			}
+			zh := m.zh
+			// Every verb of the zh template is %v-compatible with a string.
+			zh = strings.NewReplacer("%d", "%s", "%v", "%s").Replace(zh)
+			return fmt.Sprintf(zh, args...)
+		}
+	}
+	return msg
+}

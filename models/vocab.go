@@ -1,0 +1,509 @@
+package models
+
+// Controlled vocabularies of the service, as data.
+//
+// Every term has a stable English snake_case code (what is stored and sent
+// over the API) and a zh-CN and an English label. Unless a comment says
+// "product", the lists and their Chinese labels come from the seed policy
+// (郑民文〔2022〕7号, see /work/shared/DOMAIN.md); the Chinese label is the
+// text of that policy. Codes never change once published: add terms, do not
+// rename them.
+
+// Term is one entry of a controlled vocabulary.
+type Term struct {
+	Code string `json:"code"`
+	Zh   string `json:"zh"`
+	En   string `json:"en"`
+}
+
+// Vocabulary is a named, ordered list of terms.
+type Vocabulary struct {
+	Name  string `json:"name"` // e.g. "domains"
+	Zh    string `json:"zh"`
+	En    string `json:"en"`
+	Terms []Term `json:"terms"`
+}
+
+// Has reports whether code is a term of v.
+func (v Vocabulary) Has(code string) bool {
+	_, ok := v.Label(code)
+	return ok
+}
+
+// Codes returns the codes of v, in order. The slice is the caller's own.
+func (v Vocabulary) Codes() []string {
+	out := make([]string, len(v.Terms))
+	for i, t := range v.Terms {
+		out[i] = t.Code
+	}
+	return out
+}
+
+// Label returns the term with the given code.
+func (v Vocabulary) Label(code string) (Term, bool) {
+	for _, t := range v.Terms {
+		if t.Code == code {
+			return t, true
+		}
+	}
+	return Term{}, false
+}
+
+// clone returns a copy of v whose Terms do not share memory with v.
+func (v Vocabulary) clone() Vocabulary {
+	c := v
+	c.Terms = append([]Term(nil), v.Terms...)
+	return c
+}
+
+// Domains are the 20 key domains (重点领域) of social work. They are the one
+// vocabulary of domains: organisations, funds, competitions and needs all use
+// these codes, and the seed's other lists (demonstration domains, station
+// service areas, high-risk domains) map onto them.
+var Domains = Vocabulary{
+	Name: "domains", Zh: "重点领域", En: "Key domains",
+	Terms: []Term{
+		{"community_governance", "社区治理", "Community governance"},
+		{"social_welfare", "社会福利", "Social welfare"},
+		{"social_assistance", "社会救助", "Social assistance"},
+		{"poverty_relief", "扶贫济困", "Poverty relief"},
+		{"marriage_family", "婚姻家庭", "Marriage and family"},
+		{"mental_health", "精神卫生", "Mental health"},
+		{"disability_rehabilitation", "残障康复", "Disability rehabilitation"},
+		{"education_tutoring", "教育辅导", "Education and tutoring"},
+		{"employment_assistance", "就业援助", "Employment assistance"},
+		{"worker_support", "职工帮扶", "Worker support"},
+		{"crime_prevention", "犯罪预防", "Crime prevention"},
+		{"drug_control", "禁毒戒毒", "Drug control and rehabilitation"},
+		{"community_correction", "社区矫正", "Community correction"},
+		{"resettlement_assistance", "安置帮教", "Resettlement and assistance of released persons"},
+		{"health", "卫生健康", "Health"},
+		{"dispute_mediation", "纠纷调解", "Dispute mediation"},
+		{"emergency_response", "应急处置", "Emergency response"},
+		{"disaster_relief", "灾害救援", "Disaster relief"},
+		{"charity", "慈善事业", "Charity"},
+		{"veteran_services", "退役军人服务", "Veteran services"},
+	},
+}
+
+// HighRiskDomains are the domains whose social-work posts are "highly
+// specialised and of high occupational risk" and get a higher pay guide
+// (seed §8: 社会福利、精神卫生、禁毒戒毒、矫治帮教、卫生健康、纠纷调解、残障康复、
+// 应急处置). The seed's 矫治帮教 maps onto two domains, 社区矫正 and 安置帮教,
+// so the list has 9 domain codes; labels are the domains' labels.
+var HighRiskDomains = Vocabulary{
+	Name: "high_risk_domains", Zh: "职业风险高的领域", En: "High-risk domains",
+	Terms: []Term{
+		{"social_welfare", "社会福利", "Social welfare"},
+		{"mental_health", "精神卫生", "Mental health"},
+		{"drug_control", "禁毒戒毒", "Drug control and rehabilitation"},
+		{"community_correction", "社区矫正", "Community correction"},
+		{"resettlement_assistance", "安置帮教", "Resettlement and assistance of released persons"},
+		{"health", "卫生健康", "Health"},
+		{"dispute_mediation", "纠纷调解", "Dispute mediation"},
+		{"disability_rehabilitation", "残障康复", "Disability rehabilitation"},
+		{"emergency_response", "应急处置", "Emergency response"},
+	},
+}
+
+// IsHighRiskDomain reports whether the domain code is one of the high-risk,
+// higher-pay domains.
+func IsHighRiskDomain(code string) bool { return HighRiskDomains.Has(code) }
+
+// ServiceTasks are the occupational tasks of social work (社会工作职业任务,
+// seed §1): casework services, community work, management, supervision and
+// volunteer work.
+var ServiceTasks = Vocabulary{
+	Name: "service_tasks", Zh: "职业任务", En: "Service tasks",
+	Terms: []Term{
+		// services to individuals, families and groups
+		{"support_for_vulnerable", "帮困扶弱", "Helping the needy and vulnerable"},
+		{"emotional_counselling", "情绪疏导", "Emotional counselling"},
+		{"psychological_comfort", "心理抚慰", "Psychological comfort"},
+		{"mental_care", "精神关爱", "Mental and spiritual care"},
+		{"behaviour_correction", "行为矫治", "Behaviour correction"},
+		{"social_rehabilitation", "社会康复", "Social rehabilitation"},
+		{"rights_protection", "权益维护", "Rights protection"},
+		{"crisis_intervention", "危机干预", "Crisis intervention"},
+		{"relationship_adjustment", "关系调适", "Relationship adjustment"},
+		{"conflict_resolution", "矛盾化解", "Conflict resolution"},
+		{"capacity_building", "能力建设", "Capacity building"},
+		{"resource_linking", "资源链接", "Resource linking"},
+		{"social_integration", "社会融入", "Social integration"},
+		// community work
+		{"community_organisation_cultivation", "培育社区社会组织", "Cultivating community social organisations"},
+		{"community_activities", "社区活动", "Community activities"},
+		{"community_consultation", "社区协商", "Community consultation"},
+		// management
+		{"needs_assessment", "需求评估", "Needs assessment"},
+		{"programme_design", "方案设计", "Programme design"},
+		{"project_management", "项目管理", "Project management"},
+		{"performance_evaluation", "绩效评价", "Performance evaluation"},
+		{"action_research", "行动研究", "Action research"},
+		// supervision
+		{"professional_supervision", "专业督导", "Professional supervision"},
+		// volunteers
+		{"volunteer_recruitment", "志愿者招募", "Volunteer recruitment"},
+		{"volunteer_registration", "志愿者注册", "Volunteer registration"},
+		{"volunteer_training", "志愿者培训", "Volunteer training"},
+		{"volunteer_assessment", "志愿者考核", "Volunteer assessment"},
+	},
+}
+
+// IsHighRiskTask reports whether the task is a high-risk one: crisis
+// intervention or behaviour correction. (product: what follows from it, such
+// as requiring a qualified social worker, is decided by the callers)
+func IsHighRiskTask(code string) bool {
+	return code == "crisis_intervention" || code == "behaviour_correction"
+}
+
+// TargetGroups are the priority groups of social-work service (seed §2),
+// plus a general group of community residents. (community_residents: product)
+var TargetGroups = Vocabulary{
+	Name: "target_groups", Zh: "服务对象群体", En: "Target groups",
+	Terms: []Term{
+		{"subsistence_allowance_recipients", "低保对象", "Subsistence allowance recipients"},
+		{"extremely_poor_persons", "特困人员", "Persons in extreme poverty"},
+		{"children_in_difficulty", "困境儿童", "Children in difficulty"},
+		{"older_people", "老年人", "Older people"},
+		{"persons_with_disabilities", "残疾人", "Persons with disabilities"},
+		{"women_in_difficulty", "困难妇女", "Women in difficulty"},
+		{"community_residents", "社区居民", "Community residents"},
+	},
+}
+
+// DemonstrationDomains are the domains in which the city aims to build 50
+// demonstration social-work service organisations by 2025 (seed §11). Each
+// maps onto domain codes via DemonstrationDomainMapsTo.
+var DemonstrationDomains = Vocabulary{
+	Name: "demonstration_domains", Zh: "示范机构领域", En: "Demonstration-organisation domains",
+	Terms: []Term{
+		{"community", "社区", "Community"},
+		{"social_assistance", "社会救助", "Social assistance"},
+		{"elderly", "老年", "Older people"},
+		{"disability", "残疾人", "Persons with disabilities"},
+		{"children", "儿童", "Children"},
+		{"medical", "医务", "Medical social work"},
+		{"drug_control", "禁毒", "Drug control"},
+		{"community_correction", "社区矫正", "Community correction"},
+		{"people_mediation", "人民调解", "People's mediation"},
+	},
+}
+
+// vocabDemonstrationDomainMap is DOMAIN.md's mapping of the demonstration
+// domains onto key domains. 残疾人 is not named there; it maps to 残障康复.
+var vocabDemonstrationDomainMap = map[string][]string{
+	"community":            {"community_governance"},
+	"social_assistance":    {"social_assistance"},
+	"elderly":              {"social_welfare"},
+	"disability":           {"disability_rehabilitation"},
+	"children":             {"social_welfare", "education_tutoring"},
+	"medical":              {"health"},
+	"drug_control":         {"drug_control"},
+	"community_correction": {"community_correction"},
+	"people_mediation":     {"dispute_mediation"},
+}
+
+// DemonstrationDomainMapsTo returns the domain codes a demonstration domain
+// groups, or nil for an unknown code. The slice is the caller's own.
+func DemonstrationDomainMapsTo(code string) []string {
+	return vocabCopyCodes(vocabDemonstrationDomainMap[code])
+}
+
+// StationServiceAreas are the areas in which township/street social-work
+// stations serve (seed §12). Each maps onto domain codes via
+// StationServiceAreaMapsTo.
+var StationServiceAreas = Vocabulary{
+	Name: "station_service_areas", Zh: "社会工作服务站服务领域", En: "Station service areas",
+	Terms: []Term{
+		{"social_assistance", "社会救助", "Social assistance"},
+		{"elder_care_services", "养老服务", "Elder-care services"},
+		{"child_welfare", "儿童福利", "Child welfare"},
+		{"community_governance", "社区治理", "Community governance"},
+		{"social_affairs", "社会事务", "Social affairs"},
+	},
+}
+
+// vocabStationServiceAreaMap is DOMAIN.md's mapping of the station service
+// areas onto key domains.
+var vocabStationServiceAreaMap = map[string][]string{
+	"social_assistance":    {"social_assistance"},
+	"elder_care_services":  {"social_welfare"},
+	"child_welfare":        {"social_welfare", "education_tutoring"},
+	"community_governance": {"community_governance"},
+	"social_affairs":       {"community_governance"},
+}
+
+// StationServiceAreaMapsTo returns the domain codes a station service area
+// groups, or nil for an unknown code. The slice is the caller's own.
+func StationServiceAreaMapsTo(code string) []string {
+	return vocabCopyCodes(vocabStationServiceAreaMap[code])
+}
+
+func vocabCopyCodes(codes []string) []string {
+	if codes == nil {
+		return nil
+	}
+	return append([]string(nil), codes...)
+}
+
+// AppraisalDimensions are the main contents of the appraisal of social-work
+// professionals (seed §10).
+var AppraisalDimensions = Vocabulary{
+	Name: "appraisal_dimensions", Zh: "考核内容", En: "Appraisal dimensions",
+	Terms: []Term{
+		{"professional_ethics", "职业操守", "Professional ethics"},
+		{"professional_quality", "职业素质", "Professional quality"},
+		{"professional_skills", "专业技术", "Professional skills"},
+		{"work_ability", "工作能力", "Work ability"},
+		{"work_performance", "工作绩效", "Work performance"},
+		{"client_feedback", "服务对象反馈意见", "Client feedback"},
+	},
+}
+
+// OrganisationKinds are the kinds of organisation the service knows. (product,
+// drawn from the seed's kinds of organisation and service facility)
+var OrganisationKinds = Vocabulary{
+	Name: "organisation_kinds", Zh: "组织类型", En: "Organisation kinds",
+	Terms: []Term{
+		{"social_work_agency", "社会工作服务机构", "Social-work service agency"},
+		{"community_social_organisation", "社区社会组织", "Community social organisation"},
+		{"charity_organisation", "慈善组织", "Charity organisation"},
+		{"volunteer_organisation", "志愿服务组织", "Volunteer service organisation"},
+		{"supervision_evaluation_institution", "社会工作督导评估机构", "Social-work supervision and evaluation institution"},
+		{"elder_care_facility", "养老机构", "Elder-care facility"},
+		{"child_welfare_facility", "儿童福利机构", "Child-welfare facility"},
+		{"medical_facility", "医疗机构", "Medical facility"},
+		{"other_service_facility", "其他服务机构", "Other service facility"},
+	},
+}
+
+// OrganisationStatuses are the life-cycle states of an organisation. (product)
+var OrganisationStatuses = Vocabulary{
+	Name: "organisation_statuses", Zh: "机构状态", En: "Organisation statuses",
+	Terms: []Term{
+		{"incubating", "培育中", "Incubating"},
+		{"active", "正常运营", "Active"},
+		{"demonstration", "示范机构", "Demonstration organisation"},
+		{"warned", "警示", "Warned"},
+		{"suspended", "暂停", "Suspended"},
+		{"exited", "已退出", "Exited"},
+	},
+}
+
+// ExitReasons are the grounds on which an organisation is eliminated (seed
+// §16: 依法查处各类违法行为，及时淘汰内部治理混乱、服务水平低、社会信用差、
+// 长期不开展业务活动等情况的机构). "other" is product.
+var ExitReasons = Vocabulary{
+	Name: "exit_reasons", Zh: "退出原因", En: "Exit reasons",
+	Terms: []Term{
+		{"chaotic_internal_governance", "内部治理混乱", "Chaotic internal governance"},
+		{"low_service_level", "服务水平低", "Low service level"},
+		{"poor_social_credit", "社会信用差", "Poor social credit"},
+		{"long_term_inactivity", "长期不开展业务活动", "Long-term inactivity"},
+		{"illegal_conduct", "违法行为", "Illegal conduct"},
+		{"other", "其他", "Other"},
+	},
+}
+
+// CertificateLevels are the national social-work qualification certificates,
+// lowest first.
+var CertificateLevels = Vocabulary{
+	Name: "certificate_levels", Zh: "职业资格等级", En: "Certificate levels",
+	Terms: []Term{
+		{"assistant_social_worker", "助理社会工作师", "Assistant social worker"},
+		{"social_worker", "社会工作师", "Social worker"},
+		{"senior_social_worker", "高级社会工作师", "Senior social worker"},
+	},
+}
+
+// PostGrades are the grades within each certificate's post titles (e.g.
+// 社会工作师一级岗位), highest first.
+var PostGrades = Vocabulary{
+	Name: "post_grades", Zh: "岗位等级", En: "Post grades",
+	Terms: []Term{
+		{"grade_1", "一级", "Grade 1"},
+		{"grade_2", "二级", "Grade 2"},
+		{"grade_3", "三级", "Grade 3"},
+	},
+}
+
+// Roles are the account roles; the codes equal the Role constants. (product)
+var Roles = Vocabulary{
+	Name: "roles", Zh: "角色", En: "Roles",
+	Terms: []Term{
+		{string(RoleVolunteer), "志愿者", "Volunteer"},
+		{string(RoleSocialWorker), "社会工作者", "Social worker"},
+		{string(RoleCommunityAdmin), "社区居委会管理员", "Community committee administrator"},
+		{string(RoleOrgAdmin), "机构管理员", "Organisation administrator"},
+		{string(RoleCharityAdmin), "慈善组织管理员", "Charity organisation administrator"},
+		{string(RoleReviewer), "评审专家", "Reviewer"},
+		{string(RoleEvaluator), "第三方评估人员", "Third-party evaluator"},
+		{string(RoleCivilAffairs), "民政部门", "Civil affairs"},
+	},
+}
+
+// Skills are practical volunteer skills. This list is product design: the
+// seed names no volunteer skills.
+var Skills = Vocabulary{
+	Name: "skills", Zh: "志愿者技能", En: "Volunteer skills",
+	Terms: []Term{
+		{"first_aid", "急救", "First aid"},
+		{"elder_care", "助老护理", "Elder care"},
+		{"tutoring", "课业辅导", "Homework tutoring"},
+		{"counselling_support", "心理陪伴", "Emotional companionship"},
+		{"sign_language", "手语", "Sign language"},
+		{"legal_aid", "法律援助", "Legal aid"},
+		{"medical_nursing", "医疗护理", "Medical nursing"},
+		{"cooking", "烹饪", "Cooking"},
+		{"driving", "驾驶", "Driving"},
+		{"photography", "摄影", "Photography"},
+		{"it_support", "电脑网络", "Computers and networks"},
+		{"haircut", "理发", "Haircutting"},
+		{"repair", "家电维修", "Appliance repair"},
+		{"translation", "外语翻译", "Foreign-language translation"},
+		{"dialect_henan", "河南方言", "Henan dialect"},
+		{"arts_crafts", "手工艺", "Arts and crafts"},
+		{"sports_coaching", "体育指导", "Sports coaching"},
+		{"event_organising", "活动组织", "Event organising"},
+		{"fundraising", "筹款", "Fundraising"},
+		{"data_entry", "数据录入", "Data entry"},
+	},
+}
+
+// EducationLevels are the education levels used by the exam-eligibility
+// rules, lowest first.
+var EducationLevels = Vocabulary{
+	Name: "education_levels", Zh: "学历", En: "Education levels",
+	Terms: []Term{
+		{"high_school", "高中或中专", "High school or secondary vocational school"},
+		{"junior_college", "大专", "Junior college"},
+		{"bachelor", "本科", "Bachelor's degree"},
+		{"master", "硕士", "Master's degree"},
+		{"doctorate", "博士", "Doctorate"},
+	},
+}
+
+// Languages a volunteer or social worker can serve in. (product)
+var Languages = Vocabulary{
+	Name: "languages", Zh: "服务语言", En: "Languages",
+	Terms: []Term{
+		{"mandarin", "普通话", "Mandarin"},
+		{"henan_dialect", "河南话", "Henan dialect"},
+		{"english", "英语", "English"},
+		{"sign_language", "手语", "Sign language"},
+	},
+}
+
+// BudgetLines are the budget lines of a government-purchased social-work
+// project (seed §17).
+var BudgetLines = Vocabulary{
+	Name: "budget_lines", Zh: "项目经费预算科目", En: "Budget lines",
+	Terms: []Term{
+		{"salary", "薪酬待遇", "Salaries and benefits"},
+		{"supervision_training", "督导培训经费", "Supervision and training"},
+		{"service_activities", "服务活动经费", "Service activities"},
+		{"project_management", "项目管理经费", "Project management"},
+	},
+}
+
+// PurchaseWorkflow are the states of the standard purchase workflow of
+// social-work services (seed §12), in order.
+var PurchaseWorkflow = Vocabulary{
+	Name: "purchase_workflow", Zh: "购买流程", En: "Purchase workflow",
+	Terms: []Term{
+		{"declaration", "项目申报", "Project declaration"},
+		{"procurement", "组织采购", "Procurement"},
+		{"contract", "合同签订", "Contract signing"},
+		{"supervision", "项目督导", "Project supervision"},
+		{"evaluation", "绩效评估", "Performance evaluation"},
+	},
+}
+
+// NeedStatuses are the states of a community need. (product)
+var NeedStatuses = Vocabulary{
+	Name: "need_statuses", Zh: "需求状态", En: "Need statuses",
+	Terms: []Term{
+		{"draft", "草稿", "Draft"},
+		{"open", "招募中", "Open for sign-up"},
+		{"staffed", "已满员", "Fully staffed"},
+		{"in_progress", "进行中", "In progress"},
+		{"completed", "已完成", "Completed"},
+		{"evaluated", "已评价", "Evaluated"},
+		{"cancelled", "已取消", "Cancelled"},
+		{"expired", "已过期", "Expired"},
+	},
+}
+
+// CompetitionPhases are the phases of a venture-philanthropy competition or
+// project contest (公益创投、项目大赛). (product)
+var CompetitionPhases = Vocabulary{
+	Name: "competition_phases", Zh: "大赛阶段", En: "Competition phases",
+	Terms: []Term{
+		{"draft", "筹备中", "Draft"},
+		{"open", "报名中", "Open for entries"},
+		{"review", "专家评审", "Expert review"},
+		{"public_vote", "公众投票", "Public vote"},
+		{"finalists", "入围公示", "Finalists announced"},
+		{"awarded", "已颁奖", "Awarded"},
+		{"closed", "已结束", "Closed"},
+	},
+}
+
+// ComplaintStatuses are the states of a complaint or report about a
+// social-work service (seed §16: 投诉、举报受理机制). (product)
+var ComplaintStatuses = Vocabulary{
+	Name: "complaint_statuses", Zh: "投诉状态", En: "Complaint statuses",
+	Terms: []Term{
+		{"received", "已受理", "Received"},
+		{"investigating", "调查中", "Investigating"},
+		{"upheld", "属实", "Upheld"},
+		{"dismissed", "不属实", "Dismissed"},
+	},
+}
+
+// vocabAll lists every vocabulary in the order Vocabularies returns them.
+var vocabAll = []*Vocabulary{
+	&Domains,
+	&HighRiskDomains,
+	&ServiceTasks,
+	&TargetGroups,
+	&DemonstrationDomains,
+	&StationServiceAreas,
+	&AppraisalDimensions,
+	&OrganisationKinds,
+	&OrganisationStatuses,
+	&ExitReasons,
+	&CertificateLevels,
+	&PostGrades,
+	&Roles,
+	&Skills,
+	&EducationLevels,
+	&Languages,
+	&BudgetLines,
+	&PurchaseWorkflow,
+	&NeedStatuses,
+	&CompetitionPhases,
+	&ComplaintStatuses,
+}
+
+// Vocabularies returns every vocabulary, in a stable order. The result is a
+// copy: changing it does not change the package's data.
+func Vocabularies() []Vocabulary {
+	out := make([]Vocabulary, len(vocabAll))
+	for i, v := range vocabAll {
+		out[i] = v.clone()
+	}
+	return out
+}
+
+// LookupVocabulary returns the vocabulary with the given name (e.g.
+// "domains"), as a copy.
+func LookupVocabulary(name string) (Vocabulary, bool) {
+	for _, v := range vocabAll {
+		if v.Name == name {
+			return v.clone(), true
+		}
+	}
+	return Vocabulary{}, false
+}

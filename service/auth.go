@@ -1,0 +1,200 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// Tokens is what a login or a refresh returns.
+type Tokens struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresIn    time.Duration
+	Account      *models.Account
+}
+
+// Registration is a member of the public signing up as a volunteer.
+type Registration struct {
+	Phone, Password, Name string
+}
+
+// Register creates a volunteer account. The phone must be a mainland mobile
+// number not yet registered (models.ErrConflict otherwise).
+func (s *Service) Register(ctx context.Context, r Registration) (*models.Account, error) {
+	r.Phone = models.NormalisePhone(r.Phone)
+	var p models.Problems
+	collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	collect(&p, models.ValidatePassword("body.password", r.Password))
+	collect(&p, models.ValidateName("body.name", r.Name))
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.createAccount(ctx, r.Phone, r.Password, r.Name, []models.RoleBinding{{Role: models.RoleVolunteer}})
+}
+
+func (s *Service) createAccount(ctx context.Context, phone, password, name string, roles []models.RoleBinding) (*models.Account, error) {
+	hash, err := HashPassword(password, s.cfg.Password)
+	if err != nil {
+		return nil, models.Internal("hash password: %w", err)
+	}
+	now := s.now()
+	a := &models.Account{ID: newID(), Phone: phone, Name: strings.TrimSpace(name), PasswordHash: hash,
+		Roles: roles, Status: models.AccountActive, CreatedAt: now, UpdatedAt: now}
+	if err := s.st.Accounts.CreateAccount(ctx, a); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该手机号已注册", "this phone number is already registered")
+		}
+		return nil, err
+	}
+	return a, nil
+}
+
+// Credentials are a phone and a password, and where the attempt came from.
+type Credentials struct {
+	Phone, Password, ClientIP string
+}
+
+var errBadLogin = models.E(models.KindUnauthorized, "手机号或密码错误", "wrong phone number or password")
+
+// Login checks the password and starts a login family. Attempts are limited
+// per phone and per client IP; a Redis outage fails open (logged).
+func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
+	c.Phone = models.NormalisePhone(c.Phone)
+	if err := models.ValidatePhone("body.phone", c.Phone); err != nil {
+		return nil, err
+	}
+	if err := s.limitLogin(ctx, c); err != nil {
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
+	switch {
+	case isKind(err, models.KindNotFound):
+		CheckPassword(s.dummy, c.Password) // same work as a real check: timing does not reveal who is registered
+		return nil, errBadLogin
+	case err != nil:
+		return nil, err
+	}
+	if !CheckPassword(a.PasswordHash, c.Password) {
+		return nil, errBadLogin
+	}
+	if a.Status != models.AccountActive {
+		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
+	}
+	now := s.now()
+	fam := &models.LoginFamily{ID: newID(), AccountID: a.ID, CreatedAt: now}
+	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, a, fam.ID, 1, now)
+}
+
+func (s *Service) limitLogin(ctx context.Context, c Credentials) error {
+	checks := []struct {
+		key   string
+		limit int
+	}{{"login:phone:" + c.Phone, s.cfg.LoginLimitPhone}, {"login:ip:" + c.ClientIP, s.cfg.LoginLimitIP}}
+	for _, ch := range checks {
+		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, s.cfg.LoginWindow)
+		if err != nil {
+			s.log.WarnContext(ctx, "login rate limiter unavailable; allowing attempt", "err", err)
+			return nil
+		}
+		if !ok {
+			e := *models.ErrRateLimited
+			e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
+			return &e
+		}
+	}
+	return nil
+}
+
+func (s *Service) issue(ctx context.Context, a *models.Account, family string, seq int, now time.Time) (*Tokens, error) {
+	access, err := s.tokens.issue(a, family, now)
+	if err != nil {
+		return nil, models.Internal("sign access token: %w", err)
+	}
+	refresh := newRefreshSecret()
+	rt := &models.RefreshToken{Hash: hashToken(refresh), FamilyID: family, AccountID: a.ID, Seq: seq,
+		CreatedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTokenTTL)}
+	if err := s.st.Sessions.CreateRefreshToken(ctx, rt); err != nil {
+		return nil, err
+	}
+	return &Tokens{AccessToken: access, RefreshToken: refresh, ExpiresIn: s.cfg.AccessTokenTTL, Account: a}, nil
+}
+
+var errBadRefresh = models.E(models.KindUnauthorized, "刷新令牌无效或已失效，请重新登录", "refresh token is invalid or revoked; log in again")
+
+// Refresh rotates a refresh token: the presented one stops working and a new
+// pair is returned, with the account's current role bindings. Presenting a
+// refresh token a second time (a stolen copy, or a replay) revokes its whole
+// login family. The single use is decided by a unique insert, so two
+// concurrent refreshes with one token cannot both succeed.
+func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) {
+	if refresh == "" || len(refresh) > 200 {
+		return nil, errBadRefresh
+	}
+	hash := hashToken(refresh)
+	rt, err := s.st.Sessions.RefreshToken(ctx, hash)
+	if isKind(err, models.KindNotFound) {
+		return nil, errBadRefresh
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	fam, err := s.st.Sessions.Family(ctx, rt.FamilyID)
+	if err != nil {
+		return nil, err
+	}
+	if fam.Revoked() || now.After(rt.ExpiresAt) {
+		return nil, errBadRefresh
+	}
+	if err := s.st.Sessions.ClaimRefreshToken(ctx, hash, now); err != nil {
+		if isKind(err, models.KindConflict) {
+			s.log.WarnContext(ctx, "refresh token reused; revoking its login", "family", fam.ID, "account", fam.AccountID)
+			if err := s.revokeFamily(ctx, fam.ID, "reuse"); err != nil {
+				return nil, err
+			}
+			return nil, errBadRefresh
+		}
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByID(ctx, rt.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != models.AccountActive {
+		return nil, errBadRefresh
+	}
+	return s.issue(ctx, a, fam.ID, rt.Seq+1, now)
+}
+
+// revokeFamily ends a login: no refresh token of it works again (MongoDB)
+// and its access tokens are refused until they expire (Redis denylist).
+func (s *Service) revokeFamily(ctx context.Context, family, reason string) error {
+	if err := s.st.Sessions.RevokeFamily(ctx, family, reason, s.now()); err != nil {
+		return err
+	}
+	if err := s.st.Denylist.Deny(ctx, "fam:"+family, s.cfg.AccessTokenTTL+time.Minute); err != nil {
+		s.log.WarnContext(ctx, "could not denylist revoked login; its access tokens live until they expire", "family", family, "err", err)
+	}
+	return nil
+}
+
+// Logout ends the caller's login: its refresh tokens and access tokens stop working.
+func (s *Service) Logout(ctx context.Context, actor *Actor) error {
+	return s.revokeFamily(ctx, actor.FamilyID, "logout")
+}
+
+// Me returns the caller's account.
+func (s *Service) Me(ctx context.Context, actor *Actor) (*models.Account, error) {
+	return s.st.Accounts.AccountByID(ctx, actor.AccountID)
+}
+
+func collect(p *models.Problems, err error) {
+	if e, ok := err.(*models.Error); ok && e != nil {
+		*p = append(*p, e.Fields...)
+	}
+}

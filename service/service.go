@@ -1,0 +1,158 @@
+// Package service holds Wushe's use cases: registering and logging in,
+// posting needs, linking parties, granting money. It declares the small
+// store interfaces it needs and makes every authorisation decision.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// AccountStore keeps accounts and the phone numbers that identify them.
+type AccountStore interface {
+	// CreateAccount inserts a, first claiming its phone number by a unique
+	// insert; models.ErrConflict when the phone already has an account.
+	CreateAccount(ctx context.Context, a *models.Account) error
+	// AccountByID returns models.ErrNotFound when there is no such account.
+	AccountByID(ctx context.Context, id string) (*models.Account, error)
+	// AccountByPhone looks the phone up by its own _id (an index lookup);
+	// models.ErrNotFound when no account has it.
+	AccountByPhone(ctx context.Context, phone string) (*models.Account, error)
+	// SetRoles replaces the account's role bindings. Callers serialise
+	// changes to one account with a Locker (FerretDB loses concurrent updates).
+	SetRoles(ctx context.Context, id string, roles []models.RoleBinding, at time.Time) error
+}
+
+// SessionStore keeps login families and refresh tokens (MongoDB: a Redis
+// loss must not make a revoked login usable again).
+type SessionStore interface {
+	CreateFamily(ctx context.Context, f *models.LoginFamily) error
+	// Family returns models.ErrNotFound when there is no such family.
+	Family(ctx context.Context, id string) (*models.LoginFamily, error)
+	// RevokeFamily marks the family revoked; revoking twice keeps the first time.
+	RevokeFamily(ctx context.Context, id, reason string, at time.Time) error
+	CreateRefreshToken(ctx context.Context, t *models.RefreshToken) error
+	// RefreshToken returns models.ErrNotFound for an unknown hash.
+	RefreshToken(ctx context.Context, hash string) (*models.RefreshToken, error)
+	// ClaimRefreshToken records the one use of a refresh token by a unique
+	// insert: models.ErrConflict when it was used before.
+	ClaimRefreshToken(ctx context.Context, hash string, at time.Time) error
+}
+
+// Denylist holds revoked access-token ids and login families until the
+// access tokens they cover expire (Redis, with TTLs).
+type Denylist interface {
+	Deny(ctx context.Context, id string, ttl time.Duration) error
+	// AnyDenied reports whether any of ids is on the list.
+	AnyDenied(ctx context.Context, ids ...string) (bool, error)
+}
+
+// Limiter counts attempts in fixed windows (Redis).
+type Limiter interface {
+	// Hit counts one attempt under key; ok is false once more than limit
+	// attempts fell in the current window, with the time until it ends.
+	Hit(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+}
+
+// Locker serialises short critical sections across replicas (Redis).
+type Locker interface {
+	// Lock waits up to ctx's deadline for key; the lock lapses after ttl.
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+}
+
+// Pinger is a dependency /readyz checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Stores is everything the service keeps data in.
+type Stores struct {
+	Accounts AccountStore
+	Sessions SessionStore
+	Denylist Denylist
+	Limiter  Limiter
+	Locker   Locker
+	Mongo    Pinger
+	Redis    Pinger
+}
+
+// Config tunes the service; zero values take the documented defaults.
+type Config struct {
+	JWTSecret       []byte
+	Issuer          string        // default "wushe"
+	AccessTokenTTL  time.Duration // default 15m
+	RefreshTokenTTL time.Duration // default 30 days
+	Password        PasswordParams
+	// Login attempts allowed per window, per phone and per client IP.
+	LoginLimitPhone int           // default 10
+	LoginLimitIP    int           // default 100
+	LoginWindow     time.Duration // default 15m
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.Issuer == "" {
+		c.Issuer = "wushe"
+	}
+	if c.AccessTokenTTL == 0 {
+		c.AccessTokenTTL = 15 * time.Minute
+	}
+	if c.RefreshTokenTTL == 0 {
+		c.RefreshTokenTTL = 30 * 24 * time.Hour
+	}
+	if c.Password == (PasswordParams{}) {
+		c.Password = DefaultPasswordParams
+	}
+	if c.LoginLimitPhone == 0 {
+		c.LoginLimitPhone = 10
+	}
+	if c.LoginLimitIP == 0 {
+		c.LoginLimitIP = 100
+	}
+	if c.LoginWindow == 0 {
+		c.LoginWindow = 15 * time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Service is the set of Wushe's use cases.
+type Service struct {
+	cfg    Config
+	st     Stores
+	log    *slog.Logger
+	dummy  string // a password hash checked when the phone is unknown, so timing does not tell
+	tokens *tokenIssuer
+}
+
+// New builds the service. cfg.JWTSecret must be at least 32 bytes.
+func New(cfg Config, st Stores) (*Service, error) {
+	cfg.defaults()
+	if len(cfg.JWTSecret) < 32 {
+		return nil, models.Internal("service: JWT secret must be at least 32 bytes, got %d", len(cfg.JWTSecret))
+	}
+	dummy, err := HashPassword("wushe-timing-equaliser", cfg.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy,
+		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}, nil
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+// AccessTokenTTL is how long an access token lives.
+func (s *Service) AccessTokenTTL() time.Duration { return s.cfg.AccessTokenTTL }
+
+// ReadyChecks are the dependencies /readyz pings, by name.
+func (s *Service) ReadyChecks() map[string]func(context.Context) error {
+	return map[string]func(context.Context) error{"mongodb": s.st.Mongo.Ping, "redis": s.st.Redis.Ping}
+}
