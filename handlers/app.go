@@ -107,8 +107,6 @@ func New(svc *service.Service, cfg Config) *App {
 
 	registerAuth(api, svc)
 	registerMeta(api)
-
-	f.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return a
 }
 

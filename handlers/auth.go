@@ -51,7 +51,6 @@ func actorFrom(ctx context.Context) *service.Actor {
 	return a
 }
 
-
 // RoleBindingDTO is one role an account holds, with its scope.
 type RoleBindingDTO struct {
 	Role           string `json:"role" doc:"角色 Role code (see /v1/meta/vocabularies roles)"`

@@ -110,6 +110,9 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 		return &huma.ErrorModel{Status: status, Title: title(status, en), Detail: pick(en, "服务器内部错误，请稍后再试", "internal error; please try again later")}
 	}
 	p := &huma.ErrorModel{Status: status, Title: title(status, en), Detail: translateDetail(msg, en)}
+	if status == http.StatusBadRequest && msg == "validation failed" {
+		p.Detail = pick(en, "请求体不是有效的 JSON", "request body is not valid JSON")
+	}
 	for _, e := range errs {
 		if e == nil {
 			continue
@@ -121,6 +124,10 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 		}
 		loc := d.Location
 		message := d.Message
+		// Huma names a missing property in the message; name it in the location too.
+		if prop, ok := missingProperty(message); ok {
+			loc = strings.TrimSuffix(loc, ".") + "." + prop
+		}
 		if status == http.StatusBadRequest && loc == "body" {
 			message = pick(en, "请求体不是有效的 JSON", "request body is not valid JSON")
 		} else {
@@ -199,12 +206,12 @@ func fiberMessage(fe *fiber.Error) string {
 
 // detail messages Huma itself produces, in zh-CN.
 var detailZh = map[string]string{
-	"validation failed":         "请求参数校验失败",
-	"request body is required":  "缺少请求体",
-	"no such route":             "接口不存在",
-	"request body is too large": "请求体过大",
-	"method not allowed":        "不支持该请求方法",
-	"request body read timeout": "读取请求体超时",
+	"validation failed":          "请求参数校验失败",
+	"request body is required":   "缺少请求体",
+	"no such route":              "接口不存在",
+	"request body is too large":  "请求体过大",
+	"method not allowed":         "不支持该请求方法",
+	"request body read timeout":  "读取请求体超时",
 	"unable to marshal response": "无法按所需格式返回",
 }
 
@@ -284,4 +291,14 @@ func translateValidation(msg string, en bool) string {
 		}
 	}
 	return msg
+}
+
+var requiredRe = regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(validation.MsgExpectedRequiredProperty), "%s", "(.+)") + "$")
+
+func missingProperty(msg string) (string, bool) {
+	m := requiredRe.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }

@@ -1,0 +1,162 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/handlers"
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store/storetest"
+)
+
+var testSecret = []byte("test-secret-test-secret-test-secret-0123")
+
+// cheap argon2id parameters: the tests hash hundreds of passwords.
+var cheapPasswords = service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
+
+type harness struct {
+	t   *testing.T
+	app *handlers.App
+	svc *service.Service
+}
+
+type handlersConfig = handlers.Config
+
+type harnessOpt func(*service.Config, *handlersConfig)
+
+func newHarness(t *testing.T, opts ...harnessOpt) *harness {
+	t.Helper()
+	db, rc := storetest.Open(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}
+	hcfg := handlers.Config{Version: "test", Logger: quiet}
+	for _, o := range opts {
+		o(&cfg, &hcfg)
+	}
+	svc, err := service.New(cfg, service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
+		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, app: handlers.New(svc, hcfg), svc: svc}
+}
+
+// response is a decoded answer.
+type response struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    string
+}
+
+func (r response) str(path ...string) string {
+	var v any = r.Body
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// locations lists errors[].location of a problem.
+func (r response) locations() []string {
+	var out []string
+	errs, _ := r.Body["errors"].([]any)
+	for _, e := range errs {
+		if m, ok := e.(map[string]any); ok {
+			if l, ok := m["location"].(string); ok {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+func (h *harness) do(method, path, body string, headers ...string) response {
+	h.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, path, rd)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := h.app.Fiber.Test(req, -1)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
+	_ = json.Unmarshal(raw, &r.Body)
+	return r
+}
+
+// serve starts the app on a real loopback listener and returns its base URL.
+func (h *harness) serve() string {
+	h.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	go func() { _ = h.app.Fiber.Listener(ln) }()
+	h.t.Cleanup(func() { _ = h.app.Fiber.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+func bearerHeader(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+
+// register creates a volunteer account and returns its id.
+func (h *harness) register(phone string) string {
+	h.t.Helper()
+	r := h.do("POST", "/v1/auth/register", `{"phone":"`+phone+`","password":"secret-pass","name":"测试用户"}`)
+	if r.Status != 201 {
+		h.t.Fatalf("register %s: %d %s", phone, r.Status, r.Raw)
+	}
+	return r.str("id")
+}
+
+// login returns the access and refresh tokens.
+func (h *harness) login(phone, password string) (string, string) {
+	h.t.Helper()
+	r := h.do("POST", "/v1/auth/login", `{"phone":"`+phone+`","password":"`+password+`"}`)
+	if r.Status != 200 {
+		h.t.Fatalf("login %s: %d %s", phone, r.Status, r.Raw)
+	}
+	return r.str("accessToken"), r.str("refreshToken")
+}
+
+// admin creates a civil_affairs account for division and logs it in.
+func (h *harness) admin(phone, division string) string {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, _, err := h.svc.BootstrapAdmin(ctx, phone, "admin-pass-1", "民政", division); err != nil {
+		h.t.Fatal(err)
+	}
+	tok, _ := h.login(phone, "admin-pass-1")
+	return tok
+}
+
+func (h *harness) me(tok string) response {
+	h.t.Helper()
+	return h.do("GET", "/v1/me", "", bearerHeader(tok)...)
+}
+
+var _ = models.RoleVolunteer
