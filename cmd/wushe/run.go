@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -29,6 +32,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return adminCreate(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "dev-stores":
 		return devStores(ctx, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "wushe", version)
 		return err
@@ -45,7 +50,34 @@ commands:
   serve          serve the API (default)
   admin create   create the first civil_affairs account; the password is read from standard input
   dev-stores     run FerretDB (SQLite) out of process and print its URI, for tests and CI
+  healthcheck    GET a URL (default http://127.0.0.1:8080/readyz) and fail unless it answers 200; for container health checks
   version        print the version
 
 Run "wushe serve -h" for the configuration flags; each has an environment variable.
 `
+
+// healthcheck lets a shell-less container image check its own readiness.
+func healthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/readyz", "URL to check")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %d", *url, res.StatusCode)
+	}
+	_, err = fmt.Fprintln(stdout, "ok")
+	return err
+}
