@@ -107,6 +107,10 @@ func New(svc *service.Service, cfg Config) *App {
 
 	registerAuth(api, svc)
 	registerMeta(api)
+	registerDivisions(api)
+	registerOrganisations(api, svc)
+	registerStations(api, svc)
+	registerComplaints(api, svc)
 	return a
 }
 

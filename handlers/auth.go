@@ -21,12 +21,20 @@ var bearer = []map[string][]string{{"bearer": {}}}
 // bearer requirement and puts the actor into the request's context.
 func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
+		h := ctx.Header("Authorization")
+		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if len(ctx.Operation().Security) == 0 {
+			// A public operation: a valid token makes the caller known (an
+			// organisation's admin sees its contact phone); a missing or
+			// stale one leaves the caller anonymous.
+			if ok && tok != "" {
+				if actor, err := a.svc.Authenticate(ctx.Context(), tok); err == nil {
+					ctx = huma.WithValue(ctx, actorKey{}, actor)
+				}
+			}
 			next(ctx)
 			return
 		}
-		h := ctx.Header("Authorization")
-		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || tok == "" {
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "",
 				models.E(models.KindUnauthorized, "缺少访问令牌（Authorization: Bearer …）", "missing bearer access token"))
@@ -48,6 +56,12 @@ func actorFrom(ctx context.Context) *service.Actor {
 	if a == nil {
 		panic("handlers: operation without the bearer requirement asked for an actor")
 	}
+	return a
+}
+
+// actorOrNil returns the caller of a public operation, if they sent a valid token.
+func actorOrNil(ctx context.Context) *service.Actor {
+	a, _ := ctx.Value(actorKey{}).(*service.Actor)
 	return a
 }
 

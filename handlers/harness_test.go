@@ -42,7 +42,9 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		o(&cfg, &hcfg)
 	}
 	svc, err := service.New(cfg, service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
-		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc})
+		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
+		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
+		Transitions: db.Records(), Audit: db.Records()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -462,6 +462,32 @@ var ComplaintStatuses = Vocabulary{
 	},
 }
 
+// ComplaintCategories classify a complaint or report about an
+// organisation; the first four follow the seed's exit grounds. (product)
+var ComplaintCategories = Vocabulary{
+	Name: "complaint_categories", Zh: "投诉类别", En: "Complaint categories",
+	Terms: []Term{
+		{"governance", "内部治理混乱", "Chaotic internal governance"},
+		{"service_quality", "服务质量差", "Poor service quality"},
+		{"credit", "失信行为", "Dishonest conduct"},
+		{"inactivity", "长期不开展业务活动", "Long inactivity"},
+		{"fees", "违规收费", "Improper fees"},
+		{"misconduct", "违法违规行为", "Unlawful conduct"},
+		{"other", "其他", "Other"},
+	},
+}
+
+// StationStatuses are the states of a township/street social-work station. (product)
+var StationStatuses = Vocabulary{
+	Name: "station_statuses", Zh: "社工站状态", En: "Station statuses",
+	Terms: []Term{
+		{"planned", "筹建中", "Planned"},
+		{"open", "运营中", "Open"},
+		{"suspended", "暂停服务", "Suspended"},
+		{"closed", "已关闭", "Closed"},
+	},
+}
+
 // vocabAll lists every vocabulary in the order Vocabularies returns them.
 var vocabAll = []*Vocabulary{
 	&Domains,
@@ -485,6 +511,8 @@ var vocabAll = []*Vocabulary{
 	&NeedStatuses,
 	&CompetitionPhases,
 	&ComplaintStatuses,
+	&ComplaintCategories,
+	&StationStatuses,
 }
 
 // Vocabularies returns every vocabulary, in a stable order. The result is a

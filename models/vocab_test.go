@@ -16,7 +16,7 @@ var vocabWantNames = []string{
 	"organisation_kinds", "organisation_statuses", "exit_reasons",
 	"certificate_levels", "post_grades", "roles", "skills", "education_levels",
 	"languages", "budget_lines", "purchase_workflow", "need_statuses",
-	"competition_phases", "complaint_statuses",
+	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses",
 }
 
 func TestVocabulariesNamesAndOrder(t *testing.T) {

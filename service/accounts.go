@@ -27,7 +27,7 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
 		return nil, false, err
 	}
-	if err := s.mayGrant(actor, g.Binding); err != nil {
+	if err := s.mayGrant(ctx, actor, g.Binding); err != nil {
 		return nil, false, err
 	}
 	return s.grant(ctx, g)
@@ -35,7 +35,7 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 
 // mayGrant checks the binding is well formed and inside one of the actor's
 // civil_affairs divisions.
-func (s *Service) mayGrant(actor *Actor, b models.RoleBinding) error {
+func (s *Service) mayGrant(ctx context.Context, actor *Actor, b models.RoleBinding) error {
 	scopes := actor.Bindings(models.RoleCivilAffairs)
 	if len(scopes) == 0 {
 		return models.E(models.KindForbidden, "仅民政部门可以分配角色", "only civil affairs may grant roles")
@@ -59,12 +59,20 @@ func (s *Service) mayGrant(actor *Actor, b models.RoleBinding) error {
 		}
 		scope = b.DivisionCode
 	default:
-		// Organisations arrive with the five-parties issue; until then no
-		// organisation id can be valid.
 		if b.OrganisationID == "" {
 			return models.Invalid("body.organisationId", "该角色需要指定机构", "this role needs an organisationId")
 		}
-		return models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
+		if isKind(err, models.KindNotFound) {
+			return models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		} else if err != nil {
+			return err
+		}
+		isCharity := o.Kind == "charity_organisation"
+		if b.Role == models.RoleCharityAdmin && !isCharity || b.Role == models.RoleOrgAdmin && isCharity {
+			return models.Invalid("body.role", "慈善组织的管理员角色为 charity_admin，其他机构为 org_admin", "charity organisations have charity_admin, others org_admin")
+		}
+		scope = o.DivisionCode
 	}
 	for _, sc := range scopes {
 		if models.WithinDivision(scope, sc.DivisionCode) {

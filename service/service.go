@@ -77,6 +77,12 @@ type Stores struct {
 	Locker   Locker
 	Mongo    Pinger
 	Redis    Pinger
+
+	Organisations OrganisationStore
+	Complaints    ComplaintStore
+	Stations      StationStore
+	Transitions   TransitionStore
+	Audit         AuditStore
 }
 
 // Config tunes the service; zero values take the documented defaults.

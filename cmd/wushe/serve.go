@@ -46,7 +46,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	}
 	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log},
 		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
-			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis})
+			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
+			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
+			Transitions: st.DB.Records(), Audit: st.DB.Records()})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,9 @@ func BenchmarkIDLookup(b *testing.B) {
 func benchIDLookup(b *testing.B, m *Mongo, c *mongo.Client, n int, index bool) {
 	ctx := b.Context()
 	dbName := fmt.Sprintf("bench_%d_%t", n, index)
+	if err := c.Database(dbName).Drop(ctx); err != nil { // a fresh database for every -count run
+		b.Fatal(err)
+	}
 	coll := c.Database(dbName).Collection("docs")
 
 	start := time.Now()

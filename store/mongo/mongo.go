@@ -60,8 +60,19 @@ func (d *DB) Ping(ctx context.Context) error { return d.client.Ping(ctx, readpre
 // Drop removes the whole database (tests).
 func (d *DB) Drop(ctx context.Context) error { return d.db.Drop(ctx) }
 
-// collections are created at start, so the embedded _id index fix can find them.
+// collections are created at start, so the embedded _id index fix can find
+// them; each store file adds its own with register.
 var collections = []string{colAccounts, colPhones, colFamilies, colRefreshTokens, colRefreshUses}
+
+// indexes beyond _id, by collection. Only unique and compound indexes
+// (FerretDB has no TTL, text or geo indexes); hot lookups go through _id.
+var indexes = map[string][]mongo.IndexModel{}
+
+// register declares a collection and its secondary indexes.
+func register(name string, idx ...mongo.IndexModel) {
+	collections = append(collections, name)
+	indexes[name] = append(indexes[name], idx...)
+}
 
 // EnsureSchema creates the collections and indexes; it is idempotent.
 func (d *DB) EnsureSchema(ctx context.Context) error {
@@ -91,10 +102,6 @@ func (d *DB) EnsureSchema(ctx context.Context) error {
 	}
 	return nil
 }
-
-// indexes beyond _id, by collection. Only unique and compound indexes
-// (FerretDB has no TTL, text or geo indexes); hot lookups go through _id.
-var indexes = map[string][]mongo.IndexModel{}
 
 func isNamespaceExists(err error) bool {
 	var ce mongo.CommandError

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// pageParams are the cursor-pagination query parameters of every list.
+type pageParams struct {
+	Cursor string `query:"cursor" maxLength:"200" doc:"上一页返回的 nextCursor Opaque cursor from the previous page"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"每页条数（最多 100）Page size (at most 100)"`
+}
+
+// listMeta is the paging part of every list answer.
+type listMeta struct {
+	NextCursor string `json:"nextCursor" doc:"下一页游标；为空表示没有更多 Cursor of the next page; empty at the end"`
+}
+
+// op builds an operation with the conventions every route shares.
+func op(id, method, path, tag, summary string, secured bool, errs ...int) huma.Operation {
+	o := huma.Operation{OperationID: id, Method: method, Path: path, Tags: []string{tag}, Summary: summary,
+		MaxBodyBytes: 256 << 10, Errors: errs}
+	if secured {
+		o.Security = bearer
+		o.Errors = append(o.Errors, http.StatusUnauthorized)
+	}
+	if method == http.MethodPost {
+		o.DefaultStatus = http.StatusOK
+	}
+	return o
+}
+
+func created(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusCreated
+	return o
+}

@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+// StationDTO is a township/street social-work station.
+type StationDTO struct {
+	TownCode          string    `json:"townCode" doc:"乡镇（街道）代码，也是站点标识 Township code, also the station's id"`
+	CountyCode        string    `json:"countyCode"`
+	Name              string    `json:"name"`
+	ServiceAreas      []string  `json:"serviceAreas" doc:"station_service_areas"`
+	OperatorOrgID     string    `json:"operatorOrgId,omitempty"`
+	SocialWorkers     []string  `json:"socialWorkers" doc:"驻站社工账号 Staffed social workers' account ids"`
+	SocialWorkerCount int       `json:"socialWorkerCount"`
+	OpenedOn          string    `json:"openedOn,omitempty"`
+	Status            string    `json:"status" doc:"station_statuses"`
+	Address           string    `json:"address,omitempty"`
+	CreatedAt         time.Time `json:"createdAt"`
+	UpdatedAt         time.Time `json:"updatedAt"`
+}
+
+func stationDTO(s *models.Station) StationDTO {
+	return StationDTO{TownCode: s.TownCode, CountyCode: s.CountyCode, Name: s.Name, ServiceAreas: nonNil(s.ServiceAreas),
+		OperatorOrgID: s.OperatorOrgID, SocialWorkers: nonNil(s.SocialWorkers), SocialWorkerCount: s.SocialWorkerNo,
+		OpenedOn: s.OpenedOn, Status: s.Status, Address: s.Address, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+}
+
+type stationBody struct {
+	Name          string   `json:"name" minLength:"2" maxLength:"100"`
+	ServiceAreas  []string `json:"serviceAreas" minItems:"1" maxItems:"5"`
+	OperatorOrgID string   `json:"operatorOrgId,omitempty" maxLength:"64"`
+	SocialWorkers []string `json:"socialWorkers,omitempty" maxItems:"200"`
+	OpenedOn      string   `json:"openedOn,omitempty" doc:"YYYY-MM-DD"`
+	Status        string   `json:"status,omitempty" doc:"station_statuses (default open)"`
+	Address       string   `json:"address,omitempty" maxLength:"200"`
+}
+
+func (b stationBody) input(town string) service.StationInput {
+	return service.StationInput{TownCode: town, Name: b.Name, ServiceAreas: b.ServiceAreas, OperatorOrgID: b.OperatorOrgID,
+		SocialWorkers: b.SocialWorkers, OpenedOn: b.OpenedOn, Status: b.Status, Address: b.Address}
+}
+
+type createStationInput struct {
+	Body struct {
+		TownCode string `json:"townCode" pattern:"^[0-9]{9}$" doc:"乡镇（街道）9 位代码 9-digit township code"`
+		stationBody
+	}
+}
+
+type stationIDInput struct {
+	TownCode string `path:"townCode" pattern:"^[0-9]{9}$"`
+}
+
+type updateStationInput struct {
+	TownCode string `path:"townCode" pattern:"^[0-9]{9}$"`
+	Body     stationBody
+}
+
+type stationOutput struct{ Body StationDTO }
+
+type listStationsInput struct {
+	Division string `query:"division" pattern:"^[0-9]{4,9}$"`
+	pageParams
+}
+
+type stationListOutput struct {
+	Body struct {
+		Items []StationDTO `json:"items"`
+		listMeta
+	}
+}
+
+func registerStations(api huma.API, svc *service.Service) {
+	const tag = "stations"
+	huma.Register(api, created(op("create-station", http.MethodPost, "/v1/stations", tag,
+		"设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs)", true, 403, 409, 422)),
+		func(ctx context.Context, in *createStationInput) (*stationOutput, error) {
+			st, err := svc.CreateStation(ctx, actorFrom(ctx), in.Body.input(in.Body.TownCode))
+			if err != nil {
+				return nil, err
+			}
+			return &stationOutput{Body: stationDTO(st)}, nil
+		})
+	huma.Register(api, op("list-stations", http.MethodGet, "/v1/stations", tag,
+		"社工站列表（公开）List stations (public)", false, 422),
+		func(ctx context.Context, in *listStationsInput) (*stationListOutput, error) {
+			list, next, err := svc.ListStations(ctx, in.Division, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			out := &stationListOutput{}
+			out.Body.Items = make([]StationDTO, len(list))
+			for i, s := range list {
+				out.Body.Items[i] = stationDTO(s)
+			}
+			out.Body.NextCursor = next
+			return out, nil
+		})
+	huma.Register(api, op("get-station", http.MethodGet, "/v1/stations/{townCode}", tag,
+		"一个社工站（公开）One station (public)", false, 404, 422),
+		func(ctx context.Context, in *stationIDInput) (*stationOutput, error) {
+			st, err := svc.Station(ctx, in.TownCode)
+			if err != nil {
+				return nil, err
+			}
+			return &stationOutput{Body: stationDTO(st)}, nil
+		})
+	huma.Register(api, op("update-station", http.MethodPut, "/v1/stations/{townCode}", tag,
+		"修改社工站（民政部门）Edit a station (civil affairs)", true, 403, 404, 422),
+		func(ctx context.Context, in *updateStationInput) (*stationOutput, error) {
+			st, err := svc.UpdateStation(ctx, actorFrom(ctx), in.TownCode, in.Body.input(in.TownCode))
+			if err != nil {
+				return nil, err
+			}
+			return &stationOutput{Body: stationDTO(st)}, nil
+		})
+}

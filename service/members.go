@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+
+	"github.com/wushe/wushe/models"
+)
+
+// memberRoles are the roles an organisation gives its people.
+func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error) {
+	switch role {
+	case models.RoleSocialWorker:
+		return role, nil
+	case models.RoleOrgAdmin, models.RoleCharityAdmin:
+		if o.Kind == "charity_organisation" {
+			return models.RoleCharityAdmin, nil
+		}
+		return models.RoleOrgAdmin, nil
+	}
+	return "", models.Invalid("body.role", "机构成员角色只能是管理员或社会工作者", "a member is an administrator or a social worker")
+}
+
+// AddMember gives a registered person (found by phone) a role in an
+// organisation: its admins and civil affairs of its division may. Adding a
+// social worker gives them the social_worker binding to the organisation;
+// their certificate is verified by civil affairs separately.
+func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone string, role models.Role) (*models.Member, error) {
+	o, err := s.st.Organisations.Organisation(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) {
+		return nil, errForbidden
+	}
+	if !o.Status.Operating() && o.Status != models.OrgIncubating {
+		return nil, models.E(models.KindConflict, "机构已暂停或退出，不能添加成员", "the organisation is suspended or has exited")
+	}
+	role, err = memberRoleFor(o, role)
+	if err != nil {
+		return nil, err
+	}
+	phone = models.NormalisePhone(phone)
+	if err := models.ValidatePhone("body.phone", phone); err != nil {
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByPhone(ctx, phone)
+	if isKind(err, models.KindNotFound) {
+		return nil, &models.Error{Kind: models.KindNotFound, Zh: "该手机号尚未注册，请先让本人注册", En: "no account has this phone; ask the person to register first",
+			Fields: []models.FieldError{{Field: "body.phone", Zh: "该手机号尚未注册", En: "no account has this phone"}}}
+	} else if err != nil {
+		return nil, err
+	}
+	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.now(), AddedBy: actor.AccountID}
+	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !isKind(err, models.KindConflict) {
+		return nil, err
+	}
+	if _, err := s.addRole(ctx, a.ID, models.RoleBinding{Role: role, OrganisationID: orgID}); err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)
+	return m, nil
+}
+
+// Members lists an organisation's people: for its admins and civil affairs.
+func (s *Service) Members(ctx context.Context, actor *Actor, orgID string, p Page) ([]*models.Member, string, error) {
+	o, err := s.st.Organisations.Organisation(ctx, orgID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) && !actor.worksFor(orgID) {
+		return nil, "", errForbidden
+	}
+	list, next, err := s.st.Organisations.Members(ctx, orgID, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) {
+		for _, m := range list {
+			m.Phone = models.MaskPhone(m.Phone)
+		}
+	}
+	return list, next, nil
+}

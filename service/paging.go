@@ -1,0 +1,73 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// Page asks for one page of a list: items after Cursor (an opaque string
+// the previous page returned), at most Limit of them.
+type Page struct {
+	Cursor string
+	Limit  int
+}
+
+// MaxPageSize caps every list.
+const MaxPageSize = 100
+
+// Normalised returns the page with its limit defaulted (20) and capped.
+func (p Page) Normalised() Page {
+	if p.Limit <= 0 {
+		p.Limit = 20
+	}
+	if p.Limit > MaxPageSize {
+		p.Limit = MaxPageSize
+	}
+	return p
+}
+
+// TransitionStore records state changes; a record's key (object, seq) is
+// unique, so of two concurrent changes of one object only one is recorded.
+type TransitionStore interface {
+	// RecordTransition inserts t; models.ErrConflict when (t.Object, t.Seq) exists.
+	RecordTransition(ctx context.Context, t *models.Transition) error
+	// Transitions lists an object's changes in order.
+	Transitions(ctx context.Context, object string) ([]models.Transition, error)
+}
+
+// AuditStore is the append-only log of privileged reads and actions.
+type AuditStore interface {
+	AppendAudit(ctx context.Context, e *models.AuditEntry) error
+}
+
+// audit writes an audit entry; a failure is logged, never hidden.
+func (s *Service) audit(ctx context.Context, actor *Actor, action, object, divisionCode, reason string) error {
+	e := &models.AuditEntry{ID: newID(), At: s.now(), ActorID: actor.AccountID, Action: action, Object: object,
+		DivisionCode: divisionCode, Reason: reason}
+	if err := s.st.Audit.AppendAudit(ctx, e); err != nil {
+		s.log.ErrorContext(ctx, "audit write failed", "action", action, "object", object, "err", err)
+		return err
+	}
+	return nil
+}
+
+// errStaleState is returned when a concurrent change won the race.
+var errStaleState = models.E(models.KindConflict, "对象状态已被他人修改，请刷新后重试", "the object was changed by someone else; reload and retry")
+
+// withLock runs fn holding the object's lock. FerretDB applies every update
+// as read-modify-write with no lock, so two unserialised writes of one
+// document can lose one; every read-modify-write of a shared object runs
+// under its lock. (Races over places, money and votes are decided by
+// unique inserts instead, which need no lock.)
+func (s *Service) withLock(ctx context.Context, object string, fn func() error) error {
+	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	unlock, err := s.st.Locker.Lock(lctx, object, 15*time.Second)
+	if err != nil {
+		return models.ErrUnavailable.Wrap(err)
+	}
+	defer unlock()
+	return fn()
+}
