@@ -6,14 +6,14 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// pageParams are the cursor-pagination query parameters of every list.
-type pageParams struct {
+// PageParams are the cursor-pagination query parameters of every list.
+type PageParams struct {
 	Cursor string `query:"cursor" maxLength:"200" doc:"上一页返回的 nextCursor Opaque cursor from the previous page"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"每页条数（最多 100）Page size (at most 100)"`
 }
 
-// listMeta is the paging part of every list answer.
-type listMeta struct {
+// ListMeta is the paging part of every list answer.
+type ListMeta struct {
 	NextCursor string `json:"nextCursor" doc:"下一页游标；为空表示没有更多 Cursor of the next page; empty at the end"`
 }
 

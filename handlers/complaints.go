@@ -50,13 +50,13 @@ type complaintIDInput struct {
 type listComplaintsInput struct {
 	Division string `query:"division" pattern:"^[0-9]{4,12}$" doc:"缺省为本人管辖区划 Default: the caller's own division"`
 	Status   string `query:"status" maxLength:"32"`
-	pageParams
+	PageParams
 }
 
 type complaintListOutput struct {
 	Body struct {
 		Items []ComplaintDTO `json:"items"`
-		listMeta
+		ListMeta
 	}
 }
 

@@ -32,14 +32,14 @@ func divisionDTO(d models.Division) DivisionDTO {
 
 type divisionListInput struct {
 	Parent string `query:"parent" pattern:"^[0-9]{2,12}$" doc:"上级区划代码；缺省为郑州市下辖区县 Parent code; default: Zhengzhou's counties"`
-	pageParams
+	PageParams
 }
 
 type divisionListOutput struct {
 	CacheControl string `header:"Cache-Control"`
 	Body         struct {
 		Items []DivisionDTO `json:"items"`
-		listMeta
+		ListMeta
 	}
 }
 

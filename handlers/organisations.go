@@ -48,8 +48,8 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// organisationBody is what a caller sends to register or edit an organisation.
-type organisationBody struct {
+// OrganisationBody is what a caller sends to register or edit an organisation.
+type OrganisationBody struct {
 	Name            string   `json:"name" minLength:"2" maxLength:"100"`
 	Kind            string   `json:"kind,omitempty" doc:"organisation_kinds; fixed after registration"`
 	CreditCode      string   `json:"creditCode,omitempty" minLength:"18" maxLength:"18" doc:"统一社会信用代码（GB 32100-2015），登记后不可改 Fixed after registration"`
@@ -62,7 +62,7 @@ type organisationBody struct {
 	Description     string   `json:"description,omitempty" maxLength:"2000"`
 }
 
-func (b organisationBody) input() service.OrganisationInput {
+func (b OrganisationBody) input() service.OrganisationInput {
 	return service.OrganisationInput{Name: b.Name, Kind: b.Kind, CreditCode: b.CreditCode, DivisionCode: b.DivisionCode,
 		Domains: b.Domains, DivisionsServed: b.DivisionsServed, Beds: b.Beds, ContactName: b.ContactName,
 		ContactPhone: b.ContactPhone, Description: b.Description}
@@ -70,7 +70,7 @@ func (b organisationBody) input() service.OrganisationInput {
 
 type createOrgInput struct {
 	Body struct {
-		organisationBody
+		OrganisationBody
 		Status string `json:"status,omitempty" enum:"incubating,active" doc:"初始状态 Initial status (default incubating)"`
 	}
 }
@@ -83,7 +83,7 @@ type orgIDInput struct {
 
 type updateOrgInput struct {
 	ID   string `path:"id" maxLength:"64"`
-	Body organisationBody
+	Body OrganisationBody
 }
 
 type listOrgsInput struct {
@@ -92,13 +92,13 @@ type listOrgsInput struct {
 	Status   string `query:"status" maxLength:"32"`
 	Domain   string `query:"domain" maxLength:"64"`
 	Name     string `query:"name" maxLength:"50"`
-	pageParams
+	PageParams
 }
 
 type orgListOutput struct {
 	Body struct {
 		Items []OrganisationDTO `json:"items"`
-		listMeta
+		ListMeta
 	}
 }
 
@@ -165,13 +165,13 @@ type memberOutput struct{ Body MemberDTO }
 
 type membersInput struct {
 	ID string `path:"id" maxLength:"64"`
-	pageParams
+	PageParams
 }
 
 type membersOutput struct {
 	Body struct {
 		Items []MemberDTO `json:"items"`
-		listMeta
+		ListMeta
 	}
 }
 

@@ -33,7 +33,7 @@ func stationDTO(s *models.Station) StationDTO {
 		OpenedOn: s.OpenedOn, Status: s.Status, Address: s.Address, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 }
 
-type stationBody struct {
+type StationBody struct {
 	Name          string   `json:"name" minLength:"2" maxLength:"100"`
 	ServiceAreas  []string `json:"serviceAreas" minItems:"1" maxItems:"5"`
 	OperatorOrgID string   `json:"operatorOrgId,omitempty" maxLength:"64"`
@@ -43,7 +43,7 @@ type stationBody struct {
 	Address       string   `json:"address,omitempty" maxLength:"200"`
 }
 
-func (b stationBody) input(town string) service.StationInput {
+func (b StationBody) input(town string) service.StationInput {
 	return service.StationInput{TownCode: town, Name: b.Name, ServiceAreas: b.ServiceAreas, OperatorOrgID: b.OperatorOrgID,
 		SocialWorkers: b.SocialWorkers, OpenedOn: b.OpenedOn, Status: b.Status, Address: b.Address}
 }
@@ -51,7 +51,7 @@ func (b stationBody) input(town string) service.StationInput {
 type createStationInput struct {
 	Body struct {
 		TownCode string `json:"townCode" pattern:"^[0-9]{9}$" doc:"乡镇（街道）9 位代码 9-digit township code"`
-		stationBody
+		StationBody
 	}
 }
 
@@ -61,20 +61,20 @@ type stationIDInput struct {
 
 type updateStationInput struct {
 	TownCode string `path:"townCode" pattern:"^[0-9]{9}$"`
-	Body     stationBody
+	Body     StationBody
 }
 
 type stationOutput struct{ Body StationDTO }
 
 type listStationsInput struct {
 	Division string `query:"division" pattern:"^[0-9]{4,9}$"`
-	pageParams
+	PageParams
 }
 
 type stationListOutput struct {
 	Body struct {
 		Items []StationDTO `json:"items"`
-		listMeta
+		ListMeta
 	}
 }
 

@@ -176,7 +176,7 @@ func gridBit(day, slot int) int {
 	return day*SlotsPerDay + slot
 }
 
-func (g *WeekGrid) setBit(i int)    { g[i/64] |= 1 << (i % 64) }
+func (g *WeekGrid) setBit(i int)     { g[i/64] |= 1 << (i % 64) }
 func (g WeekGrid) hasBit(i int) bool { return g[i/64]&(1<<(i%64)) != 0 }
 
 // Set adds slot (0–47) of day (0 = Monday … 6 = Sunday); it panics when

@@ -155,8 +155,8 @@ func TestParseAndFormatRanges(t *testing.T) {
 	}{
 		{nil, 0, []string{}},
 		{[]string{"08:00-12:00", "14:00-17:30"}, span(16, 24) | span(28, 35), []string{"08:00-12:00", "14:00-17:30"}},
-		{[]string{"09:00-12:00", "08:00-10:00"}, span(16, 24), []string{"08:00-12:00"}},           // overlaps merge
-		{[]string{"08:00-09:00", "09:00-10:00"}, span(16, 20), []string{"08:00-10:00"}},           // adjacent runs join
+		{[]string{"09:00-12:00", "08:00-10:00"}, span(16, 24), []string{"08:00-12:00"}},             // overlaps merge
+		{[]string{"08:00-09:00", "09:00-10:00"}, span(16, 20), []string{"08:00-10:00"}},             // adjacent runs join
 		{[]string{"00:00-00:30", "23:30-24:00"}, 1 | 1<<47, []string{"00:00-00:30", "23:30-24:00"}}, // both ends of the day
 		{[]string{"00:00-24:00"}, span(0, 48), []string{"00:00-24:00"}},
 	}
@@ -305,7 +305,7 @@ func TestParseWeekGridField(t *testing.T) {
 	}
 	_, err = ParseWeekGrid("body.availability", map[string][]string{"xyz": nil, "sat": {"9-10"}})
 	want := []string{
-		"body.availability.sat[0]: range must be HH:MM-HH:MM (e.g. 08:00-12:00)",
+		"body.availability.sat[0]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
 		"body.availability.xyz: unknown day xyz (want mon, tue, wed, thu, fri, sat or sun)",
 	}
 	if got := problemList(t, err); !reflect.DeepEqual(got, want) {
