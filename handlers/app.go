@@ -111,6 +111,8 @@ func New(svc *service.Service, cfg Config) *App {
 	registerOrganisations(api, svc)
 	registerStations(api, svc)
 	registerComplaints(api, svc)
+	registerVolunteers(api, svc)
+	registerSocialWorkers(api, svc)
 	return a
 }
 

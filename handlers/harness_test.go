@@ -44,7 +44,8 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	svc, err := service.New(cfg, service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
 		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
-		Transitions: db.Records(), Audit: db.Records()})
+		Transitions: db.Records(), Audit: db.Records(),
+		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func ValidatePost(field string, held CertificateLevel, post PostTitle) error {
 
 // SupervisorLevelFor is the lowest certificate a supervising social worker
 // must hold (product rule): 社会工作师 for a need in a high-risk domain
-// (HighRiskDomains), 助理社会工作师 otherwise.
+// (IsHighRiskDomain), 助理社会工作师 otherwise.
 func SupervisorLevelFor(highRisk bool) CertificateLevel {
 	if highRisk {
 		return CertSocialWorker

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // The unified social credit code (统一社会信用代码, GB 32100-2015) has 18
 // characters: registration authority (1), organisation type (2), the
@@ -53,7 +50,7 @@ func ValidateCreditCode(field, code string) error {
 	switch {
 	case code == "":
 		return Invalid(field, "请填写统一社会信用代码", "unified social credit code is required")
-	case utf8.RuneCountInString(code) != 18 || len(code) != 18:
+	case len(code) != 18: // bytes: any non-ASCII character makes it longer
 		return Invalid(field, "统一社会信用代码应为 18 位", "unified social credit code must be 18 characters long")
 	}
 	for i := 0; i < 18; i++ {

@@ -81,7 +81,7 @@ func TestValidateCreditCodeRejects(t *testing.T) {
 		{"hyphen", "91350100-000100Y43", alphabet},
 		// A correct check character does not save a letter in the division code.
 		{"letter in division code", "91A50100M000100Y42", division},
-		{"18 bytes but Chinese", "9135010统一100Y4", length},
+		{"18 bytes but Chinese", "9135010统一100Y4", alphabet},
 		{"full-width not normalised", "９１３５０１００Ｍ０００１００Ｙ４３", length},
 	}
 	for _, tt := range tests {

@@ -83,6 +83,8 @@ type Stores struct {
 	Stations      StationStore
 	Transitions   TransitionStore
 	Audit         AuditStore
+	Volunteers    VolunteerStore
+	SocialWorkers SocialWorkerStore
 }
 
 // Config tunes the service; zero values take the documented defaults.

@@ -48,7 +48,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
 			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
-			Transitions: st.DB.Records(), Audit: st.DB.Records()})
+			Transitions: st.DB.Records(), Audit: st.DB.Records(),
+			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers()})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,41 @@
+package service
+
+import (
+	"context"
+
+	"github.com/wushe/wushe/models"
+)
+
+// VolunteerStore keeps volunteers' profiles (one per account).
+type VolunteerStore interface {
+	// Volunteer returns models.ErrNotFound when the account has no profile.
+	Volunteer(ctx context.Context, accountID string) (*models.Volunteer, error)
+	// SaveVolunteer inserts or replaces the profile.
+	SaveVolunteer(ctx context.Context, v *models.Volunteer) error
+	ListVolunteers(ctx context.Context, f VolunteerFilter, p Page) ([]*models.Volunteer, string, error)
+}
+
+// VolunteerFilter narrows a list of volunteers; empty fields match all.
+type VolunteerFilter struct {
+	Community string // home community (village-level code)
+	Division  string // home community inside this division
+	Verified  *bool  // real-name verified or not
+}
+
+// SocialWorkerStore keeps social workers' professional profiles.
+type SocialWorkerStore interface {
+	// SocialWorker returns models.ErrNotFound when the account has no profile.
+	SocialWorker(ctx context.Context, accountID string) (*models.SocialWorker, error)
+	// SaveSocialWorker inserts or replaces the profile.
+	SaveSocialWorker(ctx context.Context, w *models.SocialWorker) error
+	ListSocialWorkers(ctx context.Context, f SocialWorkerFilter, p Page) ([]*models.SocialWorker, string, error)
+}
+
+// SocialWorkerFilter narrows a list of social workers; empty fields match all.
+type SocialWorkerFilter struct {
+	OrganisationID  string
+	StationTownCode string
+	Division        string // station or base inside this division
+	Supervisor      *bool  // in the supervisor pool
+	MinLevel        models.CertificateLevel
+}
