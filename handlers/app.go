@@ -113,6 +113,8 @@ func New(svc *service.Service, cfg Config) *App {
 	registerComplaints(api, svc)
 	registerVolunteers(api, svc)
 	registerSocialWorkers(api, svc)
+	registerNeeds(api, svc)
+	registerPlans(api, svc)
 	return a
 }
 

@@ -45,7 +45,8 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
 		Transitions: db.Records(), Audit: db.Records(),
-		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers()})
+		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
+		Needs: db.Needs(), Plans: db.Plans()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,6 +85,8 @@ type Stores struct {
 	Audit         AuditStore
 	Volunteers    VolunteerStore
 	SocialWorkers SocialWorkerStore
+	Needs         NeedStore
+	Plans         PlanStore
 }
 
 // Config tunes the service; zero values take the documented defaults.

@@ -49,7 +49,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
 			Transitions: st.DB.Records(), Audit: st.DB.Records(),
-			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers()})
+			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
+			Needs: st.DB.Needs(), Plans: st.DB.Plans()})
 	if err != nil {
 		return nil, err
 	}

@@ -133,3 +133,5 @@ func redactURI(uri string) string {
 	}
 	return uri
 }
+
+var replaceUpsert = options.Replace().SetUpsert(true)

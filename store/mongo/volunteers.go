@@ -2,23 +2,228 @@ package mongo
 
 import (
 	"context"
-	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
+const colVolunteers = "volunteers" // _id = account id: one profile per account
+
+func init() { register(colVolunteers) }
+
 var _ service.VolunteerStore = (*Volunteers)(nil)
 
-var errUnwritten = errors.New("not written yet")
+type pointDoc struct {
+	Lat float64 `bson:"lat"`
+	Lng float64 `bson:"lng"`
+}
 
-// TEMPORARY: being written; replaced by the real implementation.
-func (s *Volunteers) Volunteer(ctx context.Context, id string) (*models.Volunteer, error) {
-	return nil, models.ErrNotFound.Wrap(errUnwritten)
+func toPointDoc(p *models.Point) *pointDoc {
+	if p == nil {
+		return nil
+	}
+	return &pointDoc{Lat: p.Lat, Lng: p.Lng}
 }
+
+func (d *pointDoc) model() *models.Point {
+	if d == nil {
+		return nil
+	}
+	return &models.Point{Lat: d.Lat, Lng: d.Lng}
+}
+
+// gridWords stores a WeekGrid as 6 int64s: BSON has no unsigned 64-bit
+// integer, so each word is bit-cast (a set top bit reads back negative).
+func gridWords(g models.WeekGrid) []int64 {
+	out := make([]int64, len(g))
+	for i, w := range g {
+		out[i] = int64(w)
+	}
+	return out
+}
+
+func gridFromWords(words []int64) models.WeekGrid {
+	var g models.WeekGrid
+	for i := 0; i < len(g) && i < len(words); i++ {
+		g[i] = uint64(words[i])
+	}
+	return g
+}
+
+type skillDoc struct {
+	Code  string `bson:"code"`
+	Level int    `bson:"level"`
+}
+
+type credentialDoc struct {
+	Skill     string `bson:"skill,omitempty"`
+	Name      string `bson:"name"`
+	Number    string `bson:"number,omitempty"`
+	ExpiresOn string `bson:"expiresOn,omitempty"`
+}
+
+type backgroundDoc struct {
+	PassedOn  string `bson:"passedOn"`
+	ExpiresOn string `bson:"expiresOn"`
+}
+
+type guardianDoc struct {
+	Name         string `bson:"name"`
+	Phone        string `bson:"phone"`
+	Relationship string `bson:"relationship"`
+	ConsentedOn  string `bson:"consentedOn"`
+}
+
+type insuranceDoc struct {
+	Insurer   string `bson:"insurer"`
+	PolicyNo  string `bson:"policyNo,omitempty"`
+	ExpiresOn string `bson:"expiresOn"`
+}
+
+type reliabilityDoc struct {
+	Invited        int     `bson:"invited"`
+	Accepted       int     `bson:"accepted"`
+	Declined       int     `bson:"declined"`
+	Attended       int     `bson:"attended"`
+	NoShows        int     `bson:"noShows"`
+	CommittedHours float64 `bson:"committedHours"`
+}
+
+type volunteerDoc struct {
+	ID                 string          `bson:"_id"`
+	RealName           string          `bson:"realName,omitempty"`
+	IDNumber           string          `bson:"idNumber,omitempty"`
+	RealNameVerified   bool            `bson:"realNameVerified"`
+	VerifiedBy         string          `bson:"verifiedBy,omitempty"`
+	VerifiedAt         *time.Time      `bson:"verifiedAt,omitempty"`
+	Skills             []skillDoc      `bson:"skills"`
+	Credentials        []credentialDoc `bson:"credentials"`
+	BackgroundCheck    *backgroundDoc  `bson:"backgroundCheck,omitempty"`
+	Availability       []int64         `bson:"availability"` // models.WeekGrid, 6 words
+	Blackouts          []string        `bson:"blackouts"`
+	Home               *pointDoc       `bson:"home,omitempty"`
+	CommunityCode      string          `bson:"communityCode,omitempty"`
+	Scopes             []string        `bson:"scopes"` // the home community and every division containing it
+	MaxDistanceKm      float64         `bson:"maxDistanceKm"`
+	Domains            []string        `bson:"domains"`
+	Languages          []string        `bson:"languages"`
+	QualificationTrack bool            `bson:"qualificationTrack"`
+	BirthDate          string          `bson:"birthDate,omitempty"`
+	Guardian           *guardianDoc    `bson:"guardian,omitempty"`
+	Insurance          *insuranceDoc   `bson:"insurance,omitempty"`
+	Reliability        reliabilityDoc  `bson:"reliability"`
+	CreatedAt          time.Time       `bson:"createdAt"`
+	UpdatedAt          time.Time       `bson:"updatedAt"`
+}
+
+func toVolunteerDoc(v *models.Volunteer) volunteerDoc {
+	d := volunteerDoc{ID: v.AccountID, RealName: v.RealName, IDNumber: v.IDNumber, RealNameVerified: v.RealNameVerified,
+		VerifiedBy: v.VerifiedBy, VerifiedAt: v.VerifiedAt, Skills: make([]skillDoc, len(v.Skills)),
+		Credentials: make([]credentialDoc, len(v.Credentials)), Availability: gridWords(v.Availability),
+		Blackouts: nonNil(v.Blackouts), Home: toPointDoc(v.Home), CommunityCode: v.CommunityCode,
+		Scopes: nonNil(ancestors(v.CommunityCode)), MaxDistanceKm: v.MaxDistanceKm, Domains: nonNil(v.Domains),
+		Languages: nonNil(v.Languages), QualificationTrack: v.QualificationTrack, BirthDate: v.BirthDate,
+		Reliability: reliabilityDoc(v.Reliability), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+	for i, s := range v.Skills {
+		d.Skills[i] = skillDoc(s)
+	}
+	for i, c := range v.Credentials {
+		d.Credentials[i] = credentialDoc(c)
+	}
+	if b := v.BackgroundCheck; b != nil {
+		d.BackgroundCheck = &backgroundDoc{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
+	}
+	if g := v.Guardian; g != nil {
+		d.Guardian = &guardianDoc{Name: g.GuardianName, Phone: g.GuardianPhone, Relationship: g.Relationship, ConsentedOn: g.ConsentedOn}
+	}
+	if in := v.Insurance; in != nil {
+		d.Insurance = &insuranceDoc{Insurer: in.Insurer, PolicyNo: in.PolicyNo, ExpiresOn: in.ExpiresOn}
+	}
+	return d
+}
+
+func (d *volunteerDoc) model() *models.Volunteer {
+	v := &models.Volunteer{AccountID: d.ID, RealName: d.RealName, IDNumber: d.IDNumber, RealNameVerified: d.RealNameVerified,
+		VerifiedBy: d.VerifiedBy, VerifiedAt: d.VerifiedAt, Skills: make([]models.SkillLevel, len(d.Skills)),
+		Credentials: make([]models.Credential, len(d.Credentials)), Availability: gridFromWords(d.Availability),
+		Blackouts: nonNil(d.Blackouts), Home: d.Home.model(), CommunityCode: d.CommunityCode, MaxDistanceKm: d.MaxDistanceKm,
+		Domains: nonNil(d.Domains), Languages: nonNil(d.Languages), QualificationTrack: d.QualificationTrack,
+		BirthDate: d.BirthDate, Reliability: models.Reliability(d.Reliability), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	for i, s := range d.Skills {
+		v.Skills[i] = models.SkillLevel(s)
+	}
+	for i, c := range d.Credentials {
+		v.Credentials[i] = models.Credential(c)
+	}
+	if b := d.BackgroundCheck; b != nil {
+		v.BackgroundCheck = &models.BackgroundCheck{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
+	}
+	if g := d.Guardian; g != nil {
+		v.Guardian = &models.GuardianConsent{GuardianName: g.Name, GuardianPhone: g.Phone, Relationship: g.Relationship, ConsentedOn: g.ConsentedOn}
+	}
+	if in := d.Insurance; in != nil {
+		v.Insurance = &models.Insurance{Insurer: in.Insurer, PolicyNo: in.PolicyNo, ExpiresOn: in.ExpiresOn}
+	}
+	return v
+}
+
+// Volunteer finds an account's profile.
+func (s *Volunteers) Volunteer(ctx context.Context, accountID string) (*models.Volunteer, error) {
+	var d volunteerDoc
+	if err := s.db.db.Collection(colVolunteers).FindOne(ctx, bson.M{"_id": accountID}).Decode(&d); err != nil {
+		return nil, translate(err, "volunteer")
+	}
+	return d.model(), nil
+}
+
+// SaveVolunteer replaces the profile, or inserts it when there is none.
+// Callers serialise writes of one profile (FerretDB loses concurrent
+// updates of one document).
 func (s *Volunteers) SaveVolunteer(ctx context.Context, v *models.Volunteer) error {
-	return errUnwritten
+	return save(ctx, s.db.db.Collection(colVolunteers), v.AccountID, toVolunteerDoc(v), "save volunteer")
 }
+
+// ListVolunteers lists profiles in account-id order.
 func (s *Volunteers) ListVolunteers(ctx context.Context, f service.VolunteerFilter, p service.Page) ([]*models.Volunteer, string, error) {
-	return nil, "", errUnwritten
+	filter := bson.M{}
+	if f.Community != "" {
+		filter["communityCode"] = f.Community
+	}
+	if f.Division != "" {
+		filter["scopes"] = f.Division
+	}
+	if f.Verified != nil {
+		filter["realNameVerified"] = *f.Verified
+	}
+	docs, next, err := page(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*models.Volunteer, len(docs))
+	for i, d := range docs {
+		out[i] = d.model()
+	}
+	return out, next, nil
+}
+
+// save replaces the document with _id id, or inserts it when there is none.
+// Replace-then-insert keeps to the subset FerretDB gets right (no upsert);
+// an insert that loses a race with another insert of the id replaces it.
+func save(ctx context.Context, col *mongo.Collection, id string, doc any, what string) error {
+	res, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc)
+	if err != nil {
+		return translate(err, what)
+	}
+	if res.MatchedCount > 0 {
+		return nil
+	}
+	if _, err := col.InsertOne(ctx, doc); err == nil || !mongo.IsDuplicateKeyError(err) {
+		return translate(err, what)
+	}
+	_, err = col.ReplaceOne(ctx, bson.M{"_id": id}, doc)
+	return translate(err, what)
 }

@@ -1,0 +1,415 @@
+package service
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// NeedStore keeps community needs.
+type NeedStore interface {
+	CreateNeed(ctx context.Context, n *models.Need) error
+	// Need returns models.ErrNotFound when there is no such need.
+	Need(ctx context.Context, id string) (*models.Need, error)
+	UpdateNeed(ctx context.Context, n *models.Need) error
+	ListNeeds(ctx context.Context, f NeedFilter, p Page) ([]*models.Need, string, error)
+	// NeedsWithStatus returns every need in one of statuses (at most limit),
+	// for in-memory work such as "needs near me" and counts.
+	NeedsWithStatus(ctx context.Context, statuses []models.NeedStatus, division string, limit int) ([]*models.Need, error)
+}
+
+// NeedFilter narrows a list of needs; empty fields match all.
+type NeedFilter struct {
+	Community string
+	Division  string
+	Domain    string
+	Statuses  []models.NeedStatus
+	From, To  time.Time // the need's span overlaps [From, To)
+	Public    bool      // hide drafts
+}
+
+// NeedInput is what a committee (or an organisation for it) sets on a need.
+type NeedInput struct {
+	CommunityCode, Title, Description, Domain, TargetGroup, Address string
+	Tasks                                                           []string
+	Beneficiaries, Headcount                                        int
+	Location                                                        models.Point
+	RadiusKm                                                        float64
+	Window                                                          *models.Window
+	Schedule                                                        *models.WeeklySchedule
+	RequiredSkills                                                  []models.SkillLevel
+	BackgroundCheck                                                 *bool // nil: the target group's default
+	HighRisk, InsuranceProvided                                     bool
+	BudgetFen                                                       int64
+	OrganisationID                                                  string // posting for the committee
+	Draft                                                           bool
+}
+
+func applyNeedInput(n *models.Need, in NeedInput) {
+	n.CommunityCode = in.CommunityCode
+	n.Title = strings.TrimSpace(in.Title)
+	n.Description = strings.TrimSpace(in.Description)
+	n.Domain = in.Domain
+	n.Tasks = in.Tasks
+	n.TargetGroup = in.TargetGroup
+	n.Beneficiaries = in.Beneficiaries
+	n.Location = in.Location
+	n.Address = strings.TrimSpace(in.Address)
+	n.RadiusKm = in.RadiusKm
+	if n.RadiusKm == 0 {
+		n.RadiusKm = 5
+	}
+	n.Window, n.Schedule = in.Window, in.Schedule
+	n.RequiredSkills = in.RequiredSkills
+	n.Headcount = in.Headcount
+	n.BackgroundCheck = models.DefaultBackgroundCheck(in.TargetGroup)
+	if in.BackgroundCheck != nil {
+		n.BackgroundCheck = *in.BackgroundCheck
+	}
+	n.HighRiskOverride = in.HighRisk
+	n.InsuranceProvided = in.InsuranceProvided
+	n.BudgetFen = in.BudgetFen
+}
+
+// PostNeed posts a need. The community_admin of the community posts it
+// (open, or a draft); an organisation's admin may post a draft for a
+// community, which its committee then publishes.
+func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*models.Need, error) {
+	now := s.now()
+	n := &models.Need{ID: newID(), PostedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now, Status: models.NeedOpen}
+	applyNeedInput(n, in)
+	if err := n.Validate(now); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.OrganisationID != "":
+		if !actor.administers(in.OrganisationID) {
+			return nil, models.E(models.KindForbidden, "只能以本机构名义代发需求", "you may post only for your own organisation")
+		}
+		o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
+		if err != nil {
+			return nil, err
+		}
+		if !o.Status.Operating() {
+			return nil, models.E(models.KindForbidden, "机构未在正常运营", "the organisation is not active")
+		}
+		n.OrganisationID = in.OrganisationID
+		n.Status = models.NeedDraft // the committee confirms by publishing it
+	case actor.runsCommittee(n.CommunityCode):
+		if in.Draft {
+			n.Status = models.NeedDraft
+		}
+	default:
+		return nil, models.E(models.KindForbidden, "只能为本社区发布需求", "you may post needs only for your own community")
+	}
+	if err := s.st.Needs.CreateNeed(ctx, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// mayManageNeed: the committee of the need's community.
+func (s *Service) mayManageNeed(actor *Actor, n *models.Need) bool {
+	return actor.runsCommittee(n.CommunityCode)
+}
+
+// mayReadDraft: the committee, the organisation that drafted it, civil affairs.
+func (s *Service) mayReadDraft(actor *Actor, n *models.Need) bool {
+	return actor != nil && (actor.runsCommittee(n.CommunityCode) || actor.administers(n.OrganisationID) || actor.governs(n.CommunityCode))
+}
+
+// Need returns a need. Published needs are public (they name no
+// beneficiary); drafts only to those preparing them.
+func (s *Service) Need(ctx context.Context, actor *Actor, id string) (*models.Need, error) {
+	n, err := s.st.Needs.Need(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
+		return nil, errNotFound
+	}
+	return n, nil
+}
+
+// UpdateNeed edits a draft or open need; once volunteers hold places, its
+// time, place, size and requirements are fixed (change them by cancelling
+// and posting anew), the rest stays editable.
+func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in NeedInput) (n *models.Need, err error) {
+	err = s.withLock(ctx, "need:"+id, func() error {
+		n, err = s.st.Needs.Need(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !s.mayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.administers(n.OrganisationID)) {
+			if s.mayReadDraft(actor, n) || n.Status != models.NeedDraft {
+				return errForbidden
+			}
+			return errNotFound
+		}
+		if !n.Status.Editable() {
+			return models.E(models.KindConflict, "需求已进行或结束，不能修改", "the need can no longer be edited")
+		}
+		in.CommunityCode = n.CommunityCode // a need stays in its community
+		assignments, err := s.st.Plans.Assignments(ctx, id)
+		if err != nil {
+			return err
+		}
+		old := *n
+		applyNeedInput(n, in)
+		if len(assignments) > 0 && !sameTerms(&old, n) {
+			return models.E(models.KindConflict, "已有志愿者报名，时间、地点、人数和要求不能再改", "volunteers hold places: time, place, headcount and requirements are fixed")
+		}
+		n.UpdatedAt = s.now()
+		if err := n.Validate(s.now()); err != nil {
+			return err
+		}
+		return s.st.Needs.UpdateNeed(ctx, n)
+	})
+	return n, err
+}
+
+// sameTerms reports whether the terms volunteers signed up to are unchanged.
+func sameTerms(a, b *models.Need) bool {
+	same := a.Location == b.Location && a.RadiusKm == b.RadiusKm && a.Headcount == b.Headcount &&
+		a.Domain == b.Domain && a.BackgroundCheck == b.BackgroundCheck && a.HighRiskOverride == b.HighRiskOverride &&
+		len(a.RequiredSkills) == len(b.RequiredSkills)
+	if !same {
+		return false
+	}
+	for i := range a.RequiredSkills {
+		if a.RequiredSkills[i] != b.RequiredSkills[i] {
+			return false
+		}
+	}
+	ao, bo := a.Occurrences(), b.Occurrences()
+	if len(ao) != len(bo) {
+		return false
+	}
+	for i := range ao {
+		if ao[i].ID != bo[i].ID || !ao[i].Window.End.Equal(bo[i].Window.End) {
+			return false
+		}
+	}
+	return true
+}
+
+// manualStatuses are the need states a person may set; staffed follows the
+// places, expired comes from the worker.
+var manualStatuses = map[models.NeedStatus]bool{models.NeedOpen: true, models.NeedInProgress: true,
+	models.NeedCompleted: true, models.NeedEvaluated: true, models.NeedCancelled: true}
+
+// ChangeNeedStatus moves a need through its lifecycle: the committee makes
+// every move; civil affairs of the division may cancel. Each move records
+// who and when, decided by a unique insert.
+func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (n *models.Need, err error) {
+	err = s.withLock(ctx, "need:"+id, func() error {
+		n, err = s.st.Needs.Need(ctx, id)
+		if err != nil {
+			return err
+		}
+		to := models.NeedStatus(c.To)
+		allowed := s.mayManageNeed(actor, n) || (to == models.NeedCancelled && actor.governs(n.CommunityCode))
+		if !allowed {
+			if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
+				return errNotFound
+			}
+			return errForbidden
+		}
+		if !models.NeedStatuses.Has(c.To) {
+			return models.Invalid("body.to", "未知的需求状态", "unknown need status")
+		}
+		if !manualStatuses[to] {
+			return models.Invalid("body.to", "“"+label(models.NeedStatuses, c.To)+"”由系统自动设置", c.To+" is set by the service itself")
+		}
+		if !n.Status.CanMove(to) {
+			return models.Invalid("body.to", "不允许从“"+label(models.NeedStatuses, string(n.Status))+"”变为“"+label(models.NeedStatuses, c.To)+"”",
+				"illegal status change "+string(n.Status)+" → "+c.To)
+		}
+		if to == models.NeedOpen && n.Status == models.NeedDraft {
+			if err := n.Validate(s.now()); err != nil {
+				return err
+			}
+		}
+		return s.moveNeed(ctx, n, to, actor.AccountID, c.Reason, c.Note)
+	})
+	return n, err
+}
+
+// moveNeed records and applies a status change; callers hold the need's lock.
+func (s *Service) moveNeed(ctx context.Context, n *models.Need, to models.NeedStatus, by, reason, note string) error {
+	now := s.now()
+	t := &models.Transition{Object: "need:" + n.ID, Seq: n.StatusSeq + 1, From: string(n.Status), To: string(to), By: by, At: now, Reason: reason, Note: note}
+	if err := s.st.Transitions.RecordTransition(ctx, t); err != nil {
+		if isKind(err, models.KindConflict) {
+			return errStaleState
+		}
+		return err
+	}
+	n.Status, n.StatusSeq, n.UpdatedAt = to, t.Seq, now
+	return s.st.Needs.UpdateNeed(ctx, n)
+}
+
+// NeedHistory lists a need's status changes (who and when).
+func (s *Service) NeedHistory(ctx context.Context, actor *Actor, id string) ([]models.Transition, error) {
+	if _, err := s.Need(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.st.Transitions.Transitions(ctx, "need:"+id)
+}
+
+// ListNeeds lists needs; drafts only for their committee's own community.
+func (s *Service) ListNeeds(ctx context.Context, actor *Actor, f NeedFilter, p Page) ([]*models.Need, string, error) {
+	if f.Community != "" {
+		if err := models.ValidateDivision("query.community", f.Community, models.LevelVillage); err != nil {
+			return nil, "", err
+		}
+	}
+	if f.Division != "" {
+		if err := models.ValidateDivision("query.division", f.Division, ""); err != nil {
+			return nil, "", err
+		}
+	}
+	if f.Domain != "" && !models.Domains.Has(f.Domain) {
+		return nil, "", models.Invalid("query.domain", "未知的领域代码", "unknown domain code")
+	}
+	for _, st := range f.Statuses {
+		if !models.NeedStatuses.Has(string(st)) {
+			return nil, "", models.Invalid("query.status", "未知的需求状态", "unknown need status")
+		}
+	}
+	f.Public = !(actor != nil && f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)))
+	return s.st.Needs.ListNeeds(ctx, f, p.Normalised())
+}
+
+// NearbyNeed is an open need with its distance from a point.
+type NearbyNeed struct {
+	Need       *models.Need
+	DistanceKm float64
+}
+
+// NeedsNear lists open needs around a point, nearest first: within radiusKm
+// of the point and within each need's own recruiting radius. A volunteer
+// who gives no point is searched from their home.
+func (s *Service) NeedsNear(ctx context.Context, actor *Actor, at *models.Point, radiusKm float64, p Page) ([]NearbyNeed, string, error) {
+	if at == nil {
+		v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+		if err != nil || v.Home == nil {
+			return nil, "", models.Invalid("query.lat", "请提供位置，或在志愿者资料中填写常住位置", "give a location, or set your home in your volunteer profile")
+		}
+		at = v.Home
+		if radiusKm == 0 {
+			radiusKm = v.MaxDistanceKm
+		}
+	}
+	if err := models.ValidatePoint("query", *at); err != nil {
+		return nil, "", err
+	}
+	if radiusKm <= 0 {
+		radiusKm = 10
+	}
+	open, err := s.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, "", 20000)
+	if err != nil {
+		return nil, "", err
+	}
+	var near []NearbyNeed
+	for _, n := range open {
+		d := models.DistanceKm(*at, n.Location)
+		if d <= radiusKm && d <= n.RadiusKm {
+			near = append(near, NearbyNeed{Need: n, DistanceKm: math.Round(d*100) / 100})
+		}
+	}
+	sort.Slice(near, func(i, j int) bool {
+		if near[i].DistanceKm != near[j].DistanceKm {
+			return near[i].DistanceKm < near[j].DistanceKm
+		}
+		return near[i].Need.ID < near[j].Need.ID
+	})
+	return pageSlice(near, p.Normalised())
+}
+
+// DivisionCount is how many needs a child division has, by status.
+type DivisionCount struct {
+	Code     string
+	Name     string
+	Total    int
+	ByStatus map[string]int
+}
+
+// NeedCounts counts published needs per child division of division (the
+// city's counties by default), computed in Go from the needs themselves
+// (FerretDB gets multi-accumulator aggregations wrong; DESIGN.md).
+func (s *Service) NeedCounts(ctx context.Context, division string) ([]DivisionCount, error) {
+	if division == "" {
+		division = models.CityCode
+	}
+	d, ok := models.LookupDivision(division)
+	if !ok {
+		return nil, models.Invalid("query.division", "未知的行政区划代码", "unknown division code")
+	}
+	if d.Level == models.LevelVillage {
+		return nil, models.Invalid("query.division", "社区没有下级区划", "a community has no child divisions")
+	}
+	all := []models.NeedStatus{models.NeedOpen, models.NeedStaffed, models.NeedInProgress, models.NeedCompleted,
+		models.NeedEvaluated, models.NeedCancelled, models.NeedExpired}
+	needs, err := s.st.Needs.NeedsWithStatus(ctx, all, division, 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	children := models.ChildDivisions(division)
+	idx := map[string]int{}
+	out := make([]DivisionCount, len(children))
+	for i, c := range children {
+		out[i] = DivisionCount{Code: c.Code, Name: c.Name, ByStatus: map[string]int{}}
+		idx[c.Code] = i
+	}
+	childLen := map[models.DivisionLevel]int{models.LevelCity: 6, models.LevelCounty: 9, models.LevelTown: 12}[d.Level]
+	for _, n := range needs {
+		if len(n.CommunityCode) < childLen {
+			continue
+		}
+		if i, ok := idx[n.CommunityCode[:childLen]]; ok {
+			out[i].Total++
+			out[i].ByStatus[string(n.Status)]++
+		}
+	}
+	return out, nil
+}
+
+// pageSlice pages an in-memory list; the cursor is the offset.
+func pageSlice[T any](all []T, p Page) ([]T, string, error) {
+	start := 0
+	if p.Cursor != "" {
+		n, err := parseOffset(p.Cursor)
+		if err != nil {
+			return nil, "", models.Invalid("query.cursor", "无效的游标", "invalid cursor")
+		}
+		start = n
+	}
+	if start > len(all) {
+		start = len(all)
+	}
+	end := min(start+p.Limit, len(all))
+	next := ""
+	if end < len(all) {
+		next = "o" + itoa(end)
+	}
+	return all[start:end], next, nil
+}
+
+func parseOffset(c string) (int, error) {
+	if !strings.HasPrefix(c, "o") {
+		return 0, errNotFound
+	}
+	n := 0
+	for _, r := range c[1:] {
+		if r < '0' || r > '9' || n > 1e8 {
+			return 0, errNotFound
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, nil
+}

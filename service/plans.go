@@ -1,0 +1,499 @@
+package service
+
+import (
+	"context"
+
+	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
+)
+
+// PlanStore keeps linkage plans and the claims that decide who holds which
+// place and which half-hours: every claim is a unique insert (DESIGN.md
+// "Deciding races"), so no two volunteers hold one place and no volunteer
+// holds two overlapping places, across any number of replicas.
+type PlanStore interface {
+	// Plan returns models.ErrNotFound when the need has no plan yet.
+	Plan(ctx context.Context, needID string) (*models.Plan, error)
+	SavePlan(ctx context.Context, p *models.Plan) error
+	// CreateAssignment inserts a; models.ErrConflict when the volunteer
+	// already holds a place in that occurrence.
+	CreateAssignment(ctx context.Context, a *models.Assignment) error
+	DeleteAssignment(ctx context.Context, id string) error
+	// SetAssignmentPlace records the place an assignment claimed.
+	SetAssignmentPlace(ctx context.Context, id string, placeNo int) error
+	Assignments(ctx context.Context, needID string) ([]*models.Assignment, error)
+	// ClaimPlace takes place placeNo of an occurrence; models.ErrConflict when taken.
+	ClaimPlace(ctx context.Context, occurrenceID string, placeNo int, assignmentID string) error
+	ReleasePlace(ctx context.Context, occurrenceID string, placeNo int, assignmentID string) error
+	// ClaimTime takes all of a volunteer's half-hour cells, or none:
+	// models.ErrConflict when any is held by another commitment.
+	ClaimTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error
+	ReleaseTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error
+	// SupervisorCaseload counts the plans a social worker supervises (accepted).
+	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
+}
+
+// plan loads a need's plan, or a new one owned by its community.
+func (s *Service) plan(ctx context.Context, n *models.Need) (*models.Plan, error) {
+	p, err := s.st.Plans.Plan(ctx, n.ID)
+	if isKind(err, models.KindNotFound) {
+		return &models.Plan{NeedID: n.ID, CommunityCode: n.CommunityCode}, nil
+	}
+	return p, err
+}
+
+// PlanView is a plan with its need and assignments, as one party sees it.
+type PlanView struct {
+	Need        *models.Need
+	Plan        *models.Plan
+	Assignments []*models.Assignment
+	Volunteers  map[string]*models.Account // by id; phones masked unless the viewer may see them
+	Supervisor  *models.Account
+	Filled      map[string]int // places held per occurrence
+}
+
+// mayReadPlan: the committee, the supervisor, the carrying organisation's
+// admins, volunteers holding a place, civil affairs of the division.
+func (s *Service) mayReadPlan(actor *Actor, n *models.Need, p *models.Plan, as []*models.Assignment) bool {
+	if s.mayManageNeed(actor, n) || actor.governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) ||
+		actor.administers(p.OrganisationID) || actor.administers(n.OrganisationID) {
+		return true
+	}
+	for _, a := range as {
+		if a.VolunteerID == actor.AccountID {
+			return true
+		}
+	}
+	return false
+}
+
+// Plan shows a need's linkage plan to its parties. The committee and the
+// accepted supervisor see volunteers' phones once the plan is confirmed
+// (the work needs them); everyone else sees them masked.
+func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanView, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.plan(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !s.mayReadPlan(actor, n, p, as) {
+		return nil, errNotFound
+	}
+	seePhones := p.Confirmed && (s.mayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted))
+	v := &PlanView{Need: n, Plan: p, Assignments: as, Volunteers: map[string]*models.Account{}, Filled: map[string]int{}}
+	for _, a := range as {
+		v.Filled[a.OccurrenceID]++
+		if _, ok := v.Volunteers[a.VolunteerID]; ok {
+			continue
+		}
+		acct, err := s.st.Accounts.AccountByID(ctx, a.VolunteerID)
+		if err != nil {
+			return nil, err
+		}
+		if !seePhones && acct.ID != actor.AccountID {
+			acct.Phone = models.MaskPhone(acct.Phone)
+		}
+		v.Volunteers[a.VolunteerID] = acct
+	}
+	if p.SupervisorID != "" {
+		sup, err := s.st.Accounts.AccountByID(ctx, p.SupervisorID)
+		if err != nil {
+			return nil, err
+		}
+		if !(p.Confirmed && (s.mayManageNeed(actor, n) || sup.ID == actor.AccountID)) {
+			sup.Phone = models.MaskPhone(sup.Phone)
+		}
+		v.Supervisor = sup
+	}
+	return v, nil
+}
+
+// needForCommittee loads a need its committee manages.
+func (s *Service) needForCommittee(ctx context.Context, actor *Actor, needID string) (*models.Need, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !s.mayManageNeed(actor, n) {
+		if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
+			return nil, errNotFound
+		}
+		return nil, models.E(models.KindForbidden, "只有本社区居委会可以管理联动方案", "only the need's community committee manages its plan")
+	}
+	return n, nil
+}
+
+// constraintError turns broken constraints into a 422 naming the field.
+func constraintError(field string, vs []matching.Violation) error {
+	var p models.Problems
+	for _, v := range vs {
+		p.Add(field, v.Zh, v.En)
+	}
+	e := p.Err().(*models.Error)
+	e.Zh, e.En = "该志愿者不符合此需求的条件", "the volunteer does not meet the need's requirements"
+	return e
+}
+
+// AddVolunteer places a volunteer in a need's plan by the committee's hand:
+// every future occurrence (or the listed ones), with the same hard
+// constraints the matching engine applies. Each place, each of the
+// volunteer's half-hours and the volunteer's one place per occurrence is
+// claimed by a unique insert; if any claim fails, every claim made is undone.
+func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunteerID string, occurrenceIDs []string) ([]*models.Assignment, error) {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Status.Staffable() {
+		return nil, models.E(models.KindConflict, "需求不在招募中", "the need is not recruiting")
+	}
+	v, err := s.st.Volunteers.Volunteer(ctx, volunteerID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.Invalid("body.volunteerId", "该志愿者不存在或尚未填写志愿者资料", "no such volunteer, or no volunteer profile yet")
+	} else if err != nil {
+		return nil, err
+	}
+	targets, err := s.targetOccurrences(n, occurrenceIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, occ := range targets {
+		if vs := matching.CheckVolunteer(v, n, occ); len(vs) > 0 {
+			return nil, constraintError("body.volunteerId", vs)
+		}
+	}
+	var made []*models.Assignment
+	undo := func() {
+		for _, a := range made {
+			s.releaseAssignment(context.WithoutCancel(ctx), a)
+		}
+	}
+	for _, occ := range targets {
+		a, err := s.claimAssignment(ctx, n, occ, volunteerID, actor.AccountID)
+		if err != nil {
+			undo()
+			return nil, err
+		}
+		made = append(made, a)
+	}
+	_ = s.audit(ctx, actor, "plan.volunteer_added", "need:"+n.ID, n.CommunityCode, volunteerID)
+	if err := s.syncStaffed(ctx, n.ID, actor.AccountID); err != nil {
+		s.log.WarnContext(ctx, "could not update need status after staffing", "need", n.ID, "err", err)
+	}
+	return made, nil
+}
+
+func (s *Service) targetOccurrences(n *models.Need, ids []string) ([]models.Occurrence, error) {
+	now := s.cfg.Now()
+	var out []models.Occurrence
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, occ := range n.Occurrences() {
+		if !occ.Window.Start.After(now) {
+			continue
+		}
+		if len(ids) == 0 || want[occ.ID] {
+			out = append(out, occ)
+			delete(want, occ.ID)
+		}
+	}
+	if len(want) > 0 {
+		return nil, models.Invalid("body.occurrenceIds", "包含不存在或已开始的场次", "an occurrence does not exist or has started")
+	}
+	if len(out) == 0 {
+		return nil, models.E(models.KindConflict, "没有尚未开始的场次", "no occurrence is still to come")
+	}
+	return out, nil
+}
+
+var (
+	errAlreadyPlaced = models.E(models.KindConflict, "该志愿者已在此场次中", "the volunteer already holds a place in this occurrence")
+	errOverlap       = models.E(models.KindConflict, "该志愿者在此时段已有其他服务", "the volunteer is committed elsewhere at an overlapping time")
+	errNoPlaces      = models.E(models.KindConflict, "名额已满", "no places left")
+)
+
+// claimAssignment takes one volunteer's place in one occurrence: the
+// assignment (once per volunteer and occurrence), the volunteer's
+// half-hours, then the first free place. Any failure undoes the claims.
+func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID, by string) (*models.Assignment, error) {
+	now := s.now()
+	a := &models.Assignment{ID: occ.ID + "#" + volunteerID, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
+		Window: occ.Window, Status: models.AssignmentAssigned, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
+	if err := s.st.Plans.CreateAssignment(ctx, a); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, errAlreadyPlaced
+		}
+		return nil, err
+	}
+	bg := context.WithoutCancel(ctx)
+	slots := occ.Window.Slots()
+	if err := s.st.Plans.ClaimTime(ctx, volunteerID, slots, a.ID); err != nil {
+		_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+		if isKind(err, models.KindConflict) {
+			return nil, errOverlap
+		}
+		return nil, err
+	}
+	for place := 1; place <= n.Headcount; place++ {
+		err := s.st.Plans.ClaimPlace(ctx, occ.ID, place, a.ID)
+		if err == nil {
+			a.PlaceNo = place
+			// The assignment is this request's own document (its insert
+			// above decided that), so no other writer contends for it.
+			if err := s.st.Plans.SetAssignmentPlace(ctx, a.ID, place); err != nil {
+				s.releaseAssignment(bg, a)
+				return nil, err
+			}
+			return a, nil
+		}
+		if !isKind(err, models.KindConflict) {
+			_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
+			_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+			return nil, err
+		}
+	}
+	_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
+	_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+	return nil, errNoPlaces
+}
+
+// releaseAssignment frees everything an assignment holds.
+func (s *Service) releaseAssignment(ctx context.Context, a *models.Assignment) {
+	if a.PlaceNo > 0 {
+		_ = s.st.Plans.ReleasePlace(ctx, a.OccurrenceID, a.PlaceNo, a.ID)
+	}
+	_ = s.st.Plans.ReleaseTime(ctx, a.VolunteerID, a.Window.Slots(), a.ID)
+	_ = s.st.Plans.DeleteAssignment(ctx, a.ID)
+}
+
+// RemoveVolunteer takes a volunteer off a need's plan (every occurrence
+// still to come); their places and time are free again.
+func (s *Service) RemoveVolunteer(ctx context.Context, actor *Actor, needID, volunteerID string) error {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return err
+	}
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	removed := 0
+	for _, a := range as {
+		if a.VolunteerID == volunteerID && a.Window.Start.After(now) {
+			s.releaseAssignment(ctx, a)
+			removed++
+		}
+	}
+	if removed == 0 {
+		return models.E(models.KindNotFound, "该志愿者不在此方案中", "the volunteer holds no place still to come in this plan")
+	}
+	_ = s.audit(ctx, actor, "plan.volunteer_removed", "need:"+n.ID, n.CommunityCode, volunteerID)
+	return s.syncStaffed(ctx, n.ID, actor.AccountID)
+}
+
+// syncStaffed keeps open/staffed in step with the places held: staffed when
+// every occurrence still to come is full, open again when one frees up.
+func (s *Service) syncStaffed(ctx context.Context, needID, by string) error {
+	return s.withLock(ctx, "need:"+needID, func() error {
+		n, err := s.st.Needs.Need(ctx, needID)
+		if err != nil {
+			return err
+		}
+		as, err := s.st.Plans.Assignments(ctx, needID)
+		if err != nil {
+			return err
+		}
+		filled := map[string]int{}
+		for _, a := range as {
+			filled[a.OccurrenceID]++
+		}
+		full, any := true, false
+		now := s.cfg.Now()
+		for _, occ := range n.Occurrences() {
+			if occ.Window.Start.After(now) {
+				any = true
+				if filled[occ.ID] < n.Headcount {
+					full = false
+				}
+			}
+		}
+		switch {
+		case n.Status == models.NeedOpen && any && full:
+			return s.moveNeed(ctx, n, models.NeedStaffed, by, "places_filled", "")
+		case n.Status == models.NeedStaffed && !full:
+			return s.moveNeed(ctx, n, models.NeedOpen, by, "place_freed", "")
+		}
+		return nil
+	})
+}
+
+// ProposeSupervisor names the social worker the committee asks to
+// supervise: verified at the level the need's risk requires, from the city
+// pool or employed by the carrying organisation, under their caseload cap.
+// The social worker must accept.
+func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, socialWorkerID string) (*models.Plan, error) {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	var p *models.Plan
+	err = s.withLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.plan(ctx, n); err != nil {
+			return err
+		}
+		if p.Confirmed {
+			return models.E(models.KindConflict, "方案已确认，不能更换督导", "the plan is confirmed; its supervisor is fixed")
+		}
+		if err := s.checkSupervisor(ctx, n, p, socialWorkerID, "body.socialWorkerId"); err != nil {
+			return err
+		}
+		p.SupervisorID, p.SupervisorState, p.UpdatedAt = socialWorkerID, models.SupervisorProposed, s.now()
+		return s.st.Plans.SavePlan(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "plan.supervisor_proposed", "need:"+n.ID, n.CommunityCode, socialWorkerID)
+	return p, nil
+}
+
+func (s *Service) checkSupervisor(ctx context.Context, n *models.Need, p *models.Plan, id, field string) error {
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return models.Invalid(field, "该社会工作者不存在或尚未填写资料", "no such social worker, or no profile yet")
+	} else if err != nil {
+		return err
+	}
+	load, err := s.st.Plans.SupervisorCaseload(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.SupervisorID == id && p.SupervisorState == models.SupervisorAccepted {
+		load-- // this plan is already counted
+	}
+	if vs := matching.CheckSupervisor(w, n, p.OrganisationID, load); len(vs) > 0 {
+		var pr models.Problems
+		for _, v := range vs {
+			pr.Add(field, v.Zh, v.En)
+		}
+		e := pr.Err().(*models.Error)
+		e.Zh, e.En = "该社会工作者不能督导此需求", "the social worker cannot supervise this need"
+		return e
+	}
+	return nil
+}
+
+// RespondSupervision is the proposed supervisor's answer.
+func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID string, accept bool) (*models.Plan, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	var p *models.Plan
+	err = s.withLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.plan(ctx, n); err != nil {
+			return err
+		}
+		if p.SupervisorID != actor.AccountID {
+			return errNotFound
+		}
+		if p.SupervisorState != models.SupervisorProposed {
+			return models.E(models.KindConflict, "已经答复过", "already answered")
+		}
+		if accept {
+			if err := s.checkSupervisor(ctx, n, p, actor.AccountID, "body.accept"); err != nil {
+				return err
+			}
+			p.SupervisorState = models.SupervisorAccepted
+		} else {
+			p.SupervisorState = models.SupervisorDeclined
+		}
+		p.UpdatedAt = s.now()
+		return s.st.Plans.SavePlan(ctx, p)
+	})
+	return p, err
+}
+
+// SetCarrier names (or clears) the organisation carrying out the need.
+func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID string) (*models.Plan, error) {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	if orgID != "" {
+		o, err := s.st.Organisations.Organisation(ctx, orgID)
+		if isKind(err, models.KindNotFound) {
+			return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		} else if err != nil {
+			return nil, err
+		}
+		if !o.Status.Operating() {
+			return nil, models.Invalid("body.organisationId", "该机构未在正常运营", "the organisation is not active")
+		}
+	}
+	var p *models.Plan
+	err = s.withLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.plan(ctx, n); err != nil {
+			return err
+		}
+		if p.Confirmed {
+			return models.E(models.KindConflict, "方案已确认，不能更换承接机构", "the plan is confirmed; its carrier is fixed")
+		}
+		p.OrganisationID, p.UpdatedAt = orgID, s.now()
+		return s.st.Plans.SavePlan(ctx, p)
+	})
+	return p, err
+}
+
+// ConfirmPlan is the committee's confirmation of the linkage plan: at
+// least one volunteer placed, and for a high-risk need an accepted
+// supervisor of the required level.
+func (s *Service) ConfirmPlan(ctx context.Context, actor *Actor, needID string) (*models.Plan, error) {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Status.Staffable() && n.Status != models.NeedInProgress {
+		return nil, models.E(models.KindConflict, "需求当前状态不能确认方案", "the need's status does not allow confirming its plan")
+	}
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, models.E(models.KindConflict, "方案中还没有志愿者", "the plan has no volunteers yet")
+	}
+	var p *models.Plan
+	err = s.withLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.plan(ctx, n); err != nil {
+			return err
+		}
+		if p.Confirmed {
+			return nil
+		}
+		if n.HighRisk() && p.SupervisorState != models.SupervisorAccepted {
+			return models.E(models.KindConflict, "高风险需求须有已接受的督导（社会工作师及以上）", "a high-risk need needs an accepted supervisor (社会工作师 or higher)")
+		}
+		if p.SupervisorID != "" && p.SupervisorState == models.SupervisorProposed {
+			return models.E(models.KindConflict, "督导尚未答复", "the supervisor has not answered yet")
+		}
+		now := s.now()
+		p.Confirmed, p.ConfirmedBy, p.ConfirmedAt, p.UpdatedAt = true, actor.AccountID, &now, now
+		return s.st.Plans.SavePlan(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "plan.confirmed", "need:"+n.ID, n.CommunityCode, "")
+	return p, nil
+}

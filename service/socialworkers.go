@@ -1,0 +1,328 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/wushe/wushe/models"
+)
+
+// Certificate verification states.
+const (
+	CertPending  = "pending"
+	CertVerified = "verified"
+	CertRejected = "rejected"
+)
+
+// CertificateInput is the certificate a social worker says they hold.
+type CertificateInput struct {
+	Level    models.CertificateLevel
+	Number   string
+	IssuedOn string
+}
+
+// SocialWorkerInput is what a social worker sets on their own profile. The
+// employer is the organisation of their social_worker binding; the
+// certificate's verification, the supervisor flag and the caseload cap are
+// kept by the service and civil affairs.
+type SocialWorkerInput struct {
+	Certificate     *CertificateInput
+	Post            *models.PostTitle
+	StationTownCode string
+	Domains         []string
+	Availability    map[string][]string
+	Base            *models.Point
+}
+
+// SocialWorkerView is a social worker's profile as one caller may see it.
+// Anyone logged in sees the professional profile; Full (the owner, the
+// employer's admins, civil affairs governing the worker) adds the phone,
+// the certificate number, the base point and the weekly availability,
+// which are otherwise masked or left out.
+type SocialWorkerView struct {
+	models.SocialWorker
+	Name, Phone string
+	PostGrade   int // professional-technical post grade (5–13); 0 without a post
+	Full        bool
+}
+
+var errNotSocialWorker = models.E(models.KindForbidden, "只有机构聘用的社会工作者可以填写社工档案", "only a social worker employed by an organisation has a social-worker profile")
+
+// MySocialWorkerProfile returns the caller's own profile.
+func (s *Service) MySocialWorkerProfile(ctx context.Context, actor *Actor) (*SocialWorkerView, error) {
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return s.socialWorkerView(ctx, w, true)
+}
+
+// SaveMySocialWorkerProfile creates or replaces the caller's profile. The
+// employer is the organisation of the caller's first social_worker
+// binding. A new or changed certificate goes back to pending and, since
+// the supervisor pool holds verified certificates only, leaves the pool.
+func (s *Service) SaveMySocialWorkerProfile(ctx context.Context, actor *Actor, in SocialWorkerInput) (view *SocialWorkerView, err error) {
+	b := actor.Bindings(models.RoleSocialWorker)
+	if len(b) == 0 || b[0].OrganisationID == "" {
+		return nil, errNotSocialWorker
+	}
+	err = s.withLock(ctx, "social_worker:"+actor.AccountID, func() error {
+		view, err = s.saveMySocialWorkerProfile(ctx, actor, b[0].OrganisationID, in)
+		return err
+	})
+	return view, err
+}
+
+func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, employer string, in SocialWorkerInput) (*SocialWorkerView, error) {
+	now := s.now()
+	old, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
+	if isKind(err, models.KindNotFound) {
+		old = &models.SocialWorker{AccountID: actor.AccountID, CreatedAt: now}
+	} else if err != nil {
+		return nil, err
+	}
+	w := &models.SocialWorker{AccountID: actor.AccountID, Post: in.Post, EmployerOrgID: employer,
+		StationTownCode: in.StationTownCode, Domains: in.Domains, Base: in.Base,
+		Supervisor: old.Supervisor, CaseloadCap: old.CaseloadCap, CreatedAt: old.CreatedAt, UpdatedAt: now}
+	if c := in.Certificate; c != nil {
+		w.Certificate = &models.SocialWorkerCertificate{Level: c.Level, Number: strings.TrimSpace(c.Number), IssuedOn: c.IssuedOn,
+			Verification: CertPending}
+		if o := old.Certificate; o != nil && o.Level == w.Certificate.Level && o.Number == w.Certificate.Number && o.IssuedOn == w.Certificate.IssuedOn {
+			w.Certificate = o
+		}
+	}
+	if !w.Verified() {
+		w.Supervisor = false
+	}
+	var p models.Problems
+	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
+	collect(&p, err)
+	w.Availability = grid
+	collect(&p, w.Validate())
+	if w.StationTownCode != "" && models.ValidateDivision("", w.StationTownCode, models.LevelTown) == nil {
+		_, err := s.st.Stations.Station(ctx, w.StationTownCode)
+		if isKind(err, models.KindNotFound) {
+			p.Add("body.stationTownCode", "该乡镇（街道）尚未设立社工站", "this township has no social-work station")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
+		return nil, err
+	}
+	return s.socialWorkerView(ctx, w, true)
+}
+
+// SocialWorker shows one social worker's professional profile to anyone
+// logged in; the full profile to those who employ or govern them.
+func (s *Service) SocialWorker(ctx context.Context, actor *Actor, id string) (*SocialWorkerView, error) {
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	full := actor.AccountID == id || actor.administers(w.EmployerOrgID)
+	if !full {
+		if full, err = s.governsWorker(ctx, actor, w); err != nil {
+			return nil, err
+		}
+	}
+	return s.socialWorkerView(ctx, w, full)
+}
+
+// ListSocialWorkers lists professional profiles to anyone logged in; phones are masked.
+func (s *Service) ListSocialWorkers(ctx context.Context, actor *Actor, f SocialWorkerFilter, p Page) ([]*SocialWorkerView, string, error) {
+	if actor == nil {
+		return nil, "", models.ErrUnauthorized
+	}
+	var probs models.Problems
+	if f.Division != "" {
+		collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+	}
+	if f.StationTownCode != "" {
+		collect(&probs, models.ValidateDivision("query.station", f.StationTownCode, models.LevelTown))
+	}
+	if f.MinLevel != "" && !f.MinLevel.Valid() {
+		probs.Add("query.minLevel", "未知的证书等级（见 certificate_levels）", "unknown certificate level (see certificate_levels)")
+	}
+	if err := probs.Err(); err != nil {
+		return nil, "", err
+	}
+	list, next, err := s.st.SocialWorkers.ListSocialWorkers(ctx, f, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*SocialWorkerView, len(list))
+	for i, w := range list {
+		if out[i], err = s.socialWorkerView(ctx, w, false); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// CertificateDecision is civil affairs' decision on a certificate.
+type CertificateDecision struct {
+	Decision string // verified or rejected
+	Note     string
+}
+
+// VerifyCertificate records civil affairs' check of a social worker's
+// certificate (against the national register): civil affairs governing the
+// employer's division or the station's township. A rejected certificate
+// also leaves the supervisor pool.
+func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (view *SocialWorkerView, err error) {
+	err = s.withLock(ctx, "social_worker:"+id, func() error {
+		view, err = s.verifyCertificate(ctx, actor, id, d)
+		return err
+	})
+	return view, err
+}
+
+func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.governsWorker(ctx, actor, w); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errForbidden
+	}
+	if d.Decision != CertVerified && d.Decision != CertRejected {
+		return nil, models.Invalid("body.decision", "结论须为 verified 或 rejected", "decision must be verified or rejected")
+	}
+	if len([]rune(d.Note)) > 500 {
+		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+	}
+	if w.Certificate == nil {
+		return nil, models.Invalid("body.decision", "该社工尚未填写证书", "the social worker has not entered a certificate")
+	}
+	now := s.now()
+	w.Certificate.Verification, w.Certificate.VerifiedBy, w.Certificate.VerifiedAt, w.Certificate.Note = d.Decision, actor.AccountID, &now, d.Note
+	if !w.Verified() {
+		w.Supervisor = false
+	}
+	w.UpdatedAt = now
+	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "social_worker.certificate_verification", "social_worker:"+id, s.workerDivision(ctx, w), d.Decision+" "+d.Note)
+	return s.socialWorkerView(ctx, w, true)
+}
+
+// PoolChange puts a social worker into, or takes them out of, the city's
+// supervisor pool.
+type PoolChange struct {
+	InPool      bool
+	CaseloadCap int // 1–50; required to join, kept when 0 on leaving
+}
+
+// SetSupervisorPool puts a social worker with a verified certificate into
+// the supervisor pool with a caseload cap, or takes them out: civil affairs
+// of the city or of the worker's county.
+func (s *Service) SetSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (view *SocialWorkerView, err error) {
+	err = s.withLock(ctx, "social_worker:"+id, func() error {
+		view, err = s.setSupervisorPool(ctx, actor, id, c)
+		return err
+	})
+	return view, err
+}
+
+func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.governsWorker(ctx, actor, w); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errForbidden
+	}
+	var p models.Problems
+	if c.InPool && !w.Verified() {
+		p.Add("body.inPool", "证书通过核验后才能进入督导人才库", "only a social worker with a verified certificate may join the supervisor pool")
+	}
+	switch {
+	case c.CaseloadCap != 0 && (c.CaseloadCap < 1 || c.CaseloadCap > 50):
+		p.Add("body.caseloadCap", "督导个案上限须为 1–50", "caseload cap must be 1–50")
+	case c.InPool && c.CaseloadCap == 0:
+		p.Add("body.caseloadCap", "进入督导人才库须设定个案上限（1–50）", "joining the pool needs a caseload cap (1–50)")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	w.Supervisor = c.InPool
+	if c.CaseloadCap != 0 {
+		w.CaseloadCap = c.CaseloadCap
+	}
+	w.UpdatedAt = s.now()
+	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "social_worker.supervisor_pool", "social_worker:"+id, s.workerDivision(ctx, w),
+		strconv.FormatBool(c.InPool)+" cap "+itoa(w.CaseloadCap))
+	return s.socialWorkerView(ctx, w, true)
+}
+
+// governsWorker reports whether the actor is civil affairs governing the
+// worker's employer (its registration division) or station township.
+func (s *Service) governsWorker(ctx context.Context, actor *Actor, w *models.SocialWorker) (bool, error) {
+	if len(actor.Bindings(models.RoleCivilAffairs)) == 0 {
+		return false, nil
+	}
+	if actor.governs(w.StationTownCode) {
+		return true, nil
+	}
+	if w.EmployerOrgID == "" {
+		return false, nil
+	}
+	o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID)
+	if isKind(err, models.KindNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return actor.governs(o.DivisionCode), nil
+}
+
+// workerDivision is the division whose civil affairs reads the worker's
+// audit entries: the employer's, else the station's.
+func (s *Service) workerDivision(ctx context.Context, w *models.SocialWorker) string {
+	if w.EmployerOrgID != "" {
+		if o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID); err == nil {
+			return o.DivisionCode
+		}
+	}
+	return w.StationTownCode
+}
+
+// socialWorkerView adds the account's name and phone and leaves out what
+// the caller may not see.
+func (s *Service) socialWorkerView(ctx context.Context, w *models.SocialWorker, full bool) (*SocialWorkerView, error) {
+	view := &SocialWorkerView{SocialWorker: *w, Full: full}
+	if w.Post != nil {
+		view.PostGrade, _ = models.ProfessionalPostGrade(*w.Post)
+	}
+	a, err := s.st.Accounts.AccountByID(ctx, w.AccountID)
+	if err != nil && !isKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	if a != nil {
+		view.Name, view.Phone = a.Name, a.Phone
+	}
+	if !full {
+		view.Phone = models.MaskPhone(view.Phone)
+		view.Base = nil
+		view.Availability = models.WeekGrid{}
+		if c := w.Certificate; c != nil {
+			public := *c
+			public.Number, public.VerifiedBy, public.Note = "", "", ""
+			view.Certificate = &public
+		}
+	}
+	return view, nil
+}

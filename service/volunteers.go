@@ -1,0 +1,268 @@
+package service
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/wushe/wushe/models"
+)
+
+// DefaultMaxDistanceKm is how far a volunteer travels when the profile does not say.
+const DefaultMaxDistanceKm = 5
+
+// VolunteerInput is what a volunteer sets on their own profile. Real-name
+// verification and the reliability figures are kept by the service.
+type VolunteerInput struct {
+	RealName string
+	// IDNumber is write-only: empty keeps the stored number (the owner only
+	// ever sees it masked, so a read-modify-write cannot send it back).
+	IDNumber           string
+	Skills             []models.SkillLevel
+	Credentials        []models.Credential
+	BackgroundCheck    *models.BackgroundCheck
+	Availability       map[string][]string // {"mon": ["08:00-12:00"], ...}
+	Blackouts          []string
+	Home               *models.Point
+	CommunityCode      string
+	MaxDistanceKm      *float64 // nil: DefaultMaxDistanceKm
+	Domains, Languages []string
+	QualificationTrack bool
+	BirthDate          string
+	Guardian           *models.GuardianConsent
+	Insurance          *models.Insurance
+}
+
+// VolunteerView is a volunteer's profile as one caller may see it. The ID
+// number never leaves the service unmasked (Volunteer.IDNumber is empty;
+// IDNumberMasked shows it); the phone, the guardian's phone and the home
+// point are exact only when Exact is set, otherwise masked and rounded.
+type VolunteerView struct {
+	models.Volunteer
+	Name, Phone    string // from the account
+	IDNumberMasked string
+	Minor          bool // under 18 today
+	Exact          bool
+}
+
+var errNotVolunteer = models.E(models.KindForbidden, "只有志愿者可以填写志愿者档案", "only volunteers have a volunteer profile")
+
+// MyVolunteerProfile returns the caller's own profile.
+func (s *Service) MyVolunteerProfile(ctx context.Context, actor *Actor) (*VolunteerView, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return s.volunteerView(ctx, v, true)
+}
+
+// SaveMyVolunteerProfile creates or replaces the caller's profile. Changing
+// the real name or the ID number after verification withdraws the
+// verification: it vouched for the old ones.
+func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (view *VolunteerView, err error) {
+	if !actor.Has(models.RoleVolunteer) {
+		return nil, errNotVolunteer
+	}
+	err = s.withLock(ctx, "volunteer:"+actor.AccountID, func() error {
+		view, err = s.saveMyVolunteerProfile(ctx, actor, in)
+		return err
+	})
+	return view, err
+}
+
+func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (*VolunteerView, error) {
+	now := s.now()
+	old, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+	if isKind(err, models.KindNotFound) {
+		old = &models.Volunteer{AccountID: actor.AccountID, CreatedAt: now}
+	} else if err != nil {
+		return nil, err
+	}
+	v := &models.Volunteer{AccountID: actor.AccountID, RealName: strings.TrimSpace(in.RealName),
+		IDNumber: strings.ToUpper(strings.TrimSpace(in.IDNumber)), Skills: in.Skills, Credentials: in.Credentials,
+		BackgroundCheck: in.BackgroundCheck, Blackouts: in.Blackouts, Home: in.Home, CommunityCode: in.CommunityCode,
+		MaxDistanceKm: DefaultMaxDistanceKm, Domains: in.Domains, Languages: in.Languages,
+		QualificationTrack: in.QualificationTrack, BirthDate: in.BirthDate, Guardian: in.Guardian, Insurance: in.Insurance,
+		// Kept by the service:
+		RealNameVerified: old.RealNameVerified, VerifiedBy: old.VerifiedBy, VerifiedAt: old.VerifiedAt,
+		Reliability: old.Reliability, CreatedAt: old.CreatedAt, UpdatedAt: now}
+	if v.IDNumber == "" {
+		v.IDNumber = old.IDNumber
+	}
+	if in.MaxDistanceKm != nil {
+		v.MaxDistanceKm = *in.MaxDistanceKm
+	}
+	var p models.Problems
+	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
+	collect(&p, err)
+	v.Availability = grid
+	collect(&p, v.Validate())
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if v.RealName != old.RealName || v.IDNumber != old.IDNumber {
+		v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = false, "", nil
+	}
+	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
+		return nil, err
+	}
+	return s.volunteerView(ctx, v, true)
+}
+
+// mayReadVolunteer reports whether the actor may see v's profile at all:
+// the owner, the committee of the home community, or civil affairs governing it.
+func (a *Actor) mayReadVolunteer(v *models.Volunteer) bool {
+	return a.AccountID == v.AccountID || a.runsCommittee(v.CommunityCode) || a.governs(v.CommunityCode)
+}
+
+// Volunteer shows one volunteer's profile to its owner (everything but the
+// raw ID number), to the committee of the home community and to civil
+// affairs governing it (phone masked, home point rounded to about 1 km).
+// Civil affairs that gives a reason (4 characters or more) sees the phone
+// and home point exactly, and the read is written to the audit log; if the
+// log cannot be written, the read is refused. To anyone else the volunteer
+// does not exist.
+func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string) (*VolunteerView, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !actor.mayReadVolunteer(v) {
+		return nil, errNotFound
+	}
+	exact := actor.AccountID == v.AccountID
+	if reason = strings.TrimSpace(reason); reason != "" && !exact && actor.governs(v.CommunityCode) {
+		if n := len([]rune(reason)); n < 4 || n > 200 {
+			return nil, models.Invalid("query.reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
+		}
+		if err := s.audit(ctx, actor, "personal_data.read", "volunteer:"+id, v.CommunityCode, reason); err != nil {
+			return nil, err
+		}
+		exact = true
+	}
+	return s.volunteerView(ctx, v, exact)
+}
+
+// Verification is a committee's or civil affairs' decision on a
+// volunteer's real name and ID number.
+type Verification struct {
+	Verified bool
+	Note     string
+}
+
+// VerifyVolunteer records whether the volunteer's real name and ID number
+// were checked (against the ID card, in person): the committee of the home
+// community or civil affairs governing it. A profile without both cannot
+// be verified.
+func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (view *VolunteerView, err error) {
+	err = s.withLock(ctx, "volunteer:"+id, func() error {
+		view, err = s.verifyVolunteer(ctx, actor, id, d)
+		return err
+	})
+	return view, err
+}
+
+func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !actor.mayReadVolunteer(v) {
+		return nil, errNotFound
+	}
+	if !actor.runsCommittee(v.CommunityCode) && !actor.governs(v.CommunityCode) {
+		return nil, errForbidden
+	}
+	if len([]rune(d.Note)) > 500 {
+		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+	}
+	if d.Verified && (v.RealName == "" || v.IDNumber == "") {
+		return nil, models.Invalid("body.verified", "志愿者尚未填写真实姓名和身份证号，不能认证", "the volunteer has not given a real name and ID number")
+	}
+	now := s.now()
+	v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = d.Verified, "", nil
+	if d.Verified {
+		v.VerifiedBy, v.VerifiedAt = actor.AccountID, &now
+	}
+	v.UpdatedAt = now
+	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "volunteer.verification", "volunteer:"+id, v.CommunityCode, strconv.FormatBool(d.Verified)+" "+d.Note)
+	return s.volunteerView(ctx, v, false)
+}
+
+// ListVolunteers lists volunteers for a community's committee (its own
+// community only) and for civil affairs (inside its division). With
+// neither community nor division, the caller's own scope is listed.
+// Phones and ID numbers are masked and home points rounded.
+func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerFilter, p Page) ([]*VolunteerView, string, error) {
+	if f.Community == "" && f.Division == "" {
+		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
+			f.Community = b[0].CommunityCode
+		} else if b := actor.Bindings(models.RoleCivilAffairs); len(b) > 0 {
+			f.Division = b[0].DivisionCode
+		}
+	}
+	var probs models.Problems
+	if f.Community != "" {
+		collect(&probs, models.ValidateDivision("query.community", f.Community, models.LevelVillage))
+	}
+	if f.Division != "" {
+		collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+	}
+	switch {
+	case f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)):
+	case f.Community == "" && actor.governs(f.Division):
+	default:
+		return nil, "", models.E(models.KindForbidden, "只能查看本社区或本辖区的志愿者", "you may list volunteers only of your own community or division")
+	}
+	if err := probs.Err(); err != nil {
+		return nil, "", err
+	}
+	list, next, err := s.st.Volunteers.ListVolunteers(ctx, f, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*VolunteerView, len(list))
+	for i, v := range list {
+		if out[i], err = s.volunteerView(ctx, v, false); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// volunteerView adds the account's name and phone and masks what the
+// caller may not see exactly.
+func (s *Service) volunteerView(ctx context.Context, v *models.Volunteer, exact bool) (*VolunteerView, error) {
+	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.now()), Exact: exact}
+	view.IDNumber = ""
+	a, err := s.st.Accounts.AccountByID(ctx, v.AccountID)
+	if err != nil && !isKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	if a != nil {
+		view.Name, view.Phone = a.Name, a.Phone
+	}
+	if !exact {
+		view.Phone = models.MaskPhone(view.Phone)
+		if h := v.Home; h != nil {
+			view.Home = &models.Point{Lat: roundKm(h.Lat), Lng: roundKm(h.Lng)}
+		}
+		if g := v.Guardian; g != nil {
+			masked := *g
+			masked.GuardianPhone = models.MaskPhone(g.GuardianPhone)
+			view.Guardian = &masked
+		}
+	}
+	return view, nil
+}
+
+// roundKm rounds a coordinate to 2 decimals: about 1 km in Zhengzhou.
+func roundKm(x float64) float64 { return math.Round(x*100) / 100 }

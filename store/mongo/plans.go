@@ -1,0 +1,169 @@
+package mongo
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+const (
+	colPlans       = "plans"       // _id = need id
+	colAssignments = "assignments" // _id = occurrenceId#volunteerId: one place per volunteer per occurrence
+	colPlaces      = "places"      // _id = occurrenceId#placeNo: one volunteer per place
+	colTimeClaims  = "time_claims" // _id = volunteerId#date#cell: one commitment per volunteer per half-hour
+)
+
+func init() {
+	register(colPlans)
+	register(colAssignments)
+	register(colPlaces)
+	register(colTimeClaims)
+}
+
+var _ service.PlanStore = (*Plans)(nil)
+
+// Plans stores linkage plans, assignments and the claims that decide them.
+type Plans struct{ db *DB }
+
+// Plans returns the plan store.
+func (d *DB) Plans() *Plans { return &Plans{db: d} }
+
+type planDoc struct {
+	NeedID          string     `bson:"_id"`
+	CommunityCode   string     `bson:"communityCode"`
+	OrganisationID  string     `bson:"organisationId,omitempty"`
+	SupervisorID    string     `bson:"supervisorId,omitempty"`
+	SupervisorState string     `bson:"supervisorState,omitempty"`
+	FundID          string     `bson:"fundId,omitempty"`
+	GrantID         string     `bson:"grantId,omitempty"`
+	Confirmed       bool       `bson:"confirmed"`
+	ConfirmedBy     string     `bson:"confirmedBy,omitempty"`
+	ConfirmedAt     *time.Time `bson:"confirmedAt,omitempty"`
+	UpdatedAt       time.Time  `bson:"updatedAt"`
+}
+
+// Plan finds a need's plan.
+func (s *Plans) Plan(ctx context.Context, needID string) (*models.Plan, error) {
+	var d planDoc
+	if err := s.db.db.Collection(colPlans).FindOne(ctx, bson.M{"_id": needID}).Decode(&d); err != nil {
+		return nil, translate(err, "plan")
+	}
+	return &models.Plan{NeedID: d.NeedID, CommunityCode: d.CommunityCode, OrganisationID: d.OrganisationID,
+		SupervisorID: d.SupervisorID, SupervisorState: models.SupervisorState(d.SupervisorState), FundID: d.FundID,
+		GrantID: d.GrantID, Confirmed: d.Confirmed, ConfirmedBy: d.ConfirmedBy, ConfirmedAt: d.ConfirmedAt, UpdatedAt: d.UpdatedAt}, nil
+}
+
+// SavePlan inserts or replaces a plan.
+func (s *Plans) SavePlan(ctx context.Context, p *models.Plan) error {
+	d := planDoc{NeedID: p.NeedID, CommunityCode: p.CommunityCode, OrganisationID: p.OrganisationID, SupervisorID: p.SupervisorID,
+		SupervisorState: string(p.SupervisorState), FundID: p.FundID, GrantID: p.GrantID, Confirmed: p.Confirmed,
+		ConfirmedBy: p.ConfirmedBy, ConfirmedAt: p.ConfirmedAt, UpdatedAt: p.UpdatedAt}
+	_, err := s.db.db.Collection(colPlans).ReplaceOne(ctx, bson.M{"_id": p.NeedID}, d, replaceUpsert)
+	return translate(err, "save plan")
+}
+
+type assignmentDoc struct {
+	ID           string    `bson:"_id"`
+	NeedID       string    `bson:"needId"`
+	OccurrenceID string    `bson:"occurrenceId"`
+	VolunteerID  string    `bson:"volunteerId"`
+	PlaceNo      int       `bson:"placeNo"`
+	Start        time.Time `bson:"start"`
+	End          time.Time `bson:"end"`
+	Status       string    `bson:"status"`
+	AssignedBy   string    `bson:"assignedBy"`
+	CreatedAt    time.Time `bson:"createdAt"`
+	UpdatedAt    time.Time `bson:"updatedAt"`
+}
+
+// CreateAssignment inserts an assignment once per volunteer and occurrence.
+func (s *Plans) CreateAssignment(ctx context.Context, a *models.Assignment) error {
+	_, err := s.db.db.Collection(colAssignments).InsertOne(ctx, assignmentDoc{ID: a.ID, NeedID: a.NeedID, OccurrenceID: a.OccurrenceID,
+		VolunteerID: a.VolunteerID, PlaceNo: a.PlaceNo, Start: a.Window.Start, End: a.Window.End, Status: string(a.Status),
+		AssignedBy: a.AssignedBy, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt})
+	return translate(err, "insert assignment")
+}
+
+// SetAssignmentPlace records the claimed place.
+func (s *Plans) SetAssignmentPlace(ctx context.Context, id string, placeNo int) error {
+	_, err := s.db.db.Collection(colAssignments).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"placeNo": placeNo}})
+	return translate(err, "set assignment place")
+}
+
+// DeleteAssignment removes an assignment.
+func (s *Plans) DeleteAssignment(ctx context.Context, id string) error {
+	_, err := s.db.db.Collection(colAssignments).DeleteOne(ctx, bson.M{"_id": id})
+	return translate(err, "delete assignment")
+}
+
+// Assignments lists a need's assignments in id order.
+func (s *Plans) Assignments(ctx context.Context, needID string) ([]*models.Assignment, error) {
+	cur, err := s.db.db.Collection(colAssignments).Find(ctx, bson.M{"needId": needID})
+	if err != nil {
+		return nil, translate(err, "assignments")
+	}
+	var docs []assignmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "assignments")
+	}
+	out := make([]*models.Assignment, len(docs))
+	for i, d := range docs {
+		out[i] = &models.Assignment{ID: d.ID, NeedID: d.NeedID, OccurrenceID: d.OccurrenceID, VolunteerID: d.VolunteerID,
+			PlaceNo: d.PlaceNo, Window: models.Window{Start: d.Start, End: d.End}, Status: models.AssignmentStatus(d.Status),
+			AssignedBy: d.AssignedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	}
+	return out, nil
+}
+
+// ClaimPlace inserts the place's claim.
+func (s *Plans) ClaimPlace(ctx context.Context, occurrenceID string, placeNo int, assignmentID string) error {
+	_, err := s.db.db.Collection(colPlaces).InsertOne(ctx, bson.M{"_id": occurrenceID + "#" + strconv.Itoa(placeNo),
+		"occurrenceId": occurrenceID, "assignmentId": assignmentID})
+	return translate(err, "claim place")
+}
+
+// ReleasePlace deletes the place's claim if this assignment holds it.
+func (s *Plans) ReleasePlace(ctx context.Context, occurrenceID string, placeNo int, assignmentID string) error {
+	_, err := s.db.db.Collection(colPlaces).DeleteOne(ctx, bson.M{"_id": occurrenceID + "#" + strconv.Itoa(placeNo), "assignmentId": assignmentID})
+	return translate(err, "release place")
+}
+
+func timeClaimID(volunteerID string, slot models.SlotKey) string {
+	return volunteerID + "#" + string(slot)
+}
+
+// ClaimTime inserts one claim per half-hour, all or none.
+func (s *Plans) ClaimTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error {
+	col := s.db.db.Collection(colTimeClaims)
+	for i, sl := range slots {
+		if _, err := col.InsertOne(ctx, bson.M{"_id": timeClaimID(volunteerID, sl), "assignmentId": assignmentID}); err != nil {
+			_ = s.ReleaseTime(context.WithoutCancel(ctx), volunteerID, slots[:i], assignmentID)
+			return translate(err, "claim time")
+		}
+	}
+	return nil
+}
+
+// ReleaseTime deletes the half-hour claims this assignment holds.
+func (s *Plans) ReleaseTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error {
+	if len(slots) == 0 {
+		return nil
+	}
+	ids := make([]string, len(slots))
+	for i, sl := range slots {
+		ids[i] = timeClaimID(volunteerID, sl)
+	}
+	_, err := s.db.db.Collection(colTimeClaims).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "assignmentId": assignmentID})
+	return translate(err, "release time")
+}
+
+// SupervisorCaseload counts the plans a social worker has accepted to supervise.
+func (s *Plans) SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error) {
+	n, err := s.db.db.Collection(colPlans).CountDocuments(ctx, bson.M{"supervisorId": socialWorkerID, "supervisorState": string(models.SupervisorAccepted)})
+	return int(n), translate(err, "supervisor caseload")
+}
