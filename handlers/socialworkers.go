@@ -1,10 +1,202 @@
 package handlers
 
 import (
+	"context"
+	"net/http"
+	"time"
+
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
-// TEMPORARY: being written.
-func registerSocialWorkers(api huma.API, svc *service.Service) {}
+// CertificateDTO is a social worker's qualification certificate and its verification.
+type CertificateDTO struct {
+	Level        string     `json:"level" doc:"certificate_levels"`
+	Number       string     `json:"number,omitempty" doc:"证书编号；仅本人、聘用机构管理员与民政可见 Shown to the owner, the employer's admins and civil affairs"`
+	IssuedOn     string     `json:"issuedOn" doc:"YYYY-MM-DD"`
+	Verification string     `json:"verification" enum:"pending,verified,rejected" doc:"民政核验状态 Civil affairs' verification"`
+	VerifiedAt   *time.Time `json:"verifiedAt,omitempty"`
+	Note         string     `json:"note,omitempty"`
+}
+
+// SocialWorkerDTO is a social worker's professional profile. The phone is
+// exact only for the owner, the employer's admins and civil affairs
+// governing the worker, who also see the certificate number, the base
+// point and the weekly availability.
+type SocialWorkerDTO struct {
+	AccountID             string              `json:"accountId"`
+	Name                  string              `json:"name"`
+	Phone                 string              `json:"phone" doc:"其他人看到掩码 Masked for everyone else"`
+	Certificate           *CertificateDTO     `json:"certificate,omitempty"`
+	Post                  *models.PostTitle   `json:"post,omitempty" doc:"专业技术岗位 Professional post"`
+	ProfessionalPostGrade int                 `json:"professionalPostGrade,omitempty" doc:"专业技术岗位等级 5–13（数字越小越高）Professional-technical post grade, 5–13, lower is higher"`
+	EmployerOrgID         string              `json:"employerOrgId"`
+	StationTownCode       string              `json:"stationTownCode,omitempty" doc:"驻站乡镇（街道）Station township"`
+	Domains               []string            `json:"domains"`
+	Supervisor            bool                `json:"supervisor" doc:"在市级督导人才库中 In the city supervisor pool"`
+	CaseloadCap           int                 `json:"caseloadCap" doc:"督导个案上限 Supervision caseload cap"`
+	Availability          map[string][]string `json:"availability,omitempty" doc:"每周可服务时段（北京时间）Weekly availability, Asia/Shanghai"`
+	Base                  *models.Point       `json:"base,omitempty" doc:"常驻地点（GCJ-02）Base point"`
+	CreatedAt             time.Time           `json:"createdAt"`
+	UpdatedAt             time.Time           `json:"updatedAt"`
+}
+
+func socialWorkerDTO(w *service.SocialWorkerView) SocialWorkerDTO {
+	d := SocialWorkerDTO{AccountID: w.AccountID, Name: w.Name, Phone: w.Phone, Post: w.Post, ProfessionalPostGrade: w.PostGrade,
+		EmployerOrgID: w.EmployerOrgID, StationTownCode: w.StationTownCode, Domains: nonNil(w.Domains), Supervisor: w.Supervisor,
+		CaseloadCap: w.CaseloadCap, Base: w.Base, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if c := w.Certificate; c != nil {
+		d.Certificate = &CertificateDTO{Level: string(c.Level), Number: c.Number, IssuedOn: c.IssuedOn, Verification: c.Verification,
+			VerifiedAt: c.VerifiedAt, Note: c.Note}
+	}
+	if w.Full {
+		d.Availability = weekGridDTO(w.Availability)
+	}
+	return d
+}
+
+// CertificateBody is the certificate a social worker says they hold.
+type CertificateBody struct {
+	Level    string `json:"level" maxLength:"64" doc:"certificate_levels"`
+	Number   string `json:"number" maxLength:"64" doc:"证书编号 Certificate number"`
+	IssuedOn string `json:"issuedOn" doc:"发证日期 YYYY-MM-DD Issue date"`
+}
+
+// SocialWorkerBody is what a social worker sends for their own profile.
+// The employer is the organisation that employs them (their binding).
+type SocialWorkerBody struct {
+	Certificate     *CertificateBody    `json:"certificate,omitempty" doc:"新的或变更的证书需民政重新核验 A new or changed certificate goes back to pending"`
+	Post            *models.PostTitle   `json:"post,omitempty" doc:"须与所持证书相符 Must match the certificate held"`
+	StationTownCode string              `json:"stationTownCode,omitempty" pattern:"^[0-9]{9}$" doc:"驻站乡镇（街道），须已设站 Station township; it must have a station"`
+	Domains         []string            `json:"domains,omitempty" maxItems:"20" doc:"domains vocabulary"`
+	Availability    map[string][]string `json:"availability,omitempty" maxProperties:"7" doc:"如 {\"mon\":[\"08:00-12:00\"]} e.g. {\"mon\":[\"08:00-12:00\"]}"`
+	Base            *models.Point       `json:"base,omitempty" doc:"常驻地点（GCJ-02，郑州市内）Base point, inside Zhengzhou"`
+}
+
+func (b SocialWorkerBody) input() service.SocialWorkerInput {
+	in := service.SocialWorkerInput{Post: b.Post, StationTownCode: b.StationTownCode, Domains: b.Domains,
+		Availability: b.Availability, Base: b.Base}
+	if c := b.Certificate; c != nil {
+		in.Certificate = &service.CertificateInput{Level: models.CertificateLevel(c.Level), Number: c.Number, IssuedOn: c.IssuedOn}
+	}
+	return in
+}
+
+type putSocialWorkerInput struct {
+	Body SocialWorkerBody
+}
+
+type socialWorkerOutput struct{ Body SocialWorkerDTO }
+
+type socialWorkerIDInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+type certificateDecisionInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Decision string `json:"decision" enum:"verified,rejected" doc:"核验结论 Decision"`
+		Note     string `json:"note,omitempty" maxLength:"500"`
+	}
+}
+
+type supervisorPoolInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		InPool      bool `json:"inPool" doc:"进入或退出督导人才库 Join or leave the supervisor pool"`
+		CaseloadCap int  `json:"caseloadCap,omitempty" minimum:"1" maximum:"50" doc:"督导个案上限 1–50，进入时必填 Caseload cap 1–50, required to join"`
+	}
+}
+
+type listSocialWorkersInput struct {
+	Organisation string `query:"organisation" maxLength:"64" doc:"聘用机构 Employer organisation id"`
+	Station      string `query:"station" pattern:"^[0-9]{9}$" doc:"驻站乡镇（街道）Station township"`
+	Division     string `query:"division" pattern:"^[0-9]{4,12}$" doc:"驻站或常驻地点在该区划内 Station or base inside this division"`
+	Supervisor   string `query:"supervisor" enum:"true,false" doc:"是否在督导人才库 In the supervisor pool or not"`
+	MinLevel     string `query:"minLevel" enum:"assistant_social_worker,social_worker,senior_social_worker" doc:"已核验证书不低于该等级 Verified certificate at least this level"`
+	PageParams
+}
+
+type socialWorkerListOutput struct {
+	Body struct {
+		Items []SocialWorkerDTO `json:"items"`
+		ListMeta
+	}
+}
+
+func registerSocialWorkers(api huma.API, svc *service.Service) {
+	const tag = "social-workers"
+	huma.Register(api, op("get-my-social-worker-profile", http.MethodGet, "/v1/me/social-worker-profile", tag,
+		"我的社工档案 My social-worker profile", true, 404),
+		func(ctx context.Context, _ *struct{}) (*socialWorkerOutput, error) {
+			w, err := svc.MySocialWorkerProfile(ctx, actorFrom(ctx))
+			if err != nil {
+				return nil, err
+			}
+			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
+		})
+
+	huma.Register(api, op("put-my-social-worker-profile", http.MethodPut, "/v1/me/social-worker-profile", tag,
+		"填写或替换我的社工档案 Create or replace my social-worker profile", true, 403, 422),
+		func(ctx context.Context, in *putSocialWorkerInput) (*socialWorkerOutput, error) {
+			w, err := svc.SaveMySocialWorkerProfile(ctx, actorFrom(ctx), in.Body.input())
+			if err != nil {
+				return nil, err
+			}
+			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
+		})
+
+	huma.Register(api, op("list-social-workers", http.MethodGet, "/v1/social-workers", tag,
+		"社会工作者列表（手机号掩码）List social workers (phones masked)", true, 422),
+		func(ctx context.Context, in *listSocialWorkersInput) (*socialWorkerListOutput, error) {
+			f := service.SocialWorkerFilter{OrganisationID: in.Organisation, StationTownCode: in.Station, Division: in.Division,
+				MinLevel: models.CertificateLevel(in.MinLevel)}
+			if in.Supervisor != "" {
+				supervisor := in.Supervisor == "true"
+				f.Supervisor = &supervisor
+			}
+			list, next, err := svc.ListSocialWorkers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			out := &socialWorkerListOutput{}
+			out.Body.Items = make([]SocialWorkerDTO, len(list))
+			for i, w := range list {
+				out.Body.Items[i] = socialWorkerDTO(w)
+			}
+			out.Body.NextCursor = next
+			return out, nil
+		})
+
+	huma.Register(api, op("get-social-worker", http.MethodGet, "/v1/social-workers/{id}", tag,
+		"一位社会工作者的专业档案 A social worker's professional profile", true, 404),
+		func(ctx context.Context, in *socialWorkerIDInput) (*socialWorkerOutput, error) {
+			w, err := svc.SocialWorker(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
+		})
+
+	huma.Register(api, op("verify-social-worker-certificate", http.MethodPost, "/v1/social-workers/{id}/certificate-verification", tag,
+		"核验社工证书（民政部门）Verify a certificate (civil affairs)", true, 403, 404, 422),
+		func(ctx context.Context, in *certificateDecisionInput) (*socialWorkerOutput, error) {
+			w, err := svc.VerifyCertificate(ctx, actorFrom(ctx), in.ID, service.CertificateDecision{Decision: in.Body.Decision, Note: in.Body.Note})
+			if err != nil {
+				return nil, err
+			}
+			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
+		})
+
+	huma.Register(api, op("set-supervisor-pool", http.MethodPost, "/v1/social-workers/{id}/supervisor-pool", tag,
+		"进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs)", true, 403, 404, 422),
+		func(ctx context.Context, in *supervisorPoolInput) (*socialWorkerOutput, error) {
+			w, err := svc.SetSupervisorPool(ctx, actorFrom(ctx), in.ID, service.PoolChange{InPool: in.Body.InPool, CaseloadCap: in.Body.CaseloadCap})
+			if err != nil {
+				return nil, err
+			}
+			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
+		})
+}
