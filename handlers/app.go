@@ -115,6 +115,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerSocialWorkers(api, svc)
 	registerNeeds(api, svc)
 	registerPlans(api, svc)
+	registerAudit(api, svc)
 	return a
 }
 

@@ -390,3 +390,23 @@ func TestDivisions(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditLogScope(t *testing.T) {
+	w := newWorld(t)
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"warned","note":"年检"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("status: %d", r.Status)
+	}
+	r := w.h.do("GET", "/v1/audit", "", bearerHeader(w.zhongyuan)...)
+	if r.Status != 200 || !strings.Contains(r.Raw, `"action":"organisation.status"`) {
+		t.Fatalf("中原区 audit: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/audit?division=410102", "", bearerHeader(w.erqi)...); r.Status != 403 {
+		t.Errorf("二七区 reads 中原区's audit: %d", r.Status)
+	}
+	if r := w.h.do("GET", "/v1/audit", "", bearerHeader(w.erqi)...); strings.Contains(r.Raw, "organisation.status") {
+		t.Errorf("二七区's own audit shows 中原区's entry: %s", r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/audit", "", bearerHeader(w.adminA)...); r.Status != 403 {
+		t.Errorf("an org admin reads the audit: %d", r.Status)
+	}
+}

@@ -71,3 +71,25 @@ func (s *Service) withLock(ctx context.Context, object string, fn func() error) 
 	defer unlock()
 	return fn()
 }
+
+// AuditReader lists the audit log.
+type AuditReader interface {
+	Audit(ctx context.Context, division string, p Page) ([]*models.AuditEntry, string, error)
+}
+
+// AuditLog lists the audit entries of a division for its civil affairs.
+func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p Page) ([]*models.AuditEntry, string, error) {
+	if division == "" {
+		if b := actor.Bindings(models.RoleCivilAffairs); len(b) > 0 {
+			division = b[0].DivisionCode
+		}
+	}
+	if !actor.governs(division) {
+		return nil, "", errForbidden
+	}
+	r, ok := s.st.Audit.(AuditReader)
+	if !ok {
+		return nil, "", models.Internal("audit store cannot list")
+	}
+	return r.Audit(ctx, division, p.Normalised())
+}
