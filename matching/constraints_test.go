@@ -40,16 +40,19 @@ func TestEveryHardConstraint(t *testing.T) {
 		t.Fatalf("the fitting volunteer breaks %v", reasons(vs))
 	}
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(v *models.Volunteer, n *models.Need)
-		want  Reason
+		want   Reason
 	}{
 		{"not verified", func(v *models.Volunteer, _ *models.Need) { v.RealNameVerified = false }, NotVerified},
 		{"no home", func(v *models.Volunteer, _ *models.Need) { v.Home = nil }, NoHomeLocation},
 		{"beyond own maximum", func(v *models.Volunteer, _ *models.Need) { v.MaxDistanceKm = 0.5 }, TooFar},
 		{"beyond the need's radius", func(_ *models.Volunteer, n *models.Need) { n.RadiusKm = 0.5 }, TooFar},
 		{"not available", func(v *models.Volunteer, _ *models.Need) { v.Availability = models.WeekGrid{} }, NotAvailable},
-		{"available only part", func(v *models.Volunteer, _ *models.Need) { v.Availability = models.WeekGrid{}; v.Availability.Set(5, 18) }, NotAvailable},
+		{"available only part", func(v *models.Volunteer, _ *models.Need) {
+			v.Availability = models.WeekGrid{}
+			v.Availability.Set(5, 18)
+		}, NotAvailable},
 		{"blackout", func(v *models.Volunteer, _ *models.Need) { v.Blackouts = []string{"2030-06-01"} }, BlackoutDate},
 		{"skill missing", func(v *models.Volunteer, _ *models.Need) { v.Skills = nil }, LacksSkill},
 		{"skill too low", func(v *models.Volunteer, _ *models.Need) { v.Skills[0].Level = 1 }, LacksSkill},

@@ -56,14 +56,14 @@ type needDoc struct {
 	Tasks             []string     `bson:"tasks"`
 	TargetGroup       string       `bson:"targetGroup"`
 	Beneficiaries     int          `bson:"beneficiaries"`
-	Location          needPoint     `bson:"location"`
+	Location          needPoint    `bson:"location"`
 	Address           string       `bson:"address,omitempty"`
 	RadiusKm          float64      `bson:"radiusKm"`
 	Window            *windowDoc   `bson:"window,omitempty"`
 	Schedule          *scheduleDoc `bson:"schedule,omitempty"`
 	Begins            time.Time    `bson:"begins"` // first start, for time filters
 	Ends              time.Time    `bson:"ends"`   // last end
-	RequiredSkills    []needSkill   `bson:"requiredSkills"`
+	RequiredSkills    []needSkill  `bson:"requiredSkills"`
 	Headcount         int          `bson:"headcount"`
 	BackgroundCheck   bool         `bson:"backgroundCheck"`
 	HighRiskOverride  bool         `bson:"highRiskOverride"`
