@@ -14,6 +14,7 @@ import (
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/storetest"
 )
 
@@ -26,6 +27,7 @@ type harness struct {
 	t   *testing.T
 	app *handlers.App
 	svc *service.Service
+	db  *mongo.DB
 }
 
 type handlersConfig = handlers.Config
@@ -50,7 +52,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, app: handlers.New(svc, hcfg), svc: svc}
+	return &harness{t: t, app: handlers.New(svc, hcfg), svc: svc, db: db}
 }
 
 // response is a decoded answer.

@@ -1,9 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wushe/wushe/models"
 )
 
 const (
@@ -258,5 +261,24 @@ func TestNeedsNearAndCounts(t *testing.T) {
 	}
 	if r := w.h.do("GET", "/v1/needs?status=flying", ""); r.Status != 422 {
 		t.Errorf("bad status filter: %d", r.Status)
+	}
+}
+
+// TestStatusRollsForwardAfterACrashedWriter: a writer recorded a step and
+// died before updating the need; the next change rolls the need forward
+// to the recorded state instead of sticking forever.
+func TestStatusRollsForwardAfterACrashedWriter(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	id := w.postNeed(t, zy, "")
+	crashed := &models.Transition{Object: "need:" + id, Seq: 1, From: "open", To: "cancelled", By: "crashed-writer", At: time.Now()}
+	if err := w.h.db.Records().RecordTransition(context.Background(), crashed); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+id+"/transitions", `{"to":"in_progress"}`, bearerHeader(zy)...); r.Status != 409 {
+		t.Fatalf("change over a recorded step: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/needs/"+id, ""); r.str("status") != "cancelled" {
+		t.Fatalf("need not rolled forward: %s", r.Raw)
 	}
 }

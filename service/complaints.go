@@ -110,10 +110,10 @@ func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, 
 	}
 	now := s.now()
 	t := &models.Transition{Object: "complaint:" + id, Seq: cp.StatusSeq + 1, From: string(cp.Status), To: c.To, By: actor.AccountID, At: now, Note: c.Note}
-	if err := s.st.Transitions.RecordTransition(ctx, t); err != nil {
-		if isKind(err, models.KindConflict) {
-			return nil, errStaleState
-		}
+	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+		cp.Status, cp.StatusSeq, cp.UpdatedAt = models.ComplaintStatus(last.To), last.Seq, now
+		return s.st.Complaints.UpdateComplaint(ctx, cp)
+	}); err != nil {
 		return nil, err
 	}
 	cp.Status, cp.StatusSeq, cp.UpdatedAt = to, t.Seq, now

@@ -243,10 +243,10 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 func (s *Service) moveNeed(ctx context.Context, n *models.Need, to models.NeedStatus, by, reason, note string) error {
 	now := s.now()
 	t := &models.Transition{Object: "need:" + n.ID, Seq: n.StatusSeq + 1, From: string(n.Status), To: string(to), By: by, At: now, Reason: reason, Note: note}
-	if err := s.st.Transitions.RecordTransition(ctx, t); err != nil {
-		if isKind(err, models.KindConflict) {
-			return errStaleState
-		}
+	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+		n.Status, n.StatusSeq, n.UpdatedAt = models.NeedStatus(last.To), last.Seq, now
+		return s.st.Needs.UpdateNeed(ctx, n)
+	}); err != nil {
 		return err
 	}
 	n.Status, n.StatusSeq, n.UpdatedAt = to, t.Seq, now

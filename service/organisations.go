@@ -188,10 +188,10 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	now := s.now()
 	t := &models.Transition{Object: "organisation:" + id, Seq: o.StatusSeq + 1, From: string(o.Status), To: c.To,
 		By: actor.AccountID, At: now, Reason: c.Reason, Note: c.Note}
-	if err := s.st.Transitions.RecordTransition(ctx, t); err != nil {
-		if isKind(err, models.KindConflict) {
-			return nil, errStaleState
-		}
+	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+		o.Status, o.StatusSeq, o.UpdatedAt = models.OrgStatus(last.To), last.Seq, now
+		return s.st.Organisations.UpdateOrganisation(ctx, o)
+	}); err != nil {
 		return nil, err
 	}
 	o.Status, o.StatusSeq, o.UpdatedAt = to, t.Seq, now

@@ -93,3 +93,26 @@ func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p
 	}
 	return r.Audit(ctx, division, p.Normalised())
 }
+
+// recordTransition records t. When its step is taken already, either a
+// concurrent change won (the object has moved on) or a writer recorded the
+// step and died before updating the object: then the object is rolled
+// forward with apply to the last recorded step, and errStaleState tells the
+// caller to reload. Callers hold the object's lock.
+func (s *Service) recordTransition(ctx context.Context, t *models.Transition, apply func(last models.Transition) error) error {
+	err := s.st.Transitions.RecordTransition(ctx, t)
+	if !isKind(err, models.KindConflict) {
+		return err
+	}
+	trail, terr := s.st.Transitions.Transitions(ctx, t.Object)
+	if terr != nil {
+		return terr
+	}
+	if n := len(trail); n > 0 && trail[n-1].Seq >= t.Seq {
+		s.log.WarnContext(ctx, "rolling an object forward to its recorded state", "object", t.Object, "seq", trail[n-1].Seq)
+		if err := apply(trail[n-1]); err != nil {
+			return err
+		}
+	}
+	return errStaleState
+}
