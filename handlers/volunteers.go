@@ -11,13 +11,13 @@ import (
 	"github.com/wushe/wushe/service"
 )
 
-// weekdayKeys are the days of a weekly availability's JSON form, Monday first.
-var weekdayKeys = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+// weekGridDays are the days of a weekly availability's JSON form, Monday first.
+var weekGridDays = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // weekGridDTO writes a weekly availability as {"mon": ["08:00-12:00"], ...}, every day present.
 func weekGridDTO(g models.WeekGrid) map[string][]string {
-	out := make(map[string][]string, len(weekdayKeys))
-	for d, key := range weekdayKeys {
+	out := make(map[string][]string, len(weekGridDays))
+	for d, key := range weekGridDays {
 		out[key] = models.FormatRanges(g.Day(d))
 	}
 	return out

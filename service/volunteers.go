@@ -134,7 +134,8 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 		return nil, errNotFound
 	}
 	exact := actor.AccountID == v.AccountID
-	if reason = strings.TrimSpace(reason); reason != "" && !exact && actor.governs(v.CommunityCode) {
+	if reason != "" && !exact && actor.governs(v.CommunityCode) {
+		reason = strings.TrimSpace(reason)
 		if n := len([]rune(reason)); n < 4 || n > 200 {
 			return nil, models.Invalid("query.reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
 		}
@@ -216,14 +217,14 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 	if f.Division != "" {
 		collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
 	}
+	if err := probs.Err(); err != nil {
+		return nil, "", err
+	}
 	switch {
 	case f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)):
 	case f.Community == "" && actor.governs(f.Division):
 	default:
 		return nil, "", models.E(models.KindForbidden, "只能查看本社区或本辖区的志愿者", "you may list volunteers only of your own community or division")
-	}
-	if err := probs.Err(); err != nil {
-		return nil, "", err
 	}
 	list, next, err := s.st.Volunteers.ListVolunteers(ctx, f, p.Normalised())
 	if err != nil {
