@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/wushe/wushe/service"
 )
 
 // TestBadInput: every bad input gets a 4xx problem+json naming the field,
@@ -270,7 +268,7 @@ func jwtSegment(t *testing.T, c jwt.MapClaims) string {
 }
 
 func TestLoginRateLimit(t *testing.T) {
-	h := newHarness(t, func(c *service.Config, _ *handlersConfig) { c.LoginLimitPhone = 3 })
+	h := newHarness(t, func(s *harnessSetup) { s.svc.LoginLimitPhone = 3 })
 	h.register("13900000050")
 	for i := range 3 {
 		if r := h.do("POST", "/v1/auth/login", `{"phone":"13900000050","password":"wrong-pass"}`); r.Status != 401 {
@@ -287,7 +285,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestLoginRateLimitPerIPTrustsOnlyConfiguredProxies(t *testing.T) {
-	limitIP := func(c *service.Config, _ *handlersConfig) { c.LoginLimitIP = 2 }
+	limitIP := func(s *harnessSetup) { s.svc.LoginLimitIP = 2 }
 	// Without trusted proxies, X-Forwarded-For is ignored: changing it does not escape the limit.
 	h := newHarness(t, limitIP)
 	for i := range 3 {
@@ -297,7 +295,7 @@ func TestLoginRateLimitPerIPTrustsOnlyConfiguredProxies(t *testing.T) {
 		}
 	}
 	// Behind a trusted proxy, each forwarded client has its own count.
-	h2 := newHarness(t, limitIP, func(_ *service.Config, hc *handlersConfig) { hc.TrustedProxies = []string{"0.0.0.0/0"} })
+	h2 := newHarness(t, limitIP, func(s *harnessSetup) { s.http.TrustedProxies = []string{"0.0.0.0/0"} })
 	for i := range 3 {
 		r := h2.do("POST", "/v1/auth/login", `{"phone":"1390000007`+string(rune('0'+i))+`","password":"x"}`, "X-Forwarded-For", "10.0.0."+string(rune('1'+i)))
 		if r.Status != 401 {

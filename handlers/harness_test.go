@@ -30,9 +30,14 @@ type harness struct {
 	db  *mongo.DB
 }
 
-type handlersConfig = handlers.Config
+// harnessSetup is what a harness option may change before the app is built.
+type harnessSetup struct {
+	svc    *service.Config
+	http   *handlers.Config
+	stores *service.Stores
+}
 
-type harnessOpt func(*service.Config, *handlersConfig)
+type harnessOpt func(*harnessSetup)
 
 func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	t.Helper()
@@ -40,15 +45,16 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}
 	hcfg := handlers.Config{Version: "test", Logger: quiet}
-	for _, o := range opts {
-		o(&cfg, &hcfg)
-	}
-	svc, err := service.New(cfg, service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
+	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
 		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
 		Transitions: db.Records(), Audit: db.Records(),
 		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
-		Needs: db.Needs(), Plans: db.Plans()})
+		Needs: db.Needs(), Plans: db.Plans()}
+	for _, o := range opts {
+		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
+	}
+	svc, err := service.New(cfg, st)
 	if err != nil {
 		t.Fatal(err)
 	}

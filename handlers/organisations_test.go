@@ -36,9 +36,9 @@ type world struct {
 	volunteerID               string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...harnessOpt) *world {
 	t.Helper()
-	h := newHarness(t)
+	h := newHarness(t, opts...)
 	w := &world{h: h}
 	w.city = h.admin("13100000001", "4101")
 	w.zhongyuan = h.admin("13100000002", "410102")

@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
-	"github.com/wushe/wushe/store/storetest"
 )
 
 const (
@@ -65,47 +61,14 @@ func (l *auditLog) find(action, object string) []models.AuditEntry {
 	return out
 }
 
-// newAuditedWorld is newWorld with the audit store wrapped by an auditLog
-// (the shared harness builds its stores itself, so this repeats its setup).
+// newAuditedWorld is newWorld with the audit store wrapped by an auditLog.
 func newAuditedWorld(t *testing.T) (*world, *auditLog) {
 	t.Helper()
-	db, rc := storetest.Open(t)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	log := &auditLog{next: db.Records()}
-	svc, err := service.New(service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}, service.Stores{
-		Accounts: db.Accounts(), Sessions: db.Sessions(), Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
-		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
-		Transitions: db.Records(), Audit: log, Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
-		Needs: db.Needs(), Plans: db.Plans()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, app: handlers.New(svc, handlers.Config{Version: "test", Logger: quiet}), svc: svc}
-	w := &world{h: h}
-	w.city = h.admin("13100000001", "4101")
-	w.zhongyuan = h.admin("13100000002", "410102")
-	w.erqi = h.admin("13100000003", "410103")
-	for i, o := range []struct {
-		tok, division string
-		id            *string
-	}{{w.zhongyuan, "410102", &w.orgA}, {w.erqi, "410103", &w.orgB}} {
-		r := h.do("POST", "/v1/organisations", orgBody(t, i+1, "social_work_agency", o.division, `,"status":"active"`), bearerHeader(o.tok)...)
-		if r.Status != 201 {
-			t.Fatalf("create organisation: %d %s", r.Status, r.Raw)
-		}
-		*o.id = r.str("id")
-	}
-	h.register("13100000011")
-	h.register("13100000012")
-	w.volunteerID = h.register("13100000013")
-	for _, m := range []struct{ org, phone string }{{w.orgA, "13100000011"}, {w.orgB, "13100000012"}} {
-		if r := h.do("POST", "/v1/organisations/"+m.org+"/members", `{"phone":"`+m.phone+`","role":"org_admin"}`, bearerHeader(w.city)...); r.Status != 201 {
-			t.Fatalf("add admin: %d %s", r.Status, r.Raw)
-		}
-	}
-	w.adminA, _ = h.login("13100000011", "secret-pass")
-	w.adminB, _ = h.login("13100000012", "secret-pass")
-	w.volunteer, _ = h.login("13100000013", "secret-pass")
+	var log *auditLog
+	w := newWorld(t, func(s *harnessSetup) {
+		log = &auditLog{next: s.stores.Audit}
+		s.stores.Audit = log
+	})
 	return w, log
 }
 
