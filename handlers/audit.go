@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
@@ -26,28 +27,14 @@ type auditInput struct {
 	PageParams
 }
 
-type auditOutput struct {
-	Body struct {
-		Items []AuditEntryDTO `json:"items"`
-		ListMeta
-	}
-}
-
 func registerAudit(api huma.API, svc *service.Service) {
 	huma.Register(api, op("audit-log", http.MethodGet, "/v1/audit", "audit",
 		"审计日志（民政部门，本辖区）Audit log of a division (civil affairs)", true, 403, 422),
-		func(ctx context.Context, in *auditInput) (*auditOutput, error) {
+		func(ctx context.Context, in *auditInput) (*listOutput[AuditEntryDTO], error) {
 			list, next, err := svc.AuditLog(ctx, actorFrom(ctx), in.Division, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &auditOutput{}
-			out.Body.Items = make([]AuditEntryDTO, len(list))
-			for i, e := range list {
-				out.Body.Items[i] = AuditEntryDTO{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action, Object: e.Object,
+			return page(list, next, err, func(e *models.AuditEntry) AuditEntryDTO {
+				return AuditEntryDTO{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action, Object: e.Object,
 					DivisionCode: e.DivisionCode, Reason: e.Reason}
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			})
 		})
 }

@@ -35,3 +35,30 @@ func created(o huma.Operation) huma.Operation {
 	o.DefaultStatus = http.StatusCreated
 	return o
 }
+
+// listOutput is the answer of every cursor-paged list: items and the next cursor.
+type listOutput[D any] struct {
+	Body struct {
+		Items []D `json:"items"`
+		ListMeta
+	}
+}
+
+// listOf converts one page of domain objects into a list answer.
+func listOf[T, D any](items []T, next string, dto func(T) D) *listOutput[D] {
+	out := &listOutput[D]{}
+	out.Body.Items = make([]D, len(items))
+	for i, it := range items {
+		out.Body.Items[i] = dto(it)
+	}
+	out.Body.NextCursor = next
+	return out
+}
+
+// page answers a list operation: the service's page, or its error.
+func page[T, D any](items []T, next string, err error, dto func(T) D) (*listOutput[D], error) {
+	if err != nil {
+		return nil, err
+	}
+	return listOf(items, next, dto), nil
+}

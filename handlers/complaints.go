@@ -53,13 +53,6 @@ type listComplaintsInput struct {
 	PageParams
 }
 
-type complaintListOutput struct {
-	Body struct {
-		Items []ComplaintDTO `json:"items"`
-		ListMeta
-	}
-}
-
 type handleComplaintInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
@@ -81,18 +74,9 @@ func registerComplaints(api huma.API, svc *service.Service) {
 		})
 	huma.Register(api, op("list-complaints", http.MethodGet, "/v1/complaints", tag,
 		"本辖区投诉（民政部门）Complaints of a division (civil affairs)", true, 403, 422),
-		func(ctx context.Context, in *listComplaintsInput) (*complaintListOutput, error) {
+		func(ctx context.Context, in *listComplaintsInput) (*listOutput[ComplaintDTO], error) {
 			list, next, err := svc.ListComplaints(ctx, actorFrom(ctx), in.Division, in.Status, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &complaintListOutput{}
-			out.Body.Items = make([]ComplaintDTO, len(list))
-			for i, c := range list {
-				out.Body.Items[i] = complaintDTO(c, nil)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, func(c *models.Complaint) ComplaintDTO { return complaintDTO(c, nil) })
 		})
 	huma.Register(api, op("get-complaint", http.MethodGet, "/v1/complaints/{id}", tag,
 		"一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs)", true, 404),

@@ -128,13 +128,6 @@ type listNeedsInput struct {
 	PageParams
 }
 
-type needListOutput struct {
-	Body struct {
-		Items []NeedDTO `json:"items"`
-		ListMeta
-	}
-}
-
 type nearInput struct {
 	Lat      float64 `query:"lat" doc:"缺省为志愿者常住位置 Default: the volunteer's home"`
 	Lng      float64 `query:"lng"`
@@ -160,16 +153,6 @@ type countsOutput struct {
 	}
 }
 
-func needList(list []*models.Need, next string) *needListOutput {
-	out := &needListOutput{}
-	out.Body.Items = make([]NeedDTO, len(list))
-	for i, n := range list {
-		out.Body.Items[i] = needDTO(n)
-	}
-	out.Body.NextCursor = next
-	return out
-}
-
 func registerNeeds(api huma.API, svc *service.Service) {
 	const tag = "needs"
 	huma.Register(api, created(op("post-need", http.MethodPost, "/v1/needs", tag,
@@ -186,7 +169,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 
 	huma.Register(api, op("list-needs", http.MethodGet, "/v1/needs", tag,
 		"需求列表 List needs by community, division, domain, status and time", false, 422),
-		func(ctx context.Context, in *listNeedsInput) (*needListOutput, error) {
+		func(ctx context.Context, in *listNeedsInput) (*listOutput[NeedDTO], error) {
 			f := service.NeedFilter{Community: in.Community, Division: in.Division, Domain: in.Domain, From: in.From, To: in.To}
 			for _, st := range strings.Split(in.Status, ",") {
 				if st = strings.TrimSpace(st); st != "" {
@@ -194,33 +177,22 @@ func registerNeeds(api huma.API, svc *service.Service) {
 				}
 			}
 			list, next, err := svc.ListNeeds(ctx, actorOrNil(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			return needList(list, next), nil
+			return page(list, next, err, needDTO)
 		})
 
 	huma.Register(api, op("needs-near", http.MethodGet, "/v1/needs/near", tag,
 		"附近的招募中需求（按距离）Open needs near me, nearest first", true, 422),
-		func(ctx context.Context, in *nearInput) (*needListOutput, error) {
+		func(ctx context.Context, in *nearInput) (*listOutput[NeedDTO], error) {
 			var at *models.Point
 			if in.Lat != 0 || in.Lng != 0 {
 				at = &models.Point{Lat: in.Lat, Lng: in.Lng}
 			}
 			near, next, err := svc.NeedsNear(ctx, actorFrom(ctx), at, in.RadiusKm, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &needListOutput{}
-			out.Body.Items = make([]NeedDTO, len(near))
-			for i, nn := range near {
+			return page(near, next, err, func(nn service.NearbyNeed) NeedDTO {
 				d := needDTO(nn.Need)
-				dist := nn.DistanceKm
-				d.DistanceKm = &dist
-				out.Body.Items[i] = d
-			}
-			out.Body.NextCursor = next
-			return out, nil
+				d.DistanceKm = &nn.DistanceKm
+				return d
+			})
 		})
 
 	huma.Register(api, op("need-counts", http.MethodGet, "/v1/needs/counts", tag,

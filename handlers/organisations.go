@@ -95,13 +95,6 @@ type listOrgsInput struct {
 	PageParams
 }
 
-type orgListOutput struct {
-	Body struct {
-		Items []OrganisationDTO `json:"items"`
-		ListMeta
-	}
-}
-
 type statusInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
@@ -168,13 +161,6 @@ type membersInput struct {
 	PageParams
 }
 
-type membersOutput struct {
-	Body struct {
-		Items []MemberDTO `json:"items"`
-		ListMeta
-	}
-}
-
 func memberDTO(m *models.Member) MemberDTO {
 	return MemberDTO{AccountID: m.AccountID, Role: string(m.Role), Name: m.Name, Phone: m.Phone, AddedAt: m.AddedAt}
 }
@@ -193,19 +179,10 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 
 	huma.Register(api, op("list-organisations", http.MethodGet, "/v1/organisations", tag,
 		"机构列表（公开）List organisations (public)", false, 422),
-		func(ctx context.Context, in *listOrgsInput) (*orgListOutput, error) {
+		func(ctx context.Context, in *listOrgsInput) (*listOutput[OrganisationDTO], error) {
 			list, next, err := svc.ListOrganisations(ctx, service.OrganisationFilter{Division: in.Division, Kind: in.Kind,
 				Status: in.Status, Domain: in.Domain, Name: in.Name}, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &orgListOutput{}
-			out.Body.Items = make([]OrganisationDTO, len(list))
-			for i, o := range list {
-				out.Body.Items[i] = orgDTO(o)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, orgDTO)
 		})
 
 	huma.Register(api, op("get-organisation", http.MethodGet, "/v1/organisations/{id}", tag,
@@ -272,17 +249,8 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 
 	huma.Register(api, op("list-members", http.MethodGet, "/v1/organisations/{id}/members", tag,
 		"机构成员（本机构人员与民政）Members (its people and civil affairs)", true, 403, 404),
-		func(ctx context.Context, in *membersInput) (*membersOutput, error) {
+		func(ctx context.Context, in *membersInput) (*listOutput[MemberDTO], error) {
 			list, next, err := svc.Members(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &membersOutput{}
-			out.Body.Items = make([]MemberDTO, len(list))
-			for i, m := range list {
-				out.Body.Items[i] = memberDTO(m)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, memberDTO)
 		})
 }

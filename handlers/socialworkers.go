@@ -119,13 +119,6 @@ type listSocialWorkersInput struct {
 	PageParams
 }
 
-type socialWorkerListOutput struct {
-	Body struct {
-		Items []SocialWorkerDTO `json:"items"`
-		ListMeta
-	}
-}
-
 func registerSocialWorkers(api huma.API, svc *service.Service) {
 	const tag = "social-workers"
 	huma.Register(api, op("get-my-social-worker-profile", http.MethodGet, "/v1/me/social-worker-profile", tag,
@@ -150,7 +143,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 
 	huma.Register(api, op("list-social-workers", http.MethodGet, "/v1/social-workers", tag,
 		"社会工作者列表（手机号掩码）List social workers (phones masked)", true, 422),
-		func(ctx context.Context, in *listSocialWorkersInput) (*socialWorkerListOutput, error) {
+		func(ctx context.Context, in *listSocialWorkersInput) (*listOutput[SocialWorkerDTO], error) {
 			f := service.SocialWorkerFilter{OrganisationID: in.Organisation, StationTownCode: in.Station, Division: in.Division,
 				MinLevel: models.CertificateLevel(in.MinLevel)}
 			if in.Supervisor != "" {
@@ -158,16 +151,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 				f.Supervisor = &supervisor
 			}
 			list, next, err := svc.ListSocialWorkers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &socialWorkerListOutput{}
-			out.Body.Items = make([]SocialWorkerDTO, len(list))
-			for i, w := range list {
-				out.Body.Items[i] = socialWorkerDTO(w)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, socialWorkerDTO)
 		})
 
 	huma.Register(api, op("get-social-worker", http.MethodGet, "/v1/social-workers/{id}", tag,

@@ -71,13 +71,6 @@ type listStationsInput struct {
 	PageParams
 }
 
-type stationListOutput struct {
-	Body struct {
-		Items []StationDTO `json:"items"`
-		ListMeta
-	}
-}
-
 func registerStations(api huma.API, svc *service.Service) {
 	const tag = "stations"
 	huma.Register(api, created(op("create-station", http.MethodPost, "/v1/stations", tag,
@@ -91,18 +84,9 @@ func registerStations(api huma.API, svc *service.Service) {
 		})
 	huma.Register(api, op("list-stations", http.MethodGet, "/v1/stations", tag,
 		"社工站列表（公开）List stations (public)", false, 422),
-		func(ctx context.Context, in *listStationsInput) (*stationListOutput, error) {
+		func(ctx context.Context, in *listStationsInput) (*listOutput[StationDTO], error) {
 			list, next, err := svc.ListStations(ctx, in.Division, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &stationListOutput{}
-			out.Body.Items = make([]StationDTO, len(list))
-			for i, s := range list {
-				out.Body.Items[i] = stationDTO(s)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, stationDTO)
 		})
 	huma.Register(api, op("get-station", http.MethodGet, "/v1/stations/{townCode}", tag,
 		"一个社工站（公开）One station (public)", false, 404, 422),

@@ -119,13 +119,6 @@ type listVolunteersInput struct {
 	PageParams
 }
 
-type volunteerListOutput struct {
-	Body struct {
-		Items []VolunteerDTO `json:"items"`
-		ListMeta
-	}
-}
-
 func registerVolunteers(api huma.API, svc *service.Service) {
 	const tag = "volunteers"
 	huma.Register(api, op("get-my-volunteer-profile", http.MethodGet, "/v1/me/volunteer-profile", tag,
@@ -150,23 +143,14 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 
 	huma.Register(api, op("list-volunteers", http.MethodGet, "/v1/volunteers", tag,
 		"志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked)", true, 403, 422),
-		func(ctx context.Context, in *listVolunteersInput) (*volunteerListOutput, error) {
+		func(ctx context.Context, in *listVolunteersInput) (*listOutput[VolunteerDTO], error) {
 			f := service.VolunteerFilter{Community: in.Community, Division: in.Division}
 			if in.Verified != "" {
 				verified := in.Verified == "true"
 				f.Verified = &verified
 			}
 			list, next, err := svc.ListVolunteers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			out := &volunteerListOutput{}
-			out.Body.Items = make([]VolunteerDTO, len(list))
-			for i, v := range list {
-				out.Body.Items[i] = volunteerDTO(v)
-			}
-			out.Body.NextCursor = next
-			return out, nil
+			return page(list, next, err, volunteerDTO)
 		})
 
 	huma.Register(api, op("get-volunteer", http.MethodGet, "/v1/volunteers/{id}", tag,
