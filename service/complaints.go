@@ -78,12 +78,8 @@ func (s *Service) ListComplaints(ctx context.Context, actor *Actor, division, st
 
 // HandleComplaint moves a complaint along received → investigating →
 // upheld/dismissed with a note; each step is kept in its trail.
-func (s *Service) HandleComplaint(ctx context.Context, actor *Actor, id string, c StatusChange) (cp *models.Complaint, err error) {
-	err = s.withLock(ctx, "complaint:"+id, func() error {
-		cp, err = s.handleComplaint(ctx, actor, id, c)
-		return err
-	})
-	return cp, err
+func (s *Service) HandleComplaint(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Complaint, error) {
+	return locked(s, ctx, "complaint:"+id, func() (*models.Complaint, error) { return s.handleComplaint(ctx, actor, id, c) })
 }
 
 func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Complaint, error) {

@@ -96,12 +96,8 @@ func (s *Service) Organisation(ctx context.Context, actor *Actor, id string) (*m
 
 // UpdateOrganisation edits an organisation: its own admins or civil affairs
 // of its division. Kind and credit code are fixed at registration.
-func (s *Service) UpdateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (o *models.Organisation, err error) {
-	err = s.withLock(ctx, "organisation:"+id, func() error {
-		o, err = s.updateOrganisation(ctx, actor, id, in)
-		return err
-	})
-	return o, err
+func (s *Service) UpdateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
+	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.updateOrganisation(ctx, actor, id, in) })
 }
 
 func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
@@ -155,12 +151,8 @@ type StatusChange struct {
 // machine. Only civil affairs of its division may; an exit needs one of the
 // seed's exit reasons. The change is decided by a unique insert of its
 // transition record, so two concurrent changes cannot both apply.
-func (s *Service) ChangeOrganisationStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (o *models.Organisation, err error) {
-	err = s.withLock(ctx, "organisation:"+id, func() error {
-		o, err = s.changeOrganisationStatus(ctx, actor, id, c)
-		return err
-	})
-	return o, err
+func (s *Service) ChangeOrganisationStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Organisation, error) {
+	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.changeOrganisationStatus(ctx, actor, id, c) })
 }
 
 func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Organisation, error) {
@@ -214,12 +206,8 @@ func (s *Service) OrganisationHistory(ctx context.Context, id string) ([]models.
 }
 
 // RecogniseCharity records (or withdraws) charity recognition; civil affairs only.
-func (s *Service) RecogniseCharity(ctx context.Context, actor *Actor, id string, recognised bool, on string) (o *models.Organisation, err error) {
-	err = s.withLock(ctx, "organisation:"+id, func() error {
-		o, err = s.recogniseCharity(ctx, actor, id, recognised, on)
-		return err
-	})
-	return o, err
+func (s *Service) RecogniseCharity(ctx context.Context, actor *Actor, id string, recognised bool, on string) (*models.Organisation, error) {
+	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.recogniseCharity(ctx, actor, id, recognised, on) })
 }
 
 func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string, recognised bool, on string) (*models.Organisation, error) {

@@ -174,12 +174,8 @@ type CertificateDecision struct {
 // certificate (against the national register): civil affairs governing the
 // employer's division or the station's township. A rejected certificate
 // also leaves the supervisor pool.
-func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (view *SocialWorkerView, err error) {
-	err = s.withLock(ctx, "social_worker:"+id, func() error {
-		view, err = s.verifyCertificate(ctx, actor, id, d)
-		return err
-	})
-	return view, err
+func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
+	return locked(s, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.verifyCertificate(ctx, actor, id, d) })
 }
 
 func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
@@ -224,12 +220,8 @@ type PoolChange struct {
 // SetSupervisorPool puts a social worker with a verified certificate into
 // the supervisor pool with a caseload cap, or takes them out: civil affairs
 // of the city or of the worker's county.
-func (s *Service) SetSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (view *SocialWorkerView, err error) {
-	err = s.withLock(ctx, "social_worker:"+id, func() error {
-		view, err = s.setSupervisorPool(ctx, actor, id, c)
-		return err
-	})
-	return view, err
+func (s *Service) SetSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {
+	return locked(s, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.setSupervisorPool(ctx, actor, id, c) })
 }
 
 func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {

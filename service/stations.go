@@ -95,12 +95,8 @@ func (s *Service) Station(ctx context.Context, townCode string) (*models.Station
 }
 
 // UpdateStation edits a station; civil affairs of its division only.
-func (s *Service) UpdateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (st *models.Station, err error) {
-	err = s.withLock(ctx, "station:"+townCode, func() error {
-		st, err = s.updateStation(ctx, actor, townCode, in)
-		return err
-	})
-	return st, err
+func (s *Service) UpdateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {
+	return locked(s, ctx, "station:"+townCode, func() (*models.Station, error) { return s.updateStation(ctx, actor, townCode, in) })
 }
 
 func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {

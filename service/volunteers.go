@@ -158,12 +158,8 @@ type Verification struct {
 // were checked (against the ID card, in person): the committee of the home
 // community or civil affairs governing it. A profile without both cannot
 // be verified.
-func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (view *VolunteerView, err error) {
-	err = s.withLock(ctx, "volunteer:"+id, func() error {
-		view, err = s.verifyVolunteer(ctx, actor, id, d)
-		return err
-	})
-	return view, err
+func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
+	return locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
 }
 
 func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
