@@ -26,6 +26,7 @@ type Config struct {
 	BootstrapPhone  string
 	BootstrapPass   string
 	ShutdownTimeout time.Duration
+	Demo            bool // seed the demo city (serve: at the first start)
 }
 
 // Embedded reports which stores run inside the process.
@@ -76,6 +77,8 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("WUSHE_CORS_ORIGINS", ""), "comma-separated allowed origins (WUSHE_CORS_ORIGINS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
+	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),
+		"seed the demo city of Zhengzhou at the first start, with one login per role (WUSHE_DEMO=1)")
 	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
 	c.BootstrapPass = getenv("WUSHE_BOOTSTRAP_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {

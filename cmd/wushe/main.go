@@ -2,6 +2,7 @@
 //
 //	wushe [serve]        serve the API (the default); embedded MongoDB/Redis when MONGO_URI/REDIS_URL are unset
 //	wushe admin create   create the first civil_affairs account (password on standard input)
+//	wushe seed --demo    fill the store with a demo Zhengzhou (also: wushe serve --demo)
 //	wushe dev-stores     run FerretDB out of process for tests and CI
 //	wushe version        print the version
 package main

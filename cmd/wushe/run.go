@@ -24,12 +24,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, stdout)
+		return serve(ctx, cfg, stdout, stderr)
 	case "admin":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("usage: wushe admin create --phone P --name N --division CODE  (password on standard input)")
 		}
 		return adminCreate(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "seed":
+		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "dev-stores":
 		return devStores(ctx, args, stdout, stderr)
 	case "healthcheck":
@@ -49,6 +51,7 @@ const usage = `usage: wushe [command] [flags]
 commands:
   serve          serve the API (default)
   admin create   create the first civil_affairs account; the password is read from standard input
+  seed --demo    fill the store with a demo Zhengzhou and print one login per role ("serve --demo" seeds at first start)
   dev-stores     run FerretDB (SQLite) out of process and print its URI, for tests and CI
   healthcheck    GET a URL (default http://127.0.0.1:8080/readyz) and fail unless it answers 200; for container health checks
   version        print the version

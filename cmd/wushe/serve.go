@@ -106,13 +106,19 @@ func (s *Server) Serve(ctx context.Context) error {
 // Close closes the stores and stops the embedded servers.
 func (s *Server) Close() error { return s.Stores.Close() }
 
-func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	log := newLogger(stdout, cfg.LogLevel)
 	log.Info("starting wushe", cfg.logAttrs()...)
 	start := time.Now()
 	srv, err := Open(ctx, cfg, log)
 	if err != nil {
 		return err
+	}
+	if cfg.Demo {
+		if _, err := seedDemoAtStart(ctx, srv.Stores, defaultDemoOptions(), log, stderr); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("seed the demo city: %w", err)
+		}
 	}
 	if err := srv.Listen(); err != nil {
 		_ = srv.Close()
