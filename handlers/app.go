@@ -116,6 +116,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerNeeds(api, svc)
 	registerPlans(api, svc)
 	registerAudit(api, svc)
+	registerInvitations(api, svc)
 	return a
 }
 
@@ -177,6 +178,7 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	ctx := context.WithValue(c.UserContext(), requestIDKey{}, id)
 	ctx = context.WithValue(ctx, loggerKey{}, l)
 	ctx = context.WithValue(ctx, clientIPKey{}, c.IP())
+	ctx = context.WithValue(ctx, englishKey{}, english(c.Get(fiber.HeaderAcceptLanguage)))
 	c.SetUserContext(ctx)
 	start := time.Now()
 	err := c.Next()

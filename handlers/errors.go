@@ -66,6 +66,14 @@ func title(status int, en bool) string {
 
 type loggerKey struct{}
 
+type englishKey struct{}
+
+// englishFrom reports whether the request asked for English.
+func englishFrom(ctx context.Context) bool {
+	en, _ := ctx.Value(englishKey{}).(bool)
+	return en
+}
+
 // problem builds the problem+json body for err. Every error leaving the API
 // goes through here: Huma's own (validation, body parsing) and the
 // service's domain errors alike. It never echoes a submitted value.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/wushe/wushe/models"
@@ -126,4 +127,26 @@ func locked[T any](s *Service, ctx context.Context, object string, fn func() (T,
 		return err
 	})
 	return out, err
+}
+
+// errBusy answers a request that found its object busy with another
+// request of the same kind (a double press of "accept", say).
+var errBusy = models.E(models.KindConflict, "该请求正在处理中，请稍后查看结果", "the same request is being handled; check the result shortly")
+
+// tryLocked runs fn under the object's lock if the lock is free within a
+// moment, and answers errBusy otherwise: a request that only repeats one in
+// flight is refused at once instead of queueing behind it.
+func tryLocked[T any](s *Service, ctx context.Context, object string, fn func() (T, error)) (T, error) {
+	var zero T
+	lctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	unlock, err := s.st.Locker.Lock(lctx, object, 15*time.Second)
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return zero, errBusy
+		}
+		return zero, models.ErrUnavailable.Wrap(err)
+	}
+	defer unlock()
+	return fn()
 }

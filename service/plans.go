@@ -176,7 +176,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 		}
 	}
 	for _, occ := range targets {
-		a, err := s.claimAssignment(ctx, n, occ, volunteerID, actor.AccountID)
+		a, err := s.claimAssignment(ctx, n, occ, volunteerID, actor.AccountID, models.AssignmentAssigned)
 		if err != nil {
 			undo()
 			return nil, err
@@ -224,10 +224,10 @@ var (
 // claimAssignment takes one volunteer's place in one occurrence: the
 // assignment (once per volunteer and occurrence), the volunteer's
 // half-hours, then the first free place. Any failure undoes the claims.
-func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID, by string) (*models.Assignment, error) {
+func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID, by string, status models.AssignmentStatus) (*models.Assignment, error) {
 	now := s.now()
 	a := &models.Assignment{ID: occ.ID + "#" + volunteerID, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
-		Window: occ.Window, Status: models.AssignmentAssigned, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
+		Window: occ.Window, Status: status, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Plans.CreateAssignment(ctx, a); err != nil {
 		if isKind(err, models.KindConflict) {
 			return nil, errAlreadyPlaced

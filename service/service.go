@@ -87,6 +87,7 @@ type Stores struct {
 	SocialWorkers SocialWorkerStore
 	Needs         NeedStore
 	Plans         PlanStore
+	Invitations   InvitationStore
 }
 
 // Config tunes the service; zero values take the documented defaults.

@@ -1,0 +1,138 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+// InvitationDTO is an invitation to one place of one occurrence.
+type InvitationDTO struct {
+	ID           string     `json:"id"`
+	NeedID       string     `json:"needId"`
+	OccurrenceID string     `json:"occurrenceId"`
+	VolunteerID  string     `json:"volunteerId"`
+	Start        time.Time  `json:"start"`
+	End          time.Time  `json:"end"`
+	Score        int        `json:"score"`
+	Status       string     `json:"status" enum:"pending,accepted,declined,expired,full"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	ExpiresAt    time.Time  `json:"expiresAt" doc:"48 小时后，或开始前 2 小时（取较早者）48 h after sending, or 2 h before the start if sooner"`
+	AnsweredAt   *time.Time `json:"answeredAt,omitempty"`
+}
+
+func invitationDTO(i *models.Invitation) InvitationDTO {
+	return InvitationDTO{ID: i.ID, NeedID: i.NeedID, OccurrenceID: i.OccurrenceID, VolunteerID: i.VolunteerID,
+		Start: i.Window.Start, End: i.Window.End, Score: i.Score, Status: string(i.Status), CreatedAt: i.CreatedAt,
+		ExpiresAt: i.ExpiresAt, AnsweredAt: i.AnsweredAt}
+}
+
+// InviteResultDTO is what happened to one would-be invitee.
+type InviteResultDTO struct {
+	VolunteerID string           `json:"volunteerId"`
+	Invitation  *InvitationDTO   `json:"invitation,omitempty"`
+	Problem     *huma.ErrorModel `json:"problem,omitempty" doc:"未邀请的原因 Why they were not invited"`
+}
+
+type inviteInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		OccurrenceID string   `json:"occurrenceId,omitempty" maxLength:"100" doc:"缺省为下一场次 Default: the next occurrence"`
+		VolunteerIDs []string `json:"volunteerIds" minItems:"1" maxItems:"100"`
+	}
+}
+
+type inviteOutput struct {
+	Body struct {
+		Results []InviteResultDTO `json:"results"`
+	}
+}
+
+type invitationOutput struct{ Body InvitationDTO }
+
+type invitationIDInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+type needInvitationsOutput struct {
+	Body struct {
+		Items []InvitationDTO `json:"items"`
+	}
+}
+
+type myInvitationsInput struct {
+	PageParams
+}
+
+func registerInvitations(api huma.API, svc *service.Service) {
+	const tag = "invitations"
+	huma.Register(api, op("invite", http.MethodPost, "/v1/needs/{id}/invitations", tag,
+		"邀请志愿者（社区居委会）Invite volunteers to a place (committee)", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *inviteInput) (*inviteOutput, error) {
+			res, err := svc.Invite(ctx, actorFrom(ctx), in.ID, service.InvitationRequest{OccurrenceID: in.Body.OccurrenceID, VolunteerIDs: in.Body.VolunteerIDs})
+			if err != nil {
+				return nil, err
+			}
+			out := &inviteOutput{}
+			en := englishFrom(ctx)
+			for _, r := range res {
+				d := InviteResultDTO{VolunteerID: r.VolunteerID}
+				if r.Invitation != nil {
+					i := invitationDTO(r.Invitation)
+					d.Invitation = &i
+				}
+				if r.Err != nil {
+					d.Problem = problem(ctx, 0, "", en, []error{r.Err}, func(string, string) {})
+				}
+				out.Body.Results = append(out.Body.Results, d)
+			}
+			return out, nil
+		})
+
+	huma.Register(api, op("need-invitations", http.MethodGet, "/v1/needs/{id}/invitations", tag,
+		"需求的邀请（社区居委会）A need's invitations (committee)", true, 403, 404),
+		func(ctx context.Context, in *needIDInput) (*needInvitationsOutput, error) {
+			list, err := svc.NeedInvitations(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &needInvitationsOutput{}
+			out.Body.Items = make([]InvitationDTO, len(list))
+			for i, inv := range list {
+				out.Body.Items[i] = invitationDTO(inv)
+			}
+			return out, nil
+		})
+
+	huma.Register(api, op("my-invitations", http.MethodGet, "/v1/me/invitations", tag,
+		"我收到的邀请 My invitations", true),
+		func(ctx context.Context, in *myInvitationsInput) (*listOutput[InvitationDTO], error) {
+			list, next, err := svc.MyInvitations(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			return page(list, next, err, invitationDTO)
+		})
+
+	huma.Register(api, op("accept-invitation", http.MethodPost, "/v1/invitations/{id}/accept", tag,
+		"接受邀请（占用名额）Accept an invitation (takes the place)", true, 404, 409, 422),
+		func(ctx context.Context, in *invitationIDInput) (*invitationOutput, error) {
+			inv, err := svc.AcceptInvitation(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &invitationOutput{Body: invitationDTO(inv)}, nil
+		})
+
+	huma.Register(api, op("decline-invitation", http.MethodPost, "/v1/invitations/{id}/decline", tag,
+		"谢绝邀请 Decline an invitation", true, 404, 409),
+		func(ctx context.Context, in *invitationIDInput) (*invitationOutput, error) {
+			inv, err := svc.DeclineInvitation(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &invitationOutput{Body: invitationDTO(inv)}, nil
+		})
+}

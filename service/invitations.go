@@ -1,0 +1,235 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
+)
+
+// InvitationStore keeps invitations to places.
+type InvitationStore interface {
+	// CreateInvitation inserts inv; models.ErrConflict when that volunteer
+	// was invited to that occurrence before.
+	CreateInvitation(ctx context.Context, inv *models.Invitation) error
+	// Invitation returns models.ErrNotFound when there is no such invitation.
+	Invitation(ctx context.Context, id string) (*models.Invitation, error)
+	UpdateInvitation(ctx context.Context, inv *models.Invitation) error
+	InvitationsOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.Invitation, string, error)
+	InvitationsOfNeed(ctx context.Context, needID string) ([]*models.Invitation, error)
+}
+
+// InvitationRequest names whom the committee invites, and to which occurrence.
+type InvitationRequest struct {
+	OccurrenceID string   // "" = the next occurrence still to come
+	VolunteerIDs []string // chosen by hand
+	Scores       map[string]int
+}
+
+// InvitationOutcome is what happened to one would-be invitee.
+type InvitationOutcome struct {
+	VolunteerID string
+	Invitation  *models.Invitation
+	Err         error // why they were not invited
+}
+
+// Invite sends invitations to volunteers for one occurrence of a need: the
+// committee's choice, each checked against the hard constraints. An
+// invitation closes after 48 h, or 2 h before the occurrence starts if that
+// is sooner. A volunteer is invited to an occurrence at most once.
+func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req InvitationRequest) ([]InvitationOutcome, error) {
+	n, err := s.needForCommittee(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Status.Staffable() {
+		return nil, models.E(models.KindConflict, "需求不在招募中", "the need is not recruiting")
+	}
+	occ, err := s.nextOccurrence(n, req.OccurrenceID)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.VolunteerIDs) == 0 {
+		return nil, models.Invalid("body.volunteerIds", "请选择要邀请的志愿者", "choose the volunteers to invite")
+	}
+	now := s.now()
+	out := make([]InvitationOutcome, 0, len(req.VolunteerIDs))
+	for _, vid := range req.VolunteerIDs {
+		o := InvitationOutcome{VolunteerID: vid}
+		o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, vid, req.Scores[vid], now)
+		if o.Err != nil && models.KindOf(o.Err) == models.KindInternal {
+			return nil, o.Err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, occ models.Occurrence, vid string, score int, now time.Time) (*models.Invitation, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, vid)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.E(models.KindNotFound, "志愿者不存在或尚未填写资料", "no such volunteer, or no profile yet")
+	} else if err != nil {
+		return nil, err
+	}
+	if vs := matching.CheckVolunteer(v, n, occ); len(vs) > 0 {
+		return nil, constraintError("body.volunteerIds", vs)
+	}
+	inv := &models.Invitation{ID: invitationID(occ.ID, vid), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: vid, Window: occ.Window,
+		Score: score, Status: models.InvitationPending, InvitedBy: actor.AccountID, CreatedAt: now,
+		ExpiresAt: models.InvitationExpiry(now, occ.Window.Start)}
+	if !inv.ExpiresAt.After(now) {
+		return nil, models.E(models.KindConflict, "距开始不足 2 小时，不能再邀请", "the occurrence starts within 2 hours; too late to invite")
+	}
+	if err := s.st.Invitations.CreateInvitation(ctx, inv); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "已邀请过该志愿者", "this volunteer was invited to this occurrence before")
+		}
+		return nil, err
+	}
+	return inv, nil
+}
+
+// nextOccurrence finds the named occurrence, or the next one still to come.
+func (s *Service) nextOccurrence(n *models.Need, id string) (models.Occurrence, error) {
+	now := s.cfg.Now()
+	for _, occ := range n.Occurrences() {
+		if occ.Window.Start.After(now) && (id == "" || occ.ID == id) {
+			return occ, nil
+		}
+	}
+	if id != "" {
+		return models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在或已开始", "no such occurrence, or it has started")
+	}
+	return models.Occurrence{}, models.E(models.KindConflict, "没有尚未开始的场次", "no occurrence is still to come")
+}
+
+// MyInvitations lists the caller's invitations, newest first by id.
+func (s *Service) MyInvitations(ctx context.Context, actor *Actor, p Page) ([]*models.Invitation, string, error) {
+	return s.st.Invitations.InvitationsOfVolunteer(ctx, actor.AccountID, p.Normalised())
+}
+
+var (
+	errInvitationClosed = models.E(models.KindConflict, "邀请已过期或已答复", "the invitation has expired or was answered")
+	errNeedNotRecruit   = models.E(models.KindConflict, "需求已不在招募中", "the need is no longer recruiting")
+)
+
+// AcceptInvitation takes the invited place. The place, the volunteer's
+// half-hours and their one place per occurrence are claimed by unique
+// inserts (as for a committee's placement): two volunteers racing for the
+// last place cannot both win, and one volunteer cannot accept two
+// overlapping needs. Accepting after every place went marks it full.
+func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) { return s.acceptInvitation(ctx, actor, id) })
+	if err == nil {
+		if err := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); err != nil {
+			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", err)
+		}
+	}
+	return inv, err
+}
+
+func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := s.ownInvitation(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !inv.Open(now) {
+		s.expireIfDue(ctx, inv, now)
+		return nil, errInvitationClosed
+	}
+	n, err := s.st.Needs.Need(ctx, inv.NeedID)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Status.Staffable() {
+		return nil, errNeedNotRecruit
+	}
+	var occ *models.Occurrence
+	for _, o := range n.Occurrences() {
+		if o.ID == inv.OccurrenceID {
+			occ = &o
+			break
+		}
+	}
+	if occ == nil {
+		return nil, errInvitationClosed // the committee changed the schedule
+	}
+	v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if vs := matching.CheckVolunteer(v, n, *occ); len(vs) > 0 {
+		return nil, constraintError("path.id", vs)
+	}
+	if _, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); err != nil {
+		if errors.Is(err, errNoPlaces) {
+			inv.Status, inv.AnsweredAt = models.InvitationFull, &now
+			if uerr := s.st.Invitations.UpdateInvitation(ctx, inv); uerr != nil {
+				return nil, uerr
+			}
+		}
+		return nil, err
+	}
+	inv.Status, inv.AnsweredAt = models.InvitationAccepted, &now
+	if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// DeclineInvitation answers no; the place stays open for the next candidate.
+func (s *Service) DeclineInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	return tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) {
+		inv, err := s.ownInvitation(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		if !inv.Open(now) {
+			s.expireIfDue(ctx, inv, now)
+			return nil, errInvitationClosed
+		}
+		inv.Status, inv.AnsweredAt = models.InvitationDeclined, &now
+		return inv, s.st.Invitations.UpdateInvitation(ctx, inv)
+	})
+}
+
+// ownInvitation loads an invitation of the caller; anyone else's is not found.
+func (s *Service) ownInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := s.st.Invitations.Invitation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if inv.VolunteerID != actor.AccountID {
+		return nil, errNotFound
+	}
+	return inv, nil
+}
+
+// expireIfDue records the expiry of a pending invitation whose time is up.
+func (s *Service) expireIfDue(ctx context.Context, inv *models.Invitation, now time.Time) {
+	if inv.Status == models.InvitationPending && !now.Before(inv.ExpiresAt) {
+		inv.Status = models.InvitationExpired
+		if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+			s.log.WarnContext(ctx, "could not record an invitation's expiry", "invitation", inv.ID, "err", err)
+		}
+	}
+}
+
+// NeedInvitations lists a need's invitations for its committee.
+func (s *Service) NeedInvitations(ctx context.Context, actor *Actor, needID string) ([]*models.Invitation, error) {
+	if _, err := s.needForCommittee(ctx, actor, needID); err != nil {
+		return nil, err
+	}
+	return s.st.Invitations.InvitationsOfNeed(ctx, needID)
+}
+
+// invitationID is URL-safe and the same for every invitation of one
+// volunteer to one occurrence, so its unique insert allows only one.
+func invitationID(occurrenceID, volunteerID string) string {
+	return hashToken(occurrenceID + "#" + volunteerID)[:32]
+}
