@@ -13,6 +13,12 @@ type VolunteerStore interface {
 	// SaveVolunteer inserts or replaces the profile.
 	SaveVolunteer(ctx context.Context, v *models.Volunteer) error
 	ListVolunteers(ctx context.Context, f VolunteerFilter, p Page) ([]*models.Volunteer, string, error)
+	// ClaimIDNumber records that accountID holds the ID number with this
+	// hash, by a unique insert: models.ErrConflict when another account
+	// holds it; claiming one's own again succeeds.
+	ClaimIDNumber(ctx context.Context, hash, accountID string) error
+	// ReleaseIDNumber gives up accountID's claim (no-op when not held).
+	ReleaseIDNumber(ctx context.Context, hash, accountID string) error
 }
 
 // VolunteerFilter narrows a list of volunteers; empty fields match all.

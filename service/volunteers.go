@@ -104,8 +104,26 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	if v.RealName != old.RealName || v.IDNumber != old.IDNumber {
 		v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = false, "", nil
 	}
+	// One person, one account: an ID number is held by one account at a
+	// time, decided by a unique insert of its hash (never the number itself).
+	changedID := v.IDNumber != old.IDNumber && v.IDNumber != ""
+	if changedID {
+		if err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID); err != nil {
+			if isKind(err, models.KindConflict) {
+				return nil, &models.Error{Kind: models.KindConflict, Zh: "该身份证号已被其他账号使用", En: "another account holds this ID number",
+					Fields: []models.FieldError{{Field: "body.idNumber", Zh: "该身份证号已被其他账号使用", En: "another account holds this ID number"}}}
+			}
+			return nil, err
+		}
+	}
 	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
+		if changedID {
+			_ = s.st.Volunteers.ReleaseIDNumber(context.WithoutCancel(ctx), hashToken(v.IDNumber), v.AccountID)
+		}
 		return nil, err
+	}
+	if changedID && old.IDNumber != "" {
+		_ = s.st.Volunteers.ReleaseIDNumber(ctx, hashToken(old.IDNumber), v.AccountID)
 	}
 	return s.volunteerView(ctx, v, true)
 }

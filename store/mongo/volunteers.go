@@ -227,3 +227,32 @@ func save(ctx context.Context, col *mongo.Collection, id string, doc any, what s
 	_, err = col.ReplaceOne(ctx, bson.M{"_id": id}, doc)
 	return translate(err, what)
 }
+
+const colIDNumbers = "id_numbers" // _id = SHA-256 of a resident ID number: one account per person
+
+func init() { register(colIDNumbers) }
+
+// ClaimIDNumber inserts the claim, or finds it already the account's own.
+func (s *Volunteers) ClaimIDNumber(ctx context.Context, hash, accountID string) error {
+	col := s.db.db.Collection(colIDNumbers)
+	_, err := col.InsertOne(ctx, bson.M{"_id": hash, "accountId": accountID})
+	if err == nil || !mongo.IsDuplicateKeyError(err) {
+		return translate(err, "claim ID number")
+	}
+	var held struct {
+		AccountID string `bson:"accountId"`
+	}
+	if err := col.FindOne(ctx, bson.M{"_id": hash}).Decode(&held); err != nil {
+		return translate(err, "ID number claim")
+	}
+	if held.AccountID == accountID {
+		return nil
+	}
+	return models.ErrConflict.Wrap(nil)
+}
+
+// ReleaseIDNumber deletes the account's claim.
+func (s *Volunteers) ReleaseIDNumber(ctx context.Context, hash, accountID string) error {
+	_, err := s.db.db.Collection(colIDNumbers).DeleteOne(ctx, bson.M{"_id": hash, "accountId": accountID})
+	return translate(err, "release ID number")
+}
