@@ -117,6 +117,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerPlans(api, svc)
 	registerAudit(api, svc)
 	registerInvitations(api, svc)
+	registerMatching(api, svc)
 	return a
 }
 

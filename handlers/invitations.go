@@ -43,7 +43,8 @@ type inviteInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
 		OccurrenceID string   `json:"occurrenceId,omitempty" maxLength:"100" doc:"缺省为下一场次 Default: the next occurrence"`
-		VolunteerIDs []string `json:"volunteerIds" minItems:"1" maxItems:"100"`
+		VolunteerIDs []string `json:"volunteerIds,omitempty" maxItems:"100" doc:"亲自挑选的志愿者 Chosen by hand"`
+		Top          int      `json:"top,omitempty" minimum:"0" maximum:"50" doc:"或：邀请匹配结果前 N 名 Or: invite the best N candidates"`
 	}
 }
 
@@ -74,7 +75,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("invite", http.MethodPost, "/v1/needs/{id}/invitations", tag,
 		"邀请志愿者（社区居委会）Invite volunteers to a place (committee)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *inviteInput) (*inviteOutput, error) {
-			res, err := svc.Invite(ctx, actorFrom(ctx), in.ID, service.InvitationRequest{OccurrenceID: in.Body.OccurrenceID, VolunteerIDs: in.Body.VolunteerIDs})
+			res, err := svc.Invite(ctx, actorFrom(ctx), in.ID, service.InvitationRequest{OccurrenceID: in.Body.OccurrenceID, VolunteerIDs: in.Body.VolunteerIDs, Top: in.Body.Top})
 			if err != nil {
 				return nil, err
 			}

@@ -12,6 +12,14 @@ import (
 
 const allWeek = `{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}`
 
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
 func idNumber(serial int) string {
 	first := fmt.Sprintf("41010219900307%03d", serial%1000)
 	return first + string(models.IDCheckChar(first))
@@ -26,7 +34,7 @@ func (w *world) volunteerWithProfile(t *testing.T, phone, committee, home string
 	}
 	id = w.h.register(phone)
 	token, _ = w.h.login(phone, "secret-pass")
-	body := `{"realName":"志愿者` + phone[7:] + `","idNumber":"` + idNumber(len(phone)+int(phone[10])) + `","skills":[{"code":"first_aid","level":2}],` +
+	body := `{"realName":"志愿者` + phone[7:] + `","idNumber":"` + idNumber(atoi(phone[8:])) + `","skills":[{"code":"first_aid","level":2}],` +
 		`"availability":` + allWeek + `,"home":` + home + `,"communityCode":"` + zhongyuanCommunity + `","maxDistanceKm":5,` +
 		`"backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2099-01-01"},"birthDate":"1990-03-07"}`
 	if r := w.h.do("PUT", "/v1/me/volunteer-profile", body, bearerHeader(token)...); r.Status != 200 {

@@ -1,7 +1,3 @@
-// Package matching decides who can serve a need and how well: the hard
-// constraints every volunteer and supervisor must meet, and (with the
-// matching issue) scores, the candidate index and batch assignment. It is
-// pure: data in, decisions out; it imports only models.
 package matching
 
 import (
@@ -26,6 +22,7 @@ const (
 	MinorNoConsent    Reason = "minor_no_consent"    // under 18 without a guardian's recorded consent
 	MinorHighRisk     Reason = "minor_high_risk"     // under 18, and the need is high-risk
 	NoShowBlocked     Reason = "no_show_blocked"     // too many no-shows
+	Committed         Reason = "committed"           // already holds a place at an overlapping time
 )
 
 // MaxNoShows is how many no-shows block a volunteer from new places.
@@ -35,15 +32,17 @@ const MaxNoShows = 3
 type Violation struct {
 	Reason Reason
 	Zh, En string
+	Skill  string // for LacksSkill, the skill code; "" otherwise
 }
 
 // CheckVolunteer lists every hard constraint volunteer v breaks for
-// occurrence occ of need n; none means v may take a place. Overlap with the
-// volunteer's other commitments is decided by the store (a unique claim per
-// half-hour), not here.
+// occurrence occ of need n, always in the same order; none means v may
+// take a place. Overlap with the volunteer's other commitments
+// is decided by the store (a unique claim per half-hour), and checked
+// against known commitments by CheckCommitments, not here.
 func CheckVolunteer(v *models.Volunteer, n *models.Need, occ models.Occurrence) []Violation {
 	var out []Violation
-	add := func(r Reason, zh, en string) { out = append(out, Violation{r, zh, en}) }
+	add := func(r Reason, zh, en string) { out = append(out, Violation{Reason: r, Zh: zh, En: en}) }
 	if !v.RealNameVerified {
 		add(NotVerified, "未通过实名认证", "real name not verified")
 	}
@@ -68,8 +67,9 @@ func CheckVolunteer(v *models.Volunteer, n *models.Need, occ models.Occurrence) 
 			if t, ok := models.Skills.Label(s.Code); ok {
 				name = t.Zh
 			}
-			add(LacksSkill, "缺少技能 "+name+"（需 "+strconv.Itoa(s.Level)+" 级，现 "+strconv.Itoa(have)+" 级）",
-				"lacks "+s.Code+" (needs level "+strconv.Itoa(s.Level)+", has "+strconv.Itoa(have)+")")
+			out = append(out, Violation{Reason: LacksSkill, Skill: s.Code,
+				Zh: "缺少技能 " + name + "（需 " + strconv.Itoa(s.Level) + " 级，现 " + strconv.Itoa(have) + " 级）",
+				En: "lacks " + s.Code + " (needs level " + strconv.Itoa(s.Level) + ", has " + strconv.Itoa(have) + ")"})
 		}
 	}
 	if n.BackgroundCheck && !(v.BackgroundValidOn(occ.Window.Start) && v.BackgroundValidOn(occ.Window.End.Add(-time.Nanosecond))) {
@@ -87,6 +87,19 @@ func CheckVolunteer(v *models.Volunteer, n *models.Need, occ models.Occurrence) 
 		add(NoShowBlocked, "多次爽约，暂停接单", "blocked after repeated no-shows")
 	}
 	return out
+}
+
+// CheckCommitments reports the Committed violation when one of the
+// windows a volunteer already holds overlaps occurrence occ. The store
+// remains the arbiter (a unique claim per half-hour); this lets the engine
+// leave out, and count, volunteers it already knows to be taken.
+func CheckCommitments(held []models.Window, occ models.Occurrence) []Violation {
+	for _, w := range held {
+		if w.Overlaps(occ.Window) {
+			return []Violation{{Reason: Committed, Zh: "该时段已有其他服务", En: "already committed at an overlapping time"}}
+		}
+	}
+	return nil
 }
 
 func km(d float64) string { return strconv.FormatFloat(d, 'f', 1, 64) + " km" }

@@ -146,3 +146,27 @@ func TestSupervisorConstraints(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckCommitments(t *testing.T) {
+	_, _, occ := fixture() // Saturday 09:00–11:00
+	at := func(h, m int) time.Time { return time.Date(2030, 6, 1, h, m, 0, 0, sh) }
+	cases := []struct {
+		name string
+		held []models.Window
+		want bool
+	}{
+		{"nothing held", nil, false},
+		{"overlapping the start", []models.Window{{Start: at(8, 0), End: at(9, 30)}}, true},
+		{"inside", []models.Window{{Start: at(9, 30), End: at(10, 0)}}, true},
+		{"ending as it starts", []models.Window{{Start: at(7, 0), End: at(9, 0)}}, false},
+		{"starting as it ends", []models.Window{{Start: at(11, 0), End: at(12, 0)}}, false},
+		{"another day", []models.Window{{Start: at(9, 0).AddDate(0, 0, 7), End: at(11, 0).AddDate(0, 0, 7)}}, false},
+		{"second of two", []models.Window{{Start: at(6, 0), End: at(7, 0)}, {Start: at(10, 30), End: at(13, 0)}}, true},
+	}
+	for _, c := range cases {
+		vs := CheckCommitments(c.held, occ)
+		if got := len(vs) == 1 && vs[0].Reason == Committed; got != c.want || len(vs) > 1 {
+			t.Errorf("%s: %v", c.name, reasons(vs))
+		}
+	}
+}

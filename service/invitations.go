@@ -25,6 +25,7 @@ type InvitationStore interface {
 type InvitationRequest struct {
 	OccurrenceID string   // "" = the next occurrence still to come
 	VolunteerIDs []string // chosen by hand
+	Top          int      // or: the best this many candidates of the matching engine
 	Scores       map[string]int
 }
 
@@ -51,8 +52,26 @@ func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req I
 	if err != nil {
 		return nil, err
 	}
+	if len(req.VolunteerIDs) == 0 && req.Top > 0 {
+		p, err := s.plan(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.rank(ctx, n, p, occ, req.Top)
+		if err != nil {
+			return nil, err
+		}
+		req.Scores = map[string]int{}
+		for _, c := range res.Candidates {
+			req.VolunteerIDs = append(req.VolunteerIDs, c.VolunteerID)
+			req.Scores[c.VolunteerID] = c.Score
+		}
+		if len(req.VolunteerIDs) == 0 {
+			return nil, models.E(models.KindConflict, "没有符合条件的志愿者（见匹配结果中的排除原因）", "no volunteer qualifies (see the exclusions of the matches)")
+		}
+	}
 	if len(req.VolunteerIDs) == 0 {
-		return nil, models.Invalid("body.volunteerIds", "请选择要邀请的志愿者", "choose the volunteers to invite")
+		return nil, models.Invalid("body.volunteerIds", "请选择要邀请的志愿者，或填写 top", "choose the volunteers to invite, or give top")
 	}
 	now := s.now()
 	out := make([]InvitationOutcome, 0, len(req.VolunteerIDs))
@@ -194,8 +213,69 @@ func (s *Service) DeclineInvitation(ctx context.Context, actor *Actor, id string
 			return nil, errInvitationClosed
 		}
 		inv.Status, inv.AnsweredAt = models.InvitationDeclined, &now
-		return inv, s.st.Invitations.UpdateInvitation(ctx, inv)
+		if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+			return nil, err
+		}
+		if _, err := s.InviteNext(context.WithoutCancel(ctx), inv.NeedID, inv.OccurrenceID); err != nil {
+			s.log.WarnContext(ctx, "could not invite the next candidate", "need", inv.NeedID, "err", err)
+		}
+		return inv, nil
 	})
+}
+
+// systemActor is the service acting on its own (re-invitations, jobs).
+var systemActor = &Actor{AccountID: "system"}
+
+// InviteNext invites the best candidate not yet placed in or invited to an
+// occurrence, when it still has an open place: what a declined or expired
+// invitation calls (the worker schedules it for expiries). It returns the
+// new invitation, or nil when there is no place or no candidate.
+func (s *Service) InviteNext(ctx context.Context, needID, occurrenceID string) (*models.Invitation, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Status.Staffable() {
+		return nil, nil
+	}
+	occ, err := s.nextOccurrence(n, occurrenceID)
+	if err != nil {
+		return nil, nil // started or gone: nothing to refill
+	}
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	held := 0
+	for _, a := range as {
+		if a.OccurrenceID == occ.ID {
+			held++
+		}
+	}
+	invs, err := s.st.Invitations.InvitationsOfNeed(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	pending := 0
+	now := s.now()
+	for _, i := range invs {
+		if i.OccurrenceID == occ.ID && i.Open(now) {
+			pending++
+		}
+	}
+	if held+pending >= n.Headcount {
+		return nil, nil
+	}
+	p, err := s.plan(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.rank(ctx, n, p, occ, 1)
+	if err != nil || len(res.Candidates) == 0 {
+		return nil, err
+	}
+	c := res.Candidates[0]
+	return s.inviteOne(ctx, systemActor, n, occ, c.VolunteerID, c.Score, now)
 }
 
 // ownInvitation loads an invitation of the caller; anyone else's is not found.

@@ -19,6 +19,8 @@ type VolunteerStore interface {
 	ClaimIDNumber(ctx context.Context, hash, accountID string) error
 	// ReleaseIDNumber gives up accountID's claim (no-op when not held).
 	ReleaseIDNumber(ctx context.Context, hash, accountID string) error
+	// EachVolunteer calls fn with every profile (to build the matching index).
+	EachVolunteer(ctx context.Context, fn func(*models.Volunteer) error) error
 }
 
 // VolunteerFilter narrows a list of volunteers; empty fields match all.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
@@ -29,6 +30,11 @@ type PlanStore interface {
 	// models.ErrConflict when any is held by another commitment.
 	ClaimTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error
 	ReleaseTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error
+	// CommitmentsFrom calls fn with every assignment ending after t (the
+	// matching index's view of who is committed when).
+	CommitmentsFrom(ctx context.Context, t time.Time, fn func(*models.Assignment) error) error
+	// AssignmentsOfVolunteer lists a volunteer's assignments ending after t.
+	AssignmentsOfVolunteer(ctx context.Context, volunteerID string, t time.Time) ([]*models.Assignment, error)
 	// SupervisorCaseload counts the plans a social worker supervises (accepted).
 	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
 }
@@ -253,6 +259,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 				s.releaseAssignment(bg, a)
 				return nil, err
 			}
+			s.volunteerChanged(ctx, volunteerID) // new commitment
 			return a, nil
 		}
 		if !isKind(err, models.KindConflict) {
@@ -273,6 +280,9 @@ func (s *Service) releaseAssignment(ctx context.Context, a *models.Assignment) {
 	}
 	_ = s.st.Plans.ReleaseTime(ctx, a.VolunteerID, a.Window.Slots(), a.ID)
 	_ = s.st.Plans.DeleteAssignment(ctx, a.ID)
+	if a.PlaceNo > 0 {
+		s.volunteerChanged(ctx, a.VolunteerID)
+	}
 }
 
 // RemoveVolunteer takes a volunteer off a need's plan (every occurrence

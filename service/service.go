@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
 )
 
@@ -88,6 +89,7 @@ type Stores struct {
 	Needs         NeedStore
 	Plans         PlanStore
 	Invitations   InvitationStore
+	Bus           Bus // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -103,6 +105,8 @@ type Config struct {
 	LoginWindow     time.Duration // default 15m
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// MatchWeights weighs the parts of a match score; zero means matching.DefaultWeights.
+	MatchWeights matching.Weights
 }
 
 func (c *Config) defaults() {
@@ -142,6 +146,8 @@ type Service struct {
 	log    *slog.Logger
 	dummy  string // a password hash checked when the phone is unknown, so timing does not tell
 	tokens *tokenIssuer
+	bus    Bus
+	match  matcher
 }
 
 // New builds the service. cfg.JWTSecret must be at least 32 bytes.
@@ -154,7 +160,7 @@ func New(cfg Config, st Stores) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy,
+	return &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
 		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}, nil
 }
 

@@ -68,6 +68,9 @@ func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 		view, err = s.saveMyVolunteerProfile(ctx, actor, in)
 		return err
 	})
+	if err == nil {
+		s.volunteerChanged(ctx, actor.AccountID)
+	}
 	return view, err
 }
 
@@ -177,7 +180,11 @@ type Verification struct {
 // community or civil affairs governing it. A profile without both cannot
 // be verified.
 func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
-	return locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
+	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
+	if err == nil {
+		s.volunteerChanged(ctx, id)
+	}
+	return v, err
 }
 
 func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {

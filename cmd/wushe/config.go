@@ -26,6 +26,7 @@ type Config struct {
 	BootstrapPhone  string
 	BootstrapPass   string
 	ShutdownTimeout time.Duration
+	MatchingResync  time.Duration
 	Demo            bool // seed the demo city (serve: at the first start)
 }
 
@@ -62,6 +63,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	if c.ShutdownTimeout, err = dur("WUSHE_SHUTDOWN_TIMEOUT", 15*time.Second); err != nil {
 		return c, err
 	}
+	if c.MatchingResync, err = dur("WUSHE_MATCHING_RESYNC", 10*time.Minute); err != nil {
+		return c, err
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("WUSHE_ADDR", ":8080"), "listen address (WUSHE_ADDR)")
@@ -76,6 +80,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.LogLevel, "log-level", env("WUSHE_LOG_LEVEL", "info"), "debug, info, warn or error (WUSHE_LOG_LEVEL)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("WUSHE_CORS_ORIGINS", ""), "comma-separated allowed origins (WUSHE_CORS_ORIGINS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.MatchingResync, "matching-resync", c.MatchingResync, "how often each replica rebuilds its matching index from the store (WUSHE_MATCHING_RESYNC)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),
 		"seed the demo city of Zhengzhou at the first start, with one login per role (WUSHE_DEMO=1)")

@@ -50,7 +50,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
 			Transitions: st.DB.Records(), Audit: st.DB.Records(),
 			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
-			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations()})
+			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Bus: st.Redis})
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +120,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			return fmt.Errorf("seed the demo city: %w", err)
 		}
 	}
+	istart := time.Now()
+	if err := srv.Service.StartMatching(ctx, cfg.MatchingResync); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("build the matching index: %w", err)
+	}
+	log.Info("matching index built; following changes on Redis", "ms", time.Since(istart).Milliseconds(), "resync", cfg.MatchingResync.String())
 	if err := srv.Listen(); err != nil {
 		_ = srv.Close()
 		return err

@@ -101,9 +101,14 @@ func (s *Plans) DeleteAssignment(ctx context.Context, id string) error {
 	return translate(err, "delete assignment")
 }
 
-// Assignments lists a need's assignments in id order.
-func (s *Plans) Assignments(ctx context.Context, needID string) ([]*models.Assignment, error) {
-	cur, err := s.db.db.Collection(colAssignments).Find(ctx, bson.M{"needId": needID})
+func (d *assignmentDoc) model() *models.Assignment {
+	return &models.Assignment{ID: d.ID, NeedID: d.NeedID, OccurrenceID: d.OccurrenceID, VolunteerID: d.VolunteerID,
+		PlaceNo: d.PlaceNo, Window: models.Window{Start: d.Start, End: d.End}, Status: models.AssignmentStatus(d.Status),
+		AssignedBy: d.AssignedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}
+
+func (s *Plans) assignments(ctx context.Context, filter bson.M) ([]*models.Assignment, error) {
+	cur, err := s.db.db.Collection(colAssignments).Find(ctx, filter)
 	if err != nil {
 		return nil, translate(err, "assignments")
 	}
@@ -112,12 +117,39 @@ func (s *Plans) Assignments(ctx context.Context, needID string) ([]*models.Assig
 		return nil, translate(err, "assignments")
 	}
 	out := make([]*models.Assignment, len(docs))
-	for i, d := range docs {
-		out[i] = &models.Assignment{ID: d.ID, NeedID: d.NeedID, OccurrenceID: d.OccurrenceID, VolunteerID: d.VolunteerID,
-			PlaceNo: d.PlaceNo, Window: models.Window{Start: d.Start, End: d.End}, Status: models.AssignmentStatus(d.Status),
-			AssignedBy: d.AssignedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	for i := range docs {
+		out[i] = docs[i].model()
 	}
 	return out, nil
+}
+
+// Assignments lists a need's assignments.
+func (s *Plans) Assignments(ctx context.Context, needID string) ([]*models.Assignment, error) {
+	return s.assignments(ctx, bson.M{"needId": needID})
+}
+
+// AssignmentsOfVolunteer lists a volunteer's assignments ending after t.
+func (s *Plans) AssignmentsOfVolunteer(ctx context.Context, volunteerID string, t time.Time) ([]*models.Assignment, error) {
+	return s.assignments(ctx, bson.M{"volunteerId": volunteerID, "end": bson.M{"$gt": t}})
+}
+
+// CommitmentsFrom streams every assignment ending after t.
+func (s *Plans) CommitmentsFrom(ctx context.Context, t time.Time, fn func(*models.Assignment) error) error {
+	cur, err := s.db.db.Collection(colAssignments).Find(ctx, bson.M{"end": bson.M{"$gt": t}})
+	if err != nil {
+		return translate(err, "commitments")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d assignmentDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "decode assignment")
+		}
+		if err := fn(d.model()); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "commitments")
 }
 
 // ClaimPlace inserts the place's claim.

@@ -256,3 +256,22 @@ func (s *Volunteers) ReleaseIDNumber(ctx context.Context, hash, accountID string
 	_, err := s.db.db.Collection(colIDNumbers).DeleteOne(ctx, bson.M{"_id": hash, "accountId": accountID})
 	return translate(err, "release ID number")
 }
+
+// EachVolunteer streams every profile to fn.
+func (s *Volunteers) EachVolunteer(ctx context.Context, fn func(*models.Volunteer) error) error {
+	cur, err := s.db.db.Collection(colVolunteers).Find(ctx, bson.M{})
+	if err != nil {
+		return translate(err, "volunteers")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d volunteerDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "decode volunteer")
+		}
+		if err := fn(d.model()); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "volunteers")
+}

@@ -133,3 +133,35 @@ func (c *Client) Lock(ctx context.Context, key string, ttl time.Duration) (func(
 		wait = min(wait*2, 100*time.Millisecond)
 	}
 }
+
+// Publish sends msg to every subscriber of channel (prefixed like every key).
+func (c *Client) Publish(ctx context.Context, channel, msg string) error {
+	return c.rdb.Publish(ctx, c.key("ch:", channel), msg).Err()
+}
+
+// Subscribe calls fn with each message on channel until ctx ends. The
+// subscription is live when Subscribe returns; messages sent while the
+// connection is down are lost (callers resync periodically).
+func (c *Client) Subscribe(ctx context.Context, channel string, fn func(string)) error {
+	sub := c.rdb.Subscribe(ctx, c.key("ch:", channel))
+	if _, err := sub.Receive(ctx); err != nil {
+		_ = sub.Close()
+		return fmt.Errorf("redis: subscribe %s: %w", channel, err)
+	}
+	go func() {
+		defer sub.Close()
+		ch := sub.Channel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case m, ok := <-ch:
+				if !ok {
+					return
+				}
+				fn(m.Payload)
+			}
+		}
+	}()
+	return nil
+}

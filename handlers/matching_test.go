@@ -1,0 +1,122 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/handlers"
+	"github.com/wushe/wushe/service"
+)
+
+func TestMatchesExplainAndExclude(t *testing.T) {
+	w := newWorld(t)
+	zy, eq := w.committees(t)
+	need := w.postNeed(t, zy, `,"requiredSkills":[{"code":"first_aid","level":2}]`)
+	good, _ := w.volunteerWithProfile(t, "13500100001", zy, "")
+	w.volunteerWithProfile(t, "13500100002", "", "")                               // not verified
+	w.volunteerWithProfile(t, "13500100003", zy, `{"lat":34.8900,"lng":113.6300}`) // 15 km away
+	r := w.h.do("GET", "/v1/needs/"+need+"/matches?limit=5", "", bearerHeader(zy)...)
+	if r.Status != 200 {
+		t.Fatalf("matches: %d %s", r.Status, r.Raw)
+	}
+	cands := r.Body["candidates"].([]any)
+	if len(cands) != 1 || cands[0].(map[string]any)["volunteerId"] != good || cands[0].(map[string]any)["name"] != "测试用户" {
+		t.Fatalf("candidates: %s", r.Raw)
+	}
+	c := cands[0].(map[string]any)
+	if s := c["score"].(float64); s <= 0 || s > 100 || len(c["parts"].([]any)) < 5 {
+		t.Errorf("candidate: %v", c)
+	}
+	if !strings.Contains(r.Raw, "not_verified") || !strings.Contains(r.Raw, "too_far") || r.Body["excluded"].(float64) < 2 {
+		t.Errorf("exclusions: %s", r.Raw)
+	}
+	for name, tok := range map[string]string{"volunteer": w.volunteer, "other committee": eq, "org admin": w.adminA} {
+		if r := w.h.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(tok)...); r.Status != 403 {
+			t.Errorf("%s reads matches: %d", name, r.Status)
+		}
+	}
+	if r := w.h.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Errorf("civil affairs reads matches: %d", r.Status)
+	}
+	// Invite the top candidate; they leave the candidates; declining invites nobody new (none left).
+	inv := w.h.do("POST", "/v1/needs/"+need+"/invitations", `{"top":3}`, bearerHeader(zy)...)
+	if ids := invitationIDs(inv); len(ids) != 1 || ids[good] == "" {
+		t.Fatalf("invite top: %s", inv.Raw)
+	}
+	if r := w.h.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(zy)...); len(r.Body["candidates"].([]any)) != 0 || r.Body["skipped"].(float64) != 1 {
+		t.Errorf("after inviting: %s", r.Raw)
+	}
+}
+
+func TestDeclineInvitesTheNextCandidate(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, `,"headcount":1`)
+	first, firstTok := w.volunteerWithProfile(t, "13500200001", zy, "")
+	second, secondTok := w.volunteerWithProfile(t, "13500200002", zy, "")
+	ids := invitationIDs(w.h.do("POST", "/v1/needs/"+need+"/invitations", `{"volunteerIds":["`+first+`"]}`, bearerHeader(zy)...))
+	if r := w.h.do("POST", "/v1/invitations/"+ids[first]+"/decline", "", bearerHeader(firstTok)...); r.Status != 200 {
+		t.Fatalf("decline: %d %s", r.Status, r.Raw)
+	}
+	mine := w.h.do("GET", "/v1/me/invitations", "", bearerHeader(secondTok)...)
+	items := mine.Body["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["needId"] != need || items[0].(map[string]any)["status"] != "pending" {
+		t.Fatalf("the next candidate was not invited: %s", mine.Raw)
+	}
+	_ = second
+}
+
+func TestSupervisorSuggestions(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	sw, _ := w.supervisor(t, "13500300001")
+	r := w.h.do("GET", "/v1/needs/"+need+"/supervisors", "", bearerHeader(zy)...)
+	if r.Status != 200 || !strings.Contains(r.Raw, sw) {
+		t.Fatalf("supervisors: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/needs/"+need+"/supervisors", "", bearerHeader(w.volunteer)...); r.Status != 403 {
+		t.Errorf("a volunteer reads supervisor suggestions: %d", r.Status)
+	}
+}
+
+// TestIndexChangesReachOtherReplicas: two API replicas on the same stores;
+// a profile saved through one shows in the other's matches, carried by
+// Redis pub/sub (the second replica built its index before the change).
+func TestIndexChangesReachOtherReplicas(t *testing.T) {
+	var st service.Stores
+	w := newWorld(t, func(s *harnessSetup) { s.stores.Bus = s.stores.Redis.(service.Bus); st = *s.stores })
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	replica, err := service.New(service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := replica.StartMatching(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	other := handlers.New(replica, handlers.Config{Version: "test", Logger: quiet})
+	h2 := &harness{t: t, app: other, svc: replica}
+	if r := h2.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(zy)...); len(r.Body["candidates"].([]any)) != 0 {
+		t.Fatalf("replica before: %s", r.Raw)
+	}
+	vid, _ := w.volunteerWithProfile(t, "13500400001", zy, "") // saved and verified through the first replica
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := h2.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(zy)...)
+		if strings.Contains(r.Raw, vid) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica never saw the new volunteer: %s", r.Raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

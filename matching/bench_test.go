@@ -1,0 +1,203 @@
+package matching
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// The benchmarks share one synthetic city (see workload_test.go), built
+// once per process: 1,000,000 volunteers and 1,000 needs spread over it.
+var city = sync.OnceValue(func() *workload { return newWorkload(2026, 1_000_000, 1_000, false) })
+
+var cityIndex = sync.OnceValue(func() *Index {
+	w := city()
+	ix := NewIndex(w.vols)
+	for id, h := range w.held {
+		ix.SetCommitments(id, h)
+	}
+	return ix
+})
+
+// latencies reports per-query percentiles beside ns/op.
+func latencies(b *testing.B, lat []time.Duration) time.Duration {
+	b.Helper()
+	if len(lat) == 0 {
+		return 0
+	}
+	slices.Sort(lat)
+	at := func(p float64) float64 {
+		i := min(len(lat)-1, int(p*float64(len(lat))+0.5)-1)
+		return float64(lat[max(i, 0)].Microseconds())
+	}
+	b.ReportMetric(at(0.50), "p50-µs")
+	b.ReportMetric(at(0.99), "p99-µs")
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
+	return sum / time.Duration(len(lat))
+}
+
+var (
+	indexMean time.Duration // the index's mean latency in this run, for the ratios
+	sample    sync.Once
+)
+
+// BenchmarkTopK1M: top-20 for needs spread over the city among 1,000,000
+// volunteers, by the index, by the reference scan (Rank: CheckVolunteer
+// and the score for every volunteer), and by the index reading every cell
+// (the bitsets without the grid).
+func BenchmarkTopK1M(b *testing.B) {
+	w := city()
+	ix := cityIndex()
+	occs := make([]models.Occurrence, len(w.needs))
+	for i, n := range w.needs {
+		occs[i] = n.Occurrences()[0]
+	}
+	run := func(b *testing.B, rank func(i int) Result) time.Duration {
+		lat := make([]time.Duration, 0, b.N)
+		eligible := 0
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			r := rank(i % len(w.needs))
+			lat = append(lat, time.Since(t0))
+			eligible += r.Eligible
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(eligible)/float64(b.N), "eligible/op")
+		return latencies(b, lat)
+	}
+	b.Run("index", func(b *testing.B) {
+		indexMean = run(b, func(i int) Result { return ix.TopK(w.needs[i], occs[i], 20, Options{}) })
+		sample.Do(func() { // one real answer, for the record
+			r := ix.TopK(w.needs[0], occs[0], 20, Options{})
+			b.Logf("%s: %d eligible of %d", r.OccurrenceID, r.Eligible, r.Volunteers)
+			for _, e := range r.Exclusions {
+				b.Logf("  %s | %s", e.Zh, e.En)
+			}
+			if len(r.Candidates) > 0 {
+				c := r.Candidates[0]
+				b.Logf("  best: %s score %d", c.VolunteerID, c.Score)
+				for _, p := range c.Parts {
+					b.Logf("    %-11s %2d/%-2d %s | %s", p.Part, p.Points, p.Max, p.Zh, p.En)
+				}
+			}
+		})
+	})
+	b.Run("scan", func(b *testing.B) {
+		mean := run(b, func(i int) Result { return Rank(w.vols, w.held, w.needs[i], occs[i], 20, Options{}) })
+		if indexMean > 0 {
+			b.ReportMetric(float64(mean)/float64(indexMean), "×index")
+		}
+	})
+	b.Run("everycell", func(b *testing.B) {
+		mean := run(b, func(i int) Result { return ix.topK(w.needs[i], occs[i], 20, Options{}, true) })
+		if indexMean > 0 {
+			b.ReportMetric(float64(mean)/float64(indexMean), "×index")
+		}
+	})
+}
+
+// BenchmarkIndexBuild1M builds the index of 1,000,000 volunteers and
+// reports its heap size per volunteer.
+func BenchmarkIndexBuild1M(b *testing.B) {
+	w := city()
+	var perVolunteer float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		ix := NewIndex(w.vols)
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perVolunteer = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(w.vols))
+		runtime.KeepAlive(ix)
+		b.StartTimer()
+	}
+	b.ReportMetric(perVolunteer, "bytes/volunteer")
+}
+
+// The batch: 50,000 volunteers of the same city, 1,000 needs of five
+// places on one Saturday; each place's offers are its need's top 50.
+var batch5k = sync.OnceValue(func() []Place {
+	w := newWorkload(2027, 50_000, 1_000, false)
+	ix := NewIndex(w.vols)
+	for id, h := range w.held {
+		ix.SetCommitments(id, h)
+	}
+	saturday := weekStart.AddDate(0, 0, 5)
+	var places []Place
+	for _, n := range w.needs {
+		d := n.Window.End.Sub(n.Window.Start)
+		st := n.Window.Start.In(models.Shanghai())
+		s := time.Date(saturday.Year(), saturday.Month(), saturday.Day(), st.Hour(), st.Minute(), 0, 0, models.Shanghai())
+		n.Window = &models.Window{Start: s, End: s.Add(d)}
+		occ := n.Occurrences()[0]
+		res := ix.TopK(n, occ, 50, Options{})
+		offers := make([]Offer, len(res.Candidates))
+		for i, c := range res.Candidates {
+			offers[i] = Offer{VolunteerID: c.VolunteerID, Score: c.Score}
+		}
+		for p := 1; p <= n.Headcount; p++ {
+			places = append(places, Place{ID: occ.ID + "#" + string(rune('0'+p)), Candidates: offers})
+		}
+	}
+	return places
+})
+
+// BenchmarkBatch5k assigns 5,000 places among 50,000 volunteers exactly.
+func BenchmarkBatch5k(b *testing.B) { benchAssign(b, batch5k()) }
+
+func benchAssign(b *testing.B, places []Place) {
+	edges := 0
+	for _, p := range places {
+		edges += len(p.Candidates)
+	}
+	var res BatchResult
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res = Assign(places, BatchOptions{})
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(places)), "places")
+	b.ReportMetric(float64(edges), "edges")
+	b.ReportMetric(float64(res.Objective), "objective")
+	b.ReportMetric(float64(res.GreedyObjective), "greedy-objective")
+	b.ReportMetric(float64(res.Filled), "filled")
+	b.ReportMetric(float64(res.GreedyFilled), "greedy-filled")
+}
+
+// batchDense is a harder batch of the same size: every place has exactly
+// 50 offers, drawn from the 200 volunteers "near" it on a line of 50,000,
+// so neighbouring places compete for the same people.
+var batchDense = sync.OnceValue(func() []Place {
+	r := rand.New(rand.NewPCG(2028, 1))
+	places := make([]Place, 5_000)
+	for i := range places {
+		places[i].ID = fmt.Sprintf("p%04d", i)
+		centre := i * 10
+		for _, k := range r.Perm(200)[:50] {
+			v := (centre + k - 100 + 50_000) % 50_000
+			places[i].Candidates = append(places[i].Candidates, Offer{VolunteerID: fmt.Sprintf("v%05d", v), Score: 40 + r.IntN(61)})
+		}
+	}
+	return places
+})
+
+// BenchmarkBatch5kDense: 5,000 places × 50,000 volunteers, 50 offers each.
+func BenchmarkBatch5kDense(b *testing.B) { benchAssign(b, batchDense()) }

@@ -1,0 +1,277 @@
+package matching
+
+import (
+	"math/bits"
+
+	"github.com/wushe/wushe/models"
+)
+
+// TopK ranks the volunteers for occurrence occ of need n: the k best
+// eligible candidates, best first (ties by volunteer id), with their
+// parts and reasons, and the exclusion counts of every other volunteer
+// indexed. It reads only the cells within the need's radius (and the
+// overflow cell); everyone elsewhere is too far by construction. The
+// Result equals Rank's over the same volunteers and commitments.
+func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options) Result {
+	return ix.topK(n, occ, k, opts, false)
+}
+
+// topK is TopK; everyCell reads every cell (with the same per-member
+// test), which measures what the grid saves.
+func (ix *Index) topK(n *models.Need, occ models.Occurrence, k int, opts Options, everyCell bool) Result {
+	q := newQuery(n, occ, opts)
+	t := newTally(q)
+	b := &best{k: k}
+	s := scanner{ix: ix, q: q, t: t, b: b, rc: newReach(n.Location, n.RadiusKm),
+		oks: make([]uint64, numChecks+len(q.skills)), pre: make([]uint64, numChecks+len(q.skills)+1)}
+
+	ix.mu.RLock()
+	t.volunteers = len(ix.byID)
+	t.noHome = ix.noHome
+	overflow := len(ix.cells) - 1
+	switch {
+	case everyCell && !s.rc.exact:
+		for ci := 0; ci < overflow; ci++ {
+			s.scan(ci, false)
+		}
+	case everyCell || !ix.grid.near(n.Location, n.RadiusKm, func(ci int) { s.scan(ci, false) }):
+		for ci := 0; ci < overflow; ci++ {
+			s.scan(ci, true)
+		}
+	}
+	s.scan(overflow, true)
+	top := b.sorted()
+	levels := make([][]int, len(top))
+	for i := range top {
+		levels[i] = ix.levelsAt(&ix.cells[top[i].ref], top[i].pos, q)
+	}
+	ix.mu.RUnlock()
+
+	return t.result(q, top, func(i int) Candidate { return q.candidate(top[i].id, &top[i].t, levels[i]) })
+}
+
+// scanner runs one query over cells.
+type scanner struct {
+	ix  *Index
+	q   *query
+	t   *tally
+	b   *best
+	rc  reach
+	oks []uint64 // per block: who passes each check, then each required skill
+	pre []uint64 // prefix ANDs of oks
+}
+
+// scan tallies and scores the members of cell ci; exact makes every
+// distance the exact one (the overflow cell, odd needs).
+func (s *scanner) scan(ci int, exact bool) {
+	c := &s.ix.cells[ci]
+	q, t := s.q, s.t
+	for base := 0; base < c.len(); base += 64 {
+		cnt := min(64, c.len()-base)
+		lat, lng, mx := c.lat[base:base+cnt], c.lng[base:base+cnt], c.maxKm[base:base+cnt]
+		var near uint64
+		if exact || s.rc.exact {
+			near = s.rc.blockExact(lat, lng, mx)
+		} else {
+			near = s.rc.block(lat, lng, mx)
+		}
+		if near == 0 {
+			continue
+		}
+		t.near += bits.OnesCount64(near)
+		rows := c.bits[base/64*numRows : (base/64+1)*numRows]
+		oks := s.oks
+		oks[chkVerified] = rows[rowVerified]
+		oks[chkShowsUp] = rows[rowShowsUp]
+		oks[chkAvailable] = 0
+		if q.nslots >= 0 {
+			a := ^uint64(0)
+			for k := 0; k < q.nslots && a != 0; k++ {
+				a &= rows[(q.first+k)%models.SlotsPerWeek]
+			}
+			oks[chkAvailable] = a
+		}
+		maybe := dayHits(rows[rowBlackoutDays:], q.blackoutDays)
+		oks[chkBlackout] = ^maybe
+		for m := near & maybe; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros64(m)
+			if !s.ix.blackedOut(c.info[base+i].handle, q) {
+				oks[chkBlackout] |= 1 << i
+			}
+		}
+		maybe = dayHits(rows[rowHeldDays:], q.heldDays)
+		oks[chkCommitted] = ^maybe
+		for m := near & maybe; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros64(m)
+			if CheckCommitments(s.ix.heldAt[c.info[base+i].handle], q.occ) == nil {
+				oks[chkCommitted] |= 1 << i
+			}
+		}
+		oks[chkBackground] = ^uint64(0)
+		if q.need.BackgroundCheck {
+			oks[chkBackground] = 0
+			lo, hi := min(q.dayNum1, q.dayNum2), max(q.dayNum1, q.dayNum2)
+			for m := near & rows[rowBackground]; m != 0; m &= m - 1 {
+				i := bits.TrailingZeros64(m)
+				if c.bgFrom[base+i] <= lo && hi <= c.bgTo[base+i] {
+					oks[chkBackground] |= 1 << i
+				}
+			}
+		}
+		oks[chkMinorRisk], oks[chkMinorConsent] = ^uint64(0), ^uint64(0)
+		for m := near; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros64(m)
+			if minorOn(c.birth[base+i], q.startYMD) {
+				if q.highRisk {
+					oks[chkMinorRisk] &^= 1 << i
+				}
+				if rows[rowGuardian]&(1<<i) == 0 {
+					oks[chkMinorConsent] &^= 1 << i
+				}
+			}
+		}
+		irregular := near & rows[rowIrregular]
+		for j, rs := range q.skills {
+			var w uint64
+			switch {
+			case rs.free:
+				w = ^uint64(0)
+			case rs.row >= 0:
+				w = rows[rs.row]
+			}
+			for m := irregular; m != 0; m &= m - 1 {
+				i := bits.TrailingZeros64(m)
+				if skillLevelOf(s.ix.irregular[c.info[base+i].handle], rs.code) < rs.level {
+					w &^= 1 << i
+				} else {
+					w |= 1 << i
+				}
+			}
+			oks[numChecks+j] = w
+		}
+		eligible := s.count(near)
+		for m := eligible; m != 0; m &= m - 1 {
+			s.offer(c, ci, base+bits.TrailingZeros64(m))
+		}
+	}
+}
+
+// dayHits ORs the day rows (from rows[0]) of the days set in mask: the
+// members that may be hit, to be checked exactly.
+func dayHits(rows []uint64, mask uint32) uint64 {
+	var w uint64
+	for ; mask != 0; mask &= mask - 1 {
+		w |= rows[bits.TrailingZeros32(mask)]
+	}
+	return w
+}
+
+// count tallies one block: each check a near member fails, and those it
+// fails alone; it returns the members that pass everything.
+func (s *scanner) count(near uint64) uint64 {
+	oks, pre, t := s.oks, s.pre, s.t
+	pre[0] = near
+	for i, w := range oks {
+		pre[i+1] = pre[i] & w
+	}
+	suf := ^uint64(0) // AND of oks after i
+	for i := len(oks) - 1; i >= 0; i-- {
+		fail := near &^ oks[i]
+		if fail != 0 {
+			alone := bits.OnesCount64(fail & pre[i] & suf)
+			if i < numChecks {
+				t.count[i] += bits.OnesCount64(fail)
+				t.only[i] += alone
+			} else {
+				t.skillCount[i-numChecks] += bits.OnesCount64(fail)
+				t.skillOnly[i-numChecks] += alone
+			}
+		}
+		suf &= oks[i]
+	}
+	eligible := pre[len(oks)]
+	t.eligible += bits.OnesCount64(eligible)
+	return eligible
+}
+
+// offer scores one eligible member and offers it to the best. The id is
+// read only when needed: a skip list, or a score that may enter.
+func (s *scanner) offer(c *cell, ci, pos int) {
+	var id string
+	if len(s.q.skip) > 0 {
+		id = s.ix.ids[c.info[pos].handle]
+		if s.q.skip[id] {
+			s.t.skipped++
+			return
+		}
+	}
+	tr := s.ix.traitsAt(c, pos, s.q)
+	score := s.q.score(&tr)
+	if b := s.b; b.k <= 0 || len(b.h) == b.k && score < b.h[0].score {
+		return
+	}
+	if id == "" {
+		id = s.ix.ids[c.info[pos].handle]
+	}
+	if s.b.admits(score, id) {
+		s.b.offer(entry{score: score, id: id, t: tr, ref: ci, pos: pos})
+	}
+}
+
+// blackedOut is models.Volunteer.BlackedOut on the window's first and
+// last day. ParseDate reads only the canonical YYYY-MM-DD, so equal day
+// numbers are equal strings.
+func (ix *Index) blackedOut(h uint32, q *query) bool {
+	for _, d := range ix.blackouts[h] {
+		if d == q.dayNum1 || d == q.dayNum2 {
+			return true
+		}
+	}
+	return false
+}
+
+// levelAt is the member's level in skill code, as SkillLevel would read it.
+func (ix *Index) levelAt(c *cell, pos int, code string) int {
+	blk := c.block(pos)
+	bit := uint64(1) << (pos & 63)
+	if blk[rowIrregular]&bit != 0 {
+		return skillLevelOf(ix.irregular[c.info[pos].handle], code)
+	}
+	b, ok := skillBits[code]
+	if !ok {
+		return 0
+	}
+	l := 0
+	for l < 3 && blk[rowSkills+3*b+l]&bit != 0 {
+		l++
+	}
+	return l
+}
+
+// traitsAt reads the score's inputs from a member's compact record.
+func (ix *Index) traitsAt(c *cell, pos int, q *query) traits {
+	m := &c.info[pos]
+	t := traits{
+		distKm:   models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, q.need.Location),
+		interest: interestIn(m.domains, q.domainBit),
+		attended: int(m.attended), noShows: int(m.noShows), invited: int(m.invited), answered: int(m.answered),
+		hours: m.hours, track: c.has(pos, rowTrack),
+	}
+	for _, rs := range q.need.RequiredSkills {
+		t.skillSum += skillCredit(ix.levelAt(c, pos, rs.Code))
+	}
+	t.skillN = len(q.need.RequiredSkills)
+	blk := c.block(pos)
+	bit := uint64(1) << (pos & 63)
+	t.slack = slackAround(func(slot int) bool { return blk[slot]&bit != 0 }, q.first, q.nslots)
+	return t
+}
+
+// levelsAt are the member's levels in n.RequiredSkills, in order.
+func (ix *Index) levelsAt(c *cell, pos int, q *query) []int {
+	levels := make([]int, len(q.need.RequiredSkills))
+	for j, rs := range q.need.RequiredSkills {
+		levels[j] = ix.levelAt(c, pos, rs.Code)
+	}
+	return levels
+}

@@ -1,0 +1,313 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
+)
+
+// Bus carries matching-index changes between API replicas (Redis pub/sub).
+type Bus interface {
+	Publish(ctx context.Context, channel, msg string) error
+	// Subscribe calls fn with each message until ctx ends; it returns once subscribed.
+	Subscribe(ctx context.Context, channel string, fn func(msg string)) error
+}
+
+// indexChannel is where a replica announces "volunteer X changed".
+const indexChannel = "matching-index"
+
+// matcher holds this replica's in-memory candidate index. It is built from
+// the store on first use (or at start), kept current by the changes this
+// replica makes and those other replicas announce on the bus, and rebuilt
+// periodically to repair missed messages.
+type matcher struct {
+	build sync.Mutex
+	ix    atomic.Pointer[matching.Index]
+}
+
+// candidateIndex returns the index, building it on first use.
+func (s *Service) candidateIndex(ctx context.Context) (*matching.Index, error) {
+	if ix := s.match.ix.Load(); ix != nil {
+		return ix, nil
+	}
+	s.match.build.Lock()
+	defer s.match.build.Unlock()
+	if ix := s.match.ix.Load(); ix != nil {
+		return ix, nil
+	}
+	ix, err := s.buildIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.match.ix.Store(ix)
+	return ix, nil
+}
+
+// buildIndex reads every volunteer and every commitment still to come.
+func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
+	var vols []*models.Volunteer
+	if err := s.st.Volunteers.EachVolunteer(ctx, func(v *models.Volunteer) error {
+		vols = append(vols, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	ix := matching.NewIndex(vols)
+	held := map[string][]models.Window{}
+	if err := s.st.Plans.CommitmentsFrom(ctx, s.cfg.Now(), func(a *models.Assignment) error {
+		held[a.VolunteerID] = append(held[a.VolunteerID], a.Window)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for id, ws := range held {
+		ix.SetCommitments(id, ws)
+	}
+	return ix, nil
+}
+
+// StartMatching builds the index now, follows other replicas' changes on
+// the bus, and rebuilds it every resync (repairing any missed message)
+// until ctx ends.
+func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error {
+	if _, err := s.candidateIndex(ctx); err != nil {
+		return err
+	}
+	if s.bus != nil {
+		if err := s.bus.Subscribe(ctx, indexChannel, func(id string) {
+			if err := s.reindexVolunteer(context.WithoutCancel(ctx), id); err != nil {
+				s.log.Warn("could not apply an index change from another replica", "volunteer", id, "err", err)
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	if resync > 0 {
+		go func() {
+			t := time.NewTicker(resync)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					start := time.Now()
+					ix, err := s.buildIndex(ctx)
+					if err != nil {
+						s.log.Warn("matching index resync failed", "err", err)
+						continue
+					}
+					s.match.ix.Store(ix)
+					s.log.Info("matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
+				}
+			}
+		}()
+	}
+	return nil
+}
+
+// volunteerChanged applies a change of one volunteer (profile or
+// commitments) to this replica's index and announces it to the others.
+func (s *Service) volunteerChanged(ctx context.Context, id string) {
+	if s.match.ix.Load() != nil {
+		if err := s.reindexVolunteer(ctx, id); err != nil {
+			s.log.WarnContext(ctx, "matching index not updated; the next resync repairs it", "volunteer", id, "err", err)
+		}
+	}
+	if s.bus != nil {
+		if err := s.bus.Publish(ctx, indexChannel, id); err != nil {
+			s.log.WarnContext(ctx, "could not announce an index change; other replicas repair it at their next resync", "err", err)
+		}
+	}
+}
+
+// reindexVolunteer reloads one volunteer and their commitments into the index.
+func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
+	ix := s.match.ix.Load()
+	if ix == nil {
+		return nil
+	}
+	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		ix.Remove(id)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	ws := make([]models.Window, len(as))
+	for i, a := range as {
+		ws[i] = a.Window
+	}
+	ix.Upsert(v)
+	ix.SetCommitments(id, ws)
+	return nil
+}
+
+// MatchView is the ranking of one occurrence of a need, with the
+// candidates' names.
+type MatchView struct {
+	Need       *models.Need
+	Occurrence models.Occurrence
+	Result     matching.Result
+	Names      map[string]string
+}
+
+// mayMatch: the need's committee, its supervisor, civil affairs governing it.
+func (s *Service) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
+	p, err := s.plan(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if s.mayManageNeed(actor, n) || actor.governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) {
+		return p, nil
+	}
+	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
+		return nil, errNotFound
+	}
+	return nil, errForbidden
+}
+
+// Matches ranks the volunteers for one occurrence of a need (the next one
+// by default): the best k with their explained scores, and how many each
+// hard constraint kept out. Volunteers already placed in or invited to the
+// occurrence are left out of the candidates.
+func (s *Service) Matches(ctx context.Context, actor *Actor, needID, occurrenceID string, k int) (*MatchView, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.mayMatch(ctx, actor, n)
+	if err != nil {
+		return nil, err
+	}
+	occ, err := s.nextOccurrence(n, occurrenceID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.rank(ctx, n, p, occ, k)
+	if err != nil {
+		return nil, err
+	}
+	v := &MatchView{Need: n, Occurrence: occ, Result: res, Names: map[string]string{}}
+	for _, c := range res.Candidates {
+		a, err := s.st.Accounts.AccountByID(ctx, c.VolunteerID)
+		if err != nil {
+			return nil, err
+		}
+		v.Names[c.VolunteerID] = a.Name
+	}
+	return v, nil
+}
+
+// rank is TopK for one occurrence, skipping those placed or invited.
+func (s *Service) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int) (matching.Result, error) {
+	ix, err := s.candidateIndex(ctx)
+	if err != nil {
+		return matching.Result{}, err
+	}
+	skip, err := s.takenOrInvited(ctx, n.ID, occ.ID)
+	if err != nil {
+		return matching.Result{}, err
+	}
+	return ix.TopK(n, occ, k, matching.Options{Weights: s.cfg.MatchWeights, Skip: skip,
+		Supervised: p.SupervisorState == models.SupervisorAccepted}), nil
+}
+
+// takenOrInvited lists the volunteers placed in or invited to an occurrence.
+func (s *Service) takenOrInvited(ctx context.Context, needID, occID string) (map[string]bool, error) {
+	skip := map[string]bool{}
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if a.OccurrenceID == occID {
+			skip[a.VolunteerID] = true
+		}
+	}
+	invs, err := s.st.Invitations.InvitationsOfNeed(ctx, needID)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range invs {
+		if i.OccurrenceID == occID {
+			skip[i.VolunteerID] = true
+		}
+	}
+	return skip, nil
+}
+
+// SupervisorSuggestions ranks social workers who could supervise a need:
+// the city pool and the carrying organisation's own staff, filtered by the
+// hard rules (verified level for the need's risk, pool or internal, under
+// their caseload cap), ranked with reasons.
+func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needID string, k int) (matching.SupervisorResult, map[string]string, error) {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return matching.SupervisorResult{}, nil, err
+	}
+	p, err := s.mayMatch(ctx, actor, n)
+	if err != nil {
+		return matching.SupervisorResult{}, nil, err
+	}
+	inPool := true
+	workers, err := s.allSocialWorkers(ctx, SocialWorkerFilter{Supervisor: &inPool})
+	if err != nil {
+		return matching.SupervisorResult{}, nil, err
+	}
+	if p.OrganisationID != "" {
+		staff, err := s.allSocialWorkers(ctx, SocialWorkerFilter{OrganisationID: p.OrganisationID})
+		if err != nil {
+			return matching.SupervisorResult{}, nil, err
+		}
+		seen := map[string]bool{}
+		for _, w := range workers {
+			seen[w.AccountID] = true
+		}
+		for _, w := range staff {
+			if !seen[w.AccountID] {
+				workers = append(workers, w)
+			}
+		}
+	}
+	loads := map[string]int{}
+	for _, w := range workers {
+		if loads[w.AccountID], err = s.st.Plans.SupervisorCaseload(ctx, w.AccountID); err != nil {
+			return matching.SupervisorResult{}, nil, err
+		}
+	}
+	res := matching.RankSupervisors(workers, loads, n, p.OrganisationID, k)
+	names := map[string]string{}
+	for _, c := range res.Candidates {
+		a, err := s.st.Accounts.AccountByID(ctx, c.SocialWorkerID)
+		if err != nil {
+			return matching.SupervisorResult{}, nil, err
+		}
+		names[c.SocialWorkerID] = a.Name
+	}
+	return res, names, nil
+}
+
+func (s *Service) allSocialWorkers(ctx context.Context, f SocialWorkerFilter) ([]*models.SocialWorker, error) {
+	var out []*models.SocialWorker
+	p := Page{Limit: MaxPageSize}
+	for {
+		list, next, err := s.st.SocialWorkers.ListSocialWorkers(ctx, f, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		if next == "" || len(out) > 100_000 {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
