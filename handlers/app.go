@@ -118,6 +118,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerAudit(api, svc)
 	registerInvitations(api, svc)
 	registerMatching(api, svc)
+	registerBatch(api, svc)
 	return a
 }
 

@@ -79,20 +79,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 			if err != nil {
 				return nil, err
 			}
-			out := &inviteOutput{}
-			en := englishFrom(ctx)
-			for _, r := range res {
-				d := InviteResultDTO{VolunteerID: r.VolunteerID}
-				if r.Invitation != nil {
-					i := invitationDTO(r.Invitation)
-					d.Invitation = &i
-				}
-				if r.Err != nil {
-					d.Problem = problem(ctx, 0, "", en, []error{r.Err}, func(string, string) {})
-				}
-				out.Body.Results = append(out.Body.Results, d)
-			}
-			return out, nil
+			return inviteResults(ctx, res), nil
 		})
 
 	huma.Register(api, op("need-invitations", http.MethodGet, "/v1/needs/{id}/invitations", tag,
@@ -136,4 +123,22 @@ func registerInvitations(api huma.API, svc *service.Service) {
 			}
 			return &invitationOutput{Body: invitationDTO(inv)}, nil
 		})
+}
+
+func inviteResults(ctx context.Context, res []service.InvitationOutcome) *inviteOutput {
+	out := &inviteOutput{}
+	out.Body.Results = []InviteResultDTO{}
+	en := englishFrom(ctx)
+	for _, r := range res {
+		d := InviteResultDTO{VolunteerID: r.VolunteerID}
+		if r.Invitation != nil {
+			i := invitationDTO(r.Invitation)
+			d.Invitation = &i
+		}
+		if r.Err != nil {
+			d.Problem = problem(ctx, 0, "", en, []error{r.Err}, func(string, string) {})
+		}
+		out.Body.Results = append(out.Body.Results, d)
+	}
+	return out
 }

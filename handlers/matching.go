@@ -3,10 +3,12 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
@@ -89,5 +91,83 @@ func registerMatching(api huma.API, svc *service.Service) {
 				out.Body.Candidates[i] = SupervisorSuggestionDTO{SupervisorCandidate: c, Name: names[c.SocialWorkerID]}
 			}
 			return out, nil
+		})
+}
+
+// BatchPlacementDTO proposes one volunteer for one open place.
+type BatchPlacementDTO struct {
+	NeedID       string `json:"needId"`
+	OccurrenceID string `json:"occurrenceId"`
+	VolunteerID  string `json:"volunteerId"`
+	Score        int    `json:"score"`
+}
+
+// BatchProposalDTO is an exact batch assignment, with the greedy figures beside it.
+type BatchProposalDTO struct {
+	ID              string              `json:"id"`
+	Division        string              `json:"division"`
+	From            time.Time           `json:"from"`
+	To              time.Time           `json:"to"`
+	Places          int                 `json:"places" doc:"参与分配的空缺名额 Open places considered"`
+	Placements      []BatchPlacementDTO `json:"placements"`
+	Objective       int                 `json:"objective" doc:"总分（精确最优）Total score (exact optimum)"`
+	GreedyObjective int                 `json:"greedyObjective" doc:"贪心算法的总分，作对比 The greedy total, for comparison"`
+	Filled          int                 `json:"filled"`
+	GreedyFilled    int                 `json:"greedyFilled"`
+	CreatedAt       time.Time           `json:"createdAt"`
+}
+
+func batchDTO(p *models.BatchProposal) BatchProposalDTO {
+	d := BatchProposalDTO{ID: p.ID, Division: p.Division, From: p.From, To: p.To, Places: p.Places, Objective: p.Objective,
+		GreedyObjective: p.GreedyObjective, Filled: p.Filled, GreedyFilled: p.GreedyFilled, CreatedAt: p.CreatedAt,
+		Placements: make([]BatchPlacementDTO, len(p.Placements))}
+	for i, pl := range p.Placements {
+		d.Placements[i] = BatchPlacementDTO{NeedID: pl.NeedID, OccurrenceID: pl.OccurrenceID, VolunteerID: pl.VolunteerID, Score: pl.Score}
+	}
+	return d
+}
+
+type batchInput struct {
+	Body struct {
+		Division string    `json:"division,omitempty" pattern:"^[0-9]{4,12}$" doc:"社区或区划；社区管理员缺省为本社区 Community or division; a committee's own by default"`
+		From     time.Time `json:"from,omitempty" doc:"缺省为现在 Default: now"`
+		To       time.Time `json:"to,omitempty" doc:"缺省为起点后 24 小时 Default: 24 h after from"`
+	}
+}
+
+type batchOutput struct{ Body BatchProposalDTO }
+
+type batchIDInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+func registerBatch(api huma.API, svc *service.Service) {
+	const tag = "matching"
+	huma.Register(api, created(op("propose-batch", http.MethodPost, "/v1/matching/batch", tag,
+		"批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places", true, 403, 422)),
+		func(ctx context.Context, in *batchInput) (*batchOutput, error) {
+			p, err := svc.ProposeBatch(ctx, actorFrom(ctx), service.BatchRequest{Division: in.Body.Division, From: in.Body.From, To: in.Body.To})
+			if err != nil {
+				return nil, err
+			}
+			return &batchOutput{Body: batchDTO(p)}, nil
+		})
+	huma.Register(api, op("get-batch", http.MethodGet, "/v1/matching/batch/{id}", tag,
+		"一份批量方案（提出者）A batch proposal (its author)", true, 404),
+		func(ctx context.Context, in *batchIDInput) (*batchOutput, error) {
+			p, err := svc.BatchProposal(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &batchOutput{Body: batchDTO(p)}, nil
+		})
+	huma.Register(api, op("apply-batch", http.MethodPost, "/v1/matching/batch/{id}/apply", tag,
+		"执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)", true, 404, 409),
+		func(ctx context.Context, in *batchIDInput) (*inviteOutput, error) {
+			res, err := svc.ApplyBatch(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return inviteResults(ctx, res), nil
 		})
 }

@@ -120,3 +120,57 @@ func TestIndexChangesReachOtherReplicas(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestBatchProposeAndApplyOnce(t *testing.T) {
+	w := newWorld(t)
+	zy, eq := w.committees(t)
+	a := w.postNeed(t, zy, "")
+	b := w.h.do("POST", "/v1/needs", strings.Replace(needBody(zhongyuanCommunity, ""), `"start":"`+slot(3, 9)+`"`, `"start":"`+strings.Replace(slot(3, 10), ":00:00", ":30:00", 1)+`"`, 1), bearerHeader(zy)...).str("id")
+	var vols []string
+	for i := range 3 {
+		id, _ := w.volunteerWithProfile(t, "1350050000"+string(rune('1'+i)), zy, "")
+		vols = append(vols, id)
+	}
+	body := `{"from":"` + slot(2, 0) + `","to":"` + slot(5, 0) + `"}`
+	r := w.h.do("POST", "/v1/matching/batch", body, bearerHeader(zy)...)
+	if r.Status != 201 {
+		t.Fatalf("propose: %d %s", r.Status, r.Raw)
+	}
+	// Two needs × two places, three volunteers, each in at most one (the needs overlap anyway).
+	pls := r.Body["placements"].([]any)
+	seen := map[string]bool{}
+	for _, p := range pls {
+		v := p.(map[string]any)["volunteerId"].(string)
+		if seen[v] {
+			t.Fatalf("a volunteer got two places: %s", r.Raw)
+		}
+		seen[v] = true
+	}
+	if r.Body["places"].(float64) != 4 || len(pls) != 3 || r.Body["objective"].(float64) < r.Body["greedyObjective"].(float64) {
+		t.Fatalf("proposal: %s", r.Raw)
+	}
+	id := r.str("id")
+	if r := w.h.do("GET", "/v1/matching/batch/"+id, "", bearerHeader(eq)...); r.Status != 404 {
+		t.Errorf("another committee reads the proposal: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/matching/batch", `{"division":"`+zhongyuanCommunity+`"}`, bearerHeader(eq)...); r.Status != 403 {
+		t.Errorf("another committee batches this community: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/matching/batch", `{}`, bearerHeader(w.volunteer)...); r.Status != 422 && r.Status != 403 {
+		t.Errorf("a volunteer batches: %d", r.Status)
+	}
+	ap := w.h.do("POST", "/v1/matching/batch/"+id+"/apply", "", bearerHeader(zy)...)
+	if ap.Status != 200 || len(invitationIDs(ap)) != 3 {
+		t.Fatalf("apply: %d %s", ap.Status, ap.Raw)
+	}
+	if r := w.h.do("POST", "/v1/matching/batch/"+id+"/apply", "", bearerHeader(zy)...); r.Status != 409 {
+		t.Errorf("applying twice: %d", r.Status)
+	}
+	n := 0
+	for _, need := range []string{a, b} {
+		n += len(w.h.do("GET", "/v1/needs/"+need+"/invitations", "", bearerHeader(zy)...).Body["items"].([]any))
+	}
+	if n != 3 {
+		t.Errorf("%d invitations after applying, want 3", n)
+	}
+}

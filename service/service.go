@@ -89,6 +89,7 @@ type Stores struct {
 	Needs         NeedStore
 	Plans         PlanStore
 	Invitations   InvitationStore
+	Batches       BatchStore
 	Bus           Bus // optional: without it, index changes stay on this replica
 }
 

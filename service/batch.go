@@ -1,0 +1,163 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
+)
+
+// BatchStore keeps batch proposals.
+type BatchStore interface {
+	CreateProposal(ctx context.Context, p *models.BatchProposal) error
+	// Proposal returns models.ErrNotFound when there is no such proposal.
+	Proposal(ctx context.Context, id string) (*models.BatchProposal, error)
+	// ClaimApply records that the proposal is applied, by a unique insert:
+	// models.ErrConflict when it was applied before.
+	ClaimApply(ctx context.Context, id, by string, at time.Time) error
+}
+
+// BatchRequest chooses the needs of a batch: every open need of a community
+// or division whose occurrences start in [From, To).
+type BatchRequest struct {
+	Division string // a committee's community by default
+	From, To time.Time
+}
+
+// batchCandidates is how many ranked candidates each open place offers the solver.
+const batchCandidates = 50
+
+// ProposeBatch fills every open place of a batch at once: for each place
+// the best candidates of the index, then an exact assignment maximising
+// the total score with each volunteer in at most one place (the greedy
+// figure is reported beside it). A committee batches its community, civil
+// affairs a division. Nothing changes until the proposal is applied.
+func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequest) (*models.BatchProposal, error) {
+	if req.Division == "" {
+		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
+			req.Division = b[0].CommunityCode
+		}
+	}
+	if err := models.ValidateDivision("body.division", req.Division, ""); err != nil {
+		return nil, err
+	}
+	if !actor.runsCommittee(req.Division) && !actor.governs(req.Division) {
+		return nil, models.E(models.KindForbidden, "只能对本社区或本辖区的需求批量匹配", "you may batch only your own community's or division's needs")
+	}
+	now := s.cfg.Now()
+	if req.From.IsZero() {
+		req.From = now
+	}
+	if req.To.IsZero() {
+		req.To = req.From.Add(24 * time.Hour)
+	}
+	if !req.To.After(req.From) || req.To.Sub(req.From) > 31*24*time.Hour {
+		return nil, models.Invalid("body.to", "时间窗须在开始之后且不超过 31 天", "the window must end after it starts and last at most 31 days")
+	}
+	needs, err := s.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, req.Division, 10_000)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := s.candidateIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var places []matching.Place
+	where := map[string][2]string{} // place id → need id, occurrence id
+	for _, n := range needs {
+		p, err := s.plan(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, occ := range n.Occurrences() {
+			st := occ.Window.Start
+			if st.Before(req.From) || !st.Before(req.To) || !st.After(now) {
+				continue
+			}
+			skip, err := s.takenOrInvited(ctx, n.ID, occ.ID)
+			if err != nil {
+				return nil, err
+			}
+			open := n.Headcount - len(skip)
+			if open <= 0 {
+				continue
+			}
+			res := ix.TopK(n, occ, batchCandidates, matching.Options{Weights: s.cfg.MatchWeights, Skip: skip,
+				Supervised: p.SupervisorState == models.SupervisorAccepted})
+			offers := make([]matching.Offer, len(res.Candidates))
+			for i, c := range res.Candidates {
+				offers[i] = matching.Offer{VolunteerID: c.VolunteerID, Score: c.Score}
+			}
+			for k := 1; k <= open; k++ {
+				id := occ.ID + "#" + strconv.Itoa(k)
+				places = append(places, matching.Place{ID: id, Candidates: offers})
+				where[id] = [2]string{n.ID, occ.ID}
+			}
+		}
+	}
+	res := matching.Assign(places, matching.BatchOptions{FillFirst: true})
+	bp := &models.BatchProposal{ID: newID(), CreatedBy: actor.AccountID, Division: req.Division, From: req.From, To: req.To,
+		Places: len(places), Objective: res.Objective, GreedyObjective: res.GreedyObjective, Filled: res.Filled,
+		GreedyFilled: res.GreedyFilled, CreatedAt: s.now()}
+	for _, pl := range res.Placements {
+		w := where[pl.PlaceID]
+		bp.Placements = append(bp.Placements, models.BatchPlacement{NeedID: w[0], OccurrenceID: w[1], VolunteerID: pl.VolunteerID, Score: pl.Score})
+	}
+	if err := s.st.Batches.CreateProposal(ctx, bp); err != nil {
+		return nil, err
+	}
+	return bp, nil
+}
+
+// BatchProposal shows a proposal to the one who made it.
+func (s *Service) BatchProposal(ctx context.Context, actor *Actor, id string) (*models.BatchProposal, error) {
+	bp, err := s.st.Batches.Proposal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if bp.CreatedBy != actor.AccountID {
+		return nil, errNotFound
+	}
+	return bp, nil
+}
+
+// ApplyBatch applies a proposal once: every chosen volunteer is invited to
+// their place (constraints are checked again, as time has passed).
+func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]InvitationOutcome, error) {
+	bp, err := s.BatchProposal(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该方案已经执行过", "this proposal was applied already")
+		}
+		return nil, err
+	}
+	now := s.now()
+	out := make([]InvitationOutcome, 0, len(bp.Placements))
+	needs := map[string]*models.Need{}
+	for _, pl := range bp.Placements {
+		n, ok := needs[pl.NeedID]
+		if !ok {
+			if n, err = s.st.Needs.Need(ctx, pl.NeedID); err != nil {
+				return nil, err
+			}
+			needs[pl.NeedID] = n
+		}
+		o := InvitationOutcome{VolunteerID: pl.VolunteerID}
+		occ, err := s.nextOccurrence(n, pl.OccurrenceID)
+		if err == nil {
+			o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
+		} else {
+			o.Err = err
+		}
+		if o.Err != nil && models.KindOf(o.Err) == models.KindInternal {
+			return nil, o.Err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
