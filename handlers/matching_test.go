@@ -174,3 +174,25 @@ func TestBatchProposeAndApplyOnce(t *testing.T) {
 		t.Errorf("%d invitations after applying, want 3", n)
 	}
 }
+
+// TestReliabilityAndFairnessAreDerived: the figures behind the reliability
+// and fairness parts come from the invitations and places themselves.
+func TestReliabilityAndFairnessAreDerived(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	a := w.postNeed(t, zy, "")
+	b := w.h.do("POST", "/v1/needs", strings.Replace(strings.Replace(needBody(zhongyuanCommunity, ""), slot(3, 9), slot(4, 9), 1), slot(3, 11), slot(4, 11), 1), bearerHeader(zy)...).str("id")
+	c := w.h.do("POST", "/v1/needs", strings.Replace(strings.Replace(needBody(zhongyuanCommunity, ""), slot(3, 9), slot(5, 9), 1), slot(3, 11), slot(5, 11), 1), bearerHeader(zy)...).str("id")
+	v, tok := w.volunteerWithProfile(t, "13500600001", zy, "")
+	ids := invitationIDs(w.h.do("POST", "/v1/needs/"+a+"/invitations", `{"volunteerIds":["`+v+`"]}`, bearerHeader(zy)...))
+	if r := w.h.do("POST", "/v1/invitations/"+ids[v]+"/decline", "", bearerHeader(tok)...); r.Status != 200 {
+		t.Fatalf("decline: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+b+"/plan/volunteers", `{"volunteerId":"`+v+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("place: %d %s", r.Status, r.Raw)
+	}
+	r := w.h.do("GET", "/v1/needs/"+c+"/matches", "", bearerHeader(zy)...)
+	if !strings.Contains(r.Raw, "回应邀请 1/1") || !strings.Contains(r.Raw, "近期已承担 2 小时") {
+		t.Fatalf("derived figures missing from the explanation: %s", r.Raw)
+	}
+}

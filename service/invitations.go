@@ -19,6 +19,8 @@ type InvitationStore interface {
 	UpdateInvitation(ctx context.Context, inv *models.Invitation) error
 	InvitationsOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.Invitation, string, error)
 	InvitationsOfNeed(ctx context.Context, needID string) ([]*models.Invitation, error)
+	// EachInvitation streams every invitation (to derive reliability figures).
+	EachInvitation(ctx context.Context, fn func(*models.Invitation) error) error
 }
 
 // InvitationRequest names whom the committee invites, and to which occurrence.
@@ -108,6 +110,7 @@ func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, o
 		}
 		return nil, err
 	}
+	s.volunteerChanged(ctx, vid) // one more invitation in their figures
 	return inv, nil
 }
 
@@ -216,6 +219,7 @@ func (s *Service) DeclineInvitation(ctx context.Context, actor *Actor, id string
 		if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
 			return nil, err
 		}
+		s.volunteerChanged(ctx, inv.VolunteerID)
 		if _, err := s.InviteNext(context.WithoutCancel(ctx), inv.NeedID, inv.OccurrenceID); err != nil {
 			s.log.WarnContext(ctx, "could not invite the next candidate", "need", inv.NeedID, "err", err)
 		}

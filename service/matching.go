@@ -56,14 +56,28 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 	}); err != nil {
 		return nil, err
 	}
-	ix := matching.NewIndex(vols)
+	now := s.cfg.Now()
+	rel := reliabilities{}
 	held := map[string][]models.Window{}
-	if err := s.st.Plans.CommitmentsFrom(ctx, s.cfg.Now(), func(a *models.Assignment) error {
-		held[a.VolunteerID] = append(held[a.VolunteerID], a.Window)
+	if err := s.st.Plans.CommitmentsFrom(ctx, now.Add(-fairnessWindow), func(a *models.Assignment) error {
+		rel.assignment(a)
+		if a.Window.End.After(now) {
+			held[a.VolunteerID] = append(held[a.VolunteerID], a.Window)
+		}
 		return nil
 	}); err != nil {
 		return nil, err
 	}
+	if err := s.st.Invitations.EachInvitation(ctx, func(i *models.Invitation) error {
+		rel.invitation(i)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, v := range vols {
+		rel.apply(v)
+	}
+	ix := matching.NewIndex(vols)
 	for id, ws := range held {
 		ix.SetCommitments(id, ws)
 	}
@@ -146,6 +160,11 @@ func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
 	for i, a := range as {
 		ws[i] = a.Window
 	}
+	rel, err := s.volunteerReliability(ctx, id)
+	if err != nil {
+		return err
+	}
+	rel.apply(v)
 	ix.Upsert(v)
 	ix.SetCommitments(id, ws)
 	return nil

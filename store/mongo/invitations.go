@@ -99,3 +99,22 @@ func (s *Invitations) InvitationsOfNeed(ctx context.Context, needID string) ([]*
 	}
 	return out, nil
 }
+
+// EachInvitation streams every invitation.
+func (s *Invitations) EachInvitation(ctx context.Context, fn func(*models.Invitation) error) error {
+	cur, err := s.db.db.Collection(colInvitations).Find(ctx, bson.M{})
+	if err != nil {
+		return translate(err, "invitations")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d invitationDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "decode invitation")
+		}
+		if err := fn(d.model()); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "invitations")
+}
