@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/wushe/wushe/matching"
 )
 
 // Config is the service's configuration: environment variables, overridden by flags.
@@ -27,7 +30,8 @@ type Config struct {
 	BootstrapPass   string
 	ShutdownTimeout time.Duration
 	MatchingResync  time.Duration
-	Demo            bool // seed the demo city (serve: at the first start)
+	MatchWeights    string // JSON object of matching.Weights; empty: the defaults
+	Demo            bool   // seed the demo city (serve: at the first start)
 }
 
 // Embedded reports which stores run inside the process.
@@ -80,6 +84,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.LogLevel, "log-level", env("WUSHE_LOG_LEVEL", "info"), "debug, info, warn or error (WUSHE_LOG_LEVEL)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("WUSHE_CORS_ORIGINS", ""), "comma-separated allowed origins (WUSHE_CORS_ORIGINS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MatchWeights, "match-weights", env("WUSHE_MATCH_WEIGHTS", ""), `score weights as JSON, e.g. {"skill":20,"distance":25,"slack":10,"domain":10,"reliability":15,"fairness":12,"track":8} (WUSHE_MATCH_WEIGHTS)`)
 	fs.DurationVar(&c.MatchingResync, "matching-resync", c.MatchingResync, "how often each replica rebuilds its matching index from the store (WUSHE_MATCHING_RESYNC)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),
@@ -90,6 +95,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 		return c, err
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
+		return c, err
+	}
+	if _, err := c.weights(); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -124,7 +132,7 @@ func (c Config) logAttrs() []any {
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "mongoDB", c.MongoDB,
 		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret),
 		"accessTokenTTL", c.AccessTTL.String(), "refreshTokenTTL", c.RefreshTTL.String(), "logLevel", c.LogLevel,
-		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies,
+		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies, "matchWeights", c.MatchWeights, "matchingResync", c.MatchingResync.String(),
 		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass)}
 }
 
@@ -143,4 +151,21 @@ func maskURI(u string) string {
 		userinfo = userinfo[:i] + ":***"
 	}
 	return u[:scheme+3] + userinfo + u[at:]
+}
+
+// weights parses WUSHE_MATCH_WEIGHTS; the zero value means the defaults.
+func (c Config) weights() (matching.Weights, error) {
+	var w matching.Weights
+	if c.MatchWeights == "" {
+		return w, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(c.MatchWeights))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return w, fmt.Errorf("WUSHE_MATCH_WEIGHTS: want a JSON object of skill, distance, slack, domain, reliability, fairness, track: %w", err)
+	}
+	if err := w.Validate(); err != nil {
+		return w, fmt.Errorf("WUSHE_MATCH_WEIGHTS: %w", err)
+	}
+	return w, nil
 }

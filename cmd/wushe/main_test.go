@@ -191,6 +191,13 @@ func TestConfigFromEnvironmentFlagsOverride(t *testing.T) {
 	}, io.Discard); err == nil {
 		t.Error("a bad duration was accepted")
 	}
+	for _, bad := range []string{`{"skill":-1}`, `{"speed":10}`, `not json`, `{"skill":0}`} {
+		if _, err := loadConfig("t", nil, func(k string) string {
+			return map[string]string{"WUSHE_MATCH_WEIGHTS": bad}[k]
+		}, io.Discard); err == nil {
+			t.Errorf("WUSHE_MATCH_WEIGHTS=%s was accepted", bad)
+		}
+	}
 	if _, err := jwtSecret(Config{MongoURI: "mongodb://x"}, newLogger(io.Discard, "error")); err == nil {
 		t.Error("production without WUSHE_JWT_SECRET started")
 	}
