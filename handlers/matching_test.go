@@ -196,3 +196,19 @@ func TestReliabilityAndFairnessAreDerived(t *testing.T) {
 		t.Fatalf("derived figures missing from the explanation: %s", r.Raw)
 	}
 }
+
+func TestProfileShowsDerivedReliability(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	v, tok := w.volunteerWithProfile(t, "13500700001", zy, "")
+	ids := invitationIDs(w.h.do("POST", "/v1/needs/"+need+"/invitations", `{"volunteerIds":["`+v+`"]}`, bearerHeader(zy)...))
+	if r := w.h.do("POST", "/v1/invitations/"+ids[v]+"/accept", "", bearerHeader(tok)...); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Raw)
+	}
+	r := w.h.do("GET", "/v1/me/volunteer-profile", "", bearerHeader(tok)...)
+	rel, _ := r.Body["reliability"].(map[string]any)
+	if rel["invited"] != float64(1) || rel["accepted"] != float64(1) || rel["committedHours"] != float64(2) {
+		t.Fatalf("reliability on the profile: %s", r.Raw)
+	}
+}

@@ -253,7 +253,7 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 	}
 	out := make([]*VolunteerView, len(list))
 	for i, v := range list {
-		if out[i], err = s.volunteerView(ctx, v, false); err != nil {
+		if out[i], err = s.volunteerListView(ctx, v, false); err != nil {
 			return nil, "", err
 		}
 	}
@@ -263,6 +263,23 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 // volunteerView adds the account's name and phone and masks what the
 // caller may not see exactly.
 func (s *Service) volunteerView(ctx context.Context, v *models.Volunteer, exact bool) (*VolunteerView, error) {
+	view, err := s.volunteerListView(ctx, v, exact)
+	if err != nil {
+		return nil, err
+	}
+	// The service-kept figures, derived from invitations and places as the
+	// matching index derives them (one profile at a time: lists leave them out).
+	rel, err := s.volunteerReliability(ctx, v.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	rel.apply(&view.Volunteer)
+	return view, nil
+}
+
+// volunteerListView is a volunteer without the derived figures; exact
+// shows the phone, home point and guardian's phone unmasked.
+func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, exact bool) (*VolunteerView, error) {
 	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.now()), Exact: exact}
 	view.IDNumber = ""
 	a, err := s.st.Accounts.AccountByID(ctx, v.AccountID)
