@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/handlers"
-	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/storetest"
@@ -171,4 +170,3 @@ func (h *harness) me(tok string) response {
 	return h.do("GET", "/v1/me", "", bearerHeader(tok)...)
 }
 
-var _ = models.RoleVolunteer
