@@ -169,4 +169,3 @@ func (h *harness) me(tok string) response {
 	h.t.Helper()
 	return h.do("GET", "/v1/me", "", bearerHeader(tok)...)
 }
-
