@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,16 +81,17 @@ func BenchmarkTopK1M(b *testing.B) {
 		indexMean = run(b, func(i int) Result { return ix.TopK(w.needs[i], occs[i], 20, Options{}) })
 		sample.Do(func() { // one real answer, for the record
 			r := ix.TopK(w.needs[0], occs[0], 20, Options{})
-			b.Logf("%s: %d eligible of %d", r.OccurrenceID, r.Eligible, r.Volunteers)
+			var ex, parts []string
 			for _, e := range r.Exclusions {
-				b.Logf("  %s | %s", e.Zh, e.En)
+				ex = append(ex, e.En)
 			}
+			b.Logf("%s: %d eligible of %d; %s", r.OccurrenceID, r.Eligible, r.Volunteers, strings.Join(ex, "; "))
 			if len(r.Candidates) > 0 {
 				c := r.Candidates[0]
-				b.Logf("  best: %s score %d", c.VolunteerID, c.Score)
 				for _, p := range c.Parts {
-					b.Logf("    %-11s %2d/%-2d %s | %s", p.Part, p.Points, p.Max, p.Zh, p.En)
+					parts = append(parts, fmt.Sprintf("%s %d/%d %s", p.Part, p.Points, p.Max, p.Zh))
 				}
+				b.Logf("best %s score %d: %s", c.VolunteerID, c.Score, strings.Join(parts, "; "))
 			}
 		})
 	})

@@ -1,10 +1,8 @@
 package matching
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
-	"slices"
 	"strings"
 	"sync"
 
@@ -22,8 +20,11 @@ import (
 // members, a column of bitsets: one row per weekly half-hour (a member's
 // availability), one per flag (verified, fewer than MaxNoShows no-shows,
 // guardian consent, ...) and one per skill and level threshold ("first aid
-// at level 2 or more"). A query tests 64 members at once for availability,
-// skills and flags, and computes distances only within reach of the need.
+// at level 2 or more"; one bit per member and threshold, where a mask per
+// member would cost 12 bytes and a test per member). A query reads only
+// the cells within the need's radius; there it computes every member's
+// distance (to count who is too far) and tests 64 members at once for
+// availability, skills and flags.
 // Blackout dates and commitments are kept exactly in side tables, and in
 // the bitsets as 32 rows each, one per day number mod 32: a query ORs the
 // rows of its dates and goes to the side table only for the few members
@@ -140,24 +141,8 @@ func NewIndex(vols []*models.Volunteer) *Index {
 	}
 	ix.ids = make([]string, 0, len(vols))
 	ix.where = make([]place, 0, len(vols))
-	// Insert cell by cell, so the handles (and ids) of a cell's members
-	// are neighbours in memory; the input order decides among duplicates.
-	order := make([]int32, len(vols))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(home[a], home[b]) })
-	from := make([]int32, 0, len(vols)) // by handle: the input position
-	for _, i := range order {
-		if h, dup := ix.byID[vols[i].AccountID]; dup && from[h] > i {
-			continue // a later profile is in already
-		}
-		ix.insert(vols[i], int(home[i]))
-		h := ix.byID[vols[i].AccountID]
-		for len(from) <= int(h) {
-			from = append(from, 0)
-		}
-		from[h] = i
+	for i, v := range vols {
+		ix.insert(v, int(home[i]))
 	}
 	return ix
 }
