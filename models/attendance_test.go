@@ -30,7 +30,7 @@ func TestCheckinCodeRotates(t *testing.T) {
 		{c0, t0, true},
 		{c0, t0.Add(CheckinStep + time.Minute), true},    // the previous step's code still works
 		{c0, t0.Add(2*CheckinStep + time.Minute), false}, // two steps later it does not
-		{c1, t0, false},                                  // a future code does not
+		{c1, t0, false}, // a future code does not
 		{"000000", t0, c0 == "000000"},
 		{"", t0, false},
 	}
