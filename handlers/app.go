@@ -119,6 +119,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerInvitations(api, svc)
 	registerMatching(api, svc)
 	registerBatch(api, svc)
+	registerHours(api, svc)
 	return a
 }
 

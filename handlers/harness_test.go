@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +51,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
 		Transitions: db.Records(), Audit: db.Records(),
 		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
-		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches()}
+		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours()}
 	for _, o := range opts {
 		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
 	}
@@ -169,3 +171,7 @@ func (h *harness) me(tok string) response {
 	h.t.Helper()
 	return h.do("GET", "/v1/me", "", bearerHeader(tok)...)
 }
+
+func urlEscape(s string) string { return url.QueryEscape(s) }
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }

@@ -90,6 +90,7 @@ type Stores struct {
 	Plans         PlanStore
 	Invitations   InvitationStore
 	Batches       BatchStore
+	Hours         HoursStore
 	Bus           Bus // optional: without it, index changes stay on this replica
 }
 
@@ -108,6 +109,8 @@ type Config struct {
 	Logger          *slog.Logger
 	// MatchWeights weighs the parts of a match score; zero means matching.DefaultWeights.
 	MatchWeights matching.Weights
+	// CheckinRadiusKm is how near the place a phone must be to check in (default 0.5).
+	CheckinRadiusKm float64
 }
 
 func (c *Config) defaults() {
@@ -134,6 +137,9 @@ func (c *Config) defaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.CheckinRadiusKm == 0 {
+		c.CheckinRadiusKm = 0.5
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -1,0 +1,323 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// HoursStore keeps attendance and service-hours records.
+type HoursStore interface {
+	// CreateAttendance inserts a; models.ErrConflict when it exists.
+	CreateAttendance(ctx context.Context, a *models.Attendance) error
+	// Attendance returns models.ErrNotFound when there is none.
+	Attendance(ctx context.Context, id string) (*models.Attendance, error)
+	SetCheckout(ctx context.Context, id string, at time.Time) error
+	// EachAttendance streams every attendance (for reliability figures).
+	EachAttendance(ctx context.Context, fn func(*models.Attendance) error) error
+	// CreateHours inserts r; models.ErrConflict when that version exists.
+	CreateHours(ctx context.Context, r *models.HoursRecord) error
+	// HoursRecord returns models.ErrNotFound when there is none.
+	HoursRecord(ctx context.Context, id string) (*models.HoursRecord, error)
+	UpdateHours(ctx context.Context, r *models.HoursRecord) error
+	// ClaimVerification records the one decision on a record, by unique insert.
+	ClaimVerification(ctx context.Context, recordID, by string, at time.Time) error
+	HoursOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.HoursRecord, string, error)
+	PendingHours(ctx context.Context, community string, p Page) ([]*models.HoursRecord, string, error)
+}
+
+// checkinEarly is how long before an occurrence starts check-in opens.
+const checkinEarly = 30 * time.Minute
+
+// occurrenceOf finds the need and occurrence of an occurrence id.
+func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*models.Need, models.Occurrence, error) {
+	needID, _, ok := strings.Cut(occurrenceID, "#")
+	if !ok {
+		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次编号无效", "invalid occurrence id")
+	}
+	n, err := s.st.Needs.Need(ctx, needID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
+	} else if err != nil {
+		return nil, models.Occurrence{}, err
+	}
+	for _, o := range n.Occurrences() {
+		if o.ID == occurrenceID {
+			return n, o, nil
+		}
+	}
+	return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
+}
+
+// mayRunAttendance: the committee, or the plan's accepted supervisor.
+func (s *Service) mayRunAttendance(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
+	p, err := s.plan(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if s.mayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted) {
+		return p, nil
+	}
+	return nil, errForbidden
+}
+
+// CheckinCode is the code the committee's screen shows for an occurrence
+// now, and when it changes.
+func (s *Service) CheckinCode(ctx context.Context, actor *Actor, occurrenceID string) (string, time.Time, error) {
+	n, occ, err := s.occurrenceOf(ctx, occurrenceID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
+		return "", time.Time{}, err
+	}
+	now := s.cfg.Now()
+	next := now.Truncate(models.CheckinStep).Add(models.CheckinStep)
+	return models.CheckinCode(s.cfg.JWTSecret, occ.ID, now), next, nil
+}
+
+// Presence is a volunteer's check-in or check-out: the code on the screen
+// and where the phone is.
+type Presence struct {
+	OccurrenceID string
+	Code         string
+	At           models.Point
+}
+
+func (s *Service) checkPresence(n *models.Need, occ models.Occurrence, p Presence, now time.Time) error {
+	if now.Before(occ.Window.Start.Add(-checkinEarly)) || now.After(occ.Window.End.Add(2*time.Hour)) {
+		return models.E(models.KindConflict, "不在签到时间内", "outside the check-in time")
+	}
+	if !models.CheckinCodeValid(s.cfg.JWTSecret, occ.ID, p.Code, now) {
+		return models.Invalid("body.code", "签到码错误或已过期", "the code is wrong or has expired")
+	}
+	if !models.WithinRadius(p.At, n.Location, s.cfg.CheckinRadiusKm) {
+		return models.Invalid("body.location", "不在服务地点附近", "not near the place of service")
+	}
+	return nil
+}
+
+// CheckIn records a volunteer holding a place as present: the rotating
+// code and the phone's position near the place. Checking in twice changes
+// nothing (the attendance is recorded once, by its id).
+func (s *Service) CheckIn(ctx context.Context, actor *Actor, p Presence) (*models.Attendance, error) {
+	n, occ, err := s.occurrenceOf(ctx, p.OccurrenceID)
+	if err != nil {
+		return nil, err
+	}
+	id := occ.ID + "#" + actor.AccountID
+	if ok, err := s.holdsPlace(ctx, n.ID, id); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, models.E(models.KindForbidden, "你在该场次没有名额", "you hold no place in this occurrence")
+	}
+	now := s.now()
+	if err := s.checkPresence(n, occ, p, now); err != nil {
+		return nil, err
+	}
+	a := &models.Attendance{ID: id, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: actor.AccountID, CheckinAt: now}
+	if err := s.st.Hours.CreateAttendance(ctx, a); err != nil {
+		if isKind(err, models.KindConflict) {
+			return s.st.Hours.Attendance(ctx, id)
+		}
+		return nil, err
+	}
+	s.volunteerChanged(ctx, actor.AccountID)
+	return a, nil
+}
+
+func (s *Service) holdsPlace(ctx context.Context, needID, assignmentID string) (bool, error) {
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range as {
+		if a.ID == assignmentID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// CheckOut ends a volunteer's attendance and records the hours (pending
+// verification) by the documented rounding rule (models.ServiceHours).
+// The record's unique id decides: a double check-out yields one record.
+func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*models.HoursRecord, error) {
+	n, occ, err := s.occurrenceOf(ctx, p.OccurrenceID)
+	if err != nil {
+		return nil, err
+	}
+	id := occ.ID + "#" + actor.AccountID
+	a, err := s.st.Hours.Attendance(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.E(models.KindConflict, "尚未签到", "you have not checked in")
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.checkPresence(n, occ, p, now); err != nil {
+		return nil, err
+	}
+	r, err := s.recordHours(ctx, n, occ, actor.AccountID, models.ServiceHours(a.CheckinAt, now, occ.Window), "checkin")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.Hours.SetCheckout(ctx, id, now); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// recordHours inserts version 1 of a volunteer's hours for an occurrence.
+func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID string, hours float64, source string) (*models.HoursRecord, error) {
+	p, err := s.plan(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	r := &models.HoursRecord{ID: hoursRecordID(occ.ID, volunteerID, 1), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
+		Version: 1, Date: string(models.DateOf(occ.Window.Start)), Hours: hours, Domain: n.Domain, Tasks: n.Tasks,
+		Supervised: p.SupervisorState == models.SupervisorAccepted, Source: source, Status: models.HoursPending,
+		CommunityCode: n.CommunityCode, CreatedAt: s.now()}
+	if err := s.st.Hours.CreateHours(ctx, r); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该场次的服务时长已记录", "hours for this occurrence are recorded already")
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// Mark is one line of a committee's or supervisor's bulk attendance.
+type Mark struct {
+	VolunteerID       string
+	Checkin, Checkout time.Time
+}
+
+// MarkAttendance records attendance and hours for many volunteers at once,
+// walk-ins included (a walk-in holds no place). Lines already recorded are
+// reported and skipped.
+func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID string, marks []Mark) ([]*models.HoursRecord, []error, error) {
+	n, occ, err := s.occurrenceOf(ctx, occurrenceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
+		return nil, nil, err
+	}
+	var out []*models.HoursRecord
+	var errs []error
+	for i, m := range marks {
+		if !m.Checkout.After(m.Checkin) {
+			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
+			continue
+		}
+		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil {
+			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "志愿者不存在", "no such volunteer"))
+			continue
+		}
+		id := occ.ID + "#" + m.VolunteerID
+		held, err := s.holdsPlace(ctx, n.ID, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		co := m.Checkout
+		a := &models.Attendance{ID: id, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: m.VolunteerID, CheckinAt: m.Checkin,
+			CheckoutAt: &co, MarkedBy: actor.AccountID, WalkIn: !held}
+		if err := s.st.Hours.CreateAttendance(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+			return nil, nil, err
+		}
+		r, err := s.recordHours(ctx, n, occ, m.VolunteerID, models.ServiceHours(m.Checkin, m.Checkout, occ.Window), "marked")
+		if err != nil {
+			if models.KindOf(err) == models.KindInternal {
+				return nil, nil, err
+			}
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, r)
+		s.volunteerChanged(ctx, m.VolunteerID)
+	}
+	return out, errs, nil
+}
+
+// VerifyHours decides pending records: the committee of the need's
+// community or the plan's accepted supervisor, never the volunteer
+// themselves. Each record is decided once, by a unique insert; the
+// verifier and their committee or organisation are recorded (谁记录谁证明).
+func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, approve bool, reason string) (*models.HoursRecord, error) {
+	r, err := s.st.Hours.HoursRecord(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.VolunteerID == actor.AccountID {
+		return nil, models.E(models.KindForbidden, "不能核实自己的服务时长", "nobody verifies their own hours")
+	}
+	n, err := s.st.Needs.Need(ctx, r.NeedID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.mayRunAttendance(ctx, actor, n)
+	if err != nil {
+		if r.CommunityCode != "" && !actor.governs(r.CommunityCode) && !actor.runsCommittee(r.CommunityCode) {
+			return nil, errNotFound
+		}
+		return nil, err
+	}
+	if !approve && strings.TrimSpace(reason) == "" {
+		return nil, models.Invalid("body.reason", "驳回须注明原因", "a rejection needs a reason")
+	}
+	if r.Status != models.HoursPending {
+		return nil, models.E(models.KindConflict, "该记录已处理", "the record was decided already")
+	}
+	now := s.now()
+	if err := s.st.Hours.ClaimVerification(ctx, id, actor.AccountID, now); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该记录已处理", "the record was decided already")
+		}
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByID(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	r.VerifiedBy, r.VerifierName, r.VerifiedAt = actor.AccountID, a.Name, &now
+	r.VerifierOrg = "community:" + n.CommunityCode
+	if !s.mayManageNeed(actor, n) && p.OrganisationID != "" {
+		r.VerifierOrg = "organisation:" + p.OrganisationID
+	}
+	if approve {
+		r.Status = models.HoursVerified
+	} else {
+		r.Status, r.RejectReason = models.HoursRejected, strings.TrimSpace(reason)
+	}
+	if err := s.st.Hours.UpdateHours(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// MyHours lists the caller's hours records.
+func (s *Service) MyHours(ctx context.Context, actor *Actor, p Page) ([]*models.HoursRecord, string, error) {
+	return s.st.Hours.HoursOfVolunteer(ctx, actor.AccountID, p.Normalised())
+}
+
+// PendingHours is a committee's queue of records to verify.
+func (s *Service) PendingHours(ctx context.Context, actor *Actor, community string, p Page) ([]*models.HoursRecord, string, error) {
+	if community == "" {
+		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
+			community = b[0].CommunityCode
+		}
+	}
+	if !actor.runsCommittee(community) && !actor.governs(community) {
+		return nil, "", errForbidden
+	}
+	return s.st.Hours.PendingHours(ctx, community, p.Normalised())
+}
+
+// hoursRecordID is URL-safe and the same for one version of one
+// volunteer's hours at one occurrence, so its unique insert allows one.
+func hoursRecordID(occurrenceID, volunteerID string, version int) string {
+	return hashToken(occurrenceID + "#" + volunteerID + "#v" + itoa(version))[:32]
+}
