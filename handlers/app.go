@@ -120,6 +120,9 @@ func New(svc *service.Service, cfg Config) *App {
 	registerMatching(api, svc)
 	registerBatch(api, svc)
 	registerHours(api, svc)
+	registerServiceRecords(api, svc)
+	registerPathway(api, svc)
+	registerSupervision(api, svc)
 	return a
 }
 

@@ -51,7 +51,8 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
 		Transitions: db.Records(), Audit: db.Records(),
 		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
-		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours()}
+		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours(), ServiceRecords: db.ServiceRecords(), Pathway: db.Pathway(),
+		Supervision: db.Supervision()}
 	for _, o := range opts {
 		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
 	}

@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"time"
 
@@ -79,19 +80,22 @@ type Stores struct {
 	Mongo    Pinger
 	Redis    Pinger
 
-	Organisations OrganisationStore
-	Complaints    ComplaintStore
-	Stations      StationStore
-	Transitions   TransitionStore
-	Audit         AuditStore
-	Volunteers    VolunteerStore
-	SocialWorkers SocialWorkerStore
-	Needs         NeedStore
-	Plans         PlanStore
-	Invitations   InvitationStore
-	Batches       BatchStore
-	Hours         HoursStore
-	Bus           Bus // optional: without it, index changes stay on this replica
+	Organisations  OrganisationStore
+	Complaints     ComplaintStore
+	Stations       StationStore
+	Transitions    TransitionStore
+	Audit          AuditStore
+	Volunteers     VolunteerStore
+	SocialWorkers  SocialWorkerStore
+	Needs          NeedStore
+	Plans          PlanStore
+	Invitations    InvitationStore
+	Batches        BatchStore
+	Hours          HoursStore
+	ServiceRecords ServiceRecordStore
+	Pathway        PathwayStore
+	Supervision    SupervisionStore
+	Bus            Bus // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -111,6 +115,8 @@ type Config struct {
 	MatchWeights matching.Weights
 	// CheckinRadiusKm is how near the place a phone must be to check in (default 0.5).
 	CheckinRadiusKm float64
+	// SigningKey signs service-record statements (Ed25519); nil disables signing.
+	SigningKey ed25519.PrivateKey
 }
 
 func (c *Config) defaults() {

@@ -55,7 +55,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
 			Transitions: st.DB.Records(), Audit: st.DB.Records(),
 			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
-			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Batches: st.DB.Batches(), Hours: st.DB.Hours(), Bus: st.Redis})
+			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Batches: st.DB.Batches(), Hours: st.DB.Hours(), ServiceRecords: st.DB.ServiceRecords(), Pathway: st.DB.Pathway(),
+			Supervision: st.DB.Supervision(), Bus: st.Redis})
 	if err != nil {
 		return nil, err
 	}

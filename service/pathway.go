@@ -1,0 +1,4 @@
+package service
+
+// PathwayStore is being written.
+type PathwayStore interface{}

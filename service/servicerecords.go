@@ -1,0 +1,4 @@
+package service
+
+// ServiceRecordStore is being written.
+type ServiceRecordStore interface{}

@@ -1,0 +1,4 @@
+package service
+
+// SupervisionStore is being written.
+type SupervisionStore interface{}
