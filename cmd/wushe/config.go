@@ -21,6 +21,7 @@ type Config struct {
 	RedisURL        string
 	RedisPrefix     string
 	JWTSecret       string
+	SigningKey      string // base64 of an Ed25519 seed (32 bytes) or private key (64 bytes)
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
 	LogLevel        string
@@ -79,6 +80,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL; empty runs embedded miniredis (REDIS_URL)")
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", env("WUSHE_REDIS_PREFIX", "wushe:"), "prefix of every Redis key (WUSHE_REDIS_PREFIX)")
 	fs.StringVar(&c.JWTSecret, "jwt-secret", env("WUSHE_JWT_SECRET", ""), "HS256 secret, ≥ 32 bytes; embedded mode generates one (WUSHE_JWT_SECRET)")
+	fs.StringVar(&c.SigningKey, "signing-key", env("WUSHE_SIGNING_KEY", ""), "Ed25519 key (base64 seed) that signs service-record statements; embedded mode generates one (WUSHE_SIGNING_KEY)")
 	fs.DurationVar(&c.AccessTTL, "access-token-ttl", c.AccessTTL, "access token lifetime (WUSHE_ACCESS_TOKEN_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-token-ttl", c.RefreshTTL, "refresh token lifetime (WUSHE_REFRESH_TOKEN_TTL)")
 	fs.StringVar(&c.LogLevel, "log-level", env("WUSHE_LOG_LEVEL", "info"), "debug, info, warn or error (WUSHE_LOG_LEVEL)")
@@ -130,7 +132,7 @@ func (c Config) logAttrs() []any {
 		return "***"
 	}
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "mongoDB", c.MongoDB,
-		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret),
+		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret), "signingKey", mask(c.SigningKey),
 		"accessTokenTTL", c.AccessTTL.String(), "refreshTokenTTL", c.RefreshTTL.String(), "logLevel", c.LogLevel,
 		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies, "matchWeights", c.MatchWeights, "matchingResync", c.MatchingResync.String(),
 		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass)}

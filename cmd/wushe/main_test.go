@@ -29,6 +29,7 @@ func testConfig(t *testing.T) Config {
 	}
 	if cfg.MongoURI != "" {
 		cfg.JWTSecret = "test-secret-test-secret-test-secret-0123"
+		cfg.SigningKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" // a fixed test seed
 	}
 	return cfg
 }
@@ -133,6 +134,8 @@ func TestAdminCreateThenLogin(t *testing.T) {
 			return cfg.RedisPrefix
 		case "WUSHE_JWT_SECRET":
 			return cfg.JWTSecret
+		case "WUSHE_SIGNING_KEY":
+			return cfg.SigningKey
 		case "WUSHE_LOG_LEVEL":
 			return "error"
 		}

@@ -48,8 +48,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if err != nil {
 		return nil, err
 	}
+	sigKey, err := signingKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log,
-		MatchWeights: weights},
+		MatchWeights: weights, SigningKey: sigKey},
 		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
 			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -122,4 +124,45 @@ func jwtSecret(cfg Config, log *slog.Logger) ([]byte, error) {
 	}
 	log.Warn("generated a DEVELOPMENT JWT secret and kept it in the data directory; set WUSHE_JWT_SECRET in production", "file", path)
 	return []byte(secret), nil
+}
+
+// signingKey is WUSHE_SIGNING_KEY (base64 of a 32-byte Ed25519 seed or a
+// 64-byte private key), or in embedded mode a development key generated
+// once and kept in the data directory.
+func signingKey(cfg Config, log *slog.Logger) (ed25519.PrivateKey, error) {
+	parse := func(s, what string) (ed25519.PrivateKey, error) {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%s: not base64: %w", what, err)
+		case len(b) == ed25519.SeedSize:
+			return ed25519.NewKeyFromSeed(b), nil
+		case len(b) == ed25519.PrivateKeySize:
+			return ed25519.PrivateKey(b), nil
+		}
+		return nil, fmt.Errorf("%s: want a 32-byte seed or a 64-byte key, got %d bytes", what, len(b))
+	}
+	if cfg.SigningKey != "" {
+		return parse(cfg.SigningKey, "WUSHE_SIGNING_KEY")
+	}
+	if !cfg.embeddedMongo() {
+		return nil, errors.New("WUSHE_SIGNING_KEY is required when MONGO_URI is set (generate one with: openssl rand -base64 32)")
+	}
+	path := filepath.Join(cfg.DataDir, "signing-key")
+	if b, err := os.ReadFile(path); err == nil {
+		log.Warn("using the DEVELOPMENT statement-signing key kept in the data directory; set WUSHE_SIGNING_KEY in production", "file", path)
+		return parse(string(b), path)
+	}
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(seed)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep development signing key: %w", err)
+	}
+	log.Warn("generated a DEVELOPMENT statement-signing key and kept it in the data directory; set WUSHE_SIGNING_KEY in production", "file", path)
+	return ed25519.NewKeyFromSeed(seed), nil
 }
