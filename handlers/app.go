@@ -119,8 +119,8 @@ func New(svc *service.Service, cfg Config) *App {
 	registerInvitations(api, svc)
 	registerMatching(api, svc)
 	registerBatch(api, svc)
+	registerServiceRecords(api, svc) // before hours: /v1/hours/export.csv must not fall to /v1/hours/{id}
 	registerHours(api, svc)
-	registerServiceRecords(api, svc)
 	registerPathway(api, svc)
 	registerSupervision(api, svc)
 	return a

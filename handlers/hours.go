@@ -22,7 +22,7 @@ type HoursRecordDTO struct {
 	Hours        float64    `json:"hours" doc:"签到至签退，限于服务时段前后各 30 分钟，按 15 分钟向下取整 Check-in to check-out within the window ±30 min, rounded down to quarter hours"`
 	Domain       string     `json:"domain"`
 	Supervised   bool       `json:"supervised"`
-	Source       string     `json:"source" enum:"checkin,marked,self_report"`
+	Source       string     `json:"source" enum:"checkin,marked,self_report,revision"`
 	Status       string     `json:"status" enum:"pending,verified,rejected"`
 	VerifiedBy   string     `json:"verifiedBy,omitempty"`
 	VerifierName string     `json:"verifierName,omitempty"`
@@ -171,10 +171,88 @@ func registerHours(api huma.API, svc *service.Service) {
 			list, next, err := svc.PendingHours(ctx, actorFrom(ctx), in.Community, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, hoursDTO)
 		})
+	registerHoursCorrections(api, svc)
 	huma.Register(api, op("my-hours", http.MethodGet, "/v1/me/hours", tag,
 		"我的服务时长记录 My service hours", true),
 		func(ctx context.Context, in *myHoursInput) (*listOutput[HoursRecordDTO], error) {
 			list, next, err := svc.MyHours(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, hoursDTO)
 		})
+}
+
+type selfReportInput struct {
+	Body struct {
+		OccurrenceID string  `json:"occurrenceId" minLength:"1" maxLength:"100"`
+		Hours        float64 `json:"hours" minimum:"0.25" maximum:"25"`
+	}
+}
+
+type reviseInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Hours  float64 `json:"hours" minimum:"0.25" maximum:"24"`
+		Reason string  `json:"reason" minLength:"1" maxLength:"1000"`
+	}
+}
+
+type disputeInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Reason string `json:"reason" minLength:"4" maxLength:"1000"`
+	}
+}
+
+type hoursIDInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+// HoursTrailDTO is a record with every step taken on it.
+type HoursTrailDTO struct {
+	Record HoursRecordDTO  `json:"record"`
+	Trail  []TransitionDTO `json:"trail"`
+}
+
+type hoursTrailOutput struct{ Body HoursTrailDTO }
+
+func registerHoursCorrections(api huma.API, svc *service.Service) {
+	const tag = "hours"
+	huma.Register(api, created(op("self-report-hours", http.MethodPost, "/v1/me/hours", tag,
+		"自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification)", true, 403, 409, 422)),
+		func(ctx context.Context, in *selfReportInput) (*hoursOutput, error) {
+			r, err := svc.SelfReport(ctx, actorFrom(ctx), in.Body.OccurrenceID, in.Body.Hours)
+			if err != nil {
+				return nil, err
+			}
+			return &hoursOutput{Body: hoursDTO(r)}, nil
+		})
+	huma.Register(api, created(op("revise-hours", http.MethodPost, "/v1/hours/{id}/revisions", tag,
+		"更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept", true, 403, 404, 409, 422)),
+		func(ctx context.Context, in *reviseInput) (*hoursOutput, error) {
+			r, err := svc.ReviseHours(ctx, actorFrom(ctx), in.ID, in.Body.Hours, in.Body.Reason)
+			if err != nil {
+				return nil, err
+			}
+			return &hoursOutput{Body: hoursDTO(r)}, nil
+		})
+	huma.Register(api, op("dispute-hours", http.MethodPost, "/v1/hours/{id}/disputes", tag,
+		"对记录提出异议（志愿者本人）Dispute a decided record (the volunteer)", true, 404, 409, 422),
+		func(ctx context.Context, in *disputeInput) (*hoursTrailOutput, error) {
+			if err := svc.DisputeHours(ctx, actorFrom(ctx), in.ID, in.Body.Reason); err != nil {
+				return nil, err
+			}
+			return hoursTrail(ctx, svc, in.ID)
+		})
+	huma.Register(api, op("get-hours", http.MethodGet, "/v1/hours/{id}", tag,
+		"一条记录及其处理经过 A record and its trail", true, 404),
+		func(ctx context.Context, in *hoursIDInput) (*hoursTrailOutput, error) {
+			return hoursTrail(ctx, svc, in.ID)
+		})
+}
+
+func hoursTrail(ctx context.Context, svc *service.Service, id string) (*hoursTrailOutput, error) {
+	r, trail, err := svc.HoursTrail(ctx, actorFrom(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	return &hoursTrailOutput{Body: HoursTrailDTO{Record: hoursDTO(r), Trail: nonNil(transitionDTOs(trail))}}, nil
 }

@@ -172,3 +172,70 @@ func TestMarkAttendanceWithWalkIns(t *testing.T) {
 }
 
 func ftoa(f float64) string { return strings.TrimRight(strings.TrimRight(fmtFloat(f), "0"), ".") }
+
+// TestSelfReportReviseDispute: a self-reported record is verified, then
+// corrected by a new version (the old one kept), disputed, and the trail
+// shows each step; nobody outside sees it.
+func TestSelfReportReviseDispute(t *testing.T) {
+	clock := &testClock{}
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	zy, eq := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	vid, vtok := w.volunteerWithProfile(t, "13600300001", zy, "")
+	_, otherTok := w.volunteerWithProfile(t, "13600300002", zy, "")
+	add := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+vid+`"}`, bearerHeader(zy)...)
+	occ := add.Body["items"].([]any)[0].(map[string]any)["occurrenceId"].(string)
+	report := `{"occurrenceId":"` + occ + `","hours":2}`
+	if r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(vtok)...); r.Status != 409 {
+		t.Fatalf("self-report before the end: %d %s", r.Status, r.Raw)
+	}
+	clock.jumpTo(parseSlot(t, slot(3, 12)))
+	if r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(otherTok)...); r.Status != 403 {
+		t.Fatalf("self-report without a place: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/me/hours", `{"occurrenceId":"`+occ+`","hours":9}`, bearerHeader(vtok)...); r.Status != 422 {
+		t.Fatalf("more hours than the window: %d", r.Status)
+	}
+	r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(vtok)...)
+	if r.Status != 201 || r.str("source") != "self_report" {
+		t.Fatalf("self-report: %d %s", r.Status, r.Raw)
+	}
+	id := r.str("id")
+	if r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(vtok)...); r.Status != 409 {
+		t.Fatalf("a second record for one place: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/revisions", `{"hours":1.5,"reason":"x"}`, bearerHeader(zy)...); r.Status != 409 {
+		t.Fatalf("revising a pending record: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/verification", `{"approve":true}`, bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("verify: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/disputes", `{"reason":"实际服务了 2.5 小时"}`, bearerHeader(otherTok)...); r.Status != 404 {
+		t.Fatalf("someone else disputes: %d", r.Status)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/disputes", `{"reason":"实际服务了 2.5 小时"}`, bearerHeader(vtok)...); r.Status != 200 {
+		t.Fatalf("dispute: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/revisions", `{"hours":2.5,"reason":"核对签到表后更正"}`, bearerHeader(eq)...); r.Status != 403 {
+		t.Fatalf("another committee revises: %d", r.Status)
+	}
+	rev := w.h.do("POST", "/v1/hours/"+id+"/revisions", `{"hours":2.5,"reason":"核对签到表后更正"}`, bearerHeader(zy)...)
+	if rev.Status != 201 || rev.Body["version"] != float64(2) || rev.str("status") != "pending" || rev.str("id") == id {
+		t.Fatalf("revision: %d %s", rev.Status, rev.Raw)
+	}
+	old := w.h.do("GET", "/v1/hours/"+id, "", bearerHeader(vtok)...)
+	rec := old.Body["record"].(map[string]any)
+	if rec["hours"] != float64(2) || rec["status"] != "verified" {
+		t.Fatalf("the old version was overwritten: %s", old.Raw)
+	}
+	var steps []string
+	for _, s := range old.Body["trail"].([]any) {
+		steps = append(steps, s.(map[string]any)["to"].(string))
+	}
+	if strings.Join(steps, ",") != "verified,disputed,revised" {
+		t.Fatalf("trail: %v", steps)
+	}
+	if r := w.h.do("GET", "/v1/hours/"+id, "", bearerHeader(otherTok)...); r.Status != 404 {
+		t.Errorf("another volunteer reads the record: %d", r.Status)
+	}
+}

@@ -17,6 +17,8 @@ type HoursStore interface {
 	SetCheckout(ctx context.Context, id string, at time.Time) error
 	// EachAttendance streams every attendance (for reliability figures).
 	EachAttendance(ctx context.Context, fn func(*models.Attendance) error) error
+	// AttendanceOfVolunteer lists one volunteer's attendance.
+	AttendanceOfVolunteer(ctx context.Context, volunteerID string) ([]*models.Attendance, error)
 	// CreateHours inserts r; models.ErrConflict when that version exists.
 	CreateHours(ctx context.Context, r *models.HoursRecord) error
 	// HoursRecord returns models.ErrNotFound when there is none.
@@ -295,6 +297,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	if err := s.st.Hours.UpdateHours(ctx, r); err != nil {
 		return nil, err
 	}
+	_ = s.recordHoursEvent(ctx, actor, r, string(r.Status), r.RejectReason)
 	return r, nil
 }
 
@@ -320,4 +323,122 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 // volunteer's hours at one occurrence, so its unique insert allows one.
 func hoursRecordID(occurrenceID, volunteerID string, version int) string {
 	return hashToken(occurrenceID + "#" + volunteerID + "#v" + itoa(version))[:32]
+}
+
+// SelfReport records hours the volunteer reports for a past occurrence in
+// which they held a place and for which nothing is recorded yet; it stays
+// pending until verified like any other record.
+func (s *Service) SelfReport(ctx context.Context, actor *Actor, occurrenceID string, hours float64) (*models.HoursRecord, error) {
+	n, occ, err := s.occurrenceOf(ctx, occurrenceID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.holdsPlace(ctx, n.ID, occ.ID+"#"+actor.AccountID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, models.E(models.KindForbidden, "你在该场次没有名额", "you hold no place in this occurrence")
+	}
+	if occ.Window.End.After(s.cfg.Now()) {
+		return nil, models.E(models.KindConflict, "服务结束后才能自报时长", "report hours after the occurrence has ended")
+	}
+	if max := occ.Window.Hours() + 1; hours <= 0 || hours > max {
+		return nil, models.Invalid("body.hours", "时长须大于 0 且不超过服务时段加 1 小时", "hours must be above 0 and at most the window plus 1 hour")
+	}
+	return s.recordHours(ctx, n, occ, actor.AccountID, models.RoundHours(hours), "self_report")
+}
+
+// ReviseHours corrects a decided record by adding its next version
+// (pending); the earlier version is kept as it was, never overwritten.
+// The committee or the plan's supervisor revises, with a reason.
+func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hours float64, reason string) (*models.HoursRecord, error) {
+	r, err := s.st.Hours.HoursRecord(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.st.Needs.Need(ctx, r.NeedID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
+		return nil, err
+	}
+	if r.Status == models.HoursPending {
+		return nil, models.E(models.KindConflict, "待核实的记录请直接核实或驳回", "a pending record is verified or rejected, not revised")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, models.Invalid("body.reason", "修改须注明原因", "a revision needs a reason")
+	}
+	if hours <= 0 || hours > 24 {
+		return nil, models.Invalid("body.hours", "时长须为 0–24 小时", "hours must be above 0 and at most 24")
+	}
+	next := *r
+	next.ID, next.Version = hoursRecordID(r.OccurrenceID, r.VolunteerID, r.Version+1), r.Version+1
+	next.Hours, next.Status, next.Source, next.CreatedAt = models.RoundHours(hours), models.HoursPending, "revision", s.now()
+	next.VerifiedBy, next.VerifierName, next.VerifierOrg, next.VerifiedAt, next.RejectReason = "", "", "", nil, ""
+	if err := s.st.Hours.CreateHours(ctx, &next); err != nil {
+		if isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该记录已有更新的版本", "a newer version of this record exists")
+		}
+		return nil, err
+	}
+	_ = s.recordHoursEvent(ctx, actor, r, "revised", reason)
+	return &next, nil
+}
+
+// DisputeHours lets the volunteer contest a decided record; the dispute
+// joins the record's trail for the committee and supervisor to resolve
+// (by a revision).
+func (s *Service) DisputeHours(ctx context.Context, actor *Actor, id, reason string) error {
+	r, err := s.st.Hours.HoursRecord(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.VolunteerID != actor.AccountID {
+		return errNotFound
+	}
+	if r.Status == models.HoursPending {
+		return models.E(models.KindConflict, "记录尚未处理", "the record has not been decided yet")
+	}
+	if n := len([]rune(strings.TrimSpace(reason))); n < 4 || n > 1000 {
+		return models.Invalid("body.reason", "异议理由须为 4–1000 字", "a dispute needs a reason of 4–1000 characters")
+	}
+	return s.recordHoursEvent(ctx, actor, r, "disputed", reason)
+}
+
+// recordHoursEvent appends to a record's trail (one step per unique seq).
+func (s *Service) recordHoursEvent(ctx context.Context, actor *Actor, r *models.HoursRecord, what, note string) error {
+	object := "hours:" + r.OccurrenceID + "#" + r.VolunteerID
+	for attempt := 0; attempt < 5; attempt++ {
+		trail, err := s.st.Transitions.Transitions(ctx, object)
+		if err != nil {
+			return err
+		}
+		t := &models.Transition{Object: object, Seq: len(trail) + 1, From: string(r.Status), To: what, By: actor.AccountID,
+			At: s.now(), Note: strings.TrimSpace(note), Reason: r.ID}
+		err = s.st.Transitions.RecordTransition(ctx, t)
+		if !isKind(err, models.KindConflict) {
+			return err
+		}
+	}
+	return errStaleState
+}
+
+// HoursTrail shows a record and its trail to the volunteer, the committee
+// and the plan's supervisor.
+func (s *Service) HoursTrail(ctx context.Context, actor *Actor, id string) (*models.HoursRecord, []models.Transition, error) {
+	r, err := s.st.Hours.HoursRecord(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.VolunteerID != actor.AccountID {
+		n, err := s.st.Needs.Need(ctx, r.NeedID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
+			return nil, nil, errNotFound
+		}
+	}
+	trail, err := s.st.Transitions.Transitions(ctx, "hours:"+r.OccurrenceID+"#"+r.VolunteerID)
+	return r, trail, err
 }

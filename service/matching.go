@@ -57,10 +57,12 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 		return nil, err
 	}
 	now := s.cfg.Now()
-	rel := reliabilities{}
+	var places []*models.Assignment
+	var invs []*models.Invitation
+	var att []*models.Attendance
 	held := map[string][]models.Window{}
 	if err := s.st.Plans.CommitmentsFrom(ctx, now.Add(-fairnessWindow), func(a *models.Assignment) error {
-		rel.assignment(a)
+		places = append(places, a)
 		if a.Window.End.After(now) {
 			held[a.VolunteerID] = append(held[a.VolunteerID], a.Window)
 		}
@@ -69,11 +71,18 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 		return nil, err
 	}
 	if err := s.st.Invitations.EachInvitation(ctx, func(i *models.Invitation) error {
-		rel.invitation(i)
+		invs = append(invs, i)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
+	if err := s.st.Hours.EachAttendance(ctx, func(a *models.Attendance) error {
+		att = append(att, a)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rel := tallyReliability(now, att, places, invs)
 	for _, v := range vols {
 		rel.apply(v)
 	}

@@ -11,11 +11,33 @@ import (
 const fairnessWindow = 90 * 24 * time.Hour
 
 // Reliability figures are derived from the documents themselves —
-// invitations answered, places taken, hours committed — every time the
-// index loads a volunteer, never kept as counters: FerretDB loses
-// concurrent $inc updates, and a derived figure cannot drift. (Attendance
-// and no-shows join them with the service-hours issue.)
+// invitations answered, places taken, hours committed, attendance, and
+// no-shows (a place whose occurrence ended in the last 90 days with no
+// attendance) — every time the index loads a volunteer, never kept as
+// counters: FerretDB loses concurrent $inc updates, and a derived figure
+// cannot drift.
 type reliabilities map[string]*models.Reliability
+
+// tallyReliability derives the figures from a volunteer set's attendance,
+// places and invitations (each stream may be empty).
+func tallyReliability(now time.Time, attended []*models.Attendance, places []*models.Assignment, invs []*models.Invitation) reliabilities {
+	r := reliabilities{}
+	seen := map[string]bool{}
+	for _, a := range attended {
+		seen[a.ID] = true
+		r.of(a.VolunteerID).Attended++
+	}
+	for _, a := range places {
+		r.assignment(a)
+		if a.Window.End.Before(now) && !seen[a.ID] {
+			r.of(a.VolunteerID).NoShows++
+		}
+	}
+	for _, i := range invs {
+		r.invitation(i)
+	}
+	return r
+}
 
 func (r reliabilities) of(id string) *models.Reliability {
 	if r[id] == nil {
@@ -44,33 +66,32 @@ func (r reliabilities) apply(v *models.Volunteer) {
 	if x == nil {
 		x = &models.Reliability{}
 	}
-	v.Reliability.Invited, v.Reliability.Accepted, v.Reliability.Declined = x.Invited, x.Accepted, x.Declined
-	v.Reliability.CommittedHours = x.CommittedHours
+	v.Reliability = *x
 }
 
 // volunteerReliability derives one volunteer's figures.
 func (s *Service) volunteerReliability(ctx context.Context, id string) (reliabilities, error) {
-	r := reliabilities{}
+	var invs []*models.Invitation
 	p := Page{Limit: MaxPageSize}
 	for {
-		invs, next, err := s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
+		page, next, err := s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, i := range invs {
-			r.invitation(i)
-		}
+		invs = append(invs, page...)
 		if next == "" {
 			break
 		}
 		p.Cursor = next
 	}
-	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, s.cfg.Now().Add(-fairnessWindow))
+	now := s.cfg.Now()
+	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, now.Add(-fairnessWindow))
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range as {
-		r.assignment(a)
+	att, err := s.st.Hours.AttendanceOfVolunteer(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	return r, nil
+	return tallyReliability(now, att, as, invs), nil
 }

@@ -171,3 +171,20 @@ func (s *Hours) HoursOfVolunteer(ctx context.Context, volunteerID string, p serv
 func (s *Hours) PendingHours(ctx context.Context, community string, p service.Page) ([]*models.HoursRecord, string, error) {
 	return s.list(ctx, bson.M{"communityCode": community, "status": string(models.HoursPending)}, p)
 }
+
+// AttendanceOfVolunteer lists one volunteer's attendance.
+func (s *Hours) AttendanceOfVolunteer(ctx context.Context, volunteerID string) ([]*models.Attendance, error) {
+	cur, err := s.db.db.Collection(colAttendance).Find(ctx, bson.M{"volunteerId": volunteerID})
+	if err != nil {
+		return nil, translate(err, "attendance")
+	}
+	var docs []attendanceDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "attendance")
+	}
+	out := make([]*models.Attendance, len(docs))
+	for i := range docs {
+		out[i] = docs[i].model()
+	}
+	return out, nil
+}
