@@ -172,6 +172,7 @@ func registerHours(api huma.API, svc *service.Service) {
 			return page(list, next, err, hoursDTO)
 		})
 	registerHoursCorrections(api, svc)
+	registerBulkVerify(api, svc)
 	huma.Register(api, op("my-hours", http.MethodGet, "/v1/me/hours", tag,
 		"我的服务时长记录 My service hours", true),
 		func(ctx context.Context, in *myHoursInput) (*listOutput[HoursRecordDTO], error) {
@@ -255,4 +256,50 @@ func hoursTrail(ctx context.Context, svc *service.Service, id string) (*hoursTra
 		return nil, err
 	}
 	return &hoursTrailOutput{Body: HoursTrailDTO{Record: hoursDTO(r), Trail: nonNil(transitionDTOs(trail))}}, nil
+}
+
+type bulkVerifyInput struct {
+	Body struct {
+		IDs     []string `json:"ids" minItems:"1" maxItems:"200"`
+		Approve bool     `json:"approve"`
+		Reason  string   `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+// VerifyResultDTO is the decision on one record of a bulk verification.
+type VerifyResultDTO struct {
+	ID      string           `json:"id"`
+	Record  *HoursRecordDTO  `json:"record,omitempty"`
+	Problem *huma.ErrorModel `json:"problem,omitempty"`
+}
+
+type bulkVerifyOutput struct {
+	Body struct {
+		Results []VerifyResultDTO `json:"results"`
+	}
+}
+
+func registerBulkVerify(api huma.API, svc *service.Service) {
+	huma.Register(api, op("verify-hours-bulk", http.MethodPost, "/v1/hours/verification", "hours",
+		"批量核实或驳回服务时长 Verify or reject many records at once", true, 422),
+		func(ctx context.Context, in *bulkVerifyInput) (*bulkVerifyOutput, error) {
+			res, err := svc.VerifyHoursBulk(ctx, actorFrom(ctx), in.Body.IDs, in.Body.Approve, in.Body.Reason)
+			if err != nil {
+				return nil, err
+			}
+			out := &bulkVerifyOutput{}
+			out.Body.Results = make([]VerifyResultDTO, len(res))
+			for i, r := range res {
+				d := VerifyResultDTO{ID: r.ID}
+				if r.Record != nil {
+					h := hoursDTO(r.Record)
+					d.Record = &h
+				}
+				if r.Err != nil {
+					d.Problem = problem(ctx, 0, "", englishFrom(ctx), []error{r.Err}, func(string, string) {})
+				}
+				out.Body.Results[i] = d
+			}
+			return out, nil
+		})
 }

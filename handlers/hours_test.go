@@ -239,3 +239,63 @@ func TestSelfReportReviseDispute(t *testing.T) {
 		t.Errorf("another volunteer reads the record: %d", r.Status)
 	}
 }
+
+// TestBulkVerifyAndSupervisorQueue: the supervisor's queue holds the
+// records of the needs they supervise; a bulk verification decides each
+// record once and reports the others' problems.
+func TestBulkVerifyAndSupervisorQueue(t *testing.T) {
+	clock := &testClock{}
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	a, _ := w.volunteerWithProfile(t, "13600400001", zy, "")
+	b, _ := w.volunteerWithProfile(t, "13600400002", zy, "")
+	walk, _ := w.volunteerWithProfile(t, "13600400003", zy, "")
+	swID, swTok := w.supervisor(t, "13600400009")
+	var occ string
+	for _, v := range []string{a, b} {
+		add := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+v+`"}`, bearerHeader(zy)...)
+		occ = add.Body["items"].([]any)[0].(map[string]any)["occurrenceId"].(string)
+	}
+	w.h.do("PUT", "/v1/needs/"+need+"/plan/supervisor", `{"socialWorkerId":"`+swID+`"}`, bearerHeader(zy)...)
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/supervisor/response", `{"accept":true}`, bearerHeader(swTok)...); r.Status != 200 {
+		t.Fatalf("accept supervision: %d %s", r.Status, r.Raw)
+	}
+	// A second need at the same time: the walk-in placed there cannot also be a walk-in here.
+	other := w.h.do("POST", "/v1/needs", strings.Replace(needBody(zhongyuanCommunity, ""), "助老上门探访", "同时段的另一需求", 1), bearerHeader(zy)...).str("id")
+	if r := w.h.do("POST", "/v1/needs/"+other+"/plan/volunteers", `{"volunteerId":"`+walk+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("place elsewhere: %d %s", r.Status, r.Raw)
+	}
+	clock.jumpTo(parseSlot(t, slot(3, 12)))
+	marks := `{"occurrenceId":"` + occ + `","marks":[` +
+		`{"volunteerId":"` + a + `","checkin":"` + slot(3, 9) + `","checkout":"` + slot(3, 11) + `"},` +
+		`{"volunteerId":"` + b + `","checkin":"` + slot(3, 9) + `","checkout":"` + slot(3, 10) + `"},` +
+		`{"volunteerId":"` + walk + `","checkin":"` + slot(3, 9) + `","checkout":"` + slot(3, 11) + `"}]}`
+	m := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(swTok)...)
+	if m.Status != 200 || len(m.Body["records"].([]any)) != 2 || !strings.Contains(m.Raw, "其他服务") {
+		t.Fatalf("supervisor marks (the overlapping walk-in refused): %d %s", m.Status, m.Raw)
+	}
+	q := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(swTok)...)
+	items := q.Body["items"].([]any)
+	if len(items) != 2 {
+		t.Fatalf("supervisor's queue: %s", q.Raw)
+	}
+	ids := `"` + items[0].(map[string]any)["id"].(string) + `","` + items[1].(map[string]any)["id"].(string) + `","nope"`
+	r := w.h.do("POST", "/v1/hours/verification", `{"ids":[`+ids+`],"approve":true}`, bearerHeader(swTok)...)
+	res := r.Body["results"].([]any)
+	if r.Status != 200 || len(res) != 3 || res[0].(map[string]any)["record"] == nil || res[2].(map[string]any)["problem"] == nil {
+		t.Fatalf("bulk verify: %d %s", r.Status, r.Raw)
+	}
+	if !strings.HasPrefix(res[0].(map[string]any)["record"].(map[string]any)["verifierOrg"].(string), "organisation:") {
+		t.Errorf("a supervisor's verification names the organisation: %s", r.Raw)
+	}
+	again := w.h.do("POST", "/v1/hours/verification", `{"ids":[`+ids+`],"approve":true}`, bearerHeader(zy)...)
+	for _, x := range again.Body["results"].([]any) {
+		if x.(map[string]any)["record"] != nil {
+			t.Fatalf("a record was decided twice: %s", again.Raw)
+		}
+	}
+	if q := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(zy)...); len(q.Body["items"].([]any)) != 0 {
+		t.Errorf("committee queue after verification: %s", q.Raw)
+	}
+}

@@ -28,6 +28,7 @@ type HoursStore interface {
 	ClaimVerification(ctx context.Context, recordID, by string, at time.Time) error
 	HoursOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.HoursRecord, string, error)
 	PendingHours(ctx context.Context, community string, p Page) ([]*models.HoursRecord, string, error)
+	PendingHoursOfNeeds(ctx context.Context, needIDs []string, p Page) ([]*models.HoursRecord, string, error)
 }
 
 // checkinEarly is how long before an occurrence starts check-in opens.
@@ -224,6 +225,18 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 		if err != nil {
 			return nil, nil, err
 		}
+		if !held {
+			// A walk-in's time is claimed like a place's, so one volunteer
+			// never has two records at overlapping times.
+			w := models.Window{Start: m.Checkin.Truncate(models.SlotLength), End: m.Checkout}
+			if err := s.st.Plans.ClaimTime(ctx, m.VolunteerID, w.Slots(), id); err != nil {
+				if isKind(err, models.KindConflict) {
+					errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "该志愿者此时段已有其他服务记录", "the volunteer has another commitment at that time"))
+					continue
+				}
+				return nil, nil, err
+			}
+		}
 		co := m.Checkout
 		a := &models.Attendance{ID: id, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: m.VolunteerID, CheckinAt: m.Checkin,
 			CheckoutAt: &co, MarkedBy: actor.AccountID, WalkIn: !held}
@@ -285,9 +298,17 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		return nil, err
 	}
 	r.VerifiedBy, r.VerifierName, r.VerifiedAt = actor.AccountID, a.Name, &now
+	// 谁记录谁证明: the committee certifies for its community; a supervisor
+	// for the organisation employing them (or the plan's carrier).
 	r.VerifierOrg = "community:" + n.CommunityCode
-	if !s.mayManageNeed(actor, n) && p.OrganisationID != "" {
-		r.VerifierOrg = "organisation:" + p.OrganisationID
+	if !s.mayManageNeed(actor, n) {
+		org := p.OrganisationID
+		if w, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID); err == nil && w.EmployerOrgID != "" {
+			org = w.EmployerOrgID
+		}
+		if org != "" {
+			r.VerifierOrg = "organisation:" + org
+		}
 	}
 	if approve {
 		r.Status = models.HoursVerified
@@ -301,6 +322,27 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	return r, nil
 }
 
+// VerifyOutcome is the decision on one record of a bulk verification.
+type VerifyOutcome struct {
+	ID     string
+	Record *models.HoursRecord
+	Err    error
+}
+
+// VerifyHoursBulk decides many records at once, each by the same rules as
+// VerifyHours; the outcome of each is reported.
+func (s *Service) VerifyHoursBulk(ctx context.Context, actor *Actor, ids []string, approve bool, reason string) ([]VerifyOutcome, error) {
+	out := make([]VerifyOutcome, 0, len(ids))
+	for _, id := range ids {
+		r, err := s.VerifyHours(ctx, actor, id, approve, reason)
+		if err != nil && models.KindOf(err) == models.KindInternal {
+			return nil, err
+		}
+		out = append(out, VerifyOutcome{ID: id, Record: r, Err: err})
+	}
+	return out, nil
+}
+
 // MyHours lists the caller's hours records.
 func (s *Service) MyHours(ctx context.Context, actor *Actor, p Page) ([]*models.HoursRecord, string, error) {
 	return s.st.Hours.HoursOfVolunteer(ctx, actor.AccountID, p.Normalised())
@@ -311,6 +353,13 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 	if community == "" {
 		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
 			community = b[0].CommunityCode
+		} else if actor.Has(models.RoleSocialWorker) {
+			// A supervisor's queue: the needs whose plans they supervise.
+			needs, err := s.st.Plans.SupervisedNeeds(ctx, actor.AccountID)
+			if err != nil {
+				return nil, "", err
+			}
+			return s.st.Hours.PendingHoursOfNeeds(ctx, needs, p.Normalised())
 		}
 	}
 	if !actor.runsCommittee(community) && !actor.governs(community) {

@@ -35,6 +35,8 @@ type PlanStore interface {
 	CommitmentsFrom(ctx context.Context, t time.Time, fn func(*models.Assignment) error) error
 	// AssignmentsOfVolunteer lists a volunteer's assignments ending after t.
 	AssignmentsOfVolunteer(ctx context.Context, volunteerID string, t time.Time) ([]*models.Assignment, error)
+	// SupervisedNeeds lists the needs whose plans a social worker supervises (accepted).
+	SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]string, error)
 	// SupervisorCaseload counts the plans a social worker supervises (accepted).
 	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
 }

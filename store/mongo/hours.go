@@ -188,3 +188,8 @@ func (s *Hours) AttendanceOfVolunteer(ctx context.Context, volunteerID string) (
 	}
 	return out, nil
 }
+
+// PendingHoursOfNeeds lists the pending records of some needs.
+func (s *Hours) PendingHoursOfNeeds(ctx context.Context, needIDs []string, p service.Page) ([]*models.HoursRecord, string, error) {
+	return s.list(ctx, bson.M{"needId": bson.M{"$in": nonNil(needIDs)}, "status": string(models.HoursPending)}, p)
+}

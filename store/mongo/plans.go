@@ -199,3 +199,20 @@ func (s *Plans) SupervisorCaseload(ctx context.Context, socialWorkerID string) (
 	n, err := s.db.db.Collection(colPlans).CountDocuments(ctx, bson.M{"supervisorId": socialWorkerID, "supervisorState": string(models.SupervisorAccepted)})
 	return int(n), translate(err, "supervisor caseload")
 }
+
+// SupervisedNeeds lists the needs whose plans a social worker has accepted to supervise.
+func (s *Plans) SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]string, error) {
+	cur, err := s.db.db.Collection(colPlans).Find(ctx, bson.M{"supervisorId": socialWorkerID, "supervisorState": string(models.SupervisorAccepted)})
+	if err != nil {
+		return nil, translate(err, "supervised plans")
+	}
+	var docs []planDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "supervised plans")
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.NeedID
+	}
+	return out, nil
+}
