@@ -1,4 +1,719 @@
 package service
 
-// PathwayStore is being written.
-type PathwayStore interface{}
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// The road to the social-work certificate: training records (continuing
+// education), the person's pathway (education, employment, exams), exam
+// eligibility and CE compliance. Rules: models.CurrentRules and
+// models.CurrentCERules (../shared/qualification-rules.md).
+
+// Training categories.
+const (
+	TrainingCourse      = "course"
+	TrainingWorkshop    = "workshop"
+	TrainingConference  = "conference"
+	TrainingSupervision = "supervision"
+	TrainingDegree      = models.TrainingCategoryDegree
+	TrainingOnline      = "online"
+)
+
+// TrainingCategories is the vocabulary of training categories.
+var TrainingCategories = []models.Term{
+	{Code: TrainingCourse, Zh: "培训课程", En: "Course"},
+	{Code: TrainingWorkshop, Zh: "工作坊", En: "Workshop"},
+	{Code: TrainingConference, Zh: "学术会议", En: "Conference"},
+	{Code: TrainingSupervision, Zh: "专业督导", En: "Supervision"},
+	{Code: TrainingDegree, Zh: "学历学位教育", En: "Degree"},
+	{Code: TrainingOnline, Zh: "网络学习", En: "Online learning"},
+}
+
+func trainingCategory(code string) bool {
+	for _, t := range TrainingCategories {
+		if t.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Verification states of training records and employment proofs.
+const (
+	ProofPending  = "pending"
+	ProofVerified = "verified"
+	ProofRejected = "rejected"
+)
+
+// TrainingRecord is one piece of continuing education a person entered.
+type TrainingRecord struct {
+	ID          string
+	AccountID   string
+	Course      string
+	Provider    string
+	Category    string
+	Hours       float64
+	Date        string // YYYY-MM-DD
+	EvidenceURL string
+	Status      string // pending, verified, rejected
+	VerifiedBy  string
+	VerifiedAt  *time.Time
+	Note        string
+	CreatedAt   time.Time
+}
+
+// TrainingDecision is the one decision on a training record.
+type TrainingDecision struct {
+	Verified bool
+	By       string
+	Note     string
+	At       time.Time
+}
+
+// EmploymentPeriod is one period of social-work employment with its proof.
+type EmploymentPeriod struct {
+	Employer      string
+	EmployerOrgID string // optional: the organisation on Wushe whose admin may confirm it
+	Start, End    string
+	Proof         string // pending, verified, rejected
+	VerifiedBy    string
+	VerifiedAt    *time.Time
+	Note          string
+}
+
+// ExamAttempt is one sitting of a qualification exam subject.
+type ExamAttempt struct {
+	Subject string
+	Year    int
+	Score   float64
+	Passed  bool
+}
+
+// PersonPathway is what a person has entered about their road to the certificate.
+type PersonPathway struct {
+	AccountID  string
+	Education  []models.Education
+	Employment []EmploymentPeriod
+	Exams      []ExamAttempt
+	UpdatedAt  time.Time
+}
+
+// ServiceHoursTotals are a volunteer's verified service hours (the policy's third path).
+type ServiceHoursTotals struct {
+	Verified   float64
+	Supervised float64
+}
+
+// PathwayStore keeps pathways and training records.
+type PathwayStore interface {
+	// PersonPathway returns models.ErrNotFound when the person has entered nothing.
+	PersonPathway(ctx context.Context, accountID string) (*PersonPathway, error)
+	// SavePathway creates or replaces a pathway (callers hold "pathway:"+id).
+	SavePathway(ctx context.Context, p *PersonPathway) error
+
+	CreateTraining(ctx context.Context, r *TrainingRecord) error
+	Training(ctx context.Context, id string) (*TrainingRecord, error)
+	UpdateTraining(ctx context.Context, r *TrainingRecord) error
+	// ClaimTrainingVerification inserts the one decision on a record:
+	// models.ErrConflict when it was decided before.
+	ClaimTrainingVerification(ctx context.Context, recordID string, d TrainingDecision) error
+	// TrainingVerification returns the recorded decision (models.ErrNotFound when none).
+	TrainingVerification(ctx context.Context, recordID string) (*TrainingDecision, error)
+	// TrainingOf lists one person's records in id order.
+	TrainingOf(ctx context.Context, accountID string, p Page) ([]*TrainingRecord, string, error)
+	// AllTrainingOf returns every record of the given people.
+	AllTrainingOf(ctx context.Context, accountIDs []string) ([]*TrainingRecord, error)
+	// ServiceHours sums a volunteer's verified hours records (latest version of each occurrence).
+	ServiceHours(ctx context.Context, volunteerID string) (ServiceHoursTotals, error)
+	// SocialWorkerMembers lists an organisation's social_worker members.
+	SocialWorkerMembers(ctx context.Context, orgID string) ([]*models.Member, error)
+}
+
+// TrainingInput is a training record as the person enters it.
+type TrainingInput struct {
+	Course, Provider, Category string
+	Hours                      float64
+	Date                       string
+	EvidenceURL                string
+}
+
+// AddTraining records a piece of training the caller took; it stays
+// pending until their organisation or civil affairs verifies it.
+func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInput) (*TrainingRecord, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	var p models.Problems
+	course, provider := strings.TrimSpace(in.Course), strings.TrimSpace(in.Provider)
+	if n := len([]rune(course)); n < 1 || n > 200 {
+		p.Add("body.course", "课程名称须为 1–200 个字符", "course must be 1–200 characters")
+	}
+	if n := len([]rune(provider)); n < 1 || n > 200 {
+		p.Add("body.provider", "举办单位须为 1–200 个字符", "provider must be 1–200 characters")
+	}
+	if !trainingCategory(in.Category) {
+		p.Add("body.category", "未知的培训类别", "unknown training category")
+	}
+	if math.IsNaN(in.Hours) || in.Hours < 0.5 || in.Hours > 500 {
+		p.Add("body.hours", "学时须为 0.5–500", "hours must be 0.5–500")
+	} else if math.Abs(in.Hours*2-math.Round(in.Hours*2)) > 1e-9 {
+		p.Add("body.hours", "学时以 0.5 为单位", "hours must be a multiple of 0.5")
+	}
+	if d, err := models.ParseDate("body.date", in.Date); err != nil {
+		collect(&p, err)
+	} else if models.Date(in.Date) > models.DateOf(s.now()) {
+		p.Add("body.date", "培训日期不能在未来", "the training date cannot be in the future")
+	} else if d.Year() < 1950 {
+		p.Add("body.date", "培训日期过早", "the training date is too early")
+	}
+	if u := in.EvidenceURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		p.Add("body.evidenceUrl", "证明材料链接须为 http(s) 地址", "the evidence link must be an http(s) URL")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	r := &TrainingRecord{ID: newID(), AccountID: actor.AccountID, Course: course, Provider: provider, Category: in.Category,
+		Hours: in.Hours, Date: in.Date, EvidenceURL: in.EvidenceURL, Status: ProofPending, CreatedAt: s.now()}
+	if err := s.st.Pathway.CreateTraining(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// MyTraining lists the caller's training records.
+func (s *Service) MyTraining(ctx context.Context, actor *Actor, p Page) ([]*TrainingRecord, string, error) {
+	if actor == nil {
+		return nil, "", models.ErrUnauthorized
+	}
+	return s.st.Pathway.TrainingOf(ctx, actor.AccountID, p.Normalised())
+}
+
+var errTrainingDecided = models.E(models.KindConflict, "该培训记录已核实过", "this training record has already been decided")
+
+// VerifyTraining records the one decision on a training record: by an
+// admin of an organisation the person works for as a social worker, or
+// civil affairs governing that organisation's division; never the person.
+func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, verified bool, note string) (*TrainingRecord, error) {
+	r, err := s.st.Pathway.Training(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor.AccountID == r.AccountID {
+		return nil, errForbidden
+	}
+	division, ok, err := s.mayVerifyPersonsWork(ctx, actor, r.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errForbidden
+	}
+	if len([]rune(note)) > 500 {
+		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+	}
+	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.now()}
+	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); isKind(err, models.KindConflict) {
+		// A writer may have claimed and died before updating the record: roll it forward.
+		if r.Status == ProofPending {
+			if prev, perr := s.st.Pathway.TrainingVerification(ctx, id); perr == nil {
+				applyTrainingDecision(r, *prev)
+				_ = s.st.Pathway.UpdateTraining(ctx, r)
+			}
+		}
+		return nil, errTrainingDecided
+	} else if err != nil {
+		return nil, err
+	}
+	applyTrainingDecision(r, d)
+	if err := s.st.Pathway.UpdateTraining(ctx, r); err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "training.verification", "training:"+id, division, r.Status+" "+note)
+	return r, nil
+}
+
+func applyTrainingDecision(r *TrainingRecord, d TrainingDecision) {
+	r.Status = ProofRejected
+	if d.Verified {
+		r.Status = ProofVerified
+	}
+	at := d.At
+	r.VerifiedBy, r.VerifiedAt, r.Note = d.By, &at, d.Note
+}
+
+// mayVerifyPersonsWork reports whether the actor administers an
+// organisation the person works for as a social worker, or is civil
+// affairs governing such an organisation; with the division for the audit.
+func (s *Service) mayVerifyPersonsWork(ctx context.Context, actor *Actor, personID string) (string, bool, error) {
+	if actor.AccountID == personID {
+		return "", false, nil
+	}
+	a, err := s.st.Accounts.AccountByID(ctx, personID)
+	if isKind(err, models.KindNotFound) {
+		return "", false, nil
+	} else if err != nil {
+		return "", false, err
+	}
+	civil := len(actor.Bindings(models.RoleCivilAffairs)) > 0
+	for _, b := range a.Roles {
+		if b.Role != models.RoleSocialWorker || b.OrganisationID == "" {
+			continue
+		}
+		if !actor.administers(b.OrganisationID) && !civil {
+			continue
+		}
+		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
+		if isKind(err, models.KindNotFound) {
+			continue
+		} else if err != nil {
+			return "", false, err
+		}
+		if actor.administers(o.ID) || actor.governs(o.DivisionCode) {
+			return o.DivisionCode, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// PathwayView is a person's pathway with what the rules make of it.
+type PathwayView struct {
+	PersonPathway
+	Certificates []models.HeldCertificate // verified certificates from the social-worker profile
+	Eligibility  []models.Eligibility
+	CE           *models.CEReport // this year's continuing education, for a social worker with a certificate
+	Hours        ServiceHoursTotals
+}
+
+// MyPathway is the caller's pathway, eligibility for the three levels,
+// this year's CE report and verified volunteer hours (the third path).
+func (s *Service) MyPathway(ctx context.Context, actor *Actor) (*PathwayView, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	return s.pathwayView(ctx, actor.AccountID)
+}
+
+func (s *Service) pathway(ctx context.Context, id string) (*PersonPathway, error) {
+	p, err := s.st.Pathway.PersonPathway(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return &PersonPathway{AccountID: id}, nil
+	}
+	return p, err
+}
+
+func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, error) {
+	p, err := s.pathway(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	v := &PathwayView{PersonPathway: *p}
+	mp := models.Pathway{Education: p.Education}
+	for _, e := range p.Employment {
+		mp.Employment = append(mp.Employment, models.Employment{Employer: e.Employer, Start: e.Start, End: e.End, Verified: e.Proof == ProofVerified})
+	}
+	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
+	if err != nil && !isKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	if w != nil && w.Verified() {
+		v.Certificates = append(v.Certificates, models.HeldCertificate{Level: w.Certificate.Level, ObtainedOn: w.Certificate.IssuedOn})
+	}
+	mp.Certificates = v.Certificates
+	v.Eligibility = models.EvaluateEligibility(mp, models.CurrentRules, now)
+	if w != nil && w.Certificate != nil {
+		recs, err := s.st.Pathway.AllTrainingOf(ctx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		rep := ceReport(w, recs, now.In(models.Shanghai()).Year())
+		v.CE = &rep
+	}
+	if v.Hours, err = s.st.Pathway.ServiceHours(ctx, id); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// ceReport is a person's CE report for year; the national registration
+// period runs from the verified certificate's issue date.
+func ceReport(w *models.SocialWorker, recs []*TrainingRecord, year int) models.CEReport {
+	in := make([]models.TrainingRecord, len(recs))
+	for i, r := range recs {
+		in[i] = models.TrainingRecord{Hours: r.Hours, On: r.Date, Verified: r.Status == ProofVerified, Category: r.Category}
+	}
+	level, registered := models.CertificateLevel(""), ""
+	if w != nil && w.Verified() {
+		level, registered = w.Certificate.Level, w.Certificate.IssuedOn
+	}
+	return models.CEStatus(in, level, registered, year, models.CurrentCERules)
+}
+
+// SetMyEducation replaces the caller's education.
+func (s *Service) SetMyEducation(ctx context.Context, actor *Actor, edu []models.Education) (*PathwayView, error) {
+	var p models.Problems
+	if len(edu) > 10 {
+		p.Add("body", "最多 10 条学历", "at most 10 education entries")
+	}
+	for i, e := range edu {
+		f := "body[" + itoa(i) + "]"
+		if !educationLevel(e.Level) {
+			p.Add(f+".level", "未知的学历（见 education_levels）", "unknown education level (see education_levels)")
+		}
+		if d, err := models.ParseDate(f+".graduatedOn", e.GraduatedOn); err != nil {
+			collect(&p, err)
+		} else if d.Year() < 1940 || d.After(s.now().AddDate(10, 0, 0)) {
+			p.Add(f+".graduatedOn", "毕业日期不合理", "the graduation date is out of range")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.editPathway(ctx, actor, func(pw *PersonPathway) error {
+		pw.Education = append([]models.Education{}, edu...)
+		return nil
+	})
+}
+
+func educationLevel(code string) bool {
+	for _, t := range models.EducationLevels.Terms {
+		if t.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// EmploymentInput is one employment period as the person enters it.
+type EmploymentInput struct {
+	Employer, EmployerOrgID, Start, End string
+}
+
+// SetMyEmployment replaces the caller's employment periods. An unchanged
+// period keeps its proof status; a new or changed one is pending.
+func (s *Service) SetMyEmployment(ctx context.Context, actor *Actor, list []EmploymentInput) (*PathwayView, error) {
+	var p models.Problems
+	if len(list) > 30 {
+		p.Add("body", "最多 30 段工作经历", "at most 30 employment periods")
+	}
+	today := models.DateOf(s.now())
+	for i, e := range list {
+		f := "body[" + itoa(i) + "]"
+		if n := len([]rune(strings.TrimSpace(e.Employer))); n < 1 || n > 200 {
+			p.Add(f+".employer", "工作单位须为 1–200 个字符", "employer must be 1–200 characters")
+		}
+		start, err := models.ParseDate(f+".start", e.Start)
+		collect(&p, err)
+		if err == nil && models.Date(e.Start) > today {
+			p.Add(f+".start", "开始日期不能在未来", "start cannot be in the future")
+		}
+		if e.End != "" {
+			end, err2 := models.ParseDate(f+".end", e.End)
+			collect(&p, err2)
+			if err == nil && err2 == nil && end.Before(start) {
+				p.Add(f+".end", "结束日期不能早于开始日期", "end must not be before start")
+			}
+		}
+		if e.EmployerOrgID != "" {
+			if _, err := s.st.Organisations.Organisation(ctx, e.EmployerOrgID); isKind(err, models.KindNotFound) {
+				p.Add(f+".employerOrgId", "该机构不存在", "no such organisation")
+			} else if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.editPathway(ctx, actor, func(pw *PersonPathway) error {
+		out := make([]EmploymentPeriod, len(list))
+		for i, e := range list {
+			n := EmploymentPeriod{Employer: strings.TrimSpace(e.Employer), EmployerOrgID: e.EmployerOrgID, Start: e.Start, End: e.End, Proof: ProofPending}
+			for _, o := range pw.Employment {
+				if o.Employer == n.Employer && o.EmployerOrgID == n.EmployerOrgID && o.Start == n.Start && o.End == n.End {
+					n = o
+					break
+				}
+			}
+			out[i] = n
+		}
+		pw.Employment = out
+		return nil
+	})
+}
+
+// SetMyExams replaces the caller's exam attempts.
+func (s *Service) SetMyExams(ctx context.Context, actor *Actor, list []ExamAttempt) (*PathwayView, error) {
+	var p models.Problems
+	if len(list) > 50 {
+		p.Add("body", "最多 50 条考试记录", "at most 50 exam attempts")
+	}
+	year := s.cfg.Now().In(models.Shanghai()).Year()
+	for i, e := range list {
+		f := "body[" + itoa(i) + "]"
+		if n := len([]rune(strings.TrimSpace(e.Subject))); n < 1 || n > 100 {
+			p.Add(f+".subject", "科目须为 1–100 个字符", "subject must be 1–100 characters")
+		}
+		if e.Year < 2008 || e.Year > year {
+			p.Add(f+".year", "考试年份须在 2008 年至今年之间", "year must be between 2008 and this year")
+		}
+		if math.IsNaN(e.Score) || e.Score < 0 || e.Score > 150 {
+			p.Add(f+".score", "分数须为 0–150", "score must be 0–150")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.editPathway(ctx, actor, func(pw *PersonPathway) error {
+		pw.Exams = make([]ExamAttempt, len(list))
+		for i, e := range list {
+			e.Subject = strings.TrimSpace(e.Subject)
+			pw.Exams[i] = e
+		}
+		return nil
+	})
+}
+
+func (s *Service) editPathway(ctx context.Context, actor *Actor, change func(*PersonPathway) error) (*PathwayView, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	id := actor.AccountID
+	err := s.withLock(ctx, "pathway:"+id, func() error {
+		pw, err := s.pathway(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := change(pw); err != nil {
+			return err
+		}
+		pw.UpdatedAt = s.now()
+		return s.st.Pathway.SavePathway(ctx, pw)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.pathwayView(ctx, id)
+}
+
+// VerifyEmployment sets the proof status of one of a person's employment
+// periods: an admin of the period's employer organisation, civil affairs
+// governing that organisation's division, or, for an employer not on
+// Wushe, civil affairs governing an organisation the person works for (or
+// the city's civil affairs). Never the person themselves.
+func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID string, index int, verified bool, note string) (*PersonPathway, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	if actor.AccountID == accountID {
+		return nil, errForbidden
+	}
+	if len([]rune(note)) > 500 {
+		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+	}
+	return locked(s, ctx, "pathway:"+accountID, func() (*PersonPathway, error) {
+		pw, err := s.st.Pathway.PersonPathway(ctx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		if index < 0 || index >= len(pw.Employment) {
+			return nil, errNotFound
+		}
+		e := &pw.Employment[index]
+		division := ""
+		ok := false
+		if e.EmployerOrgID != "" {
+			o, err := s.st.Organisations.Organisation(ctx, e.EmployerOrgID)
+			if err != nil && !isKind(err, models.KindNotFound) {
+				return nil, err
+			}
+			if o != nil {
+				division = o.DivisionCode
+				ok = actor.administers(o.ID) || actor.governs(o.DivisionCode)
+			}
+		} else if len(actor.Bindings(models.RoleCivilAffairs)) > 0 {
+			if actor.governs(models.CityCode) {
+				division, ok = models.CityCode, true
+			} else if division, ok, err = s.mayVerifyPersonsWork(ctx, actor, accountID); err != nil {
+				return nil, err
+			}
+		}
+		if !ok {
+			return nil, errForbidden
+		}
+		now := s.now()
+		e.Proof = ProofRejected
+		if verified {
+			e.Proof = ProofVerified
+		}
+		e.VerifiedBy, e.VerifiedAt, e.Note = actor.AccountID, &now, note
+		pw.UpdatedAt = now
+		if err := s.st.Pathway.SavePathway(ctx, pw); err != nil {
+			return nil, err
+		}
+		_ = s.audit(ctx, actor, "pathway.employment_verification", "pathway:"+accountID+"#"+itoa(index), division, e.Proof+" "+note)
+		return pw, nil
+	})
+}
+
+// CEPerson is one social worker's CE report in a compliance list.
+type CEPerson struct {
+	AccountID string
+	Name      string
+	Phone     string
+	Report    models.CEReport
+	Compliant bool
+}
+
+// ceCompliant: the local rule for the year is met, and every national
+// registration period that has ended by the end of the year is met.
+func ceCompliant(r models.CEReport) bool {
+	if r.Local != nil && !r.Local.Compliant {
+		return false
+	}
+	for _, p := range r.National {
+		if !p.InProgress && !p.Compliant {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) complianceYear(year int) (int, error) {
+	now := s.cfg.Now().In(models.Shanghai()).Year()
+	if year == 0 {
+		return now, nil
+	}
+	if year < 2009 || year > now+1 {
+		return 0, models.Invalid("query.year", "年份须在 2009 年至明年之间", "year must be between 2009 and next year")
+	}
+	return year, nil
+}
+
+// OrganisationCECompliance is each social worker member's CE report for
+// year: the organisation's admins and civil affairs governing it.
+func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, orgID string, year int) ([]*CEPerson, int, error) {
+	o, err := s.st.Organisations.Organisation(ctx, orgID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !actor.administers(o.ID) && !actor.governs(o.DivisionCode) {
+		return nil, 0, errForbidden
+	}
+	if year, err = s.complianceYear(year); err != nil {
+		return nil, 0, err
+	}
+	people, err := s.orgCE(ctx, o.ID, year)
+	return people, year, err
+}
+
+func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
+	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, m := range members {
+		if !seen[m.AccountID] {
+			seen[m.AccountID] = true
+			ids = append(ids, m.AccountID)
+		}
+	}
+	recs, err := s.st.Pathway.AllTrainingOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[string][]*TrainingRecord{}
+	for _, r := range recs {
+		byPerson[r.AccountID] = append(byPerson[r.AccountID], r)
+	}
+	out := make([]*CEPerson, 0, len(members))
+	for _, m := range members {
+		if !seen[m.AccountID] {
+			continue
+		}
+		delete(seen, m.AccountID)
+		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.AccountID)
+		if err != nil && !isKind(err, models.KindNotFound) {
+			return nil, err
+		}
+		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: ceReport(w, byPerson[m.AccountID], year)}
+		if a, err := s.st.Accounts.AccountByID(ctx, m.AccountID); err == nil {
+			p.Name, p.Phone = a.Name, a.Phone
+		}
+		p.Compliant = ceCompliant(p.Report)
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })
+	return out, nil
+}
+
+// CEOrganisation is one organisation's line of a division's compliance list.
+type CEOrganisation struct {
+	OrganisationID string
+	Name           string
+	DivisionCode   string
+	Compliant      int
+	NonCompliant   int
+	People         []*CEPerson // the non-compliant, phones masked
+}
+
+// DivisionCECompliance lists, per organisation registered inside
+// division, how many social workers meet the CE rules for year and who
+// does not: civil affairs governing the division.
+// It answers with the division and year it used (defaults: the caller's
+// division, this year).
+func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, division string, year int) ([]*CEOrganisation, string, int, error) {
+	if division == "" {
+		if b := actor.Bindings(models.RoleCivilAffairs); len(b) > 0 {
+			division = b[0].DivisionCode
+		}
+	}
+	if !actor.governs(division) {
+		return nil, "", 0, errForbidden
+	}
+	year, err := s.complianceYear(year)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var out []*CEOrganisation
+	pg := Page{Limit: MaxPageSize}
+	for {
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, pg)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		for _, o := range orgs {
+			if !models.WithinDivision(o.DivisionCode, division) {
+				continue // serves the division but is registered elsewhere
+			}
+			people, err := s.orgCE(ctx, o.ID, year)
+			if err != nil {
+				return nil, "", 0, err
+			}
+			line := &CEOrganisation{OrganisationID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode, People: []*CEPerson{}}
+			for _, p := range people {
+				if p.Compliant {
+					line.Compliant++
+					continue
+				}
+				line.NonCompliant++
+				p.Phone = models.MaskPhone(p.Phone)
+				line.People = append(line.People, p)
+			}
+			out = append(out, line)
+		}
+		if next == "" {
+			break
+		}
+		pg.Cursor = next
+	}
+	return out, division, year, nil
+}
