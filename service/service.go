@@ -95,6 +95,7 @@ type Stores struct {
 	ServiceRecords ServiceRecordStore
 	Pathway        PathwayStore
 	Supervision    SupervisionStore
+	Funds          FundStore
 	Bus            Bus // optional: without it, index changes stay on this replica
 }
 

@@ -1,0 +1,4 @@
+package service
+
+// FundStore is being written.
+type FundStore interface{}
