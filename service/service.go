@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/wushe/wushe/matching"
@@ -162,6 +163,9 @@ type Service struct {
 	tokens *tokenIssuer
 	bus    Bus
 	match  matcher
+	// fundGates bounds this instance's concurrent append attempts per fund
+	// (fund id → chan struct{}); see fundGateSize.
+	fundGates sync.Map
 }
 
 // New builds the service. cfg.JWTSecret must be at least 32 bytes.
