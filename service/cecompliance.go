@@ -1,0 +1,166 @@
+package service
+
+import (
+	"context"
+	"sort"
+
+	"github.com/wushe/wushe/models"
+)
+
+// cecompliance.go: continuing-education compliance of an organisation or a division.
+
+// CEPerson is one social worker's CE report in a compliance list.
+type CEPerson struct {
+	AccountID string
+	Name      string
+	Phone     string
+	Report    models.CEReport
+	Compliant bool
+}
+
+// ceCompliant: the local rule for the year is met, and every national
+// registration period that has ended by the end of the year is met.
+func ceCompliant(r models.CEReport) bool {
+	if r.Local != nil && !r.Local.Compliant {
+		return false
+	}
+	for _, p := range r.National {
+		if !p.InProgress && !p.Compliant {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) complianceYear(year int) (int, error) {
+	now := s.cfg.Now().In(models.Shanghai()).Year()
+	if year == 0 {
+		return now, nil
+	}
+	if year < 2009 || year > now+1 {
+		return 0, models.Invalid("query.year", "年份须在 2009 年至明年之间", "year must be between 2009 and next year")
+	}
+	return year, nil
+}
+
+// OrganisationCECompliance is each social worker member's CE report for
+// year: the organisation's admins and civil affairs governing it.
+func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, orgID string, year int) ([]*CEPerson, int, error) {
+	o, err := s.st.Organisations.Organisation(ctx, orgID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !actor.administers(o.ID) && !actor.governs(o.DivisionCode) {
+		return nil, 0, errForbidden
+	}
+	if year, err = s.complianceYear(year); err != nil {
+		return nil, 0, err
+	}
+	people, err := s.orgCE(ctx, o.ID, year)
+	return people, year, err
+}
+
+func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
+	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, m := range members {
+		if !seen[m.AccountID] {
+			seen[m.AccountID] = true
+			ids = append(ids, m.AccountID)
+		}
+	}
+	recs, err := s.st.Pathway.AllTrainingOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[string][]*TrainingRecord{}
+	for _, r := range recs {
+		byPerson[r.AccountID] = append(byPerson[r.AccountID], r)
+	}
+	out := make([]*CEPerson, 0, len(members))
+	for _, m := range members {
+		if !seen[m.AccountID] {
+			continue
+		}
+		delete(seen, m.AccountID)
+		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.AccountID)
+		if err != nil && !isKind(err, models.KindNotFound) {
+			return nil, err
+		}
+		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: ceReport(w, byPerson[m.AccountID], year)}
+		if a, err := s.st.Accounts.AccountByID(ctx, m.AccountID); err == nil {
+			p.Name, p.Phone = a.Name, a.Phone
+		}
+		p.Compliant = ceCompliant(p.Report)
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })
+	return out, nil
+}
+
+// CEOrganisation is one organisation's line of a division's compliance list.
+type CEOrganisation struct {
+	OrganisationID string
+	Name           string
+	DivisionCode   string
+	Compliant      int
+	NonCompliant   int
+	People         []*CEPerson // the non-compliant, phones masked
+}
+
+// DivisionCECompliance lists, per organisation registered inside
+// division, how many social workers meet the CE rules for year and who
+// does not: civil affairs governing the division.
+// It answers with the division and year it used (defaults: the caller's
+// division, this year).
+func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, division string, year int) ([]*CEOrganisation, string, int, error) {
+	if division == "" {
+		if b := actor.Bindings(models.RoleCivilAffairs); len(b) > 0 {
+			division = b[0].DivisionCode
+		}
+	}
+	if !actor.governs(division) {
+		return nil, "", 0, errForbidden
+	}
+	year, err := s.complianceYear(year)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var out []*CEOrganisation
+	pg := Page{Limit: MaxPageSize}
+	for {
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, pg)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		for _, o := range orgs {
+			if !models.WithinDivision(o.DivisionCode, division) {
+				continue // serves the division but is registered elsewhere
+			}
+			people, err := s.orgCE(ctx, o.ID, year)
+			if err != nil {
+				return nil, "", 0, err
+			}
+			line := &CEOrganisation{OrganisationID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode, People: []*CEPerson{}}
+			for _, p := range people {
+				if p.Compliant {
+					line.Compliant++
+					continue
+				}
+				line.NonCompliant++
+				p.Phone = models.MaskPhone(p.Phone)
+				line.People = append(line.People, p)
+			}
+			out = append(out, line)
+		}
+		if next == "" {
+			break
+		}
+		pg.Cursor = next
+	}
+	return out, division, year, nil
+}
