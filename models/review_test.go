@@ -10,26 +10,6 @@ import (
 	"testing"
 )
 
-// reviewProblems flattens a validation error into "field: English" lines.
-func reviewProblems(t *testing.T, err error) []string {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindInvalid {
-		t.Fatalf("error %v is not a validation error", err)
-	}
-	var out []string
-	for _, f := range e.Fields {
-		if f.Zh == "" {
-			t.Errorf("%s: no zh-CN message", f.Field)
-		}
-		out = append(out, f.Field+": "+f.En)
-	}
-	return out
-}
-
 func approx(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
 
 func TestDefaultRubric(t *testing.T) {
@@ -78,7 +58,7 @@ func TestRubricValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := reviewProblems(t, tt.r.Validate()); !slices.Equal(got, tt.want) {
+			if got := problemList(t, tt.r.Validate()); !slices.Equal(got, tt.want) {
 				t.Errorf("Validate() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
@@ -141,7 +121,7 @@ func TestWeightedTotalErrors(t *testing.T) {
 			if !errors.Is(err, ErrInvalid) {
 				t.Errorf("error %v is not ErrInvalid", err)
 			}
-			if p := reviewProblems(t, err); !slices.Equal(p, tt.want) {
+			if p := problemList(t, err); !slices.Equal(p, tt.want) {
 				t.Errorf("problems =\n%s\nwant\n%s", strings.Join(p, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
@@ -627,7 +607,7 @@ func TestAssignReviewersErrors(t *testing.T) {
 				checkAssignment(t, tt.e, tt.r, tt.k, got)
 				return
 			}
-			if p := reviewProblems(t, err); !slices.Equal(p, tt.want) {
+			if p := problemList(t, err); !slices.Equal(p, tt.want) {
 				t.Errorf("problems =\n%s\nwant\n%s", strings.Join(p, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
