@@ -75,13 +75,5 @@ func (s *Complaints) ListComplaints(ctx context.Context, division, status string
 	if status != "" {
 		f["status"] = status
 	}
-	docs, next, err := page(ctx, s.db.db.Collection(colComplaints), f, p, func(d *complaintDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Complaint, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colComplaints), f, p, func(d *complaintDoc) string { return d.ID }, (*complaintDoc).model)
 }

@@ -151,15 +151,7 @@ func (s *Hours) ClaimVerification(ctx context.Context, recordID, by string, at t
 }
 
 func (s *Hours) list(ctx context.Context, f bson.M, p service.Page) ([]*models.HoursRecord, string, error) {
-	docs, next, err := page(ctx, s.db.db.Collection(colHours), f, p, func(d *hoursDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.HoursRecord, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colHours), f, p, func(d *hoursDoc) string { return d.ID }, (*hoursDoc).model)
 }
 
 // HoursOfVolunteer lists a volunteer's records.

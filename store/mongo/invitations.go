@@ -72,15 +72,7 @@ func (s *Invitations) UpdateInvitation(ctx context.Context, inv *models.Invitati
 
 // InvitationsOfVolunteer lists a volunteer's invitations in id order.
 func (s *Invitations) InvitationsOfVolunteer(ctx context.Context, volunteerID string, p service.Page) ([]*models.Invitation, string, error) {
-	docs, next, err := page(ctx, s.db.db.Collection(colInvitations), bson.M{"volunteerId": volunteerID}, p, func(d *invitationDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Invitation, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colInvitations), bson.M{"volunteerId": volunteerID}, p, func(d *invitationDoc) string { return d.ID }, (*invitationDoc).model)
 }
 
 // InvitationsOfNeed lists every invitation of a need.

@@ -185,15 +185,7 @@ func needFilter(f service.NeedFilter) bson.M {
 
 // ListNeeds lists needs in id order.
 func (s *Needs) ListNeeds(ctx context.Context, f service.NeedFilter, p service.Page) ([]*models.Need, string, error) {
-	docs, next, err := page(ctx, s.db.db.Collection(colNeeds), needFilter(f), p, func(d *needDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Need, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colNeeds), needFilter(f), p, func(d *needDoc) string { return d.ID }, (*needDoc).model)
 }
 
 // NeedsWithStatus returns needs in the given statuses inside division.

@@ -130,15 +130,7 @@ func (s *Organisations) ListOrganisations(ctx context.Context, f service.Organis
 	if f.Name != "" {
 		filter["name"] = bson.M{"$regex": regexp.QuoteMeta(f.Name)}
 	}
-	docs, next, err := page(ctx, s.db.db.Collection(colOrganisations), filter, p, func(d *orgDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Organisation, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colOrganisations), filter, p, func(d *orgDoc) string { return d.ID }, (*orgDoc).model)
 }
 
 type memberDoc struct {

@@ -52,3 +52,16 @@ func ancestors(codes ...string) []string {
 	}
 	return out
 }
+
+// pageModels is page with each document turned into its model.
+func pageModels[D, M any](ctx context.Context, col *mongo.Collection, filter bson.M, p service.Page, id func(*D) string, model func(*D) M) ([]M, string, error) {
+	docs, next, err := page(ctx, col, filter, p, id)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]M, len(docs))
+	for i, d := range docs {
+		out[i] = model(d)
+	}
+	return out, next, nil
+}

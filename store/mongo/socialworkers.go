@@ -122,13 +122,5 @@ func (s *SocialWorkers) ListSocialWorkers(ctx context.Context, f service.SocialW
 		filter["certificate.verification"] = "verified"
 		filter["certificate.level"] = bson.M{"$in": nonNil(levels)}
 	}
-	docs, next, err := page(ctx, s.db.db.Collection(colSocialWorkers), filter, p, func(d *socialWorkerDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.SocialWorker, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colSocialWorkers), filter, p, func(d *socialWorkerDoc) string { return d.ID }, (*socialWorkerDoc).model)
 }

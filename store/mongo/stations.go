@@ -82,13 +82,5 @@ func (s *Stations) ListStations(ctx context.Context, division string, p service.
 	if division != "" {
 		f["scopes"] = division
 	}
-	docs, next, err := page(ctx, s.db.db.Collection(colStations), f, p, func(d *stationDoc) string { return d.TownCode })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Station, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colStations), f, p, func(d *stationDoc) string { return d.TownCode }, (*stationDoc).model)
 }

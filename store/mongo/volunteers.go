@@ -199,15 +199,7 @@ func (s *Volunteers) ListVolunteers(ctx context.Context, f service.VolunteerFilt
 	if f.Verified != nil {
 		filter["realNameVerified"] = *f.Verified
 	}
-	docs, next, err := page(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*models.Volunteer, len(docs))
-	for i, d := range docs {
-		out[i] = d.model()
-	}
-	return out, next, nil
+	return pageModels(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID }, (*volunteerDoc).model)
 }
 
 // save replaces the document with _id id, or inserts it when there is none.
