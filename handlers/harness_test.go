@@ -52,7 +52,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		Transitions: db.Records(), Audit: db.Records(),
 		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
 		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours(), ServiceRecords: db.ServiceRecords(), Pathway: db.Pathway(),
-		Supervision: db.Supervision(), Funds: db.Funds()}
+		Supervision: db.Supervision(), Funds: db.Funds(), Applications: db.Applications(), Competitions: db.Competitions()}
 	for _, o := range opts {
 		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
 	}

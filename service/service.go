@@ -97,6 +97,8 @@ type Stores struct {
 	Pathway        PathwayStore
 	Supervision    SupervisionStore
 	Funds          FundStore
+	Applications   ApplicationStore
+	Competitions   CompetitionStore
 	Bus            Bus // optional: without it, index changes stay on this replica
 }
 

@@ -60,7 +60,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			Transitions: st.DB.Records(), Audit: st.DB.Records(),
 			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
 			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Batches: st.DB.Batches(), Hours: st.DB.Hours(), ServiceRecords: st.DB.ServiceRecords(), Pathway: st.DB.Pathway(),
-			Supervision: st.DB.Supervision(), Funds: st.DB.Funds(), Bus: st.Redis})
+			Supervision: st.DB.Supervision(), Funds: st.DB.Funds(), Applications: st.DB.Applications(), Competitions: st.DB.Competitions(), Bus: st.Redis})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,492 @@
+package models
+
+import (
+	"strings"
+	"time"
+)
+
+// ApplicationStatus is where a project application stands.
+type ApplicationStatus string
+
+const (
+	AppDraft       ApplicationStatus = "draft"        // the organisation is writing it; only it can read it
+	AppSubmitted   ApplicationStatus = "submitted"    // 项目申报: waiting for the funder
+	AppProcurement ApplicationStatus = "procurement"  // 组织采购: the funder is reviewing or procuring
+	AppApproved    ApplicationStatus = "approved"     // 合同签订: granted; the contract stands
+	AppRunning     ApplicationStatus = "running"      // 项目督导: delivering, paid in tranches
+	AppCompleted   ApplicationStatus = "completed"    // delivered; waiting for evaluation or the last tranche
+	AppEvaluated   ApplicationStatus = "evaluated"    // 绩效评估: evaluated by the engaged institution
+	AppRejected    ApplicationStatus = "rejected"     // refused by the funder, with a reason
+	AppWithdrawn   ApplicationStatus = "withdrawn"    // withdrawn by the organisation before a decision
+	AppNotAwarded  ApplicationStatus = "not_awarded"  // a competition entry that won no award
+	AppIneligible  ApplicationStatus = "ineligible"   // a competition entry ruled out by the organiser
+)
+
+// Decided reports whether the funder has decided the application.
+func (s ApplicationStatus) Decided() bool {
+	switch s {
+	case AppDraft, AppSubmitted, AppProcurement, AppWithdrawn:
+		return false
+	}
+	return true
+}
+
+// Granted reports whether the application holds a grant.
+func (s ApplicationStatus) Granted() bool {
+	switch s {
+	case AppApproved, AppRunning, AppCompleted, AppEvaluated:
+		return true
+	}
+	return false
+}
+
+// PurchaseStage maps a government-purchased project's status onto the
+// purchase workflow of DOMAIN.md (项目申报 → 组织采购 → 合同签订 → 项目督导 →
+// 绩效评估); "" for statuses outside it.
+func (s ApplicationStatus) PurchaseStage() string {
+	switch s {
+	case AppSubmitted:
+		return "declaration"
+	case AppProcurement:
+		return "procurement"
+	case AppApproved:
+		return "contract"
+	case AppRunning, AppCompleted:
+		return "supervision"
+	case AppEvaluated:
+		return "evaluation"
+	}
+	return ""
+}
+
+// TeamPost is what a team member is paid (or not) for.
+type TeamPost string
+
+const (
+	PostProfessional TeamPost = "professional" // a social-work professional post: a certified social worker
+	PostStaff        TeamPost = "staff"        // other paid staff (finance, administration)
+	PostVolunteer    TeamPost = "volunteer"    // planned volunteers: unpaid, outside the headcount
+)
+
+// TeamMember is one person planned on a project.
+type TeamMember struct {
+	Name           string
+	Post           TeamPost
+	SocialWorkerID string           // account of a professional member; its verified certificate counts
+	Level          CertificateLevel // filled from the verified certificate on submit
+	Months         int              // months paid on the project (paid posts)
+}
+
+// Milestone is a step of the project's timeline, with the share of the
+// grant paid when its report is verified and released.
+type Milestone struct {
+	Name           string
+	Due            string // YYYY-MM-DD
+	TranchePercent int    // whole percent; a project's milestones sum to 100
+}
+
+// Budget is a project's budget in the four lines of seed §17, in fen.
+type Budget struct {
+	SalaryFen              int64 // 薪酬待遇
+	SupervisionTrainingFen int64 // 督导培训经费
+	ServiceActivitiesFen   int64 // 服务活动经费
+	ProjectManagementFen   int64 // 项目管理经费
+}
+
+// TotalFen is the sum of the four lines.
+func (b Budget) TotalFen() int64 {
+	return b.SalaryFen + b.SupervisionTrainingFen + b.ServiceActivitiesFen + b.ProjectManagementFen
+}
+
+// ProjectFlag is a standing problem of a running project, raised by a
+// check and kept with the time it was raised.
+type ProjectFlag struct {
+	Code string // professional_ratio_below_80, price_table_due_revision, budget_over_price_table
+	Zh   string
+	En   string
+	At   time.Time
+}
+
+// Application is an organisation's project application to a fund, or its
+// entry in a competition (CompetitionID set; the fund is then the
+// competition's).
+type Application struct {
+	ID             string
+	OrganisationID string
+	FundID         string
+	CompetitionID  string
+	Title          string
+	Summary        string
+	NeedIDs        []string
+	Domains        []string
+	TargetGroup    string
+	Beneficiaries  int
+	Regions        []string // division codes the project serves (from its needs, or given)
+	Team           []TeamMember
+	SupervisorID   string // the project's supervising social worker (an account)
+	Milestones     []Milestone
+	Budget         Budget
+	RequestedFen   int64
+	Government     bool   // a government-purchased project (政府购买服务)
+	ContractStart  string // YYYY-MM-DD; government projects
+	ContractEnd    string // YYYY-MM-DD
+	Status         ApplicationStatus
+	Flags          []ProjectFlag
+	// Decision.
+	DecidedBy     string
+	DecidedAt     *time.Time
+	DecisionNote  string // a rejection's reason, or the approver's note
+	DecisionKey   string // the Idempotency-Key of the approval
+	GrantedFen    int64
+	EvaluatorOrg  string // evaluation institution engaged by the funder (绩效评估)
+	CreatedBy     string
+	CreatedAt     time.Time
+	SubmittedAt   *time.Time
+	UpdatedAt     time.Time
+}
+
+// ProfessionalShare is the share of professional posts in the paid
+// headcount (volunteers excluded): professional and paid counts.
+func ProfessionalShare(team []TeamMember) (professional, paid int) {
+	for _, m := range team {
+		switch m.Post {
+		case PostProfessional:
+			professional++
+			paid++
+		case PostStaff:
+			paid++
+		}
+	}
+	return professional, paid
+}
+
+// ProfessionalShareOK reports whether professional posts are at least 80%
+// of the paid headcount (seed §17): 5·professional ≥ 4·paid, in integers.
+func ProfessionalShareOK(team []TeamMember) bool {
+	pro, paid := ProfessionalShare(team)
+	return paid > 0 && 5*pro >= 4*paid
+}
+
+// MaxContractYears is the longest term of a government purchase contract.
+const MaxContractYears = 3
+
+// Validate checks everything that needs no store: a draft may be partial
+// (final false); a submission must be whole (final true).
+func (a *Application) Validate(final bool) error {
+	var p Problems
+	if n := len([]rune(strings.TrimSpace(a.Title))); n < 2 || n > 100 {
+		p.Add("body.title", "项目名称须为 2–100 个字符", "title must be 2–100 characters")
+	}
+	if len([]rune(a.Summary)) > 5000 {
+		p.Add("body.summary", "项目简介不超过 5000 个字符", "summary must be at most 5000 characters")
+	}
+	if len(a.NeedIDs) > 20 {
+		p.Add("body.needIds", "最多关联 20 个需求", "at most 20 linked needs")
+	}
+	seen := map[string]bool{}
+	for i, id := range a.NeedIDs {
+		if id == "" || len(id) > 64 || seen[id] {
+			p.Add(indexed("body.needIds", i), "需求编号无效或重复", "needs ids must be non-empty and distinct")
+		}
+		seen[id] = true
+	}
+	validateCodes(&p, "body.domains", a.Domains, Domains, false)
+	if a.TargetGroup != "" && !TargetGroups.Has(a.TargetGroup) {
+		p.Add("body.targetGroup", "未知的服务对象类型", "unknown target group")
+	}
+	if a.Beneficiaries < 0 || a.Beneficiaries > 10_000_000 {
+		p.Add("body.beneficiaries", "受益人数须在 0–10,000,000 之间", "beneficiaries must be 0–10,000,000")
+	}
+	for i, c := range a.Regions {
+		if _, ok := LookupDivision(c); !ok {
+			p.Add(indexed("body.regions", i), "未知的行政区划代码", "unknown division code")
+		}
+	}
+	a.validateTeam(&p)
+	a.validateMilestones(&p, final)
+	for _, l := range []struct {
+		loc string
+		v   int64
+	}{{"body.budget.salaryFen", a.Budget.SalaryFen}, {"body.budget.supervisionTrainingFen", a.Budget.SupervisionTrainingFen},
+		{"body.budget.serviceActivitiesFen", a.Budget.ServiceActivitiesFen}, {"body.budget.projectManagementFen", a.Budget.ProjectManagementFen}} {
+		if l.v < 0 || l.v > MaxFundFen {
+			p.Add(l.loc, "预算金额须在 0 至 100 亿元之间（单位：分）", "a budget line must be 0 to 10 billion yuan (in fen)")
+		}
+	}
+	if a.RequestedFen < 0 || a.RequestedFen > MaxFundFen {
+		p.Add("body.requestedFen", "申请金额须在 0 至 100 亿元之间（单位：分）", "requested amount must be 0 to 10 billion yuan (in fen)")
+	}
+	if a.Government {
+		a.validateContract(&p, final)
+	}
+	if final {
+		switch {
+		case a.RequestedFen <= 0:
+			p.Add("body.requestedFen", "提交前须填写申请金额", "a submission needs a requested amount")
+		case a.RequestedFen > a.Budget.TotalFen():
+			p.Add("body.requestedFen", "申请金额不能超过项目预算合计", "the requested amount must not exceed the budget total")
+		}
+		if a.SupervisorID == "" {
+			p.Add("body.supervisorId", "提交前须指定项目督导社工", "a submission needs a supervising social worker")
+		}
+		if a.Beneficiaries == 0 {
+			p.Add("body.beneficiaries", "提交前须填写受益人数", "a submission needs the number of beneficiaries")
+		}
+		if a.TargetGroup == "" {
+			p.Add("body.targetGroup", "提交前须填写服务对象", "a submission needs a target group")
+		}
+		if a.Government && !ProfessionalShareOK(a.Team) {
+			p.Add("body.team", "政府购买服务项目中社会工作专业岗位须占项目人员的 80% 以上", "professional social-work posts must be at least 80% of a purchased project's paid headcount")
+		}
+	}
+	return p.Err()
+}
+
+func (a *Application) validateTeam(p *Problems) {
+	if len(a.Team) > 200 {
+		p.Add("body.team", "项目团队最多 200 人", "at most 200 team members")
+		return
+	}
+	for i, m := range a.Team {
+		loc := indexed("body.team", i)
+		if n := len([]rune(strings.TrimSpace(m.Name))); n < 1 || n > 50 {
+			p.Add(loc+".name", "姓名须为 1–50 个字符", "name must be 1–50 characters")
+		}
+		switch m.Post {
+		case PostProfessional:
+			if m.SocialWorkerID == "" {
+				p.Add(loc+".socialWorkerId", "专业岗位须关联持证社工账号", "a professional post names a certified social worker's account")
+			}
+		case PostStaff, PostVolunteer:
+		default:
+			p.Add(loc+".post", "岗位须为 professional、staff 或 volunteer", "post must be professional, staff or volunteer")
+		}
+		if m.Months < 0 || m.Months > 12*MaxContractYears*2 {
+			p.Add(loc+".months", "在岗月数须在 0–72 之间", "months must be 0–72")
+		}
+	}
+}
+
+func (a *Application) validateMilestones(p *Problems, final bool) {
+	if len(a.Milestones) > 24 {
+		p.Add("body.milestones", "最多 24 个里程碑", "at most 24 milestones")
+		return
+	}
+	sum := 0
+	for i, m := range a.Milestones {
+		loc := indexed("body.milestones", i)
+		if n := len([]rune(strings.TrimSpace(m.Name))); n < 1 || n > 100 {
+			p.Add(loc+".name", "里程碑名称须为 1–100 个字符", "milestone name must be 1–100 characters")
+		}
+		if _, err := ParseDate(loc+".due", m.Due); err != nil {
+			p.Add(loc+".due", "日期格式须为 YYYY-MM-DD", "date must be YYYY-MM-DD")
+		}
+		if m.TranchePercent < 0 || m.TranchePercent > 100 {
+			p.Add(loc+".tranchePercent", "拨付比例须在 0–100 之间", "tranche percent must be 0–100")
+		}
+		sum += m.TranchePercent
+	}
+	if final && (len(a.Milestones) == 0 || sum != 100) {
+		p.Add("body.milestones", "提交前须设置里程碑，且各期拨付比例合计为 100%", "a submission needs milestones whose tranche percents sum to 100")
+	}
+}
+
+func (a *Application) validateContract(p *Problems, final bool) {
+	if a.ContractStart == "" && a.ContractEnd == "" && !final {
+		return
+	}
+	start, err1 := ParseDate("body.contractStart", a.ContractStart)
+	end, err2 := ParseDate("body.contractEnd", a.ContractEnd)
+	if err1 != nil {
+		p.Add("body.contractStart", "政府购买服务项目须填写合同开始日期（YYYY-MM-DD）", "a purchased project needs a contract start date (YYYY-MM-DD)")
+	}
+	if err2 != nil {
+		p.Add("body.contractEnd", "政府购买服务项目须填写合同结束日期（YYYY-MM-DD）", "a purchased project needs a contract end date (YYYY-MM-DD)")
+	}
+	if err1 != nil || err2 != nil {
+		return
+	}
+	if !end.After(start) {
+		p.Add("body.contractEnd", "合同结束日期须晚于开始日期", "the contract must end after it starts")
+	} else if end.After(start.AddDate(MaxContractYears, 0, 0)) {
+		p.Add("body.contractEnd", "政府购买服务合同期限不超过 3 年", "a purchase contract runs at most 3 years")
+	}
+}
+
+// ContractMonths is the contract's length in whole months, rounded up.
+func (a *Application) ContractMonths() int {
+	start, err1 := ParseDate("", a.ContractStart)
+	end, err2 := ParseDate("", a.ContractEnd)
+	if err1 != nil || err2 != nil || !end.After(start) {
+		return 0
+	}
+	m := (end.Year()-start.Year())*12 + int(end.Month()-start.Month())
+	if start.AddDate(0, m, 0).Before(end) {
+		m++
+	}
+	return m
+}
+
+// TrancheAmounts splits a granted amount over the milestones by their
+// percents: floor for each, the remainder on the last, so they sum exactly.
+func TrancheAmounts(granted int64, milestones []Milestone) []int64 {
+	out := make([]int64, len(milestones))
+	var sum int64
+	for i, m := range milestones {
+		out[i] = granted * int64(m.TranchePercent) / 100
+		sum += out[i]
+	}
+	if n := len(out); n > 0 {
+		out[n-1] += granted - sum
+	}
+	return out
+}
+
+// PriceTable is a division's purchase price table (购买服务价格标准): the
+// monthly price of each post type from a date. A table is revised every 3
+// years (seed); one older than that is flagged for revision.
+type PriceTable struct {
+	DivisionCode  string
+	EffectiveFrom string           // YYYY-MM-DD
+	MonthlyFen    map[string]int64 // post type → monthly price in fen
+	CreatedBy     string
+	CreatedAt     time.Time
+}
+
+// PriceTablePostTypes are the post types a price table prices: the three
+// certificate levels and other paid staff.
+var PriceTablePostTypes = []string{"assistant_social_worker", "social_worker", "senior_social_worker", "staff"}
+
+// PriceTableRevisionYears is how often a price table must be revised.
+const PriceTableRevisionYears = 3
+
+// Validate checks the table.
+func (t *PriceTable) Validate() error {
+	var p Problems
+	if d, ok := LookupDivision(t.DivisionCode); !ok || (d.Level != LevelCity && d.Level != LevelCounty) {
+		p.Add("path.code", "价格标准须属于市或县（区）", "a price table belongs to the city or a county")
+	}
+	if _, err := ParseDate("body.effectiveFrom", t.EffectiveFrom); err != nil {
+		p.Add("body.effectiveFrom", "生效日期格式须为 YYYY-MM-DD", "effectiveFrom must be YYYY-MM-DD")
+	}
+	for _, k := range PriceTablePostTypes {
+		v, ok := t.MonthlyFen[k]
+		if !ok || v <= 0 || v > 100_000_000 {
+			p.Add("body.monthlyFen."+k, "须为每种岗位填写正数月价格（单位：分，不超过 100 万元）", "each post type needs a positive monthly price (in fen, at most 1 million yuan)")
+		}
+	}
+	for k := range t.MonthlyFen {
+		if !contains(PriceTablePostTypes, k) {
+			p.Add("body.monthlyFen."+k, "未知的岗位类型", "unknown post type")
+		}
+	}
+	return p.Err()
+}
+
+// DueForRevision reports whether the table is older than 3 years on day.
+func (t *PriceTable) DueForRevision(day time.Time) bool {
+	from, err := ParseDate("", t.EffectiveFrom)
+	return err == nil && !day.Before(from.AddDate(PriceTableRevisionYears, 0, 0))
+}
+
+// SalaryCeilingFen is what the table allows for the team's salaries: the
+// monthly price of each paid member's post times its months (the contract's
+// months when the member gives none).
+func (t *PriceTable) SalaryCeilingFen(team []TeamMember, contractMonths int) int64 {
+	var sum int64
+	for _, m := range team {
+		months := m.Months
+		if months == 0 {
+			months = contractMonths
+		}
+		switch m.Post {
+		case PostProfessional:
+			level := string(m.Level)
+			if level == "" {
+				level = "assistant_social_worker"
+			}
+			sum += t.MonthlyFen[level] * int64(months)
+		case PostStaff:
+			sum += t.MonthlyFen["staff"] * int64(months)
+		}
+	}
+	return sum
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Grant is the money a fund gave one application: its _id is the
+// application's, so an application has at most one grant. Its tranches
+// follow the milestones; each step of a tranche is its own document.
+type Grant struct {
+	ID             string // = application id
+	FundID         string
+	OrganisationID string
+	CompetitionID  string
+	Tier           string // the award tier of a competition grant
+	Title          string // the project's title (public)
+	AmountFen      int64
+	LedgerSeq      int
+	NeedIDs        []string
+	Tranches       []int64 // amount per milestone
+	CreatedBy      string
+	CreatedAt      time.Time
+}
+
+// TrancheStep is one step of paying a tranche: the organisation reports the
+// milestone, the supervising social worker verifies it, the funder releases
+// the money. Each step is inserted once (_id grant#milestone#step).
+type TrancheStep struct {
+	GrantID   string
+	Milestone int
+	Step      string // report, verify, release
+	Note      string
+	LedgerSeq int // release
+	AmountFen int64
+	By        string
+	At        time.Time
+}
+
+// Tranche steps.
+const (
+	StepReport  = "report"
+	StepVerify  = "verify"
+	StepRelease = "release"
+)
+
+// Evaluation is the engaged institution's performance evaluation of a
+// completed project (绩效评估), inserted once per application.
+type Evaluation struct {
+	ApplicationID  string
+	OrganisationID string // the evaluation institution
+	Score          int    // 0–100
+	Grade          string // excellent, good, pass, fail
+	Report         string
+	By             string
+	At             time.Time
+}
+
+// EvaluationGrades are the grades of a performance evaluation.
+var EvaluationGrades = []string{"excellent", "good", "pass", "fail"}
+
+// Validate checks the evaluation.
+func (e *Evaluation) Validate() error {
+	var p Problems
+	if e.Score < 0 || e.Score > 100 {
+		p.Add("body.score", "评分须在 0–100 之间", "score must be 0–100")
+	}
+	if !contains(EvaluationGrades, e.Grade) {
+		p.Add("body.grade", "等级须为 excellent、good、pass 或 fail", "grade must be excellent, good, pass or fail")
+	}
+	if n := len([]rune(strings.TrimSpace(e.Report))); n < 10 || n > 20000 {
+		p.Add("body.report", "评估报告须为 10–20000 个字符", "report must be 10–20000 characters")
+	}
+	return p.Err()
+}

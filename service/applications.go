@@ -1,0 +1,544 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/wushe/wushe/models"
+)
+
+// ApplicationStore keeps project applications, their grants, the steps of
+// each tranche, evaluations and purchase price tables.
+type ApplicationStore interface {
+	CreateApplication(ctx context.Context, a *models.Application) error
+	// Application returns models.ErrNotFound when there is no such application.
+	Application(ctx context.Context, id string) (*models.Application, error)
+	// SaveApplication replaces the application. Callers hold its lock.
+	SaveApplication(ctx context.Context, a *models.Application) error
+	// Applications lists applications matching f, in id order.
+	Applications(ctx context.Context, f ApplicationFilter, p Page) ([]*models.Application, string, error)
+
+	// CreateGrant inserts g under the application's id: models.ErrConflict
+	// when the application has a grant already.
+	CreateGrant(ctx context.Context, g *models.Grant) error
+	// Grant returns models.ErrNotFound when the application has no grant.
+	Grant(ctx context.Context, id string) (*models.Grant, error)
+	Grants(ctx context.Context, f GrantFilter, p Page) ([]*models.Grant, string, error)
+	// InsertStep records a tranche step once: models.ErrConflict when that
+	// step of that milestone is recorded already.
+	InsertStep(ctx context.Context, st *models.TrancheStep) error
+	Steps(ctx context.Context, grantID string) ([]*models.TrancheStep, error)
+	// InsertEvaluation records the one evaluation of an application:
+	// models.ErrConflict when it has one.
+	InsertEvaluation(ctx context.Context, e *models.Evaluation) error
+	Evaluation(ctx context.Context, applicationID string) (*models.Evaluation, error)
+
+	// InsertPriceTable adds a version: models.ErrConflict when the
+	// division has one from that date.
+	InsertPriceTable(ctx context.Context, t *models.PriceTable) error
+	// PriceTables lists a division's versions, newest effective date first.
+	PriceTables(ctx context.Context, divisionCode string) ([]*models.PriceTable, error)
+}
+
+// ApplicationFilter narrows a list of applications; empty fields match all.
+type ApplicationFilter struct {
+	OrganisationID string
+	FundID         string
+	CompetitionID  string
+	Statuses       []models.ApplicationStatus
+	ExcludeDrafts  bool
+	Flagged        bool // only running projects with a flag
+}
+
+// GrantFilter narrows a list of grants.
+type GrantFilter struct {
+	FundID         string
+	OrganisationID string
+	CompetitionID  string
+}
+
+// ApplicationInput is what an organisation writes on an application.
+type ApplicationInput struct {
+	OrganisationID string
+	FundID         string
+	CompetitionID  string
+	Title, Summary string
+	NeedIDs        []string
+	Domains        []string
+	TargetGroup    string
+	Beneficiaries  int
+	Regions        []string
+	Team           []models.TeamMember
+	SupervisorID   string
+	Milestones     []models.Milestone
+	Budget         models.Budget
+	RequestedFen   int64
+	Government     bool
+	ContractStart  string
+	ContractEnd    string
+}
+
+// applyingKinds are the organisation kinds that deliver projects.
+var applyingKinds = map[string]bool{
+	"social_work_agency": true, "community_social_organisation": true, "volunteer_organisation": true,
+	"supervision_evaluation_institution": false, "charity_organisation": true,
+	"elder_care_facility": true, "child_welfare_facility": true, "medical_facility": true, "other_service_facility": true,
+}
+
+// CreateApplication starts a draft for the actor's organisation, to a fund
+// or as an entry of a competition (whose fund it then takes).
+func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in ApplicationInput) (*models.Application, error) {
+	if in.OrganisationID == "" {
+		return nil, models.Invalid("body.organisationId", "须指定申报机构", "an application names its organisation")
+	}
+	if !actor.administers(in.OrganisationID) || !actor.Has(models.RoleOrgAdmin) && !actor.Has(models.RoleCharityAdmin) {
+		return nil, models.E(models.KindForbidden, "只有机构管理员可以为本机构申报项目", "only an admin of the organisation may apply for it")
+	}
+	o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+	} else if err != nil {
+		return nil, err
+	}
+	if !o.Status.Operating() {
+		return nil, models.E(models.KindConflict, "机构当前状态不能申报项目", "the organisation may not apply in its current status")
+	}
+	if !applyingKinds[o.Kind] {
+		return nil, models.Invalid("body.organisationId", "该类型的机构不能申报项目", "organisations of this kind do not apply for projects")
+	}
+	switch {
+	case in.CompetitionID != "":
+		fundID, err := s.competitionFund(ctx, in.CompetitionID)
+		if err != nil {
+			return nil, err
+		}
+		in.FundID = fundID
+	case in.FundID == "":
+		return nil, models.Invalid("body.fundId", "须指定申报的资金或公益创投大赛", "an application names a fund or a competition")
+	default:
+		if _, err := s.st.Funds.Fund(ctx, in.FundID); isKind(err, models.KindNotFound) {
+			return nil, models.Invalid("body.fundId", "资金不存在", "no such fund")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	a := &models.Application{ID: newID(), OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID,
+		Status: models.AppDraft, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
+	a.Government = in.Government
+	if f, err := s.st.Funds.Fund(ctx, in.FundID); err == nil && f.Government() {
+		a.Government = true // a government purchase budget buys government-purchased projects only
+	}
+	applyInput(a, in)
+	if err := a.Validate(false); err != nil {
+		return nil, err
+	}
+	if err := s.st.Applications.CreateApplication(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func applyInput(a *models.Application, in ApplicationInput) {
+	a.Title, a.Summary = strings.TrimSpace(in.Title), in.Summary
+	a.NeedIDs, a.Domains, a.TargetGroup, a.Beneficiaries, a.Regions = in.NeedIDs, in.Domains, in.TargetGroup, in.Beneficiaries, in.Regions
+	a.Team, a.SupervisorID, a.Milestones, a.Budget, a.RequestedFen = in.Team, in.SupervisorID, in.Milestones, in.Budget, in.RequestedFen
+	a.ContractStart, a.ContractEnd = in.ContractStart, in.ContractEnd
+	a.Government = a.Government || in.Government
+}
+
+// UpdateApplication rewrites a draft.
+func (s *Service) UpdateApplication(ctx context.Context, actor *Actor, id string, in ApplicationInput) (*models.Application, error) {
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, err := s.ownApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != models.AppDraft {
+			return nil, models.E(models.KindConflict, "只有草稿可以修改；运行中的项目请调整团队", "only a draft can be edited; a running project changes its team")
+		}
+		applyInput(a, in)
+		if err := a.Validate(false); err != nil {
+			return nil, err
+		}
+		a.UpdatedAt = s.now()
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// ownApplication loads an application its organisation's admin may change.
+func (s *Service) ownApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
+	a, err := s.st.Applications.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.administers(a.OrganisationID) {
+		if s.mayReadApplication(ctx, actor, a) {
+			return nil, errForbidden
+		}
+		return nil, models.ErrNotFound // a draft's existence is the organisation's business
+	}
+	return a, nil
+}
+
+// mayReadApplication: the organisation's admins always; once submitted, the
+// fund's managers, civil affairs governing the organisation, the project's
+// supervisor, its engaged evaluators, and the competition's organiser and
+// assigned reviewers.
+func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *models.Application) bool {
+	if actor == nil {
+		return false
+	}
+	if actor.administers(a.OrganisationID) {
+		return true
+	}
+	if a.Status == models.AppDraft {
+		return false
+	}
+	if a.SupervisorID == actor.AccountID || s.evaluates(actor, a) {
+		return true
+	}
+	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && actor.managesFund(f) {
+		return true
+	}
+	if actor.Has(models.RoleCivilAffairs) {
+		if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil && actor.governs(o.DivisionCode) {
+			return true
+		}
+	}
+	return a.CompetitionID != "" && s.mayReadEntry(ctx, actor, a)
+}
+
+// evaluates reports whether the actor is an evaluator of the institution engaged on a.
+func (s *Service) evaluates(actor *Actor, a *models.Application) bool {
+	if a.EvaluatorOrg == "" {
+		return false
+	}
+	for _, b := range actor.Bindings(models.RoleEvaluator) {
+		if b.OrganisationID == a.EvaluatorOrg {
+			return true
+		}
+	}
+	return false
+}
+
+// Application returns an application to those who may read it.
+func (s *Service) Application(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
+	a, err := s.st.Applications.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.mayReadApplication(ctx, actor, a) {
+		return nil, models.ErrNotFound
+	}
+	return a, nil
+}
+
+// ListApplications lists an organisation's applications (its admins), a
+// fund's submitted ones (its managers) or a competition's entries (its
+// organiser; reviewers see their assigned entries through the review API).
+func (s *Service) ListApplications(ctx context.Context, actor *Actor, f ApplicationFilter, p Page) ([]*models.Application, string, error) {
+	switch {
+	case f.OrganisationID != "":
+		if !actor.administers(f.OrganisationID) {
+			return nil, "", errForbidden
+		}
+	case f.FundID != "":
+		fund, err := s.st.Funds.Fund(ctx, f.FundID)
+		if isKind(err, models.KindNotFound) {
+			return nil, "", models.Invalid("query.fundId", "资金不存在", "no such fund")
+		} else if err != nil {
+			return nil, "", err
+		}
+		if !actor.managesFund(fund) && !s.supervisesFund(ctx, actor, fund) {
+			return nil, "", errForbidden
+		}
+		f.ExcludeDrafts = true
+	case f.CompetitionID != "":
+		if err := s.mayManageCompetitionID(ctx, actor, f.CompetitionID); err != nil {
+			return nil, "", err
+		}
+		f.ExcludeDrafts = true
+	default:
+		return nil, "", models.Invalid("query.organisationId", "须按机构、资金或大赛查询", "list by organisationId, fundId or competitionId")
+	}
+	return s.st.Applications.Applications(ctx, f, p.Normalised())
+}
+
+// SubmitApplication sends a draft to the funder (项目申报) after the checks
+// that need the store: the fund's window, eligibility, regions and limits;
+// the linked needs; the team's certificates; for a government-purchased
+// project the 80% professional share and the division's price table.
+func (s *Service) SubmitApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, err := s.ownApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != models.AppDraft {
+			return nil, models.E(models.KindConflict, "该申请已提交", "the application was submitted already")
+		}
+		if err := s.checkSubmission(ctx, a); err != nil {
+			return nil, err
+		}
+		if a.CompetitionID != "" {
+			if err := s.checkEntry(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		now := s.now()
+		a.Status, a.SubmittedAt, a.UpdatedAt = models.AppSubmitted, &now, now
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+func (s *Service) checkSubmission(ctx context.Context, a *models.Application) error {
+	if err := s.fillTeam(ctx, a); err != nil {
+		return err
+	}
+	if err := s.fillFromNeeds(ctx, a); err != nil {
+		return err
+	}
+	if err := a.Validate(true); err != nil {
+		return err
+	}
+	f, err := s.st.Funds.Fund(ctx, a.FundID)
+	if err != nil {
+		return err
+	}
+	if a.CompetitionID == "" && !f.Open(s.now()) {
+		return models.E(models.KindConflict, "该资金不在申报期内", "the fund is not accepting applications now")
+	}
+	if a.CompetitionID == "" && (a.RequestedFen < f.GrantMinFen || a.RequestedFen > f.GrantMaxFen) {
+		return models.Invalid("body.requestedFen", "申请金额须在该资金的单笔资助上下限之间", "the requested amount must be within the fund's grant limits")
+	}
+	o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID)
+	if err != nil {
+		return err
+	}
+	if len(f.EligibleKinds) > 0 && !containsString(f.EligibleKinds, o.Kind) {
+		return models.E(models.KindConflict, "该资金不接受此类机构申报", "the fund does not accept organisations of this kind")
+	}
+	if !overlapsRegions(a.Regions, f.Regions) {
+		return models.Invalid("body.regions", "项目服务地区不在该资金的资助地区内", "the project's regions are outside the fund's")
+	}
+	if len(a.Domains) > 0 && !overlaps(a.Domains, f.Domains) {
+		return models.Invalid("body.domains", "项目领域不在该资金的资助领域内", "the project's domains are outside the fund's")
+	}
+	if len(f.TargetGroups) > 0 && !containsString(f.TargetGroups, a.TargetGroup) {
+		return models.Invalid("body.targetGroup", "服务对象不在该资金的资助范围内", "the target group is outside the fund's")
+	}
+	if a.Government {
+		return s.checkPurchase(ctx, a, f)
+	}
+	return nil
+}
+
+// fillTeam checks each professional member is a verified social worker and
+// records the certificate level (the price table prices by it); the
+// supervisor must be a verified social worker too.
+func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
+	for i := range a.Team {
+		m := &a.Team[i]
+		if m.Post != models.PostProfessional {
+			continue
+		}
+		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.SocialWorkerID)
+		if err != nil || !w.Verified() {
+			return models.Invalid(indexedField("body.team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
+		}
+		m.Level = w.VerifiedLevel()
+	}
+	if a.SupervisorID != "" {
+		w, err := s.st.SocialWorkers.SocialWorker(ctx, a.SupervisorID)
+		if err != nil || !w.Verified() {
+			return models.Invalid("body.supervisorId", "项目督导须为证书已核验的社会工作者", "the supervisor must be a social worker with a verified certificate")
+		}
+	}
+	return nil
+}
+
+// fillFromNeeds checks the linked needs exist and takes the project's
+// regions and domains from them when the application gives none.
+func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) error {
+	for i, id := range a.NeedIDs {
+		n, err := s.st.Needs.Need(ctx, id)
+		if isKind(err, models.KindNotFound) {
+			return models.Invalid(indexedField("body.needIds", i), "需求不存在", "no such need")
+		} else if err != nil {
+			return err
+		}
+		if n.Status == models.NeedDraft {
+			return models.Invalid(indexedField("body.needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
+		}
+		if !containsString(a.Regions, n.CommunityCode) {
+			a.Regions = append(a.Regions, n.CommunityCode)
+		}
+		if !containsString(a.Domains, n.Domain) {
+			a.Domains = append(a.Domains, n.Domain)
+		}
+	}
+	if len(a.Regions) == 0 {
+		return models.Invalid("body.regions", "须关联需求或填写服务地区", "link needs or give the regions served")
+	}
+	return nil
+}
+
+// checkPurchase applies the price table of the fund's division (or the
+// nearest one above it) to a government-purchased project's salary line.
+func (s *Service) checkPurchase(ctx context.Context, a *models.Application, f *models.Fund) error {
+	division := f.DivisionCode
+	if division == "" && len(a.Regions) > 0 {
+		division = a.Regions[0]
+	}
+	t, err := s.effectivePriceTable(ctx, division, s.now())
+	if err != nil {
+		return err
+	}
+	a.Flags = dropFlag(a.Flags, "price_table_due_revision")
+	if t == nil {
+		return models.E(models.KindConflict, "该地区尚未发布政府购买服务价格标准", "the division has no purchase price table yet")
+	}
+	if t.DueForRevision(s.now()) {
+		a.Flags = append(a.Flags, models.ProjectFlag{Code: "price_table_due_revision", Zh: "价格标准已超过 3 年未修订",
+			En: "the price table is more than 3 years old", At: s.now()})
+	}
+	if ceiling := t.SalaryCeilingFen(a.Team, a.ContractMonths()); a.Budget.SalaryFen > ceiling {
+		return models.Invalid("body.budget.salaryFen", "薪酬待遇超出本地区政府购买服务价格标准", "the salary line exceeds the division's purchase price table")
+	}
+	return nil
+}
+
+// Flag codes of running projects.
+const flagProfessionalShare = "professional_ratio_below_80"
+
+func dropFlag(flags []models.ProjectFlag, code string) []models.ProjectFlag {
+	out := flags[:0:0]
+	for _, f := range flags {
+		if f.Code != code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// WithdrawApplication withdraws an undecided application.
+func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, err := s.ownApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status.Decided() || a.Status == models.AppWithdrawn {
+			return nil, models.E(models.KindConflict, "已有决定的申请不能撤回", "a decided application cannot be withdrawn")
+		}
+		a.Status, a.UpdatedAt = models.AppWithdrawn, s.now()
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// UpdateTeam changes a granted project's team. A government-purchased
+// project whose professional posts fall below 80% of its paid headcount is
+// flagged (not refused: people leave; the flag is what civil affairs acts on).
+func (s *Service) UpdateTeam(ctx context.Context, actor *Actor, id string, team []models.TeamMember) (*models.Application, error) {
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, err := s.ownApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if !a.Status.Granted() {
+			return nil, models.E(models.KindConflict, "只有已立项的项目可以调整团队；草稿请直接修改", "only a granted project changes its team; edit a draft instead")
+		}
+		b := *a
+		b.Team = team
+		if err := b.Validate(false); err != nil {
+			return nil, err
+		}
+		if err := s.fillTeam(ctx, &b); err != nil {
+			return nil, err
+		}
+		a.Team = b.Team
+		a.Flags = dropFlag(a.Flags, flagProfessionalShare)
+		if a.Government && !models.ProfessionalShareOK(a.Team) {
+			a.Flags = append(a.Flags, models.ProjectFlag{Code: flagProfessionalShare, Zh: "社会工作专业岗位低于项目人员的 80%",
+				En: "professional posts are below 80% of the paid headcount", At: s.now()})
+		}
+		a.UpdatedAt = s.now()
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// Decision is a funder's decision on an application.
+type Decision struct {
+	Approve        bool
+	AmountFen      int64
+	Note           string // the reason of a rejection (required) or a note
+	IdempotencyKey string
+}
+
+// StartProcurement moves a submitted application into review (组织采购).
+func (s *Service) StartProcurement(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, _, err := s.funderApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != models.AppSubmitted {
+			return nil, models.E(models.KindConflict, "只有已提交的申请可以进入采购评审", "only a submitted application enters procurement")
+		}
+		a.Status, a.UpdatedAt = models.AppProcurement, s.now()
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// funderApplication loads an application for its fund's manager.
+func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string) (*models.Application, *models.Fund, error) {
+	a, err := s.st.Applications.Application(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.st.Funds.Fund(ctx, a.FundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !actor.managesFund(f) || a.Status == models.AppDraft {
+		if s.mayReadApplication(ctx, actor, a) {
+			return nil, nil, errForbidden
+		}
+		return nil, nil, models.ErrNotFound
+	}
+	return a, f, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if containsString(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlapsRegions: some project region lies inside some fund region.
+func overlapsRegions(project, fund []string) bool {
+	for _, p := range project {
+		for _, f := range fund {
+			if models.WithinDivision(p, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func indexedField(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

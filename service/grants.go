@@ -1,0 +1,484 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// DecideApplication approves (a grant from the fund's ledger) or rejects an
+// application. Approval takes at most the requested amount and at most what
+// the fund has left; the ledger decides the race for the money: of any
+// number of simultaneous approvals only those the balance covers succeed.
+// An application is granted once whatever the keys: its ledger entry
+// carries the key "grant:<application>"; a client's Idempotency-Key
+// replays the same approval, and another key on a decided application is a
+// conflict.
+func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string, d Decision) (*models.Application, bool, error) {
+	if d.IdempotencyKey != "" {
+		if err := models.ValidateIdempotencyKey(d.IdempotencyKey); err != nil {
+			return nil, false, err
+		}
+	}
+	if !d.Approve && (len([]rune(d.Note)) < 2 || len([]rune(d.Note)) > 1000) {
+		return nil, false, models.Invalid("body.reason", "驳回须说明理由（2–1000 个字符）", "a rejection needs a reason (2–1000 characters)")
+	}
+	if d.Approve && (d.AmountFen <= 0 || d.AmountFen > models.MaxFundFen) {
+		return nil, false, models.Invalid("body.amountFen", "批准金额须为正数（单位：分）", "the approved amount must be positive (in fen)")
+	}
+	type result struct {
+		a        *models.Application
+		replayed bool
+	}
+	r, err := locked(s, ctx, "application:"+id, func() (result, error) {
+		a, f, err := s.funderApplication(ctx, actor, id)
+		if err != nil {
+			return result{}, err
+		}
+		if a.CompetitionID != "" {
+			return result{}, models.E(models.KindConflict, "大赛项目通过评审和颁奖获得资助", "a competition entry is funded through its awards")
+		}
+		if a.Status.Decided() {
+			if d.Approve && d.IdempotencyKey != "" && a.DecisionKey == d.IdempotencyKey && a.GrantedFen == d.AmountFen {
+				return result{a, true}, nil
+			}
+			return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided")
+		}
+		if a.Status != models.AppSubmitted && a.Status != models.AppProcurement {
+			return result{}, models.E(models.KindConflict, "只有已提交的申请可以审批", "only a submitted application can be decided")
+		}
+		now := s.now()
+		if !d.Approve {
+			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, actor.AccountID, &now, d.Note, now
+			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
+				return result{}, err
+			}
+			_ = s.audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, d.Note)
+			return result{a, false}, nil
+		}
+		if d.AmountFen > a.RequestedFen {
+			return result{}, models.Invalid("body.amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
+		}
+		g, err := s.grantApplication(ctx, actor.AccountID, a, f, d.AmountFen, false, "")
+		if err != nil {
+			return result{}, err
+		}
+		a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.DecisionKey = models.AppApproved, actor.AccountID, &now, d.Note, d.IdempotencyKey
+		a.GrantedFen, a.UpdatedAt = g.AmountFen, now
+		if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
+			return result{}, err
+		}
+		_ = s.audit(ctx, actor, "application.approve", "application:"+a.ID, f.DivisionCode, "")
+		return result{a, false}, nil
+	})
+	return r.a, r.replayed, err
+}
+
+// grantApplication appends the grant to the fund's ledger (key
+// "grant:<application>", so a repeat finds the first entry) and records the
+// grant document, then links it to the needs' linkage plans. It is safe to
+// repeat after a failure at any step: each step finds the last one's result.
+func (s *Service) grantApplication(ctx context.Context, by string, a *models.Application, f *models.Fund, amount int64, fromReserve bool, tier string) (*models.Grant, error) {
+	kind := models.LedgerGrant
+	m, err := s.appendMovement(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID)
+	if err != nil {
+		if err == models.ErrInsufficientFunds {
+			if fromReserve {
+				return nil, models.E(models.KindConflict, "大赛奖金池余额不足", "the competition's prize pool cannot cover this award")
+			}
+			return nil, models.E(models.KindConflict, "资金余额不足，无法批准该金额", "the fund's remaining money cannot cover this amount")
+		}
+		return nil, err
+	}
+	g := &models.Grant{ID: a.ID, FundID: f.ID, OrganisationID: a.OrganisationID, CompetitionID: a.CompetitionID, Tier: tier,
+		Title: a.Title, AmountFen: m.Entry.AmountFen, LedgerSeq: m.Entry.Seq, NeedIDs: a.NeedIDs,
+		Tranches: models.TrancheAmounts(m.Entry.AmountFen, a.Milestones), CreatedBy: by, CreatedAt: m.Entry.At}
+	switch err := s.st.Applications.CreateGrant(ctx, g); {
+	case isKind(err, models.KindConflict):
+		if g, err = s.st.Applications.Grant(ctx, a.ID); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	}
+	for _, needID := range a.NeedIDs {
+		if err := s.attachGrant(ctx, needID, g); err != nil {
+			s.log.WarnContext(ctx, "attaching a grant to a plan failed", "need", needID, "grant", g.ID, "err", err)
+		}
+	}
+	return g, nil
+}
+
+// attachGrant records the fund and grant on a need's linkage plan (the
+// fifth party: 慈善资源).
+func (s *Service) attachGrant(ctx context.Context, needID string, g *models.Grant) error {
+	n, err := s.st.Needs.Need(ctx, needID)
+	if err != nil {
+		return err
+	}
+	return s.withLock(ctx, "plan:"+needID, func() error {
+		p, err := s.plan(ctx, n)
+		if err != nil {
+			return err
+		}
+		if p.GrantID == g.ID {
+			return nil
+		}
+		p.FundID, p.GrantID, p.UpdatedAt = g.FundID, g.ID, s.now()
+		return s.st.Plans.SavePlan(ctx, p)
+	})
+}
+
+// GrantView is a grant with the state of each tranche.
+type GrantView struct {
+	Grant       *models.Grant
+	Application *models.Application
+	Tranches    []TrancheView
+	PaidFen     int64
+	Evaluation  *models.Evaluation
+}
+
+// TrancheView is one milestone's tranche and its steps.
+type TrancheView struct {
+	Milestone models.Milestone
+	AmountFen int64
+	Report    *models.TrancheStep
+	Verify    *models.TrancheStep
+	Release   *models.TrancheStep
+	// Status: pending, reported, verified, released.
+	Status string
+}
+
+// GrantDetail shows a grant to those who may read its application.
+func (s *Service) GrantDetail(ctx context.Context, actor *Actor, id string) (*GrantView, error) {
+	a, err := s.Application(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.grantView(ctx, a)
+}
+
+func (s *Service) grantView(ctx context.Context, a *models.Application) (*GrantView, error) {
+	g, err := s.st.Applications.Grant(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := s.st.Applications.Steps(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &GrantView{Grant: g, Application: a}
+	for i, m := range a.Milestones {
+		t := TrancheView{Milestone: m, Status: "pending"}
+		if i < len(g.Tranches) {
+			t.AmountFen = g.Tranches[i]
+		}
+		for _, st := range steps {
+			if st.Milestone != i {
+				continue
+			}
+			switch st.Step {
+			case models.StepReport:
+				t.Report = st
+			case models.StepVerify:
+				t.Verify = st
+			case models.StepRelease:
+				t.Release = st
+				v.PaidFen += st.AmountFen
+			}
+		}
+		switch {
+		case t.Release != nil:
+			t.Status = "released"
+		case t.Verify != nil:
+			t.Status = "verified"
+		case t.Report != nil:
+			t.Status = "reported"
+		}
+		v.Tranches = append(v.Tranches, t)
+	}
+	if e, err := s.st.Applications.Evaluation(ctx, a.ID); err == nil {
+		v.Evaluation = e
+	} else if !isKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Service) checkMilestone(a *models.Application, milestone int) error {
+	if milestone < 0 || milestone >= len(a.Milestones) {
+		return models.Invalid("path.milestone", "没有该里程碑", "no such milestone")
+	}
+	if !a.Status.Granted() {
+		return models.E(models.KindConflict, "项目尚未获得资助", "the project holds no grant")
+	}
+	return nil
+}
+
+// ReportMilestone is the organisation's milestone report; the first one
+// starts the project (项目督导).
+func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, milestone int, note string) (*GrantView, error) {
+	if n := len([]rune(note)); n < 10 || n > 10000 {
+		return nil, models.Invalid("body.report", "里程碑报告须为 10–10000 个字符", "a milestone report must be 10–10000 characters")
+	}
+	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+		a, err := s.ownApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkMilestone(a, milestone); err != nil {
+			return nil, err
+		}
+		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepReport, Note: note, By: actor.AccountID, At: s.now()}
+		if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该里程碑已提交报告", "the milestone was reported already")
+		} else if err != nil {
+			return nil, err
+		}
+		if a.Status == models.AppApproved {
+			a.Status, a.UpdatedAt = models.AppRunning, s.now()
+			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		return s.grantView(ctx, a)
+	})
+}
+
+// VerifyMilestone is the supervising social worker's verification of a
+// milestone report, the first of the two steps that release a tranche. The
+// last milestone verified completes the project.
+func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, milestone int, note string) (*GrantView, error) {
+	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+		a, err := s.st.Applications.Application(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.SupervisorID != actor.AccountID || !actor.Has(models.RoleSocialWorker) {
+			if s.mayReadApplication(ctx, actor, a) {
+				return nil, models.E(models.KindForbidden, "只有项目督导社工可以核验里程碑", "only the project's supervising social worker verifies milestones")
+			}
+			return nil, models.ErrNotFound
+		}
+		if err := s.checkMilestone(a, milestone); err != nil {
+			return nil, err
+		}
+		v, err := s.grantView(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		t := v.Tranches[milestone]
+		if t.Report == nil {
+			return nil, models.E(models.KindConflict, "该里程碑尚未提交报告", "the milestone has not been reported")
+		}
+		if t.Report.By == actor.AccountID {
+			return nil, models.E(models.KindForbidden, "不能核验自己提交的报告", "you cannot verify your own report")
+		}
+		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.now()}
+		if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
+		} else if err != nil {
+			return nil, err
+		}
+		v.Tranches[milestone].Verify, v.Tranches[milestone].Status = st, "verified"
+		if allVerified(v) && (a.Status == models.AppRunning || a.Status == models.AppApproved) {
+			a.Status, a.UpdatedAt = models.AppCompleted, s.now()
+			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		return v, nil
+	})
+}
+
+func allVerified(v *GrantView) bool {
+	for _, t := range v.Tranches {
+		if t.Verify == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// ReleaseTranche is the funder's release of a verified tranche: a ledger
+// entry (key "tranche:<grant>#<milestone>", so it is paid once) and the
+// release step. The releaser is never the verifier (two people). When an
+// evaluation institution is engaged, the final tranche waits for its
+// evaluation.
+func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, milestone int, idemKey string) (*GrantView, error) {
+	if idemKey != "" {
+		if err := models.ValidateIdempotencyKey(idemKey); err != nil {
+			return nil, err
+		}
+	}
+	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+		a, f, err := s.funderApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkMilestone(a, milestone); err != nil {
+			return nil, err
+		}
+		v, err := s.grantView(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		t := v.Tranches[milestone]
+		if t.Release != nil {
+			return v, nil // released already: the same result, however often asked
+		}
+		if t.Verify == nil {
+			return nil, models.E(models.KindConflict, "里程碑须先由项目督导核验", "the supervising social worker must verify the milestone first")
+		}
+		if t.Verify.By == actor.AccountID {
+			return nil, models.E(models.KindForbidden, "核验人与拨付人不能是同一人", "the verifier cannot also release the tranche")
+		}
+		last := milestone == len(a.Milestones)-1
+		if last && a.EvaluatorOrg != "" && v.Evaluation == nil {
+			return nil, models.E(models.KindConflict, "尾款须待第三方绩效评估完成后拨付", "the final tranche waits for the performance evaluation")
+		}
+		m, err := s.appendMovement(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
+		if err != nil {
+			return nil, err
+		}
+		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepRelease, LedgerSeq: m.Entry.Seq,
+			AmountFen: t.AmountFen, By: actor.AccountID, At: m.Entry.At}
+		if err := s.st.Applications.InsertStep(ctx, st); err != nil && !isKind(err, models.KindConflict) {
+			return nil, err
+		}
+		_ = s.audit(ctx, actor, "grant.release_tranche", "application:"+a.ID, f.DivisionCode, "")
+		return s.grantView(ctx, a)
+	})
+}
+
+// EngageEvaluator engages an evaluation institution (社会工作督导评估机构) on
+// a granted project; its evaluators may then read and evaluate it.
+func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID string) (*models.Application, error) {
+	o, err := s.st.Organisations.Organisation(ctx, orgID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+	} else if err != nil {
+		return nil, err
+	}
+	if o.Kind != "supervision_evaluation_institution" || !o.Status.Operating() {
+		return nil, models.Invalid("body.organisationId", "须为正常运营的社会工作督导评估机构", "must be an active supervision and evaluation institution")
+	}
+	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+		a, _, err := s.funderApplication(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if !a.Status.Granted() || a.Status == models.AppEvaluated {
+			return nil, models.E(models.KindConflict, "只有已立项且未评估的项目可以委托评估", "only a granted, unevaluated project can be given an evaluator")
+		}
+		if o.ID == a.OrganisationID {
+			return nil, models.Invalid("body.organisationId", "评估机构不能评估自己的项目", "an institution cannot evaluate its own project")
+		}
+		a.EvaluatorOrg, a.UpdatedAt = o.ID, s.now()
+		return a, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// Evaluate records the engaged institution's evaluation of a completed project.
+func (s *Service) Evaluate(ctx context.Context, actor *Actor, id string, e models.Evaluation) (*models.Evaluation, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return locked(s, ctx, "application:"+id, func() (*models.Evaluation, error) {
+		a, err := s.st.Applications.Application(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !s.evaluates(actor, a) {
+			if s.mayReadApplication(ctx, actor, a) {
+				return nil, models.E(models.KindForbidden, "只有受委托的评估机构可以评估", "only the engaged institution evaluates")
+			}
+			return nil, models.ErrNotFound
+		}
+		if a.Status != models.AppCompleted {
+			return nil, models.E(models.KindConflict, "项目完成全部里程碑后才能评估", "a project is evaluated once every milestone is verified")
+		}
+		e.ApplicationID, e.OrganisationID, e.By, e.At = a.ID, a.EvaluatorOrg, actor.AccountID, s.now()
+		if err := s.st.Applications.InsertEvaluation(ctx, &e); isKind(err, models.KindConflict) {
+			return nil, models.E(models.KindConflict, "该项目已评估", "the project was evaluated already")
+		} else if err != nil {
+			return nil, err
+		}
+		a.Status, a.UpdatedAt = models.AppEvaluated, s.now()
+		return &e, s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// PutPriceTable publishes a version of a division's purchase price table
+// (civil affairs of the division).
+func (s *Service) PutPriceTable(ctx context.Context, actor *Actor, t models.PriceTable) (*models.PriceTable, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if !actor.governs(t.DivisionCode) {
+		return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以发布价格标准", "only civil affairs of the division publishes its price table")
+	}
+	t.CreatedBy, t.CreatedAt = actor.AccountID, s.now()
+	if err := s.st.Applications.InsertPriceTable(ctx, &t); isKind(err, models.KindConflict) {
+		return nil, models.E(models.KindConflict, "该生效日期的价格标准已存在", "a table from that date exists; publish a new effective date")
+	} else if err != nil {
+		return nil, err
+	}
+	_ = s.audit(ctx, actor, "price_table.publish", "price_table:"+t.DivisionCode, t.DivisionCode, t.EffectiveFrom)
+	return &t, nil
+}
+
+// PriceTableView is a division's tables and the one in force.
+type PriceTableView struct {
+	DivisionCode string
+	InForce      *models.PriceTable // nil when none is in force
+	DueRevision  bool               // the table in force is older than 3 years
+	Versions     []*models.PriceTable
+}
+
+// PriceTables shows a division's price tables (public).
+func (s *Service) PriceTables(ctx context.Context, code string) (*PriceTableView, error) {
+	if err := models.ValidateDivision("path.code", code, ""); err != nil {
+		return nil, err
+	}
+	vs, err := s.st.Applications.PriceTables(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	v := &PriceTableView{DivisionCode: code, Versions: vs}
+	v.InForce = inForce(vs, s.now())
+	v.DueRevision = v.InForce != nil && v.InForce.DueForRevision(s.now())
+	return v, nil
+}
+
+// effectivePriceTable is the table in force at t for code: the division's
+// own, else the nearest division above it that has one.
+func (s *Service) effectivePriceTable(ctx context.Context, code string, t time.Time) (*models.PriceTable, error) {
+	for _, n := range []int{12, 9, 6, 4} {
+		if len(code) < n {
+			continue
+		}
+		vs, err := s.st.Applications.PriceTables(ctx, code[:n])
+		if err != nil {
+			return nil, err
+		}
+		if pt := inForce(vs, t); pt != nil {
+			return pt, nil
+		}
+	}
+	return nil, nil
+}
+
+func inForce(vs []*models.PriceTable, t time.Time) *models.PriceTable {
+	day := t.In(models.Shanghai()).Format(time.DateOnly)
+	sort.Slice(vs, func(i, j int) bool { return vs[i].EffectiveFrom > vs[j].EffectiveFrom })
+	for _, v := range vs {
+		if v.EffectiveFrom <= day {
+			return v
+		}
+	}
+	return nil
+}
