@@ -123,6 +123,8 @@ func New(svc *service.Service, cfg Config) *App {
 	registerHours(api, svc)
 	registerPathway(api, svc)
 	registerSupervision(api, svc)
+	registerFunds(api, svc)
+	registerApplications(api, svc)
 	return a
 }
 

@@ -38,6 +38,16 @@ type FundStore interface {
 	KeyClaim(ctx context.Context, fundID, key string) (*models.FundKeyClaim, error)
 	// CompleteKey records the seq of the claim's entry (same value from every writer).
 	CompleteKey(ctx context.Context, fundID, key string, seq int) error
+	// ListFunds lists funds matching f, in id order.
+	ListFunds(ctx context.Context, f FundFilter, p Page) ([]*models.Fund, string, error)
+}
+
+// FundFilter narrows a list of funds; empty fields match all.
+type FundFilter struct {
+	OwnerOrgID   string
+	DivisionCode string // a government budget of this division
+	Region       string // funds serving this division or a division containing it
+	Domain       string
 }
 
 // FundInput is what a caller may set on a new fund.
@@ -54,6 +64,7 @@ type FundView struct {
 	Fund    *models.Fund
 	Balance models.FundBalance
 	HeadSeq int
+	Open    bool // accepting applications now
 }
 
 // RemainingFen is total − reserved − granted.
@@ -134,7 +145,7 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 		return nil, err
 	}
 	s.st.Funds.NoteHead(ctx, f.ID, 1)
-	return &FundView{Fund: f, Balance: first.FundBalance, HeadSeq: 1}, nil
+	return &FundView{Fund: f, Balance: first.FundBalance, HeadSeq: 1, Open: f.Open(now)}, nil
 }
 
 // Fund returns a fund with its balances (public: 慈善法 信息公开).
@@ -147,7 +158,7 @@ func (s *Service) Fund(ctx context.Context, id string) (*FundView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq}, nil
+	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.now())}, nil
 }
 
 // FundBalance returns a fund's balances from the head of its ledger.

@@ -242,3 +242,21 @@ func (s *Funds) CompleteKey(ctx context.Context, fundID, key string, seq int) er
 	_, err := s.db.db.Collection(colFundKeys).UpdateOne(ctx, bson.M{"_id": fundKeyID(fundID, key)}, bson.M{"$set": bson.M{"seq": seq}})
 	return translate(err, "complete idempotency claim")
 }
+
+// ListFunds lists funds in _id order.
+func (s *Funds) ListFunds(ctx context.Context, f service.FundFilter, p service.Page) ([]*models.Fund, string, error) {
+	q := bson.M{}
+	if f.OwnerOrgID != "" {
+		q["ownerOrgId"] = f.OwnerOrgID
+	}
+	if f.DivisionCode != "" {
+		q["divisionCode"] = f.DivisionCode
+	}
+	if f.Region != "" {
+		q["regions"] = bson.M{"$in": ancestors(f.Region)} // a fund serving the region or a division containing it
+	}
+	if f.Domain != "" {
+		q["domains"] = f.Domain
+	}
+	return pageModels(ctx, s.db.db.Collection(colFunds), q, p, func(d *fundDoc) string { return d.ID }, (*fundDoc).model)
+}

@@ -1,0 +1,445 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+// TeamMemberDTO is one person planned on a project.
+type TeamMemberDTO struct {
+	Name           string `json:"name" maxLength:"50"`
+	Post           string `json:"post" enum:"professional,staff,volunteer" doc:"professional 社会工作专业岗位（持证社工）; staff 其他受薪人员; volunteer 志愿者（不计入人员编制）"`
+	SocialWorkerID string `json:"socialWorkerId,omitempty" maxLength:"64" doc:"专业岗位必填：持证社工的账号 Required for a professional post"`
+	Level          string `json:"level,omitempty" readOnly:"true" doc:"提交时按已核验证书填写 Filled from the verified certificate on submit"`
+	Months         int    `json:"months,omitempty" minimum:"0" maximum:"72" doc:"在岗月数；缺省为合同月数 Months paid; default: the contract's"`
+}
+
+// MilestoneDTO is a step of the project's timeline and its tranche share.
+type MilestoneDTO struct {
+	Name           string `json:"name" maxLength:"100"`
+	Due            string `json:"due" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"`
+	TranchePercent int    `json:"tranchePercent" minimum:"0" maximum:"100" doc:"该期拨付比例（合计 100）Share of the grant paid for it (sum 100)"`
+}
+
+// BudgetDTO is the four budget lines, in fen.
+type BudgetDTO struct {
+	SalaryFen              int64 `json:"salaryFen" minimum:"0" doc:"薪酬待遇"`
+	SupervisionTrainingFen int64 `json:"supervisionTrainingFen" minimum:"0" doc:"督导培训经费"`
+	ServiceActivitiesFen   int64 `json:"serviceActivitiesFen" minimum:"0" doc:"服务活动经费"`
+	ProjectManagementFen   int64 `json:"projectManagementFen" minimum:"0" doc:"项目管理经费"`
+}
+
+// FlagDTO is a standing problem of a project.
+type FlagDTO struct {
+	Code string    `json:"code"`
+	Zh   string    `json:"zh"`
+	En   string    `json:"en"`
+	At   time.Time `json:"at"`
+}
+
+// ApplicationDTO is a project application (or a competition entry).
+type ApplicationDTO struct {
+	ID             string          `json:"id"`
+	OrganisationID string          `json:"organisationId"`
+	FundID         string          `json:"fundId"`
+	CompetitionID  string          `json:"competitionId,omitempty"`
+	Title          string          `json:"title"`
+	Summary        string          `json:"summary"`
+	NeedIDs        []string        `json:"needIds"`
+	Domains        []string        `json:"domains"`
+	TargetGroup    string          `json:"targetGroup"`
+	Beneficiaries  int             `json:"beneficiaries"`
+	Regions        []string        `json:"regions"`
+	Team           []TeamMemberDTO `json:"team"`
+	SupervisorID   string          `json:"supervisorId"`
+	Milestones     []MilestoneDTO  `json:"milestones"`
+	Budget         BudgetDTO       `json:"budget"`
+	BudgetTotalFen int64           `json:"budgetTotalFen"`
+	RequestedFen   int64           `json:"requestedFen"`
+	Government     bool            `json:"government" doc:"政府购买服务项目 A government-purchased project"`
+	ContractStart  string          `json:"contractStart,omitempty"`
+	ContractEnd    string          `json:"contractEnd,omitempty"`
+	Status         string          `json:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible"`
+	PurchaseStage  string          `json:"purchaseStage,omitempty" doc:"政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation"`
+	ProfessionalOf string          `json:"professionalShare" doc:"专业岗位/受薪人数 Professional posts / paid headcount"`
+	Flags          []FlagDTO       `json:"flags"`
+	DecidedAt      *time.Time      `json:"decidedAt,omitempty"`
+	DecisionNote   string          `json:"decisionNote,omitempty"`
+	GrantedFen     int64           `json:"grantedFen"`
+	EvaluatorOrgID string          `json:"evaluatorOrgId,omitempty"`
+	CreatedAt      time.Time       `json:"createdAt"`
+	SubmittedAt    *time.Time      `json:"submittedAt,omitempty"`
+	UpdatedAt      time.Time       `json:"updatedAt"`
+}
+
+func applicationDTO(a *models.Application) ApplicationDTO {
+	d := ApplicationDTO{ID: a.ID, OrganisationID: a.OrganisationID, FundID: a.FundID, CompetitionID: a.CompetitionID, Title: a.Title,
+		Summary: a.Summary, NeedIDs: nonNilStrings(a.NeedIDs), Domains: nonNilStrings(a.Domains), TargetGroup: a.TargetGroup,
+		Beneficiaries: a.Beneficiaries, Regions: nonNilStrings(a.Regions), SupervisorID: a.SupervisorID,
+		Budget: BudgetDTO{SalaryFen: a.Budget.SalaryFen, SupervisionTrainingFen: a.Budget.SupervisionTrainingFen,
+			ServiceActivitiesFen: a.Budget.ServiceActivitiesFen, ProjectManagementFen: a.Budget.ProjectManagementFen},
+		BudgetTotalFen: a.Budget.TotalFen(), RequestedFen: a.RequestedFen, Government: a.Government, ContractStart: a.ContractStart,
+		ContractEnd: a.ContractEnd, Status: string(a.Status), DecidedAt: a.DecidedAt, DecisionNote: a.DecisionNote, GrantedFen: a.GrantedFen,
+		EvaluatorOrgID: a.EvaluatorOrg, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt,
+		Team: []TeamMemberDTO{}, Milestones: []MilestoneDTO{}, Flags: []FlagDTO{}}
+	if a.Government {
+		d.PurchaseStage = a.Status.PurchaseStage()
+	}
+	pro, paid := models.ProfessionalShare(a.Team)
+	d.ProfessionalOf = strconv.Itoa(pro) + "/" + strconv.Itoa(paid)
+	for _, m := range a.Team {
+		d.Team = append(d.Team, TeamMemberDTO{Name: m.Name, Post: string(m.Post), SocialWorkerID: m.SocialWorkerID, Level: string(m.Level), Months: m.Months})
+	}
+	for _, m := range a.Milestones {
+		d.Milestones = append(d.Milestones, MilestoneDTO{Name: m.Name, Due: m.Due, TranchePercent: m.TranchePercent})
+	}
+	for _, f := range a.Flags {
+		d.Flags = append(d.Flags, FlagDTO{Code: f.Code, Zh: f.Zh, En: f.En, At: f.At})
+	}
+	return d
+}
+
+type applicationOutput struct{ Body ApplicationDTO }
+
+// ApplicationBody is what an organisation writes on an application.
+type ApplicationBody struct {
+	OrganisationID string          `json:"organisationId" maxLength:"64"`
+	FundID         string          `json:"fundId,omitempty" maxLength:"64" doc:"申报的资金；大赛项目可省略 The fund applied to; omitted for a competition entry"`
+	CompetitionID  string          `json:"competitionId,omitempty" maxLength:"64" doc:"参赛的公益创投大赛 The competition entered"`
+	Title          string          `json:"title" maxLength:"100"`
+	Summary        string          `json:"summary,omitempty" maxLength:"5000"`
+	NeedIDs        []string        `json:"needIds,omitempty" maxItems:"20"`
+	Domains        []string        `json:"domains,omitempty" maxItems:"20"`
+	TargetGroup    string          `json:"targetGroup,omitempty" maxLength:"64"`
+	Beneficiaries  int             `json:"beneficiaries,omitempty" minimum:"0" maximum:"10000000"`
+	Regions        []string        `json:"regions,omitempty" maxItems:"50"`
+	Team           []TeamMemberDTO `json:"team,omitempty" maxItems:"200"`
+	SupervisorID   string          `json:"supervisorId,omitempty" maxLength:"64" doc:"项目督导社工 The supervising social worker"`
+	Milestones     []MilestoneDTO  `json:"milestones,omitempty" maxItems:"24"`
+	Budget         BudgetDTO       `json:"budget,omitempty"`
+	RequestedFen   int64           `json:"requestedFen,omitempty" minimum:"0"`
+	Government     bool            `json:"government,omitempty" doc:"政府购买服务项目 A government-purchased project"`
+	ContractStart  string          `json:"contractStart,omitempty" maxLength:"10"`
+	ContractEnd    string          `json:"contractEnd,omitempty" maxLength:"10"`
+}
+
+func (b *ApplicationBody) input() service.ApplicationInput {
+	in := service.ApplicationInput{OrganisationID: b.OrganisationID, FundID: b.FundID, CompetitionID: b.CompetitionID, Title: b.Title,
+		Summary: b.Summary, NeedIDs: b.NeedIDs, Domains: b.Domains, TargetGroup: b.TargetGroup, Beneficiaries: b.Beneficiaries,
+		Regions: b.Regions, SupervisorID: b.SupervisorID, RequestedFen: b.RequestedFen, Government: b.Government,
+		ContractStart: b.ContractStart, ContractEnd: b.ContractEnd,
+		Budget: models.Budget{SalaryFen: b.Budget.SalaryFen, SupervisionTrainingFen: b.Budget.SupervisionTrainingFen,
+			ServiceActivitiesFen: b.Budget.ServiceActivitiesFen, ProjectManagementFen: b.Budget.ProjectManagementFen}}
+	in.Team = teamInput(b.Team)
+	for _, m := range b.Milestones {
+		in.Milestones = append(in.Milestones, models.Milestone{Name: m.Name, Due: m.Due, TranchePercent: m.TranchePercent})
+	}
+	return in
+}
+
+func teamInput(team []TeamMemberDTO) []models.TeamMember {
+	var out []models.TeamMember
+	for _, m := range team {
+		out = append(out, models.TeamMember{Name: m.Name, Post: models.TeamPost(m.Post), SocialWorkerID: m.SocialWorkerID, Months: m.Months})
+	}
+	return out
+}
+
+type createApplicationInput struct {
+	Body ApplicationBody
+}
+
+type updateApplicationInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body ApplicationBody
+}
+
+type applicationIDInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+type listApplicationsInput struct {
+	OrganisationID string `query:"organisationId" maxLength:"64"`
+	FundID         string `query:"fundId" maxLength:"64"`
+	CompetitionID  string `query:"competitionId" maxLength:"64"`
+	Status         string `query:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible," doc:"按状态筛选 Filter by status"`
+	Flagged        bool   `query:"flagged" doc:"仅列出被标记的在建项目 Only running projects with a flag"`
+	PageParams
+}
+
+type decideInput struct {
+	ID             string `path:"id" maxLength:"64"`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128" doc:"同一键重复提交只生效一次 A repeat with the same key has one effect"`
+	Body           struct {
+		Decision  string `json:"decision" enum:"approve,reject"`
+		AmountFen int64  `json:"amountFen,omitempty" minimum:"0" doc:"批准金额（分），不超过申请金额与资金余额 Approved amount in fen: at most the requested and the remaining"`
+		Reason    string `json:"reason,omitempty" maxLength:"1000" doc:"驳回理由（必填）或批注 A rejection's reason (required) or a note"`
+	}
+}
+
+type decisionOutput struct {
+	Body struct {
+		ApplicationDTO
+		Replayed bool `json:"replayed" doc:"同一 Idempotency-Key 的重复请求：返回首次结果 A repeat with the same Idempotency-Key: the first result"`
+	}
+}
+
+type teamInputBody struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Team []TeamMemberDTO `json:"team" maxItems:"200"`
+	}
+}
+
+type evaluatorInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		OrganisationID string `json:"organisationId" minLength:"1" maxLength:"64" doc:"社会工作督导评估机构 A supervision and evaluation institution"`
+	}
+}
+
+type evaluationInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Score  int    `json:"score" minimum:"0" maximum:"100"`
+		Grade  string `json:"grade" enum:"excellent,good,pass,fail"`
+		Report string `json:"report" maxLength:"20000"`
+	}
+}
+
+// EvaluationDTO is a performance evaluation (绩效评估).
+type EvaluationDTO struct {
+	ApplicationID  string    `json:"applicationId"`
+	OrganisationID string    `json:"organisationId"`
+	Score          int       `json:"score"`
+	Grade          string    `json:"grade"`
+	Report         string    `json:"report"`
+	At             time.Time `json:"at"`
+}
+
+func evaluationDTO(e *models.Evaluation) *EvaluationDTO {
+	if e == nil {
+		return nil
+	}
+	return &EvaluationDTO{ApplicationID: e.ApplicationID, OrganisationID: e.OrganisationID, Score: e.Score, Grade: e.Grade, Report: e.Report, At: e.At}
+}
+
+type evaluationOutput struct{ Body EvaluationDTO }
+
+// TrancheStepDTO is one step of a tranche.
+type TrancheStepDTO struct {
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+	Note      string    `json:"note,omitempty"`
+	LedgerSeq int       `json:"ledgerSeq,omitempty"`
+}
+
+func stepDTO(s *models.TrancheStep) *TrancheStepDTO {
+	if s == nil {
+		return nil
+	}
+	return &TrancheStepDTO{By: s.By, At: s.At, Note: s.Note, LedgerSeq: s.LedgerSeq}
+}
+
+// TrancheDTO is one milestone's tranche.
+type TrancheDTO struct {
+	Milestone MilestoneDTO    `json:"milestone"`
+	AmountFen int64           `json:"amountFen"`
+	Status    string          `json:"status" enum:"pending,reported,verified,released"`
+	Report    *TrancheStepDTO `json:"report"`
+	Verify    *TrancheStepDTO `json:"verification" doc:"项目督导社工核验 Verified by the supervising social worker"`
+	Release   *TrancheStepDTO `json:"release" doc:"资助方拨付（与核验人不同）Released by the funder (not the verifier)"`
+}
+
+type fundGrantOutput struct {
+	Body struct {
+		ApplicationID  string         `json:"applicationId"`
+		FundID         string         `json:"fundId"`
+		OrganisationID string         `json:"organisationId"`
+		AmountFen      int64          `json:"amountFen"`
+		PaidFen        int64          `json:"paidFen"`
+		LedgerSeq      int            `json:"ledgerSeq"`
+		NeedIDs        []string       `json:"needIds" doc:"资助挂接的需求（联动方案）Needs whose linkage plans the grant attaches to"`
+		CompetitionID  string         `json:"competitionId,omitempty"`
+		Tier           string         `json:"tier,omitempty"`
+		Tranches       []TrancheDTO   `json:"tranches"`
+		Evaluation     *EvaluationDTO `json:"evaluation"`
+		GrantedAt      time.Time      `json:"grantedAt"`
+	}
+}
+
+func grantViewOutput(v *service.GrantView) *fundGrantOutput {
+	out := &fundGrantOutput{}
+	g := v.Grant
+	b := &out.Body
+	b.ApplicationID, b.FundID, b.OrganisationID, b.AmountFen, b.PaidFen, b.LedgerSeq = g.ID, g.FundID, g.OrganisationID, g.AmountFen, v.PaidFen, g.LedgerSeq
+	b.NeedIDs, b.CompetitionID, b.Tier, b.GrantedAt, b.Evaluation = nonNilStrings(g.NeedIDs), g.CompetitionID, g.Tier, g.CreatedAt, evaluationDTO(v.Evaluation)
+	b.Tranches = make([]TrancheDTO, len(v.Tranches))
+	for i, t := range v.Tranches {
+		b.Tranches[i] = TrancheDTO{Milestone: MilestoneDTO{Name: t.Milestone.Name, Due: t.Milestone.Due, TranchePercent: t.Milestone.TranchePercent},
+			AmountFen: t.AmountFen, Status: t.Status, Report: stepDTO(t.Report), Verify: stepDTO(t.Verify), Release: stepDTO(t.Release)}
+	}
+	return out
+}
+
+type milestoneInput struct {
+	ID        string `path:"id" maxLength:"64"`
+	Milestone int    `path:"milestone" minimum:"0" maximum:"23" doc:"里程碑序号（从 0 开始）Milestone index, from 0"`
+	Body      struct {
+		Report string `json:"report" maxLength:"10000"`
+	}
+}
+
+type verifyMilestoneInput struct {
+	ID        string `path:"id" maxLength:"64"`
+	Milestone int    `path:"milestone" minimum:"0" maximum:"23"`
+	Body      struct {
+		Note string `json:"note,omitempty" maxLength:"2000"`
+	}
+}
+
+type releaseInput struct {
+	ID             string `path:"id" maxLength:"64"`
+	Milestone      int    `path:"milestone" minimum:"0" maximum:"23"`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128"`
+}
+
+func registerApplications(api huma.API, svc *service.Service) {
+	const tag = "applications"
+	one := func(a *models.Application, err error) (*applicationOutput, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &applicationOutput{Body: applicationDTO(a)}, nil
+	}
+	huma.Register(api, created(op("create-application", http.MethodPost, "/v1/applications", tag,
+		"起草项目申请（机构管理员）Draft a project application (org_admin)", true, 403, 409, 422)),
+		func(ctx context.Context, in *createApplicationInput) (*applicationOutput, error) {
+			return one(svc.CreateApplication(ctx, actorFrom(ctx), in.Body.input()))
+		})
+
+	huma.Register(api, op("list-applications", http.MethodGet, "/v1/applications", tag,
+		"项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition", true, 403, 422),
+		func(ctx context.Context, in *listApplicationsInput) (*listOutput[ApplicationDTO], error) {
+			f := service.ApplicationFilter{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Flagged: in.Flagged}
+			if in.Status != "" {
+				f.Statuses = []models.ApplicationStatus{models.ApplicationStatus(in.Status)}
+			}
+			list, next, err := svc.ListApplications(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			return page(list, next, err, applicationDTO)
+		})
+
+	huma.Register(api, op("get-application", http.MethodGet, "/v1/applications/{id}", tag,
+		"项目申请详情 An application", true, 404),
+		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
+			return one(svc.Application(ctx, actorFrom(ctx), in.ID))
+		})
+
+	huma.Register(api, op("update-application", http.MethodPut, "/v1/applications/{id}", tag,
+		"修改草稿 Edit a draft", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *updateApplicationInput) (*applicationOutput, error) {
+			return one(svc.UpdateApplication(ctx, actorFrom(ctx), in.ID, in.Body.input()))
+		})
+
+	huma.Register(api, op("submit-application", http.MethodPost, "/v1/applications/{id}/submission", tag,
+		"提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table",
+		true, 403, 404, 409, 422),
+		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
+			return one(svc.SubmitApplication(ctx, actorFrom(ctx), in.ID))
+		})
+
+	huma.Register(api, op("withdraw-application", http.MethodPost, "/v1/applications/{id}/withdrawal", tag,
+		"撤回未决申请 Withdraw an undecided application", true, 403, 404, 409),
+		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
+			return one(svc.WithdrawApplication(ctx, actorFrom(ctx), in.ID))
+		})
+
+	huma.Register(api, op("start-procurement", http.MethodPost, "/v1/applications/{id}/procurement", tag,
+		"进入采购评审（组织采购）Start procurement review (the funder)", true, 403, 404, 409),
+		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
+			return one(svc.StartProcurement(ctx, actorFrom(ctx), in.ID))
+		})
+
+	huma.Register(api, op("decide-application", http.MethodPost, "/v1/applications/{id}/decision", tag,
+		"批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *decideInput) (*decisionOutput, error) {
+			a, replayed, err := svc.DecideApplication(ctx, actorFrom(ctx), in.ID, service.Decision{Approve: in.Body.Decision == "approve",
+				AmountFen: in.Body.AmountFen, Note: in.Body.Reason, IdempotencyKey: in.IdempotencyKey})
+			if err != nil {
+				return nil, err
+			}
+			out := &decisionOutput{}
+			out.Body.ApplicationDTO, out.Body.Replayed = applicationDTO(a), replayed
+			return out, nil
+		})
+
+	huma.Register(api, op("update-project-team", http.MethodPut, "/v1/applications/{id}/team", tag,
+		"调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts)",
+		true, 403, 404, 409, 422),
+		func(ctx context.Context, in *teamInputBody) (*applicationOutput, error) {
+			return one(svc.UpdateTeam(ctx, actorFrom(ctx), in.ID, teamInput(in.Body.Team)))
+		})
+
+	huma.Register(api, op("engage-evaluator", http.MethodPost, "/v1/applications/{id}/evaluator", tag,
+		"委托第三方评估机构（资助方）Engage an evaluation institution (the funder)", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *evaluatorInput) (*applicationOutput, error) {
+			return one(svc.EngageEvaluator(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID))
+		})
+
+	huma.Register(api, created(op("evaluate-project", http.MethodPost, "/v1/applications/{id}/evaluation", tag,
+		"绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)", true, 403, 404, 409, 422)),
+		func(ctx context.Context, in *evaluationInput) (*evaluationOutput, error) {
+			e, err := svc.Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
+			if err != nil {
+				return nil, err
+			}
+			return &evaluationOutput{Body: *evaluationDTO(e)}, nil
+		})
+
+	huma.Register(api, op("get-grant", http.MethodGet, "/v1/applications/{id}/grant", tag,
+		"资助与分期拨付 The grant and its tranches", true, 404),
+		func(ctx context.Context, in *applicationIDInput) (*fundGrantOutput, error) {
+			v, err := svc.GrantDetail(ctx, actorFrom(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return grantViewOutput(v), nil
+		})
+
+	huma.Register(api, created(op("report-milestone", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/report", tag,
+		"提交里程碑报告（机构管理员）Report a milestone (org_admin)", true, 403, 404, 409, 422)),
+		func(ctx context.Context, in *milestoneInput) (*fundGrantOutput, error) {
+			v, err := svc.ReportMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Report)
+			if err != nil {
+				return nil, err
+			}
+			return grantViewOutput(v), nil
+		})
+
+	huma.Register(api, op("verify-milestone", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/verification", tag,
+		"核验里程碑（项目督导社工）Verify a milestone (the supervising social worker)", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *verifyMilestoneInput) (*fundGrantOutput, error) {
+			v, err := svc.VerifyMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Note)
+			if err != nil {
+				return nil, err
+			}
+			return grantViewOutput(v), nil
+		})
+
+	huma.Register(api, op("release-tranche", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/release", tag,
+		"拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier)", true, 403, 404, 409, 422),
+		func(ctx context.Context, in *releaseInput) (*fundGrantOutput, error) {
+			v, err := svc.ReleaseTranche(ctx, actorFrom(ctx), in.ID, in.Milestone, in.IdempotencyKey)
+			if err != nil {
+				return nil, err
+			}
+			return grantViewOutput(v), nil
+		})
+}

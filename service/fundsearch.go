@@ -1,0 +1,142 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// ListFunds lists funds with their balances (public: 慈善法 信息公开).
+func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundView, string, error) {
+	if f.Region != "" {
+		if err := models.ValidateDivision("query.region", f.Region, ""); err != nil {
+			return nil, "", err
+		}
+	}
+	if f.Domain != "" && !models.Domains.Has(f.Domain) {
+		return nil, "", models.Invalid("query.domain", "未知的领域", "unknown domain")
+	}
+	funds, next, err := s.st.Funds.ListFunds(ctx, f, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*FundView, len(funds))
+	for i, fund := range funds {
+		head, _, err := s.ledgerHead(ctx, fund.ID, s.st.Funds.HeadHint(ctx, fund.ID), "")
+		if err != nil {
+			return nil, "", err
+		}
+		out[i] = &FundView{Fund: fund, Balance: head.FundBalance, HeadSeq: head.Seq, Open: fund.Open(s.now())}
+	}
+	return out, next, nil
+}
+
+// Reason is one line of why something was suggested, in both languages.
+type Reason struct {
+	Code   string
+	Zh, En string
+	Points int
+}
+
+// FundSuggestion is a fund that fits a need, with its score and reasons.
+type FundSuggestion struct {
+	Fund    *FundView
+	Score   int
+	Reasons []Reason
+}
+
+// suggestionScan bounds how many funds serving a need's area are read.
+const suggestionScan = 1000
+
+// SuggestFunds lists the funds that fit a need — not closed, serving its
+// community, its domain and target group, with money left for at least the
+// fund's smallest grant — ranked by how well they fit, with reasons. Anyone
+// who may read the need may ask.
+func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string, limit int) ([]FundSuggestion, error) {
+	n, err := s.Need(ctx, actor, needID)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 50 {
+		limit = 10
+	}
+	now := s.now()
+	var out []FundSuggestion
+	p := Page{Limit: MaxPageSize}
+	for scanned := 0; scanned < suggestionScan; {
+		funds, next, err := s.ListFunds(ctx, FundFilter{Region: n.CommunityCode, Domain: n.Domain}, p)
+		if err != nil {
+			return nil, err
+		}
+		scanned += len(funds)
+		for _, f := range funds {
+			if sg, ok := fundFit(f, n, now); ok {
+				out = append(out, sg)
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Fund.RemainingFen() > out[j].Fund.RemainingFen()
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// fundFit scores one fund for one need (pure): hard conditions first, then
+// points for how specific and how timely the fit is.
+func fundFit(v *FundView, n *models.Need, now time.Time) (FundSuggestion, bool) {
+	f := v.Fund
+	switch {
+	case !now.Before(f.ClosesAt),
+		!containsString(f.Domains, n.Domain),
+		len(f.TargetGroups) > 0 && !containsString(f.TargetGroups, n.TargetGroup),
+		!overlapsRegions([]string{n.CommunityCode}, f.Regions),
+		v.RemainingFen() < f.GrantMinFen:
+		return FundSuggestion{}, false
+	}
+	sg := FundSuggestion{Fund: v}
+	add := func(code, zh, en string, points int) {
+		sg.Reasons = append(sg.Reasons, Reason{Code: code, Zh: zh, En: en, Points: points})
+		sg.Score += points
+	}
+	add("domain", "资助领域包含该需求的领域", "the fund's domains include the need's", 40)
+	if len(f.TargetGroups) > 0 {
+		add("target_group", "资助对象明确包含该服务对象", "the fund names the need's target group", 20)
+	} else {
+		add("target_group_any", "资助对象不限", "the fund accepts any target group", 10)
+	}
+	best := 0
+	for _, r := range f.Regions {
+		if models.WithinDivision(n.CommunityCode, r) && len(r) > best {
+			best = len(r)
+		}
+	}
+	switch {
+	case best >= 9:
+		add("region_local", "资助地区为该需求所在街道或社区", "the fund serves the need's township or community", 20)
+	case best == 6:
+		add("region_county", "资助地区为该需求所在县（区）", "the fund serves the need's county", 15)
+	default:
+		add("region_city", "资助地区覆盖全市", "the fund serves the whole city", 10)
+	}
+	if f.Open(now) {
+		add("open", "正在受理申报", "accepting applications now", 10)
+	} else {
+		add("opens_later", "尚未开始受理申报", "opens for applications later", 0)
+	}
+	if n.BudgetFen > 0 && n.BudgetFen >= f.GrantMinFen && n.BudgetFen <= f.GrantMaxFen && n.BudgetFen <= v.RemainingFen() {
+		add("budget", "需求预算在单笔资助范围内且资金余额充足", "the need's budget fits the grant limits and the remaining money", 10)
+	}
+	return sg, true
+}
