@@ -9,17 +9,17 @@ import (
 type ApplicationStatus string
 
 const (
-	AppDraft       ApplicationStatus = "draft"        // the organisation is writing it; only it can read it
-	AppSubmitted   ApplicationStatus = "submitted"    // 项目申报: waiting for the funder
-	AppProcurement ApplicationStatus = "procurement"  // 组织采购: the funder is reviewing or procuring
-	AppApproved    ApplicationStatus = "approved"     // 合同签订: granted; the contract stands
-	AppRunning     ApplicationStatus = "running"      // 项目督导: delivering, paid in tranches
-	AppCompleted   ApplicationStatus = "completed"    // delivered; waiting for evaluation or the last tranche
-	AppEvaluated   ApplicationStatus = "evaluated"    // 绩效评估: evaluated by the engaged institution
-	AppRejected    ApplicationStatus = "rejected"     // refused by the funder, with a reason
-	AppWithdrawn   ApplicationStatus = "withdrawn"    // withdrawn by the organisation before a decision
-	AppNotAwarded  ApplicationStatus = "not_awarded"  // a competition entry that won no award
-	AppIneligible  ApplicationStatus = "ineligible"   // a competition entry ruled out by the organiser
+	AppDraft       ApplicationStatus = "draft"       // the organisation is writing it; only it can read it
+	AppSubmitted   ApplicationStatus = "submitted"   // 项目申报: waiting for the funder
+	AppProcurement ApplicationStatus = "procurement" // 组织采购: the funder is reviewing or procuring
+	AppApproved    ApplicationStatus = "approved"    // 合同签订: granted; the contract stands
+	AppRunning     ApplicationStatus = "running"     // 项目督导: delivering, paid in tranches
+	AppCompleted   ApplicationStatus = "completed"   // delivered; waiting for evaluation or the last tranche
+	AppEvaluated   ApplicationStatus = "evaluated"   // 绩效评估: evaluated by the engaged institution
+	AppRejected    ApplicationStatus = "rejected"    // refused by the funder, with a reason
+	AppWithdrawn   ApplicationStatus = "withdrawn"   // withdrawn by the organisation before a decision
+	AppNotAwarded  ApplicationStatus = "not_awarded" // a competition entry that won no award
+	AppIneligible  ApplicationStatus = "ineligible"  // a competition entry ruled out by the organiser
 )
 
 // Decided reports whether the funder has decided the application.
@@ -133,16 +133,16 @@ type Application struct {
 	Status         ApplicationStatus
 	Flags          []ProjectFlag
 	// Decision.
-	DecidedBy     string
-	DecidedAt     *time.Time
-	DecisionNote  string // a rejection's reason, or the approver's note
-	DecisionKey   string // the Idempotency-Key of the approval
-	GrantedFen    int64
-	EvaluatorOrg  string // evaluation institution engaged by the funder (绩效评估)
-	CreatedBy     string
-	CreatedAt     time.Time
-	SubmittedAt   *time.Time
-	UpdatedAt     time.Time
+	DecidedBy    string
+	DecidedAt    *time.Time
+	DecisionNote string // a rejection's reason, or the approver's note
+	DecisionKey  string // the Idempotency-Key of the approval
+	GrantedFen   int64
+	EvaluatorOrg string // evaluation institution engaged by the funder (绩效评估)
+	CreatedBy    string
+	CreatedAt    time.Time
+	SubmittedAt  *time.Time
+	UpdatedAt    time.Time
 }
 
 // ProfessionalShare is the share of professional posts in the paid

@@ -13,7 +13,7 @@ import (
 
 const (
 	colApplications = "applications"
-	colGrants       = "grants"       // _id = application id: one grant per application, by unique insert
+	colGrants       = "grants"        // _id = application id: one grant per application, by unique insert
 	colTrancheSteps = "tranche_steps" // _id = grant#milestone#step: each step once
 	colEvaluations  = "evaluations"   // _id = application id: one evaluation
 	colPriceTables  = "price_tables"  // _id = division#effectiveFrom
