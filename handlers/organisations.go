@@ -150,7 +150,7 @@ type addMemberInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
 		Phone string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)"`
-		Role  string `json:"role" enum:"org_admin,charity_admin,social_worker"`
+		Role  string `json:"role" enum:"org_admin,charity_admin,social_worker,evaluator" doc:"evaluator 仅限督导评估机构 evaluator: evaluation institutions only"`
 	}
 }
 

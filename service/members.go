@@ -16,8 +16,13 @@ func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error
 			return models.RoleCharityAdmin, nil
 		}
 		return models.RoleOrgAdmin, nil
+	case models.RoleEvaluator:
+		if o.Kind == "supervision_evaluation_institution" {
+			return role, nil // evaluates the projects its institution is engaged on (绩效评估)
+		}
+		return "", models.Invalid("body.role", "只有社会工作督导评估机构可以设置评估员", "only a supervision and evaluation institution has evaluators")
 	}
-	return "", models.Invalid("body.role", "机构成员角色只能是管理员或社会工作者", "a member is an administrator or a social worker")
+	return "", models.Invalid("body.role", "机构成员角色只能是管理员、社会工作者或评估员", "a member is an administrator, a social worker or an evaluator")
 }
 
 // AddMember gives a registered person (found by phone) a role in an
