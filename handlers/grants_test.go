@@ -268,3 +268,61 @@ func TestGovernmentPurchase(t *testing.T) {
 		t.Fatalf("team restored: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestFundSuggestions: the funds that fit a need, best first, with reasons;
+// funds of another domain or area, closed or spent are left out.
+func TestFundSuggestions(t *testing.T) {
+	w := newFundWorld(t)
+	zy, eq := w.committees(t)
+	needID := w.postNeed(t, zy, `,"budgetFen":40000`)
+	now := time.Now().UTC()
+	window := func(from, to time.Duration) string {
+		return fmt.Sprintf(`"opensAt":%q,"closesAt":%q`, now.Add(from).Format(time.RFC3339), now.Add(to).Format(time.RFC3339))
+	}
+	post := func(name, regions, domains, groups, win string, total, min int64) string {
+		return w.fund(t, w.charityAdminA, fmt.Sprintf(`{"ownerOrgId":%q,"name":%q,"totalFen":%d,"domains":%s,"targetGroups":%s,"regions":%s,`+
+			`"grantMinFen":%d,"grantMaxFen":%d,%s}`, w.charityA, name, total, domains, groups, regions, min, total, win))
+	}
+	county := post("中原区助老基金", `["410102"]`, `["social_welfare"]`, `["older_people"]`, window(-time.Hour, 240*time.Hour), 1_000_000, 1000)
+	city := post("全市社区基金", `["4101"]`, `["social_welfare","community_governance"]`, `[]`, window(-time.Hour, 240*time.Hour), 1_000_000, 1000)
+	later := post("明年开放的基金", `["410102001"]`, `["social_welfare"]`, `[]`, window(48*time.Hour, 480*time.Hour), 1_000_000, 1000)
+	post("其他领域", `["410102"]`, `["community_governance"]`, `[]`, window(-time.Hour, 240*time.Hour), 1_000_000, 1000)
+	post("二七区基金", `["410103"]`, `["social_welfare"]`, `[]`, window(-time.Hour, 240*time.Hour), 1_000_000, 1000)
+	post("只助儿童", `["410102"]`, `["social_welfare"]`, `["children_in_difficulty"]`, window(-time.Hour, 240*time.Hour), 1_000_000, 1000)
+	post("已截止", `["410102"]`, `["social_welfare"]`, `[]`, window(-240*time.Hour, -time.Hour), 1_000_000, 1000)
+	spent := post("已用完", `["410102"]`, `["social_welfare"]`, `[]`, window(-time.Hour, 240*time.Hour), 100_000, 60_000)
+	// Spend it: 50,000 left, below its 60,000 minimum grant.
+	swID, _ := w.supervisor(t, "13100000041")
+	app := w.submitted(t, w.adminA, applicationBody(w.orgA, spent, swID, 60_000, ""))
+	if r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"approve","amountFen":50000}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
+		t.Fatalf("spend: %d %s", r.Status, r.Raw)
+	}
+
+	r := w.h.do("GET", "/v1/needs/"+needID+"/funds", "", bearerHeader(zy)...)
+	if r.Status != 200 {
+		t.Fatalf("suggestions: %d %s", r.Status, r.Raw)
+	}
+	var got []string
+	for _, it := range r.items() {
+		got = append(got, it["fund"].(map[string]any)["id"].(string))
+		if len(it["reasons"].([]any)) == 0 {
+			t.Fatalf("a suggestion without reasons: %v", it)
+		}
+	}
+	// county: 40 domain + 20 group + 15 county + 10 open + 10 budget = 95;
+	// later: 40 + 10 any group + 20 township + 0 not yet open + 10 = 80;
+	// city: 40 + 10 + 10 city + 10 + 10 = 80; of equal scores the open one comes first.
+	want := []string{county, city, later}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("suggested %v, want %v: %s", got, want, r.Raw)
+	}
+	if r.items()[0]["score"].(float64) != 95 {
+		t.Fatalf("top score: %s", r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/needs/"+needID+"/funds", ""); r.Status != 401 {
+		t.Fatalf("without login: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/needs/no-such-need/funds", "", bearerHeader(eq)...); r.Status != 404 {
+		t.Fatalf("unknown need: %d %s", r.Status, r.Raw)
+	}
+}

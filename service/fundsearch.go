@@ -81,11 +81,17 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 		}
 		p.Cursor = next
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Score != b.Score:
+			return a.Score > b.Score
+		case a.Fund.Open != b.Fund.Open:
+			return a.Fund.Open // open now before opening later
+		case a.Fund.RemainingFen() != b.Fund.RemainingFen():
+			return a.Fund.RemainingFen() > b.Fund.RemainingFen()
 		}
-		return out[i].Fund.RemainingFen() > out[j].Fund.RemainingFen()
+		return a.Fund.Fund.ID < b.Fund.Fund.ID
 	})
 	if len(out) > limit {
 		out = out[:limit]
