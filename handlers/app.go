@@ -34,6 +34,9 @@ type Config struct {
 	CORSOrigins    []string // allowed origins; none → no CORS headers
 	TrustedProxies []string // peers whose X-Forwarded-For is believed
 	Version        string
+	// Registry is where /metrics gathers from (the in-process worker adds
+	// its job metrics to it); nil makes a fresh one.
+	Registry *prometheus.Registry
 }
 
 // App is the HTTP application: the Fiber app and the Huma API on it.
@@ -70,7 +73,10 @@ func New(svc *service.Service, cfg Config) *App {
 	})
 	a := &App{Fiber: f, svc: svc, log: cfg.Logger}
 
-	reg := prometheus.NewRegistry()
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newHTTPMetrics(reg)
 
@@ -106,6 +112,8 @@ func New(svc *service.Service, cfg Config) *App {
 	documentPlainRoutes(api)
 
 	registerAuth(api, svc)
+	registerMe(api, svc)
+	registerStaff(api, svc)
 	registerMeta(api)
 	registerDivisions(api)
 	registerOrganisations(api, svc)
@@ -125,6 +133,9 @@ func New(svc *service.Service, cfg Config) *App {
 	registerSupervision(api, svc)
 	registerFunds(api, svc)
 	registerApplications(api, svc)
+	registerNotifications(api, svc)
+	registerCompetitions(api, svc)
+	registerDashboard(api, svc)
 	return a
 }
 

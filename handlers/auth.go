@@ -76,16 +76,17 @@ type RoleBindingDTO struct {
 
 // AccountDTO is an account as its owner (or an official) sees it.
 type AccountDTO struct {
-	ID        string           `json:"id"`
-	Phone     string           `json:"phone"`
-	Name      string           `json:"name"`
-	Roles     []RoleBindingDTO `json:"roles"`
-	Status    string           `json:"status"`
-	CreatedAt time.Time        `json:"createdAt"`
+	ID          string           `json:"id"`
+	Phone       string           `json:"phone"`
+	Name        string           `json:"name"`
+	Roles       []RoleBindingDTO `json:"roles"`
+	Status      string           `json:"status" enum:"active,deactivated,erased"`
+	WeChatBound bool             `json:"wechatBound" doc:"已绑定微信小程序 Bound to a WeChat mini-program user"`
+	CreatedAt   time.Time        `json:"createdAt"`
 }
 
 func accountDTO(a *models.Account) AccountDTO {
-	d := AccountDTO{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status), CreatedAt: a.CreatedAt,
+	d := AccountDTO{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status), WeChatBound: a.WeChatOpenID != "", CreatedAt: a.CreatedAt,
 		Roles: make([]RoleBindingDTO, 0, len(a.Roles))}
 	for _, r := range a.Roles {
 		d.Roles = append(d.Roles, RoleBindingDTO{Role: string(r.Role), CommunityCode: r.CommunityCode,
@@ -99,6 +100,7 @@ type registerInput struct {
 		Phone    string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"大陆手机号 Mainland mobile number, 11 digits" example:"13800138000"`
 		Password string `json:"password" minLength:"8" maxLength:"128" doc:"至少 8 位且不能全为数字 At least 8 characters, not all digits" writeOnly:"true"`
 		Name     string `json:"name" minLength:"1" maxLength:"50" doc:"姓名 Name"`
+		Code     string `json:"code,omitempty" pattern:"^[0-9]{6}$" patternDescription:"6 位数字 (6 digits)" doc:"发送到该手机的短信验证码（用途 register）The SMS code sent to the phone (purpose register)" writeOnly:"true"`
 	}
 }
 
@@ -158,10 +160,11 @@ func registerAuth(api huma.API, svc *service.Service) {
 	huma.Register(api, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/v1/auth/register", Tags: []string{"auth"},
 		Summary:       "注册志愿者账号 Register a volunteer account",
+		Description:   "需先获取短信验证码（POST /v1/auth/sms-codes，用途 register）。Needs the SMS code sent to the phone first (POST /v1/auth/sms-codes, purpose register).",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
 		Errors: []int{409, 422, 429},
 	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
-		a, err := svc.Register(ctx, service.Registration{Phone: in.Body.Phone, Password: in.Body.Password, Name: in.Body.Name})
+		a, err := svc.Register(ctx, service.Registration{Phone: in.Body.Phone, Password: in.Body.Password, Name: in.Body.Name, Code: in.Body.Code})
 		if err != nil {
 			return nil, err
 		}
@@ -232,6 +235,124 @@ func registerAuth(api huma.API, svc *service.Service) {
 			st = http.StatusCreated
 		}
 		return &grantOutput{Status: st, Body: accountDTO(a)}, nil
+	})
+
+	registerPhoneCodes(api, svc)
+	registerWeChat(api, svc)
+}
+
+type smsCodeInput struct {
+	Body struct {
+		Phone   string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"接收验证码的手机号 The phone to send the code to" example:"13800138000"`
+		Purpose string `json:"purpose" enum:"register,reset_password,change_phone,bind_wechat,delete_account" doc:"用途；一个用途的验证码不能用于其他用途 What the code is for; a code works for its purpose only"`
+	}
+}
+
+type smsCodeOutput struct {
+	Body struct {
+		ExpiresIn   int `json:"expiresIn" doc:"验证码有效秒数 Seconds the code is valid"`
+		ResendAfter int `json:"resendAfter" doc:"多少秒后可再次获取 Seconds before another code may be requested"`
+	}
+}
+
+type passwordResetInput struct {
+	Body struct {
+		Phone       string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)"`
+		Code        string `json:"code" pattern:"^[0-9]{6}$" patternDescription:"6 位数字 (6 digits)" doc:"用途 reset_password 的短信验证码 The SMS code (purpose reset_password)" writeOnly:"true"`
+		NewPassword string `json:"newPassword" minLength:"8" maxLength:"128" doc:"至少 8 位且不能全为数字 At least 8 characters, not all digits" writeOnly:"true"`
+	}
+}
+
+func registerPhoneCodes(api huma.API, svc *service.Service) {
+	huma.Register(api, huma.Operation{
+		OperationID: "request-sms-code", Method: http.MethodPost, Path: "/v1/auth/sms-codes", Tags: []string{"auth"},
+		Summary: "发送短信验证码 Send an SMS verification code",
+		Description: "6 位验证码，5 分钟内有效，最多尝试 5 次；按手机号与 IP 限频。找回密码或注销时，未注册的手机号不会收到短信，但答复相同。" +
+			"A 6-digit code, valid 5 minutes, at most 5 tries; limited per phone and per client IP. For reset_password and delete_account, a phone with no account gets no SMS but the same answer.",
+		DefaultStatus: http.StatusAccepted, MaxBodyBytes: 4 << 10, Errors: []int{409, 422, 429, 503},
+	}, func(ctx context.Context, in *smsCodeInput) (*smsCodeOutput, error) {
+		sent, err := svc.RequestCode(ctx, service.CodeRequest{Phone: in.Body.Phone, Purpose: models.CodePurpose(in.Body.Purpose), ClientIP: ipFrom(ctx)})
+		if err != nil {
+			return nil, err
+		}
+		out := &smsCodeOutput{}
+		out.Body.ExpiresIn, out.Body.ResendAfter = int(sent.ExpiresIn/time.Second), int(sent.ResendAfter/time.Second)
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "reset-password", Method: http.MethodPost, Path: "/v1/auth/password-reset", Tags: []string{"auth"},
+		Summary:       "短信验证码重设密码 Reset the password with an SMS code",
+		Description:   "重设后该账号的所有登录立即失效。Every login of the account ends at once.",
+		DefaultStatus: http.StatusNoContent, MaxBodyBytes: 4 << 10, Errors: []int{422, 429},
+	}, func(ctx context.Context, in *passwordResetInput) (*struct{}, error) {
+		return nil, svc.ResetPassword(ctx, service.PasswordReset{Phone: in.Body.Phone, Code: in.Body.Code, NewPassword: in.Body.NewPassword})
+	})
+}
+
+type wechatLoginInput struct {
+	Body struct {
+		Code string `json:"code" minLength:"1" maxLength:"128" doc:"小程序 wx.login 返回的 code The code from wx.login" writeOnly:"true"`
+	}
+}
+
+// WeChatLoginDTO is the answer to a WeChat login: tokens when the WeChat
+// user is bound to an account, otherwise a binding ticket.
+type WeChatLoginDTO struct {
+	Bound           bool       `json:"bound" doc:"已绑定账号：tokens 有值；否则用 ticket 绑定手机号 Bound: tokens are set; otherwise bind a phone with the ticket"`
+	Tokens          *TokensDTO `json:"tokens,omitempty"`
+	Ticket          string     `json:"ticket,omitempty" doc:"绑定凭证，10 分钟内有效 Binding ticket, valid 10 minutes"`
+	TicketExpiresIn int        `json:"ticketExpiresIn,omitempty"`
+}
+
+type wechatLoginOutput struct {
+	Body WeChatLoginDTO
+}
+
+type wechatBindInput struct {
+	Body struct {
+		Ticket   string `json:"ticket" minLength:"1" maxLength:"200" writeOnly:"true"`
+		Phone    string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)"`
+		Code     string `json:"code" pattern:"^[0-9]{6}$" patternDescription:"6 位数字 (6 digits)" doc:"用途 bind_wechat 的短信验证码 The SMS code (purpose bind_wechat)" writeOnly:"true"`
+		Name     string `json:"name,omitempty" maxLength:"50" doc:"新账号的姓名（默认“微信用户”）Name of a new account"`
+		Password string `json:"password,omitempty" maxLength:"128" doc:"新账号的密码（可选）Password of a new account (optional)" writeOnly:"true"`
+	}
+}
+
+func registerWeChat(api huma.API, svc *service.Service) {
+	huma.Register(api, huma.Operation{
+		OperationID: "wechat-login", Method: http.MethodPost, Path: "/v1/auth/wechat", Tags: []string{"auth"},
+		Summary: "微信小程序登录 Log in with a WeChat mini-program code",
+		Description: "以 wx.login 的 code 换取身份：已绑定账号则返回令牌，否则返回绑定凭证（POST /v1/auth/wechat/bind）。" +
+			"Exchanges a wx.login code: a bound WeChat user gets tokens, an unknown one a ticket to bind a phone (POST /v1/auth/wechat/bind).",
+		MaxBodyBytes: 4 << 10, Errors: []int{401, 403, 422, 429, 503},
+	}, func(ctx context.Context, in *wechatLoginInput) (*wechatLoginOutput, error) {
+		l, err := svc.LoginWithWeChat(ctx, in.Body.Code, ipFrom(ctx))
+		if err != nil {
+			return nil, err
+		}
+		out := &wechatLoginOutput{}
+		if l.Tokens != nil {
+			out.Body.Bound, out.Body.Tokens = true, &tokensDTO(l.Tokens).Body
+		} else {
+			out.Body.Ticket, out.Body.TicketExpiresIn = l.Ticket, int(l.TicketExpiresIn/time.Second)
+		}
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "wechat-bind", Method: http.MethodPost, Path: "/v1/auth/wechat/bind", Tags: []string{"auth"},
+		Summary: "以验证过的手机号绑定微信 Bind the WeChat user to a verified phone",
+		Description: "该手机号已有账号则绑定到该账号，否则新建志愿者账号；返回令牌。一个微信用户只能绑定一个账号。" +
+			"Links the account of the phone, or creates a volunteer account for it, and logs it in. A WeChat user binds to one account only.",
+		MaxBodyBytes: 4 << 10, Errors: []int{401, 403, 409, 422, 503},
+	}, func(ctx context.Context, in *wechatBindInput) (*tokensOutput, error) {
+		b := in.Body
+		t, err := svc.BindWeChat(ctx, service.WeChatBind{Ticket: b.Ticket, Phone: b.Phone, Code: b.Code, Name: b.Name, Password: b.Password})
+		if err != nil {
+			return nil, err
+		}
+		return tokensDTO(t), nil
 	})
 }
 

@@ -44,15 +44,18 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	t.Helper()
 	db, rc := storetest.Open(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}
+	// Registering without an SMS code keeps the older tests short; the tests
+	// of phone codes turn it off (withPhoneCodes).
+	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true}
 	hcfg := handlers.Config{Version: "test", Logger: quiet}
 	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
 		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
+		AccountChanges: db.Accounts(), Logins: db.Sessions(), Codes: rc, Revocations: rc, PersonalData: db.PersonalData(),
 		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
 		Transitions: db.Records(), Audit: db.Records(),
 		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
 		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours(), ServiceRecords: db.ServiceRecords(), Pathway: db.Pathway(),
-		Supervision: db.Supervision(), Funds: db.Funds(), Applications: db.Applications(), Competitions: db.Competitions()}
+		Supervision: db.Supervision(), Funds: db.Funds(), Applications: db.Applications(), Notifications: db.Notifications(), Competitions: db.Competitions(), Dashboard: db.Dashboard(), Leaderboard: rc.Leaderboards()}
 	for _, o := range opts {
 		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
 	}

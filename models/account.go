@@ -42,18 +42,60 @@ type AccountStatus string
 const (
 	AccountActive      AccountStatus = "active"
 	AccountDeactivated AccountStatus = "deactivated"
+	// AccountErased is an account whose person asked for their data to be
+	// deleted: the document stays (other people's records point to it) with
+	// every personal field erased.
+	AccountErased AccountStatus = "erased"
 )
+
+// ErasedName is the name shown for an erased account wherever its records
+// are still counted (verified hours, plans, audit).
+const ErasedName = "已注销用户"
 
 // Account is one person, with every role they hold.
 type Account struct {
 	ID           string
 	Phone        string
 	Name         string
-	PasswordHash string
+	PasswordHash string // "" for an account created without one (WeChat, handover): it logs in by WeChat or resets by SMS
 	Roles        []RoleBinding
 	Status       AccountStatus
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// WeChatOpenID is the mini-program openid bound to the account ("" when
+	// none); notifications are sent to it.
+	WeChatOpenID  string
+	WeChatUnionID string
+	// TokensNotBefore ends every login started before it: refresh tokens of
+	// older login families and access tokens issued before it are refused
+	// (set by a password reset, a role removal, a deactivation, an erasure).
+	TokensNotBefore time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// HasPassword reports whether the account can log in with a password.
+func (a *Account) HasPassword() bool { return a.PasswordHash != "" }
+
+// RemoveRole removes the binding with b's key; it reports whether the
+// account held it.
+func (a *Account) RemoveRole(b RoleBinding) bool {
+	for i, have := range a.Roles {
+		if have.Key() == b.Key() {
+			a.Roles = append(a.Roles[:i:i], a.Roles[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// Erase clears every personal field of the account and ends its logins; the
+// id stays, so records that point to it (verified hours, plans, the audit
+// log) keep counting, attributed to ErasedName.
+func (a *Account) Erase(at time.Time) {
+	a.Phone, a.Name, a.PasswordHash = "", ErasedName, ""
+	a.WeChatOpenID, a.WeChatUnionID = "", ""
+	a.Roles = nil
+	a.Status = AccountErased
+	a.TokensNotBefore, a.UpdatedAt = at, at
 }
 
 // HasRole reports whether the account holds role r in any scope.

@@ -69,19 +69,47 @@ func (r ReviewerRef) Conflicted(e EntryRef) bool {
 // names each entry that lacks them. k < 1, empty or duplicate ids are
 // validation errors. Each entry's reviewer list is sorted by id.
 func AssignReviewers(entries []EntryRef, reviewers []ReviewerRef, k int) (map[string][]string, error) {
-	var p Problems
 	if k < 1 {
+		var p Problems
 		p.Add("k", "每个项目的评审人数须至少为 1", "reviewers per entry must be at least 1")
+		return nil, p.Err()
 	}
-	es := append([]EntryRef(nil), entries...)
+	needs := make([]EntryNeed, len(entries))
+	for i, e := range entries {
+		needs[i] = EntryNeed{EntryRef: e, Need: k}
+	}
+	return TopUpReviewers(needs, reviewers, nil)
+}
+
+// EntryNeed is an entry that needs Need more reviewers; the reviewers in
+// Have review it already and are not assigned it again.
+type EntryNeed struct {
+	EntryRef
+	Need int
+	Have []string
+}
+
+// TopUpReviewers is AssignReviewers for a panel that is partly in place (a
+// re-run after reviewers were added or declared conflicts): each entry gets
+// Need more distinct reviewers, none conflicted and none in its Have, and
+// load gives the entries each reviewer holds already, so the j-th entry a
+// reviewer holds in all costs 2j − 1 and the total loads are balanced. With
+// every Have and load empty it is exactly AssignReviewers. An entry with
+// fewer eligible reviewers than its Need is named in the error.
+func TopUpReviewers(entries []EntryNeed, reviewers []ReviewerRef, load map[string]int) (map[string][]string, error) {
+	var p Problems
+	es := append([]EntryNeed(nil), entries...)
 	rs := append([]ReviewerRef(nil), reviewers...)
 	sort.SliceStable(es, func(i, j int) bool { return es[i].ID < es[j].ID })
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	for i, e := range es {
-		if e.ID == "" {
+		switch {
+		case e.ID == "":
 			p.Add("entries", "参赛项目缺少编号", "an entry has no id")
-		} else if i > 0 && es[i-1].ID == e.ID {
+		case i > 0 && es[i-1].ID == e.ID:
 			p.Add("entries", "参赛项目重复："+e.ID, "duplicate entry "+e.ID)
+		case e.Need < 0:
+			p.Add(childField("entries", e.ID), "所需评审人数不能为负", "reviewers needed must not be negative")
 		}
 	}
 	for i, r := range rs {
@@ -95,17 +123,19 @@ func AssignReviewers(entries []EntryRef, reviewers []ReviewerRef, k int) (map[st
 		return nil, err
 	}
 	eligible := make([][]int, len(es))
+	want := 0
 	for i, e := range es {
 		for j, r := range rs {
-			if !r.Conflicted(e) {
+			if !r.Conflicted(e.EntryRef) && !slicesContain(e.Have, r.ID) {
 				eligible[i] = append(eligible[i], j)
 			}
 		}
-		if len(eligible[i]) < k {
+		if len(eligible[i]) < e.Need {
 			p.Add(childField("entries", e.ID),
-				fmt.Sprintf("项目 %s 仅有 %d 位无利益冲突的评审专家，需要 %d 位", e.ID, len(eligible[i]), k),
-				fmt.Sprintf("entry %s has %d reviewers without a conflict, %d are needed", e.ID, len(eligible[i]), k))
+				fmt.Sprintf("项目 %s 仅有 %d 位无利益冲突的评审专家，需要 %d 位", e.ID, len(eligible[i]), e.Need),
+				fmt.Sprintf("entry %s has %d reviewers without a conflict, %d are needed", e.ID, len(eligible[i]), e.Need))
 		}
+		want += e.Need
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -116,25 +146,29 @@ func AssignReviewers(entries []EntryRef, reviewers []ReviewerRef, k int) (map[st
 	g := newFlowGraph(nE + nR + 2)
 	src, sink := 0, nE+nR+1
 	takers := make([]int, nR) // eligible entries per reviewer: their most useful units
-	for i := range es {
-		g.add(src, 1+i, k, 0)
+	for i, e := range es {
+		if e.Need == 0 {
+			continue
+		}
+		g.add(src, 1+i, e.Need, 0)
 		for _, j := range eligible[i] {
 			g.add(1+i, 1+nE+j, 1, 0)
 			takers[j]++
 		}
 	}
-	for j := range rs {
-		for u := 1; u <= takers[j]; u++ {
+	for j, r := range rs {
+		held := max(load[r.ID], 0)
+		for u := held + 1; u <= held+takers[j]; u++ {
 			g.add(1+nE+j, sink, 1, 2*u-1)
 		}
 	}
-	if got := g.minCostFlow(src, sink, nE*k); got != nE*k {
-		// Unreachable: every entry has k eligible reviewers and loads are uncapped.
-		return nil, Internal("reviewer assignment: flow %d of %d", got, nE*k)
+	if got := g.minCostFlow(src, sink, want); got != want {
+		// Unreachable: every entry has its eligible reviewers and loads are uncapped.
+		return nil, Internal("reviewer assignment: flow %d of %d", got, want)
 	}
 	out := make(map[string][]string, nE)
 	for i, e := range es {
-		list := make([]string, 0, k)
+		list := make([]string, 0, e.Need)
 		for _, ei := range g.adj[1+i] {
 			ed := g.edges[ei]
 			if ed.to > nE && ed.to <= nE+nR && ed.cap == 0 && ed.orig == 1 {
@@ -145,6 +179,15 @@ func AssignReviewers(entries []EntryRef, reviewers []ReviewerRef, k int) (map[st
 		out[e.ID] = list
 	}
 	return out, nil
+}
+
+func slicesContain(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // flowGraph is a small residual graph for min-cost flow.

@@ -27,59 +27,74 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
 		return nil, false, err
 	}
-	if err := s.mayGrant(ctx, actor, g.Binding); err != nil {
+	scope, err := s.bindingScope(ctx, actor, g.Binding)
+	if err != nil {
 		return nil, false, err
 	}
-	return s.grant(ctx, g)
+	a, created, err = s.grant(ctx, g)
+	if err == nil {
+		_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	}
+	return a, created, err
 }
 
-// mayGrant checks the binding is well formed and inside one of the actor's
-// civil_affairs divisions.
-func (s *Service) mayGrant(ctx context.Context, actor *Actor, b models.RoleBinding) error {
+// bindingScope checks the binding is well formed and inside one of the
+// actor's civil_affairs divisions, and returns the division code it lies in.
+func (s *Service) bindingScope(ctx context.Context, actor *Actor, b models.RoleBinding) (string, error) {
 	scopes := actor.Bindings(models.RoleCivilAffairs)
 	if len(scopes) == 0 {
-		return models.E(models.KindForbidden, "仅民政部门可以分配角色", "only civil affairs may grant roles")
+		return "", models.E(models.KindForbidden, "仅民政部门可以分配角色", "only civil affairs may grant roles")
 	}
 	if !grantableRoles[b.Role] {
-		return models.Invalid("body.role", "该角色不能通过此接口分配", "this role cannot be granted here")
+		return "", models.Invalid("body.role", "该角色不能通过此接口分配", "this role cannot be granted here")
 	}
-	var scope string // the division code the binding lies in
+	scope, err := s.scopeOf(ctx, b)
+	if err != nil {
+		return "", err
+	}
+	for _, sc := range scopes {
+		if models.WithinDivision(scope, sc.DivisionCode) {
+			return scope, nil
+		}
+	}
+	return "", models.E(models.KindForbidden, "只能在本辖区内分配角色", "you may grant roles only inside your own division")
+}
+
+// scopeOf validates a privileged binding and returns the division code it
+// lies in: the community, the division, or the organisation's division.
+func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, error) {
+	var scope string
 	switch b.Role {
 	case models.RoleCommunityAdmin:
 		if err := models.ValidateDivision("body.communityCode", b.CommunityCode, models.LevelVillage); err != nil {
-			return err
+			return "", err
 		}
 		scope = b.CommunityCode
 	case models.RoleCivilAffairs:
 		if err := models.ValidateDivision("body.divisionCode", b.DivisionCode, ""); err != nil {
-			return err
+			return "", err
 		}
 		if d, _ := models.LookupDivision(b.DivisionCode); d.Level != models.LevelCity && d.Level != models.LevelCounty {
-			return models.Invalid("body.divisionCode", "民政账号只能绑定市级或县（区）级行政区划", "a civil affairs account binds to the city or one county")
+			return "", models.Invalid("body.divisionCode", "民政账号只能绑定市级或县（区）级行政区划", "a civil affairs account binds to the city or one county")
 		}
 		scope = b.DivisionCode
 	default:
 		if b.OrganisationID == "" {
-			return models.Invalid("body.organisationId", "该角色需要指定机构", "this role needs an organisationId")
+			return "", models.Invalid("body.organisationId", "该角色需要指定机构", "this role needs an organisationId")
 		}
 		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
 		if isKind(err, models.KindNotFound) {
-			return models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+			return "", models.Invalid("body.organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
-			return err
+			return "", err
 		}
 		isCharity := o.Kind == "charity_organisation"
 		if b.Role == models.RoleCharityAdmin && !isCharity || b.Role == models.RoleOrgAdmin && isCharity {
-			return models.Invalid("body.role", "慈善组织的管理员角色为 charity_admin，其他机构为 org_admin", "charity organisations have charity_admin, others org_admin")
+			return "", models.Invalid("body.role", "慈善组织的管理员角色为 charity_admin，其他机构为 org_admin", "charity organisations have charity_admin, others org_admin")
 		}
 		scope = o.DivisionCode
 	}
-	for _, sc := range scopes {
-		if models.WithinDivision(scope, sc.DivisionCode) {
-			return nil
-		}
-	}
-	return models.E(models.KindForbidden, "只能在本辖区内分配角色", "you may grant roles only inside your own division")
+	return scope, nil
 }
 
 func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, error) {
@@ -145,4 +160,86 @@ func (s *Service) BootstrapAdmin(ctx context.Context, phone, password, name, div
 	}
 	return s.grant(ctx, Grant{Phone: phone, Password: password, Name: name,
 		Binding: models.RoleBinding{Role: models.RoleCivilAffairs, DivisionCode: division}})
+}
+
+// AccountChangeStore changes accounts after they are created, and keeps
+// the unique claims that name them (phones, WeChat openids). Callers hold
+// the account's lock ("account:"+id) around every read-modify-write.
+type AccountChangeStore interface {
+	// SaveAccount writes a's mutable fields (name, phone, password hash,
+	// roles, status, WeChat ids, TokensNotBefore, UpdatedAt);
+	// models.ErrNotFound when there is no such account.
+	SaveAccount(ctx context.Context, a *models.Account) error
+	// ClaimPhone records that accountID holds phone, by a unique insert:
+	// models.ErrConflict when another account holds it; claiming one's own
+	// again succeeds.
+	ClaimPhone(ctx context.Context, phone, accountID string, at time.Time) error
+	// ReleasePhone gives up accountID's claim of phone (no-op when it holds none).
+	ReleasePhone(ctx context.Context, phone, accountID string) error
+	// AccountsWithBinding lists the accounts that hold binding b.
+	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
+	// ClaimWeChat binds an openid to accountID by a unique insert keyed by
+	// the openid: models.ErrConflict when another account has it; binding
+	// one's own again succeeds.
+	ClaimWeChat(ctx context.Context, id models.WeChatIdentity, accountID string, at time.Time) error
+	// WeChatAccount returns the id of the account bound to openid;
+	// models.ErrNotFound when none is.
+	WeChatAccount(ctx context.Context, openid string) (string, error)
+	// ReleaseWeChat removes accountID's binding of openid (no-op when absent).
+	ReleaseWeChat(ctx context.Context, openid, accountID string) error
+	// RemoveMembership ends accountID's membership of organisation orgID in
+	// role, when that binding is taken away (no-op when absent).
+	RemoveMembership(ctx context.Context, orgID, accountID string, role models.Role) error
+}
+
+// PhoneChange moves the caller's account to a new phone, proven by the
+// code sent to that phone (purpose change_phone).
+type PhoneChange struct {
+	Phone, Code string
+}
+
+// ChangePhone moves the caller's account to a new phone. The new number is
+// claimed by a unique insert before the account changes, so two accounts
+// can never end up with one phone; the old number is then free for others.
+func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) (*models.Account, error) {
+	c.Phone = models.NormalisePhone(c.Phone)
+	var p models.Problems
+	collect(&p, models.ValidatePhone("body.phone", c.Phone))
+	collect(&p, models.ValidateCode("body.code", c.Code))
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.verifyCode(ctx, c.Phone, models.PurposeChangePhone, c.Code, "body.code"); err != nil {
+		return nil, err
+	}
+	old := ""
+	a, err := s.changedAccount(ctx, actor.AccountID, func(a *models.Account, now time.Time) (string, error) {
+		if a.Status == models.AccountErased {
+			return "", errNotFound
+		}
+		if a.Phone == c.Phone {
+			return "", nil
+		}
+		if err := s.st.AccountChanges.ClaimPhone(ctx, c.Phone, a.ID, now); err != nil {
+			if isKind(err, models.KindConflict) {
+				return "", &models.Error{Kind: models.KindConflict, Zh: "该手机号已被其他账号使用", En: "another account has this phone number",
+					Fields: []models.FieldError{{Field: "body.phone", Zh: "该手机号已被其他账号使用", En: "another account has this phone number"}}}
+			}
+			return "", err
+		}
+		old, a.Phone = a.Phone, c.Phone
+		return "", nil
+	})
+	if err != nil {
+		// A claim of the new number made before a failed save stays with
+		// this account, so the move can simply be retried.
+		return nil, err
+	}
+	if old != "" {
+		// Only now, with the account saved under its new number, is the old one free.
+		if err := s.st.AccountChanges.ReleasePhone(ctx, old, a.ID); err != nil {
+			s.log.WarnContext(ctx, "old phone not released; it stays unusable until released", "account", a.ID, "err", err)
+		}
+	}
+	return a, nil
 }

@@ -27,6 +27,7 @@ type HoursStore interface {
 	// ClaimVerification records the one decision on a record, by unique insert.
 	ClaimVerification(ctx context.Context, recordID, by string, at time.Time) error
 	HoursOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.HoursRecord, string, error)
+	// PendingHours lists a community's pending records ("" = every community's).
 	PendingHours(ctx context.Context, community string, p Page) ([]*models.HoursRecord, string, error)
 	PendingHoursOfNeeds(ctx context.Context, needIDs []string, p Page) ([]*models.HoursRecord, string, error)
 }

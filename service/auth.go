@@ -16,36 +16,55 @@ type Tokens struct {
 	Account      *models.Account
 }
 
-// Registration is a member of the public signing up as a volunteer.
+// Registration is a member of the public signing up as a volunteer, with
+// the SMS code sent to the phone (purpose register).
 type Registration struct {
-	Phone, Password, Name string
+	Phone, Password, Name, Code string
 }
 
+var errPhoneTaken = models.E(models.KindConflict, "该手机号已注册", "this phone number is already registered")
+
 // Register creates a volunteer account. The phone must be a mainland mobile
-// number not yet registered (models.ErrConflict otherwise).
+// number not yet registered (models.ErrConflict otherwise), proven by the
+// code sent to it, unless Config.AllowCodelessRegistration (tests, demo).
 func (s *Service) Register(ctx context.Context, r Registration) (*models.Account, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
 	collect(&p, models.ValidatePhone("body.phone", r.Phone))
 	collect(&p, models.ValidatePassword("body.password", r.Password))
 	collect(&p, models.ValidateName("body.name", r.Name))
+	if r.Code != "" || !s.cfg.AllowCodelessRegistration {
+		if r.Code == "" {
+			p.Add("body.code", "请填写短信验证码", "the SMS code is required")
+		} else {
+			collect(&p, models.ValidateCode("body.code", r.Code))
+		}
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	if r.Code != "" {
+		if err := s.verifyCode(ctx, r.Phone, models.PurposeRegister, r.Code, "body.code"); err != nil {
+			return nil, err
+		}
 	}
 	return s.createAccount(ctx, r.Phone, r.Password, r.Name, []models.RoleBinding{{Role: models.RoleVolunteer}})
 }
 
 func (s *Service) createAccount(ctx context.Context, phone, password, name string, roles []models.RoleBinding) (*models.Account, error) {
-	hash, err := HashPassword(password, s.cfg.Password)
-	if err != nil {
-		return nil, models.Internal("hash password: %w", err)
+	hash := ""
+	if password != "" {
+		var err error
+		if hash, err = HashPassword(password, s.cfg.Password); err != nil {
+			return nil, models.Internal("hash password: %w", err)
+		}
 	}
 	now := s.now()
 	a := &models.Account{ID: newID(), Phone: phone, Name: strings.TrimSpace(name), PasswordHash: hash,
 		Roles: roles, Status: models.AccountActive, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Accounts.CreateAccount(ctx, a); err != nil {
 		if isKind(err, models.KindConflict) {
-			return nil, models.E(models.KindConflict, "该手机号已注册", "this phone number is already registered")
+			return nil, errPhoneTaken
 		}
 		return nil, err
 	}
@@ -76,6 +95,10 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		return nil, errBadLogin
 	case err != nil:
 		return nil, err
+	}
+	if !a.HasPassword() {
+		CheckPassword(s.dummy, c.Password) // an account made by WeChat or a handover sets its password by SMS first
+		return nil, errBadLogin
 	}
 	if !CheckPassword(a.PasswordHash, c.Password) {
 		return nil, errBadLogin
@@ -168,6 +191,13 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 	if a.Status != models.AccountActive {
 		return nil, errBadRefresh
 	}
+	if fam.CreatedAt.Before(a.TokensNotBefore) {
+		// Every login of the account was ended after this one began.
+		if err := s.revokeFamily(ctx, fam.ID, "sessions_ended"); err != nil {
+			return nil, err
+		}
+		return nil, errBadRefresh
+	}
 	return s.issue(ctx, a, fam.ID, rt.Seq+1, now)
 }
 
@@ -181,6 +211,108 @@ func (s *Service) revokeFamily(ctx context.Context, family, reason string) error
 		s.log.WarnContext(ctx, "could not denylist revoked login; its access tokens live until they expire", "family", family, "err", err)
 	}
 	return nil
+}
+
+// endSessions ends every login of an account at once, after the caller
+// has saved the account with TokensNotBefore = at (under its lock): no
+// refresh token of those logins works again (the families are revoked in
+// MongoDB, and Refresh compares them with TokensNotBefore), and no access
+// token issued before at is accepted (the account's revocation mark and
+// each family's denial, in Redis).
+func (s *Service) endSessions(ctx context.Context, accountID, reason string, at time.Time) error {
+	if s.st.Revocations != nil {
+		if err := s.st.Revocations.SetNotBefore(ctx, accountID, at, s.cfg.AccessTokenTTL+time.Minute); err != nil {
+			s.log.WarnContext(ctx, "could not mark the account's access tokens revoked; they live until they expire", "account", accountID, "err", err)
+		}
+	}
+	if s.st.Logins == nil {
+		return nil
+	}
+	fams, err := s.st.Logins.FamiliesOf(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fams {
+		if !f.Revoked() {
+			if err := s.revokeFamily(ctx, f.ID, reason); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// PasswordReset sets a new password with the code sent to the phone.
+type PasswordReset struct {
+	Phone, Code, NewPassword string
+}
+
+// ResetPassword sets a new password once the code sent to the account's
+// phone (purpose reset_password) checks out, and ends every login of the
+// account: a reset is what a person does when someone else may know the
+// old password.
+func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
+	r.Phone = models.NormalisePhone(r.Phone)
+	var p models.Problems
+	collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	collect(&p, models.ValidatePassword("body.newPassword", r.NewPassword))
+	collect(&p, models.ValidateCode("body.code", r.Code))
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if err := s.verifyCode(ctx, r.Phone, models.PurposeResetPassword, r.Code, "body.code"); err != nil {
+		return err
+	}
+	a, err := s.st.Accounts.AccountByPhone(ctx, r.Phone)
+	if isKind(err, models.KindNotFound) {
+		return models.Invalid("body.code", "验证码无效，请重新获取", "no valid code; request a new one")
+	} else if err != nil {
+		return err
+	}
+	hash, err := HashPassword(r.NewPassword, s.cfg.Password)
+	if err != nil {
+		return models.Internal("hash password: %w", err)
+	}
+	return s.changeAccount(ctx, a.ID, func(a *models.Account, now time.Time) (string, error) {
+		a.PasswordHash = hash
+		return "password_reset", nil
+	})
+}
+
+// changeAccount applies change to the account under its lock and saves it.
+// A non-empty reason from change ends every login of the account (see
+// endSessions) as part of the same step.
+func (s *Service) changeAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) error {
+	_, err := s.changedAccount(ctx, id, change)
+	return err
+}
+
+// changedAccount is changeAccount returning the saved account.
+func (s *Service) changedAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) (*models.Account, error) {
+	return locked(s, ctx, "account:"+id, func() (*models.Account, error) {
+		a, err := s.st.Accounts.AccountByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		reason, err := change(a, now)
+		if err != nil {
+			return nil, err
+		}
+		a.UpdatedAt = now
+		if reason != "" {
+			a.TokensNotBefore = now
+		}
+		if err := s.st.AccountChanges.SaveAccount(ctx, a); err != nil {
+			return nil, err
+		}
+		if reason != "" {
+			if err := s.endSessions(ctx, a.ID, reason, now); err != nil {
+				return nil, err
+			}
+		}
+		return a, nil
+	})
 }
 
 // Logout ends the caller's login: its refresh tokens and access tokens stop working.

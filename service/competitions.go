@@ -2,30 +2,731 @@ package service
 
 import (
 	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/wushe/wushe/models"
 )
 
-// TEMPORARY: the competition hooks the applications call; the competitions
-// work replaces this file.
+// Venture-philanthropy competitions (公益创投大赛): a prize pool reserved
+// from one fund, entries (applications with CompetitionID), expert review
+// (competition_review.go), an optional public vote (competition_votes.go),
+// a frozen ranking, awards from the reserve and the release of what is left
+// (this file), and reports and public results (competition_results.go).
+
+// CompetitionStore keeps competitions and everything their review decides.
+// Every race is decided by a unique insert on a natural key: one reviewer
+// record per competition and account, one assignment per entry and
+// reviewer, one score sheet per entry and reviewer, one vote per entry and
+// account, one frozen result per competition.
+type CompetitionStore interface {
+	CreateCompetition(ctx context.Context, c *models.Competition) error
+	// Competition returns models.ErrNotFound when there is no such competition.
+	Competition(ctx context.Context, id string) (*models.Competition, error)
+	// SaveCompetition replaces the competition. Callers hold its lock.
+	SaveCompetition(ctx context.Context, c *models.Competition) error
+	// Competitions lists competitions matching f, in id order.
+	Competitions(ctx context.Context, f CompetitionFilter, p Page) ([]*models.Competition, string, error)
+
+	// CreateReviewer inserts r: models.ErrConflict when the account reviews
+	// the competition already.
+	CreateReviewer(ctx context.Context, r *models.CompetitionReviewer) error
+	// Reviewer returns models.ErrNotFound when the account is no reviewer of it.
+	Reviewer(ctx context.Context, competitionID, accountID string) (*models.CompetitionReviewer, error)
+	// SaveReviewer replaces the record. Callers hold its lock.
+	SaveReviewer(ctx context.Context, r *models.CompetitionReviewer) error
+	// Reviewers lists every reviewer of a competition (at most
+	// MaxCompetitionReviewers), by account id.
+	Reviewers(ctx context.Context, competitionID string) ([]*models.CompetitionReviewer, error)
+	// ReviewerRecords lists the competitions an account reviews.
+	ReviewerRecords(ctx context.Context, accountID string, p Page) ([]*models.CompetitionReviewer, string, error)
+
+	// InsertAssignment records one assignment: models.ErrConflict when it exists.
+	InsertAssignment(ctx context.Context, a *models.ReviewAssignment) error
+	// DeleteAssignment removes one (no error when absent).
+	DeleteAssignment(ctx context.Context, competitionID, entryID, reviewerID string) error
+	// Assignment returns models.ErrNotFound when the entry is not the reviewer's.
+	Assignment(ctx context.Context, competitionID, entryID, reviewerID string) (*models.ReviewAssignment, error)
+	// Assignments lists every assignment of a competition.
+	Assignments(ctx context.Context, competitionID string) ([]*models.ReviewAssignment, error)
+	// ReviewerAssignments lists one reviewer's assignments, in entry order.
+	ReviewerAssignments(ctx context.Context, competitionID, reviewerID string, p Page) ([]*models.ReviewAssignment, string, error)
+
+	// InsertScoreSheet records a sheet once: models.ErrConflict when the
+	// reviewer scored the entry already.
+	InsertScoreSheet(ctx context.Context, s *models.ScoreSheet) error
+	// ScoreSheets lists every sheet of a competition.
+	ScoreSheets(ctx context.Context, competitionID string) ([]*models.ScoreSheet, error)
+	// EntryScoreSheets lists the sheets of one entry.
+	EntryScoreSheets(ctx context.Context, competitionID, entryID string) ([]*models.ScoreSheet, error)
+
+	// InsertVote records a vote once: models.ErrConflict when the account
+	// voted for the entry already.
+	InsertVote(ctx context.Context, v *models.Vote) error
+	// VoteCounts counts the stored votes of a competition per entry.
+	VoteCounts(ctx context.Context, competitionID string) (map[string]int, error)
+
+	// InsertResults freezes the ranking: models.ErrConflict when frozen already.
+	InsertResults(ctx context.Context, r *models.CompetitionResults) error
+	// Results returns models.ErrNotFound before the ranking is frozen.
+	Results(ctx context.Context, competitionID string) (*models.CompetitionResults, error)
+}
+
+// CompetitionFilter narrows a list of competitions; empty fields match all.
+type CompetitionFilter struct {
+	FundID        string
+	Phase         models.CompetitionPhase
+	Phases        []models.CompetitionPhase
+	Domain        string
+	ExcludeDrafts bool
+}
+
+// MaxCompetitionReviewers bounds a competition's panel.
+const MaxCompetitionReviewers = 200
+
+// CompetitionInput is what the organiser writes on a competition.
+type CompetitionInput struct {
+	FundID            string
+	Name, Summary     string
+	Domains           []string
+	EligibleKinds     []string
+	Regions           []string
+	Schedule          models.CompetitionSchedule
+	Rubric            models.Rubric // nil: models.DefaultRubric
+	Tiers             []models.AwardTier
+	ReviewersPerEntry int // 0: models.DefaultReviewersPerEntry
+	PublicVote        bool
+	VoteWeightPercent *int // nil: 20 with a public vote
+}
+
+// scheduleActor is who the schedule acts as (AdvanceCompetitions).
+const scheduleActor = "system"
+
+// manages reports whether the actor organises c: it manages the fund c
+// draws from (a charity_admin of its charity, or civil affairs governing a
+// government budget's division).
+func (a *Actor) managesCompetition(c *models.Competition) bool {
+	return a.managesFund(&models.Fund{OwnerOrgID: c.OwnerOrgID, DivisionCode: c.DivisionCode})
+}
 
 // competitionFund returns the fund of a competition open for entries.
 func (s *Service) competitionFund(ctx context.Context, competitionID string) (string, error) {
-	return "", models.Invalid("body.competitionId", "大赛不存在", "no such competition")
+	c, err := s.st.Competitions.Competition(ctx, competitionID)
+	if isKind(err, models.KindNotFound) || err == nil && c.Phase == models.PhaseDraft {
+		return "", models.Invalid("body.competitionId", "大赛不存在", "no such competition")
+	} else if err != nil {
+		return "", err
+	}
+	if err := s.entriesOpen(c); err != nil {
+		return "", err
+	}
+	return c.FundID, nil
 }
 
-// checkEntry checks a competition entry on submission.
+// entriesOpen: entries are accepted in phase open, until review starts.
+func (s *Service) entriesOpen(c *models.Competition) error {
+	if c.Phase != models.PhaseOpen || !s.now().Before(c.Schedule.ReviewAt) {
+		return models.E(models.KindConflict, "大赛未开放报名", "the competition is not open for entries")
+	}
+	return nil
+}
+
+// checkEntry checks a competition entry on submission: the competition is
+// open, the entry's domains meet its theme, its organisation's kind and its
+// project's regions are eligible, and it requests at most the largest award.
 func (s *Service) checkEntry(ctx context.Context, a *models.Application) error {
-	return models.E(models.KindConflict, "大赛未开放报名", "the competition is not open for entries")
+	c, err := s.st.Competitions.Competition(ctx, a.CompetitionID)
+	if err != nil {
+		return err
+	}
+	if err := s.entriesOpen(c); err != nil {
+		return err
+	}
+	if !overlaps(a.Domains, c.Domains) {
+		return models.Invalid("body.domains", "项目领域不在大赛主题领域内", "the entry's domains are outside the competition's themes")
+	}
+	for i, r := range a.Regions {
+		if !overlapsRegions([]string{r}, c.Regions) {
+			return models.Invalid(indexedField("body.regions", i), "项目服务地区不在大赛参赛地区内", "the project's region is outside the competition's")
+		}
+	}
+	if len(c.EligibleKinds) > 0 {
+		o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID)
+		if err != nil {
+			return err
+		}
+		if !containsString(c.EligibleKinds, o.Kind) {
+			return models.Invalid("body.organisationId", "该类型的机构不能参加本大赛", "organisations of this kind may not enter this competition")
+		}
+	}
+	if a.RequestedFen > c.MaxAwardFen() {
+		return models.Invalid("body.requestedFen", "申请金额不能超过大赛最高奖项金额", "the requested amount must not exceed the largest award")
+	}
+	return nil
 }
 
-// mayReadEntry: the organiser and the entry's assigned reviewers.
-func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Application) bool { return false }
+// mayReadEntry: the organiser, and a reviewer the entry is assigned to who
+// has no conflict with it.
+func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Application) bool {
+	if actor == nil {
+		return false
+	}
+	c, err := s.st.Competitions.Competition(ctx, a.CompetitionID)
+	if err != nil {
+		return false
+	}
+	if actor.managesCompetition(c) {
+		return true
+	}
+	_, err = s.assignedReviewer(ctx, c, actor, a)
+	return err == nil
+}
 
 // mayManageCompetitionID: the competition's organiser.
 func (s *Service) mayManageCompetitionID(ctx context.Context, actor *Actor, id string) error {
-	return errForbidden
+	_, err := s.managedCompetition(ctx, actor, id)
+	return err
 }
 
-// CompetitionStore keeps competitions (TEMPORARY: defined by the competitions work).
-type CompetitionStore interface{}
+// managedCompetition loads a competition for its organiser: ErrNotFound for
+// an unknown id, errForbidden for anyone else.
+func (s *Service) managedCompetition(ctx context.Context, actor *Actor, id string) (*models.Competition, error) {
+	c, err := s.st.Competitions.Competition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor == nil || !actor.managesCompetition(c) {
+		return nil, errForbidden
+	}
+	return c, nil
+}
+
+// visibleCompetition loads a competition anyone may see: drafts only for
+// their organiser (models.ErrNotFound for everyone else).
+func (s *Service) visibleCompetition(ctx context.Context, actor *Actor, id string) (*models.Competition, error) {
+	c, err := s.st.Competitions.Competition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Phase == models.PhaseDraft && (actor == nil || !actor.managesCompetition(c)) {
+		return nil, models.ErrNotFound
+	}
+	return c, nil
+}
+
+func (in CompetitionInput) apply(c *models.Competition) {
+	c.Name, c.Summary = strings.TrimSpace(in.Name), in.Summary
+	c.Domains, c.EligibleKinds, c.Regions = in.Domains, in.EligibleKinds, in.Regions
+	c.Schedule = models.CompetitionSchedule{OpensAt: in.Schedule.OpensAt.UTC(), ReviewAt: in.Schedule.ReviewAt.UTC(),
+		VoteAt: in.Schedule.VoteAt.UTC(), FinalistsAt: in.Schedule.FinalistsAt.UTC(), AwardsAt: in.Schedule.AwardsAt.UTC(),
+		ClosesAt: in.Schedule.ClosesAt.UTC()}
+	if in.Schedule.VoteAt.IsZero() {
+		c.Schedule.VoteAt = time.Time{}
+	}
+	c.Rubric = in.Rubric.Clone()
+	if in.Rubric == nil {
+		c.Rubric = models.DefaultRubric.Clone()
+	}
+	c.Tiers = append([]models.AwardTier(nil), in.Tiers...)
+	for i := range c.Tiers {
+		c.Tiers[i].Name = strings.TrimSpace(c.Tiers[i].Name)
+	}
+	c.ReviewersPerEntry = in.ReviewersPerEntry
+	if c.ReviewersPerEntry == 0 {
+		c.ReviewersPerEntry = models.DefaultReviewersPerEntry
+	}
+	c.PublicVote = in.PublicVote
+	c.VoteWeightPercent = 0
+	if in.PublicVote {
+		c.VoteWeightPercent = int(models.DefaultVoteWeight * 100)
+		if in.VoteWeightPercent != nil {
+			c.VoteWeightPercent = *in.VoteWeightPercent
+		}
+	}
+}
+
+// checkAgainstFund: the themes are the fund's domains, the regions lie in
+// the fund's, and the pool fits in the fund.
+func checkAgainstFund(c *models.Competition, f *models.Fund) error {
+	var p models.Problems
+	for i, d := range c.Domains {
+		if len(f.Domains) > 0 && !containsString(f.Domains, d) {
+			p.Add(indexedField("body.domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
+		}
+	}
+	for i, r := range c.Regions {
+		if !overlapsRegions([]string{r}, f.Regions) {
+			p.Add(indexedField("body.regions", i), "参赛地区须在资金的资助地区内", "a region must lie in the fund's regions")
+		}
+	}
+	if c.PoolFen() > f.TotalFen {
+		p.Add("body.tiers", "奖金池超过资金总额", "the prize pool exceeds the fund's total")
+	}
+	return p.Err()
+}
+
+// CreateCompetition drafts a competition on one of the actor's funds.
+func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in CompetitionInput) (*models.Competition, error) {
+	f, err := s.st.Funds.Fund(ctx, in.FundID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.Invalid("body.fundId", "资金不存在", "no such fund")
+	} else if err != nil {
+		return nil, err
+	}
+	if !actor.managesFund(f) {
+		return nil, models.E(models.KindForbidden, "只有资金的管理方可以用它举办大赛", "only the fund's manager may run a competition on it")
+	}
+	now := s.now()
+	c := &models.Competition{ID: newID(), FundID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode,
+		Phase: models.PhaseDraft, PhaseAt: now, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
+	in.apply(c)
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkAgainstFund(c, f); err != nil {
+		return nil, err
+	}
+	if err := s.st.Competitions.CreateCompetition(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateCompetition rewrites a draft (its fund stays).
+func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string, in CompetitionInput) (*models.Competition, error) {
+	return locked(s, ctx, "competition:"+id, func() (*models.Competition, error) {
+		c, err := s.managedCompetition(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Phase != models.PhaseDraft {
+			return nil, models.E(models.KindConflict, "大赛发布后不能修改", "a competition cannot be edited once published")
+		}
+		if in.FundID != "" && in.FundID != c.FundID {
+			return nil, models.Invalid("body.fundId", "不能更换大赛的资金", "a competition's fund cannot be changed")
+		}
+		if reserved, err := s.poolReserved(ctx, c); err != nil {
+			return nil, err
+		} else if reserved {
+			return nil, models.E(models.KindConflict, "奖金池已预留，请直接发布大赛", "the prize pool is reserved already; publish the competition")
+		}
+		f, err := s.st.Funds.Fund(ctx, c.FundID)
+		if err != nil {
+			return nil, err
+		}
+		in.apply(c)
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
+		if err := checkAgainstFund(c, f); err != nil {
+			return nil, err
+		}
+		c.UpdatedAt = s.now()
+		return c, s.st.Competitions.SaveCompetition(ctx, c)
+	})
+}
+
+// Competition returns a competition (public once published).
+func (s *Service) Competition(ctx context.Context, actor *Actor, id string) (*models.Competition, error) {
+	return s.visibleCompetition(ctx, actor, id)
+}
+
+// ListCompetitions lists published competitions; a fund's manager listing
+// by fund sees its drafts too.
+func (s *Service) ListCompetitions(ctx context.Context, actor *Actor, f CompetitionFilter, p Page) ([]*models.Competition, string, error) {
+	f.ExcludeDrafts = true
+	if f.FundID != "" && actor != nil {
+		if fund, err := s.st.Funds.Fund(ctx, f.FundID); err == nil && actor.managesFund(fund) {
+			f.ExcludeDrafts = false
+		}
+	}
+	if f.Phase == models.PhaseDraft && f.ExcludeDrafts {
+		return nil, "", nil
+	}
+	return s.st.Competitions.Competitions(ctx, f, p.Normalised())
+}
+
+// MoveCompetition is the organiser's explicit phase change: only to the
+// next phase, and only once what that phase needs holds (see advance).
+// Asking for the phase the competition is in already answers it unchanged.
+func (s *Service) MoveCompetition(ctx context.Context, actor *Actor, id string, to models.CompetitionPhase) (*models.Competition, error) {
+	if _, err := s.managedCompetition(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.advance(ctx, actor.AccountID, id, to)
+}
+
+// AdvanceCompetitions moves every published competition whose next phase
+// has started by now (its schedule), as far as the schedule allows, and
+// returns how many phase changes it made. It is idempotent: a phase is
+// changed under the competition's lock and recorded once, and each phase's
+// work (reserve, assignment, ranking, awards, release) finds what an
+// earlier, interrupted run did. A competition whose next phase cannot
+// start yet (too few reviewers, unscored entries, an insufficient fund) is
+// logged and left for the next run.
+func (s *Service) AdvanceCompetitions(ctx context.Context, now time.Time) (int, error) {
+	moved := 0
+	var errs []error
+	f := CompetitionFilter{Phases: []models.CompetitionPhase{models.PhaseOpen, models.PhaseReview, models.PhasePublicVote,
+		models.PhaseFinalists, models.PhaseAwarded}}
+	p := Page{Limit: MaxPageSize}
+	for {
+		list, next, err := s.st.Competitions.Competitions(ctx, f, p)
+		if err != nil {
+			return moved, err
+		}
+		for _, c := range list {
+			for {
+				to, ok := c.NextPhase()
+				if !ok || now.Before(c.Schedule.Start(to)) {
+					break
+				}
+				moved2, err := s.advance(ctx, scheduleActor, c.ID, to)
+				if err != nil {
+					if k := models.KindOf(err); k == models.KindInternal || k == models.KindUnavailable {
+						errs = append(errs, err)
+					}
+					s.log.WarnContext(ctx, "competition phase not advanced", "competition", c.ID, "to", to, "err", err)
+					break
+				}
+				if moved2.Phase != to {
+					break
+				}
+				moved++
+				c = moved2
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	return moved, errors.Join(errs...)
+}
+
+// advance moves competition id to phase to. Under the competition's lock
+// it does the work the phase needs first — each step idempotent — and then
+// records the change (a unique transition seq):
+//   - open: the prize pool is reserved (ledger key "reserve:<id>");
+//   - review: each entry gets k conflict-free reviewers (models.AssignReviewers);
+//   - leaving review: every competing entry has at least one valid score sheet;
+//   - public_vote: the leaderboard is built;
+//   - finalists: the ranking is computed and frozen (competition_results);
+//   - awarded: the award plan is fixed, then each award is granted from the
+//     reserve (ledger key "grant:<entry>") and the rest are not awarded;
+//   - closed: the unused reserve returns to the fund (key "release:<id>").
+func (s *Service) advance(ctx context.Context, by, id string, to models.CompetitionPhase) (*models.Competition, error) {
+	return locked(s, ctx, "competition:"+id, func() (*models.Competition, error) {
+		c, err := s.st.Competitions.Competition(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Phase == to {
+			return c, nil
+		}
+		if err := c.CheckMove(to); err != nil {
+			return nil, err
+		}
+		if c.Phase == models.PhaseReview {
+			if err := s.checkReviewDone(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		switch to {
+		case models.PhaseOpen:
+			err = s.reservePool(ctx, by, c)
+		case models.PhaseReview:
+			_, err = s.assignReviewers(ctx, c, by, false)
+		case models.PhasePublicVote:
+			_, err = s.rebuildBoard(ctx, c)
+		case models.PhaseFinalists:
+			_, err = s.freezeResults(ctx, c)
+		case models.PhaseAwarded:
+			err = s.award(ctx, by, c)
+		case models.PhaseClosed:
+			err = s.releaseReserve(ctx, by, c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		t := &models.Transition{Object: "competition:" + id, Seq: c.PhaseSeq + 1, From: string(c.Phase), To: string(to), By: by, At: now}
+		if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+			c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = models.CompetitionPhase(last.To), last.Seq, last.At, now
+			return s.st.Competitions.SaveCompetition(ctx, c)
+		}); err != nil {
+			return nil, err
+		}
+		c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = to, t.Seq, now, now
+		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
+			return nil, err
+		}
+		if by != scheduleActor {
+			_ = s.audit(ctx, &Actor{AccountID: by}, "competition.phase", "competition:"+id, c.DivisionCode, t.From+"→"+t.To)
+		}
+		return c, nil
+	})
+}
+
+// CompetitionHistory lists a competition's phase changes.
+func (s *Service) CompetitionHistory(ctx context.Context, actor *Actor, id string) ([]models.Transition, error) {
+	if _, err := s.visibleCompetition(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.st.Transitions.Transitions(ctx, "competition:"+id)
+}
+
+// reservePool holds the prize pool in the fund (available → reserved). The
+// ledger key names the amount ("reserve:<id>:<fen>"), and each key tried is
+// recorded on the competition first: a draft whose publication failed (an
+// insufficient fund) may change its pool and try again under a new key,
+// while a draft whose reservation went through but whose phase change was
+// lost is refused edits (UpdateCompetition), so its pool is never reserved twice.
+func (s *Service) reservePool(ctx context.Context, by string, c *models.Competition) error {
+	key := reserveKey(c)
+	if !containsString(c.ReserveKeys, key) {
+		c.ReserveKeys = append(c.ReserveKeys, key)
+		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
+			return err
+		}
+	}
+	m, err := s.appendMovement(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
+	if errors.Is(err, models.ErrInsufficientFunds) {
+		return models.E(models.KindConflict, "资金可用余额不足以预留大赛奖金池", "the fund's available money cannot cover the prize pool")
+	}
+	if err != nil {
+		return err
+	}
+	c.ReserveSeq = m.Entry.Seq
+	return nil
+}
+
+func reserveKey(c *models.Competition) string {
+	return "reserve:" + c.ID + ":" + strconv.FormatInt(c.PoolFen(), 10)
+}
+
+// poolReserved reports whether an earlier attempt to publish c reserved its
+// pool (its key has a ledger entry).
+func (s *Service) poolReserved(ctx context.Context, c *models.Competition) (bool, error) {
+	for _, key := range c.ReserveKeys {
+		claim, err := s.st.Funds.KeyClaim(ctx, c.FundID, key)
+		if isKind(err, models.KindNotFound) {
+			continue
+		} else if err != nil {
+			return false, err
+		}
+		if claim.Seq > 0 {
+			return true, nil
+		}
+		m, err := s.findKeyed(ctx, c.FundID, max(claim.StartSeq, 1), key)
+		if err != nil {
+			return false, err
+		}
+		if m != nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// competingStatus: an entry still in the competition (not a draft, not
+// withdrawn, not ruled out).
+func competingStatus(st models.ApplicationStatus) bool {
+	switch st {
+	case models.AppDraft, models.AppWithdrawn, models.AppIneligible, models.AppRejected:
+		return false
+	}
+	return true
+}
+
+// undecidedStatus: a competing entry that has not been awarded or passed over.
+func undecidedStatus(st models.ApplicationStatus) bool {
+	return st == models.AppSubmitted || st == models.AppProcurement
+}
+
+// eachEntry calls fn with every submitted entry of the competition, page by page.
+func (s *Service) eachEntry(ctx context.Context, competitionID string, fn func(*models.Application) error) error {
+	p := Page{Limit: MaxPageSize}
+	for {
+		list, next, err := s.st.Applications.Applications(ctx, ApplicationFilter{CompetitionID: competitionID, ExcludeDrafts: true}, p)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// competingEntries returns the competition's competing entries by id.
+func (s *Service) competingEntries(ctx context.Context, competitionID string) (map[string]*models.Application, error) {
+	out := map[string]*models.Application{}
+	err := s.eachEntry(ctx, competitionID, func(a *models.Application) error {
+		if competingStatus(a.Status) {
+			out[a.ID] = a
+		}
+		return nil
+	})
+	return out, err
+}
+
+// award fixes the award plan (once) from the frozen ranking and carries it
+// out: each award is a grant from the reserve and its entry is approved;
+// every other undecided entry is not awarded. Repeating it after an
+// interruption finds each grant and status already made.
+func (s *Service) award(ctx context.Context, by string, c *models.Competition) error {
+	if c.AwardsPlannedAt == nil {
+		res, err := s.st.Competitions.Results(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		entries, err := s.competingEntries(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		c.Awards = models.PlanAwards(c.Tiers, res.Ranking, func(id string) (int64, bool) {
+			a := entries[id]
+			if a == nil || !undecidedStatus(a.Status) {
+				return 0, false
+			}
+			return a.RequestedFen, true
+		})
+		now := s.now()
+		c.AwardsPlannedAt, c.UpdatedAt = &now, now
+		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
+			return err
+		}
+	}
+	f, err := s.st.Funds.Fund(ctx, c.FundID)
+	if err != nil {
+		return err
+	}
+	planned := map[string]bool{}
+	for _, aw := range c.Awards {
+		planned[aw.EntryID] = true
+		if err := s.grantAward(ctx, by, c, f, aw); err != nil {
+			return err
+		}
+	}
+	return s.eachEntry(ctx, c.ID, func(a *models.Application) error {
+		if planned[a.ID] || !undecidedStatus(a.Status) {
+			return nil
+		}
+		return s.withLock(ctx, "application:"+a.ID, func() error {
+			a, err := s.st.Applications.Application(ctx, a.ID)
+			if err != nil || !undecidedStatus(a.Status) {
+				return err
+			}
+			now := s.now()
+			a.Status, a.DecidedBy, a.DecidedAt, a.UpdatedAt = models.AppNotAwarded, by, &now, now
+			return s.st.Applications.SaveApplication(ctx, a)
+		})
+	})
+}
+
+func (s *Service) grantAward(ctx context.Context, by string, c *models.Competition, f *models.Fund, aw models.Award) error {
+	return s.withLock(ctx, "application:"+aw.EntryID, func() error {
+		a, err := s.st.Applications.Application(ctx, aw.EntryID)
+		if err != nil {
+			return err
+		}
+		if a.Status.Granted() {
+			return nil // granted by an earlier run
+		}
+		if !undecidedStatus(a.Status) {
+			// Withdrawn after the plan was fixed: the place stays empty and
+			// its money is released when the competition closes.
+			s.log.WarnContext(ctx, "award skipped: entry no longer competing", "competition", c.ID, "entry", a.ID, "status", a.Status)
+			return nil
+		}
+		g, err := s.grantApplication(ctx, by, a, f, aw.AmountFen, true, aw.Tier)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		a.Status, a.GrantedFen, a.DecidedBy, a.DecidedAt, a.UpdatedAt = models.AppApproved, g.AmountFen, by, &now, now
+		a.DecisionNote = aw.TierName
+		return s.st.Applications.SaveApplication(ctx, a)
+	})
+}
+
+// awardedFen sums the competition's grants.
+func (s *Service) awardedFen(ctx context.Context, competitionID string) (int64, error) {
+	var sum int64
+	p := Page{Limit: MaxPageSize}
+	for {
+		list, next, err := s.st.Applications.Grants(ctx, GrantFilter{CompetitionID: competitionID}, p)
+		if err != nil {
+			return 0, err
+		}
+		for _, g := range list {
+			sum += g.AmountFen
+		}
+		if next == "" {
+			return sum, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// releaseReserve returns the pool's unused part to the fund's available money.
+func (s *Service) releaseReserve(ctx context.Context, by string, c *models.Competition) error {
+	granted, err := s.awardedFen(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	unused := c.PoolFen() - granted
+	if unused <= 0 {
+		return nil
+	}
+	m, err := s.appendMovement(ctx, by, c.FundID, models.LedgerRelease, false, unused, "competition:"+c.ID, "release:"+c.ID)
+	if err != nil {
+		return err
+	}
+	c.ReleaseSeq, c.ReleasedFen = m.Entry.Seq, unused
+	return nil
+}
+
+// RuleIneligible rules a competing entry out (the organiser, with a reason,
+// until the award plan is fixed): it takes no award and no place.
+func (s *Service) RuleIneligible(ctx context.Context, actor *Actor, id, entryID, reason string) (*models.Application, error) {
+	if n := len([]rune(strings.TrimSpace(reason))); n < 2 || n > 1000 {
+		return nil, models.Invalid("body.reason", "须说明理由（2–1000 个字符）", "a reason is required (2–1000 characters)")
+	}
+	return locked(s, ctx, "competition:"+id, func() (*models.Application, error) {
+		c, err := s.managedCompetition(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Phase == models.PhaseDraft || c.Phase.Reached(models.PhaseAwarded) || c.AwardsPlannedAt != nil {
+			return nil, models.E(models.KindConflict, "颁奖开始后不能再取消参赛资格", "entries cannot be ruled out once awarding has started")
+		}
+		return locked(s, ctx, "application:"+entryID, func() (*models.Application, error) {
+			a, err := s.st.Applications.Application(ctx, entryID)
+			if err != nil {
+				return nil, err
+			}
+			if a.CompetitionID != c.ID || a.Status == models.AppDraft {
+				return nil, models.ErrNotFound
+			}
+			if !undecidedStatus(a.Status) {
+				return nil, models.E(models.KindConflict, "该项目已不在评选中", "the entry is no longer competing")
+			}
+			now := s.now()
+			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppIneligible, actor.AccountID, &now, reason, now
+			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
+				return nil, err
+			}
+			_ = s.audit(ctx, actor, "competition.rule_ineligible", "application:"+a.ID, c.DivisionCode, reason)
+			return a, nil
+		})
+	})
+}

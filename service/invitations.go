@@ -21,6 +21,8 @@ type InvitationStore interface {
 	InvitationsOfNeed(ctx context.Context, needID string) ([]*models.Invitation, error)
 	// EachInvitation streams every invitation (to derive reliability figures).
 	EachInvitation(ctx context.Context, fn func(*models.Invitation) error) error
+	// PendingInvitationsDue lists up to limit pending invitations expiring at or before t.
+	PendingInvitationsDue(ctx context.Context, t time.Time, limit int) ([]*models.Invitation, error)
 }
 
 // InvitationRequest names whom the committee invites, and to which occurrence.
@@ -111,6 +113,14 @@ func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, o
 		return nil, err
 	}
 	s.volunteerChanged(ctx, vid) // one more invitation in their figures
+	start := occ.Window.Start.In(models.Shanghai()).Format("01-02 15:04")
+	if _, err := s.notify(ctx, &models.Notification{Key: "invitation:" + inv.ID, AccountID: vid, Kind: models.NoteInvitation,
+		TitleZh: "服务邀请：" + n.Title, TitleEn: "Invitation: " + n.Title,
+		BodyZh: start + " 开始，请在 " + inv.ExpiresAt.In(models.Shanghai()).Format("01-02 15:04") + " 前回复。",
+		BodyEn: "Starts " + start + " (Beijing time); answer by " + inv.ExpiresAt.In(models.Shanghai()).Format("01-02 15:04") + ".",
+		Link:   "/v1/invitations/" + inv.ID, Data: map[string]string{"thing1": n.Title, "time2": start}, CreatedAt: now}); err != nil {
+		s.log.WarnContext(ctx, "could not notify an invitation", "invitation", inv.ID, "err", err)
+	}
 	return inv, nil
 }
 

@@ -102,6 +102,12 @@ func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error
 	}
 	if s.bus != nil {
 		if err := s.bus.Subscribe(ctx, indexChannel, func(id string) {
+			if id == resyncAll {
+				if err := s.ResyncMatching(context.WithoutCancel(ctx)); err != nil {
+					s.log.Warn("matching index resync failed", "err", err)
+				}
+				return
+			}
 			if err := s.reindexVolunteer(context.WithoutCancel(ctx), id); err != nil {
 				s.log.Warn("could not apply an index change from another replica", "volunteer", id, "err", err)
 			}
@@ -118,14 +124,9 @@ func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error
 				case <-ctx.Done():
 					return
 				case <-t.C:
-					start := time.Now()
-					ix, err := s.buildIndex(ctx)
-					if err != nil {
+					if err := s.ResyncMatching(ctx); err != nil {
 						s.log.Warn("matching index resync failed", "err", err)
-						continue
 					}
-					s.match.ix.Store(ix)
-					s.log.Info("matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
 				}
 			}
 		}()

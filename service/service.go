@@ -81,6 +81,13 @@ type Stores struct {
 	Mongo    Pinger
 	Redis    Pinger
 
+	// Verified phones, WeChat login, staff changes and personal data (issue 7).
+	AccountChanges AccountChangeStore
+	Logins         FamilyLister
+	Codes          CodeStore
+	Revocations    RevocationMarks
+	PersonalData   PersonalDataStore
+
 	Organisations  OrganisationStore
 	Complaints     ComplaintStore
 	Stations       StationStore
@@ -97,9 +104,12 @@ type Stores struct {
 	Pathway        PathwayStore
 	Supervision    SupervisionStore
 	Funds          FundStore
+	Notifications  NotificationStore
 	Applications   ApplicationStore
 	Competitions   CompetitionStore
-	Bus            Bus // optional: without it, index changes stay on this replica
+	Dashboard      DashboardStore
+	Leaderboard    Leaderboard // optional: without it, vote counts come straight from MongoDB
+	Bus            Bus         // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -121,6 +131,24 @@ type Config struct {
 	CheckinRadiusKm float64
 	// SigningKey signs service-record statements (Ed25519); nil disables signing.
 	SigningKey ed25519.PrivateKey
+	// Channels carry notifications beyond the inbox (log, SMS, WeChat).
+	Channels []Channel
+	// OnChannelError counts a failed send (metrics); optional.
+	OnChannelError func(channel string)
+	// AllowCodelessRegistration lets POST /v1/auth/register create an
+	// account without an SMS code: for tests and the embedded demo only
+	// (`wushe` never sets it outside embedded mode).
+	AllowCodelessRegistration bool
+	// SMS sends verification codes; default LogSMS (writes them to the log).
+	SMS SMSSender
+	// WeChat exchanges mini-program login codes; nil disables WeChat login.
+	WeChat WeChatClient
+	// Codes sent per phone and per client IP in each SMSWindow, and the
+	// shortest interval between two codes to one phone.
+	SMSLimitPhone     int           // default 5
+	SMSLimitIP        int           // default 30
+	SMSWindow         time.Duration // default 1h
+	SMSResendInterval time.Duration // default 60s
 }
 
 func (c *Config) defaults() {
@@ -154,6 +182,7 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.smsDefaults()
 }
 
 // Service is the set of Wushe's use cases.

@@ -20,6 +20,7 @@ type Actor struct {
 	Roles     []models.RoleBinding
 	FamilyID  string // the login this token belongs to
 	TokenID   string // jti
+	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
 
@@ -82,16 +83,42 @@ func (t *tokenIssuer) parse(token string, now time.Time) (*Actor, error) {
 	if err != nil || c.Subject == "" || c.ID == "" || c.Family == "" {
 		return nil, errTokenInvalid
 	}
-	return &Actor{AccountID: c.Subject, Roles: c.Roles, FamilyID: c.Family, TokenID: c.ID, ExpiresAt: c.ExpiresAt.Time}, nil
+	a := &Actor{AccountID: c.Subject, Roles: c.Roles, FamilyID: c.Family, TokenID: c.ID, ExpiresAt: c.ExpiresAt.Time}
+	if c.IssuedAt != nil {
+		a.IssuedAt = c.IssuedAt.Time
+	}
+	return a, nil
 }
 
 var errTokenInvalid = models.E(models.KindUnauthorized, "访问令牌无效或已过期", "access token is invalid or expired")
 
+// RevocationMarks keep, per account, the instant before which every access
+// token is refused (Redis). A mark needs to live only as long as the access
+// tokens it covers; MongoDB keeps the same instant on the account
+// (Account.TokensNotBefore), which stops the refresh tokens.
+type RevocationMarks interface {
+	// SetNotBefore refuses the account's access tokens issued before t, for
+	// ttl; of two marks the later wins.
+	SetNotBefore(ctx context.Context, accountID string, t time.Time, ttl time.Duration) error
+	// NotBefore returns the account's mark, the zero time when none.
+	NotBefore(ctx context.Context, accountID string) (time.Time, error)
+}
+
+// FamilyLister lists an account's logins (MongoDB).
+type FamilyLister interface {
+	// FamiliesOf lists every login family of the account, revoked ones too.
+	FamiliesOf(ctx context.Context, accountID string) ([]*models.LoginFamily, error)
+}
+
+var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked")
+
 // Authenticate turns a bearer access token into an Actor. A token with
 // another algorithm (including "none"), another key, a bad signature, no or a
-// past expiry, or whose id or login was revoked, is refused with
-// models.ErrUnauthorized. A Redis outage fails open (logged): access tokens
-// live only minutes, and login families in MongoDB still stop refreshes.
+// past expiry, or whose id or login was revoked, or that was issued before
+// its account's sessions were all ended (a password reset, a role removed,
+// a deactivation, an erasure), is refused with models.ErrUnauthorized. A
+// Redis outage fails open (logged): access tokens live only minutes, and
+// login families in MongoDB still stop refreshes.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	a, err := s.tokens.parse(token, s.cfg.Now())
 	if err != nil {
@@ -103,7 +130,19 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 		return a, nil
 	}
 	if denied {
-		return nil, models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked")
+		return nil, errRevoked
+	}
+	if s.st.Revocations != nil {
+		nbf, err := s.st.Revocations.NotBefore(ctx, a.AccountID)
+		if err != nil {
+			s.log.WarnContext(ctx, "revocation marks unavailable; accepting token", "err", err)
+			return a, nil
+		}
+		// iat has whole seconds: a token of the mark's own second passes
+		// here, and is stopped by its login family's denial instead.
+		if a.IssuedAt.Before(nbf.Truncate(time.Second)) {
+			return nil, errRevoked
+		}
 	}
 	return a, nil
 }

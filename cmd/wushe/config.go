@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/matching"
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
 )
 
 // Config is the service's configuration: environment variables, overridden by flags.
@@ -33,6 +35,27 @@ type Config struct {
 	MatchingResync  time.Duration
 	MatchWeights    string // JSON object of matching.Weights; empty: the defaults
 	Demo            bool   // seed the demo city (serve: at the first start)
+	// Worker: "auto" runs the scheduled jobs inside serve in the embedded
+	// default only; "on" always; "off" never (run wushe worker instead).
+	InlineWorker      string
+	WorkerAddr        string // wushe worker: address of /metrics and /healthz
+	WorkerConcurrency int
+	// WeChat subscription-message template ids, as kind=templateId pairs.
+	WeChatTemplates string
+
+	DataKey           string // base64 of 32 bytes: seals ID numbers and guardian details (AES-256-GCM)
+	PhoneCodeOptional bool   // registration without an SMS code: embedded mode only (demos)
+	SMSProvider       string // log or aliyun
+	SMSEndpoint       string
+	SMSKeyID          string
+	SMSKeySecret      string
+	SMSSignName       string
+	SMSTemplate       string
+	WeChatAppID       string
+	WeChatAppSecret   string
+	WeChatAPIBase     string
+	// SMS, when set (by tests), replaces the sender SMSProvider names.
+	SMS service.SMSSender
 }
 
 // Embedded reports which stores run inside the process.
@@ -91,6 +114,22 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),
 		"seed the demo city of Zhengzhou at the first start, with one login per role (WUSHE_DEMO=1)")
+	fs.StringVar(&c.DataKey, "data-key", env("WUSHE_DATA_KEY", ""), "base64 of a 32-byte key sealing ID numbers and guardian details; embedded mode generates one (WUSHE_DATA_KEY)")
+	fs.BoolVar(&c.PhoneCodeOptional, "phone-code-optional", getenv("WUSHE_PHONE_CODE_OPTIONAL") == "1",
+		"let registration skip the SMS code: embedded demos only, refused with MONGO_URI (WUSHE_PHONE_CODE_OPTIONAL=1)")
+	fs.StringVar(&c.SMSProvider, "sms-provider", env("WUSHE_SMS_PROVIDER", "log"), "log (write codes to the log) or aliyun (WUSHE_SMS_PROVIDER)")
+	fs.StringVar(&c.SMSEndpoint, "sms-endpoint", env("WUSHE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"), "Alibaba Cloud SMS API base URL (WUSHE_SMS_ENDPOINT)")
+	fs.StringVar(&c.SMSKeyID, "sms-access-key-id", env("WUSHE_SMS_ACCESS_KEY_ID", ""), "Alibaba Cloud AccessKey ID (WUSHE_SMS_ACCESS_KEY_ID)")
+	fs.StringVar(&c.SMSKeySecret, "sms-access-key-secret", env("WUSHE_SMS_ACCESS_KEY_SECRET", ""), "Alibaba Cloud AccessKey secret (WUSHE_SMS_ACCESS_KEY_SECRET)")
+	fs.StringVar(&c.SMSSignName, "sms-sign-name", env("WUSHE_SMS_SIGN_NAME", ""), "approved SMS signature, e.g. 五社联动 (WUSHE_SMS_SIGN_NAME)")
+	fs.StringVar(&c.SMSTemplate, "sms-template", env("WUSHE_SMS_TEMPLATE", ""), "approved template code with a ${code} parameter (WUSHE_SMS_TEMPLATE)")
+	fs.StringVar(&c.WeChatAppID, "wechat-app-id", env("WUSHE_WECHAT_APP_ID", ""), "mini-program AppID; empty disables WeChat login (WUSHE_WECHAT_APP_ID)")
+	fs.StringVar(&c.WeChatAppSecret, "wechat-app-secret", env("WUSHE_WECHAT_APP_SECRET", ""), "mini-program AppSecret (WUSHE_WECHAT_APP_SECRET)")
+	fs.StringVar(&c.WeChatAPIBase, "wechat-api-base", env("WUSHE_WECHAT_API_BASE", "https://api.weixin.qq.com"), "WeChat server API base URL (WUSHE_WECHAT_API_BASE)")
+	fs.StringVar(&c.InlineWorker, "inline-worker", env("WUSHE_INLINE_WORKER", "auto"), "run the scheduled jobs inside serve: auto (embedded Redis only), on or off (WUSHE_INLINE_WORKER)")
+	fs.StringVar(&c.WorkerAddr, "worker-addr", env("WUSHE_WORKER_ADDR", ":8081"), "wushe worker: address of /metrics and /healthz (WUSHE_WORKER_ADDR)")
+	fs.IntVar(&c.WorkerConcurrency, "worker-concurrency", 4, "tasks one worker runs at once")
+	fs.StringVar(&c.WeChatTemplates, "wechat-templates", env("WUSHE_WECHAT_TEMPLATES", ""), "subscription-message templates as kind=templateId pairs, comma-separated, e.g. invitation=AbC,shift_reminder_1h=XyZ (WUSHE_WECHAT_TEMPLATES)")
 	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
 	c.BootstrapPass = getenv("WUSHE_BOOTSTRAP_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
@@ -102,7 +141,58 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	if _, err := c.weights(); err != nil {
 		return c, err
 	}
+	if err := c.checkAccounts(); err != nil {
+		return c, err
+	}
+	switch c.InlineWorker {
+	case "auto", "on", "off":
+	default:
+		return c, fmt.Errorf("WUSHE_INLINE_WORKER: want auto, on or off, got %q", c.InlineWorker)
+	}
+	if _, err := c.wechatTemplates(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// checkAccounts checks the SMS, WeChat and phone-code settings.
+func (c Config) checkAccounts() error {
+	switch c.SMSProvider {
+	case "log":
+	case "aliyun":
+		if c.SMSKeyID == "" || c.SMSKeySecret == "" || c.SMSSignName == "" || c.SMSTemplate == "" {
+			return fmt.Errorf("WUSHE_SMS_PROVIDER=aliyun needs WUSHE_SMS_ACCESS_KEY_ID, WUSHE_SMS_ACCESS_KEY_SECRET, WUSHE_SMS_SIGN_NAME and WUSHE_SMS_TEMPLATE")
+		}
+	default:
+		return fmt.Errorf("WUSHE_SMS_PROVIDER: want log or aliyun, got %q", c.SMSProvider)
+	}
+	if c.WeChatAppID != "" && c.WeChatAppSecret == "" {
+		return fmt.Errorf("WUSHE_WECHAT_APP_ID is set but WUSHE_WECHAT_APP_SECRET is not")
+	}
+	if c.PhoneCodeOptional && !c.embeddedMongo() {
+		return fmt.Errorf("WUSHE_PHONE_CODE_OPTIONAL is for embedded demos only; it is refused when MONGO_URI is set")
+	}
+	return nil
+}
+
+// smsSender is the configured SMS adapter.
+func (c Config) smsSender(log *slog.Logger) service.SMSSender {
+	switch {
+	case c.SMS != nil:
+		return c.SMS
+	case c.SMSProvider == "aliyun":
+		return &service.AliyunSMS{Endpoint: c.SMSEndpoint, AccessKeyID: c.SMSKeyID, AccessKeySecret: c.SMSKeySecret,
+			SignName: c.SMSSignName, TemplateCode: c.SMSTemplate}
+	}
+	return service.LogSMS{Logger: log}
+}
+
+// wechat is the mini-program API client, nil when WeChat login is off.
+func (c Config) wechat() service.WeChatClient {
+	if c.WeChatAppID == "" {
+		return nil
+	}
+	return &service.WeChatAPI{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret}
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -135,7 +225,10 @@ func (c Config) logAttrs() []any {
 		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret), "signingKey", mask(c.SigningKey),
 		"accessTokenTTL", c.AccessTTL.String(), "refreshTokenTTL", c.RefreshTTL.String(), "logLevel", c.LogLevel,
 		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies, "matchWeights", c.MatchWeights, "matchingResync", c.MatchingResync.String(),
-		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass)}
+		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass),
+		"dataKey", mask(c.DataKey), "phoneCodeOptional", c.PhoneCodeOptional, "smsProvider", c.SMSProvider, "smsEndpoint", c.SMSEndpoint,
+		"smsAccessKeyId", c.SMSKeyID, "smsAccessKeySecret", mask(c.SMSKeySecret), "smsSignName", c.SMSSignName, "smsTemplate", c.SMSTemplate,
+		"wechatAppId", c.WeChatAppID, "wechatAppSecret", mask(c.WeChatAppSecret), "wechatAPIBase", c.WeChatAPIBase}
 }
 
 // maskURI hides the password of a URI's userinfo.
@@ -170,4 +263,22 @@ func (c Config) weights() (matching.Weights, error) {
 		return w, fmt.Errorf("WUSHE_MATCH_WEIGHTS: %w", err)
 	}
 	return w, nil
+}
+
+// inlineWorker reports whether serve runs the scheduled jobs itself.
+func (c Config) inlineWorker() bool {
+	return c.InlineWorker == "on" || c.InlineWorker == "auto" && c.embeddedRedis()
+}
+
+// wechatTemplates parses WUSHE_WECHAT_TEMPLATES.
+func (c Config) wechatTemplates() (map[models.NotificationKind]string, error) {
+	out := map[models.NotificationKind]string{}
+	for _, pair := range splitList(c.WeChatTemplates) {
+		k, v, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("WUSHE_WECHAT_TEMPLATES: want kind=templateId pairs, got %q", pair)
+		}
+		out[models.NotificationKind(strings.TrimSpace(k))] = strings.TrimSpace(v)
+	}
+	return out, nil
 }

@@ -10,8 +10,11 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/wushe/wushe/service"
 )
 
 // testConfig is the configuration of a server under test: port 0, its own
@@ -30,6 +33,7 @@ func testConfig(t *testing.T) Config {
 	if cfg.MongoURI != "" {
 		cfg.JWTSecret = "test-secret-test-secret-test-secret-0123"
 		cfg.SigningKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" // a fixed test seed
+		cfg.DataKey = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="    // a fixed test key
 	}
 	return cfg
 }
@@ -74,8 +78,23 @@ func post(t *testing.T, url, body string, header ...string) (int, map[string]any
 	return res.StatusCode, m
 }
 
+// smsOutbox keeps the last verification code the server would have sent.
+type smsOutbox struct {
+	mu   sync.Mutex
+	code string
+}
+
+func (o *smsOutbox) SendCode(_ context.Context, m service.SMSMessage) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.code = m.Code
+	return nil
+}
+
 func TestServeWalkthrough(t *testing.T) {
 	cfg := testConfig(t)
+	sms := &smsOutbox{}
+	cfg.SMS = sms
 	start := time.Now()
 	base, _ := startServer(t, cfg)
 	res, err := http.Get(base + "/readyz")
@@ -85,7 +104,16 @@ func TestServeWalkthrough(t *testing.T) {
 	res.Body.Close()
 	t.Logf("ready in %v", time.Since(start))
 
-	if st, m := post(t, base+"/v1/auth/register", `{"phone":"13800138000","password":"secret-pass","name":"张三"}`); st != 201 {
+	if st, m := post(t, base+"/v1/auth/register", `{"phone":"13800138000","password":"secret-pass","name":"张三"}`); st != 422 {
+		t.Fatalf("register without an SMS code: %d %v", st, m)
+	}
+	if st, m := post(t, base+"/v1/auth/sms-codes", `{"phone":"13800138000","purpose":"register"}`); st != 202 {
+		t.Fatalf("sms code: %d %v", st, m)
+	}
+	sms.mu.Lock()
+	code := sms.code
+	sms.mu.Unlock()
+	if st, m := post(t, base+"/v1/auth/register", `{"phone":"13800138000","password":"secret-pass","name":"张三","code":"`+code+`"}`); st != 201 {
 		t.Fatalf("register: %d %v", st, m)
 	}
 	st, tokens := post(t, base+"/v1/auth/login", `{"phone":"13800138000","password":"secret-pass"}`)

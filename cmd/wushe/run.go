@@ -25,6 +25,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "worker":
+		cfg, err := loadConfig("worker", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return workerCommand(ctx, cfg, stdout, stderr)
 	case "admin":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("usage: wushe admin create --phone P --name N --division CODE  (password on standard input)")
@@ -49,7 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const usage = `usage: wushe [command] [flags]
 
 commands:
-  serve          serve the API (default)
+  serve          serve the API (default); in the embedded default it also runs the scheduled jobs
+  worker         run the scheduled jobs (asynq) against MONGO_URI and REDIS_URL; run any number
   admin create   create the first civil_affairs account; the password is read from standard input
   seed --demo    fill the store with a demo Zhengzhou and print one login per role ("serve --demo" seeds at first start)
   dev-stores     run FerretDB (SQLite) out of process and print its URI, for tests and CI

@@ -9,7 +9,10 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/wushe/wushe/handlers"
+	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/service"
 )
 
@@ -21,12 +24,14 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 // Server is the whole running service: stores, use cases and HTTP. Tests
 // start it on port 0 through the same code as main.
 type Server struct {
-	Stores  *stores
-	Service *service.Service
-	App     *handlers.App
-	ln      net.Listener
-	log     *slog.Logger
-	cfg     Config
+	Stores   *stores
+	Service  *service.Service
+	App      *handlers.App
+	Registry *prometheus.Registry // /metrics
+	worker   *jobs.Worker         // the in-process worker, when serve runs one
+	ln       net.Listener
+	log      *slog.Logger
+	cfg      Config
 }
 
 // Open wires the service from cfg without serving yet.
@@ -52,17 +57,34 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if err != nil {
 		return nil, err
 	}
+	if cfg.DataKey == "" && !cfg.embeddedMongo() {
+		return nil, errors.New("WUSHE_DATA_KEY is required when MONGO_URI is set (generate one with: openssl rand -base64 32)")
+	}
+	if cfg.PhoneCodeOptional {
+		log.Warn("registration WITHOUT an SMS code is allowed (WUSHE_PHONE_CODE_OPTIONAL): for demos only")
+	}
+	if cfg.SMSProvider == "log" && !cfg.embeddedMongo() {
+		log.Warn("SMS codes are written to the log, not sent (WUSHE_SMS_PROVIDER=log); set WUSHE_SMS_PROVIDER=aliyun in production")
+	}
 	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log,
-		MatchWeights: weights, SigningKey: sigKey},
+		MatchWeights: weights, SigningKey: sigKey,
+		AllowCodelessRegistration: cfg.PhoneCodeOptional, SMS: cfg.smsSender(log), WeChat: cfg.wechat(),
+		Channels: cfg.channels(log), OnChannelError: channelErrors.onError},
 		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
 			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
+			AccountChanges: st.DB.Accounts(), Logins: st.DB.Sessions(), Codes: st.Redis, Revocations: st.Redis, PersonalData: st.DB.PersonalData(),
 			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
 			Transitions: st.DB.Records(), Audit: st.DB.Records(),
 			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
 			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Batches: st.DB.Batches(), Hours: st.DB.Hours(), ServiceRecords: st.DB.ServiceRecords(), Pathway: st.DB.Pathway(),
-			Supervision: st.DB.Supervision(), Funds: st.DB.Funds(), Applications: st.DB.Applications(), Competitions: st.DB.Competitions(), Bus: st.Redis})
+			Supervision: st.DB.Supervision(), Funds: st.DB.Funds(), Applications: st.DB.Applications(), Notifications: st.DB.Notifications(), Competitions: st.DB.Competitions(), Dashboard: st.DB.Dashboard(), Leaderboard: st.Redis.Leaderboards(), Bus: st.Redis})
 	if err != nil {
 		return nil, err
+	}
+	if n, err := svc.SealPlaintextPersonalData(ctx); err != nil {
+		return nil, fmt.Errorf("seal personal data saved before sealing: %w", err)
+	} else if n > 0 {
+		log.Info("sealed ID numbers and guardian details saved in the clear before", "profiles", n)
 	}
 	if cfg.BootstrapPhone != "" {
 		if cfg.BootstrapPass == "" {
@@ -74,9 +96,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		}
 		log.Info("bootstrap civil_affairs account ensured", "account", a.ID, "created", created, "division", "4101")
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(channelErrors.counter)
 	app := handlers.New(svc, handlers.Config{Logger: log, CORSOrigins: splitList(cfg.CORSOrigins),
-		TrustedProxies: splitList(cfg.TrustedProxies), Version: version})
-	return &Server{Stores: st, Service: svc, App: app, log: log, cfg: cfg}, nil
+		TrustedProxies: splitList(cfg.TrustedProxies), Version: version, Registry: reg})
+	return &Server{Stores: st, Service: svc, App: app, Registry: reg, log: log, cfg: cfg}, nil
 }
 
 // Listen binds the configured address (":0" picks a free port).
@@ -113,8 +137,14 @@ func (s *Server) Serve(ctx context.Context) error {
 	return errors.Join(serveErr, s.Close())
 }
 
-// Close closes the stores and stops the embedded servers.
-func (s *Server) Close() error { return s.Stores.Close() }
+// Close stops the in-process worker, closes the stores and stops the
+// embedded servers.
+func (s *Server) Close() error {
+	if s.worker != nil {
+		s.worker.Shutdown()
+	}
+	return s.Stores.Close()
+}
 
 func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	log := newLogger(stdout, cfg.LogLevel)
@@ -136,6 +166,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("build the matching index: %w", err)
 	}
 	log.Info("matching index built; following changes on Redis", "ms", time.Since(istart).Milliseconds(), "resync", cfg.MatchingResync.String())
+	if cfg.inlineWorker() {
+		if srv.worker, err = startWorker(ctx, srv, cfg, log, srv.Registry); err != nil {
+			_ = srv.Close()
+			return err
+		}
+	}
 	if err := srv.Listen(); err != nil {
 		_ = srv.Close()
 		return err

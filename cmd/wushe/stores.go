@@ -81,6 +81,13 @@ func openStores(ctx context.Context, cfg Config, log *slog.Logger) (_ *stores, e
 	if err := s.DB.EnsureSchema(ctx); err != nil {
 		return nil, err
 	}
+	key, err := dataKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.UseDataKey(key); err != nil {
+		return nil, fmt.Errorf("WUSHE_DATA_KEY: %w", err)
+	}
 	if fdb != nil {
 		if err := fdb.IndexIDs(ctx, cfg.MongoDB); err != nil {
 			return nil, fmt.Errorf("index _id in embedded FerretDB: %w", err)
@@ -165,4 +172,44 @@ func signingKey(cfg Config, log *slog.Logger) (ed25519.PrivateKey, error) {
 	}
 	log.Warn("generated a DEVELOPMENT statement-signing key and kept it in the data directory; set WUSHE_SIGNING_KEY in production", "file", path)
 	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// dataKey is WUSHE_DATA_KEY (base64 of 32 bytes), or in embedded mode a
+// development key generated once and kept in the data directory. In
+// production without one it is nil: the store then refuses to seal or
+// open personal fields, and serve refuses to start.
+func dataKey(cfg Config, log *slog.Logger) ([]byte, error) {
+	parse := func(s, what string) ([]byte, error) {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+		if err != nil {
+			return nil, fmt.Errorf("%s: not base64: %w", what, err)
+		}
+		if len(b) != 32 {
+			return nil, fmt.Errorf("%s: want 32 bytes, got %d", what, len(b))
+		}
+		return b, nil
+	}
+	if cfg.DataKey != "" {
+		return parse(cfg.DataKey, "WUSHE_DATA_KEY")
+	}
+	if !cfg.embeddedMongo() {
+		return nil, nil
+	}
+	path := filepath.Join(cfg.DataDir, "data-key")
+	if b, err := os.ReadFile(path); err == nil {
+		log.Warn("using the DEVELOPMENT personal-data key kept in the data directory; set WUSHE_DATA_KEY in production", "file", path)
+		return parse(string(b), path)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep development data key: %w", err)
+	}
+	log.Warn("generated a DEVELOPMENT personal-data key (seals ID numbers and guardian details) and kept it in the data directory; set WUSHE_DATA_KEY in production", "file", path)
+	return key, nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -15,7 +16,10 @@ const (
 	colPhones   = "phones" // _id = phone number: login looks phones up by index on FerretDB too
 )
 
-var _ service.AccountStore = (*Accounts)(nil)
+var (
+	_ service.AccountStore       = (*Accounts)(nil)
+	_ service.AccountChangeStore = (*Accounts)(nil)
+)
 
 // Accounts stores accounts and the phone numbers that name them.
 type Accounts struct{ db *DB }
@@ -32,14 +36,27 @@ type roleDoc struct {
 }
 
 type accountDoc struct {
-	ID           string    `bson:"_id"`
-	Phone        string    `bson:"phone"`
-	Name         string    `bson:"name"`
-	PasswordHash string    `bson:"passwordHash"`
-	Roles        []roleDoc `bson:"roles"`
-	Status       string    `bson:"status"`
-	CreatedAt    time.Time `bson:"createdAt"`
-	UpdatedAt    time.Time `bson:"updatedAt"`
+	ID              string     `bson:"_id"`
+	Phone           string     `bson:"phone"`
+	Name            string     `bson:"name"`
+	PasswordHash    string     `bson:"passwordHash"`
+	Roles           []roleDoc  `bson:"roles"`
+	Status          string     `bson:"status"`
+	WeChatOpenID    string     `bson:"wechatOpenId,omitempty"`
+	WeChatUnionID   string     `bson:"wechatUnionId,omitempty"`
+	TokensNotBefore *time.Time `bson:"tokensNotBefore,omitempty"`
+	CreatedAt       time.Time  `bson:"createdAt"`
+	UpdatedAt       time.Time  `bson:"updatedAt"`
+}
+
+func toAccountDoc(a *models.Account) accountDoc {
+	d := accountDoc{ID: a.ID, Phone: a.Phone, Name: a.Name, PasswordHash: a.PasswordHash, Roles: rolesToDocs(a.Roles),
+		Status: string(a.Status), WeChatOpenID: a.WeChatOpenID, WeChatUnionID: a.WeChatUnionID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	if !a.TokensNotBefore.IsZero() {
+		t := a.TokensNotBefore
+		d.TokensNotBefore = &t
+	}
+	return d
 }
 
 type phoneDoc struct {
@@ -58,7 +75,11 @@ func rolesToDocs(rs []models.RoleBinding) []roleDoc {
 
 func (d accountDoc) model() *models.Account {
 	a := &models.Account{ID: d.ID, Phone: d.Phone, Name: d.Name, PasswordHash: d.PasswordHash,
-		Status: models.AccountStatus(d.Status), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		Status: models.AccountStatus(d.Status), WeChatOpenID: d.WeChatOpenID, WeChatUnionID: d.WeChatUnionID,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if d.TokensNotBefore != nil {
+		a.TokensNotBefore = *d.TokensNotBefore
+	}
 	for _, r := range d.Roles {
 		a.Roles = append(a.Roles, models.RoleBinding{Role: models.Role(r.Role), CommunityCode: r.CommunityCode,
 			DivisionCode: r.DivisionCode, OrganisationID: r.OrganisationID, CompetitionID: r.CompetitionID})
@@ -72,9 +93,7 @@ func (s *Accounts) CreateAccount(ctx context.Context, a *models.Account) error {
 	if _, err := phones.InsertOne(ctx, phoneDoc{Phone: a.Phone, AccountID: a.ID, CreatedAt: a.CreatedAt}); err != nil {
 		return translate(err, "claim phone")
 	}
-	doc := accountDoc{ID: a.ID, Phone: a.Phone, Name: a.Name, PasswordHash: a.PasswordHash,
-		Roles: rolesToDocs(a.Roles), Status: string(a.Status), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
-	if _, err := s.db.db.Collection(colAccounts).InsertOne(ctx, doc); err != nil {
+	if _, err := s.db.db.Collection(colAccounts).InsertOne(ctx, toAccountDoc(a)); err != nil {
 		// Give the phone back so a retry can succeed.
 		_, _ = phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": a.Phone, "accountId": a.ID})
 		return translate(err, "insert account")
@@ -111,4 +130,41 @@ func (s *Accounts) SetRoles(ctx context.Context, id string, roles []models.RoleB
 		return models.ErrNotFound.Wrap(nil)
 	}
 	return nil
+}
+
+// SaveAccount replaces the account's document (its mutable fields change;
+// the id and creation time stay). Callers hold the account's lock.
+func (s *Accounts) SaveAccount(ctx context.Context, a *models.Account) error {
+	res, err := s.db.db.Collection(colAccounts).ReplaceOne(ctx, bson.M{"_id": a.ID}, toAccountDoc(a))
+	if err != nil {
+		return translate(err, "save account")
+	}
+	if res.MatchedCount == 0 {
+		return models.ErrNotFound.Wrap(nil)
+	}
+	return nil
+}
+
+// ClaimPhone inserts the phone's claim for the account, or finds it the
+// account's own already.
+func (s *Accounts) ClaimPhone(ctx context.Context, phone, accountID string, at time.Time) error {
+	col := s.db.db.Collection(colPhones)
+	_, err := col.InsertOne(ctx, phoneDoc{Phone: phone, AccountID: accountID, CreatedAt: at})
+	if err == nil || !mongo.IsDuplicateKeyError(err) {
+		return translate(err, "claim phone")
+	}
+	var held phoneDoc
+	if err := col.FindOne(ctx, bson.M{"_id": phone}).Decode(&held); err != nil {
+		return translate(err, "phone claim")
+	}
+	if held.AccountID == accountID {
+		return nil
+	}
+	return models.ErrConflict.Wrap(nil)
+}
+
+// ReleasePhone deletes the account's claim of the phone.
+func (s *Accounts) ReleasePhone(ctx context.Context, phone, accountID string) error {
+	_, err := s.db.db.Collection(colPhones).DeleteOne(ctx, bson.M{"_id": phone, "accountId": accountID})
+	return translate(err, "release phone")
 }

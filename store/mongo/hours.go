@@ -159,9 +159,13 @@ func (s *Hours) HoursOfVolunteer(ctx context.Context, volunteerID string, p serv
 	return s.list(ctx, bson.M{"volunteerId": volunteerID}, p)
 }
 
-// PendingHours lists a community's pending records.
+// PendingHours lists a community's pending records ("" = every community's).
 func (s *Hours) PendingHours(ctx context.Context, community string, p service.Page) ([]*models.HoursRecord, string, error) {
-	return s.list(ctx, bson.M{"communityCode": community, "status": string(models.HoursPending)}, p)
+	f := bson.M{"status": string(models.HoursPending)}
+	if community != "" {
+		f["communityCode"] = community
+	}
+	return s.list(ctx, f, p)
 }
 
 // AttendanceOfVolunteer lists one volunteer's attendance.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -109,4 +110,24 @@ func (s *Invitations) EachInvitation(ctx context.Context, fn func(*models.Invita
 		}
 	}
 	return translate(cur.Err(), "invitations")
+}
+
+// PendingInvitationsDue lists pending invitations whose time is up at t
+// (the expiry job's scan: MongoDB, not a delayed task, so a Redis loss
+// loses no expiry).
+func (s *Invitations) PendingInvitationsDue(ctx context.Context, t time.Time, limit int) ([]*models.Invitation, error) {
+	cur, err := s.db.db.Collection(colInvitations).Find(ctx, bson.M{"status": string(models.InvitationPending), "expiresAt": bson.M{"$lte": t}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "due invitations")
+	}
+	var docs []invitationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "due invitations")
+	}
+	out := make([]*models.Invitation, len(docs))
+	for i := range docs {
+		out[i] = docs[i].model()
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -109,4 +110,26 @@ func (r *Records) Audit(ctx context.Context, division string, p service.Page) ([
 		out[i] = &models.AuditEntry{ID: d.ID, At: d.At, ActorID: d.ActorID, Action: d.Action, Object: d.Object, DivisionCode: d.DivisionCode, Reason: d.Reason}
 	}
 	return out, next, nil
+}
+
+// AuditAbout lists, oldest first, the audit entries about one person: their
+// account, their profiles, their pathway.
+func (r *Records) AuditAbout(ctx context.Context, accountID string, limit int) ([]*models.AuditEntry, error) {
+	filter := bson.M{"$or": bson.A{
+		bson.M{"object": bson.M{"$in": bson.A{"account:" + accountID, "volunteer:" + accountID, "social_worker:" + accountID, "pathway:" + accountID}}},
+		bson.M{"object": bson.M{"$regex": "^pathway:" + regexp.QuoteMeta(accountID) + "#"}},
+	}}
+	cur, err := r.db.db.Collection(colAudit).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "audit about")
+	}
+	var docs []auditDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "audit about")
+	}
+	out := make([]*models.AuditEntry, len(docs))
+	for i, d := range docs {
+		out[i] = &models.AuditEntry{ID: d.ID, At: d.At, ActorID: d.ActorID, Action: d.Action, Object: d.Object, DivisionCode: d.DivisionCode, Reason: d.Reason}
+	}
+	return out, nil
 }

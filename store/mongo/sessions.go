@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -16,7 +17,14 @@ const (
 	colRefreshUses   = "refresh_uses"   // _id = SHA-256 of a used token: its one use, by unique insert
 )
 
-var _ service.SessionStore = (*Sessions)(nil)
+var (
+	_ service.SessionStore = (*Sessions)(nil)
+	_ service.FamilyLister = (*Sessions)(nil)
+)
+
+func init() {
+	indexes[colFamilies] = append(indexes[colFamilies], mongo.IndexModel{Keys: bson.D{{Key: "accountId", Value: 1}}})
+}
 
 // Sessions stores login families and refresh tokens.
 type Sessions struct{ db *DB }
@@ -86,4 +94,21 @@ func (s *Sessions) RefreshToken(ctx context.Context, hash string) (*models.Refre
 func (s *Sessions) ClaimRefreshToken(ctx context.Context, hash string, at time.Time) error {
 	_, err := s.db.db.Collection(colRefreshUses).InsertOne(ctx, bson.M{"_id": hash, "usedAt": at})
 	return translate(err, "claim refresh token")
+}
+
+// FamiliesOf lists every login family of an account.
+func (s *Sessions) FamiliesOf(ctx context.Context, accountID string) ([]*models.LoginFamily, error) {
+	cur, err := s.db.db.Collection(colFamilies).Find(ctx, bson.M{"accountId": accountID})
+	if err != nil {
+		return nil, translate(err, "login families")
+	}
+	var docs []familyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "login families")
+	}
+	out := make([]*models.LoginFamily, len(docs))
+	for i, d := range docs {
+		out[i] = &models.LoginFamily{ID: d.ID, AccountID: d.AccountID, CreatedAt: d.CreatedAt, RevokedAt: d.RevokedAt, RevokeReason: d.RevokeReason}
+	}
+	return out, nil
 }

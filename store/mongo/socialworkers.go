@@ -124,3 +124,10 @@ func (s *SocialWorkers) ListSocialWorkers(ctx context.Context, f service.SocialW
 	}
 	return pageModels(ctx, s.db.db.Collection(colSocialWorkers), filter, p, func(d *socialWorkerDoc) string { return d.ID }, (*socialWorkerDoc).model)
 }
+
+// DeleteSocialWorker removes an account's professional profile (erasure);
+// no profile is no error.
+func (s *SocialWorkers) DeleteSocialWorker(ctx context.Context, accountID string) error {
+	_, err := s.db.db.Collection(colSocialWorkers).DeleteOne(ctx, bson.M{"_id": accountID})
+	return translate(err, "delete social worker")
+}

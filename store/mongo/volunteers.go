@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -96,7 +97,8 @@ type reliabilityDoc struct {
 type volunteerDoc struct {
 	ID                 string          `bson:"_id"`
 	RealName           string          `bson:"realName,omitempty"`
-	IDNumber           string          `bson:"idNumber,omitempty"`
+	IDNumber           string          `bson:"idNumber,omitempty"`       // legacy plaintext: read, never written
+	IDNumberSealed     string          `bson:"idNumberSealed,omitempty"` // AES-256-GCM (models.DataCipher)
 	RealNameVerified   bool            `bson:"realNameVerified"`
 	VerifiedBy         string          `bson:"verifiedBy,omitempty"`
 	VerifiedAt         *time.Time      `bson:"verifiedAt,omitempty"`
@@ -113,15 +115,22 @@ type volunteerDoc struct {
 	Languages          []string        `bson:"languages"`
 	QualificationTrack bool            `bson:"qualificationTrack"`
 	BirthDate          string          `bson:"birthDate,omitempty"`
-	Guardian           *guardianDoc    `bson:"guardian,omitempty"`
+	Guardian           *guardianDoc    `bson:"guardian,omitempty"`       // legacy plaintext: read, never written
+	GuardianSealed     string          `bson:"guardianSealed,omitempty"` // the guardianDoc as JSON, sealed
 	Insurance          *insuranceDoc   `bson:"insurance,omitempty"`
 	Reliability        reliabilityDoc  `bson:"reliability"`
 	CreatedAt          time.Time       `bson:"createdAt"`
 	UpdatedAt          time.Time       `bson:"updatedAt"`
 }
 
-func toVolunteerDoc(v *models.Volunteer) volunteerDoc {
-	d := volunteerDoc{ID: v.AccountID, RealName: v.RealName, IDNumber: v.IDNumber, RealNameVerified: v.RealNameVerified,
+// Sealing contexts: a sealed value opens only in the record and field it was sealed for.
+func idNumberContext(accountID string) string { return "volunteer:" + accountID + "#idNumber" }
+func guardianContext(accountID string) string { return "volunteer:" + accountID + "#guardian" }
+
+// toVolunteerDoc builds the stored form, sealing the ID number and the
+// guardian's details with the DB's data key; they are never written in the clear.
+func (s *Volunteers) toVolunteerDoc(v *models.Volunteer) (volunteerDoc, error) {
+	d := volunteerDoc{ID: v.AccountID, RealName: v.RealName, RealNameVerified: v.RealNameVerified,
 		VerifiedBy: v.VerifiedBy, VerifiedAt: v.VerifiedAt, Skills: make([]skillDoc, len(v.Skills)),
 		Credentials: make([]credentialDoc, len(v.Credentials)), Availability: gridWords(v.Availability),
 		Blackouts: nonNil(v.Blackouts), Home: toPointDoc(v.Home), CommunityCode: v.CommunityCode,
@@ -137,16 +146,34 @@ func toVolunteerDoc(v *models.Volunteer) volunteerDoc {
 	if b := v.BackgroundCheck; b != nil {
 		d.BackgroundCheck = &backgroundDoc{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
 	}
-	if g := v.Guardian; g != nil {
-		d.Guardian = &guardianDoc{Name: g.GuardianName, Phone: g.GuardianPhone, Relationship: g.Relationship, ConsentedOn: g.ConsentedOn}
-	}
 	if in := v.Insurance; in != nil {
 		d.Insurance = &insuranceDoc{Insurer: in.Insurer, PolicyNo: in.PolicyNo, ExpiresOn: in.ExpiresOn}
 	}
-	return d
+	if v.IDNumber == "" && v.Guardian == nil {
+		return d, nil
+	}
+	c, err := s.db.dataCipher()
+	if err != nil {
+		return d, models.Internal("seal volunteer: %w", err)
+	}
+	if d.IDNumberSealed, err = c.Seal(v.IDNumber, idNumberContext(v.AccountID)); err != nil {
+		return d, models.Internal("seal ID number: %w", err)
+	}
+	if g := v.Guardian; g != nil {
+		raw, err := json.Marshal(guardianDoc{Name: g.GuardianName, Phone: g.GuardianPhone, Relationship: g.Relationship, ConsentedOn: g.ConsentedOn})
+		if err != nil {
+			return d, models.Internal("encode guardian: %w", err)
+		}
+		if d.GuardianSealed, err = c.Seal(string(raw), guardianContext(v.AccountID)); err != nil {
+			return d, models.Internal("seal guardian: %w", err)
+		}
+	}
+	return d, nil
 }
 
-func (d *volunteerDoc) model() *models.Volunteer {
+// model opens the sealed fields (or takes the legacy plaintext ones of a
+// profile saved before sealing). Errors never carry the values.
+func (s *Volunteers) model(d *volunteerDoc) (*models.Volunteer, error) {
 	v := &models.Volunteer{AccountID: d.ID, RealName: d.RealName, IDNumber: d.IDNumber, RealNameVerified: d.RealNameVerified,
 		VerifiedBy: d.VerifiedBy, VerifiedAt: d.VerifiedAt, Skills: make([]models.SkillLevel, len(d.Skills)),
 		Credentials: make([]models.Credential, len(d.Credentials)), Availability: gridFromWords(d.Availability),
@@ -162,13 +189,35 @@ func (d *volunteerDoc) model() *models.Volunteer {
 	if b := d.BackgroundCheck; b != nil {
 		v.BackgroundCheck = &models.BackgroundCheck{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
 	}
-	if g := d.Guardian; g != nil {
+	g := d.Guardian
+	if d.IDNumberSealed != "" || d.GuardianSealed != "" {
+		c, err := s.db.dataCipher()
+		if err != nil {
+			return nil, models.Internal("open volunteer %s: %w", d.ID, err)
+		}
+		if d.IDNumberSealed != "" {
+			if v.IDNumber, err = c.Open(d.IDNumberSealed, idNumberContext(d.ID)); err != nil {
+				return nil, models.Internal("open ID number of volunteer %s: %w", d.ID, err)
+			}
+		}
+		if d.GuardianSealed != "" {
+			raw, err := c.Open(d.GuardianSealed, guardianContext(d.ID))
+			if err != nil {
+				return nil, models.Internal("open guardian of volunteer %s: %w", d.ID, err)
+			}
+			g = &guardianDoc{}
+			if err := json.Unmarshal([]byte(raw), g); err != nil {
+				return nil, models.Internal("decode guardian of volunteer %s", d.ID)
+			}
+		}
+	}
+	if g != nil {
 		v.Guardian = &models.GuardianConsent{GuardianName: g.Name, GuardianPhone: g.Phone, Relationship: g.Relationship, ConsentedOn: g.ConsentedOn}
 	}
 	if in := d.Insurance; in != nil {
 		v.Insurance = &models.Insurance{Insurer: in.Insurer, PolicyNo: in.PolicyNo, ExpiresOn: in.ExpiresOn}
 	}
-	return v
+	return v, nil
 }
 
 // Volunteer finds an account's profile.
@@ -177,14 +226,18 @@ func (s *Volunteers) Volunteer(ctx context.Context, accountID string) (*models.V
 	if err := s.db.db.Collection(colVolunteers).FindOne(ctx, bson.M{"_id": accountID}).Decode(&d); err != nil {
 		return nil, translate(err, "volunteer")
 	}
-	return d.model(), nil
+	return s.model(&d)
 }
 
 // SaveVolunteer replaces the profile, or inserts it when there is none.
 // Callers serialise writes of one profile (FerretDB loses concurrent
 // updates of one document).
 func (s *Volunteers) SaveVolunteer(ctx context.Context, v *models.Volunteer) error {
-	return save(ctx, s.db.db.Collection(colVolunteers), v.AccountID, toVolunteerDoc(v), "save volunteer")
+	d, err := s.toVolunteerDoc(v)
+	if err != nil {
+		return err
+	}
+	return save(ctx, s.db.db.Collection(colVolunteers), v.AccountID, d, "save volunteer")
 }
 
 // ListVolunteers lists profiles in account-id order.
@@ -199,7 +252,17 @@ func (s *Volunteers) ListVolunteers(ctx context.Context, f service.VolunteerFilt
 	if f.Verified != nil {
 		filter["realNameVerified"] = *f.Verified
 	}
-	return pageModels(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID }, (*volunteerDoc).model)
+	docs, next, err := page(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*models.Volunteer, len(docs))
+	for i, d := range docs {
+		if out[i], err = s.model(d); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
 }
 
 // save replaces the document with _id id, or inserts it when there is none.
@@ -261,9 +324,40 @@ func (s *Volunteers) EachVolunteer(ctx context.Context, fn func(*models.Voluntee
 		if err := cur.Decode(&d); err != nil {
 			return translate(err, "decode volunteer")
 		}
-		if err := fn(d.model()); err != nil {
+		v, err := s.model(&d)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
 			return err
 		}
 	}
 	return translate(cur.Err(), "volunteers")
+}
+
+// DeleteVolunteer removes an account's profile (erasure); no profile is no error.
+func (s *Volunteers) DeleteVolunteer(ctx context.Context, accountID string) error {
+	_, err := s.db.db.Collection(colVolunteers).DeleteOne(ctx, bson.M{"_id": accountID})
+	return translate(err, "delete volunteer")
+}
+
+// PlaintextVolunteers lists the profiles that still hold an ID number or
+// guardian details in the clear (saved before sealing), to be sealed.
+func (s *Volunteers) PlaintextVolunteers(ctx context.Context) ([]string, error) {
+	cur, err := s.db.db.Collection(colVolunteers).Find(ctx, bson.M{"$or": bson.A{
+		bson.M{"idNumber": bson.M{"$exists": true}}, bson.M{"guardian": bson.M{"$exists": true}}}})
+	if err != nil {
+		return nil, translate(err, "plaintext volunteers")
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "plaintext volunteers")
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out, nil
 }

@@ -1,0 +1,103 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+// fakeWeChatMessages is WeChat's server API for subscription messages: it issues
+// access tokens and records the messages it is sent.
+type fakeWeChatMessages struct {
+	mu       sync.Mutex
+	tokens   int
+	messages []map[string]any
+	expireOn int // answer 40001 to this message number (1-based), once
+}
+
+func (f *fakeWeChatMessages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch r.URL.Path {
+	case "/cgi-bin/token":
+		if r.URL.Query().Get("appid") != "wx-app" || r.URL.Query().Get("secret") != "wx-secret" {
+			_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 40013, "errmsg": "invalid appid"})
+			return
+		}
+		f.tokens++
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok-" + string(rune('0'+f.tokens)), "expires_in": 7200})
+	case "/cgi-bin/message/subscribe/send":
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		m["access_token"] = r.URL.Query().Get("access_token")
+		if f.expireOn > 0 && len(f.messages)+1 == f.expireOn {
+			f.expireOn = 0
+			_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 40001, "errmsg": "invalid credential"})
+			return
+		}
+		f.messages = append(f.messages, m)
+		_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 0, "errmsg": "ok"})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// TestWeChatSubscriptionMessages: a notification reaches the invited
+// volunteer's bound openid through WeChat's subscribe API (template id and
+// data fields as WeChat takes them), and nobody else; an expired access
+// token is renewed once.
+func TestWeChatSubscriptionMessages(t *testing.T) {
+	fake := &fakeWeChatMessages{expireOn: 2}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ch := &service.WeChatSubscribe{BaseURL: srv.URL, AppID: "wx-app", AppSecret: "wx-secret",
+		Templates: map[models.NotificationKind]string{models.NoteInvitation: "TPL-INVITE"}}
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Channels = []service.Channel{ch} })
+	zy, _ := w.committees(t)
+	ctx := context.Background()
+	bind := func(id, openid string) {
+		a, err := w.h.db.Accounts().AccountByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.WeChatOpenID = openid
+		if err := w.h.db.Accounts().SaveAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _ := w.volunteerWithProfile(t, "13600500001", zy, "")
+	b, _ := w.volunteerWithProfile(t, "13600500002", zy, "")
+	c, _ := w.volunteerWithProfile(t, "13600500003", zy, "")
+	bind(a, "openid-a")
+	bind(b, "openid-b")
+	// c has no WeChat: the inbox only.
+	need := w.postNeed(t, zy, "")
+	w.invite(t, zy, need, a)
+	w.invite(t, zy, need, c)
+	need2 := w.postNeed(t, zy, "")
+	w.invite(t, zy, need2, a)
+
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.messages) != 2 {
+		t.Fatalf("%d messages sent, want 2 (a twice; b never invited; c has no openid): %v", len(fake.messages), fake.messages)
+	}
+	for _, m := range fake.messages {
+		if m["touser"] != "openid-a" || m["template_id"] != "TPL-INVITE" {
+			t.Fatalf("message to the wrong person or template: %v", m)
+		}
+		data := m["data"].(map[string]any)
+		if data["thing1"].(map[string]any)["value"] != "助老上门探访" || data["time2"] == nil {
+			t.Fatalf("template data: %v", data)
+		}
+	}
+	if fake.tokens != 2 || fake.messages[0]["access_token"] != "tok-1" || fake.messages[1]["access_token"] != "tok-2" {
+		t.Fatalf("token renewal: %d tokens, %v", fake.tokens, fake.messages)
+	}
+}

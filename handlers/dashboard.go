@@ -1,0 +1,290 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+// dashboard.go: the civil-affairs dashboard (民政驾驶舱), as JSON and CSV.
+
+type dashboardInput struct {
+	Division string `query:"division" pattern:"^[0-9]{4}([0-9]{2})?$" doc:"郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division"`
+}
+
+// DashboardTargetsDTO are the city's 2025 targets.
+type DashboardTargetsDTO struct {
+	SocialWorkers              int `json:"socialWorkers" doc:"社会工作专业人才 10,000"`
+	ProfessionalPosts          int `json:"professionalPosts" doc:"专业岗位 2,500"`
+	ServiceOrganisations       int `json:"serviceOrganisations" doc:"社会工作服务机构 240"`
+	TownsWithStation           int `json:"townsWithStation" doc:"乡镇（街道）社工站全覆盖：全市乡镇（街道）数 Every township/street"`
+	DemonstrationOrganisations int `json:"demonstrationOrganisations" doc:"示范机构 50"`
+}
+
+// DashboardNeedsDTO counts needs.
+type DashboardNeedsDTO struct {
+	Posted    int            `json:"posted" doc:"已发布（草稿以外）Posted: every need but drafts"`
+	Staffed   int            `json:"staffed" doc:"已满员及之后（满员、进行中、已完成、已评价）Reached staffing: staffed, in progress, completed, evaluated"`
+	Completed int            `json:"completed" doc:"已完成（含已评价）Completed or evaluated"`
+	ByStatus  map[string]int `json:"byStatus" doc:"按状态（need_statuses）By status"`
+}
+
+// DashboardComplianceDTO is a compliance count.
+type DashboardComplianceDTO struct {
+	Total         int      `json:"total"`
+	Compliant     int      `json:"compliant"`
+	CompliancePct *float64 `json:"compliancePct,omitempty" doc:"达标率（%），无对象时省略 Compliant share, omitted when there are none"`
+}
+
+// DashboardFiguresDTO are one row's figures.
+type DashboardFiguresDTO struct {
+	SocialWorkers              int                    `json:"socialWorkers" doc:"持证社工（证书已核验）Social workers with a verified certificate"`
+	ProfessionalPosts          int                    `json:"professionalPosts" doc:"持证且聘任专业岗位 Verified social workers holding a post title"`
+	ServiceOrganisations       int                    `json:"serviceOrganisations" doc:"运营中的社会工作服务机构 Operating social-work service agencies"`
+	DemonstrationOrganisations int                    `json:"demonstrationOrganisations" doc:"示范机构（任何类型）Demonstration organisations of any kind"`
+	Towns                      int                    `json:"towns" doc:"乡镇（街道）数 Townships/streets"`
+	TownsWithStation           int                    `json:"townsWithStation" doc:"有运营中社工站的乡镇（街道）Townships/streets with an open station"`
+	Needs                      DashboardNeedsDTO      `json:"needs"`
+	VerifiedHours              float64                `json:"verifiedHours" doc:"已核实志愿服务时长（每场次每人取最高已核实版本）Verified volunteer hours; per occurrence and volunteer the highest verified version"`
+	Grants                     int                    `json:"grants"`
+	GrantsFen                  int64                  `json:"grantsFen" doc:"资助金额（分）Granted, in fen"`
+	ElderCare                  DashboardComplianceDTO `json:"elderCare" doc:"养老机构社工配备（每 100 张床位 1 名持证社工）Elder-care staffing: 1 verified social worker per 100 beds"`
+	PurchasedProjects          DashboardComplianceDTO `json:"purchasedProjects" doc:"已立项的政府购买项目，未被标记者为达标 Granted government-purchased projects; compliant = no standing flag"`
+	ContinuingEducation        DashboardComplianceDTO `json:"continuingEducation" doc:"机构社工继续教育达标 Continuing education of organisations' social workers"`
+}
+
+// DashboardIndicatorDTO is one target figure of a row.
+type DashboardIndicatorDTO struct {
+	Code           string   `json:"code" enum:"social_workers,professional_posts,service_organisations,towns_with_station,demonstration_organisations"`
+	Value          int      `json:"value"`
+	Target         int      `json:"target" doc:"全市行：2025 年目标；区县行：社工站指标为本区乡镇（街道）数，其余为 0 City row: the 2025 target; district rows: their townships for towns_with_station, else 0"`
+	ProgressPct    *float64 `json:"progressPct,omitempty" doc:"完成进度（%）value / target"`
+	SharePct       *float64 `json:"sharePct,omitempty" doc:"区县行：占全市数值（%）District rows: share of the city's figure"`
+	TargetSharePct *float64 `json:"targetSharePct,omitempty" doc:"区县行：占全市目标（%）District rows: share of the city's target"`
+}
+
+// DashboardRowDTO is one row of the table.
+type DashboardRowDTO struct {
+	Code       string                  `json:"code"`
+	Name       string                  `json:"name"`
+	Figures    DashboardFiguresDTO     `json:"figures"`
+	Indicators []DashboardIndicatorDTO `json:"indicators"`
+}
+
+// DashboardSeriesDTO is one month and domain of the charts' series.
+type DashboardSeriesDTO struct {
+	Month         string  `json:"month" doc:"YYYY-MM（北京时间）Asia/Shanghai"`
+	Domain        string  `json:"domain" doc:"domains 代码；空为未知 A domains code; empty when unknown"`
+	Needs         int     `json:"needs" doc:"当月创建的已发布需求 Needs created that month, drafts excluded"`
+	VerifiedHours float64 `json:"verifiedHours" doc:"服务日期在当月的已核实时长 Verified hours served that month"`
+	Grants        int     `json:"grants"`
+	GrantsFen     int64   `json:"grantsFen" doc:"当月资助金额（分）Granted that month, in fen"`
+}
+
+// DashboardMapAreaDTO is one district on the map.
+type DashboardMapAreaDTO struct {
+	Code             string   `json:"code"`
+	Name             string   `json:"name"`
+	Towns            int      `json:"towns"`
+	TownsWithStation int      `json:"townsWithStation"`
+	CoveragePct      *float64 `json:"coveragePct,omitempty"`
+	NeedsPosted      int      `json:"needsPosted"`
+}
+
+// DashboardElderCareDTO is a facility below the 1:100 rule.
+type DashboardElderCareDTO struct {
+	OrganisationID string `json:"organisationId"`
+	Name           string `json:"name"`
+	District       string `json:"district"`
+	Beds           int    `json:"beds"`
+	Required       int    `json:"requiredSocialWorkers"`
+	Employed       int    `json:"employedSocialWorkers" doc:"受聘的持证社工 Verified social workers employed there"`
+}
+
+// DashboardFlaggedProjectDTO is a flagged government-purchased project.
+type DashboardFlaggedProjectDTO struct {
+	ApplicationID    string   `json:"applicationId"`
+	Title            string   `json:"title"`
+	OrganisationID   string   `json:"organisationId"`
+	OrganisationName string   `json:"organisationName"`
+	District         string   `json:"district"`
+	Status           string   `json:"status"`
+	Flags            []string `json:"flags"`
+}
+
+// DashboardDTO is a division's dashboard.
+type DashboardDTO struct {
+	Division              string                       `json:"division"`
+	DivisionName          string                       `json:"divisionName"`
+	SnapshotDate          string                       `json:"snapshotDate" doc:"快照日期（北京时间）The snapshot's date, Asia/Shanghai"`
+	SnapshotTakenAt       time.Time                    `json:"snapshotTakenAt"`
+	CEYear                int                          `json:"ceYear" doc:"继续教育考核年度 The year continuing education is judged for"`
+	Targets               DashboardTargetsDTO          `json:"targets"`
+	Rows                  []DashboardRowDTO            `json:"rows" doc:"辖区内各区县；全市视图另有市本级及未归属一行（如有）The scope's districts; the city also has a city-level/unattributed row when it has any"`
+	Total                 DashboardRowDTO              `json:"total"`
+	Series                []DashboardSeriesDTO         `json:"series"`
+	Map                   []DashboardMapAreaDTO        `json:"map"`
+	NonCompliantElderCare []DashboardElderCareDTO      `json:"nonCompliantElderCare"`
+	FlaggedProjects       []DashboardFlaggedProjectDTO `json:"flaggedProjects"`
+}
+
+type dashboardOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         DashboardDTO
+}
+
+func hoursOf(hundredths int64) float64 { return float64(hundredths) / 100 }
+
+func complianceDTO(total, compliant int) DashboardComplianceDTO {
+	return DashboardComplianceDTO{Total: total, Compliant: compliant, CompliancePct: models.Percent(int64(compliant), int64(total))}
+}
+
+func dashboardFiguresDTO(f models.DashboardFigures) DashboardFiguresDTO {
+	byStatus := map[string]int{}
+	for k, v := range f.NeedsByStatus {
+		byStatus[k] = v
+	}
+	return DashboardFiguresDTO{SocialWorkers: f.SocialWorkers, ProfessionalPosts: f.ProfessionalPosts, ServiceOrganisations: f.ServiceOrganisations,
+		DemonstrationOrganisations: f.DemonstrationOrganisations, Towns: f.Towns, TownsWithStation: f.TownsWithStation,
+		Needs:         DashboardNeedsDTO{Posted: f.NeedsPosted(), Staffed: f.NeedsStaffed(), Completed: f.NeedsCompleted(), ByStatus: byStatus},
+		VerifiedHours: f.VerifiedHours(), Grants: f.Grants, GrantsFen: f.GrantsFen,
+		ElderCare:           complianceDTO(f.ElderCareFacilities, f.ElderCareCompliant),
+		PurchasedProjects:   complianceDTO(f.PurchasedProjects, f.PurchasedProjects-f.PurchasedFlagged),
+		ContinuingEducation: complianceDTO(f.CEPeople, f.CECompliant)}
+}
+
+func dashboardRowDTO(r models.DashboardRow) DashboardRowDTO {
+	out := DashboardRowDTO{Code: r.Code, Name: r.Name, Figures: dashboardFiguresDTO(r.Figures), Indicators: []DashboardIndicatorDTO{}}
+	for _, in := range r.Indicators {
+		out.Indicators = append(out.Indicators, DashboardIndicatorDTO{Code: in.Code, Value: in.Value, Target: in.Target,
+			ProgressPct: in.ProgressPct, SharePct: in.SharePct, TargetSharePct: in.TargetSharePct})
+	}
+	return out
+}
+
+func dashboardDTO(v *models.DashboardView) DashboardDTO {
+	t := v.Targets
+	out := DashboardDTO{Division: v.Division, DivisionName: v.DivisionName, SnapshotDate: v.Date, SnapshotTakenAt: v.TakenAt, CEYear: v.CEYear,
+		Targets: DashboardTargetsDTO{SocialWorkers: t.SocialWorkers, ProfessionalPosts: t.ProfessionalPosts, ServiceOrganisations: t.ServiceOrganisations,
+			TownsWithStation: t.TownsWithStation, DemonstrationOrganisations: t.DemonstrationOrganisations},
+		Rows: []DashboardRowDTO{}, Total: dashboardRowDTO(v.Total), Series: []DashboardSeriesDTO{}, Map: []DashboardMapAreaDTO{},
+		NonCompliantElderCare: []DashboardElderCareDTO{}, FlaggedProjects: []DashboardFlaggedProjectDTO{}}
+	for _, r := range v.Rows {
+		out.Rows = append(out.Rows, dashboardRowDTO(r))
+	}
+	for _, p := range v.Series {
+		out.Series = append(out.Series, DashboardSeriesDTO{Month: p.Month, Domain: p.Domain, Needs: p.Needs, VerifiedHours: hoursOf(p.HoursHundredths),
+			Grants: p.Grants, GrantsFen: p.GrantsFen})
+	}
+	for _, m := range v.Map {
+		out.Map = append(out.Map, DashboardMapAreaDTO{Code: m.Code, Name: m.Name, Towns: m.Towns, TownsWithStation: m.TownsWithStation,
+			CoveragePct: m.CoveragePct, NeedsPosted: m.NeedsPosted})
+	}
+	for _, l := range v.NonCompliantElderCare {
+		out.NonCompliantElderCare = append(out.NonCompliantElderCare, DashboardElderCareDTO{OrganisationID: l.OrganisationID, Name: l.Name,
+			District: l.District, Beds: l.Beds, Required: l.Required, Employed: l.Employed})
+	}
+	for _, p := range v.FlaggedProjects {
+		flags := append([]string{}, p.Flags...)
+		out.FlaggedProjects = append(out.FlaggedProjects, DashboardFlaggedProjectDTO{ApplicationID: p.ApplicationID, Title: p.Title,
+			OrganisationID: p.OrganisationID, OrganisationName: p.OrganisationName, District: p.District, Status: p.Status, Flags: flags})
+	}
+	return out
+}
+
+func registerDashboard(api huma.API, svc *service.Service) {
+	const tag = "dashboard"
+	// The .csv route first: no later pattern may take it.
+	huma.Register(api, withContent(op("dashboard-csv", http.MethodGet, "/v1/dashboard.csv", tag,
+		"民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs)", true, 403, 422),
+		"text/csv", "UTF-8（带 BOM）CSV：各区县一行及合计行 UTF-8 CSV with BOM: one row per district and the total"),
+		func(ctx context.Context, in *dashboardInput) (*fileOutput, error) {
+			v, err := svc.Dashboard(ctx, actorFrom(ctx), in.Division)
+			if err != nil {
+				return nil, err
+			}
+			return dashboardCSV(v)
+		})
+	huma.Register(api, op("dashboard", http.MethodGet, "/v1/dashboard", tag,
+		"民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope)", true, 403, 422),
+		func(ctx context.Context, in *dashboardInput) (*dashboardOutput, error) {
+			v, err := svc.Dashboard(ctx, actorFrom(ctx), in.Division)
+			if err != nil {
+				return nil, err
+			}
+			return &dashboardOutput{CacheControl: "no-store", Body: dashboardDTO(v)}, nil
+		})
+}
+
+// dashboardIndicatorNames are the zh-CN column names of the indicators.
+var dashboardIndicatorNames = map[string]string{
+	models.IndicatorSocialWorkers:              "持证社工",
+	models.IndicatorProfessionalPosts:          "专业岗位",
+	models.IndicatorServiceOrganisations:       "社工服务机构",
+	models.IndicatorTownsWithStation:           "有社工站的乡镇街道",
+	models.IndicatorDemonstrationOrganisations: "示范机构",
+}
+
+func pct(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', 1, 64)
+}
+
+// dashboardCSV writes the table (each row, then the total) as UTF-8 CSV
+// with a BOM and CRLF line ends, the figures of the JSON answer.
+func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
+	header := []string{"快照日期", "区划代码", "区划名称"}
+	for _, c := range models.DashboardIndicators {
+		n := dashboardIndicatorNames[c]
+		header = append(header, n, n+"目标", n+"进度%", n+"占全市%", n+"占全市目标%")
+	}
+	header = append(header, "乡镇街道数", "已发布需求", "已满员及之后需求", "已完成需求")
+	for _, s := range models.NeedStatuses.Terms {
+		header = append(header, "需求-"+s.Zh)
+	}
+	header = append(header, "已核实志愿服务时长", "资助笔数", "资助金额（分）", "养老机构", "社工配备达标养老机构", "养老机构达标率%",
+		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%")
+
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(header)
+	rows := append(append([]models.DashboardRow{}, v.Rows...), v.Total)
+	for i, r := range rows {
+		name := r.Name
+		if i == len(rows)-1 {
+			name = "合计：" + v.DivisionName
+		}
+		f := dashboardFiguresDTO(r.Figures)
+		line := []string{v.Date, r.Code, csvCell(name)}
+		for _, in := range r.Indicators {
+			line = append(line, strconv.Itoa(in.Value), strconv.Itoa(in.Target), pct(in.ProgressPct), pct(in.SharePct), pct(in.TargetSharePct))
+		}
+		line = append(line, strconv.Itoa(f.Towns), strconv.Itoa(f.Needs.Posted), strconv.Itoa(f.Needs.Staffed), strconv.Itoa(f.Needs.Completed))
+		for _, s := range models.NeedStatuses.Terms {
+			line = append(line, strconv.Itoa(f.Needs.ByStatus[s.Code]))
+		}
+		line = append(line, service.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
+			strconv.Itoa(f.ElderCare.Total), strconv.Itoa(f.ElderCare.Compliant), pct(f.ElderCare.CompliancePct),
+			strconv.Itoa(f.PurchasedProjects.Total), strconv.Itoa(f.PurchasedProjects.Compliant), pct(f.PurchasedProjects.CompliancePct),
+			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct))
+		_ = w.Write(line)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, models.Internal("write csv: %v", err)
+	}
+	return &fileOutput{ContentType: "text/csv; charset=utf-8",
+		ContentDisposition: `attachment; filename="dashboard-` + v.Division + `-` + v.Date + `.csv"`, CacheControl: "no-store", Body: b.Bytes()}, nil
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service"
+)
+
+type removeRoleInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Role           string `json:"role" enum:"community_admin,civil_affairs,org_admin,charity_admin,social_worker"`
+		CommunityCode  string `json:"communityCode,omitempty" pattern:"^[0-9]{12}$"`
+		DivisionCode   string `json:"divisionCode,omitempty" pattern:"^[0-9]{4,12}$"`
+		OrganisationID string `json:"organisationId,omitempty" maxLength:"64"`
+		Reason         string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+type accountStatusInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Reason string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+type handoverInput struct {
+	Code string `path:"code" pattern:"^[0-9]{12}$" doc:"社区（村）级 12 位代码 12-digit village-level code"`
+	Body struct {
+		Phone    string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"接任人的手机号 The new holder's phone"`
+		Name     string `json:"name,omitempty" maxLength:"50" doc:"新账号的姓名 Name, for a new account"`
+		Password string `json:"password,omitempty" maxLength:"128" doc:"新账号的初始密码（可选，否则本人以短信重设）Initial password of a new account (optional; otherwise set by SMS)" writeOnly:"true"`
+		Reason   string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+// HandoverDTO is the committee's new holder and the accounts that lost it.
+type HandoverDTO struct {
+	CommunityCode string     `json:"communityCode"`
+	Admin         AccountDTO `json:"admin"`
+	Created       bool       `json:"created" doc:"为接任人新建了账号 A new account was created"`
+	Removed       []string   `json:"removed" doc:"失去该角色的账号 Accounts that lost the binding"`
+}
+
+type handoverOutput struct {
+	Body HandoverDTO
+}
+
+// registerStaff adds the staff changes: removing a role, deactivating an
+// account, handing a committee over.
+func registerStaff(api huma.API, svc *service.Service) {
+	o := op("remove-role", http.MethodPost, "/v1/accounts/{id}/roles/remove", "accounts",
+		"移除角色（民政：本辖区；机构管理员：本机构）Remove a role binding (civil affairs in its division, an org admin in its organisation)", true, 403, 404, 422)
+	o.Description = "该账号的所有登录立即失效（令牌携带角色）。Every login of the account ends at once (tokens carry the roles)."
+	huma.Register(api, o, func(ctx context.Context, in *removeRoleInput) (*accountOutput, error) {
+		b := in.Body
+		a, err := svc.RemoveRole(ctx, actorFrom(ctx), in.ID, models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode,
+			DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}, b.Reason)
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: accountDTO(a)}, nil
+	})
+
+	o = op("deactivate-account", http.MethodPost, "/v1/accounts/{id}/deactivate", "accounts",
+		"停用账号 Deactivate an account", true, 403, 404, 422)
+	o.Description = "账号不能再登录，所有登录立即失效。The account can no longer log in; every login of it ends at once."
+	huma.Register(api, o, func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
+		a, err := svc.DeactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: accountDTO(a)}, nil
+	})
+
+	huma.Register(api, op("reactivate-account", http.MethodPost, "/v1/accounts/{id}/reactivate", "accounts",
+		"恢复已停用的账号 Reactivate a deactivated account", true, 403, 404, 422),
+		func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
+			a, err := svc.ReactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
+			if err != nil {
+				return nil, err
+			}
+			return &accountOutput{Body: accountDTO(a)}, nil
+		})
+
+	o = op("community-handover", http.MethodPost, "/v1/communities/{code}/handover", "accounts",
+		"社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)", true, 403, 409, 422)
+	o.Description = "接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人失去该角色且所有登录立即失效。" +
+		"The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it and every login of theirs ends at once."
+	huma.Register(api, o, func(ctx context.Context, in *handoverInput) (*handoverOutput, error) {
+		b := in.Body
+		res, err := svc.HandOver(ctx, actorFrom(ctx), in.Code, service.Handover{Phone: b.Phone, Name: b.Name, Password: b.Password, Reason: b.Reason})
+		if err != nil {
+			return nil, err
+		}
+		removed := res.Removed
+		if removed == nil {
+			removed = []string{}
+		}
+		return &handoverOutput{Body: HandoverDTO{CommunityCode: res.CommunityCode, Admin: accountDTO(res.Admin), Created: res.Created, Removed: removed}}, nil
+	})
+}

@@ -1,0 +1,66 @@
+package models
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Notification is one message to one account, kept in its inbox and sent
+// on through the account's other channels. Its Key is a natural key of
+// what it is about (a reminder of one shift, the expiry of one
+// invitation), so a job that runs twice notifies once: the inbox insert
+// is unique and the channels are used only by the insert that won.
+type Notification struct {
+	ID        string // opaque and URL-safe: derived from Key
+	Key       string // what it is about, e.g. shift24:<assignment>; unique per account
+	AccountID string
+	Kind      NotificationKind
+	TitleZh   string
+	TitleEn   string
+	BodyZh    string
+	BodyEn    string
+	Link      string            // the API object it is about, e.g. /v1/needs/<id>
+	Data      map[string]string // fields for a channel's template (WeChat subscription messages)
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// NotificationKind says what a notification is about; channels choose
+// templates by it.
+type NotificationKind string
+
+// Notification kinds.
+const (
+	NoteInvitation       NotificationKind = "invitation"         // a volunteer is invited to a place
+	NoteInvitationExpiry NotificationKind = "invitation_expired" // an invitation lapsed unanswered
+	NoteShift24h         NotificationKind = "shift_reminder_24h"
+	NoteShift1h          NotificationKind = "shift_reminder_1h"
+	NoteNoShow           NotificationKind = "no_show"
+	NoteHoursPending     NotificationKind = "hours_pending" // hours waiting for verification for 3 days
+	NoteCEDue            NotificationKind = "ce_due"        // continuing education short in the last quarter
+	NoteOrgInactive      NotificationKind = "org_inactive"  // no activity for 180 days (长期不开展业务活动)
+	NoteLedger           NotificationKind = "ledger_problem"
+	NoteDecision         NotificationKind = "application_decided"
+	NoteTranche          NotificationKind = "tranche_released"
+	NoteCompetition      NotificationKind = "competition_phase"
+	NoteNeedExpired      NotificationKind = "need_expired"
+)
+
+// NoShow records that a volunteer held a place of an occurrence that ended
+// without their attendance; one per place (id = the assignment's).
+type NoShow struct {
+	AssignmentID  string
+	NeedID        string
+	OccurrenceID  string
+	VolunteerID   string
+	CommunityCode string
+	Start, End    time.Time
+	MarkedAt      time.Time
+}
+
+// NotificationID is the URL-safe id of the notification with key.
+func NotificationID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
+}

@@ -1,0 +1,637 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/wushe/wushe/models"
+)
+
+// competition_review.go: reviewers, their conflicts of interest, the
+// assignment of entries to them, and their score sheets.
+
+// ReviewerInvite is the organiser's invitation of a reviewer by phone.
+type ReviewerInvite struct {
+	Phone, Password, Name string
+	OrganisationID        string // the reviewer's own organisation, if any
+}
+
+// ReviewerView is a reviewer with their progress.
+type ReviewerView struct {
+	Reviewer *models.CompetitionReviewer
+	Phone    string // masked
+	Assigned int
+	Scored   int
+}
+
+// InviteReviewer makes a person (by phone) a reviewer of the competition
+// (until the review ends; the bool reports a new reviewer record):
+// a new phone gets an account (with the password given), an existing one
+// gets the reviewer binding added (it shows in the token after the next
+// login or refresh; the review endpoints check the stored reviewer record,
+// so the reviewer can start at once). Inviting someone twice answers the
+// existing record.
+func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, in ReviewerInvite) (*ReviewerView, bool, error) {
+	in.Phone = models.NormalisePhone(in.Phone)
+	if err := models.ValidatePhone("body.phone", in.Phone); err != nil {
+		return nil, false, err
+	}
+	c, err := s.managedCompetition(ctx, actor, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if c.Phase.Reached(models.PhasePublicVote) {
+		return nil, false, models.E(models.KindConflict, "评审阶段结束后不能再邀请评审专家", "reviewers cannot be invited after the review")
+	}
+	if in.OrganisationID != "" {
+		if _, err := s.st.Organisations.Organisation(ctx, in.OrganisationID); isKind(err, models.KindNotFound) {
+			return nil, false, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		} else if err != nil {
+			return nil, false, err
+		}
+	}
+	all, err := s.st.Competitions.Reviewers(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	acct, _, err := s.grant(ctx, Grant{Phone: in.Phone, Password: in.Password, Name: in.Name,
+		Binding: models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id}})
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range all {
+		if r.AccountID == acct.ID {
+			return s.reviewerView(ctx, c, r, acct.Phone), false, nil
+		}
+	}
+	if len(all) >= MaxCompetitionReviewers {
+		return nil, false, models.E(models.KindConflict, fmt.Sprintf("每个大赛最多 %d 位评审专家", MaxCompetitionReviewers),
+			fmt.Sprintf("a competition has at most %d reviewers", MaxCompetitionReviewers))
+	}
+	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: acct.Name, OrganisationID: in.OrganisationID,
+		InvitedBy: actor.AccountID, InvitedAt: s.now()}
+	switch err := s.st.Competitions.CreateReviewer(ctx, r); {
+	case isKind(err, models.KindConflict):
+		if r, err = s.st.Competitions.Reviewer(ctx, id, acct.ID); err != nil {
+			return nil, false, err
+		}
+		return s.reviewerView(ctx, c, r, acct.Phone), false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	_ = s.audit(ctx, actor, "competition.reviewer.invite", "competition:"+id, c.DivisionCode, acct.ID)
+	return s.reviewerView(ctx, c, r, acct.Phone), true, nil
+}
+
+func (s *Service) reviewerView(ctx context.Context, c *models.Competition, r *models.CompetitionReviewer, phone string) *ReviewerView {
+	v := &ReviewerView{Reviewer: r, Phone: models.MaskPhone(phone)}
+	if as, err := s.st.Competitions.Assignments(ctx, c.ID); err == nil {
+		for _, a := range as {
+			if a.ReviewerID == r.AccountID {
+				v.Assigned++
+			}
+		}
+	}
+	if sheets, err := s.st.Competitions.ScoreSheets(ctx, c.ID); err == nil {
+		for _, sh := range sheets {
+			if sh.ReviewerID == r.AccountID {
+				v.Scored++
+			}
+		}
+	}
+	return v
+}
+
+// Reviewers lists a competition's reviewers with their progress (the organiser).
+func (s *Service) Reviewers(ctx context.Context, actor *Actor, id string) ([]*ReviewerView, error) {
+	if _, err := s.managedCompetition(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	rs, err := s.st.Competitions.Reviewers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.st.Competitions.Assignments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := s.st.Competitions.ScoreSheets(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ReviewerView, 0, len(rs))
+	for _, r := range rs {
+		v := &ReviewerView{Reviewer: r}
+		if a, err := s.st.Accounts.AccountByID(ctx, r.AccountID); err == nil {
+			v.Phone = models.MaskPhone(a.Phone)
+		}
+		for _, a := range as {
+			if a.ReviewerID == r.AccountID {
+				v.Assigned++
+			}
+		}
+		for _, sh := range sheets {
+			if sh.ReviewerID == r.AccountID {
+				v.Scored++
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// reviewerOf loads the actor's reviewer record for a published competition:
+// models.ErrNotFound for an unknown (or draft) competition, errForbidden
+// when the actor is not one of its reviewers.
+func (s *Service) reviewerOf(ctx context.Context, actor *Actor, id string) (*models.Competition, *models.CompetitionReviewer, error) {
+	c, err := s.visibleCompetition(ctx, actor, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.st.Competitions.Reviewer(ctx, id, actor.AccountID)
+	if isKind(err, models.KindNotFound) {
+		return nil, nil, models.E(models.KindForbidden, "您不是本大赛的评审专家", "you are not a reviewer of this competition")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, r, nil
+}
+
+// employers are the organisations an account works for now, by its role
+// bindings: each is a conflict like the reviewer's own organisation.
+func (s *Service) employers(ctx context.Context, accountID string) ([]string, error) {
+	a, err := s.st.Accounts.AccountByID(ctx, accountID)
+	if isKind(err, models.KindNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, b := range a.Roles {
+		if b.OrganisationID != "" && !containsString(out, b.OrganisationID) {
+			out = append(out, b.OrganisationID)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) reviewerRef(ctx context.Context, r *models.CompetitionReviewer) (models.ReviewerRef, error) {
+	emp, err := s.employers(ctx, r.AccountID)
+	if err != nil {
+		return models.ReviewerRef{}, err
+	}
+	return r.Ref(emp), nil
+}
+
+var errConflicted = models.E(models.KindForbidden, "您与该项目存在利益冲突，不能评审", "you have a conflict of interest with this entry and may not review it")
+
+var errNotAssigned = models.E(models.KindForbidden, "该项目未分配给您评审", "this entry is not assigned to you")
+
+// assignedReviewer checks the actor reviews entry a of c: a reviewer of c,
+// with no conflict with a, and a assigned to them.
+func (s *Service) assignedReviewer(ctx context.Context, c *models.Competition, actor *Actor, a *models.Application) (*models.CompetitionReviewer, error) {
+	r, err := s.st.Competitions.Reviewer(ctx, c.ID, actor.AccountID)
+	if isKind(err, models.KindNotFound) {
+		return nil, models.E(models.KindForbidden, "您不是本大赛的评审专家", "you are not a reviewer of this competition")
+	} else if err != nil {
+		return nil, err
+	}
+	ref, err := s.reviewerRef(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Conflicted(models.EntryRef{ID: a.ID, OrganisationID: a.OrganisationID}) {
+		return nil, errConflicted
+	}
+	if _, err := s.st.Competitions.Assignment(ctx, c.ID, a.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+		return nil, errNotAssigned
+	} else if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// entryOf loads an entry of competition c (models.ErrNotFound for anything else).
+func (s *Service) entryOf(ctx context.Context, c *models.Competition, entryID string) (*models.Application, error) {
+	a, err := s.st.Applications.Application(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if a.CompetitionID != c.ID || a.Status == models.AppDraft {
+		return nil, models.ErrNotFound
+	}
+	return a, nil
+}
+
+// DeclareConflict records a conflict of interest the reviewer declares,
+// until the review ends. Their assignments it touches are withdrawn (the
+// organiser re-runs the assignment to fill the gap); a sheet they scored
+// on such an entry no longer counts.
+func (s *Service) DeclareConflict(ctx context.Context, actor *Actor, id string, cf models.Conflict) (*models.CompetitionReviewer, error) {
+	if err := cf.Validate(); err != nil {
+		return nil, err
+	}
+	c, _, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Phase.Reached(models.PhasePublicVote) {
+		return nil, models.E(models.KindConflict, "评审阶段已结束", "the review is over")
+	}
+	if cf.EntryID != "" {
+		if _, err := s.entryOf(ctx, c, cf.EntryID); isKind(err, models.KindNotFound) {
+			return nil, models.Invalid("body.entryId", "本大赛没有该参赛项目", "no such entry in this competition")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if cf.OrganisationID != "" {
+		if _, err := s.st.Organisations.Organisation(ctx, cf.OrganisationID); isKind(err, models.KindNotFound) {
+			return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	cf.Note = strings.TrimSpace(cf.Note)
+	r, err := locked(s, ctx, "reviewer:"+id+"#"+actor.AccountID, func() (*models.CompetitionReviewer, error) {
+		r, err := s.st.Competitions.Reviewer(ctx, id, actor.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		for _, have := range r.Conflicts {
+			if have.OrganisationID == cf.OrganisationID && have.EntryID == cf.EntryID {
+				return r, nil
+			}
+		}
+		if len(r.Conflicts) >= models.MaxConflicts {
+			return nil, models.E(models.KindConflict, "利益冲突声明过多", "too many conflict declarations")
+		}
+		cf.DeclaredAt = s.now()
+		r.Conflicts = append(r.Conflicts, cf)
+		return r, s.st.Competitions.SaveReviewer(ctx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.reviewerRef(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.st.Competitions.Assignments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if a.ReviewerID != actor.AccountID {
+			continue
+		}
+		e, err := s.st.Applications.Application(ctx, a.EntryID)
+		if err != nil {
+			continue
+		}
+		if ref.Conflicted(models.EntryRef{ID: e.ID, OrganisationID: e.OrganisationID}) {
+			if err := s.st.Competitions.DeleteAssignment(ctx, id, a.EntryID, a.ReviewerID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// AssignmentSummary is the outcome of an assignment run.
+type AssignmentSummary struct {
+	Entries   int            // competing entries
+	Kept      int            // assignments kept (scored, or kept as they were)
+	Removed   int            // unscored or conflicted assignments withdrawn
+	Added     int            // new assignments
+	Loads     map[string]int // assignments per reviewer after the run
+	PerEntry  int            // k
+	Reviewers int
+}
+
+// Reassign re-runs the assignment (the organiser, during review): scored
+// assignments stay; unscored ones and those a conflict voids are withdrawn;
+// each entry is topped up to k reviewers with the reviewers' total loads
+// balanced (models.TopUpReviewers).
+func (s *Service) Reassign(ctx context.Context, actor *Actor, id string) (*AssignmentSummary, error) {
+	if _, err := s.managedCompetition(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return locked(s, ctx, "competition:"+id, func() (*AssignmentSummary, error) {
+		c, err := s.st.Competitions.Competition(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Phase != models.PhaseReview {
+			return nil, models.E(models.KindConflict, "只能在评审阶段重新分配评审", "reviewers are reassigned only during the review")
+		}
+		return s.assignReviewers(ctx, c, actor.AccountID, true)
+	})
+}
+
+// assignReviewers gives each competing entry k conflict-free reviewers.
+// Conflicted assignments are withdrawn; with rebalance, unscored ones too;
+// the rest are kept and count towards each reviewer's load. Nothing is
+// written unless every entry can be served. Callers hold the competition's lock.
+func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by string, rebalance bool) (*AssignmentSummary, error) {
+	entries, err := s.competingEntries(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	reviewers, err := s.st.Competitions.Reviewers(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]models.ReviewerRef, 0, len(reviewers))
+	byID := map[string]models.ReviewerRef{}
+	for _, r := range reviewers {
+		ref, err := s.reviewerRef(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+		byID[r.AccountID] = ref
+	}
+	existing, err := s.st.Competitions.Assignments(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := s.st.Competitions.ScoreSheets(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	scored := map[string]bool{}
+	for _, sh := range sheets {
+		scored[sh.EntryID+"#"+sh.ReviewerID] = true
+	}
+	sum := &AssignmentSummary{Entries: len(entries), PerEntry: c.ReviewersPerEntry, Reviewers: len(reviewers), Loads: map[string]int{}}
+	have := map[string][]string{}
+	var drop []*models.ReviewAssignment
+	for _, a := range existing {
+		e := entries[a.EntryID]
+		if e == nil {
+			continue // not competing any more: left as it was, not counted
+		}
+		ref, ok := byID[a.ReviewerID]
+		switch {
+		case !ok || ref.Conflicted(models.EntryRef{ID: e.ID, OrganisationID: e.OrganisationID}):
+			drop = append(drop, a)
+		case rebalance && !scored[a.EntryID+"#"+a.ReviewerID]:
+			drop = append(drop, a)
+		default:
+			have[a.EntryID] = append(have[a.EntryID], a.ReviewerID)
+			sum.Loads[a.ReviewerID]++
+			sum.Kept++
+		}
+	}
+	needs := make([]models.EntryNeed, 0, len(entries))
+	for _, e := range entries {
+		needs = append(needs, models.EntryNeed{EntryRef: models.EntryRef{ID: e.ID, OrganisationID: e.OrganisationID},
+			Need: max(c.ReviewersPerEntry-len(have[e.ID]), 0), Have: have[e.ID]})
+	}
+	load := map[string]int{}
+	for k, v := range sum.Loads {
+		load[k] = v
+	}
+	plan, err := models.TopUpReviewers(needs, refs, load)
+	if err != nil {
+		if e, ok := err.(*models.Error); ok && e.Kind == models.KindInvalid {
+			short := *e
+			short.Kind = models.KindConflict
+			short.Zh = fmt.Sprintf("无利益冲突的评审专家不足：%d 个项目无法分配到 %d 位评审（请邀请更多评审专家）", len(e.Fields), c.ReviewersPerEntry)
+			short.En = fmt.Sprintf("too few reviewers without a conflict: %d entries cannot get %d reviewers (invite more reviewers)", len(e.Fields), c.ReviewersPerEntry)
+			return nil, &short
+		}
+		return nil, err
+	}
+	for _, a := range drop {
+		if err := s.st.Competitions.DeleteAssignment(ctx, c.ID, a.EntryID, a.ReviewerID); err != nil {
+			return nil, err
+		}
+		sum.Removed++
+	}
+	ids := make([]string, 0, len(plan))
+	for id := range plan {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	now := s.now()
+	for _, entryID := range ids {
+		for _, reviewerID := range plan[entryID] {
+			a := &models.ReviewAssignment{CompetitionID: c.ID, EntryID: entryID, ReviewerID: reviewerID, AssignedAt: now, AssignedBy: by}
+			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+				return nil, err
+			}
+			sum.Loads[reviewerID]++
+			sum.Added++
+		}
+	}
+	return sum, nil
+}
+
+// ReviewerEntry is an entry as its reviewer's list shows it.
+type ReviewerEntry struct {
+	Entry  *models.Application
+	Scored bool
+}
+
+// MyReviewEntries lists the entries assigned to the actor (a reviewer of the competition).
+func (s *Service) MyReviewEntries(ctx context.Context, actor *Actor, id string, p Page) ([]*ReviewerEntry, string, error) {
+	c, r, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, "", err
+	}
+	ref, err := s.reviewerRef(ctx, r)
+	if err != nil {
+		return nil, "", err
+	}
+	as, next, err := s.st.Competitions.ReviewerAssignments(ctx, c.ID, actor.AccountID, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	sheets, err := s.st.Competitions.ScoreSheets(ctx, c.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*ReviewerEntry, 0, len(as))
+	for _, a := range as {
+		e, err := s.st.Applications.Application(ctx, a.EntryID)
+		if isKind(err, models.KindNotFound) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		if ref.Conflicted(models.EntryRef{ID: e.ID, OrganisationID: e.OrganisationID}) {
+			continue
+		}
+		re := &ReviewerEntry{Entry: e}
+		for _, sh := range sheets {
+			re.Scored = re.Scored || sh.EntryID == e.ID && sh.ReviewerID == actor.AccountID
+		}
+		out = append(out, re)
+	}
+	return out, next, nil
+}
+
+// ReviewEntryView is an assigned entry with the rubric and the sheets a
+// reviewer may see: their own, and the others' once their own is in (with
+// no names).
+type ReviewEntryView struct {
+	Competition *models.Competition
+	Entry       *models.Application
+	Mine        *models.ScoreSheet
+	Others      []*models.ScoreSheet // ReviewerID cleared
+}
+
+// ReviewEntry shows an assigned entry to its reviewer.
+func (s *Service) ReviewEntry(ctx context.Context, actor *Actor, id, entryID string) (*ReviewEntryView, error) {
+	c, _, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entryOf(ctx, c, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.assignedReviewer(ctx, c, actor, e); err != nil {
+		return nil, err
+	}
+	sheets, err := s.st.Competitions.EntryScoreSheets(ctx, c.ID, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &ReviewEntryView{Competition: c, Entry: e}
+	for _, sh := range sheets {
+		if sh.ReviewerID == actor.AccountID {
+			v.Mine = sh
+		}
+	}
+	if v.Mine != nil {
+		for _, sh := range sheets {
+			if sh.ReviewerID != actor.AccountID {
+				anon := *sh
+				anon.ReviewerID = ""
+				v.Others = append(v.Others, &anon)
+			}
+		}
+	}
+	return v, nil
+}
+
+// ScoreInput is a reviewer's score sheet.
+type ScoreInput struct {
+	Scores  map[string]int
+	Comment string
+}
+
+// ScoreEntry records the actor's score sheet for an assigned entry, once
+// (a unique insert: of any number of concurrent submissions one is kept,
+// the others are refused with models.ErrConflict). A conflicted or
+// unassigned reviewer is refused (403).
+func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID string, in ScoreInput) (*models.ScoreSheet, error) {
+	if len([]rune(in.Comment)) > 2000 {
+		return nil, models.Invalid("body.comment", "评语不超过 2000 个字符", "comment must be at most 2000 characters")
+	}
+	c, _, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entryOf(ctx, c, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.assignedReviewer(ctx, c, actor, e); err != nil {
+		return nil, err
+	}
+	if c.Phase != models.PhaseReview {
+		return nil, models.E(models.KindConflict, "大赛不在评审阶段", "the competition is not in review")
+	}
+	if !competingStatus(e.Status) {
+		return nil, models.E(models.KindConflict, "该项目已不在评选中", "the entry is no longer competing")
+	}
+	total, err := models.WeightedTotal(c.Rubric, in.Scores)
+	if err != nil {
+		return nil, bodyFields(err)
+	}
+	sh := &models.ScoreSheet{CompetitionID: c.ID, EntryID: e.ID, ReviewerID: actor.AccountID, Scores: in.Scores, Total: total,
+		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.now()}
+	if err := s.st.Competitions.InsertScoreSheet(ctx, sh); isKind(err, models.KindConflict) {
+		return nil, models.E(models.KindConflict, "您已为该项目评分，评分提交后不能修改", "you have scored this entry; a score sheet is final")
+	} else if err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
+// bodyFields names the fields of a models validation error as the request
+// body's ("scores.x" → "body.scores.x").
+func bodyFields(err error) error {
+	e, ok := err.(*models.Error)
+	if !ok || e.Kind != models.KindInvalid {
+		return err
+	}
+	c := *e
+	c.Fields = make([]models.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if !strings.HasPrefix(f.Field, "body.") {
+			f.Field = "body." + f.Field
+		}
+		c.Fields[i] = f
+	}
+	if c.Field != "" && !strings.HasPrefix(c.Field, "body.") {
+		c.Field = "body." + c.Field
+	}
+	return &c
+}
+
+// checkReviewDone: the review can end once every competing entry has at
+// least one valid score sheet (unscored entries can be reassigned or ruled out).
+func (s *Service) checkReviewDone(ctx context.Context, c *models.Competition) error {
+	d, err := s.reviewData(ctx, c)
+	if err != nil {
+		return err
+	}
+	counted := map[string]bool{}
+	for _, sc := range d.scores {
+		counted[sc.EntryID] = true
+	}
+	var p models.Problems
+	ids := make([]string, 0, len(d.entries))
+	for id := range d.entries {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !counted[id] {
+			p.Add(fmt.Sprintf("entries.%s", id), "该项目尚无有效评分", "the entry has no valid score sheet")
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &models.Error{Kind: models.KindConflict, Fields: p, Field: p[0].Field,
+		Zh: fmt.Sprintf("%d 个项目尚无有效评分，评审不能结束（可重新分配评审或取消其参赛资格）", len(p)),
+		En: fmt.Sprintf("%d entries have no valid score sheet yet; the review cannot end (reassign them or rule them out)", len(p))}
+}
+
+// MyReviews lists the competitions the actor reviews.
+func (s *Service) MyReviews(ctx context.Context, actor *Actor, p Page) ([]*ReviewerView, []*models.Competition, string, error) {
+	rs, next, err := s.st.Competitions.ReviewerRecords(ctx, actor.AccountID, p.Normalised())
+	if err != nil {
+		return nil, nil, "", err
+	}
+	var views []*ReviewerView
+	var comps []*models.Competition
+	for _, r := range rs {
+		c, err := s.st.Competitions.Competition(ctx, r.CompetitionID)
+		if err != nil || c.Phase == models.PhaseDraft {
+			continue
+		}
+		views = append(views, s.reviewerView(ctx, c, r, ""))
+		comps = append(comps, c)
+	}
+	return views, comps, next, nil
+}

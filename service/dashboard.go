@@ -1,0 +1,228 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// dashboard.go: the civil-affairs dashboard (民政驾驶舱, issue 8): a daily
+// snapshot of the city's figures against the 2025 targets, counted in Go
+// from paged and streamed reads (FerretDB gets $group with more than one
+// accumulator silently wrong, so nothing here aggregates in the database),
+// and each division's view of the latest snapshot. The counting rules are
+// in models/dashboard.go.
+
+// DashboardStore keeps the daily snapshots, one per date (Asia/Shanghai).
+type DashboardStore interface {
+	// SaveSnapshot inserts the snapshot under its Date, replacing the one
+	// taken earlier that day.
+	SaveSnapshot(ctx context.Context, s *models.DashboardSnapshot) error
+	// LatestSnapshot returns the snapshot of the latest date:
+	// models.ErrNotFound when none was ever taken.
+	LatestSnapshot(ctx context.Context) (*models.DashboardSnapshot, error)
+}
+
+// VerifiedHoursScanner streams every verified version of every hours
+// record, in no particular order (the service-records store).
+type VerifiedHoursScanner interface {
+	EachVerifiedHours(ctx context.Context, fn func(*models.HoursRecord) error) error
+}
+
+// TrainingScanner streams every training record (the pathway store).
+type TrainingScanner interface {
+	EachTraining(ctx context.Context, fn func(*TrainingRecord) error) error
+}
+
+// MembershipScanner streams every social_worker membership of every
+// organisation, as (organisation, account) (the organisation store).
+type MembershipScanner interface {
+	EachSocialWorkerMembership(ctx context.Context, fn func(orgID, accountID string) error) error
+}
+
+// dashboardPage is the page size of the snapshot's paged reads.
+const dashboardPage = 500
+
+// eachItem calls fn for every item of a paged list.
+func eachItem[T any](list func(Page) ([]T, string, error), fn func(T)) error {
+	p := Page{Limit: dashboardPage}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			fn(it)
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// scannerOf returns store as the scanner T, or an internal error naming it.
+func scannerOf[T any](store any, name string) (T, error) {
+	sc, ok := store.(T)
+	if !ok {
+		var zero T
+		return zero, models.Internal("dashboard: the %s store cannot be scanned", name)
+	}
+	return sc, nil
+}
+
+// TakeDashboardSnapshot counts the city's figures as of now and stores
+// them under now's date (Asia/Shanghai); taking it again the same day
+// replaces that day's snapshot. The worker calls it daily.
+func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*models.DashboardSnapshot, error) {
+	if s.st.Dashboard == nil {
+		return nil, models.Internal("dashboard: no snapshot store")
+	}
+	hours, err := scannerOf[VerifiedHoursScanner](s.st.ServiceRecords, "service-records")
+	if err != nil {
+		return nil, err
+	}
+	training, err := scannerOf[TrainingScanner](s.st.Pathway, "pathway")
+	if err != nil {
+		return nil, err
+	}
+	memberships, err := scannerOf[MembershipScanner](s.st.Organisations, "organisations")
+	if err != nil {
+		return nil, err
+	}
+	b := models.NewDashboardBuilder(now)
+
+	// Organisations first: the rest finds its district through them.
+	if err := eachItem(func(p Page) ([]*models.Organisation, string, error) {
+		return s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+	}, b.AddOrganisation); err != nil {
+		return nil, err
+	}
+	workers := map[string]*models.SocialWorker{}
+	if err := eachItem(func(p Page) ([]*models.SocialWorker, string, error) {
+		return s.st.SocialWorkers.ListSocialWorkers(ctx, SocialWorkerFilter{}, p)
+	}, func(w *models.SocialWorker) {
+		workers[w.AccountID] = w
+		b.AddSocialWorker(w)
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachItem(func(p Page) ([]*models.Station, string, error) {
+		return s.st.Stations.ListStations(ctx, "", p)
+	}, b.AddStation); err != nil {
+		return nil, err
+	}
+	if err := eachItem(func(p Page) ([]*models.Need, string, error) {
+		return s.st.Needs.ListNeeds(ctx, NeedFilter{}, p)
+	}, b.AddNeed); err != nil {
+		return nil, err
+	}
+	if err := hours.EachVerifiedHours(ctx, func(r *models.HoursRecord) error { b.AddHoursRecord(r); return nil }); err != nil {
+		return nil, err
+	}
+	// Funds and applications before grants: a grant's domain comes from them.
+	if err := eachItem(func(p Page) ([]*models.Fund, string, error) {
+		return s.st.Funds.ListFunds(ctx, FundFilter{}, p)
+	}, b.AddFund); err != nil {
+		return nil, err
+	}
+	if err := eachItem(func(p Page) ([]*models.Application, string, error) {
+		return s.st.Applications.Applications(ctx, ApplicationFilter{ExcludeDrafts: true}, p)
+	}, b.AddApplication); err != nil {
+		return nil, err
+	}
+	if err := eachItem(func(p Page) ([]*models.Grant, string, error) {
+		return s.st.Applications.Grants(ctx, GrantFilter{}, p)
+	}, b.AddGrant); err != nil {
+		return nil, err
+	}
+	if err := s.countCE(ctx, b, workers, memberships, training); err != nil {
+		return nil, err
+	}
+
+	snap := b.Snapshot()
+	if err := s.st.Dashboard.SaveSnapshot(ctx, snap); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// countCE judges continuing education with the rule of the compliance
+// reports (ceCompliant over ceReport, cecompliance.go) for every
+// social-worker member of every organisation, for the snapshot's year.
+func (s *Service) countCE(ctx context.Context, b *models.DashboardBuilder, workers map[string]*models.SocialWorker,
+	memberships MembershipScanner, training TrainingScanner) error {
+	type membership struct{ org, account string }
+	var members []membership
+	people := map[string][]*TrainingRecord{}
+	if err := memberships.EachSocialWorkerMembership(ctx, func(org, account string) error {
+		members = append(members, membership{org, account})
+		if _, ok := people[account]; !ok {
+			people[account] = nil
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	if err := training.EachTraining(ctx, func(r *TrainingRecord) error {
+		if recs, ok := people[r.AccountID]; ok {
+			people[r.AccountID] = append(recs, r)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	judged := map[string]bool{}
+	for _, m := range members {
+		ok, done := judged[m.account]
+		if !done {
+			ok = ceCompliant(ceReport(workers[m.account], people[m.account], b.CEYear()))
+			judged[m.account] = ok
+		}
+		b.AddCEMember(m.org, m.account, ok)
+	}
+	return nil
+}
+
+// Dashboard is the latest snapshot as seen by civil affairs of division
+// (the city 4101 or a county-level division; default the caller's own):
+// one row per district of the scope, the scope's total with progress
+// against the 2025 targets, the series by month and domain, map data, and
+// the non-compliant elder-care facilities and flagged purchased projects.
+// Nothing in it names a person. When no snapshot was ever taken, one is
+// taken and stored first.
+func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) (*models.DashboardView, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	bindings := actor.Bindings(models.RoleCivilAffairs)
+	if len(bindings) == 0 {
+		return nil, errForbidden
+	}
+	if division == "" {
+		division = bindings[0].DivisionCode
+	}
+	if err := models.ValidateDashboardDivision("query.division", division); err != nil {
+		return nil, err
+	}
+	if !actor.governs(division) {
+		return nil, errForbidden
+	}
+	if s.st.Dashboard == nil {
+		return nil, models.Internal("dashboard: no snapshot store")
+	}
+	snap, err := s.st.Dashboard.LatestSnapshot(ctx)
+	if isKind(err, models.KindNotFound) {
+		// The first read ever: two replicas doing this at once both store
+		// the same day's snapshot, the later one replacing the earlier.
+		snap, err = s.TakeDashboardSnapshot(ctx, s.now())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return snap.View(division)
+}

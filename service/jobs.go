@@ -1,0 +1,501 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// The scheduled work of the service. Every job takes the time it runs for
+// (a controllable clock in tests), finds its work by scanning MongoDB (so
+// a Redis loss loses none), and is idempotent: each effect is decided by a
+// unique insert or a recorded transition, so a job run twice, or by two
+// workers at once, has each effect once.
+
+// JobResult summarises one run of a job.
+type JobResult struct {
+	Scanned  int // objects looked at
+	Changed  int // objects changed
+	Notified int // new notifications
+}
+
+func (r JobResult) String() string {
+	return fmt.Sprintf("scanned=%d changed=%d notified=%d", r.Scanned, r.Changed, r.Notified)
+}
+
+// jobScanLimit bounds one run's batch; the next run takes the rest.
+const jobScanLimit = 1000
+
+// bindingLister finds the accounts holding a role binding (the accounts
+// store implements it).
+type bindingLister interface {
+	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
+}
+
+// holders lists the ids of the accounts holding b; none when the store
+// cannot tell.
+func (s *Service) holders(ctx context.Context, b models.RoleBinding) ([]string, error) {
+	l, ok := s.st.Accounts.(bindingLister)
+	if !ok {
+		return nil, nil
+	}
+	as, err := l.AccountsWithBinding(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(as))
+	for _, a := range as {
+		ids = append(ids, a.ID)
+	}
+	return ids, nil
+}
+
+// ExpireNeeds moves open needs whose last occurrence has ended, never
+// staffed, to expired, and tells the committee.
+func (s *Service) ExpireNeeds(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	p := Page{Limit: MaxPageSize}
+	for r.Scanned < jobScanLimit {
+		needs, next, err := s.st.Needs.ListNeeds(ctx, NeedFilter{Statuses: []models.NeedStatus{models.NeedOpen}}, p)
+		if err != nil {
+			return r, err
+		}
+		for _, n := range needs {
+			r.Scanned++
+			if _, end := n.Span(); end.IsZero() || end.After(now) {
+				continue
+			}
+			moved := false
+			err := s.withLock(ctx, "need:"+n.ID, func() error {
+				cur, err := s.st.Needs.Need(ctx, n.ID)
+				if err != nil || cur.Status != models.NeedOpen {
+					return err
+				}
+				moved = true
+				return s.moveNeed(ctx, cur, models.NeedExpired, systemActor.AccountID, "time_passed", "")
+			})
+			if err != nil {
+				return r, err
+			}
+			if !moved {
+				continue
+			}
+			r.Changed++
+			ids, err := s.holders(ctx, models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: n.CommunityCode})
+			if err != nil {
+				return r, err
+			}
+			k, err := s.notifyAll(ctx, append(ids, n.PostedBy), func(id string) *models.Notification {
+				return &models.Notification{Key: "need_expired:" + n.ID, AccountID: id, Kind: models.NoteNeedExpired,
+					TitleZh: "需求已过期：" + n.Title, TitleEn: "Need expired: " + n.Title,
+					BodyZh: "该需求的服务时间已过，仍未招满志愿者，已自动标记为过期。", BodyEn: "Its time has passed without being staffed; it is now expired.",
+					Link: "/v1/needs/" + n.ID, CreatedAt: now}
+			})
+			r.Notified += k
+			if err != nil {
+				return r, err
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	return r, nil
+}
+
+// ExpireInvitations records the expiry of every pending invitation whose
+// time is up (48 h, or 2 h before the start), tells the volunteer, and
+// invites the next candidate for the place.
+func (s *Service) ExpireInvitations(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	due, err := s.st.Invitations.PendingInvitationsDue(ctx, now, jobScanLimit)
+	if err != nil {
+		return r, err
+	}
+	for _, inv := range due {
+		r.Scanned++
+		expired := false
+		err := s.withLock(ctx, "invitation:"+inv.ID, func() error {
+			cur, err := s.st.Invitations.Invitation(ctx, inv.ID)
+			if err != nil || cur.Status != models.InvitationPending || now.Before(cur.ExpiresAt) {
+				return err
+			}
+			cur.Status = models.InvitationExpired
+			expired = true
+			return s.st.Invitations.UpdateInvitation(ctx, cur)
+		})
+		if err != nil {
+			return r, err
+		}
+		if expired {
+			r.Changed++
+		}
+		// Notify and refill even when another run recorded the expiry and
+		// died before this step: both are idempotent.
+		fresh, err := s.notify(ctx, &models.Notification{Key: "invitation_expired:" + inv.ID, AccountID: inv.VolunteerID,
+			Kind: models.NoteInvitationExpiry, TitleZh: "邀请已过期", TitleEn: "Invitation expired",
+			BodyZh: "您未在期限内回复的服务邀请已失效。", BodyEn: "An invitation you did not answer in time has lapsed.",
+			Link: "/v1/invitations/" + inv.ID, CreatedAt: now})
+		if err != nil {
+			return r, err
+		}
+		if fresh {
+			r.Notified++
+		}
+		if _, err := s.InviteNext(ctx, inv.NeedID, inv.OccurrenceID); err != nil {
+			s.log.WarnContext(ctx, "re-inviting after an expiry failed", "need", inv.NeedID, "err", err)
+		}
+	}
+	return r, nil
+}
+
+// noShowGrace is how long after an occurrence ends attendance may still be
+// recorded before the place counts as a no-show.
+const noShowGrace = 2 * time.Hour
+
+// noShowLookback bounds how far back the job looks.
+const noShowLookback = 7 * 24 * time.Hour
+
+// MarkNoShows records a no-show for every place whose occurrence ended
+// (more than the grace ago, within the last week) without attendance, and
+// tells the volunteer.
+func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	var ended []*models.Assignment
+	err := s.st.Plans.CommitmentsFrom(ctx, now.Add(-noShowLookback), func(a *models.Assignment) error {
+		if a.Active() && !a.Window.End.After(now.Add(-noShowGrace)) {
+			ended = append(ended, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	for _, a := range ended {
+		r.Scanned++
+		if _, err := s.st.Hours.Attendance(ctx, a.ID); err == nil {
+			continue
+		} else if !isKind(err, models.KindNotFound) {
+			return r, err
+		}
+		n, err := s.st.Needs.Need(ctx, a.NeedID)
+		if err != nil {
+			return r, err
+		}
+		ns := &models.NoShow{AssignmentID: a.ID, NeedID: a.NeedID, OccurrenceID: a.OccurrenceID, VolunteerID: a.VolunteerID,
+			CommunityCode: n.CommunityCode, Start: a.Window.Start, End: a.Window.End, MarkedAt: now}
+		switch err := s.st.Notifications.InsertNoShow(ctx, ns); {
+		case err == nil:
+			r.Changed++
+			s.volunteerChanged(ctx, a.VolunteerID) // reliability is derived: refresh the index
+		case !isKind(err, models.KindConflict):
+			return r, err
+		}
+		fresh, err := s.notify(ctx, &models.Notification{Key: "no_show:" + a.ID, AccountID: a.VolunteerID, Kind: models.NoteNoShow,
+			TitleZh: "缺席记录：" + n.Title, TitleEn: "Missed shift: " + n.Title,
+			BodyZh: "您报名的服务没有签到记录，已记为缺席。如有误，请联系社区。", BodyEn: "There is no attendance for a shift you held; it counts as missed. Contact the committee if this is wrong.",
+			Link: "/v1/needs/" + n.ID, CreatedAt: now})
+		if err != nil {
+			return r, err
+		}
+		if fresh {
+			r.Notified++
+		}
+	}
+	return r, nil
+}
+
+// RemindShifts reminds volunteers 24 hours and 1 hour before each shift
+// they hold. A reminder is sent once per place and kind, whenever the job
+// first runs inside its window.
+func (s *Service) RemindShifts(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	var soon []*models.Assignment
+	err := s.st.Plans.CommitmentsFrom(ctx, now, func(a *models.Assignment) error {
+		if a.Active() && a.Window.Start.After(now) && !a.Window.Start.After(now.Add(24*time.Hour)) {
+			soon = append(soon, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	for _, a := range soon {
+		r.Scanned++
+		n, err := s.st.Needs.Need(ctx, a.NeedID)
+		if err != nil {
+			return r, err
+		}
+		kind, id, zh, en := models.NoteShift24h, "shift24:"+a.ID, "明天的志愿服务", "Your shift tomorrow"
+		if !a.Window.Start.After(now.Add(time.Hour)) {
+			kind, id, zh, en = models.NoteShift1h, "shift1:"+a.ID, "志愿服务 1 小时后开始", "Your shift starts within the hour"
+		}
+		start := a.Window.Start.In(models.Shanghai()).Format("01-02 15:04")
+		fresh, err := s.notify(ctx, &models.Notification{Key: id, AccountID: a.VolunteerID, Kind: kind,
+			TitleZh: zh + "：" + n.Title, TitleEn: en + ": " + n.Title,
+			BodyZh: start + " 开始，地点：" + n.Address, BodyEn: "Starts " + start + " (Beijing time) at " + n.Address,
+			Link: "/v1/needs/" + n.ID, Data: map[string]string{"thing1": n.Title, "time2": start, "thing3": n.Address}, CreatedAt: now})
+		if err != nil {
+			return r, err
+		}
+		if fresh {
+			r.Notified++
+		}
+	}
+	return r, nil
+}
+
+// hoursPendingAfter is how long hours may wait for verification before the
+// committee is reminded.
+const hoursPendingAfter = 3 * 24 * time.Hour
+
+// RemindPendingHours reminds each committee with hours waiting for its
+// verification for more than 3 days, once a day.
+func (s *Service) RemindPendingHours(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	waiting := map[string]int{} // community → records waiting too long
+	p := Page{Limit: MaxPageSize}
+	for r.Scanned < 20*jobScanLimit {
+		recs, next, err := s.st.Hours.PendingHours(ctx, "", p)
+		if err != nil {
+			return r, err
+		}
+		for _, h := range recs {
+			r.Scanned++
+			if h.CreatedAt.Before(now.Add(-hoursPendingAfter)) {
+				waiting[h.CommunityCode]++
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	day := now.In(models.Shanghai()).Format(time.DateOnly)
+	for community, count := range waiting {
+		ids, err := s.holders(ctx, models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community})
+		if err != nil {
+			return r, err
+		}
+		k, err := s.notifyAll(ctx, ids, func(id string) *models.Notification {
+			return &models.Notification{Key: "hours_pending:" + community + "#" + day, AccountID: id, Kind: models.NoteHoursPending,
+				TitleZh: fmt.Sprintf("有 %d 条服务时长待核验超过 3 天", count), TitleEn: fmt.Sprintf("%d hours records have waited over 3 days", count),
+				BodyZh: "谁记录谁证明：请尽快核验志愿者的服务时长。", BodyEn: "Please verify the volunteers' hours.",
+				Link: "/v1/hours/pending?community=" + community, Data: map[string]string{"number1": fmt.Sprint(count)}, CreatedAt: now}
+		})
+		r.Notified += k
+		if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// inactiveAfter is how long without activity an organisation is warned
+// (the seed's 长期不开展业务活动 leads to exit).
+const inactiveAfter = 180 * 24 * time.Hour
+
+// WarnInactiveOrganisations warns the admins of every operating
+// organisation with no activity (its record, its applications) for 180
+// days, once per inactive spell, and tells civil affairs through the audit log.
+func (s *Service) WarnInactiveOrganisations(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	p := Page{Limit: MaxPageSize}
+	for r.Scanned < 20*jobScanLimit {
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+		if err != nil {
+			return r, err
+		}
+		for _, o := range orgs {
+			r.Scanned++
+			if !o.Status.Operating() {
+				continue
+			}
+			last, err := s.lastActivity(ctx, o)
+			if err != nil {
+				return r, err
+			}
+			if now.Sub(last) < inactiveAfter {
+				continue
+			}
+			ids, err := s.holders(ctx, models.RoleBinding{Role: models.RoleOrgAdmin, OrganisationID: o.ID})
+			if err != nil {
+				return r, err
+			}
+			more, err := s.holders(ctx, models.RoleBinding{Role: models.RoleCharityAdmin, OrganisationID: o.ID})
+			if err != nil {
+				return r, err
+			}
+			spell := last.In(models.Shanghai()).Format(time.DateOnly)
+			k, err := s.notifyAll(ctx, append(ids, more...), func(id string) *models.Notification {
+				return &models.Notification{Key: "org_inactive:" + o.ID + "#" + spell, AccountID: id, Kind: models.NoteOrgInactive,
+					TitleZh: "机构已 180 天未开展业务活动", TitleEn: "No activity for 180 days",
+					BodyZh: o.Name + " 自 " + spell + " 起未开展业务活动。长期不开展业务活动的机构将被警示直至退出。",
+					BodyEn: o.Name + " has had no activity since " + spell + "; long inactivity leads to warnings and exit.",
+					Link:   "/v1/organisations/" + o.ID, CreatedAt: now}
+			})
+			r.Notified += k
+			if err != nil {
+				return r, err
+			}
+			if k > 0 || len(ids)+len(more) == 0 {
+				r.Changed++
+				_ = s.audit(ctx, systemActor, "organisation.inactive_warning", "organisation:"+o.ID, o.DivisionCode, "since "+spell)
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	return r, nil
+}
+
+// lastActivity is the latest change of the organisation or of any of its applications.
+func (s *Service) lastActivity(ctx context.Context, o *models.Organisation) (time.Time, error) {
+	last := o.UpdatedAt
+	if o.CreatedAt.After(last) {
+		last = o.CreatedAt
+	}
+	p := Page{Limit: MaxPageSize}
+	for {
+		apps, next, err := s.st.Applications.Applications(ctx, ApplicationFilter{OrganisationID: o.ID}, p)
+		if err != nil {
+			return last, err
+		}
+		for _, a := range apps {
+			if a.UpdatedAt.After(last) {
+				last = a.UpdatedAt
+			}
+		}
+		if next == "" {
+			return last, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// ReconcileFunds replays every fund's ledger; a fund that does not
+// reconcile is logged as an error and its managers are told.
+func (s *Service) ReconcileFunds(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	p := Page{Limit: MaxPageSize}
+	for {
+		funds, next, err := s.st.Funds.ListFunds(ctx, FundFilter{}, p)
+		if err != nil {
+			return r, err
+		}
+		for _, f := range funds {
+			r.Scanned++
+			rec, err := s.reconcile(ctx, f)
+			if err != nil {
+				return r, err
+			}
+			if rec.OK {
+				continue
+			}
+			r.Changed++
+			var ids []string
+			if f.Government() {
+				ids, err = s.holders(ctx, models.RoleBinding{Role: models.RoleCivilAffairs, DivisionCode: f.DivisionCode})
+			} else {
+				ids, err = s.holders(ctx, models.RoleBinding{Role: models.RoleCharityAdmin, OrganisationID: f.OwnerOrgID})
+			}
+			if err != nil {
+				return r, err
+			}
+			k, err := s.notifyAll(ctx, ids, func(id string) *models.Notification {
+				return &models.Notification{Key: fmt.Sprintf("ledger:%s#%d", f.ID, rec.HeadSeq), AccountID: id, Kind: models.NoteLedger,
+					TitleZh: "资金账本对账异常：" + f.Name, TitleEn: "Fund ledger does not reconcile: " + f.Name,
+					BodyZh: strings.Join(rec.Problems, "；"), BodyEn: strings.Join(rec.Problems, "; "),
+					Link: "/v1/funds/" + f.ID + "/reconciliation", CreatedAt: now}
+			})
+			r.Notified += k
+			if err != nil {
+				return r, err
+			}
+		}
+		if next == "" {
+			return r, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// ceQuarterStart is when the last quarter of the year begins (October).
+const ceQuarterStart = time.October
+
+// RemindContinuingEducation reminds, in the last quarter of the year,
+// every social worker whose continuing education is short of the yearly
+// requirement, once per year and person.
+func (s *Service) RemindContinuingEducation(ctx context.Context, now time.Time) (JobResult, error) {
+	var r JobResult
+	local := now.In(models.Shanghai())
+	if local.Month() < ceQuarterStart {
+		return r, nil
+	}
+	year := local.Year()
+	p := Page{Limit: MaxPageSize}
+	for {
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+		if err != nil {
+			return r, err
+		}
+		for _, o := range orgs {
+			people, err := s.orgCE(ctx, o.ID, year)
+			if err != nil {
+				return r, err
+			}
+			for _, c := range people {
+				r.Scanned++
+				local := c.Report.Local
+				if local == nil || local.Hours >= local.Required {
+					continue
+				}
+				fresh, err := s.notify(ctx, &models.Notification{Key: fmt.Sprintf("ce_due:%d", year), AccountID: c.AccountID, Kind: models.NoteCEDue,
+					TitleZh: fmt.Sprintf("%d 年继续教育学时不足", year), TitleEn: fmt.Sprintf("Continuing education short for %d", year),
+					BodyZh: fmt.Sprintf("已完成 %.1f 学时，年度要求 %.0f 学时，请在年底前补足。", local.Hours, local.Required),
+					BodyEn: fmt.Sprintf("%.1f of %.0f hours done; complete them before the year ends.", local.Hours, local.Required),
+					Link:   "/v1/me/pathway", CreatedAt: now})
+				if err != nil {
+					return r, err
+				}
+				if fresh {
+					r.Notified++
+				}
+			}
+		}
+		if next == "" {
+			return r, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// resyncAll is the bus message that asks every replica to rebuild its index.
+const resyncAll = "*"
+
+// RequestMatchingResync asks every replica to rebuild its matching index
+// from the database (each API process holds its own).
+func (s *Service) RequestMatchingResync(ctx context.Context) error {
+	if s.bus == nil {
+		return s.ResyncMatching(ctx)
+	}
+	return s.bus.Publish(ctx, indexChannel, resyncAll)
+}
+
+// ResyncMatching rebuilds this replica's matching index from the database.
+func (s *Service) ResyncMatching(ctx context.Context) error {
+	start := time.Now()
+	ix, err := s.buildIndex(ctx)
+	if err != nil {
+		return err
+	}
+	s.match.ix.Store(ix)
+	s.log.InfoContext(ctx, "matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
+	return nil
+}

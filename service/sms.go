@@ -1,0 +1,355 @@
+package service
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// SMSMessage is one verification code to send.
+type SMSMessage struct {
+	Phone   string
+	Code    string
+	Purpose models.CodePurpose
+	TTL     time.Duration
+}
+
+// SMSSender sends verification codes by SMS. An error means the code did
+// not leave; it must not contain the code.
+type SMSSender interface {
+	SendCode(ctx context.Context, m SMSMessage) error
+}
+
+// CodeOutcome is what one try of a verification code found.
+type CodeOutcome int
+
+const (
+	CodeAccepted  CodeOutcome = iota // the right code, used now: no other try gets it
+	CodeWrong                        // another code; tries remain
+	CodeMissing                      // no code (never sent, used, or void)
+	CodeExpired                      // past its validity
+	CodeExhausted                    // wrong, and that was the last try: the code is void
+)
+
+// CodeStore keeps verification codes (only their hashes) and WeChat
+// binding tickets (only their hashes) in Redis: losing them costs a user a
+// new code, never a wrong outcome.
+type CodeStore interface {
+	// PutCode stores the hash of a new code under key, replacing any earlier
+	// code and its tries; the entry lapses after ttl.
+	PutCode(ctx context.Context, key, hash string, expires time.Time, ttl time.Duration) error
+	// UseCode counts one try against the code under key, atomically: a right
+	// code is deleted as it is accepted, so of concurrent tries one wins;
+	// an expired code, or the last wrong try, deletes it too.
+	UseCode(ctx context.Context, key, hash string, now time.Time, maxTries int) (CodeOutcome, error)
+	// PutTicket stores value under a ticket's hash for ttl.
+	PutTicket(ctx context.Context, hash, value string, ttl time.Duration) error
+	// Ticket returns the value stored under a ticket's hash, "" when none.
+	Ticket(ctx context.Context, hash string) (string, error)
+	DeleteTicket(ctx context.Context, hash string) error
+}
+
+func (c *Config) smsDefaults() {
+	if c.SMS == nil {
+		c.SMS = LogSMS{Logger: c.Logger}
+	}
+	if c.SMSLimitPhone == 0 {
+		c.SMSLimitPhone = 5
+	}
+	if c.SMSLimitIP == 0 {
+		c.SMSLimitIP = 30
+	}
+	if c.SMSWindow == 0 {
+		c.SMSWindow = time.Hour
+	}
+	if c.SMSResendInterval == 0 {
+		c.SMSResendInterval = time.Minute
+	}
+}
+
+// CodeRequest asks for a verification code to be sent to a phone.
+type CodeRequest struct {
+	Phone    string
+	Purpose  models.CodePurpose
+	ClientIP string
+}
+
+// CodeSent tells the client how long the code is valid and when it may ask again.
+type CodeSent struct {
+	ExpiresIn   time.Duration
+	ResendAfter time.Duration
+}
+
+var errCodeSendFailed = models.E(models.KindUnavailable, "短信发送失败，请稍后再试", "the SMS could not be sent; try again later")
+
+// RequestCode sends a 6-digit code for one purpose. Codes are limited per
+// phone (one per SMSResendInterval, SMSLimitPhone per SMSWindow) and per
+// client IP (SMSLimitIP per SMSWindow); a Redis outage refuses (a code that
+// cannot be stored cannot be checked). Registering or moving to a phone
+// that has an account is refused; for a password reset or an erasure of a
+// phone with no account, nothing is sent but the answer is the same, so
+// the endpoint does not tell who is registered.
+func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, error) {
+	r.Phone = models.NormalisePhone(r.Phone)
+	var p models.Problems
+	collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	if !r.Purpose.Valid() {
+		p.Add("body.purpose", "未知的验证码用途", "unknown purpose")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	// Limits first: probing which phones are registered costs attempts too.
+	if err := s.limitCodes(ctx, r); err != nil {
+		return nil, err
+	}
+	sent := &CodeSent{ExpiresIn: models.CodeTTL, ResendAfter: s.cfg.SMSResendInterval}
+	_, err := s.st.Accounts.AccountByPhone(ctx, r.Phone)
+	registered := err == nil
+	if err != nil && !isKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	switch r.Purpose {
+	case models.PurposeRegister:
+		if registered {
+			return nil, errPhoneTaken
+		}
+	case models.PurposeChangePhone:
+		if registered {
+			return nil, models.E(models.KindConflict, "该手机号已被其他账号使用", "another account has this phone number")
+		}
+	}
+	if !registered && (r.Purpose == models.PurposeResetPassword || r.Purpose == models.PurposeDeleteAccount) {
+		s.log.InfoContext(ctx, "verification code not sent: no account has the phone", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose)
+		return sent, nil
+	}
+	code, err := newCode()
+	if err != nil {
+		return nil, models.Internal("draw code: %w", err)
+	}
+	now := s.now()
+	if err := s.st.Codes.PutCode(ctx, s.codeKey(r.Purpose, r.Phone), s.codeHash(r.Purpose, r.Phone, code),
+		now.Add(models.CodeTTL), models.CodeTTL+time.Minute); err != nil {
+		return nil, models.ErrUnavailable.Wrap(err)
+	}
+	if err := s.cfg.SMS.SendCode(ctx, SMSMessage{Phone: r.Phone, Code: code, Purpose: r.Purpose, TTL: models.CodeTTL}); err != nil {
+		s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
+		return nil, errCodeSendFailed
+	}
+	return sent, nil
+}
+
+func (s *Service) limitCodes(ctx context.Context, r CodeRequest) error {
+	ph := s.phoneTag(r.Phone)
+	checks := []struct {
+		key    string
+		limit  int
+		window time.Duration
+	}{
+		{"sms:ip:" + r.ClientIP, s.cfg.SMSLimitIP, s.cfg.SMSWindow},
+		{"sms:phone-resend:" + ph, 1, s.cfg.SMSResendInterval},
+		{"sms:phone:" + ph, s.cfg.SMSLimitPhone, s.cfg.SMSWindow},
+	}
+	for _, ch := range checks {
+		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, ch.window)
+		if err != nil {
+			return models.ErrUnavailable.Wrap(err)
+		}
+		if !ok {
+			e := *models.ErrRateLimited
+			e.Zh, e.En = "验证码发送过于频繁，请稍后再试", "too many codes requested; try again later"
+			e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
+			return &e
+		}
+	}
+	return nil
+}
+
+// newCode draws a uniformly random 6-digit code.
+func newCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// secretKey derives a key for one use from the JWT secret, so codes,
+// tickets and Redis key names are keyed without another secret to manage.
+func (s *Service) secretKey(use string) []byte {
+	m := hmac.New(sha256.New, s.cfg.JWTSecret)
+	m.Write([]byte("wushe/" + use))
+	return m.Sum(nil)
+}
+
+func (s *Service) keyedHash(use string, parts ...string) string {
+	m := hmac.New(sha256.New, s.secretKey(use))
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// codeHash is what is stored of a code: an HMAC over purpose, phone and
+// code, never the code itself.
+func (s *Service) codeHash(purpose models.CodePurpose, phone, code string) string {
+	return s.keyedHash("sms-code", string(purpose), phone, code)
+}
+
+// phoneTag names a phone in Redis keys without writing the number there.
+func (s *Service) phoneTag(phone string) string { return s.keyedHash("phone-tag", phone)[:32] }
+
+func (s *Service) codeKey(purpose models.CodePurpose, phone string) string {
+	return "sms:" + string(purpose) + ":" + s.phoneTag(phone)
+}
+
+// verifyCode uses the code sent to phone for purpose (once). Every failure
+// is a validation error on field, so the client knows which input to fix.
+func (s *Service) verifyCode(ctx context.Context, phone string, purpose models.CodePurpose, code, field string) error {
+	if code == "" {
+		return models.Invalid(field, "请填写短信验证码", "the SMS code is required")
+	}
+	if err := models.ValidateCode(field, code); err != nil {
+		return err
+	}
+	out, err := s.st.Codes.UseCode(ctx, s.codeKey(purpose, phone), s.codeHash(purpose, phone, code), s.now(), models.CodeMaxTries)
+	if err != nil {
+		return models.ErrUnavailable.Wrap(err)
+	}
+	switch out {
+	case CodeAccepted:
+		return nil
+	case CodeWrong:
+		return models.Invalid(field, "验证码错误", "wrong code")
+	case CodeExpired:
+		return models.Invalid(field, "验证码已过期，请重新获取", "the code has expired; request a new one")
+	case CodeExhausted:
+		return models.Invalid(field, "验证码错误次数过多，已失效，请重新获取", "too many wrong tries; the code is void, request a new one")
+	}
+	return models.Invalid(field, "验证码无效，请重新获取", "no valid code; request a new one")
+}
+
+// LogSMS is the development SMS adapter: it writes the code to the log
+// instead of sending it. It is the one place a code is ever logged.
+type LogSMS struct{ Logger *slog.Logger }
+
+// SendCode logs the code.
+func (l LogSMS) SendCode(ctx context.Context, m SMSMessage) error {
+	lg := l.Logger
+	if lg == nil {
+		lg = slog.Default()
+	}
+	lg.WarnContext(ctx, "SMS not sent (log adapter, development only): verification code",
+		"phone", models.MaskPhone(m.Phone), "purpose", string(m.Purpose), "code", m.Code, "validMinutes", int(m.TTL/time.Minute))
+	return nil
+}
+
+// AliyunSMS sends codes through Alibaba Cloud SMS (dysmsapi, SendSms,
+// version 2017-05-25), signing each request with the RPC signature
+// (HMAC-SHA1 over the canonicalised parameters).
+type AliyunSMS struct {
+	Endpoint        string // default https://dysmsapi.aliyuncs.com
+	AccessKeyID     string
+	AccessKeySecret string
+	SignName        string // the approved signature, e.g. 五社联动
+	TemplateCode    string // an approved template with a ${code} parameter
+	Client          *http.Client
+	Now             func() time.Time
+}
+
+// SendCode posts one SendSms request and checks the answer's Code is "OK".
+func (a *AliyunSMS) SendCode(ctx context.Context, m SMSMessage) error {
+	endpoint := a.Endpoint
+	if endpoint == "" {
+		endpoint = "https://dysmsapi.aliyuncs.com"
+	}
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		return err
+	}
+	tp, _ := json.Marshal(map[string]string{"code": m.Code})
+	params := url.Values{
+		"AccessKeyId": {a.AccessKeyID}, "Action": {"SendSms"}, "Format": {"JSON"}, "RegionId": {"cn-hangzhou"},
+		"SignatureMethod": {"HMAC-SHA1"}, "SignatureNonce": {hex.EncodeToString(nonce)}, "SignatureVersion": {"1.0"},
+		"Timestamp": {now().UTC().Format("2006-01-02T15:04:05Z")}, "Version": {"2017-05-25"},
+		"PhoneNumbers": {m.Phone}, "SignName": {a.SignName}, "TemplateCode": {a.TemplateCode}, "TemplateParam": {string(tp)},
+	}
+	params.Set("Signature", AliyunSignature(http.MethodPost, params, a.AccessKeySecret))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(endpoint, "/")+"/", strings.NewReader(params.Encode()))
+	if err != nil {
+		return fmt.Errorf("aliyun sms: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	client := a.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("aliyun sms: %w", redactURLError(err))
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	var ans struct{ Code, Message, RequestId string }
+	if err := json.Unmarshal(body, &ans); err != nil {
+		return fmt.Errorf("aliyun sms: HTTP %d, unreadable answer", res.StatusCode)
+	}
+	if ans.Code != "OK" {
+		return fmt.Errorf("aliyun sms: HTTP %d, %s: %s (request %s)", res.StatusCode, ans.Code, ans.Message, ans.RequestId)
+	}
+	return nil
+}
+
+// AliyunSignature is the RPC signature of params (Signature excluded):
+// base64 of HMAC-SHA1 with key secret+"&" over
+// METHOD&%2F&percentEncode(canonicalised query).
+func AliyunSignature(method string, params url.Values, secret string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if k != "Signature" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = aliyunEncode(k) + "=" + aliyunEncode(params.Get(k))
+	}
+	toSign := method + "&" + aliyunEncode("/") + "&" + aliyunEncode(strings.Join(parts, "&"))
+	m := hmac.New(sha1.New, []byte(secret+"&"))
+	m.Write([]byte(toSign))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// aliyunEncode is RFC 3986 percent-encoding as Alibaba Cloud signs it.
+func aliyunEncode(s string) string {
+	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
+}
+
+// redactURLError drops the request URL from a client error: a GET carries
+// secrets in its query (WeChat's appsecret).
+func redactURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

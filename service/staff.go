@@ -1,0 +1,270 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/models"
+)
+
+// Staff changes: removing a role binding, deactivating an account, handing
+// a committee over to a new person. Whoever loses access loses it at once:
+// every login of theirs ends in the same step (see endSessions), because
+// access tokens carry the role bindings.
+
+func validReason(field, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if n := len([]rune(reason)); n > 500 {
+		return "", models.Invalid(field, "理由不超过 500 字", "the reason must be at most 500 characters")
+	}
+	return reason, nil
+}
+
+// mayChangeBinding decides whether the actor may take binding b away:
+// civil affairs for a binding inside its division, an organisation's admin
+// for the social_worker and admin bindings of its own organisation. It
+// returns the division the change is audited under.
+func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.RoleBinding) (string, error) {
+	if !grantableRoles[b.Role] {
+		return "", models.Invalid("body.role", "该角色不能通过此接口移除", "this role cannot be removed here")
+	}
+	scope, err := s.scopeOf(ctx, b)
+	if err != nil {
+		return "", err
+	}
+	if actor.governs(scope) {
+		return scope, nil
+	}
+	if b.OrganisationID != "" && actor.administers(b.OrganisationID) &&
+		(b.Role == models.RoleSocialWorker || b.Role == models.RoleOrgAdmin || b.Role == models.RoleCharityAdmin) {
+		return scope, nil
+	}
+	return "", models.E(models.KindForbidden, "只能移除本辖区或本机构的角色", "you may remove roles only inside your own division or organisation")
+}
+
+// RemoveRole takes one role binding away from an account and ends every
+// login of that account, so tokens carrying the old binding are refused at
+// the next request. Removing an organisation binding ends the membership.
+func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string, b models.RoleBinding, reason string) (*models.Account, error) {
+	reason, err := validReason("body.reason", reason)
+	if err != nil {
+		return nil, err
+	}
+	division, err := s.mayChangeBinding(ctx, actor, b)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+		if a.Status == models.AccountErased || !a.RemoveRole(b) {
+			return "", models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
+		}
+		return "role_removed", nil
+	})
+	if isKind(err, models.KindNotFound) {
+		return nil, models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
+	} else if err != nil {
+		return nil, err
+	}
+	if b.OrganisationID != "" {
+		if err := s.st.AccountChanges.RemoveMembership(ctx, b.OrganisationID, a.ID, b.Role); err != nil {
+			s.log.WarnContext(ctx, "membership not removed", "account", a.ID, "organisation", b.OrganisationID, "err", err)
+		}
+	}
+	_ = s.audit(ctx, actor, "account.role_removed", "account:"+a.ID, division, strings.TrimSpace(b.Key()+" "+reason))
+	return masked(a), nil
+}
+
+// masked is the account as a staff change shows it to the official: the
+// phone masked (the official acted on the account, not on its number).
+func masked(a *models.Account) *models.Account {
+	c := *a
+	c.Phone = models.MaskPhone(a.Phone)
+	c.PasswordHash = ""
+	return &c
+}
+
+// accountScope decides whether the actor may deactivate (or reactivate)
+// account a: civil affairs when every scope of the account (its bindings'
+// divisions and a volunteer's home community; the city when it has none)
+// lies in its division; an organisation's admin when every privileged
+// binding of the account belongs to its organisation. Nobody deactivates
+// themselves. It returns the division the change is audited under.
+func (s *Service) accountScope(ctx context.Context, actor *Actor, a *models.Account) (string, error) {
+	if a.ID == actor.AccountID {
+		return "", models.E(models.KindForbidden, "不能停用自己的账号", "you may not deactivate your own account")
+	}
+	var scopes []string
+	orgOnly, orgDivision := true, ""
+	privileged := 0
+	for _, b := range a.Roles {
+		if b.Role == models.RoleVolunteer {
+			continue
+		}
+		privileged++
+		if sc, err := s.scopeOf(ctx, b); err == nil {
+			scopes = append(scopes, sc)
+		}
+		if b.OrganisationID == "" || !actor.administers(b.OrganisationID) {
+			orgOnly = false
+		} else if sc, err := s.scopeOf(ctx, b); err == nil {
+			orgDivision = sc
+		}
+	}
+	if v, err := s.st.Volunteers.Volunteer(ctx, a.ID); err == nil && v.CommunityCode != "" {
+		scopes = append(scopes, v.CommunityCode)
+	} else if err != nil && !isKind(err, models.KindNotFound) {
+		return "", err
+	}
+	if len(scopes) == 0 {
+		scopes = []string{models.CityCode}
+	}
+	governed := actor.Has(models.RoleCivilAffairs)
+	for _, sc := range scopes {
+		governed = governed && actor.governs(sc)
+	}
+	switch {
+	case governed:
+		return scopes[0], nil
+	case privileged > 0 && orgOnly:
+		return orgDivision, nil
+	}
+	return "", models.E(models.KindForbidden, "只能停用本辖区或本机构人员的账号", "you may deactivate only accounts of your own division or organisation")
+}
+
+// DeactivateAccount stops an account from logging in and ends every login
+// of it at once. Deactivating twice changes nothing more.
+func (s *Service) DeactivateAccount(ctx context.Context, actor *Actor, accountID, reason string) (*models.Account, error) {
+	return s.setAccountStatus(ctx, actor, accountID, reason, models.AccountDeactivated)
+}
+
+// ReactivateAccount lets a deactivated account log in again.
+func (s *Service) ReactivateAccount(ctx context.Context, actor *Actor, accountID, reason string) (*models.Account, error) {
+	return s.setAccountStatus(ctx, actor, accountID, reason, models.AccountActive)
+}
+
+func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID, reason string, to models.AccountStatus) (*models.Account, error) {
+	reason, err := validReason("body.reason", reason)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByID(ctx, accountID)
+	if isKind(err, models.KindNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if a.Status == models.AccountErased {
+		return nil, errNotFound
+	}
+	division, err := s.accountScope(ctx, actor, a)
+	if err != nil {
+		return nil, err
+	}
+	changed := false
+	a, err = s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+		if a.Status == models.AccountErased {
+			return "", errNotFound
+		}
+		changed = a.Status != to
+		a.Status = to
+		if to == models.AccountDeactivated {
+			return "deactivated", nil
+		}
+		return "", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		action := "account.deactivated"
+		if to == models.AccountActive {
+			action = "account.reactivated"
+		}
+		_ = s.audit(ctx, actor, action, "account:"+a.ID, division, reason)
+	}
+	return masked(a), nil
+}
+
+// Handover asks that a community's committee (community_admin binding) pass
+// to the person with Phone: created with Name (and Password, if given;
+// otherwise they set one by SMS) when the phone has no account.
+type Handover struct {
+	Phone, Name, Password, Reason string
+}
+
+// HandoverResult is the committee's new holder and the accounts that lost it.
+type HandoverResult struct {
+	CommunityCode string
+	Admin         *models.Account
+	Created       bool
+	Removed       []string
+}
+
+// HandOver gives a community's community_admin binding to a new person and
+// takes it from every other holder, in one step under the community's
+// lock: civil affairs governing the community only. Every login of each
+// former holder ends at once.
+func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, h Handover) (*HandoverResult, error) {
+	h.Phone, h.Name = models.NormalisePhone(h.Phone), strings.TrimSpace(h.Name)
+	var p models.Problems
+	collect(&p, models.ValidateDivision("path.code", community, models.LevelVillage))
+	collect(&p, models.ValidatePhone("body.phone", h.Phone))
+	if h.Password != "" {
+		collect(&p, models.ValidatePassword("body.password", h.Password))
+	}
+	reason, err := validReason("body.reason", h.Reason)
+	collect(&p, err)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if !actor.governs(community) {
+		return nil, models.E(models.KindForbidden, "只能为本辖区的社区办理交接", "you may hand over only communities of your own division")
+	}
+	b := models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community}
+	return locked(s, ctx, "community-admins:"+community, func() (*HandoverResult, error) {
+		res := &HandoverResult{CommunityCode: community}
+		a, err := s.st.Accounts.AccountByPhone(ctx, h.Phone)
+		switch {
+		case isKind(err, models.KindNotFound):
+			if err := models.ValidateName("body.name", h.Name); err != nil {
+				return nil, err
+			}
+			if a, err = s.createAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {
+				return nil, err
+			}
+			res.Created = true
+		case err != nil:
+			return nil, err
+		case a.Status != models.AccountActive:
+			return nil, models.E(models.KindConflict, "接任人的账号已停用", "the new holder's account is deactivated")
+		default:
+			if a, err = s.addRole(ctx, a.ID, b); err != nil {
+				return nil, err
+			}
+		}
+		res.Admin = a
+		holders, err := s.st.AccountChanges.AccountsWithBinding(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, old := range holders {
+			if old.ID == a.ID {
+				continue
+			}
+			_, err := s.changedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
+				if !o.RemoveRole(b) {
+					return "", nil
+				}
+				return "handover", nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			res.Removed = append(res.Removed, old.ID)
+		}
+		_ = s.audit(ctx, actor, "community.handover", "community:"+community, community,
+			strings.TrimSpace("to "+a.ID+" from "+strings.Join(res.Removed, ",")+" "+reason))
+		return res, nil
+	})
+}

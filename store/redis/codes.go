@@ -1,0 +1,102 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/wushe/wushe/service"
+)
+
+var (
+	_ service.CodeStore       = (*Client)(nil)
+	_ service.RevocationMarks = (*Client)(nil)
+)
+
+// PutCode stores a code's hash with its expiry (the service's clock, in
+// milliseconds) and no tries yet, replacing any earlier code under key.
+func (c *Client) PutCode(ctx context.Context, key, hash string, expires time.Time, ttl time.Duration) error {
+	k := c.key("code:", key)
+	_, err := c.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, k)
+		p.HSet(ctx, k, "h", hash, "exp", expires.UnixMilli(), "tries", 0)
+		p.PExpire(ctx, k, ttl)
+		return nil
+	})
+	return err
+}
+
+// useCodeScript counts one try and decides it, atomically: of many
+// concurrent tries of one right code, exactly one finds it and deletes it.
+// KEYS[1] the code; ARGV: hash, now (ms), max tries. Returns a
+// service.CodeOutcome.
+var useCodeScript = goredis.NewScript(`
+local h = redis.call('HGET', KEYS[1], 'h')
+if not h then return 2 end
+if tonumber(redis.call('HGET', KEYS[1], 'exp')) <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1]); return 3
+end
+local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
+if h == ARGV[1] then redis.call('DEL', KEYS[1]); return 0 end
+if tries >= tonumber(ARGV[3]) then redis.call('DEL', KEYS[1]); return 4 end
+return 1`)
+
+// UseCode tries the code whose hash is hash against the one stored under key.
+func (c *Client) UseCode(ctx context.Context, key, hash string, now time.Time, maxTries int) (service.CodeOutcome, error) {
+	n, err := useCodeScript.Run(ctx, c.rdb, []string{c.key("code:", key)}, hash, now.UnixMilli(), maxTries).Int()
+	if err != nil {
+		return service.CodeMissing, err
+	}
+	return service.CodeOutcome(n), nil
+}
+
+// PutTicket stores value under a ticket's hash for ttl.
+func (c *Client) PutTicket(ctx context.Context, hash, value string, ttl time.Duration) error {
+	return c.rdb.Set(ctx, c.key("ticket:", hash), value, ttl).Err()
+}
+
+// Ticket returns the value stored under a ticket's hash, "" when none.
+func (c *Client) Ticket(ctx context.Context, hash string) (string, error) {
+	v, err := c.rdb.Get(ctx, c.key("ticket:", hash)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return "", nil
+	}
+	return v, err
+}
+
+// DeleteTicket removes a ticket.
+func (c *Client) DeleteTicket(ctx context.Context, hash string) error {
+	return c.rdb.Del(ctx, c.key("ticket:", hash)).Err()
+}
+
+// notBeforeScript keeps the later of the stored and the new mark.
+var notBeforeScript = goredis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`)
+
+// SetNotBefore marks every access token of the account issued before t as
+// refused, for ttl (the access tokens' lifetime); a later mark wins.
+func (c *Client) SetNotBefore(ctx context.Context, accountID string, t time.Time, ttl time.Duration) error {
+	return notBeforeScript.Run(ctx, c.rdb, []string{c.key("nbf:", accountID)}, t.UnixMilli(), ttl.Milliseconds()).Err()
+}
+
+// NotBefore returns the account's mark, the zero time when none.
+func (c *Client) NotBefore(ctx context.Context, accountID string) (time.Time, error) {
+	v, err := c.rdb.Get(ctx, c.key("nbf:", accountID)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, errors.New("redis: malformed revocation mark")
+	}
+	return time.UnixMilli(ms), nil
+}

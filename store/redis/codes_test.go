@@ -1,0 +1,107 @@
+package redis_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store/storetest"
+)
+
+// TestUseCodeOnce: of 200 concurrent tries of the right code, exactly one
+// gets it (the check and the delete are one Lua script).
+func TestUseCodeOnce(t *testing.T) {
+	_, rc := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	if err := rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	var accepted, missing atomic.Int32
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := rc.UseCode(ctx, "k", "right", now, 5)
+			if err != nil {
+				t.Error(err)
+			}
+			switch out {
+			case service.CodeAccepted:
+				accepted.Add(1)
+			case service.CodeMissing:
+				missing.Add(1)
+			default:
+				t.Errorf("outcome %d", out)
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted.Load() != 1 || missing.Load() != 199 {
+		t.Fatalf("%d accepted, %d missing; want 1 and 199", accepted.Load(), missing.Load())
+	}
+}
+
+func TestUseCodeTriesAndExpiry(t *testing.T) {
+	_, rc := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
+	for i := 1; i <= 5; i++ {
+		out, _ := rc.UseCode(ctx, "k", "wrong", now, 5)
+		want := service.CodeWrong
+		if i == 5 {
+			want = service.CodeExhausted
+		}
+		if out != want {
+			t.Fatalf("wrong try %d: %d, want %d", i, out, want)
+		}
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeMissing {
+		t.Fatalf("the right code after 5 tries: %d, want missing", out)
+	}
+	// A new code resets the tries; at its expiry (the caller's clock) it is refused and gone.
+	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
+	if out, _ := rc.UseCode(ctx, "k", "right", now.Add(5*time.Minute), 5); out != service.CodeExpired {
+		t.Fatalf("at expiry: %d, want expired", out)
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeMissing {
+		t.Fatalf("after expiry: %d, want missing", out)
+	}
+	// The right code on the last try still works.
+	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
+	for range 4 {
+		_, _ = rc.UseCode(ctx, "k", "wrong", now, 5)
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeAccepted {
+		t.Fatalf("right on the fifth try: %d", out)
+	}
+}
+
+func TestNotBeforeAndTickets(t *testing.T) {
+	_, rc := storetest.Open(t)
+	ctx := context.Background()
+	if nbf, err := rc.NotBefore(ctx, "a"); err != nil || !nbf.IsZero() {
+		t.Fatalf("no mark: %v %v", nbf, err)
+	}
+	t1 := time.Date(2026, 3, 1, 8, 0, 0, 123e6, time.UTC)
+	_ = rc.SetNotBefore(ctx, "a", t1, time.Minute)
+	_ = rc.SetNotBefore(ctx, "a", t1.Add(-time.Hour), time.Minute) // an older mark does not win
+	if nbf, _ := rc.NotBefore(ctx, "a"); !nbf.Equal(t1) {
+		t.Fatalf("mark %v, want %v", nbf, t1)
+	}
+	if err := rc.PutTicket(ctx, "h", `{"openid":"o"}`, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := rc.Ticket(ctx, "h"); v != `{"openid":"o"}` {
+		t.Fatalf("ticket %q", v)
+	}
+	_ = rc.DeleteTicket(ctx, "h")
+	if v, err := rc.Ticket(ctx, "h"); v != "" || err != nil {
+		t.Fatalf("deleted ticket %q %v", v, err)
+	}
+}
