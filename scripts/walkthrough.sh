@@ -5,7 +5,9 @@
 #
 # Start a fresh server first, with a bootstrap civil-affairs account:
 #   WUSHE_DATA_DIR=$(mktemp -d) WUSHE_BOOTSTRAP_ADMIN_PHONE=13900000000 \
-#   WUSHE_BOOTSTRAP_ADMIN_PASSWORD=admin-pass-1 go run ./cmd/wushe
+#   WUSHE_BOOTSTRAP_ADMIN_PASSWORD=admin-pass-1 WUSHE_PHONE_CODE_OPTIONAL=1 go run ./cmd/wushe
+# (WUSHE_PHONE_CODE_OPTIONAL lets the script register people without the SMS
+# code the embedded server would write to its log; embedded demos only.)
 # then: bash scripts/walkthrough.sh   (needs curl and jq)
 set -euo pipefail
 API=${API:-http://localhost:8080}

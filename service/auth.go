@@ -118,7 +118,7 @@ func (s *Service) limitLogin(ctx context.Context, c Credentials) error {
 	checks := []struct {
 		key   string
 		limit int
-	}{{"login:phone:" + c.Phone, s.cfg.LoginLimitPhone}, {"login:ip:" + c.ClientIP, s.cfg.LoginLimitIP}}
+	}{{"login:phone:" + s.phoneTag(c.Phone), s.cfg.LoginLimitPhone}, {"login:ip:" + c.ClientIP, s.cfg.LoginLimitIP}}
 	for _, ch := range checks {
 		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, s.cfg.LoginWindow)
 		if err != nil {

@@ -1,0 +1,198 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/wushe/wushe/models"
+)
+
+// competition_scores.go: what a reviewer sees of their entries, their score
+// sheets, and when the review may end.
+
+// ReviewerEntry is an entry as its reviewer's list shows it.
+type ReviewerEntry struct {
+	Entry  *models.Application
+	Scored bool
+}
+
+// MyReviewEntries lists the entries assigned to the actor (a reviewer of the competition).
+func (s *Service) MyReviewEntries(ctx context.Context, actor *Actor, id string, p Page) ([]*ReviewerEntry, string, error) {
+	c, r, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, "", err
+	}
+	ref, err := s.reviewerRef(ctx, r)
+	if err != nil {
+		return nil, "", err
+	}
+	as, next, err := s.st.Competitions.ReviewerAssignments(ctx, c.ID, actor.AccountID, p.Normalised())
+	if err != nil {
+		return nil, "", err
+	}
+	sheets, err := s.st.Competitions.ScoreSheets(ctx, c.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*ReviewerEntry, 0, len(as))
+	for _, a := range as {
+		e, err := s.st.Applications.Application(ctx, a.EntryID)
+		if isKind(err, models.KindNotFound) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		if ref.Conflicted(models.EntryRef{ID: e.ID, OrganisationID: e.OrganisationID}) {
+			continue
+		}
+		re := &ReviewerEntry{Entry: e}
+		for _, sh := range sheets {
+			re.Scored = re.Scored || sh.EntryID == e.ID && sh.ReviewerID == actor.AccountID
+		}
+		out = append(out, re)
+	}
+	return out, next, nil
+}
+
+// ReviewEntryView is an assigned entry with the rubric and the sheets a
+// reviewer may see: their own, and the others' once their own is in (with
+// no names).
+type ReviewEntryView struct {
+	Competition *models.Competition
+	Entry       *models.Application
+	Mine        *models.ScoreSheet
+	Others      []*models.ScoreSheet // ReviewerID cleared
+}
+
+// ReviewEntry shows an assigned entry to its reviewer.
+func (s *Service) ReviewEntry(ctx context.Context, actor *Actor, id, entryID string) (*ReviewEntryView, error) {
+	c, _, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entryOf(ctx, c, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.assignedReviewer(ctx, c, actor, e); err != nil {
+		return nil, err
+	}
+	sheets, err := s.st.Competitions.EntryScoreSheets(ctx, c.ID, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &ReviewEntryView{Competition: c, Entry: e}
+	for _, sh := range sheets {
+		if sh.ReviewerID == actor.AccountID {
+			v.Mine = sh
+		}
+	}
+	if v.Mine != nil {
+		for _, sh := range sheets {
+			if sh.ReviewerID != actor.AccountID {
+				anon := *sh
+				anon.ReviewerID = ""
+				v.Others = append(v.Others, &anon)
+			}
+		}
+	}
+	return v, nil
+}
+
+// ScoreInput is a reviewer's score sheet.
+type ScoreInput struct {
+	Scores  map[string]int
+	Comment string
+}
+
+// ScoreEntry records the actor's score sheet for an assigned entry, once
+// (a unique insert: of any number of concurrent submissions one is kept,
+// the others are refused with models.ErrConflict). A conflicted or
+// unassigned reviewer is refused (403).
+func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID string, in ScoreInput) (*models.ScoreSheet, error) {
+	if len([]rune(in.Comment)) > 2000 {
+		return nil, models.Invalid("body.comment", "评语不超过 2000 个字符", "comment must be at most 2000 characters")
+	}
+	c, _, err := s.reviewerOf(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entryOf(ctx, c, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.assignedReviewer(ctx, c, actor, e); err != nil {
+		return nil, err
+	}
+	if c.Phase != models.PhaseReview {
+		return nil, models.E(models.KindConflict, "大赛不在评审阶段", "the competition is not in review")
+	}
+	if !competingStatus(e.Status) {
+		return nil, models.E(models.KindConflict, "该项目已不在评选中", "the entry is no longer competing")
+	}
+	total, err := models.WeightedTotal(c.Rubric, in.Scores)
+	if err != nil {
+		return nil, bodyFields(err)
+	}
+	sh := &models.ScoreSheet{CompetitionID: c.ID, EntryID: e.ID, ReviewerID: actor.AccountID, Scores: in.Scores, Total: total,
+		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.now()}
+	if err := s.st.Competitions.InsertScoreSheet(ctx, sh); isKind(err, models.KindConflict) {
+		return nil, models.E(models.KindConflict, "您已为该项目评分，评分提交后不能修改", "you have scored this entry; a score sheet is final")
+	} else if err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
+// bodyFields names the fields of a models validation error as the request
+// body's ("scores.x" → "body.scores.x").
+func bodyFields(err error) error {
+	e, ok := err.(*models.Error)
+	if !ok || e.Kind != models.KindInvalid {
+		return err
+	}
+	c := *e
+	c.Fields = make([]models.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if !strings.HasPrefix(f.Field, "body.") {
+			f.Field = "body." + f.Field
+		}
+		c.Fields[i] = f
+	}
+	if c.Field != "" && !strings.HasPrefix(c.Field, "body.") {
+		c.Field = "body." + c.Field
+	}
+	return &c
+}
+
+// checkReviewDone: the review can end once every competing entry has at
+// least one valid score sheet (unscored entries can be reassigned or ruled out).
+func (s *Service) checkReviewDone(ctx context.Context, c *models.Competition) error {
+	d, err := s.reviewData(ctx, c)
+	if err != nil {
+		return err
+	}
+	counted := map[string]bool{}
+	for _, sc := range d.scores {
+		counted[sc.EntryID] = true
+	}
+	var p models.Problems
+	ids := make([]string, 0, len(d.entries))
+	for id := range d.entries {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !counted[id] {
+			p.Add(fmt.Sprintf("entries.%s", id), "该项目尚无有效评分", "the entry has no valid score sheet")
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &models.Error{Kind: models.KindConflict, Fields: p, Field: p[0].Field,
+		Zh: fmt.Sprintf("%d 个项目尚无有效评分，评审不能结束（可重新分配评审或取消其参赛资格）", len(p)),
+		En: fmt.Sprintf("%d entries have no valid score sheet yet; the review cannot end (reassign them or rule them out)", len(p))}
+}
