@@ -622,3 +622,51 @@ func TestVolunteerConcurrentEdits(t *testing.T) {
 		t.Fatalf("a concurrent save lost the verification or the ID: %s", r.Raw)
 	}
 }
+
+// TestOfficialReadsAreAudited: an official's read of other people's
+// unmasked data — a confirmed plan's contacts, a member roll, a social
+// worker's full record — is written to the audit log with its reason.
+func TestOfficialReadsAreAudited(t *testing.T) {
+	w, audit := newAuditedWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	vid, _ := w.volunteerWithProfile(t, "13600600001", zy, "")
+	swID, swTok := w.supervisor(t, "13600600002")
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+vid+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("place: %d %s", r.Status, r.Raw)
+	}
+	w.h.do("PUT", "/v1/needs/"+need+"/plan/supervisor", `{"socialWorkerId":"`+swID+`"}`, bearerHeader(zy)...)
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/supervisor/response", `{"accept":true}`, bearerHeader(swTok)...); r.Status != 200 {
+		t.Fatalf("accept supervision: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/confirm", "", bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("confirm: %d %s", r.Status, r.Raw)
+	}
+	planReads := len(audit.find("personal_data.read", "plan:"+need))
+	if r := w.h.do("GET", "/v1/needs/"+need+"/plan", "", bearerHeader(zy)...); r.Status != 200 || !strings.Contains(r.Raw, "13600600001") {
+		t.Fatalf("plan: %d %s", r.Status, r.Raw)
+	}
+	if got := audit.find("personal_data.read", "plan:"+need); len(got) != planReads+1 || got[len(got)-1].Reason == "" {
+		t.Fatalf("plan read audit: %+v", got)
+	}
+	if r := w.h.do("GET", "/v1/organisations/"+w.orgA+"/members", "", bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("members: %d %s", r.Status, r.Raw)
+	}
+	if got := audit.find("personal_data.read", "organisation:"+w.orgA+"/members"); len(got) != 1 {
+		t.Fatalf("member roll audit: %+v", got)
+	}
+	if r := w.h.do("GET", "/v1/social-workers/"+swID, "", bearerHeader(w.adminA)...); r.Status != 200 {
+		t.Fatalf("social worker: %d %s", r.Status, r.Raw)
+	}
+	if got := audit.find("personal_data.read", "social_worker:"+swID); len(got) != 1 {
+		t.Fatalf("social worker audit: %+v", got)
+	}
+	// A volunteer reading a masked list is no official read.
+	before := len(audit.find("personal_data.read", "social_worker:"+swID))
+	if r := w.h.do("GET", "/v1/social-workers/"+swID, "", bearerHeader(w.volunteer)...); r.Status != 200 {
+		t.Fatalf("public view: %d %s", r.Status, r.Raw)
+	}
+	if n := len(audit.find("personal_data.read", "social_worker:"+swID)); n != before {
+		t.Fatalf("a masked read was audited")
+	}
+}

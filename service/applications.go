@@ -433,6 +433,15 @@ func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id stri
 		if a.Status.Decided() || a.Status == models.AppWithdrawn {
 			return nil, models.E(models.KindConflict, "已有决定的申请不能撤回", "a decided application cannot be withdrawn")
 		}
+		if a.CompetitionID != "" && a.Status != models.AppDraft {
+			c, err := s.st.Competitions.Competition(ctx, a.CompetitionID)
+			if err != nil {
+				return nil, err
+			}
+			if c.Phase != models.PhaseOpen {
+				return nil, models.E(models.KindConflict, "大赛已进入评审，参赛项目不能撤回", "the competition is past its open phase; entries can no longer be withdrawn")
+			}
+		}
 		a.Status, a.UpdatedAt = models.AppWithdrawn, s.now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})

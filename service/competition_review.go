@@ -56,19 +56,23 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 	if err != nil {
 		return nil, false, err
 	}
-	acct, _, err := s.grant(ctx, Grant{Phone: in.Phone, Password: in.Password, Name: in.Name,
-		Binding: models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id}})
-	if err != nil {
+	existing, err := s.st.Accounts.AccountByPhone(ctx, in.Phone)
+	if err != nil && !isKind(err, models.KindNotFound) {
 		return nil, false, err
 	}
 	for _, r := range all {
-		if r.AccountID == acct.ID {
-			return s.reviewerView(ctx, c, r, acct.Phone), false, nil
+		if existing != nil && r.AccountID == existing.ID {
+			return s.reviewerView(ctx, c, r, existing.Phone), false, nil
 		}
 	}
 	if len(all) >= MaxCompetitionReviewers {
 		return nil, false, models.E(models.KindConflict, fmt.Sprintf("每个大赛最多 %d 位评审专家", MaxCompetitionReviewers),
 			fmt.Sprintf("a competition has at most %d reviewers", MaxCompetitionReviewers))
+	}
+	acct, _, err := s.grant(ctx, Grant{Phone: in.Phone, Password: in.Password, Name: in.Name,
+		Binding: models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id}})
+	if err != nil {
+		return nil, false, err
 	}
 	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: acct.Name, OrganisationID: in.OrganisationID,
 		InvitedBy: actor.AccountID, InvitedAt: s.now()}

@@ -83,6 +83,10 @@ func (s *Service) Members(ctx context.Context, actor *Actor, orgID string, p Pag
 		for _, m := range list {
 			m.Phone = models.MaskPhone(m.Phone)
 		}
+	} else if len(list) > 0 {
+		if err := s.audit(ctx, actor, "personal_data.read", "organisation:"+orgID+"/members", o.DivisionCode, "机构成员名册 the organisation's member roll"); err != nil {
+			return nil, "", err
+		}
 	}
 	return list, next, nil
 }

@@ -120,6 +120,12 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 		}
 		v.Supervisor = sup
 	}
+	if seePhones && len(as) > 0 {
+		// Officials reading other people's phones: recorded, with the plan as the reason.
+		if err := s.audit(ctx, actor, "personal_data.read", "plan:"+n.ID, n.CommunityCode, "已确认联动方案的联系人 contacts of a confirmed plan"); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

@@ -130,6 +130,11 @@ func (s *Service) SocialWorker(ctx context.Context, actor *Actor, id string) (*S
 			return nil, err
 		}
 	}
+	if full && actor.AccountID != id {
+		if err := s.audit(ctx, actor, "personal_data.read", "social_worker:"+id, s.workerDivision(ctx, w), "社会工作者完整档案 the full professional record"); err != nil {
+			return nil, err
+		}
+	}
 	return s.socialWorkerView(ctx, w, full)
 }
 

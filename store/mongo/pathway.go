@@ -208,7 +208,9 @@ func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*se
 }
 
 // ServiceHours sums a volunteer's verified hours: for each occurrence the
-// record's latest version counts, when it is verified. Sums in Go.
+// verified record of the highest version counts (a pending or rejected
+// revision leaves the verified one standing), the rule of the signed
+// service record and of the dashboard. Sums in Go.
 func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (service.ServiceHoursTotals, error) {
 	var tot service.ServiceHoursTotals
 	opts := options.Find().SetProjection(bson.M{"occurrenceId": 1, "version": 1, "hours": 1, "supervised": 1, "status": 1})
@@ -222,15 +224,15 @@ func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (service
 	}
 	latest := map[string]*hoursDoc{}
 	for _, d := range docs {
+		if d.Status != string(models.HoursVerified) {
+			continue
+		}
 		if l := latest[d.OccurrenceID]; l == nil || d.Version > l.Version {
 			latest[d.OccurrenceID] = d
 		}
 	}
 	var all, supervised int64 // hundredths, so sums are exact
 	for _, d := range latest {
-		if d.Status != string(models.HoursVerified) {
-			continue
-		}
 		h := int64(math.Round(d.Hours * 100))
 		all += h
 		if d.Supervised {
