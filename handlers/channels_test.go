@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -99,5 +100,48 @@ func TestWeChatSubscriptionMessages(t *testing.T) {
 	}
 	if fake.tokens != 2 || fake.messages[0]["access_token"] != "tok-1" || fake.messages[1]["access_token"] != "tok-2" {
 		t.Fatalf("token renewal: %d tokens, %v", fake.tokens, fake.messages)
+	}
+}
+
+// textRecorder records SMS templates sent.
+type textRecorder struct {
+	mu   sync.Mutex
+	sent []string // phone|template|thing1
+}
+
+func (r *textRecorder) SendTemplate(ctx context.Context, phone, template string, param map[string]string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, phone+"|"+template+"|"+param["thing1"])
+	return nil
+}
+
+// TestSMSNotices: only the kinds given an SMS template are texted, to the
+// account's own phone.
+func TestSMSNotices(t *testing.T) {
+	rec := &textRecorder{}
+	clock := &testClock{}
+	w := newWorld(t, func(s *harnessSetup) {
+		s.svc.Now, s.svc.AccessTokenTTL = clock.Now, 30*24*time.Hour
+		s.svc.Channels = []service.Channel{service.SMSNotices{Texter: rec, Templates: map[models.NotificationKind]string{models.NoteShift1h: "SMS_SHIFT"}}}
+	})
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	vid, _ := w.volunteerWithProfile(t, "13600700001", zy, "")
+	w.volunteerWithProfile(t, "13600700002", zy, "")
+	w.invite(t, zy, need, vid) // an invitation: no SMS template, inbox only
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+vid+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("place: %d %s", r.Status, r.Raw)
+	}
+	clock.jumpTo(parseSlot(t, slot(3, 9)).Add(-50 * time.Minute))
+	for range 2 {
+		if _, err := w.h.svc.RemindShifts(context.Background(), clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.sent) != 1 || rec.sent[0] != "13600700001|SMS_SHIFT|助老上门探访" {
+		t.Fatalf("texts: %v", rec.sent)
 	}
 }

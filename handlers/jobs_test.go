@@ -311,3 +311,47 @@ func TestNotificationsAreOwn(t *testing.T) {
 		t.Fatalf("after reading: %s", r.Raw)
 	}
 }
+
+// TestJobResyncMatching: a volunteer written to the store behind the
+// service's back (as by another replica whose message was lost) appears in
+// matches once the resync job has run.
+func TestJobResyncMatching(t *testing.T) {
+	w, _ := clockWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	vid, _ := w.volunteerWithProfile(t, "13600300051", zy, "")
+	ctx := context.Background()
+	candidates := func() map[string]bool {
+		r := w.h.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(zy)...)
+		if r.Status != 200 {
+			t.Fatalf("matches: %d %s", r.Status, r.Raw)
+		}
+		out := map[string]bool{}
+		for _, c := range r.Body["candidates"].([]any) {
+			out[c.(map[string]any)["volunteerId"].(string)] = true
+		}
+		return out
+	}
+	if !candidates()[vid] {
+		t.Fatal("the volunteer is not matched to begin with")
+	}
+	// A copy of the profile under a new account, saved straight to the store.
+	v, err := w.h.db.Volunteers().Volunteer(ctx, vid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ghost := w.h.register("13600300052")
+	v.AccountID, v.IDNumber = ghost, ""
+	if err := w.h.db.Volunteers().SaveVolunteer(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if candidates()[ghost] {
+		t.Fatal("the index saw a change it was never told of")
+	}
+	if err := w.h.svc.RequestMatchingResync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !candidates()[ghost] {
+		t.Fatal("after the resync job the volunteer is still missing")
+	}
+}

@@ -86,6 +86,12 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		return nil, false, err
 	}
 	_ = s.audit(ctx, actor, "competition.reviewer.invite", "competition:"+id, c.DivisionCode, acct.ID)
+	if _, err := s.notify(ctx, &models.Notification{Key: "reviewer:" + id, AccountID: acct.ID, Kind: models.NoteCompetition,
+		TitleZh: "公益创投评审邀请：" + c.Name, TitleEn: "Invited to review: " + c.Name,
+		BodyZh: "您受邀担任评审专家。请先申报利益冲突，再为分配给您的项目评分。", BodyEn: "You are invited as a reviewer: declare any conflicts, then score your assigned entries.",
+		Link: "/v1/competitions/" + id, Data: map[string]string{"thing1": c.Name}}); err != nil {
+		s.log.WarnContext(ctx, "could not notify an invited reviewer", "competition", id, "err", err)
+	}
 	return s.reviewerView(ctx, c, r, acct.Phone), true, nil
 }
 

@@ -258,6 +258,16 @@ func (l LogSMS) SendCode(ctx context.Context, m SMSMessage) error {
 	return nil
 }
 
+// SendTemplate logs a notification text (never the phone in full).
+func (l LogSMS) SendTemplate(ctx context.Context, phone, template string, param map[string]string) error {
+	lg := l.Logger
+	if lg == nil {
+		lg = slog.Default()
+	}
+	lg.InfoContext(ctx, "SMS not sent (log adapter): notification", "phone", models.MaskPhone(phone), "template", template, "param", param)
+	return nil
+}
+
 // AliyunSMS sends codes through Alibaba Cloud SMS (dysmsapi, SendSms,
 // version 2017-05-25), signing each request with the RPC signature
 // (HMAC-SHA1 over the canonicalised parameters).
@@ -273,6 +283,12 @@ type AliyunSMS struct {
 
 // SendCode posts one SendSms request and checks the answer's Code is "OK".
 func (a *AliyunSMS) SendCode(ctx context.Context, m SMSMessage) error {
+	return a.SendTemplate(ctx, m.Phone, a.TemplateCode, map[string]string{"code": m.Code})
+}
+
+// SendTemplate sends one approved template with its parameters (the
+// notification channel uses it with other templates than the code's).
+func (a *AliyunSMS) SendTemplate(ctx context.Context, phone, template string, param map[string]string) error {
 	endpoint := a.Endpoint
 	if endpoint == "" {
 		endpoint = "https://dysmsapi.aliyuncs.com"
@@ -285,12 +301,12 @@ func (a *AliyunSMS) SendCode(ctx context.Context, m SMSMessage) error {
 	if _, err := rand.Read(nonce); err != nil {
 		return err
 	}
-	tp, _ := json.Marshal(map[string]string{"code": m.Code})
+	tp, _ := json.Marshal(param)
 	params := url.Values{
 		"AccessKeyId": {a.AccessKeyID}, "Action": {"SendSms"}, "Format": {"JSON"}, "RegionId": {"cn-hangzhou"},
 		"SignatureMethod": {"HMAC-SHA1"}, "SignatureNonce": {hex.EncodeToString(nonce)}, "SignatureVersion": {"1.0"},
 		"Timestamp": {now().UTC().Format("2006-01-02T15:04:05Z")}, "Version": {"2017-05-25"},
-		"PhoneNumbers": {m.Phone}, "SignName": {a.SignName}, "TemplateCode": {a.TemplateCode}, "TemplateParam": {string(tp)},
+		"PhoneNumbers": {phone}, "SignName": {a.SignName}, "TemplateCode": {template}, "TemplateParam": {string(tp)},
 	}
 	params.Set("Signature", AliyunSignature(http.MethodPost, params, a.AccessKeySecret))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(endpoint, "/")+"/", strings.NewReader(params.Encode()))

@@ -42,6 +42,8 @@ type Config struct {
 	WorkerConcurrency int
 	// WeChat subscription-message template ids, as kind=templateId pairs.
 	WeChatTemplates string
+	// SMS notification templates, as kind=templateCode pairs.
+	SMSNoticeTemplates string
 
 	DataKey           string // base64 of 32 bytes: seals ID numbers and guardian details (AES-256-GCM)
 	PhoneCodeOptional bool   // registration without an SMS code: embedded mode only (demos)
@@ -129,6 +131,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.InlineWorker, "inline-worker", env("WUSHE_INLINE_WORKER", "auto"), "run the scheduled jobs inside serve: auto (embedded Redis only), on or off (WUSHE_INLINE_WORKER)")
 	fs.StringVar(&c.WorkerAddr, "worker-addr", env("WUSHE_WORKER_ADDR", ":8081"), "wushe worker: address of /metrics and /healthz (WUSHE_WORKER_ADDR)")
 	fs.IntVar(&c.WorkerConcurrency, "worker-concurrency", 4, "tasks one worker runs at once")
+	fs.StringVar(&c.SMSNoticeTemplates, "sms-notice-templates", env("WUSHE_SMS_NOTICE_TEMPLATES", ""), "SMS notification templates as kind=templateCode pairs, comma-separated, e.g. shift_reminder_1h=SMS_1234 (WUSHE_SMS_NOTICE_TEMPLATES)")
 	fs.StringVar(&c.WeChatTemplates, "wechat-templates", env("WUSHE_WECHAT_TEMPLATES", ""), "subscription-message templates as kind=templateId pairs, comma-separated, e.g. invitation=AbC,shift_reminder_1h=XyZ (WUSHE_WECHAT_TEMPLATES)")
 	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
 	c.BootstrapPass = getenv("WUSHE_BOOTSTRAP_ADMIN_PASSWORD")
@@ -149,7 +152,10 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	default:
 		return c, fmt.Errorf("WUSHE_INLINE_WORKER: want auto, on or off, got %q", c.InlineWorker)
 	}
-	if _, err := c.wechatTemplates(); err != nil {
+	if _, err := kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates); err != nil {
+		return c, err
+	}
+	if _, err := kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -270,13 +276,13 @@ func (c Config) inlineWorker() bool {
 	return c.InlineWorker == "on" || c.InlineWorker == "auto" && c.embeddedRedis()
 }
 
-// wechatTemplates parses WUSHE_WECHAT_TEMPLATES.
-func (c Config) wechatTemplates() (map[models.NotificationKind]string, error) {
+// kindPairs parses kind=template pairs (WUSHE_WECHAT_TEMPLATES, WUSHE_SMS_NOTICE_TEMPLATES).
+func kindPairs(name, list string) (map[models.NotificationKind]string, error) {
 	out := map[models.NotificationKind]string{}
-	for _, pair := range splitList(c.WeChatTemplates) {
+	for _, pair := range splitList(list) {
 		k, v, ok := strings.Cut(pair, "=")
 		if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
-			return nil, fmt.Errorf("WUSHE_WECHAT_TEMPLATES: want kind=templateId pairs, got %q", pair)
+			return nil, fmt.Errorf("%s: want kind=template pairs, got %q", name, pair)
 		}
 		out[models.NotificationKind(strings.TrimSpace(k))] = strings.TrimSpace(v)
 	}

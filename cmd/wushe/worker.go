@@ -77,13 +77,18 @@ func workerCommand(ctx context.Context, cfg Config, stdout, stderr io.Writer) er
 	return srv.Close()
 }
 
-// channels are the notification channels beyond the inbox: the log, and
-// WeChat subscription messages when the mini-program and templates are set.
+// channels are the notification channels beyond the inbox: the log,
+// WeChat subscription messages when the mini-program and templates are set,
+// and SMS for the kinds given an approved template.
 func (c Config) channels(log *slog.Logger) []service.Channel {
 	out := []service.Channel{service.LogChannel{Log: log.With("component", "notify")}}
-	tpl, _ := c.wechatTemplates()
-	if c.WeChatAppID != "" && len(tpl) > 0 {
+	if tpl, _ := kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates); c.WeChatAppID != "" && len(tpl) > 0 {
 		out = append(out, &service.WeChatSubscribe{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret, Templates: tpl})
+	}
+	if tpl, _ := kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates); len(tpl) > 0 {
+		if texter, ok := c.smsSender(log).(service.TemplateTexter); ok {
+			out = append(out, service.SMSNotices{Texter: texter, Templates: tpl})
+		}
 	}
 	return out
 }
