@@ -164,6 +164,8 @@ func TestAdminCreateThenLogin(t *testing.T) {
 			return cfg.JWTSecret
 		case "WUSHE_SIGNING_KEY":
 			return cfg.SigningKey
+		case "WUSHE_DATA_KEY":
+			return cfg.DataKey
 		case "WUSHE_LOG_LEVEL":
 			return "error"
 		}

@@ -26,8 +26,12 @@ func smallDemo() demoOptions {
 }
 
 func seedArgs(cfg Config) []string {
-	return []string{"seed", "--demo", "--data-dir", cfg.DataDir, "--mongo-db", cfg.MongoDB, "--redis-prefix", cfg.RedisPrefix,
+	args := []string{"seed", "--demo", "--data-dir", cfg.DataDir, "--mongo-db", cfg.MongoDB, "--redis-prefix", cfg.RedisPrefix,
 		"--log-level", "error", "--volunteers", "50", "--social-workers", "10", "--organisations", "20", "--stations", "10", "--needs", "30"}
+	if cfg.DataKey != "" { // external stores: the key that seals ID numbers comes from the configuration
+		args = append(args, "--data-key", cfg.DataKey)
+	}
+	return args
 }
 
 // demoCounts counts the documents of every collection the demo city fills.
