@@ -76,9 +76,12 @@ type Movement struct {
 	Replayed bool // an earlier request with the same Idempotency-Key made this entry
 }
 
-// ledgerAttempts bounds the retries of one movement that keeps losing the
-// race for the next seq; the jittered waits between them grow to 32 ms.
-const ledgerAttempts = 100
+// ledgerPatience bounds how long one movement keeps retrying after losing
+// the race for the next seq. Every lost race is another writer's success,
+// so the ledger always progresses; under hundreds of simultaneous writers
+// (and a slow store) one writer may lose many rounds in a row, so the bound
+// is a time, not a count. The jittered waits between rounds grow to 32 ms.
+const ledgerPatience = 30 * time.Second
 
 var errLedgerBusy = models.E(models.KindUnavailable, "资金账本繁忙，请稍后重试", "the fund's ledger is busy; retry shortly")
 
@@ -223,6 +226,7 @@ func (s *Service) appendMovement(ctx context.Context, by, fundID string, kind mo
 	}
 	gate := s.fundGate(fundID)
 	claimStart, seen := 0, 0
+	started := time.Now()
 	for attempt := 1; ; attempt++ {
 		select {
 		case gate <- struct{}{}:
@@ -248,7 +252,7 @@ func (s *Service) appendMovement(ctx context.Context, by, fundID string, kind mo
 		if err != errLostRace {
 			return nil, err
 		}
-		if attempt >= ledgerAttempts {
+		if time.Since(started) > ledgerPatience {
 			s.log.WarnContext(ctx, "fund ledger busy: gave up", "fund", fundID, "attempts", attempt)
 			return nil, errLedgerBusy
 		}
