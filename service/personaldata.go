@@ -44,6 +44,26 @@ type PersonalExport struct {
 	Pathway      *ExportPathway      `json:"pathway,omitempty"`
 	Supervision  []ExportSupervision `json:"supervisionSessions"`
 	AccessLog    []ExportAccess      `json:"accessLog" doc:"官方对本人数据的查看与变更 Officials' reads and changes of this person's data"`
+	Notices      []ExportNotice      `json:"notifications"`
+	NoShows      []ExportNoShow      `json:"noShows"`
+}
+
+// ExportNotice is one notification in the person's inbox.
+type ExportNotice struct {
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	Body      string     `json:"body"`
+	Link      string     `json:"link,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	ReadAt    *time.Time `json:"readAt,omitempty"`
+}
+
+// ExportNoShow is one shift recorded as missed.
+type ExportNoShow struct {
+	NeedID       string    `json:"needId"`
+	OccurrenceID string    `json:"occurrenceId"`
+	Start        time.Time `json:"start"`
+	MarkedAt     time.Time `json:"markedAt"`
 }
 
 // ExportAccount is the account itself.
@@ -303,7 +323,34 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 	for _, e := range entries {
 		x.AccessLog = append(x.AccessLog, ExportAccess{At: e.At, Action: e.Action, DivisionCode: e.DivisionCode, Reason: e.Reason})
 	}
+	if err := s.exportNotices(ctx, id, x); err != nil {
+		return nil, err
+	}
 	return x, nil
+}
+
+func (s *Service) exportNotices(ctx context.Context, id string, x *PersonalExport) error {
+	x.Notices, x.NoShows = []ExportNotice{}, []ExportNoShow{}
+	if s.st.Notifications == nil {
+		return nil
+	}
+	notes, err := allPages(func(p Page) ([]*models.Notification, string, error) {
+		return s.st.Notifications.Notifications(ctx, id, false, p)
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		x.Notices = append(x.Notices, ExportNotice{Kind: string(n.Kind), Title: n.TitleZh, Body: n.BodyZh, Link: n.Link, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt})
+	}
+	missed, err := s.st.Notifications.NoShowsOfVolunteer(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, m := range missed {
+		x.NoShows = append(x.NoShows, ExportNoShow{NeedID: m.NeedID, OccurrenceID: m.OccurrenceID, Start: m.Start, MarkedAt: m.MarkedAt})
+	}
+	return nil
 }
 
 func (s *Service) exportProfiles(ctx context.Context, id string, x *PersonalExport) error {
