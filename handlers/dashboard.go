@@ -213,6 +213,15 @@ func registerDashboard(api huma.API, svc *service.Service) {
 			}
 			return dashboardCSV(v)
 		})
+	huma.Register(api, op("refresh-dashboard", http.MethodPost, "/v1/dashboard/snapshot", tag,
+		"立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account)", true, 403, 422, 429),
+		func(ctx context.Context, in *dashboardInput) (*dashboardOutput, error) {
+			v, err := svc.RefreshDashboard(ctx, actorFrom(ctx), in.Division)
+			if err != nil {
+				return nil, err
+			}
+			return &dashboardOutput{CacheControl: "no-store", Body: dashboardDTO(v)}, nil
+		})
 	huma.Register(api, op("dashboard", http.MethodGet, "/v1/dashboard", tag,
 		"民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope)", true, 403, 422),
 		func(ctx context.Context, in *dashboardInput) (*dashboardOutput, error) {

@@ -707,3 +707,34 @@ var shanghaiTZ = time.FixedZone("CST", 8*3600)
 
 // dateOf is t's calendar date in Asia/Shanghai.
 func dateOf(t time.Time) string { return t.In(shanghaiTZ).Format("2006-01-02") }
+
+// TestDashboardRefresh: civil affairs can take a fresh snapshot before the
+// nightly job, once a minute; nobody else can.
+func TestDashboardRefresh(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	posted := func(r response) int64 { return r.num("total", "figures", "needs", "posted") }
+	before := w.h.do("GET", "/v1/dashboard", "", bearerHeader(w.city)...)
+	if before.Status != 200 {
+		t.Fatalf("dashboard: %d %s", before.Status, before.Raw)
+	}
+	w.postNeed(t, zy, "")
+	if r := w.h.do("GET", "/v1/dashboard", "", bearerHeader(w.city)...); posted(r) != posted(before) {
+		t.Fatalf("the snapshot changed without a refresh: %s", r.Raw)
+	}
+	r := w.h.do("POST", "/v1/dashboard/snapshot", "", bearerHeader(w.city)...)
+	if r.Status != 200 || posted(r) != posted(before)+1 {
+		t.Fatalf("refresh: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/dashboard/snapshot", "", bearerHeader(w.city)...); r.Status != 429 {
+		t.Fatalf("a second refresh within the minute: %d %s", r.Status, r.Raw)
+	}
+	for name, tok := range map[string]string{"committee": zy, "org admin": w.adminA, "volunteer": w.volunteer} {
+		if r := w.h.do("POST", "/v1/dashboard/snapshot", "", bearerHeader(tok)...); r.Status != 403 {
+			t.Fatalf("%s refreshes: %d", name, r.Status)
+		}
+	}
+	if r := w.h.do("POST", "/v1/dashboard/snapshot?division=4101", "", bearerHeader(w.zhongyuan)...); r.Status != 403 {
+		t.Fatalf("a county refreshes the city's view: %d %s", r.Status, r.Raw)
+	}
+}

@@ -226,3 +226,25 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	}
 	return snap.View(division)
 }
+
+// RefreshDashboard takes a snapshot now, for civil affairs who need today's
+// figures before the nightly job (at most once a minute per account), and
+// shows it for division.
+func (s *Service) RefreshDashboard(ctx context.Context, actor *Actor, division string) (*models.DashboardView, error) {
+	if actor == nil {
+		return nil, models.ErrUnauthorized
+	}
+	if _, err := s.Dashboard(ctx, actor, division); err != nil { // who may read the view may refresh it
+		return nil, err
+	}
+	ok, retry, err := s.st.Limiter.Hit(ctx, "dashboard:refresh:"+actor.AccountID, 1, time.Minute)
+	if err == nil && !ok {
+		e := *models.ErrRateLimited
+		e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
+		return nil, &e
+	}
+	if _, err := s.TakeDashboardSnapshot(ctx, s.now()); err != nil {
+		return nil, err
+	}
+	return s.Dashboard(ctx, actor, division)
+}
