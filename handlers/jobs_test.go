@@ -355,3 +355,26 @@ func TestJobResyncMatching(t *testing.T) {
 		t.Fatal("after the resync job the volunteer is still missing")
 	}
 }
+
+// TestExportHasNoticesAndComplaints: the export lists the caller's
+// notifications and the complaints they filed, nobody else's.
+func TestExportHasNoticesAndComplaints(t *testing.T) {
+	w, _ := clockWorld(t)
+	zy, _ := w.committees(t)
+	need := w.postNeed(t, zy, "")
+	a, aTok := w.volunteerWithProfile(t, "13600300061", zy, "")
+	_, bTok := w.volunteerWithProfile(t, "13600300062", zy, "")
+	w.invite(t, zy, need, a)
+	body := `{"category":"service_quality","content":"服务人员多次迟到且态度恶劣"}`
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/complaints", body, bearerHeader(aTok)...); r.Status != 201 {
+		t.Fatalf("complaint: %d %s", r.Status, r.Raw)
+	}
+	mine := w.h.do("GET", "/v1/me/export", "", bearerHeader(aTok)...)
+	if len(mine.Body["notifications"].([]any)) != 1 || len(mine.Body["complaintsFiled"].([]any)) != 1 {
+		t.Fatalf("a's export: %s", mine.Raw)
+	}
+	theirs := w.h.do("GET", "/v1/me/export", "", bearerHeader(bTok)...)
+	if len(theirs.Body["notifications"].([]any)) != 0 || len(theirs.Body["complaintsFiled"].([]any)) != 0 {
+		t.Fatalf("b's export shows a's data: %s", theirs.Raw)
+	}
+}

@@ -15,6 +15,8 @@ type ComplaintStore interface {
 	UpdateComplaint(ctx context.Context, c *models.Complaint) error
 	// ListComplaints lists complaints whose organisation is registered inside division.
 	ListComplaints(ctx context.Context, division, status string, p Page) ([]*models.Complaint, string, error)
+	// ComplaintsFiledBy lists the complaints an account filed.
+	ComplaintsFiledBy(ctx context.Context, accountID string, p Page) ([]*models.Complaint, string, error)
 }
 
 // FileComplaint lets any account complain about, or report, an organisation.

@@ -46,6 +46,17 @@ type PersonalExport struct {
 	AccessLog    []ExportAccess      `json:"accessLog" doc:"官方对本人数据的查看与变更 Officials' reads and changes of this person's data"`
 	Notices      []ExportNotice      `json:"notifications"`
 	NoShows      []ExportNoShow      `json:"noShows"`
+	Complaints   []ExportComplaint   `json:"complaintsFiled"`
+}
+
+// ExportComplaint is a complaint the person filed.
+type ExportComplaint struct {
+	ID             string    `json:"id"`
+	OrganisationID string    `json:"organisationId"`
+	Category       string    `json:"category"`
+	Content        string    `json:"content"`
+	Status         string    `json:"status"`
+	CreatedAt      time.Time `json:"createdAt"`
 }
 
 // ExportNotice is one notification in the person's inbox.
@@ -330,7 +341,15 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 }
 
 func (s *Service) exportNotices(ctx context.Context, id string, x *PersonalExport) error {
-	x.Notices, x.NoShows = []ExportNotice{}, []ExportNoShow{}
+	x.Notices, x.NoShows, x.Complaints = []ExportNotice{}, []ExportNoShow{}, []ExportComplaint{}
+	filed, err := allPages(func(p Page) ([]*models.Complaint, string, error) { return s.st.Complaints.ComplaintsFiledBy(ctx, id, p) })
+	if err != nil {
+		return err
+	}
+	for _, c := range filed {
+		x.Complaints = append(x.Complaints, ExportComplaint{ID: c.ID, OrganisationID: c.OrganisationID, Category: c.Category, Content: c.Content,
+			Status: string(c.Status), CreatedAt: c.CreatedAt})
+	}
 	if s.st.Notifications == nil {
 		return nil
 	}

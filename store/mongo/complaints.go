@@ -77,3 +77,8 @@ func (s *Complaints) ListComplaints(ctx context.Context, division, status string
 	}
 	return pageModels(ctx, s.db.db.Collection(colComplaints), f, p, func(d *complaintDoc) string { return d.ID }, (*complaintDoc).model)
 }
+
+// ComplaintsFiledBy lists the complaints an account filed (its data export).
+func (s *Complaints) ComplaintsFiledBy(ctx context.Context, accountID string, p service.Page) ([]*models.Complaint, string, error) {
+	return pageModels(ctx, s.db.db.Collection(colComplaints), bson.M{"filedBy": accountID}, p, func(d *complaintDoc) string { return d.ID }, (*complaintDoc).model)
+}
