@@ -342,7 +342,9 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 
 func (s *Service) exportNotices(ctx context.Context, id string, x *PersonalExport) error {
 	x.Notices, x.NoShows, x.Complaints = []ExportNotice{}, []ExportNoShow{}, []ExportComplaint{}
-	filed, err := allPages(func(p Page) ([]*models.Complaint, string, error) { return s.st.Complaints.ComplaintsFiledBy(ctx, id, p) })
+	filed, err := allPages(func(p Page) ([]*models.Complaint, string, error) {
+		return s.st.Complaints.ComplaintsFiledBy(ctx, id, p)
+	})
 	if err != nil {
 		return err
 	}
