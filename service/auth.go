@@ -115,23 +115,10 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 }
 
 func (s *Service) limitLogin(ctx context.Context, c Credentials) error {
-	checks := []struct {
-		key   string
-		limit int
-	}{{"login:phone:" + s.phoneTag(c.Phone), s.cfg.LoginLimitPhone}, {"login:ip:" + c.ClientIP, s.cfg.LoginLimitIP}}
-	for _, ch := range checks {
-		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, s.cfg.LoginWindow)
-		if err != nil {
-			s.log.WarnContext(ctx, "login rate limiter unavailable; allowing attempt", "err", err)
-			return nil
-		}
-		if !ok {
-			e := *models.ErrRateLimited
-			e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
-			return &e
-		}
+	if err := s.limit(ctx, "login:phone:"+s.phoneTag(c.Phone), s.cfg.LoginLimitPhone, s.cfg.LoginWindow); err != nil {
+		return err
 	}
-	return nil
+	return s.limit(ctx, "login:ip:"+c.ClientIP, s.cfg.LoginLimitIP, s.cfg.LoginWindow)
 }
 
 func (s *Service) issue(ctx context.Context, a *models.Account, family string, seq int, now time.Time) (*Tokens, error) {

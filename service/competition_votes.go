@@ -94,29 +94,10 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 }
 
 func (s *Service) limitVote(ctx context.Context, accountID, ip string) error {
-	checks := []struct {
-		key   string
-		limit int
-	}{{"vote:account:" + accountID, voteLimitAccount}}
-	if ip != "" {
-		checks = append(checks, struct {
-			key   string
-			limit int
-		}{"vote:ip:" + ip, voteLimitIP})
+	if err := s.limit(ctx, "vote:account:"+accountID, voteLimitAccount, voteWindow); err != nil || ip == "" {
+		return err
 	}
-	for _, ch := range checks {
-		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, voteWindow)
-		if err != nil {
-			s.log.WarnContext(ctx, "vote rate limiter unavailable; allowing the vote", "err", err)
-			return nil
-		}
-		if !ok {
-			e := *models.ErrRateLimited
-			e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
-			return &e
-		}
-	}
-	return nil
+	return s.limit(ctx, "vote:ip:"+ip, voteLimitIP, voteWindow)
 }
 
 // LeaderboardRow is one entry on the public vote's leaderboard.

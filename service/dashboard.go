@@ -237,11 +237,8 @@ func (s *Service) RefreshDashboard(ctx context.Context, actor *Actor, division s
 	if _, err := s.Dashboard(ctx, actor, division); err != nil { // who may read the view may refresh it
 		return nil, err
 	}
-	ok, retry, err := s.st.Limiter.Hit(ctx, "dashboard:refresh:"+actor.AccountID, 1, time.Minute)
-	if err == nil && !ok {
-		e := *models.ErrRateLimited
-		e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
-		return nil, &e
+	if err := s.limit(ctx, "dashboard:refresh:"+actor.AccountID, 1, time.Minute); err != nil {
+		return nil, err
 	}
 	if _, err := s.TakeDashboardSnapshot(ctx, s.now()); err != nil {
 		return nil, err

@@ -142,21 +142,6 @@ func (s *Service) LoginWithWeChat(ctx context.Context, code, clientIP string) (*
 
 func (s *Service) ticketHash(ticket string) string { return s.keyedHash("wechat-ticket", ticket) }
 
-// limit counts one attempt under key; a Redis outage fails open (logged), as for logins.
-func (s *Service) limit(ctx context.Context, key string, limit int, window time.Duration) error {
-	ok, retry, err := s.st.Limiter.Hit(ctx, key, limit, window)
-	if err != nil {
-		s.log.WarnContext(ctx, "rate limiter unavailable; allowing attempt", "err", err)
-		return nil
-	}
-	if !ok {
-		e := *models.ErrRateLimited
-		e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
-		return &e
-	}
-	return nil
-}
-
 // startLogin starts a login family for a and issues its first tokens.
 func (s *Service) startLogin(ctx context.Context, a *models.Account) (*Tokens, error) {
 	now := s.now()
