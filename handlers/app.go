@@ -110,6 +110,7 @@ func New(svc *service.Service, cfg Config) *App {
 	f.Get("/readyz", a.readyz)
 	f.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	documentPlainRoutes(api)
+	registerConsole(f, api) // the web console at /console/ (web/dist, embedded)
 
 	registerAuth(api, svc)
 	registerMe(api, svc)

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# End-to-end tests of the web console (web/e2e) in a real browser: installs
+# what they need if missing (Debian's chromium, a CJK font for readable
+# screenshots, the npm packages of web/), checks that the committed web/dist
+# is the build of web/src, builds the service, starts it with the demo city
+# on a free port in a fresh data directory, runs the Playwright tests
+# (playwright-core driving /usr/bin/chromium, node's test runner) and stops
+# the server. Screenshots land in web/e2e/screenshots/.
+#
+#   bash scripts/e2e.sh            # from anywhere in a clone
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
+
+step "tools"
+missing=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian's ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+"${CHROMIUM_PATH:-/usr/bin/chromium}" --version
+node --version
+
+step "npm ci (web/)"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+
+step "web/dist is the build of web/src"
+(cd web && npx vite build --outDir "$work/dist" --emptyOutDir --logLevel warn)
+if ! diff -r web/dist "$work/dist"; then
+  echo "web/dist is stale: run 'npm run build' in web/ and commit web/dist"
+  exit 1
+fi
+(cd web && node scripts/size.mjs)
+
+step "build the service"
+go build -o "$work/wushe" ./cmd/wushe
+
+step "start the demo city"
+while :; do
+  port=$((20000 + RANDOM % 20000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break # nothing listens there
+done
+WUSHE_PHONE_CODE_OPTIONAL=1 WUSHE_LOG_LEVEL=warn "$work/wushe" serve --demo --data-dir "$work/data" \
+  --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then echo "the server stopped:"; tail -50 "$work/server.log"; exit 1; fi
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "the server is not ready after 300 s:"; tail -50 "$work/server.log"; exit 1; }
+echo "ready on 127.0.0.1:$port"
+
+step "Playwright tests (web/e2e)"
+status=0
+(cd web && WUSHE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec e2e/console.test.mjs) || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "the server's last log lines:"
+  tail -40 "$work/server.log"
+fi
+echo "screenshots: web/e2e/screenshots/"
+step "done"
+exit "$status"

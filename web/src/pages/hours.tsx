@@ -1,0 +1,90 @@
+// The committee verifies pending service hours in bulk (谁记录谁证明).
+import { useState } from 'preact/hooks';
+import { enc, get, post, q } from '../api';
+import { Link } from '../router';
+import { label, roles, T, useGlobal } from '../state';
+import { Button, Empty, Input, Section, Select, Show, useAction, useLoad } from '../ui';
+
+interface HoursRecord {
+  id: string; needId: string; occurrenceId: string; volunteerId: string; version: number; date: string; hours: number;
+  domain: string; supervised: boolean; source: string; status: string;
+}
+
+export function HoursPage() {
+  useGlobal();
+  const codes = roles('community_admin').map((r) => r.communityCode!).filter(Boolean);
+  const [community, setCommunity] = useState(codes[0] ?? '');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [reason, setReason] = useState('');
+  const l = useLoad(async () => {
+    const r = await get<{ items: HoursRecord[] }>('/v1/hours/pending' + q({ community, limit: 100 }));
+    // Names and titles: one plan and one need per distinct need.
+    const ids = [...new Set(r.items.map((x) => x.needId))];
+    const names = new Map<string, string>();
+    const titles = new Map<string, string>();
+    await Promise.all(ids.map(async (id) => {
+      try {
+        const [plan, need] = await Promise.all([
+          get<{ volunteers: { id: string; name: string }[] }>(`/v1/needs/${enc(id)}/plan`),
+          get<{ title: string }>(`/v1/needs/${enc(id)}`),
+        ]);
+        plan.volunteers.forEach((v) => names.set(v.id, v.name));
+        titles.set(id, need.title);
+      } catch { /* shown by id */ }
+    }));
+    setChosen([]);
+    return { items: r.items, names, titles };
+  }, [community]);
+  const [decide, busy] = useAction(async (approve: boolean) => {
+    if (!approve && !reason.trim()) throw new Error(T('驳回须注明原因', 'A rejection needs a reason'));
+    const r = await post<{ results: { id: string; problem?: { detail?: string } }[] }>('/v1/hours/verification', { ids: chosen, approve, reason: reason.trim() || undefined });
+    const failed = r.results.filter((x) => x.problem);
+    l.reload();
+    setReason('');
+    if (failed.length) throw new Error(failed.map((x) => x.problem?.detail).join('；'));
+    return approve ? T(`已核实 ${r.results.length} 条`, `${r.results.length} record(s) verified`) : T(`已驳回 ${r.results.length} 条`, `${r.results.length} record(s) rejected`);
+  });
+  return (
+    <>
+      <h1>{T('服务时长核实', 'Verify service hours')}</h1>
+      {codes.length > 1 && <Select label={T('社区', 'Community')} value={community} onValue={setCommunity} options={codes.map((c) => ({ value: c, label: c }))} />}
+      <Section title={T('待核实', 'Pending')}>
+        <Show l={l}>{({ items, names, titles }) => items.length === 0 ? <Empty>{T('没有待核实的服务时长。', 'No hours waiting for verification.')}</Empty> : (
+          <>
+            <div class="table-wrap">
+              <table>
+                <thead><tr>
+                  <th scope="col"><input type="checkbox" aria-label={T('全选', 'Select all')} checked={chosen.length === items.length}
+                    onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? items.map((x) => x.id) : [])} /></th>
+                  <th>{T('志愿者', 'Volunteer')}</th><th>{T('需求', 'Need')}</th><th>{T('日期', 'Date')}</th><th>{T('时长（小时）', 'Hours')}</th><th>{T('来源', 'Source')}</th><th>{T('领域', 'Domain')}</th>
+                </tr></thead>
+                <tbody>{items.map((h) => {
+                  const name = names.get(h.volunteerId) ?? h.volunteerId.slice(0, 8);
+                  return (
+                    <tr key={h.id}>
+                      <td><input type="checkbox" id={`h-${h.id}`} checked={chosen.includes(h.id)}
+                        onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, h.id] : chosen.filter((x) => x !== h.id))} /></td>
+                      <td><label for={`h-${h.id}`}>{name}</label></td>
+                      <td><Link to={`/needs/${h.needId}`}>{titles.get(h.needId) ?? h.needId.slice(0, 8)}</Link></td>
+                      <td>{h.date}</td><td>{h.hours}</td><td>{source(h.source)}{h.supervised && ' · ' + T('有督导', 'supervised')}</td><td>{label('domains', h.domain)}</td>
+                    </tr>
+                  );
+                })}</tbody>
+              </table>
+            </div>
+            <div class="actions">
+              <Button busy={busy} disabled={chosen.length === 0} onClick={() => decide(true)}>{T(`核实所选（${chosen.length}）`, `Verify selected (${chosen.length})`)}</Button>
+              <Input label={T('驳回原因', 'Reason for rejecting')} value={reason} onValue={setReason} />
+              <Button kind="danger" busy={busy} disabled={chosen.length === 0} onClick={() => decide(false)}>{T('驳回所选', 'Reject selected')}</Button>
+            </div>
+          </>
+        )}</Show>
+      </Section>
+    </>
+  );
+}
+
+function source(s: string) {
+  const m: Record<string, [string, string]> = { checkin: ['签到签退', 'check-in'], marked: ['登记', 'marked'], self_report: ['自报', 'self-report'], revision: ['更正', 'revision'] };
+  return m[s] ? T(m[s][0], m[s][1]) : s;
+}
