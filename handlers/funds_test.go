@@ -367,3 +367,53 @@ func (r response) items() []map[string]any {
 	}
 	return out
 }
+
+// TestDecisionIsClaimedOnce: an approval and a rejection racing for one
+// application: exactly one decision is made, and the fund agrees with it;
+// an approval the fund cannot cover leaves the application undecided.
+func TestDecisionIsClaimedOnce(t *testing.T) {
+	w := newFundWorld(t)
+	swID, _ := w.supervisor(t, "13100000041")
+	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, 100_000, 1000, 100_000, ""))
+	for round := range 5 {
+		app := w.submitted(t, w.adminA, applicationBody(w.orgA, fundID, swID, 10_000, ""))
+		var wg sync.WaitGroup
+		codes := make([]int, 20)
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				body := `{"decision":"approve","amountFen":10000}`
+				if i%2 == 1 {
+					body = `{"decision":"reject","reason":"预算不合理"}`
+				}
+				codes[i] = w.h.do("POST", "/v1/applications/"+app+"/decision", body, bearerHeader(w.charityAdminA)...).Status
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, c := range codes {
+			if c == 200 {
+				ok++
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("round %d: %d decisions succeeded: %v", round, ok, codes)
+		}
+		a := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.charityAdminA)...)
+		g := w.h.do("GET", "/v1/grants?fundId="+fundID+"&limit=100", "")
+		granted := strings.Contains(g.Raw, app)
+		if (a.str("status") == "approved") != granted {
+			t.Fatalf("round %d: status %s but granted=%v", round, a.str("status"), granted)
+		}
+	}
+	// 10,000 fen left at most; an approval of more fails and can be retried lower.
+	big := w.submitted(t, w.adminA, applicationBody(w.orgA, fundID, swID, 100_000, ""))
+	rem := w.h.do("GET", "/v1/funds/"+fundID, "").num("remainingFen")
+	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, rem+1), bearerHeader(w.charityAdminA)...); r.Status != 409 {
+		t.Fatalf("approval beyond the remaining money: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, rem), bearerHeader(w.charityAdminA)...); r.Status != 200 {
+		t.Fatalf("approval within the remaining money after a refused one: %d %s", r.Status, r.Raw)
+	}
+}

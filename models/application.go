@@ -490,3 +490,20 @@ func (e *Evaluation) Validate() error {
 	}
 	return p.Err()
 }
+
+// DecisionClaim is the one decision on an application, inserted before it
+// is carried out (_id = the application's): of two decisions racing — an
+// approval and a rejection, or two approvals — only one is ever made.
+type DecisionClaim struct {
+	ApplicationID string
+	Approve       bool
+	AmountFen     int64
+	Key           string // the approval's Idempotency-Key, if any
+	By            string
+	At            time.Time
+}
+
+// Same reports whether c is the claim of the same request.
+func (c *DecisionClaim) Same(approve bool, amount int64, key string) bool {
+	return c.Approve == approve && (!approve || c.AmountFen == amount && c.Key == key)
+}

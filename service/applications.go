@@ -29,6 +29,13 @@ type ApplicationStore interface {
 	// step of that milestone is recorded already.
 	InsertStep(ctx context.Context, st *models.TrancheStep) error
 	Steps(ctx context.Context, grantID string) ([]*models.TrancheStep, error)
+	// ClaimDecision inserts the application's one decision:
+	// models.ErrConflict when it has one.
+	ClaimDecision(ctx context.Context, c *models.DecisionClaim) error
+	// ReleaseDecision deletes a claim whose decision could not be carried out.
+	ReleaseDecision(ctx context.Context, c *models.DecisionClaim) error
+	// Decision returns models.ErrNotFound when the application is undecided.
+	Decision(ctx context.Context, applicationID string) (*models.DecisionClaim, error)
 	// InsertEvaluation records the one evaluation of an application:
 	// models.ErrConflict when it has one.
 	InsertEvaluation(ctx context.Context, e *models.Evaluation) error

@@ -50,7 +50,26 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		if a.Status != models.AppSubmitted && a.Status != models.AppProcurement {
 			return result{}, models.E(models.KindConflict, "只有已提交的申请可以审批", "only a submitted application can be decided")
 		}
+		if d.Approve && d.AmountFen > a.RequestedFen {
+			return result{}, models.Invalid("body.amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
+		}
 		now := s.now()
+		// The decision is claimed by a unique insert before it is carried
+		// out: the lock serialises the common case, the claim decides even
+		// if the lock lapsed while a slow ledger write retried. A repeat of
+		// the same request finds its own claim and rolls forward.
+		claim := &models.DecisionClaim{ApplicationID: a.ID, Approve: d.Approve, AmountFen: d.AmountFen, Key: d.IdempotencyKey, By: actor.AccountID, At: now}
+		if err := s.st.Applications.ClaimDecision(ctx, claim); isKind(err, models.KindConflict) {
+			prior, err := s.st.Applications.Decision(ctx, a.ID)
+			if err != nil {
+				return result{}, err
+			}
+			if !prior.Same(d.Approve, d.AmountFen, d.IdempotencyKey) || d.Approve && d.IdempotencyKey == "" {
+				return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided")
+			}
+		} else if err != nil {
+			return result{}, err
+		}
 		if !d.Approve {
 			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, actor.AccountID, &now, d.Note, now
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
@@ -59,10 +78,15 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			_ = s.audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, d.Note)
 			return result{a, false}, nil
 		}
-		if d.AmountFen > a.RequestedFen {
-			return result{}, models.Invalid("body.amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
-		}
 		g, err := s.grantApplication(ctx, actor.AccountID, a, f, d.AmountFen, false, "")
+		if isKind(err, models.KindConflict) || isKind(err, models.KindInvalid) {
+			// Nothing was granted (the fund cannot cover it): the
+			// application may be decided again.
+			if rerr := s.st.Applications.ReleaseDecision(ctx, claim); rerr != nil {
+				s.log.WarnContext(ctx, "could not release a decision claim", "application", a.ID, "err", rerr)
+			}
+			return result{}, err
+		}
 		if err != nil {
 			return result{}, err
 		}
@@ -83,7 +107,11 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 // repeat after a failure at any step: each step finds the last one's result.
 func (s *Service) grantApplication(ctx context.Context, by string, a *models.Application, f *models.Fund, amount int64, fromReserve bool, tier string) (*models.Grant, error) {
 	kind := models.LedgerGrant
-	m, err := s.appendMovement(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID)
+	// The key names the amount too: a movement the fund refused leaves its
+	// key claimed, and a retry for less must not be taken for a different
+	// request under the same key. One grant per application is decided by
+	// the decision claim and the grant document, both unique inserts.
+	m, err := s.appendMovement(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID+":"+strconv.FormatInt(amount, 10))
 	if err != nil {
 		if err == models.ErrInsufficientFunds {
 			if fromReserve {

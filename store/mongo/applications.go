@@ -232,3 +232,34 @@ func (s *Applications) PriceTables(ctx context.Context, divisionCode string) ([]
 	}
 	return out, nil
 }
+
+const colDecisions = "application_decisions" // _id = application id: one decision
+
+func init() { register(colDecisions) }
+
+type decisionDoc struct {
+	ID  string               `bson:"_id"`
+	Doc models.DecisionClaim `bson:"doc"`
+}
+
+// ClaimDecision inserts the application's one decision.
+func (s *Applications) ClaimDecision(ctx context.Context, c *models.DecisionClaim) error {
+	_, err := s.db.db.Collection(colDecisions).InsertOne(ctx, decisionDoc{ID: c.ApplicationID, Doc: *c})
+	return translate(err, "claim decision")
+}
+
+// Decision finds the application's decision.
+func (s *Applications) Decision(ctx context.Context, applicationID string) (*models.DecisionClaim, error) {
+	var d decisionDoc
+	if err := s.db.db.Collection(colDecisions).FindOne(ctx, bson.M{"_id": applicationID}).Decode(&d); err != nil {
+		return nil, translate(err, "decision")
+	}
+	return &d.Doc, nil
+}
+
+// ReleaseDecision deletes a decision claim that could not be carried out
+// (the fund could not cover it), so the application can be decided again.
+func (s *Applications) ReleaseDecision(ctx context.Context, c *models.DecisionClaim) error {
+	_, err := s.db.db.Collection(colDecisions).DeleteOne(ctx, bson.M{"_id": c.ApplicationID, "doc.by": c.By, "doc.at": c.At})
+	return translate(err, "release decision")
+}
