@@ -50,8 +50,7 @@ type inviteReviewerInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
 		Phone          string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)"`
-		Password       string `json:"password,omitempty" maxLength:"128" writeOnly:"true" doc:"新账号的初始密码；已有账号时忽略 Initial password of a new account; ignored for an existing one"`
-		Name           string `json:"name,omitempty" maxLength:"50" doc:"新账号必填 Required for a new account"`
+		Name           string `json:"name,omitempty" maxLength:"50" doc:"主办方对评审的称呼（不显示账号本名）How the organiser calls the reviewer (the account's own name is not shown)"`
 		OrganisationID string `json:"organisationId,omitempty" maxLength:"64" doc:"评审本人所在机构（其项目自动回避）The reviewer's own organisation (its entries are avoided)"`
 	}
 }
@@ -287,7 +286,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 		"按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *inviteReviewerInput) (*reviewerOutput, error) {
 			b := in.Body
-			v, isNew, err := svc.InviteReviewer(ctx, actorFrom(ctx), in.ID, service.ReviewerInvite{Phone: b.Phone, Password: b.Password,
+			v, isNew, err := svc.InviteReviewer(ctx, actorFrom(ctx), in.ID, service.ReviewerInvite{Phone: b.Phone,
 				Name: b.Name, OrganisationID: b.OrganisationID})
 			if err != nil {
 				return nil, err

@@ -95,10 +95,14 @@ func (w *compWorld) enter(t *testing.T, tok, org, comp string, requested int64, 
 	return w.submitted(t, tok, body)
 }
 
-// reviewer invites a new person as a reviewer and logs them in.
+// reviewer has a person register (their own phone and password), invites
+// them as a reviewer and logs them in.
 func (w *compWorld) reviewer(t *testing.T, comp, phone string) (id, token string) {
 	t.Helper()
-	r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"`+phone+`","password":"secret-pass","name":"评审专家`+phone[9:]+`"}`,
+	if _, err := w.h.db.Accounts().AccountByPhone(context.Background(), phone); err != nil {
+		w.h.register(phone)
+	}
+	r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"`+phone+`","name":"评审专家`+phone[9:]+`"}`,
 		bearerHeader(w.charityAdminA)...)
 	if r.Status != 201 {
 		t.Fatalf("invite reviewer: %d %s", r.Status, r.Raw)
@@ -832,7 +836,7 @@ func TestCompetitionCrossScope(t *testing.T) {
 		{"other charity edits", w.charityAdminB, "PUT", "/v1/competitions/" + comp, competitionBody(w.fundID, compOpts{})},
 		{"other charity moves the phase", w.charityAdminB, "POST", "/v1/competitions/" + comp + "/phase", `{"to":"finalists"}`},
 		{"other charity reads the report", w.charityAdminB, "GET", "/v1/competitions/" + comp + "/report", ""},
-		{"other charity invites a reviewer", w.charityAdminB, "POST", "/v1/competitions/" + comp + "/reviewers", `{"phone":"13300000069","password":"secret-pass","name":"张三"}`},
+		{"other charity invites a reviewer", w.charityAdminB, "POST", "/v1/competitions/" + comp + "/reviewers", `{"phone":"13300000069","name":"张三"}`},
 		{"other charity lists reviewers", w.charityAdminB, "GET", "/v1/competitions/" + comp + "/reviewers", ""},
 		{"other charity lists entries", w.charityAdminB, "GET", "/v1/applications?competitionId=" + comp, ""},
 		{"other charity reassigns", w.charityAdminB, "POST", "/v1/competitions/" + comp + "/assignments", ""},
@@ -950,9 +954,20 @@ func TestCompetitionValidation(t *testing.T) {
 	if r := w.h.do("POST", "/v1/competitions/"+comp+"/conflicts", `{"kind":"family"}`, bearerHeader(rev)...); r.Status != 422 || !strings.Contains(r.Raw, "body.organisationId") {
 		t.Fatalf("conflict naming nothing: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"13300000072"}`, bearerHeader(w.charityAdminA)...); r.Status != 422 ||
+	// A phone without an account: the reviewer registers first; the organiser sets no password.
+	if r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"13300000072","password":"x"}`, bearerHeader(w.charityAdminA)...); r.Status != 422 ||
 		!strings.Contains(r.Raw, "body.password") {
-		t.Fatalf("new reviewer without a password: %d %s", r.Status, r.Raw)
+		t.Fatalf("an organiser-set password: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"13300000072"}`, bearerHeader(w.charityAdminA)...); r.Status != 422 ||
+		!strings.Contains(r.Raw, "body.phone") {
+		t.Fatalf("a phone without an account: %d %s", r.Status, r.Raw)
+	}
+	// The organiser never learns the account's own name.
+	w.h.register("13300000073") // registers as 测试用户
+	if r := w.h.do("POST", "/v1/competitions/"+comp+"/reviewers", `{"phone":"13300000073"}`, bearerHeader(w.charityAdminA)...); r.Status != 201 ||
+		strings.Contains(r.Raw, "测试用户") || !strings.Contains(r.Raw, "133****0073") {
+		t.Fatalf("invite of an existing account: %d %s", r.Status, r.Raw)
 	}
 }
 

@@ -14,8 +14,8 @@ import (
 
 // ReviewerInvite is the organiser's invitation of a reviewer by phone.
 type ReviewerInvite struct {
-	Phone, Password, Name string
-	OrganisationID        string // the reviewer's own organisation, if any
+	Phone, Name    string // Name: as the organiser calls the reviewer (the account's own name is not shown)
+	OrganisationID string // the reviewer's own organisation, if any
 }
 
 // ReviewerView is a reviewer with their progress.
@@ -27,9 +27,8 @@ type ReviewerView struct {
 }
 
 // InviteReviewer makes a person (by phone) a reviewer of the competition
-// (until the review ends; the bool reports a new reviewer record):
-// a new phone gets an account (with the password given), an existing one
-// gets the reviewer binding added (it shows in the token after the next
+// (until the review ends; the bool reports a new reviewer record): the
+// person's own account gets the reviewer binding added (it shows in the token after the next
 // login or refresh; the review endpoints check the stored reviewer record,
 // so the reviewer can start at once). Inviting someone twice answers the
 // existing record.
@@ -69,12 +68,23 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		return nil, false, models.E(models.KindConflict, fmt.Sprintf("每个大赛最多 %d 位评审专家", MaxCompetitionReviewers),
 			fmt.Sprintf("a competition has at most %d reviewers", MaxCompetitionReviewers))
 	}
-	acct, _, err := s.grant(ctx, Grant{Phone: in.Phone, Password: in.Password, Name: in.Name,
-		Binding: models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id}})
+	// A reviewer is a person with their own account (a phone verified by
+	// SMS, a password only they know): the organiser never sets one, and
+	// never learns the account's name; the record shows the name the
+	// organiser gave, or the masked phone.
+	if existing == nil {
+		return nil, false, models.Invalid("body.phone", "该手机号尚未注册：请评审专家先用本人手机号注册，再行邀请",
+			"this phone has no account yet: the reviewer registers with their own phone first")
+	}
+	acct, err := s.addRole(ctx, existing.ID, models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id})
 	if err != nil {
 		return nil, false, err
 	}
-	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: acct.Name, OrganisationID: in.OrganisationID,
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = "评审专家 " + models.MaskPhone(acct.Phone)
+	}
+	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: name, OrganisationID: in.OrganisationID,
 		InvitedBy: actor.AccountID, InvitedAt: s.now()}
 	switch err := s.st.Competitions.CreateReviewer(ctx, r); {
 	case isKind(err, models.KindConflict):

@@ -364,9 +364,10 @@ describe('the web console', () => {
     s.reviewers = [];
     for (let i = 0; i < 3; i++) {
       const phone = randomPhone('137');
+      // Reviewers register themselves (their own phone and password); the organiser only invites.
+      await must('POST', '/v1/auth/register', { body: { phone, password: 'reviewer-pass-1', name: `专家${i + 1}` } });
       await page.getByLabel('手机号').fill(phone);
-      await page.getByLabel('姓名（新账号）').fill(`评审${i + 1}-${TAG}`);
-      await page.getByLabel('初始密码（新账号）').fill('reviewer-pass-1');
+      await page.getByLabel('称呼（可选）').fill(`评审${i + 1}-${TAG}`);
       await page.getByRole('button', { name: '邀请', exact: true }).click();
       await expectNotice(page, '评审专家已邀请');
       await page.locator('tr', { hasText: `评审${i + 1}-${TAG}` }).waitFor();

@@ -228,12 +228,12 @@ interface Reviewer { accountId: string; name: string; phone?: string; organisati
 
 function Reviewers({ comp }: { comp: Competition }) {
   const r = useLoad(() => get<{ reviewers: Reviewer[] }>(`/v1/competitions/${enc(comp.id)}/reviewers`), [comp.id]);
-  const [f, setF] = useState({ phone: '', name: '', password: '', organisationId: '' });
+  const [f, setF] = useState({ phone: '', name: '', organisationId: '' });
   const [invite, busy] = useAction(async () => {
     await post(`/v1/competitions/${enc(comp.id)}/reviewers`, {
-      phone: f.phone.trim(), name: f.name.trim() || undefined, password: f.password || undefined, organisationId: f.organisationId.trim() || undefined,
+      phone: f.phone.trim(), name: f.name.trim() || undefined, organisationId: f.organisationId.trim() || undefined,
     });
-    setF({ phone: '', name: '', password: '', organisationId: '' });
+    setF({ phone: '', name: '', organisationId: '' });
     r.reload();
     return T('评审专家已邀请', 'Reviewer invited');
   });
@@ -258,8 +258,7 @@ function Reviewers({ comp }: { comp: Competition }) {
       <Section title={T('邀请评审专家', 'Invite a reviewer')}>
         <form class="grid" onSubmit={(e) => { e.preventDefault(); invite(); }}>
           <Input label={T('手机号', 'Phone')} value={f.phone} onValue={(v) => setF({ ...f, phone: v })} type="tel" pattern="1[3-9][0-9]{9}" required />
-          <Input label={T('姓名（新账号）', 'Name (new account)')} value={f.name} onValue={(v) => setF({ ...f, name: v })} />
-          <Input label={T('初始密码（新账号）', 'Initial password (new account)')} value={f.password} onValue={(v) => setF({ ...f, password: v })} type="password" autoComplete="new-password" />
+          <Input label={T('称呼（可选）', 'How to call them (optional)')} value={f.name} onValue={(v) => setF({ ...f, name: v })} />
           <Input label={T('所属机构（可选，用于回避）', 'Organisation (optional, for conflicts)')} value={f.organisationId} onValue={(v) => setF({ ...f, organisationId: v })} />
           <div class="actions"><Button type="submit" busy={busy}>{T('邀请', 'Invite')}</Button></div>
         </form>
