@@ -117,6 +117,19 @@ func TestJobRemindShifts(t *testing.T) {
 	if n := len(w.inbox(t, vTok, models.NoteShift1h)); n != 1 {
 		t.Fatalf("1 h reminders: %d", n)
 	}
+	// A cancelled need's shift is not reminded.
+	cancelled := w.postNeed(t, zy, "")
+	cid, cTok := w.volunteerWithProfile(t, "13600300013", zy, "")
+	if r := w.h.do("POST", "/v1/needs/"+cancelled+"/plan/volunteers", `{"volunteerId":"`+cid+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("place on the second need: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+cancelled+"/transitions", `{"to":"cancelled","reason":"活动取消"}`, bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Raw)
+	}
+	run(start.Add(-5 * time.Minute))
+	if n := len(w.inbox(t, cTok, models.NoteShift1h)) + len(w.inbox(t, cTok, models.NoteShift24h)); n != 0 {
+		t.Fatalf("reminders of a cancelled need's shift: %d", n)
+	}
 	// Another volunteer, not placed, hears nothing.
 	_, other := w.volunteerWithProfile(t, "13600300012", zy, "")
 	if n := len(w.inbox(t, other, models.NoteShift1h)) + len(w.inbox(t, other, models.NoteShift24h)); n != 0 {
@@ -127,11 +140,12 @@ func TestJobRemindShifts(t *testing.T) {
 func TestJobMarkNoShows(t *testing.T) {
 	w, clock := clockWorld(t)
 	zy, _ := w.committees(t)
-	need := w.postNeed(t, zy, "")
+	need := w.postNeed(t, zy, `,"headcount":3`)
 	absent, absentTok := w.volunteerWithProfile(t, "13600300021", zy, "")
 	present, presentTok := w.volunteerWithProfile(t, "13600300022", zy, "")
+	reporter, reporterTok := w.volunteerWithProfile(t, "13600300023", zy, "")
 	var occ string
-	for _, v := range []string{absent, present} {
+	for _, v := range []string{absent, present, reporter} {
 		r := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+v+`"}`, bearerHeader(zy)...)
 		if r.Status != 201 {
 			t.Fatalf("place: %d %s", r.Status, r.Raw)
@@ -143,6 +157,9 @@ func TestJobMarkNoShows(t *testing.T) {
 	if r := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(zy)...); r.Status != 200 {
 		t.Fatalf("marks: %d %s", r.Status, r.Raw)
 	}
+	if r := w.h.do("POST", "/v1/me/hours", `{"occurrenceId":"`+occ+`","hours":2}`, bearerHeader(reporterTok)...); r.Status != 201 {
+		t.Fatalf("self-report: %d %s", r.Status, r.Raw)
+	}
 	ctx := context.Background()
 	// Within the grace (the shift ended at 11:00; it is 12:00) nothing is marked.
 	if r, err := w.h.svc.MarkNoShows(ctx, clock.Now()); err != nil || r.Changed != 0 {
@@ -153,8 +170,10 @@ func TestJobMarkNoShows(t *testing.T) {
 	if n := len(w.inbox(t, absentTok, models.NoteNoShow)); n != 1 {
 		t.Fatalf("no-show notifications of the absent volunteer: %d", n)
 	}
-	if n := len(w.inbox(t, presentTok, models.NoteNoShow)); n != 0 {
-		t.Fatalf("the present volunteer was marked: %d", n)
+	for name, tok := range map[string]string{"marked present": presentTok, "self-reported": reporterTok} {
+		if n := len(w.inbox(t, tok, models.NoteNoShow)); n != 0 {
+			t.Fatalf("the %s volunteer was marked absent: %d", name, n)
+		}
 	}
 	marked, err := w.h.db.Notifications().NoShowsOfVolunteer(ctx, absent)
 	if err != nil || len(marked) != 1 {

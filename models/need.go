@@ -41,6 +41,16 @@ func (from NeedStatus) CanMove(to NeedStatus) bool {
 	return false
 }
 
+// Worked reports whether volunteers are expected at the need's shifts:
+// published and neither cancelled nor expired.
+func (s NeedStatus) Worked() bool {
+	switch s {
+	case NeedOpen, NeedStaffed, NeedInProgress, NeedCompleted, NeedEvaluated:
+		return true
+	}
+	return false
+}
+
 // Editable reports whether the committee may still edit the need.
 func (s NeedStatus) Editable() bool { return s == NeedDraft || s == NeedOpen }
 

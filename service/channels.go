@@ -136,7 +136,8 @@ func (w *WeChatSubscribe) call(ctx context.Context, method, path string, body []
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("wechat %s: %w", strings.SplitN(path, "?", 2)[0], err)
+		// The URL carries the AppSecret or the access token: never in an error.
+		return fmt.Errorf("wechat %s: %w", strings.SplitN(path, "?", 2)[0], redactURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

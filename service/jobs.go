@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -57,8 +58,10 @@ func (s *Service) holders(ctx context.Context, b models.RoleBinding) ([]string, 
 // staffed, to expired, and tells the committee.
 func (s *Service) ExpireNeeds(ctx context.Context, now time.Time) (JobResult, error) {
 	var r JobResult
+	// Every open need is looked at: ids are random, so a capped scan from
+	// the lowest id would never reach the rest.
 	p := Page{Limit: MaxPageSize}
-	for r.Scanned < jobScanLimit {
+	for {
 		needs, next, err := s.st.Needs.ListNeeds(ctx, NeedFilter{Statuses: []models.NeedStatus{models.NeedOpen}}, p)
 		if err != nil {
 			return r, err
@@ -182,9 +185,18 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 		} else if !isKind(err, models.KindNotFound) {
 			return r, err
 		}
+		// Hours the volunteer reported themselves count as presence.
+		if _, err := s.st.Hours.HoursRecord(ctx, hoursRecordID(a.OccurrenceID, a.VolunteerID, 1)); err == nil {
+			continue
+		} else if !isKind(err, models.KindNotFound) {
+			return r, err
+		}
 		n, err := s.st.Needs.Need(ctx, a.NeedID)
 		if err != nil {
 			return r, err
+		}
+		if !n.Status.Worked() {
+			continue // cancelled, expired or never published: nobody was expected
 		}
 		ns := &models.NoShow{AssignmentID: a.ID, NeedID: a.NeedID, OccurrenceID: a.OccurrenceID, VolunteerID: a.VolunteerID,
 			CommunityCode: n.CommunityCode, Start: a.Window.Start, End: a.Window.End, MarkedAt: now}
@@ -229,6 +241,9 @@ func (s *Service) RemindShifts(ctx context.Context, now time.Time) (JobResult, e
 		n, err := s.st.Needs.Need(ctx, a.NeedID)
 		if err != nil {
 			return r, err
+		}
+		if !n.Status.Worked() {
+			continue // no shift to remind of
 		}
 		kind, id, zh, en := models.NoteShift24h, "shift24:"+a.ID, "明天的志愿服务", "Your shift tomorrow"
 		if !a.Window.Start.After(now.Add(time.Hour)) {
@@ -330,6 +345,16 @@ func (s *Service) WarnInactiveOrganisations(ctx context.Context, now time.Time) 
 			if err != nil {
 				return r, err
 			}
+			// Civil affairs of the registration division (the county, else the city) acts on long inactivity.
+			county := o.DivisionCode
+			if len(county) > 6 {
+				county = county[:6]
+			}
+			officials, err := s.holders(ctx, models.RoleBinding{Role: models.RoleCivilAffairs, DivisionCode: county})
+			if err != nil {
+				return r, err
+			}
+			more = append(more, officials...)
 			spell := last.In(models.Shanghai()).Format(time.DateOnly)
 			k, err := s.notifyAll(ctx, append(ids, more...), func(id string) *models.Notification {
 				return &models.Notification{Key: "org_inactive:" + o.ID + "#" + spell, AccountID: id, Kind: models.NoteOrgInactive,
@@ -342,7 +367,7 @@ func (s *Service) WarnInactiveOrganisations(ctx context.Context, now time.Time) 
 			if err != nil {
 				return r, err
 			}
-			if k > 0 || len(ids)+len(more) == 0 {
+			if k > 0 { // once per spell: the notifications' keys name it
 				r.Changed++
 				_ = s.audit(ctx, systemActor, "organisation.inactive_warning", "organisation:"+o.ID, o.DivisionCode, "since "+spell)
 			}
@@ -383,6 +408,7 @@ func (s *Service) lastActivity(ctx context.Context, o *models.Organisation) (tim
 // reconcile is logged as an error and its managers are told.
 func (s *Service) ReconcileFunds(ctx context.Context, now time.Time) (JobResult, error) {
 	var r JobResult
+	var failed []error
 	p := Page{Limit: MaxPageSize}
 	for {
 		funds, next, err := s.st.Funds.ListFunds(ctx, FundFilter{}, p)
@@ -393,7 +419,10 @@ func (s *Service) ReconcileFunds(ctx context.Context, now time.Time) (JobResult,
 			r.Scanned++
 			rec, err := s.reconcile(ctx, f)
 			if err != nil {
-				return r, err
+				// One unreadable ledger must not stop the night's check of the others.
+				s.log.ErrorContext(ctx, "reconciling a fund failed", "fund", f.ID, "err", err)
+				failed = append(failed, err)
+				continue
 			}
 			if rec.OK {
 				continue
@@ -420,7 +449,7 @@ func (s *Service) ReconcileFunds(ctx context.Context, now time.Time) (JobResult,
 			}
 		}
 		if next == "" {
-			return r, nil
+			return r, errors.Join(failed...)
 		}
 		p.Cursor = next
 	}

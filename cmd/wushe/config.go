@@ -119,7 +119,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.DataKey, "data-key", env("WUSHE_DATA_KEY", ""), "base64 of a 32-byte key sealing ID numbers and guardian details; embedded mode generates one (WUSHE_DATA_KEY)")
 	fs.BoolVar(&c.PhoneCodeOptional, "phone-code-optional", getenv("WUSHE_PHONE_CODE_OPTIONAL") == "1",
 		"let registration skip the SMS code: embedded demos only, refused with MONGO_URI (WUSHE_PHONE_CODE_OPTIONAL=1)")
-	fs.StringVar(&c.SMSProvider, "sms-provider", env("WUSHE_SMS_PROVIDER", "log"), "log (write codes to the log) or aliyun (WUSHE_SMS_PROVIDER)")
+	fs.StringVar(&c.SMSProvider, "sms-provider", env("WUSHE_SMS_PROVIDER", ""), "aliyun, or log (write codes to the log: the embedded default; with MONGO_URI only when set explicitly) (WUSHE_SMS_PROVIDER)")
 	fs.StringVar(&c.SMSEndpoint, "sms-endpoint", env("WUSHE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"), "Alibaba Cloud SMS API base URL (WUSHE_SMS_ENDPOINT)")
 	fs.StringVar(&c.SMSKeyID, "sms-access-key-id", env("WUSHE_SMS_ACCESS_KEY_ID", ""), "Alibaba Cloud AccessKey ID (WUSHE_SMS_ACCESS_KEY_ID)")
 	fs.StringVar(&c.SMSKeySecret, "sms-access-key-secret", env("WUSHE_SMS_ACCESS_KEY_SECRET", ""), "Alibaba Cloud AccessKey secret (WUSHE_SMS_ACCESS_KEY_SECRET)")
@@ -162,7 +162,15 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 }
 
 // checkAccounts checks the SMS, WeChat and phone-code settings.
-func (c Config) checkAccounts() error {
+func (c *Config) checkAccounts() error {
+	if c.SMSProvider == "" {
+		if !c.embeddedMongo() {
+			// Codes in the log would let whoever reads the logs reset any
+			// password: outside the embedded default, it must be chosen.
+			return fmt.Errorf("WUSHE_SMS_PROVIDER is required when MONGO_URI is set: aliyun in production (log only for a staging system whose logs are private)")
+		}
+		c.SMSProvider = "log"
+	}
 	switch c.SMSProvider {
 	case "log":
 	case "aliyun":

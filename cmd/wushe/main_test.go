@@ -26,7 +26,7 @@ func testConfig(t *testing.T) Config {
 	_, _ = rand.Read(b)
 	id := hex.EncodeToString(b)
 	cfg, err := loadConfig("test", []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(),
-		"--mongo-db", "t_" + id, "--redis-prefix", "test:" + id + ":", "--log-level", "error"}, os.Getenv, io.Discard)
+		"--mongo-db", "t_" + id, "--redis-prefix", "test:" + id + ":", "--log-level", "error", "--sms-provider", "log"}, os.Getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +166,8 @@ func TestAdminCreateThenLogin(t *testing.T) {
 			return cfg.SigningKey
 		case "WUSHE_DATA_KEY":
 			return cfg.DataKey
+		case "WUSHE_SMS_PROVIDER":
+			return cfg.SMSProvider
 		case "WUSHE_LOG_LEVEL":
 			return "error"
 		}
@@ -206,6 +208,11 @@ func TestBootstrapAdminFromEnvironment(t *testing.T) {
 func TestConfigFromEnvironmentFlagsOverride(t *testing.T) {
 	env := map[string]string{"WUSHE_ADDR": ":9000", "MONGO_URI": "mongodb://user:hunter2@db:27017/?replicaSet=rs0",
 		"WUSHE_JWT_SECRET": "super-secret-super-secret-super-secret", "WUSHE_ACCESS_TOKEN_TTL": "5m", "REDIS_URL": "redis://:pw@cache:6379/0"}
+	// With MONGO_URI the SMS provider must be chosen: codes in the log would let log readers reset passwords.
+	if _, err := loadConfig("t", nil, func(k string) string { return env[k] }, io.Discard); err == nil || !strings.Contains(err.Error(), "WUSHE_SMS_PROVIDER") {
+		t.Fatalf("no SMS provider with MONGO_URI: %v", err)
+	}
+	env["WUSHE_SMS_PROVIDER"] = "log"
 	cfg, err := loadConfig("t", []string{"--addr", ":9100"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,9 @@ func seedArgs(cfg Config) []string {
 	if cfg.DataKey != "" { // external stores: the key that seals ID numbers comes from the configuration
 		args = append(args, "--data-key", cfg.DataKey)
 	}
+	if cfg.MongoURI != "" {
+		args = append(args, "--sms-provider", "log")
+	}
 	return args
 }
 

@@ -49,7 +49,7 @@ func workerCommand(ctx context.Context, cfg Config, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
+	reg := srv.Registry // the notification-failure counter Open registered, and the job metrics
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, err := startWorker(ctx, srv, cfg, log, reg)
 	if err != nil {
