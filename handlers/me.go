@@ -13,6 +13,8 @@ type phoneChangeInput struct {
 	Body struct {
 		Phone string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"新手机号 The new phone"`
 		Code  string `json:"code" pattern:"^[0-9]{6}$" patternDescription:"6 位数字 (6 digits)" doc:"发送到新手机号的验证码（用途 change_phone）The code sent to the new phone (purpose change_phone)" writeOnly:"true"`
+		// A stolen access token alone must not move the account to another phone.
+		Password string `json:"password,omitempty" maxLength:"128" writeOnly:"true" doc:"当前密码（有密码的账号必填）The current password (required when the account has one)"`
 	}
 }
 
@@ -35,7 +37,7 @@ func registerMe(api huma.API, svc *service.Service) {
 	huma.Register(api, op("change-phone", http.MethodPost, "/v1/me/phone", "me",
 		"更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone)", true, 409, 422),
 		func(ctx context.Context, in *phoneChangeInput) (*accountOutput, error) {
-			a, err := svc.ChangePhone(ctx, actorFrom(ctx), service.PhoneChange{Phone: in.Body.Phone, Code: in.Body.Code})
+			a, err := svc.ChangePhone(ctx, actorFrom(ctx), service.PhoneChange{Phone: in.Body.Phone, Code: in.Body.Code, Password: in.Body.Password, ClientIP: ipFrom(ctx)})
 			if err != nil {
 				return nil, err
 			}

@@ -25,13 +25,18 @@ func TestChangePhone(t *testing.T) {
 		t.Fatalf("a change code for a registered phone: %d %s", r.Status, r.Raw)
 	}
 	code := h.sendCode(out, "13900400003", models.PurposeChangePhone)
-	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","code":"`+otherCode(code)+`"}`, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.code") {
+	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","password":"secret-pass","code":"`+otherCode(code)+`"}`, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.code") {
 		t.Fatalf("wrong code: %d %s", r.Status, r.Raw)
+	}
+	for _, pw := range []string{``, `,"password":"wrong-pass"`} {
+		if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","code":"`+code+`"`+pw+`}`, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.password") {
+			t.Fatalf("a token without the password (%q): %d %s", pw, r.Status, r.Raw)
+		}
 	}
 	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","code":"`+code+`"}`); r.Status != 401 {
 		t.Fatalf("without a login: %d", r.Status)
 	}
-	r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","code":"`+code+`"}`, bearerHeader(tok)...)
+	r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","password":"secret-pass","code":"`+code+`"}`, bearerHeader(tok)...)
 	if r.Status != 200 || r.str("phone") != "13900400003" || r.str("id") != id {
 		t.Fatalf("change: %d %s", r.Status, r.Raw)
 	}
@@ -46,7 +51,7 @@ func TestChangePhone(t *testing.T) {
 	// A phone taken between the code and the change is refused, naming the field.
 	code = h.sendCode(out, "13900400004", models.PurposeChangePhone)
 	h.registerWithCode(out, "13900400004")
-	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400004","code":"`+code+`"}`, bearerHeader(tok)...); r.Status != 409 || !hasLocation(r, "body.phone") {
+	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400004","password":"secret-pass","code":"`+code+`"}`, bearerHeader(tok)...); r.Status != 409 || !hasLocation(r, "body.phone") {
 		t.Fatalf("a phone taken meanwhile: %d %s", r.Status, r.Raw)
 	}
 }

@@ -196,6 +196,8 @@ type AccountChangeStore interface {
 // code sent to that phone (purpose change_phone).
 type PhoneChange struct {
 	Phone, Code string
+	Password    string // the current password: required when the account has one
+	ClientIP    string
 }
 
 // ChangePhone moves the caller's account to a new phone. The new number is
@@ -208,6 +210,20 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 	collect(&p, models.ValidateCode("body.code", c.Code))
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	cur, err := s.st.Accounts.AccountByID(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.HasPassword() {
+		// The person, not only their token: a stolen access token would
+		// otherwise move the account to the thief's phone, then reset it.
+		if err := s.limitLogin(ctx, Credentials{Phone: cur.Phone, ClientIP: c.ClientIP}); err != nil {
+			return nil, err
+		}
+		if c.Password == "" || !CheckPassword(cur.PasswordHash, c.Password) {
+			return nil, models.Invalid("body.password", "请输入正确的当前密码", "give your current password")
+		}
 	}
 	if err := s.verifyCode(ctx, c.Phone, models.PurposeChangePhone, c.Code, "body.code"); err != nil {
 		return nil, err
