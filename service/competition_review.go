@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -430,6 +431,18 @@ func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by
 	for _, a := range drop {
 		if err := s.st.Competitions.DeleteAssignment(ctx, c.ID, a.EntryID, a.ReviewerID); err != nil {
 			return nil, err
+		}
+		// A sheet submitted while this run decided keeps its assignment
+		// (see ScoreEntry for the other half of this handshake).
+		sheets, err := s.st.Competitions.EntryScoreSheets(ctx, c.ID, a.EntryID)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(sheets, func(sh *models.ScoreSheet) bool { return sh.ReviewerID == a.ReviewerID }) {
+			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+				return nil, err
+			}
+			continue
 		}
 		sum.Removed++
 	}

@@ -143,6 +143,18 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 	} else if err != nil {
 		return nil, err
 	}
+	// A reassignment may have withdrawn the assignment meanwhile. It
+	// restores an assignment whose sheet it finds after withdrawing it; the
+	// sheet withdraws itself when it finds its assignment gone. Either way
+	// no sheet is left without its assignment.
+	if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+		if err := s.st.Competitions.DeleteScoreSheet(ctx, c.ID, e.ID, actor.AccountID); err != nil {
+			return nil, err
+		}
+		return nil, models.E(models.KindConflict, "该项目的评审分配刚刚变更，请刷新后重试", "the entry's assignment changed just now; reload and retry")
+	} else if err != nil {
+		return nil, err
+	}
 	return sh, nil
 }
 

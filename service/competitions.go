@@ -58,6 +58,8 @@ type CompetitionStore interface {
 	// InsertScoreSheet records a sheet once: models.ErrConflict when the
 	// reviewer scored the entry already.
 	InsertScoreSheet(ctx context.Context, s *models.ScoreSheet) error
+	// DeleteScoreSheet removes a sheet (no error when absent).
+	DeleteScoreSheet(ctx context.Context, competitionID, entryID, reviewerID string) error
 	// ScoreSheets lists every sheet of a competition.
 	ScoreSheets(ctx context.Context, competitionID string) ([]*models.ScoreSheet, error)
 	// EntryScoreSheets lists the sheets of one entry.

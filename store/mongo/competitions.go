@@ -337,3 +337,10 @@ func (s *Competitions) Results(ctx context.Context, competitionID string) (*mode
 	}
 	return &d.Doc, nil
 }
+
+// DeleteScoreSheet removes a sheet whose assignment was withdrawn while it
+// was being submitted (no error when absent).
+func (s *Competitions) DeleteScoreSheet(ctx context.Context, competitionID, entryID, reviewerID string) error {
+	_, err := s.col(colReviewScores).DeleteOne(ctx, bson.M{"_id": pairID(competitionID, entryID, reviewerID)})
+	return translate(err, "delete score sheet")
+}
