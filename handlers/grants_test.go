@@ -326,3 +326,29 @@ func TestFundSuggestions(t *testing.T) {
 		t.Fatalf("unknown need: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestEvaluatorLeaves: an evaluator who leaves the institution loses the
+// binding (removed by the institution's admin) and can evaluate nothing more.
+func TestEvaluatorLeaves(t *testing.T) {
+	w := newFundWorld(t)
+	r := w.h.do("POST", "/v1/organisations", orgBody(t, 34, "supervision_evaluation_institution", "410102", `,"status":"active"`), bearerHeader(w.zhongyuan)...)
+	if r.Status != 201 {
+		t.Fatalf("institution: %d %s", r.Status, r.Raw)
+	}
+	inst := r.str("id")
+	evID := w.h.register("13100000052")
+	if r := w.h.do("POST", "/v1/organisations/"+inst+"/members", `{"phone":"13100000052","role":"evaluator"}`, bearerHeader(w.zhongyuan)...); r.Status != 201 {
+		t.Fatalf("evaluator: %d %s", r.Status, r.Raw)
+	}
+	tok, _ := w.h.login("13100000052", "secret-pass")
+	body := `{"role":"evaluator","organisationId":"` + inst + `","reason":"已离职"}`
+	if r := w.h.do("POST", "/v1/accounts/"+evID+"/roles/remove", body, bearerHeader(w.adminA)...); r.Status != 403 {
+		t.Fatalf("another organisation's admin removes the evaluator: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/accounts/"+evID+"/roles/remove", body, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("civil affairs removes the evaluator: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.me(tok); r.Status != 401 {
+		t.Fatalf("the old evaluator's token still works: %d", r.Status)
+	}
+}

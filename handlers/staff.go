@@ -13,7 +13,7 @@ import (
 type removeRoleInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
-		Role           string `json:"role" enum:"community_admin,civil_affairs,org_admin,charity_admin,social_worker"`
+		Role           string `json:"role" enum:"community_admin,civil_affairs,org_admin,charity_admin,social_worker,evaluator"`
 		CommunityCode  string `json:"communityCode,omitempty" pattern:"^[0-9]{12}$"`
 		DivisionCode   string `json:"divisionCode,omitempty" pattern:"^[0-9]{4,12}$"`
 		OrganisationID string `json:"organisationId,omitempty" maxLength:"64"`

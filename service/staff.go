@@ -26,7 +26,9 @@ func validReason(field, reason string) (string, error) {
 // for the social_worker and admin bindings of its own organisation. It
 // returns the division the change is audited under.
 func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.RoleBinding) (string, error) {
-	if !grantableRoles[b.Role] {
+	// Evaluators are named by their institution (as members), so they are
+	// removed here too when they leave it.
+	if !grantableRoles[b.Role] && b.Role != models.RoleEvaluator {
 		return "", models.Invalid("body.role", "该角色不能通过此接口移除", "this role cannot be removed here")
 	}
 	scope, err := s.scopeOf(ctx, b)
@@ -37,7 +39,7 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 		return scope, nil
 	}
 	if b.OrganisationID != "" && actor.administers(b.OrganisationID) &&
-		(b.Role == models.RoleSocialWorker || b.Role == models.RoleOrgAdmin || b.Role == models.RoleCharityAdmin) {
+		(b.Role == models.RoleSocialWorker || b.Role == models.RoleOrgAdmin || b.Role == models.RoleCharityAdmin || b.Role == models.RoleEvaluator) {
 		return scope, nil
 	}
 	return "", models.E(models.KindForbidden, "只能移除本辖区或本机构的角色", "you may remove roles only inside your own division or organisation")
