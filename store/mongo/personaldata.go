@@ -38,7 +38,43 @@ func (s *PersonalData) ErasePerson(ctx context.Context, accountID string) error 
 		bson.M{"$set": bson.M{"verifierName": models.ErasedName}}); err != nil {
 		return translate(err, "erase verifier name")
 	}
-	return nil
+	if _, err := s.db.db.Collection(colReviewers).UpdateMany(ctx, bson.M{"accountId": accountID},
+		bson.M{"$set": bson.M{"doc.name": models.ErasedName}}); err != nil {
+		return translate(err, "erase reviewer name")
+	}
+	return s.eraseFromTeams(ctx, accountID)
+}
+
+// eraseFromTeams replaces the person's name in the teams of the
+// applications that list them (read and rewritten in Go: FerretDB does not
+// match inside arrays of sub-documents). Each application is rewritten only
+// by this erasure; a concurrent edit of the same draft may keep the name,
+// and the next erasure pass over it (a repeat of the request) removes it.
+func (s *PersonalData) eraseFromTeams(ctx context.Context, accountID string) error {
+	col := s.db.db.Collection(colApplications)
+	cur, err := col.Find(ctx, bson.M{})
+	if err != nil {
+		return translate(err, "applications")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d applicationDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "decode application")
+		}
+		changed := false
+		for i := range d.Doc.Team {
+			if d.Doc.Team[i].SocialWorkerID == accountID && d.Doc.Team[i].Name != models.ErasedName {
+				d.Doc.Team[i].Name, changed = models.ErasedName, true
+			}
+		}
+		if changed {
+			if _, err := col.ReplaceOne(ctx, bson.M{"_id": d.ID}, d); err != nil {
+				return translate(err, "erase team name")
+			}
+		}
+	}
+	return translate(cur.Err(), "applications")
 }
 
 // PlaintextVolunteers lists profiles saved before sealing.
