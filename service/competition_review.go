@@ -369,6 +369,13 @@ func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by
 	refs := make([]models.ReviewerRef, 0, len(reviewers))
 	byID := map[string]models.ReviewerRef{}
 	for _, r := range reviewers {
+		// A deactivated or erased account reviews nothing more: it gets no
+		// new entries, and its unscored ones go to others.
+		if acct, err := s.st.Accounts.AccountByID(ctx, r.AccountID); err != nil {
+			return nil, err
+		} else if acct.Status != models.AccountActive {
+			continue
+		}
 		ref, err := s.reviewerRef(ctx, r)
 		if err != nil {
 			return nil, err
