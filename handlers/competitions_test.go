@@ -549,6 +549,20 @@ func TestCompetitionVoteAndLeaderboard(t *testing.T) {
 	if b, s := board(), stored(); !same(b, s) || s[e3] != 2 {
 		t.Fatalf("rebuilt leaderboard %v, stored votes %v", b, s)
 	}
+	// A board that exists but came up short (an increment lost to a Redis
+	// blip) is repaired by the scheduled rebuild.
+	if err := rc.Leaderboards().Replace(ctx, "competition:"+comp+":votes", map[string]float64{e1: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if b := board(); b[e1] != 1 {
+		t.Fatalf("test setup: the short board is not shown: %v", b)
+	}
+	if n, err := w.h.svc.RebuildVotingLeaderboards(ctx); err != nil || n != 1 {
+		t.Fatalf("scheduled rebuild: %d %v", n, err)
+	}
+	if b, s := board(), stored(); !same(b, s) {
+		t.Fatalf("after the scheduled rebuild: leaderboard %v, stored votes %v", b, s)
+	}
 	// 200 simultaneous votes by one account on one entry: one vote.
 	_, v6 := w.volunteerWithProfile(t, "13400000006", zy, "")
 	var wg sync.WaitGroup

@@ -58,11 +58,11 @@ func TestTwoWorkersFireEachJobOnce(t *testing.T) {
 		}
 		t.Cleanup(x.Shutdown)
 	}
-	// (00:00, 00:15] Beijing time: */5 jobs fire at :05 :10 :15, */10 at :10,
+	// (00:00, 00:15] Beijing time: */5 jobs fire at :05 :10 :15, the */10 ones at :10,
 	// */15 at :15, the daily snapshot at 00:10.
 	from := time.Date(2026, 12, 1, 0, 0, 0, 0, models.Shanghai())
 	to := from.Add(15 * time.Minute)
-	want := map[string]int{"expire_invitations": 3, "remind_shifts": 3, "advance_competitions": 3, "expire_needs": 1,
+	want := map[string]int{"expire_invitations": 3, "remind_shifts": 3, "advance_competitions": 3, "expire_needs": 1, "rebuild_leaderboards": 1,
 		"mark_no_shows": 1, "resync_matching": 1, "dashboard_snapshot": 1}
 	total := 0
 	for _, n := range want {

@@ -56,6 +56,11 @@ func Schedule() []Job {
 				n, err := s.AdvanceCompetitions(ctx, now)
 				return fmt.Sprintf("advanced=%d", n), err
 			}},
+		{"rebuild_leaderboards", "*/10 * * * *", "rebuild the public-vote leaderboards from the stored votes",
+			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
+				n, err := s.RebuildVotingLeaderboards(ctx)
+				return fmt.Sprintf("rebuilt=%d", n), err
+			}},
 		{"expire_needs", "*/10 * * * *", "expire open needs whose time has passed unstaffed",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
 				return summary(s.ExpireNeeds(ctx, now))

@@ -234,3 +234,32 @@ func (n *orgNames) of(ctx context.Context, id string) string {
 	n.cache[id] = name
 	return name
 }
+
+// RebuildVotingLeaderboards rebuilds the leaderboard of every competition
+// in its public vote from the votes in MongoDB (the scheduled repair: an
+// increment lost to a Redis blip, or made while a lost board was being
+// rebuilt, shows no longer than until the next run). It returns how many
+// boards it rebuilt.
+func (s *Service) RebuildVotingLeaderboards(ctx context.Context) (int, error) {
+	if s.st.Leaderboard == nil {
+		return 0, nil
+	}
+	n := 0
+	p := Page{Limit: MaxPageSize}
+	for {
+		cs, next, err := s.st.Competitions.Competitions(ctx, CompetitionFilter{Phase: models.PhasePublicVote}, p)
+		if err != nil {
+			return n, err
+		}
+		for _, c := range cs {
+			if _, err := s.rebuildBoard(ctx, c); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if next == "" {
+			return n, nil
+		}
+		p.Cursor = next
+	}
+}
