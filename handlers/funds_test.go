@@ -407,13 +407,20 @@ func TestDecisionIsClaimedOnce(t *testing.T) {
 			t.Fatalf("round %d: status %s but granted=%v", round, a.str("status"), granted)
 		}
 	}
-	// 10,000 fen left at most; an approval of more fails and can be retried lower.
-	big := w.submitted(t, w.adminA, applicationBody(w.orgA, fundID, swID, 100_000, ""))
-	rem := w.h.do("GET", "/v1/funds/"+fundID, "").num("remainingFen")
-	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, rem+1), bearerHeader(w.charityAdminA)...); r.Status != 409 {
+	// An approval the fund cannot cover leaves the application undecided: it can be approved for less.
+	small := w.fund(t, w.charityAdminA, fundBody(w.charityA, 50_000, 1000, 50_000, ""))
+	first := w.submitted(t, w.adminA, applicationBody(w.orgA, small, swID, 30_000, ""))
+	if r := w.h.do("POST", "/v1/applications/"+first+"/decision", `{"decision":"approve","amountFen":30000}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
+		t.Fatalf("first approval: %d %s", r.Status, r.Raw)
+	}
+	big := w.submitted(t, w.adminA, applicationBody(w.orgA, small, swID, 50_000, ""))
+	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", `{"decision":"approve","amountFen":20001}`, bearerHeader(w.charityAdminA)...); r.Status != 409 {
 		t.Fatalf("approval beyond the remaining money: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, rem), bearerHeader(w.charityAdminA)...); r.Status != 200 {
+	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", `{"decision":"approve","amountFen":20000}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
 		t.Fatalf("approval within the remaining money after a refused one: %d %s", r.Status, r.Raw)
+	}
+	if f := w.h.do("GET", "/v1/funds/"+small, ""); f.num("remainingFen") != 0 {
+		t.Fatalf("fund after: %s", f.Raw)
 	}
 }
