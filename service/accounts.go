@@ -178,6 +178,9 @@ type AccountChangeStore interface {
 	ReleasePhone(ctx context.Context, phone, accountID string) error
 	// AccountsWithBinding lists the accounts that hold binding b.
 	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
+	// SetMemberPhones updates the copies of the account's phone in its
+	// organisation memberships (after a phone change).
+	SetMemberPhones(ctx context.Context, accountID, phone string) error
 	// ClaimWeChat binds an openid to accountID by a unique insert keyed by
 	// the openid: models.ErrConflict when another account has it; binding
 	// one's own again succeeds.
@@ -252,6 +255,10 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 		return nil, err
 	}
 	if old != "" {
+		// Member rolls show the new number, not one that may soon be someone else's.
+		if err := s.st.AccountChanges.SetMemberPhones(ctx, a.ID, a.Phone); err != nil {
+			s.log.WarnContext(ctx, "member rolls still show the old phone", "account", a.ID, "err", err)
+		}
 		// Only now, with the account saved under its new number, is the old one free.
 		if err := s.st.AccountChanges.ReleasePhone(ctx, old, a.ID); err != nil {
 			s.log.WarnContext(ctx, "old phone not released; it stays unusable until released", "account", a.ID, "err", err)

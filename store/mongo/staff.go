@@ -95,3 +95,9 @@ func (s *Accounts) ReleaseWeChat(ctx context.Context, openid, accountID string) 
 	_, err := s.db.db.Collection(colWeChat).DeleteOne(ctx, bson.M{"_id": openid, "accountId": accountID})
 	return translate(err, "release WeChat user")
 }
+
+// SetMemberPhones updates the phone copied into the account's memberships.
+func (s *Accounts) SetMemberPhones(ctx context.Context, accountID, phone string) error {
+	_, err := s.db.db.Collection(colMembers).UpdateMany(ctx, bson.M{"accountId": accountID}, bson.M{"$set": bson.M{"phone": phone}})
+	return translate(err, "member phones")
+}
