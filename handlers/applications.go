@@ -48,6 +48,7 @@ type FlagDTO struct {
 type ApplicationDTO struct {
 	ID             string          `json:"id"`
 	OrganisationID string          `json:"organisationId"`
+	OrgName        string          `json:"organisationName,omitempty"`
 	FundID         string          `json:"fundId"`
 	CompetitionID  string          `json:"competitionId,omitempty"`
 	Title          string          `json:"title"`
@@ -80,7 +81,7 @@ type ApplicationDTO struct {
 }
 
 func applicationDTO(a *models.Application) ApplicationDTO {
-	d := ApplicationDTO{ID: a.ID, OrganisationID: a.OrganisationID, FundID: a.FundID, CompetitionID: a.CompetitionID, Title: a.Title,
+	d := ApplicationDTO{ID: a.ID, OrganisationID: a.OrganisationID, OrgName: a.OrganisationName, FundID: a.FundID, CompetitionID: a.CompetitionID, Title: a.Title,
 		Summary: a.Summary, NeedIDs: nonNilStrings(a.NeedIDs), Domains: nonNilStrings(a.Domains), TargetGroup: a.TargetGroup,
 		Beneficiaries: a.Beneficiaries, Regions: nonNilStrings(a.Regions), SupervisorID: a.SupervisorID,
 		Budget: BudgetDTO{SalaryFen: a.Budget.SalaryFen, SupervisionTrainingFen: a.Budget.SupervisionTrainingFen,

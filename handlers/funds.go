@@ -171,6 +171,7 @@ type listGrantsInput struct {
 type GrantReportDTO struct {
 	ApplicationID    string    `json:"applicationId"`
 	OrganisationID   string    `json:"organisationId"`
+	OrganisationName string    `json:"organisationName,omitempty"`
 	Project          string    `json:"project"`
 	AmountFen        int64     `json:"amountFen"`
 	PaidFen          int64     `json:"paidFen"`
@@ -323,7 +324,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 			out.Body.Fund, out.Body.Truncated = fundDTO(r.Fund), r.Truncated
 			out.Body.Grants = make([]GrantReportDTO, len(r.Grants))
 			for i, g := range r.Grants {
-				out.Body.Grants[i] = GrantReportDTO{ApplicationID: g.Grant.ID, OrganisationID: g.Grant.OrganisationID, Project: g.Grant.Title,
+				out.Body.Grants[i] = GrantReportDTO{ApplicationID: g.Grant.ID, OrganisationID: g.Grant.OrganisationID, OrganisationName: g.Grant.OrganisationName, Project: g.Grant.Title,
 					AmountFen: g.Grant.AmountFen, PaidFen: g.PaidFen, TranchesReleased: g.Released, Tranches: len(g.Grant.Tranches),
 					LedgerSeq: g.Grant.LedgerSeq, CompetitionID: g.Grant.CompetitionID, GrantedAt: g.Grant.CreatedAt}
 			}

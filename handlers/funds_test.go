@@ -283,7 +283,7 @@ func TestApplicationScopes(t *testing.T) {
 	swID, swTok := w.supervisor(t, "13100000041")
 	fundA := w.fund(t, w.charityAdminA, fundBody(w.charityA, 1_000_000, 1000, 100_000, ""))
 	r := w.h.do("POST", "/v1/applications", applicationBody(w.orgA, fundA, swID, 50_000, ""), bearerHeader(w.adminA)...)
-	if r.Status != 201 || r.str("status") != "draft" {
+	if r.Status != 201 || r.str("status") != "draft" || !strings.Contains(r.str("organisationName"), "社会工作服务中心") {
 		t.Fatalf("draft: %d %s", r.Status, r.Raw)
 	}
 	draft := r.str("id")

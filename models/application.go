@@ -111,27 +111,28 @@ type ProjectFlag struct {
 // entry in a competition (CompetitionID set; the fund is then the
 // competition's).
 type Application struct {
-	ID             string
-	OrganisationID string
-	FundID         string
-	CompetitionID  string
-	Title          string
-	Summary        string
-	NeedIDs        []string
-	Domains        []string
-	TargetGroup    string
-	Beneficiaries  int
-	Regions        []string // division codes the project serves (from its needs, or given)
-	Team           []TeamMember
-	SupervisorID   string // the project's supervising social worker (an account)
-	Milestones     []Milestone
-	Budget         Budget
-	RequestedFen   int64
-	Government     bool   // a government-purchased project (政府购买服务)
-	ContractStart  string // YYYY-MM-DD; government projects
-	ContractEnd    string // YYYY-MM-DD
-	Status         ApplicationStatus
-	Flags          []ProjectFlag
+	ID               string
+	OrganisationID   string
+	OrganisationName string // as registered when the application was drafted (shown beside the id)
+	FundID           string
+	CompetitionID    string
+	Title            string
+	Summary          string
+	NeedIDs          []string
+	Domains          []string
+	TargetGroup      string
+	Beneficiaries    int
+	Regions          []string // division codes the project serves (from its needs, or given)
+	Team             []TeamMember
+	SupervisorID     string // the project's supervising social worker (an account)
+	Milestones       []Milestone
+	Budget           Budget
+	RequestedFen     int64
+	Government       bool   // a government-purchased project (政府购买服务)
+	ContractStart    string // YYYY-MM-DD; government projects
+	ContractEnd      string // YYYY-MM-DD
+	Status           ApplicationStatus
+	Flags            []ProjectFlag
 	// Decision.
 	DecidedBy    string
 	DecidedAt    *time.Time
@@ -426,18 +427,19 @@ func contains(list []string, s string) bool {
 // application's, so an application has at most one grant. Its tranches
 // follow the milestones; each step of a tranche is its own document.
 type Grant struct {
-	ID             string // = application id
-	FundID         string
-	OrganisationID string
-	CompetitionID  string
-	Tier           string // the award tier of a competition grant
-	Title          string // the project's title (public)
-	AmountFen      int64
-	LedgerSeq      int
-	NeedIDs        []string
-	Tranches       []int64 // amount per milestone
-	CreatedBy      string
-	CreatedAt      time.Time
+	ID               string // = application id
+	FundID           string
+	OrganisationID   string
+	OrganisationName string
+	CompetitionID    string
+	Tier             string // the award tier of a competition grant
+	Title            string // the project's title (public)
+	AmountFen        int64
+	LedgerSeq        int
+	NeedIDs          []string
+	Tranches         []int64 // amount per milestone
+	CreatedBy        string
+	CreatedAt        time.Time
 }
 
 // TrancheStep is one step of paying a tranche: the organisation reports the

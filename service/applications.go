@@ -131,7 +131,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 		}
 	}
 	now := s.now()
-	a := &models.Application{ID: newID(), OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID,
+	a := &models.Application{ID: newID(), OrganisationID: in.OrganisationID, OrganisationName: o.Name, FundID: in.FundID, CompetitionID: in.CompetitionID,
 		Status: models.AppDraft, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
 	a.Government = in.Government
 	if f, err := s.st.Funds.Fund(ctx, in.FundID); err == nil && f.Government() {

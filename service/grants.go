@@ -121,7 +121,7 @@ func (s *Service) grantApplication(ctx context.Context, by string, a *models.App
 		}
 		return nil, err
 	}
-	g := &models.Grant{ID: a.ID, FundID: f.ID, OrganisationID: a.OrganisationID, CompetitionID: a.CompetitionID, Tier: tier,
+	g := &models.Grant{ID: a.ID, FundID: f.ID, OrganisationID: a.OrganisationID, OrganisationName: a.OrganisationName, CompetitionID: a.CompetitionID, Tier: tier,
 		Title: a.Title, AmountFen: m.Entry.AmountFen, LedgerSeq: m.Entry.Seq, NeedIDs: a.NeedIDs,
 		Tranches: models.TrancheAmounts(m.Entry.AmountFen, a.Milestones), CreatedBy: by, CreatedAt: m.Entry.At}
 	switch err := s.st.Applications.CreateGrant(ctx, g); {

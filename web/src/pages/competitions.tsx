@@ -214,7 +214,7 @@ function Entries({ comp }: { comp: Competition }) {
           <table>
             <thead><tr><th>{T('项目', 'Project')}</th><th>{T('机构', 'Organisation')}</th><th>{T('申请金额', 'Requested')}</th><th>{T('状态', 'Status')}</th>{canRuleOut && <th />}</tr></thead>
             <tbody>{r.items.map((x) => (
-              <tr key={x.id}><td>{x.title}</td><td>{x.organisationId}</td><td>{yuan(x.requestedFen)}</td><td>{applicationStatus(x.status)}</td>
+              <tr key={x.id}><td>{x.title}</td><td>{x.organisationName ?? x.organisationId}</td><td>{yuan(x.requestedFen)}</td><td>{applicationStatus(x.status)}</td>
                 {canRuleOut && <td><Button kind="link" busy={busy} disabled={x.status !== 'submitted'} onClick={() => ruleOut(x.id)}>{T('取消资格', 'Rule out')}</Button></td>}</tr>
             ))}</tbody>
           </table>

@@ -18,7 +18,7 @@ export interface Fund {
 }
 
 export interface Application {
-  id: string; title: string; summary: string; organisationId: string; fundId: string; competitionId?: string; status: string;
+  id: string; title: string; summary: string; organisationId: string; organisationName?: string; fundId: string; competitionId?: string; status: string;
   requestedFen: number; grantedFen: number; domains: string[]; regions: string[]; beneficiaries: number; targetGroup: string;
   budgetTotalFen: number; submittedAt?: string; decisionNote?: string; flags: { code: string; zh: string; en: string }[];
 }
@@ -188,7 +188,7 @@ function ApplicationItem({ app, onDecided }: { app: Application; onDecided: () =
   return (
     <li class="card app">
       <div class="card-head"><h3>{app.title}</h3>{applicationStatus(app.status)}</div>
-      <p class="muted">{app.organisationId} · {T('申请', 'requested')} {yuan(app.requestedFen)} · {app.domains.map((d) => label('domains', d)).join('、')} · {T('受益', 'beneficiaries')} {app.beneficiaries} · {fmtTime(app.submittedAt)}</p>
+      <p class="muted">{app.organisationName ?? app.organisationId} · {T('申请', 'requested')} {yuan(app.requestedFen)} · {app.domains.map((d) => label('domains', d)).join('、')} · {T('受益', 'beneficiaries')} {app.beneficiaries} · {fmtTime(app.submittedAt)}</p>
       {app.summary && <p>{app.summary}</p>}
       {app.flags.length > 0 && <p>{app.flags.map((f) => <Badge key={f.code} tone="warn">{T(f.zh, f.en)}</Badge>)}</p>}
       {app.grantedFen > 0 && <p>{T('资助', 'Granted')} <strong>{yuan(app.grantedFen)}</strong></p>}
@@ -241,7 +241,7 @@ function Ledger({ id }: { id: string }) {
 
 function Report({ id }: { id: string }) {
   const r = useLoad(() => get<{
-    grants: { applicationId: string; project: string; organisationId: string; amountFen: number; paidFen: number; grantedAt: string; competitionId?: string; tranches: number; tranchesReleased: number }[];
+    grants: { applicationId: string; project: string; organisationId: string; organisationName?: string; amountFen: number; paidFen: number; grantedAt: string; competitionId?: string; tranches: number; tranchesReleased: number }[];
     reconciliation: { ok: boolean; problems: string[]; entries: number; depositsFen: number; grantsFen: number; remainingFen: number; checkedAt: string };
     truncated: boolean;
   }>(`/v1/funds/${enc(id)}/report`), [id]);
@@ -259,7 +259,7 @@ function Report({ id }: { id: string }) {
             <table>
               <thead><tr><th>{T('项目', 'Project')}</th><th>{T('机构', 'Organisation')}</th><th>{T('金额', 'Amount')}</th><th>{T('已拨付', 'Paid')}</th><th>{T('分期', 'Tranches')}</th><th>{T('时间', 'When')}</th></tr></thead>
               <tbody>{rep.grants.map((g) => (
-                <tr key={g.applicationId}><td>{g.project} {g.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{g.organisationId}</td><td>{yuan(g.amountFen)}</td><td>{yuan(g.paidFen)}</td><td>{g.tranchesReleased}/{g.tranches}</td><td>{fmtTime(g.grantedAt)}</td></tr>
+                <tr key={g.applicationId}><td>{g.project} {g.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{g.organisationName ?? g.organisationId}</td><td>{yuan(g.amountFen)}</td><td>{yuan(g.paidFen)}</td><td>{g.tranchesReleased}/{g.tranches}</td><td>{fmtTime(g.grantedAt)}</td></tr>
               ))}</tbody>
             </table>
           )}
