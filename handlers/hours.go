@@ -29,6 +29,9 @@ type HoursRecordDTO struct {
 	VerifierOrg  string     `json:"verifierOrg,omitempty" doc:"出具证明的社区或机构（谁记录谁证明）The committee or organisation that certifies"`
 	VerifiedAt   *time.Time `json:"verifiedAt,omitempty"`
 	RejectReason string     `json:"rejectReason,omitempty"`
+	// In the verification queue only: who and what, so a committee need not look each one up.
+	VolunteerName string `json:"volunteerName,omitempty" doc:"待核实列表中提供 In the pending list"`
+	NeedTitle     string `json:"needTitle,omitempty" doc:"待核实列表中提供 In the pending list"`
 }
 
 func hoursDTO(r *models.HoursRecord) HoursRecordDTO {
@@ -168,8 +171,15 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("pending-hours", http.MethodGet, "/v1/hours/pending", tag,
 		"待核实的服务时长（社区）Hours waiting for verification (committee)", true, 403, 422),
 		func(ctx context.Context, in *pendingInput) (*listOutput[HoursRecordDTO], error) {
-			list, next, err := svc.PendingHours(ctx, actorFrom(ctx), in.Community, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			return page(list, next, err, hoursDTO)
+			q, next, err := svc.PendingQueue(ctx, actorFrom(ctx), in.Community, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			return listOf(q.Records, next, func(r *models.HoursRecord) HoursRecordDTO {
+				d := hoursDTO(r)
+				d.VolunteerName, d.NeedTitle = q.VolunteerNames[r.VolunteerID], q.NeedTitles[r.NeedID]
+				return d
+			}), nil
 		})
 	registerHoursCorrections(api, svc)
 	registerBulkVerify(api, svc)

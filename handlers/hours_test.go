@@ -102,7 +102,8 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 		t.Fatalf("hours record: %s", r.Raw)
 	}
 	id := r.str("id")
-	if p := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(zy)...); !strings.Contains(p.Raw, id) {
+	if p := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(zy)...); !strings.Contains(p.Raw, id) ||
+		!strings.Contains(p.Raw, `"needTitle":"助老上门探访"`) || !strings.Contains(p.Raw, `"volunteerName":"`) {
 		t.Fatalf("pending queue: %s", p.Raw)
 	}
 	for name, cs := range map[string]struct {

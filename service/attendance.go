@@ -492,3 +492,38 @@ func (s *Service) HoursTrail(ctx context.Context, actor *Actor, id string) (*mod
 	trail, err := s.st.Transitions.Transitions(ctx, "hours:"+r.OccurrenceID+"#"+r.VolunteerID)
 	return r, trail, err
 }
+
+// PendingHoursQueue is a page of the verification queue with the names
+// the committee needs to recognise each record.
+type PendingHoursQueue struct {
+	Records        []*models.HoursRecord
+	VolunteerNames map[string]string // by account id
+	NeedTitles     map[string]string // by need id
+}
+
+// PendingQueue is PendingHours with the volunteers' names and the needs'
+// titles (the same readers: the committee, civil affairs, the supervisor).
+func (s *Service) PendingQueue(ctx context.Context, actor *Actor, community string, p Page) (*PendingHoursQueue, string, error) {
+	recs, next, err := s.PendingHours(ctx, actor, community, p)
+	if err != nil {
+		return nil, "", err
+	}
+	q := &PendingHoursQueue{Records: recs, VolunteerNames: map[string]string{}, NeedTitles: map[string]string{}}
+	for _, r := range recs {
+		if _, ok := q.VolunteerNames[r.VolunteerID]; !ok {
+			if a, err := s.st.Accounts.AccountByID(ctx, r.VolunteerID); err == nil {
+				q.VolunteerNames[r.VolunteerID] = a.Name
+			} else if !isKind(err, models.KindNotFound) {
+				return nil, "", err
+			}
+		}
+		if _, ok := q.NeedTitles[r.NeedID]; !ok {
+			if n, err := s.st.Needs.Need(ctx, r.NeedID); err == nil {
+				q.NeedTitles[r.NeedID] = n.Title
+			} else if !isKind(err, models.KindNotFound) {
+				return nil, "", err
+			}
+		}
+	}
+	return q, next, nil
+}
