@@ -31,13 +31,15 @@ type demoVolunteer struct {
 }
 
 type demoCity struct {
-	orgs       []*models.Organisation
-	stations   []*models.Station
-	workers    []demoWorker
-	volunteers []demoVolunteer
-	needs      []*models.Need
-	admins     []demoPerson // in insertion order, the city account last
-	logins     []demoLogin
+	funds       []*models.Fund
+	priceTables []*models.PriceTable
+	orgs        []*models.Organisation
+	stations    []*models.Station
+	workers     []demoWorker
+	volunteers  []demoVolunteer
+	needs       []*models.Need
+	admins      []demoPerson // in insertion order, the city account last
+	logins      []demoLogin
 }
 
 // demoPlanner draws the city one kind of object after another; later
@@ -64,7 +66,7 @@ func planDemoCity(opts demoOptions, hash string) (*demoCity, error) {
 	p := &demoPlanner{opts: opts, hash: hash, geo: demoGeography(), now: opts.Now.UTC().Truncate(time.Millisecond),
 		today: time.Date(y, m, d, 0, 0, 0, 0, loc), city: &demoCity{}, agencies: map[string][]*models.Organisation{},
 		employers: map[string][]*models.Organisation{}, stationsByCounty: map[string][]*models.Station{}}
-	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.logins} {
+	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.logins, p.money} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -413,5 +415,32 @@ func (p *demoPlanner) logins() error {
 			Scope: fmt.Sprintf("supervisor pool, %s, employed by %s", sw.profile.Certificate.Level, sw.profile.EmployerOrgID)},
 		demoLogin{Role: models.RoleVolunteer, Phone: vol.account.Phone, AccountID: vol.account.ID, Name: vol.account.Name,
 			Scope: "verified, home in " + county.Name + " " + community.Name})
+	return nil
+}
+
+// money is the demo city's funds: the demo charity's community fund for the
+// whole city, a government purchase budget of the demo county, and purchase
+// price tables (the county's from 2021, so due for revision).
+func (p *demoPlanner) money() error {
+	charity := p.city.orgs[1]
+	opens, closes := p.today.AddDate(0, 0, -7).UTC(), p.today.AddDate(0, 3, 0).UTC()
+	p.city.funds = []*models.Fund{
+		{ID: "demo-fund-0001", OwnerOrgID: charity.ID, Name: charity.Name + "社区关爱基金", TotalFen: 200_000_00,
+			Domains: []string{"social_welfare", "community_governance", "social_assistance"}, Regions: []string{models.CityCode},
+			GrantMinFen: 5_000_00, GrantMaxFen: 50_000_00, OpensAt: opens, ClosesAt: closes, CreatedBy: demoCharityAdminID, CreatedAt: p.now},
+		{ID: "demo-fund-gov-" + demoLoginCounty, DivisionCode: demoLoginCounty, Name: "政府购买社会工作服务预算（演示）", TotalFen: 1_000_000_00,
+			Domains: []string{"social_welfare", "social_assistance", "community_governance"}, Regions: []string{demoLoginCounty},
+			GrantMinFen: 50_000_00, GrantMaxFen: 300_000_00, OpensAt: opens, ClosesAt: closes, CreatedBy: demoCountyAdminID, CreatedAt: p.now},
+	}
+	prices := map[string]int64{"assistant_social_worker": 5_500_00, "social_worker": 6_500_00, "senior_social_worker": 8_500_00, "staff": 4_500_00}
+	p.city.priceTables = []*models.PriceTable{
+		{DivisionCode: models.CityCode, EffectiveFrom: "2024-01-01", MonthlyFen: prices, CreatedBy: demoCityAdminID, CreatedAt: p.now},
+		{DivisionCode: demoLoginCounty, EffectiveFrom: "2021-01-01", MonthlyFen: prices, CreatedBy: demoCountyAdminID, CreatedAt: p.now},
+	}
+	for _, f := range p.city.funds {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("demo fund %s: %w", f.ID, err)
+		}
+	}
 	return nil
 }

@@ -313,6 +313,16 @@ func seedDemo(ctx context.Context, st *stores, opts demoOptions, progress io.Wri
 			}
 			return demoCreated, err
 		}},
+		{"funds", len(city.funds), 1, func(i int) string { return city.funds[i].ID }, func(ctx context.Context, i int) (demoOutcome, error) {
+			return seedDemoFund(ctx, st, city.funds[i])
+		}},
+		{"price tables", len(city.priceTables), 1, func(i int) string { return city.priceTables[i].DivisionCode }, func(ctx context.Context, i int) (demoOutcome, error) {
+			err := st.DB.Applications().InsertPriceTable(ctx, city.priceTables[i])
+			if errors.Is(err, models.ErrConflict) {
+				return demoExisted, nil
+			}
+			return demoCreated, err
+		}},
 		// One at a time and in order: the city account, last, marks the city complete.
 		{"logins", len(city.admins), 1, func(i int) string { return city.admins[i].account.ID }, func(ctx context.Context, i int) (demoOutcome, error) {
 			a := city.admins[i]
@@ -489,3 +499,23 @@ func printDemoLogins(w io.Writer, logins []demoLogin, password string) error {
 
 // The plan: every object of the city, built in memory and validated
 // before anything is inserted.
+
+// seedDemoFund writes a fund the way the service does: its ledger's first
+// entry (a deposit of the total), then the fund document.
+func seedDemoFund(ctx context.Context, st *stores, f *models.Fund) (demoOutcome, error) {
+	funds := st.DB.Funds()
+	if _, err := funds.Fund(ctx, f.ID); err == nil {
+		return demoExisted, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return 0, err
+	}
+	first := &models.LedgerEntry{FundID: f.ID, Seq: 1, Kind: models.LedgerDeposit, AmountFen: f.TotalFen, Ref: f.ID,
+		FundBalance: models.FundBalance{BalanceFen: f.TotalFen}, At: f.CreatedAt, By: f.CreatedBy}
+	if err := funds.AppendEntry(ctx, first); err != nil && !errors.Is(err, models.ErrConflict) {
+		return 0, err
+	}
+	if err := funds.CreateFund(ctx, f); err != nil && !errors.Is(err, models.ErrConflict) {
+		return 0, err
+	}
+	return demoCreated, nil
+}

@@ -41,7 +41,7 @@ func seedArgs(cfg Config) []string {
 func demoCounts(t *testing.T, srv *Server) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs"} {
+	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs", "funds", "fund_ledger", "price_tables"} {
 		n, err := srv.Stores.DB.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -60,7 +60,7 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 	if err := run(context.Background(), seedArgs(cfg), os.Getenv, nil, &out2, &err2); err != nil {
 		t.Fatal(err)
 	}
-	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "logins"} {
+	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "funds", "price tables", "logins"} {
 		if !phaseLine(err2.String(), phase, ", 0 new, ") {
 			t.Errorf("second run inserted %s:\n%s", phase, err2.String())
 		}
@@ -71,7 +71,8 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 
 	base, srv := startServer(t, cfg)
 	want := map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
-		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30}
+		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30,
+		"funds": 2, "fund_ledger": 2, "price_tables": 2} // a charity fund and a purchase budget, each with its opening deposit
 	if got := demoCounts(t, srv); !reflect.DeepEqual(got, want) {
 		t.Fatalf("documents after seeding twice: %v, want %v", got, want)
 	}
