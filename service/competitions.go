@@ -183,6 +183,11 @@ func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Appl
 	if actor.managesCompetition(c) {
 		return true
 	}
+	// Reviewers read their entries while the competition is decided; once
+	// it is awarded the public results say what there is to say.
+	if c.Phase.Reached(models.PhaseAwarded) {
+		return false
+	}
 	_, err = s.assignedReviewer(ctx, c, actor, a)
 	return err == nil
 }
