@@ -28,7 +28,7 @@ type fundEnv struct {
 	opensAt time.Time
 }
 
-func newFundEnv(t *testing.T) *fundEnv {
+func newFundEnv(t testing.TB) *fundEnv {
 	t.Helper()
 	db, rc := storetest.Open(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -58,7 +58,7 @@ func (e *fundEnv) replica(t *testing.T) *service.Service {
 	return svc
 }
 
-func newCharity(t *testing.T, db *mongo.DB, id, division string) *models.Organisation {
+func newCharity(t testing.TB, db *mongo.DB, id, division string) *models.Organisation {
 	t.Helper()
 	o := &models.Organisation{ID: id, Name: "郑州市测试慈善会 " + id, Kind: "charity_organisation", CreditCode: "CC-" + id,
 		Domains: []string{"social_assistance"}, DivisionCode: division, Status: models.OrgActive, CreatedAt: time.Now(), UpdatedAt: time.Now()}
@@ -439,5 +439,44 @@ func TestFundAuthorisation(t *testing.T) {
 	}
 	if _, err := e.svc.Fund(e.ctx, "no-such-fund"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("missing fund: %v", err)
+	}
+}
+
+// BenchmarkGrant measures one grant (read the ledger's head, insert the next
+// entry) on the real store: sequentially, and with every benchmark
+// goroutine granting from the same fund at once (each lost seq retried).
+//
+//	go test -run x -bench Grant -benchtime 2s ./service/
+func BenchmarkGrant(b *testing.B) {
+	for _, parallel := range []bool{false, true} {
+		name := "sequential"
+		if parallel {
+			name = "contended"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := newFundEnv(b)
+			v, err := e.svc.CreateFund(e.ctx, e.admin, e.input(models.MaxFundFen, 1, 1000))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			if !parallel {
+				for i := 0; i < b.N; i++ {
+					if _, err := e.svc.Grant(e.ctx, e.admin, v.Fund.ID, 1, "bench", ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+				return
+			}
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := e.svc.Grant(e.ctx, e.admin, v.Fund.ID, 1, "bench", ""); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }
