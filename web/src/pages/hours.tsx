@@ -1,13 +1,13 @@
 // The committee verifies pending service hours in bulk (谁记录谁证明).
 import { useState } from 'preact/hooks';
-import { enc, get, post, q } from '../api';
+import { get, post, q } from '../api';
 import { Link } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import { Button, Empty, Input, Section, Select, Show, useAction, useLoad } from '../ui';
 
 interface HoursRecord {
   id: string; needId: string; occurrenceId: string; volunteerId: string; version: number; date: string; hours: number;
-  domain: string; supervised: boolean; source: string; status: string;
+  domain: string; supervised: boolean; source: string; status: string; volunteerName?: string; needTitle?: string;
 }
 
 export function HoursPage() {
@@ -17,23 +17,10 @@ export function HoursPage() {
   const [chosen, setChosen] = useState<string[]>([]);
   const [reason, setReason] = useState('');
   const l = useLoad(async () => {
+    // The queue names each record's volunteer and need itself.
     const r = await get<{ items: HoursRecord[] }>('/v1/hours/pending' + q({ community, limit: 100 }));
-    // Names and titles: one plan and one need per distinct need.
-    const ids = [...new Set(r.items.map((x) => x.needId))];
-    const names = new Map<string, string>();
-    const titles = new Map<string, string>();
-    await Promise.all(ids.map(async (id) => {
-      try {
-        const [plan, need] = await Promise.all([
-          get<{ volunteers: { id: string; name: string }[] }>(`/v1/needs/${enc(id)}/plan`),
-          get<{ title: string }>(`/v1/needs/${enc(id)}`),
-        ]);
-        plan.volunteers.forEach((v) => names.set(v.id, v.name));
-        titles.set(id, need.title);
-      } catch { /* shown by id */ }
-    }));
     setChosen([]);
-    return { items: r.items, names, titles };
+    return { items: r.items };
   }, [community]);
   const [decide, busy] = useAction(async (approve: boolean) => {
     if (!approve && !reason.trim()) throw new Error(T('驳回须注明原因', 'A rejection needs a reason'));
@@ -49,7 +36,7 @@ export function HoursPage() {
       <h1>{T('服务时长核实', 'Verify service hours')}</h1>
       {codes.length > 1 && <Select label={T('社区', 'Community')} value={community} onValue={setCommunity} options={codes.map((c) => ({ value: c, label: c }))} />}
       <Section title={T('待核实', 'Pending')}>
-        <Show l={l}>{({ items, names, titles }) => items.length === 0 ? <Empty>{T('没有待核实的服务时长。', 'No hours waiting for verification.')}</Empty> : (
+        <Show l={l}>{({ items }) => items.length === 0 ? <Empty>{T('没有待核实的服务时长。', 'No hours waiting for verification.')}</Empty> : (
           <>
             <div class="table-wrap">
               <table>
@@ -59,13 +46,13 @@ export function HoursPage() {
                   <th>{T('志愿者', 'Volunteer')}</th><th>{T('需求', 'Need')}</th><th>{T('日期', 'Date')}</th><th>{T('时长（小时）', 'Hours')}</th><th>{T('来源', 'Source')}</th><th>{T('领域', 'Domain')}</th>
                 </tr></thead>
                 <tbody>{items.map((h) => {
-                  const name = names.get(h.volunteerId) ?? h.volunteerId.slice(0, 8);
+                  const name = h.volunteerName || h.volunteerId.slice(0, 8);
                   return (
                     <tr key={h.id}>
                       <td><input type="checkbox" id={`h-${h.id}`} checked={chosen.includes(h.id)}
                         onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, h.id] : chosen.filter((x) => x !== h.id))} /></td>
                       <td><label for={`h-${h.id}`}>{name}</label></td>
-                      <td><Link to={`/needs/${h.needId}`}>{titles.get(h.needId) ?? h.needId.slice(0, 8)}</Link></td>
+                      <td><Link to={`/needs/${h.needId}`}>{h.needTitle || h.needId.slice(0, 8)}</Link></td>
                       <td>{h.date}</td><td>{h.hours}</td><td>{source(h.source)}{h.supervised && ' · ' + T('有督导', 'supervised')}</td><td>{label('domains', h.domain)}</td>
                     </tr>
                   );
