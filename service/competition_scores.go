@@ -138,9 +138,31 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 	}
 	sh := &models.ScoreSheet{CompetitionID: c.ID, EntryID: e.ID, ReviewerID: actor.AccountID, Scores: in.Scores, Total: total,
 		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.now()}
-	if err := s.st.Competitions.InsertScoreSheet(ctx, sh); isKind(err, models.KindConflict) {
-		return nil, models.E(models.KindConflict, "您已为该项目评分，评分提交后不能修改", "you have scored this entry; a score sheet is final")
-	} else if err != nil {
+	// The insert runs under the competition's lock, after checking again
+	// that the review is open and the entry still assigned: a phase change
+	// (which freezes the ranking) and a reassignment hold the same lock, so
+	// a sheet is never stored behind their back.
+	err = s.withLock(ctx, "competition:"+c.ID, func() error {
+		cur, err := s.st.Competitions.Competition(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Phase != models.PhaseReview {
+			return models.E(models.KindConflict, "大赛不在评审阶段", "the competition is not in review")
+		}
+		if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+			return errNotAssigned
+		} else if err != nil {
+			return err
+		}
+		if err := s.st.Competitions.InsertScoreSheet(ctx, sh); isKind(err, models.KindConflict) {
+			return models.E(models.KindConflict, "您已为该项目评分，评分提交后不能修改", "you have scored this entry; a score sheet is final")
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// A reassignment may have withdrawn the assignment meanwhile. It
