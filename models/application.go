@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -377,7 +378,7 @@ func (t *PriceTable) Validate() error {
 		}
 	}
 	for k := range t.MonthlyFen {
-		if !contains(PriceTablePostTypes, k) {
+		if !slices.Contains(PriceTablePostTypes, k) {
 			p.Add("body.monthlyFen."+k, "未知的岗位类型", "unknown post type")
 		}
 	}
@@ -412,15 +413,6 @@ func (t *PriceTable) SalaryCeilingFen(team []TeamMember, contractMonths int) int
 		}
 	}
 	return sum
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Grant is the money a fund gave one application: its _id is the
@@ -484,7 +476,7 @@ func (e *Evaluation) Validate() error {
 	if e.Score < 0 || e.Score > 100 {
 		p.Add("body.score", "评分须在 0–100 之间", "score must be 0–100")
 	}
-	if !contains(EvaluationGrades, e.Grade) {
+	if !slices.Contains(EvaluationGrades, e.Grade) {
 		p.Add("body.grade", "等级须为 excellent、good、pass 或 fail", "grade must be excellent, good, pass or fail")
 	}
 	if n := len([]rune(strings.TrimSpace(e.Report))); n < 10 || n > 20000 {

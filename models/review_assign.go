@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -126,7 +127,7 @@ func TopUpReviewers(entries []EntryNeed, reviewers []ReviewerRef, load map[strin
 	want := 0
 	for i, e := range es {
 		for j, r := range rs {
-			if !r.Conflicted(e.EntryRef) && !slicesContain(e.Have, r.ID) {
+			if !r.Conflicted(e.EntryRef) && !slices.Contains(e.Have, r.ID) {
 				eligible[i] = append(eligible[i], j)
 			}
 		}
@@ -179,15 +180,6 @@ func TopUpReviewers(entries []EntryNeed, reviewers []ReviewerRef, load map[strin
 		out[e.ID] = list
 	}
 	return out, nil
-}
-
-func slicesContain(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // flowGraph is a small residual graph for min-cost flow.

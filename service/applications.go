@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -324,7 +325,7 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 	if err != nil {
 		return err
 	}
-	if len(f.EligibleKinds) > 0 && !containsString(f.EligibleKinds, o.Kind) {
+	if len(f.EligibleKinds) > 0 && !slices.Contains(f.EligibleKinds, o.Kind) {
 		return models.E(models.KindConflict, "该资金不接受此类机构申报", "the fund does not accept organisations of this kind")
 	}
 	if !overlapsRegions(a.Regions, f.Regions) {
@@ -333,7 +334,7 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 	if len(a.Domains) > 0 && !overlaps(a.Domains, f.Domains) {
 		return models.Invalid("body.domains", "项目领域不在该资金的资助领域内", "the project's domains are outside the fund's")
 	}
-	if len(f.TargetGroups) > 0 && !containsString(f.TargetGroups, a.TargetGroup) {
+	if len(f.TargetGroups) > 0 && !slices.Contains(f.TargetGroups, a.TargetGroup) {
 		return models.Invalid("body.targetGroup", "服务对象不在该资金的资助范围内", "the target group is outside the fund's")
 	}
 	if a.Government {
@@ -379,10 +380,10 @@ func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) erro
 		if n.Status == models.NeedDraft {
 			return models.Invalid(indexedField("body.needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
 		}
-		if !containsString(a.Regions, n.CommunityCode) {
+		if !slices.Contains(a.Regions, n.CommunityCode) {
 			a.Regions = append(a.Regions, n.CommunityCode)
 		}
-		if !containsString(a.Domains, n.Domain) {
+		if !slices.Contains(a.Domains, n.Domain) {
 			a.Domains = append(a.Domains, n.Domain)
 		}
 	}
@@ -527,18 +528,9 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 	return a, f, nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func overlaps(a, b []string) bool {
 	for _, x := range a {
-		if containsString(b, x) {
+		if slices.Contains(b, x) {
 			return true
 		}
 	}

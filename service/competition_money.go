@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ import (
 // lost is refused edits (UpdateCompetition), so its pool is never reserved twice.
 func (s *Service) reservePool(ctx context.Context, by string, c *models.Competition) error {
 	key := reserveKey(c)
-	if !containsString(c.ReserveKeys, key) {
+	if !slices.Contains(c.ReserveKeys, key) {
 		c.ReserveKeys = append(c.ReserveKeys, key)
 		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
 			return err

@@ -192,7 +192,7 @@ func (s *Service) employers(ctx context.Context, accountID string) ([]string, er
 	}
 	var out []string
 	for _, b := range a.Roles {
-		if b.OrganisationID != "" && !containsString(out, b.OrganisationID) {
+		if b.OrganisationID != "" && !slices.Contains(out, b.OrganisationID) {
 			out = append(out, b.OrganisationID)
 		}
 	}

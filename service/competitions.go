@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func (s *Service) checkEntry(ctx context.Context, a *models.Application) error {
 		if err != nil {
 			return err
 		}
-		if !containsString(c.EligibleKinds, o.Kind) {
+		if !slices.Contains(c.EligibleKinds, o.Kind) {
 			return models.Invalid("body.organisationId", "该类型的机构不能参加本大赛", "organisations of this kind may not enter this competition")
 		}
 	}
@@ -260,7 +261,7 @@ func (in CompetitionInput) apply(c *models.Competition) {
 func checkAgainstFund(c *models.Competition, f *models.Fund) error {
 	var p models.Problems
 	for i, d := range c.Domains {
-		if len(f.Domains) > 0 && !containsString(f.Domains, d) {
+		if len(f.Domains) > 0 && !slices.Contains(f.Domains, d) {
 			p.Add(indexedField("body.domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
 		}
 	}

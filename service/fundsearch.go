@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -105,8 +106,8 @@ func fundFit(v *FundView, n *models.Need, now time.Time) (FundSuggestion, bool) 
 	f := v.Fund
 	switch {
 	case !now.Before(f.ClosesAt),
-		!containsString(f.Domains, n.Domain),
-		len(f.TargetGroups) > 0 && !containsString(f.TargetGroups, n.TargetGroup),
+		!slices.Contains(f.Domains, n.Domain),
+		len(f.TargetGroups) > 0 && !slices.Contains(f.TargetGroups, n.TargetGroup),
 		!overlapsRegions([]string{n.CommunityCode}, f.Regions),
 		v.RemainingFen() < f.GrantMinFen:
 		return FundSuggestion{}, false
