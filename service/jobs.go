@@ -178,6 +178,7 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 	if err != nil {
 		return r, err
 	}
+	needs := s.needCache()
 	for _, a := range ended {
 		r.Scanned++
 		if _, err := s.st.Hours.Attendance(ctx, a.ID); err == nil {
@@ -191,7 +192,7 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 		} else if !isKind(err, models.KindNotFound) {
 			return r, err
 		}
-		n, err := s.st.Needs.Need(ctx, a.NeedID)
+		n, err := needs.get(ctx, a.NeedID)
 		if err != nil {
 			return r, err
 		}
@@ -236,9 +237,10 @@ func (s *Service) RemindShifts(ctx context.Context, now time.Time) (JobResult, e
 	if err != nil {
 		return r, err
 	}
+	needs := s.needCache()
 	for _, a := range soon {
 		r.Scanned++
-		n, err := s.st.Needs.Need(ctx, a.NeedID)
+		n, err := needs.get(ctx, a.NeedID)
 		if err != nil {
 			return r, err
 		}
@@ -527,4 +529,24 @@ func (s *Service) ResyncMatching(ctx context.Context) error {
 	s.match.ix.Store(ix)
 	s.log.InfoContext(ctx, "matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// needCache reads each need once per job run: a need's many places share it.
+type needCache struct {
+	s    *Service
+	seen map[string]*models.Need
+}
+
+func (s *Service) needCache() *needCache { return &needCache{s: s, seen: map[string]*models.Need{}} }
+
+func (c *needCache) get(ctx context.Context, id string) (*models.Need, error) {
+	if n, ok := c.seen[id]; ok {
+		return n, nil
+	}
+	n, err := c.s.st.Needs.Need(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.seen[id] = n
+	return n, nil
 }
