@@ -101,10 +101,6 @@ func registerStaff(api huma.API, svc *service.Service) {
 		if removed == nil {
 			removed = []string{}
 		}
-		// The official sees whom the committee went to, not the person's other roles or full phone.
-		admin := accountDTO(res.Admin)
-		admin.Phone = models.MaskPhone(admin.Phone)
-		admin.Roles = []RoleBindingDTO{{Role: string(models.RoleCommunityAdmin), CommunityCode: res.CommunityCode}}
-		return &handoverOutput{Body: HandoverDTO{CommunityCode: res.CommunityCode, Admin: admin, Created: res.Created, Removed: removed}}, nil
+		return &handoverOutput{Body: HandoverDTO{CommunityCode: res.CommunityCode, Admin: accountDTO(res.Admin), Created: res.Created, Removed: removed}}, nil
 	})
 }

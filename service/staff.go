@@ -198,9 +198,11 @@ type Handover struct {
 // HandoverResult is the committee's new holder and the accounts that lost it.
 type HandoverResult struct {
 	CommunityCode string
-	Admin         *models.Account
-	Created       bool
-	Removed       []string
+	// Admin is the new committee holder as the official sees them: the
+	// phone masked, and of their bindings only the committee's.
+	Admin   *models.Account
+	Created bool
+	Removed []string
 }
 
 // HandOver gives a community's community_admin binding to a new person and
@@ -245,7 +247,9 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 				return nil, err
 			}
 		}
-		res.Admin = a
+		shown := *a
+		shown.Phone, shown.Roles = models.MaskPhone(a.Phone), []models.RoleBinding{b}
+		res.Admin = &shown
 		holders, err := s.st.AccountChanges.AccountsWithBinding(ctx, b)
 		if err != nil {
 			return nil, err
