@@ -55,7 +55,7 @@ func (s *Service) FundReport(ctx context.Context, actor *Actor, fundID string) (
 	if !s.mayAuditFund(ctx, actor, f) {
 		return nil, errForbidden
 	}
-	v, err := s.Fund(ctx, fundID)
+	v, err := s.fundView(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -157,11 +157,7 @@ func (s *Service) Fund(ctx context.Context, id string) (*FundView, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, _, err := s.ledgerHead(ctx, id, s.st.Funds.HeadHint(ctx, id), "")
-	if err != nil {
-		return nil, err
-	}
-	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.now())}, nil
+	return s.fundView(ctx, f)
 }
 
 // FundBalance returns a fund's balances from the head of its ledger.

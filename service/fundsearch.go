@@ -25,13 +25,20 @@ func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundV
 	}
 	out := make([]*FundView, len(funds))
 	for i, fund := range funds {
-		head, _, err := s.ledgerHead(ctx, fund.ID, s.st.Funds.HeadHint(ctx, fund.ID), "")
-		if err != nil {
+		if out[i], err = s.fundView(ctx, fund); err != nil {
 			return nil, "", err
 		}
-		out[i] = &FundView{Fund: fund, Balance: head.FundBalance, HeadSeq: head.Seq, Open: fund.Open(s.now())}
 	}
 	return out, next, nil
+}
+
+// fundView reads a fund's balances from the head of its ledger.
+func (s *Service) fundView(ctx context.Context, f *models.Fund) (*FundView, error) {
+	head, _, err := s.ledgerHead(ctx, f.ID, s.st.Funds.HeadHint(ctx, f.ID), "")
+	if err != nil {
+		return nil, err
+	}
+	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.now())}, nil
 }
 
 // Reason is one line of why something was suggested, in both languages.
@@ -67,13 +74,20 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 	var out []FundSuggestion
 	p := Page{Limit: MaxPageSize}
 	for scanned := 0; scanned < suggestionScan; {
-		funds, next, err := s.ListFunds(ctx, FundFilter{Region: n.CommunityCode, Domain: n.Domain}, p)
+		funds, next, err := s.st.Funds.ListFunds(ctx, FundFilter{Region: n.CommunityCode, Domain: n.Domain}, p)
 		if err != nil {
 			return nil, err
 		}
 		scanned += len(funds)
 		for _, f := range funds {
-			if sg, ok := fundFit(f, n, now); ok {
+			if !fundServes(f, n, now) {
+				continue // the ledger is read only for funds that could fit
+			}
+			v, err := s.fundView(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			if sg, ok := fundFit(v, n, now); ok {
 				out = append(out, sg)
 			}
 		}
@@ -100,16 +114,19 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 	return out, nil
 }
 
+// fundServes: the fund is not closed and serves the need's domain, target
+// group and community (pure; the conditions that need no balance).
+func fundServes(f *models.Fund, n *models.Need, now time.Time) bool {
+	return now.Before(f.ClosesAt) && slices.Contains(f.Domains, n.Domain) &&
+		(len(f.TargetGroups) == 0 || slices.Contains(f.TargetGroups, n.TargetGroup)) &&
+		overlapsRegions([]string{n.CommunityCode}, f.Regions)
+}
+
 // fundFit scores one fund for one need (pure): hard conditions first, then
 // points for how specific and how timely the fit is.
 func fundFit(v *FundView, n *models.Need, now time.Time) (FundSuggestion, bool) {
 	f := v.Fund
-	switch {
-	case !now.Before(f.ClosesAt),
-		!slices.Contains(f.Domains, n.Domain),
-		len(f.TargetGroups) > 0 && !slices.Contains(f.TargetGroups, n.TargetGroup),
-		!overlapsRegions([]string{n.CommunityCode}, f.Regions),
-		v.RemainingFen() < f.GrantMinFen:
+	if !fundServes(f, n, now) || v.RemainingFen() < f.GrantMinFen {
 		return FundSuggestion{}, false
 	}
 	sg := FundSuggestion{Fund: v}
