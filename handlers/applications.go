@@ -82,8 +82,8 @@ type ApplicationDTO struct {
 
 func applicationDTO(a *models.Application) ApplicationDTO {
 	d := ApplicationDTO{ID: a.ID, OrganisationID: a.OrganisationID, OrgName: a.OrganisationName, FundID: a.FundID, CompetitionID: a.CompetitionID, Title: a.Title,
-		Summary: a.Summary, NeedIDs: nonNilStrings(a.NeedIDs), Domains: nonNilStrings(a.Domains), TargetGroup: a.TargetGroup,
-		Beneficiaries: a.Beneficiaries, Regions: nonNilStrings(a.Regions), SupervisorID: a.SupervisorID,
+		Summary: a.Summary, NeedIDs: nonNil(a.NeedIDs), Domains: nonNil(a.Domains), TargetGroup: a.TargetGroup,
+		Beneficiaries: a.Beneficiaries, Regions: nonNil(a.Regions), SupervisorID: a.SupervisorID,
 		Budget: BudgetDTO{SalaryFen: a.Budget.SalaryFen, SupervisionTrainingFen: a.Budget.SupervisionTrainingFen,
 			ServiceActivitiesFen: a.Budget.ServiceActivitiesFen, ProjectManagementFen: a.Budget.ProjectManagementFen},
 		BudgetTotalFen: a.Budget.TotalFen(), RequestedFen: a.RequestedFen, Government: a.Government, ContractStart: a.ContractStart,
@@ -281,7 +281,7 @@ func grantViewOutput(v *service.GrantView) *fundGrantOutput {
 	g := v.Grant
 	b := &out.Body
 	b.ApplicationID, b.FundID, b.OrganisationID, b.AmountFen, b.PaidFen, b.LedgerSeq = g.ID, g.FundID, g.OrganisationID, g.AmountFen, v.PaidFen, g.LedgerSeq
-	b.NeedIDs, b.CompetitionID, b.Tier, b.GrantedAt, b.Evaluation = nonNilStrings(g.NeedIDs), g.CompetitionID, g.Tier, g.CreatedAt, evaluationDTO(v.Evaluation)
+	b.NeedIDs, b.CompetitionID, b.Tier, b.GrantedAt, b.Evaluation = nonNil(g.NeedIDs), g.CompetitionID, g.Tier, g.CreatedAt, evaluationDTO(v.Evaluation)
 	b.Tranches = make([]TrancheDTO, len(v.Tranches))
 	for i, t := range v.Tranches {
 		b.Tranches[i] = TrancheDTO{Milestone: MilestoneDTO{Name: t.Milestone.Name, Due: t.Milestone.Due, TranchePercent: t.Milestone.TranchePercent},

@@ -90,7 +90,7 @@ type CompetitionDTO struct {
 
 func competitionDTO(c *models.Competition) CompetitionDTO {
 	d := CompetitionDTO{ID: c.ID, Name: c.Name, Summary: c.Summary, FundID: c.FundID, OwnerOrgID: c.OwnerOrgID, DivisionCode: c.DivisionCode,
-		Domains: nonNilStrings(c.Domains), EligibleKinds: nonNilStrings(c.EligibleKinds), Regions: nonNilStrings(c.Regions),
+		Domains: nonNil(c.Domains), EligibleKinds: nonNil(c.EligibleKinds), Regions: nonNil(c.Regions),
 		Schedule: scheduleDTO(c.Schedule), Rubric: []CriterionDTO{}, Tiers: []AwardTierDTO{}, PoolFen: c.PoolFen(), MaxAwardFen: c.MaxAwardFen(),
 		ReviewersPerEntry: c.ReviewersPerEntry, PublicVote: c.PublicVote, VoteWeightPercent: c.VoteWeightPercent,
 		Phase: string(c.Phase), PhaseAt: c.PhaseAt, ReleasedFen: c.ReleasedFen, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}

@@ -40,17 +40,11 @@ func fundDTO(v *service.FundView) FundDTO {
 	f := v.Fund
 	return FundDTO{ID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode, Government: f.Government(), Name: f.Name,
 		TotalFen: f.TotalFen, RemainingFen: v.RemainingFen(), ReservedFen: v.Balance.ReservedFen, GrantedFen: v.Balance.GrantedFen,
-		PaidFen: v.Balance.PaidFen, Domains: nonNilStrings(f.Domains), TargetGroups: nonNilStrings(f.TargetGroups), Regions: nonNilStrings(f.Regions),
+		PaidFen: v.Balance.PaidFen, Domains: nonNil(f.Domains), TargetGroups: nonNil(f.TargetGroups), Regions: nonNil(f.Regions),
 		GrantMinFen: f.GrantMinFen, GrantMaxFen: f.GrantMaxFen, OpensAt: f.OpensAt, ClosesAt: f.ClosesAt, Open: v.Open,
-		EligibleKinds: nonNilStrings(f.EligibleKinds), LedgerSeq: v.HeadSeq, CreatedAt: f.CreatedAt}
+		EligibleKinds: nonNil(f.EligibleKinds), LedgerSeq: v.HeadSeq, CreatedAt: f.CreatedAt}
 }
 
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
 
 type fundOutput struct{ Body FundDTO }
 
@@ -135,7 +129,7 @@ type ReconciliationDTO struct {
 func reconciliationDTO(r *models.FundReconciliation) ReconciliationDTO {
 	return ReconciliationDTO{FundID: r.FundID, OK: r.OK, Entries: r.Entries, HeadSeq: r.HeadSeq, RemainingFen: r.Head.BalanceFen,
 		ReservedFen: r.Head.ReservedFen, GrantedFen: r.Head.GrantedFen, PaidFen: r.Head.PaidFen, DepositsFen: r.DepositsFen,
-		GrantsFen: r.GrantsFen, Problems: nonNilStrings(r.Problems), CheckedAt: r.CheckedAt}
+		GrantsFen: r.GrantsFen, Problems: nonNil(r.Problems), CheckedAt: r.CheckedAt}
 }
 
 type reconciliationOutput struct{ Body ReconciliationDTO }

@@ -134,7 +134,7 @@ func eligibilityDTO(e models.Eligibility) EligibilityDTO {
 	d := EligibilityDTO{Level: string(e.Level), ExamYear: e.ExamYear, EligibleNow: e.EligibleNow, EarliestExamYear: e.EarliestExamYear,
 		Held: e.Held, RuleSet: e.RuleSet, RuleSetSource: e.RuleSetSource,
 		Counted: WorkDurationDTO{Years: e.Counted.Years, Months: e.Counted.Months, Days: e.Counted.Days},
-		Missing: nonNilB(e.Missing), Notes: nonNilB(e.Notes)}
+		Missing: nonNil(e.Missing), Notes: nonNil(e.Notes)}
 	if r := e.Rule; r != nil {
 		d.Rule = &RuleDTO{ID: r.ID, MinEducation: r.MinEducation, SocialWorkMajor: r.SocialWorkMajor, Holds: string(r.Holds), Years: r.Years,
 			YearsAfterHolds: r.YearsAfterHolds, Zh: r.Zh, En: r.En, Source: r.Source}
@@ -142,12 +142,6 @@ func eligibilityDTO(e models.Eligibility) EligibilityDTO {
 	return d
 }
 
-func nonNilB(b []models.Bilingual) []models.Bilingual {
-	if b == nil {
-		return []models.Bilingual{}
-	}
-	return b
-}
 
 // CEYearDTO is one calendar year's training hours.
 type CEYearDTO struct {
@@ -183,11 +177,11 @@ type CEReportDTO struct {
 
 func cePeriodDTO(p models.CEPeriod) CEPeriodDTO {
 	return CEPeriodDTO{RuleID: p.RuleID, Source: p.Source, Start: p.Start, End: p.End, Required: p.Required, Hours: p.Hours,
-		DegreeCounted: p.DegreeCounted, Compliant: p.Compliant, InProgress: p.InProgress, Missing: nonNilB(p.Missing)}
+		DegreeCounted: p.DegreeCounted, Compliant: p.Compliant, InProgress: p.InProgress, Missing: nonNil(p.Missing)}
 }
 
 func ceReportDTO(r models.CEReport) CEReportDTO {
-	d := CEReportDTO{Year: r.Year, Level: string(r.Level), Yearly: []CEYearDTO{}, National: []CEPeriodDTO{}, Notes: nonNilB(r.Notes)}
+	d := CEReportDTO{Year: r.Year, Level: string(r.Level), Yearly: []CEYearDTO{}, National: []CEPeriodDTO{}, Notes: nonNil(r.Notes)}
 	for _, y := range r.Yearly {
 		d.Yearly = append(d.Yearly, CEYearDTO{Year: y.Year, Hours: y.Hours, Unverified: y.Unverified})
 	}
