@@ -45,7 +45,6 @@ func fundDTO(v *service.FundView) FundDTO {
 		EligibleKinds: nonNil(f.EligibleKinds), LedgerSeq: v.HeadSeq, CreatedAt: f.CreatedAt}
 }
 
-
 type fundOutput struct{ Body FundDTO }
 
 type createFundInput struct {

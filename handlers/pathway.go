@@ -142,7 +142,6 @@ func eligibilityDTO(e models.Eligibility) EligibilityDTO {
 	return d
 }
 
-
 // CEYearDTO is one calendar year's training hours.
 type CEYearDTO struct {
 	Year       int     `json:"year"`
