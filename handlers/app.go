@@ -78,7 +78,7 @@ func New(svc *service.Service, cfg Config) *App {
 		reg = prometheus.NewRegistry()
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := newHTTPMetrics(reg)
+	m := newHTTPMetrics(reg, f)
 
 	f.Use(a.requestContext) // outermost: the request id and logger reach everything below
 	f.Use(m.observe)
@@ -231,17 +231,58 @@ func (a *App) recoverPanics(c *fiber.Ctx) (err error) {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	routes   func() map[string]string // the registered route patterns, each mapped to itself
 }
 
-func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+func newHTTPMetrics(reg prometheus.Registerer, f *fiber.App) *httpMetrics {
 	m := &httpMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wushe_http_requests_total",
 			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "wushe_http_request_duration_seconds",
 			Help: "HTTP request latency by route and method.", Buckets: prometheus.DefBuckets}, []string{"route", "method"}),
 	}
+	// Routes are all registered before the first request is served.
+	m.routes = sync.OnceValue(func() map[string]string {
+		known := map[string]string{}
+		for _, r := range f.GetRoutes(true) {
+			if r.Path != "/" { // "/" is the middleware's own route: the request matched nothing
+				p := strings.Clone(r.Path)
+				known[p] = p
+			}
+		}
+		return known
+	})
 	reg.MustRegister(m.requests, m.latency)
 	return m
+}
+
+// knownMethods are the method labels; anything else is counted as OTHER.
+var knownMethods = map[string]string{}
+
+func init() {
+	for _, m := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+		fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace} {
+		knownMethods[m] = m
+	}
+}
+
+// labels are the metric labels of a request. Fiber's c.Method() and an
+// unmatched c.Route().Path point into the request buffer that fasthttp
+// reuses for the next request, so neither is kept: the method maps onto a
+// constant, and the route is a registered pattern (those strings belong to
+// the router) or "unmatched".
+func (m *httpMetrics) labels(c *fiber.Ctx) (route, method string) {
+	method, ok := knownMethods[c.Method()]
+	if !ok {
+		method = "OTHER"
+	}
+	route = "unmatched"
+	if r := c.Route(); r != nil {
+		if p, ok := m.routes()[r.Path]; ok {
+			route = p // the router's own string, never the request's
+		}
+	}
+	return route, method
 }
 
 func (m *httpMetrics) observe(c *fiber.Ctx) error {
@@ -250,12 +291,9 @@ func (m *httpMetrics) observe(c *fiber.Ctx) error {
 	if err != nil {
 		_ = writeFiberProblem(c, err)
 	}
-	route := c.Route().Path
-	if c.Response().StatusCode() == http.StatusNotFound && (route == "/" || route == "") {
-		route = "unmatched"
-	}
-	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(c.Response().StatusCode())).Inc()
-	m.latency.WithLabelValues(route, c.Method()).Observe(time.Since(start).Seconds())
+	route, method := m.labels(c)
+	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().StatusCode())).Inc()
+	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	return nil
 }
 

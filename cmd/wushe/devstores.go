@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/wushe/wushe/store/embedded"
 )
@@ -27,6 +28,10 @@ func devStores(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer m.Close()
+	// The embedded mode indexes _id after creating its collections; here the
+	// collections are created by clients in other processes, so a watcher
+	// indexes every new one within a moment (the same store as embedded).
+	go m.KeepIndexingIDs(ctx, 200*time.Millisecond, log)
 	if *uriFile != "" {
 		tmp := *uriFile + ".tmp"
 		if err := os.WriteFile(tmp, []byte(m.URI()+"\n"), 0o644); err != nil {

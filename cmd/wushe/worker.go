@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wushe/wushe/jobs"
@@ -49,8 +48,9 @@ func workerCommand(ctx context.Context, cfg Config, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	reg := srv.Registry // the notification-failure counter Open registered, and the job metrics
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Open's registry already holds the Go and process collectors (handlers.New
+	// registers them) and the notification-failure counter; the job metrics join it.
+	reg := srv.Registry
 	w, err := startWorker(ctx, srv, cfg, log, reg)
 	if err != nil {
 		_ = srv.Close()

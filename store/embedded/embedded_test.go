@@ -511,3 +511,45 @@ func TestLockHelper(t *testing.T) {
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
 	os.Exit(0)
 }
+
+// TestKeepIndexingIDs: collections that clients create after the server
+// started (new databases included, as the tests of other processes do
+// against `wushe dev-stores`) get the `_id` index without anyone calling
+// IndexIDs, and a dropped database is let go.
+func TestKeepIndexingIDs(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	m, c := startMongo(t, filepath.Join(t.TempDir(), "data"))
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); m.KeepIndexingIDs(wctx, 20*time.Millisecond, nil) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	for _, dbName := range []string{"later_a", "later_b"} {
+		coll := c.Database(dbName).Collection("Things")
+		if _, err := coll.InsertOne(ctx, bson.M{"_id": "x1"}); err != nil {
+			t.Fatal(err)
+		}
+		sdb := openSQLite(t, m.Dir(), dbName)
+		var plan string
+		for range 500 { // the watcher runs every 20 ms; give a loaded machine 10 s
+			if plan = idPlans(t, sdb, "Things")["find"]; strings.Contains(plan, "SEARCH") {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !strings.Contains(plan, "SEARCH") || !strings.Contains(plan, idIndexPrefix) {
+			t.Errorf("%s: plan %q; want SEARCH ... USING INDEX %s...", dbName, plan, idIndexPrefix)
+		}
+		var got bson.M
+		if err := coll.FindOne(ctx, bson.M{"_id": "x1"}).Decode(&got); err != nil {
+			t.Errorf("%s: FindOne after the watcher's index: %v", dbName, err)
+		}
+	}
+	if err := c.Database("later_a").Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Database("later_a").Collection("again").InsertOne(ctx, bson.M{"_id": "y"}); err != nil {
+		t.Fatalf("recreate a dropped database while the watcher runs: %v", err)
+	}
+}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", the one FerretDB uses
 )
@@ -141,4 +143,82 @@ func collectionTables(ctx context.Context, conn *sql.Conn) ([]string, error) {
 // quoteIdent quotes an SQLite identifier.
 func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// KeepIndexingIDs gives the `_id` index of [IndexIDs] to the collections of every database in the
+// server's directory, including databases and collections that clients create later (over the
+// wire, from other processes), checking every interval until ctx ends. It is what makes an
+// out-of-process FerretDB (`wushe dev-stores`) the same store as the embedded one, whose owner
+// calls IndexIDs itself after creating its collections.
+//
+// Each round opens every `<db>.sqlite` file once (handles are kept between rounds), asks SQLite
+// with a read whether some collection table lacks the index, and only then takes the write lock to
+// create the missing ones. Files that disappear (a dropped database) are closed and forgotten.
+func (m *Mongo) KeepIndexingIDs(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	w := &idWatcher{dir: m.dir, open: map[string]*sql.DB{}, log: log}
+	defer w.close()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		w.round(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.done:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+type idWatcher struct {
+	dir  string
+	open map[string]*sql.DB // by file path
+	log  *slog.Logger
+}
+
+// missingIDIndexes counts collection tables without their wushe_id_ index.
+const missingIDIndexes = `SELECT count(*) FROM _ferretdb_collections AS c
+	JOIN sqlite_schema AS s ON s.type = 'table' AND s.name = c.table_name
+	WHERE NOT EXISTS (SELECT 1 FROM sqlite_schema AS i WHERE i.type = 'index' AND i.name = '` + idIndexPrefix + `' || c.table_name)`
+
+func (w *idWatcher) round(ctx context.Context) {
+	files, err := filepath.Glob(filepath.Join(w.dir, "*.sqlite"))
+	if err != nil {
+		return
+	}
+	present := map[string]bool{}
+	for _, file := range files {
+		present[file] = true
+		if strings.ContainsAny(file, "?#%") {
+			continue
+		}
+		sdb, ok := w.open[file]
+		if !ok {
+			if sdb, err = sql.Open("sqlite", "file:"+filepath.ToSlash(file)+"?mode=rw&_pragma=busy_timeout(10000)"); err != nil {
+				continue
+			}
+			sdb.SetMaxOpenConns(1)
+			w.open[file] = sdb
+		}
+		var missing int
+		if err := sdb.QueryRowContext(ctx, missingIDIndexes).Scan(&missing); err != nil || missing == 0 {
+			continue // no metadata table yet (a database being created), or nothing to do
+		}
+		if err := indexIDs(ctx, sdb); err != nil && ctx.Err() == nil && w.log != nil {
+			w.log.Warn("index _id of new collections", "file", file, "err", err)
+		}
+	}
+	for file, sdb := range w.open {
+		if !present[file] {
+			_ = sdb.Close()
+			delete(w.open, file)
+		}
+	}
+}
+
+func (w *idWatcher) close() {
+	for _, sdb := range w.open {
+		_ = sdb.Close()
+	}
 }
