@@ -6,6 +6,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
@@ -37,6 +39,30 @@ type Config struct {
 	// Registry is where /metrics gathers from (the in-process worker adds
 	// its job metrics to it); nil makes a fresh one.
 	Registry *prometheus.Registry
+	// MongoDB and Redis are the stores' circuit breakers. While MongoDB's
+	// is open, API requests are refused at once (503, Retry-After) and
+	// requests waiting on it are released; /readyz is 503. While Redis's
+	// is open the service runs degraded: /readyz stays 200 and says so.
+	// Nil: no admission check, and /readyz does not check that store.
+	MongoDB, Redis StoreHealth
+	// RequestTimeout bounds every API request (default 30 s). It is a
+	// backstop: a frozen database releases its waiting requests sooner,
+	// when its breaker trips.
+	RequestTimeout time.Duration
+}
+
+// StoreHealth is a store's circuit breaker, as the HTTP layer sees it
+// (store/breaker.Breaker).
+type StoreHealth interface {
+	Name() string
+	// Up reports whether the store is reachable, as last seen.
+	Up() bool
+	// Context is done while the store is down.
+	Context() context.Context
+	// Check asks the store now, and trips the breaker when it fails.
+	Check(ctx context.Context) error
+	// RetryAfter is the wait to advise a refused client, in seconds.
+	RetryAfter() int
 }
 
 // App is the HTTP application: the Fiber app and the Huma API on it.
@@ -45,6 +71,7 @@ type App struct {
 	API   huma.API
 	svc   *service.Service
 	log   *slog.Logger
+	cfg   Config
 }
 
 var installOnce sync.Once
@@ -71,7 +98,10 @@ func New(svc *service.Service, cfg Config) *App {
 		TrustedProxies:          cfg.TrustedProxies,
 		EnableIPValidation:      true,
 	})
-	a := &App{Fiber: f, svc: svc, log: cfg.Logger}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	a := &App{Fiber: f, svc: svc, log: cfg.Logger, cfg: cfg}
 
 	reg := cfg.Registry
 	if reg == nil {
@@ -82,6 +112,7 @@ func New(svc *service.Service, cfg Config) *App {
 
 	f.Use(a.requestContext) // outermost: the request id and logger reach everything below
 	f.Use(m.observe)
+	f.Use(a.admit)         // a dead database answers 503 at once; every request has a deadline
 	f.Use(a.recoverPanics) // innermost: a panic is logged and counted as a 500
 	if len(cfg.CORSOrigins) > 0 {
 		f.Use(cors.New(cors.Config{
@@ -151,38 +182,90 @@ func proxyHeader(trusted []string) string {
 // until ctx ends.
 func (a *App) Shutdown(ctx context.Context) error { return a.Fiber.ShutdownWithContext(ctx) }
 
+// readyz answers 200 when this replica can serve: MongoDB answers. Redis
+// being down leaves it ready ("degraded": logins, profiles, needs and money
+// work; SMS codes, leaderboards and the job queue wait for Redis), so a
+// balancer never takes every replica out for a Redis outage.
 func (a *App) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
 	defer cancel()
 	type result struct {
-		name string
-		err  error
+		name     string
+		required bool
+		err      error
 	}
-	checks := a.svc.ReadyChecks()
-	ch := make(chan result, len(checks))
-	for name, ping := range checks {
-		go func() { ch <- result{name, ping(ctx)} }()
-	}
-	status := fiber.Map{}
-	failed := []string{}
-	for range checks {
-		r := <-ch
-		if r.err != nil {
-			status[r.name] = "down"
-			failed = append(failed, r.name)
-			a.log.WarnContext(ctx, "readiness check failed", "part", r.name, "err", r.err)
-		} else {
-			status[r.name] = "ok"
+	var stores []StoreHealth
+	var required []bool
+	for _, st := range []struct {
+		h        StoreHealth
+		required bool
+	}{{a.cfg.MongoDB, true}, {a.cfg.Redis, false}} {
+		if st.h != nil {
+			stores, required = append(stores, st.h), append(required, st.required)
 		}
 	}
-	if len(failed) > 0 {
-		en := english(c.Get(fiber.HeaderAcceptLanguage))
-		p := huma.ErrorModel{Status: 503, Title: title(503, en),
-			Detail: pick(en, "依赖服务不可用："+strings.Join(failed, ", "), "not ready: "+strings.Join(failed, ", ")+" unreachable")}
-		return c.Status(503).JSON(fiber.Map{"title": p.Title, "status": p.Status, "detail": p.Detail, "checks": status}, "application/problem+json")
+	ch := make(chan result, len(stores))
+	for i, st := range stores {
+		go func() { ch <- result{st.Name(), required[i], st.Check(ctx)} }()
 	}
-	return c.JSON(fiber.Map{"status": "ready", "checks": status})
+	checks := fiber.Map{}
+	var down, degraded []string
+	for range stores {
+		r := <-ch
+		if r.err == nil {
+			checks[r.name] = "ok"
+			continue
+		}
+		checks[r.name] = "down"
+		if r.required {
+			down = append(down, r.name)
+		} else {
+			degraded = append(degraded, r.name)
+		}
+	}
+	if len(down) > 0 {
+		en := english(c.Get(fiber.HeaderAcceptLanguage))
+		c.Set("Retry-After", strconv.Itoa(a.cfg.MongoDB.RetryAfter()))
+		return c.Status(503).JSON(fiber.Map{"title": title(503, en), "status": 503,
+			"detail": pick(en, "依赖服务不可用："+strings.Join(down, ", "), "not ready: "+strings.Join(down, ", ")+" unreachable"),
+			"checks": checks}, "application/problem+json")
+	}
+	if len(degraded) > 0 {
+		return c.JSON(fiber.Map{"status": "degraded", "checks": checks, "degraded": degraded})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
 }
+
+// admit gives every API request a deadline and refuses it at once (503,
+// Retry-After) while MongoDB's breaker is open; a request admitted before
+// the breaker tripped is released at the trip (its context is cancelled)
+// instead of waiting for a frozen database. Health, metrics, the OpenAPI
+// document, the console's files and the static vocabularies need no store.
+func (a *App) admit(c *fiber.Ctx) error {
+	path := c.Path()
+	if !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/meta/") || strings.HasPrefix(path, "/v1/divisions") {
+		return c.Next()
+	}
+	db := a.cfg.MongoDB
+	if db != nil && !db.Up() {
+		e := *models.ErrUnavailable
+		e.RetryAfter = db.RetryAfter()
+		return &e
+	}
+	ctx, cancel := context.WithTimeoutCause(c.UserContext(), a.cfg.RequestTimeout, errRequestTimeout)
+	defer cancel()
+	if db != nil {
+		ctx2, cancel2 := context.WithCancelCause(ctx)
+		defer cancel2(nil)
+		stop := context.AfterFunc(db.Context(), func() { cancel2(context.Cause(db.Context())) })
+		defer stop()
+		ctx = ctx2
+	}
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+var errRequestTimeout = errors.New("request deadline exceeded")
 
 type requestIDKey struct{}
 

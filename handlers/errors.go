@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/validation"
@@ -27,6 +30,30 @@ var statusOf = map[models.Kind]int{
 	models.KindRateLimited:  http.StatusTooManyRequests,
 	models.KindUnavailable:  http.StatusServiceUnavailable,
 	models.KindInternal:     http.StatusInternalServerError,
+}
+
+// defaultRetryAfter is the Retry-After (seconds) of a 503 whose cause names
+// no better time: the stores' breakers probe twice a second.
+const defaultRetryAfter = 2
+
+// unavailableLogged is when a 503 was last logged at WARN (Unix seconds).
+var unavailableLogged atomic.Int64
+
+// logUnavailable logs a 503's cause. An outage a circuit breaker has
+// detected is logged by the breaker, once, when it starts and ends; here
+// it is debug. Other causes (a lock waited on too long, a slow store) warn
+// at most once a second, so an outage is never a log line per request.
+func logUnavailable(ctx context.Context, err error) {
+	var o interface{ Outage() bool }
+	if errors.As(err, &o) && o.Outage() {
+		logFor(ctx).DebugContext(ctx, "store unavailable (breaker open)", "err", err.Error())
+		return
+	}
+	now := time.Now().Unix()
+	if prev := unavailableLogged.Load(); now == prev || !unavailableLogged.CompareAndSwap(prev, now) {
+		return
+	}
+	logFor(ctx).WarnContext(ctx, "dependency unavailable (logged at most once a second)", "err", err.Error())
 }
 
 // titles are problem titles by status, zh-CN and English.
@@ -91,7 +118,8 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 			logFor(ctx).ErrorContext(ctx, "internal error", "err", dom.Error())
 		}
 		if dom.Kind == models.KindUnavailable {
-			logFor(ctx).WarnContext(ctx, "dependency unavailable", "err", dom.Error())
+			logUnavailable(ctx, dom)
+			setHeader("Retry-After", strconv.Itoa(cmp.Or(dom.RetryAfter, defaultRetryAfter)))
 		}
 		if dom.Kind == models.KindRateLimited && dom.RetryAfter > 0 {
 			setHeader("Retry-After", strconv.Itoa(dom.RetryAfter))

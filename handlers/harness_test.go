@@ -15,7 +15,9 @@ import (
 
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store"
 	"github.com/wushe/wushe/store/mongo"
+	"github.com/wushe/wushe/store/redis"
 	"github.com/wushe/wushe/store/storetest"
 )
 
@@ -29,6 +31,7 @@ type harness struct {
 	app *handlers.App
 	svc *service.Service
 	db  *mongo.DB
+	rc  *redis.Client
 }
 
 // harnessSetup is what a harness option may change before the app is built.
@@ -43,19 +46,19 @@ type harnessOpt func(*harnessSetup)
 func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	t.Helper()
 	db, rc := storetest.Open(t)
+	return newHarnessOn(t, db, rc, opts...)
+}
+
+// newHarnessOn builds the app on the given stores.
+func newHarnessOn(t *testing.T, db *mongo.DB, rc *redis.Client, opts ...harnessOpt) *harness {
+	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// Registering without an SMS code keeps the older tests short; the tests
 	// of phone codes turn it off (withPhoneCodes).
 	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true}
-	hcfg := handlers.Config{Version: "test", Logger: quiet}
-	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
-		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
-		AccountChanges: db.Accounts(), Logins: db.Sessions(), Codes: rc, Revocations: rc, PersonalData: db.PersonalData(),
-		Organisations: db.Organisations(), Complaints: db.Complaints(), Stations: db.Stations(),
-		Transitions: db.Records(), Audit: db.Records(),
-		Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(),
-		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours(), ServiceRecords: db.ServiceRecords(), Pathway: db.Pathway(),
-		Supervision: db.Supervision(), Funds: db.Funds(), Applications: db.Applications(), Notifications: db.Notifications(), Competitions: db.Competitions(), Dashboard: db.Dashboard(), Leaderboard: rc.Leaderboards()}
+	hcfg := handlers.Config{Version: "test", Logger: quiet, MongoDB: db.Breaker(), Redis: rc.Breaker()}
+	st := store.Stores(db, rc)
+	st.Bus = nil // one replica: index changes need no bus
 	for _, o := range opts {
 		o(&harnessSetup{svc: &cfg, http: &hcfg, stores: &st})
 	}
@@ -63,7 +66,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, app: handlers.New(svc, hcfg), svc: svc, db: db}
+	return &harness{t: t, app: handlers.New(svc, hcfg), svc: svc, db: db, rc: rc}
 }
 
 // response is a decoded answer.

@@ -17,7 +17,7 @@ import (
 
 // redisOf captures the harness's Redis client.
 func redisOf(rc **redis.Client) harnessOpt {
-	return func(s *harnessSetup) { *rc = s.stores.Locker.(*redis.Client) }
+	return func(s *harnessSetup) { *rc = s.stores.Limiter.(*redis.Client) }
 }
 
 func newWorker(t *testing.T, svc *service.Service, rc *redis.Client, queue string, now func() time.Time, onRun func(string, time.Time, error)) *jobs.Worker {

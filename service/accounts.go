@@ -125,11 +125,9 @@ func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, er
 // addRole adds a binding under a per-account lock: FerretDB applies updates
 // as read-modify-write, so two unserialised role changes could lose one.
 func (s *Service) addRole(ctx context.Context, accountID string, b models.RoleBinding) (*models.Account, error) {
-	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	unlock, err := s.st.Locker.Lock(lctx, "account:"+accountID, 10*time.Second)
+	unlock, err := s.lock(ctx, "account:"+accountID, lockWait)
 	if err != nil {
-		return nil, models.ErrUnavailable.Wrap(err)
+		return nil, err
 	}
 	defer unlock()
 	a, err := s.st.Accounts.AccountByID(ctx, accountID)

@@ -353,6 +353,9 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 			continue
 		}
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.SocialWorkerID)
+		if err != nil && !isKind(err, models.KindNotFound) {
+			return err
+		}
 		if err != nil || !w.Verified() {
 			return models.Invalid(indexedField("body.team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
 		}
@@ -360,6 +363,9 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 	}
 	if a.SupervisorID != "" {
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, a.SupervisorID)
+		if err != nil && !isKind(err, models.KindNotFound) {
+			return err
+		}
 		if err != nil || !w.Verified() {
 			return models.Invalid("body.supervisorId", "项目督导须为证书已核验的社会工作者", "the supervisor must be a social worker with a verified certificate")
 		}

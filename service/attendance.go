@@ -217,7 +217,9 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
 			continue
 		}
-		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil {
+		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !isKind(err, models.KindNotFound) {
+			return nil, nil, err
+		} else if err != nil {
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "志愿者不存在", "no such volunteer"))
 			continue
 		}
@@ -485,8 +487,10 @@ func (s *Service) HoursTrail(ctx context.Context, actor *Actor, id string) (*mod
 		if err != nil {
 			return nil, nil, err
 		}
-		if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
+		if _, err := s.mayRunAttendance(ctx, actor, n); isKind(err, models.KindForbidden) || isKind(err, models.KindNotFound) {
 			return nil, nil, errNotFound
+		} else if err != nil {
+			return nil, nil, err
 		}
 	}
 	trail, err := s.st.Transitions.Transitions(ctx, "hours:"+r.OccurrenceID+"#"+r.VolunteerID)

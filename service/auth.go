@@ -188,34 +188,43 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 	return s.issue(ctx, a, fam.ID, rt.Seq+1, now)
 }
 
-// revokeFamily ends a login: no refresh token of it works again (MongoDB)
-// and its access tokens are refused until they expire (Redis denylist).
+// revokeFamily ends a login: no refresh token or access token of it works
+// again. MongoDB records it; the token cache is told at once, and should
+// that fail, its entry expires within seconds (TokenGates).
 func (s *Service) revokeFamily(ctx context.Context, family, reason string) error {
-	if err := s.st.Sessions.RevokeFamily(ctx, family, reason, s.now()); err != nil {
+	now := s.now()
+	if err := s.st.Sessions.RevokeFamily(ctx, family, reason, now); err != nil {
 		return err
 	}
-	if err := s.st.Denylist.Deny(ctx, "fam:"+family, s.cfg.AccessTokenTTL+time.Minute); err != nil {
-		s.log.WarnContext(ctx, "could not denylist revoked login; its access tokens live until they expire", "family", family, "err", err)
+	if s.st.TokenGates == nil {
+		return nil
+	}
+	f, err := s.st.Sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	if err := s.st.TokenGates.SetFamily(ctx, family, FamilyGate{AccountID: f.AccountID, CreatedAt: f.CreatedAt, Revoked: true}); err != nil {
+		s.degraded(ctx, "token cache", err)
 	}
 	return nil
 }
 
 // endSessions ends every login of an account at once, after the caller
-// has saved the account with TokensNotBefore = at (under its lock): no
-// refresh token of those logins works again (the families are revoked in
-// MongoDB, and Refresh compares them with TokensNotBefore), and no access
-// token issued before at is accepted (the account's revocation mark and
-// each family's denial, in Redis).
-func (s *Service) endSessions(ctx context.Context, accountID, reason string, at time.Time) error {
-	if s.st.Revocations != nil {
-		if err := s.st.Revocations.SetNotBefore(ctx, accountID, at, s.cfg.AccessTokenTTL+time.Minute); err != nil {
-			s.log.WarnContext(ctx, "could not mark the account's access tokens revoked; they live until they expire", "account", accountID, "err", err)
+// has saved the account with TokensNotBefore = at (under its lock): every
+// login begun before at stops at once (Authenticate compares each login's
+// start with the account's mark, in MongoDB), and each family is also
+// revoked, so that a family's own record tells the story.
+func (s *Service) endSessions(ctx context.Context, a *models.Account, reason string) error {
+	if s.st.TokenGates != nil {
+		g := AccountGate{NotBefore: a.TokensNotBefore, Active: a.Status == models.AccountActive}
+		if err := s.st.TokenGates.SetAccount(ctx, a.ID, g); err != nil {
+			s.degraded(ctx, "token cache", err)
 		}
 	}
 	if s.st.Logins == nil {
 		return nil
 	}
-	fams, err := s.st.Logins.FamiliesOf(ctx, accountID)
+	fams, err := s.st.Logins.FamiliesOf(ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -294,7 +303,7 @@ func (s *Service) changedAccount(ctx context.Context, id string, change func(a *
 			return nil, err
 		}
 		if reason != "" {
-			if err := s.endSessions(ctx, a.ID, reason, now); err != nil {
+			if err := s.endSessions(ctx, a, reason); err != nil {
 				return nil, err
 			}
 		}

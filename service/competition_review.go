@@ -482,7 +482,12 @@ func (s *Service) MyReviews(ctx context.Context, actor *Actor, p Page) ([]*Revie
 	var comps []*models.Competition
 	for _, r := range rs {
 		c, err := s.st.Competitions.Competition(ctx, r.CompetitionID)
-		if err != nil || c.Phase == models.PhaseDraft {
+		if isKind(err, models.KindNotFound) {
+			continue
+		} else if err != nil {
+			return nil, nil, "", err
+		}
+		if c.Phase == models.PhaseDraft {
 			continue
 		}
 		views = append(views, s.reviewerView(ctx, c, r, ""))

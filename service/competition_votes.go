@@ -87,7 +87,9 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 	}
 	if s.st.Leaderboard != nil {
 		if err := s.st.Leaderboard.IncrIfPresent(ctx, boardKey(c.ID), e.ID, 1); err != nil {
-			s.log.WarnContext(ctx, "leaderboard increment failed; it is rebuilt from the stored votes", "competition", c.ID, "err", err)
+			// The vote is stored; the board is rebuilt from the stored votes
+			// when Redis is back (RedisRecovered) and on schedule.
+			s.degraded(ctx, "leaderboard", err)
 		}
 	}
 	return vote, nil
@@ -159,7 +161,7 @@ func (s *Service) boardCounts(ctx context.Context, c *models.Competition) (map[s
 			return out, nil
 		}
 		if err != nil {
-			s.log.WarnContext(ctx, "leaderboard unavailable; counting the stored votes", "competition", c.ID, "err", err)
+			s.degraded(ctx, "leaderboard", err)
 			return s.st.Competitions.VoteCounts(ctx, c.ID)
 		}
 	}
@@ -185,7 +187,7 @@ func (s *Service) rebuildBoard(ctx context.Context, c *models.Competition) (map[
 		scores[id] = float64(counts[id])
 	}
 	if err := s.st.Leaderboard.Replace(ctx, boardKey(c.ID), scores); err != nil {
-		s.log.WarnContext(ctx, "leaderboard rebuild failed", "competition", c.ID, "err", err)
+		s.degraded(ctx, "leaderboard", err)
 	}
 	return counts, nil
 }

@@ -34,7 +34,7 @@ func newFundEnv(t testing.TB) *fundEnv {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := service.Config{JWTSecret: fundSecret, Password: service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, Logger: quiet}
 	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
-		Denylist: rc, Limiter: rc, Locker: rc, Mongo: db, Redis: rc,
+		Limiter: rc, Locker: db.Locks(), Mongo: db, Redis: rc,
 		Organisations: db.Organisations(), Transitions: db.Records(), Audit: db.Records(), Funds: db.Funds()}
 	svc, err := service.New(cfg, st)
 	if err != nil {

@@ -144,7 +144,8 @@ func (s *Service) volunteerChanged(ctx context.Context, id string) {
 	}
 	if s.bus != nil {
 		if err := s.bus.Publish(ctx, indexChannel, id); err != nil {
-			s.log.WarnContext(ctx, "could not announce an index change; other replicas repair it at their next resync", "err", err)
+			// Other replicas repair it when Redis is back (RedisRecovered) and at their next resync.
+			s.degraded(ctx, "matching bus", err)
 		}
 	}
 }

@@ -297,6 +297,9 @@ type NearbyNeed struct {
 func (s *Service) NeedsNear(ctx context.Context, actor *Actor, at *models.Point, radiusKm float64, p Page) ([]NearbyNeed, string, error) {
 	if at == nil {
 		v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+		if err != nil && !isKind(err, models.KindNotFound) {
+			return nil, "", err // the store failed: not the caller's missing location
+		}
 		if err != nil || v.Home == nil {
 			return nil, "", models.Invalid("query.lat", "请提供位置，或在志愿者资料中填写常住位置", "give a location, or set your home in your volunteer profile")
 		}

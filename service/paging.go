@@ -57,20 +57,49 @@ func (s *Service) audit(ctx context.Context, actor *Actor, action, object, divis
 // errStaleState is returned when a concurrent change won the race.
 var errStaleState = models.E(models.KindConflict, "对象状态已被他人修改，请刷新后重试", "the object was changed by someone else; reload and retry")
 
+// lockWait bounds how long a request waits its turn for an object another
+// request is changing, and lockTTL how long a holder may keep it (after
+// that the lock lapses, should its holder have died). A wait runs out only
+// when something holds the object far longer than any change takes.
+const (
+	lockWait = 8 * time.Second
+	lockTTL  = 15 * time.Second
+)
+
+// errObjectBusy answers a request whose object stayed locked beyond
+// lockWait: nothing was changed, and the same request may be sent again.
+var errObjectBusy = &models.Error{Kind: models.KindUnavailable, RetryAfter: 2,
+	Zh: "该对象正在被其他请求修改，请稍后重试", En: "the object is being changed by another request; retry shortly"}
+
 // withLock runs fn holding the object's lock. FerretDB applies every update
 // as read-modify-write with no lock, so two unserialised writes of one
 // document can lose one; every read-modify-write of a shared object runs
 // under its lock. (Races over places, money and votes are decided by
-// unique inserts instead, which need no lock.)
+// unique inserts instead, which need no lock.) The lock lives in MongoDB
+// (store/mongo Locks): a Redis outage does not stop a write.
 func (s *Service) withLock(ctx context.Context, object string, fn func() error) error {
-	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	unlock, err := s.st.Locker.Lock(lctx, object, 15*time.Second)
+	unlock, err := s.lock(ctx, object, lockWait)
 	if err != nil {
-		return models.ErrUnavailable.Wrap(err)
+		return err
 	}
 	defer unlock()
 	return fn()
+}
+
+// lock takes the object's lock, waiting up to wait for other requests
+// that hold it (the store's own latency does not count: a busy database
+// slows a request, it does not fail it).
+func (s *Service) lock(ctx context.Context, object string, wait time.Duration) (func(), error) {
+	unlock, err := s.st.Locker.Lock(ctx, object, lockTTL, wait)
+	switch {
+	case err == nil:
+		return unlock, nil
+	case errors.Is(err, ErrLockWait):
+		return nil, errObjectBusy.Wrap(err)
+	case errors.As(err, new(*models.Error)):
+		return nil, err
+	}
+	return nil, models.ErrUnavailable.Wrap(err)
 }
 
 // AuditReader lists the audit log.
@@ -138,14 +167,12 @@ var errBusy = models.E(models.KindConflict, "该请求正在处理中，请稍�
 // flight is refused at once instead of queueing behind it.
 func tryLocked[T any](s *Service, ctx context.Context, object string, fn func() (T, error)) (T, error) {
 	var zero T
-	lctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-	defer cancel()
-	unlock, err := s.st.Locker.Lock(lctx, object, 15*time.Second)
+	unlock, err := s.lock(ctx, object, 50*time.Millisecond)
 	if err != nil {
-		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, ErrLockWait) {
 			return zero, errBusy
 		}
-		return zero, models.ErrUnavailable.Wrap(err)
+		return zero, err
 	}
 	defer unlock()
 	return fn()

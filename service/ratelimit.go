@@ -9,11 +9,12 @@ import (
 
 // limit counts one attempt under key and refuses it (429 with Retry-After)
 // once more than limit attempts fell in the window. A Redis outage fails
-// open, logged: rate limits protect against abuse, never decide an outcome.
+// open, logged once a minute: rate limits protect against abuse, never
+// decide an outcome.
 func (s *Service) limit(ctx context.Context, key string, limit int, window time.Duration) error {
 	ok, retry, err := s.st.Limiter.Hit(ctx, key, limit, window)
 	if err != nil {
-		s.log.WarnContext(ctx, "rate limiter unavailable; allowing attempt", "key", key, "err", err)
+		s.degraded(ctx, "rate limiter", err)
 		return nil
 	}
 	if !ok {

@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"crypto/ed25519"
 	"log/slog"
 	"sync"
@@ -45,14 +46,6 @@ type SessionStore interface {
 	ClaimRefreshToken(ctx context.Context, hash string, at time.Time) error
 }
 
-// Denylist holds revoked access-token ids and login families until the
-// access tokens they cover expire (Redis, with TTLs).
-type Denylist interface {
-	Deny(ctx context.Context, id string, ttl time.Duration) error
-	// AnyDenied reports whether any of ids is on the list.
-	AnyDenied(ctx context.Context, ids ...string) (bool, error)
-}
-
 // Limiter counts attempts in fixed windows (Redis).
 type Limiter interface {
 	// Hit counts one attempt under key; ok is false once more than limit
@@ -60,11 +53,19 @@ type Limiter interface {
 	Hit(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
 }
 
-// Locker serialises short critical sections across replicas (Redis).
+// Locker serialises short critical sections across replicas (MongoDB, so
+// that a Redis outage stops no write).
 type Locker interface {
-	// Lock waits up to ctx's deadline for key; the lock lapses after ttl.
-	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+	// Lock takes key, waiting up to wait for other holders to let it go
+	// (then an error wrapping ErrLockWait); ctx bounds the whole call,
+	// the store's own latency included. The lock lapses after ttl should
+	// its holder never unlock.
+	Lock(ctx context.Context, key string, ttl, wait time.Duration) (unlock func(), err error)
 }
+
+// ErrLockWait is the cause of a Locker's error when other holders kept the
+// key for longer than the caller would wait.
+var ErrLockWait = errors.New("lock held by others beyond the wait")
 
 // Pinger is a dependency /readyz checks.
 type Pinger interface {
@@ -75,7 +76,6 @@ type Pinger interface {
 type Stores struct {
 	Accounts AccountStore
 	Sessions SessionStore
-	Denylist Denylist
 	Limiter  Limiter
 	Locker   Locker
 	Mongo    Pinger
@@ -85,7 +85,7 @@ type Stores struct {
 	AccountChanges AccountChangeStore
 	Logins         FamilyLister
 	Codes          CodeStore
-	Revocations    RevocationMarks
+	TokenGates     TokenGates // optional: without it, every request reads its account and login from MongoDB
 	PersonalData   PersonalDataStore
 
 	Organisations  OrganisationStore
@@ -197,6 +197,9 @@ type Service struct {
 	// fundGates bounds this instance's concurrent append attempts per fund
 	// (fund id → chan struct{}); see fundGateSize.
 	fundGates sync.Map
+	// degradedAt is when each optional part's failure was last logged
+	// (part → *atomic.Int64, Unix seconds); see degraded.
+	degradedAt sync.Map
 }
 
 // New builds the service. cfg.JWTSecret must be at least 32 bytes.

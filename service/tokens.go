@@ -92,59 +92,135 @@ func (t *tokenIssuer) parse(token string, now time.Time) (*Actor, error) {
 
 var errTokenInvalid = models.E(models.KindUnauthorized, "访问令牌无效或已过期", "access token is invalid or expired")
 
-// RevocationMarks keep, per account, the instant before which every access
-// token is refused (Redis). A mark needs to live only as long as the access
-// tokens it covers; MongoDB keeps the same instant on the account
-// (Account.TokensNotBefore), which stops the refresh tokens.
-type RevocationMarks interface {
-	// SetNotBefore refuses the account's access tokens issued before t, for
-	// ttl; of two marks the later wins.
-	SetNotBefore(ctx context.Context, accountID string, t time.Time, ttl time.Duration) error
-	// NotBefore returns the account's mark, the zero time when none.
-	NotBefore(ctx context.Context, accountID string) (time.Time, error)
-}
-
 // FamilyLister lists an account's logins (MongoDB).
 type FamilyLister interface {
 	// FamiliesOf lists every login family of the account, revoked ones too.
 	FamiliesOf(ctx context.Context, accountID string) ([]*models.LoginFamily, error)
 }
 
+// AccountGate is what an account contributes to deciding whether one of
+// its access tokens still stands: the instant before which every login of
+// it has ended (Account.TokensNotBefore), and whether it is active.
+type AccountGate struct {
+	NotBefore time.Time
+	Active    bool
+}
+
+// FamilyGate is what a login family contributes: whose it is, when it
+// began, and whether it has been revoked.
+type FamilyGate struct {
+	AccountID string
+	CreatedAt time.Time
+	Revoked   bool
+}
+
+// TokenGates caches, in front of MongoDB, the facts that decide whether an
+// access token still stands (Redis). The cache may lose any entry at any
+// time (a Redis restarted empty, an eviction, an outage): a missing entry
+// is read again from MongoDB, which is the only authority, so a lost cache
+// can never revive a revoked token. Entries live briefly (seconds), which
+// bounds how long a change the cache did not hear of (its write failed)
+// can go unseen.
+type TokenGates interface {
+	// Gates returns the cached gates of an account and a family; nil for
+	// each one not cached. One round trip.
+	Gates(ctx context.Context, accountID, familyID string) (*AccountGate, *FamilyGate, error)
+	// FillAccount caches g after a read from MongoDB, unless an entry is
+	// there already (it may be a newer change's: never overwrite it).
+	FillAccount(ctx context.Context, accountID string, g AccountGate) error
+	// FillFamily is FillAccount for a family.
+	FillFamily(ctx context.Context, familyID string, g FamilyGate) error
+	// SetAccount caches g after a change was saved in MongoDB, replacing
+	// any entry.
+	SetAccount(ctx context.Context, accountID string, g AccountGate) error
+	// SetFamily is SetAccount for a family.
+	SetFamily(ctx context.Context, familyID string, g FamilyGate) error
+}
+
 var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked")
 
 // Authenticate turns a bearer access token into an Actor. A token with
 // another algorithm (including "none"), another key, a bad signature, no or a
-// past expiry, or whose id or login was revoked, or that was issued before
-// its account's sessions were all ended (a password reset, a role removed,
-// a deactivation, an erasure), is refused with models.ErrUnauthorized. A
-// Redis outage fails open (logged): access tokens live only minutes, and
-// login families in MongoDB still stop refreshes.
+// past expiry is refused with models.ErrUnauthorized; so is one whose login
+// was revoked (a logout, a reused refresh token), or that began before its
+// account's sessions were all ended (a password reset, a role removed, a
+// deactivation, an erasure), or whose account is no longer active. Those
+// facts live in MongoDB (the login family and the account) and are read
+// through the TokenGates cache: a cache miss or a cache outage reads
+// MongoDB, and MongoDB being unreachable is ErrUnavailable, never a pass.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	a, err := s.tokens.parse(token, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
-	denied, err := s.st.Denylist.AnyDenied(ctx, "jti:"+a.TokenID, "fam:"+a.FamilyID, "acct:"+a.AccountID)
-	if err != nil {
-		s.log.WarnContext(ctx, "token denylist unavailable; accepting token", "err", err)
-		return a, nil
+	acct, fam := s.cachedGates(ctx, a)
+	if acct == nil {
+		if acct, err = s.accountGate(ctx, a.AccountID); err != nil {
+			return nil, err
+		}
 	}
-	if denied {
+	if fam == nil {
+		if fam, err = s.familyGate(ctx, a.FamilyID); err != nil {
+			return nil, err
+		}
+	}
+	// The family's creation is compared with the account's mark (both in
+	// milliseconds, both from MongoDB): every login begun before the mark
+	// has ended, even one whose own revocation was never written.
+	if !acct.Active || fam.Revoked || fam.AccountID != a.AccountID || fam.CreatedAt.Before(acct.NotBefore) {
 		return nil, errRevoked
 	}
-	if s.st.Revocations != nil {
-		nbf, err := s.st.Revocations.NotBefore(ctx, a.AccountID)
-		if err != nil {
-			s.log.WarnContext(ctx, "revocation marks unavailable; accepting token", "err", err)
-			return a, nil
-		}
-		// iat has whole seconds: a token of the mark's own second passes
-		// here, and is stopped by its login family's denial instead.
-		if a.IssuedAt.Before(nbf.Truncate(time.Second)) {
-			return nil, errRevoked
+	return a, nil
+}
+
+// cachedGates asks the cache; an unavailable cache is a miss.
+func (s *Service) cachedGates(ctx context.Context, a *Actor) (*AccountGate, *FamilyGate) {
+	if s.st.TokenGates == nil {
+		return nil, nil
+	}
+	acct, fam, err := s.st.TokenGates.Gates(ctx, a.AccountID, a.FamilyID)
+	if err != nil {
+		s.degraded(ctx, "token cache", err)
+		return nil, nil
+	}
+	return acct, fam
+}
+
+// accountGate reads the account's gate from MongoDB and caches it. A
+// missing account (erased for good) has no tokens that stand.
+func (s *Service) accountGate(ctx context.Context, id string) (*AccountGate, error) {
+	acc, err := s.st.Accounts.AccountByID(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return &AccountGate{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	g := AccountGate{NotBefore: acc.TokensNotBefore, Active: acc.Status == models.AccountActive}
+	if s.st.TokenGates != nil {
+		if err := s.st.TokenGates.FillAccount(ctx, id, g); err != nil {
+			s.degraded(ctx, "token cache", err)
 		}
 	}
-	return a, nil
+	return &g, nil
+}
+
+// familyGate reads the login family's gate from MongoDB and caches it.
+func (s *Service) familyGate(ctx context.Context, id string) (*FamilyGate, error) {
+	f, err := s.st.Sessions.Family(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return &FamilyGate{Revoked: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	g := FamilyGate{AccountID: f.AccountID, CreatedAt: f.CreatedAt, Revoked: f.Revoked()}
+	if s.st.TokenGates != nil {
+		if err := s.st.TokenGates.FillFamily(ctx, id, g); err != nil {
+			s.degraded(ctx, "token cache", err)
+		}
+	}
+	return &g, nil
 }
 
 // newID returns a random 128-bit id, URL-safe.

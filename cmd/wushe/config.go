@@ -32,6 +32,7 @@ type Config struct {
 	BootstrapPhone  string
 	BootstrapPass   string
 	ShutdownTimeout time.Duration
+	RequestTimeout  time.Duration
 	MatchingResync  time.Duration
 	MatchWeights    string // JSON object of matching.Weights; empty: the defaults
 	Demo            bool   // seed the demo city (serve: at the first start)
@@ -96,6 +97,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	if c.MatchingResync, err = dur("WUSHE_MATCHING_RESYNC", 10*time.Minute); err != nil {
 		return c, err
 	}
+	if c.RequestTimeout, err = dur("WUSHE_REQUEST_TIMEOUT", 30*time.Second); err != nil {
+		return c, err
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("WUSHE_ADDR", ":8080"), "listen address (WUSHE_ADDR)")
@@ -113,6 +117,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MatchWeights, "match-weights", env("WUSHE_MATCH_WEIGHTS", ""), `score weights as JSON, e.g. {"skill":20,"distance":25,"slack":10,"domain":10,"reliability":15,"fairness":12,"track":8} (WUSHE_MATCH_WEIGHTS)`)
 	fs.DurationVar(&c.MatchingResync, "matching-resync", c.MatchingResync, "how often each replica rebuilds its matching index from the store (WUSHE_MATCHING_RESYNC)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "deadline of every API request (WUSHE_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),
 		"seed the demo city of Zhengzhou at the first start, with one login per role (WUSHE_DEMO=1)")
@@ -238,7 +243,7 @@ func (c Config) logAttrs() []any {
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "mongoDB", c.MongoDB,
 		"redisURL", maskURI(c.RedisURL), "redisPrefix", c.RedisPrefix, "jwtSecret", mask(c.JWTSecret), "signingKey", mask(c.SigningKey),
 		"accessTokenTTL", c.AccessTTL.String(), "refreshTokenTTL", c.RefreshTTL.String(), "logLevel", c.LogLevel,
-		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies, "matchWeights", c.MatchWeights, "matchingResync", c.MatchingResync.String(),
+		"corsOrigins", c.CORSOrigins, "trustedProxies", c.TrustedProxies, "matchWeights", c.MatchWeights, "matchingResync", c.MatchingResync.String(), "requestTimeout", c.RequestTimeout.String(),
 		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass),
 		"dataKey", mask(c.DataKey), "phoneCodeOptional", c.PhoneCodeOptional, "smsProvider", c.SMSProvider, "smsEndpoint", c.SMSEndpoint,
 		"smsAccessKeyId", c.SMSKeyID, "smsAccessKeySecret", mask(c.SMSKeySecret), "smsSignName", c.SMSSignName, "smsTemplate", c.SMSTemplate,

@@ -14,6 +14,8 @@ import (
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store"
+	"github.com/wushe/wushe/store/breaker"
 )
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -70,14 +72,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		MatchWeights: weights, SigningKey: sigKey,
 		AllowCodelessRegistration: cfg.PhoneCodeOptional, SMS: cfg.smsSender(log), WeChat: cfg.wechat(),
 		Channels: cfg.channels(log), OnChannelError: channelErrors.onError},
-		service.Stores{Accounts: st.DB.Accounts(), Sessions: st.DB.Sessions(), Denylist: st.Redis, Limiter: st.Redis,
-			Locker: st.Redis, Mongo: st.DB, Redis: st.Redis,
-			AccountChanges: st.DB.Accounts(), Logins: st.DB.Sessions(), Codes: st.Redis, Revocations: st.Redis, PersonalData: st.DB.PersonalData(),
-			Organisations: st.DB.Organisations(), Complaints: st.DB.Complaints(), Stations: st.DB.Stations(),
-			Transitions: st.DB.Records(), Audit: st.DB.Records(),
-			Volunteers: st.DB.Volunteers(), SocialWorkers: st.DB.SocialWorkers(),
-			Needs: st.DB.Needs(), Plans: st.DB.Plans(), Invitations: st.DB.Invitations(), Batches: st.DB.Batches(), Hours: st.DB.Hours(), ServiceRecords: st.DB.ServiceRecords(), Pathway: st.DB.Pathway(),
-			Supervision: st.DB.Supervision(), Funds: st.DB.Funds(), Applications: st.DB.Applications(), Notifications: st.DB.Notifications(), Competitions: st.DB.Competitions(), Dashboard: st.DB.Dashboard(), Leaderboard: st.Redis.Leaderboards(), Bus: st.Redis})
+		store.Stores(st.DB, st.Redis))
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +93,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(channelErrors.counter)
+	watchStores(ctx, reg, st, svc, log)
 	app := handlers.New(svc, handlers.Config{Logger: log, CORSOrigins: splitList(cfg.CORSOrigins),
-		TrustedProxies: splitList(cfg.TrustedProxies), Version: version, Registry: reg})
+		TrustedProxies: splitList(cfg.TrustedProxies), Version: version, Registry: reg,
+		MongoDB: st.DB.Breaker(), Redis: st.Redis.Breaker(), RequestTimeout: cfg.RequestTimeout})
 	return &Server{Stores: st, Service: svc, App: app, Registry: reg, log: log, cfg: cfg}, nil
 }
 
@@ -180,4 +177,35 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	err = srv.Serve(ctx)
 	log.Info("stopped")
 	return err
+}
+
+// watchStores exports the stores' breakers as metrics (wushe_store_up,
+// wushe_store_outages_total) and, when Redis comes back, repairs what its
+// outage left stale on this process (service.RedisRecovered).
+func watchStores(ctx context.Context, reg prometheus.Registerer, st *stores, svc *service.Service, log *slog.Logger) {
+	outages := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wushe_store_outages_total",
+		Help: "Times a store's circuit breaker opened (the store was found unreachable)."}, []string{"store"})
+	reg.MustRegister(outages)
+	for _, b := range []*breaker.Breaker{st.DB.Breaker(), st.Redis.Breaker()} {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wushe_store_up",
+			Help: "1 while the store answers (its circuit breaker is closed), 0 during an outage.", ConstLabels: prometheus.Labels{"store": b.Name()}},
+			func() float64 {
+				if b.Up() {
+					return 1
+				}
+				return 0
+			}))
+		outages.WithLabelValues(b.Name()).Add(0)
+		b.OnChange(func(up bool) {
+			if !up {
+				outages.WithLabelValues(b.Name()).Inc()
+			}
+		})
+	}
+	st.Redis.Breaker().OnChange(func(up bool) {
+		if up {
+			log.Info("Redis is back: resyncing the matching index and rebuilding the vote leaderboards")
+			go svc.RedisRecovered(context.WithoutCancel(ctx))
+		}
+	})
 }

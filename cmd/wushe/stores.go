@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/wushe/wushe/store/embedded"
 	"github.com/wushe/wushe/store/mongo"
@@ -73,7 +74,7 @@ func openStores(ctx context.Context, cfg Config, log *slog.Logger) (_ *stores, e
 		redisURL = mr.URL()
 		log.Info("embedded Redis (miniredis) started; it keeps nothing across restarts", "addr", mr.Addr())
 	}
-	s.DB, err = mongo.Open(ctx, mongoURI, cfg.MongoDB)
+	s.DB, err = mongo.Open(ctx, mongoURI, cfg.MongoDB, log)
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +94,18 @@ func openStores(ctx context.Context, cfg Config, log *slog.Logger) (_ *stores, e
 			return nil, fmt.Errorf("index _id in embedded FerretDB: %w", err)
 		}
 	}
-	s.Redis, err = redis.Open(ctx, redisURL, cfg.RedisPrefix)
+	// A replica may start while Redis is down: it serves degraded (what
+	// lives in MongoDB works) until Redis answers (DESIGN.md).
+	s.Redis, err = redis.New(redisURL, cfg.RedisPrefix, log)
 	if err != nil {
 		return nil, err
 	}
 	s.closer = append(s.closer, s.Redis.Close)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := s.Redis.Ping(pctx); err != nil {
+		log.Warn("Redis does not answer: starting degraded (SMS codes, leaderboards and jobs wait for it)", "err", err)
+	}
 	return s, nil
 }
 

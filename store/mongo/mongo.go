@@ -7,43 +7,118 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/store/breaker"
 )
 
-// DB is a connected database with Wushe's collections.
+// DB is a connected database with Wushe's collections, behind a circuit
+// breaker (Breaker) that the driver's own monitoring feeds.
 type DB struct {
-	client *mongo.Client
-	db     *mongo.Database
+	client  *mongo.Client
+	probe   *mongo.Client // the breaker's, outside the pool
+	db      *mongo.Database
+	breaker *breaker.Breaker
+
+	locksOnce sync.Once
+	locks     *Locks
 }
 
 // Open connects to uri (pooled, with timeouts) and uses database name.
-func Open(ctx context.Context, uri, name string) (*DB, error) {
+// log receives the breaker's transitions (nil: slog.Default()).
+//
+// The breaker trips when the driver's heartbeat to the server fails, when
+// a command fails on the network, or when a connection cannot be made;
+// a command that merely timed out asks a probe first. Heartbeats run every
+// second (the driver's default is 10 s), so a frozen or vanished server is
+// noticed within a few seconds even without traffic.
+func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, error) {
+	var l *slog.Logger
+	if len(log) > 0 {
+		l = log[0]
+	}
+	d := &DB{}
+	// The driver's heartbeat is the main detector: it runs on connections
+	// of its own, every second. A heartbeat that fails outright (refused,
+	// reset) trips the breaker; one that timed out asks a probe first.
+	heartbeatFailed := func(e *event.ServerHeartbeatFailedEvent) {
+		if mongo.IsTimeout(e.Failure) {
+			d.breaker.Suspect(e.Failure)
+		} else {
+			d.breaker.Trip(e.Failure)
+		}
+	}
 	opts := options.Client().ApplyURI(uri).
-		SetConnectTimeout(5 * time.Second).
-		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(3 * time.Second).
+		SetServerSelectionTimeout(3 * time.Second).
+		SetHeartbeatInterval(time.Second).
 		SetMaxPoolSize(100).
 		SetMinPoolSize(2).
-		SetTimeout(30 * time.Second)
+		SetTimeout(30 * time.Second).
+		SetServerMonitor(&event.ServerMonitor{
+			ServerHeartbeatFailed: heartbeatFailed,
+		}).
+		SetMonitor(&event.CommandMonitor{
+			Failed: func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
+		}).
+		SetPoolMonitor(&event.PoolMonitor{
+			Event: func(e *event.PoolEvent) {
+				if e.Type == event.ConnectionCheckOutFailed && e.Reason == event.ReasonConnectionErrored {
+					if mongo.IsTimeout(e.Error) {
+						d.breaker.Suspect(e.Error) // a slow handshake on a busy machine, or a frozen server
+					} else {
+						d.breaker.Trip(e.Error)
+					}
+				}
+			},
+		})
 	c, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
+	// Probes use a client of their own: with every pooled connection busy
+	// (a load peak), a probe through the pool would wait and time out, and
+	// a busy database would look like a dead one.
+	probe, err := mongo.Connect(options.Client().ApplyURI(uri).SetConnectTimeout(2 * time.Second).
+		SetServerSelectionTimeout(2 * time.Second).SetMaxPoolSize(1).SetMinPoolSize(0))
+	if err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo: connect: %w", err)
+	}
+	d.client, d.probe, d.db = c, probe, c.Database(name)
+	d.breaker = breaker.New("mongodb", func(ctx context.Context) error { return probe.Ping(ctx, readpref.Primary()) }, 500*time.Millisecond, l)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx, readpref.Primary()); err != nil {
-		_ = c.Disconnect(context.Background())
+		_ = d.Close(context.Background())
 		return nil, fmt.Errorf("mongo: ping %s: %w", redactURI(uri), err)
 	}
-	return &DB{client: c, db: c.Database(name)}, nil
+	return d, nil
 }
+
+// observe feeds a failed command's error to the breaker: a connection
+// refused or reset is an outage. A timeout is not taken as one here: it is
+// usually the caller's deadline (a lock wait, a request's), and a frozen
+// server is the heartbeat's to find.
+func (d *DB) observe(err error) {
+	if err != nil && mongo.IsNetworkError(err) && !mongo.IsTimeout(err) && !errors.Is(err, context.Canceled) {
+		d.breaker.Trip(err)
+	}
+}
+
+// Breaker is the database's circuit breaker (request admission, readiness, metrics).
+func (d *DB) Breaker() *breaker.Breaker { return d.breaker }
 
 // Name is the database's name.
 func (d *DB) Name() string { return d.db.Name() }
@@ -51,8 +126,11 @@ func (d *DB) Name() string { return d.db.Name() }
 // Database exposes the driver's database (for tests and tools).
 func (d *DB) Database() *mongo.Database { return d.db }
 
-// Close disconnects.
-func (d *DB) Close(ctx context.Context) error { return d.client.Disconnect(ctx) }
+// Close stops the breaker's probes and disconnects.
+func (d *DB) Close(ctx context.Context) error {
+	d.breaker.Close()
+	return errors.Join(d.client.Disconnect(ctx), d.probe.Disconnect(ctx))
+}
 
 // Ping checks the server answers.
 func (d *DB) Ping(ctx context.Context) error { return d.client.Ping(ctx, readpref.Primary()) }
@@ -119,7 +197,8 @@ func translate(err error, what string) error {
 		return models.ErrNotFound.Wrap(fmt.Errorf("%s", what))
 	case mongo.IsDuplicateKeyError(err):
 		return models.ErrConflict.Wrap(fmt.Errorf("%s: %w", what, err))
-	case errors.Is(err, context.DeadlineExceeded), mongo.IsTimeout(err), mongo.IsNetworkError(err):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), mongo.IsTimeout(err), mongo.IsNetworkError(err),
+		errors.Is(err, breaker.ErrOpen), errors.As(err, new(topology.ServerSelectionError)):
 		return models.ErrUnavailable.Wrap(fmt.Errorf("%s: %w", what, err))
 	}
 	return models.Internal("%s: %w", what, err)

@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -12,8 +11,7 @@ import (
 )
 
 var (
-	_ service.CodeStore       = (*Client)(nil)
-	_ service.RevocationMarks = (*Client)(nil)
+	_ service.CodeStore = (*Client)(nil)
 )
 
 // PutCode stores a code's hash with its expiry (the service's clock, in
@@ -70,33 +68,4 @@ func (c *Client) Ticket(ctx context.Context, hash string) (string, error) {
 // DeleteTicket removes a ticket.
 func (c *Client) DeleteTicket(ctx context.Context, hash string) error {
 	return c.rdb.Del(ctx, c.key("ticket:", hash)).Err()
-}
-
-// notBeforeScript keeps the later of the stored and the new mark.
-var notBeforeScript = goredis.NewScript(`
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`)
-
-// SetNotBefore marks every access token of the account issued before t as
-// refused, for ttl (the access tokens' lifetime); a later mark wins.
-func (c *Client) SetNotBefore(ctx context.Context, accountID string, t time.Time, ttl time.Duration) error {
-	return notBeforeScript.Run(ctx, c.rdb, []string{c.key("nbf:", accountID)}, t.UnixMilli(), ttl.Milliseconds()).Err()
-}
-
-// NotBefore returns the account's mark, the zero time when none.
-func (c *Client) NotBefore(ctx context.Context, accountID string) (time.Time, error) {
-	v, err := c.rdb.Get(ctx, c.key("nbf:", accountID)).Result()
-	if errors.Is(err, goredis.Nil) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	ms, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return time.Time{}, errors.New("redis: malformed revocation mark")
-	}
-	return time.UnixMilli(ms), nil
 }

@@ -82,18 +82,9 @@ func TestUseCodeTriesAndExpiry(t *testing.T) {
 	}
 }
 
-func TestNotBeforeAndTickets(t *testing.T) {
+func TestTickets(t *testing.T) {
 	_, rc := storetest.Open(t)
 	ctx := context.Background()
-	if nbf, err := rc.NotBefore(ctx, "a"); err != nil || !nbf.IsZero() {
-		t.Fatalf("no mark: %v %v", nbf, err)
-	}
-	t1 := time.Date(2026, 3, 1, 8, 0, 0, 123e6, time.UTC)
-	_ = rc.SetNotBefore(ctx, "a", t1, time.Minute)
-	_ = rc.SetNotBefore(ctx, "a", t1.Add(-time.Hour), time.Minute) // an older mark does not win
-	if nbf, _ := rc.NotBefore(ctx, "a"); !nbf.Equal(t1) {
-		t.Fatalf("mark %v, want %v", nbf, t1)
-	}
 	if err := rc.PutTicket(ctx, "h", `{"openid":"o"}`, time.Minute); err != nil {
 		t.Fatal(err)
 	}

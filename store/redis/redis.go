@@ -1,53 +1,101 @@
-// Package redis implements the service's short-lived state on Redis: the
-// access-token denylist, rate limits and locks. Nothing here may decide an
-// outcome that must survive a Redis loss (DESIGN.md).
+// Package redis implements what the service keeps on Redis: caches in
+// front of MongoDB (the token gates), rate limits, SMS codes, leaderboards
+// and the bus. Nothing here may decide an outcome that must survive a
+// Redis loss (DESIGN.md): each thing either is rebuilt from MongoDB or is
+// short-lived by nature.
 package redis
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store/breaker"
 )
 
 // Client is a Redis client whose keys all start with a prefix, so that tests
-// and deployments can share one server.
+// and deployments can share one server. A circuit breaker sits in front of
+// it: once Redis is found unreachable, commands fail at once (ErrOpen)
+// instead of each waiting for a dial or read timeout, until a probe sees
+// Redis answer again.
 type Client struct {
-	rdb    *goredis.Client
-	prefix string
+	rdb     *goredis.Client
+	probe   *goredis.Client // pings outside the breaker
+	prefix  string
+	breaker *breaker.Breaker
 }
 
 var (
-	_ service.Denylist = (*Client)(nil)
-	_ service.Limiter  = (*Client)(nil)
-	_ service.Locker   = (*Client)(nil)
+	_ service.Limiter = (*Client)(nil)
 )
 
 // Open connects to url (redis://host:port/db) and checks it answers.
 func Open(ctx context.Context, url, prefix string) (*Client, error) {
+	c, err := New(url, prefix, nil)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := c.probe.Ping(pctx).Err(); err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("redis: ping %s: %w", c.rdb.Options().Addr, err)
+	}
+	return c, nil
+}
+
+// New makes a client without checking that Redis answers (a replica may
+// start while Redis is down: it then runs degraded until Redis is back).
+// log receives the breaker's transitions (nil: slog.Default()).
+func New(url, prefix string, log *slog.Logger) (*Client, error) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis: parse url: %w", err)
 	}
-	opt.DialTimeout = 3 * time.Second
+	opt.DialTimeout = 2 * time.Second
 	opt.ReadTimeout = 2 * time.Second
 	opt.WriteTimeout = 2 * time.Second
 	opt.PoolSize = 50
-	rdb := goredis.NewClient(opt)
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("redis: ping %s: %w", opt.Addr, err)
-	}
-	return &Client{rdb: rdb, prefix: prefix}, nil
+	popt := *opt
+	popt.PoolSize = 1
+	c := &Client{probe: goredis.NewClient(&popt), prefix: prefix}
+	c.breaker = breaker.New("redis", func(ctx context.Context) error { return c.probe.Ping(ctx).Err() }, 500*time.Millisecond, log)
+	opt.Limiter = breakerLimiter{c.breaker}
+	c.rdb = goredis.NewClient(opt)
+	return c, nil
 }
+
+// breakerLimiter is go-redis's hook for a circuit breaker: Allow refuses
+// commands while the breaker is open; ReportResult trips it on a failure of
+// the connection (not on Redis's own error replies, nor on a missing key).
+type breakerLimiter struct{ b *breaker.Breaker }
+
+func (l breakerLimiter) Allow() error { return l.b.Allow() }
+
+func (l breakerLimiter) ReportResult(err error) {
+	var reply goredis.Error
+	switch {
+	case err == nil, errors.Is(err, goredis.Nil), errors.As(err, &reply) && !errors.Is(err, goredis.ErrClosed):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+		l.b.Suspect(err) // slow or abandoned: ask a probe before declaring Redis down
+	default:
+		l.b.Trip(err)
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Breaker is the client's circuit breaker (readiness, metrics).
+func (c *Client) Breaker() *breaker.Breaker { return c.breaker }
 
 // Redis exposes the driver client (for tests and tools).
 func (c *Client) Redis() *goredis.Client { return c.rdb }
@@ -55,10 +103,14 @@ func (c *Client) Redis() *goredis.Client { return c.rdb }
 // Prefix is the key prefix of this client.
 func (c *Client) Prefix() string { return c.prefix }
 
-// Close closes the connection pool.
-func (c *Client) Close() error { return c.rdb.Close() }
+// Close closes the connection pools and stops the breaker's probes.
+func (c *Client) Close() error {
+	c.breaker.Close()
+	return errors.Join(c.rdb.Close(), c.probe.Close())
+}
 
-// Ping checks the server answers.
+// Ping checks the server answers (through the breaker: an open breaker
+// answers at once).
 func (c *Client) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
 
 func (c *Client) key(parts ...string) string {
@@ -67,21 +119,6 @@ func (c *Client) key(parts ...string) string {
 		k += p
 	}
 	return k
-}
-
-// Deny puts id on the denylist for ttl.
-func (c *Client) Deny(ctx context.Context, id string, ttl time.Duration) error {
-	return c.rdb.Set(ctx, c.key("deny:", id), "1", ttl).Err()
-}
-
-// AnyDenied checks all ids with one round trip.
-func (c *Client) AnyDenied(ctx context.Context, ids ...string) (bool, error) {
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = c.key("deny:", id)
-	}
-	n, err := c.rdb.Exists(ctx, keys...).Result()
-	return n > 0, err
 }
 
 // hitScript counts one attempt in a fixed window and returns the count and
@@ -105,48 +142,24 @@ func (c *Client) Hit(ctx context.Context, key string, limit int, window time.Dur
 	return res[0] <= int64(limit), time.Duration(res[1]) * time.Millisecond, nil
 }
 
-var unlockScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`)
-
-// Lock takes key with SET NX PX, retrying until ctx ends. The returned
-// unlock releases it only if this holder still owns it.
-func (c *Client) Lock(ctx context.Context, key string, ttl time.Duration) (func(), error) {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token := hex.EncodeToString(b)
-	k := c.key("lock:", key)
-	wait := 5 * time.Millisecond
-	for {
-		ok, err := c.rdb.SetNX(ctx, k, token, ttl).Result()
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return func() { _ = unlockScript.Run(context.WithoutCancel(ctx), c.rdb, []string{k}, token).Err() }, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("redis: lock %s: %w", key, ctx.Err())
-		case <-time.After(wait):
-		}
-		wait = min(wait*2, 100*time.Millisecond)
-	}
-}
-
 // Publish sends msg to every subscriber of channel (prefixed like every key).
 func (c *Client) Publish(ctx context.Context, channel, msg string) error {
 	return c.rdb.Publish(ctx, c.key("ch:", channel), msg).Err()
 }
 
-// Subscribe calls fn with each message on channel until ctx ends. The
-// subscription is live when Subscribe returns; messages sent while the
-// connection is down are lost (callers resync periodically).
+// Subscribe calls fn with each message on channel until ctx ends. When
+// Redis answers, the subscription is live when Subscribe returns; when it
+// does not (a replica starting during a Redis outage), go-redis keeps
+// trying and the subscription starts when Redis is back. Messages sent
+// while the connection is down are lost: callers resync when the breaker
+// closes, and periodically.
 func (c *Client) Subscribe(ctx context.Context, channel string, fn func(string)) error {
 	sub := c.rdb.Subscribe(ctx, c.key("ch:", channel))
-	if _, err := sub.Receive(ctx); err != nil {
-		_ = sub.Close()
-		return fmt.Errorf("redis: subscribe %s: %w", channel, err)
+	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	_, err := sub.Receive(rctx)
+	cancel()
+	if err != nil {
+		c.breaker.Suspect(err)
 	}
 	go func() {
 		defer sub.Close()

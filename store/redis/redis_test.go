@@ -7,20 +7,51 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/store/redis"
 	"github.com/wushe/wushe/store/storetest"
 )
 
-func TestDenylist(t *testing.T) {
+func TestTokenGates(t *testing.T) {
 	_, rc := storetest.Open(t)
 	ctx := context.Background()
-	if d, err := rc.AnyDenied(ctx, "jti:a", "fam:b"); err != nil || d {
-		t.Fatalf("empty list: %v %v", d, err)
+	if a, f, err := rc.Gates(ctx, "acct", "fam"); err != nil || a != nil || f != nil {
+		t.Fatalf("empty cache: %v %v %v", a, f, err)
 	}
-	if err := rc.Deny(ctx, "fam:b", time.Minute); err != nil {
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 123e6, time.UTC)
+	if err := rc.FillAccount(ctx, "acct", service.AccountGate{Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := rc.AnyDenied(ctx, "jti:a", "fam:b"); !d {
-		t.Error("denied family not found")
+	if err := rc.FillFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	a, f, err := rc.Gates(ctx, "acct", "fam")
+	if err != nil || a == nil || f == nil || !a.Active || !a.NotBefore.IsZero() || f.AccountID != "acct" || !f.CreatedAt.Equal(t0) || f.Revoked {
+		t.Fatalf("filled: %+v %+v %v", a, f, err)
+	}
+	// A change replaces the entry; a later fill (a reader that read MongoDB
+	// before the change) does not overwrite it.
+	if err := rc.SetFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0, Revoked: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.SetAccount(ctx, "acct", service.AccountGate{NotBefore: t0.Add(time.Hour), Active: false}); err != nil {
+		t.Fatal(err)
+	}
+	_ = rc.FillFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0})
+	_ = rc.FillAccount(ctx, "acct", service.AccountGate{Active: true})
+	a, f, _ = rc.Gates(ctx, "acct", "fam")
+	if a == nil || a.Active || !a.NotBefore.Equal(t0.Add(time.Hour)) || f == nil || !f.Revoked {
+		t.Fatalf("after changes: %+v %+v", a, f)
+	}
+	// An unreadable entry is a miss, never a pass.
+	if err := rc.Redis().Set(ctx, rc.Prefix()+"gate:f:bad", "garbage", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, f, _ := rc.Gates(ctx, "acct", "bad"); f != nil {
+		t.Fatalf("garbage read as %+v", f)
+	}
+	if ttl := rc.Redis().PTTL(ctx, rc.Prefix()+"gate:a:acct").Val(); ttl <= 0 || ttl > redis.GateTTL {
+		t.Errorf("gate TTL %v, want (0, %v]", ttl, redis.GateTTL)
 	}
 }
 
@@ -49,39 +80,5 @@ func TestHitCountsAttemptsInAWindow(t *testing.T) {
 	ok, retry, _ := rc.Hit(ctx, "k", 10, time.Minute)
 	if ok || retry <= 0 || retry > time.Minute {
 		t.Errorf("over the limit: ok=%v retry=%v", ok, retry)
-	}
-}
-
-func TestLockIsExclusive(t *testing.T) {
-	_, rc := storetest.Open(t)
-	ctx := context.Background()
-	var inside, maxInside atomic.Int32
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-			defer cancel()
-			unlock, err := rc.Lock(lctx, "acct", 5*time.Second)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			n := inside.Add(1)
-			for {
-				m := maxInside.Load()
-				if n <= m || maxInside.CompareAndSwap(m, n) {
-					break
-				}
-			}
-			time.Sleep(time.Millisecond)
-			inside.Add(-1)
-			unlock()
-		}()
-	}
-	wg.Wait()
-	if maxInside.Load() != 1 {
-		t.Fatalf("%d holders at once", maxInside.Load())
 	}
 }

@@ -69,6 +69,7 @@ func Open(tb testing.TB) (*mongo.DB, *redis.Client) {
 	}
 	name := "t_" + randomName()
 	db, err := mongo.Open(ctx, mongoURI, name)
+	uris.Store(db, mongoURI)
 	if err != nil {
 		tb.Fatalf("storetest: %v", err)
 	}
@@ -107,4 +108,25 @@ func Open(tb testing.TB) (*mongo.DB, *redis.Client) {
 		_ = rc.Close()
 	})
 	return db, rc
+}
+
+// uris remembers the server of each database Open returned (for Another).
+var uris sync.Map // *mongo.DB → string
+
+// Another opens a second connection to db's database, as another process
+// (a second replica) would have; it is closed when the test ends.
+func Another(tb testing.TB, db *mongo.DB) *mongo.DB {
+	tb.Helper()
+	uri, ok := uris.Load(db)
+	if !ok {
+		tb.Fatal("storetest: Another needs a database from Open")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	other, err := mongo.Open(ctx, uri.(string), db.Name())
+	if err != nil {
+		tb.Fatalf("storetest: %v", err)
+	}
+	tb.Cleanup(func() { _ = other.Close(context.Background()) })
+	return other
 }

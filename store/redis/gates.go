@@ -1,0 +1,114 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wushe/wushe/service"
+)
+
+var _ service.TokenGates = (*Client)(nil)
+
+// GateTTL is how long a token gate stays cached. It bounds how long a
+// revocation whose cache write failed (Redis unreachable from the revoking
+// replica, reachable from the others) can go unseen; a Redis that lost its
+// data has no entries, and every miss reads MongoDB.
+const GateTTL = 20 * time.Second
+
+// Gates returns the cached gates of an account and a login family with one
+// MGET; nil for each not cached (or unreadable).
+func (c *Client) Gates(ctx context.Context, accountID, familyID string) (*service.AccountGate, *service.FamilyGate, error) {
+	vals, err := c.rdb.MGet(ctx, c.key("gate:a:", accountID), c.key("gate:f:", familyID)).Result()
+	if err != nil {
+		return nil, nil, err
+	}
+	var acct *service.AccountGate
+	var fam *service.FamilyGate
+	if s, ok := vals[0].(string); ok {
+		acct = parseAccountGate(s)
+	}
+	if s, ok := vals[1].(string); ok {
+		fam = parseFamilyGate(s)
+	}
+	return acct, fam, nil
+}
+
+// FillAccount caches g unless an entry exists (SET NX): a reader that read
+// MongoDB before a change must not overwrite the change's own entry.
+func (c *Client) FillAccount(ctx context.Context, accountID string, g service.AccountGate) error {
+	return c.rdb.SetNX(ctx, c.key("gate:a:", accountID), formatAccountGate(g), GateTTL).Err()
+}
+
+// FillFamily caches g unless an entry exists.
+func (c *Client) FillFamily(ctx context.Context, familyID string, g service.FamilyGate) error {
+	return c.rdb.SetNX(ctx, c.key("gate:f:", familyID), formatFamilyGate(g), GateTTL).Err()
+}
+
+// SetAccount caches g after a change, replacing any entry.
+func (c *Client) SetAccount(ctx context.Context, accountID string, g service.AccountGate) error {
+	return c.rdb.Set(ctx, c.key("gate:a:", accountID), formatAccountGate(g), GateTTL).Err()
+}
+
+// SetFamily caches g after a change, replacing any entry.
+func (c *Client) SetFamily(ctx context.Context, familyID string, g service.FamilyGate) error {
+	return c.rdb.Set(ctx, c.key("gate:f:", familyID), formatFamilyGate(g), GateTTL).Err()
+}
+
+// Entries are "notBeforeMs|active" and "accountId|createdMs|revoked".
+
+func formatAccountGate(g service.AccountGate) string {
+	return millis(g.NotBefore) + "|" + bit(g.Active)
+}
+
+func formatFamilyGate(g service.FamilyGate) string {
+	return g.AccountID + "|" + millis(g.CreatedAt) + "|" + bit(g.Revoked)
+}
+
+func parseAccountGate(s string) *service.AccountGate {
+	nbf, active, ok := strings.Cut(s, "|")
+	t, err := fromMillis(nbf)
+	if !ok || err != nil || (active != "0" && active != "1") {
+		return nil // unreadable: treated as a miss, so MongoDB decides
+	}
+	return &service.AccountGate{NotBefore: t, Active: active == "1"}
+}
+
+func parseFamilyGate(s string) *service.FamilyGate {
+	parts := strings.Split(s, "|")
+	if len(parts) != 3 || parts[0] == "" || (parts[2] != "0" && parts[2] != "1") {
+		return nil
+	}
+	t, err := fromMillis(parts[1])
+	if err != nil {
+		return nil
+	}
+	return &service.FamilyGate{AccountID: parts[0], CreatedAt: t, Revoked: parts[2] == "1"}
+}
+
+func millis(t time.Time) string {
+	if t.IsZero() {
+		return "0"
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func fromMillis(s string) (time.Time, error) {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, errors.New("redis: malformed gate")
+	}
+	if ms == 0 {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(ms).UTC(), nil
+}
+
+func bit(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
