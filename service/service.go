@@ -5,8 +5,8 @@ package service
 
 import (
 	"context"
-	"errors"
 	"crypto/ed25519"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
