@@ -127,4 +127,12 @@ func (c *checker) want(ctx context.Context, rep *replica, status int, method, pa
 	return r, nil
 }
 
+// sleep waits d or until ctx ends (an interrupt stops prodcheck promptly).
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -255,20 +255,24 @@ func run(ctx context.Context, bin, work, redisBin string, out io.Writer) (ok boo
 	}()
 	fmt.Fprintf(out, "prodcheck: logs and data in %s\n", work)
 
-	scenarioErr := c.do("start the production topology", func() error { return c.startAll(ctx, redisBin) })
-	if scenarioErr == nil {
-		scenarioErr = c.scenario(ctx)
+	if err := c.do("start the production topology", func() error { return c.startAll(ctx, redisBin) }); err != nil {
+		c.fail("%v", err)
+	} else {
+		if err := c.scenario(ctx); err != nil {
+			c.fail("the scenario stopped: %v", err)
+		}
+		// Also after a stopped scenario: what was written so far must be there.
+		if ctx.Err() == nil {
+			_ = c.do("final read-back", func() error {
+				c.readBack(ctx, "at the end")
+				c.checkRevoked(ctx, "at the end")
+				c.checkJobs()
+				return nil
+			})
+		}
 	}
-	if scenarioErr != nil {
-		c.fail("the scenario stopped: %v", scenarioErr)
-	}
-	if ctx.Err() == nil && scenarioErr == nil {
-		_ = c.do("final read-back", func() error {
-			c.readBack(ctx, "at the end")
-			c.checkRevoked(ctx, "at the end")
-			c.checkJobs()
-			return nil
-		})
+	if ctx.Err() != nil {
+		c.fail("interrupted or out of time: %v", ctx.Err())
 	}
 	c.summary()
 	return len(c.failures) == 0, nil

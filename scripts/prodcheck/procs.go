@@ -84,6 +84,9 @@ func (p *proc) start(ctx context.Context) error {
 		}
 		select {
 		case <-rctx.Done():
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s: %w", p.name, ctx.Err()) // interrupted: the log tail would say nothing
+			}
 			return fmt.Errorf("%s not ready after %s (%v); its log ends:\n%s", p.name, readyTimeout, last, p.tail(40))
 		case <-done:
 		case <-time.After(50 * time.Millisecond):

@@ -393,7 +393,7 @@ func (c *checker) invite(ctx context.Context, w *world) error {
 				c.fail("replica %s does not rank the volunteer for the need after 5 s: %s", rep.name, r.short())
 				break
 			}
-			time.Sleep(200 * time.Millisecond)
+			sleep(ctx, 200*time.Millisecond)
 		}
 	}
 	rep := c.next()
@@ -450,7 +450,7 @@ func (c *checker) reminder(ctx context.Context, w *world) error {
 			if time.Now().After(deadline) {
 				return fmt.Errorf("no shift reminder for the accepted place 30 s after the acceptance (remind_shifts runs every 3 s)")
 			}
-			time.Sleep(300 * time.Millisecond)
+			sleep(ctx, 300*time.Millisecond)
 		}
 	}
 	created, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(note["createdAt"]))
