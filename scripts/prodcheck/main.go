@@ -191,10 +191,7 @@ func (c *checker) do(name string, fn func() error) error {
 	c.mu.Lock()
 	c.steps = append(c.steps, stepTime{name: name, dur: time.Since(t0), err: err})
 	c.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	return err // fail, which reports it, names the step
 }
 
 // alive fails when a process died without being killed by a fault.
@@ -449,7 +446,10 @@ func (c *checker) summary() {
 			other = append(other, w.what+": "+w.why)
 		}
 	}
-	fmt.Fprintf(c.out, "  acknowledged writes: %d read back on both replicas after each fault and at the end; also %s\n", checked, strings.Join(other, "; "))
+	fmt.Fprintf(c.out, "  acknowledged writes: %d read back on both replicas after each fault and at the end\n", checked)
+	for _, o := range other {
+		fmt.Fprintf(c.out, "  acknowledged write %s\n", o)
+	}
 	for _, n := range c.notes {
 		fmt.Fprintf(c.out, "  %s\n", n)
 	}

@@ -456,16 +456,19 @@ func (c *checker) reminder(ctx context.Context, w *world) error {
 	created, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(note["createdAt"]))
 	c.note("shift reminder in the volunteer's inbox %.1f s after the acceptance", created.Sub(w.acceptedAt).Seconds())
 	// The run that wrote it: a remind_shifts run in a worker's log that
-	// notified someone and whose span contains the notification's time.
-	runs, err := jobRuns(c.workers[:])
-	if err != nil {
-		return err
-	}
+	// notified someone and whose span contains the notification's time. A
+	// run logs once it has finished, a moment after its inserts.
 	var by *jobRun
-	for i, run := range runs {
-		startedAt := run.Time.Add(-time.Duration(run.Ms+5) * time.Millisecond)
-		if run.Job == "remind_shifts" && !run.failed() && run.notified() > 0 && !created.Before(startedAt.Add(-time.Second)) && !created.After(run.Time) {
-			by = &runs[i]
+	for t0 := time.Now(); by == nil && time.Since(t0) < 5*time.Second; sleep(ctx, 200*time.Millisecond) {
+		runs, err := jobRuns(c.workers[:])
+		if err != nil {
+			return err
+		}
+		for i, run := range runs {
+			startedAt := run.Time.Add(-time.Duration(run.Ms+5) * time.Millisecond)
+			if run.Job == "remind_shifts" && !run.failed() && run.notified() > 0 && !created.Before(startedAt.Add(-time.Second)) && !created.After(run.Time) {
+				by = &runs[i]
+			}
 		}
 	}
 	if by == nil {
