@@ -18,6 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +36,7 @@ import (
 // Job is one kind of scheduled work.
 type Job struct {
 	Name string
-	Spec string // cron spec (minute hour day month weekday), Asia/Shanghai
+	Spec string // cron spec (minute hour day month weekday) or descriptor (@every 5s), Asia/Shanghai; see ParseSpec
 	Doc  string
 	Run  func(ctx context.Context, svc *service.Service, now time.Time) (string, error)
 }
@@ -95,6 +98,101 @@ func Schedule() []Job {
 				return summary(s.RemindContinuingEducation(ctx, now))
 			}},
 	}
+}
+
+// specParser reads job specs: five-field cron lines (minute hour day month
+// weekday) and descriptors (@hourly, @daily, @every 5s ...).
+var specParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSpec parses a job's spec, in Asia/Shanghai.
+//
+// "@every D" fires at the multiples of D (D rounded down to whole seconds,
+// at least 1 s) counted from a fixed origin. cron's own schedule for it
+// counts D from whatever instant it is asked about, and the scheduler asks
+// about the end of its last tick: two workers would compute different fire
+// times (different task ids, so each would run its own), and a worker
+// ticking more often than D would never reach a firing at all.
+func ParseSpec(spec string) (cron.Schedule, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return nil, errors.New("empty spec")
+	}
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		return nil, fmt.Errorf("spec %q: no time zone prefix, specs are in Asia/Shanghai", spec)
+	}
+	s, err := specParser.Parse("CRON_TZ=Asia/Shanghai " + spec)
+	if err != nil {
+		return nil, fmt.Errorf("spec %q: %w", spec, err)
+	}
+	if every, ok := s.(cron.ConstantDelaySchedule); ok {
+		return alignedEvery(every.Delay), nil
+	}
+	return s, nil
+}
+
+// alignedEvery fires at the whole multiples of its duration since Go's zero
+// time, the same instants in every process whenever it started.
+type alignedEvery time.Duration
+
+func (d alignedEvery) Next(t time.Time) time.Time {
+	return t.Truncate(time.Duration(d)).Add(time.Duration(d))
+}
+
+// Override returns jobs with the specs of list replacing theirs: list is
+// comma-separated job=spec pairs (WUSHE_JOB_SCHEDULE), e.g.
+// "remind_shifts=@every 3s,expire_invitations=*/2 * * * *". A comma
+// inside a cron field ("0,30 * * * *") stays with its spec: a new pair
+// starts only where a piece begins with a job name and "=". An unknown
+// job, a job named twice or a spec that does not parse is an error.
+func Override(jobs []Job, list string) ([]Job, error) {
+	out := slices.Clone(jobs)
+	index := map[string]int{}
+	for i, j := range out {
+		index[j.Name] = i
+	}
+	var pairs [][2]string
+	for _, piece := range strings.Split(list, ",") {
+		name, spec, ok := strings.Cut(piece, "=")
+		if ok && jobName.MatchString(strings.TrimSpace(name)) {
+			pairs = append(pairs, [2]string{strings.TrimSpace(name), spec})
+			continue
+		}
+		if len(pairs) == 0 {
+			if strings.TrimSpace(piece) == "" {
+				continue // an empty list, or a leading comma
+			}
+			return nil, fmt.Errorf("want job=spec pairs, got %q", piece)
+		}
+		pairs[len(pairs)-1][1] += "," + piece
+	}
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		name, spec := p[0], strings.TrimSpace(p[1])
+		i, ok := index[name]
+		if !ok {
+			return nil, fmt.Errorf("unknown job %q (the jobs: %s)", name, strings.Join(names(jobs), ", "))
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("job %s named twice", name)
+		}
+		seen[name] = true
+		if _, err := ParseSpec(spec); err != nil {
+			return nil, fmt.Errorf("job %s: %w", name, err)
+		}
+		out[i].Spec = spec
+	}
+	return out, nil
+}
+
+// jobName is what a job's name looks like (and a cron field never does).
+var jobName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func names(jobs []Job) []string {
+	out := make([]string, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.Name
+	}
+	return out
 }
 
 // taskType is the asynq type of every scheduled task; the payload names the job.
@@ -168,9 +266,8 @@ func New(svc *service.Service, cfg Config) (*Worker, error) {
 		cfg.Jobs = Schedule()
 	}
 	w := &Worker{cfg: cfg, svc: svc, jobs: map[string]Job{}, specs: map[string]cron.Schedule{}}
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 	for _, j := range cfg.Jobs {
-		spec, err := parser.Parse("CRON_TZ=Asia/Shanghai " + j.Spec)
+		spec, err := ParseSpec(j.Spec)
 		if err != nil {
 			return nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -41,6 +42,9 @@ type Config struct {
 	InlineWorker      string
 	WorkerAddr        string // wushe worker: address of /metrics and /healthz
 	WorkerConcurrency int
+	// JobSchedule overrides specs of jobs.Schedule(): comma-separated
+	// job=spec pairs (tests and staging make a firing come within seconds).
+	JobSchedule string
 	// WeChat subscription-message template ids, as kind=templateId pairs.
 	WeChatTemplates string
 	// SMS notification templates, as kind=templateCode pairs.
@@ -136,6 +140,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.InlineWorker, "inline-worker", env("WUSHE_INLINE_WORKER", "auto"), "run the scheduled jobs inside serve: auto (embedded Redis only), on or off (WUSHE_INLINE_WORKER)")
 	fs.StringVar(&c.WorkerAddr, "worker-addr", env("WUSHE_WORKER_ADDR", ":8081"), "wushe worker: address of /metrics and /healthz (WUSHE_WORKER_ADDR)")
 	fs.IntVar(&c.WorkerConcurrency, "worker-concurrency", 4, "tasks one worker runs at once")
+	fs.StringVar(&c.JobSchedule, "job-schedule", env("WUSHE_JOB_SCHEDULE", ""), "override job specs as job=spec pairs, comma-separated, e.g. remind_shifts=@every 3s,expire_invitations=*/2 * * * * (WUSHE_JOB_SCHEDULE)")
 	fs.StringVar(&c.SMSNoticeTemplates, "sms-notice-templates", env("WUSHE_SMS_NOTICE_TEMPLATES", ""), "SMS notification templates as kind=templateCode pairs, comma-separated, e.g. shift_reminder_1h=SMS_1234 (WUSHE_SMS_NOTICE_TEMPLATES)")
 	fs.StringVar(&c.WeChatTemplates, "wechat-templates", env("WUSHE_WECHAT_TEMPLATES", ""), "subscription-message templates as kind=templateId pairs, comma-separated, e.g. invitation=AbC,shift_reminder_1h=XyZ (WUSHE_WECHAT_TEMPLATES)")
 	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
@@ -156,6 +161,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	case "auto", "on", "off":
 	default:
 		return c, fmt.Errorf("WUSHE_INLINE_WORKER: want auto, on or off, got %q", c.InlineWorker)
+	}
+	if _, err := c.jobs(); err != nil {
+		return c, err
 	}
 	if _, err := kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates); err != nil {
 		return c, err
@@ -247,7 +255,8 @@ func (c Config) logAttrs() []any {
 		"bootstrapAdminPhone", c.BootstrapPhone, "bootstrapAdminPassword", mask(c.BootstrapPass),
 		"dataKey", mask(c.DataKey), "phoneCodeOptional", c.PhoneCodeOptional, "smsProvider", c.SMSProvider, "smsEndpoint", c.SMSEndpoint,
 		"smsAccessKeyId", c.SMSKeyID, "smsAccessKeySecret", mask(c.SMSKeySecret), "smsSignName", c.SMSSignName, "smsTemplate", c.SMSTemplate,
-		"wechatAppId", c.WeChatAppID, "wechatAppSecret", mask(c.WeChatAppSecret), "wechatAPIBase", c.WeChatAPIBase}
+		"wechatAppId", c.WeChatAppID, "wechatAppSecret", mask(c.WeChatAppSecret), "wechatAPIBase", c.WeChatAPIBase,
+		"inlineWorker", c.InlineWorker, "jobSchedule", c.JobSchedule}
 }
 
 // maskURI hides the password of a URI's userinfo.
@@ -287,6 +296,16 @@ func (c Config) weights() (matching.Weights, error) {
 // inlineWorker reports whether serve runs the scheduled jobs itself.
 func (c Config) inlineWorker() bool {
 	return c.InlineWorker == "on" || c.InlineWorker == "auto" && c.embeddedRedis()
+}
+
+// jobs is the schedule the worker runs: jobs.Schedule() with the specs of
+// WUSHE_JOB_SCHEDULE.
+func (c Config) jobs() ([]jobs.Job, error) {
+	js, err := jobs.Override(jobs.Schedule(), c.JobSchedule)
+	if err != nil {
+		return nil, fmt.Errorf("WUSHE_JOB_SCHEDULE: %w", err)
+	}
+	return js, nil
 }
 
 // kindPairs parses kind=template pairs (WUSHE_WECHAT_TEMPLATES, WUSHE_SMS_NOTICE_TEMPLATES).

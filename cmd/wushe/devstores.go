@@ -19,11 +19,16 @@ func devStores(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "./data/dev-stores", "directory of the SQLite files")
 	uriFile := fs.String("uri-file", "", "write the MongoDB URI to this file once listening")
+	addr := fs.String("addr", "", "listen address host:port (default: a free loopback port); a restart on the same address keeps the URI")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := newLogger(stderr, "info")
-	m, err := embedded.StartMongo(ctx, *dir, log)
+	var opts []embedded.MongoOption
+	if *addr != "" {
+		opts = append(opts, embedded.ListenAddr(*addr))
+	}
+	m, err := embedded.StartMongo(ctx, *dir, log, opts...)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,12 @@ func jobQueue(cfg Config) string { return strings.TrimSuffix(cfg.RedisPrefix, ":
 // startWorker runs the scheduled jobs (asynq server and scheduler) on the
 // service's Redis, in this process.
 func startWorker(ctx context.Context, srv *Server, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*jobs.Worker, error) {
+	schedule, err := cfg.jobs()
+	if err != nil {
+		return nil, err
+	}
 	w, err := jobs.New(srv.Service, jobs.Config{Redis: jobs.RedisOpt(srv.Stores.Redis.Redis().Options()), Queue: jobQueue(cfg),
-		Concurrency: cfg.WorkerConcurrency, Logger: log.With("component", "worker"), Registerer: reg})
+		Concurrency: cfg.WorkerConcurrency, Logger: log.With("component", "worker"), Registerer: reg, Jobs: schedule})
 	if err != nil {
 		return nil, err
 	}

@@ -553,3 +553,42 @@ func TestKeepIndexingIDs(t *testing.T) {
 		t.Fatalf("recreate a dropped database while the watcher runs: %v", err)
 	}
 }
+
+// TestListenAddrKeepsTheURI: FerretDB started on a fixed address, stopped
+// and started again on it with the same directory has the same URI and the
+// same data.
+func TestListenAddrKeepsTheURI(t *testing.T) {
+	dir := t.TempDir()
+	probe, err := StartMongo(t.Context(), dir, testLogger(t)) // a free port, to reuse
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(probe.URI(), "mongodb://"), "/")
+	_ = probe.Close()
+	var uris []string
+	for i := range 2 {
+		m, err := StartMongo(t.Context(), dir, testLogger(t), ListenAddr(addr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		uris = append(uris, m.URI())
+		c, err := mongo.Connect(options.Client().ApplyURI(m.URI()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		coll := c.Database("d").Collection("c")
+		if i == 0 {
+			_, err = coll.InsertOne(t.Context(), bson.M{"_id": "kept"})
+		} else {
+			err = coll.FindOne(t.Context(), bson.M{"_id": "kept"}).Err()
+		}
+		_ = c.Disconnect(context.Background())
+		_ = m.Close()
+		if err != nil {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
+	}
+	if uris[0] != uris[1] || !strings.Contains(uris[0], addr) {
+		t.Fatalf("URIs %q, want both on %s", uris, addr)
+	}
+}

@@ -42,8 +42,22 @@ type Mongo struct {
 // (version.Get().Package) and would race when two servers start at once, as in parallel tests.
 var newMu sync.Mutex
 
+// MongoOption changes how [StartMongo] starts FerretDB.
+type MongoOption func(*mongoOptions)
+
+type mongoOptions struct {
+	addr string
+}
+
+// ListenAddr makes FerretDB listen on addr (host:port) instead of a free loopback port: a
+// server restarted on the same address keeps its URI, so clients in other processes reconnect
+// to it (CI kills and restarts `wushe dev-stores` under running replicas).
+func ListenAddr(addr string) MongoOption {
+	return func(o *mongoOptions) { o.addr = addr }
+}
+
 // StartMongo starts FerretDB with its SQLite files in dir (created if missing) and a TCP listener
-// on 127.0.0.1 with a free port. It returns only once the server answers a ping, so [Mongo.URI]
+// on 127.0.0.1 with a free port (or the address of [ListenAddr]). It returns only once the server answers a ping, so [Mongo.URI]
 // can be used at once. ctx bounds the start only; the server runs until [Mongo.Close].
 //
 // FerretDB logs through logger (slog.Default() if nil) filtered to Error level and above, because
@@ -51,7 +65,11 @@ var newMu sync.Mutex
 //
 // One data directory must belong to one process: take [LockDir] on it first. StartMongo does not
 // call [IndexIDs]; call [Mongo.IndexIDs] once the collections exist.
-func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, error) {
+func StartMongo(ctx context.Context, dir string, logger *slog.Logger, opts ...MongoOption) (*Mongo, error) {
+	o := mongoOptions{addr: "127.0.0.1:0"}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if dir == "" {
 		return nil, errors.New("embedded mongo: empty data directory")
 	}
@@ -75,7 +93,7 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 
 	newMu.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: o.addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/",
 		Logger:    quiet,
