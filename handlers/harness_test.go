@@ -56,7 +56,9 @@ func newHarnessOn(t *testing.T, db *mongo.DB, rc *redis.Client, opts ...harnessO
 	// Registering without an SMS code keeps the older tests short; the tests
 	// of phone codes turn it off (withPhoneCodes).
 	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true}
-	hcfg := handlers.Config{Version: "test", Logger: quiet, MongoDB: db.Breaker(), Redis: rc.Breaker()}
+	// Tests check outcomes, not speed: the request deadline is far beyond
+	// what a loaded CI machine needs (TestRequestDeadline tests the deadline).
+	hcfg := handlers.Config{Version: "test", Logger: quiet, MongoDB: db.Breaker(), Redis: rc.Breaker(), RequestTimeout: 5 * time.Minute}
 	st := store.Stores(db, rc)
 	st.Bus = nil // one replica: index changes need no bus
 	for _, o := range opts {

@@ -79,3 +79,25 @@ func TestMongoDownAnswers503(t *testing.T) {
 		t.Errorf("vocabularies with the database down: %d", r.Status)
 	}
 }
+
+// TestRequestDeadline: a request that cannot finish within the deadline
+// (here it waits for an object another process holds) answers 503 with
+// Retry-After and changes nothing.
+func TestRequestDeadline(t *testing.T) {
+	h := newHarness(t, func(s *harnessSetup) { s.http.RequestTimeout = 300 * time.Millisecond })
+	id := h.register("13900000401")
+	tok, _ := h.login("13900000401", "secret-pass")
+	ctx := context.Background()
+	unlock, err := storetest.Another(t, h.db).Locks().Lock(ctx, "volunteer:"+id, time.Minute, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.do("PUT", "/v1/me/volunteer-profile", volunteerBody("", ""), bearerHeader(tok)...)
+	unlock()
+	if r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("past the deadline: %d, Retry-After %q: %s", r.Status, r.Header.Get("Retry-After"), r.Raw)
+	}
+	if r := h.do("GET", "/v1/me/volunteer-profile", "", bearerHeader(tok)...); r.Status != 404 {
+		t.Errorf("the profile exists after a request that timed out: %d %s", r.Status, r.Raw)
+	}
+}

@@ -35,8 +35,13 @@ var _ service.Locker = (*Locks)(nil)
 // Waiters of one process queue in memory, in arrival order, so that only
 // the head of each process's queue asks MongoDB; processes contend for the
 // document by inserting it, and a loser polls with a short, jittered,
-// growing wait. A holder that dies leaves a lock that lapses after its ttl;
-// the next contender takes it over (see takeOver).
+// growing pause. A waiter gives up (service.ErrLockWait) only when the
+// lock has not changed hands for the whole wait: a long queue that moves
+// is waited out (the request's deadline still bounds it), a holder stuck
+// that long is not. A holder renews its lease while it holds the lock, so
+// a slow holder keeps it; a holder that died (or whose process froze)
+// leaves a lock that lapses after its ttl, and the next contender takes it
+// over (see takeOver).
 type Locks struct {
 	db *DB
 
@@ -45,11 +50,13 @@ type Locks struct {
 }
 
 // localLock is one key's in-process queue: a one-slot semaphore (channel
-// senders are served in arrival order) and the number of requests holding
-// or waiting for it, so that the entry is dropped when nobody needs it.
+// senders are served in arrival order), the number of requests holding or
+// waiting for it (the entry is dropped when nobody needs it), and when the
+// slot last changed hands.
 type localLock struct {
-	slot chan struct{}
-	refs int
+	slot  chan struct{}
+	refs  int
+	moved time.Time // guarded by Locks.mu
 }
 
 // Locks returns the database's lock service. Use one per process: its
@@ -66,11 +73,12 @@ type lockDoc struct {
 	At        time.Time `bson:"at"`
 }
 
-// Lock takes key for at most ttl, waiting up to wait for other holders
-// (then an error wrapping service.ErrLockWait); ctx bounds the whole call.
-// The returned unlock releases it (only if this holder still owns it).
+// Lock takes key, renewing its lease of ttl while held. It waits for other
+// holders as long as the lock keeps changing hands, and gives up with an
+// error wrapping service.ErrLockWait when one holder kept it for wait;
+// ctx bounds the whole call. The returned unlock releases it (only if this
+// holder still owns it).
 func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (func(), error) {
-	giveUp := time.Now().Add(wait)
 	releaseLocal, err := l.queue(ctx, key, wait)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", key, err)
@@ -85,11 +93,14 @@ func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (
 		_, _ = coll.DeleteOne(rctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: token}})
 	}
 	backoff := time.Millisecond
+	var holder string // the other process's token seen last, and since when
+	var since time.Time
 	for {
 		now := time.Now()
 		_, err := coll.InsertOne(ctx, lockDoc{ID: key, Token: token, ExpiresAt: now.Add(ttl), At: now})
 		if err == nil {
-			return func() { release(); releaseLocal() }, nil
+			stopRenewing := l.renew(ctx, key, token, ttl)
+			return func() { stopRenewing(); release(); releaseLocal() }, nil
 		}
 		terr := translate(err, "lock "+key)
 		if !errors.Is(terr, models.ErrConflict) {
@@ -100,18 +111,21 @@ func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (
 			releaseLocal()
 			return nil, terr
 		}
-		if tookOver, err := l.takeOver(ctx, key); err != nil {
+		cur, tookOver, err := l.takeOver(ctx, key)
+		if err != nil {
 			releaseLocal()
 			return nil, err
-		} else if tookOver {
+		}
+		if tookOver {
 			continue // the lapsed lock is gone: insert again at once
 		}
-		pause := backoff/2 + rand.N(backoff/2+1)
-		if time.Now().Add(pause).After(giveUp) {
+		if cur != holder {
+			holder, since = cur, time.Now()
+		} else if time.Since(since) > wait {
 			releaseLocal()
 			return nil, fmt.Errorf("lock %s: %w", key, service.ErrLockWait)
 		}
-		t := time.NewTimer(pause)
+		t := time.NewTimer(backoff/2 + rand.N(backoff/2+1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -123,12 +137,39 @@ func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (
 	}
 }
 
-// queue waits, up to wait, for this process's turn at key.
+// renew extends the holder's lease every third of ttl until stopped, so
+// that a holder slowed down (a loaded machine, a slow store) keeps its lock.
+func (l *Locks) renew(ctx context.Context, key, token string, ttl time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		coll := l.db.db.Collection(colLocks)
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl/3)
+			_, _ = coll.UpdateOne(rctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: token}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: time.Now().Add(ttl)}}}})
+			cancel()
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// queue waits for this process's turn at key: as long as the slot keeps
+// changing hands, or until one holder has had it for wait.
 func (l *Locks) queue(ctx context.Context, key string, wait time.Duration) (release func(), err error) {
 	l.mu.Lock()
 	ll := l.local[key]
 	if ll == nil {
-		ll = &localLock{slot: make(chan struct{}, 1)}
+		ll = &localLock{slot: make(chan struct{}, 1), moved: time.Now()}
 		l.local[key] = ll
 	}
 	ll.refs++
@@ -142,48 +183,66 @@ func (l *Locks) queue(ctx context.Context, key string, wait time.Duration) (rele
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
-	select {
-	case ll.slot <- struct{}{}:
-		return func() { <-ll.slot; done() }, nil
-	case <-t.C:
-		done()
-		return nil, service.ErrLockWait
-	case <-ctx.Done():
-		done()
-		return nil, ctx.Err()
+	for {
+		select {
+		case ll.slot <- struct{}{}:
+			l.mu.Lock()
+			ll.moved = time.Now()
+			l.mu.Unlock()
+			return func() {
+				l.mu.Lock()
+				ll.moved = time.Now()
+				l.mu.Unlock()
+				<-ll.slot
+				done()
+			}, nil
+		case <-t.C:
+			l.mu.Lock()
+			stuck := time.Since(ll.moved)
+			l.mu.Unlock()
+			if stuck >= wait {
+				done()
+				return nil, service.ErrLockWait
+			}
+			t.Reset(wait - stuck) // the queue moved meanwhile: wait on
+		case <-ctx.Done():
+			done()
+			return nil, ctx.Err()
+		}
 	}
 }
 
-// takeOver removes the lock document of key if it has lapsed, and reports
-// whether the lock is (now) free. Of several contenders who find the same
-// lapsed lock, one wins the takeover by inserting its marker (keyed by the
-// lapsed holder's token): FerretDB deletes by reading then deleting, so two
+// takeOver reads the lock document of key: it returns the holder's token,
+// or removes the document if its lease has lapsed and reports that the
+// lock is (now) free. Of several contenders who find the same lapsed lock,
+// one wins the takeover by inserting its marker (keyed by the lapsed
+// holder's token): FerretDB deletes by reading then deleting, so two
 // deleters of one lapsed lock could otherwise remove a fresh lock that one
 // of them had just inserted.
-func (l *Locks) takeOver(ctx context.Context, key string) (bool, error) {
+func (l *Locks) takeOver(ctx context.Context, key string) (holder string, free bool, err error) {
 	coll := l.db.db.Collection(colLocks)
 	var cur lockDoc
-	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&cur)
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&cur)
 	if terr := translate(err, "read lock "+key); errors.Is(terr, models.ErrNotFound) {
-		return true, nil // released meanwhile
+		return "", true, nil // released meanwhile
 	} else if terr != nil {
-		return false, terr
+		return "", false, terr
 	}
 	if time.Now().Before(cur.ExpiresAt) {
-		return false, nil
+		return cur.Token, false, nil
 	}
 	marker := lockDoc{ID: key + "#takeover#" + cur.Token, Token: cur.Token, ExpiresAt: cur.ExpiresAt, At: time.Now()}
 	if _, err := coll.InsertOne(ctx, marker); err != nil {
 		if terr := translate(err, "take over lock "+key); errors.Is(terr, models.ErrConflict) {
-			return false, nil // another contender is taking it over
+			return cur.Token, false, nil // another contender is taking it over
 		} else {
-			return false, terr
+			return "", false, terr
 		}
 	}
 	if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: cur.Token}}); err != nil {
-		return false, translate(err, "take over lock "+key)
+		return "", false, translate(err, "take over lock "+key)
 	}
-	return true, nil
+	return "", true, nil
 }
 
 func newToken() string {

@@ -72,10 +72,13 @@ func TestLocksAreExclusiveAcrossProcesses(t *testing.T) {
 func TestLapsedLockIsTakenOverOnce(t *testing.T) {
 	db, _ := storetest.Open(t)
 	ctx := context.Background()
-	// A third process takes the lock and dies without unlocking.
-	if _, err := storetest.Another(t, db).Locks().Lock(ctx, "plan:9", 300*time.Millisecond, time.Second); err != nil {
+	// A third process takes the lock and dies without unlocking (its
+	// connection closes, so its lease is not renewed).
+	dead := storetest.Another(t, db)
+	if _, err := dead.Locks().Lock(ctx, "plan:9", 300*time.Millisecond, time.Second); err != nil {
 		t.Fatal(err)
 	}
+	_ = dead.Close(ctx)
 	services := []*mongo.Locks{db.Locks(), storetest.Another(t, db).Locks()}
 	var h holders
 	var wg sync.WaitGroup
@@ -135,4 +138,34 @@ func TestLockWaitIsBounded(t *testing.T) {
 		t.Fatalf("after the holder unlocked: %v", err)
 	}
 	unlock2()
+}
+
+// TestSlowHolderKeepsItsLock: a holder that takes longer than its lease
+// keeps the lock (the lease is renewed), and a waiter of another process
+// waits as long as it takes when given the time.
+func TestSlowHolderKeepsItsLock(t *testing.T) {
+	db, _ := storetest.Open(t)
+	ctx := context.Background()
+	unlock, err := db.Locks().Lock(ctx, "organisation:7", 300*time.Millisecond, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := storetest.Another(t, db).Locks()
+	got := make(chan time.Time, 1)
+	go func() {
+		u, err := other.Lock(ctx, "organisation:7", 300*time.Millisecond, 5*time.Second)
+		if err != nil {
+			t.Error(err)
+			close(got)
+			return
+		}
+		got <- time.Now()
+		u()
+	}()
+	time.Sleep(time.Second) // three leases long
+	released := time.Now()
+	unlock()
+	if at, ok := <-got; ok && at.Before(released) {
+		t.Fatal("the waiter took the lock while its slow holder still had it")
+	}
 }
