@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,7 +53,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 // newHarnessOn builds the app on the given stores.
 func newHarnessOn(t *testing.T, db *mongo.DB, rc *redis.Client, opts ...harnessOpt) *harness {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet := testLogger()
 	// Registering without an SMS code keeps the older tests short; the tests
 	// of phone codes turn it off (withPhoneCodes).
 	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true}
@@ -184,3 +185,14 @@ func (h *harness) me(tok string) response {
 func urlEscape(s string) string { return url.QueryEscape(s) }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
+
+// testLogger discards the service's logs, or writes them to standard error
+// from the level WUSHE_TEST_LOG names (debug, info, warn, error): a
+// failing test's causes, e.g. WUSHE_TEST_LOG=warn go test -run X ./handlers/.
+func testLogger() *slog.Logger {
+	var level slog.Level
+	if v := os.Getenv("WUSHE_TEST_LOG"); v != "" && level.UnmarshalText([]byte(v)) == nil {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}

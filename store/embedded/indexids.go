@@ -213,6 +213,13 @@ func (w *idWatcher) round(ctx context.Context) {
 		if !present[file] {
 			_ = sdb.Close()
 			delete(w.open, file)
+			// This handle kept the dropped database's write-ahead log and
+			// shared-memory files alive; once closed, they must not outlive
+			// the database (a new one of the same name would read them).
+			if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+				_ = os.Remove(file + "-wal")
+				_ = os.Remove(file + "-shm")
+			}
 		}
 	}
 }

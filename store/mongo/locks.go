@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -18,10 +19,26 @@ import (
 
 // colLocks holds one document per held lock, _id = the lock's key, and a
 // takeover marker per lapsed lock taken over, _id = key + "#takeover#" +
-// the lapsed holder's token.
-const colLocks = "locks"
+// the lapsed holder's token. colLockOwners holds one document per process
+// that holds or held locks, _id = its owner id, with the last time it was
+// seen alive.
+const (
+	colLocks      = "locks"
+	colLockOwners = "lock_owners"
+)
 
-func init() { register(colLocks) }
+func init() { register(colLocks); register(colLockOwners) }
+
+// ownerBeat is how often a process that holds locks says it is alive. A
+// lock lapses when its owner has not been seen for the lock's ttl, and at
+// least for three beats (or when it was held for maxHold, whatever the
+// owner says): so one small write per process every ownerBeat keeps any
+// number of its locks, however long a loaded machine makes them take.
+const (
+	ownerBeat = time.Second
+	minLapse  = 3 * ownerBeat
+	maxHold   = 10 * time.Minute
+)
 
 var _ service.Locker = (*Locks)(nil)
 
@@ -38,15 +55,19 @@ var _ service.Locker = (*Locks)(nil)
 // growing pause. A waiter gives up (service.ErrLockWait) only when the
 // lock has not changed hands for the whole wait: a long queue that moves
 // is waited out (the request's deadline still bounds it), a holder stuck
-// that long is not. A holder renews its lease while it holds the lock, so
-// a slow holder keeps it; a holder that died (or whose process froze)
-// leaves a lock that lapses after its ttl, and the next contender takes it
-// over (see takeOver).
+// that long is not. A process that holds locks says every ownerBeat that
+// it is alive, so a slow holder keeps its lock; a holder whose process
+// died (or froze) leaves locks that lapse after their ttl, and the next
+// contender takes them over (see takeOver).
 type Locks struct {
-	db *DB
+	db    *DB
+	owner string // this process's owner id
 
-	mu    sync.Mutex
-	local map[string]*localLock
+	mu      sync.Mutex
+	local   map[string]*localLock
+	beating bool              // the owner's heartbeat runs
+	stop    chan struct{}     // closed by close: the heartbeat ends
+	orphans map[string]string // key → token of locks whose release failed
 }
 
 // localLock is one key's in-process queue: a one-slot semaphore (channel
@@ -62,23 +83,34 @@ type localLock struct {
 // Locks returns the database's lock service. Use one per process: its
 // in-memory queue is what keeps a process's waiters from all polling.
 func (d *DB) Locks() *Locks {
-	d.locksOnce.Do(func() { d.locks = &Locks{db: d, local: map[string]*localLock{}} })
+	d.locksOnce.Do(func() {
+		d.locks = &Locks{db: d, owner: newToken(), local: map[string]*localLock{}, stop: make(chan struct{})}
+	})
 	return d.locks
 }
 
 type lockDoc struct {
-	ID        string    `bson:"_id"`
-	Token     string    `bson:"token"`
-	ExpiresAt time.Time `bson:"expiresAt"`
-	At        time.Time `bson:"at"`
+	ID      string    `bson:"_id"`
+	Token   string    `bson:"token"`
+	Owner   string    `bson:"owner"`
+	LapseMs int64     `bson:"lapseMs"` // the ttl: how long the owner may go unseen
+	At      time.Time `bson:"at"`
 }
 
-// Lock takes key, renewing its lease of ttl while held. It waits for other
-// holders as long as the lock keeps changing hands, and gives up with an
-// error wrapping service.ErrLockWait when one holder kept it for wait;
-// ctx bounds the whole call. The returned unlock releases it (only if this
-// holder still owns it).
+type ownerDoc struct {
+	ID     string    `bson:"_id"`
+	SeenAt time.Time `bson:"seenAt"`
+}
+
+// Lock takes key; it lapses if this process is not seen alive for ttl. It
+// waits for other holders as long as the lock keeps changing hands, and
+// gives up with an error wrapping service.ErrLockWait when one holder kept
+// it for wait; ctx bounds the whole call. The returned unlock releases it
+// (only if this holder still owns it).
 func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (func(), error) {
+	if err := l.beat(ctx); err != nil {
+		return nil, err
+	}
 	releaseLocal, err := l.queue(ctx, key, wait)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", key, err)
@@ -90,17 +122,18 @@ func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (
 	release := func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		_, _ = coll.DeleteOne(rctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: token}})
+		if err := l.deleteIf(rctx, key, token); err != nil {
+			l.orphan(key, token) // retried by the heartbeat, so it does not block others until maxHold
+		}
 	}
 	backoff := time.Millisecond
 	var holder string // the other process's token seen last, and since when
 	var since time.Time
 	for {
 		now := time.Now()
-		_, err := coll.InsertOne(ctx, lockDoc{ID: key, Token: token, ExpiresAt: now.Add(ttl), At: now})
+		_, err := coll.InsertOne(ctx, lockDoc{ID: key, Token: token, Owner: l.owner, LapseMs: ttl.Milliseconds(), At: now})
 		if err == nil {
-			stopRenewing := l.renew(ctx, key, token, ttl)
-			return func() { stopRenewing(); release(); releaseLocal() }, nil
+			return func() { release(); releaseLocal() }, nil
 		}
 		terr := translate(err, "lock "+key)
 		if !errors.Is(terr, models.ErrConflict) {
@@ -137,30 +170,102 @@ func (l *Locks) Lock(ctx context.Context, key string, ttl, wait time.Duration) (
 	}
 }
 
-// renew extends the holder's lease every third of ttl until stopped, so
-// that a holder slowed down (a loaded machine, a slow store) keeps its lock.
-func (l *Locks) renew(ctx context.Context, key, token string, ttl time.Duration) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
+// beat makes sure this process's heartbeat runs: it records now that the
+// owner is alive (so a lock taken next cannot look lapsed) and then every
+// ownerBeat until the database is closed. One write per process, whatever
+// the number of locks held, on the owner's own document (no other writer).
+func (l *Locks) beat(ctx context.Context) error {
+	l.mu.Lock()
+	running := l.beating
+	l.beating = true
+	l.mu.Unlock()
+	if running {
+		return nil
+	}
+	coll := l.db.db.Collection(colLockOwners)
+	seen := func(ctx context.Context) error {
+		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: l.owner}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "seenAt", Value: time.Now()}}}}, options.UpdateOne().SetUpsert(true))
+		return translate(err, "lock owner heartbeat")
+	}
+	if err := seen(ctx); err != nil {
+		l.mu.Lock()
+		l.beating = false
+		l.mu.Unlock()
+		return err
+	}
 	go func() {
-		defer wg.Done()
-		t := time.NewTicker(ttl / 3)
+		t := time.NewTicker(ownerBeat)
 		defer t.Stop()
-		coll := l.db.db.Collection(colLocks)
 		for {
 			select {
-			case <-done:
+			case <-l.stop:
 				return
 			case <-t.C:
 			}
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl/3)
-			_, _ = coll.UpdateOne(rctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: token}},
-				bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: time.Now().Add(ttl)}}}})
+			bctx, cancel := context.WithTimeout(context.Background(), ownerBeat)
+			_ = seen(bctx)
+			l.releaseOrphans(bctx)
 			cancel()
 		}
 	}()
-	return func() { close(done); wg.Wait() }
+	return nil
+}
+
+// orphan remembers a lock whose release failed, to release it later.
+func (l *Locks) orphan(key, token string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.orphans == nil {
+		l.orphans = map[string]string{}
+	}
+	l.orphans[key] = token
+}
+
+// releaseOrphans retries the releases that failed.
+func (l *Locks) releaseOrphans(ctx context.Context) {
+	l.mu.Lock()
+	todo := l.orphans
+	l.orphans = nil
+	l.mu.Unlock()
+	for key, token := range todo {
+		if err := l.deleteIf(ctx, key, token); err != nil {
+			l.orphan(key, token)
+		}
+	}
+}
+
+// close ends the heartbeat (the database is being closed); this process's
+// locks then lapse after their ttl.
+func (l *Locks) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop)
+	}
+}
+
+// deleteIf removes key's lock document if token still holds it. The
+// document is read and then deleted by its _id alone: FerretDB uses an
+// index only for a filter that is exactly {_id}, and scans the collection
+// for any other. Between the two the holder cannot change: only a lapsed
+// lock is taken over, and a holder deleting its own lock has not lapsed.
+func (l *Locks) deleteIf(ctx context.Context, key, token string) error {
+	coll := l.db.db.Collection(colLocks)
+	var cur lockDoc
+	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&cur)
+	if terr := translate(err, "read lock "+key); errors.Is(terr, models.ErrNotFound) {
+		return nil
+	} else if terr != nil {
+		return terr
+	}
+	if cur.Token != token {
+		return nil
+	}
+	_, err = coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
+	return translate(err, "unlock "+key)
 }
 
 // queue waits for this process's turn at key: as long as the slot keeps
@@ -228,10 +333,10 @@ func (l *Locks) takeOver(ctx context.Context, key string) (holder string, free b
 	} else if terr != nil {
 		return "", false, terr
 	}
-	if time.Now().Before(cur.ExpiresAt) {
-		return cur.Token, false, nil
+	if lapsed, err := l.lapsed(ctx, &cur); err != nil || !lapsed {
+		return cur.Token, false, err
 	}
-	marker := lockDoc{ID: key + "#takeover#" + cur.Token, Token: cur.Token, ExpiresAt: cur.ExpiresAt, At: time.Now()}
+	marker := lockDoc{ID: key + "#takeover#" + cur.Token, Token: cur.Token, Owner: l.owner, At: time.Now()}
 	if _, err := coll.InsertOne(ctx, marker); err != nil {
 		if terr := translate(err, "take over lock "+key); errors.Is(terr, models.ErrConflict) {
 			return cur.Token, false, nil // another contender is taking it over
@@ -239,10 +344,33 @@ func (l *Locks) takeOver(ctx context.Context, key string) (holder string, free b
 			return "", false, terr
 		}
 	}
-	if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "token", Value: cur.Token}}); err != nil {
-		return "", false, translate(err, "take over lock "+key)
+	if err := l.deleteIf(ctx, key, cur.Token); err != nil {
+		return "", false, err
 	}
 	return "", true, nil
+}
+
+// lapsed reports whether a lock's owner has gone unseen for the lock's ttl
+// (its process died or froze), or the lock was held for maxHold.
+func (l *Locks) lapsed(ctx context.Context, cur *lockDoc) (bool, error) {
+	if time.Since(cur.At) > maxHold {
+		return true, nil
+	}
+	if cur.Owner == l.owner {
+		// The caller holds this process's slot for the key, so no request
+		// of this process holds the lock: the document is one whose
+		// release failed.
+		return true, nil
+	}
+	var o ownerDoc
+	err := l.db.db.Collection(colLockOwners).FindOne(ctx, bson.D{{Key: "_id", Value: cur.Owner}}).Decode(&o)
+	lapse := max(time.Duration(cur.LapseMs)*time.Millisecond, minLapse)
+	if terr := translate(err, "read lock owner"); errors.Is(terr, models.ErrNotFound) {
+		return time.Since(cur.At) > lapse, nil
+	} else if terr != nil {
+		return false, terr
+	}
+	return time.Since(o.SeenAt) > lapse, nil
 }
 
 func newToken() string {

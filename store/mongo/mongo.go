@@ -61,7 +61,12 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 	}
 	opts := options.Client().ApplyURI(uri).
 		SetConnectTimeout(3 * time.Second).
-		SetServerSelectionTimeout(3 * time.Second).
+		// The driver spends this budget on choosing a server and then on
+		// waiting for a pooled connection: under a load peak (hundreds of
+		// requests, 100 connections) the wait is queueing, not an outage,
+		// so it is long. Outages are the breaker's: it refuses new requests
+		// at once and releases those waiting here.
+		SetServerSelectionTimeout(30 * time.Second).
 		SetHeartbeatInterval(time.Second).
 		SetMaxPoolSize(100).
 		SetMinPoolSize(2).
@@ -129,6 +134,10 @@ func (d *DB) Database() *mongo.Database { return d.db }
 // Close stops the breaker's probes and disconnects.
 func (d *DB) Close(ctx context.Context) error {
 	d.breaker.Close()
+	d.locksOnce.Do(func() {}) // after this, d.locks is what Locks made, if anything
+	if d.locks != nil {
+		d.locks.close()
+	}
 	return errors.Join(d.client.Disconnect(ctx), d.probe.Disconnect(ctx))
 }
 
