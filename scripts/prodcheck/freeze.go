@@ -28,8 +28,8 @@ const (
 // answers nothing, like a database stuck on a disk or a lock) while three
 // clients per replica send reads and writes that need MongoDB. Every
 // answer must be a 2xx or a 503 problem+json with Retry-After, none may
-// be held longer than holdBound, and once a replica has answered its
-// first 503 its refusals must be fast. After SIGCONT both replicas must
+// be held longer than holdBound, and once a replica's breaker has tripped
+// its refusals must be fast. After SIGCONT both replicas must
 // serve again within freezeRecoveryBound, without a restart, and nothing
 // acknowledged may be lost.
 func (c *checker) mongoFreeze(ctx context.Context, w *world) error {
@@ -135,6 +135,8 @@ func (c *checker) mongoFreeze(ctx context.Context, w *world) error {
 }
 
 // judgeFreeze checks and summarises the answers given around the freeze.
+// "After detection" is after the replica's breaker tripped (its log says
+// when), or after its first 503 if the log does not say.
 func (c *checker) judgeFreeze(probes []probe, frozenAt, resumedAt time.Time) {
 	var after []probe // refusals once each replica had detected the freeze
 	for _, rep := range c.replicas {
@@ -151,28 +153,38 @@ func (c *checker) judgeFreeze(probes []probe, frozenAt, resumedAt time.Time) {
 			c.fail("FerretDB frozen, replica %s: %d answers are neither 2xx nor 503 problem+json with Retry-After: %s",
 				rep.name, len(bad), strings.Join(firstN(bad, 5), "; "))
 		}
-		var detect time.Time
+		var first503 time.Time
 		for _, p := range mine {
-			if p.status == 503 && (detect.IsZero() || p.end.Before(detect)) {
-				detect = p.end
+			if p.status == 503 && (first503.IsZero() || p.end.Before(first503)) {
+				first503 = p.end
 			}
 		}
-		if detect.IsZero() {
+		if first503.IsZero() {
 			c.fail("FerretDB frozen, replica %s never answered 503 in %.0f s", rep.name, mongoFreezeFor.Seconds())
 		}
+		// Detection is the breaker's trip, from the replica's log. A 503 may
+		// come before it: a request that needed a new connection fails when
+		// the handshake times out, before the breaker has made up its mind.
+		line := fmt.Sprintf("FerretDB frozen, replica %s: ", rep.name)
+		detect := c.tripTime(rep, "mongodb", frozenAt)
+		if detect.IsZero() {
+			detect = first503
+			line += "no breaker trip in its log; "
+		} else {
+			line += fmt.Sprintf("breaker tripped %.0f ms after the freeze (log); ", ms(detect.Sub(frozenAt)))
+		}
+		if !first503.IsZero() {
+			line += fmt.Sprintf("first 503 %.0f ms after the freeze; ", ms(first503.Sub(frozenAt)))
+		}
 		// Admitted while the breaker was still closed: under way at the
-		// SIGSTOP, or sent after it but before the replica's first 503.
-		// They wait on the frozen database until the breaker trips.
+		// SIGSTOP, or sent after it but before the trip. They wait on the
+		// frozen database until the breaker trips, or a handshake times out.
 		admitted := filter(mine, func(p probe) bool {
 			return p.end.After(frozenAt) && (detect.IsZero() || p.start.Before(detect))
 		})
 		underWay := filter(admitted, func(p probe) bool { return p.start.Before(frozenAt) })
 		hold, _ := longest(mine)
-		line := fmt.Sprintf("FerretDB frozen, replica %s: ", rep.name)
-		if !detect.IsZero() {
-			line += fmt.Sprintf("first 503 %.0f ms after the freeze; ", ms(detect.Sub(frozenAt)))
-		}
-		c.note("%s%d requests admitted before it %s (%d under way at the SIGSTOP); longest hold %.0f ms (%s, bound %.0f s)",
+		c.note("%s%d requests admitted before the trip %s (%d under way at the SIGSTOP); longest hold %.0f ms (%s, bound %.0f s)",
 			line, len(admitted), counts(admitted), len(underWay), ms(hold.dur()), hold.what, holdBound.Seconds())
 		var held []string
 		for _, p := range mine {
@@ -187,7 +199,7 @@ func (c *checker) judgeFreeze(probes []probe, frozenAt, resumedAt time.Time) {
 		if !detect.IsZero() {
 			after = append(after, filter(mine, func(p probe) bool { return !p.start.Before(detect) && !p.ok() && p.start.Before(resumedAt) })...)
 			if served := filter(mine, func(p probe) bool { return !p.start.Before(detect) && p.ok() && p.end.Before(resumedAt) }); len(served) > 0 {
-				c.note("FerretDB frozen, replica %s served %d requests after its first 503 (from memory or Redis: allowed)", rep.name, len(served))
+				c.note("FerretDB frozen, replica %s served %d requests after the trip (from memory or Redis: allowed)", rep.name, len(served))
 			}
 		}
 	}
@@ -195,10 +207,26 @@ func (c *checker) judgeFreeze(probes []probe, frozenAt, resumedAt time.Time) {
 		c.fail("FerretDB frozen: no refusal after detection to measure")
 		return
 	}
-	c.note("FerretDB frozen: 503s after each replica's first: %s (target p99 ≤ %.0f ms)", latencies(after), ms(fastBound))
+	c.note("FerretDB frozen: 503s after each replica's breaker tripped: %s (target p99 ≤ %.0f ms)", latencies(after), ms(fastBound))
 	if p99 := quantile(durations(after), 0.99); p99 > fastBound {
 		c.fail("FerretDB frozen: p99 of the 503s after detection is %.0f ms, target ≤ %.0f ms", ms(p99), ms(fastBound))
 	}
+}
+
+// tripTime is when the replica's breaker for store logged its trip after
+// since (zero when it did not).
+func (c *checker) tripTime(rep *replica, store string, since time.Time) time.Time {
+	lines, err := readLog(rep.proc.logPath)
+	if err != nil {
+		c.fail("reading the log of replica %s: %v", rep.name, err)
+		return time.Time{}
+	}
+	for _, l := range lines {
+		if l.Msg == store+" unreachable: failing fast until it answers again" && l.Time.After(since) {
+			return l.Time
+		}
+	}
+	return time.Time{}
 }
 
 // The Redis freeze.
@@ -255,7 +283,11 @@ func (c *checker) redisFreeze(ctx context.Context, w *world) error {
 	c.successRatio("Redis frozen: MongoDB-backed requests with valid tokens", filter(during, func(p probe) bool { return p.kind == "read" || p.kind == "write" }), successGoal)
 	for _, rep := range c.replicas {
 		mine := filter(during, func(p probe) bool { return p.rep == rep && (p.kind == "read" || p.kind == "write") })
-		c.note("Redis frozen, replica %s: %s, latency %s", rep.name, counts(mine), latencies(mine))
+		trip := "no breaker trip in its log"
+		if t := c.tripTime(rep, "redis", frozenAt); !t.IsZero() {
+			trip = fmt.Sprintf("breaker tripped %.0f ms after the freeze", ms(t.Sub(frozenAt)))
+		}
+		c.note("Redis frozen, replica %s: %s; %s, latency %s", rep.name, trip, counts(mine), latencies(mine))
 	}
 	revoked := filter(probes, func(p probe) bool { return p.kind == "revoked" })
 	c.note("Redis frozen: the logged-out session %s, latency %s", counts(revoked), latencies(revoked))
