@@ -16,11 +16,15 @@
 //     on the other replica; a worker's scheduled job reminds them of the
 //     shift; they check in and out and the committee verifies the hours; a
 //     charity's fund grants an organisation's application;
-//   - three faults on the same processes: Redis killed and restarted empty
-//     (a session logged out before must stay refused), FerretDB killed and
-//     restarted on its port (answers meanwhile must be fast 503s with
-//     Retry-After), one API replica killed under load and started again
-//     (the other must keep answering);
+//   - six faults on the same processes: Redis killed and restarted empty
+//     (a session logged out before must stay refused, MongoDB-backed
+//     requests must keep succeeding); FerretDB killed and restarted on its
+//     port (answers meanwhile must be fast 503s with Retry-After); FerretDB
+//     frozen with SIGSTOP under load (no request held past a bound, fast
+//     503s once detected, recovery after SIGCONT); Redis frozen under load
+//     (MongoDB-backed requests keep succeeding, SMS codes 503 or sent); one
+//     API replica killed under load and started again (the other must keep
+//     answering); one worker killed (the other runs the next firings once);
 //   - after each fault and at the end: every write the scenario was
 //     acknowledged (2xx) is read back, revoked tokens are still refused.
 //
@@ -98,11 +102,16 @@ type checker struct {
 	writes   []write
 	revoked  []revokedToken
 	notes    []string // figures for the summary
+	phones   int      // fresh phone numbers handed out for SMS codes
 	started  time.Time
 
 	// The Redis fault's window: job firings enqueued in it may run twice
 	// (Redis forgot their task ids), which the job check tells apart.
 	redisKilledAt, redisBackAt time.Time
+	// The worker fault: a firing the killed worker had run but not yet
+	// acknowledged to asynq may run again after its lease.
+	workerKilledAt time.Time
+	workerVictim   string
 }
 
 type stepTime struct {

@@ -34,6 +34,7 @@ type proc struct {
 	done   chan struct{} // closed when the current process has exited
 	err    error         // the current process's exit, once done
 	killed bool          // the current process was stopped on purpose
+	paused bool          // the current process is frozen (SIGSTOP)
 	starts int
 }
 
@@ -59,7 +60,7 @@ func (p *proc) start(ctx context.Context) error {
 		return fmt.Errorf("start %s: %w", p.name, err)
 	}
 	done := make(chan struct{})
-	p.cmd, p.done, p.killed, p.err = cmd, done, false, nil
+	p.cmd, p.done, p.killed, p.paused, p.err = cmd, done, false, false, nil
 	p.mu.Unlock()
 	go func() {
 		err := cmd.Wait()
@@ -152,6 +153,8 @@ func (p *proc) signal(sig syscall.Signal, wait time.Duration) error {
 		return nil
 	}
 	p.killed = true
+	paused := p.paused
+	p.paused = false
 	p.mu.Unlock()
 	select {
 	case <-done:
@@ -160,6 +163,10 @@ func (p *proc) signal(sig syscall.Signal, wait time.Duration) error {
 	}
 	if err := cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("signal %s: %w", p.name, err)
+	}
+	if paused {
+		// A frozen process handles a SIGTERM only once it runs again.
+		_ = cmd.Process.Signal(sigCont)
 	}
 	select {
 	case <-done:
@@ -177,6 +184,40 @@ func (p *proc) signal(sig syscall.Signal, wait time.Duration) error {
 
 // kill is the fault: SIGKILL, no chance to clean up.
 func (p *proc) kill() error { return p.signal(syscall.SIGKILL, 5*time.Second) }
+
+// pause freezes the process (SIGSTOP): it keeps its sockets open, the
+// kernel still accepts connections on its port, and nothing is answered:
+// a hung server, not a dead one.
+func (p *proc) pause() error { return p.freeze(true) }
+
+// resume lets a paused process run again (SIGCONT); without a pause it
+// does nothing, so it can be deferred after pause.
+func (p *proc) resume() error { return p.freeze(false) }
+
+func (p *proc) freeze(stop bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil || p.paused == stop {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return fmt.Errorf("%s has exited", p.name)
+	default:
+	}
+	sig := sigCont
+	if stop {
+		sig = sigStop
+	}
+	if sig == nil {
+		return fmt.Errorf("freezing a process needs SIGSTOP and SIGCONT (Unix)")
+	}
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		return fmt.Errorf("signal %s: %w", p.name, err)
+	}
+	p.paused = stop
+	return nil
+}
 
 // stop ends the process gracefully (SIGTERM), killing it if it lingers.
 func (p *proc) stop() error { return p.signal(syscall.SIGTERM, 10*time.Second) }

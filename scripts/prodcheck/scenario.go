@@ -45,7 +45,7 @@ type world struct {
 	fund, application                                           string
 }
 
-// scenario walks the five parties through both replicas, with the three
+// scenario walks the five parties through both replicas, with the six
 // faults in the middle.
 func (c *checker) scenario(ctx context.Context) error {
 	w := &world{}
@@ -63,8 +63,11 @@ func (c *checker) scenario(ctx context.Context) error {
 		{"the volunteer accepts on the other replica", c.accept},
 		{"a worker's scheduled job reminds the volunteer of the shift", c.reminder},
 		{"fault 2: FerretDB killed and restarted on its port", c.mongoFault},
+		{"fault 3: FerretDB frozen (SIGSTOP) under load, then resumed", c.mongoFreeze},
+		{"fault 4: Redis frozen (SIGSTOP) under load, then resumed", c.redisFreeze},
 		{"check-in, check-out, hours verified", c.attendance},
-		{"fault 3: an API replica killed under load and started again", c.replicaFault},
+		{"fault 5: an API replica killed under load and started again", c.replicaFault},
+		{"fault 6: a worker killed, the other runs the firings; restarted", c.workerFault},
 		{"a charity's fund grants an organisation's application", c.grant},
 	}
 	for _, s := range steps {

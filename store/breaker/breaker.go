@@ -187,10 +187,14 @@ func (b *Breaker) Close() { b.stopOnce.Do(func() { close(b.stop) }) }
 // checks, which must see an outage even when no request has run into it).
 func (b *Breaker) Check(ctx context.Context) error {
 	err := b.probe(ctx)
+	deadline, ok := ctx.Deadline()
 	switch {
 	case err == nil:
-	case ctx.Err() != nil:
-		b.Suspect(err) // too slow: a second opinion with the probe's own time
+	// Too slow: a second opinion with the probe's own time. The deadline
+	// counts even when ctx does not say so yet: a driver's socket deadline,
+	// taken from ctx, often fires before ctx's own timer marks it done.
+	case ctx.Err() != nil, ok && !time.Now().Before(deadline):
+		b.Suspect(err)
 	default:
 		b.Trip(err)
 	}

@@ -110,3 +110,34 @@ func TestCheckTripsAndCloseStopsProbing(t *testing.T) {
 		t.Error("probes went on after Close")
 	}
 }
+
+// lateContext has reached its deadline but does not say so yet, as when a
+// socket deadline taken from a context fires before the context's timer.
+type lateContext struct{ context.Context }
+
+func (lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+
+func TestCheckOutOfTimeAsksASecondOpinion(t *testing.T) {
+	var st fakeStore // up: the check was only slow
+	slow := func(ctx context.Context) error {
+		if _, late := ctx.(lateContext); late {
+			return errors.New("read tcp: i/o timeout") // the socket's deadline fired
+		}
+		return st.probe(ctx)
+	}
+	b := New("db", slow, 5*time.Millisecond, quiet())
+	defer b.Close()
+	var trips atomic.Int32
+	b.OnChange(func(up bool) {
+		if !up {
+			trips.Add(1)
+		}
+	})
+	if err := b.Check(lateContext{context.Background()}); err == nil {
+		t.Fatal("the slow check did not fail")
+	}
+	time.Sleep(30 * time.Millisecond) // the second opinion
+	if !b.Up() || trips.Load() > 0 {
+		t.Fatal("a check that ran out of time tripped the breaker of a store that answers")
+	}
+}

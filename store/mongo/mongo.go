@@ -52,6 +52,10 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 	// The driver's heartbeat is the main detector: it runs on connections
 	// of its own, every second. A heartbeat that fails outright (refused,
 	// reset) trips the breaker; one that timed out asks a probe first.
+	// A polled heartbeat (FerretDB's) times out after the connect timeout,
+	// so a frozen server is found within interval + connect timeout +
+	// breaker.ProbeTimeout = 1 + 2 + 2 s, when the requests it holds are
+	// released (prodcheck's FerretDB freeze requires no hold over 6 s).
 	heartbeatFailed := func(e *event.ServerHeartbeatFailedEvent) {
 		if mongo.IsTimeout(e.Failure) {
 			d.breaker.Suspect(e.Failure)
@@ -60,7 +64,7 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 		}
 	}
 	opts := options.Client().ApplyURI(uri).
-		SetConnectTimeout(3 * time.Second).
+		SetConnectTimeout(2 * time.Second).
 		// The driver spends this budget on choosing a server and then on
 		// waiting for a pooled connection: under a load peak (hundreds of
 		// requests, 100 connections) the wait is queueing, not an outage,
