@@ -248,9 +248,9 @@ func (a *App) admit(c *fiber.Ctx) error {
 	}
 	db := a.cfg.MongoDB
 	if db != nil && !db.Up() {
-		e := *models.ErrUnavailable
+		e := models.ErrUnavailable.Wrap(context.Cause(db.Context())) // the breaker's cause: logged once, by the breaker
 		e.RetryAfter = db.RetryAfter()
-		return &e
+		return e
 	}
 	ctx, cancel := context.WithTimeoutCause(c.UserContext(), a.cfg.RequestTimeout, errRequestTimeout)
 	defer cancel()

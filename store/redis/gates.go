@@ -21,6 +21,8 @@ const GateTTL = 20 * time.Second
 // Gates returns the cached gates of an account and a login family with one
 // MGET; nil for each not cached (or unreadable).
 func (c *Client) Gates(ctx context.Context, accountID, familyID string) (*service.AccountGate, *service.FamilyGate, error) {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	vals, err := c.rdb.MGet(ctx, c.key("gate:a:", accountID), c.key("gate:f:", familyID)).Result()
 	if err != nil {
 		return nil, nil, err
@@ -39,21 +41,29 @@ func (c *Client) Gates(ctx context.Context, accountID, familyID string) (*servic
 // FillAccount caches g unless an entry exists (SET NX): a reader that read
 // MongoDB before a change must not overwrite the change's own entry.
 func (c *Client) FillAccount(ctx context.Context, accountID string, g service.AccountGate) error {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	return c.rdb.SetNX(ctx, c.key("gate:a:", accountID), formatAccountGate(g), GateTTL).Err()
 }
 
 // FillFamily caches g unless an entry exists.
 func (c *Client) FillFamily(ctx context.Context, familyID string, g service.FamilyGate) error {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	return c.rdb.SetNX(ctx, c.key("gate:f:", familyID), formatFamilyGate(g), GateTTL).Err()
 }
 
 // SetAccount caches g after a change, replacing any entry.
 func (c *Client) SetAccount(ctx context.Context, accountID string, g service.AccountGate) error {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	return c.rdb.Set(ctx, c.key("gate:a:", accountID), formatAccountGate(g), GateTTL).Err()
 }
 
 // SetFamily caches g after a change, replacing any entry.
 func (c *Client) SetFamily(ctx context.Context, familyID string, g service.FamilyGate) error {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	return c.rdb.Set(ctx, c.key("gate:f:", familyID), formatFamilyGate(g), GateTTL).Err()
 }
 

@@ -61,6 +61,7 @@ func New(url, prefix string, log *slog.Logger) (*Client, error) {
 	opt.DialTimeout = 2 * time.Second
 	opt.ReadTimeout = 2 * time.Second
 	opt.WriteTimeout = 2 * time.Second
+	opt.ContextTimeoutEnabled = true // a caller's deadline bounds the command (see optional)
 	opt.PoolSize = 50
 	popt := *opt
 	popt.PoolSize = 1
@@ -113,6 +114,16 @@ func (c *Client) Close() error {
 // answers at once).
 func (c *Client) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
 
+// optionalWait bounds a call whose answer the service can do without (the
+// token cache, a rate limit): a Redis that is slow or frozen costs a
+// request at most this long, and its breaker is asked to look.
+const optionalWait = 300 * time.Millisecond
+
+// optional gives a call of an optional part its short deadline.
+func optional(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, optionalWait)
+}
+
 func (c *Client) key(parts ...string) string {
 	k := c.prefix
 	for _, p := range parts {
@@ -132,6 +143,8 @@ return {n, ttl}`)
 
 // Hit counts one attempt under key in a fixed window.
 func (c *Client) Hit(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	ctx, cancel := optional(ctx)
+	defer cancel()
 	res, err := hitScript.Run(ctx, c.rdb, []string{c.key("rl:", key)}, window.Milliseconds()).Int64Slice()
 	if err != nil {
 		return true, 0, err
