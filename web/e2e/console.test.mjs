@@ -70,7 +70,11 @@ const pageErrors = [];
 async function session(name, viewport = { width: 1366, height: 900 }) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  // A wait ends as soon as its element appears; the bound only decides when a
+  // missing one fails the test, so it is generous enough for a busy machine
+  // (CI must pass with both cores loaded: the dashboard's first read, which
+  // takes the day's snapshot, took over 15 s at a load average of 11).
+  page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS) || 60000);
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on('console', (m) => { if (/Content Security Policy|Uncaught/.test(m.text())) pageErrors.push(`${name}: ${m.text()}`); });
   page.on('dialog', (d) => d.accept());
