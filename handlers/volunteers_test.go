@@ -26,10 +26,11 @@ func residentID(seq int) string {
 // auditLog records the audit entries the service appends, so a test can
 // read the log; with fail set it refuses them, like a store that is down.
 type auditLog struct {
-	next    service.AuditStore
-	mu      sync.Mutex
-	fail    bool
-	entries []models.AuditEntry
+	service.AuditStore // reads pass through
+	next               service.AuditStore
+	mu                 sync.Mutex
+	fail               bool
+	entries            []models.AuditEntry
 }
 
 func (l *auditLog) AppendAudit(ctx context.Context, e *models.AuditEntry) error {
@@ -66,7 +67,7 @@ func newAuditedWorld(t *testing.T) (*world, *auditLog) {
 	t.Helper()
 	var log *auditLog
 	w := newWorld(t, func(s *harnessSetup) {
-		log = &auditLog{next: s.stores.Audit}
+		log = &auditLog{AuditStore: s.stores.Audit, next: s.stores.Audit}
 		s.stores.Audit = log
 	})
 	return w, log

@@ -62,16 +62,6 @@ func eachItem[T any](list func(Page) ([]T, string, error), fn func(T)) error {
 	}
 }
 
-// scannerOf returns store as the scanner T, or an internal error naming it.
-func scannerOf[T any](store any, name string) (T, error) {
-	sc, ok := store.(T)
-	if !ok {
-		var zero T
-		return zero, models.Internal("dashboard: the %s store cannot be scanned", name)
-	}
-	return sc, nil
-}
-
 // TakeDashboardSnapshot counts the city's figures as of now and stores
 // them under now's date (Asia/Shanghai); taking it again the same day
 // replaces that day's snapshot. The worker calls it daily.
@@ -79,18 +69,7 @@ func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*mo
 	if s.st.Dashboard == nil {
 		return nil, models.Internal("dashboard: no snapshot store")
 	}
-	hours, err := scannerOf[VerifiedHoursScanner](s.st.ServiceRecords, "service-records")
-	if err != nil {
-		return nil, err
-	}
-	training, err := scannerOf[TrainingScanner](s.st.Pathway, "pathway")
-	if err != nil {
-		return nil, err
-	}
-	memberships, err := scannerOf[MembershipScanner](s.st.Organisations, "organisations")
-	if err != nil {
-		return nil, err
-	}
+	hours, training, memberships := s.st.ServiceRecords, s.st.Pathway, s.st.Organisations
 	b := models.NewDashboardBuilder(now)
 
 	// Organisations first: the rest finds its district through them.

@@ -30,20 +30,9 @@ func (r JobResult) String() string {
 // jobScanLimit bounds one run's batch; the next run takes the rest.
 const jobScanLimit = 1000
 
-// bindingLister finds the accounts holding a role binding (the accounts
-// store implements it).
-type bindingLister interface {
-	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
-}
-
-// holders lists the ids of the accounts holding b; none when the store
-// cannot tell.
+// holders lists the ids of the accounts holding b.
 func (s *Service) holders(ctx context.Context, b models.RoleBinding) ([]string, error) {
-	l, ok := s.st.Accounts.(bindingLister)
-	if !ok {
-		return nil, nil
-	}
-	as, err := l.AccountsWithBinding(ctx, b)
+	as, err := s.st.Accounts.AccountsWithBinding(ctx, b)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ type OrganisationStore interface {
 	// AddMember inserts the membership once (unique on organisation and account).
 	AddMember(ctx context.Context, m *models.Member) error
 	Members(ctx context.Context, orgID string, p Page) ([]*models.Member, string, error)
+	MembershipScanner
 }
 
 // OrganisationFilter narrows a list of organisations; empty fields match all.

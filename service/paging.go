@@ -41,6 +41,7 @@ type TransitionStore interface {
 // AuditStore is the append-only log of privileged reads and actions.
 type AuditStore interface {
 	AppendAudit(ctx context.Context, e *models.AuditEntry) error
+	AuditReader
 }
 
 // audit writes an audit entry; a failure is logged, never hidden.
@@ -117,11 +118,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p
 	if !actor.governs(division) {
 		return nil, "", errForbidden
 	}
-	r, ok := s.st.Audit.(AuditReader)
-	if !ok {
-		return nil, "", models.Internal("audit store cannot list")
-	}
-	return r.Audit(ctx, division, p.Normalised())
+	return s.st.Audit.Audit(ctx, division, p.Normalised())
 }
 
 // recordTransition records t. When its step is taken already, either a

@@ -111,6 +111,7 @@ type ServiceHoursTotals struct {
 
 // PathwayStore keeps pathways and training records.
 type PathwayStore interface {
+	TrainingScanner
 	// PersonPathway returns models.ErrNotFound when the person has entered nothing.
 	PersonPathway(ctx context.Context, accountID string) (*PersonPathway, error)
 	// SavePathway creates or replaces a pathway (callers hold "pathway:"+id).

@@ -28,6 +28,8 @@ type AccountStore interface {
 	// SetRoles replaces the account's role bindings. Callers serialise
 	// changes to one account with a Locker (FerretDB loses concurrent updates).
 	SetRoles(ctx context.Context, id string, roles []models.RoleBinding, at time.Time) error
+	// AccountsWithBinding finds the accounts holding a role binding.
+	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
 }
 
 // SessionStore keeps login families and refresh tokens (MongoDB: a Redis

@@ -33,6 +33,7 @@ type ServiceRecordStore interface {
 	// VerifiedHours lists every verified version matching f, in no
 	// particular order.
 	VerifiedHours(ctx context.Context, f VerifiedHoursFilter) ([]*models.HoursRecord, error)
+	VerifiedHoursScanner
 }
 
 // ServiceRecord is a volunteer's certificate: the statement (records and
