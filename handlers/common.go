@@ -2,8 +2,13 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
+	"sort"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wushe/wushe/models"
 )
 
 // PageParams are the cursor-pagination query parameters of every list.
@@ -61,4 +66,51 @@ func page[T, D any](items []T, next string, err error, dto func(T) D) (*listOutp
 		return nil, err
 	}
 	return listOf(items, next, dto), nil
+}
+
+// strictQuery answers 422 naming the first query parameter the operation
+// does not declare: a misspelt filter (communityCode for community) must
+// not silently return everything.
+func strictQuery(api huma.API) func(huma.Context, func(huma.Context)) {
+	var known sync.Map // *huma.Operation → map[string]bool
+	return func(ctx huma.Context, next func(huma.Context)) {
+		op := ctx.Operation()
+		raw := ctx.URL().RawQuery
+		if raw == "" || op == nil {
+			next(ctx)
+			return
+		}
+		names, ok := known.Load(op)
+		if !ok {
+			m := map[string]bool{}
+			for _, p := range op.Parameters {
+				if p.In == "query" {
+					m[p.Name] = true
+				}
+			}
+			names, _ = known.LoadOrStore(op, m)
+		}
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			_ = huma.WriteErr(api, ctx, http.StatusBadRequest, "",
+				models.Invalid("query", "查询字符串格式错误", "the query string is malformed"))
+			return
+		}
+		unknown := make([]string, 0, 1)
+		for k := range q {
+			if !names.(map[string]bool)[k] {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			var p models.Problems
+			for _, k := range unknown {
+				p.Add("query."+k, "未知的查询参数："+k, "unknown query parameter: "+k)
+			}
+			_ = huma.WriteErr(api, ctx, http.StatusUnprocessableEntity, "", p.Err())
+			return
+		}
+		next(ctx)
+	}
 }

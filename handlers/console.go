@@ -56,6 +56,12 @@ func registerConsoleFS(f *fiber.App, api huma.API, fsys fs.FS) {
 		panic("handlers: the embedded console cannot be read: " + err.Error()) // embedded at build time
 	}
 	f.Get("/console/*", cf.serve) // matches /console and /console/ too
+	// The root leads a browser to the console.
+	f.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/console/", fiber.StatusFound) })
+	api.OpenAPI().AddOperation(&huma.Operation{OperationID: "root", Method: http.MethodGet, Path: "/",
+		Summary: "转到网页工作台 Redirect to the web console", Tags: []string{"console"},
+		Responses: map[string]*huma.Response{"302": {Description: "Location: /console/",
+			Headers: map[string]*huma.Param{"Location": {Schema: &huma.Schema{Type: "string"}}}}}})
 
 	ok := &huma.Response{Description: "index.html（单页应用的每个路径）或 assets/ 下带哈希的文件 " +
 		"index.html for the console's own paths, or a hashed file under assets/",

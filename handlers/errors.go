@@ -149,6 +149,12 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 	if status == http.StatusBadRequest && msg == "validation failed" {
 		p.Detail = pick(en, "请求体不是有效的 JSON", "request body is not valid JSON")
 	}
+	if status == http.StatusUnsupportedMediaType {
+		unsupported := pick(en, "请以 Content-Type: application/json 发送请求体", "send the body with Content-Type: application/json")
+		p.Detail = unsupported
+		p.Errors = []*huma.ErrorDetail{{Location: "header.Content-Type", Message: unsupported}}
+		return p
+	}
 	for _, e := range errs {
 		if e == nil {
 			continue

@@ -14,35 +14,16 @@ import (
 // The password comes from standard input so it never shows in a process list.
 func adminCreate(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var phone, name, division string
-	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&phone, "phone", "", "mobile number of the administrator (required)")
-	fs.StringVar(&name, "name", "", "name of the administrator (required)")
-	fs.StringVar(&division, "division", "4101", "division code the account administers (city 4101 or a county)")
-	// --phone, --name and --division are this command's; every other flag
-	// (data dir, store URIs, ...) is the shared configuration of serve.
-	var own, cfgArgs []string
-	for i := 0; i < len(args); i++ {
-		key := strings.TrimLeft(strings.SplitN(args[i], "=", 2)[0], "-")
-		if key != "phone" && key != "name" && key != "division" {
-			cfgArgs = append(cfgArgs, args[i])
-			continue
-		}
-		own = append(own, args[i])
-		if !strings.Contains(args[i], "=") && i+1 < len(args) {
-			own = append(own, args[i+1])
-			i++
-		}
-	}
-	if err := fs.Parse(own); err != nil {
-		return err
-	}
-	cfg, err := loadConfig("admin create", cfgArgs, getenv, stderr)
+	cfg, err := parseConfig("admin create", args, getenv, stdout, func(fs *flag.FlagSet) {
+		fs.StringVar(&phone, "phone", "", "mobile number of the administrator (required)")
+		fs.StringVar(&name, "name", "", "name of the administrator (required)")
+		fs.StringVar(&division, "division", "4101", "division code the account administers (city 4101 or a county)")
+	})
 	if err != nil {
 		return err
 	}
 	if phone == "" || name == "" {
-		return errors.New("admin create: --phone and --name are required; the password is read from standard input")
+		return usageError{"wushe admin create: --phone and --name are required; the password is read from standard input"}
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -69,43 +70,56 @@ type Config struct {
 func (c Config) embeddedMongo() bool { return c.MongoURI == "" }
 func (c Config) embeddedRedis() bool { return c.RedisURL == "" }
 
+// loadConfig parses the configuration of command name from the
+// environment and args; every problem is reported at once.
 func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	return parseConfig(name, args, getenv, stderr, nil)
+}
+
+// parseConfig is loadConfig for a command with flags of its own (own
+// registers them, may be nil); -h prints the command's flags to out and
+// returns flag.ErrHelp.
+func parseConfig(name string, args []string, getenv func(string) string, out io.Writer, own func(*flag.FlagSet)) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c, errs := configFlags(fs, getenv)
+	if own != nil {
+		own(fs)
+	}
+	if err := parseArgs(fs, args, out); err != nil {
+		return *c, err
+	}
+	errs = append(errs, c.validate(name)...)
+	return *c, errors.Join(errs...)
+}
+
+// configFlags registers the configuration's flags on fs, each defaulting to
+// its environment variable; it returns the environment's bad durations.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error) {
 	env := func(k, def string) string {
 		if v := getenv(k); v != "" {
 			return v
 		}
 		return def
 	}
-	dur := func(k string, def time.Duration) (time.Duration, error) {
+	var errs []error
+	dur := func(k string, def time.Duration) time.Duration {
 		v := getenv(k)
 		if v == "" {
-			return def, nil
+			return def
 		}
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return 0, fmt.Errorf("%s: want a positive duration such as 15m, got %q", k, v)
+			errs = append(errs, fmt.Errorf("%s: want a positive duration such as 15m, got %q", k, v))
+			return def
 		}
-		return d, nil
+		return d
 	}
-	var c Config
-	var err error
-	if c.AccessTTL, err = dur("WUSHE_ACCESS_TOKEN_TTL", 15*time.Minute); err != nil {
-		return c, err
-	}
-	if c.RefreshTTL, err = dur("WUSHE_REFRESH_TOKEN_TTL", 30*24*time.Hour); err != nil {
-		return c, err
-	}
-	if c.ShutdownTimeout, err = dur("WUSHE_SHUTDOWN_TIMEOUT", 15*time.Second); err != nil {
-		return c, err
-	}
-	if c.MatchingResync, err = dur("WUSHE_MATCHING_RESYNC", 10*time.Minute); err != nil {
-		return c, err
-	}
-	if c.RequestTimeout, err = dur("WUSHE_REQUEST_TIMEOUT", 30*time.Second); err != nil {
-		return c, err
-	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	c := &Config{}
+	c.AccessTTL = dur("WUSHE_ACCESS_TOKEN_TTL", 15*time.Minute)
+	c.RefreshTTL = dur("WUSHE_REFRESH_TOKEN_TTL", 30*24*time.Hour)
+	c.ShutdownTimeout = dur("WUSHE_SHUTDOWN_TIMEOUT", 15*time.Second)
+	c.MatchingResync = dur("WUSHE_MATCHING_RESYNC", 10*time.Minute)
+	c.RequestTimeout = dur("WUSHE_REQUEST_TIMEOUT", 30*time.Second)
 	fs.StringVar(&c.Addr, "addr", env("WUSHE_ADDR", ":8080"), "listen address (WUSHE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("WUSHE_DATA_DIR", "./data"), "embedded data directory (WUSHE_DATA_DIR)")
 	fs.StringVar(&c.MongoURI, "mongo-uri", env("MONGO_URI", ""), "MongoDB URI; empty runs embedded FerretDB (MONGO_URI)")
@@ -145,61 +159,90 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.WeChatTemplates, "wechat-templates", env("WUSHE_WECHAT_TEMPLATES", ""), "subscription-message templates as kind=templateId pairs, comma-separated, e.g. invitation=AbC,shift_reminder_1h=XyZ (WUSHE_WECHAT_TEMPLATES)")
 	c.BootstrapPhone = getenv("WUSHE_BOOTSTRAP_ADMIN_PHONE")
 	c.BootstrapPass = getenv("WUSHE_BOOTSTRAP_ADMIN_PASSWORD")
-	if err := fs.Parse(args); err != nil {
-		return c, err
+	return c, errs
+}
+
+// validate checks the parsed configuration of command name and lists every
+// problem, so that one start reports them all.
+func (c *Config) validate(name string) []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if _, err := parseLevel(c.LogLevel); err != nil {
-		return c, err
-	}
-	if _, err := c.weights(); err != nil {
-		return c, err
-	}
-	if err := c.checkAccounts(); err != nil {
-		return c, err
-	}
+	_, err := parseLevel(c.LogLevel)
+	add(err)
+	_, err = c.weights()
+	add(err)
+	errs = append(errs, c.checkAccounts()...)
 	switch c.InlineWorker {
 	case "auto", "on", "off":
 	default:
-		return c, fmt.Errorf("WUSHE_INLINE_WORKER: want auto, on or off, got %q", c.InlineWorker)
+		add(fmt.Errorf("WUSHE_INLINE_WORKER: want auto, on or off, got %q", c.InlineWorker))
 	}
-	if _, err := c.jobs(); err != nil {
-		return c, err
+	_, err = c.jobs()
+	add(err)
+	_, err = kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates)
+	add(err)
+	_, err = kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates)
+	add(err)
+	if name == "worker" && (c.embeddedMongo() || c.embeddedRedis()) {
+		add(errors.New("wushe worker needs MONGO_URI and REDIS_URL: in the embedded default, wushe serve runs the worker itself"))
 	}
-	if _, err := kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates); err != nil {
-		return c, err
+	// The secrets: required outside the embedded default (which generates
+	// development ones), and well-formed whenever given.
+	required := func(v, name, gen string) bool {
+		if v == "" && !c.embeddedMongo() {
+			add(fmt.Errorf("%s is required when MONGO_URI is set (generate one with: %s)", name, gen))
+		}
+		return v != ""
 	}
-	if _, err := kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates); err != nil {
-		return c, err
+	if required(c.JWTSecret, "WUSHE_JWT_SECRET", "openssl rand -hex 32") && len(c.JWTSecret) < 32 {
+		add(errors.New("WUSHE_JWT_SECRET must be at least 32 bytes"))
 	}
-	return c, nil
+	if required(c.SigningKey, "WUSHE_SIGNING_KEY", "openssl rand -base64 32") {
+		_, err := parseSigningKey(c.SigningKey, "WUSHE_SIGNING_KEY")
+		add(err)
+	}
+	if required(c.DataKey, "WUSHE_DATA_KEY", "openssl rand -base64 32") {
+		_, err := parseDataKey(c.DataKey, "WUSHE_DATA_KEY")
+		add(err)
+	}
+	if c.BootstrapPhone != "" && c.BootstrapPass == "" {
+		add(errors.New("WUSHE_BOOTSTRAP_ADMIN_PHONE is set but WUSHE_BOOTSTRAP_ADMIN_PASSWORD is not"))
+	}
+	return errs
 }
 
 // checkAccounts checks the SMS, WeChat and phone-code settings.
-func (c *Config) checkAccounts() error {
+func (c *Config) checkAccounts() []error {
+	var errs []error
 	if c.SMSProvider == "" {
 		if !c.embeddedMongo() {
 			// Codes in the log would let whoever reads the logs reset any
 			// password: outside the embedded default, it must be chosen.
-			return fmt.Errorf("WUSHE_SMS_PROVIDER is required when MONGO_URI is set: aliyun in production (log only for a staging system whose logs are private)")
+			errs = append(errs, errors.New("WUSHE_SMS_PROVIDER is required when MONGO_URI is set: aliyun in production (log only for a staging system whose logs are private)"))
+		} else {
+			c.SMSProvider = "log"
 		}
-		c.SMSProvider = "log"
 	}
 	switch c.SMSProvider {
-	case "log":
+	case "log", "":
 	case "aliyun":
 		if c.SMSKeyID == "" || c.SMSKeySecret == "" || c.SMSSignName == "" || c.SMSTemplate == "" {
-			return fmt.Errorf("WUSHE_SMS_PROVIDER=aliyun needs WUSHE_SMS_ACCESS_KEY_ID, WUSHE_SMS_ACCESS_KEY_SECRET, WUSHE_SMS_SIGN_NAME and WUSHE_SMS_TEMPLATE")
+			errs = append(errs, errors.New("WUSHE_SMS_PROVIDER=aliyun needs WUSHE_SMS_ACCESS_KEY_ID, WUSHE_SMS_ACCESS_KEY_SECRET, WUSHE_SMS_SIGN_NAME and WUSHE_SMS_TEMPLATE"))
 		}
 	default:
-		return fmt.Errorf("WUSHE_SMS_PROVIDER: want log or aliyun, got %q", c.SMSProvider)
+		errs = append(errs, fmt.Errorf("WUSHE_SMS_PROVIDER: want log or aliyun, got %q", c.SMSProvider))
 	}
 	if c.WeChatAppID != "" && c.WeChatAppSecret == "" {
-		return fmt.Errorf("WUSHE_WECHAT_APP_ID is set but WUSHE_WECHAT_APP_SECRET is not")
+		errs = append(errs, errors.New("WUSHE_WECHAT_APP_ID is set but WUSHE_WECHAT_APP_SECRET is not"))
 	}
 	if c.PhoneCodeOptional && !c.embeddedMongo() {
-		return fmt.Errorf("WUSHE_PHONE_CODE_OPTIONAL is for embedded demos only; it is refused when MONGO_URI is set")
+		errs = append(errs, errors.New("WUSHE_PHONE_CODE_OPTIONAL is for embedded demos only; it is refused when MONGO_URI is set"))
 	}
-	return nil
+	return errs
 }
 
 // smsSender is the configured SMS adapter.

@@ -16,11 +16,10 @@ import (
 // URI (and writes it to --uri-file) and runs until interrupted.
 func devStores(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dev-stores", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	dir := fs.String("dir", "./data/dev-stores", "directory of the SQLite files")
 	uriFile := fs.String("uri-file", "", "write the MongoDB URI to this file once listening")
 	addr := fs.String("addr", "", "listen address host:port (default: a free loopback port); a restart on the same address keeps the URI")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	log := newLogger(stderr, "info")

@@ -9,8 +9,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // a static image has no zoneinfo; weekly schedules are in Asia/Shanghai
@@ -19,8 +23,23 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "wushe:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exitCode reports err and chooses the exit status: 0 for success and
+// for help, 2 for a bad command line (with the usage), 1 otherwise. A
+// configuration error lists every problem, one a line.
+func exitCode(err error, stderr io.Writer) int {
+	var usageErr usageError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usageErr):
+		fmt.Fprintf(stderr, "%s\n\n%s", usageErr, usage)
+		return 2
 	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(stderr, "wushe:", line)
+	}
+	return 1
 }

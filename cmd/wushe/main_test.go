@@ -25,15 +25,16 @@ func testConfig(t *testing.T) Config {
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	id := hex.EncodeToString(b)
-	cfg, err := loadConfig("test", []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(),
-		"--mongo-db", "t_" + id, "--redis-prefix", "test:" + id + ":", "--log-level", "error", "--sms-provider", "log"}, os.Getenv, io.Discard)
+	args := []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(),
+		"--mongo-db", "t_" + id, "--redis-prefix", "test:" + id + ":", "--log-level", "error", "--sms-provider", "log"}
+	if os.Getenv("MONGO_URI") != "" {
+		args = append(args, "--jwt-secret", "test-secret-test-secret-test-secret-0123",
+			"--signing-key", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", // a fixed test seed
+			"--data-key", "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=") // a fixed test key
+	}
+	cfg, err := loadConfig("test", args, os.Getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if cfg.MongoURI != "" {
-		cfg.JWTSecret = "test-secret-test-secret-test-secret-0123"
-		cfg.SigningKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" // a fixed test seed
-		cfg.DataKey = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="    // a fixed test key
 	}
 	return cfg
 }
@@ -213,6 +214,8 @@ func TestConfigFromEnvironmentFlagsOverride(t *testing.T) {
 		t.Fatalf("no SMS provider with MONGO_URI: %v", err)
 	}
 	env["WUSHE_SMS_PROVIDER"] = "log"
+	env["WUSHE_SIGNING_KEY"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	env["WUSHE_DATA_KEY"] = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
 	cfg, err := loadConfig("t", []string{"--addr", ":9100"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)

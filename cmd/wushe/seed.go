@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -109,31 +108,21 @@ const (
 // rest are serve's configuration (data directory, store URIs).
 func seedCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	opts := defaultDemoOptions()
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.IntVar(&opts.Volunteers, "volunteers", opts.Volunteers, "number of volunteers")
-	fs.IntVar(&opts.SocialWorkers, "social-workers", opts.SocialWorkers, "number of social workers")
-	fs.IntVar(&opts.Organisations, "organisations", opts.Organisations, "number of organisations")
-	fs.IntVar(&opts.Stations, "stations", opts.Stations, "number of township social-work stations (at most one per township)")
-	fs.IntVar(&opts.Needs, "needs", opts.Needs, "number of open community needs")
-	fs.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed: the same seed gives the same city (ids and phones do not depend on it: change it on a fresh store)")
-	fs.StringVar(&opts.Password, "password", opts.Password, "password of every demo account")
-	fs.IntVar(&opts.Workers, "workers", opts.Workers, "concurrent inserts")
-	own, rest := splitOwnFlags(args, fs)
-	if slices.ContainsFunc(rest, func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }) {
-		fmt.Fprint(stderr, "usage: wushe seed --demo [flags]\n\nflags of seed:\n")
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nand the configuration flags of serve:\n")
-	}
-	if err := fs.Parse(own); err != nil {
-		return err
-	}
-	cfg, err := loadConfig("seed", rest, getenv, stderr)
+	cfg, err := parseConfig("seed", args, getenv, stdout, func(fs *flag.FlagSet) {
+		fs.IntVar(&opts.Volunteers, "volunteers", opts.Volunteers, "number of volunteers")
+		fs.IntVar(&opts.SocialWorkers, "social-workers", opts.SocialWorkers, "number of social workers")
+		fs.IntVar(&opts.Organisations, "organisations", opts.Organisations, "number of organisations")
+		fs.IntVar(&opts.Stations, "stations", opts.Stations, "number of township social-work stations (at most one per township)")
+		fs.IntVar(&opts.Needs, "needs", opts.Needs, "number of open community needs")
+		fs.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed: the same seed gives the same city (ids and phones do not depend on it: change it on a fresh store)")
+		fs.StringVar(&opts.Password, "password", opts.Password, "password of every demo account")
+		fs.IntVar(&opts.Workers, "workers", opts.Workers, "concurrent inserts")
+	})
 	if err != nil {
 		return err
 	}
 	if !cfg.Demo {
-		return errors.New("seed: only the demo city can be seeded for now: wushe seed --demo")
+		return usageError{"wushe seed: only the demo city can be seeded for now: wushe seed --demo"}
 	}
 	if err := opts.validate(); err != nil {
 		return err
@@ -150,24 +139,6 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	}
 	fmt.Fprintf(stderr, "demo city ready in %.1fs\n", time.Since(start).Seconds())
 	return printDemoLogins(stdout, res.Logins, opts.Password)
-}
-
-// splitOwnFlags separates the flags fs defines (each takes a value) from
-// the others, keeping their order.
-func splitOwnFlags(args []string, fs *flag.FlagSet) (own, rest []string) {
-	for i := 0; i < len(args); i++ {
-		name := strings.TrimLeft(strings.SplitN(args[i], "=", 2)[0], "-")
-		if !strings.HasPrefix(args[i], "-") || fs.Lookup(name) == nil {
-			rest = append(rest, args[i])
-			continue
-		}
-		own = append(own, args[i])
-		if !strings.Contains(args[i], "=") && i+1 < len(args) {
-			own = append(own, args[i+1])
-			i++
-		}
-	}
-	return own, rest
 }
 
 // seedDemoAtStart seeds the demo city unless its marker account exists

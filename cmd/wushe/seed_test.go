@@ -349,3 +349,61 @@ func TestDemoCityIsDeterministicAndValid(t *testing.T) {
 		t.Error("the marker account is not created last")
 	}
 }
+
+// cancelOn cancels when what is written contains its text.
+type cancelOn struct {
+	text   string
+	cancel context.CancelFunc
+	buf    bytes.Buffer
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.buf.Write(p)
+	if strings.Contains(c.buf.String(), c.text) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestSeedResumesAfterInterruption: a seed interrupted in the middle of a
+// phase, and accounts whose writer died between the phone claim and the
+// account insert, are completed by the next run: the city is whole.
+func TestSeedResumesAfterInterruption(t *testing.T) {
+	cfg := testConfig(t)
+	// Two writers that died half-way: a social worker's and a volunteer's
+	// phone claimed, their accounts never inserted.
+	srv, err := Open(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	phones := srv.Stores.DB.Database().Collection("phones")
+	for id, phone := range map[string]string{demoWorkerID(3): demoWorkerPhone(3), demoVolunteerID(7): demoVolunteerPhone(7)} {
+		if _, err := phones.InsertOne(context.Background(), bson.M{"_id": phone, "accountId": id, "createdAt": time.Now(), "claimedAt": time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupted as the volunteers begin.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := &cancelOn{text: "volunteers", cancel: cancel}
+	if err := run(ctx, seedArgs(cfg), os.Getenv, nil, io.Discard, stop); err == nil {
+		t.Fatalf("the interrupted seed did not stop:\n%s", stop.buf.String())
+	}
+	var progress bytes.Buffer
+	if err := run(context.Background(), seedArgs(cfg), os.Getenv, nil, io.Discard, &progress); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(progress.String(), "skipped") && !phaseLine(progress.String(), "social workers", ", 0 skipped") {
+		t.Errorf("the resumed seed skipped accounts:\n%s", progress.String())
+	}
+	_, srv = startServer(t, cfg)
+	want := map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
+		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30,
+		"funds": 2, "fund_ledger": 2, "price_tables": 2}
+	if got := demoCounts(t, srv); !reflect.DeepEqual(got, want) {
+		t.Fatalf("documents after an interrupted seed and a second run: %v, want %v", got, want)
+	}
+}

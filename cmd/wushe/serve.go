@@ -147,10 +147,18 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	log := newLogger(stdout, cfg.LogLevel)
 	log.Info("starting wushe", cfg.logAttrs()...)
 	start := time.Now()
+	// The port first: a taken port fails the start at once, not after
+	// the stores, the demo city and the matching index.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (WUSHE_ADDR): %w", cfg.Addr, err)
+	}
 	srv, err := Open(ctx, cfg, log)
 	if err != nil {
+		_ = ln.Close()
 		return err
 	}
+	srv.ln = ln
 	if cfg.Demo {
 		if _, err := seedDemoAtStart(ctx, srv.Stores, defaultDemoOptions(), log, stderr); err != nil {
 			_ = srv.Close()
@@ -169,11 +177,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := srv.Listen(); err != nil {
-		_ = srv.Close()
-		return err
-	}
-	log.Info("ready", "startupMs", time.Since(start).Milliseconds())
+	base := localURL(srv.Addr())
+	log.Info("ready", "startupMs", time.Since(start).Milliseconds(), "api", base+"/v1/", "console", base+"/console/",
+		"openapi", base+"/openapi.json")
 	err = srv.Serve(ctx)
 	log.Info("stopped")
 	return err

@@ -145,18 +145,7 @@ func jwtSecret(cfg Config, log *slog.Logger) ([]byte, error) {
 // 64-byte private key), or in embedded mode a development key generated
 // once and kept in the data directory.
 func signingKey(cfg Config, log *slog.Logger) (ed25519.PrivateKey, error) {
-	parse := func(s, what string) (ed25519.PrivateKey, error) {
-		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("%s: not base64: %w", what, err)
-		case len(b) == ed25519.SeedSize:
-			return ed25519.NewKeyFromSeed(b), nil
-		case len(b) == ed25519.PrivateKeySize:
-			return ed25519.PrivateKey(b), nil
-		}
-		return nil, fmt.Errorf("%s: want a 32-byte seed or a 64-byte key, got %d bytes", what, len(b))
-	}
+	parse := parseSigningKey
 	if cfg.SigningKey != "" {
 		return parse(cfg.SigningKey, "WUSHE_SIGNING_KEY")
 	}
@@ -187,16 +176,7 @@ func signingKey(cfg Config, log *slog.Logger) (ed25519.PrivateKey, error) {
 // production without one it is nil: the store then refuses to seal or
 // open personal fields, and serve refuses to start.
 func dataKey(cfg Config, log *slog.Logger) ([]byte, error) {
-	parse := func(s, what string) ([]byte, error) {
-		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-		if err != nil {
-			return nil, fmt.Errorf("%s: not base64: %w", what, err)
-		}
-		if len(b) != 32 {
-			return nil, fmt.Errorf("%s: want 32 bytes, got %d", what, len(b))
-		}
-		return b, nil
-	}
+	parse := parseDataKey
 	if cfg.DataKey != "" {
 		return parse(cfg.DataKey, "WUSHE_DATA_KEY")
 	}
@@ -220,4 +200,30 @@ func dataKey(cfg Config, log *slog.Logger) ([]byte, error) {
 	}
 	log.Warn("generated a DEVELOPMENT personal-data key (seals ID numbers and guardian details) and kept it in the data directory; set WUSHE_DATA_KEY in production", "file", path)
 	return key, nil
+}
+
+// parseSigningKey reads base64 of a 32-byte Ed25519 seed or a 64-byte key.
+func parseSigningKey(s, what string) (ed25519.PrivateKey, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s: not base64: %w", what, err)
+	case len(b) == ed25519.SeedSize:
+		return ed25519.NewKeyFromSeed(b), nil
+	case len(b) == ed25519.PrivateKeySize:
+		return ed25519.PrivateKey(b), nil
+	}
+	return nil, fmt.Errorf("%s: want a 32-byte seed or a 64-byte key, got %d bytes", what, len(b))
+}
+
+// parseDataKey reads base64 of 32 bytes.
+func parseDataKey(s, what string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not base64: %w", what, err)
+	}
+	if len(b) != 32 {
+		return nil, fmt.Errorf("%s: want 32 bytes, got %d", what, len(b))
+	}
+	return b, nil
 }

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -63,6 +64,7 @@ type phoneDoc struct {
 	Phone     string    `bson:"_id"`
 	AccountID string    `bson:"accountId"`
 	CreatedAt time.Time `bson:"createdAt"`
+	ClaimedAt time.Time `bson:"claimedAt"` // when the claim was inserted (zero: before this field)
 }
 
 func rolesToDocs(rs []models.RoleBinding) []roleDoc {
@@ -90,16 +92,66 @@ func (d accountDoc) model() *models.Account {
 // CreateAccount claims the phone by a unique insert, then inserts the account.
 func (s *Accounts) CreateAccount(ctx context.Context, a *models.Account) error {
 	phones := s.db.db.Collection(colPhones)
-	if _, err := phones.InsertOne(ctx, phoneDoc{Phone: a.Phone, AccountID: a.ID, CreatedAt: a.CreatedAt}); err != nil {
-		return translate(err, "claim phone")
+	claim := phoneDoc{Phone: a.Phone, AccountID: a.ID, CreatedAt: a.CreatedAt, ClaimedAt: time.Now().UTC()}
+	claimed := false // by this call: then a failed account insert gives the phone back
+	for attempt := 0; ; attempt++ {
+		_, err := phones.InsertOne(ctx, claim)
+		if err == nil {
+			claimed = true
+			break
+		}
+		err = translate(err, "claim phone")
+		if !errors.Is(err, models.ErrConflict) || attempt > 0 {
+			return err
+		}
+		// The phone is claimed. A claim whose account was never inserted
+		// (its writer died between the two inserts) must not keep the
+		// phone from ever registering: this account's own earlier attempt
+		// is rolled forward, another's is given back once it is older than
+		// any insert in flight could be.
+		var prior phoneDoc
+		if err := phones.FindOne(ctx, bson.M{"_id": a.Phone}).Decode(&prior); err != nil {
+			return translate(err, "claimed phone")
+		}
+		if prior.AccountID == a.ID {
+			break
+		}
+		if _, err := s.AccountByID(ctx, prior.AccountID); !errors.Is(err, models.ErrNotFound) {
+			if err != nil {
+				return err
+			}
+			return models.ErrConflict.Wrap(errors.New("phone already registered"))
+		}
+		if time.Since(prior.ClaimedAt) < orphanClaimAge {
+			return models.ErrConflict.Wrap(errors.New("phone being registered"))
+		}
+		if _, err := phones.DeleteOne(ctx, bson.M{"_id": a.Phone, "accountId": prior.AccountID}); err != nil {
+			return translate(err, "give back an orphaned phone claim")
+		}
 	}
 	if _, err := s.db.db.Collection(colAccounts).InsertOne(ctx, toAccountDoc(a)); err != nil {
-		// Give the phone back so a retry can succeed.
-		_, _ = phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": a.Phone, "accountId": a.ID})
-		return translate(err, "insert account")
+		err = translate(err, "insert account")
+		// Give the phone back so that a retry (under a new account id)
+		// can succeed, unless the insert took effect after all (an
+		// interrupted call may still have written it) or cannot be
+		// told: a claim left behind is rolled forward or given back later.
+		if claimed {
+			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			got, lerr := s.AccountByID(bg, a.ID)
+			if errors.Is(lerr, models.ErrNotFound) || lerr == nil && got.Phone != a.Phone {
+				_, _ = phones.DeleteOne(bg, bson.M{"_id": a.Phone, "accountId": a.ID})
+			}
+		}
+		return err
 	}
 	return nil
 }
+
+// orphanClaimAge is how old a phone claim without its account must be
+// before another registration may take the phone: far beyond the time
+// between the claim and the account insert of a live writer.
+const orphanClaimAge = 2 * time.Minute
 
 // AccountByID finds an account by its id.
 func (s *Accounts) AccountByID(ctx context.Context, id string) (*models.Account, error) {

@@ -129,3 +129,43 @@ func TestSessionsClaimOnce(t *testing.T) {
 		t.Errorf("second revocation changed the first: %+v", again)
 	}
 }
+
+// TestOrphanedPhoneClaim: a writer that died between the phone claim and
+// the account insert does not keep the phone from registering for ever.
+func TestOrphanedPhoneClaim(t *testing.T) {
+	db, _ := storetest.Open(t)
+	accts := db.Accounts()
+	ctx := context.Background()
+	phones := db.Database().Collection("phones")
+	claim := func(phone, account string, at time.Time) {
+		t.Helper()
+		if _, err := phones.InsertOne(ctx, map[string]any{"_id": phone, "accountId": account, "createdAt": at, "claimedAt": at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same account's own earlier attempt is rolled forward.
+	claim("13700000001", "acc-own", time.Now())
+	if err := accts.CreateAccount(ctx, newAccount("acc-own", "13700000001")); err != nil {
+		t.Fatalf("rolling forward its own claim: %v", err)
+	}
+	if a, err := accts.AccountByPhone(ctx, "13700000001"); err != nil || a.ID != "acc-own" {
+		t.Fatalf("by phone: %v %v", a, err)
+	}
+	// Another's fresh claim may be an insert in flight: a conflict.
+	claim("13700000002", "acc-dead", time.Now())
+	if err := accts.CreateAccount(ctx, newAccount("acc-new", "13700000002")); !errors.Is(err, models.ErrConflict) {
+		t.Fatalf("a fresh claim of another: %v", err)
+	}
+	// An old claim without its account is given back.
+	claim("13700000003", "acc-dead", time.Now().Add(-time.Hour))
+	if err := accts.CreateAccount(ctx, newAccount("acc-new", "13700000003")); err != nil {
+		t.Fatalf("an orphaned claim: %v", err)
+	}
+	if a, err := accts.AccountByPhone(ctx, "13700000003"); err != nil || a.ID != "acc-new" {
+		t.Fatalf("by phone after the orphan: %v %v", a, err)
+	}
+	// A claim with its account is a registered phone, however old.
+	if err := accts.CreateAccount(ctx, newAccount("acc-third", "13700000003")); !errors.Is(err, models.ErrConflict) {
+		t.Fatalf("a registered phone: %v", err)
+	}
+}
