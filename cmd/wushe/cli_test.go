@@ -114,7 +114,6 @@ func TestHealthcheckFollowsWusheAddr(t *testing.T) {
 	}
 }
 
-
 func readDirNames(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	names := make([]string, 0, len(entries))

@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // a static image has no zoneinfo; weekly schedules are in Asia/Shanghai
 )
