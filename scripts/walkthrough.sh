@@ -6,11 +6,19 @@
 # Start a fresh server first, with a bootstrap civil-affairs account:
 #   WUSHE_DATA_DIR=$(mktemp -d) WUSHE_BOOTSTRAP_ADMIN_PHONE=13900000000 \
 #   WUSHE_BOOTSTRAP_ADMIN_PASSWORD=admin-pass-1 WUSHE_PHONE_CODE_OPTIONAL=1 go run ./cmd/wushe
+# then: bash scripts/walkthrough.sh   (API=http://localhost:PORT for another port)
 # (WUSHE_PHONE_CODE_OPTIONAL lets the script register people without the SMS
 # code the embedded server would write to its log; embedded demos only.)
 # then: bash scripts/walkthrough.sh   (needs curl and jq)
 set -euo pipefail
 API=${API:-http://localhost:8080}
+
+# Wait up to a minute for the server (a first `go run` compiles first).
+for i in $(seq 1 600); do
+  curl -fs "$API/readyz" >/dev/null 2>&1 && break
+  [ "$i" = 600 ] && { echo "no server answers at $API/readyz (set API=http://host:port)" >&2; exit 1; }
+  sleep 0.1
+done
 
 call() { # call METHOD PATH TOKEN [BODY] → prints the JSON answer; fails on an HTTP error
   local method=$1 path=$2 token=$3 body=${4:-}
