@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -72,6 +73,8 @@ type App struct {
 	svc   *service.Service
 	log   *slog.Logger
 	cfg   Config
+	// proxies are the trusted proxies' addresses (WUSHE_TRUSTED_PROXIES).
+	proxies []netip.Prefix
 }
 
 var installOnce sync.Once
@@ -86,22 +89,19 @@ func New(svc *service.Service, cfg Config) *App {
 		cfg.BodyLimit = 1 << 20
 	}
 	f := fiber.New(fiber.Config{
-		AppName:                 "wushe",
-		BodyLimit:               cfg.BodyLimit,
-		ErrorHandler:            fiberErrorHandler,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
-		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
-		TrustedProxies:          cfg.TrustedProxies,
-		EnableIPValidation:      true,
+		AppName:               "wushe",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          fiberErrorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		EnableIPValidation:    true,
 	})
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	a := &App{Fiber: f, svc: svc, log: cfg.Logger, cfg: cfg}
+	a := &App{Fiber: f, svc: svc, log: cfg.Logger, cfg: cfg, proxies: parseProxies(cfg.TrustedProxies, cfg.Logger)}
 
 	reg := cfg.Registry
 	if reg == nil {
@@ -171,11 +171,58 @@ func New(svc *service.Service, cfg Config) *App {
 	return a
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
+// parseProxies reads trusted proxies as addresses or CIDR prefixes; a
+// malformed entry is logged and ignored.
+func parseProxies(list []string, log *slog.Logger) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			log.Warn("ignoring a trusted proxy that is neither an address nor a CIDR prefix", "proxy", s)
+		}
 	}
-	return fiber.HeaderXForwardedFor
+	return out
+}
+
+func (a *App) trusted(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	for _, p := range a.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the address rate limits and logs see: the peer, unless the
+// peer is a trusted proxy; then the rightmost X-Forwarded-For entry that
+// is not a trusted proxy. Entries left of it were written by the client
+// (or by proxies nobody vouches for) and are never believed.
+func (a *App) clientIP(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	peer = peer.Unmap()
+	if len(a.proxies) == 0 || !a.trusted(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: believe nothing left of it
+		}
+		client = ip.Unmap()
+		if !a.trusted(client) {
+			break
+		}
+	}
+	return client.String()
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests
@@ -277,10 +324,16 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 		id = service.NewID()
 	}
 	c.Set("X-Request-Id", id)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if strings.HasPrefix(c.Path(), "/v1/") {
+		// Answers carry personal data and tokens: no shared or browser cache keeps them.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	l := a.log.With("requestId", id)
 	ctx := context.WithValue(c.UserContext(), requestIDKey{}, id)
 	ctx = context.WithValue(ctx, loggerKey{}, l)
-	ctx = context.WithValue(ctx, clientIPKey{}, c.IP())
+	ip := a.clientIP(c)
+	ctx = context.WithValue(ctx, clientIPKey{}, ip)
 	ctx = context.WithValue(ctx, englishKey{}, english(c.Get(fiber.HeaderAcceptLanguage)))
 	c.SetUserContext(ctx)
 	start := time.Now()
@@ -296,7 +349,7 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	}
 	l.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "route", c.Route().Path,
 		"status", c.Response().StatusCode(), "durationMs", float64(time.Since(start).Microseconds())/1000,
-		"ip", c.IP(), "bytes", len(c.Response().Body()))
+		"ip", ip, "bytes", len(c.Response().Body()))
 	return nil
 }
 

@@ -309,4 +309,14 @@ func TestLoginRateLimitPerIPTrustsOnlyConfiguredProxies(t *testing.T) {
 			t.Fatalf("trusted proxy, client %d: %d %s", i+1, r.Status, r.Raw)
 		}
 	}
+	// The proxy appends the address it saw; what the client wrote to the
+	// left of it is never believed: a forged chain does not escape the limit.
+	h3 := newHarness(t, limitIP, func(s *harnessSetup) { s.http.TrustedProxies = []string{"0.0.0.0", "192.168.0.0/16"} })
+	for i := range 3 {
+		forged := "10.0.0." + string(rune('1'+i)) + ", 203.0.113.9, 192.168.1.1"
+		r := h3.do("POST", "/v1/auth/login", `{"phone":"1390000008`+string(rune('0'+i))+`","password":"x"}`, "X-Forwarded-For", forged)
+		if i < 2 && r.Status != 401 || i == 2 && r.Status != 429 {
+			t.Fatalf("forged X-Forwarded-For, attempt %d: %d %s", i+1, r.Status, r.Raw)
+		}
+	}
 }
