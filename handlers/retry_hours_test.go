@@ -362,3 +362,66 @@ func TestRetriesTrainingVerify(t *testing.T) {
 		},
 	})
 }
+
+// TestRetriesHoursCheckin: a check-in failed at any store call completes
+// on a retry with one attendance, not checked out.
+func TestRetriesHoursCheckin(t *testing.T) {
+	hw := newHoursWorld(t)
+	type state struct{ vid, tok string }
+	sweep(t, hw.f, retryCase{
+		setup: func(t *testing.T) any {
+			var s state
+			s.vid, s.tok = hw.account(t)
+			a := &models.Assignment{ID: hw.occ + "#" + s.vid, NeedID: hw.need, OccurrenceID: hw.occ, VolunteerID: s.vid,
+				PlaceNo: 2, Window: hw.window, Status: models.AssignmentAssigned, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			if err := hw.h.db.Plans().CreateAssignment(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			hw.clock.jumpTo(hw.window.Start.Add(-10 * time.Minute))
+			return &s
+		},
+		act: func(t *testing.T, st any) response {
+			s := st.(*state)
+			body := `{"occurrenceId":"` + hw.occ + `","code":"` + models.CheckinCode(testSecret, hw.occ, hw.clock.Now()) + `","location":{"lat":34.7536,"lng":113.6134}}`
+			return hw.h.do("POST", "/v1/me/attendance/checkin", body, bearerHeader(s.tok)...)
+		},
+		done: func(r response) bool { return r.Status == 200 },
+		check: func(t *testing.T, st any) {
+			a, err := hw.h.db.Hours().Attendance(context.Background(), hw.occ+"#"+st.(*state).vid)
+			if err != nil || a.CheckoutAt != nil || a.CheckinAt.IsZero() {
+				t.Fatalf("attendance: %+v %v", a, err)
+			}
+		},
+	})
+}
+
+// TestRetriesSupervisionConfirm: a supervisee's confirmation failed at any
+// store call is recorded once by a retry and counted once in their summary.
+func TestRetriesSupervisionConfirm(t *testing.T) {
+	var f *storefault.Faults
+	s := newSupervisionWorld(t, withFaults(&f))
+	confirmed := 0
+	sweep(t, f, retryCase{
+		setup: func(t *testing.T) any {
+			r := s.h.do("POST", "/v1/supervision-sessions", sessionBody(s.vid, s.need, today(0), 60), bearerHeader(s.swTok)...)
+			if r.Status != 201 {
+				t.Fatalf("log session: %d %s", r.Status, r.Raw)
+			}
+			return r.str("id")
+		},
+		act: func(t *testing.T, st any) response {
+			return s.h.do("POST", "/v1/supervision-sessions/"+st.(string)+"/confirmation", "", bearerHeader(s.vtok)...)
+		},
+		done: func(r response) bool { return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已确认") },
+		check: func(t *testing.T, st any) {
+			if r := s.h.do("GET", "/v1/supervision-sessions/"+st.(string), "", bearerHeader(s.vtok)...); r.Body["confirmed"] != true {
+				t.Fatalf("session not confirmed: %d %s", r.Status, r.Raw)
+			}
+			confirmed++
+			sum := s.h.do("GET", "/v1/me/supervision-summary", "", bearerHeader(s.vtok)...)
+			if got := sum.Body["supervised"].(map[string]any)["confirmedSessions"]; got != float64(confirmed) {
+				t.Fatalf("confirmed sessions %v, want %d: %s", got, confirmed, sum.Raw)
+			}
+		},
+	})
+}
