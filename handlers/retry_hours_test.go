@@ -160,7 +160,9 @@ func TestRetriesHoursCheckout(t *testing.T) {
 			s.ops = append(s.ops, hw.f.Ops())
 			return r
 		},
-		done: func(r response) bool { return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已记录") },
+		done: func(r response) bool {
+			return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已记录")
+		},
 		check: func(t *testing.T, st any) {
 			s := st.(*state)
 			a, err := hw.h.db.Hours().Attendance(context.Background(), hw.occ+"#"+s.vid)
@@ -308,7 +310,9 @@ func TestRetriesHoursRevise(t *testing.T) {
 			return hw.h.do("POST", "/v1/hours/"+st.(*models.HoursRecord).ID+"/revisions", `{"hours":1.5,"reason":"核对签到表后更正"}`,
 				bearerHeader(hw.zy)...)
 		},
-		done: func(r response) bool { return r.Status == 201 || r.Status == 409 && strings.Contains(r.Raw, "更新的版本") },
+		done: func(r response) bool {
+			return r.Status == 201 || r.Status == 409 && strings.Contains(r.Raw, "更新的版本")
+		},
 		check: func(t *testing.T, st any) {
 			old := st.(*models.HoursRecord)
 			var versions []map[string]any
@@ -345,7 +349,9 @@ func TestRetriesTrainingVerify(t *testing.T) {
 		act: func(t *testing.T, st any) response {
 			return w.h.do("POST", "/v1/training/"+st.(string)+"/verification", `{"verified":true,"note":"核对结业证书"}`, bearerHeader(w.adminA)...)
 		},
-		done: func(r response) bool { return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已核实过") },
+		done: func(r response) bool {
+			return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已核实过")
+		},
 		check: func(t *testing.T, st any) {
 			id := st.(string)
 			r, err := w.h.db.Pathway().Training(context.Background(), id)
@@ -412,7 +418,9 @@ func TestRetriesSupervisionConfirm(t *testing.T) {
 		act: func(t *testing.T, st any) response {
 			return s.h.do("POST", "/v1/supervision-sessions/"+st.(string)+"/confirmation", "", bearerHeader(s.vtok)...)
 		},
-		done: func(r response) bool { return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已确认") },
+		done: func(r response) bool {
+			return r.Status == 200 || r.Status == 409 && strings.Contains(r.Raw, "已确认")
+		},
 		check: func(t *testing.T, st any) {
 			if r := s.h.do("GET", "/v1/supervision-sessions/"+st.(string), "", bearerHeader(s.vtok)...); r.Body["confirmed"] != true {
 				t.Fatalf("session not confirmed: %d %s", r.Status, r.Raw)
