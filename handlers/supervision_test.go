@@ -24,9 +24,9 @@ type supervisionWorld struct {
 	stranger         string
 }
 
-func newSupervisionWorld(t *testing.T) *supervisionWorld {
+func newSupervisionWorld(t *testing.T, opts ...harnessOpt) *supervisionWorld {
 	t.Helper()
-	w := newWorld(t)
+	w := newWorld(t, opts...)
 	s := &supervisionWorld{world: w}
 	s.zy, s.eq = w.committees(t)
 	s.need = w.postNeed(t, s.zy, "")

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,12 +25,34 @@ type HoursStore interface {
 	// HoursRecord returns models.ErrNotFound when there is none.
 	HoursRecord(ctx context.Context, id string) (*models.HoursRecord, error)
 	UpdateHours(ctx context.Context, r *models.HoursRecord) error
-	// ClaimVerification records the one decision on a record, by unique insert.
-	ClaimVerification(ctx context.Context, recordID, by string, at time.Time) error
+	// ClaimVerification records the one decision on a record, by unique
+	// insert: models.ErrConflict when it was decided before.
+	ClaimVerification(ctx context.Context, recordID string, d HoursDecision) error
+	// HoursVerification returns the decision claimed on a record
+	// (models.ErrNotFound when none).
+	HoursVerification(ctx context.Context, recordID string) (*HoursDecision, error)
 	HoursOfVolunteer(ctx context.Context, volunteerID string, p Page) ([]*models.HoursRecord, string, error)
 	// PendingHours lists a community's pending records ("" = every community's).
 	PendingHours(ctx context.Context, community string, p Page) ([]*models.HoursRecord, string, error)
 	PendingHoursOfNeeds(ctx context.Context, needIDs []string, p Page) ([]*models.HoursRecord, string, error)
+}
+
+// HoursDecision is the one decision on a record as its claim records it:
+// all that carrying it out needs, so that anyone may roll it forward when
+// the writer that claimed it failed before updating the record.
+type HoursDecision struct {
+	Status       models.HoursStatus // verified or rejected; "" in claims made before decisions were recorded
+	RejectReason string
+	By, Name     string // the verifier and their name
+	Org          string // "community:<code>" or "organisation:<id>"
+	At           time.Time
+}
+
+// apply writes the decision into r.
+func (d HoursDecision) apply(r *models.HoursRecord) {
+	at := d.At
+	r.Status, r.RejectReason = d.Status, d.RejectReason
+	r.VerifiedBy, r.VerifierName, r.VerifierOrg, r.VerifiedAt = d.By, d.Name, d.Org, &at
 }
 
 // checkinEarly is how long before an occurrence starts check-in opens.
@@ -148,6 +171,9 @@ func (s *Service) holdsPlace(ctx context.Context, needID, assignmentID string) (
 // CheckOut ends a volunteer's attendance and records the hours (pending
 // verification) by the documented rounding rule (models.ServiceHours).
 // The record's unique id decides: a double check-out yields one record.
+// The check-out time is stored first and kept once stored, so a retry
+// after a failure at any later step records the hours of the first
+// attempt's time, not of its own later one.
 func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*models.HoursRecord, error) {
 	n, occ, err := s.occurrenceOf(ctx, p.OccurrenceID)
 	if err != nil {
@@ -164,14 +190,20 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	if err := s.checkPresence(n, occ, p, now); err != nil {
 		return nil, err
 	}
-	r, err := s.recordHours(ctx, n, occ, actor.AccountID, models.ServiceHours(a.CheckinAt, now, occ.Window), "checkin")
-	if err != nil {
+	out := now
+	if a.CheckoutAt != nil {
+		out = *a.CheckoutAt
+	} else if err := s.st.Hours.SetCheckout(ctx, id, now); err != nil {
 		return nil, err
 	}
-	if err := s.st.Hours.SetCheckout(ctx, id, now); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return s.recordHours(ctx, n, occ, actor.AccountID, models.ServiceHours(a.CheckinAt, out, occ.Window), "checkin")
+}
+
+// isOutage tells a store's failure (the request fails and may be retried)
+// from a domain answer about one line of a bulk request.
+func isOutage(err error) bool {
+	k := models.KindOf(err)
+	return k == models.KindInternal || k == models.KindUnavailable
 }
 
 // recordHours inserts version 1 of a volunteer's hours for an occurrence.
@@ -201,7 +233,8 @@ type Mark struct {
 
 // MarkAttendance records attendance and hours for many volunteers at once,
 // walk-ins included (a walk-in holds no place). Lines already recorded are
-// reported and skipped.
+// reported and skipped, so a retry after a failure completes the lines the
+// failed attempt had not (a walk-in's time claims are found as its own).
 func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID string, marks []Mark) ([]*models.HoursRecord, []error, error) {
 	n, occ, err := s.occurrenceOf(ctx, occurrenceID)
 	if err != nil {
@@ -248,7 +281,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 		}
 		r, err := s.recordHours(ctx, n, occ, m.VolunteerID, models.ServiceHours(m.Checkin, m.Checkout, occ.Window), "marked")
 		if err != nil {
-			if models.KindOf(err) == models.KindInternal {
+			if isOutage(err) {
 				return nil, nil, err
 			}
 			errs = append(errs, err)
@@ -260,10 +293,16 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	return out, errs, nil
 }
 
+var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the record was decided already")
+
 // VerifyHours decides pending records: the committee of the need's
 // community or the plan's accepted supervisor, never the volunteer
-// themselves. Each record is decided once, by a unique insert; the
-// verifier and their committee or organisation are recorded (谁记录谁证明).
+// themselves. Each record is decided once, by a unique insert of the whole
+// decision; the verifier and their committee or organisation are recorded
+// (谁记录谁证明). The claim is then carried out (the record updated, the
+// step added to its trail); a claim whose writer failed before that is
+// carried out by the next attempt, whoever makes it, which then answers
+// that the record was decided.
 func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, approve bool, reason string) (*models.HoursRecord, error) {
 	r, err := s.st.Hours.HoursRecord(ctx, id)
 	if err != nil {
@@ -287,42 +326,66 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		return nil, models.Invalid("body.reason", "驳回须注明原因", "a rejection needs a reason")
 	}
 	if r.Status != models.HoursPending {
-		return nil, models.E(models.KindConflict, "该记录已处理", "the record was decided already")
-	}
-	now := s.now()
-	if err := s.st.Hours.ClaimVerification(ctx, id, actor.AccountID, now); err != nil {
-		if isKind(err, models.KindConflict) {
-			return nil, models.E(models.KindConflict, "该记录已处理", "the record was decided already")
+		// The writer that decided it may have failed before its step
+		// joined the trail: add the step (once).
+		if err := s.hoursEvent(ctx, r.VerifiedBy, r, string(r.Status), r.RejectReason, true); err != nil {
+			return nil, err
 		}
-		return nil, err
+		return nil, errHoursDecided
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, actor.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	r.VerifiedBy, r.VerifierName, r.VerifiedAt = actor.AccountID, a.Name, &now
+	d := HoursDecision{Status: models.HoursVerified, By: actor.AccountID, Name: a.Name, At: s.now()}
+	if !approve {
+		d.Status, d.RejectReason = models.HoursRejected, strings.TrimSpace(reason)
+	}
 	// 谁记录谁证明: the committee certifies for its community; a supervisor
 	// for the organisation employing them (or the plan's carrier).
-	r.VerifierOrg = "community:" + n.CommunityCode
+	d.Org = "community:" + n.CommunityCode
 	if !s.mayManageNeed(actor, n) {
 		org := p.OrganisationID
 		if w, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID); err == nil && w.EmployerOrgID != "" {
 			org = w.EmployerOrgID
 		}
 		if org != "" {
-			r.VerifierOrg = "organisation:" + org
+			d.Org = "organisation:" + org
 		}
 	}
-	if approve {
-		r.Status = models.HoursVerified
-	} else {
-		r.Status, r.RejectReason = models.HoursRejected, strings.TrimSpace(reason)
-	}
-	if err := s.st.Hours.UpdateHours(ctx, r); err != nil {
+	if err := s.st.Hours.ClaimVerification(ctx, id, d); isKind(err, models.KindConflict) {
+		// Decided by an earlier claim, whose writer may have failed before
+		// carrying it out: roll that decision forward, then answer.
+		prior, err := s.st.Hours.HoursVerification(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if prior.Status == "" {
+			// A claim from before decisions were recorded in claims names
+			// no decision: this verifier's is carried out.
+			prior = &d
+		}
+		if err := s.carryOutHoursDecision(ctx, r, *prior); err != nil {
+			return nil, err
+		}
+		return nil, errHoursDecided
+	} else if err != nil {
 		return nil, err
 	}
-	_ = s.recordHoursEvent(ctx, actor, r, string(r.Status), r.RejectReason)
+	if err := s.carryOutHoursDecision(ctx, r, d); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// carryOutHoursDecision writes a claimed decision into its record and adds
+// its step to the record's trail; both steps may be repeated.
+func (s *Service) carryOutHoursDecision(ctx context.Context, r *models.HoursRecord, d HoursDecision) error {
+	d.apply(r)
+	if err := s.st.Hours.UpdateHours(ctx, r); err != nil {
+		return err
+	}
+	return s.hoursEvent(ctx, d.By, r, string(r.Status), r.RejectReason, true)
 }
 
 // VerifyOutcome is the decision on one record of a bulk verification.
@@ -338,7 +401,7 @@ func (s *Service) VerifyHoursBulk(ctx context.Context, actor *Actor, ids []strin
 	out := make([]VerifyOutcome, 0, len(ids))
 	for _, id := range ids {
 		r, err := s.VerifyHours(ctx, actor, id, approve, reason)
-		if err != nil && models.KindOf(err) == models.KindInternal {
+		if err != nil && isOutage(err) {
 			return nil, err
 		}
 		out = append(out, VerifyOutcome{ID: id, Record: r, Err: err})
@@ -429,11 +492,19 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 	next.VerifiedBy, next.VerifierName, next.VerifierOrg, next.VerifiedAt, next.RejectReason = "", "", "", nil, ""
 	if err := s.st.Hours.CreateHours(ctx, &next); err != nil {
 		if isKind(err, models.KindConflict) {
+			// The next version exists: an earlier attempt (maybe this
+			// request's, failed after the insert) made it, and may have
+			// failed before its step joined the trail: add the step (once).
+			if err := s.hoursEvent(ctx, actor.AccountID, r, "revised", reason, true); err != nil {
+				return nil, err
+			}
 			return nil, models.E(models.KindConflict, "该记录已有更新的版本", "a newer version of this record exists")
 		}
 		return nil, err
 	}
-	_ = s.recordHoursEvent(ctx, actor, r, "revised", reason)
+	if err := s.hoursEvent(ctx, actor.AccountID, r, "revised", reason, true); err != nil {
+		return nil, err
+	}
 	return &next, nil
 }
 
@@ -454,18 +525,24 @@ func (s *Service) DisputeHours(ctx context.Context, actor *Actor, id, reason str
 	if n := len([]rune(strings.TrimSpace(reason))); n < 4 || n > 1000 {
 		return models.Invalid("body.reason", "异议理由须为 4–1000 字", "a dispute needs a reason of 4–1000 characters")
 	}
-	return s.recordHoursEvent(ctx, actor, r, "disputed", reason)
+	return s.hoursEvent(ctx, actor.AccountID, r, "disputed", reason, false)
 }
 
-// recordHoursEvent appends to a record's trail (one step per unique seq).
-func (s *Service) recordHoursEvent(ctx context.Context, actor *Actor, r *models.HoursRecord, what, note string) error {
+// hoursEvent appends to a record's trail (one step per unique seq). A step
+// taken once per version (once: its decision, its revision) is not added
+// again when the trail has it: a retry after a failure that came after the
+// step was written adds nothing.
+func (s *Service) hoursEvent(ctx context.Context, by string, r *models.HoursRecord, what, note string, once bool) error {
 	object := "hours:" + r.OccurrenceID + "#" + r.VolunteerID
 	for attempt := 0; attempt < 5; attempt++ {
 		trail, err := s.st.Transitions.Transitions(ctx, object)
 		if err != nil {
 			return err
 		}
-		t := &models.Transition{Object: object, Seq: len(trail) + 1, From: string(r.Status), To: what, By: actor.AccountID,
+		if once && slices.ContainsFunc(trail, func(t models.Transition) bool { return t.To == what && t.Reason == r.ID }) {
+			return nil
+		}
+		t := &models.Transition{Object: object, Seq: len(trail) + 1, From: string(r.Status), To: what, By: by,
 			At: s.now(), Note: strings.TrimSpace(note), Reason: r.ID}
 		err = s.st.Transitions.RecordTransition(ctx, t)
 		if !isKind(err, models.KindConflict) {

@@ -219,11 +219,18 @@ func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, v
 	}
 	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.now()}
 	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); isKind(err, models.KindConflict) {
-		// A writer may have claimed and died before updating the record: roll it forward.
+		// A writer may have claimed and failed before updating the record:
+		// roll the claimed decision forward (whoever asks), then answer
+		// that it was decided. A failure here fails this attempt, so the
+		// next one rolls it forward again: never "decided" while pending.
 		if r.Status == ProofPending {
-			if prev, perr := s.st.Pathway.TrainingVerification(ctx, id); perr == nil {
-				applyTrainingDecision(r, *prev)
-				_ = s.st.Pathway.UpdateTraining(ctx, r)
+			prev, err := s.st.Pathway.TrainingVerification(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			applyTrainingDecision(r, *prev)
+			if err := s.st.Pathway.UpdateTraining(ctx, r); err != nil {
+				return nil, err
 			}
 		}
 		return nil, errTrainingDecided

@@ -1019,11 +1019,11 @@ func (w hoursFault) AttendanceOfVolunteer(a0 context.Context, a1 string) ([]*mod
 	return r0, w.f.after("Hours.AttendanceOfVolunteer", r1)
 }
 
-func (w hoursFault) ClaimVerification(a0 context.Context, a1 string, a2 string, a3 time.Time) error {
+func (w hoursFault) ClaimVerification(a0 context.Context, a1 string, a2 service.HoursDecision) error {
 	if err := w.f.before("Hours.ClaimVerification"); err != nil {
 		return err
 	}
-	r0 := w.inner.ClaimVerification(a0, a1, a2, a3)
+	r0 := w.inner.ClaimVerification(a0, a1, a2)
 	return w.f.after("Hours.ClaimVerification", r0)
 }
 
@@ -1065,6 +1065,14 @@ func (w hoursFault) HoursRecord(a0 context.Context, a1 string) (*models.HoursRec
 	}
 	r0, r1 := w.inner.HoursRecord(a0, a1)
 	return r0, w.f.after("Hours.HoursRecord", r1)
+}
+
+func (w hoursFault) HoursVerification(a0 context.Context, a1 string) (*service.HoursDecision, error) {
+	if err := w.f.before("Hours.HoursVerification"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.HoursVerification(a0, a1)
+	return r0, w.f.after("Hours.HoursVerification", r1)
 }
 
 func (w hoursFault) PendingHours(a0 context.Context, a1 string, a2 service.Page) ([]*models.HoursRecord, string, error) {

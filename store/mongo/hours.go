@@ -144,10 +144,33 @@ func (s *Hours) UpdateHours(ctx context.Context, r *models.HoursRecord) error {
 	return translate(err, "update hours")
 }
 
+// verificationDoc is the one decision on a record (claims made before
+// decisions were recorded hold only by and at).
+type verificationDoc struct {
+	ID           string    `bson:"_id"`
+	By           string    `bson:"by"`
+	At           time.Time `bson:"at"`
+	Status       string    `bson:"status,omitempty"`
+	RejectReason string    `bson:"rejectReason,omitempty"`
+	Name         string    `bson:"name,omitempty"`
+	Org          string    `bson:"org,omitempty"`
+}
+
 // ClaimVerification inserts the one decision on a record.
-func (s *Hours) ClaimVerification(ctx context.Context, recordID, by string, at time.Time) error {
-	_, err := s.db.db.Collection(colVerifications).InsertOne(ctx, bson.M{"_id": recordID, "by": by, "at": at})
+func (s *Hours) ClaimVerification(ctx context.Context, recordID string, d service.HoursDecision) error {
+	_, err := s.db.db.Collection(colVerifications).InsertOne(ctx, verificationDoc{ID: recordID, By: d.By, At: d.At,
+		Status: string(d.Status), RejectReason: d.RejectReason, Name: d.Name, Org: d.Org})
 	return translate(err, "claim verification")
+}
+
+// HoursVerification returns the decision claimed on a record.
+func (s *Hours) HoursVerification(ctx context.Context, recordID string) (*service.HoursDecision, error) {
+	var d verificationDoc
+	if err := s.db.db.Collection(colVerifications).FindOne(ctx, bson.M{"_id": recordID}).Decode(&d); err != nil {
+		return nil, translate(err, "hours verification")
+	}
+	return &service.HoursDecision{Status: models.HoursStatus(d.Status), RejectReason: d.RejectReason, By: d.By, Name: d.Name,
+		Org: d.Org, At: d.At}, nil
 }
 
 func (s *Hours) list(ctx context.Context, f bson.M, p service.Page) ([]*models.HoursRecord, string, error) {

@@ -169,13 +169,25 @@ func timeClaimID(volunteerID string, slot models.SlotKey) string {
 	return volunteerID + "#" + string(slot)
 }
 
-// ClaimTime inserts one claim per half-hour, all or none.
+// ClaimTime inserts one claim per half-hour, all or none. A half-hour
+// the same commitment holds already (an earlier attempt of the same
+// request, failed after claiming) counts as claimed by this one.
 func (s *Plans) ClaimTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error {
 	col := s.db.db.Collection(colTimeClaims)
 	for i, sl := range slots {
-		if _, err := col.InsertOne(ctx, bson.M{"_id": timeClaimID(volunteerID, sl), "assignmentId": assignmentID}); err != nil {
+		id := timeClaimID(volunteerID, sl)
+		_, err := col.InsertOne(ctx, bson.M{"_id": id, "assignmentId": assignmentID})
+		if err = translate(err, "claim time"); models.KindOf(err) == models.KindConflict {
+			ferr := col.FindOne(ctx, bson.M{"_id": id, "assignmentId": assignmentID}).Err()
+			if ferr == nil {
+				err = nil // held by this commitment already
+			} else if ferr = translate(ferr, "claim time"); models.KindOf(ferr) != models.KindNotFound {
+				err = ferr
+			}
+		}
+		if err != nil {
 			_ = s.ReleaseTime(context.WithoutCancel(ctx), volunteerID, slots[:i], assignmentID)
-			return translate(err, "claim time")
+			return err
 		}
 	}
 	return nil
