@@ -289,6 +289,36 @@ func TestLoginRateLimit(t *testing.T) {
 	// Another phone from the same client is not limited by this phone's count.
 	h.register("13900000051")
 	h.login("13900000051", "secret-pass")
+	if !strings.Contains(r.Raw, "分钟后再试") {
+		t.Errorf("the refusal does not say how long to wait: %s", r.Raw)
+	}
+}
+
+// TestLoginLimitCountsOnlyFailures: a clerk who logs in many times is never
+// refused, and wrong passwords sent from another client do not lock the
+// owner out of their own client.
+func TestLoginLimitCountsOnlyFailures(t *testing.T) {
+	h := newHarness(t, func(s *harnessSetup) { s.svc.LoginLimitPhone = 3 })
+	h.register("13900000052")
+	for i := range 10 {
+		if r := h.do("POST", "/v1/auth/login", `{"phone":"13900000052","password":"secret-pass"}`); r.Status != 200 {
+			t.Fatalf("login %d of the owner: %d %s", i+1, r.Status, r.Raw)
+		}
+	}
+	// Someone else, behind a trusted proxy, guesses from another address.
+	h2 := newHarnessOn(t, h.db, h.rc, func(s *harnessSetup) {
+		s.svc.LoginLimitPhone = 3
+		s.http.TrustedProxies = []string{"0.0.0.0"}
+	})
+	for range 5 {
+		h2.do("POST", "/v1/auth/login", `{"phone":"13900000052","password":"guess"}`, "X-Forwarded-For", "198.51.100.7")
+	}
+	if r := h2.do("POST", "/v1/auth/login", `{"phone":"13900000052","password":"guess"}`, "X-Forwarded-For", "198.51.100.7"); r.Status != 429 {
+		t.Fatalf("the guesser is not held: %d", r.Status)
+	}
+	if r := h2.do("POST", "/v1/auth/login", `{"phone":"13900000052","password":"secret-pass"}`, "X-Forwarded-For", "203.0.113.5"); r.Status != 200 {
+		t.Fatalf("the owner, from their own client, was locked out by the guesser: %d %s", r.Status, r.Raw)
+	}
 }
 
 func TestLoginRateLimitPerIPTrustsOnlyConfiguredProxies(t *testing.T) {

@@ -219,10 +219,12 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 	if cur.HasPassword() {
 		// The person, not only their token: a stolen access token would
 		// otherwise move the account to the thief's phone, then reset it.
-		if err := s.limitLogin(ctx, Credentials{Phone: cur.Phone, ClientIP: c.ClientIP}); err != nil {
+		limits := s.loginLimits(Credentials{Phone: cur.Phone, ClientIP: c.ClientIP})
+		if err := s.checkLimits(ctx, limits); err != nil {
 			return nil, err
 		}
 		if c.Password == "" || !CheckPassword(cur.PasswordHash, c.Password) {
+			s.countFailure(ctx, limits)
 			return nil, models.Invalid("body.password", "请输入正确的当前密码", "give your current password")
 		}
 	}

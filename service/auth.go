@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -85,23 +86,28 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	if err := models.ValidatePhone("body.phone", c.Phone); err != nil {
 		return nil, err
 	}
-	if err := s.limitLogin(ctx, c); err != nil {
+	limits := s.loginLimits(c)
+	if err := s.checkLimits(ctx, limits); err != nil {
 		return nil, err
+	}
+	failed := func() (*Tokens, error) {
+		s.countFailure(ctx, limits)
+		return nil, errBadLogin
 	}
 	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
 	switch {
 	case isKind(err, models.KindNotFound):
 		CheckPassword(s.dummy, c.Password) // same work as a real check: timing does not reveal who is registered
-		return nil, errBadLogin
+		return failed()
 	case err != nil:
 		return nil, err
 	}
 	if !a.HasPassword() {
 		CheckPassword(s.dummy, c.Password) // an account made by WeChat or a handover sets its password by SMS first
-		return nil, errBadLogin
+		return failed()
 	}
 	if !CheckPassword(a.PasswordHash, c.Password) {
-		return nil, errBadLogin
+		return failed()
 	}
 	if a.Status != models.AccountActive {
 		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
@@ -114,11 +120,64 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	return s.issue(ctx, a, fam.ID, 1, now)
 }
 
-func (s *Service) limitLogin(ctx context.Context, c Credentials) error {
-	if err := s.limit(ctx, "login:phone:"+s.phoneTag(c.Phone), s.cfg.LoginLimitPhone, s.cfg.LoginWindow); err != nil {
-		return err
+// failureLimit is a count of failed logins allowed per window under a key.
+type failureLimit struct {
+	key    string
+	limit  int
+	window time.Duration
+}
+
+// loginLimits are the failure counts a login is held to: of this phone from
+// this client (the working limit, with a longer day limit so that the
+// waits grow), of this phone from all clients (a bound on distributed
+// guessing, five times the first), and of this client. Only failures
+// count: a clerk who logs in often is never locked out, and someone else's
+// wrong passwords from elsewhere cost the owner nothing below the
+// distributed bound; an SMS-code login is never held by them.
+func (s *Service) loginLimits(c Credentials) []failureLimit {
+	phone := s.phoneTag(c.Phone)
+	n, w := s.cfg.LoginLimitPhone, s.cfg.LoginWindow
+	return []failureLimit{
+		{"login:fail:" + phone + ":" + c.ClientIP, n, w},
+		{"login:fail-day:" + phone + ":" + c.ClientIP, 3 * n, 24 * time.Hour},
+		{"login:fail:" + phone, 5 * n, w},
+		{"login:fail-ip:" + c.ClientIP, s.cfg.LoginLimitIP, w},
 	}
-	return s.limit(ctx, "login:ip:"+c.ClientIP, s.cfg.LoginLimitIP, s.cfg.LoginWindow)
+}
+
+// checkLimits refuses (429, with the longest wait among the limits
+// reached, in Retry-After and in words) once a limit's failures are
+// reached. A Redis outage fails open, logged once a minute.
+func (s *Service) checkLimits(ctx context.Context, limits []failureLimit) error {
+	var wait time.Duration
+	for _, l := range limits {
+		n, left, err := s.st.Limiter.Count(ctx, l.key)
+		if err != nil {
+			s.degraded(ctx, "rate limiter", err)
+			return nil
+		}
+		if n >= l.limit {
+			wait = max(wait, left)
+		}
+	}
+	if wait == 0 {
+		return nil
+	}
+	secs := max(1, int(wait.Round(time.Second)/time.Second))
+	mins := (secs + 59) / 60
+	return &models.Error{Kind: models.KindRateLimited, RetryAfter: secs,
+		Zh: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试，或用短信验证码登录", mins),
+		En: fmt.Sprintf("too many wrong passwords: try again in %d min, or log in with an SMS code", mins)}
+}
+
+// countFailure counts one failed login under every limit.
+func (s *Service) countFailure(ctx context.Context, limits []failureLimit) {
+	for _, l := range limits {
+		if _, _, err := s.st.Limiter.Hit(ctx, l.key, l.limit, l.window); err != nil {
+			s.degraded(ctx, "rate limiter", err)
+			return
+		}
+	}
 }
 
 func (s *Service) issue(ctx context.Context, a *models.Account, family string, seq int, now time.Time) (*Tokens, error) {

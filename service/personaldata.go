@@ -98,10 +98,12 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 func (s *Service) confirmErasure(ctx context.Context, a *models.Account, c ErasureConfirmation) error {
 	switch {
 	case c.Password != "":
-		if err := s.limitLogin(ctx, Credentials{Phone: a.Phone, ClientIP: c.ClientIP}); err != nil {
+		limits := s.loginLimits(Credentials{Phone: a.Phone, ClientIP: c.ClientIP})
+		if err := s.checkLimits(ctx, limits); err != nil {
 			return err
 		}
 		if !a.HasPassword() || !CheckPassword(a.PasswordHash, c.Password) {
+			s.countFailure(ctx, limits)
 			return models.Invalid("body.password", "密码错误", "wrong password")
 		}
 		return nil

@@ -53,6 +53,9 @@ type Limiter interface {
 	// Hit counts one attempt under key; ok is false once more than limit
 	// attempts fell in the current window, with the time until it ends.
 	Hit(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+	// Count reads the attempts counted under key in its current window
+	// and the time left in it, without counting one (0 when none).
+	Count(ctx context.Context, key string) (n int, retryAfter time.Duration, err error)
 }
 
 // Locker serialises short critical sections across replicas (MongoDB, so
@@ -121,7 +124,9 @@ type Config struct {
 	AccessTokenTTL  time.Duration // default 15m
 	RefreshTokenTTL time.Duration // default 30 days
 	Password        PasswordParams
-	// Login attempts allowed per window, per phone and per client IP.
+	// Failed logins allowed per window: of one phone from one client
+	// (three times as many per day; five times as many of one phone from
+	// all clients), and of one client IP. Successes never count.
 	LoginLimitPhone int           // default 10
 	LoginLimitIP    int           // default 100
 	LoginWindow     time.Duration // default 15m

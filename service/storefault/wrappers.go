@@ -217,6 +217,14 @@ type limiterFault struct {
 	f     *Faults
 }
 
+func (w limiterFault) Count(a0 context.Context, a1 string) (int, time.Duration, error) {
+	if err := w.f.before("Limiter.Count"); err != nil {
+		return 0, 0, err
+	}
+	r0, r1, r2 := w.inner.Count(a0, a1)
+	return r0, r1, w.f.after("Limiter.Count", r2)
+}
+
 func (w limiterFault) Hit(a0 context.Context, a1 string, a2 int, a3 time.Duration) (bool, time.Duration, error) {
 	if err := w.f.before("Limiter.Hit"); err != nil {
 		return false, 0, err

@@ -155,6 +155,28 @@ func (c *Client) Hit(ctx context.Context, key string, limit int, window time.Dur
 	return res[0] <= int64(limit), time.Duration(res[1]) * time.Millisecond, nil
 }
 
+// Count reads the attempts counted under key in its current window, and
+// the time until the window ends, without counting one.
+func (c *Client) Count(ctx context.Context, key string) (int, time.Duration, error) {
+	ctx, cancel := optional(ctx)
+	defer cancel()
+	k := c.key("rl:", key)
+	pipe := c.rdb.Pipeline()
+	get := pipe.Get(ctx, k)
+	ttl := pipe.PTTL(ctx, k)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
+		return 0, 0, err
+	}
+	n, err := get.Int()
+	if errors.Is(err, goredis.Nil) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, max(ttl.Val(), 0), nil
+}
+
 // Publish sends msg to every subscriber of channel (prefixed like every key).
 func (c *Client) Publish(ctx context.Context, channel, msg string) error {
 	return c.rdb.Publish(ctx, c.key("ch:", channel), msg).Err()
