@@ -197,7 +197,14 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	if vs := matching.CheckVolunteer(v, n, *occ); len(vs) > 0 {
 		return nil, constraintError("path.id", vs)
 	}
-	if _, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); err != nil {
+	if a, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&
+		a != nil && a.Status == models.AssignmentAccepted {
+		// The volunteer took this place by accepting, and there is one
+		// invitation per volunteer and occurrence: this one's earlier
+		// acceptance claimed it and failed before recording the answer,
+		// which is recorded now.
+		s.log.WarnContext(ctx, "completing an interrupted acceptance", "invitation", inv.ID)
+	} else if err != nil {
 		if errors.Is(err, errNoPlaces) {
 			inv.Status, inv.AnsweredAt = models.InvitationFull, &now
 			if uerr := s.st.Invitations.UpdateInvitation(ctx, inv); uerr != nil {
