@@ -155,12 +155,21 @@ var (
 // overlapping needs. Accepting after every place went marks it full.
 func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
 	inv, err := tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) { return s.acceptInvitation(ctx, actor, id) })
-	if err == nil {
-		if err := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); err != nil {
-			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", err)
+	if inv != nil && inv.Status == models.InvitationAccepted {
+		// Also when a repeat is told the invitation was answered: an
+		// acceptance whose status update of the need failed (answered 503)
+		// is completed by its retry.
+		if serr := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
+			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
+			if err == nil && isKind(serr, models.KindUnavailable) {
+				err = serr
+			}
 		}
 	}
-	return inv, err
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
 }
 
 func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
@@ -171,7 +180,7 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	now := s.now()
 	if !inv.Open(now) {
 		s.expireIfDue(ctx, inv, now)
-		return nil, errInvitationClosed
+		return inv, errInvitationClosed // AcceptInvitation syncs an accepted one's need
 	}
 	n, err := s.st.Needs.Need(ctx, inv.NeedID)
 	if err != nil {
