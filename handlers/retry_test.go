@@ -69,6 +69,14 @@ func sweep(t *testing.T, f *storefault.Faults, c retryCase) {
 						mode, n, failed, maxRetries, r.Status, r.Raw, strings.Join(ops, " "))
 				}
 				r = c.act(t, state)
+				// A retry that does not complete must still invite one
+				// more: a client gives up on any other answer (a 409
+				// "changed by someone else" for a write half made by
+				// its own earlier attempt, say).
+				if !c.done(r) && (r.Status != 503 || r.Header.Get("Retry-After") == "") {
+					t.Fatalf("%s call %d (%s) failed: retry %d answered %d %s\ncalls: %s",
+						mode, n, failed, i+1, r.Status, r.Raw, strings.Join(ops, " "))
+				}
 			}
 			c.check(t, state)
 		}

@@ -15,8 +15,14 @@ type BatchStore interface {
 	// Proposal returns models.ErrNotFound when there is no such proposal.
 	Proposal(ctx context.Context, id string) (*models.BatchProposal, error)
 	// ClaimApply records that the proposal is applied, by a unique insert:
-	// models.ErrConflict when it was applied before.
+	// models.ErrConflict when it was applied before. The claim is pending
+	// until CompleteApply.
 	ClaimApply(ctx context.Context, id, by string, at time.Time) error
+	// ApplyCompleted reports whether a claimed application was carried
+	// out (models.ErrNotFound when the proposal was never applied).
+	ApplyCompleted(ctx context.Context, id string) (bool, error)
+	// CompleteApply marks the claimed application carried out.
+	CompleteApply(ctx context.Context, id string) error
 }
 
 // BatchRequest chooses the needs of a batch: every open need of a community
@@ -124,16 +130,28 @@ func (s *Service) BatchProposal(ctx context.Context, actor *Actor, id string) (*
 }
 
 // ApplyBatch applies a proposal once: every chosen volunteer is invited to
-// their place (constraints are checked again, as time has passed).
+// their place (constraints are checked again, as time has passed). The
+// application is claimed first and marked complete last; a claim still
+// pending was interrupted (a store failure, a crash), and the next attempt,
+// by anyone, rolls it forward: each invitation is a unique insert, so one
+// the interrupted attempt sent is found and reported, not sent twice.
 func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]InvitationOutcome, error) {
 	bp, err := s.BatchProposal(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); err != nil {
-		if isKind(err, models.KindConflict) {
+	resumed := false
+	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); isKind(err, models.KindConflict) {
+		done, err := s.st.Batches.ApplyCompleted(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if done {
 			return nil, models.E(models.KindConflict, "该方案已经执行过", "this proposal was applied already")
 		}
+		s.log.WarnContext(ctx, "rolling forward an interrupted batch application", "proposal", id)
+		resumed = true
+	} else if err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -151,13 +169,26 @@ func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]In
 		occ, err := s.nextOccurrence(n, pl.OccurrenceID)
 		if err == nil {
 			o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
+			if resumed && isKind(o.Err, models.KindConflict) {
+				// Perhaps sent by the interrupted attempt: report it as sent.
+				if inv, err := s.st.Invitations.Invitation(ctx, invitationID(occ.ID, pl.VolunteerID)); err == nil && inv.InvitedBy == actor.AccountID {
+					o.Invitation, o.Err = inv, nil
+				} else if err != nil && !isKind(err, models.KindNotFound) {
+					return nil, err
+				}
+			}
 		} else {
 			o.Err = err
 		}
-		if o.Err != nil && models.KindOf(o.Err) == models.KindInternal {
+		// A failure of the store is the application's, not the
+		// volunteer's: it stops here, pending, for a retry to finish.
+		if k := models.KindOf(o.Err); o.Err != nil && (k == models.KindInternal || k == models.KindUnavailable) {
 			return nil, o.Err
 		}
 		out = append(out, o)
+	}
+	if err := s.st.Batches.CompleteApply(ctx, id); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

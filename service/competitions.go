@@ -462,15 +462,24 @@ func (s *Service) advance(ctx context.Context, by, id string, to models.Competit
 		}
 		now := s.now()
 		t := &models.Transition{Object: "competition:" + id, Seq: c.PhaseSeq + 1, From: string(c.Phase), To: string(to), By: by, At: now}
-		if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+		err = s.recordTransition(ctx, t, func(last models.Transition) error {
 			c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = models.CompetitionPhase(last.To), last.Seq, last.At, now
 			return s.st.Competitions.SaveCompetition(ctx, c)
-		}); err != nil {
+		})
+		switch {
+		case errors.Is(err, errStaleState) && c.Phase == to && c.PhaseSeq == t.Seq:
+			// An earlier attempt of this very move recorded it and failed
+			// before saving the competition: recordTransition rolled the
+			// competition forward to it (with the phase's work, found again
+			// above), so this retry completes the move instead of
+			// answering "changed by someone else".
+		case err != nil:
 			return nil, err
-		}
-		c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = to, t.Seq, now, now
-		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
-			return nil, err
+		default:
+			c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = to, t.Seq, now, now
+			if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
+				return nil, err
+			}
 		}
 		if by != scheduleActor {
 			_ = s.audit(ctx, &Actor{AccountID: by}, "competition.phase", "competition:"+id, c.DivisionCode, t.From+"→"+t.To)

@@ -155,12 +155,21 @@ var (
 // overlapping needs. Accepting after every place went marks it full.
 func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
 	inv, err := tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) { return s.acceptInvitation(ctx, actor, id) })
-	if err == nil {
-		if err := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); err != nil {
-			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", err)
+	if inv != nil && inv.Status == models.InvitationAccepted {
+		// Also when a repeat is told the invitation was answered: an
+		// acceptance whose status update of the need failed (answered 503)
+		// is completed by its retry.
+		if serr := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
+			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
+			if err == nil && isKind(serr, models.KindUnavailable) {
+				err = serr
+			}
 		}
 	}
-	return inv, err
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
 }
 
 func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
@@ -171,7 +180,7 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	now := s.now()
 	if !inv.Open(now) {
 		s.expireIfDue(ctx, inv, now)
-		return nil, errInvitationClosed
+		return inv, errInvitationClosed // AcceptInvitation syncs an accepted one's need
 	}
 	n, err := s.st.Needs.Need(ctx, inv.NeedID)
 	if err != nil {
@@ -197,7 +206,14 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	if vs := matching.CheckVolunteer(v, n, *occ); len(vs) > 0 {
 		return nil, constraintError("path.id", vs)
 	}
-	if _, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); err != nil {
+	if a, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&
+		a != nil && a.Status == models.AssignmentAccepted {
+		// The volunteer took this place by accepting, and there is one
+		// invitation per volunteer and occurrence: this one's earlier
+		// acceptance claimed it and failed before recording the answer,
+		// which is recorded now.
+		s.log.WarnContext(ctx, "completing an interrupted acceptance", "invitation", inv.ID)
+	} else if err != nil {
 		if errors.Is(err, errNoPlaces) {
 			inv.Status, inv.AnsweredAt = models.InvitationFull, &now
 			if uerr := s.st.Invitations.UpdateInvitation(ctx, inv); uerr != nil {

@@ -237,48 +237,107 @@ var (
 
 // claimAssignment takes one volunteer's place in one occurrence: the
 // assignment (once per volunteer and occurrence), the volunteer's
-// half-hours, then the first free place. Any failure undoes the claims.
+// half-hours, then the first free place. Any failure undoes the claims;
+// a claim whose outcome is unknown (the store failed after it may have
+// taken effect) is undone too, as only this assignment's claims are
+// released. When the volunteer holds a place in the occurrence already it
+// returns that assignment with errAlreadyPlaced.
+//
+// Claims of one volunteer in one occurrence are made under its lock, so an
+// assignment found without a place is one an earlier attempt left
+// half-done (its undo failed too, or it died): that is rolled back here,
+// and the claim made afresh, instead of answering "already placed" for
+// ever.
 func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID, by string, status models.AssignmentStatus) (*models.Assignment, error) {
 	now := s.now()
 	a := &models.Assignment{ID: occ.ID + "#" + volunteerID, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
 		Window: occ.Window, Status: status, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
-	if err := s.st.Plans.CreateAssignment(ctx, a); err != nil {
+	return locked(s, ctx, "assignment:"+a.ID, func() (*models.Assignment, error) {
+		err := s.st.Plans.CreateAssignment(ctx, a)
+		if isKind(err, models.KindConflict) {
+			prev, perr := s.assignment(ctx, n.ID, a.ID)
+			if perr != nil {
+				return nil, perr
+			}
+			if prev != nil && prev.PlaceNo > 0 {
+				return prev, errAlreadyPlaced
+			}
+			if prev != nil {
+				s.log.WarnContext(ctx, "rolling back a half-done placement", "assignment", prev.ID)
+				if err := s.undoClaims(ctx, n, prev); err != nil {
+					return nil, err
+				}
+			}
+			err = s.st.Plans.CreateAssignment(ctx, a)
+		}
 		if isKind(err, models.KindConflict) {
 			return nil, errAlreadyPlaced
-		}
-		return nil, err
-	}
-	bg := context.WithoutCancel(ctx)
-	slots := occ.Window.Slots()
-	if err := s.st.Plans.ClaimTime(ctx, volunteerID, slots, a.ID); err != nil {
-		_ = s.st.Plans.DeleteAssignment(bg, a.ID)
-		if isKind(err, models.KindConflict) {
-			return nil, errOverlap
-		}
-		return nil, err
-	}
-	for place := 1; place <= n.Headcount; place++ {
-		err := s.st.Plans.ClaimPlace(ctx, occ.ID, place, a.ID)
-		if err == nil {
-			a.PlaceNo = place
-			// The assignment is this request's own document (its insert
-			// above decided that), so no other writer contends for it.
-			if err := s.st.Plans.SetAssignmentPlace(ctx, a.ID, place); err != nil {
-				s.releaseAssignment(bg, a)
-				return nil, err
-			}
-			s.volunteerChanged(ctx, volunteerID) // new commitment
-			return a, nil
-		}
-		if !isKind(err, models.KindConflict) {
-			_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
-			_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+		} else if err != nil {
 			return nil, err
 		}
+		bg := context.WithoutCancel(ctx)
+		slots := occ.Window.Slots()
+		if err := s.st.Plans.ClaimTime(ctx, volunteerID, slots, a.ID); err != nil {
+			if isKind(err, models.KindConflict) {
+				_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+				return nil, errOverlap
+			}
+			_ = s.undoClaims(bg, n, a)
+			return nil, err
+		}
+		for place := 1; place <= n.Headcount; place++ {
+			err := s.st.Plans.ClaimPlace(ctx, occ.ID, place, a.ID)
+			if err == nil {
+				a.PlaceNo = place
+				// The assignment is this request's own document (its insert
+				// above decided that), so no other writer contends for it.
+				if err := s.st.Plans.SetAssignmentPlace(ctx, a.ID, place); err != nil {
+					s.releaseAssignment(bg, a)
+					return nil, err
+				}
+				s.volunteerChanged(ctx, volunteerID) // new commitment
+				return a, nil
+			}
+			if !isKind(err, models.KindConflict) {
+				_ = s.st.Plans.ReleasePlace(bg, occ.ID, place, a.ID)
+				_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
+				_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+				return nil, err
+			}
+		}
+		_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
+		_ = s.st.Plans.DeleteAssignment(bg, a.ID)
+		return nil, errNoPlaces
+	})
+}
+
+// assignment finds one of a need's assignments (nil when there is none).
+func (s *Service) assignment(ctx context.Context, needID, id string) (*models.Assignment, error) {
+	as, err := s.st.Plans.Assignments(ctx, needID)
+	if err != nil {
+		return nil, err
 	}
-	_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
-	_ = s.st.Plans.DeleteAssignment(bg, a.ID)
-	return nil, errNoPlaces
+	for _, a := range as {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return nil, nil
+}
+
+// undoClaims releases whatever a placeless assignment may hold — its
+// half-hours and any place of the occurrence (it claimed at most one, not
+// recorded) — and deletes it. Only this assignment's claims are released.
+func (s *Service) undoClaims(ctx context.Context, n *models.Need, a *models.Assignment) error {
+	for place := 1; place <= n.Headcount; place++ {
+		if err := s.st.Plans.ReleasePlace(ctx, a.OccurrenceID, place, a.ID); err != nil {
+			return err
+		}
+	}
+	if err := s.st.Plans.ReleaseTime(ctx, a.VolunteerID, a.Window.Slots(), a.ID); err != nil {
+		return err
+	}
+	return s.st.Plans.DeleteAssignment(ctx, a.ID)
 }
 
 // releaseAssignment frees everything an assignment holds.

@@ -981,12 +981,28 @@ type batchesFault struct {
 	f     *Faults
 }
 
+func (w batchesFault) ApplyCompleted(a0 context.Context, a1 string) (bool, error) {
+	if err := w.f.before("Batches.ApplyCompleted"); err != nil {
+		return false, err
+	}
+	r0, r1 := w.inner.ApplyCompleted(a0, a1)
+	return r0, w.f.after("Batches.ApplyCompleted", r1)
+}
+
 func (w batchesFault) ClaimApply(a0 context.Context, a1 string, a2 string, a3 time.Time) error {
 	if err := w.f.before("Batches.ClaimApply"); err != nil {
 		return err
 	}
 	r0 := w.inner.ClaimApply(a0, a1, a2, a3)
 	return w.f.after("Batches.ClaimApply", r0)
+}
+
+func (w batchesFault) CompleteApply(a0 context.Context, a1 string) error {
+	if err := w.f.before("Batches.CompleteApply"); err != nil {
+		return err
+	}
+	r0 := w.inner.CompleteApply(a0, a1)
+	return w.f.after("Batches.CompleteApply", r0)
 }
 
 func (w batchesFault) CreateProposal(a0 context.Context, a1 *models.BatchProposal) error {

@@ -76,8 +76,27 @@ func (s *Batches) Proposal(ctx context.Context, id string) (*models.BatchProposa
 	return p, nil
 }
 
-// ClaimApply records the one application of a proposal.
+// ClaimApply records the one application of a proposal, pending until
+// CompleteApply.
 func (s *Batches) ClaimApply(ctx context.Context, id, by string, at time.Time) error {
-	_, err := s.db.db.Collection(colBatchApplied).InsertOne(ctx, bson.M{"_id": id, "by": by, "at": at})
+	_, err := s.db.db.Collection(colBatchApplied).InsertOne(ctx, bson.M{"_id": id, "by": by, "at": at, "pending": true})
 	return translate(err, "apply batch proposal")
+}
+
+// ApplyCompleted reports whether the proposal's application was carried
+// out (a claim written before claims could be pending counts as complete).
+func (s *Batches) ApplyCompleted(ctx context.Context, id string) (bool, error) {
+	var d struct {
+		Pending bool `bson:"pending"`
+	}
+	if err := s.db.db.Collection(colBatchApplied).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return false, translate(err, "batch application")
+	}
+	return !d.Pending, nil
+}
+
+// CompleteApply marks the proposal's application carried out.
+func (s *Batches) CompleteApply(ctx context.Context, id string) error {
+	_, err := s.db.db.Collection(colBatchApplied).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$unset": bson.M{"pending": ""}})
+	return translate(err, "complete batch application")
 }
