@@ -318,8 +318,15 @@ func TestRetriesTranches(t *testing.T) {
 			},
 		})
 	})
+}
+
+// TestRetriesTrancheRelease fails every store call of a tranche's release
+// in turn, with and without an Idempotency-Key: the tranche is paid once
+// and its release step names the ledger entry.
+func TestRetriesTrancheRelease(t *testing.T) {
+	w := newGrantRetryWorld(t)
 	for _, key := range []bool{true, false} {
-		t.Run(fmt.Sprintf("release, key %v", key), func(t *testing.T) {
+		t.Run(fmt.Sprintf("key %v", key), func(t *testing.T) {
 			sweep(t, w.f, retryCase{
 				setup: func(t *testing.T) any {
 					app := w.approved(t)
@@ -332,7 +339,7 @@ func TestRetriesTranches(t *testing.T) {
 					if key {
 						h = append(h, "Idempotency-Key", "release-"+app.(string))
 					}
-					return w.h.do("POST", milestone(app.(string), 0, "release"), "", h...)
+					return w.h.do("POST", fmt.Sprintf("/v1/applications/%s/milestones/0/release", app.(string)), "", h...)
 				},
 				done: func(r response) bool { return r.Status == 200 && r.num("paidFen") == 4000 },
 				check: func(t *testing.T, app any) {
@@ -360,5 +367,74 @@ func TestRetriesTranches(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// TestPendingDecisionClaimIsSettled: a decision claimed by an attempt that
+// died before carrying it out is settled by whoever comes next: carried
+// out when the fund covers it, released (and the application decided by
+// the newcomer) when it does not; a withdrawal settles it first.
+func TestPendingDecisionClaimIsSettled(t *testing.T) {
+	w := newGrantRetryWorld(t)
+	ctx := context.Background()
+	pending := func(t *testing.T, app string, amount int64) {
+		t.Helper()
+		c := &models.DecisionClaim{ApplicationID: app, Approve: true, AmountFen: amount, By: "someone", At: time.Now().UTC().Truncate(time.Millisecond)}
+		if err := w.h.db.Applications().ClaimDecision(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decide := func(app, body string) response {
+		return w.h.do("POST", "/v1/applications/"+app+"/decision", body, bearerHeader(w.charityAdminA)...)
+	}
+	// A pending approval the fund covers: a rejection carries it out and is refused.
+	app := w.application(t)
+	pending(t, app, retryGrantFen)
+	if r := decide(app, rejectBody); r.Status != 409 {
+		t.Fatalf("reject over a pending approval: %d %s", r.Status, r.Raw)
+	}
+	w.isApproved(t, app, retryGrantFen)
+	// The same approval without a key is answered as its replay.
+	app = w.application(t)
+	pending(t, app, retryGrantFen)
+	if r := decide(app, approveBody); r.Status != 200 || r.Body["replayed"] != true {
+		t.Fatalf("the pending approval repeated: %d %s", r.Status, r.Raw)
+	}
+	w.isApproved(t, app, retryGrantFen)
+	// A withdrawal over a pending approval the fund covers: refused, the approval made.
+	app = w.application(t)
+	pending(t, app, retryGrantFen)
+	if r := w.h.do("POST", "/v1/applications/"+app+"/withdrawal", "", bearerHeader(w.adminA)...); r.Status != 409 {
+		t.Fatalf("withdraw over a pending approval: %d %s", r.Status, r.Raw)
+	}
+	w.isApproved(t, app, retryGrantFen)
+
+	// A pending approval the fund cannot cover is released: the newcomer decides.
+	small := w.fund(t, w.charityAdminA, fundBody(w.charityA, 5000, 1000, 5000, ""))
+	w.fundID = small
+	for _, c := range []struct {
+		name, body string
+		status     models.ApplicationStatus
+	}{
+		{"reject", rejectBody, models.AppRejected},
+		{"approve for less", `{"decision":"approve","amountFen":5000}`, models.AppApproved},
+	} {
+		app := w.application(t)
+		pending(t, app, retryGrantFen)
+		if r := decide(app, c.body); r.Status != 200 || r.Body["replayed"] == true {
+			t.Fatalf("%s over an approval the fund cannot cover: %d %s", c.name, r.Status, r.Raw)
+		}
+		if a := w.stored(t, app); a.Status != c.status || a.DecidedBy == "someone" {
+			t.Fatalf("%s: %s by %s", c.name, a.Status, a.DecidedBy)
+		}
+	}
+	w.reconciled(t)
+	app = w.application(t)
+	pending(t, app, retryGrantFen)
+	if r := w.h.do("POST", "/v1/applications/"+app+"/withdrawal", "", bearerHeader(w.adminA)...); r.Status != 200 || r.str("status") != "withdrawn" {
+		t.Fatalf("withdraw over an approval the fund cannot cover: %d %s", r.Status, r.Raw)
+	}
+	if _, err := w.h.db.Applications().Decision(ctx, app); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("the claim of a withdrawn application: %v", err)
 	}
 }
