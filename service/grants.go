@@ -16,7 +16,10 @@ import (
 // An application is granted once whatever the keys: its ledger entry
 // carries the key "grant:<application>"; a client's Idempotency-Key
 // replays the same approval, and another key on a decided application is a
-// conflict.
+// conflict. A decision claimed by an attempt that failed before carrying it
+// out is carried out by the next request on the application, whoever sends
+// it (or released when the fund cannot cover it): no claim leaves an
+// application undecidable.
 func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string, d Decision) (*models.Application, bool, error) {
 	if d.IdempotencyKey != "" {
 		if err := models.ValidateIdempotencyKey(d.IdempotencyKey); err != nil {
