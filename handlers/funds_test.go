@@ -208,6 +208,84 @@ func TestApprovalRace(t *testing.T) {
 	}
 }
 
+// TestConcurrentApprovalsLeaveNoneUndecidable: 300 simultaneous approvals
+// of different applications (half with an Idempotency-Key) against a fund
+// with room for 100: no answer is a server error or "unavailable", exactly
+// 100 are approved and the rest refused, and every application the fund
+// could not cover can still be decided afterwards.
+func TestConcurrentApprovalsLeaveNoneUndecidable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("300 concurrent approvals")
+	}
+	w := newFundWorld(t)
+	const grant, room, racers = 10_000, 100, 300
+	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, grant*room, 1000, grant, ""))
+	ctx := context.Background()
+	now := time.Now().UTC()
+	ids := make([]string, racers)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("undecided-app-%03d", i)
+		a := &models.Application{ID: ids[i], OrganisationID: w.orgA, FundID: fundID, Title: fmt.Sprintf("项目%d", i),
+			Status: models.AppSubmitted, RequestedFen: grant, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
+			Milestones: []models.Milestone{{Name: "全部", Due: "2027-06-01", TranchePercent: 100}}}
+		if err := w.h.db.Applications().CreateApplication(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	statuses := make([]int, racers)
+	start := make(chan struct{})
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			headers := bearerHeader(w.charityAdminA)
+			if i%2 == 0 {
+				headers = append(headers, "Idempotency-Key", "approve-"+ids[i])
+			}
+			r := w.h.do("POST", "/v1/applications/"+ids[i]+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, grant), headers...)
+			statuses[i] = r.Status
+			if r.Status != 200 && r.Status != 409 {
+				t.Errorf("approval %d: %d %s", i, r.Status, r.Raw)
+			}
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	approved := 0
+	for _, s := range statuses {
+		if s == 200 {
+			approved++
+		}
+	}
+	if approved != room {
+		t.Fatalf("%d approvals succeeded, want exactly %d", approved, room)
+	}
+	// Every application is either approved (and answered 200) or still
+	// undecided, and then a rejection with a reason decides it.
+	for i, id := range ids {
+		a := w.h.do("GET", "/v1/applications/"+id, "", bearerHeader(w.charityAdminA)...)
+		if (a.str("status") == "approved") != (statuses[i] == 200) {
+			t.Fatalf("%s answered %d but is %s", id, statuses[i], a.str("status"))
+		}
+		if statuses[i] == 200 {
+			continue
+		}
+		if r := w.h.do("POST", "/v1/applications/"+id+"/decision", `{"decision":"reject","reason":"资金已用完"}`, bearerHeader(w.charityAdminA)...); r.Status != 200 || r.str("status") != "rejected" {
+			t.Fatalf("%s cannot be decided after a refused approval: %d %s", id, r.Status, r.Raw)
+		}
+	}
+	f := w.h.do("GET", "/v1/funds/"+fundID, "")
+	if f.num("remainingFen") != 0 || f.num("grantedFen") != grant*room {
+		t.Fatalf("fund after the race: %s", f.Raw)
+	}
+	rec := w.h.do("GET", "/v1/funds/"+fundID+"/reconciliation", "", bearerHeader(w.charityAdminA)...)
+	if rec.Status != 200 || rec.Body["ok"] != true || rec.num("entries") != room+1 || rec.num("grantsFen") != grant*room {
+		t.Fatalf("reconciliation: %d %s", rec.Status, rec.Raw)
+	}
+}
+
 // TestApprovalIdempotencyKey: replaying an approval with the same
 // Idempotency-Key has one effect, however many times and however
 // concurrently; a different request under the key is refused.

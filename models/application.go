@@ -493,6 +493,7 @@ type DecisionClaim struct {
 	Approve       bool
 	AmountFen     int64
 	Key           string // the approval's Idempotency-Key, if any
+	Note          string // a rejection's reason or the approver's note: what a roll-forward saves
 	By            string
 	At            time.Time
 }

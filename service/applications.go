@@ -456,9 +456,41 @@ func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id stri
 				return nil, models.E(models.KindConflict, "大赛已进入评审，参赛项目不能撤回", "the competition is past its open phase; entries can no longer be withdrawn")
 			}
 		}
+		if err := s.settleDecisionClaim(ctx, a); err != nil {
+			return nil, err
+		}
 		a.Status, a.UpdatedAt = models.AppWithdrawn, s.now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
+}
+
+// settleDecisionClaim rolls forward a decision claimed on the undecided
+// application a whose carrying-out failed: a withdrawal must not take back
+// an application whose grant may already be on the fund's ledger. When the
+// claim is carried out the application is decided (a conflict for the
+// caller); when the fund could not cover it the claim is released and
+// nothing stands in the way. Callers hold the application's lock.
+func (s *Service) settleDecisionClaim(ctx context.Context, a *models.Application) error {
+	if a.CompetitionID != "" {
+		return nil // entries are funded through their awards, never by a decision
+	}
+	c, err := s.st.Applications.Decision(ctx, a.ID)
+	if isKind(err, models.KindNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	f, err := s.st.Funds.Fund(ctx, a.FundID)
+	if err != nil {
+		return err
+	}
+	s.log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID)
+	if released, err := s.carryOutDecision(ctx, a, f, c); released {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return models.E(models.KindConflict, "已有决定的申请不能撤回", "a decided application cannot be withdrawn")
 }
 
 // UpdateTeam changes a granted project's team. A government-purchased

@@ -16,7 +16,10 @@ import (
 // An application is granted once whatever the keys: its ledger entry
 // carries the key "grant:<application>"; a client's Idempotency-Key
 // replays the same approval, and another key on a decided application is a
-// conflict.
+// conflict. A decision claimed by an attempt that failed before carrying it
+// out is carried out by the next request on the application, whoever sends
+// it (or released when the fund cannot cover it): no claim leaves an
+// application undecidable.
 func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string, d Decision) (*models.Application, bool, error) {
 	if d.IdempotencyKey != "" {
 		if err := models.ValidateIdempotencyKey(d.IdempotencyKey); err != nil {
@@ -53,52 +56,96 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		if d.Approve && d.AmountFen > a.RequestedFen {
 			return result{}, models.Invalid("body.amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
 		}
-		now := s.now()
 		// The decision is claimed by a unique insert before it is carried
 		// out: the lock serialises the common case, the claim decides even
-		// if the lock lapsed while a slow ledger write retried. A repeat of
-		// the same request finds its own claim and rolls forward.
-		claim := &models.DecisionClaim{ApplicationID: a.ID, Approve: d.Approve, AmountFen: d.AmountFen, Key: d.IdempotencyKey, By: actor.AccountID, At: now}
-		if err := s.st.Applications.ClaimDecision(ctx, claim); isKind(err, models.KindConflict) {
-			prior, err := s.st.Applications.Decision(ctx, a.ID)
-			if err != nil {
+		// if the lock lapsed while a slow ledger write retried.
+		claim := &models.DecisionClaim{ApplicationID: a.ID, Approve: d.Approve, AmountFen: d.AmountFen, Key: d.IdempotencyKey,
+			Note: d.Note, By: actor.AccountID, At: s.now()}
+		for attempt := 0; ; attempt++ {
+			if attempt == 3 {
+				return result{}, errStaleState
+			}
+			err := s.st.Applications.ClaimDecision(ctx, claim)
+			if err == nil {
+				break
+			}
+			if !isKind(err, models.KindConflict) {
 				return result{}, err
 			}
-			if !prior.Same(d.Approve, d.AmountFen, d.IdempotencyKey) || d.Approve && d.IdempotencyKey == "" {
+			// Roll forward: the application is undecided, so the claim
+			// found is one whose carrying-out failed (or whose
+			// acknowledgement was lost). It is carried out now, whoever
+			// asks, so that no claim leaves an application "decided"
+			// with nothing done; then this request is a replay if it
+			// asks the same, and a conflict otherwise.
+			prior, err := s.st.Applications.Decision(ctx, a.ID)
+			if isKind(err, models.KindNotFound) {
+				continue // released meanwhile: claim again
+			} else if err != nil {
+				return result{}, err
+			}
+			s.log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID, "approve", prior.Approve)
+			same := prior.Same(d.Approve, d.AmountFen, d.IdempotencyKey)
+			switch released, err := s.carryOutDecision(ctx, a, f, prior); {
+			case released && !same:
+				continue // the fund could not cover the prior claim: this request may decide
+			case err != nil:
+				return result{}, err
+			}
+			s.auditDecision(ctx, actor, a, f)
+			if !same {
 				return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided")
 			}
-		} else if err != nil {
+			return result{a, true}, nil
+		}
+		if _, err := s.carryOutDecision(ctx, a, f, claim); err != nil {
 			return result{}, err
 		}
-		if !d.Approve {
-			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, actor.AccountID, &now, d.Note, now
-			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
-				return result{}, err
-			}
-			_ = s.audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, d.Note)
-			return result{a, false}, nil
-		}
-		g, err := s.grantApplication(ctx, actor.AccountID, a, f, d.AmountFen, false, "")
-		if isKind(err, models.KindConflict) || isKind(err, models.KindInvalid) {
-			// Nothing was granted (the fund cannot cover it): the
-			// application may be decided again.
-			if rerr := s.st.Applications.ReleaseDecision(ctx, claim); rerr != nil {
-				s.log.WarnContext(ctx, "could not release a decision claim", "application", a.ID, "err", rerr)
-			}
-			return result{}, err
-		}
-		if err != nil {
-			return result{}, err
-		}
-		a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.DecisionKey = models.AppApproved, actor.AccountID, &now, d.Note, d.IdempotencyKey
-		a.GrantedFen, a.UpdatedAt = g.AmountFen, now
-		if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
-			return result{}, err
-		}
-		_ = s.audit(ctx, actor, "application.approve", "application:"+a.ID, f.DivisionCode, "")
+		s.auditDecision(ctx, actor, a, f)
 		return result{a, false}, nil
 	})
 	return r.a, r.replayed, err
+}
+
+// carryOutDecision makes the claimed decision c on a (the caller holds the
+// application's lock and c is the application's claim): a rejection saves
+// it rejected with the claim's reason; an approval is granted from the
+// fund's ledger, then saved approved. Every step finds the previous
+// attempt's result (grantApplication's ledger key and grant document), so
+// a claim is carried out by its own request or rolled forward by the next
+// one, whoever sends it. An approval the fund cannot cover releases the
+// claim (released, with the reason as the error): nothing was granted and
+// the application may be decided again.
+func (s *Service) carryOutDecision(ctx context.Context, a *models.Application, f *models.Fund, c *models.DecisionClaim) (released bool, err error) {
+	at := c.At
+	if !c.Approve {
+		a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, c.By, &at, c.Note, s.now()
+		return false, s.st.Applications.SaveApplication(ctx, a)
+	}
+	g, err := s.grantApplication(ctx, c.By, a, f, c.AmountFen, false, "")
+	if isKind(err, models.KindConflict) || isKind(err, models.KindInvalid) {
+		// Nothing was granted (the fund cannot cover it): the
+		// application may be decided again.
+		if rerr := s.st.Applications.ReleaseDecision(ctx, c); rerr != nil {
+			return false, rerr
+		}
+		return true, err
+	}
+	if err != nil {
+		return false, err
+	}
+	a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.DecisionKey = models.AppApproved, c.By, &at, c.Note, c.Key
+	a.GrantedFen, a.UpdatedAt = g.AmountFen, s.now()
+	return false, s.st.Applications.SaveApplication(ctx, a)
+}
+
+// auditDecision records a decision made (or rolled forward) by actor.
+func (s *Service) auditDecision(ctx context.Context, actor *Actor, a *models.Application, f *models.Fund) {
+	if a.Status == models.AppRejected {
+		_ = s.audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, a.DecisionNote)
+		return
+	}
+	_ = s.audit(ctx, actor, "application.approve", "application:"+a.ID, f.DivisionCode, "")
 }
 
 // grantApplication appends the grant to the fund's ledger (key
@@ -260,9 +307,19 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 		if err := s.checkMilestone(a, milestone); err != nil {
 			return nil, err
 		}
+		var reported error
 		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepReport, Note: note, By: actor.AccountID, At: s.now()}
 		if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
-			return nil, models.E(models.KindConflict, "该里程碑已提交报告", "the milestone was reported already")
+			// Reported already: the same report by the same person is
+			// this request's earlier attempt, answered as done; another
+			// is a conflict. Either way the status is rolled forward.
+			prior, err := s.recordedStep(ctx, a.ID, milestone, models.StepReport)
+			if err != nil {
+				return nil, err
+			}
+			if prior.By != actor.AccountID || prior.Note != note {
+				reported = models.E(models.KindConflict, "该里程碑已提交报告", "the milestone was reported already")
+			}
 		} else if err != nil {
 			return nil, err
 		}
@@ -271,6 +328,9 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
 				return nil, err
 			}
+		}
+		if reported != nil {
+			return nil, reported
 		}
 		return s.grantView(ctx, a)
 	})
@@ -305,21 +365,49 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 		if t.Report.By == actor.AccountID {
 			return nil, models.E(models.KindForbidden, "不能核验自己提交的报告", "you cannot verify your own report")
 		}
-		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.now()}
-		if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
-			return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
-		} else if err != nil {
-			return nil, err
+		var verified error
+		if t.Verify != nil {
+			// Verified already: the same verification by the same person
+			// is this request's earlier attempt, answered as done;
+			// another is a conflict. Either way the completion below is
+			// rolled forward.
+			if t.Verify.By != actor.AccountID || t.Verify.Note != note {
+				verified = models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
+			}
+		} else {
+			st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.now()}
+			if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
+				return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
+			} else if err != nil {
+				return nil, err
+			}
+			v.Tranches[milestone].Verify, v.Tranches[milestone].Status = st, "verified"
 		}
-		v.Tranches[milestone].Verify, v.Tranches[milestone].Status = st, "verified"
 		if allVerified(v) && (a.Status == models.AppRunning || a.Status == models.AppApproved) {
 			a.Status, a.UpdatedAt = models.AppCompleted, s.now()
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
 				return nil, err
 			}
 		}
+		if verified != nil {
+			return nil, verified
+		}
 		return v, nil
 	})
+}
+
+// recordedStep finds a recorded step of a grant's milestone.
+func (s *Service) recordedStep(ctx context.Context, grantID string, milestone int, step string) (*models.TrancheStep, error) {
+	steps, err := s.st.Applications.Steps(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range steps {
+		if st.Milestone == milestone && st.Step == step {
+			return st, nil
+		}
+	}
+	return nil, models.ErrNotFound
 }
 
 func allVerified(v *GrantView) bool {
