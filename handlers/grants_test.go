@@ -352,3 +352,52 @@ func TestEvaluatorLeaves(t *testing.T) {
 		t.Fatalf("the old evaluator's token still works: %d", r.Status)
 	}
 }
+
+// TestPowersEndWithStanding: a suspended or exited organisation loses its
+// powers over its fund's money and its projects at once.
+func TestPowersEndWithStanding(t *testing.T) {
+	w := newFundWorld(t)
+	swID, swTok := w.supervisor(t, "13100000041")
+	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, 1_000_000, 1000, 100_000, ""))
+	approved := w.submitted(t, w.adminA, applicationBody(w.orgA, fundID, swID, 50_000, ""))
+	pending := w.submitted(t, w.adminA, applicationBody(w.orgA, fundID, swID, 50_000, ""))
+	if r := w.h.do("POST", "/v1/applications/"+approved+"/decision", `{"decision":"approve","amountFen":50000}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Raw)
+	}
+	m0 := "/v1/applications/" + approved + "/milestones/0"
+	if r := w.h.do("POST", m0+"/report", `{"report":"已完成 40 户独居老人需求评估并建档"}`, bearerHeader(w.adminA)...); r.Status != 201 {
+		t.Fatalf("report: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", m0+"/verification", `{"note":"抽查 5 户，属实"}`, bearerHeader(swTok)...); r.Status != 200 {
+		t.Fatalf("verify: %d %s", r.Status, r.Raw)
+	}
+	ledger := func() int64 { return w.h.do("GET", "/v1/funds/"+fundID, "").num("ledgerSeq") }
+	before := ledger()
+
+	// Civil affairs suspends the applicant: it can no longer report.
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"suspended","note":"整改"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("suspend the agency: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/applications/"+approved+"/milestones/1/report", `{"report":"探访服务已全部完成并总结"}`, bearerHeader(w.adminA)...); r.Status != 403 {
+		t.Fatalf("a suspended organisation reports: %d %s", r.Status, r.Raw)
+	}
+	// The charity exits: its admin can no longer decide, release or post.
+	if r := w.h.do("POST", "/v1/organisations/"+w.charityA+"/status", `{"to":"exited","reason":"long_term_inactivity"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("the charity exits: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/applications/"+pending+"/decision", `{"decision":"approve","amountFen":50000}`, bearerHeader(w.charityAdminA)...); r.Status != 403 {
+		t.Fatalf("an exited charity approves: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", m0+"/release", "", bearerHeader(w.charityAdminA)...); r.Status != 403 {
+		t.Fatalf("an exited charity releases a tranche: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/funds", fundBody(w.charityA, 10_000, 1000, 10_000, ""), bearerHeader(w.charityAdminA)...); r.Status != 409 {
+		t.Fatalf("an exited charity posts a fund: %d %s", r.Status, r.Raw)
+	}
+	if after := ledger(); after != before {
+		t.Fatalf("the ledger moved: seq %v → %v", before, after)
+	}
+	if r := w.h.do("GET", "/v1/applications/"+pending, "", bearerHeader(w.adminA)...); r.str("status") != "submitted" {
+		t.Fatalf("the pending application changed: %s", r.Raw)
+	}
+}

@@ -187,6 +187,14 @@ func (s *Service) ownApplication(ctx context.Context, actor *Actor, id string) (
 		}
 		return nil, models.ErrNotFound // a draft's existence is the organisation's business
 	}
+	// A suspended or exited organisation's powers over its projects end at once.
+	o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Status.Operating() {
+		return nil, models.E(models.KindForbidden, "机构已暂停或退出，不能再办理该项目", "the organisation is suspended or has exited: it cannot act on this project")
+	}
 	return a, nil
 }
 
@@ -562,6 +570,9 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 			return nil, nil, errForbidden
 		}
 		return nil, nil, models.ErrNotFound
+	}
+	if err := s.ownerOperating(ctx, f); err != nil {
+		return nil, nil, err
 	}
 	return a, f, nil
 }

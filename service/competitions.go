@@ -287,6 +287,9 @@ func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in Compet
 	if !actor.managesFund(f) {
 		return nil, models.E(models.KindForbidden, "只有资金的管理方可以用它举办大赛", "only the fund's manager may run a competition on it")
 	}
+	if err := s.ownerOperating(ctx, f); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	c := &models.Competition{ID: newID(), FundID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode,
 		Phase: models.PhaseDraft, PhaseAt: now, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}

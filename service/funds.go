@@ -105,6 +105,23 @@ func (a *Actor) managesFund(f *models.Fund) bool {
 	return false
 }
 
+// ownerOperating refuses a charity fund's money moves and decisions once
+// its owner is suspended or has exited: the organisation's powers end with
+// its standing, at once (a government budget has no owner).
+func (s *Service) ownerOperating(ctx context.Context, f *models.Fund) error {
+	if f.OwnerOrgID == "" {
+		return nil
+	}
+	o, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID)
+	if err != nil {
+		return err
+	}
+	if !o.Status.Operating() {
+		return models.E(models.KindForbidden, "资金所属机构已暂停或退出，不能动用该资金", "the fund's organisation is suspended or has exited: its money cannot be moved")
+	}
+	return nil
+}
+
 // CreateFund posts a fund: a charity_admin for its own (operating charity)
 // organisation, or civil affairs for its division's purchase budget. The
 // ledger starts with seq 1, a deposit of the total.
@@ -196,6 +213,9 @@ func (s *Service) moveFunds(ctx context.Context, actor *Actor, fundID string, ki
 	}
 	if !actor.managesFund(f) {
 		return nil, errForbidden
+	}
+	if err := s.ownerOperating(ctx, f); err != nil {
+		return nil, err
 	}
 	return s.appendMovement(ctx, actor.AccountID, f.ID, kind, fromReserve, amount, ref, key)
 }

@@ -198,10 +198,14 @@ func (c *Config) validate(name string) []error {
 		}
 		return v != ""
 	}
-	if required(c.JWTSecret, "WUSHE_JWT_SECRET", "openssl rand -hex 32") && len(c.JWTSecret) < 32 {
-		add(errors.New("WUSHE_JWT_SECRET must be at least 32 bytes"))
+	// seed writes data only: it issues no token and signs no statement.
+	issues := name != "seed"
+	if c.JWTSecret != "" || issues {
+		if required(c.JWTSecret, "WUSHE_JWT_SECRET", "openssl rand -hex 32") && len(c.JWTSecret) < 32 {
+			add(errors.New("WUSHE_JWT_SECRET must be at least 32 bytes"))
+		}
 	}
-	if required(c.SigningKey, "WUSHE_SIGNING_KEY", "openssl rand -base64 32") {
+	if (c.SigningKey != "" || issues) && required(c.SigningKey, "WUSHE_SIGNING_KEY", "openssl rand -base64 32") {
 		_, err := parseSigningKey(c.SigningKey, "WUSHE_SIGNING_KEY")
 		add(err)
 	}
