@@ -243,21 +243,11 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
 		return nil, nil, err
 	}
-	// Hours only for what happened: the shift has started, and no one is
-	// marked as having left in the future.
-	now := s.now()
-	if now.Before(occ.Window.Start) {
-		return nil, nil, models.E(models.KindConflict, "该场次尚未开始，不能记录出勤", "the occurrence has not started: nothing to mark yet")
-	}
 	var out []*models.HoursRecord
 	var errs []error
 	for i, m := range marks {
 		if !m.Checkout.After(m.Checkin) {
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
-			continue
-		}
-		if m.Checkout.After(now.Add(clockSkew)) {
-			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
 			continue
 		}
 		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !isKind(err, models.KindNotFound) {
@@ -302,9 +292,6 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	}
 	return out, errs, nil
 }
-
-// clockSkew is how far ahead of the server's clock a client's time may be.
-const clockSkew = 5 * time.Minute
 
 var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the record was decided already")
 
