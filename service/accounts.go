@@ -124,6 +124,8 @@ func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, er
 
 // addRole adds a binding under a per-account lock: FerretDB applies updates
 // as read-modify-write, so two unserialised role changes could lose one.
+// The account's cached gate is replaced in the same step, so the binding
+// authorises from the person's next request.
 func (s *Service) addRole(ctx context.Context, accountID string, b models.RoleBinding) (*models.Account, error) {
 	unlock, err := s.lock(ctx, "account:"+accountID, lockWait)
 	if err != nil {
@@ -138,6 +140,7 @@ func (s *Service) addRole(ctx context.Context, accountID string, b models.RoleBi
 		if err := s.st.Accounts.SetRoles(ctx, a.ID, a.Roles, s.now()); err != nil {
 			return nil, err
 		}
+		s.setAccountGate(ctx, a)
 	}
 	return a, nil
 }
