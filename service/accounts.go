@@ -21,7 +21,10 @@ var grantableRoles = map[models.Role]bool{
 
 // GrantRole gives a person a privileged role binding. Only civil_affairs may,
 // and only inside its own division. A new phone gets a new account (created
-// true); an existing one gets the binding added, its password untouched.
+// true); an existing one gets the binding added, its password untouched,
+// and is shown as HandOver shows it: the phone masked and, of its
+// bindings, only the one granted (the others may lie beyond the caller's
+// division).
 func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *models.Account, created bool, err error) {
 	g.Phone = models.NormalisePhone(g.Phone)
 	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
@@ -32,10 +35,15 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 		return nil, false, err
 	}
 	a, created, err = s.grant(ctx, g)
-	if err == nil {
-		_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	if err != nil {
+		return nil, false, err
 	}
-	return a, created, err
+	_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	if !created {
+		a = masked(a)
+		a.Roles, a.WeChatOpenID, a.WeChatUnionID = []models.RoleBinding{g.Binding}, "", ""
+	}
+	return a, created, nil
 }
 
 // bindingScope checks the binding is well formed and inside one of the
