@@ -55,7 +55,8 @@ type handoverOutput struct {
 func registerStaff(api huma.API, svc *service.Service) {
 	o := op("remove-role", http.MethodPost, "/v1/accounts/{id}/roles/remove", "accounts",
 		"移除角色（民政：本辖区；机构管理员：本机构）Remove a role binding (civil affairs in its division, an org admin in its organisation)", true, 403, 404, 422)
-	o.Description = "该账号的所有登录立即失效（令牌携带角色）。Every login of the account ends at once (tokens carry the roles)."
+	o.Description = "该角色自该账号的下一个请求起不再生效（即使令牌仍列出它）；本人的登录与其他角色不受影响。" +
+		"The binding stops authorising at the account's next request (even though its tokens still list it); the person's logins and other bindings stay."
 	huma.Register(api, o, func(ctx context.Context, in *removeRoleInput) (*accountOutput, error) {
 		b := in.Body
 		a, err := svc.RemoveRole(ctx, actorFrom(ctx), in.ID, models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode,
@@ -67,8 +68,9 @@ func registerStaff(api huma.API, svc *service.Service) {
 	})
 
 	o = op("deactivate-account", http.MethodPost, "/v1/accounts/{id}/deactivate", "accounts",
-		"停用账号 Deactivate an account", true, 403, 404, 422)
-	o.Description = "账号不能再登录，所有登录立即失效。The account can no longer log in; every login of it ends at once."
+		"停用账号（民政：管辖该账号全部范围）Deactivate an account (civil affairs governing every scope it holds)", true, 403, 404, 422)
+	o.Description = "账号不能再登录，所有登录立即失效。仅限管辖该账号全部范围（各角色所在辖区及志愿者所属社区）的民政部门。" +
+		"The account can no longer log in; every login of it ends at once. Only civil affairs whose division covers every scope the account holds (each binding's division and the volunteer's home community)."
 	huma.Register(api, o, func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
 		a, err := svc.DeactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
 		if err != nil {
@@ -78,7 +80,7 @@ func registerStaff(api huma.API, svc *service.Service) {
 	})
 
 	huma.Register(api, op("reactivate-account", http.MethodPost, "/v1/accounts/{id}/reactivate", "accounts",
-		"恢复已停用的账号 Reactivate a deactivated account", true, 403, 404, 422),
+		"恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds)", true, 403, 404, 422),
 		func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
 			a, err := svc.ReactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
 			if err != nil {
@@ -89,8 +91,8 @@ func registerStaff(api huma.API, svc *service.Service) {
 
 	o = op("community-handover", http.MethodPost, "/v1/communities/{code}/handover", "accounts",
 		"社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)", true, 403, 409, 422)
-	o.Description = "接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人失去该角色且所有登录立即失效。" +
-		"The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it and every login of theirs ends at once."
+	o.Description = "接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人自下一个请求起失去该角色（其登录不受影响）。" +
+		"The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay)."
 	huma.Register(api, o, func(ctx context.Context, in *handoverInput) (*handoverOutput, error) {
 		b := in.Body
 		res, err := svc.HandOver(ctx, actorFrom(ctx), in.Code, service.Handover{Phone: b.Phone, Name: b.Name, Password: b.Password, Reason: b.Reason})

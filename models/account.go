@@ -66,7 +66,8 @@ type Account struct {
 	WeChatUnionID string
 	// TokensNotBefore ends every login started before it: refresh tokens of
 	// older login families and access tokens issued before it are refused
-	// (set by a password reset, a role removal, a deactivation, an erasure).
+	// (set by a password reset, a deactivation, an erasure: changes to the
+	// person's whole standing; a removed role binding ends no login).
 	TokensNotBefore time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time

@@ -21,7 +21,10 @@ var grantableRoles = map[models.Role]bool{
 
 // GrantRole gives a person a privileged role binding. Only civil_affairs may,
 // and only inside its own division. A new phone gets a new account (created
-// true); an existing one gets the binding added, its password untouched.
+// true); an existing one gets the binding added, its password untouched,
+// and is shown as HandOver shows it: the phone masked and, of its
+// bindings, only the one granted (the others may lie beyond the caller's
+// division).
 func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *models.Account, created bool, err error) {
 	g.Phone = models.NormalisePhone(g.Phone)
 	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
@@ -32,10 +35,15 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 		return nil, false, err
 	}
 	a, created, err = s.grant(ctx, g)
-	if err == nil {
-		_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	if err != nil {
+		return nil, false, err
 	}
-	return a, created, err
+	_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	if !created {
+		a = masked(a)
+		a.Roles, a.WeChatOpenID, a.WeChatUnionID = []models.RoleBinding{g.Binding}, "", ""
+	}
+	return a, created, nil
 }
 
 // bindingScope checks the binding is well formed and inside one of the
@@ -124,6 +132,8 @@ func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, er
 
 // addRole adds a binding under a per-account lock: FerretDB applies updates
 // as read-modify-write, so two unserialised role changes could lose one.
+// The account's cached gate is replaced in the same step, so the binding
+// authorises from the person's next request.
 func (s *Service) addRole(ctx context.Context, accountID string, b models.RoleBinding) (*models.Account, error) {
 	unlock, err := s.lock(ctx, "account:"+accountID, lockWait)
 	if err != nil {
@@ -138,6 +148,7 @@ func (s *Service) addRole(ctx context.Context, accountID string, b models.RoleBi
 		if err := s.st.Accounts.SetRoles(ctx, a.ID, a.Roles, s.now()); err != nil {
 			return nil, err
 		}
+		s.setAccountGate(ctx, a)
 	}
 	return a, nil
 }

@@ -274,12 +274,7 @@ func (s *Service) revokeFamily(ctx context.Context, family, reason string) error
 // start with the account's mark, in MongoDB), and each family is also
 // revoked, so that a family's own record tells the story.
 func (s *Service) endSessions(ctx context.Context, a *models.Account, reason string) error {
-	if s.st.TokenGates != nil {
-		g := AccountGate{NotBefore: a.TokensNotBefore, Active: a.Status == models.AccountActive}
-		if err := s.st.TokenGates.SetAccount(ctx, a.ID, g); err != nil {
-			s.degraded(ctx, "token cache", err)
-		}
-	}
+	s.setAccountGate(ctx, a)
 	if s.st.Logins == nil {
 		return nil
 	}
@@ -334,9 +329,12 @@ func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
 	})
 }
 
-// changeAccount applies change to the account under its lock and saves it.
-// A non-empty reason from change ends every login of the account (see
-// endSessions) as part of the same step.
+// changeAccount applies change to the account under its lock and saves it,
+// then replaces the account's cached gate, so that its next request sees
+// its roles and status as saved (see setAccountGate). A non-empty reason
+// from change ends every login of the account (see endSessions) as part of
+// the same step: for changes to the person's whole standing (a password, a
+// deactivation, an erasure), not for one role binding.
 func (s *Service) changeAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) error {
 	_, err := s.changedAccount(ctx, id, change)
 	return err
@@ -361,10 +359,10 @@ func (s *Service) changedAccount(ctx context.Context, id string, change func(a *
 		if err := s.st.AccountChanges.SaveAccount(ctx, a); err != nil {
 			return nil, err
 		}
-		if reason != "" {
-			if err := s.endSessions(ctx, a, reason); err != nil {
-				return nil, err
-			}
+		if reason == "" {
+			s.setAccountGate(ctx, a)
+		} else if err := s.endSessions(ctx, a, reason); err != nil {
+			return nil, err
 		}
 		return a, nil
 	})

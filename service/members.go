@@ -28,7 +28,11 @@ func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error
 // AddMember gives a registered person (found by phone) a role in an
 // organisation: its admins and civil affairs of its division may. Adding a
 // social worker gives them the social_worker binding to the organisation;
-// their certificate is verified by civil affairs separately.
+// their certificate is verified by civil affairs separately. An official
+// (an account with a civil_affairs binding) is added only by civil affairs
+// governing every division the official holds, never by an organisation's
+// admin. The answer names the account by id only: the phone masked and no
+// name, as the caller may not read the account.
 func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone string, role models.Role) (*models.Member, error) {
 	o, err := s.st.Organisations.Organisation(ctx, orgID)
 	if err != nil {
@@ -55,6 +59,11 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 	} else if err != nil {
 		return nil, err
 	}
+	for _, b := range a.Roles {
+		if b.Role == models.RoleCivilAffairs && !actor.governs(b.DivisionCode) {
+			return nil, models.E(models.KindForbidden, "不能将该账号添加为机构成员", "this account cannot be made a member of an organisation")
+		}
+	}
 	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.now(), AddedBy: actor.AccountID}
 	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !isKind(err, models.KindConflict) {
 		return nil, err
@@ -63,7 +72,9 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 		return nil, err
 	}
 	_ = s.audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)
-	return m, nil
+	shown := *m
+	shown.Name, shown.Phone = "", models.MaskPhone(a.Phone)
+	return &shown, nil
 }
 
 // Members lists an organisation's people: for its admins and civil affairs.

@@ -9,9 +9,12 @@ import (
 )
 
 // Staff changes: removing a role binding, deactivating an account, handing
-// a committee over to a new person. Whoever loses access loses it at once:
-// every login of theirs ends in the same step (see endSessions), because
-// access tokens carry the role bindings.
+// a committee over to a new person. Whoever loses a binding loses it at
+// their next request: requests are authorised with the bindings the
+// account holds now (Authenticate reads them through the account's gate),
+// so a binding taken away ends no login. Only a change of the person's
+// whole standing (a deactivation, an erasure, a password reset) ends every
+// login of theirs (see endSessions).
 
 func validReason(field, reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
@@ -45,9 +48,10 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 	return "", models.E(models.KindForbidden, "只能移除本辖区或本机构的角色", "you may remove roles only inside your own division or organisation")
 }
 
-// RemoveRole takes one role binding away from an account and ends every
-// login of that account, so tokens carrying the old binding are refused at
-// the next request. Removing an organisation binding ends the membership.
+// RemoveRole takes one role binding away from an account: it stops
+// authorising anything at the account's next request, even with a token
+// that still lists it; the person's logins, and their other bindings, stay.
+// Removing an organisation binding ends the membership. Audited.
 func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string, b models.RoleBinding, reason string) (*models.Account, error) {
 	reason, err := validReason("body.reason", reason)
 	if err != nil {
@@ -61,7 +65,7 @@ func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string
 		if a.Status == models.AccountErased || !a.RemoveRole(b) {
 			return "", models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
 		}
-		return "role_removed", nil
+		return "", nil // the binding, not the person's standing: no login ends
 	})
 	if isKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
@@ -87,51 +91,61 @@ func masked(a *models.Account) *models.Account {
 }
 
 // accountScope decides whether the actor may deactivate (or reactivate)
-// account a: civil affairs when every scope of the account (its bindings'
-// divisions and a volunteer's home community; the city when it has none)
-// lies in its division; an organisation's admin when every privileged
-// binding of the account belongs to its organisation. Nobody deactivates
-// themselves. It returns the division the change is audited under.
+// account a, a change to the person's whole standing: only civil affairs,
+// and only when its division covers every scope the account holds (each
+// binding's division and a volunteer's home community; the city for a
+// binding whose division cannot be told, and for an account with none). So
+// an official's account is touched only by civil affairs of a division
+// covering the official's own, and an organisation's admin never
+// deactivates anyone: they remove their organisation's binding instead.
+// Nobody deactivates themselves. It returns the division the change is
+// audited under.
 func (s *Service) accountScope(ctx context.Context, actor *Actor, a *models.Account) (string, error) {
 	if a.ID == actor.AccountID {
 		return "", models.E(models.KindForbidden, "不能停用自己的账号", "you may not deactivate your own account")
 	}
+	scopes, err := s.scopesHeld(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	for _, sc := range scopes {
+		if !actor.governs(sc) {
+			return "", models.E(models.KindForbidden, "只有管辖该账号全部范围的民政部门可以停用或恢复该账号",
+				"only civil affairs governing every scope the account holds may deactivate or reactivate it")
+		}
+	}
+	return scopes[0], nil
+}
+
+// scopesHeld lists the division codes of every scope account a holds: its
+// privileged bindings' divisions and its volunteer home community; the city
+// for a binding whose division cannot be told (a reviewer's competition, an
+// organisation gone), and when it holds none at all.
+func (s *Service) scopesHeld(ctx context.Context, a *models.Account) ([]string, error) {
 	var scopes []string
-	orgOnly, orgDivision := true, ""
-	privileged := 0
 	for _, b := range a.Roles {
 		if b.Role == models.RoleVolunteer {
 			continue
 		}
-		privileged++
-		if sc, err := s.scopeOf(ctx, b); err == nil {
+		sc, err := s.scopeOf(ctx, b)
+		switch {
+		case err == nil:
 			scopes = append(scopes, sc)
-		}
-		if b.OrganisationID == "" || !actor.administers(b.OrganisationID) {
-			orgOnly = false
-		} else if sc, err := s.scopeOf(ctx, b); err == nil {
-			orgDivision = sc
+		case isKind(err, models.KindInvalid):
+			scopes = append(scopes, models.CityCode)
+		default:
+			return nil, err
 		}
 	}
 	if v, err := s.st.Volunteers.Volunteer(ctx, a.ID); err == nil && v.CommunityCode != "" {
 		scopes = append(scopes, v.CommunityCode)
 	} else if err != nil && !isKind(err, models.KindNotFound) {
-		return "", err
+		return nil, err
 	}
 	if len(scopes) == 0 {
 		scopes = []string{models.CityCode}
 	}
-	governed := actor.Has(models.RoleCivilAffairs)
-	for _, sc := range scopes {
-		governed = governed && actor.governs(sc)
-	}
-	switch {
-	case governed:
-		return scopes[0], nil
-	case privileged > 0 && orgOnly:
-		return orgDivision, nil
-	}
-	return "", models.E(models.KindForbidden, "只能停用本辖区或本机构人员的账号", "you may deactivate only accounts of your own division or organisation")
+	return scopes, nil
 }
 
 // DeactivateAccount stops an account from logging in and ends every login
@@ -207,8 +221,9 @@ type HandoverResult struct {
 
 // HandOver gives a community's community_admin binding to a new person and
 // takes it from every other holder, in one step under the community's
-// lock: civil affairs governing the community only. Every login of each
-// former holder ends at once.
+// lock: civil affairs governing the community only. Each former holder
+// loses the committee at their next request; their logins and other
+// bindings stay (as with RemoveRole).
 func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, h Handover) (*HandoverResult, error) {
 	h.Phone, h.Name = models.NormalisePhone(h.Phone), strings.TrimSpace(h.Name)
 	var p models.Problems
@@ -259,10 +274,8 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 				continue
 			}
 			_, err := s.changedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
-				if !o.RemoveRole(b) {
-					return "", nil
-				}
-				return "handover", nil
+				o.RemoveRole(b)
+				return "", nil
 			})
 			if err != nil {
 				return nil, err

@@ -14,7 +14,9 @@ import (
 	"github.com/wushe/wushe/models"
 )
 
-// Actor is the caller of a use case, as its access token says.
+// Actor is the caller of a use case: the account and login its access
+// token names, with the role bindings the account holds now (read through
+// the account's gate, not taken from the token, whose copy may be stale).
 type Actor struct {
 	AccountID string
 	Roles     []models.RoleBinding
@@ -45,6 +47,9 @@ func (a *Actor) Bindings(r models.Role) []models.RoleBinding {
 	return out
 }
 
+// accessClaims are an access token's claims. Roles are the bindings the
+// account held when the token was issued, for clients to read; the server
+// never authorises with them (Authenticate reads the account's own).
 type accessClaims struct {
 	Roles  []models.RoleBinding `json:"roles"`
 	Family string               `json:"fam"`
@@ -83,7 +88,7 @@ func (t *tokenIssuer) parse(token string, now time.Time) (*Actor, error) {
 	if err != nil || c.Subject == "" || c.ID == "" || c.Family == "" {
 		return nil, errTokenInvalid
 	}
-	a := &Actor{AccountID: c.Subject, Roles: c.Roles, FamilyID: c.Family, TokenID: c.ID, ExpiresAt: c.ExpiresAt.Time}
+	a := &Actor{AccountID: c.Subject, FamilyID: c.Family, TokenID: c.ID, ExpiresAt: c.ExpiresAt.Time}
 	if c.IssuedAt != nil {
 		a.IssuedAt = c.IssuedAt.Time
 	}
@@ -99,11 +104,34 @@ type FamilyLister interface {
 }
 
 // AccountGate is what an account contributes to deciding whether one of
-// its access tokens still stands: the instant before which every login of
-// it has ended (Account.TokensNotBefore), and whether it is active.
+// its access tokens still stands, and what the request may do: the instant
+// before which every login of it has ended (Account.TokensNotBefore),
+// whether it is active, and the role bindings it holds now. Every change
+// of an account's roles or status replaces its cached gate at once
+// (setAccountGate); should that write fail, the old entry lapses within
+// the cache's TTL (20 s in Redis), the longest a removed binding can still
+// authorise.
 type AccountGate struct {
 	NotBefore time.Time
 	Active    bool
+	Roles     []models.RoleBinding
+}
+
+// gateOf is the account's gate as saved in MongoDB.
+func gateOf(a *models.Account) AccountGate {
+	return AccountGate{NotBefore: a.TokensNotBefore, Active: a.Status == models.AccountActive, Roles: a.Roles}
+}
+
+// setAccountGate caches the gate of an account just saved, replacing any
+// entry, so that its next request sees its roles and status as they are
+// now. A failed write is logged; the stale entry lapses within its TTL.
+func (s *Service) setAccountGate(ctx context.Context, a *models.Account) {
+	if s.st.TokenGates == nil {
+		return
+	}
+	if err := s.st.TokenGates.SetAccount(ctx, a.ID, gateOf(a)); err != nil {
+		s.degraded(ctx, "token cache", err)
+	}
 }
 
 // FamilyGate is what a login family contributes: whose it is, when it
@@ -139,12 +167,14 @@ type TokenGates interface {
 
 var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked")
 
-// Authenticate turns a bearer access token into an Actor. A token with
+// Authenticate turns a bearer access token into an Actor, with the role
+// bindings its account holds now (a binding removed after the token was
+// issued no longer authorises anything; one added does). A token with
 // another algorithm (including "none"), another key, a bad signature, no or a
 // past expiry is refused with models.ErrUnauthorized; so is one whose login
 // was revoked (a logout, a reused refresh token), or that began before its
-// account's sessions were all ended (a password reset, a role removed, a
-// deactivation, an erasure), or whose account is no longer active. Those
+// account's sessions were all ended (a password reset, a deactivation, an
+// erasure), or whose account is no longer active. Those
 // facts live in MongoDB (the login family and the account) and are read
 // through the TokenGates cache: a cache miss or a cache outage reads
 // MongoDB, and MongoDB being unreachable is ErrUnavailable, never a pass.
@@ -170,6 +200,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 	if !acct.Active || fam.Revoked || fam.AccountID != a.AccountID || fam.CreatedAt.Before(acct.NotBefore) {
 		return nil, errRevoked
 	}
+	a.Roles = acct.Roles
 	return a, nil
 }
 
@@ -196,7 +227,7 @@ func (s *Service) accountGate(ctx context.Context, id string) (*AccountGate, err
 	if err != nil {
 		return nil, err
 	}
-	g := AccountGate{NotBefore: acc.TokensNotBefore, Active: acc.Status == models.AccountActive}
+	g := gateOf(acc)
 	if s.st.TokenGates != nil {
 		if err := s.st.TokenGates.FillAccount(ctx, id, g); err != nil {
 			s.degraded(ctx, "token cache", err)

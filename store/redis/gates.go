@@ -2,20 +2,23 @@ package redis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
 var _ service.TokenGates = (*Client)(nil)
 
 // GateTTL is how long a token gate stays cached. It bounds how long a
-// revocation whose cache write failed (Redis unreachable from the revoking
-// replica, reachable from the others) can go unseen; a Redis that lost its
-// data has no entries, and every miss reads MongoDB.
+// revocation, or a change of an account's roles or status, whose cache
+// write failed (Redis unreachable from the changing replica, reachable from
+// the others) can go unseen; a Redis that lost its data has no entries, and
+// every miss reads MongoDB.
 const GateTTL = 20 * time.Second
 
 // Gates returns the cached gates of an account and a login family with one
@@ -67,10 +70,16 @@ func (c *Client) SetFamily(ctx context.Context, familyID string, g service.Famil
 	return c.rdb.Set(ctx, c.key("gate:f:", familyID), formatFamilyGate(g), GateTTL).Err()
 }
 
-// Entries are "notBeforeMs|active" and "accountId|createdMs|revoked".
+// Entries are "notBeforeMs|active|roles" (roles a JSON array of the
+// account's bindings) and "accountId|createdMs|revoked". An entry in an
+// older format (no roles) is unreadable, hence a miss: MongoDB decides.
 
 func formatAccountGate(g service.AccountGate) string {
-	return millis(g.NotBefore) + "|" + bit(g.Active)
+	roles, err := json.Marshal(g.Roles)
+	if err != nil || g.Roles == nil {
+		roles = []byte("[]") // bindings are plain strings: Marshal cannot fail
+	}
+	return millis(g.NotBefore) + "|" + bit(g.Active) + "|" + string(roles)
 }
 
 func formatFamilyGate(g service.FamilyGate) string {
@@ -78,12 +87,19 @@ func formatFamilyGate(g service.FamilyGate) string {
 }
 
 func parseAccountGate(s string) *service.AccountGate {
-	nbf, active, ok := strings.Cut(s, "|")
-	t, err := fromMillis(nbf)
-	if !ok || err != nil || (active != "0" && active != "1") {
+	parts := strings.SplitN(s, "|", 3)
+	if len(parts) != 3 || (parts[1] != "0" && parts[1] != "1") {
 		return nil // unreadable: treated as a miss, so MongoDB decides
 	}
-	return &service.AccountGate{NotBefore: t, Active: active == "1"}
+	t, err := fromMillis(parts[0])
+	if err != nil {
+		return nil
+	}
+	var roles []models.RoleBinding
+	if err := json.Unmarshal([]byte(parts[2]), &roles); err != nil {
+		return nil
+	}
+	return &service.AccountGate{NotBefore: t, Active: parts[1] == "1", Roles: roles}
 }
 
 func parseFamilyGate(s string) *service.FamilyGate {

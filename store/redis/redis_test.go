@@ -2,11 +2,13 @@ package redis_test
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 	"github.com/wushe/wushe/store/redis"
 	"github.com/wushe/wushe/store/storetest"
@@ -34,7 +36,8 @@ func TestTokenGates(t *testing.T) {
 	if err := rc.SetFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0, Revoked: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rc.SetAccount(ctx, "acct", service.AccountGate{NotBefore: t0.Add(time.Hour), Active: false}); err != nil {
+	roles := []models.RoleBinding{{Role: models.RoleVolunteer}, {Role: models.RoleOrgAdmin, OrganisationID: "org|1"}}
+	if err := rc.SetAccount(ctx, "acct", service.AccountGate{NotBefore: t0.Add(time.Hour), Active: false, Roles: roles}); err != nil {
 		t.Fatal(err)
 	}
 	_ = rc.FillFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0})
@@ -43,12 +46,24 @@ func TestTokenGates(t *testing.T) {
 	if a == nil || a.Active || !a.NotBefore.Equal(t0.Add(time.Hour)) || f == nil || !f.Revoked {
 		t.Fatalf("after changes: %+v %+v", a, f)
 	}
-	// An unreadable entry is a miss, never a pass.
-	if err := rc.Redis().Set(ctx, rc.Prefix()+"gate:f:bad", "garbage", time.Minute).Err(); err != nil {
-		t.Fatal(err)
+	if !reflect.DeepEqual(a.Roles, roles) {
+		t.Fatalf("roles %+v, want %+v", a.Roles, roles)
+	}
+	// An unreadable entry is a miss, never a pass; so is an account entry
+	// in the format before roles were cached (it would authorise nothing,
+	// not what the account holds).
+	for key, v := range map[string]string{"gate:f:bad": "garbage", "gate:a:bad": "garbage", "gate:a:old": "0|1", "gate:a:badroles": "0|1|{"} {
+		if err := rc.Redis().Set(ctx, rc.Prefix()+key, v, time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, f, _ := rc.Gates(ctx, "acct", "bad"); f != nil {
 		t.Fatalf("garbage read as %+v", f)
+	}
+	for _, id := range []string{"bad", "old", "badroles"} {
+		if a, _, _ := rc.Gates(ctx, id, "fam"); a != nil {
+			t.Errorf("account gate %q read as %+v", id, a)
+		}
 	}
 	if ttl := rc.Redis().PTTL(ctx, rc.Prefix()+"gate:a:acct").Val(); ttl <= 0 || ttl > redis.GateTTL {
 		t.Errorf("gate TTL %v, want (0, %v]", ttl, redis.GateTTL)
