@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -18,8 +19,11 @@ const (
 )
 
 // residentID is a valid 18-character resident ID number (born 1990-03-07 in 中原区).
-func residentID(seq int) string {
-	first := fmt.Sprintf("41010219900307%03d", seq%1000)
+func residentID(seq int) string { return residentIDBorn(seq, "19900307") }
+
+// residentIDBorn is a valid ID number of someone born on yyyymmdd.
+func residentIDBorn(seq int, yyyymmdd string) string {
+	first := fmt.Sprintf("410102%s%03d", yyyymmdd, seq%1000)
 	return first + string(models.IDCheckChar(first))
 }
 
@@ -244,7 +248,8 @@ func TestVolunteerProfile(t *testing.T) {
 	}
 
 	// A minor: the service says so and records the guardian's consent.
-	_, minorTok := w.volunteerWith(t, s.do, "13400000001", strings.Replace(volunteerBody(residentID(8), ""), `"1990-03-07"`, `"2015-06-01"`, 1))
+	minorID := residentIDBorn(8, "20150601")
+	_, minorTok := w.volunteerWith(t, s.do, "13400000001", strings.Replace(volunteerBody(minorID, ""), `"1990-03-07"`, `"2015-06-01"`, 1))
 	if r := s.do("GET", "/v1/me/volunteer-profile", "", bearerHeader(minorTok)...); r.Body["minor"] != true || r.Body["guardianConsentRecorded"] != false {
 		t.Errorf("minor without consent: %s", r.Raw)
 	}
@@ -255,11 +260,11 @@ func TestVolunteerProfile(t *testing.T) {
 		t.Errorf("minor with consent: %d %s", r.Status, r.Raw)
 	}
 	// An omitted ID number keeps the stored one.
-	if r.str("idNumberMasked") != models.MaskIDNumber(residentID(8)) {
+	if r.str("idNumberMasked") != models.MaskIDNumber(minorID) {
 		t.Errorf("omitted idNumber dropped the stored one: %s", r.Raw)
 	}
 	// The default distance applies only when none is given.
-	if r := s.do("PUT", "/v1/me/volunteer-profile", volunteerBody("", `,"maxDistanceKm":0`), bearerHeader(minorTok)...); r.Status != 200 || r.Body["maxDistanceKm"] != float64(0) {
+	if r := s.do("PUT", "/v1/me/volunteer-profile", strings.Replace(volunteerBody("", `,"maxDistanceKm":0`), `"1990-03-07"`, `"2015-06-01"`, 1), bearerHeader(minorTok)...); r.Status != 200 || r.Body["maxDistanceKm"] != float64(0) {
 		t.Errorf("distance 0: %d %s", r.Status, r.Raw)
 	}
 }
@@ -669,5 +674,40 @@ func TestOfficialReadsAreAudited(t *testing.T) {
 	}
 	if n := len(audit.find("personal_data.read", "social_worker:"+swID)); n != before {
 		t.Fatalf("a masked read was audited")
+	}
+}
+
+// TestVerifiedFactsAreNotSelfAsserted: the birth date is the one the ID
+// number encodes, and changing a fact the committee vouched for (birth
+// date, background check) withdraws the verification.
+func TestVerifiedFactsAreNotSelfAsserted(t *testing.T) {
+	w := newWorld(t)
+	zy := w.communityAdmin(t, w.zhongyuan, "13600000001", bishagang)
+	teenID := residentIDBorn(41, time.Now().AddDate(-17, 0, 0).Format("20060102"))
+	born := teenID[6:10] + "-" + teenID[10:12] + "-" + teenID[12:14]
+	guardian := `,"guardian":{"guardianName":"李大明","guardianPhone":"13812345678","relationship":"父子","consentedOn":"2025-01-01"}`
+	teenBody := strings.Replace(volunteerBody(teenID, guardian), `"1990-03-07"`, `"`+born+`"`, 1)
+	id, tok := w.volunteerWith(t, w.h.do, "13400000041", teenBody)
+	if r := w.h.do("POST", "/v1/volunteers/"+id+"/verification", `{"verified":true}`, bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("verify: %d %s", r.Status, r.Raw)
+	}
+	// A verified 17-year-old cannot become an adult in one request.
+	adult := volunteerBody("", guardian) // born 1990-03-07
+	if r := w.h.do("PUT", "/v1/me/volunteer-profile", adult, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.birthDate") {
+		t.Fatalf("a birth date other than the ID's: %d %s", r.Status, r.Raw)
+	}
+	// Without a birth date, the ID's is taken.
+	noBirth := strings.Replace(teenBody, `"birthDate":"`+born+`",`, "", 1)
+	if r := w.h.do("PUT", "/v1/me/volunteer-profile", noBirth, bearerHeader(tok)...); r.Status != 200 || r.str("birthDate") != born ||
+		r.Body["minor"] != true || r.Body["realNameVerified"] != true {
+		t.Fatalf("the birth date from the ID: %d %s", r.Status, r.Raw)
+	}
+	// A background check the volunteer gives themselves withdraws the verification.
+	newer := strings.Replace(teenBody, `"expiresOn":"2027-01-01"`, `"expiresOn":"2028-01-01"`, 1)
+	if newer == teenBody {
+		t.Fatal("the body has no background check to change")
+	}
+	if r := w.h.do("PUT", "/v1/me/volunteer-profile", newer, bearerHeader(tok)...); r.Status != 200 || r.Body["realNameVerified"] != false {
+		t.Fatalf("a self-given background check kept the verification: %d %s", r.Status, r.Raw)
 	}
 }

@@ -254,6 +254,15 @@ func ValidateIDNumber(field, id string) error {
 	return nil
 }
 
+// BirthDateOfID is the birth date a valid resident ID number encodes
+// (characters 7–14), as YYYY-MM-DD; ok is false for a malformed number.
+func BirthDateOfID(id string) (date string, ok bool) {
+	if ValidateIDNumber("", id) != nil {
+		return "", false
+	}
+	return id[6:10] + "-" + id[10:12] + "-" + id[12:14], true
+}
+
 // IDCheckChar computes the check character of the first 17 digits (for tests and demo data).
 func IDCheckChar(first17 string) byte {
 	sum := 0

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -97,6 +98,16 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 		v.MaxDistanceKm = *in.MaxDistanceKm
 	}
 	var p models.Problems
+	// The birth date is the one the ID number encodes (GB 11643): a person
+	// cannot make themselves older or younger than their ID says.
+	if born, ok := models.BirthDateOfID(v.IDNumber); ok {
+		switch {
+		case v.BirthDate == "":
+			v.BirthDate = born
+		case v.BirthDate != born:
+			p.Add("body.birthDate", "出生日期须与身份证号一致（"+born+"）", "the birth date must be the one the ID number encodes ("+born+")")
+		}
+	}
 	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
 	collect(&p, err)
 	v.Availability = grid
@@ -104,7 +115,11 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if v.RealName != old.RealName || v.IDNumber != old.IDNumber {
+	// The verification vouched for these facts: changing one withdraws it
+	// until the committee verifies again (a verified 17-year-old cannot
+	// become an adult, nor anyone give themselves a background check).
+	if v.RealName != old.RealName || v.IDNumber != old.IDNumber || v.BirthDate != old.BirthDate ||
+		!reflect.DeepEqual(v.BackgroundCheck, old.BackgroundCheck) {
 		v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = false, "", nil
 	}
 	// One person, one account: an ID number is held by one account at a
