@@ -135,36 +135,8 @@ func TestApprovalRace(t *testing.T) {
 	const grant, room, racers = 10_000, 100, 500
 	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, grant*room, 1000, grant, ""))
 	// The applications are prepared in the store (what is contested is the approval).
-	ctx := context.Background()
-	now := time.Now().UTC()
-	ids := make([]string, racers)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("race-app-%03d", i)
-		a := &models.Application{ID: ids[i], OrganisationID: w.orgA, FundID: fundID, Title: fmt.Sprintf("项目%d", i),
-			Status: models.AppSubmitted, RequestedFen: grant, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
-			Milestones: []models.Milestone{{Name: "全部", Due: "2027-06-01", TranchePercent: 100}}}
-		if err := w.h.db.Applications().CreateApplication(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var wg sync.WaitGroup
-	statuses := make([]int, racers)
-	start := make(chan struct{})
-	for i := range ids {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			r := w.h.do("POST", "/v1/applications/"+ids[i]+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, grant),
-				append(bearerHeader(w.charityAdminA), "Idempotency-Key", "race-"+ids[i])...)
-			statuses[i] = r.Status
-			if r.Status != 200 && r.Status != 409 {
-				t.Errorf("approval %d: %d %s", i, r.Status, r.Raw)
-			}
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+	ids := w.storedApplications(t, fundID, "race-app", racers, grant)
+	statuses := w.approveAtOnce(t, ids, grant, func(i int) string { return "race-" + ids[i] })
 	ok := 0
 	for _, s := range statuses {
 		if s == 200 {
@@ -183,7 +155,7 @@ func TestApprovalRace(t *testing.T) {
 		t.Fatalf("reconciliation: %d %s", rec.Status, rec.Raw)
 	}
 	// No entry of the ledger ever went below zero.
-	entries, err := w.h.db.Funds().Entries(ctx, fundID, 0, 1000)
+	entries, err := w.h.db.Funds().Entries(context.Background(), fundID, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,39 +192,13 @@ func TestConcurrentApprovalsLeaveNoneUndecidable(t *testing.T) {
 	w := newFundWorld(t)
 	const grant, room, racers = 10_000, 100, 300
 	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, grant*room, 1000, grant, ""))
-	ctx := context.Background()
-	now := time.Now().UTC()
-	ids := make([]string, racers)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("undecided-app-%03d", i)
-		a := &models.Application{ID: ids[i], OrganisationID: w.orgA, FundID: fundID, Title: fmt.Sprintf("项目%d", i),
-			Status: models.AppSubmitted, RequestedFen: grant, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
-			Milestones: []models.Milestone{{Name: "全部", Due: "2027-06-01", TranchePercent: 100}}}
-		if err := w.h.db.Applications().CreateApplication(ctx, a); err != nil {
-			t.Fatal(err)
+	ids := w.storedApplications(t, fundID, "undecided-app", racers, grant)
+	statuses := w.approveAtOnce(t, ids, grant, func(i int) string {
+		if i%2 == 0 {
+			return "approve-" + ids[i]
 		}
-	}
-	var wg sync.WaitGroup
-	statuses := make([]int, racers)
-	start := make(chan struct{})
-	for i := range ids {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			headers := bearerHeader(w.charityAdminA)
-			if i%2 == 0 {
-				headers = append(headers, "Idempotency-Key", "approve-"+ids[i])
-			}
-			r := w.h.do("POST", "/v1/applications/"+ids[i]+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, grant), headers...)
-			statuses[i] = r.Status
-			if r.Status != 200 && r.Status != 409 {
-				t.Errorf("approval %d: %d %s", i, r.Status, r.Raw)
-			}
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+		return "" // half without a key
+	})
 	approved := 0
 	for _, s := range statuses {
 		if s == 200 {
@@ -501,4 +447,52 @@ func TestDecisionIsClaimedOnce(t *testing.T) {
 	if f := w.h.do("GET", "/v1/funds/"+small, ""); f.num("remainingFen") != 0 {
 		t.Fatalf("fund after: %s", f.Raw)
 	}
+}
+
+// storedApplications puts n submitted applications for grant to fundID
+// straight into the store (what a race test contests is the approval).
+func (w *fundWorld) storedApplications(t *testing.T, fundID, prefix string, n int, grant int64) []string {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%03d", prefix, i)
+		a := &models.Application{ID: ids[i], OrganisationID: w.orgA, FundID: fundID, Title: fmt.Sprintf("项目%d", i),
+			Status: models.AppSubmitted, RequestedFen: grant, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
+			Milestones: []models.Milestone{{Name: "全部", Due: "2027-06-01", TranchePercent: 100}}}
+		if err := w.h.db.Applications().CreateApplication(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+// approveAtOnce sends the charity's approval of every application at the
+// same moment (key(i) is its Idempotency-Key, "" for none) and returns the
+// statuses; anything but 200 or 409 fails the test.
+func (w *fundWorld) approveAtOnce(t *testing.T, ids []string, grant int64, key func(i int) string) []int {
+	t.Helper()
+	var wg sync.WaitGroup
+	statuses := make([]int, len(ids))
+	start := make(chan struct{})
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			headers := bearerHeader(w.charityAdminA)
+			if k := key(i); k != "" {
+				headers = append(headers, "Idempotency-Key", k)
+			}
+			r := w.h.do("POST", "/v1/applications/"+ids[i]+"/decision", fmt.Sprintf(`{"decision":"approve","amountFen":%d}`, grant), headers...)
+			statuses[i] = r.Status
+			if r.Status != 200 && r.Status != 409 {
+				t.Errorf("approval %d: %d %s", i, r.Status, r.Raw)
+			}
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	return statuses
 }
