@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // usageError is a command line that names no command, a bad flag or a
@@ -52,9 +51,4 @@ func parseArgs(fs *flag.FlagSet, args []string, out io.Writer) error {
 // isHelp reports whether args ask for help.
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
-}
-
-// errorLines formats a joined error one problem per line.
-func errorLines(err error) string {
-	return strings.ReplaceAll(err.Error(), "\n", "\n  - ")
 }
