@@ -257,7 +257,7 @@ func (s *Service) Application(ctx context.Context, actor *Actor, id string) (*mo
 func (s *Service) ListApplications(ctx context.Context, actor *Actor, f ApplicationFilter, p Page) ([]*models.Application, string, error) {
 	switch {
 	case f.OrganisationID != "":
-		if !actor.administers(f.OrganisationID) {
+		if !allowedAs(actor, "list-applications", Object{Orgs: []string{f.OrganisationID}}, OrgAdmin) {
 			return nil, "", errForbidden
 		}
 	case f.FundID != "":
@@ -267,7 +267,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 		} else if err != nil {
 			return nil, "", err
 		}
-		if !actor.managesFund(fund) && !s.supervisesFund(ctx, actor, fund) {
+		if !s.mayAuditFund(ctx, actor, fund) {
 			return nil, "", errForbidden
 		}
 		f.ExcludeDrafts = true

@@ -52,7 +52,7 @@ func (s *Service) Complaint(ctx context.Context, actor *Actor, id string) (*mode
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.FiledBy != actor.AccountID && !actor.governs(c.DivisionCode) {
+	if !allowed(actor, "get-complaint", Object{Division: c.DivisionCode, Parties: []string{c.FiledBy}}) {
 		return nil, nil, errNotFound
 	}
 	trail, err := s.st.Transitions.Transitions(ctx, "complaint:"+id)
@@ -69,8 +69,8 @@ func (s *Service) ListComplaints(ctx context.Context, actor *Actor, division, st
 			division = b[0].DivisionCode
 		}
 	}
-	if !actor.governs(division) {
-		return nil, "", errForbidden
+	if err := authorize(actor, "list-complaints", inDivision(division)); err != nil {
+		return nil, "", err
 	}
 	if status != "" && !models.ComplaintStatuses.Has(status) {
 		return nil, "", models.Invalid("query.status", "未知的投诉状态", "unknown complaint status")
@@ -89,7 +89,7 @@ func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	if !actor.governs(cp.DivisionCode) {
+	if !allowed(actor, "handle-complaint", inDivision(cp.DivisionCode)) {
 		if cp.FiledBy == actor.AccountID {
 			return nil, errForbidden
 		}

@@ -188,8 +188,8 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	if err := models.ValidateDashboardDivision("query.division", division); err != nil {
 		return nil, err
 	}
-	if !actor.governs(division) {
-		return nil, errForbidden
+	if err := authorize(actor, "dashboard", inDivision(division)); err != nil {
+		return nil, err
 	}
 	if s.st.Dashboard == nil {
 		return nil, models.Internal("dashboard: no snapshot store")

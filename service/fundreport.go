@@ -8,7 +8,19 @@ import (
 
 // mayAuditFund: the fund's managers and civil affairs over its owner.
 func (s *Service) mayAuditFund(ctx context.Context, actor *Actor, f *models.Fund) bool {
-	return actor.managesFund(f) || s.supervisesFund(ctx, actor, f)
+	return actor.managesFund(f) || allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
+}
+
+// fundAuditObject is a fund as its auditors see it: its manager, and the
+// division of a purchase budget or of the charity that owns it.
+func (s *Service) fundAuditObject(ctx context.Context, f *models.Fund) Object {
+	o := Object{Manager: f.OwnerOrgID, Division: f.DivisionCode}
+	if f.OwnerOrgID != "" {
+		if org, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID); err == nil {
+			o.Division = org.DivisionCode
+		}
+	}
+	return o
 }
 
 // FundLedger lists a fund's ledger entries after afterSeq (its managers and

@@ -456,19 +456,10 @@ func (s *Service) Reconcile(ctx context.Context, actor *Actor, fundID string) (*
 	if err != nil {
 		return nil, err
 	}
-	if !actor.managesFund(f) && !s.supervisesFund(ctx, actor, f) {
+	if !s.mayAuditFund(ctx, actor, f) {
 		return nil, errForbidden
 	}
 	return s.reconcile(ctx, f)
-}
-
-// supervisesFund: civil affairs governing the owning organisation's registration.
-func (s *Service) supervisesFund(ctx context.Context, actor *Actor, f *models.Fund) bool {
-	if actor == nil || f.OwnerOrgID == "" || !actor.Has(models.RoleCivilAffairs) {
-		return false
-	}
-	o, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID)
-	return err == nil && actor.governs(o.DivisionCode)
 }
 
 func (s *Service) reconcile(ctx context.Context, f *models.Fund) (*models.FundReconciliation, error) {

@@ -534,7 +534,7 @@ func (s *Service) PutPriceTable(ctx context.Context, actor *Actor, t models.Pric
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if !actor.governs(t.DivisionCode) {
+	if !allowed(actor, "publish-price-table", inDivision(t.DivisionCode)) {
 		return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以发布价格标准", "only civil affairs of the division publishes its price table")
 	}
 	t.CreatedBy, t.CreatedAt = actor.AccountID, s.now()

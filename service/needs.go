@@ -114,7 +114,7 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 
 // mayManageNeed: the committee of the need's community.
 func (s *Service) mayManageNeed(actor *Actor, n *models.Need) bool {
-	return actor.runsCommittee(n.CommunityCode)
+	return allowed(actor, "update-need", needObject(n))
 }
 
 // mayReadDraft: the committee, the organisation that drafted it, civil affairs.
@@ -212,8 +212,10 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 			return err
 		}
 		to := models.NeedStatus(c.To)
-		allowed := s.mayManageNeed(actor, n) || (to == models.NeedCancelled && actor.governs(n.CommunityCode))
-		if !allowed {
+		// The committee moves its need; civil affairs only cancels it.
+		ok := allowedAs(actor, "change-need-status", needObject(n), Committee) ||
+			to == models.NeedCancelled && allowedAs(actor, "change-need-status", needObject(n), CivilAffairs)
+		if !ok {
 			if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
 				return errNotFound
 			}

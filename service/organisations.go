@@ -56,7 +56,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in Organ
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if !actor.governs(o.DivisionCode) {
+	if !allowed(actor, "create-organisation", orgObject(o)) {
 		return nil, models.E(models.KindForbidden, "只能登记本辖区的机构", "you may register organisations only in your own division")
 	}
 	if err := s.st.Organisations.CreateOrganisation(ctx, o); err != nil {
@@ -106,8 +106,8 @@ func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id strin
 	if err != nil {
 		return nil, err
 	}
-	if !actor.administers(id) && !actor.governs(o.DivisionCode) {
-		return nil, errForbidden
+	if err := authorize(actor, "update-organisation", orgObject(o)); err != nil {
+		return nil, err
 	}
 	if o.Status == models.OrgExited {
 		return nil, models.E(models.KindConflict, "机构已退出，不能修改", "the organisation has exited")
@@ -161,8 +161,8 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if err != nil {
 		return nil, err
 	}
-	if !actor.governs(o.DivisionCode) {
-		return nil, errForbidden
+	if err := authorize(actor, "change-organisation-status", orgObject(o)); err != nil {
+		return nil, err
 	}
 	to := models.OrgStatus(c.To)
 	if !models.OrganisationStatuses.Has(c.To) {
@@ -216,8 +216,8 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 	if err != nil {
 		return nil, err
 	}
-	if !actor.governs(o.DivisionCode) {
-		return nil, errForbidden
+	if err := authorize(actor, "recognise-charity", orgObject(o)); err != nil {
+		return nil, err
 	}
 	if recognised {
 		if _, err := models.ParseDate("body.recognisedOn", on); err != nil {

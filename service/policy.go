@@ -300,7 +300,11 @@ func holds(actor *Actor, rel Relation, o Object) bool {
 			}
 		}
 	case FundManager:
-		return actor.administers(o.Manager)
+		for _, b := range actor.Bindings(models.RoleCharityAdmin) {
+			if o.Manager != "" && b.OrganisationID == o.Manager {
+				return true
+			}
+		}
 	case Party:
 		for _, id := range o.Parties {
 			if id != "" && id == actor.AccountID {
@@ -349,3 +353,16 @@ func allowedAs(actor *Actor, act Action, o Object, rel Relation) bool {
 	}
 	return false
 }
+
+// orgObject is an organisation as the policy sees it.
+func orgObject(o *models.Organisation) Object {
+	return Object{Division: o.DivisionCode, Orgs: []string{o.ID}}
+}
+
+// needObject is a need as the policy sees it.
+func needObject(n *models.Need) Object {
+	return Object{Community: n.CommunityCode, Division: n.CommunityCode, Orgs: []string{n.OrganisationID}}
+}
+
+// inDivision is an object that lies in division (or community) code.
+func inDivision(code string) Object { return Object{Division: code, Community: code} }

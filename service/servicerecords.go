@@ -275,8 +275,8 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 	}
 	var recs []*models.HoursRecord
 	if community != "" {
-		if !actor.runsCommittee(community) && !actor.governs(community) {
-			return nil, errForbidden
+		if err := authorize(actor, "export-hours", inDivision(community)); err != nil {
+			return nil, err
 		}
 		all, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{CommunityCode: community})
 		if err != nil {
@@ -284,7 +284,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		}
 		recs = latestVerified(all)
 	} else {
-		if !actor.administers(organisation) {
+		if !allowedAs(actor, "export-hours", Object{Orgs: []string{organisation}}, OrgAdmin) {
 			return nil, errForbidden
 		}
 		ref := "organisation:" + organisation

@@ -38,10 +38,10 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 	if err != nil {
 		return "", err
 	}
-	if actor.governs(scope) {
+	if allowedAs(actor, "remove-role", inDivision(scope), CivilAffairs) {
 		return scope, nil
 	}
-	if b.OrganisationID != "" && actor.administers(b.OrganisationID) &&
+	if allowedAs(actor, "remove-role", Object{Orgs: []string{b.OrganisationID}}, OrgAdmin) &&
 		(b.Role == models.RoleSocialWorker || b.Role == models.RoleOrgAdmin || b.Role == models.RoleCharityAdmin || b.Role == models.RoleEvaluator) {
 		return scope, nil
 	}
@@ -108,11 +108,10 @@ func (s *Service) accountScope(ctx context.Context, actor *Actor, a *models.Acco
 	if err != nil {
 		return "", err
 	}
-	for _, sc := range scopes {
-		if !actor.governs(sc) {
-			return "", models.E(models.KindForbidden, "只有管辖该账号全部范围的民政部门可以停用或恢复该账号",
-				"only civil affairs governing every scope the account holds may deactivate or reactivate it")
-		}
+	// deactivate-account and reactivate-account share the one rule.
+	if !allowed(actor, "deactivate-account", Object{Person: a.ID, Scopes: scopes}) {
+		return "", models.E(models.KindForbidden, "只有管辖该账号全部范围的民政部门可以停用或恢复该账号",
+			"only civil affairs governing every scope the account holds may deactivate or reactivate it")
 	}
 	return scopes[0], nil
 }
@@ -237,7 +236,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if !actor.governs(community) {
+	if !allowed(actor, "community-handover", inDivision(community)) {
 		return nil, models.E(models.KindForbidden, "只能为本辖区的社区办理交接", "you may hand over only communities of your own division")
 	}
 	b := models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community}

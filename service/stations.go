@@ -32,7 +32,7 @@ func (s *Service) CreateStation(ctx context.Context, actor *Actor, in StationInp
 	if err := s.applyStation(ctx, st, in); err != nil {
 		return nil, err
 	}
-	if !actor.governs(st.TownCode) {
+	if !allowed(actor, "create-station", inDivision(st.TownCode)) {
 		return nil, models.E(models.KindForbidden, "只能在本辖区设立社工站", "you may open stations only in your own division")
 	}
 	if err := s.st.Stations.CreateStation(ctx, st); err != nil {
@@ -104,8 +104,8 @@ func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode stri
 	if err != nil {
 		return nil, err
 	}
-	if !actor.governs(st.TownCode) {
-		return nil, errForbidden
+	if err := authorize(actor, "update-station", inDivision(st.TownCode)); err != nil {
+		return nil, err
 	}
 	in.TownCode = st.TownCode
 	if err := s.applyStation(ctx, st, in); err != nil {
