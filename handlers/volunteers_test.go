@@ -661,6 +661,13 @@ func TestOfficialReadsAreAudited(t *testing.T) {
 	if got := audit.find("personal_data.read", "organisation:"+w.orgA+"/members"); len(got) != 1 {
 		t.Fatalf("member roll audit: %+v", got)
 	}
+	// The CE compliance roll shows names and full phones: audited like the member roll (issue 14).
+	if r := w.h.do("GET", "/v1/organisations/"+w.orgA+"/ce-compliance", "", bearerHeader(w.adminA)...); r.Status != 200 || !strings.Contains(r.Raw, "13600600002") {
+		t.Fatalf("CE compliance: %d %s", r.Status, r.Raw)
+	}
+	if got := audit.find("personal_data.read", "organisation:"+w.orgA+"/ce-compliance"); len(got) != 1 {
+		t.Fatalf("CE compliance audit: %+v", got)
+	}
 	if r := w.h.do("GET", "/v1/social-workers/"+swID, "", bearerHeader(w.adminA)...); r.Status != 200 {
 		t.Fatalf("social worker: %d %s", r.Status, r.Raw)
 	}

@@ -50,14 +50,22 @@ func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, or
 	if err != nil {
 		return nil, 0, err
 	}
-	if !actor.administers(o.ID) && !actor.governs(o.DivisionCode) {
-		return nil, 0, errForbidden
+	if err := authorize(actor, "organisation-ce-compliance", orgObject(o)); err != nil {
+		return nil, 0, err
 	}
 	if year, err = s.complianceYear(year); err != nil {
 		return nil, 0, err
 	}
 	people, err := s.orgCE(ctx, o.ID, year)
-	return people, year, err
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(people) > 0 { // names and full phones: a read of personal data, audited like the member roll
+		if err := s.audit(ctx, actor, "personal_data.read", "organisation:"+o.ID+"/ce-compliance", o.DivisionCode, "继续教育名单 the CE compliance roll"); err != nil {
+			return nil, 0, err
+		}
+	}
+	return people, year, nil
 }
 
 func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
@@ -123,8 +131,8 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 			division = b[0].DivisionCode
 		}
 	}
-	if !actor.governs(division) {
-		return nil, "", 0, errForbidden
+	if err := authorize(actor, "division-ce-compliance", inDivision(division)); err != nil {
+		return nil, "", 0, err
 	}
 	year, err := s.complianceYear(year)
 	if err != nil {
