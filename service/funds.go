@@ -91,18 +91,9 @@ var errKeyReused = models.E(models.KindConflict, "该幂等键已用于另一笔
 // charity_admin of the owning organisation, or civil affairs governing the
 // division of a government purchase budget.
 func (a *Actor) managesFund(f *models.Fund) bool {
-	if a == nil {
-		return false
-	}
-	if f.DivisionCode != "" {
-		return a.governs(f.DivisionCode)
-	}
-	for _, b := range a.Bindings(models.RoleCharityAdmin) {
-		if b.OrganisationID == f.OwnerOrgID && a.administers(f.OwnerOrgID) {
-			return true
-		}
-	}
-	return false
+	// The money-moving row: the owning charity's admin (FundManager), civil
+	// affairs for a purchase budget (a fund has an owner or a division).
+	return allowed(a, "decide-application", Object{Manager: f.OwnerOrgID, Division: f.DivisionCode})
 }
 
 // ownerOperating refuses a charity fund's money moves and decisions once
