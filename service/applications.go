@@ -100,7 +100,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 	if in.OrganisationID == "" {
 		return nil, models.Invalid("body.organisationId", "须指定申报机构", "an application names its organisation")
 	}
-	if !actor.administers(in.OrganisationID) || !actor.Has(models.RoleOrgAdmin) && !actor.Has(models.RoleCharityAdmin) {
+	if !allowed(actor, "create-application", Object{Orgs: []string{in.OrganisationID}}) {
 		return nil, models.E(models.KindForbidden, "只有机构管理员可以为本机构申报项目", "only an admin of the organisation may apply for it")
 	}
 	o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
@@ -181,7 +181,7 @@ func (s *Service) ownApplication(ctx context.Context, actor *Actor, id string) (
 	if err != nil {
 		return nil, err
 	}
-	if !actor.administers(a.OrganisationID) {
+	if !allowed(actor, "update-application", Object{Orgs: []string{a.OrganisationID}}) {
 		if s.mayReadApplication(ctx, actor, a) {
 			return nil, errForbidden
 		}
@@ -206,20 +206,25 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 	if actor == nil {
 		return false
 	}
-	if actor.administers(a.OrganisationID) {
+	obj := Object{Orgs: []string{a.OrganisationID}}
+	if allowedAs(actor, "get-application", obj, OrgAdmin) {
 		return true
 	}
 	if a.Status == models.AppDraft {
-		return false
+		return false // a draft is the organisation's business
 	}
-	if a.SupervisorID == actor.AccountID || s.evaluates(actor, a) {
+	obj.Parties = []string{a.SupervisorID}
+	if s.evaluates(actor, a) {
+		obj.Parties = append(obj.Parties, actor.AccountID) // an evaluator of the engaged institution
+	}
+	if allowedAs(actor, "get-application", obj, Party) {
 		return true
 	}
 	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && actor.managesFund(f) {
 		return true
 	}
 	if actor.Has(models.RoleCivilAffairs) {
-		if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil && actor.governs(o.DivisionCode) {
+		if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil && allowedAs(actor, "get-application", orgObject(o), CivilAffairs) {
 			return true
 		}
 	}

@@ -281,7 +281,7 @@ func (s *Service) mayVerifyPersonsWork(ctx context.Context, actor *Actor, person
 		} else if err != nil {
 			return "", false, err
 		}
-		if actor.administers(o.ID) || actor.governs(o.DivisionCode) {
+		if allowed(actor, "verify-training", orgObject(o)) {
 			return o.DivisionCode, true, nil
 		}
 	}
@@ -542,7 +542,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 			}
 			if o != nil {
 				division = o.DivisionCode
-				ok = actor.administers(o.ID) || actor.governs(o.DivisionCode)
+				ok = allowed(actor, "verify-employment", orgObject(o))
 			}
 		} else if len(actor.Bindings(models.RoleCivilAffairs)) > 0 {
 			if actor.governs(models.CityCode) {
