@@ -348,3 +348,36 @@ func TestCivilAffairsBindsWithinItsDivision(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleOffersDocumented: the offer routes are in /openapi.json, and the
+// two routes that may answer with an offer document both bodies.
+func TestRoleOffersDocumented(t *testing.T) {
+	h := newHarness(t)
+	spec := h.do("GET", "/openapi.json", "")
+	paths := spec.Body["paths"].(map[string]any)
+	for path, method := range map[string]string{"/v1/me/role-offers": "get", "/v1/me/role-offers/{id}": "get",
+		"/v1/me/role-offers/{id}/accept": "post", "/v1/me/role-offers/{id}/decline": "post"} {
+		p, _ := paths[path].(map[string]any)
+		if op, _ := p[method].(map[string]any); op == nil || op["operationId"] == "" {
+			t.Errorf("%s %s is not documented", method, path)
+		}
+	}
+	for path, statuses := range map[string][]string{"/v1/organisations/{id}/members": {"201", "202"}, "/v1/accounts": {"200", "201", "202"}} {
+		op := paths[path].(map[string]any)["post"].(map[string]any)
+		for _, st := range statuses {
+			res, _ := op["responses"].(map[string]any)[st].(map[string]any)
+			schema := ""
+			if res != nil {
+				s, _ := res["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+				schema, _ = s["$ref"].(string)
+			}
+			want := "RoleOfferDTO"
+			if st != "202" {
+				want = map[string]string{"/v1/accounts": "AccountDTO", "/v1/organisations/{id}/members": "MemberDTO"}[path]
+			}
+			if !strings.HasSuffix(schema, "/"+want) {
+				t.Errorf("%s %s: schema %q, want %s", path, st, schema, want)
+			}
+		}
+	}
+}
