@@ -145,6 +145,7 @@ func New(svc *service.Service, cfg Config) *App {
 
 	registerAuth(api, svc)
 	registerMe(api, svc)
+	registerRoleOffers(api, svc)
 	registerStaff(api, svc)
 	registerMeta(api)
 	registerDivisions(api)

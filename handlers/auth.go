@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -151,9 +152,11 @@ type grantInput struct {
 	}
 }
 
+// grantOutput is the account (201 created, 200 given the binding) or the
+// offer made to its person (202, RoleOfferDTO).
 type grantOutput struct {
 	Status int
-	Body   AccountDTO
+	Body   any
 }
 
 func registerAuth(api huma.API, svc *service.Service) {
@@ -217,25 +220,35 @@ func registerAuth(api huma.API, svc *service.Service) {
 		return &accountOutput{Body: accountDTO(a)}, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	grantOp := huma.Operation{
 		OperationID: "grant-role", Method: http.MethodPost, Path: "/v1/accounts", Tags: []string{"accounts"},
-		Summary:     "分配管理角色（民政部门）Grant a privileged role (civil affairs)",
-		Description: "新手机号创建账号（201）；已有账号则追加角色（200，忽略密码）。只能在本辖区内分配。A new phone gets a new account (201); an existing account gets the binding added (200, password ignored). Only inside the caller's division.",
-		Security:    bearer, DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
+		Summary: "分配管理角色（民政部门）Grant a privileged role (civil affairs)",
+		Description: "新手机号创建账号（201）。已有账号：若本辖区也管辖该账号的全部范围则直接追加角色（200，忽略密码），否则向本人发出邀请，本人接受后生效（202）。" +
+			"不能为其他辖区的民政官员分配角色（403）。只能在本辖区内分配。" +
+			"A new phone gets a new account (201). An existing account gets the binding at once when the caller's division also covers every scope the account holds " +
+			"(200, password ignored); otherwise the person is offered the role and it takes effect when they accept (202). " +
+			"An official of a division the caller does not govern gets nothing (403). Only inside the caller's division.",
+		Security: bearer, DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
 		Errors: []int{401, 403, 409, 422},
-	}, func(ctx context.Context, in *grantInput) (*grantOutput, error) {
-		b := in.Body
-		a, created, err := svc.GrantRole(ctx, actorFrom(ctx), service.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
-			Binding: models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode, DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}})
-		if err != nil {
-			return nil, err
-		}
-		st := http.StatusOK
-		if created {
-			st = http.StatusCreated
-		}
-		return &grantOutput{Status: st, Body: accountDTO(a)}, nil
-	})
+	}
+	huma.Register(api, offeredOr(api, grantOp, "已向本人发出邀请，接受后生效 The person was offered the role; it takes effect when they accept",
+		map[int]reflect.Type{http.StatusCreated: reflect.TypeOf(AccountDTO{}), http.StatusOK: reflect.TypeOf(AccountDTO{})}),
+		func(ctx context.Context, in *grantInput) (*grantOutput, error) {
+			b := in.Body
+			a, created, off, err := svc.GrantRole(ctx, actorFrom(ctx), service.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
+				Binding: models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode, DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}})
+			if err != nil {
+				return nil, err
+			}
+			if off != nil {
+				return &grantOutput{Status: http.StatusAccepted, Body: roleOfferDTO(off)}, nil
+			}
+			st := http.StatusOK
+			if created {
+				st = http.StatusCreated
+			}
+			return &grantOutput{Status: st, Body: accountDTO(a)}, nil
+		})
 
 	registerPhoneCodes(api, svc)
 	registerWeChat(api, svc)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -154,7 +155,12 @@ type addMemberInput struct {
 	}
 }
 
-type memberOutput struct{ Body MemberDTO }
+// memberOrOfferOutput is a member added at once (201, MemberDTO) or an
+// offer the person has yet to accept (202, RoleOfferDTO).
+type memberOrOfferOutput struct {
+	Status int
+	Body   any
+}
 
 type membersInput struct {
 	ID string `path:"id" maxLength:"64"`
@@ -237,14 +243,24 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 			return &orgOutput{Body: orgDTO(o)}, nil
 		})
 
-	huma.Register(api, created(op("add-member", http.MethodPost, "/v1/organisations/{id}/members", tag,
-		"按手机号添加成员（本机构管理员）Add a member by phone (its admins)", true, 403, 404, 409, 422)),
-		func(ctx context.Context, in *addMemberInput) (*memberOutput, error) {
-			m, err := svc.AddMember(ctx, actorFrom(ctx), in.ID, in.Body.Phone, models.Role(in.Body.Role))
+	o := created(op("add-member", http.MethodPost, "/v1/organisations/{id}/members", tag,
+		"按手机号邀请成员（本机构管理员；民政可直接添加）Invite a member by phone (its admins; civil affairs may add directly)", true, 403, 404, 409, 422))
+	o.Description = "本人接受邀请后才成为成员（202，答复为邀请：手机号掩码，不含姓名；无论该手机号是否已注册，答复相同；未注册的手机号注册后可见此邀请）。" +
+		"管辖该机构且管辖此人全部范围的民政部门直接添加（201，已审计）。不能邀请其他辖区的民政官员（403）。" +
+		"The person becomes a member only when they accept (202 with the offer: phone masked, no name; the same answer whether or not the phone is registered; " +
+		"an unregistered phone sees the offer once registered). Civil affairs governing the organisation and every scope the person holds adds them at once (201, audited). " +
+		"An official of a division the caller does not govern cannot be invited (403)."
+	huma.Register(api, offeredOr(api, o, "已发出邀请，本人接受后生效 An offer was made; it takes effect when the person accepts",
+		map[int]reflect.Type{http.StatusCreated: reflect.TypeOf(MemberDTO{})}),
+		func(ctx context.Context, in *addMemberInput) (*memberOrOfferOutput, error) {
+			m, off, err := svc.AddMember(ctx, actorFrom(ctx), in.ID, in.Body.Phone, models.Role(in.Body.Role))
 			if err != nil {
 				return nil, err
 			}
-			return &memberOutput{Body: memberDTO(m)}, nil
+			if off != nil {
+				return &memberOrOfferOutput{Status: http.StatusAccepted, Body: roleOfferDTO(off)}, nil
+			}
+			return &memberOrOfferOutput{Status: http.StatusCreated, Body: memberDTO(m)}, nil
 		})
 
 	huma.Register(api, op("list-members", http.MethodGet, "/v1/organisations/{id}/members", tag,

@@ -155,8 +155,10 @@ func TestOrganisationCrossScope(t *testing.T) {
 	if r := w.h.do("PUT", "/v1/organisations/"+w.orgA, edit, bearerHeader(w.adminA)...); r.Status != 200 || r.str("name") != "改名后的机构" {
 		t.Errorf("own admin edits: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"13100000013","role":"social_worker"}`, bearerHeader(w.adminA)...); r.Status != 201 {
-		t.Errorf("own admin adds a social worker: %d %s", r.Status, r.Raw)
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"13100000013","role":"social_worker"}`, bearerHeader(w.adminA)...); r.Status != 202 {
+		t.Errorf("own admin invites a social worker: %d %s", r.Status, r.Raw)
+	} else {
+		acceptOffer(t, w.h, w.volunteer, r)
 	}
 	_, refresh := w.h.login("13100000013", "secret-pass")
 	r := w.h.do("POST", "/v1/auth/refresh", `{"refreshToken":"`+refresh+`"}`)

@@ -52,9 +52,7 @@ func (w *world) volunteerWithProfile(t *testing.T, phone, committee, home string
 func (w *world) supervisor(t *testing.T, phone string) (id, token string) {
 	t.Helper()
 	id = w.h.register(phone)
-	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"`+phone+`","role":"social_worker"}`, bearerHeader(w.adminA)...); r.Status != 201 {
-		t.Fatalf("add staff: %d %s", r.Status, r.Raw)
-	}
+	addMemberAccepted(t, w.h, w.adminA, w.orgA, phone, "social_worker")
 	token, _ = w.h.login(phone, "secret-pass")
 	body := `{"certificate":{"level":"social_worker","number":"SW2021-0001","issuedOn":"2021-06-01"},"post":{"level":"social_worker","grade":3},"domains":["social_welfare"]}`
 	if r := w.h.do("PUT", "/v1/me/social-worker-profile", body, bearerHeader(token)...); r.Status != 200 {

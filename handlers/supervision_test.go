@@ -52,9 +52,7 @@ func newSupervisionWorld(t *testing.T, opts ...harnessOpt) *supervisionWorld {
 	}
 	staff := func(phone, org, adminTok, profile string) (string, string) {
 		id := w.h.register(phone)
-		if r := w.h.do("POST", "/v1/organisations/"+org+"/members", `{"phone":"`+phone+`","role":"social_worker"}`, bearerHeader(adminTok)...); r.Status != 201 {
-			t.Fatalf("add staff: %d %s", r.Status, r.Raw)
-		}
+		addMemberAccepted(t, w.h, adminTok, org, phone, "social_worker")
 		tok, _ := w.h.login(phone, "secret-pass")
 		if r := w.h.do("PUT", "/v1/me/social-worker-profile", profile, bearerHeader(tok)...); r.Status != 200 {
 			t.Fatalf("social worker profile: %d %s", r.Status, r.Raw)

@@ -93,9 +93,7 @@ func (w *world) communityAdmin(t *testing.T, civil, phone, community string) str
 func (w *world) staffSocialWorker(t *testing.T, orgAdmin, org, phone string) (id, token string) {
 	t.Helper()
 	id = w.h.register(phone)
-	if r := w.h.do("POST", "/v1/organisations/"+org+"/members", `{"phone":"`+phone+`","role":"social_worker"}`, bearerHeader(orgAdmin)...); r.Status != 201 {
-		t.Fatalf("add social worker: %d %s", r.Status, r.Raw)
-	}
+	addMemberAccepted(t, w.h, orgAdmin, org, phone, "social_worker")
 	token, _ = w.h.login(phone, "secret-pass")
 	return id, token
 }

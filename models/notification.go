@@ -45,6 +45,7 @@ const (
 	NoteTranche          NotificationKind = "tranche_released"
 	NoteCompetition      NotificationKind = "competition_phase"
 	NoteNeedExpired      NotificationKind = "need_expired"
+	NoteRoleOffer        NotificationKind = "role_offer" // a person is offered a role (a membership, a binding) to accept
 )
 
 // NoShow records that a volunteer held a place of an occurrence that ended

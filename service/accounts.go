@@ -21,29 +21,74 @@ var grantableRoles = map[models.Role]bool{
 
 // GrantRole gives a person a privileged role binding. Only civil_affairs may,
 // and only inside its own division. A new phone gets a new account (created
-// true); an existing one gets the binding added, its password untouched,
-// and is shown as HandOver shows it: the phone masked and, of its
-// bindings, only the one granted (the others may lie beyond the caller's
-// division).
-func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *models.Account, created bool, err error) {
+// true). An existing account gets the binding at once only when the
+// caller's division also covers the person (every scope the account holds;
+// see bindsDirectly), shown as HandOver shows it: the phone masked and, of
+// its bindings, only the one granted. Otherwise the person is offered the
+// role and accepts or declines it (off is returned, nothing changes yet);
+// an official of a division the caller does not govern is offered nothing.
+func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *models.Account, created bool, off *models.RoleOffer, err error) {
 	g.Phone = models.NormalisePhone(g.Phone)
 	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	scope, err := s.bindingScope(ctx, actor, g.Binding)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
-	a, created, err = s.grant(ctx, g)
+	existing, err := s.st.Accounts.AccountByPhone(ctx, g.Phone)
+	switch {
+	case isKind(err, models.KindNotFound):
+		existing = nil
+	case err != nil:
+		return nil, false, nil, err
+	default:
+		if err := refuseOfficial(actor, existing); err != nil {
+			return nil, false, nil, models.E(models.KindForbidden, "不能为该账号分配角色", "this account cannot be given a role by you")
+		}
+		direct, err := s.bindsDirectly(ctx, actor, scope, existing)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		if !direct {
+			off, err := s.offerRole(ctx, actor, offer{phone: g.Phone, account: existing, binding: g.Binding,
+				scopeName: s.scopeName(ctx, g.Binding), scopeDivision: scope})
+			return nil, false, off, err
+		}
+	}
+	if existing == nil {
+		// A new account. Should the phone have been registered meanwhile,
+		// the caller asks again (and the person is then asked, if need be).
+		a, err = s.newGrantedAccount(ctx, g)
+		created = true
+	} else {
+		a, err = s.addRole(ctx, existing.ID, g.Binding)
+	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
 	if !created {
 		a = masked(a)
 		a.Roles, a.WeChatOpenID, a.WeChatUnionID = []models.RoleBinding{g.Binding}, "", ""
 	}
-	return a, created, nil
+	return a, created, nil, nil
+}
+
+// scopeName names a binding's scope for the person offered it: the
+// organisation, the community or the division.
+func (s *Service) scopeName(ctx context.Context, b models.RoleBinding) string {
+	if b.OrganisationID != "" {
+		if o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID); err == nil {
+			return o.Name
+		}
+	}
+	for _, code := range []string{b.CommunityCode, b.DivisionCode} {
+		if d, ok := models.LookupDivision(code); ok {
+			return d.Name
+		}
+	}
+	return "五社联动平台"
 }
 
 // bindingScope checks the binding is well formed and inside one of the
@@ -103,6 +148,23 @@ func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, er
 		scope = o.DivisionCode
 	}
 	return scope, nil
+}
+
+// newGrantedAccount creates the account of a phone that has none, holding
+// the granted binding; models.ErrConflict when the phone was registered
+// since it was looked up.
+func (s *Service) newGrantedAccount(ctx context.Context, g Grant) (*models.Account, error) {
+	var p models.Problems
+	collect(&p, models.ValidatePassword("body.password", g.Password))
+	collect(&p, models.ValidateName("body.name", g.Name))
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	a, err := s.createAccount(ctx, g.Phone, g.Password, g.Name, []models.RoleBinding{g.Binding})
+	if isKind(err, models.KindConflict) {
+		return nil, models.E(models.KindConflict, "该手机号刚刚注册了账号，请重试", "this phone was registered just now; try again")
+	}
+	return a, err
 }
 
 func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, error) {

@@ -25,56 +25,72 @@ func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error
 	return "", models.Invalid("body.role", "机构成员角色只能是管理员、社会工作者或评估员", "a member is an administrator, a social worker or an evaluator")
 }
 
-// AddMember gives a registered person (found by phone) a role in an
-// organisation: its admins and civil affairs of its division may. Adding a
-// social worker gives them the social_worker binding to the organisation;
-// their certificate is verified by civil affairs separately. An official
-// (an account with a civil_affairs binding) is added only by civil affairs
-// governing every division the official holds, never by an organisation's
-// admin. The answer names the account by id only: the phone masked and no
-// name, as the caller may not read the account.
-func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone string, role models.Role) (*models.Member, error) {
+// AddMember asks for a person (found by phone) to take a role in an
+// organisation: its admins and civil affairs of its division may ask.
+// Civil affairs whose division covers the organisation and the person
+// (every scope their account holds) adds them at once, audited; anyone
+// else makes an offer that the person accepts or declines (see
+// roleoffers.go), and nothing changes until they accept. Exactly one of
+// the member and the offer is returned.
+//
+// An official (an account with a civil_affairs binding) is offered nothing
+// by anyone but civil affairs governing every division the official holds.
+// Otherwise the caller learns nothing of the account: an offer looks the
+// same whether or not the phone is registered (an unregistered phone's
+// offer waits for whoever registers it), and a direct member is shown by
+// account id only, with the phone masked and no name.
+func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone string, role models.Role) (*models.Member, *models.RoleOffer, error) {
 	o, err := s.st.Organisations.Organisation(ctx, orgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) {
-		return nil, errForbidden
+		return nil, nil, errForbidden
 	}
 	if !o.Status.Operating() && o.Status != models.OrgIncubating {
-		return nil, models.E(models.KindConflict, "机构已暂停或退出，不能添加成员", "the organisation is suspended or has exited")
+		return nil, nil, models.E(models.KindConflict, "机构已暂停或退出，不能添加成员", "the organisation is suspended or has exited")
 	}
 	role, err = memberRoleFor(o, role)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	phone = models.NormalisePhone(phone)
 	if err := models.ValidatePhone("body.phone", phone); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	b := models.RoleBinding{Role: role, OrganisationID: orgID}
+	in := offer{phone: phone, binding: b, member: true, scopeName: o.Name, scopeDivision: o.DivisionCode}
 	a, err := s.st.Accounts.AccountByPhone(ctx, phone)
-	if isKind(err, models.KindNotFound) {
-		return nil, &models.Error{Kind: models.KindNotFound, Zh: "该手机号尚未注册，请先让本人注册", En: "no account has this phone; ask the person to register first",
-			Fields: []models.FieldError{{Field: "body.phone", Zh: "该手机号尚未注册", En: "no account has this phone"}}}
-	} else if err != nil {
-		return nil, err
+	switch {
+	case isKind(err, models.KindNotFound):
+		off, err := s.offerRole(ctx, actor, in)
+		return nil, off, err
+	case err != nil:
+		return nil, nil, err
 	}
-	for _, b := range a.Roles {
-		if b.Role == models.RoleCivilAffairs && !actor.governs(b.DivisionCode) {
-			return nil, models.E(models.KindForbidden, "不能将该账号添加为机构成员", "this account cannot be made a member of an organisation")
-		}
+	if err := refuseOfficial(actor, a); err != nil {
+		return nil, nil, err
+	}
+	direct, err := s.bindsDirectly(ctx, actor, o.DivisionCode, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !direct {
+		in.account = a
+		off, err := s.offerRole(ctx, actor, in)
+		return nil, off, err
 	}
 	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.now(), AddedBy: actor.AccountID}
 	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !isKind(err, models.KindConflict) {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := s.addRole(ctx, a.ID, models.RoleBinding{Role: role, OrganisationID: orgID}); err != nil {
-		return nil, err
+	if _, err := s.addRole(ctx, a.ID, b); err != nil {
+		return nil, nil, err
 	}
 	_ = s.audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)
 	shown := *m
 	shown.Name, shown.Phone = "", models.MaskPhone(a.Phone)
-	return &shown, nil
+	return &shown, nil, nil
 }
 
 // Members lists an organisation's people: for its admins and civil affairs.

@@ -113,6 +113,7 @@ type Stores struct {
 	Applications   ApplicationStore
 	Competitions   CompetitionStore
 	Dashboard      DashboardStore
+	RoleOffers     RoleOfferStore
 	Leaderboard    Leaderboard // optional: without it, vote counts come straight from MongoDB
 	Bus            Bus         // optional: without it, index changes stay on this replica
 }

@@ -102,6 +102,9 @@ func wrap(s service.Stores, f *Faults) service.Stores {
 	if s.Dashboard != nil {
 		out.Dashboard = dashboardFault{inner: s.Dashboard, f: f}
 	}
+	if s.RoleOffers != nil {
+		out.RoleOffers = roleOffersFault{inner: s.RoleOffers, f: f}
+	}
 	if s.Leaderboard != nil {
 		out.Leaderboard = leaderboardFault{inner: s.Leaderboard, f: f}
 	}
@@ -1809,6 +1812,68 @@ func (w dashboardFault) SaveSnapshot(a0 context.Context, a1 *models.DashboardSna
 	}
 	r0 := w.inner.SaveSnapshot(a0, a1)
 	return w.f.after("Dashboard.SaveSnapshot", r0)
+}
+
+// roleOffersFault counts the calls to Stores.RoleOffers.
+type roleOffersFault struct {
+	inner service.RoleOfferStore
+	f     *Faults
+}
+
+func (w roleOffersFault) AnswerRoleOffer(a0 context.Context, a1 *models.RoleOfferAnswer) error {
+	if err := w.f.before("RoleOffers.AnswerRoleOffer"); err != nil {
+		return err
+	}
+	r0 := w.inner.AnswerRoleOffer(a0, a1)
+	return w.f.after("RoleOffers.AnswerRoleOffer", r0)
+}
+
+func (w roleOffersFault) CreateRoleOffer(a0 context.Context, a1 *models.RoleOffer) error {
+	if err := w.f.before("RoleOffers.CreateRoleOffer"); err != nil {
+		return err
+	}
+	r0 := w.inner.CreateRoleOffer(a0, a1)
+	return w.f.after("RoleOffers.CreateRoleOffer", r0)
+}
+
+func (w roleOffersFault) PendingRoleOffers(a0 context.Context, a1 string, a2 models.RoleBinding) ([]*models.RoleOffer, error) {
+	if err := w.f.before("RoleOffers.PendingRoleOffers"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.PendingRoleOffers(a0, a1, a2)
+	return r0, w.f.after("RoleOffers.PendingRoleOffers", r1)
+}
+
+func (w roleOffersFault) RoleOffer(a0 context.Context, a1 string) (*models.RoleOffer, error) {
+	if err := w.f.before("RoleOffers.RoleOffer"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.RoleOffer(a0, a1)
+	return r0, w.f.after("RoleOffers.RoleOffer", r1)
+}
+
+func (w roleOffersFault) RoleOfferAnswer(a0 context.Context, a1 string) (*models.RoleOfferAnswer, error) {
+	if err := w.f.before("RoleOffers.RoleOfferAnswer"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.RoleOfferAnswer(a0, a1)
+	return r0, w.f.after("RoleOffers.RoleOfferAnswer", r1)
+}
+
+func (w roleOffersFault) RoleOffersFor(a0 context.Context, a1 string, a2 string, a3 service.Page) ([]*models.RoleOffer, string, error) {
+	if err := w.f.before("RoleOffers.RoleOffersFor"); err != nil {
+		return nil, "", err
+	}
+	r0, r1, r2 := w.inner.RoleOffersFor(a0, a1, a2, a3)
+	return r0, r1, w.f.after("RoleOffers.RoleOffersFor", r2)
+}
+
+func (w roleOffersFault) SetRoleOfferStatus(a0 context.Context, a1 string, a2 models.RoleOfferStatus, a3 time.Time) error {
+	if err := w.f.before("RoleOffers.SetRoleOfferStatus"); err != nil {
+		return err
+	}
+	r0 := w.inner.SetRoleOfferStatus(a0, a1, a2, a3)
+	return w.f.after("RoleOffers.SetRoleOfferStatus", r0)
 }
 
 // leaderboardFault counts the calls to Stores.Leaderboard.

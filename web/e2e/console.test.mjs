@@ -477,10 +477,17 @@ describe('the web console', () => {
     await login(page, LOGINS.org);
     await page.getByRole('link', { name: '本机构' }).click();
     await page.getByRole('heading', { name: '成员' }).waitFor();
-    await page.getByLabel('手机号（已注册的账号）').fill(s.volunteerPhone);
+    await page.getByLabel('手机号（本人接受邀请后加入）').fill(s.volunteerPhone);
     await page.getByLabel('角色').selectOption('social_worker');
-    await page.getByRole('button', { name: '添加成员' }).click();
-    await expectNotice(page, '成员已添加');
+    await page.getByRole('button', { name: '邀请成员' }).click();
+    await expectNotice(page, '邀请已发送');
+    // Nothing changes until the person accepts the offer.
+    assert.equal(await page.locator('tr', { hasText: s.volunteerName }).count(), 0);
+    const offers = await must('GET', '/v1/me/role-offers', { token: s.volunteer });
+    const offer = offers.items.find((o) => o.status === 'pending' && o.role === 'social_worker');
+    assert.ok(offer, 'the volunteer sees the offer');
+    await must('POST', `/v1/me/role-offers/${offer.id}/accept`, { token: s.volunteer });
+    await page.reload();
     await page.locator('tr', { hasText: s.volunteerName }).waitFor();
     await shot(page, '17-organisation');
     await page.context().close();

@@ -91,10 +91,14 @@ function Members({ id, kind }: { id: string; kind: string }) {
   const [phone, setPhone] = useState('');
   const [role, setRole] = useState('social_worker');
   const [add, busy] = useAction(async () => {
-    await post(`/v1/organisations/${enc(id)}/members`, { phone: phone.trim(), role });
+    // An admin's add is an invitation the person accepts (202); civil
+    // affairs may add someone at once (201).
+    const res = await post<{ status?: string }>(`/v1/organisations/${enc(id)}/members`, { phone: phone.trim(), role });
     setPhone('');
     m.reload();
-    return T('成员已添加', 'Member added');
+    return res?.status === 'pending'
+      ? T('邀请已发送，本人接受后成为成员', 'Invitation sent: they become a member once they accept')
+      : T('成员已添加', 'Member added');
   });
   const roleOpts = ['social_worker', kind === 'charity_organisation' ? 'charity_admin' : 'org_admin', 'evaluator'].map((r) => ({ value: r, label: label('roles', r) }));
   return (
@@ -106,9 +110,9 @@ function Members({ id, kind }: { id: string; kind: string }) {
         </table>
       )}</Show>
       <form class="row" onSubmit={(e) => { e.preventDefault(); add(); }}>
-        <Input label={T('手机号（已注册的账号）', 'Phone (an existing account)')} value={phone} onValue={setPhone} type="tel" pattern="1[3-9][0-9]{9}" required />
+        <Input label={T('手机号（本人接受邀请后加入）', 'Phone (they join once they accept)')} value={phone} onValue={setPhone} type="tel" pattern="1[3-9][0-9]{9}" required />
         <Select label={T('角色', 'Role')} value={role} onValue={setRole} options={roleOpts} />
-        <Button type="submit" kind="secondary" busy={busy}>{T('添加成员', 'Add member')}</Button>
+        <Button type="submit" kind="secondary" busy={busy}>{T('邀请成员', 'Invite member')}</Button>
       </form>
     </Section>
   );
