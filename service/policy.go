@@ -103,6 +103,10 @@ var policy = map[Action]Rule{
 	"change-phone":          {Who: []Relation{SignedIn}, Also: "with the code sent to the new phone"},
 	"list-my-notifications": {Who: []Relation{SignedIn}}, "read-notification": {Who: []Relation{Self}},
 	"audit-log": {Who: []Relation{CivilAffairs}},
+	// Offers of a role (consent): only the person they are made to sees or answers them.
+	"list-my-role-offers": {Who: []Relation{SignedIn}}, "get-my-role-offer": {Who: []Relation{Self}},
+	"accept-role-offer":  {Who: []Relation{Self}, Also: "while the offer stands: its maker still has the authority, the organisation operates"},
+	"decline-role-offer": {Who: []Relation{Self}},
 
 	// Volunteers.
 	"get-my-volunteer-profile": {Who: []Relation{SignedIn}},
