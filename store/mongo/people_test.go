@@ -272,3 +272,35 @@ func atoiSuffix(id string) int {
 	_, _ = fmt.Sscanf(id, "v-%d", &n)
 	return n
 }
+
+// TestIDNumberClaimNamesTheHolder: a conflicting claim is ErrConflict and
+// names the holding account (for civil affairs' audit entry); the holder's
+// own claim succeeds again, and a released number is free.
+func TestIDNumberClaimNamesTheHolder(t *testing.T) {
+	db, _ := storetest.Open(t)
+	st := db.Volunteers()
+	ctx := context.Background()
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatalf("the holder claims again: %v", err)
+	}
+	err := st.ClaimIDNumber(ctx, "hash-1", "a-2")
+	var held service.IDNumberHeldBy
+	if !errors.Is(err, models.ErrConflict) || !errors.As(err, &held) || held != "a-1" {
+		t.Fatalf("a second account: %v (held by %q)", err, held)
+	}
+	if err := st.ReleaseIDNumber(ctx, "hash-1", "a-2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-2"); err == nil {
+		t.Fatal("a non-holder's release freed the number")
+	}
+	if err := st.ReleaseIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-2"); err != nil {
+		t.Fatalf("the released number: %v", err)
+	}
+}
