@@ -260,7 +260,7 @@ func TestSocialWorkerIsVerifiedByTheEmployersCounty(t *testing.T) {
 	if r := w.h.do("POST", verify, `{"decision":"rejected","note":"复核"}`, bearerHeader(w.city)...); r.Status != 200 || state() != "rejected" {
 		t.Fatalf("the city decides: %d %s", r.Status, r.Raw)
 	}
-	// Moving the station to 二七区's side changes nothing for 中原区 either way: a worker of orgA at no station is 中原区's.
+	// The other way round: a worker of orgA (中原区), at no station, is 中原区's and not 二七区's.
 	idA, tokA := w.staffSocialWorker(t, w.adminA, w.orgA, "13500500002")
 	if r := w.h.do("PUT", "/v1/me/social-worker-profile", strings.Replace(socialWorkerBody(""), `"stationTownCode":"`+linshanzhai+`",`, "", 1), bearerHeader(tokA)...); r.Status != 200 {
 		t.Fatalf("profile: %d %s", r.Status, r.Raw)
