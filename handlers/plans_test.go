@@ -26,7 +26,8 @@ func idNumber(serial int) string {
 }
 
 // volunteer registers a volunteer living near 碧沙岗 (中原区), gives them a
-// profile available all week, and has the committee verify their real name.
+// profile available all week, and has the committee verify their real name
+// and record a passed background check.
 func (w *world) volunteerWithProfile(t *testing.T, phone, committee, home string) (id, token string) {
 	t.Helper()
 	if home == "" {
@@ -36,7 +37,7 @@ func (w *world) volunteerWithProfile(t *testing.T, phone, committee, home string
 	token, _ = w.h.login(phone, "secret-pass")
 	body := `{"realName":"志愿者` + phone[7:] + `","idNumber":"` + idNumber(atoi(phone[8:])) + `","skills":[{"code":"first_aid","level":2}],` +
 		`"availability":` + allWeek + `,"home":` + home + `,"communityCode":"` + zhongyuanCommunity + `","maxDistanceKm":5,` +
-		`"backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2099-01-01"},"birthDate":"1990-03-07"}`
+		`"birthDate":"1990-03-07"}`
 	if r := w.h.do("PUT", "/v1/me/volunteer-profile", body, bearerHeader(token)...); r.Status != 200 {
 		t.Fatalf("volunteer profile: %d %s", r.Status, r.Raw)
 	}
@@ -44,8 +45,18 @@ func (w *world) volunteerWithProfile(t *testing.T, phone, committee, home string
 		if r := w.h.do("POST", "/v1/volunteers/"+id+"/verification", `{"verified":true}`, bearerHeader(committee)...); r.Status != 200 {
 			t.Fatalf("verify volunteer: %d %s", r.Status, r.Raw)
 		}
+		w.recordCheck(t, committee, id)
 	}
 	return id, token
+}
+
+// recordCheck has a committee (or civil affairs) record a passed background check.
+func (w *world) recordCheck(t *testing.T, official, volunteer string) {
+	t.Helper()
+	body := `{"result":"passed","checkedOn":"2025-01-01","expiresOn":"2099-01-01","reference":"WFZ-2025-001"}`
+	if r := w.h.do("POST", "/v1/volunteers/"+volunteer+"/background-check", body, bearerHeader(official)...); r.Status != 200 {
+		t.Fatalf("record background check: %d %s", r.Status, r.Raw)
+	}
 }
 
 // supervisor makes a verified 社会工作师 of orgA in the supervisor pool.

@@ -36,7 +36,8 @@ type VolunteerDTO struct {
 	VerifiedAt              *time.Time              `json:"verifiedAt,omitempty"`
 	Skills                  []models.SkillLevel     `json:"skills"`
 	Credentials             []models.Credential     `json:"credentials"`
-	BackgroundCheck         *models.BackgroundCheck `json:"backgroundCheck,omitempty"`
+	BackgroundCheck         *models.BackgroundCheck `json:"backgroundCheck,omitempty" doc:"无犯罪记录证明，由社区或民政登记 Criminal-record check, recorded by the committee or civil affairs"`
+	IDNumberConflict        bool                    `json:"idNumberConflict,omitempty" doc:"身份证号已由其他账号登记，待民政核查（本人不可见）ID number held by another account, for civil affairs to check (not shown to the owner)"`
 	Availability            map[string][]string     `json:"availability" doc:"每周可服务时段（北京时间）Weekly availability, Asia/Shanghai"`
 	BlackoutDates           []string                `json:"blackoutDates"`
 	Home                    *models.Point           `json:"home,omitempty" doc:"住址坐标（GCJ-02）；homeExact 为 false 时取整到约 1 公里 Home point; rounded to about 1 km unless homeExact"`
@@ -59,7 +60,7 @@ type VolunteerDTO struct {
 func volunteerDTO(v *service.VolunteerView) VolunteerDTO {
 	return VolunteerDTO{AccountID: v.AccountID, Name: v.Name, Phone: v.Phone, RealName: v.RealName, IDNumberMasked: v.IDNumberMasked,
 		RealNameVerified: v.RealNameVerified, VerifiedAt: v.VerifiedAt, Skills: nonNil(v.Skills), Credentials: nonNil(v.Credentials),
-		BackgroundCheck: v.BackgroundCheck, Availability: weekGridDTO(v.Availability), BlackoutDates: nonNil(v.Blackouts),
+		BackgroundCheck: v.BackgroundCheck, IDNumberConflict: v.IDNumberConflict, Availability: weekGridDTO(v.Availability), BlackoutDates: nonNil(v.Blackouts),
 		Home: v.Home, HomeExact: v.Exact, CommunityCode: v.CommunityCode, MaxDistanceKm: v.MaxDistanceKm,
 		Domains: nonNil(v.Domains), Languages: nonNil(v.Languages), QualificationTrack: v.QualificationTrack,
 		BirthDate: v.BirthDate, Minor: v.Minor, Guardian: v.Guardian, GuardianConsentRecorded: v.Guardian != nil,
@@ -72,7 +73,6 @@ type VolunteerBody struct {
 	IDNumber           string                  `json:"idNumber,omitempty" maxLength:"18" writeOnly:"true" doc:"18 位居民身份证号，只写；不填则保留原号码，修改将撤销认证 18-character resident ID number, write-only; omit to keep the stored one; changing it withdraws verification"`
 	Skills             []models.SkillLevel     `json:"skills,omitempty" maxItems:"20" doc:"skills 词表与等级 1–3 Skills vocabulary with level 1–3"`
 	Credentials        []models.Credential     `json:"credentials,omitempty" maxItems:"20"`
-	BackgroundCheck    *models.BackgroundCheck `json:"backgroundCheck,omitempty" doc:"无犯罪记录证明 Criminal-record check"`
 	Availability       map[string][]string     `json:"availability,omitempty" maxProperties:"7" doc:"如 {\"mon\":[\"08:00-12:00\"]}，整点或半点 On the half-hour grid, e.g. {\"mon\":[\"08:00-12:00\"]}"`
 	BlackoutDates      []string                `json:"blackoutDates,omitempty" maxItems:"366" doc:"不可服务日期 YYYY-MM-DD Days off"`
 	Home               *models.Point           `json:"home,omitempty" doc:"住址坐标（GCJ-02，郑州市内）Home point, GCJ-02, inside Zhengzhou"`
@@ -88,7 +88,7 @@ type VolunteerBody struct {
 
 func (b VolunteerBody) input() service.VolunteerInput {
 	return service.VolunteerInput{RealName: b.RealName, IDNumber: b.IDNumber, Skills: b.Skills, Credentials: b.Credentials,
-		BackgroundCheck: b.BackgroundCheck, Availability: b.Availability, Blackouts: b.BlackoutDates, Home: b.Home,
+		Availability: b.Availability, Blackouts: b.BlackoutDates, Home: b.Home,
 		CommunityCode: b.CommunityCode, MaxDistanceKm: b.MaxDistanceKm, Domains: b.Domains, Languages: b.Languages,
 		QualificationTrack: b.QualificationTrack, BirthDate: b.BirthDate, Guardian: b.Guardian, Insurance: b.Insurance}
 }
@@ -112,10 +112,22 @@ type verifyVolunteerInput struct {
 	}
 }
 
+type backgroundCheckInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Result    string `json:"result" enum:"passed,not_passed" doc:"passed 通过 / not_passed 未通过"`
+		CheckedOn string `json:"checkedOn" doc:"证明出具日期 YYYY-MM-DD Date of the certificate"`
+		ExpiresOn string `json:"expiresOn,omitempty" doc:"有效期至 YYYY-MM-DD，通过时必填 Valid until; required when passed"`
+		Reference string `json:"reference,omitempty" maxLength:"64" doc:"证明编号 Certificate number"`
+		Note      string `json:"note,omitempty" maxLength:"500"`
+	}
+}
+
 type listVolunteersInput struct {
 	Community string `query:"community" pattern:"^[0-9]{12}$" doc:"社区（村）代码；社区管理员缺省为本社区 Community code; a committee's own by default"`
 	Division  string `query:"division" pattern:"^[0-9]{4,12}$" doc:"行政区划；民政缺省为本辖区 Division; civil affairs' own by default"`
 	Verified  string `query:"verified" enum:"true,false" doc:"是否已实名认证 Real-name verified or not"`
+	Conflict  bool   `query:"idNumberConflict" doc:"只列身份证号已由其他账号登记的档案 Only profiles whose ID number another account holds"`
 	PageParams
 }
 
@@ -144,7 +156,7 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-volunteers", http.MethodGet, "/v1/volunteers", tag,
 		"志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked)", true, 403, 422),
 		func(ctx context.Context, in *listVolunteersInput) (*listOutput[VolunteerDTO], error) {
-			f := service.VolunteerFilter{Community: in.Community, Division: in.Division}
+			f := service.VolunteerFilter{Community: in.Community, Division: in.Division, IDNumberConflict: in.Conflict}
 			if in.Verified != "" {
 				verified := in.Verified == "true"
 				f.Verified = &verified
@@ -163,8 +175,20 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 			return &volunteerOutput{Body: volunteerDTO(v)}, nil
 		})
 
+	huma.Register(api, op("record-background-check", http.MethodPost, "/v1/volunteers/{id}/background-check", tag,
+		"登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited)", true, 403, 404, 422),
+		func(ctx context.Context, in *backgroundCheckInput) (*volunteerOutput, error) {
+			b := in.Body
+			v, err := svc.RecordBackgroundCheck(ctx, actorFrom(ctx), in.ID, service.BackgroundCheckInput{Result: b.Result,
+				CheckedOn: b.CheckedOn, ExpiresOn: b.ExpiresOn, Reference: b.Reference, Note: b.Note})
+			if err != nil {
+				return nil, err
+			}
+			return &volunteerOutput{Body: volunteerDTO(v)}, nil
+		})
+
 	huma.Register(api, op("verify-volunteer", http.MethodPost, "/v1/volunteers/{id}/verification", tag,
-		"志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs)", true, 403, 404, 422),
+		"志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *verifyVolunteerInput) (*volunteerOutput, error) {
 			v, err := svc.VerifyVolunteer(ctx, actorFrom(ctx), in.ID, service.Verification{Verified: in.Body.Verified, Note: in.Body.Note})
 			if err != nil {

@@ -129,7 +129,6 @@ func (s *idScanner) do(method, path, body string, headers ...string) response {
 func volunteerBody(idNumber, extra string) string {
 	return `{"realName":"李小明","idNumber":"` + idNumber + `","skills":[{"code":"first_aid","level":2},{"code":"cooking","level":1}],` +
 		`"credentials":[{"skill":"first_aid","name":"红十字救护员证","expiresOn":"2030-01-01"}],` +
-		`"backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2027-01-01"},` +
 		`"availability":{"mon":["08:00-12:00"],"sat":["14:00-17:30"]},"blackoutDates":["2026-01-01"],` +
 		`"home":{"lat":34.751234,"lng":113.601234},"communityCode":"` + bishagang + `","domains":["social_welfare"],` +
 		`"languages":["mandarin"],"qualificationTrack":true,"birthDate":"1990-03-07",` +
@@ -208,7 +207,8 @@ func TestVolunteerProfile(t *testing.T) {
 		{"availability end before start", strings.Replace(volunteerBody(raw, ""), `"14:00-17:30"`, `"17:30-14:00"`, 1), "body.availability.sat[0]"},
 		{"unknown weekday", strings.Replace(volunteerBody(raw, ""), `"sat":`, `"sab":`, 1), "body.availability.sab"},
 		{"bad blackout date", strings.Replace(volunteerBody(raw, ""), `"2026-01-01"`, `"2026-02-30"`, 1), "body.blackoutDates[0]"},
-		{"background check expires before it passed", strings.Replace(volunteerBody(raw, ""), `"expiresOn":"2027-01-01"`, `"expiresOn":"2024-01-01"`, 1), "body.backgroundCheck.expiresOn"},
+		{"owner sets a background check", volunteerBody(raw, `,"backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2099-01-01"}`), "body.backgroundCheck"},
+		{"owner records a background check", volunteerBody(raw, `,"backgroundCheck":{"result":"passed","checkedOn":"2025-01-01","expiresOn":"2099-01-01","recordedBy":"`+w.volunteerID+`"}`), "body.backgroundCheck"},
 		{"credential without a name", strings.Replace(volunteerBody(raw, ""), `"name":"红十字救护员证"`, `"name":" "`, 1), "body.credentials[0].name"},
 		{"credential of an unknown skill", strings.Replace(volunteerBody(raw, ""), `"skill":"first_aid"`, `"skill":"magic"`, 1), "body.credentials[0].skill"},
 		{"unknown domain", strings.Replace(volunteerBody(raw, ""), `"social_welfare"`, `"space_travel"`, 1), "body.domains[0]"},
@@ -683,8 +683,8 @@ func TestOfficialReadsAreAudited(t *testing.T) {
 }
 
 // TestVerifiedFactsAreNotSelfAsserted: the birth date is the one the ID
-// number encodes, and changing a fact the committee vouched for (birth
-// date, background check) withdraws the verification.
+// number encodes, and the volunteer cannot give themselves a background
+// check (the committee records it: TestBackgroundCheckIsRecordedNotAsserted).
 func TestVerifiedFactsAreNotSelfAsserted(t *testing.T) {
 	w := newWorld(t)
 	zy := w.communityAdmin(t, w.zhongyuan, "13600000001", bishagang)
@@ -707,12 +707,12 @@ func TestVerifiedFactsAreNotSelfAsserted(t *testing.T) {
 		r.Body["minor"] != true || r.Body["realNameVerified"] != true {
 		t.Fatalf("the birth date from the ID: %d %s", r.Status, r.Raw)
 	}
-	// A background check the volunteer gives themselves withdraws the verification.
-	newer := strings.Replace(teenBody, `"expiresOn":"2027-01-01"`, `"expiresOn":"2028-01-01"`, 1)
-	if newer == teenBody {
-		t.Fatal("the body has no background check to change")
+	// A background check the volunteer gives themselves is refused, and changes nothing.
+	selfChecked := strings.Replace(noBirth, `"realName"`, `"backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2099-01-01"},"realName"`, 1)
+	if r := w.h.do("PUT", "/v1/me/volunteer-profile", selfChecked, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.backgroundCheck") {
+		t.Fatalf("a self-given background check: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("PUT", "/v1/me/volunteer-profile", newer, bearerHeader(tok)...); r.Status != 200 || r.Body["realNameVerified"] != false {
-		t.Fatalf("a self-given background check kept the verification: %d %s", r.Status, r.Raw)
+	if r := w.h.do("GET", "/v1/me/volunteer-profile", "", bearerHeader(tok)...); r.Body["realNameVerified"] != true || r.Body["backgroundCheck"] != nil {
+		t.Fatalf("after a self-given background check: %s", r.Raw)
 	}
 }

@@ -9,6 +9,13 @@ import (
 
 var sh = time.FixedZone("CST", 8*3600)
 
+// recordedCheck is a passed background check as a committee records it.
+func recordedCheck(checkedOn, expiresOn string) *models.BackgroundCheck {
+	at := time.Date(2029, 12, 1, 9, 0, 0, 0, sh)
+	return &models.BackgroundCheck{Result: models.BackgroundPassed, CheckedOn: checkedOn, ExpiresOn: expiresOn,
+		RecordedBy: "committee-1", RecordedAt: &at}
+}
+
 // A Saturday morning need in 中原区 and a volunteer who fits it exactly.
 func fixture() (*models.Volunteer, *models.Need, models.Occurrence) {
 	start := time.Date(2030, 6, 1, 9, 0, 0, 0, sh) // Saturday
@@ -17,7 +24,7 @@ func fixture() (*models.Volunteer, *models.Need, models.Occurrence) {
 		RequiredSkills: []models.SkillLevel{{Code: "first_aid", Level: 2}}, BackgroundCheck: true}
 	v := &models.Volunteer{AccountID: "v1", RealNameVerified: true, Home: &models.Point{Lat: 34.7600, Lng: 113.6200}, MaxDistanceKm: 3,
 		Skills: []models.SkillLevel{{Code: "first_aid", Level: 2}}, BirthDate: "1990-05-01",
-		BackgroundCheck: &models.BackgroundCheck{PassedOn: "2030-01-01", ExpiresOn: "2030-12-31"}}
+		BackgroundCheck: recordedCheck("2030-01-01", "2030-12-31")}
 	for slot := 16; slot < 24; slot++ { // Saturday 08:00–12:00
 		v.Availability.Set(5, slot)
 	}
@@ -58,7 +65,11 @@ func TestEveryHardConstraint(t *testing.T) {
 		{"skill too low", func(v *models.Volunteer, _ *models.Need) { v.Skills[0].Level = 1 }, LacksSkill},
 		{"no background check", func(v *models.Volunteer, _ *models.Need) { v.BackgroundCheck = nil }, NoBackgroundCheck},
 		{"background check expired", func(v *models.Volunteer, _ *models.Need) { v.BackgroundCheck.ExpiresOn = "2030-05-31" }, NoBackgroundCheck},
-		{"background check not yet valid", func(v *models.Volunteer, _ *models.Need) { v.BackgroundCheck.PassedOn = "2030-06-02" }, NoBackgroundCheck},
+		{"background check not yet valid", func(v *models.Volunteer, _ *models.Need) { v.BackgroundCheck.CheckedOn = "2030-06-02" }, NoBackgroundCheck},
+		{"background check nobody recorded", func(v *models.Volunteer, _ *models.Need) {
+			v.BackgroundCheck.RecordedBy, v.BackgroundCheck.RecordedAt = "", nil
+		}, NoBackgroundCheck},
+		{"background check not passed", func(v *models.Volunteer, _ *models.Need) { v.BackgroundCheck.Result = models.BackgroundNotPassed }, NoBackgroundCheck},
 		{"minor without consent", func(v *models.Volunteer, _ *models.Need) { v.BirthDate = "2013-06-02" }, MinorNoConsent},
 		{"no-shows", func(v *models.Volunteer, _ *models.Need) { v.Reliability.NoShows = MaxNoShows }, NoShowBlocked},
 	}

@@ -47,7 +47,7 @@ func goldenScene() (*models.Need, models.Occurrence, []*models.Volunteer, map[st
 	at := func(kmNorth float64) *models.Point {
 		return &models.Point{Lat: n.Location.Lat + kmNorth/kmPerDegree, Lng: n.Location.Lng}
 	}
-	check := &models.BackgroundCheck{PassedOn: "2030-01-01", ExpiresOn: "2030-12-31"}
+	check := recordedCheck("2030-01-01", "2030-12-31")
 	vol := func(id string, km float64, level int) *models.Volunteer {
 		v := &models.Volunteer{AccountID: id, RealNameVerified: true, Home: at(km), MaxDistanceKm: 8, BirthDate: "1985-03-02",
 			Skills: []models.SkillLevel{{Code: "first_aid", Level: level}}, BackgroundCheck: check}

@@ -275,9 +275,9 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.birth = append(c.birth, birthYMD(v.BirthDate))
 	var from, to int32
 	var checked bool
-	if b := v.BackgroundCheck; b != nil {
+	if b := v.BackgroundCheck; b.Passed() { // only a recorded, passed check counts
 		var ok1, ok2 bool
-		from, ok1 = dayNumber(b.PassedOn)
+		from, ok1 = dayNumber(b.CheckedOn)
 		to, ok2 = dayNumber(b.ExpiresOn)
 		checked = ok1 && ok2
 	}

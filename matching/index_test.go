@@ -52,12 +52,17 @@ func oddities(r *rand.Rand, vols []*models.Volunteer) {
 		case 4:
 			v.Skills = append([]models.SkillLevel{{Code: "first_aid", Level: 1}}, append(v.Skills, models.SkillLevel{Code: "first_aid", Level: 3})...)
 		case 5:
-			v.BackgroundCheck = &models.BackgroundCheck{PassedOn: "not a date", ExpiresOn: "2031-01-01"}
+			v.BackgroundCheck = recordedCheck("not a date", "2031-01-01")
 		case 6:
 			v.BirthDate = ""
 		case 7: // a check passed the day before day 0, and dates that are not dates
-			v.BackgroundCheck = &models.BackgroundCheck{PassedOn: "1969-12-31", ExpiresOn: "2031-01-01"}
+			v.BackgroundCheck = recordedCheck("1969-12-31", "2031-01-01")
 			v.Blackouts = append(v.Blackouts, "2030-6-4", "")
+		case 8: // a check the volunteer asserted: nobody recorded it
+			v.BackgroundCheck = &models.BackgroundCheck{Result: models.BackgroundPassed, CheckedOn: "2029-01-01", ExpiresOn: "2031-01-01"}
+		case 9:
+			v.BackgroundCheck = recordedCheck("2029-01-01", "2031-01-01")
+			v.BackgroundCheck.Result = models.BackgroundNotPassed
 		}
 	}
 }

@@ -143,8 +143,7 @@ func randomVolunteer(r *rand.Rand, pl *placer, id string, skills, domains []stri
 		}
 	}
 	if r.Float64() < 0.6 {
-		v.BackgroundCheck = &models.BackgroundCheck{PassedOn: "2029-01-15",
-			ExpiresOn: weekStart.AddDate(0, 0, r.IntN(400)-30).Format(models.DateLayout)}
+		v.BackgroundCheck = recordedCheck("2029-01-15", weekStart.AddDate(0, 0, r.IntN(400)-30).Format(models.DateLayout))
 	}
 	if r.Float64() < 0.06 {
 		v.BirthDate = fmt.Sprintf("%d-%02d-%02d", 2012+r.IntN(6), 1+r.IntN(12), 1+r.IntN(28))

@@ -20,10 +20,59 @@ type Credential struct {
 	ExpiresOn string `json:"expiresOn,omitempty" doc:"YYYY-MM-DD"`
 }
 
-// BackgroundCheck is a criminal-record check (无犯罪记录证明) and its validity.
+// Background-check results.
+const (
+	BackgroundPassed    = "passed"
+	BackgroundNotPassed = "not_passed"
+)
+
+// BackgroundCheck is a criminal-record check (无犯罪记录证明) as the
+// committee of the volunteer's home community or civil affairs governing it
+// recorded it, with who and when. A volunteer cannot set it: a check that
+// nobody recorded (such as one a profile asserted before checks were
+// recorded) gates nothing.
 type BackgroundCheck struct {
-	PassedOn  string `json:"passedOn" doc:"YYYY-MM-DD"`
-	ExpiresOn string `json:"expiresOn" doc:"YYYY-MM-DD"`
+	Result     string     `json:"result" enum:"passed,not_passed" doc:"passed 通过 / not_passed 未通过"`
+	CheckedOn  string     `json:"checkedOn" doc:"证明出具日期 YYYY-MM-DD Date of the certificate"`
+	ExpiresOn  string     `json:"expiresOn,omitempty" doc:"有效期至 YYYY-MM-DD Valid until"`
+	Reference  string     `json:"reference,omitempty" doc:"证明编号 Certificate number"`
+	RecordedBy string     `json:"recordedBy" doc:"登记人账号 Account that recorded it"`
+	RecordedAt *time.Time `json:"recordedAt,omitempty"`
+}
+
+// Recorded reports whether a committee or civil affairs recorded the check.
+func (b *BackgroundCheck) Recorded() bool {
+	return b != nil && b.RecordedBy != "" && b.RecordedAt != nil
+}
+
+// Passed reports whether the check was recorded as passed; only such a
+// check can satisfy a need that requires one.
+func (b *BackgroundCheck) Passed() bool { return b.Recorded() && b.Result == BackgroundPassed }
+
+// ValidateBackgroundCheck checks a check about to be recorded on day today:
+// a known result, a certificate date not in the future and, for a passed
+// check, an expiry after it.
+func ValidateBackgroundCheck(b *BackgroundCheck, today time.Time) error {
+	var p Problems
+	if b.Result != BackgroundPassed && b.Result != BackgroundNotPassed {
+		p.Add("body.result", "结果须为 passed 或 not_passed", "result must be passed or not_passed")
+	}
+	from := dateErr(&p, "body.checkedOn", b.CheckedOn)
+	if d, _ := ParseDate("", string(DateOf(today))); !from.IsZero() && from.After(d) {
+		p.Add("body.checkedOn", "出具日期不能在未来", "the certificate date cannot be in the future")
+	}
+	switch {
+	case b.ExpiresOn != "":
+		if to := dateErr(&p, "body.expiresOn", b.ExpiresOn); !from.IsZero() && !to.IsZero() && !to.After(from) {
+			p.Add("body.expiresOn", "有效期须晚于出具日期", "expiry must be after the certificate date")
+		}
+	case b.Result == BackgroundPassed:
+		p.Add("body.expiresOn", "通过的审查须填写有效期", "a passed check needs an expiry date")
+	}
+	if n := len([]rune(b.Reference)); n > 64 {
+		p.Add("body.reference", "证明编号不超过 64 个字符", "certificate number must be at most 64 characters")
+	}
+	return p.Err()
 }
 
 // GuardianConsent is a guardian's recorded consent for a volunteer under 18.
@@ -53,12 +102,17 @@ type Reliability struct {
 
 // Volunteer is a community volunteer's profile, owned by the volunteer.
 type Volunteer struct {
-	AccountID          string
-	RealName           string
-	IDNumber           string // stored; only ever shown masked
-	RealNameVerified   bool
-	VerifiedBy         string
-	VerifiedAt         *time.Time
+	AccountID        string
+	RealName         string
+	IDNumber         string // stored; only ever shown masked
+	RealNameVerified bool
+	VerifiedBy       string
+	VerifiedAt       *time.Time
+	// IDNumberConflict: another account held the ID number when this
+	// profile gave it. Civil affairs sees it; the owner is not told (that
+	// would tell anyone whether a number is registered), and the profile
+	// cannot be verified while it lasts.
+	IDNumberConflict   bool
 	Skills             []SkillLevel
 	Credentials        []Credential
 	BackgroundCheck    *BackgroundCheck
@@ -110,13 +164,6 @@ func (v *Volunteer) Validate() error {
 		}
 		if c.ExpiresOn != "" {
 			dateErr(&p, f+".expiresOn", c.ExpiresOn)
-		}
-	}
-	if b := v.BackgroundCheck; b != nil {
-		from := dateErr(&p, "body.backgroundCheck.passedOn", b.PassedOn)
-		to := dateErr(&p, "body.backgroundCheck.expiresOn", b.ExpiresOn)
-		if !from.IsZero() && !to.IsZero() && !to.After(from) {
-			p.Add("body.backgroundCheck.expiresOn", "有效期须晚于出具日期", "expiry must be after the check date")
 		}
 	}
 	if len(v.Blackouts) > 366 {
@@ -203,12 +250,12 @@ func (v *Volunteer) MinorOn(day time.Time) bool {
 	return age >= 0 && age < 18
 }
 
-// BackgroundValidOn reports whether a background check covers day.
+// BackgroundValidOn reports whether a recorded, passed background check covers day.
 func (v *Volunteer) BackgroundValidOn(day time.Time) bool {
-	if v.BackgroundCheck == nil {
+	if !v.BackgroundCheck.Passed() {
 		return false
 	}
-	from, err1 := ParseDate("", v.BackgroundCheck.PassedOn)
+	from, err1 := ParseDate("", v.BackgroundCheck.CheckedOn)
 	to, err2 := ParseDate("", v.BackgroundCheck.ExpiresOn)
 	d, _ := ParseDate("", string(DateOf(day)))
 	return err1 == nil && err2 == nil && !d.Before(from) && !d.After(to)

@@ -47,15 +47,18 @@ NEED=$(call POST /v1/needs "$COMMITTEE" '{"communityCode":"410102001002","title"
   "window":{"start":"'"$SAT"'T09:00:00+08:00","end":"'"$SAT"'T11:00:00+08:00"},"headcount":2}' | jq -r .id)
 echo "need $NEED posted"
 
-# 2. A volunteer registers, fills in a profile, and the committee verifies their real name.
+# 2. A volunteer registers, fills in a profile, and the committee verifies their real name
+#    and records their background check.
 VOL=$(register 13800138000 张三)
 VOLTOKEN=$(login 13800138000 secret-pass)
 call PUT /v1/me/volunteer-profile "$VOLTOKEN" '{"realName":"张三","idNumber":"410102199003070019",
   "skills":[{"code":"elder_care","level":2}],"home":{"lat":34.7560,"lng":113.6150},
   "communityCode":"410102001002","maxDistanceKm":5,"birthDate":"1990-03-07",
-  "backgroundCheck":{"passedOn":"2025-01-01","expiresOn":"2027-12-31"},
   "availability":{"sat":["08:00-12:00"],"sun":["08:00-12:00"]}}' >/dev/null
 call POST "/v1/volunteers/$VOL/verification" "$COMMITTEE" '{"verified":true}' >/dev/null
+# The committee records the 无犯罪记录证明 it has seen (an elderly-care need requires one).
+call POST "/v1/volunteers/$VOL/background-check" "$COMMITTEE" '{"result":"passed","checkedOn":"2025-01-01",
+  "expiresOn":"2027-12-31","reference":"WFZ-2025-0001"}' >/dev/null
 
 # 3. The volunteer finds the need near home, nearest first.
 call GET /v1/needs/near "$VOLTOKEN" | jq -r '.items[] | "\(.distanceKm) km  \(.title)  \(.communityName)"'

@@ -15,7 +15,8 @@ type VolunteerStore interface {
 	ListVolunteers(ctx context.Context, f VolunteerFilter, p Page) ([]*models.Volunteer, string, error)
 	// ClaimIDNumber records that accountID holds the ID number with this
 	// hash, by a unique insert: models.ErrConflict when another account
-	// holds it; claiming one's own again succeeds.
+	// holds it, wrapping an IDNumberHeldBy that names the holder; claiming
+	// one's own again succeeds.
 	ClaimIDNumber(ctx context.Context, hash, accountID string) error
 	// ReleaseIDNumber gives up accountID's claim (no-op when not held).
 	ReleaseIDNumber(ctx context.Context, hash, accountID string) error
@@ -28,7 +29,15 @@ type VolunteerFilter struct {
 	Community string // home community (village-level code)
 	Division  string // home community inside this division
 	Verified  *bool  // real-name verified or not
+	// IDNumberConflict lists only profiles whose ID number another account held.
+	IDNumberConflict bool
 }
+
+// IDNumberHeldBy is the account that holds a contested ID number (the
+// cause of ClaimIDNumber's conflict), for civil affairs' audit entry.
+type IDNumberHeldBy string
+
+func (h IDNumberHeldBy) Error() string { return "the ID number is held by account " + string(h) }
 
 // SocialWorkerStore keeps social workers' professional profiles.
 type SocialWorkerStore interface {

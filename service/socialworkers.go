@@ -177,7 +177,7 @@ type CertificateDecision struct {
 
 // VerifyCertificate records civil affairs' check of a social worker's
 // certificate (against the national register): civil affairs governing the
-// employer's division or the station's township. A rejected certificate
+// employer's division. A rejected certificate
 // also leaves the supervisor pool.
 func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
 	return locked(s, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.verifyCertificate(ctx, actor, id, d) })
@@ -266,13 +266,12 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 }
 
 // governsWorker reports whether the actor is civil affairs governing the
-// worker's employer (its registration division) or station township.
+// worker's employer (its registration division: the county's civil affairs
+// or the city's). Not the station's township: the worker picks the station
+// on their own profile, and so would pick who verifies them.
 func (s *Service) governsWorker(ctx context.Context, actor *Actor, w *models.SocialWorker) (bool, error) {
 	if len(actor.Bindings(models.RoleCivilAffairs)) == 0 {
 		return false, nil
-	}
-	if actor.governs(w.StationTownCode) {
-		return true, nil
 	}
 	if w.EmployerOrgID == "" {
 		return false, nil

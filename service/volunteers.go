@@ -2,8 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -14,7 +14,9 @@ import (
 const DefaultMaxDistanceKm = 5
 
 // VolunteerInput is what a volunteer sets on their own profile. Real-name
-// verification and the reliability figures are kept by the service.
+// verification, the background check (recorded by the committee or civil
+// affairs: RecordBackgroundCheck) and the reliability figures are kept by
+// the service.
 type VolunteerInput struct {
 	RealName string
 	// IDNumber is write-only: empty keeps the stored number (the owner only
@@ -22,7 +24,6 @@ type VolunteerInput struct {
 	IDNumber           string
 	Skills             []models.SkillLevel
 	Credentials        []models.Credential
-	BackgroundCheck    *models.BackgroundCheck
 	Availability       map[string][]string // {"mon": ["08:00-12:00"], ...}
 	Blackouts          []string
 	Home               *models.Point
@@ -47,6 +48,12 @@ type VolunteerView struct {
 	Exact          bool
 }
 
+// errIDNumberConflict refuses to verify a profile whose ID number another
+// account holds; only officials who may verify the profile ever see it.
+var errIDNumberConflict = &models.Error{Kind: models.KindConflict,
+	Zh: "该身份证号已由其他账号登记，已报民政部门核查，暂不能认证", En: "another account holds this ID number; civil affairs has been told, and the profile cannot be verified meanwhile",
+	Fields: []models.FieldError{{Field: "body.verified", Zh: "该身份证号已由其他账号登记，已报民政部门核查", En: "another account holds this ID number; civil affairs has been told"}}}
+
 var errNotVolunteer = models.E(models.KindForbidden, "只有志愿者可以填写志愿者档案", "only volunteers have a volunteer profile")
 
 // MyVolunteerProfile returns the caller's own profile.
@@ -55,7 +62,7 @@ func (s *Service) MyVolunteerProfile(ctx context.Context, actor *Actor) (*Volunt
 	if err != nil {
 		return nil, err
 	}
-	return s.volunteerView(ctx, v, true)
+	return s.ownerView(s.volunteerView(ctx, v, true))
 }
 
 // SaveMyVolunteerProfile creates or replaces the caller's profile. Changing
@@ -85,12 +92,12 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	}
 	v := &models.Volunteer{AccountID: actor.AccountID, RealName: strings.TrimSpace(in.RealName),
 		IDNumber: strings.ToUpper(strings.TrimSpace(in.IDNumber)), Skills: in.Skills, Credentials: in.Credentials,
-		BackgroundCheck: in.BackgroundCheck, Blackouts: in.Blackouts, Home: in.Home, CommunityCode: in.CommunityCode,
+		Blackouts: in.Blackouts, Home: in.Home, CommunityCode: in.CommunityCode,
 		MaxDistanceKm: DefaultMaxDistanceKm, Domains: in.Domains, Languages: in.Languages,
 		QualificationTrack: in.QualificationTrack, BirthDate: in.BirthDate, Guardian: in.Guardian, Insurance: in.Insurance,
 		// Kept by the service:
 		RealNameVerified: old.RealNameVerified, VerifiedBy: old.VerifiedBy, VerifiedAt: old.VerifiedAt,
-		Reliability: old.Reliability, CreatedAt: old.CreatedAt, UpdatedAt: now}
+		BackgroundCheck: old.BackgroundCheck, IDNumberConflict: old.IDNumberConflict, Reliability: old.Reliability, CreatedAt: old.CreatedAt, UpdatedAt: now}
 	if v.IDNumber == "" {
 		v.IDNumber = old.IDNumber
 	}
@@ -117,33 +124,71 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	}
 	// The verification vouched for these facts: changing one withdraws it
 	// until the committee verifies again (a verified 17-year-old cannot
-	// become an adult, nor anyone give themselves a background check).
-	if v.RealName != old.RealName || v.IDNumber != old.IDNumber || v.BirthDate != old.BirthDate ||
-		!reflect.DeepEqual(v.BackgroundCheck, old.BackgroundCheck) {
+	// become an adult). The background check was of the holder of the old
+	// ID number: a new number leaves the profile without one.
+	if v.RealName != old.RealName || v.IDNumber != old.IDNumber || v.BirthDate != old.BirthDate {
 		v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = false, "", nil
+	}
+	if v.IDNumber != old.IDNumber {
+		v.BackgroundCheck = nil
 	}
 	// One person, one account: an ID number is held by one account at a
 	// time, decided by a unique insert of its hash (never the number itself).
-	changedID := v.IDNumber != old.IDNumber && v.IDNumber != ""
-	if changedID {
-		if err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID); err != nil {
-			if isKind(err, models.KindConflict) {
-				return nil, &models.Error{Kind: models.KindConflict, Zh: "该身份证号已被其他账号使用", En: "another account holds this ID number",
-					Fields: []models.FieldError{{Field: "body.idNumber", Zh: "该身份证号已被其他账号使用", En: "another account holds this ID number"}}}
+	// A number another account holds is saved all the same, marked as a
+	// conflict for civil affairs, and the answer is the one any new number
+	// gets (pending verification): telling the caller would tell anyone
+	// whether a person's ID number is registered.
+	claim := v.IDNumber != "" && (v.IDNumber != old.IDNumber || old.IDNumberConflict)
+	var heldBy IDNumberHeldBy
+	if claim {
+		err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID)
+		switch {
+		case isKind(err, models.KindConflict):
+			v.IDNumberConflict, v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = true, false, "", nil
+			if !errors.As(err, &heldBy) {
+				heldBy = "?"
 			}
+		case err != nil:
 			return nil, err
+		default:
+			v.IDNumberConflict = false
 		}
 	}
+	claimed := claim && !v.IDNumberConflict
 	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
-		if changedID {
+		if claimed && v.IDNumber != old.IDNumber {
 			_ = s.st.Volunteers.ReleaseIDNumber(context.WithoutCancel(ctx), hashToken(v.IDNumber), v.AccountID)
 		}
 		return nil, err
 	}
-	if changedID && old.IDNumber != "" {
-		_ = s.st.Volunteers.ReleaseIDNumber(ctx, hashToken(old.IDNumber), v.AccountID)
+	if v.IDNumber != old.IDNumber && old.IDNumber != "" {
+		_ = s.st.Volunteers.ReleaseIDNumber(ctx, hashToken(old.IDNumber), v.AccountID) // a no-op unless this account held it
 	}
-	return s.volunteerView(ctx, v, true)
+	if heldBy != "" && v.IDNumber != old.IDNumber { // reported once, when given
+		s.reportIDNumberConflict(ctx, actor, v, string(heldBy))
+	}
+	return s.ownerView(s.volunteerView(ctx, v, true))
+}
+
+// reportIDNumberConflict tells civil affairs of the volunteer's home
+// community (the city's when none is given) that the profile gave an ID
+// number another account holds: an audit entry they list with
+// GET /v1/audit, and the profile in GET /v1/volunteers?idNumberConflict=true.
+func (s *Service) reportIDNumberConflict(ctx context.Context, actor *Actor, v *models.Volunteer, holder string) {
+	division := v.CommunityCode
+	if division == "" {
+		division = models.CityCode
+	}
+	_ = s.audit(ctx, actor, "volunteer.id_number_conflict", "volunteer:"+v.AccountID, division,
+		"身份证号已由账号 "+holder+" 登记，待民政核查 the ID number is held by account "+holder+"; to be checked by civil affairs")
+}
+
+// ownerView hides from the owner what only officials see.
+func (s *Service) ownerView(view *VolunteerView, err error) (*VolunteerView, error) {
+	if view != nil {
+		view.IDNumberConflict = false
+	}
+	return view, err
 }
 
 // mayReadVolunteer reports whether the actor may see v's profile at all:
@@ -179,6 +224,9 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 			return nil, err
 		}
 		exact = true
+	}
+	if actor.AccountID == v.AccountID {
+		return s.ownerView(s.volunteerView(ctx, v, exact))
 	}
 	return s.volunteerView(ctx, v, exact)
 }
@@ -221,6 +269,16 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 	if d.Verified && (v.RealName == "" || v.IDNumber == "") {
 		return nil, models.Invalid("body.verified", "志愿者尚未填写真实姓名和身份证号，不能认证", "the volunteer has not given a real name and ID number")
 	}
+	if d.Verified && v.IDNumberConflict {
+		// The other account may have given the number up since.
+		err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID)
+		if isKind(err, models.KindConflict) {
+			return nil, errIDNumberConflict
+		} else if err != nil {
+			return nil, err
+		}
+		v.IDNumberConflict = false
+	}
 	now := s.now()
 	v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = d.Verified, "", nil
 	if d.Verified {
@@ -231,6 +289,74 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 		return nil, err
 	}
 	_ = s.audit(ctx, actor, "volunteer.verification", "volunteer:"+id, v.CommunityCode, strconv.FormatBool(d.Verified)+" "+d.Note)
+	return s.volunteerView(ctx, v, false)
+}
+
+// BackgroundCheckInput is a criminal-record check (无犯罪记录证明) as a
+// committee or civil affairs saw it.
+type BackgroundCheckInput struct {
+	Result    string // models.BackgroundPassed or models.BackgroundNotPassed
+	CheckedOn string // the certificate's date
+	ExpiresOn string // required when passed
+	Reference string // the certificate's number
+	Note      string
+}
+
+// RecordBackgroundCheck records the volunteer's background check, with who
+// and when: the committee of the home community or civil affairs governing
+// it, after seeing the certificate. It replaces any earlier record (a
+// not_passed record withdraws a passed one). The audit entry is written
+// first: if it cannot be, nothing is recorded.
+func (s *Service) RecordBackgroundCheck(ctx context.Context, actor *Actor, id string, in BackgroundCheckInput) (*VolunteerView, error) {
+	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.recordBackgroundCheck(ctx, actor, id, in) })
+	if err == nil {
+		s.volunteerChanged(ctx, id)
+	}
+	return v, err
+}
+
+func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id string, in BackgroundCheckInput) (*VolunteerView, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !actor.mayReadVolunteer(v) {
+		return nil, errNotFound
+	}
+	if !actor.runsCommittee(v.CommunityCode) && !actor.governs(v.CommunityCode) {
+		return nil, errForbidden
+	}
+	now := s.now()
+	b := &models.BackgroundCheck{Result: in.Result, CheckedOn: in.CheckedOn, ExpiresOn: in.ExpiresOn,
+		Reference: strings.TrimSpace(in.Reference), RecordedBy: actor.AccountID, RecordedAt: &now}
+	var p models.Problems
+	collect(&p, models.ValidateBackgroundCheck(b, now))
+	if len([]rune(in.Note)) > 500 {
+		p.Add("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+	}
+	if v.RealName == "" || v.IDNumber == "" {
+		// The certificate names a person by their ID number.
+		p.Add("body.result", "志愿者尚未填写真实姓名和身份证号，不能登记背景审查", "the volunteer has not given a real name and ID number")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	reason := b.Result + " " + b.CheckedOn + ".." + b.ExpiresOn
+	if b.Reference != "" {
+		reason += " #" + b.Reference
+	}
+	if in.Note != "" {
+		reason += " " + in.Note
+	}
+	if err := s.audit(ctx, actor, "volunteer.background_check", "volunteer:"+id, v.CommunityCode, reason); err != nil {
+		return nil, err
+	}
+	v.BackgroundCheck, v.UpdatedAt = b, now
+	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
+		return nil, err
+	}
 	return s.volunteerView(ctx, v, false)
 }
 

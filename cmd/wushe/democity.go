@@ -288,9 +288,14 @@ func (p *demoPlanner) volunteers() error {
 			v.Languages = append(v.Languages, "english")
 		}
 		v.Availability = demoAvailability(r, 8+r.IntN(23))
+		// Checks as the city's civil affairs recorded them on seeing the
+		// certificate; only a volunteer with an ID number can have one.
 		if i == 1 || r.Float64() < 0.4 {
 			passed := p.today.AddDate(0, 0, -r.IntN(700))
-			v.BackgroundCheck = &models.BackgroundCheck{PassedOn: demoDate(passed), ExpiresOn: demoDate(passed.AddDate(2, 0, 0))}
+			if v.IDNumber != "" {
+				v.BackgroundCheck = &models.BackgroundCheck{Result: models.BackgroundPassed, CheckedOn: demoDate(passed),
+					ExpiresOn: demoDate(passed.AddDate(2, 0, 0)), Reference: fmt.Sprintf("WFZ%08d", i), RecordedBy: demoCityAdminID, RecordedAt: &p.now}
+			}
 		}
 		if r.Float64() < 0.3 {
 			v.Insurance = &models.Insurance{Insurer: "中国人民财产保险股份有限公司郑州市分公司", PolicyNo: fmt.Sprintf("PICC%08d", i),

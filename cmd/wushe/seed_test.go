@@ -310,7 +310,7 @@ func TestDemoCityIsDeterministicAndValid(t *testing.T) {
 	if statuses[models.OrgIncubating] < 10 || statuses[models.OrgIncubating] > 30 || statuses[models.OrgDemonstration] < 10 || statuses[models.OrgDemonstration] > 30 {
 		t.Errorf("organisation statuses: %v", statuses)
 	}
-	supervisors, verified, minors, weekly, domains := 0, 0, 0, 0, map[string]bool{}
+	supervisors, verified, checked, minors, weekly, domains := 0, 0, 0, 0, 0, map[string]bool{}
 	for _, w := range a.workers {
 		if w.profile.Supervisor {
 			supervisors++
@@ -329,6 +329,19 @@ func TestDemoCityIsDeterministicAndValid(t *testing.T) {
 		if n := v.profile.Availability.Count(); n < 8 || n > 30 {
 			t.Errorf("%s is available %d half hours a week", v.profile.AccountID, n)
 		}
+		// Background checks are recorded by civil affairs, never the volunteer's own.
+		if b := v.profile.BackgroundCheck; b != nil {
+			if b.RecordedBy != demoCityAdminID || b.RecordedAt == nil || v.profile.IDNumber == "" {
+				t.Errorf("%s has a check nobody recorded: %+v", v.profile.AccountID, b)
+			}
+			if v.profile.RealNameVerified && v.profile.BackgroundValidOn(opts.Now) {
+				checked++
+			}
+		}
+	}
+	// The needs that require a check (older people, children, disability) have volunteers to match.
+	if !a.volunteers[0].profile.BackgroundValidOn(opts.Now) || checked < 1000 {
+		t.Errorf("%d verified volunteers with a valid check; the volunteer login's: %+v", checked, a.volunteers[0].profile.BackgroundCheck)
 	}
 	for _, n := range a.needs {
 		domains[n.Domain] = true

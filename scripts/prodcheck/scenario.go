@@ -314,8 +314,7 @@ func (c *checker) matchable(ctx context.Context, w *world) error {
 	if _, err := c.want(ctx, c.next(), 200, "PUT", "/v1/me/volunteer-profile", w.volunteer, map[string]any{
 		"realName": "张三", "idNumber": id, "skills": []map[string]any{{"code": "elder_care", "level": 2}},
 		"home": home, "communityCode": community, "maxDistanceKm": 5, "birthDate": "1990-03-07",
-		"backgroundCheck": map[string]string{"passedOn": "2025-01-01", "expiresOn": "2099-01-01"},
-		"availability":    map[string][]string{"mon": allDay, "tue": allDay, "wed": allDay, "thu": allDay, "fri": allDay, "sat": allDay, "sun": allDay},
+		"availability": map[string][]string{"mon": allDay, "tue": allDay, "wed": allDay, "thu": allDay, "fri": allDay, "sat": allDay, "sun": allDay},
 	}); err != nil {
 		return err
 	}
@@ -324,6 +323,10 @@ func (c *checker) matchable(ctx context.Context, w *world) error {
 		return err
 	}
 	c.wrote("real name verified", c.field(w.committee, "/v1/volunteers/"+w.volunteerID, map[string]any{"realNameVerified": true}))
+	if _, err := c.want(ctx, c.next(), 200, "POST", "/v1/volunteers/"+w.volunteerID+"/background-check", w.committee,
+		map[string]any{"result": "passed", "checkedOn": "2025-01-01", "expiresOn": "2099-01-01"}); err != nil {
+		return err
+	}
 	return nil
 }
 

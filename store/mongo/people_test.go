@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 	"github.com/wushe/wushe/store/storetest"
@@ -32,10 +34,12 @@ func fullVolunteer(id string) *models.Volunteer {
 	return &models.Volunteer{
 		AccountID: id, RealName: "张三", IDNumber: "41010219900307123X", RealNameVerified: true,
 		VerifiedBy: "admin-1", VerifiedAt: &verified,
-		Skills:          []models.SkillLevel{{Code: "first_aid", Level: 3}, {Code: "cooking", Level: 1}},
-		Credentials:     []models.Credential{{Skill: "first_aid", Name: "红十字救护员证", Number: "RC-001", ExpiresOn: "2027-01-01"}, {Name: "驾驶证"}},
-		BackgroundCheck: &models.BackgroundCheck{PassedOn: "2024-01-01", ExpiresOn: "2026-01-01"},
-		Availability:    grid, Blackouts: []string{"2025-05-01", "2025-10-01"},
+		Skills:      []models.SkillLevel{{Code: "first_aid", Level: 3}, {Code: "cooking", Level: 1}},
+		Credentials: []models.Credential{{Skill: "first_aid", Name: "红十字救护员证", Number: "RC-001", ExpiresOn: "2027-01-01"}, {Name: "驾驶证"}},
+		BackgroundCheck: &models.BackgroundCheck{Result: models.BackgroundPassed, CheckedOn: "2024-01-01", ExpiresOn: "2026-01-01",
+			Reference: "WFZ-1", RecordedBy: "committee-1", RecordedAt: &verified},
+		IDNumberConflict: true,
+		Availability:     grid, Blackouts: []string{"2025-05-01", "2025-10-01"},
 		Home: &models.Point{Lat: 34.751234, Lng: 113.601234}, CommunityCode: bishagang, MaxDistanceKm: 7.5,
 		Domains: []string{"social_welfare", "health"}, Languages: []string{"mandarin", "henan_dialect"},
 		QualificationTrack: true, BirthDate: "2010-06-01",
@@ -43,6 +47,28 @@ func fullVolunteer(id string) *models.Volunteer {
 		Insurance:   &models.Insurance{Insurer: "人保", PolicyNo: "P-1", ExpiresOn: "2026-02-01"},
 		Reliability: models.Reliability{Invited: 9, Accepted: 7, Declined: 2, Attended: 6, NoShows: 1, CommittedHours: 12.5},
 		CreatedAt:   at, UpdatedAt: at.Add(2 * time.Hour),
+	}
+}
+
+// TestSelfAssertedBackgroundCheckReadsAsNone: a profile stored before
+// checks were recorded carries the volunteer's own {passedOn, expiresOn};
+// it reads back as no check, so nothing it asserted gates a placement.
+func TestSelfAssertedBackgroundCheckReadsAsNone(t *testing.T) {
+	db, _ := storetest.Open(t)
+	ctx := context.Background()
+	if err := db.Volunteers().SaveVolunteer(ctx, &models.Volunteer{AccountID: "v-legacy"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Database().Collection("volunteers").UpdateOne(ctx, bson.M{"_id": "v-legacy"},
+		bson.M{"$set": bson.M{"backgroundCheck": bson.M{"passedOn": "2025-01-01", "expiresOn": "2099-01-01"}}}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := db.Volunteers().Volunteer(ctx, "v-legacy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.BackgroundCheck != nil || v.BackgroundValidOn(time.Now()) {
+		t.Fatalf("a self-asserted check reads back as %+v", v.BackgroundCheck)
 	}
 }
 
@@ -245,4 +271,36 @@ func atoiSuffix(id string) int {
 	var n int
 	_, _ = fmt.Sscanf(id, "v-%d", &n)
 	return n
+}
+
+// TestIDNumberClaimNamesTheHolder: a conflicting claim is ErrConflict and
+// names the holding account (for civil affairs' audit entry); the holder's
+// own claim succeeds again, and a released number is free.
+func TestIDNumberClaimNamesTheHolder(t *testing.T) {
+	db, _ := storetest.Open(t)
+	st := db.Volunteers()
+	ctx := context.Background()
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatalf("the holder claims again: %v", err)
+	}
+	err := st.ClaimIDNumber(ctx, "hash-1", "a-2")
+	var held service.IDNumberHeldBy
+	if !errors.Is(err, models.ErrConflict) || !errors.As(err, &held) || held != "a-1" {
+		t.Fatalf("a second account: %v (held by %q)", err, held)
+	}
+	if err := st.ReleaseIDNumber(ctx, "hash-1", "a-2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-2"); err == nil {
+		t.Fatal("a non-holder's release freed the number")
+	}
+	if err := st.ReleaseIDNumber(ctx, "hash-1", "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimIDNumber(ctx, "hash-1", "a-2"); err != nil {
+		t.Fatalf("the released number: %v", err)
+	}
 }

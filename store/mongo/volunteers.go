@@ -67,9 +67,16 @@ type credentialDoc struct {
 	ExpiresOn string `bson:"expiresOn,omitempty"`
 }
 
+// backgroundDoc is a recorded background check. A document written before
+// checks were recorded (passedOn, no recordedBy) was the volunteer's own
+// claim: it reads back as no check.
 type backgroundDoc struct {
-	PassedOn  string `bson:"passedOn"`
-	ExpiresOn string `bson:"expiresOn"`
+	Result     string     `bson:"result,omitempty"`
+	CheckedOn  string     `bson:"checkedOn,omitempty"`
+	ExpiresOn  string     `bson:"expiresOn,omitempty"`
+	Reference  string     `bson:"reference,omitempty"`
+	RecordedBy string     `bson:"recordedBy,omitempty"`
+	RecordedAt *time.Time `bson:"recordedAt,omitempty"`
 }
 
 type guardianDoc struct {
@@ -102,6 +109,7 @@ type volunteerDoc struct {
 	RealNameVerified   bool            `bson:"realNameVerified"`
 	VerifiedBy         string          `bson:"verifiedBy,omitempty"`
 	VerifiedAt         *time.Time      `bson:"verifiedAt,omitempty"`
+	IDNumberConflict   bool            `bson:"idNumberConflict,omitempty"`
 	Skills             []skillDoc      `bson:"skills"`
 	Credentials        []credentialDoc `bson:"credentials"`
 	BackgroundCheck    *backgroundDoc  `bson:"backgroundCheck,omitempty"`
@@ -131,7 +139,7 @@ func guardianContext(accountID string) string { return "volunteer:" + accountID 
 // guardian's details with the DB's data key; they are never written in the clear.
 func (s *Volunteers) toVolunteerDoc(v *models.Volunteer) (volunteerDoc, error) {
 	d := volunteerDoc{ID: v.AccountID, RealName: v.RealName, RealNameVerified: v.RealNameVerified,
-		VerifiedBy: v.VerifiedBy, VerifiedAt: v.VerifiedAt, Skills: make([]skillDoc, len(v.Skills)),
+		VerifiedBy: v.VerifiedBy, VerifiedAt: v.VerifiedAt, IDNumberConflict: v.IDNumberConflict, Skills: make([]skillDoc, len(v.Skills)),
 		Credentials: make([]credentialDoc, len(v.Credentials)), Availability: gridWords(v.Availability),
 		Blackouts: nonNil(v.Blackouts), Home: toPointDoc(v.Home), CommunityCode: v.CommunityCode,
 		Scopes: nonNil(ancestors(v.CommunityCode)), MaxDistanceKm: v.MaxDistanceKm, Domains: nonNil(v.Domains),
@@ -143,8 +151,9 @@ func (s *Volunteers) toVolunteerDoc(v *models.Volunteer) (volunteerDoc, error) {
 	for i, c := range v.Credentials {
 		d.Credentials[i] = credentialDoc(c)
 	}
-	if b := v.BackgroundCheck; b != nil {
-		d.BackgroundCheck = &backgroundDoc{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
+	if b := v.BackgroundCheck; b.Recorded() {
+		d.BackgroundCheck = &backgroundDoc{Result: b.Result, CheckedOn: b.CheckedOn, ExpiresOn: b.ExpiresOn, Reference: b.Reference,
+			RecordedBy: b.RecordedBy, RecordedAt: b.RecordedAt}
 	}
 	if in := v.Insurance; in != nil {
 		d.Insurance = &insuranceDoc{Insurer: in.Insurer, PolicyNo: in.PolicyNo, ExpiresOn: in.ExpiresOn}
@@ -175,7 +184,7 @@ func (s *Volunteers) toVolunteerDoc(v *models.Volunteer) (volunteerDoc, error) {
 // profile saved before sealing). Errors never carry the values.
 func (s *Volunteers) model(d *volunteerDoc) (*models.Volunteer, error) {
 	v := &models.Volunteer{AccountID: d.ID, RealName: d.RealName, IDNumber: d.IDNumber, RealNameVerified: d.RealNameVerified,
-		VerifiedBy: d.VerifiedBy, VerifiedAt: d.VerifiedAt, Skills: make([]models.SkillLevel, len(d.Skills)),
+		VerifiedBy: d.VerifiedBy, VerifiedAt: d.VerifiedAt, IDNumberConflict: d.IDNumberConflict, Skills: make([]models.SkillLevel, len(d.Skills)),
 		Credentials: make([]models.Credential, len(d.Credentials)), Availability: gridFromWords(d.Availability),
 		Blackouts: nonNil(d.Blackouts), Home: d.Home.model(), CommunityCode: d.CommunityCode, MaxDistanceKm: d.MaxDistanceKm,
 		Domains: nonNil(d.Domains), Languages: nonNil(d.Languages), QualificationTrack: d.QualificationTrack,
@@ -186,8 +195,9 @@ func (s *Volunteers) model(d *volunteerDoc) (*models.Volunteer, error) {
 	for i, c := range d.Credentials {
 		v.Credentials[i] = models.Credential(c)
 	}
-	if b := d.BackgroundCheck; b != nil {
-		v.BackgroundCheck = &models.BackgroundCheck{PassedOn: b.PassedOn, ExpiresOn: b.ExpiresOn}
+	if b := d.BackgroundCheck; b != nil && b.RecordedBy != "" && b.RecordedAt != nil {
+		v.BackgroundCheck = &models.BackgroundCheck{Result: b.Result, CheckedOn: b.CheckedOn, ExpiresOn: b.ExpiresOn, Reference: b.Reference,
+			RecordedBy: b.RecordedBy, RecordedAt: b.RecordedAt}
 	}
 	g := d.Guardian
 	if d.IDNumberSealed != "" || d.GuardianSealed != "" {
@@ -252,6 +262,9 @@ func (s *Volunteers) ListVolunteers(ctx context.Context, f service.VolunteerFilt
 	if f.Verified != nil {
 		filter["realNameVerified"] = *f.Verified
 	}
+	if f.IDNumberConflict {
+		filter["idNumberConflict"] = true
+	}
 	docs, next, err := page(ctx, s.db.db.Collection(colVolunteers), filter, p, func(d *volunteerDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err
@@ -303,7 +316,7 @@ func (s *Volunteers) ClaimIDNumber(ctx context.Context, hash, accountID string) 
 	if held.AccountID == accountID {
 		return nil
 	}
-	return models.ErrConflict.Wrap(nil)
+	return models.ErrConflict.Wrap(service.IDNumberHeldBy(held.AccountID))
 }
 
 // ReleaseIDNumber deletes the account's claim.
