@@ -273,8 +273,13 @@ func TestBulkVerifyAndSupervisorQueue(t *testing.T) {
 		`{"volunteerId":"` + b + `","checkin":"` + slot(3, 9) + `","checkout":"` + slot(3, 10) + `"},` +
 		`{"volunteerId":"` + walk + `","checkin":"` + slot(3, 9) + `","checkout":"` + slot(3, 11) + `"}]}`
 	m := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(swTok)...)
-	if m.Status != 200 || len(m.Body["records"].([]any)) != 2 || !strings.Contains(m.Raw, "其他服务") {
-		t.Fatalf("supervisor marks (the overlapping walk-in refused): %d %s", m.Status, m.Raw)
+	if m.Status != 200 || len(m.Body["records"].([]any)) != 2 || !strings.Contains(m.Raw, `"location":"body.marks[2].volunteerId"`) ||
+		!strings.Contains(m.Raw, `"status":403`) {
+		t.Fatalf("supervisor marks (the walk-in is the committee's to record): %d %s", m.Status, m.Raw)
+	}
+	if m := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(zy)...); m.Status != 200 || len(m.Body["records"].([]any)) != 0 ||
+		!strings.Contains(m.Raw, "其他服务") {
+		t.Fatalf("committee marks (the overlapping walk-in refused): %d %s", m.Status, m.Raw)
 	}
 	q := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(swTok)...)
 	items := q.Body["items"].([]any)

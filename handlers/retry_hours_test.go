@@ -66,14 +66,24 @@ func (hw *hoursWorld) volunteer(t *testing.T) (id, token string) {
 	return hw.volunteerWithProfile(t, fmt.Sprintf("1370200%04d", hw.seq), "", "")
 }
 
-// pendingRecord stores a pending record of the shared volunteer at an
-// occurrence of its own (so each has its own trail).
+// pendingRecord stores a record of the shared volunteer at a past
+// occurrence of its own (so each has its own trail), with the attendance
+// a check-in and check-out there would have left (hours only for what
+// happened: a record is verified only for a started occurrence the
+// volunteer attended).
 func (hw *hoursWorld) pendingRecord(t *testing.T, status models.HoursStatus) *models.HoursRecord {
 	t.Helper()
 	hw.seq++
-	r := &models.HoursRecord{ID: fmt.Sprintf("retry-hours-%d", hw.seq), NeedID: hw.need, OccurrenceID: fmt.Sprintf("%s-%d", hw.occ, hw.seq),
-		VolunteerID: hw.vid, Version: 1, Date: string(models.DateOf(hw.window.Start)), Hours: 2, Domain: "social_welfare",
-		Source: "checkin", Status: status, CommunityCode: zhongyuanCommunity, CreatedAt: time.Now()}
+	start := hw.clock.Now().Add(-time.Duration(hw.seq) * time.Hour).Truncate(time.Minute)
+	occ := models.OccurrenceID(hw.need, start)
+	out := start.Add(30 * time.Minute)
+	a := &models.Attendance{ID: occ + "#" + hw.vid, NeedID: hw.need, OccurrenceID: occ, VolunteerID: hw.vid, CheckinAt: start, CheckoutAt: &out}
+	if err := hw.h.db.Hours().CreateAttendance(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	r := &models.HoursRecord{ID: fmt.Sprintf("retry-hours-%d", hw.seq), NeedID: hw.need, OccurrenceID: occ,
+		VolunteerID: hw.vid, Version: 1, Date: string(models.DateOf(start)), Hours: 2, Domain: "social_welfare",
+		Source: "checkin", Status: status, CommunityCode: zhongyuanCommunity, CreatedAt: out}
 	if status != models.HoursPending {
 		at := time.Now()
 		r.VerifiedBy, r.VerifierName, r.VerifierOrg, r.VerifiedAt = "someone", "社区书记", "community:"+zhongyuanCommunity, &at

@@ -91,8 +91,8 @@ func TestOrgAdminAddIsAnOffer(t *testing.T) {
 			t.Errorf("%s: expiresAt %q", name, r.str("expiresAt"))
 		}
 	}
-	if keys(reg.Body) != keys(unreg.Body) {
-		t.Errorf("the two answers differ in shape: %s / %s", keys(reg.Body), keys(unreg.Body))
+	if shapeOf(reg.Body) != shapeOf(unreg.Body) {
+		t.Errorf("the two answers differ in shape: %s / %s", shapeOf(reg.Body), shapeOf(unreg.Body))
 	}
 	// Asking again is the same offer.
 	if again := h.do("POST", members, `{"phone":"13100000013","role":"social_worker"}`, bearerHeader(w.adminA)...); again.Status != 202 || again.str("id") != reg.str("id") {
@@ -152,7 +152,7 @@ func TestOrgAdminAddIsAnOffer(t *testing.T) {
 	}
 }
 
-func keys(m map[string]any) string {
+func shapeOf(m map[string]any) string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)

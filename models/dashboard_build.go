@@ -164,8 +164,9 @@ func (b *DashboardBuilder) AddNeed(n *Need) {
 // versions count, and of each occurrence and volunteer only the highest
 // verified version (the rule of the signed service record): an edit after
 // verification supersedes the older version once it is verified itself.
+// A record made before its occurrence started does not count.
 func (b *DashboardBuilder) AddHoursRecord(r *HoursRecord) {
-	if r.Status != HoursVerified {
+	if r.Status != HoursVerified || r.BeforeItsOccurrence() {
 		return
 	}
 	k := hoursKey{r.OccurrenceID, r.VolunteerID}

@@ -53,3 +53,13 @@ type HoursRecord struct {
 	CommunityCode string
 	CreatedAt     time.Time
 }
+
+// BeforeItsOccurrence reports whether the record was made before its
+// occurrence started: such a record attests nothing that happened (hours
+// only for what happened), so it is never verified and the signed service
+// record, exports and figures leave it out. The service refuses to make
+// one; records made before that rule existed may still be stored.
+func (r *HoursRecord) BeforeItsOccurrence() bool {
+	start, ok := OccurrenceStart(r.OccurrenceID)
+	return ok && r.CreatedAt.Before(start)
+}

@@ -144,6 +144,17 @@ func OccurrenceID(needID string, start time.Time) string {
 	return needID + "#" + start.In(Shanghai()).Format("20060102T1504")
 }
 
+// OccurrenceStart is the start an occurrence id names (minute precision,
+// which is all a start has); false when id is not an occurrence id.
+func OccurrenceStart(id string) (time.Time, bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i < 0 {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation("20060102T1504", id[i+1:], Shanghai())
+	return t, err == nil
+}
+
 // Span is the first start and the last end of the need.
 func (n *Need) Span() (time.Time, time.Time) {
 	occ := n.Occurrences()

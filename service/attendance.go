@@ -58,6 +58,56 @@ func (d HoursDecision) apply(r *models.HoursRecord) {
 // checkinEarly is how long before an occurrence starts check-in opens.
 const checkinEarly = 30 * time.Minute
 
+// clockSkew is how far ahead of the server's clock a time a client sends
+// (a marked check-out) may be.
+const clockSkew = 5 * time.Minute
+
+// Hours only for what happened (issue 14): hours are recorded, and
+// verified, only for an occurrence that has started, and only for a
+// volunteer who held a place in it or whom the need's committee recorded
+// as a walk-in. Each refusal names the input it is about, so a client
+// can tell them apart.
+
+// notStarted refuses hours for an occurrence that has not started; field
+// names the occurrence in the request (body.occurrenceId or path.id).
+func notStarted(field string) error {
+	zh, en := "该场次尚未开始，不能记录或核实服务时长", "the occurrence has not started: no hours can be recorded or verified for it yet"
+	return &models.Error{Kind: models.KindConflict, Zh: zh, En: en, Field: field, Fields: []models.FieldError{{Field: field, Zh: zh, En: en}}}
+}
+
+// errNoPresence refuses to verify hours of a volunteer who neither held a
+// place in the occurrence nor was recorded there.
+func errNoPresence() error {
+	zh, en := "该志愿者在该场次没有名额，也未被登记为临时到场者", "the volunteer held no place in this occurrence and was not recorded as a walk-in"
+	return &models.Error{Kind: models.KindConflict, Zh: zh, En: en, Field: "path.id", Fields: []models.FieldError{{Field: "path.id", Zh: zh, En: en}}}
+}
+
+// happened checks what a record rests on before it is verified: its
+// occurrence has started, the record was made after that (records made
+// before the rule existed may predate it), and the volunteer was there by
+// the service's own account: an attendance (a check-in, which needs a
+// place, or a line the committee or supervisor marked) or, for a
+// self-report, a place held.
+func (s *Service) happened(ctx context.Context, r *models.HoursRecord) error {
+	start, ok := models.OccurrenceStart(r.OccurrenceID)
+	if !ok || s.now().Before(start) || r.BeforeItsOccurrence() {
+		return notStarted("path.id")
+	}
+	if _, err := s.st.Hours.Attendance(ctx, r.OccurrenceID+"#"+r.VolunteerID); err == nil {
+		return nil
+	} else if !isKind(err, models.KindNotFound) {
+		return err
+	}
+	held, err := s.holdsPlace(ctx, r.NeedID, r.OccurrenceID+"#"+r.VolunteerID)
+	if err != nil {
+		return err
+	}
+	if !held {
+		return errNoPresence()
+	}
+	return nil
+}
+
 // occurrenceOf finds the need and occurrence of an occurrence id.
 func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*models.Need, models.Occurrence, error) {
 	needID, _, ok := strings.Cut(occurrenceID, "#")
@@ -161,7 +211,7 @@ func (s *Service) holdsPlace(ctx context.Context, needID, assignmentID string) (
 		return false, err
 	}
 	for _, a := range as {
-		if a.ID == assignmentID {
+		if a.ID == assignmentID && a.Active() {
 			return true, nil
 		}
 	}
@@ -169,7 +219,8 @@ func (s *Service) holdsPlace(ctx context.Context, needID, assignmentID string) (
 }
 
 // CheckOut ends a volunteer's attendance and records the hours (pending
-// verification) by the documented rounding rule (models.ServiceHours).
+// verification) by the documented rounding rule (models.ServiceHours),
+// once the occurrence has started.
 // The record's unique id decides: a double check-out yields one record.
 // The check-out time is stored first and kept once stored, so a retry
 // after a failure at any later step records the hours of the first
@@ -187,6 +238,9 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 		return nil, err
 	}
 	now := s.now()
+	if now.Before(occ.Window.Start) {
+		return nil, notStarted("body.occurrenceId")
+	}
 	if err := s.checkPresence(n, occ, p, now); err != nil {
 		return nil, err
 	}
@@ -232,7 +286,9 @@ type Mark struct {
 }
 
 // MarkAttendance records attendance and hours for many volunteers at once,
-// walk-ins included (a walk-in holds no place). Lines already recorded are
+// walk-ins included (a walk-in holds no place), once the occurrence has
+// started and for check-outs no later than now: only the committee
+// records walk-ins, a supervisor those holding places. Lines already recorded are
 // reported and skipped, so a retry after a failure completes the lines the
 // failed attempt had not (a walk-in's time claims are found as its own).
 func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID string, marks []Mark) ([]*models.HoursRecord, []error, error) {
@@ -243,11 +299,20 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
 		return nil, nil, err
 	}
+	now := s.now()
+	if now.Before(occ.Window.Start) {
+		return nil, nil, notStarted("body.occurrenceId")
+	}
+	committee := s.mayManageNeed(actor, n)
 	var out []*models.HoursRecord
 	var errs []error
 	for i, m := range marks {
 		if !m.Checkout.After(m.Checkin) {
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
+			continue
+		}
+		if m.Checkout.After(now.Add(clockSkew)) {
+			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
 			continue
 		}
 		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !isKind(err, models.KindNotFound) {
@@ -260,6 +325,15 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 		held, err := s.holdsPlace(ctx, n.ID, id)
 		if err != nil {
 			return nil, nil, err
+		}
+		if !held && !committee {
+			// 谁记录谁证明: the committee answers for who came to its
+			// community's service without a place; a supervisor marks
+			// the volunteers holding places.
+			field := "body.marks[" + itoa(i) + "].volunteerId"
+			zh, en := "临时到场者只能由社区居委会登记", "only the need's committee records walk-ins"
+			errs = append(errs, &models.Error{Kind: models.KindForbidden, Zh: zh, En: en, Field: field, Fields: []models.FieldError{{Field: field, Zh: zh, En: en}}})
+			continue
 		}
 		if !held {
 			// A walk-in's time is claimed like a place's, so one volunteer
@@ -297,7 +371,7 @@ var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the r
 
 // VerifyHours decides pending records: the committee of the need's
 // community or the plan's accepted supervisor, never the volunteer
-// themselves. Each record is decided once, by a unique insert of the whole
+// themselves; a record is verified only for what happened (see happened). Each record is decided once, by a unique insert of the whole
 // decision; the verifier and their committee or organisation are recorded
 // (谁记录谁证明). The claim is then carried out (the record updated, the
 // step added to its trail); a claim whose writer failed before that is
@@ -332,6 +406,11 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 			return nil, err
 		}
 		return nil, errHoursDecided
+	}
+	if approve {
+		if err := s.happened(ctx, r); err != nil {
+			return nil, err
+		}
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, actor.AccountID)
 	if err != nil {

@@ -62,11 +62,12 @@ type ExportRow struct {
 }
 
 // latestVerified keeps, for each occurrence and volunteer, the verified
-// record of the highest version, sorted by date then id.
+// record of the highest version, sorted by date then id. A record made
+// before its occurrence started attests nothing and is left out.
 func latestVerified(recs []*models.HoursRecord) []*models.HoursRecord {
 	best := map[string]*models.HoursRecord{}
 	for _, r := range recs {
-		if r.Status != models.HoursVerified {
+		if r.Status != models.HoursVerified || r.BeforeItsOccurrence() {
 			continue
 		}
 		k := r.OccurrenceID + "\x00" + r.VolunteerID

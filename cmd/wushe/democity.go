@@ -38,6 +38,7 @@ type demoCity struct {
 	workers     []demoWorker
 	volunteers  []demoVolunteer
 	needs       []*models.Need
+	pastShifts  []demoPastShift
 	admins      []demoPerson // in insertion order, the city account last
 	logins      []demoLogin
 }
@@ -66,7 +67,7 @@ func planDemoCity(opts demoOptions, hash string) (*demoCity, error) {
 	p := &demoPlanner{opts: opts, hash: hash, geo: demoGeography(), now: opts.Now.UTC().Truncate(time.Millisecond),
 		today: time.Date(y, m, d, 0, 0, 0, 0, loc), city: &demoCity{}, agencies: map[string][]*models.Organisation{},
 		employers: map[string][]*models.Organisation{}, stationsByCounty: map[string][]*models.Station{}}
-	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.logins, p.money} {
+	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.pastShifts, p.logins, p.money} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -371,6 +372,82 @@ func (p *demoPlanner) needs() error {
 			return fmt.Errorf("demo need %s: %w", n.ID, err)
 		}
 		p.city.needs = append(p.city.needs, n)
+	}
+	return nil
+}
+
+// demoPastShift is a need of the committee login's community whose one
+// occurrence started before the day of seeding, with the volunteers who
+// held its places: from the first start the committee has attendance to
+// mark and hours to verify (hours are recorded only for shifts that have
+// started). Nothing is marked yet.
+type demoPastShift struct {
+	need        *models.Need
+	plan        *models.Plan
+	assignments []*models.Assignment
+}
+
+func demoPastShiftID(i int) string { return fmt.Sprintf("demo-need-past-%d", i) }
+
+// demoPastShifts are the past shifts: days before the day of seeding, the
+// first half hour and the length in half hours, the domain.
+var demoPastShifts = []struct {
+	daysAgo, first, length int
+	domain                 string
+}{
+	{1, 18, 4, "community_governance"}, // yesterday 09:00–11:00
+	{3, 28, 5, "social_welfare"},       // three days ago 14:00–16:30
+}
+
+// demoPastShiftPlaces is how many volunteers at most held places in a past shift.
+const demoPastShiftPlaces = 3
+
+// pastShifts: each placed with the volunteer login and up to two more
+// adult volunteers of its community (with a background check when the
+// need asks for one), posted a week before and its plan confirmed.
+func (p *demoPlanner) pastShifts() error {
+	login := p.city.volunteers[0].profile
+	county, _ := models.DistrictAt(*login.Home)
+	community, _ := models.LookupDivision(login.CommunityCode)
+	town, _ := models.LookupDivision(community.Parent)
+	cd, _ := models.LookupDivision(county)
+	for i, ps := range demoPastShifts {
+		r := demoRand(p.opts.Seed, streamPastShifts, i+1)
+		tpls := demoNeedTemplates[ps.domain]
+		tpl := tpls[r.IntN(len(tpls))]
+		start := p.today.AddDate(0, 0, -ps.daysAgo).Add(time.Duration(ps.first) * models.SlotLength)
+		posted := start.AddDate(0, 0, -7).UTC()
+		n := &models.Need{ID: demoPastShiftID(i + 1), CommunityCode: community.Code, Title: demoShortName(community.Name) + "·" + tpl.title,
+			Domain: ps.domain, Tasks: tpl.tasks, TargetGroup: tpl.group, Beneficiaries: 5 + r.IntN(20),
+			Location: demoNear(r, *login.Home, county), Address: "郑州市" + cd.Name + town.Name + demoShortName(community.Name),
+			RadiusKm: 3, BackgroundCheck: models.DefaultBackgroundCheck(tpl.group), Status: models.NeedInProgress,
+			Window:   &models.Window{Start: start, End: start.Add(time.Duration(ps.length) * models.SlotLength)},
+			PostedBy: demoCommunityAdminID, CreatedAt: posted, UpdatedAt: posted}
+		var placed []*models.Volunteer
+		for _, v := range p.city.volunteers {
+			if len(placed) == demoPastShiftPlaces {
+				break
+			}
+			pv := v.profile
+			if pv.CommunityCode == community.Code && pv.Guardian == nil && (!n.BackgroundCheck || pv.BackgroundCheck != nil) {
+				placed = append(placed, pv)
+			}
+		}
+		n.Headcount = len(placed)
+		n.Description = fmt.Sprintf("%s%s，需要志愿者 %d 名。（演示数据：已开始的场次，可登记出勤、核实时长）", cd.Name, n.Title, n.Headcount)
+		if err := n.Validate(posted); err != nil {
+			return fmt.Errorf("demo need %s: %w", n.ID, err)
+		}
+		occ := n.Occurrences()[0]
+		confirmed := posted.Add(24 * time.Hour)
+		shift := demoPastShift{need: n, plan: &models.Plan{NeedID: n.ID, CommunityCode: n.CommunityCode, Confirmed: true,
+			ConfirmedBy: demoCommunityAdminID, ConfirmedAt: &confirmed, UpdatedAt: confirmed}}
+		for k, v := range placed {
+			shift.assignments = append(shift.assignments, &models.Assignment{ID: occ.ID + "#" + v.AccountID, NeedID: n.ID, OccurrenceID: occ.ID,
+				VolunteerID: v.AccountID, PlaceNo: k + 1, Window: occ.Window, Status: models.AssignmentAccepted,
+				AssignedBy: demoCommunityAdminID, CreatedAt: confirmed, UpdatedAt: confirmed})
+		}
+		p.city.pastShifts = append(p.city.pastShifts, shift)
 	}
 	return nil
 }

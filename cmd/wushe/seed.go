@@ -102,6 +102,7 @@ const (
 	streamWorkers
 	streamVolunteers
 	streamNeeds
+	streamPastShifts
 )
 
 // seedCommand is `wushe seed --demo`: its own flags size the city, the
@@ -283,6 +284,9 @@ func seedDemo(ctx context.Context, st *stores, opts demoOptions, progress io.Wri
 				return demoExisted, nil
 			}
 			return demoCreated, err
+		}},
+		{"past shifts", len(city.pastShifts), 1, func(i int) string { return city.pastShifts[i].need.ID }, func(ctx context.Context, i int) (demoOutcome, error) {
+			return seedDemoPastShift(ctx, st, city.pastShifts[i])
 		}},
 		{"funds", len(city.funds), 1, func(i int) string { return city.funds[i].ID }, func(ctx context.Context, i int) (demoOutcome, error) {
 			return seedDemoFund(ctx, st, city.funds[i])
@@ -489,4 +493,37 @@ func seedDemoFund(ctx context.Context, st *stores, f *models.Fund) (demoOutcome,
 		return 0, err
 	}
 	return demoCreated, nil
+}
+
+// seedDemoPastShift writes a past shift: the need, its plan (unless the
+// committee has one by now), then each place the way the service claims
+// one (the volunteer's half-hours, the place, the assignment last). Each
+// step is a unique insert or skipped when done, so a run interrupted
+// anywhere is completed by the next.
+func seedDemoPastShift(ctx context.Context, st *stores, ps demoPastShift) (demoOutcome, error) {
+	plans, outcome := st.DB.Plans(), demoCreated
+	if err := st.DB.Needs().CreateNeed(ctx, ps.need); errors.Is(err, models.ErrConflict) {
+		outcome = demoExisted
+	} else if err != nil {
+		return 0, err
+	}
+	if _, err := plans.Plan(ctx, ps.need.ID); errors.Is(err, models.ErrNotFound) {
+		if err := plans.SavePlan(ctx, ps.plan); err != nil {
+			return 0, err
+		}
+	} else if err != nil {
+		return 0, err
+	}
+	for _, a := range ps.assignments {
+		if err := plans.ClaimTime(ctx, a.VolunteerID, a.Window.Slots(), a.ID); err != nil && !errors.Is(err, models.ErrConflict) {
+			return 0, err
+		}
+		if err := plans.ClaimPlace(ctx, a.OccurrenceID, a.PlaceNo, a.ID); err != nil && !errors.Is(err, models.ErrConflict) {
+			return 0, err
+		}
+		if err := plans.CreateAssignment(ctx, a); err != nil && !errors.Is(err, models.ErrConflict) {
+			return 0, err
+		}
+	}
+	return outcome, nil
 }

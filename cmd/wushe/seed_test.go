@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"reflect"
 	"slices"
@@ -41,7 +43,8 @@ func seedArgs(cfg Config) []string {
 func demoCounts(t *testing.T, srv *Server) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs", "funds", "fund_ledger", "price_tables"} {
+	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs",
+		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables"} {
 		n, err := srv.Stores.DB.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -49,6 +52,27 @@ func demoCounts(t *testing.T, srv *Server) map[string]int64 {
 		out[col] = n
 	}
 	return out
+}
+
+// smallDemoCounts is how many documents the small city has in each
+// collection demoCounts counts: the past shifts' plans and places as
+// planned (their volunteers are those of one community).
+func smallDemoCounts(t *testing.T) map[string]int64 {
+	t.Helper()
+	opts := smallDemo()
+	opts.Now = time.Now()
+	city, err := planDemoCity(opts, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var places int64
+	for _, ps := range city.pastShifts {
+		places += int64(len(ps.assignments))
+	}
+	return map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
+		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30 + int64(len(demoPastShifts)),
+		"plans": int64(len(demoPastShifts)), "assignments": places, "places": places,
+		"funds": 2, "fund_ledger": 2, "price_tables": 2}
 }
 
 func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
@@ -60,7 +84,7 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 	if err := run(context.Background(), seedArgs(cfg), os.Getenv, nil, &out2, &err2); err != nil {
 		t.Fatal(err)
 	}
-	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "funds", "price tables", "logins"} {
+	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "past shifts", "funds", "price tables", "logins"} {
 		if !phaseLine(err2.String(), phase, ", 0 new, ") {
 			t.Errorf("second run inserted %s:\n%s", phase, err2.String())
 		}
@@ -70,9 +94,7 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 	}
 
 	base, srv := startServer(t, cfg)
-	want := map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
-		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30,
-		"funds": 2, "fund_ledger": 2, "price_tables": 2} // a charity fund and a purchase budget, each with its opening deposit
+	want := smallDemoCounts(t) // a charity fund and a purchase budget, each with its opening deposit
 	if got := demoCounts(t, srv); !reflect.DeepEqual(got, want) {
 		t.Fatalf("documents after seeding twice: %v, want %v", got, want)
 	}
@@ -128,6 +150,34 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 		if !seen[string(r)] {
 			t.Errorf("no %s login printed", r)
 		}
+	}
+
+	// The past shifts: started before the seeding, so the committee login
+	// marks the volunteer login's attendance and verifies the hours.
+	committee, volunteer := loginToken(t, base, demoAdminPhone(3)), loginToken(t, base, demoVolunteerPhone(1))
+	for i := range demoPastShifts {
+		n, err := srv.Stores.DB.Needs().Need(ctx, demoPastShiftID(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		occ := n.Occurrences()[0]
+		if !occ.Window.End.Before(time.Now()) || n.Headcount < 1 {
+			t.Fatalf("past shift %s: %+v, %d places", n.ID, occ.Window, n.Headcount)
+		}
+		body := `{"occurrenceId":"` + occ.ID + `","marks":[{"volunteerId":"` + demoVolunteerID(1) + `","checkin":"` +
+			occ.Window.Start.Format(time.RFC3339) + `","checkout":"` + occ.Window.End.Format(time.RFC3339) + `"}]}`
+		st, marked := post(t, base+"/v1/attendance/marks", body, "Authorization", "Bearer "+committee)
+		recs, _ := marked["records"].([]any)
+		if st != 200 || len(recs) != 1 {
+			t.Fatalf("mark the volunteer login in %s: %d %v", n.ID, st, marked)
+		}
+		rec := recs[0].(map[string]any)
+		if st, v := post(t, base+"/v1/hours/"+rec["id"].(string)+"/verification", `{"approve":true}`, "Authorization", "Bearer "+committee); st != 200 || v["status"] != "verified" {
+			t.Fatalf("verify %v: %d %v", rec, st, v)
+		}
+	}
+	if st, mine := get(t, base+"/v1/me/hours", "Authorization", "Bearer "+volunteer); st != 200 || len(mine["items"].([]any)) != len(demoPastShifts) {
+		t.Fatalf("the volunteer login's hours: %d %v", st, mine)
 	}
 
 	// Homes and needs lie in Zhengzhou, about 70% in the central districts.
@@ -413,10 +463,35 @@ func TestSeedResumesAfterInterruption(t *testing.T) {
 		t.Errorf("the resumed seed skipped accounts:\n%s", progress.String())
 	}
 	_, srv = startServer(t, cfg)
-	want := map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
-		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30,
-		"funds": 2, "fund_ledger": 2, "price_tables": 2}
+	want := smallDemoCounts(t)
 	if got := demoCounts(t, srv); !reflect.DeepEqual(got, want) {
 		t.Fatalf("documents after an interrupted seed and a second run: %v, want %v", got, want)
 	}
+}
+
+// get reads url with the given headers.
+func get(t *testing.T, url string, header ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&m)
+	return res.StatusCode, m
+}
+
+// loginToken logs a demo account in with the demo password.
+func loginToken(t *testing.T, base, phone string) string {
+	t.Helper()
+	st, m := post(t, base+"/v1/auth/login", `{"phone":"`+phone+`","password":"`+defaultDemoOptions().Password+`"}`)
+	if st != 200 {
+		t.Fatalf("login %s: %d %v", phone, st, m)
+	}
+	return m["accessToken"].(string)
 }

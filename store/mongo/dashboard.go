@@ -81,7 +81,7 @@ func streamDocs[D any](ctx context.Context, col *mongo.Collection, filter bson.M
 // EachVerifiedHours streams every verified version of every hours record.
 func (s *ServiceRecords) EachVerifiedHours(ctx context.Context, fn func(*models.HoursRecord) error) error {
 	return streamDocs(ctx, s.db.db.Collection(colHours), bson.M{"status": string(models.HoursVerified)},
-		bson.M{"occurrenceId": 1, "volunteerId": 1, "version": 1, "date": 1, "hours": 1, "domain": 1, "status": 1, "communityCode": 1},
+		bson.M{"occurrenceId": 1, "volunteerId": 1, "version": 1, "date": 1, "hours": 1, "domain": 1, "status": 1, "communityCode": 1, "createdAt": 1},
 		func(d *hoursDoc) error { return fn(d.model()) })
 }
 

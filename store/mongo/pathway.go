@@ -210,10 +210,11 @@ func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*se
 // ServiceHours sums a volunteer's verified hours: for each occurrence the
 // verified record of the highest version counts (a pending or rejected
 // revision leaves the verified one standing), the rule of the signed
-// service record and of the dashboard. Sums in Go.
+// service record and of the dashboard; a record made before its
+// occurrence started does not count. Sums in Go.
 func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (service.ServiceHoursTotals, error) {
 	var tot service.ServiceHoursTotals
-	opts := options.Find().SetProjection(bson.M{"occurrenceId": 1, "version": 1, "hours": 1, "supervised": 1, "status": 1})
+	opts := options.Find().SetProjection(bson.M{"occurrenceId": 1, "version": 1, "hours": 1, "supervised": 1, "status": 1, "createdAt": 1})
 	cur, err := s.db.db.Collection(colHours).Find(ctx, bson.M{"volunteerId": volunteerID}, opts)
 	if err != nil {
 		return tot, translate(err, "hours records")
@@ -224,7 +225,7 @@ func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (service
 	}
 	latest := map[string]*hoursDoc{}
 	for _, d := range docs {
-		if d.Status != string(models.HoursVerified) {
+		if d.Status != string(models.HoursVerified) || d.model().BeforeItsOccurrence() {
 			continue
 		}
 		if l := latest[d.OccurrenceID]; l == nil || d.Version > l.Version {

@@ -4,7 +4,8 @@
 //
 // The steps run in order and share state (one story): a committee posts a
 // need and invites a matched volunteer, the volunteer accepts through the API,
-// the committee runs the plan, attendance and hours; a charity posts a fund,
+// the committee runs the plan and marks attendance of the demo city's shift of yesterday (hours only
+// for what happened) and verifies the hours; a charity posts a fund,
 // decides an application and runs a competition to its awards with reviewers
 // scoring in the console; civil affairs sees the new figures on the dashboard.
 // Screenshots of each main screen go to e2e/screenshots/ (not committed).
@@ -18,8 +19,12 @@ const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const DEMO_PASSWORD = 'wushe-demo-2025';
-const LOGINS = { city: '15690000001', committee: '15690000003', org: '15690000004', charity: '15690000005' };
+const LOGINS = { city: '15690000001', committee: '15690000003', org: '15690000004', charity: '15690000005', volunteer: '15600000001' };
 const COMMUNITY = '410102007002'; // 电缆社区 (the demo committee's)
+// Hours are recorded only for shifts that have started: the demo city has the
+// committee's shift of yesterday, 09:00–11:00, where the volunteer login holds a place.
+const PAST_NEED = 'demo-need-past-1';
+const DEMO_VOLUNTEER = 'demo-v-00001';
 const ORG = 'demo-org-0001'; // the demo organisation (a social-work agency in 中原区)
 const STARTED = Date.now();
 const TAG = STARTED.toString(36).slice(-5);
@@ -237,22 +242,36 @@ describe('the web console', () => {
     await page.getByRole('link', { name: /返回/ }).click();
   });
 
-  test('the committee marks attendance, then verifies the hours in bulk', async () => {
+  test('attendance waits for the shift: the story\'s need, two days ahead, cannot be marked', async () => {
     const page = s.committeePage;
     await page.getByRole('tab', { name: '签到与出勤' }).click();
-    await page.getByLabel(s.volunteerName, { exact: true }).check();
+    await page.getByText('该场次尚未开始').waitFor();
+    const early = await api('POST', '/v1/attendance/marks', { token: await token(LOGINS.committee), body: { occurrenceId: s.occurrenceId,
+      marks: [{ volunteerId: s.volunteerId, checkin: `${beijingDate(2)}T09:00:00+08:00`, checkout: `${beijingDate(2)}T11:00:00+08:00` }] } });
+    assert.equal(early.status, 409, JSON.stringify(early.body));
+    assert.equal(early.body.errors?.[0]?.location, 'body.occurrenceId');
+  });
+
+  test('the committee marks attendance of yesterday\'s shift, then verifies the hours in bulk', async () => {
+    const page = s.committeePage;
+    const plan = await must('GET', `/v1/needs/${PAST_NEED}/plan`, { token: await token(LOGINS.committee) });
+    const name = plan.volunteers.find((v) => v.id === DEMO_VOLUNTEER)?.name;
+    assert.ok(name, `the volunteer login holds a place in ${PAST_NEED}`);
+    await page.goto(`${BASE}/console/needs/${PAST_NEED}`);
+    await page.getByRole('tab', { name: '签到与出勤' }).click();
+    await page.getByLabel(name, { exact: true }).check();
     await page.getByRole('button', { name: '登记出勤' }).click();
     await expectNotice(page, '已登记 1 条出勤');
     await page.getByRole('link', { name: '服务时长核实' }).click();
-    const row = page.locator('tr', { hasText: s.volunteerName });
+    const row = page.locator('tr', { hasText: name });
     await row.waitFor();
     assert.match(await row.innerText(), /\b2\b/); // 09:00–11:00: two hours
     await shot(page, '06-hours-pending');
-    await page.getByLabel(s.volunteerName).check();
+    await page.getByLabel(name).check();
     await page.getByRole('button', { name: /核实所选（1）/ }).click();
     await expectNotice(page, '已核实 1 条');
-    const mine = await must('GET', '/v1/me/hours', { token: s.volunteer });
-    const rec = mine.items.find((h) => h.needId === s.needId);
+    const mine = await must('GET', '/v1/me/hours', { token: await token(LOGINS.volunteer) });
+    const rec = mine.items.find((h) => h.needId === PAST_NEED);
     assert.equal(rec?.status, 'verified');
     assert.equal(rec?.hours, 2);
   });

@@ -483,6 +483,10 @@ function Attendance({ need, occ }: { need: Need; occ: string }) {
     return T(`已登记 ${r.records.length} 条出勤，服务时长待核实`, `${r.records.length} attendance line(s) recorded; hours await verification`);
   });
   if (!o) return <Empty>{T('没有场次。', 'No occurrence.')}</Empty>;
+  // Hours only for what happened: the service records attendance once the
+  // occurrence has started, and no check-out later than now.
+  const started = Date.parse(o.start) <= Date.now();
+  const lastOut = Date.parse(o.end) > Date.now() ? new Date().toISOString() : o.end;
   return (
     <>
       <Section title={T('签到码', 'Check-in code')}>
@@ -490,10 +494,10 @@ function Attendance({ need, occ }: { need: Need; occ: string }) {
         <Link to={`/needs/${need.id}/code/${enc(occ)}`} class="button primary">{T('显示签到码', 'Show the check-in code')}</Link>
       </Section>
       <Section title={T('批量登记出勤', 'Mark attendance')}>
-        <Show l={p}>{(plan) => {
+        {!started ? <Empty>{T('该场次尚未开始，开始后才能登记出勤和服务时长。', 'This occurrence has not started: attendance and hours can be recorded once it has.')}</Empty> : <Show l={p}>{(plan) => {
           const here = plan.assignments.filter((a) => a.occurrenceId === occ && a.status === 'accepted');
           if (here.length === 0) return <Empty>{T('该场次还没有志愿者。', 'No volunteer holds a place in this occurrence.')}</Empty>;
-          const line = (id: string) => marks[id] ?? { on: false, checkin: toLocalInput(o.start), checkout: toLocalInput(o.end) };
+          const line = (id: string) => marks[id] ?? { on: false, checkin: toLocalInput(o.start), checkout: toLocalInput(lastOut) };
           const setLine = (id: string, patch: Partial<{ on: boolean; checkin: string; checkout: string }>) => setMarks({ ...marks, [id]: { ...line(id), ...patch } });
           return (
             <form onSubmit={(e) => { e.preventDefault(); send(); }}>
@@ -517,7 +521,7 @@ function Attendance({ need, occ }: { need: Need; occ: string }) {
               </div>
             </form>
           );
-        }}</Show>
+        }}</Show>}
       </Section>
     </>
   );
