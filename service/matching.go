@@ -351,6 +351,13 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 			return matching.SupervisorResult{}, nil, err
 		}
 	}
+	for i, w := range workers {
+		if w.Base != nil { // as for volunteers (asMatched): the committee learns the cell, not the point
+			c, b := *w, models.CoarsePoint(*w.Base)
+			c.Base = &b
+			workers[i] = &c
+		}
+	}
 	res := matching.RankSupervisors(workers, loads, n, p.OrganisationID, k)
 	names := map[string]string{}
 	for _, c := range res.Candidates {
