@@ -163,6 +163,11 @@ func TestMatchesCannotLocateAHome(t *testing.T) {
 	if len(reads) < len(around)+3*14-3 || len(at) < 40 {
 		t.Errorf("audited reads: %d, at %d distinct positions and radii", len(reads), len(at))
 	}
+	// Refreshing an unchanged list is recorded once (the first read was).
+	w.probe(t, zy, need)
+	if again := audit.find("personal_data.read", "need:"+need+"/matches"); len(again) != len(reads) {
+		t.Errorf("a refresh of an unchanged list added %d audit entries", len(again)-len(reads))
+	}
 }
 
 // trilaterate solves for the point at distances d from the three centres,

@@ -28,6 +28,35 @@ const indexChannel = "matching-index"
 type matcher struct {
 	build sync.Mutex
 	ix    atomic.Pointer[matching.Index]
+	reads auditedReads
+}
+
+// auditedReads remembers the match reads this replica audited, so that an
+// official refreshing one list is recorded once a day, while any change of
+// the need (a move, a new radius) makes the next read a new entry. Writing
+// an entry per read cost the embedded store about half its match
+// throughput. Forgetting (a restart, another replica, the bound) only
+// records a read again.
+type auditedReads struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+const auditedReadsMax = 10_000
+
+func (r *auditedReads) has(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen[key]
+}
+
+func (r *auditedReads) add(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil || len(r.seen) >= auditedReadsMax {
+		r.seen = map[string]bool{}
+	}
+	r.seen[key] = true
 }
 
 // candidateIndex returns the index, building it on first use.
@@ -258,11 +287,16 @@ func (s *Service) Matches(ctx context.Context, actor *Actor, needID, occurrenceI
 		v.Names[c.VolunteerID] = a.Name
 	}
 	// Who lives how far from a place is personal data, read here by
-	// officials — an empty list too says who is not near — so every read is
+	// officials — an empty list too says who is not near — so reads are
 	// recorded, with where the need stood: a need moved between reads
-	// (probing for a home) shows in the log.
-	if err := s.audit(ctx, actor, "personal_data.read", "need:"+n.ID+"/matches", n.CommunityCode, matchReadReason(n, len(res.Candidates))); err != nil {
-		return nil, err
+	// (probing for a home) shows in the log as one entry per position.
+	reason := matchReadReason(n, len(res.Candidates))
+	key := actor.AccountID + "|" + n.ID + "|" + occ.ID + "|" + n.UpdatedAt.Format(time.RFC3339Nano) + "|" + reason + "|" + s.now().Format(time.DateOnly)
+	if !s.match.reads.has(key) {
+		if err := s.audit(ctx, actor, "personal_data.read", "need:"+n.ID+"/matches", n.CommunityCode, reason); err != nil {
+			return nil, err
+		}
+		s.match.reads.add(key)
 	}
 	return v, nil
 }
