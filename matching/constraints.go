@@ -52,7 +52,8 @@ func CheckVolunteer(v *models.Volunteer, n *models.Need, occ models.Occurrence) 
 		d := models.DistanceKm(*v.Home, n.Location)
 		limit := math.Min(v.MaxDistanceKm, n.RadiusKm)
 		if d > limit {
-			add(TooFar, "距离 "+km(d)+" 超出范围 "+km(limit), "distance "+km(d)+" exceeds "+km(limit))
+			b := models.DistanceBandOf(d) // read by the committee: a band, never the distance
+			add(TooFar, "距离 "+b.Zh+"，超出范围 "+km(limit), "distance "+b.En+", beyond "+km(limit))
 		}
 	}
 	if !v.Availability.CoversWindow(occ.Window.Start, occ.Window.End) {

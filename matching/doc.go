@@ -6,7 +6,7 @@
 //	ix.SetCommitments("v-42", heldWindows)            // as assignments change
 //	res := ix.TopK(need, occ, 20, matching.Options{Supervised: plan.SupervisorID != ""})
 //	for _, c := range res.Candidates {
-//		fmt.Println(c.VolunteerID, c.Score, c.Parts[1].Zh) // v-7 87 距离 1.2 km
+//		fmt.Println(c.VolunteerID, c.Score, c.Parts[1].Zh) // v-7 87 距离 1–3 公里
 //	}
 //	for _, e := range res.Exclusions {
 //		fmt.Println(e.Zh) // 12,034 人距离过远 … 41 人缺少急救（2 级），其中 30 人仅此一项
@@ -34,6 +34,12 @@
 //   - Batch: Assign gives the open places of a batch to volunteers so
 //     that the total score is the largest possible, exactly, and reports
 //     the greedy total beside it.
+//   - Location: the engine measures from whatever home point it is given.
+//     Its answers go to others than the volunteer, so the service gives it
+//     each home snapped to its 0.01° cell (models.CoarsePoint), never the
+//     exact point, and explanations and TooFar messages give the distance
+//     only as a band (models.DistanceBandOf); Candidate.DistanceKm is not
+//     serialised.
 //
 // Benchmarks on the synthetic city are in BENCHMARKS.md.
 package matching

@@ -215,11 +215,17 @@ type PartScore struct {
 
 // Candidate is a volunteer who meets every hard constraint of an
 // occurrence, with the score and its parts.
+//
+// Explanations give the distance only as a band (models.DistanceBandOf),
+// in DistanceBand and in the distance part's reason: a candidate list is
+// read by others than the volunteer. DistanceKm, to the metre, is for the
+// engine's own tests and is never serialised.
 type Candidate struct {
-	VolunteerID string      `json:"volunteerId"`
-	Score       int         `json:"score"`
-	DistanceKm  float64     `json:"distanceKm"`
-	Parts       []PartScore `json:"parts"`
+	VolunteerID  string      `json:"volunteerId"`
+	Score        int         `json:"score"`
+	DistanceKm   float64     `json:"-"`
+	DistanceBand models.Term `json:"distanceBand" doc:"距离区间（distance_bands 词表）Distance band (vocabulary distance_bands)"`
+	Parts        []PartScore `json:"parts"`
 }
 
 // Explain scores volunteer v for occurrence occ of need n and gives every
@@ -235,7 +241,8 @@ func Explain(v *models.Volunteer, n *models.Need, occ models.Occurrence, opts Op
 // the volunteer's levels in n.RequiredSkills, in order.
 func (q *query) candidate(id string, t *traits, levels []int) Candidate {
 	total, pts := points(t.fractions(q.supervised), q.weights)
-	c := Candidate{VolunteerID: id, Score: total, DistanceKm: math.Round(t.distKm*1000) / 1000, Parts: make([]PartScore, numParts)}
+	c := Candidate{VolunteerID: id, Score: total, DistanceKm: math.Round(t.distKm*1000) / 1000,
+		DistanceBand: models.DistanceBandOf(t.distKm), Parts: make([]PartScore, numParts)}
 	for i, p := range partOrder {
 		zh, en := q.reason(p, t, levels)
 		c.Parts[i] = PartScore{Part: p, Points: pts[i], Max: q.weights[i], Zh: zh, En: en}
@@ -269,7 +276,8 @@ func (q *query) reason(p Part, t *traits, levels []int) (zh, en string) {
 		frac := strconv.Itoa(met) + "/" + strconv.Itoa(len(req))
 		return "技能匹配 " + frac + "（" + strings.Join(zs, "、") + "）", "skills " + frac + " (" + strings.Join(es, ", ") + ")"
 	case PartDistance:
-		return "距离 " + km(t.distKm), km(t.distKm) + " away"
+		b := models.DistanceBandOf(t.distKm)
+		return "距离 " + b.Zh, b.En + " away"
 	case PartSlack:
 		if t.slack == 0 {
 			return "时间刚好，前后无余量", "no free time around it"

@@ -124,7 +124,8 @@ func supervisorCandidate(w *models.SocialWorker, n *models.Need, carrier string,
 		d := models.DistanceKm(*w.Base, n.Location)
 		if g := BaseShare * math.Exp2(-d/BaseHalfKm); g > f[1] {
 			f[1] = g
-			zh[1], en[1] = "距离 "+km(d), km(d)+" away"
+			b := models.DistanceBandOf(d) // read by the committee: a band, never the distance
+			zh[1], en[1] = "距离 "+b.Zh, b.En+" away"
 		}
 	}
 	// Capacity.

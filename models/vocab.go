@@ -513,6 +513,7 @@ var vocabAll = []*Vocabulary{
 	&ComplaintStatuses,
 	&ComplaintCategories,
 	&StationStatuses,
+	&DistanceBands,
 }
 
 // Vocabularies returns every vocabulary, in a stable order. The result is a

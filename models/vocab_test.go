@@ -16,7 +16,7 @@ var vocabWantNames = []string{
 	"organisation_kinds", "organisation_statuses", "exit_reasons",
 	"certificate_levels", "post_grades", "roles", "skills", "education_levels",
 	"languages", "budget_lines", "purchase_workflow", "need_statuses",
-	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses",
+	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses", "distance_bands",
 }
 
 func TestVocabulariesNamesAndOrder(t *testing.T) {
@@ -88,6 +88,7 @@ func TestVocabularySizes(t *testing.T) {
 		{NeedStatuses, 8},
 		{CompetitionPhases, 7},
 		{ComplaintStatuses, 4},
+		{DistanceBands, 5},
 	}
 	for _, tt := range tests {
 		if got := len(tt.v.Terms); got != tt.want {

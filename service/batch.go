@@ -114,6 +114,13 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	if err := s.st.Batches.CreateProposal(ctx, bp); err != nil {
 		return nil, err
 	}
+	if len(bp.Placements) > 0 {
+		// As a match read: volunteers ranked by where they live, for an official.
+		if err := s.audit(ctx, actor, "personal_data.read", "batch:"+bp.ID, req.Division,
+			"批量匹配方案 a batch proposal: "+strconv.Itoa(len(bp.Placements))+" placements"); err != nil {
+			return nil, err
+		}
+	}
 	return bp, nil
 }
 

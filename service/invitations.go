@@ -97,7 +97,7 @@ func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, o
 	} else if err != nil {
 		return nil, err
 	}
-	if vs := matching.CheckVolunteer(v, n, occ); len(vs) > 0 {
+	if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
 		return nil, constraintError("body.volunteerIds", vs)
 	}
 	inv := &models.Invitation{ID: invitationID(occ.ID, vid), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: vid, Window: occ.Window,
@@ -203,7 +203,7 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	if err != nil {
 		return nil, err
 	}
-	if vs := matching.CheckVolunteer(v, n, *occ); len(vs) > 0 {
+	if vs := matching.CheckVolunteer(asMatched(v), n, *occ); len(vs) > 0 { // as the invitation was checked
 		return nil, constraintError("path.id", vs)
 	}
 	if a, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,35 @@ const indexChannel = "matching-index"
 type matcher struct {
 	build sync.Mutex
 	ix    atomic.Pointer[matching.Index]
+	reads auditedReads
+}
+
+// auditedReads remembers the match reads this replica audited, so that an
+// official refreshing one list is recorded once a day, while any change of
+// the need (a move, a new radius) makes the next read a new entry. Writing
+// an entry per read cost the embedded store about half its match
+// throughput. Forgetting (a restart, another replica, the bound) only
+// records a read again.
+type auditedReads struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+const auditedReadsMax = 10_000
+
+func (r *auditedReads) has(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen[key]
+}
+
+func (r *auditedReads) add(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil || len(r.seen) >= auditedReadsMax {
+		r.seen = map[string]bool{}
+	}
+	r.seen[key] = true
 }
 
 // candidateIndex returns the index, building it on first use.
@@ -83,8 +113,9 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 		return nil, err
 	}
 	rel := tallyReliability(now, att, places, invs)
-	for _, v := range vols {
+	for i, v := range vols {
 		rel.apply(v)
+		vols[i] = asMatched(v)
 	}
 	ix := matching.NewIndex(vols)
 	for id, ws := range held {
@@ -176,9 +207,30 @@ func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
 		return err
 	}
 	rel.apply(v)
-	ix.Upsert(v)
+	ix.Upsert(asMatched(v))
 	ix.SetCommitments(id, ws)
 	return nil
+}
+
+// asMatched is v as matching sees them on behalf of anyone but v: the
+// home snapped to its coarse cell (models.CoarsePoint). The index, and so
+// every ranking, batch and explanation, and the constraint checks of
+// invitations and placements read this copy, never the exact point: an
+// answer that depended on the exact point — a candidate appearing as a
+// need's radius grows, a score's distance points ticking over as a need
+// moves — would let a committee locate a home by repeated queries,
+// whatever the answer showed of the distance. So every answer about v
+// depends on v's cell alone, and the exact point stays with v
+// (NearbyNeeds). The price: distance is measured from the cell's node,
+// within 0.72 km of the home.
+func asMatched(v *models.Volunteer) *models.Volunteer {
+	if v.Home == nil {
+		return v
+	}
+	c := *v
+	p := models.CoarsePoint(*v.Home)
+	c.Home = &p
+	return &c
 }
 
 // MatchView is the ranking of one occurrence of a need, with the
@@ -234,7 +286,26 @@ func (s *Service) Matches(ctx context.Context, actor *Actor, needID, occurrenceI
 		}
 		v.Names[c.VolunteerID] = a.Name
 	}
+	// Who lives how far from a place is personal data, read here by
+	// officials — an empty list too says who is not near — so reads are
+	// recorded, with where the need stood: a need moved between reads
+	// (probing for a home) shows in the log as one entry per position.
+	reason := matchReadReason(n, len(res.Candidates))
+	key := actor.AccountID + "|" + n.ID + "|" + occ.ID + "|" + n.UpdatedAt.Format(time.RFC3339Nano) + "|" + reason + "|" + s.now().Format(time.DateOnly)
+	if !s.match.reads.has(key) {
+		if err := s.audit(ctx, actor, "personal_data.read", "need:"+n.ID+"/matches", n.CommunityCode, reason); err != nil {
+			return nil, err
+		}
+		s.match.reads.add(key)
+	}
 	return v, nil
+}
+
+// matchReadReason says what a match read showed and from where.
+func matchReadReason(n *models.Need, candidates int) string {
+	at := strconv.FormatFloat(n.Location.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(n.Location.Lng, 'f', 6, 64) +
+		" r=" + strconv.FormatFloat(n.RadiusKm, 'f', -1, 64) + "km"
+	return "匹配的志愿者及距离区间 matched volunteers with distance bands: " + strconv.Itoa(candidates) + " @ " + at
 }
 
 // rank is TopK for one occurrence, skipping those placed or invited.
@@ -312,6 +383,13 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 	for _, w := range workers {
 		if loads[w.AccountID], err = s.st.Plans.SupervisorCaseload(ctx, w.AccountID); err != nil {
 			return matching.SupervisorResult{}, nil, err
+		}
+	}
+	for i, w := range workers {
+		if w.Base != nil { // as for volunteers (asMatched): the committee learns the cell, not the point
+			c, b := *w, models.CoarsePoint(*w.Base)
+			c.Base = &b
+			workers[i] = &c
 		}
 	}
 	res := matching.RankSupervisors(workers, loads, n, p.OrganisationID, k)

@@ -179,7 +179,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 		return nil, err
 	}
 	for _, occ := range targets {
-		if vs := matching.CheckVolunteer(v, n, occ); len(vs) > 0 {
+		if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
 			return nil, constraintError("body.volunteerId", vs)
 		}
 	}

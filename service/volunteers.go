@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"math"
 	"strconv"
 	"strings"
 
@@ -433,7 +432,8 @@ func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, ex
 	if !exact {
 		view.Phone = models.MaskPhone(view.Phone)
 		if h := v.Home; h != nil {
-			view.Home = &models.Point{Lat: roundKm(h.Lat), Lng: roundKm(h.Lng)}
+			c := models.CoarsePoint(*h) // the cell matching uses too
+			view.Home = &c
 		}
 		if g := v.Guardian; g != nil {
 			masked := *g
@@ -443,6 +443,3 @@ func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, ex
 	}
 	return view, nil
 }
-
-// roundKm rounds a coordinate to 2 decimals: about 1 km in Zhengzhou.
-func roundKm(x float64) float64 { return math.Round(x*100) / 100 }

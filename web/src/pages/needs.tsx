@@ -308,7 +308,8 @@ export function NeedPage({ id }: { id: string }) {
 }
 
 interface Part { part: string; points: number; max: number; zh: string; en: string }
-interface Candidate { volunteerId: string; name: string; score: number; distanceKm: number; parts: Part[] }
+// distanceBand: the service shows others a volunteer's distance only as a band, from the home's ~1 km cell.
+interface Candidate { volunteerId: string; name: string; score: number; distanceBand: { code: string; zh: string; en: string }; parts: Part[] }
 interface Matches {
   candidates: Candidate[]; volunteers: number; eligible: number; excluded: number; skipped: number;
   exclusions: { reason: string; zh: string; en: string; count: number; only: number }[];
@@ -359,7 +360,7 @@ function Matches({ need, occ }: { need: Need; occ: string }) {
                           onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, c.volunteerId] : chosen.filter((x) => x !== c.volunteerId))} /></td>
                         <td><label for={`pick-${c.volunteerId}`}>{c.name}</label></td>
                         <td><strong>{c.score}</strong></td>
-                        <td>{c.distanceKm.toFixed(1)} km</td>
+                        <td>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
                         <td>
                           <div class="parts" aria-hidden="true">{c.parts.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
                           <ul class="reasons">{c.parts.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
