@@ -33,7 +33,7 @@ type victims struct {
 	swID, swTok, swPhone                           string
 	fund, app, grantApp, comp, entry               string
 	hours, session, complaint, training, batch     string
-	invitation, notification                       string
+	invitation, notification, roleOffer            string
 }
 
 type attacker struct {
@@ -62,6 +62,12 @@ func buildVictims(t *testing.T, w *fundWorld, zy string) *victims {
 		if r := h.do(c.method, c.path, c.body, bearerHeader(c.tok)...); r.Status != 200 {
 			t.Fatalf("%s: %d %s", c.path, r.Status, r.Raw)
 		}
+	}
+	// An offer of a role in organisation A, made to the victim volunteer.
+	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"`+v.vphone+`","role":"social_worker"}`, bearerHeader(w.adminA)...); r.Status != 202 {
+		t.Fatalf("offer: %d %s", r.Status, r.Raw)
+	} else {
+		v.roleOffer = r.str("id")
 	}
 	inv := invitationIDs(w.invite(t, zy, v.need, other))
 	v.invitation = inv[other]
@@ -176,7 +182,7 @@ func (v *victims) pathValue(path, param string, w *fundWorld) string {
 	prefix := map[string]string{
 		"/v1/accounts/": v.vid, "/v1/applications/": v.grantApp, "/v1/competitions/": v.comp, "/v1/complaints/": v.complaint,
 		"/v1/funds/": v.fund, "/v1/hours/": v.hours, "/v1/invitations/": v.invitation, "/v1/matching/batch/": v.batch,
-		"/v1/me/notifications/": v.notification, "/v1/needs/": v.need, "/v1/organisations/": w.orgA, "/v1/social-workers/": v.swID,
+		"/v1/me/notifications/": v.notification, "/v1/me/role-offers/": v.roleOffer, "/v1/needs/": v.need, "/v1/organisations/": w.orgA, "/v1/social-workers/": v.swID,
 		"/v1/supervision-sessions/": v.session, "/v1/training/": v.training, "/v1/volunteers/": v.vid,
 	}
 	for p, id := range prefix {

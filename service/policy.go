@@ -114,6 +114,7 @@ var policy = map[Action]Rule{
 	"list-volunteers":          {Who: []Relation{Committee, CivilAffairs}, Also: "phones and ID numbers masked"},
 	"get-volunteer":            {Who: []Relation{Self, Committee, CivilAffairs}},
 	"verify-volunteer":         {Who: []Relation{Committee, CivilAffairs}, Also: "the volunteer's home community"},
+	"record-background-check":  {Who: []Relation{Committee, CivilAffairs}, Also: "the volunteer's home community; audited first"},
 
 	// Needs and linkage plans.
 	"list-needs":  {Who: []Relation{Anyone}, Also: "published needs; drafts to their committee and civil affairs"},
