@@ -240,3 +240,44 @@ func TestCountyGrantShowsOnlyItsBinding(t *testing.T) {
 		t.Errorf("audit: %s", r.Raw)
 	}
 }
+
+// TestSuspendedOrganisationLosesMembersAndNeeds: a suspended organisation's
+// admin can no longer bring people in or post needs for it, and an offer it
+// made before cannot be accepted afterwards (issue 14: status follows
+// organisations; funds, grants and tranches are in TestPowersEndWithStanding).
+func TestSuspendedOrganisationLosesMembersAndNeeds(t *testing.T) {
+	w := newWorld(t)
+	h := w.h
+	h.register("13100500001")
+	offer := h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"13100500001","role":"social_worker"}`, bearerHeader(w.adminA)...)
+	if offer.Status != 202 {
+		t.Fatalf("offer: %d %s", offer.Status, offer.Raw)
+	}
+	draft := h.do("POST", "/v1/needs", needBody(zhongyuanCommunity, `,"organisationId":"`+w.orgA+`"`), bearerHeader(w.adminA)...)
+	if draft.Status != 201 {
+		t.Fatalf("draft need: %d %s", draft.Status, draft.Raw)
+	}
+	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"suspended","note":"整改"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("suspend: %d %s", r.Status, r.Raw)
+	}
+	h.register("13100500002")
+	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/members", `{"phone":"13100500002","role":"social_worker"}`, bearerHeader(w.adminA)...); r.Status < 400 || r.Status >= 500 {
+		t.Errorf("a suspended organisation adds a member: %d %s", r.Status, r.Raw)
+	}
+	if r := h.do("POST", "/v1/needs", needBody(zhongyuanCommunity, `,"organisationId":"`+w.orgA+`"`), bearerHeader(w.adminA)...); r.Status != 403 {
+		t.Errorf("a suspended organisation posts a need: %d %s", r.Status, r.Raw)
+	}
+	if r := h.do("PUT", "/v1/needs/"+draft.str("id"), needBody(zhongyuanCommunity, ""), bearerHeader(w.adminA)...); r.Status != 403 {
+		t.Errorf("a suspended organisation edits its draft need: %d %s", r.Status, r.Raw)
+	}
+	person, _ := h.login("13100500001", "secret-pass")
+	if r := h.do("POST", "/v1/me/role-offers/"+offer.str("id")+"/accept", "", bearerHeader(person)...); r.Status != 409 {
+		t.Errorf("accepting a suspended organisation's offer: %d %s", r.Status, r.Raw)
+	}
+	if r := h.me(person); strings.Contains(r.Raw, w.orgA) {
+		t.Errorf("the person got the binding: %s", r.Raw)
+	}
+	if r := h.do("GET", "/v1/organisations/"+w.orgA+"/members?limit=100", "", bearerHeader(w.zhongyuan)...); strings.Contains(r.Raw, "13100500001") || strings.Contains(r.Raw, "13100500002") {
+		t.Errorf("the roll grew: %s", r.Raw)
+	}
+}

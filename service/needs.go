@@ -150,6 +150,17 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 			}
 			return errNotFound
 		}
+		if !s.mayManageNeed(actor, n) {
+			// The drafting organisation edits only while it operates: a
+			// suspended or exited one loses its powers over its needs at once.
+			o, err := s.st.Organisations.Organisation(ctx, n.OrganisationID)
+			if err != nil {
+				return err
+			}
+			if !o.Status.Operating() {
+				return models.E(models.KindForbidden, "机构未在正常运营", "the organisation is not active")
+			}
+		}
 		if !n.Status.Editable() {
 			return models.E(models.KindConflict, "需求已进行或结束，不能修改", "the need can no longer be edited")
 		}
