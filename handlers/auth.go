@@ -27,9 +27,19 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 			// A public operation: a valid token makes the caller known (an
 			// organisation's admin sees its contact phone); a missing or
 			// stale one leaves the caller anonymous.
+			known := false
 			if ok && tok != "" {
 				if actor, err := a.svc.Authenticate(ctx.Context(), tok); err == nil {
 					ctx = huma.WithValue(ctx, actorKey{}, actor)
+					known = true
+				}
+			}
+			// Anonymous reads are limited per client IP (the static
+			// vocabularies and divisions excepted: they need no store).
+			if !known && ctx.Method() == http.MethodGet && !staticPath(ctx.Operation().Path) {
+				if err := a.svc.LimitAnonymous(ctx.Context(), ipFrom(ctx.Context())); err != nil {
+					_ = huma.WriteErr(api, ctx, http.StatusTooManyRequests, "", err)
+					return
 				}
 			}
 			next(ctx)
@@ -47,6 +57,11 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 		}
 		next(huma.WithValue(ctx, actorKey{}, actor))
 	}
+}
+
+// staticPath reports whether an operation answers from memory only.
+func staticPath(path string) bool {
+	return strings.HasPrefix(path, "/v1/meta/") || path == "/v1/divisions" || path == "/v1/divisions/{code}"
 }
 
 // actorFrom returns the authenticated caller; operations with the bearer
