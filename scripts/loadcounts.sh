@@ -42,10 +42,10 @@ probe() {
   done | sort -n | awk '{a[NR]=$1} END {printf "p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", a[int(NR*0.5)]*1000, a[int(NR*0.95)]*1000, a[NR]*1000}'
 }
 echo "signed-in GET /v1/me, idle:          $(probe)"
-wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/v1/needs/counts" >"$dir/wrk" &
+wrk -t2 -c"$conns" -d"${secs}s" --timeout 30s --latency "$base/v1/needs/counts" >"$dir/wrk" &
 wpid=$!
 sleep 2
 echo "signed-in GET /v1/me, during the load: $(probe)"
 wait $wpid
 echo "wrk: $conns anonymous connections on GET /v1/needs/counts for ${secs}s"
-grep -E 'Requests/sec|Non-2xx|requests in|Latency|50%|99%' "$dir/wrk"
+grep -E "Requests/sec|Non-2xx|requests in|Latency|50%|99%|Socket errors" "$dir/wrk"

@@ -65,8 +65,8 @@ func (s *Service) LimitAnonymous(ctx context.Context, clientIP string) error {
 	return s.limit(ctx, "anon:ip:"+clientIP, s.cfg.AnonymousLimitIP, s.cfg.AnonymousWindow)
 }
 
-// limitExpensive counts one expensive read (a city-wide compliance list, a
-// batch proposal, a personal-data export) of an account: ExpensiveLimit
+// limitExpensive counts one expensive read (a compliance list, a
+// batch proposal, a personal-data or hours export) of an account: ExpensiveLimit
 // per ExpensiveWindow for each kind.
 func (s *Service) limitExpensive(ctx context.Context, actor *Actor, kind string) error {
 	return s.limit(ctx, "expensive:"+kind+":"+actor.AccountID, s.cfg.ExpensiveLimit, s.cfg.ExpensiveWindow)

@@ -166,8 +166,8 @@ type Config struct {
 	NeedCacheTTL   time.Duration
 	PublicNeedsCap int
 	// Requests allowed per window from one client IP without a token
-	// (default 600 a minute), and of the expensive reads (city-wide CE
-	// compliance, batch matching) per account (default 20 a minute).
+	// (default 600 a minute), and of the expensive reads (CE
+	// compliance, batch matching, exports) per account and kind (default 20 a minute).
 	AnonymousLimitIP int
 	AnonymousWindow  time.Duration
 	ExpensiveLimit   int

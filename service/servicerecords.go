@@ -278,6 +278,9 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		if !actor.runsCommittee(community) && !actor.governs(community) {
 			return nil, errForbidden
 		}
+		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+			return nil, err
+		}
 		all, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{CommunityCode: community})
 		if err != nil {
 			return nil, err
@@ -286,6 +289,9 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 	} else {
 		if !actor.administers(organisation) {
 			return nil, errForbidden
+		}
+		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+			return nil, err
 		}
 		ref := "organisation:" + organisation
 		mine, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{VerifierOrg: ref})

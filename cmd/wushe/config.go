@@ -151,7 +151,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 	fs.StringVar(&c.JWTSecret, "jwt-secret", env("WUSHE_JWT_SECRET", ""), "HS256 secret, ≥ 32 bytes; embedded mode generates one (WUSHE_JWT_SECRET)")
 	fs.StringVar(&c.SigningKey, "signing-key", env("WUSHE_SIGNING_KEY", ""), "Ed25519 key (base64 seed) that signs service-record statements; embedded mode generates one (WUSHE_SIGNING_KEY)")
 	fs.IntVar(&c.AnonLimit, "anon-limit", c.AnonLimit, "requests a minute one client IP may make without a token; 0: 600 (WUSHE_ANON_LIMIT)")
-	fs.IntVar(&c.ExpensiveLimit, "expensive-limit", c.ExpensiveLimit, "city-wide CE compliance lists, batch proposals and exports a minute per account; 0: 20 (WUSHE_EXPENSIVE_LIMIT)")
+	fs.IntVar(&c.ExpensiveLimit, "expensive-limit", c.ExpensiveLimit, "CE compliance lists, batch proposals, and personal-data and hours exports a minute per account and kind; 0: 20 (WUSHE_EXPENSIVE_LIMIT)")
 	fs.DurationVar(&c.NeedCacheTTL, "need-cache-ttl", c.NeedCacheTTL, "how stale need counts and public need lists may be (WUSHE_NEED_CACHE_TTL)")
 	fs.DurationVar(&c.AccessTTL, "access-token-ttl", c.AccessTTL, "access token lifetime (WUSHE_ACCESS_TOKEN_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-token-ttl", c.RefreshTTL, "refresh token lifetime (WUSHE_REFRESH_TOKEN_TTL)")
