@@ -1,8 +1,11 @@
 package handlers_test
 
 import (
+	"io"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -107,6 +110,30 @@ func TestNeedCountsAreCachedAndRefresh(t *testing.T) {
 		t.Fatalf("no towns in Erqi: %v", c)
 	}
 	clock.jumpTo(time.Now().Add(11 * time.Second))
+	// A burst of concurrent reads of the stale snapshot: one read of the
+	// store serves them all, and every answer is the new count.
+	var wg sync.WaitGroup
+	answers := make([]string, 20)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := w.h.app.Fiber.Test(httptest.NewRequest("GET", "/v1/needs/counts?division=4101", nil), -1)
+			if err != nil {
+				answers[i] = err.Error()
+				return
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			answers[i] = strconv.Itoa(res.StatusCode) + " " + string(b)
+		}()
+	}
+	wg.Wait()
+	for _, a := range answers[1:] {
+		if a != answers[0] || !strings.HasPrefix(a, "200 ") {
+			t.Fatalf("concurrent counts differ: %.300s vs %.300s", a, answers[0])
+		}
+	}
 	if c := countsOf(t, w.h, "4101"); c[zhongyuan] != 2 || c[erqi] != 1 {
 		t.Fatalf("after the TTL: %v", c)
 	}
