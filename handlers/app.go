@@ -335,6 +335,7 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	ctx = context.WithValue(ctx, loggerKey{}, l)
 	ip := a.clientIP(c)
 	ctx = context.WithValue(ctx, clientIPKey{}, ip)
+	ctx = service.WithClientIP(ctx, ip)
 	ctx = context.WithValue(ctx, englishKey{}, english(c.Get(fiber.HeaderAcceptLanguage)))
 	c.SetUserContext(ctx)
 	start := time.Now()

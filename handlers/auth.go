@@ -28,9 +28,19 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 			// A public operation: a valid token makes the caller known (an
 			// organisation's admin sees its contact phone); a missing or
 			// stale one leaves the caller anonymous.
+			known := false
 			if ok && tok != "" {
 				if actor, err := a.svc.Authenticate(ctx.Context(), tok); err == nil {
 					ctx = huma.WithValue(ctx, actorKey{}, actor)
+					known = true
+				}
+			}
+			// Anonymous reads are limited per client IP (the static
+			// vocabularies and divisions excepted: they need no store).
+			if !known && ctx.Method() == http.MethodGet && !staticPath(ctx.Operation().Path) {
+				if err := a.svc.LimitAnonymous(ctx.Context(), ipFrom(ctx.Context())); err != nil {
+					_ = huma.WriteErr(api, ctx, http.StatusTooManyRequests, "", err)
+					return
 				}
 			}
 			next(ctx)
@@ -48,6 +58,11 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 		}
 		next(huma.WithValue(ctx, actorKey{}, actor))
 	}
+}
+
+// staticPath reports whether an operation answers from memory only.
+func staticPath(path string) bool {
+	return strings.HasPrefix(path, "/v1/meta/") || path == "/v1/divisions" || path == "/v1/divisions/{code}"
 }
 
 // actorFrom returns the authenticated caller; operations with the bearer
@@ -280,9 +295,14 @@ func registerPhoneCodes(api huma.API, svc *service.Service) {
 	huma.Register(api, huma.Operation{
 		OperationID: "request-sms-code", Method: http.MethodPost, Path: "/v1/auth/sms-codes", Tags: []string{"auth"},
 		Summary: "发送短信验证码 Send an SMS verification code",
-		Description: "6 位验证码，5 分钟内有效，最多尝试 5 次；按手机号与 IP 限频。找回密码或注销时，未注册的手机号不会收到短信，但答复相同。" +
-			"A 6-digit code, valid 5 minutes, at most 5 tries; limited per phone and per client IP. For reset_password and delete_account, a phone with no account gets no SMS but the same answer.",
-		DefaultStatus: http.StatusAccepted, MaxBodyBytes: 4 << 10, Errors: []int{409, 422, 429, 503},
+		Description: "6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，" +
+			"曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；" +
+			"找回密码或注销时，未注册的手机号不会收到短信；答复均相同。" +
+			"A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone " +
+			"(a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone " +
+			"has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; " +
+			"for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.",
+		DefaultStatus: http.StatusAccepted, MaxBodyBytes: 4 << 10, Errors: []int{422, 429, 503},
 	}, func(ctx context.Context, in *smsCodeInput) (*smsCodeOutput, error) {
 		sent, err := svc.RequestCode(ctx, service.CodeRequest{Phone: in.Body.Phone, Purpose: models.CodePurpose(in.Body.Purpose), ClientIP: ipFrom(ctx)})
 		if err != nil {

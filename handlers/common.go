@@ -106,7 +106,7 @@ func strictQuery(api huma.API) func(huma.Context, func(huma.Context)) {
 			sort.Strings(unknown)
 			var p models.Problems
 			for _, k := range unknown {
-				p.Add("query."+k, "未知的查询参数："+k, "unknown query parameter: "+k)
+				p.Add("query."+k, "未知的查询参数", "unknown query parameter")
 			}
 			_ = huma.WriteErr(api, ctx, http.StatusUnprocessableEntity, "", p.Err())
 			return

@@ -56,7 +56,11 @@ func newHarnessOn(t *testing.T, db *mongo.DB, rc *redis.Client, opts ...harnessO
 	quiet := testLogger()
 	// Registering without an SMS code keeps the older tests short; the tests
 	// of phone codes turn it off (withPhoneCodes).
-	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true}
+	// The tests' requests all come from one address and a few accounts:
+	// the anonymous and expensive-read limits are far above what any test
+	// sends, except in the tests of those limits (withLimits).
+	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true,
+		AnonymousLimitIP: 100000, ExpensiveLimit: 100000}
 	// Tests check outcomes, not speed: the request deadline is far beyond
 	// what a loaded CI machine needs (TestRequestDeadline tests the deadline).
 	hcfg := handlers.Config{Version: "test", Logger: quiet, MongoDB: db.Breaker(), Redis: rc.Breaker(), RequestTimeout: 5 * time.Minute}

@@ -22,8 +22,14 @@ func TestChangePhone(t *testing.T) {
 	id := h.registerWithCode(out, "13900400001")
 	h.registerWithCode(out, "13900400002")
 	tok, _ := h.login("13900400001", "secret-pass")
-	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900400002","purpose":"change_phone"}`); r.Status != 409 {
+	// A change code for a registered phone: the same answer as any other, and
+	// that phone is told it has an account instead of being sent a code.
+	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900400002","purpose":"change_phone"}`); r.Status != 202 ||
+		out.last("13900400002", models.PurposeChangePhone) != "" || out.notices("13900400002") != 1 {
 		t.Fatalf("a change code for a registered phone: %d %s", r.Status, r.Raw)
+	}
+	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400002","password":"secret-pass","code":"123456"}`, bearerHeader(tok)...); r.Status < 400 || r.Status >= 500 {
+		t.Fatalf("a move to a registered phone: %d %s", r.Status, r.Raw)
 	}
 	code := h.sendCode(out, "13900400003", models.PurposeChangePhone)
 	if r := h.do("POST", "/v1/me/phone", `{"phone":"13900400003","password":"secret-pass","code":"`+otherCode(code)+`"}`, bearerHeader(tok)...); r.Status != 422 || !hasLocation(r, "body.code") {

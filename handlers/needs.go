@@ -167,8 +167,11 @@ func registerNeeds(api huma.API, svc *service.Service) {
 			return &needOutput{Body: needDTO(n)}, nil
 		})
 
-	huma.Register(api, op("list-needs", http.MethodGet, "/v1/needs", tag,
-		"需求列表 List needs by community, division, domain, status and time", false, 422),
+	listOp := op("list-needs", http.MethodGet, "/v1/needs", tag,
+		"需求列表 List needs by community, division, domain, status and time", false, 422, 429)
+	listOp.Description = "社区居委会与辖区民政查看本社区时读取实时数据（含草稿）；其余情况此列表来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 " +
+		"A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that."
+	huma.Register(api, listOp,
 		func(ctx context.Context, in *listNeedsInput) (*listOutput[NeedDTO], error) {
 			f := service.NeedFilter{Community: in.Community, Division: in.Division, Domain: in.Domain, From: in.From, To: in.To}
 			for _, st := range strings.Split(in.Status, ",") {
@@ -195,8 +198,10 @@ func registerNeeds(api huma.API, svc *service.Service) {
 			})
 		})
 
-	huma.Register(api, op("need-counts", http.MethodGet, "/v1/needs/counts", tag,
-		"各下级区划需求数 Needs per child division, by status", false, 422),
+	countsOp := op("need-counts", http.MethodGet, "/v1/needs/counts", tag,
+		"各下级区划需求数 Needs per child division, by status", false, 422, 429)
+	countsOp.Description = "计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that."
+	huma.Register(api, countsOp,
 		func(ctx context.Context, in *countsInput) (*countsOutput, error) {
 			counts, err := svc.NeedCounts(ctx, in.Division)
 			if err != nil {

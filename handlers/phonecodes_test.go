@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,9 +127,13 @@ func TestRegistrationNeedsThePhoneCode(t *testing.T) {
 	if r := reg("13900100002", code); r.Status != 422 {
 		t.Fatalf("a code of another phone: %d %s", r.Status, r.Raw)
 	}
-	// A registered phone gets no register code.
-	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900100001","purpose":"register"}`); r.Status != 409 {
+	// A registered phone gets no register code (but the same answer: TestRegistrationCodeAnswersAlike).
+	before := out.count()
+	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900100001","purpose":"register"}`); r.Status != 202 {
 		t.Fatalf("register code for a registered phone: %d %s", r.Status, r.Raw)
+	}
+	if out.count() != before+1 || out.last("13900100001", models.PurposeRegister) != "" {
+		t.Fatalf("a registered phone was sent a register code")
 	}
 	for _, bad := range []string{`{"phone":"12345","purpose":"register"}`, `{"phone":"13900100003","purpose":"login"}`, `{"phone":"13900100003"}`} {
 		if r := h.do("POST", "/v1/auth/sms-codes", bad); r.Status != 422 {
@@ -358,4 +363,129 @@ func TestAliyunSMSThroughTheAPI(t *testing.T) {
 	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900100072","purpose":"register"}`); r.Status != 503 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
 		t.Fatalf("provider down: %d %s", r.Status, r.Raw)
 	}
+}
+
+// notices lists the "you already have an account" messages sent to phone.
+func (o *smsOutbox) notices(phone string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, m := range o.sent {
+		if m.Phone == phone && m.AccountExists {
+			if m.Code != "" {
+				panic("a notice carries a code")
+			}
+			n++
+		}
+	}
+	return n
+}
+
+// TestRegistrationCodeAnswersAlike: asking for a registration code (or a
+// move) to a registered phone answers exactly like asking for an
+// unregistered one; the registered phone is told it has an account
+// instead of being sent a code.
+func TestRegistrationCodeAnswersAlike(t *testing.T) {
+	out := &smsOutbox{}
+	h := newHarness(t, withPhoneCodes(out))
+	h.registerWithCode(out, "13900100061")
+	tok, _ := h.login("13900100061", "secret-pass")
+	for _, purpose := range []string{"register", "change_phone"} {
+		ask := func(phone string, hdr ...string) response {
+			return h.do("POST", "/v1/auth/sms-codes", `{"phone":"`+phone+`","purpose":"`+purpose+`"}`, hdr...)
+		}
+		unregistered := ask("13900100062")
+		registered := ask("13900100061")
+		signedIn := ask("13900100061", bearerHeader(tok)...)
+		for _, r := range []response{registered, signedIn} {
+			if r.Status != unregistered.Status || r.Raw != unregistered.Raw {
+				t.Errorf("%s: registered %d %s, unregistered %d %s", purpose, r.Status, r.Raw, unregistered.Status, unregistered.Raw)
+			}
+			for _, k := range []string{"Content-Type", "Retry-After", "Cache-Control"} {
+				if r.Header.Get(k) != unregistered.Header.Get(k) {
+					t.Errorf("%s: header %s differs: %q vs %q", purpose, k, r.Header.Get(k), unregistered.Header.Get(k))
+				}
+			}
+		}
+		if unregistered.Status != 202 {
+			t.Fatalf("%s: %d %s", purpose, unregistered.Status, unregistered.Raw)
+		}
+		if out.last("13900100062", models.CodePurpose(purpose)) == "" {
+			t.Errorf("%s: the unregistered phone got no code", purpose)
+		}
+	}
+	if n := out.notices("13900100061"); n != 4 {
+		t.Errorf("the registered phone got %d notices, want 4", n)
+	}
+	if out.notices("13900100062") != 0 {
+		t.Errorf("the unregistered phone got a notice")
+	}
+	// The notice is what the registered phone got: no code registers it again.
+	if r := h.do("POST", "/v1/auth/register", `{"phone":"13900100061","password":"secret-pass","name":"某人","code":"123456"}`); r.Status != 422 && r.Status != 409 {
+		t.Fatalf("registering a registered phone: %d %s", r.Status, r.Raw)
+	}
+}
+
+// TestStrangerCannotLockOwnerOutOfSMSCodes: a stranger asks for codes to
+// the owner's phone from several addresses until every per-phone limit
+// refuses, and guesses the owner's code; the owner, from the address they
+// logged in from before, still gets a code, and the code still works after
+// the stranger's wrong guesses.
+func TestStrangerCannotLockOwnerOutOfSMSCodes(t *testing.T) {
+	out := &smsOutbox{}
+	h := newHarness(t, withPhoneCodes(out), func(s *harnessSetup) {
+		s.svc.SMSLimitPhone, s.svc.SMSLimitPhoneAll, s.svc.SMSLimitIP = 2, 4, 1000
+		s.http.TrustedProxies = []string{"0.0.0.0"}
+	})
+	const phone = "13900100071"
+	from := func(ip string) []string { return []string{"X-Forwarded-For", ip} }
+	ask := func(ip string) response {
+		return h.do("POST", "/v1/auth/sms-codes", `{"phone":"`+phone+`","purpose":"reset_password"}`, from(ip)...)
+	}
+	h.registerWithCode(out, phone)
+	if r := h.do("POST", "/v1/auth/login", `{"phone":"`+phone+`","password":"secret-pass"}`, from("198.51.100.10")...); r.Status != 200 {
+		t.Fatalf("owner's login: %d %s", r.Status, r.Raw)
+	}
+	// The stranger: two codes from one address, then that address is refused for this phone.
+	for i, want := range []int{202, 202, 429} {
+		if r := ask("203.0.113.1"); r.Status != want {
+			t.Fatalf("stranger's request %d from one address: %d %s", i+1, r.Status, r.Raw)
+		}
+	}
+	// From other addresses the phone-wide limit (4) is reached.
+	refused := false
+	for i := 2; i <= 5 && !refused; i++ {
+		r := ask("203.0.113." + strconv.Itoa(i))
+		refused = r.Status == 429
+		if refused && (r.Header.Get("Retry-After") == "" || !strings.Contains(r.str("detail"), "后再试")) {
+			t.Fatalf("429 without the wait: %v %s", r.Header, r.Raw)
+		}
+	}
+	if !refused {
+		t.Fatal("the phone-wide limit never refused a stranger")
+	}
+	// A new stranger address is refused too; the owner's address is not.
+	if r := ask("203.0.113.9"); r.Status != 429 {
+		t.Fatalf("another stranger address: %d %s", r.Status, r.Raw)
+	}
+	if r := ask("198.51.100.10"); r.Status != 202 {
+		t.Fatalf("the owner asks for a code: %d %s", r.Status, r.Raw)
+	}
+	code := out.last(phone, models.PurposeResetPassword)
+	// The stranger guesses from one address until it is used up.
+	reset := func(ip, code string) response {
+		return h.do("POST", "/v1/auth/password-reset", `{"phone":"`+phone+`","code":"`+code+`","newPassword":"new-secret-1"}`, from(ip)...)
+	}
+	for i := 1; i <= 6; i++ {
+		if r := reset("203.0.113.1", otherCode(code)); r.Status != 422 {
+			t.Fatalf("stranger's guess %d: %d %s", i, r.Status, r.Raw)
+		}
+	}
+	if r := reset("203.0.113.1", code); r.Status != 422 {
+		t.Fatalf("the stranger's address, used up, with the right code: %d %s", r.Status, r.Raw)
+	}
+	if r := reset("198.51.100.10", code); r.Status != 204 {
+		t.Fatalf("the owner's code after the stranger's guesses: %d %s", r.Status, r.Raw)
+	}
+	h.login(phone, "new-secret-1")
 }

@@ -176,11 +176,11 @@ func (n *Need) Validate(now time.Time) error {
 	}
 	collectErr(&p, ValidateDivision("body.communityCode", n.CommunityCode, LevelVillage))
 	if !Domains.Has(n.Domain) {
-		p.Add("body.domain", "未知的领域代码："+n.Domain+"（见 domains 词表）", "unknown domain code "+n.Domain+" (see domains)")
+		p.Add("body.domain", "未知的领域代码（见 domains 词表）", "unknown domain code (see domains)")
 	}
 	validateCodes(&p, "body.tasks", n.Tasks, ServiceTasks, false)
 	if !TargetGroups.Has(n.TargetGroup) {
-		p.Add("body.targetGroup", "未知的服务对象群体："+n.TargetGroup, "unknown target group "+n.TargetGroup)
+		p.Add("body.targetGroup", "未知的服务对象群体（见 target_groups 词表）", "unknown target group (see target_groups)")
 	}
 	if n.Beneficiaries < 0 || n.Beneficiaries > 100000 {
 		p.Add("body.beneficiaries", "受益人数须为 0–100000", "beneficiaries must be 0–100000")
@@ -215,9 +215,9 @@ func (n *Need) Validate(now time.Time) error {
 		f := indexed("body.requiredSkills", i)
 		switch {
 		case !Skills.Has(s.Code):
-			p.Add(f+".code", "未知的技能："+s.Code, "unknown skill "+s.Code)
+			p.Add(f+".code", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
 		case seen[s.Code]:
-			p.Add(f+".code", "重复的技能："+s.Code, "duplicate skill "+s.Code)
+			p.Add(f+".code", "重复的技能", "duplicate skill")
 		}
 		seen[s.Code] = true
 		if s.Level < 1 || s.Level > 3 {

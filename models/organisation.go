@@ -192,9 +192,9 @@ func validateCodes(p *Problems, field string, codes []string, v Vocabulary, requ
 	for i, c := range codes {
 		switch {
 		case !v.Has(c):
-			p.Add(indexed(field, i), "未知的代码："+c+"（见 /v1/meta/vocabularies 的 "+v.Name+"）", "unknown code "+c+" (see "+v.Name+" in /v1/meta/vocabularies)")
+			p.Add(indexed(field, i), "未知的代码（见 /v1/meta/vocabularies 的 "+v.Name+"）", "unknown code (see "+v.Name+" in /v1/meta/vocabularies)")
 		case seen[c]:
-			p.Add(indexed(field, i), "重复的代码："+c, "duplicate code "+c)
+			p.Add(indexed(field, i), "重复的代码", "duplicate code")
 		}
 		seen[c] = true
 	}

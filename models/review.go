@@ -124,7 +124,7 @@ func WeightedTotal(rubric Rubric, scores map[string]int) (float64, error) {
 	}
 	sort.Strings(extra)
 	for _, code := range extra {
-		p.Add(childField("scores", code), "评分标准中没有该评分项", "criterion "+code+" is not in the rubric")
+		p.Add(childField("scores", code), "评分标准中没有该评分项", "the criterion is not in the rubric")
 	}
 	if err := p.Err(); err != nil {
 		return 0, err
@@ -405,7 +405,7 @@ func Combine(review []EntryResult, votes map[string]int, weight float64) ([]Comb
 	seen := make(map[string]bool, len(review))
 	for _, e := range review {
 		if seen[e.EntryID] {
-			return nil, Invalid("entries", "参赛项目重复："+e.EntryID, "duplicate entry "+e.EntryID)
+			return nil, Invalid("entries", "参赛项目重复", "duplicate entry")
 		}
 		seen[e.EntryID] = true
 		if votes[e.EntryID] < 0 {

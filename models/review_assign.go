@@ -108,7 +108,7 @@ func TopUpReviewers(entries []EntryNeed, reviewers []ReviewerRef, load map[strin
 		case e.ID == "":
 			p.Add("entries", "参赛项目缺少编号", "an entry has no id")
 		case i > 0 && es[i-1].ID == e.ID:
-			p.Add("entries", "参赛项目重复："+e.ID, "duplicate entry "+e.ID)
+			p.Add("entries", "参赛项目重复", "duplicate entry")
 		case e.Need < 0:
 			p.Add(childField("entries", e.ID), "所需评审人数不能为负", "reviewers needed must not be negative")
 		}
@@ -117,7 +117,7 @@ func TopUpReviewers(entries []EntryNeed, reviewers []ReviewerRef, load map[strin
 		if r.ID == "" {
 			p.Add("reviewers", "评审专家缺少编号", "a reviewer has no id")
 		} else if i > 0 && rs[i-1].ID == r.ID {
-			p.Add("reviewers", "评审专家重复："+r.ID, "duplicate reviewer "+r.ID)
+			p.Add("reviewers", "评审专家重复", "duplicate reviewer")
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -107,7 +107,7 @@ func TestWeightedTotalErrors(t *testing.T) {
 		{"negative", custom, map[string]int{"a": 1, "b": -1},
 			[]string{"scores.b: score for criterion b must be between 0 and 3"}},
 		{"unknown", custom, map[string]int{"a": 1, "b": 1, "z": 1, "c": 2}, []string{
-			"scores.c: criterion c is not in the rubric", "scores.z: criterion z is not in the rubric"}},
+			"scores.c: the criterion is not in the rubric", "scores.z: the criterion is not in the rubric"}},
 		{"nil scores", custom, nil, []string{"scores.a: no score for criterion a", "scores.b: no score for criterion b"}},
 		{"bad rubric", Rubric{{"a", "甲", "A", 50, 10}}, map[string]int{"a": 1},
 			[]string{"rubric: weights must sum to 100 (they sum to 50)"}},
@@ -595,7 +595,7 @@ func TestAssignReviewersErrors(t *testing.T) {
 			"entries.e2: entry e2 has 2 reviewers without a conflict, 3 are needed"}},
 		{"duplicates", append(slices.Clone(entries), EntryRef{"e1", "o9"}, EntryRef{"", "o1"}),
 			append(slices.Clone(reviewers), ReviewerRef{ID: "r2"}), 1, []string{
-				"entries: an entry has no id", "entries: duplicate entry e1", "reviewers: duplicate reviewer r2"}},
+				"entries: an entry has no id", "entries: duplicate entry", "reviewers: duplicate reviewer"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -291,8 +291,8 @@ func ParseWeekGrid(field string, days map[string][]string) (WeekGrid, error) {
 			}
 		}
 		if day < 0 {
-			p.Add(childField(field, k), "未知的星期："+k+"（应为 mon、tue、wed、thu、fri、sat、sun）",
-				"unknown day "+k+" (want mon, tue, wed, thu, fri, sat or sun)")
+			p.Add(childField(field, k), "未知的星期（应为 mon、tue、wed、thu、fri、sat、sun）",
+				"unknown day (want mon, tue, wed, thu, fri, sat or sun)")
 			continue
 		}
 		mask, err := ParseRanges(childField(field, k), days[k])

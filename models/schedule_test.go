@@ -265,12 +265,12 @@ func TestWeekGridJSON(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{`{"monday":["08:00-12:00"]}`, []string{"monday: unknown day monday (want mon, tue, wed, thu, fri, sat or sun)"}},
+		{`{"monday":["08:00-12:00"]}`, []string{"monday: unknown day (want mon, tue, wed, thu, fri, sat or sun)"}},
 		{`{"mon":["08:20-12:00"]}`, []string{"mon[0]: time must be HH:MM on the hour or half hour (e.g. 08:30)"}},
 		{`{"tue":["08:00-12:00","12:00-12:00"]}`, []string{"tue[1]: end must be after start"}},
 		{`{"sun":["22:00-02:00"]}`, []string{"sun[0]: end must be after start"}},
 		{`{"sun":["21:00-22:00"],"Sun":["08:00-09:00"],"fri":["x"]}`, []string{
-			"Sun: unknown day Sun (want mon, tue, wed, thu, fri, sat or sun)",
+			"Sun: unknown day (want mon, tue, wed, thu, fri, sat or sun)",
 			"fri[0]: range must be HH:MM-HH:MM (e.g. 08:00-12:00)",
 		}},
 		{`{"mon":"08:00-12:00"}`, []string{`: weekly availability must look like {"mon": ["08:00-12:00"], ...}`}},
@@ -306,7 +306,7 @@ func TestParseWeekGridField(t *testing.T) {
 	_, err = ParseWeekGrid("body.availability", map[string][]string{"xyz": nil, "sat": {"9-10"}})
 	want := []string{
 		"body.availability.sat[0]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
-		"body.availability.xyz: unknown day xyz (want mon, tue, wed, thu, fri, sat or sun)",
+		"body.availability.xyz: unknown day (want mon, tue, wed, thu, fri, sat or sun)",
 	}
 	if got := problemList(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("problems %q, want %q", got, want)

@@ -31,7 +31,8 @@ func (p CodePurpose) Valid() bool {
 const (
 	CodeLength      = 6                // digits
 	CodeTTL         = 5 * time.Minute  // a code is valid this long after it is sent
-	CodeMaxTries    = 5                // tries of one code, right or wrong; then it is void
+	CodeMaxTries    = 5                // tries of one code from one client, right or wrong; then it is void for that client
+	CodeMaxTriesAll = 10               // tries of one code from all clients; then it is void
 	WeChatTicketTTL = 10 * time.Minute // a binding ticket is valid this long
 )
 

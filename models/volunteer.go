@@ -145,9 +145,9 @@ func (v *Volunteer) Validate() error {
 	for i, s := range v.Skills {
 		switch {
 		case !Skills.Has(s.Code):
-			p.Add(indexed("body.skills", i)+".code", "未知的技能："+s.Code, "unknown skill "+s.Code)
+			p.Add(indexed("body.skills", i)+".code", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
 		case seen[s.Code]:
-			p.Add(indexed("body.skills", i)+".code", "重复的技能："+s.Code, "duplicate skill "+s.Code)
+			p.Add(indexed("body.skills", i)+".code", "重复的技能", "duplicate skill")
 		}
 		seen[s.Code] = true
 		if s.Level < 1 || s.Level > 3 {
@@ -157,7 +157,7 @@ func (v *Volunteer) Validate() error {
 	for i, c := range v.Credentials {
 		f := indexed("body.credentials", i)
 		if c.Skill != "" && !Skills.Has(c.Skill) {
-			p.Add(f+".skill", "未知的技能："+c.Skill, "unknown skill "+c.Skill)
+			p.Add(f+".skill", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
 		}
 		if strings.TrimSpace(c.Name) == "" {
 			p.Add(f+".name", "证书名称不能为空", "credential name is required")

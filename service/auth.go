@@ -117,6 +117,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
 		return nil, err
 	}
+	s.rememberClient(ctx, c.Phone, c.ClientIP)
 	return s.issue(ctx, a, fam.ID, 1, now)
 }
 

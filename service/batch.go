@@ -52,6 +52,9 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	if !actor.runsCommittee(req.Division) && !actor.governs(req.Division) {
 		return nil, models.E(models.KindForbidden, "只能对本社区或本辖区的需求批量匹配", "you may batch only your own community's or division's needs")
 	}
+	if err := s.limitExpensive(ctx, actor, "batch"); err != nil {
+		return nil, err
+	}
 	now := s.cfg.Now()
 	if req.From.IsZero() {
 		req.From = now

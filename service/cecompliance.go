@@ -56,6 +56,9 @@ func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, or
 	if year, err = s.complianceYear(year); err != nil {
 		return nil, 0, err
 	}
+	if err := s.limitExpensive(ctx, actor, "ce-organisation"); err != nil {
+		return nil, 0, err
+	}
 	people, err := s.orgCE(ctx, o.ID, year)
 	if err != nil {
 		return nil, 0, err
@@ -136,6 +139,9 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 	}
 	year, err := s.complianceYear(year)
 	if err != nil {
+		return nil, "", 0, err
+	}
+	if err := s.limitExpensive(ctx, actor, "ce-division"); err != nil {
 		return nil, "", 0, err
 	}
 	var out []*CEOrganisation

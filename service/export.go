@@ -282,6 +282,9 @@ func weekMap(g models.WeekGrid) map[string][]string {
 // Export gathers everything the service holds about the caller.
 func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, error) {
 	id := actor.AccountID
+	if err := s.limitExpensive(ctx, actor, "export"); err != nil {
+		return nil, err
+	}
 	a, err := s.st.Accounts.AccountByID(ctx, id)
 	if err != nil {
 		return nil, err

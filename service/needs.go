@@ -106,6 +106,7 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 	default:
 		return nil, models.E(models.KindForbidden, "只能为本社区发布需求", "you may post needs only for your own community")
 	}
+	defer s.invalidateNeeds()
 	if err := s.st.Needs.CreateNeed(ctx, n); err != nil {
 		return nil, err
 	}
@@ -178,6 +179,7 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 		if err := n.Validate(s.now()); err != nil {
 			return err
 		}
+		defer s.invalidateNeeds()
 		return s.st.Needs.UpdateNeed(ctx, n)
 	})
 	return n, err
@@ -258,11 +260,13 @@ func (s *Service) moveNeed(ctx context.Context, n *models.Need, to models.NeedSt
 	t := &models.Transition{Object: "need:" + n.ID, Seq: n.StatusSeq + 1, From: string(n.Status), To: string(to), By: by, At: now, Reason: reason, Note: note}
 	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
 		n.Status, n.StatusSeq, n.UpdatedAt = models.NeedStatus(last.To), last.Seq, now
+		defer s.invalidateNeeds()
 		return s.st.Needs.UpdateNeed(ctx, n)
 	}); err != nil {
 		return err
 	}
 	n.Status, n.StatusSeq, n.UpdatedAt = to, t.Seq, now
+	defer s.invalidateNeeds()
 	return s.st.Needs.UpdateNeed(ctx, n)
 }
 
@@ -295,7 +299,15 @@ func (s *Service) ListNeeds(ctx context.Context, actor *Actor, f NeedFilter, p P
 		}
 	}
 	f.Public = !(actor != nil && f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)))
-	return s.st.Needs.ListNeeds(ctx, f, p.Normalised())
+	if !f.Public {
+		return s.st.Needs.ListNeeds(ctx, f, p.Normalised()) // the committee's own list, drafts included, always current
+	}
+	sn, err := s.publishedNeeds(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := sn.page(f, p.Normalised())
+	return list, next, nil
 }
 
 // NearbyNeed is an open need with its distance from a point.
@@ -327,12 +339,15 @@ func (s *Service) NeedsNear(ctx context.Context, actor *Actor, at *models.Point,
 	if radiusKm <= 0 {
 		radiusKm = 10
 	}
-	open, err := s.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, "", 20000)
+	sn, err := s.publishedNeeds(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	var near []NearbyNeed
-	for _, n := range open {
+	for _, n := range sn.needs {
+		if n.Status != models.NeedOpen {
+			continue
+		}
 		d := models.DistanceKm(*at, n.Location)
 		if d <= radiusKm && d <= n.RadiusKm {
 			near = append(near, NearbyNeed{Need: n, DistanceKm: math.Round(d*100) / 100})
@@ -357,7 +372,9 @@ type DivisionCount struct {
 
 // NeedCounts counts published needs per child division of division (the
 // city's counties by default), computed in Go from the needs themselves
-// (FerretDB gets multi-accumulator aggregations wrong; DESIGN.md).
+// (FerretDB gets multi-accumulator aggregations wrong; DESIGN.md). The
+// counts come from this replica's snapshot of the published needs: at most
+// NeedCacheTTL old (see publishedNeeds). Callers must not change them.
 func (s *Service) NeedCounts(ctx context.Context, division string) ([]DivisionCount, error) {
 	if division == "" {
 		division = models.CityCode
@@ -369,12 +386,21 @@ func (s *Service) NeedCounts(ctx context.Context, division string) ([]DivisionCo
 	if d.Level == models.LevelVillage {
 		return nil, models.Invalid("query.division", "社区没有下级区划", "a community has no child divisions")
 	}
-	all := []models.NeedStatus{models.NeedOpen, models.NeedStaffed, models.NeedInProgress, models.NeedCompleted,
-		models.NeedEvaluated, models.NeedCancelled, models.NeedExpired}
-	needs, err := s.st.Needs.NeedsWithStatus(ctx, all, division, 1_000_000)
+	sn, err := s.publishedNeeds(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if c, ok := sn.counts.Load(d.Code); ok {
+		return c.([]DivisionCount), nil
+	}
+	out := countNeeds(d, sn.needs)
+	sn.counts.Store(d.Code, out)
+	return out, nil
+}
+
+// countNeeds counts needs per child division of d.
+func countNeeds(d models.Division, needs []*models.Need) []DivisionCount {
+	division := d.Code
 	children := models.ChildDivisions(division)
 	idx := map[string]int{}
 	out := make([]DivisionCount, len(children))
@@ -392,7 +418,7 @@ func (s *Service) NeedCounts(ctx context.Context, division string) ([]DivisionCo
 			out[i].ByStatus[string(n.Status)]++
 		}
 	}
-	return out, nil
+	return out
 }
 
 // pageSlice pages an in-memory list; the cursor is the offset.

@@ -153,10 +153,26 @@ type Config struct {
 	WeChat WeChatClient
 	// Codes sent per phone and per client IP in each SMSWindow, and the
 	// shortest interval between two codes to one phone.
-	SMSLimitPhone     int           // default 5
+	SMSLimitPhone     int           // default 5, from one client IP
+	SMSLimitPhoneAll  int           // default 3 × SMSLimitPhone, from all clients
 	SMSLimitIP        int           // default 30
 	SMSWindow         time.Duration // default 1h
 	SMSResendInterval time.Duration // default 60s
+
+	// Cost bounds of the public reads (see needcache.go and limits.go).
+	// NeedCacheTTL is how old the snapshot of published needs behind the
+	// counts, the public need lists and "needs near me" may be (default
+	// 15s); PublicNeedsCap is how many published needs it reads at most
+	// (default 100,000).
+	NeedCacheTTL   time.Duration
+	PublicNeedsCap int
+	// Requests allowed per window from one client IP without a token
+	// (default 600 a minute), and of the expensive reads (CE
+	// compliance, batch matching, exports) per account and kind (default 20 a minute).
+	AnonymousLimitIP int
+	AnonymousWindow  time.Duration
+	ExpensiveLimit   int
+	ExpensiveWindow  time.Duration
 }
 
 func (c *Config) defaults() {
@@ -191,6 +207,7 @@ func (c *Config) defaults() {
 		c.Logger = slog.Default()
 	}
 	c.smsDefaults()
+	c.limitDefaults()
 }
 
 // Service is the set of Wushe's use cases.
@@ -208,6 +225,8 @@ type Service struct {
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
+	// needs is the snapshot of published needs behind the public reads.
+	needs publicNeedCache
 }
 
 // New builds the service. cfg.JWTSecret must be at least 32 bytes.

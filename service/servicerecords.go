@@ -279,6 +279,9 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		if err := authorize(actor, "export-hours", inDivision(community)); err != nil {
 			return nil, err
 		}
+		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+			return nil, err
+		}
 		all, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{CommunityCode: community})
 		if err != nil {
 			return nil, err
@@ -287,6 +290,9 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 	} else {
 		if !allowedAs(actor, "export-hours", Object{Orgs: []string{organisation}}, OrgAdmin) {
 			return nil, errForbidden
+		}
+		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+			return nil, err
 		}
 		ref := "organisation:" + organisation
 		mine, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{VerifierOrg: ref})

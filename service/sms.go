@@ -28,6 +28,10 @@ type SMSMessage struct {
 	Code    string
 	Purpose models.CodePurpose
 	TTL     time.Duration
+	// AccountExists: no code; the message tells the person that the phone
+	// already has an account (someone asked to register it, or to move
+	// another account to it), so they can log in or reset the password.
+	AccountExists bool
 }
 
 // SMSSender sends verification codes by SMS. An error means the code did
@@ -40,12 +44,20 @@ type SMSSender interface {
 type CodeOutcome int
 
 const (
-	CodeAccepted  CodeOutcome = iota // the right code, used now: no other try gets it
-	CodeWrong                        // another code; tries remain
-	CodeMissing                      // no code (never sent, used, or void)
-	CodeExpired                      // past its validity
-	CodeExhausted                    // wrong, and that was the last try: the code is void
+	CodeAccepted     CodeOutcome = iota // the right code, used now: no other try gets it
+	CodeWrong                           // another code; tries remain
+	CodeMissing                         // no code (never sent, used, or void)
+	CodeExpired                         // past its validity
+	CodeExhausted                       // wrong, and that was the last try: the code is void
+	CodeClientUsedUp                    // this client used its tries of the code; it stays valid for others
 )
+
+// CodeTries bounds the tries of one code: per client (so that a stranger
+// guessing cannot void the code its owner holds) and in all (so that
+// guessing from many addresses stays bounded).
+type CodeTries struct {
+	PerClient, All int
+}
 
 // CodeStore keeps verification codes (only their hashes) and WeChat
 // binding tickets (only their hashes) in Redis: losing them costs a user a
@@ -54,10 +66,12 @@ type CodeStore interface {
 	// PutCode stores the hash of a new code under key, replacing any earlier
 	// code and its tries; the entry lapses after ttl.
 	PutCode(ctx context.Context, key, hash string, expires time.Time, ttl time.Duration) error
-	// UseCode counts one try against the code under key, atomically: a right
-	// code is deleted as it is accepted, so of concurrent tries one wins;
-	// an expired code, or the last wrong try, deletes it too.
-	UseCode(ctx context.Context, key, hash string, now time.Time, maxTries int) (CodeOutcome, error)
+	// UseCode counts one try of client against the code under key,
+	// atomically: a right code is deleted as it is accepted, so of
+	// concurrent tries one wins; an expired code, or the last wrong try in
+	// all, deletes it too. A client past its own tries gets
+	// CodeClientUsedUp and the code is left as it is.
+	UseCode(ctx context.Context, key, hash, client string, now time.Time, tries CodeTries) (CodeOutcome, error)
 	// PutTicket stores value under a ticket's hash for ttl.
 	PutTicket(ctx context.Context, hash, value string, ttl time.Duration) error
 	// Ticket returns the value stored under a ticket's hash, "" when none.
@@ -71,6 +85,9 @@ func (c *Config) smsDefaults() {
 	}
 	if c.SMSLimitPhone == 0 {
 		c.SMSLimitPhone = 5
+	}
+	if c.SMSLimitPhoneAll == 0 {
+		c.SMSLimitPhoneAll = 3 * c.SMSLimitPhone
 	}
 	if c.SMSLimitIP == 0 {
 		c.SMSLimitIP = 30
@@ -99,12 +116,12 @@ type CodeSent struct {
 var errCodeSendFailed = models.E(models.KindUnavailable, "短信发送失败，请稍后再试", "the SMS could not be sent; try again later")
 
 // RequestCode sends a 6-digit code for one purpose. Codes are limited per
-// phone (one per SMSResendInterval, SMSLimitPhone per SMSWindow) and per
-// client IP (SMSLimitIP per SMSWindow); a Redis outage refuses (a code that
-// cannot be stored cannot be checked). Registering or moving to a phone
-// that has an account is refused; for a password reset or an erasure of a
-// phone with no account, nothing is sent but the answer is the same, so
-// the endpoint does not tell who is registered.
+// client IP, per phone from one client IP, and per phone from all clients
+// (see limitCodes); a Redis outage refuses (a code that cannot be stored
+// cannot be checked). The answer never tells whether the phone has an
+// account: a registration code for a registered phone, or a move to one,
+// sends that phone a notice that it has an account instead of a code; a
+// password reset or an erasure of a phone with no account sends nothing.
 func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
@@ -125,15 +142,13 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 	if err != nil && !isKind(err, models.KindNotFound) {
 		return nil, err
 	}
-	switch r.Purpose {
-	case models.PurposeRegister:
-		if registered {
-			return nil, errPhoneTaken
+	if registered && (r.Purpose == models.PurposeRegister || r.Purpose == models.PurposeChangePhone) {
+		// The same work as a code (an SMS), and the same answer.
+		if err := s.cfg.SMS.SendCode(ctx, SMSMessage{Phone: r.Phone, Purpose: r.Purpose, AccountExists: true}); err != nil {
+			s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
+			return nil, errCodeSendFailed
 		}
-	case models.PurposeChangePhone:
-		if registered {
-			return nil, models.E(models.KindConflict, "该手机号已被其他账号使用", "another account has this phone number")
-		}
+		return sent, nil
 	}
 	if !registered && (r.Purpose == models.PurposeResetPassword || r.Purpose == models.PurposeDeleteAccount) {
 		s.log.InfoContext(ctx, "verification code not sent: no account has the phone", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose)
@@ -155,6 +170,14 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 	return sent, nil
 }
 
+// limitCodes holds code requests to: SMSLimitIP per SMSWindow from one
+// client IP; one per SMSResendInterval and SMSLimitPhone per SMSWindow to
+// one phone from one client IP; and SMSLimitPhoneAll per SMSWindow to one
+// phone from all clients (a bound on SMS bombing from many addresses).
+// A stranger exhausts only their own per-phone tier; the phone-wide tier
+// takes several addresses to exhaust, and even then a client that has
+// logged in to the phone's account or used one of its codes before keeps
+// getting codes (see rememberClient): its owner is not locked out.
 func (s *Service) limitCodes(ctx context.Context, r CodeRequest) error {
 	ph := s.phoneTag(r.Phone)
 	checks := []struct {
@@ -163,22 +186,49 @@ func (s *Service) limitCodes(ctx context.Context, r CodeRequest) error {
 		window time.Duration
 	}{
 		{"sms:ip:" + r.ClientIP, s.cfg.SMSLimitIP, s.cfg.SMSWindow},
-		{"sms:phone-resend:" + ph, 1, s.cfg.SMSResendInterval},
-		{"sms:phone:" + ph, s.cfg.SMSLimitPhone, s.cfg.SMSWindow},
+		{"sms:phone-resend:" + ph + ":" + r.ClientIP, 1, s.cfg.SMSResendInterval},
+		{"sms:phone-ip:" + ph + ":" + r.ClientIP, s.cfg.SMSLimitPhone, s.cfg.SMSWindow},
+		{"sms:phone:" + ph, s.cfg.SMSLimitPhoneAll, s.cfg.SMSWindow},
 	}
-	for _, ch := range checks {
+	for i, ch := range checks {
 		ok, retry, err := s.st.Limiter.Hit(ctx, ch.key, ch.limit, ch.window)
 		if err != nil {
 			return models.ErrUnavailable.Wrap(err)
 		}
+		if !ok && i == len(checks)-1 && s.knownClient(ctx, r.Phone, r.ClientIP) {
+			ok = true
+		}
 		if !ok {
-			e := *models.ErrRateLimited
-			e.Zh, e.En = "验证码发送过于频繁，请稍后再试", "too many codes requested; try again later"
-			e.RetryAfter = max(1, int(retry.Round(time.Second)/time.Second))
-			return &e
+			e := tooMany(retry)
+			e.Zh, e.En = "验证码发送过于频繁，"+strings.TrimPrefix(e.Zh, "请求过于频繁，"), "too many codes requested; "+strings.TrimPrefix(e.En, "too many requests; ")
+			return e
 		}
 	}
 	return nil
+}
+
+// knownClientWindow is how long a client that logged in to an account (or
+// used one of its codes) stays known for the phone.
+const knownClientWindow = 30 * 24 * time.Hour
+
+// rememberClient notes that clientIP proved it acts for phone's account.
+func (s *Service) rememberClient(ctx context.Context, phone, clientIP string) {
+	if clientIP == "" {
+		return
+	}
+	if _, _, err := s.st.Limiter.Hit(ctx, "sms:known:"+s.phoneTag(phone)+":"+clientIP, 1<<30, knownClientWindow); err != nil {
+		s.degraded(ctx, "rate limiter", err)
+	}
+}
+
+// knownClient reports whether clientIP logged in to phone's account (or
+// used one of its codes) within knownClientWindow.
+func (s *Service) knownClient(ctx context.Context, phone, clientIP string) bool {
+	if clientIP == "" {
+		return false
+	}
+	n, _, err := s.st.Limiter.Count(ctx, "sms:known:"+s.phoneTag(phone)+":"+clientIP)
+	return err == nil && n > 0
 }
 
 // newCode draws a uniformly random 6-digit code.
@@ -226,21 +276,40 @@ func (s *Service) verifyCode(ctx context.Context, phone string, purpose models.C
 	if err := models.ValidateCode(field, code); err != nil {
 		return err
 	}
-	out, err := s.st.Codes.UseCode(ctx, s.codeKey(purpose, phone), s.codeHash(purpose, phone, code), s.now(), models.CodeMaxTries)
+	out, err := s.st.Codes.UseCode(ctx, s.codeKey(purpose, phone), s.codeHash(purpose, phone, code), ClientIPFrom(ctx), s.now(),
+		CodeTries{PerClient: models.CodeMaxTries, All: models.CodeMaxTriesAll})
 	if err != nil {
 		return models.ErrUnavailable.Wrap(err)
 	}
 	switch out {
 	case CodeAccepted:
+		s.rememberClient(ctx, phone, ClientIPFrom(ctx))
 		return nil
 	case CodeWrong:
 		return models.Invalid(field, "验证码错误", "wrong code")
 	case CodeExpired:
 		return models.Invalid(field, "验证码已过期，请重新获取", "the code has expired; request a new one")
-	case CodeExhausted:
+	case CodeExhausted, CodeClientUsedUp:
+		// To this client the code is void either way; to its owner elsewhere
+		// it may still be good (see CodeTries).
 		return models.Invalid(field, "验证码错误次数过多，已失效，请重新获取", "too many wrong tries; the code is void, request a new one")
 	}
 	return models.Invalid(field, "验证码无效，请重新获取", "no valid code; request a new one")
+}
+
+type clientIPKey struct{}
+
+// WithClientIP tells the service which client address a request comes
+// from (handlers set it on every request): limits and code tries count
+// per address.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// ClientIPFrom is the client address WithClientIP set ("" when none).
+func ClientIPFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
 }
 
 // LogSMS is the development SMS adapter: it writes the code to the log
@@ -252,6 +321,11 @@ func (l LogSMS) SendCode(ctx context.Context, m SMSMessage) error {
 	lg := l.Logger
 	if lg == nil {
 		lg = slog.Default()
+	}
+	if m.AccountExists {
+		lg.InfoContext(ctx, "SMS not sent (log adapter): the phone already has an account",
+			"phone", models.MaskPhone(m.Phone), "purpose", string(m.Purpose))
+		return nil
 	}
 	lg.WarnContext(ctx, "SMS not sent (log adapter, development only): verification code",
 		"phone", models.MaskPhone(m.Phone), "purpose", string(m.Purpose), "code", m.Code, "validMinutes", int(m.TTL/time.Minute))
@@ -277,12 +351,22 @@ type AliyunSMS struct {
 	AccessKeySecret string
 	SignName        string // the approved signature, e.g. 五社联动
 	TemplateCode    string // an approved template with a ${code} parameter
-	Client          *http.Client
-	Now             func() time.Time
+	// ExistsTemplate is an approved template without parameters telling
+	// the person the phone already has an account (e.g. 该手机号已注册，
+	// 可直接登录或找回密码；如非本人操作请忽略); empty: no such notice is sent.
+	ExistsTemplate string
+	Client         *http.Client
+	Now            func() time.Time
 }
 
 // SendCode posts one SendSms request and checks the answer's Code is "OK".
 func (a *AliyunSMS) SendCode(ctx context.Context, m SMSMessage) error {
+	if m.AccountExists {
+		if a.ExistsTemplate == "" {
+			return nil
+		}
+		return a.SendTemplate(ctx, m.Phone, a.ExistsTemplate, map[string]string{})
+	}
 	return a.SendTemplate(ctx, m.Phone, a.TemplateCode, map[string]string{"code": m.Code})
 }
 

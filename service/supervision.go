@@ -449,7 +449,7 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 	case in.Dimension == FeedbackDimension:
 		p.Add("body.dimension", "服务对象反馈意见由社区反馈自动汇总，不能直接填写", "client_feedback is computed from the committees' feedback")
 	case !models.AppraisalDimensions.Has(in.Dimension):
-		p.Add("body.dimension", "未知的考核内容："+in.Dimension+"（见 appraisal_dimensions 词表）", "unknown dimension "+in.Dimension+" (see appraisal_dimensions)")
+		p.Add("body.dimension", "未知的考核内容（见 appraisal_dimensions 词表）", "unknown dimension (see appraisal_dimensions)")
 	}
 	if in.Score < 1 || in.Score > 5 {
 		p.Add("body.score", "评分须为 1–5", "score must be 1–5")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +52,11 @@ type Config struct {
 	// SMS notification templates, as kind=templateCode pairs.
 	SMSNoticeTemplates string
 
+	// Cost bounds of public and expensive reads (0: the service's defaults).
+	AnonLimit      int           // requests a minute from one client IP without a token
+	ExpensiveLimit int           // expensive reads a minute per account and kind
+	NeedCacheTTL   time.Duration // how stale need counts and public need lists may be
+
 	DataKey           string // base64 of 32 bytes: seals ID numbers and guardian details (AES-256-GCM)
 	PhoneCodeOptional bool   // registration without an SMS code: embedded mode only (demos)
 	SMSProvider       string // log or aliyun
@@ -59,6 +65,7 @@ type Config struct {
 	SMSKeySecret      string
 	SMSSignName       string
 	SMSTemplate       string
+	SMSExistsTemplate string // the notice "this phone already has an account", sent instead of a registration code
 	WeChatAppID       string
 	WeChatAppSecret   string
 	WeChatAPIBase     string
@@ -114,7 +121,22 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 		}
 		return d
 	}
+	num := func(k string) int {
+		v := getenv(k)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive whole number, got %q", k, v))
+			return 0
+		}
+		return n
+	}
 	c := &Config{}
+	c.AnonLimit = num("WUSHE_ANON_LIMIT")
+	c.ExpensiveLimit = num("WUSHE_EXPENSIVE_LIMIT")
+	c.NeedCacheTTL = dur("WUSHE_NEED_CACHE_TTL", 15*time.Second)
 	c.AccessTTL = dur("WUSHE_ACCESS_TOKEN_TTL", 15*time.Minute)
 	c.RefreshTTL = dur("WUSHE_REFRESH_TOKEN_TTL", 30*24*time.Hour)
 	c.ShutdownTimeout = dur("WUSHE_SHUTDOWN_TIMEOUT", 15*time.Second)
@@ -128,6 +150,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", env("WUSHE_REDIS_PREFIX", "wushe:"), "prefix of every Redis key (WUSHE_REDIS_PREFIX)")
 	fs.StringVar(&c.JWTSecret, "jwt-secret", env("WUSHE_JWT_SECRET", ""), "HS256 secret, ≥ 32 bytes; embedded mode generates one (WUSHE_JWT_SECRET)")
 	fs.StringVar(&c.SigningKey, "signing-key", env("WUSHE_SIGNING_KEY", ""), "Ed25519 key (base64 seed) that signs service-record statements; embedded mode generates one (WUSHE_SIGNING_KEY)")
+	fs.IntVar(&c.AnonLimit, "anon-limit", c.AnonLimit, "requests a minute one client IP may make without a token; 0: 600 (WUSHE_ANON_LIMIT)")
+	fs.IntVar(&c.ExpensiveLimit, "expensive-limit", c.ExpensiveLimit, "CE compliance lists, batch proposals, and personal-data and hours exports a minute per account and kind; 0: 20 (WUSHE_EXPENSIVE_LIMIT)")
+	fs.DurationVar(&c.NeedCacheTTL, "need-cache-ttl", c.NeedCacheTTL, "how stale need counts and public need lists may be (WUSHE_NEED_CACHE_TTL)")
 	fs.DurationVar(&c.AccessTTL, "access-token-ttl", c.AccessTTL, "access token lifetime (WUSHE_ACCESS_TOKEN_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-token-ttl", c.RefreshTTL, "refresh token lifetime (WUSHE_REFRESH_TOKEN_TTL)")
 	fs.StringVar(&c.LogLevel, "log-level", env("WUSHE_LOG_LEVEL", "info"), "debug, info, warn or error (WUSHE_LOG_LEVEL)")
@@ -148,6 +173,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 	fs.StringVar(&c.SMSKeySecret, "sms-access-key-secret", env("WUSHE_SMS_ACCESS_KEY_SECRET", ""), "Alibaba Cloud AccessKey secret (WUSHE_SMS_ACCESS_KEY_SECRET)")
 	fs.StringVar(&c.SMSSignName, "sms-sign-name", env("WUSHE_SMS_SIGN_NAME", ""), "approved SMS signature, e.g. 五社联动 (WUSHE_SMS_SIGN_NAME)")
 	fs.StringVar(&c.SMSTemplate, "sms-template", env("WUSHE_SMS_TEMPLATE", ""), "approved template code with a ${code} parameter (WUSHE_SMS_TEMPLATE)")
+	fs.StringVar(&c.SMSExistsTemplate, "sms-exists-template", env("WUSHE_SMS_EXISTS_TEMPLATE", ""), "approved template without parameters telling a person their phone already has an account, sent instead of a registration code (WUSHE_SMS_EXISTS_TEMPLATE)")
 	fs.StringVar(&c.WeChatAppID, "wechat-app-id", env("WUSHE_WECHAT_APP_ID", ""), "mini-program AppID; empty disables WeChat login (WUSHE_WECHAT_APP_ID)")
 	fs.StringVar(&c.WeChatAppSecret, "wechat-app-secret", env("WUSHE_WECHAT_APP_SECRET", ""), "mini-program AppSecret (WUSHE_WECHAT_APP_SECRET)")
 	fs.StringVar(&c.WeChatAPIBase, "wechat-api-base", env("WUSHE_WECHAT_API_BASE", "https://api.weixin.qq.com"), "WeChat server API base URL (WUSHE_WECHAT_API_BASE)")
@@ -256,7 +282,7 @@ func (c Config) smsSender(log *slog.Logger) service.SMSSender {
 		return c.SMS
 	case c.SMSProvider == "aliyun":
 		return &service.AliyunSMS{Endpoint: c.SMSEndpoint, AccessKeyID: c.SMSKeyID, AccessKeySecret: c.SMSKeySecret,
-			SignName: c.SMSSignName, TemplateCode: c.SMSTemplate}
+			SignName: c.SMSSignName, TemplateCode: c.SMSTemplate, ExistsTemplate: c.SMSExistsTemplate}
 	}
 	return service.LogSMS{Logger: log}
 }

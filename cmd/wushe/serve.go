@@ -71,7 +71,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log,
 		MatchWeights: weights, SigningKey: sigKey,
 		AllowCodelessRegistration: cfg.PhoneCodeOptional, SMS: cfg.smsSender(log), WeChat: cfg.wechat(),
-		Channels: cfg.channels(log), OnChannelError: channelErrors.onError},
+		Channels: cfg.channels(log), OnChannelError: channelErrors.onError,
+		AnonymousLimitIP: cfg.AnonLimit, ExpensiveLimit: cfg.ExpensiveLimit, NeedCacheTTL: cfg.NeedCacheTTL},
 		store.Stores(st.DB, st.Redis))
 	if err != nil {
 		return nil, err

@@ -394,11 +394,11 @@ func (w codesFault) Ticket(a0 context.Context, a1 string) (string, error) {
 	return r0, w.f.after("Codes.Ticket", r1)
 }
 
-func (w codesFault) UseCode(a0 context.Context, a1 string, a2 string, a3 time.Time, a4 int) (service.CodeOutcome, error) {
+func (w codesFault) UseCode(a0 context.Context, a1 string, a2 string, a3 string, a4 time.Time, a5 service.CodeTries) (service.CodeOutcome, error) {
 	if err := w.f.before("Codes.UseCode"); err != nil {
 		return 0, err
 	}
-	r0, r1 := w.inner.UseCode(a0, a1, a2, a3, a4)
+	r0, r1 := w.inner.UseCode(a0, a1, a2, a3, a4, a5)
 	return r0, w.f.after("Codes.UseCode", r1)
 }
 

@@ -29,22 +29,27 @@ func (c *Client) PutCode(ctx context.Context, key, hash string, expires time.Tim
 
 // useCodeScript counts one try and decides it, atomically: of many
 // concurrent tries of one right code, exactly one finds it and deletes it.
-// KEYS[1] the code; ARGV: hash, now (ms), max tries. Returns a
-// service.CodeOutcome.
+// Tries are counted per client and in all: a client that used its tries
+// is refused while the code stays for others; the last try in all voids it.
+// KEYS[1] the code; ARGV: hash, now (ms), tries in all, client, tries per
+// client. Returns a service.CodeOutcome.
 var useCodeScript = goredis.NewScript(`
 local h = redis.call('HGET', KEYS[1], 'h')
 if not h then return 2 end
 if tonumber(redis.call('HGET', KEYS[1], 'exp')) <= tonumber(ARGV[2]) then
   redis.call('DEL', KEYS[1]); return 3
 end
+local ct = redis.call('HINCRBY', KEYS[1], 'c:' .. ARGV[4], 1)
+if ct > tonumber(ARGV[5]) then return 5 end
 local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
 if h == ARGV[1] then redis.call('DEL', KEYS[1]); return 0 end
 if tries >= tonumber(ARGV[3]) then redis.call('DEL', KEYS[1]); return 4 end
+if ct >= tonumber(ARGV[5]) then return 5 end
 return 1`)
 
 // UseCode tries the code whose hash is hash against the one stored under key.
-func (c *Client) UseCode(ctx context.Context, key, hash string, now time.Time, maxTries int) (service.CodeOutcome, error) {
-	n, err := useCodeScript.Run(ctx, c.rdb, []string{c.key("code:", key)}, hash, now.UnixMilli(), maxTries).Int()
+func (c *Client) UseCode(ctx context.Context, key, hash, client string, now time.Time, tries service.CodeTries) (service.CodeOutcome, error) {
+	n, err := useCodeScript.Run(ctx, c.rdb, []string{c.key("code:", key)}, hash, now.UnixMilli(), tries.All, client, tries.PerClient).Int()
 	if err != nil {
 		return service.CodeMissing, err
 	}

@@ -26,7 +26,7 @@ func TestUseCodeOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, err := rc.UseCode(ctx, "k", "right", now, 5)
+			out, err := rc.UseCode(ctx, "k", "right", "", now, service.CodeTries{PerClient: 5, All: 5})
 			if err != nil {
 				t.Error(err)
 			}
@@ -52,7 +52,7 @@ func TestUseCodeTriesAndExpiry(t *testing.T) {
 	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
 	for i := 1; i <= 5; i++ {
-		out, _ := rc.UseCode(ctx, "k", "wrong", now, 5)
+		out, _ := rc.UseCode(ctx, "k", "wrong", "", now, service.CodeTries{PerClient: 5, All: 5})
 		want := service.CodeWrong
 		if i == 5 {
 			want = service.CodeExhausted
@@ -61,23 +61,23 @@ func TestUseCodeTriesAndExpiry(t *testing.T) {
 			t.Fatalf("wrong try %d: %d, want %d", i, out, want)
 		}
 	}
-	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeMissing {
+	if out, _ := rc.UseCode(ctx, "k", "right", "", now, service.CodeTries{PerClient: 5, All: 5}); out != service.CodeMissing {
 		t.Fatalf("the right code after 5 tries: %d, want missing", out)
 	}
 	// A new code resets the tries; at its expiry (the caller's clock) it is refused and gone.
 	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
-	if out, _ := rc.UseCode(ctx, "k", "right", now.Add(5*time.Minute), 5); out != service.CodeExpired {
+	if out, _ := rc.UseCode(ctx, "k", "right", "", now.Add(5*time.Minute), service.CodeTries{PerClient: 5, All: 5}); out != service.CodeExpired {
 		t.Fatalf("at expiry: %d, want expired", out)
 	}
-	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeMissing {
+	if out, _ := rc.UseCode(ctx, "k", "right", "", now, service.CodeTries{PerClient: 5, All: 5}); out != service.CodeMissing {
 		t.Fatalf("after expiry: %d, want missing", out)
 	}
 	// The right code on the last try still works.
 	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
 	for range 4 {
-		_, _ = rc.UseCode(ctx, "k", "wrong", now, 5)
+		_, _ = rc.UseCode(ctx, "k", "wrong", "", now, service.CodeTries{PerClient: 5, All: 5})
 	}
-	if out, _ := rc.UseCode(ctx, "k", "right", now, 5); out != service.CodeAccepted {
+	if out, _ := rc.UseCode(ctx, "k", "right", "", now, service.CodeTries{PerClient: 5, All: 5}); out != service.CodeAccepted {
 		t.Fatalf("right on the fifth try: %d", out)
 	}
 }
@@ -94,5 +94,38 @@ func TestTickets(t *testing.T) {
 	_ = rc.DeleteTicket(ctx, "h")
 	if v, err := rc.Ticket(ctx, "h"); v != "" || err != nil {
 		t.Fatalf("deleted ticket %q %v", v, err)
+	}
+}
+
+// TestUseCodePerClient: a client that used its tries is refused while the
+// code stays valid for another client; the tries in all still void it.
+func TestUseCodePerClient(t *testing.T) {
+	_, rc := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	tries := service.CodeTries{PerClient: 5, All: 10}
+	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
+	for i := 1; i <= 5; i++ {
+		out, _ := rc.UseCode(ctx, "k", "wrong", "stranger", now, tries)
+		if want := map[bool]service.CodeOutcome{true: service.CodeClientUsedUp, false: service.CodeWrong}[i == 5]; out != want {
+			t.Fatalf("stranger's try %d: %d, want %d", i, out, want)
+		}
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", "stranger", now, tries); out != service.CodeClientUsedUp {
+		t.Fatalf("the stranger's sixth try, right: %d", out)
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", "owner", now, tries); out != service.CodeAccepted {
+		t.Fatalf("the owner's right code after the stranger's tries: %d", out)
+	}
+	// Ten wrong tries in all, from two clients, void the code.
+	_ = rc.PutCode(ctx, "k", "right", now.Add(5*time.Minute), 6*time.Minute)
+	for i := 1; i <= 10; i++ {
+		out, _ := rc.UseCode(ctx, "k", "wrong", []string{"a", "b"}[i%2], now, tries)
+		if i == 10 && out != service.CodeExhausted {
+			t.Fatalf("tenth wrong try in all: %d", out)
+		}
+	}
+	if out, _ := rc.UseCode(ctx, "k", "right", "owner", now, tries); out != service.CodeMissing {
+		t.Fatalf("after ten wrong tries in all: %d", out)
 	}
 }
