@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { enc, get, post, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
-import { History, statusBadge } from './needs';
+import { History, statusBadge } from './shared';
 import type { Organisation } from './organisation';
 import { Button, Empty, Input, Section, Show, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
 

@@ -5,7 +5,7 @@ import { enc, get, post, q } from '../api';
 import { Link, navigate } from '../router';
 import { label, T, useGlobal } from '../state';
 import { DISTRICTS } from '../generated/districts';
-import { History } from './needs';
+import { History } from './shared';
 import { myFunds, Kpi, type Application, type Fund } from './funds';
 import { applicationStatus } from './organisation';
 import {

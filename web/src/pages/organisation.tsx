@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
-import { statusBadge, History } from './needs';
+import { statusBadge, History } from './shared';
 import {
   Badge, Button, Checks, Empty, Input, Section, Select, Show, TextArea, VocabSelect,
   fmtTime, useAction, useLoad, vocabOptions, yuan,
