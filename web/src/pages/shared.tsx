@@ -1,6 +1,7 @@
 // What several pages show the same way: a status as a coloured badge, and a
 // resource's status history.
 import { get } from '../api';
+import type { Transitions } from '../types';
 import { label, T } from '../state';
 import { Badge, Empty, Show, fmtTime, useLoad } from '../ui';
 
@@ -13,9 +14,9 @@ export function statusBadge(vocab: string, s: string) {
 }
 
 export function History({ path, vocab }: { path: string; vocab?: string }) {
-  const h = useLoad(() => get<{ items: { seq: number; from: string; to: string; by: string; at: string; note?: string; reason?: string }[] }>(path), [path]);
+  const h = useLoad(() => get<Transitions>(path), [path]);
   return (
-    <Show l={h}>{(r) => r.items.length === 0 ? <Empty>{T('暂无记录。', 'No history.')}</Empty> : (
+    <Show l={h}>{(r) => !r.items?.length ? <Empty>{T('暂无记录。', 'No history.')}</Empty> : (
       <ol class="history">{r.items.map((x) => (
         <li key={x.seq}><span class="muted">{fmtTime(x.at)}</span> {x.from ? (vocab ? label(vocab, x.from) : x.from) : '—'} → <strong>{vocab ? label(vocab, x.to) : x.to}</strong>
           {(x.reason || x.note) && <span class="muted"> · {[x.reason, x.note].filter(Boolean).join(' · ')}</span>}</li>

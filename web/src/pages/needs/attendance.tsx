@@ -4,18 +4,18 @@ import { enc, get, post } from '../../api';
 import { Link } from '../../router';
 import { T } from '../../state';
 import { Button, Check, Empty, Section, Show, fromLocalInput, short, toLocalInput, useAction, useLoad } from '../../ui';
-import type { Need, Plan } from './common';
+import type { Marks, Need, NeedPlan } from '../../types';
 
 export function Attendance({ need, occ }: { need: Need; occ: string }) {
-  const p = useLoad(() => get<Plan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
-  const o = need.occurrences.find((x) => x.id === occ);
+  const p = useLoad(() => get<NeedPlan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
+  const o = (need.occurrences ?? []).find((x) => x.id === occ);
   const [marks, setMarks] = useState<Record<string, { on: boolean; checkin: string; checkout: string }>>({});
   const [send, busy] = useAction(async () => {
     const lines = Object.entries(marks).filter(([, m]) => m.on).map(([volunteerId, m]) => ({ volunteerId, checkin: fromLocalInput(m.checkin), checkout: fromLocalInput(m.checkout) }));
-    const r = await post<{ records: unknown[]; problems: { detail?: string }[] }>('/v1/attendance/marks', { occurrenceId: occ, marks: lines });
+    const r = await post<Marks>('/v1/attendance/marks', { occurrenceId: occ, marks: lines });
     setMarks({});
-    if (r.problems.length) throw new Error(r.problems.map((x) => x.detail).join('；'));
-    return T(`已登记 ${r.records.length} 条出勤，服务时长待核实`, `${r.records.length} attendance line(s) recorded; hours await verification`);
+    if (r.problems?.length) throw new Error(r.problems.map((x) => x.detail).join('；'));
+    return T(`已登记 ${r.records?.length ?? 0} 条出勤，服务时长待核实`, `${r.records?.length ?? 0} attendance line(s) recorded; hours await verification`);
   });
   if (!o) return <Empty>{T('没有场次。', 'No occurrence.')}</Empty>;
   // Hours only for what happened: the service records attendance once the
@@ -30,7 +30,7 @@ export function Attendance({ need, occ }: { need: Need; occ: string }) {
       </Section>
       <Section title={T('批量登记出勤', 'Mark attendance')}>
         {!started ? <Empty>{T('该场次尚未开始，开始后才能登记出勤和服务时长。', 'This occurrence has not started: attendance and hours can be recorded once it has.')}</Empty> : <Show l={p}>{(plan) => {
-          const here = plan.assignments.filter((a) => a.occurrenceId === occ && a.status === 'accepted');
+          const here = (plan.assignments ?? []).filter((a) => a.occurrenceId === occ && a.status === 'accepted');
           if (here.length === 0) return <Empty>{T('该场次还没有志愿者。', 'No volunteer holds a place in this occurrence.')}</Empty>;
           const line = (id: string) => marks[id] ?? { on: false, checkin: toLocalInput(o.start), checkout: toLocalInput(lastOut) };
           const setLine = (id: string, patch: Partial<{ on: boolean; checkin: string; checkout: string }>) => setMarks({ ...marks, [id]: { ...line(id), ...patch } });
@@ -39,7 +39,7 @@ export function Attendance({ need, occ }: { need: Need; occ: string }) {
               <table>
                 <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('签到', 'Check-in')}</th><th>{T('签退', 'Check-out')}</th></tr></thead>
                 <tbody>{here.map((a) => {
-                  const name = plan.volunteers.find((v) => v.id === a.volunteerId)?.name ?? short(a.volunteerId);
+                  const name = plan.volunteers?.find((v) => v.id === a.volunteerId)?.name ?? short(a.volunteerId);
                   const m = line(a.volunteerId);
                   return (
                     <tr key={a.id}>

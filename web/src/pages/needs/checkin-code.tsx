@@ -4,11 +4,11 @@ import { enc, get, q } from '../../api';
 import { Link } from '../../router';
 import { T, useGlobal } from '../../state';
 import { fmtTime, useLoad } from '../../ui';
-import type { Need } from './common';
+import type { CheckinCode, Need } from '../../types';
 
 export function CheckinCodePage({ id, occ }: { id: string; occ: string }) {
   useGlobal();
-  const [code, setCode] = useState<{ code: string; changesAt: string } | null>(null);
+  const [code, setCode] = useState<CheckinCode | null>(null);
   const [err, setErr] = useState('');
   const [now, setNow] = useState(Date.now());
   const need = useLoad(() => get<Need>(`/v1/needs/${enc(id)}`), [id]);
@@ -17,7 +17,7 @@ export function CheckinCodePage({ id, occ }: { id: string; occ: string }) {
     let timer = 0;
     const load = async () => {
       try {
-        const c = await get<{ code: string; changesAt: string }>('/v1/attendance/code' + q({ occurrenceId: occ }));
+        const c = await get<CheckinCode>('/v1/attendance/code' + q({ occurrenceId: occ }));
         if (stop) return;
         setCode(c); setErr('');
         timer = window.setTimeout(load, Math.max(1000, Math.min(30000, Date.parse(c.changesAt) - Date.now() + 500)));
@@ -31,7 +31,7 @@ export function CheckinCodePage({ id, occ }: { id: string; occ: string }) {
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     return () => { stop = true; clearTimeout(timer); clearInterval(tick); };
   }, [occ]);
-  const o = need.data?.occurrences.find((x) => x.id === occ);
+  const o = need.data?.occurrences?.find((x) => x.id === occ);
   const left = code ? Math.max(0, Math.round((Date.parse(code.changesAt) - now) / 1000)) : 0;
   return (
     <main class="codescreen" id="main">

@@ -3,10 +3,10 @@ import { useState } from 'preact/hooks';
 import { enc, get, post } from '../../api';
 import { T } from '../../state';
 import { Button, Input, Section, TextArea, useAction, useLoad } from '../../ui';
-import type { Need, Plan } from './common';
+import type { Need, NeedPlan } from '../../types';
 
 export function Feedback({ need }: { need: Need }) {
-  const p = useLoad(() => get<Plan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
+  const p = useLoad(() => get<NeedPlan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
   const [rating, setRating] = useState('5');
   const [comment, setComment] = useState('');
   const [about, setAbout] = useState('');

@@ -8,7 +8,8 @@ import {
   Button, Check, Checks, Input, Select, TextArea, VocabSelect,
   fromLocalInput, toLocalInput, beijingToday, toFen, useAction, vocabOptions,
 } from '../../ui';
-import { useCommunity, type Need } from './common';
+import type { Division, Need, NeedList } from '../../types';
+import { useCommunity } from './common';
 
 interface NeedForm {
   communityCode: string; title: string; description: string; domain: string; targetGroup: string; tasks: string[];
@@ -21,13 +22,13 @@ interface NeedForm {
 function formFromNeed(n: Need): NeedForm {
   const w = n.window;
   return {
-    communityCode: n.communityCode, title: n.title, description: n.description ?? '', domain: n.domain, targetGroup: n.targetGroup, tasks: n.tasks,
+    communityCode: n.communityCode, title: n.title, description: n.description ?? '', domain: n.domain, targetGroup: n.targetGroup, tasks: n.tasks ?? [],
     recurring: !!n.schedule, date: w ? toLocalInput(w.start).slice(0, 10) : beijingToday(2), start: w ? toLocalInput(w.start).slice(11) : '09:00',
     end: w ? toLocalInput(w.end).slice(11) : '11:00', weekdays: n.schedule?.weekdays ?? [6], from: n.schedule?.from ?? beijingToday(1),
     until: n.schedule?.until ?? beijingToday(29), headcount: String(n.headcount), radiusKm: String(n.radiusKm), address: n.address ?? '',
     budget: n.budgetFen ? String(n.budgetFen / 100) : '', beneficiaries: n.beneficiaries ? String(n.beneficiaries) : '',
     backgroundCheck: n.backgroundCheck ? 'yes' : 'no', highRisk: n.highRisk, insuranceProvided: n.insuranceProvided,
-    skills: n.requiredSkills.map((s) => ({ code: s.code, level: String(s.level) })), location: n.location, draft: n.status === 'draft',
+    skills: (n.requiredSkills ?? []).map((s) => ({ code: s.code, level: String(s.level) })), location: n.location, draft: n.status === 'draft',
   };
 }
 
@@ -63,11 +64,11 @@ export function NeedFormPage({ id }: { id?: string }) {
       // up the tree that has a point (communities often have none).
       let at: LatLng = { lat: 34.7466, lng: 113.6253 };
       try {
-        const mine = await get<{ items: Need[] }>('/v1/needs' + q({ community, limit: 1 }));
-        if (mine.items[0]) at = mine.items[0].location;
+        const mine = await get<NeedList>('/v1/needs' + q({ community, limit: 1 }));
+        if (mine.items?.[0]) at = mine.items[0].location;
         else {
           for (let code = community; code; ) {
-            const d = await get<{ lat?: number; lng?: number; parent: string }>(`/v1/divisions/${enc(code)}`);
+            const d = await get<Division>(`/v1/divisions/${enc(code)}`);
             if (d.lat && d.lng) { at = { lat: d.lat, lng: d.lng }; break; }
             code = d.parent.length >= 4 ? d.parent : '';
           }
@@ -82,7 +83,7 @@ export function NeedFormPage({ id }: { id?: string }) {
     })();
   }, [id, community]);
   useEffect(() => {
-    if (community) get<{ items: Need[] }>('/v1/needs' + q({ community, status: 'open', limit: 50 })).then((r) => setOthers(r.items), () => {});
+    if (community) get<NeedList>('/v1/needs' + q({ community, status: 'open', limit: 50 })).then((r) => setOthers(r.items ?? []), () => {});
   }, [community]);
   const [save, busy] = useAction(async () => {
     if (!f) return;

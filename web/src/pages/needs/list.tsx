@@ -5,7 +5,8 @@ import { Link } from '../../router';
 import { label, T, useGlobal } from '../../state';
 import { Button, Empty, Select, Show, VocabSelect, fmtTime, useLoad } from '../../ui';
 import { statusBadge } from '../shared';
-import { useCommunity, type Need } from './common';
+import type { Need, NeedList } from '../../types';
+import { useCommunity } from './common';
 
 export function NeedsPage() {
   useGlobal();
@@ -14,13 +15,13 @@ export function NeedsPage() {
   const [items, setItems] = useState<Need[]>([]);
   const [cursor, setCursor] = useState('');
   const l = useLoad(async () => {
-    const r = await get<{ items: Need[]; nextCursor: string }>('/v1/needs' + q({ community, status, limit: 50 }));
-    setItems(r.items); setCursor(r.nextCursor);
+    const r = await get<NeedList>('/v1/needs' + q({ community, status, limit: 50 }));
+    setItems(r.items ?? []); setCursor(r.nextCursor);
     return r;
   }, [community, status]);
   const more = async () => {
-    const r = await get<{ items: Need[]; nextCursor: string }>('/v1/needs' + q({ community, status, limit: 50, cursor }));
-    setItems([...items, ...r.items]); setCursor(r.nextCursor);
+    const r = await get<NeedList>('/v1/needs' + q({ community, status, limit: 50, cursor }));
+    setItems([...items, ...(r.items ?? [])]); setCursor(r.nextCursor);
   };
   return (
     <>
@@ -41,7 +42,7 @@ export function NeedsPage() {
                 <tr key={n.id}>
                   <td><Link to={`/needs/${n.id}`}>{n.title}</Link></td>
                   <td>{label('domains', n.domain)}</td>
-                  <td>{fmtTime(n.occurrences[0]?.start)}{n.occurrences.length > 1 && <span class="muted"> +{n.occurrences.length - 1}</span>}</td>
+                  <td>{fmtTime(n.occurrences?.[0]?.start)}{(n.occurrences?.length ?? 0) > 1 && <span class="muted"> +{n.occurrences!.length - 1}</span>}</td>
                   <td>{n.headcount}</td>
                   <td>{statusBadge('need_statuses', n.status)}</td>
                 </tr>

@@ -4,28 +4,22 @@ import { useState } from 'preact/hooks';
 import { enc, get, post, q } from '../../api';
 import { T, useGlobal } from '../../state';
 import { Badge, Button, Empty, Section, Show, fmtTime, short, useAction, useLoad } from '../../ui';
-import type { Need, Part } from './common';
+import type { InviteResults, Need, NeedInvitations, NeedMatches } from '../../types';
 
 // distanceBand: the service shows others a volunteer's distance only as a band, from the home's ~1 km cell.
-interface Candidate { volunteerId: string; name: string; score: number; distanceBand: { code: string; zh: string; en: string }; parts: Part[] }
-interface Matches {
-  candidates: Candidate[]; volunteers: number; eligible: number; excluded: number; skipped: number;
-  exclusions: { reason: string; zh: string; en: string; count: number; only: number }[];
-}
-interface Invitation { id: string; volunteerId: string; occurrenceId: string; status: string; score: number; createdAt: string; expiresAt: string }
-
 export function Matches({ need, occ }: { need: Need; occ: string }) {
   const s = useGlobal();
-  const m = useLoad(() => get<Matches>(`/v1/needs/${enc(need.id)}/matches` + q({ occurrenceId: occ, limit: 20 })), [need.id, occ]);
-  const inv = useLoad(() => get<{ items: Invitation[] }>(`/v1/needs/${enc(need.id)}/invitations`), [need.id]);
+  const m = useLoad(() => get<NeedMatches>(`/v1/needs/${enc(need.id)}/matches` + q({ occurrenceId: occ, limit: 20 })), [need.id, occ]);
+  const inv = useLoad(() => get<NeedInvitations>(`/v1/needs/${enc(need.id)}/invitations`), [need.id]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [invite, busy] = useAction(async () => {
-    const r = await post<{ results: { volunteerId: string; problem?: { detail?: string } }[] }>(`/v1/needs/${enc(need.id)}/invitations`, { volunteerIds: chosen, occurrenceId: occ });
-    const failed = r.results.filter((x) => x.problem);
+    const r = await post<InviteResults>(`/v1/needs/${enc(need.id)}/invitations`, { volunteerIds: chosen, occurrenceId: occ });
+    const results = r.results ?? [];
+    const failed = results.filter((x) => x.problem);
     setChosen([]);
     inv.reload();
     if (failed.length) throw new Error(failed.map((x) => `${short(x.volunteerId)}: ${x.problem?.detail}`).join('；'));
-    return T(`已邀请 ${r.results.length} 位志愿者`, `Invited ${r.results.length} volunteer(s)`);
+    return T(`已邀请 ${results.length} 位志愿者`, `Invited ${results.length} volunteer(s)`);
   });
   const names = new Map((m.data?.candidates ?? []).map((c) => [c.volunteerId, c.name]));
   return (
@@ -39,7 +33,7 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
               {T(`共考虑 ${r.volunteers} 人，符合条件 ${r.eligible} 人，排除 ${r.excluded} 人`, `${r.volunteers} considered, ${r.eligible} eligible, ${r.excluded} excluded`)}
               {r.skipped > 0 && T(`，已在方案中或已邀请 ${r.skipped} 人`, `, ${r.skipped} already placed or invited`)}
             </p>
-            {r.exclusions.length > 0 && (
+            {!!r.exclusions?.length && (
               <details class="exclusions">
                 <summary>{T('排除原因', 'Why volunteers were excluded')}</summary>
                 <ul>{r.exclusions.map((x) => (
@@ -47,7 +41,7 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
                 ))}</ul>
               </details>
             )}
-            {r.candidates.length === 0 ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')}</Empty> : (
+            {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')}</Empty> : (
               <div class="table-wrap">
                 <table class="matches">
                   <thead><tr><th scope="col"><span class="sr-only">{T('选择', 'Select')}</span></th><th>{T('志愿者', 'Volunteer')}</th><th>{T('得分', 'Score')}</th><th>{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
@@ -60,8 +54,8 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
                         <td><strong>{c.score}</strong></td>
                         <td>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
                         <td>
-                          <div class="parts" aria-hidden="true">{c.parts.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
-                          <ul class="reasons">{c.parts.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
+                          <div class="parts" aria-hidden="true">{c.parts?.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
+                          <ul class="reasons">{c.parts?.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
                         </td>
                       </tr>
                     ))}
@@ -73,11 +67,11 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
         )}</Show>
       </Section>
       <Section title={T('已发出的邀请', 'Invitations sent')}>
-        <Show l={inv}>{(r) => r.items.length === 0 ? <Empty>{T('尚未邀请。', 'None yet.')}</Empty> : (
+        <Show l={inv}>{(r) => !r.items?.length ? <Empty>{T('尚未邀请。', 'None yet.')}</Empty> : (
           <table>
             <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('场次', 'Occurrence')}</th><th>{T('状态', 'Status')}</th><th>{T('截止', 'Expires')}</th></tr></thead>
             <tbody>{r.items.map((i) => (
-              <tr key={i.id}><td>{names.get(i.volunteerId) ?? short(i.volunteerId)}</td><td>{fmtTime(need.occurrences.find((o) => o.id === i.occurrenceId)?.start)}</td>
+              <tr key={i.id}><td>{names.get(i.volunteerId) ?? short(i.volunteerId)}</td><td>{fmtTime(need.occurrences?.find((o) => o.id === i.occurrenceId)?.start)}</td>
                 <td><Badge tone={i.status === 'accepted' ? 'ok' : i.status === 'pending' ? 'info' : 'warn'}>{invitationStatus(i.status)}</Badge></td><td>{fmtTime(i.expiresAt)}</td></tr>
             ))}</tbody>
           </table>

@@ -6,7 +6,7 @@ import { Link } from '../../router';
 import { label, T, useGlobal } from '../../state';
 import { Button, Input, Panel, Select, Show, Tabs, fmtTime, useAction, useLoad, yuan } from '../../ui';
 import { History, statusBadge } from '../shared';
-import type { Need } from './common';
+import type { Need } from '../../types';
 import { Matches } from './matches';
 import { Plan } from './plan';
 import { Attendance } from './attendance';
@@ -31,7 +31,8 @@ export function NeedPage({ id }: { id: string }) {
   });
   return (
     <Show l={need}>{(n) => {
-      const o = occ || n.occurrences[0]?.id || '';
+      const occurrences = n.occurrences ?? [];
+      const o = occ || occurrences[0]?.id || '';
       return (
         <>
           <div class="page-head">
@@ -55,11 +56,11 @@ export function NeedPage({ id }: { id: string }) {
               ))}
             </div>
           )}
-          {n.occurrences.length > 1 && (
+          {occurrences.length > 1 && (
             <Select label={T('场次', 'Occurrence')} value={o} onValue={setOcc}
-              options={n.occurrences.map((x) => ({ value: x.id, label: `${fmtTime(x.start)} – ${fmtTime(x.end).slice(11)}` }))} />
+              options={occurrences.map((x) => ({ value: x.id, label: `${fmtTime(x.start)} – ${fmtTime(x.end).slice(11)}` }))} />
           )}
-          {n.occurrences.length === 1 && <p>{T('时间：', 'When: ')}{fmtTime(n.occurrences[0].start)} – {fmtTime(n.occurrences[0].end).slice(11)}</p>}
+          {occurrences.length === 1 && <p>{T('时间：', 'When: ')}{fmtTime(occurrences[0].start)} – {fmtTime(occurrences[0].end).slice(11)}</p>}
           <Tabs label={T('需求详情', 'Need details')} current={tab} onChange={setTab} tabs={[
             { id: 'matches', label: T('匹配与邀请', 'Matches & invitations') },
             { id: 'plan', label: T('联动方案', 'Linkage plan') },

@@ -4,13 +4,13 @@ import { useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../../api';
 import { T } from '../../state';
 import { Badge, Button, Empty, Section, Select, Show, fmtTime, useAction, useLoad } from '../../ui';
-import type { Need, Part, Plan as LinkagePlan } from './common';
+import type { Need, NeedPlan, OrganisationList, Supervisors } from '../../types';
 
 export function Plan({ need }: { need: Need }) {
-  const p = useLoad(() => get<LinkagePlan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
-  const sup = useLoad(() => get<{ candidates: { socialWorkerId: string; name: string; score: number; internal: boolean; caseload: number; parts: Part[] }[]; eligible: number; workers: number }>(`/v1/needs/${enc(need.id)}/supervisors` + q({ limit: 5 })), [need.id]);
+  const p = useLoad(() => get<NeedPlan>(`/v1/needs/${enc(need.id)}/plan`), [need.id]);
+  const sup = useLoad(() => get<Supervisors>(`/v1/needs/${enc(need.id)}/supervisors` + q({ limit: 5 })), [need.id]);
   const [orgId, setOrgId] = useState('');
-  const orgs = useLoad(() => get<{ items: { id: string; name: string }[] }>('/v1/organisations' + q({ division: need.countyCode, limit: 100 })), [need.countyCode]);
+  const orgs = useLoad(() => get<OrganisationList>('/v1/organisations' + q({ division: need.countyCode, limit: 100 })), [need.countyCode]);
   const [propose, proposing] = useAction(async (id: string) => {
     await put(`/v1/needs/${enc(need.id)}/plan/supervisor`, { socialWorkerId: id });
     p.reload();
@@ -35,25 +35,25 @@ export function Plan({ need }: { need: Need }) {
         }>
           <dl class="facts">
             <dt>{T('志愿者', 'Volunteers')}</dt>
-            <dd>{plan.volunteers.length === 0 ? T('暂无', 'none yet') : plan.volunteers.map((v) => `${v.name}（${v.phone}）`).join('、')}</dd>
+            <dd>{!plan.volunteers?.length ? T('暂无', 'none yet') : plan.volunteers.map((v) => `${v.name}（${v.phone}）`).join('、')}</dd>
             <dt>{T('名额', 'Places')}</dt>
-            <dd>{need.occurrences.map((o) => `${fmtTime(o.start).slice(5)}：${plan.filled[o.id] ?? 0}/${plan.headcount}`).join('；')}</dd>
+            <dd>{(need.occurrences ?? []).map((o) => `${fmtTime(o.start).slice(5)}：${plan.filled[o.id] ?? 0}/${plan.headcount}`).join('；')}</dd>
             <dt>{T('督导社工', 'Supervisor')}</dt>
             <dd>{plan.supervisor ? `${plan.supervisor.name}（${plan.supervisor.phone}）· ${supervisorState(plan.supervisorState)}` : T('未指定', 'none')}</dd>
             <dt>{T('承接机构', 'Organisation')}</dt>
-            <dd>{plan.organisationId ? (orgs.data?.items.find((o) => o.id === plan.organisationId)?.name ?? plan.organisationId) : T('未指定', 'none')}</dd>
+            <dd>{plan.organisationId ? (orgs.data?.items?.find((o) => o.id === plan.organisationId)?.name ?? plan.organisationId) : T('未指定', 'none')}</dd>
             <dt>{T('资金', 'Fund')}</dt>
             <dd>{plan.fundId ? `${plan.fundId}${plan.grantId ? ' · ' + plan.grantId : ''}` : T('未关联', 'none')}</dd>
           </dl>
         </Section>
         <Section title={T('督导社工建议', 'Suggested supervisors')}>
-          <Show l={sup}>{(r) => r.candidates.length === 0 ? <Empty>{T('暂无符合条件的督导社工。', 'No eligible supervisors.')}</Empty> : (
+          <Show l={sup}>{(r) => !r.candidates?.length ? <Empty>{T('暂无符合条件的督导社工。', 'No eligible supervisors.')}</Empty> : (
             <table>
               <thead><tr><th>{T('社工', 'Social worker')}</th><th>{T('得分', 'Score')}</th><th>{T('在督案例', 'Caseload')}</th><th>{T('理由', 'Reasons')}</th><th /></tr></thead>
               <tbody>{r.candidates.map((c) => (
                 <tr key={c.socialWorkerId}>
                   <td>{c.name} {c.internal && <Badge>{T('本机构', 'internal')}</Badge>}</td><td>{c.score}</td><td>{c.caseload}</td>
-                  <td class="muted">{c.parts.map((x) => T(x.zh, x.en)).join('；')}</td>
+                  <td class="muted">{(c.parts ?? []).map((x) => T(x.zh, x.en)).join('；')}</td>
                   <td><Button kind="secondary" busy={proposing} disabled={plan.supervisor?.id === c.socialWorkerId} onClick={() => propose(c.socialWorkerId)}>{T('邀请督导', 'Propose')}</Button></td>
                 </tr>
               ))}</tbody>
