@@ -169,7 +169,7 @@ export interface paths {
   "/v1/auth/sms-codes": {
     /**
      * 发送短信验证码 Send an SMS verification code
-     * @description 6 位验证码，5 分钟内有效，最多尝试 5 次；按手机号与 IP 限频。找回密码或注销时，未注册的手机号不会收到短信，但答复相同。A 6-digit code, valid 5 minutes, at most 5 tries; limited per phone and per client IP. For reset_password and delete_account, a phone with no account gets no SMS but the same answer.
+     * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
      */
     post: operations["request-sms-code"];
   };
@@ -512,13 +512,19 @@ export interface paths {
     get: operations["vocabularies"];
   };
   "/v1/needs": {
-    /** 需求列表 List needs by community, division, domain, status and time */
+    /**
+     * 需求列表 List needs by community, division, domain, status and time
+     * @description 社区居委会与辖区民政查看本社区时读取实时数据（含草稿）；其余情况此列表来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+     */
     get: operations["list-needs"];
     /** 发布社区需求（社区居委会）Post a community need (committee) */
     post: operations["post-need"];
   };
   "/v1/needs/counts": {
-    /** 各下级区划需求数 Needs per child division, by status */
+    /**
+     * 各下级区划需求数 Needs per child division, by status
+     * @description 计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+     */
     get: operations["need-counts"];
   };
   "/v1/needs/near": {
@@ -5328,7 +5334,7 @@ export interface operations {
   };
   /**
    * 发送短信验证码 Send an SMS verification code
-   * @description 6 位验证码，5 分钟内有效，最多尝试 5 次；按手机号与 IP 限频。找回密码或注销时，未注册的手机号不会收到短信，但答复相同。A 6-digit code, valid 5 minutes, at most 5 tries; limited per phone and per client IP. For reset_password and delete_account, a phone with no account gets no SMS but the same answer.
+   * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
    */
   "request-sms-code": {
     requestBody: {
@@ -5341,12 +5347,6 @@ export interface operations {
       202: {
         content: {
           "application/json": components["schemas"]["SmsCodeOutputBody"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unprocessable Entity */
@@ -8891,7 +8891,10 @@ export interface operations {
       };
     };
   };
-  /** 需求列表 List needs by community, division, domain, status and time */
+  /**
+   * 需求列表 List needs by community, division, domain, status and time
+   * @description 社区居委会与辖区民政查看本社区时读取实时数据（含草稿）；其余情况此列表来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+   */
   "list-needs": {
     parameters: {
       query?: {
@@ -8919,6 +8922,12 @@ export interface operations {
       };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8971,7 +8980,10 @@ export interface operations {
       };
     };
   };
-  /** 各下级区划需求数 Needs per child division, by status */
+  /**
+   * 各下级区划需求数 Needs per child division, by status
+   * @description 计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+   */
   "need-counts": {
     parameters: {
       query?: {
@@ -8987,6 +8999,12 @@ export interface operations {
       };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
