@@ -93,7 +93,9 @@ func (o *smsOutbox) SendCode(_ context.Context, m service.SMSMessage) error {
 }
 
 // SendTemplate drops notices: the walkthrough configures no SMS notice templates.
-func (o *smsOutbox) SendTemplate(context.Context, string, string, map[string]string) error { return nil }
+func (o *smsOutbox) SendTemplate(context.Context, string, string, map[string]string) error {
+	return nil
+}
 
 func TestServeWalkthrough(t *testing.T) {
 	cfg := testConfig(t)
