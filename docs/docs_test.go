@@ -190,7 +190,7 @@ func slugify(heading string) string {
 func TestSlugify(t *testing.T) {
 	for heading, want := range map[string]string{
 		"The production check (`scripts/prodcheck`, a CI stage)": "the-production-check-scriptsprodcheck-a-ci-stage",
-		"Funds, applications and grants (慈善 + 社工)":                "funds-applications-and-grants-慈善--社工",
+		"Funds, applications and grants (慈善 + 社工)":               "funds-applications-and-grants-慈善--社工",
 		"A five-minute API tour":                                 "a-five-minute-api-tour",
 		"Stores, outages, replicas and workers":                  "stores-outages-replicas-and-workers",
 	} {
