@@ -11,7 +11,7 @@ import (
 // page by page (no aggregation pipeline: FerretDB gets $group wrong), and
 // a snapshot answers any division's view without reading anything else.
 //
-// Counting rules (each one is also in the README, "Dashboard"):
+// Counting rules (each one is also in docs/dashboard.md):
 //   - a document belongs to the county-level division (district) its code
 //     starts with; a code of the city itself, or none, goes to the
 //     city-level bucket (CityCode), counted in the city's total only;

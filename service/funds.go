@@ -331,7 +331,7 @@ func (s *Service) findKeyed(ctx context.Context, fundID string, claimStart int, 
 // process is best on FerretDB, whose writes are serialised anyway: 500
 // simultaneous HTTP approvals (TestApprovalRace) took about half as long
 // with 1 as with 8 in the same run, and the contended grant benchmark
-// 4.6 ms/op against 9.9 (README, Performance).
+// 4.6 ms/op against 9.9 (docs/performance.md).
 const fundGateSize = 1
 
 func (s *Service) fundGate(fundID string) chan struct{} {
