@@ -300,22 +300,20 @@ func VerifyStatement(s SignedStatement, keys map[string]ed25519.PublicKey) (*Ser
 // Statement is stored in canonical form. (encoding/json alone would match
 // member names case-insensitively and ignore unknown members.)
 func ParseSignedStatement(doc []byte) (SignedStatement, error) {
-	v, err := parseStrictJSON(doc)
+	canon, err := CanonicalJSON(doc) // strict: duplicates, UTF-8, surrogates, numbers
 	if err != nil {
 		return SignedStatement{}, errStatementBody().Wrap(err)
 	}
-	obj, ok := v.(jcsObject)
-	if !ok || len(obj) != 4 {
+	var obj map[string]json.RawMessage // exact member names (canonical text, no duplicates)
+	if err := json.Unmarshal(canon, &obj); err != nil || len(obj) != 4 {
 		return SignedStatement{}, errStatementBody()
 	}
 	var s SignedStatement
 	str := func(name string, dst *string, bad func() *Error) error {
-		x, _ := obj.get(name)
-		v, ok := x.(string)
-		if !ok {
+		raw := obj[name]
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, dst) != nil {
 			return bad()
 		}
-		*dst = v
 		return nil
 	}
 	if err := str("algorithm", &s.Algorithm, errStatementAlgorithm); err != nil {
@@ -327,15 +325,12 @@ func ParseSignedStatement(doc []byte) (SignedStatement, error) {
 	if err := str("signature", &s.Signature, errStatementSignature); err != nil {
 		return SignedStatement{}, err
 	}
-	body, _ := obj.get("statement")
-	if _, ok := body.(jcsObject); !ok {
+	body := obj["statement"]
+	if len(body) == 0 || body[0] != '{' {
 		return SignedStatement{}, errStatementContent()
 	}
-	var b strings.Builder
-	if err := writeCanonical(&b, body); err != nil {
-		return SignedStatement{}, errStatementContent().Wrap(err)
-	}
-	s.Statement = json.RawMessage(b.String())
+	// A member of a canonical text is itself in canonical form.
+	s.Statement = json.RawMessage(body)
 	return s, nil
 }
 
