@@ -12,22 +12,80 @@ import (
 	"github.com/wushe/wushe/service"
 )
 
+// The API's own shapes of the engine's answers: the engine's types may
+// change without changing the API, and its JSON tags define nothing here.
+
 // MatchCandidateDTO is one ranked volunteer with the parts of their score.
 type MatchCandidateDTO struct {
-	matching.Candidate
-	Name string `json:"name"`
+	Name         string      `json:"name"`
+	VolunteerID  string      `json:"volunteerId"`
+	Score        int         `json:"score"`
+	DistanceBand models.Term `json:"distanceBand" doc:"距离区间（distance_bands 词表）Distance band (vocabulary distance_bands)"`
+	Parts        []PartScore `json:"parts"`
+}
+
+// PartScore is one named part of a score, with its reason.
+type PartScore struct {
+	Part   string `json:"part"`
+	Points int    `json:"points"`
+	Max    int    `json:"max"`
+	Zh     string `json:"zh"`
+	En     string `json:"en"`
+}
+
+// Exclusion counts the volunteers one hard constraint kept out.
+type Exclusion struct {
+	Reason string `json:"reason"`
+	Skill  string `json:"skill,omitempty"`
+	Level  int    `json:"level,omitempty"`
+	Count  int    `json:"count"`
+	Only   int    `json:"only"`
+	Zh     string `json:"zh"`
+	En     string `json:"en"`
+}
+
+// SupervisorExclusion counts the social workers one constraint kept out.
+type SupervisorExclusion struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+	Zh     string `json:"zh"`
+	En     string `json:"en"`
+}
+
+func partScores(ps []matching.PartScore) []PartScore {
+	out := make([]PartScore, len(ps))
+	for i, p := range ps {
+		out[i] = PartScore{Part: string(p.Part), Points: p.Points, Max: p.Max, Zh: p.Zh, En: p.En}
+	}
+	return out
+}
+
+func exclusions(es []matching.Exclusion) []Exclusion {
+	out := make([]Exclusion, len(es))
+	for i, e := range es {
+		out[i] = Exclusion{Reason: string(e.Reason), Skill: e.Skill, Level: e.Level, Count: e.Count, Only: e.Only, Zh: e.Zh, En: e.En}
+	}
+	return out
+}
+
+func supervisorExclusions(es []matching.SupervisorExclusion) []SupervisorExclusion {
+	out := make([]SupervisorExclusion, len(es))
+	for i, e := range es {
+		out[i] = SupervisorExclusion{Reason: string(e.Reason), Count: e.Count, Zh: e.Zh, En: e.En}
+	}
+	return out
 }
 
 // MatchesDTO is the ranking of one occurrence of a need.
 type MatchesDTO struct {
-	NeedID       string               `json:"needId"`
-	OccurrenceID string               `json:"occurrenceId"`
-	Candidates   []MatchCandidateDTO  `json:"candidates"`
-	Volunteers   int                  `json:"volunteers" doc:"参与比较的志愿者总数 Volunteers considered"`
-	Eligible     int                  `json:"eligible"`
-	Skipped      int                  `json:"skipped" doc:"已报名或已邀请而略去 Left out: already placed or invited"`
-	Excluded     int                  `json:"excluded"`
-	Exclusions   []matching.Exclusion `json:"exclusions" doc:"各硬性条件排除的人数，便于放宽条件 How many each hard constraint kept out"`
+	NeedID       string              `json:"needId"`
+	OccurrenceID string              `json:"occurrenceId"`
+	Candidates   []MatchCandidateDTO `json:"candidates"`
+	Volunteers   int                 `json:"volunteers" doc:"参与比较的志愿者总数 Volunteers considered"`
+	Eligible     int                 `json:"eligible"`
+	Skipped      int                 `json:"skipped" doc:"已报名或已邀请而略去 Left out: already placed or invited"`
+	Excluded     int                 `json:"excluded"`
+	Exclusions   []Exclusion         `json:"exclusions" doc:"各硬性条件排除的人数，便于放宽条件 How many each hard constraint kept out"`
 }
 
 type matchesInput struct {
@@ -40,16 +98,20 @@ type matchesOutput struct{ Body MatchesDTO }
 
 // SupervisorSuggestionDTO is one ranked would-be supervisor.
 type SupervisorSuggestionDTO struct {
-	matching.SupervisorCandidate
-	Name string `json:"name"`
+	Name           string      `json:"name"`
+	SocialWorkerID string      `json:"socialWorkerId"`
+	Score          int         `json:"score"`
+	Caseload       int         `json:"caseload"`
+	Internal       bool        `json:"internal"`
+	Parts          []PartScore `json:"parts"`
 }
 
 type supervisorsOutput struct {
 	Body struct {
-		Candidates []SupervisorSuggestionDTO      `json:"candidates"`
-		Workers    int                            `json:"workers"`
-		Eligible   int                            `json:"eligible"`
-		Exclusions []matching.SupervisorExclusion `json:"exclusions"`
+		Candidates []SupervisorSuggestionDTO `json:"candidates"`
+		Workers    int                       `json:"workers"`
+		Eligible   int                       `json:"eligible"`
+		Exclusions []SupervisorExclusion     `json:"exclusions"`
 	}
 }
 
@@ -69,10 +131,11 @@ func registerMatching(api huma.API, svc *service.Service) {
 			}
 			r := v.Result
 			out := &matchesOutput{Body: MatchesDTO{NeedID: v.Need.ID, OccurrenceID: v.Occurrence.ID, Volunteers: r.Volunteers,
-				Eligible: r.Eligible, Skipped: r.Skipped, Excluded: r.Excluded, Exclusions: nonNil(r.Exclusions),
+				Eligible: r.Eligible, Skipped: r.Skipped, Excluded: r.Excluded, Exclusions: exclusions(r.Exclusions),
 				Candidates: make([]MatchCandidateDTO, len(r.Candidates))}}
 			for i, c := range r.Candidates {
-				out.Body.Candidates[i] = MatchCandidateDTO{Candidate: c, Name: v.Names[c.VolunteerID]}
+				out.Body.Candidates[i] = MatchCandidateDTO{VolunteerID: c.VolunteerID, Score: c.Score, DistanceBand: c.DistanceBand,
+					Parts: partScores(c.Parts), Name: v.Names[c.VolunteerID]}
 			}
 			return out, nil
 		})
@@ -85,10 +148,11 @@ func registerMatching(api huma.API, svc *service.Service) {
 				return nil, err
 			}
 			out := &supervisorsOutput{}
-			out.Body.Workers, out.Body.Eligible, out.Body.Exclusions = r.Workers, r.Eligible, nonNil(r.Exclusions)
+			out.Body.Workers, out.Body.Eligible, out.Body.Exclusions = r.Workers, r.Eligible, supervisorExclusions(r.Exclusions)
 			out.Body.Candidates = make([]SupervisorSuggestionDTO, len(r.Candidates))
 			for i, c := range r.Candidates {
-				out.Body.Candidates[i] = SupervisorSuggestionDTO{SupervisorCandidate: c, Name: names[c.SocialWorkerID]}
+				out.Body.Candidates[i] = SupervisorSuggestionDTO{SocialWorkerID: c.SocialWorkerID, Score: c.Score, Caseload: c.Caseload,
+					Internal: c.Internal, Parts: partScores(c.Parts), Name: names[c.SocialWorkerID]}
 			}
 			return out, nil
 		})

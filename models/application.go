@@ -71,27 +71,27 @@ const (
 
 // TeamMember is one person planned on a project.
 type TeamMember struct {
-	Name           string
-	Post           TeamPost
-	SocialWorkerID string           // account of a professional member; its verified certificate counts
-	Level          CertificateLevel // filled from the verified certificate on submit
-	Months         int              // months paid on the project (paid posts)
+	Name           string           `bson:"name"`
+	Post           TeamPost         `bson:"post"`
+	SocialWorkerID string           `bson:"socialworkerid"` // account of a professional member; its verified certificate counts
+	Level          CertificateLevel `bson:"level"`          // filled from the verified certificate on submit
+	Months         int              `bson:"months"`         // months paid on the project (paid posts)
 }
 
 // Milestone is a step of the project's timeline, with the share of the
 // grant paid when its report is verified and released.
 type Milestone struct {
-	Name           string
-	Due            string // YYYY-MM-DD
-	TranchePercent int    // whole percent; a project's milestones sum to 100
+	Name           string `bson:"name"`
+	Due            string `bson:"due"`            // YYYY-MM-DD
+	TranchePercent int    `bson:"tranchepercent"` // whole percent; a project's milestones sum to 100
 }
 
 // Budget is a project's budget in the four lines of seed §17, in fen.
 type Budget struct {
-	SalaryFen              int64 // 薪酬待遇
-	SupervisionTrainingFen int64 // 督导培训经费
-	ServiceActivitiesFen   int64 // 服务活动经费
-	ProjectManagementFen   int64 // 项目管理经费
+	SalaryFen              int64 `bson:"salaryfen"`              // 薪酬待遇
+	SupervisionTrainingFen int64 `bson:"supervisiontrainingfen"` // 督导培训经费
+	ServiceActivitiesFen   int64 `bson:"serviceactivitiesfen"`   // 服务活动经费
+	ProjectManagementFen   int64 `bson:"projectmanagementfen"`   // 项目管理经费
 }
 
 // TotalFen is the sum of the four lines.
@@ -102,49 +102,49 @@ func (b Budget) TotalFen() int64 {
 // ProjectFlag is a standing problem of a running project, raised by a
 // check and kept with the time it was raised.
 type ProjectFlag struct {
-	Code string // professional_ratio_below_80, price_table_due_revision, budget_over_price_table
-	Zh   string
-	En   string
-	At   time.Time
+	Code string    `bson:"code"` // professional_ratio_below_80, price_table_due_revision, budget_over_price_table
+	Zh   string    `bson:"zh"`
+	En   string    `bson:"en"`
+	At   time.Time `bson:"at"`
 }
 
 // Application is an organisation's project application to a fund, or its
 // entry in a competition (CompetitionID set; the fund is then the
 // competition's).
 type Application struct {
-	ID               string
-	OrganisationID   string
-	OrganisationName string // as registered when the application was drafted (shown beside the id)
-	FundID           string
-	CompetitionID    string
-	Title            string
-	Summary          string
-	NeedIDs          []string
-	Domains          []string
-	TargetGroup      string
-	Beneficiaries    int
-	Regions          []string // division codes the project serves (from its needs, or given)
-	Team             []TeamMember
-	SupervisorID     string // the project's supervising social worker (an account)
-	Milestones       []Milestone
-	Budget           Budget
-	RequestedFen     int64
-	Government       bool   // a government-purchased project (政府购买服务)
-	ContractStart    string // YYYY-MM-DD; government projects
-	ContractEnd      string // YYYY-MM-DD
-	Status           ApplicationStatus
-	Flags            []ProjectFlag
+	ID               string            `bson:"id"`
+	OrganisationID   string            `bson:"organisationid"`
+	OrganisationName string            `bson:"organisationname"` // as registered when the application was drafted (shown beside the id)
+	FundID           string            `bson:"fundid"`
+	CompetitionID    string            `bson:"competitionid"`
+	Title            string            `bson:"title"`
+	Summary          string            `bson:"summary"`
+	NeedIDs          []string          `bson:"needids"`
+	Domains          []string          `bson:"domains"`
+	TargetGroup      string            `bson:"targetgroup"`
+	Beneficiaries    int               `bson:"beneficiaries"`
+	Regions          []string          `bson:"regions"` // division codes the project serves (from its needs, or given)
+	Team             []TeamMember      `bson:"team"`
+	SupervisorID     string            `bson:"supervisorid"` // the project's supervising social worker (an account)
+	Milestones       []Milestone       `bson:"milestones"`
+	Budget           Budget            `bson:"budget"`
+	RequestedFen     int64             `bson:"requestedfen"`
+	Government       bool              `bson:"government"`    // a government-purchased project (政府购买服务)
+	ContractStart    string            `bson:"contractstart"` // YYYY-MM-DD; government projects
+	ContractEnd      string            `bson:"contractend"`   // YYYY-MM-DD
+	Status           ApplicationStatus `bson:"status"`
+	Flags            []ProjectFlag     `bson:"flags"`
 	// Decision.
-	DecidedBy    string
-	DecidedAt    *time.Time
-	DecisionNote string // a rejection's reason, or the approver's note
-	DecisionKey  string // the Idempotency-Key of the approval
-	GrantedFen   int64
-	EvaluatorOrg string // evaluation institution engaged by the funder (绩效评估)
-	CreatedBy    string
-	CreatedAt    time.Time
-	SubmittedAt  *time.Time
-	UpdatedAt    time.Time
+	DecidedBy    string     `bson:"decidedby"`
+	DecidedAt    *time.Time `bson:"decidedat"`
+	DecisionNote string     `bson:"decisionnote"` // a rejection's reason, or the approver's note
+	DecisionKey  string     `bson:"decisionkey"`  // the Idempotency-Key of the approval
+	GrantedFen   int64      `bson:"grantedfen"`
+	EvaluatorOrg string     `bson:"evaluatororg"` // evaluation institution engaged by the funder (绩效评估)
+	CreatedBy    string     `bson:"createdby"`
+	CreatedAt    time.Time  `bson:"createdat"`
+	SubmittedAt  *time.Time `bson:"submittedat"`
+	UpdatedAt    time.Time  `bson:"updatedat"`
 }
 
 // ProfessionalShare is the share of professional posts in the paid
@@ -348,11 +348,11 @@ func TrancheAmounts(granted int64, milestones []Milestone) []int64 {
 // monthly price of each post type from a date. A table is revised every 3
 // years (seed); one older than that is flagged for revision.
 type PriceTable struct {
-	DivisionCode  string
-	EffectiveFrom string           // YYYY-MM-DD
-	MonthlyFen    map[string]int64 // post type → monthly price in fen
-	CreatedBy     string
-	CreatedAt     time.Time
+	DivisionCode  string           `bson:"divisioncode"`
+	EffectiveFrom string           `bson:"effectivefrom"` // YYYY-MM-DD
+	MonthlyFen    map[string]int64 `bson:"monthlyfen"`    // post type → monthly price in fen
+	CreatedBy     string           `bson:"createdby"`
+	CreatedAt     time.Time        `bson:"createdat"`
 }
 
 // PriceTablePostTypes are the post types a price table prices: the three
@@ -419,33 +419,33 @@ func (t *PriceTable) SalaryCeilingFen(team []TeamMember, contractMonths int) int
 // application's, so an application has at most one grant. Its tranches
 // follow the milestones; each step of a tranche is its own document.
 type Grant struct {
-	ID               string // = application id
-	FundID           string
-	OrganisationID   string
-	OrganisationName string
-	CompetitionID    string
-	Tier             string // the award tier of a competition grant
-	Title            string // the project's title (public)
-	AmountFen        int64
-	LedgerSeq        int
-	NeedIDs          []string
-	Tranches         []int64 // amount per milestone
-	CreatedBy        string
-	CreatedAt        time.Time
+	ID               string    `bson:"id"` // = application id
+	FundID           string    `bson:"fundid"`
+	OrganisationID   string    `bson:"organisationid"`
+	OrganisationName string    `bson:"organisationname"`
+	CompetitionID    string    `bson:"competitionid"`
+	Tier             string    `bson:"tier"`  // the award tier of a competition grant
+	Title            string    `bson:"title"` // the project's title (public)
+	AmountFen        int64     `bson:"amountfen"`
+	LedgerSeq        int       `bson:"ledgerseq"`
+	NeedIDs          []string  `bson:"needids"`
+	Tranches         []int64   `bson:"tranches"` // amount per milestone
+	CreatedBy        string    `bson:"createdby"`
+	CreatedAt        time.Time `bson:"createdat"`
 }
 
 // TrancheStep is one step of paying a tranche: the organisation reports the
 // milestone, the supervising social worker verifies it, the funder releases
 // the money. Each step is inserted once (_id grant#milestone#step).
 type TrancheStep struct {
-	GrantID   string
-	Milestone int
-	Step      string // report, verify, release
-	Note      string
-	LedgerSeq int // release
-	AmountFen int64
-	By        string
-	At        time.Time
+	GrantID   string    `bson:"grantid"`
+	Milestone int       `bson:"milestone"`
+	Step      string    `bson:"step"` // report, verify, release
+	Note      string    `bson:"note"`
+	LedgerSeq int       `bson:"ledgerseq"` // release
+	AmountFen int64     `bson:"amountfen"`
+	By        string    `bson:"by"`
+	At        time.Time `bson:"at"`
 }
 
 // Tranche steps.
@@ -458,13 +458,13 @@ const (
 // Evaluation is the engaged institution's performance evaluation of a
 // completed project (绩效评估), inserted once per application.
 type Evaluation struct {
-	ApplicationID  string
-	OrganisationID string // the evaluation institution
-	Score          int    // 0–100
-	Grade          string // excellent, good, pass, fail
-	Report         string
-	By             string
-	At             time.Time
+	ApplicationID  string    `bson:"applicationid"`
+	OrganisationID string    `bson:"organisationid"` // the evaluation institution
+	Score          int       `bson:"score"`          // 0–100
+	Grade          string    `bson:"grade"`          // excellent, good, pass, fail
+	Report         string    `bson:"report"`
+	By             string    `bson:"by"`
+	At             time.Time `bson:"at"`
 }
 
 // EvaluationGrades are the grades of a performance evaluation.
@@ -489,13 +489,13 @@ func (e *Evaluation) Validate() error {
 // is carried out (_id = the application's): of two decisions racing — an
 // approval and a rejection, or two approvals — only one is ever made.
 type DecisionClaim struct {
-	ApplicationID string
-	Approve       bool
-	AmountFen     int64
-	Key           string // the approval's Idempotency-Key, if any
-	Note          string // a rejection's reason or the approver's note: what a roll-forward saves
-	By            string
-	At            time.Time
+	ApplicationID string    `bson:"applicationid"`
+	Approve       bool      `bson:"approve"`
+	AmountFen     int64     `bson:"amountfen"`
+	Key           string    `bson:"key"`  // the approval's Idempotency-Key, if any
+	Note          string    `bson:"note"` // a rejection's reason or the approver's note: what a roll-forward saves
+	By            string    `bson:"by"`
+	At            time.Time `bson:"at"`
 }
 
 // Same reports whether c is the claim of the same request.

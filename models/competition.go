@@ -48,10 +48,10 @@ func (p CompetitionPhase) Reached(q CompetitionPhase) bool { return p.order() >=
 
 // AwardTier is one level of award: Count entries get AmountFen each.
 type AwardTier struct {
-	Code      string // snake_case, e.g. first_prize
-	Name      string // shown publicly, e.g. 一等奖
-	Count     int
-	AmountFen int64
+	Code      string `bson:"code"` // snake_case, e.g. first_prize
+	Name      string `bson:"name"` // shown publicly, e.g. 一等奖
+	Count     int    `bson:"count"`
+	AmountFen int64  `bson:"amountfen"`
 }
 
 // CompetitionSchedule is the instant each phase after draft starts. VoteAt
@@ -59,12 +59,12 @@ type AwardTier struct {
 // the organiser's action (it commits the prize pool); from open on, a phase
 // starts at its instant, or earlier when the organiser moves it.
 type CompetitionSchedule struct {
-	OpensAt     time.Time
-	ReviewAt    time.Time // entries close
-	VoteAt      time.Time
-	FinalistsAt time.Time
-	AwardsAt    time.Time
-	ClosesAt    time.Time
+	OpensAt     time.Time `bson:"opensat"`
+	ReviewAt    time.Time `bson:"reviewat"` // entries close
+	VoteAt      time.Time `bson:"voteat"`
+	FinalistsAt time.Time `bson:"finalistsat"`
+	AwardsAt    time.Time `bson:"awardsat"`
+	ClosesAt    time.Time `bson:"closesat"`
 }
 
 // Start is the instant phase p starts (zero for draft and for a skipped vote).
@@ -88,47 +88,47 @@ func (s CompetitionSchedule) Start(p CompetitionPhase) time.Time {
 
 // Award is one line of a competition's award plan.
 type Award struct {
-	EntryID   string
-	Rank      int // the entry's place in the final ranking
-	Tier      string
-	TierName  string
-	AmountFen int64
+	EntryID   string `bson:"entryid"`
+	Rank      int    `bson:"rank"` // the entry's place in the final ranking
+	Tier      string `bson:"tier"`
+	TierName  string `bson:"tiername"`
+	AmountFen int64  `bson:"amountfen"`
 }
 
 // Competition is a venture-philanthropy competition: a prize pool drawn
 // from one fund, entries (applications with CompetitionID set), expert
 // review, an optional public vote and awards.
 type Competition struct {
-	ID           string
-	Name         string
-	Summary      string
-	FundID       string
-	OwnerOrgID   string // the fund's charity, copied from the fund
-	DivisionCode string // the government budget's division, copied from the fund
-	Domains      []string
+	ID           string   `bson:"id"`
+	Name         string   `bson:"name"`
+	Summary      string   `bson:"summary"`
+	FundID       string   `bson:"fundid"`
+	OwnerOrgID   string   `bson:"ownerorgid"`   // the fund's charity, copied from the fund
+	DivisionCode string   `bson:"divisioncode"` // the government budget's division, copied from the fund
+	Domains      []string `bson:"domains"`
 	// Eligibility: organisation kinds (empty = any kind that applies for
 	// projects) and the regions an entry's project must lie in.
-	EligibleKinds []string
-	Regions       []string
-	Schedule      CompetitionSchedule
-	Rubric        Rubric
-	Tiers         []AwardTier
+	EligibleKinds []string            `bson:"eligiblekinds"`
+	Regions       []string            `bson:"regions"`
+	Schedule      CompetitionSchedule `bson:"schedule"`
+	Rubric        Rubric              `bson:"rubric"`
+	Tiers         []AwardTier         `bson:"tiers"`
 	// ReviewersPerEntry is k, each entry's panel size.
-	ReviewersPerEntry int
-	PublicVote        bool
-	VoteWeightPercent int // share of the public vote in the final score, 0–100
-	Phase             CompetitionPhase
-	PhaseSeq          int // the seq of the last phase change (transitions "competition:<id>")
-	PhaseAt           time.Time
-	ReserveSeq        int      // ledger entry that reserved the pool
-	ReserveKeys       []string // ledger keys of every attempt to reserve it (one per pool amount tried)
-	Awards            []Award
-	AwardsPlannedAt   *time.Time // the plan is fixed once awarding starts
-	ReleaseSeq        int        // ledger entry that released the unused reserve (0: nothing to release)
-	ReleasedFen       int64
-	CreatedBy         string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ReviewersPerEntry int              `bson:"reviewersperentry"`
+	PublicVote        bool             `bson:"publicvote"`
+	VoteWeightPercent int              `bson:"voteweightpercent"` // share of the public vote in the final score, 0–100
+	Phase             CompetitionPhase `bson:"phase"`
+	PhaseSeq          int              `bson:"phaseseq"` // the seq of the last phase change (transitions "competition:<id>")
+	PhaseAt           time.Time        `bson:"phaseat"`
+	ReserveSeq        int              `bson:"reserveseq"`  // ledger entry that reserved the pool
+	ReserveKeys       []string         `bson:"reservekeys"` // ledger keys of every attempt to reserve it (one per pool amount tried)
+	Awards            []Award          `bson:"awards"`
+	AwardsPlannedAt   *time.Time       `bson:"awardsplannedat"` // the plan is fixed once awarding starts
+	ReleaseSeq        int              `bson:"releaseseq"`      // ledger entry that released the unused reserve (0: nothing to release)
+	ReleasedFen       int64            `bson:"releasedfen"`
+	CreatedBy         string           `bson:"createdby"`
+	CreatedAt         time.Time        `bson:"createdat"`
+	UpdatedAt         time.Time        `bson:"updatedat"`
 }
 
 // PoolFen is the prize pool: Σ count × amount over the tiers.
@@ -363,11 +363,11 @@ var ConflictKinds = []ConflictKind{ConflictOwnOrganisation, ConflictEmployment, 
 // Conflict is a declared conflict of interest with an organisation (all its
 // entries) or with one entry.
 type Conflict struct {
-	Kind           ConflictKind
-	OrganisationID string
-	EntryID        string
-	Note           string
-	DeclaredAt     time.Time
+	Kind           ConflictKind `bson:"kind"`
+	OrganisationID string       `bson:"organisationid"`
+	EntryID        string       `bson:"entryid"`
+	Note           string       `bson:"note"`
+	DeclaredAt     time.Time    `bson:"declaredat"`
 }
 
 // Validate checks the conflict names exactly one organisation or entry.
@@ -396,13 +396,13 @@ const MaxConflicts = 100
 // entries (_id competition#account). The record, not the token's binding,
 // is what the review endpoints check.
 type CompetitionReviewer struct {
-	CompetitionID  string
-	AccountID      string
-	Name           string
-	OrganisationID string // the reviewer's own organisation, when the organiser named one
-	Conflicts      []Conflict
-	InvitedBy      string
-	InvitedAt      time.Time
+	CompetitionID  string     `bson:"competitionid"`
+	AccountID      string     `bson:"accountid"`
+	Name           string     `bson:"name"`
+	OrganisationID string     `bson:"organisationid"` // the reviewer's own organisation, when the organiser named one
+	Conflicts      []Conflict `bson:"conflicts"`
+	InvitedBy      string     `bson:"invitedby"`
+	InvitedAt      time.Time  `bson:"invitedat"`
 }
 
 // Ref is the reviewer as assignment sees it. employers are organisations
@@ -424,24 +424,24 @@ func (r *CompetitionReviewer) Ref(employers []string) ReviewerRef {
 // ReviewAssignment gives one entry to one reviewer (_id
 // competition#entry#reviewer, decided by a unique insert).
 type ReviewAssignment struct {
-	CompetitionID string
-	EntryID       string
-	ReviewerID    string
-	AssignedAt    time.Time
-	AssignedBy    string
+	CompetitionID string    `bson:"competitionid"`
+	EntryID       string    `bson:"entryid"`
+	ReviewerID    string    `bson:"reviewerid"`
+	AssignedAt    time.Time `bson:"assignedat"`
+	AssignedBy    string    `bson:"assignedby"`
 }
 
 // ScoreSheet is one reviewer's scores for one entry (_id
 // competition#entry#reviewer: one sheet each, by a unique insert; final
 // once submitted).
 type ScoreSheet struct {
-	CompetitionID string
-	EntryID       string
-	ReviewerID    string
-	Scores        map[string]int // criterion code → points
-	Total         float64        // WeightedTotal, 0–100
-	Comment       string
-	SubmittedAt   time.Time
+	CompetitionID string         `bson:"competitionid"`
+	EntryID       string         `bson:"entryid"`
+	ReviewerID    string         `bson:"reviewerid"`
+	Scores        map[string]int `bson:"scores"` // criterion code → points
+	Total         float64        `bson:"total"`  // WeightedTotal, 0–100
+	Comment       string         `bson:"comment"`
+	SubmittedAt   time.Time      `bson:"submittedat"`
 }
 
 // Vote is one verified volunteer's vote for one entry (_id
@@ -457,10 +457,10 @@ type Vote struct {
 // announced (_id competition, inserted once): the review, the vote counts
 // and the final ranking the awards follow.
 type CompetitionResults struct {
-	CompetitionID string
-	Review        NormalisedResult
-	Votes         map[string]int
-	VoteWeight    float64
-	Ranking       []CombinedEntry
-	FrozenAt      time.Time
+	CompetitionID string           `bson:"competitionid"`
+	Review        NormalisedResult `bson:"review"`
+	Votes         map[string]int   `bson:"votes"`
+	VoteWeight    float64          `bson:"voteweight"`
+	Ranking       []CombinedEntry  `bson:"ranking"`
+	FrozenAt      time.Time        `bson:"frozenat"`
 }

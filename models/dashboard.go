@@ -11,7 +11,7 @@ import (
 // page by page (no aggregation pipeline: FerretDB gets $group wrong), and
 // a snapshot answers any division's view without reading anything else.
 //
-// Counting rules (each one is also in the README, "Dashboard"):
+// Counting rules (each one is also in docs/dashboard.md):
 //   - a document belongs to the county-level division (district) its code
 //     starts with; a code of the city itself, or none, goes to the
 //     city-level bucket (CityCode), counted in the city's total only;
@@ -39,11 +39,11 @@ var DashboardIndicators = []string{IndicatorSocialWorkers, IndicatorProfessional
 // organisations, a station in every township/street, 50 demonstration
 // organisations.
 type DashboardTargets struct {
-	SocialWorkers              int
-	ProfessionalPosts          int
-	ServiceOrganisations       int
-	TownsWithStation           int // every township/street of the city
-	DemonstrationOrganisations int
+	SocialWorkers              int `bson:"socialworkers"`
+	ProfessionalPosts          int `bson:"professionalposts"`
+	ServiceOrganisations       int `bson:"serviceorganisations"`
+	TownsWithStation           int `bson:"townswithstation"` // every township/street of the city
+	DemonstrationOrganisations int `bson:"demonstrationorganisations"`
 }
 
 // Targets2025 are the 2025 targets; the township target is the number of
@@ -113,22 +113,22 @@ func NeedDone(s NeedStatus) bool { return s == NeedCompleted || s == NeedEvaluat
 
 // DashboardFigures are the counts of one district (or the city).
 type DashboardFigures struct {
-	SocialWorkers              int // verified certificates
-	ProfessionalPosts          int // verified, holding a post title
-	ServiceOrganisations       int // operating social_work_agency
-	DemonstrationOrganisations int // status demonstration, any kind
-	Towns                      int // townships/streets in the division
-	TownsWithStation           int // of them, with an open station
-	NeedsByStatus              map[string]int
-	HoursHundredths            int64 // verified volunteer hours × 100 (exact sums)
-	Grants                     int
-	GrantsFen                  int64
-	ElderCareFacilities        int
-	ElderCareCompliant         int
-	PurchasedProjects          int // government-purchased projects holding a grant
-	PurchasedFlagged           int // of them, with a standing flag
-	CEPeople                   int // social-worker members of organisations registered here
-	CECompliant                int
+	SocialWorkers              int            `bson:"socialworkers"`              // verified certificates
+	ProfessionalPosts          int            `bson:"professionalposts"`          // verified, holding a post title
+	ServiceOrganisations       int            `bson:"serviceorganisations"`       // operating social_work_agency
+	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // status demonstration, any kind
+	Towns                      int            `bson:"towns"`                      // townships/streets in the division
+	TownsWithStation           int            `bson:"townswithstation"`           // of them, with an open station
+	NeedsByStatus              map[string]int `bson:"needsbystatus"`
+	HoursHundredths            int64          `bson:"hourshundredths"` // verified volunteer hours × 100 (exact sums)
+	Grants                     int            `bson:"grants"`
+	GrantsFen                  int64          `bson:"grantsfen"`
+	ElderCareFacilities        int            `bson:"eldercarefacilities"`
+	ElderCareCompliant         int            `bson:"eldercarecompliant"`
+	PurchasedProjects          int            `bson:"purchasedprojects"` // government-purchased projects holding a grant
+	PurchasedFlagged           int            `bson:"purchasedflagged"`  // of them, with a standing flag
+	CEPeople                   int            `bson:"cepeople"`          // social-worker members of organisations registered here
+	CECompliant                int            `bson:"cecompliant"`
 }
 
 func newFigures() *DashboardFigures {
@@ -197,9 +197,9 @@ func Percent(part, whole int64) *float64 {
 
 // DistrictFigures are the figures of one county-level division.
 type DistrictFigures struct {
-	Code    string
-	Name    string
-	Figures DashboardFigures
+	Code    string           `bson:"code"`
+	Name    string           `bson:"name"`
+	Figures DashboardFigures `bson:"figures"`
 }
 
 // SeriesPoint is one cell of the charts' series: what happened in a
@@ -208,51 +208,51 @@ type DistrictFigures struct {
 // hours in the month of their service date, grants in the month they
 // were made.
 type SeriesPoint struct {
-	District        string
-	Month           string
-	Domain          string
-	Needs           int
-	HoursHundredths int64
-	Grants          int
-	GrantsFen       int64
+	District        string `bson:"district"`
+	Month           string `bson:"month"`
+	Domain          string `bson:"domain"`
+	Needs           int    `bson:"needs"`
+	HoursHundredths int64  `bson:"hourshundredths"`
+	Grants          int    `bson:"grants"`
+	GrantsFen       int64  `bson:"grantsfen"`
 }
 
 // ElderCareLine is one elder-care facility's staffing against the 1:100
 // rule: verified social workers employed there against ceil(beds/100).
 type ElderCareLine struct {
-	OrganisationID string
-	Name           string
-	District       string
-	Beds           int
-	Required       int
-	Employed       int
-	Compliant      bool
+	OrganisationID string `bson:"organisationid"`
+	Name           string `bson:"name"`
+	District       string `bson:"district"`
+	Beds           int    `bson:"beds"`
+	Required       int    `bson:"required"`
+	Employed       int    `bson:"employed"`
+	Compliant      bool   `bson:"compliant"`
 }
 
 // FlaggedProject is a government-purchased project with a standing flag.
 type FlaggedProject struct {
-	ApplicationID    string
-	Title            string
-	OrganisationID   string
-	OrganisationName string
-	District         string
-	Status           string
-	Flags            []string // flag codes
+	ApplicationID    string   `bson:"applicationid"`
+	Title            string   `bson:"title"`
+	OrganisationID   string   `bson:"organisationid"`
+	OrganisationName string   `bson:"organisationname"`
+	District         string   `bson:"district"`
+	Status           string   `bson:"status"`
+	Flags            []string `bson:"flags"` // flag codes
 }
 
 // DashboardSnapshot is the dashboard's figures on one day; the service
 // takes one a day and keeps it under its date.
 type DashboardSnapshot struct {
-	Date      string // YYYY-MM-DD, Asia/Shanghai: the snapshot's id
-	TakenAt   time.Time
-	CEYear    int               // the year continuing education is judged for
-	City      DashboardFigures  // the whole city, the city-level bucket included
-	CityLevel DashboardFigures  // registered at city level, or of no known district
-	Districts []DistrictFigures // every county-level division, by code
-	Series    []SeriesPoint     // by district, month, domain
-	ElderCare []ElderCareLine   // every counted facility
-	Flagged   []FlaggedProject  // flagged government-purchased projects
-	Targets   DashboardTargets  // the targets in force when it was taken
+	Date      string            `bson:"date"` // YYYY-MM-DD, Asia/Shanghai: the snapshot's id
+	TakenAt   time.Time         `bson:"takenat"`
+	CEYear    int               `bson:"ceyear"`    // the year continuing education is judged for
+	City      DashboardFigures  `bson:"city"`      // the whole city, the city-level bucket included
+	CityLevel DashboardFigures  `bson:"citylevel"` // registered at city level, or of no known district
+	Districts []DistrictFigures `bson:"districts"` // every county-level division, by code
+	Series    []SeriesPoint     `bson:"series"`    // by district, month, domain
+	ElderCare []ElderCareLine   `bson:"eldercare"` // every counted facility
+	Flagged   []FlaggedProject  `bson:"flagged"`   // flagged government-purchased projects
+	Targets   DashboardTargets  `bson:"targets"`   // the targets in force when it was taken
 }
 
 // DistrictOf is the county-level division that contains code, or CityCode

@@ -12,18 +12,18 @@ import (
 // invitation), so a job that runs twice notifies once: the inbox insert
 // is unique and the channels are used only by the insert that won.
 type Notification struct {
-	ID        string // opaque and URL-safe: derived from Key
-	Key       string // what it is about, e.g. shift24:<assignment>; unique per account
-	AccountID string
-	Kind      NotificationKind
-	TitleZh   string
-	TitleEn   string
-	BodyZh    string
-	BodyEn    string
-	Link      string            // the API object it is about, e.g. /v1/needs/<id>
-	Data      map[string]string // fields for a channel's template (WeChat subscription messages)
-	CreatedAt time.Time
-	ReadAt    *time.Time
+	ID        string            `bson:"id"`  // opaque and URL-safe: derived from Key
+	Key       string            `bson:"key"` // what it is about, e.g. shift24:<assignment>; unique per account
+	AccountID string            `bson:"accountid"`
+	Kind      NotificationKind  `bson:"kind"`
+	TitleZh   string            `bson:"titlezh"`
+	TitleEn   string            `bson:"titleen"`
+	BodyZh    string            `bson:"bodyzh"`
+	BodyEn    string            `bson:"bodyen"`
+	Link      string            `bson:"link"` // the API object it is about, e.g. /v1/needs/<id>
+	Data      map[string]string `bson:"data"` // fields for a channel's template (WeChat subscription messages)
+	CreatedAt time.Time         `bson:"createdat"`
+	ReadAt    *time.Time        `bson:"readat"`
 }
 
 // NotificationKind says what a notification is about; channels choose
@@ -51,13 +51,14 @@ const (
 // NoShow records that a volunteer held a place of an occurrence that ended
 // without their attendance; one per place (id = the assignment's).
 type NoShow struct {
-	AssignmentID  string
-	NeedID        string
-	OccurrenceID  string
-	VolunteerID   string
-	CommunityCode string
-	Start, End    time.Time
-	MarkedAt      time.Time
+	AssignmentID  string    `bson:"assignmentid"`
+	NeedID        string    `bson:"needid"`
+	OccurrenceID  string    `bson:"occurrenceid"`
+	VolunteerID   string    `bson:"volunteerid"`
+	CommunityCode string    `bson:"communitycode"`
+	Start         time.Time `bson:"start"`
+	End           time.Time `bson:"end"`
+	MarkedAt      time.Time `bson:"markedat"`
 }
 
 // NotificationID is the URL-safe id of the notification with key.

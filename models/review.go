@@ -18,11 +18,11 @@ import (
 // whole points; the criterion contributes points/MaxPoints × Weight to the
 // weighted total, and the weights of a rubric sum to 100.
 type Criterion struct {
-	Code      string `json:"code"`
-	Zh        string `json:"zh"`
-	En        string `json:"en"`
-	Weight    int    `json:"weight"`
-	MaxPoints int    `json:"max_points"`
+	Code      string `json:"code" bson:"code"`
+	Zh        string `json:"zh" bson:"zh"`
+	En        string `json:"en" bson:"en"`
+	Weight    int    `json:"weight" bson:"weight"`
+	MaxPoints int    `json:"max_points" bson:"maxpoints"`
 }
 
 // Rubric is the ordered list of criteria of a competition.
@@ -186,12 +186,12 @@ const (
 
 // ReviewerStats describes how one reviewer's totals were normalised.
 type ReviewerStats struct {
-	ReviewerID   string  `json:"reviewer_id"`
-	Entries      int     `json:"entries"`
-	Mean         float64 `json:"mean"`
-	SD           float64 `json:"sd"`
-	Basis        string  `json:"basis"`                   // ZBasisOwn or ZBasisPooled
-	PooledReason string  `json:"pooled_reason,omitempty"` // PooledTooFew or PooledNoSpread
+	ReviewerID   string  `json:"reviewer_id" bson:"reviewerid"`
+	Entries      int     `json:"entries" bson:"entries"`
+	Mean         float64 `json:"mean" bson:"mean"`
+	SD           float64 `json:"sd" bson:"sd"`
+	Basis        string  `json:"basis" bson:"basis"`                          // ZBasisOwn or ZBasisPooled
+	PooledReason string  `json:"pooled_reason,omitempty" bson:"pooledreason"` // PooledTooFew or PooledNoSpread
 }
 
 // Codes of disagreement flags.
@@ -202,23 +202,23 @@ const (
 
 // DisagreementFlag says why an entry's panel is flagged as split.
 type DisagreementFlag struct {
-	Code      string  `json:"code"` // FlagZRange or FlagRawRange
-	Zh        string  `json:"zh"`
-	En        string  `json:"en"`
-	Value     float64 `json:"value"`
-	Threshold float64 `json:"threshold"`
+	Code      string  `json:"code" bson:"code"` // FlagZRange or FlagRawRange
+	Zh        string  `json:"zh" bson:"zh"`
+	En        string  `json:"en" bson:"en"`
+	Value     float64 `json:"value" bson:"value"`
+	Threshold float64 `json:"threshold" bson:"threshold"`
 }
 
 // EntryResult is an entry's place in the review ranking.
 type EntryResult struct {
-	EntryID   string             `json:"entry_id"`
-	Rank      int                `json:"rank"`     // 1-based, no shared ranks
-	Score     float64            `json:"score"`    // mean of the reviewers' z-scores
-	RawMean   float64            `json:"raw_mean"` // mean of the reviewers' weighted totals
-	Reviewers int                `json:"reviewers"`
-	ZRange    float64            `json:"z_range"`   // max − min of the reviewers' z-scores
-	RawRange  float64            `json:"raw_range"` // max − min of the raw totals
-	Flags     []DisagreementFlag `json:"flags,omitempty"`
+	EntryID   string             `json:"entry_id" bson:"entryid"`
+	Rank      int                `json:"rank" bson:"rank"`        // 1-based, no shared ranks
+	Score     float64            `json:"score" bson:"score"`      // mean of the reviewers' z-scores
+	RawMean   float64            `json:"raw_mean" bson:"rawmean"` // mean of the reviewers' weighted totals
+	Reviewers int                `json:"reviewers" bson:"reviewers"`
+	ZRange    float64            `json:"z_range" bson:"zrange"`     // max − min of the reviewers' z-scores
+	RawRange  float64            `json:"raw_range" bson:"rawrange"` // max − min of the raw totals
+	Flags     []DisagreementFlag `json:"flags,omitempty" bson:"flags"`
 }
 
 // Flagged reports whether the entry's reviewers disagree beyond a threshold.
@@ -226,10 +226,10 @@ func (e EntryResult) Flagged() bool { return len(e.Flags) > 0 }
 
 // NormalisedResult is the outcome of Normalise.
 type NormalisedResult struct {
-	Entries    []EntryResult   `json:"entries"`   // in rank order
-	Reviewers  []ReviewerStats `json:"reviewers"` // by reviewer id
-	PooledMean float64         `json:"pooled_mean"`
-	PooledSD   float64         `json:"pooled_sd"`
+	Entries    []EntryResult   `json:"entries" bson:"entries"`     // in rank order
+	Reviewers  []ReviewerStats `json:"reviewers" bson:"reviewers"` // by reviewer id
+	PooledMean float64         `json:"pooled_mean" bson:"pooledmean"`
+	PooledSD   float64         `json:"pooled_sd" bson:"pooledsd"`
 }
 
 // Normalise turns reviewers' weighted totals into the review ranking.
@@ -375,13 +375,13 @@ const DefaultVoteWeight = 0.2
 
 // CombinedEntry is an entry's place after the public vote.
 type CombinedEntry struct {
-	EntryID          string  `json:"entry_id"`
-	Rank             int     `json:"rank"`              // 1-based, no shared ranks
-	ReviewRank       int     `json:"review_rank"`       // place in the review ranking
-	ReviewPercentile float64 `json:"review_percentile"` // 0–100
-	Votes            int     `json:"votes"`
-	VotePercentile   float64 `json:"vote_percentile"` // 0–100
-	Final            float64 `json:"final"`           // 0–100
+	EntryID          string  `json:"entry_id" bson:"entryid"`
+	Rank             int     `json:"rank" bson:"rank"`                          // 1-based, no shared ranks
+	ReviewRank       int     `json:"review_rank" bson:"reviewrank"`             // place in the review ranking
+	ReviewPercentile float64 `json:"review_percentile" bson:"reviewpercentile"` // 0–100
+	Votes            int     `json:"votes" bson:"votes"`
+	VotePercentile   float64 `json:"vote_percentile" bson:"votepercentile"` // 0–100
+	Final            float64 `json:"final" bson:"final"`                    // 0–100
 }
 
 // Combine merges the review ranking with public vote counts.

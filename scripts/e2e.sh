@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web console (web/e2e) in a real browser: installs
 # what they need if missing (Debian's chromium, a CJK font for readable
-# screenshots, the npm packages of web/), checks that the committed web/dist
-# is the build of web/src, builds the service, starts it with the demo city
-# on a free port in a fresh data directory, runs the Playwright tests
-# (playwright-core driving /usr/bin/chromium, node's test runner) and stops
-# the server. Screenshots land in web/e2e/screenshots/.
+# screenshots, the npm packages of web/), checks that the console's API types
+# are generated from the OpenAPI document and type-check and that the
+# committed web/dist is the build of web/src, builds the service, starts it
+# with the demo city on a free port in a fresh data directory, runs the
+# Playwright tests (playwright-core driving /usr/bin/chromium, node's test
+# runner) and stops the server. Screenshots land in web/e2e/screenshots/.
 #
 #   bash scripts/e2e.sh            # from anywhere in a clone
 set -euo pipefail
@@ -38,6 +39,16 @@ node --version
 
 step "npm ci (web/)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
+
+step "web/src/generated/openapi.d.ts is generated from the OpenAPI document; the console type-checks"
+# handlers/testdata/openapi.json is the served /openapi.json (TestGoldenOpenAPI).
+(cd web && npx openapi-typescript ../handlers/testdata/openapi.json --output "$work/openapi.d.ts" >/dev/null)
+if ! diff -q web/src/generated/openapi.d.ts "$work/openapi.d.ts" >/dev/null; then
+  diff -u web/src/generated/openapi.d.ts "$work/openapi.d.ts" | head -40 || true
+  echo "web/src/generated/openapi.d.ts is stale: run 'npm run gen:api' in web/ and commit it"
+  exit 1
+fi
+(cd web && npm run --silent typecheck)
 
 step "web/dist is the build of web/src"
 (cd web && npx vite build --outDir "$work/dist" --emptyOutDir --logLevel warn)

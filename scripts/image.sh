@@ -6,7 +6,7 @@
 # The machines here reach no container registry, so the Dockerfile's two base
 # images are replaced by local stand-ins made from this machine's files and
 # tagged with the upstream names; the Dockerfile itself is built as it is
-# (README, "Production"). Everything podman stores goes into a temporary
+# (docs/production.md). Everything podman stores goes into a temporary
 # directory that is removed at the end: no image, container or daemon is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,8 @@
 # Runs the README's walk-throughs as written, against fresh servers, and
 # fails on any command that fails or any HTTP answer outside 2xx that the
 # block itself does not show (its text must contain the status, e.g. 422).
+# Other markdown files can be checked the same way: name them (paths from the
+# repository root); with none, README.md.
 #
 # A fenced sh block runs when the line before it is one of:
 #   <!-- readme-check: server -->   with this script's server running (started as the README
@@ -13,9 +15,12 @@
 # Differences from a reader's terminal, all mechanical: `go run ./cmd/wushe` runs a binary built
 # once; localhost:8080 is a free port of this script (WUSHE_ADDR and API point there too).
 #
-#   bash scripts/readme-check.sh            # needs curl and jq (installed from Debian when missing)
+#   bash scripts/readme-check.sh [FILE.md ...]   # needs curl and jq (installed from Debian when missing)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=(README.md)
+for f in "${files[@]}"; do [ -f "$repo/$f" ] || { echo "$f: no such file under $repo"; exit 1; }; done
 export PATH="$PATH:/usr/local/go/bin"
 for tool in curl jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -70,17 +75,20 @@ stop_server() {
   server_pid=""
 }
 
-# Extract the marked blocks: blocks/NN.MODE.sh, README line numbers kept.
+# Extract the marked blocks, file by file in the order given:
+# blocks/NN.MODE.sh, each starting with its file and line number.
 mkdir blocks
-awk -v dir=blocks '
-  /^<!-- readme-check: (server|offline|self) -->$/ { mode=$3; next }
-  mode != "" && /^```sh$/ { n++; file=sprintf("%s/%02d.%s.sh", dir, n, mode); print "# README.md line " NR+1 > file; inblock=1; next }
-  inblock && /^```$/ { inblock=0; mode=""; close(file); next }
-  inblock { print > file; next }
-  { if (!/^$/) mode="" }
-' "$repo/README.md"
+for f in "${files[@]}"; do
+  awk -v dir=blocks -v n="$(ls blocks | wc -l)" -v name="$f" '
+    /^<!-- readme-check: (server|offline|self) -->$/ { mode=$3; next }
+    mode != "" && /^```sh$/ { n++; file=sprintf("%s/%02d.%s.sh", dir, n, mode); print "# " name " line " NR+1 > file; inblock=1; next }
+    inblock && /^```$/ { inblock=0; mode=""; close(file); next }
+    inblock { print > file; next }
+    { if (!/^$/) mode="" }
+  ' "$repo/$f"
+done
 count=$(ls blocks | wc -l)
-[ "$count" -gt 0 ] || { echo "no README block is marked for checking"; exit 1; }
+[ "$count" -gt 0 ] || { echo "no block of ${files[*]} is marked for checking"; exit 1; }
 
 failed=0
 for f in blocks/*.sh; do
@@ -116,4 +124,4 @@ for f in blocks/*.sh; do
 done
 stop_server
 if [ "$failed" != 0 ]; then echo; echo "README check failed"; exit 1; fi
-echo; echo "README check: $count blocks ran as written"
+echo; echo "README check: $count blocks of ${files[*]} ran as written"

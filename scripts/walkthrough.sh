@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's five-society walk-through, runnable: a committee posts a need,
+# The five-society walk-through (README; docs/api.md), runnable: a committee posts a need,
 # a volunteer finds it near them, the committee places the volunteer, the
 # supervising social worker accepts, the committee confirms the plan.
 #

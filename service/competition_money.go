@@ -29,7 +29,7 @@ func (s *Service) reservePool(ctx context.Context, by string, c *models.Competit
 			return err
 		}
 	}
-	m, err := s.appendMovement(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
+	m, err := s.ledger.Append(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
 	if errors.Is(err, models.ErrInsufficientFunds) {
 		return models.E(models.KindConflict, "资金可用余额不足以预留大赛奖金池", "the fund's available money cannot cover the prize pool")
 	}
@@ -57,7 +57,7 @@ func (s *Service) poolReserved(ctx context.Context, c *models.Competition) (bool
 		if claim.Seq > 0 {
 			return true, nil
 		}
-		m, err := s.findKeyed(ctx, c.FundID, max(claim.StartSeq, 1), key)
+		m, err := s.ledger.FindKeyed(ctx, c.FundID, max(claim.StartSeq, 1), key)
 		if err != nil {
 			return false, err
 		}
@@ -177,7 +177,7 @@ func (s *Service) releaseReserve(ctx context.Context, by string, c *models.Compe
 	if unused <= 0 {
 		return nil
 	}
-	m, err := s.appendMovement(ctx, by, c.FundID, models.LedgerRelease, false, unused, "competition:"+c.ID, "release:"+c.ID)
+	m, err := s.ledger.Append(ctx, by, c.FundID, models.LedgerRelease, false, unused, "competition:"+c.ID, "release:"+c.ID)
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,12 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/ledger"
 )
 
 // FundStore keeps funds and their append-only ledgers. A ledger entry's key
@@ -70,22 +69,8 @@ type FundView struct {
 // RemainingFen is total − reserved − granted.
 func (v *FundView) RemainingFen() int64 { return v.Balance.RemainingFen() }
 
-// Movement is the outcome of a money movement.
-type Movement struct {
-	Entry    *models.LedgerEntry
-	Replayed bool // an earlier request with the same Idempotency-Key made this entry
-}
-
-// ledgerPatience bounds how long one movement keeps retrying after losing
-// the race for the next seq. Every lost race is another writer's success,
-// so the ledger always progresses; under hundreds of simultaneous writers
-// (and a slow store) one writer may lose many rounds in a row, so the bound
-// is a time, not a count. The jittered waits between rounds grow to 32 ms.
-const ledgerPatience = 30 * time.Second
-
-var errLedgerBusy = models.E(models.KindUnavailable, "资金账本繁忙，请稍后重试", "the fund's ledger is busy; retry shortly")
-
-var errKeyReused = models.E(models.KindConflict, "该幂等键已用于另一笔不同的资金操作", "this Idempotency-Key was used for a different money movement")
+// Movement is the outcome of a money movement (see package ledger).
+type Movement = ledger.Movement
 
 // managesFund reports whether the actor may move the fund's money: a
 // charity_admin of the owning organisation, or civil affairs governing the
@@ -208,233 +193,7 @@ func (s *Service) moveFunds(ctx context.Context, actor *Actor, fundID string, ki
 	if err := s.ownerOperating(ctx, f); err != nil {
 		return nil, err
 	}
-	return s.appendMovement(ctx, actor.AccountID, f.ID, kind, fromReserve, amount, ref, key)
-}
-
-// appendMovement appends one movement to the fund's ledger: read the head,
-// compute the next entry, insert it at head+1, and on losing that seq to
-// another writer re-read and try again. A movement that would take a
-// balance below zero is refused and nothing is written. With a key, the
-// movement has one effect however often and however concurrently it is
-// repeated: the key is claimed first, the entry carries the key (unique per
-// fund in the store), and a repeat finds the entry by walking the ledger
-// from the claim's start. Callers have authorised the actor.
-func (s *Service) appendMovement(ctx context.Context, by, fundID string, kind models.LedgerKind, fromReserve bool, amount int64, ref, key string) (*Movement, error) {
-	if amount <= 0 || amount > models.MaxFundFen {
-		return nil, models.Invalid("body.amountFen", "金额须为正数（单位：分），且不超过 100 亿元", "amount must be positive (in fen) and at most 10 billion yuan")
-	}
-	if len(ref) > 200 {
-		return nil, models.Invalid("body.ref", "关联编号不超过 200 个字符", "ref must be at most 200 characters")
-	}
-	if key != "" {
-		if err := models.ValidateIdempotencyKey(key); err != nil {
-			return nil, err
-		}
-	}
-	gate := s.fundGate(fundID)
-	claimStart, seen := 0, 0
-	started := time.Now()
-	for attempt := 1; ; attempt++ {
-		select {
-		case gate <- struct{}{}:
-		case <-ctx.Done():
-			return nil, models.ErrUnavailable.Wrap(ctx.Err())
-		}
-		var m *Movement
-		var err error
-		if key != "" && claimStart == 0 {
-			// Claimed inside the gate, so the claim's start is close to
-			// the head and the walk from it is short.
-			claimStart, m, err = s.claimKey(ctx, by, fundID, kind, fromReserve, amount, ref, key)
-		}
-		if m == nil && err == nil {
-			m, err = s.appendOnce(ctx, &seen, claimStart, by, fundID, kind, fromReserve, amount, ref, key)
-		}
-		<-gate
-		if err == nil {
-			s.st.Funds.NoteHead(ctx, fundID, m.Entry.Seq)
-			s.completeKey(ctx, fundID, key, m.Entry.Seq)
-			return m, nil
-		}
-		if err != errLostRace {
-			return nil, err
-		}
-		if time.Since(started) > ledgerPatience {
-			s.log.WarnContext(ctx, "fund ledger busy: gave up", "fund", fundID, "attempts", attempt)
-			return nil, errLedgerBusy
-		}
-		sleepJitter(ctx, attempt)
-	}
-}
-
-// errLostRace: another writer took the seq; read the head again and retry.
-var errLostRace = errors.New("lost the race for the next seq")
-
-// appendOnce reads the head, returns the entry carrying key if one is met,
-// else computes the next entry and inserts it at head+1. Without a key the
-// walk up to the head starts at the latest seq known (the head hint or the
-// seq this movement saw last). With a key it never skips an entry: it
-// starts at the claim's start (every entry carrying the key comes after
-// it), then goes on from the last seq it saw. An insert refused while its
-// seq is still free was refused by the key's unique index: the ledger is
-// then searched for the key from the claim's start.
-func (s *Service) appendOnce(ctx context.Context, seen *int, claimStart int, by, fundID string, kind models.LedgerKind, fromReserve bool, amount int64, ref, key string) (*Movement, error) {
-	from := max(claimStart, *seen)
-	if key == "" {
-		from = max(s.st.Funds.HeadHint(ctx, fundID), *seen)
-	}
-	head, mine, err := s.ledgerHead(ctx, fundID, from, key)
-	if err != nil {
-		return nil, err
-	}
-	*seen = head.Seq
-	if mine != nil {
-		return &Movement{Entry: mine, Replayed: true}, nil
-	}
-	after, err := head.FundBalance.Apply(kind, fromReserve, amount)
-	if err != nil {
-		return nil, err
-	}
-	next := &models.LedgerEntry{FundID: fundID, Seq: head.Seq + 1, Kind: kind, FromReserve: fromReserve, AmountFen: amount,
-		Ref: ref, IdempotencyKey: key, FundBalance: after, At: s.now(), By: by}
-	switch err := s.st.Funds.AppendEntry(ctx, next); {
-	case err == nil:
-		return &Movement{Entry: next}, nil
-	case !isKind(err, models.KindConflict):
-		return nil, err
-	case key == "":
-		return nil, errLostRace
-	}
-	if _, err := s.st.Funds.Entry(ctx, fundID, next.Seq); !isKind(err, models.KindNotFound) {
-		return nil, errLostRace // the seq is taken (or the read failed): retry
-	}
-	if m, err := s.findKeyed(ctx, fundID, claimStart, key); err != nil || m != nil {
-		return m, err
-	}
-	return nil, errLostRace
-}
-
-// findKeyed walks the ledger from claimStart for the entry carrying key.
-func (s *Service) findKeyed(ctx context.Context, fundID string, claimStart int, key string) (*Movement, error) {
-	_, mine, err := s.ledgerHead(ctx, fundID, claimStart, key)
-	if err != nil || mine == nil {
-		return nil, err
-	}
-	return &Movement{Entry: mine, Replayed: true}, nil
-}
-
-// fundGateSize bounds the append attempts one service instance makes on one
-// fund at a time. It is not a lock and decides nothing (the unique insert
-// of the next seq does, between these attempts and those of every other
-// replica); it keeps hundreds of simultaneous requests from all re-reading
-// the head and re-inserting after every append. One attempt at a time per
-// process is best on FerretDB, whose writes are serialised anyway: 500
-// simultaneous HTTP approvals (TestApprovalRace) took about half as long
-// with 1 as with 8 in the same run, and the contended grant benchmark
-// 4.6 ms/op against 9.9 (README, Performance).
-const fundGateSize = 1
-
-func (s *Service) fundGate(fundID string) chan struct{} {
-	g, _ := s.fundGates.LoadOrStore(fundID, make(chan struct{}, fundGateSize))
-	return g.(chan struct{})
-}
-
-// claimKey finds or inserts the idempotency claim for key on the fund. It
-// returns the claim's start seq, or the movement when the claim records it.
-func (s *Service) claimKey(ctx context.Context, by, fundID string, kind models.LedgerKind, fromReserve bool, amount int64, ref, key string) (int, *Movement, error) {
-	c, err := s.st.Funds.KeyClaim(ctx, fundID, key)
-	if isKind(err, models.KindNotFound) {
-		c = &models.FundKeyClaim{FundID: fundID, Key: key, Kind: kind, FromReserve: fromReserve, AmountFen: amount, Ref: ref,
-			StartSeq: s.st.Funds.HeadHint(ctx, fundID), At: s.now(), By: by}
-		err = s.st.Funds.ClaimKey(ctx, c)
-		if isKind(err, models.KindConflict) {
-			c, err = s.st.Funds.KeyClaim(ctx, fundID, key)
-		}
-	}
-	if err != nil {
-		return 0, nil, err
-	}
-	if !c.Same(kind, fromReserve, amount, ref) {
-		return 0, nil, errKeyReused
-	}
-	if c.Seq > 0 {
-		e, err := s.st.Funds.Entry(ctx, fundID, c.Seq)
-		if err != nil {
-			return 0, nil, err
-		}
-		return 0, &Movement{Entry: e, Replayed: true}, nil
-	}
-	return max(c.StartSeq, 1), nil, nil
-}
-
-func (s *Service) completeKey(ctx context.Context, fundID, key string, seq int) {
-	if key == "" {
-		return
-	}
-	if err := s.st.Funds.CompleteKey(ctx, fundID, key, seq); err != nil {
-		// The claim stays pending; a repeat finds the entry in the ledger.
-		s.log.WarnContext(ctx, "completing an idempotency claim failed", "fund", fundID, "seq", seq, "err", err)
-	}
-}
-
-// ledgerHead reads entry from (an existing seq; 0 starts at seq 1) and
-// walks up to the head. With a key, it also returns the entry carrying it,
-// if one is met on the way.
-func (s *Service) ledgerHead(ctx context.Context, fundID string, from int, key string) (head, mine *models.LedgerEntry, err error) {
-	if from < 1 {
-		from = 1
-	}
-	start, err := s.st.Funds.Entry(ctx, fundID, from)
-	if isKind(err, models.KindNotFound) && from > 1 {
-		// A hint is never ahead of the ledger; should one be, start over.
-		s.log.ErrorContext(ctx, "fund head hint beyond the ledger", "fund", fundID, "seq", from)
-		start, err = s.st.Funds.Entry(ctx, fundID, 1)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if key != "" && start.IdempotencyKey == key {
-		mine = start
-	}
-	head, found, err := s.walkLedger(ctx, fundID, start, key)
-	if mine == nil {
-		mine = found
-	}
-	return head, mine, err
-}
-
-// walkLedger probes the entries after cur one seq at a time (each an _id
-// lookup) until one is missing; it returns the last one found and the
-// entry carrying key, if met.
-func (s *Service) walkLedger(ctx context.Context, fundID string, cur *models.LedgerEntry, key string) (head, mine *models.LedgerEntry, err error) {
-	for {
-		next, err := s.st.Funds.Entry(ctx, fundID, cur.Seq+1)
-		if isKind(err, models.KindNotFound) {
-			if cur.Seq > 1 {
-				s.st.Funds.NoteHead(ctx, fundID, cur.Seq)
-			}
-			return cur, mine, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if key != "" && next.IdempotencyKey == key {
-			mine = next
-		}
-		cur = next
-	}
-}
-
-func sleepJitter(ctx context.Context, attempt int) {
-	// Full jitter over an exponentially growing window (1, 2, 4 … 32 ms):
-	// the losers of one round spread out instead of all contending again.
-	limit := time.Millisecond << min(attempt-1, 5)
-	t := time.NewTimer(rand.N(limit))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	return s.ledger.Append(ctx, actor.AccountID, f.ID, kind, fromReserve, amount, ref, key)
 }
 
 // Reconcile replays a fund's ledger from seq 1 and checks that every

@@ -34,7 +34,7 @@ func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundV
 
 // fundView reads a fund's balances from the head of its ledger.
 func (s *Service) fundView(ctx context.Context, f *models.Fund) (*FundView, error) {
-	head, _, err := s.ledgerHead(ctx, f.ID, s.st.Funds.HeadHint(ctx, f.ID), "")
+	head, err := s.ledger.Head(ctx, f.ID)
 	if err != nil {
 		return nil, err
 	}

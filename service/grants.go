@@ -158,7 +158,7 @@ func (s *Service) grantApplication(ctx context.Context, by string, a *models.App
 	// key claimed, and a retry for less must not be taken for a different
 	// request under the same key. One grant per application is decided by
 	// the decision claim and the grant document, both unique inserts.
-	m, err := s.appendMovement(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID+":"+strconv.FormatInt(amount, 10))
+	m, err := s.ledger.Append(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID+":"+strconv.FormatInt(amount, 10))
 	if err != nil {
 		if err == models.ErrInsufficientFunds {
 			if fromReserve {
@@ -456,7 +456,7 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 		if last && a.EvaluatorOrg != "" && v.Evaluation == nil {
 			return nil, models.E(models.KindConflict, "尾款须待第三方绩效评估完成后拨付", "the final tranche waits for the performance evaluation")
 		}
-		m, err := s.appendMovement(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
+		m, err := s.ledger.Append(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/ledger"
 )
 
 // AccountStore keeps accounts and the phone numbers that identify them.
@@ -219,9 +220,8 @@ type Service struct {
 	tokens *tokenIssuer
 	bus    Bus
 	match  matcher
-	// fundGates bounds this instance's concurrent append attempts per fund
-	// (fund id → chan struct{}); see fundGateSize.
-	fundGates sync.Map
+	// ledger appends the funds' money movements.
+	ledger *ledger.Ledger
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -239,8 +239,10 @@ func New(cfg Config, st Stores) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
-		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}, nil
+	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
+		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}
+	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
+	return s, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }

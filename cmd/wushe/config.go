@@ -72,7 +72,16 @@ type Config struct {
 	WeChatAppSecret   string
 	WeChatAPIBase     string
 	// SMS, when set (by tests), replaces the sender SMSProvider names.
-	SMS service.SMSSender
+	SMS smsGateway
+}
+
+// smsGateway is what an SMS provider does for Wushe: verification codes
+// for the service and approved templates for notices. Both are required,
+// so a provider without templates is a compile error, not notices that
+// silently never leave.
+type smsGateway interface {
+	service.SMSSender
+	service.TemplateTexter
 }
 
 // Embedded reports which stores run inside the process.
@@ -278,7 +287,7 @@ func (c *Config) checkAccounts() []error {
 }
 
 // smsSender is the configured SMS adapter.
-func (c Config) smsSender(log *slog.Logger) service.SMSSender {
+func (c Config) smsSender(log *slog.Logger) smsGateway {
 	switch {
 	case c.SMS != nil:
 		return c.SMS

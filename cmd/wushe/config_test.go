@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,31 @@ func TestJobScheduleOverride(t *testing.T) {
 		env["WUSHE_JOB_SCHEDULE"] = bad
 		if _, err := loadConfig("t", nil, getenv, io.Discard); err == nil || !strings.Contains(err.Error(), "WUSHE_JOB_SCHEDULE") {
 			t.Errorf("WUSHE_JOB_SCHEDULE=%s: %v", bad, err)
+		}
+	}
+}
+
+// TestSMSNoticeChannelWired: with SMS notice templates configured, every
+// provider (the log, Aliyun, a test's) gets an "sms" channel; the provider's
+// template capability is part of its type, not a runtime check.
+func TestSMSNoticeChannelWired(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, c := range []Config{
+		{SMSNoticeTemplates: "shift_reminder_1h=SMS_1"},
+		{SMSNoticeTemplates: "shift_reminder_1h=SMS_1", SMSProvider: "aliyun"},
+		{SMSNoticeTemplates: "shift_reminder_1h=SMS_1", SMS: &smsOutbox{}},
+		{},
+	} {
+		var names []string
+		for _, ch := range c.channels(log) {
+			names = append(names, ch.Name())
+		}
+		want := "log,sms"
+		if c.SMSNoticeTemplates == "" {
+			want = "log"
+		}
+		if got := strings.Join(names, ","); got != want {
+			t.Errorf("provider %q (injected %v): channels %s, want %s", c.SMSProvider, c.SMS != nil, got, want)
 		}
 	}
 }

@@ -92,6 +92,11 @@ func (o *smsOutbox) SendCode(_ context.Context, m models.SMSMessage) error {
 	return nil
 }
 
+// SendTemplate drops notices: the walkthrough configures no SMS notice templates.
+func (o *smsOutbox) SendTemplate(context.Context, string, string, map[string]string) error {
+	return nil
+}
+
 func TestServeWalkthrough(t *testing.T) {
 	cfg := testConfig(t)
 	sms := &smsOutbox{}

@@ -91,9 +91,7 @@ func (c Config) channels(log *slog.Logger) []service.Channel {
 		out = append(out, &wechat.Subscribe{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret, Templates: tpl})
 	}
 	if tpl, _ := kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates); len(tpl) > 0 {
-		if texter, ok := c.smsSender(log).(service.TemplateTexter); ok {
-			out = append(out, service.SMSNotices{Texter: texter, Templates: tpl})
-		}
+		out = append(out, service.SMSNotices{Texter: c.smsSender(log), Templates: tpl})
 	}
 	return out
 }

@@ -280,11 +280,11 @@ func (s *Competitions) EntryScoreSheets(ctx context.Context, competitionID, entr
 }
 
 type voteDoc struct {
-	ID            string `bson:"_id"`
-	CompetitionID string `bson:"competitionId"`
-	EntryID       string `bson:"entryId"`
-	AccountID     string `bson:"accountId"`
-	At            bson.DateTime
+	ID            string        `bson:"_id"`
+	CompetitionID string        `bson:"competitionId"`
+	EntryID       string        `bson:"entryId"`
+	AccountID     string        `bson:"accountId"`
+	At            bson.DateTime `bson:"at"`
 }
 
 // InsertVote inserts one vote once per account and entry.

@@ -1,5 +1,5 @@
 // Prints the raw and gzip sizes of the built script and style files: the
-// README's "first load" figure is the sum of the gzip sizes of dist/assets/*.js.
+// docs/console.md's "first load" figure is the sum of the gzip sizes of dist/assets/*.js.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';

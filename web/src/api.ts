@@ -1,14 +1,8 @@
 // The one way the console talks to the service: the public /v1 API with the
 // caller's own tokens. The console hides what a role cannot do, but the API
 // alone decides; a refusal comes back as an ApiError carrying the problem.
-import { state, update, type Session, T } from './state';
-
-export interface Problem {
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: { location?: string; message?: string }[];
-}
+import { state, update, T } from './state';
+import type { Problem, Tokens, Vocabularies } from './types';
 
 export class ApiError extends Error {
   constructor(public status: number, public problem: Problem) {
@@ -47,7 +41,7 @@ function refresh(): Promise<boolean> {
           body: JSON.stringify({ refreshToken: s.refreshToken }),
         });
         if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as Session;
+        const body = (await res.json()) as Tokens;
         update({ session: { accessToken: body.accessToken, refreshToken: body.refreshToken, account: body.account } });
         return true;
       } catch {
@@ -97,7 +91,7 @@ export const post = <T = any>(path: string, body?: unknown, opts?: Options) => a
 export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
 
 export async function login(phone: string, password: string) {
-  const s = await api<Session>('POST', '/v1/auth/login', { phone, password }, { anonymous: true });
+  const s = await api<Tokens>('POST', '/v1/auth/login', { phone, password }, { anonymous: true });
   update({ session: { accessToken: s.accessToken, refreshToken: s.refreshToken, account: s.account } });
 }
 
@@ -107,8 +101,8 @@ export async function logout() {
 }
 
 export async function loadVocabularies() {
-  const v = await get<{ vocabularies: { name: string; zh: string; en: string; terms: any[] }[] }>('/v1/meta/vocabularies', { anonymous: true });
-  update({ vocab: new Map(v.vocabularies.map((x) => [x.name, x])) });
+  const v = await get<Vocabularies>('/v1/meta/vocabularies', { anonymous: true });
+  update({ vocab: new Map((v.vocabularies ?? []).map((x) => [x.name, x])) });
 }
 
 /** q builds a query string from the defined, non-empty values. */

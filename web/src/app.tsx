@@ -100,7 +100,7 @@ function Frame({ nav, children }: { nav?: NavItem[]; children: preact.ComponentC
       <header class="top">
         <Link to="/" class="brand">{T('五社联动工作台', 'Wushe console')}</Link>
         <div class="who">
-          {acct && <span>{acct.name} · <span class="muted">{acct.roles.map((r) => roleName(r.role)).filter((v, i, a) => a.indexOf(v) === i).join('、')}</span></span>}
+          {acct && <span>{acct.name} · <span class="muted">{(acct.roles ?? []).map((r) => roleName(r.role)).filter((v, i, a) => a.indexOf(v) === i).join('、')}</span></span>}
           <button type="button" class="secondary" lang={s.lang === 'en' ? 'zh-CN' : 'en'}
             onClick={() => update({ lang: s.lang === 'en' ? 'zh' : 'en' })}>
             {s.lang === 'en' ? '中文' : 'English'}

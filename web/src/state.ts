@@ -2,33 +2,12 @@
 // notice line. Components read it through useGlobal(), which re-renders on
 // every change (the state is small and changes rarely).
 import { useEffect, useState } from 'preact/hooks';
+import type { RoleBinding, Term, Tokens, Vocabulary } from './types';
 
 export type Lang = 'zh' | 'en';
 
-export interface RoleBinding {
-  role: string;
-  communityCode?: string;
-  divisionCode?: string;
-  organisationId?: string;
-  competitionId?: string;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  phone: string;
-  roles: RoleBinding[];
-  status: string;
-}
-
-export interface Session {
-  accessToken: string;
-  refreshToken: string;
-  account: Account;
-}
-
-export interface Term { code: string; zh: string; en: string }
-export interface Vocabulary { name: string; zh: string; en: string; terms: Term[] }
+/** Session is what the tab keeps of a login: the tokens and the account. */
+export type Session = Pick<Tokens, 'accessToken' | 'refreshToken' | 'account'>;
 
 export interface Notice { kind: 'ok' | 'error'; text: string; at: number }
 
@@ -86,7 +65,7 @@ export function T(zh: string, en: string): string {
 /** label is a vocabulary term's label in the current language (the code when unknown). */
 export function label(vocab: string, code: string | undefined): string {
   if (!code) return '';
-  const t = state.vocab.get(vocab)?.terms.find((x) => x.code === code);
+  const t = state.vocab.get(vocab)?.terms?.find((x) => x.code === code);
   return t ? (state.lang === 'en' ? t.en : t.zh) : code;
 }
 
@@ -99,9 +78,9 @@ export function notify(kind: Notice['kind'], text: string) {
 }
 
 export function roles(name: string): RoleBinding[] {
-  return state.session?.account.roles.filter((r) => r.role === name) ?? [];
+  return state.session?.account.roles?.filter((r) => r.role === name) ?? [];
 }
 
 export function hasRole(...names: string[]): boolean {
-  return !!state.session?.account.roles.some((r) => names.includes(r.role));
+  return !!state.session?.account.roles?.some((r) => names.includes(r.role));
 }

@@ -3,14 +3,9 @@
 import { useState } from 'preact/hooks';
 import { enc, get, post, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
-import { History, statusBadge } from './needs';
-import type { Organisation } from './organisation';
+import { History, statusBadge } from './shared';
+import type { Complaint, ComplaintList, Organisation, OrganisationList } from '../types';
 import { Button, Empty, Input, Section, Show, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
-
-interface Complaint {
-  id: string; organisationId: string; divisionCode: string; category: string; content: string; status: string; createdAt: string;
-  trail?: { seq: number; from: string; to: string; at: string; note?: string }[];
-}
 
 const NEXT: Record<string, string[]> = { received: ['investigating', 'dismissed'], investigating: ['upheld', 'dismissed'] };
 
@@ -18,12 +13,12 @@ export function ComplaintsPage() {
   useGlobal();
   const division = roles('civil_affairs')[0]?.divisionCode ?? '';
   const [status, setStatus] = useState('');
-  const l = useLoad(() => get<{ items: Complaint[] }>('/v1/complaints' + q({ division, status, limit: 100 })), [division, status]);
+  const l = useLoad(() => get<ComplaintList>('/v1/complaints' + q({ division, status, limit: 100 })), [division, status]);
   return (
     <>
       <h1>{T('投诉处理', 'Complaints')}</h1>
       <div class="filters"><VocabSelect vocab="complaint_statuses" label={T('状态', 'Status')} value={status} onValue={setStatus} empty={T('全部', 'All')} /></div>
-      <Show l={l}>{(r) => r.items.length === 0 ? <Empty>{T('没有投诉。', 'No complaints.')}</Empty> : (
+      <Show l={l}>{(r) => !r.items?.length ? <Empty>{T('没有投诉。', 'No complaints.')}</Empty> : (
         <ul class="apps">{r.items.map((c) => <ComplaintItem key={c.id} c={c} onChanged={l.reload} />)}</ul>
       )}</Show>
     </>
@@ -63,7 +58,7 @@ export function OrganisationsAdminPage() {
   const [cursor, setCursor] = useState('');
   const [pages, setPages] = useState<string[]>(['']);
   const [chosen, setChosen] = useState('');
-  const l = useLoad(() => get<{ items: Organisation[]; nextCursor: string }>('/v1/organisations' + q({ division, name: f.name.trim(), status: f.status, kind: f.kind, limit: 20, cursor })), [division, f, cursor]);
+  const l = useLoad(() => get<OrganisationList>('/v1/organisations' + q({ division, name: f.name.trim(), status: f.status, kind: f.kind, limit: 20, cursor })), [division, f, cursor]);
   const setFilter = (p: Partial<typeof f>) => { setF({ ...f, ...p }); setCursor(''); setPages(['']); };
   return (
     <>
@@ -75,7 +70,7 @@ export function OrganisationsAdminPage() {
       </div>
       <div class="two">
         <Section title={T('机构', 'Organisations')}>
-          <Show l={l}>{(r) => r.items.length === 0 ? <Empty>{T('没有符合条件的机构。', 'No organisations match.')}</Empty> : (
+          <Show l={l}>{(r) => !r.items?.length ? <Empty>{T('没有符合条件的机构。', 'No organisations match.')}</Empty> : (
             <>
               <table>
                 <thead><tr><th>{T('名称', 'Name')}</th><th>{T('类型', 'Kind')}</th><th>{T('状态', 'Status')}</th></tr></thead>

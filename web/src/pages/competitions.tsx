@@ -5,21 +5,14 @@ import { enc, get, post, q } from '../api';
 import { Link, navigate } from '../router';
 import { label, T, useGlobal } from '../state';
 import { DISTRICTS } from '../generated/districts';
-import { History } from './needs';
-import { myFunds, Kpi, type Application, type Fund } from './funds';
+import { History } from './shared';
+import type { ApplicationList, AssignmentSummary, Competition, CompetitionList, CompetitionReport, Fund, ReviewerList } from '../types';
+import { myFunds, Kpi } from './funds';
 import { applicationStatus } from './organisation';
 import {
   Badge, Button, Check, Checks, Empty, Input, Panel, Section, Select, Show, Tabs, TextArea,
   fmtTime, fromLocalInput, beijingToday, num, toFen, useAction, useLoad, vocabOptions, yuan,
 } from '../ui';
-
-export interface Criterion { code: string; zh: string; en: string; weight: number; maxPoints: number }
-export interface Competition {
-  id: string; name: string; summary: string; fundId: string; ownerOrgId?: string; divisionCode?: string; domains: string[]; regions: string[];
-  eligibleKinds: string[]; schedule: Record<string, string>; rubric: Criterion[]; tiers: { code: string; name: string; count: number; amountFen: number }[];
-  poolFen: number; maxAwardFen: number; reviewersPerEntry: number; publicVote: boolean; voteWeightPercent: number; phase: string;
-  phaseAt: string; nextPhase?: string; nextPhaseAt?: string; reservedFen: number; releasedFen: number;
-}
 
 const PHASES = ['draft', 'open', 'review', 'public_vote', 'finalists', 'awarded', 'closed'];
 
@@ -27,8 +20,8 @@ export function CompetitionsPage() {
   useGlobal();
   const l = useLoad(async () => {
     const funds = await myFunds();
-    const lists = await Promise.all(funds.map((f) => get<{ items: Competition[] }>('/v1/competitions' + q({ fundId: f.id, limit: 100 }))));
-    return { funds, items: lists.flatMap((x) => x.items) };
+    const lists = await Promise.all(funds.map((f) => get<CompetitionList>('/v1/competitions' + q({ fundId: f.id, limit: 100 }))));
+    return { funds, items: lists.flatMap((x) => x.items ?? []) };
   }, []);
   return (
     <>
@@ -68,7 +61,7 @@ export function CompetitionFormPage() {
   const set = (p: Partial<typeof f>) => setF({ ...f, ...p });
   useEffect(() => {
     const first = funds.data?.[0];
-    if (first && !f.fundId) set({ fundId: first.id, domains: first.domains.slice(0, 1), regions: first.regions.filter((r) => r.length === 6).slice(0, 1) });
+    if (first && !f.fundId) set({ fundId: first.id, domains: (first.domains ?? []).slice(0, 1), regions: (first.regions ?? []).filter((r) => r.length === 6).slice(0, 1) });
   }, [funds.data]);
   const fund: Fund | undefined = funds.data?.find((x) => x.id === f.fundId);
   const [save, busy] = useAction(async () => {
@@ -100,7 +93,7 @@ export function CompetitionFormPage() {
           <Checks legend={T('主题领域（须在资金领域内）', 'Theme domains (within the fund\'s)')} columns value={f.domains} onValue={(v) => set({ domains: v })}
             options={(fund?.domains ?? []).map((d) => ({ value: d, label: label('domains', d) }))} />
           <Checks legend={T('参赛地区（须在资金地区内）', 'Regions (within the fund\'s)')} columns value={f.regions} onValue={(v) => set({ regions: v })}
-            options={DISTRICTS.filter((d) => !fund || fund.regions.some((r) => d.code.startsWith(r) || r.startsWith(d.code))).map((d) => ({ value: d.code, label: d.name }))} />
+            options={DISTRICTS.filter((d) => !fund || (fund.regions ?? []).some((r) => d.code.startsWith(r) || r.startsWith(d.code))).map((d) => ({ value: d.code, label: d.name }))} />
           <details>
             <summary>{T('可参赛的机构类型（可选）', 'Eligible kinds (optional)')} ({f.kinds.length})</summary>
             <Checks legend={T('机构类型', 'Kinds')} options={vocabOptions('organisation_kinds')} value={f.kinds} onValue={(v) => set({ kinds: v })} columns />
@@ -197,7 +190,7 @@ export function CompetitionPage({ id }: { id: string }) {
 }
 
 function Entries({ comp }: { comp: Competition }) {
-  const a = useLoad(() => get<{ items: Application[] }>('/v1/applications' + q({ competitionId: comp.id, limit: 100 })), [comp.id]);
+  const a = useLoad(() => get<ApplicationList>('/v1/applications' + q({ competitionId: comp.id, limit: 100 })), [comp.id]);
   const [reason, setReason] = useState('');
   const [ruleOut, busy] = useAction(async (entryId: string) => {
     if (!reason.trim()) throw new Error(T('须说明理由', 'A reason is required'));
@@ -208,7 +201,7 @@ function Entries({ comp }: { comp: Competition }) {
   const canRuleOut = !['draft', 'awarded', 'closed'].includes(comp.phase);
   return (
     <Section title={T('参赛项目', 'Entries')}>
-      <Show l={a}>{(r) => r.items.length === 0 ? <Empty>{T('还没有参赛项目：机构在报名期内提交申请。', 'No entries yet: organisations submit them while the competition is open.')}</Empty> : (
+      <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('还没有参赛项目：机构在报名期内提交申请。', 'No entries yet: organisations submit them while the competition is open.')}</Empty> : (
         <>
           {canRuleOut && <Input label={T('取消资格的理由', 'Reason for ruling out')} value={reason} onValue={setReason} />}
           <table>
@@ -224,10 +217,8 @@ function Entries({ comp }: { comp: Competition }) {
   );
 }
 
-interface Reviewer { accountId: string; name: string; phone?: string; organisationId?: string; assigned: number; scored: number; conflicts: { kind: string; entryId?: string; organisationId?: string; note?: string }[] }
-
 function Reviewers({ comp }: { comp: Competition }) {
-  const r = useLoad(() => get<{ reviewers: Reviewer[] }>(`/v1/competitions/${enc(comp.id)}/reviewers`), [comp.id]);
+  const r = useLoad(() => get<ReviewerList>(`/v1/competitions/${enc(comp.id)}/reviewers`), [comp.id]);
   const [f, setF] = useState({ phone: '', name: '', organisationId: '' });
   const [invite, busy] = useAction(async () => {
     await post(`/v1/competitions/${enc(comp.id)}/reviewers`, {
@@ -238,19 +229,19 @@ function Reviewers({ comp }: { comp: Competition }) {
     return T('评审专家已邀请', 'Reviewer invited');
   });
   const [reassign, reassigning] = useAction(async () => {
-    const x = await post<{ added: number; kept: number; removed: number }>(`/v1/competitions/${enc(comp.id)}/assignments`);
+    const x = await post<AssignmentSummary>(`/v1/competitions/${enc(comp.id)}/assignments`);
     r.reload();
     return T(`重新分配：新增 ${x.added}，保留 ${x.kept}，撤回 ${x.removed}`, `Reassigned: ${x.added} added, ${x.kept} kept, ${x.removed} withdrawn`);
   });
   return (
     <>
       <Section title={T('评审专家', 'Reviewers')} actions={comp.phase === 'review' && <Button kind="secondary" busy={reassigning} onClick={reassign}>{T('重新分配未评分项目', 'Re-run the assignment')}</Button>}>
-        <Show l={r}>{(x) => x.reviewers.length === 0 ? <Empty>{T('尚未邀请评审专家。', 'No reviewers yet.')}</Empty> : (
+        <Show l={r}>{(x) => !x.reviewers?.length ? <Empty>{T('尚未邀请评审专家。', 'No reviewers yet.')}</Empty> : (
           <table>
             <thead><tr><th>{T('姓名', 'Name')}</th><th>{T('手机号', 'Phone')}</th><th>{T('已分配', 'Assigned')}</th><th>{T('已评分', 'Scored')}</th><th>{T('利益冲突', 'Conflicts')}</th></tr></thead>
             <tbody>{x.reviewers.map((v) => (
               <tr key={v.accountId}><td>{v.name}</td><td>{v.phone}</td><td>{v.assigned}</td><td>{v.scored}</td>
-                <td>{v.conflicts.length === 0 ? '—' : v.conflicts.map((c, i) => <Badge key={i} tone="warn" title={c.note}>{conflictKind(c.kind)} {c.entryId?.slice(0, 6) ?? c.organisationId}</Badge>)}</td></tr>
+                <td>{!v.conflicts?.length ? '—' : v.conflicts.map((c, i) => <Badge key={i} tone="warn" title={c.note}>{conflictKind(c.kind)} {c.entryId?.slice(0, 6) ?? c.organisationId}</Badge>)}</td></tr>
             ))}</tbody>
           </table>
         )}</Show>
@@ -272,19 +263,8 @@ export function conflictKind(k: string) {
   return m[k] ? T(m[k][0], m[k][1]) : k;
 }
 
-interface Report {
-  frozen: boolean; poolFen: number; awardedFen: number; releasedFen: number; fundBalanceFen: number; pooledMean: number; pooledSd: number; excludedSheets: number;
-  entries: {
-    entryId: string; title: string; organisationId: string; status: string; requestedFen: number; assigned: number; scored: number; ranked: boolean; rank?: number;
-    reviewScore: number; rawMean: number; zRange: number; rawRange: number; flags: { code: string; zh: string; en: string }[]; votes: number;
-    reviewPercentile: number; votePercentile: number; finalScore: number; award?: { tier: string; tierName: string; amountFen: number }; grantedFen: number;
-  }[];
-  reviewers: { accountId: string; name: string; assigned: number; scored: number; counted: number; mean: number; sd: number; basis?: string; pooledReason?: string }[];
-  sheets: { entryId: string; reviewerId: string; total: number; z: number; counted: boolean }[];
-}
-
 function useReport(comp: Competition) {
-  return useLoad(() => get<Report>(`/v1/competitions/${enc(comp.id)}/report`), [comp.id, comp.phase]);
+  return useLoad(() => get<CompetitionReport>(`/v1/competitions/${enc(comp.id)}/report`), [comp.id, comp.phase]);
 }
 
 function Scores({ comp }: { comp: Competition }) {
@@ -292,8 +272,9 @@ function Scores({ comp }: { comp: Competition }) {
   const [view, setView] = useState<'normalised' | 'raw'>('normalised');
   return (
     <Show l={r}>{(rep) => {
-      const entries = [...rep.entries].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || b.reviewScore - a.reviewScore);
-      const sheet = (e: string, v: string) => rep.sheets.find((s) => s.entryId === e && s.reviewerId === v);
+      const entries = [...(rep.entries ?? [])].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || b.reviewScore - a.reviewScore);
+      const reviewers = rep.reviewers ?? [];
+      const sheet = (e: string, v: string) => rep.sheets?.find((s) => s.entryId === e && s.reviewerId === v);
       return (
         <>
           <Section title={T('评分与排名', 'Scores & ranking')} actions={
@@ -309,22 +290,22 @@ function Scores({ comp }: { comp: Competition }) {
                 <table class="num scores">
                   <thead><tr>
                     <th>{T('名次', 'Rank')}</th><th class="text">{T('项目', 'Entry')}</th>
-                    {rep.reviewers.map((v) => <th key={v.accountId} scope="col">{v.name}</th>)}
+                    {reviewers.map((v) => <th key={v.accountId} scope="col">{v.name}</th>)}
                     <th>{view === 'normalised' ? T('评审得分（z 均值）', 'Review score (mean z)') : T('原始均分', 'Raw mean')}</th>
                     <th>{T('分歧', 'Disagreement')}</th>{comp.publicVote && <th>{T('票数', 'Votes')}</th>}<th>{T('最终得分', 'Final')}</th><th>{T('奖项', 'Award')}</th>
                   </tr></thead>
                   <tbody>{entries.map((e) => (
-                    <tr key={e.entryId} class={e.flags.length ? 'flagged' : ''}>
+                    <tr key={e.entryId} class={e.flags?.length ? 'flagged' : ''}>
                       <td>{e.rank ?? '—'}</td>
                       <td class="text">{e.title} <span class="muted">{e.scored}/{e.assigned}</span></td>
-                      {rep.reviewers.map((v) => {
+                      {reviewers.map((v) => {
                         const s = sheet(e.entryId, v.accountId);
                         return <td key={v.accountId} class={s && !s.counted ? 'struck' : ''} title={s && !s.counted ? T('不计入', 'not counted') : undefined}>
                           {s ? (view === 'normalised' ? (s.z >= 0 ? '+' : '') + num(s.z, 2) : num(s.total)) : '·'}</td>;
                       })}
                       <td><strong>{view === 'normalised' ? num(e.reviewScore, 2) : num(e.rawMean)}</strong></td>
-                      <td class="text">{e.flags.length === 0 ? '—' : e.flags.map((f) => <Badge key={f.code} tone="warn" title={T(f.zh, f.en)}>{f.code === 'z_range' ? T('标准分分歧', 'z spread') : T('原始分分歧', 'raw spread')}</Badge>)}
-                        <span class="sr-only">{e.flags.map((f) => T(f.zh, f.en)).join('；')}</span></td>
+                      <td class="text">{!e.flags?.length ? '—' : e.flags.map((f) => <Badge key={f.code} tone="warn" title={T(f.zh, f.en)}>{f.code === 'z_range' ? T('标准分分歧', 'z spread') : T('原始分分歧', 'raw spread')}</Badge>)}
+                        <span class="sr-only">{(e.flags ?? []).map((f) => T(f.zh, f.en)).join('；')}</span></td>
                       {comp.publicVote && <td>{e.votes}</td>}
                       <td>{num(e.finalScore)}</td>
                       <td class="text">{e.award ? <Badge tone="ok">{e.award.tierName} {yuan(e.award.amountFen)}</Badge> : '—'}</td>
@@ -337,7 +318,7 @@ function Scores({ comp }: { comp: Competition }) {
           <Section title={T('评审专家的尺度', 'Reviewers\' scales')}>
             <table class="num">
               <thead><tr><th>{T('评审', 'Reviewer')}</th><th>{T('已评/分配', 'Scored/assigned')}</th><th>{T('均值', 'Mean')}</th><th>{T('标准差', 'SD')}</th><th class="text">{T('标准化依据', 'Basis')}</th></tr></thead>
-              <tbody>{rep.reviewers.map((v) => (
+              <tbody>{reviewers.map((v) => (
                 <tr key={v.accountId}><td class="text">{v.name}</td><td>{v.scored}/{v.assigned}</td><td>{num(v.mean)}</td><td>{num(v.sd, 2)}</td>
                   <td class="text">{v.basis === 'own' ? T('本人均值与标准差', 'own mean and sd') : v.basis === 'pooled' ? T('全部评分（', 'pooled (') + (v.pooledReason === 'no_spread' ? T('评分无差异', 'no spread') : T('评分少于 3 份', 'fewer than 3 sheets')) + T('）', ')') : '—'}</td></tr>
               ))}</tbody>
@@ -353,7 +334,7 @@ function Awards({ comp }: { comp: Competition }) {
   const r = useReport(comp);
   return (
     <Show l={r}>{(rep) => {
-      const awarded = rep.entries.filter((e) => e.award).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+      const awarded = (rep.entries ?? []).filter((e) => e.award).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
       return (
         <>
           <div class="kpis">

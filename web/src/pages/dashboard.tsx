@@ -6,24 +6,9 @@ import { get, q } from '../api';
 import { Bars, Columns, type Point } from '../charts';
 import { Choropleth, districtCodes } from '../map';
 import { label, roles, T, useGlobal } from '../state';
+import type { Compliance, Dashboard, DashboardSeries } from '../types';
 import { Kpi } from './funds';
 import { Badge, Button, Empty, Progress, Section, Select, Show, fmtTime, num, useAction, useLoad, yuan } from '../ui';
-
-interface Compliance { total: number; compliant: number; compliancePct?: number }
-interface Figures {
-  socialWorkers: number; professionalPosts: number; serviceOrganisations: number; demonstrationOrganisations: number; towns: number; townsWithStation: number;
-  needs: { posted: number; staffed: number; completed: number; byStatus: Record<string, number> }; verifiedHours: number; grants: number; grantsFen: number;
-  elderCare: Compliance; purchasedProjects: Compliance; continuingEducation: Compliance;
-}
-interface Indicator { code: string; value: number; target: number; progressPct?: number; sharePct?: number; targetSharePct?: number }
-interface Row { code: string; name: string; figures: Figures; indicators: Indicator[] }
-interface Dashboard {
-  division: string; divisionName: string; snapshotDate: string; snapshotTakenAt: string; ceYear: number; rows: Row[]; total: Row;
-  series: { month: string; domain: string; needs: number; verifiedHours: number; grants: number; grantsFen: number }[];
-  map: { code: string; name: string; towns: number; townsWithStation: number; coveragePct?: number; needsPosted: number }[];
-  nonCompliantElderCare: { organisationId: string; name: string; district: string; beds: number; requiredSocialWorkers: number; employedSocialWorkers: number }[];
-  flaggedProjects: { applicationId: string; title: string; organisationName: string; district: string; status: string; flags: string[] }[];
-}
 
 const INDICATORS: Record<string, [string, string]> = {
   social_workers: ['持证社会工作者', 'Certified social workers'], professional_posts: ['社会工作专业岗位', 'Professional posts'],
@@ -52,15 +37,18 @@ export function DashboardPage() {
   return (
     <Show l={d}>{(db) => {
       const t = db.total;
+      const rows = db.rows ?? [];
+      const series = db.series ?? [];
+      const areas = db.map ?? [];
       const city = db.division === '4101';
-      const scopes = [...new Set([...own, ...(own.includes('4101') ? db.rows.map((r) => r.code).filter((c) => /^\d{6}$/.test(c)) : [])])];
-      const months = [...new Set(db.series.map((x) => x.month))].sort();
-      const domains = [...new Set(db.series.map((x) => x.domain))];
-      const byMonth = (f: (x: Dashboard['series'][0]) => number): Point[] => months.map((m) => ({ key: m, label: m.slice(2).replace('-', '/'), value: db.series.filter((x) => x.month === m).reduce((a, x) => a + f(x), 0) }));
-      const byDomain = (f: (x: Dashboard['series'][0]) => number): Point[] => domains.map((dm) => ({ key: dm, label: label('domains', dm), value: db.series.filter((x) => x.domain === dm).reduce((a, x) => a + f(x), 0) }));
-      const values = new Map(db.map.map((m) => [m.code, metric === 'coverage' ? (m.coveragePct ?? 0) : m.needsPosted]));
-      const max = metric === 'coverage' ? 100 : Math.max(1, ...db.map.map((m) => m.needsPosted));
-      const unmapped = db.map.filter((m) => !districtCodes.has(m.code));
+      const scopes = [...new Set([...own, ...(own.includes('4101') ? rows.map((r) => r.code).filter((c) => /^\d{6}$/.test(c)) : [])])];
+      const months = [...new Set(series.map((x) => x.month))].sort();
+      const domains = [...new Set(series.map((x) => x.domain))];
+      const byMonth = (f: (x: DashboardSeries) => number): Point[] => months.map((m) => ({ key: m, label: m.slice(2).replace('-', '/'), value: series.filter((x) => x.month === m).reduce((a, x) => a + f(x), 0) }));
+      const byDomain = (f: (x: DashboardSeries) => number): Point[] => domains.map((dm) => ({ key: dm, label: label('domains', dm), value: series.filter((x) => x.domain === dm).reduce((a, x) => a + f(x), 0) }));
+      const values = new Map(areas.map((m) => [m.code, metric === 'coverage' ? (m.coveragePct ?? 0) : m.needsPosted]));
+      const max = metric === 'coverage' ? 100 : Math.max(1, ...areas.map((m) => m.needsPosted));
+      const unmapped = areas.filter((m) => !districtCodes.has(m.code));
       return (
         <>
           <div class="page-head">
@@ -70,7 +58,7 @@ export function DashboardPage() {
             </div>
             <div class="actions">
               {scopes.length > 1 && <Select label={T('范围', 'Scope')} value={division} onValue={setDivision}
-                options={scopes.map((c) => ({ value: c, label: c === '4101' ? T('郑州市', 'Zhengzhou') : (db.rows.find((r) => r.code === c)?.name ?? c) }))} />}
+                options={scopes.map((c) => ({ value: c, label: c === '4101' ? T('郑州市', 'Zhengzhou') : (rows.find((r) => r.code === c)?.name ?? c) }))} />}
               <Button kind="secondary" busy={exporting} onClick={csv}>{T('导出 CSV', 'Export CSV')}</Button>
             </div>
           </div>
@@ -83,7 +71,7 @@ export function DashboardPage() {
           </div>
 
           <Section title={city ? T('2025 年目标进度', 'Progress against the 2025 targets') : T('对全市目标的贡献', 'Share of the city\'s targets')}>
-            <ul class="indicators">{t.indicators.map((i) => {
+            <ul class="indicators">{(t.indicators ?? []).map((i) => {
               const name = INDICATORS[i.code] ? T(INDICATORS[i.code][0], INDICATORS[i.code][1]) : i.code;
               const pct = city ? (i.progressPct ?? 0) : (i.sharePct ?? 0);
               return (
@@ -107,7 +95,7 @@ export function DashboardPage() {
                 label={metric === 'coverage' ? T('各区县社工站覆盖率地图', 'Map of station coverage by district') : T('各区县已发布需求数地图', 'Map of needs posted by district')}
                 legend={metric === 'coverage' ? T('覆盖率 %', 'coverage %') : T('需求数', 'needs')}
                 titles={(code, name) => {
-                  const m = db.map.find((x) => x.code === code);
+                  const m = areas.find((x) => x.code === code);
                   return m ? `${name}: ${T('覆盖率', 'coverage')} ${num(m.coveragePct)}% (${m.townsWithStation}/${m.towns}), ${T('需求', 'needs')} ${m.needsPosted}` : name;
                 }} />
               {unmapped.length > 0 && <p class="muted">{T('无边界数据的区域：', 'Areas without outlines: ')}{unmapped.map((m) => `${m.name} ${metric === 'coverage' ? num(m.coveragePct) + '%' : m.needsPosted}`).join('；')}</p>}
@@ -116,7 +104,7 @@ export function DashboardPage() {
               <div class="table-wrap">
                 <table class="num">
                   <thead><tr><th>{T('区县', 'District')}</th><th>{T('社工站', 'Stations')}</th><th>{T('需求', 'Needs')}</th><th>{T('时长', 'Hours')}</th><th>{T('资助', 'Grants')}</th><th>{T('社工', 'Social workers')}</th></tr></thead>
-                  <tbody>{[...db.rows, t].map((r) => (
+                  <tbody>{[...rows, t].map((r) => (
                     <tr key={r.code} class={r === t ? 'total' : ''}>
                       <th scope="row" class="text">{r.name}</th>
                       <td>{r.figures.townsWithStation}/{r.figures.towns}</td><td>{r.figures.needs.posted}</td><td>{num(r.figures.verifiedHours, 2)}</td>
@@ -146,7 +134,7 @@ export function DashboardPage() {
               <ComplianceKpi name={T(`继续教育（${db.ceYear}）`, `Continuing education (${db.ceYear})`)} c={t.figures.continuingEducation} />
             </div>
             <h3>{T('社工配备不足的养老机构', 'Elder-care facilities short of social workers')}</h3>
-            {db.nonCompliantElderCare.length === 0 ? <Empty>{T('无。', 'None.')}</Empty> : (
+            {!db.nonCompliantElderCare?.length ? <Empty>{T('无。', 'None.')}</Empty> : (
               <div class="table-wrap scroll">
                 <table class="num">
                   <thead><tr><th>{T('机构', 'Facility')}</th><th>{T('床位', 'Beds')}</th><th>{T('应配社工', 'Required')}</th><th>{T('实有社工', 'Employed')}</th></tr></thead>
@@ -155,8 +143,8 @@ export function DashboardPage() {
               </div>
             )}
             <h3>{T('被标记的政府购买服务项目', 'Flagged purchased projects')}</h3>
-            {db.flaggedProjects.length === 0 ? <Empty>{T('无。', 'None.')}</Empty> : (
-              <ul>{db.flaggedProjects.map((p) => <li key={p.applicationId}>{p.title} · {p.organisationName} {p.flags.map((f) => <Badge key={f} tone="warn">{f}</Badge>)}</li>)}</ul>
+            {!db.flaggedProjects?.length ? <Empty>{T('无。', 'None.')}</Empty> : (
+              <ul>{db.flaggedProjects.map((p) => <li key={p.applicationId}>{p.title} · {p.organisationName} {p.flags?.map((f) => <Badge key={f} tone="warn">{f}</Badge>)}</li>)}</ul>
             )}
           </Section>
         </>

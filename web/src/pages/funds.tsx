@@ -5,34 +5,23 @@ import { enc, get, idempotencyKey, post, q } from '../api';
 import { Link, navigate } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import { DISTRICTS } from '../generated/districts';
+import type { Application, ApplicationList, Fund, FundList, FundReport, LedgerEntry, LedgerList } from '../types';
 import { applicationStatus, ownOrganisations } from './organisation';
 import {
   Badge, Button, Checks, Empty, Input, Panel, Section, Select, Show, Tabs,
   fmtDate, fmtTime, fromLocalInput, beijingToday, toFen, useAction, useLoad, vocabOptions, yuan,
 } from '../ui';
 
-export interface Fund {
-  id: string; name: string; ownerOrgId?: string; divisionCode?: string; government: boolean; totalFen: number; grantedFen: number;
-  reservedFen: number; remainingFen: number; paidFen: number; domains: string[]; regions: string[]; targetGroups: string[];
-  eligibleKinds: string[]; grantMinFen: number; grantMaxFen: number; opensAt: string; closesAt: string; open: boolean; ledgerSeq: number;
-}
-
-export interface Application {
-  id: string; title: string; summary: string; organisationId: string; organisationName?: string; fundId: string; competitionId?: string; status: string;
-  requestedFen: number; grantedFen: number; domains: string[]; regions: string[]; beneficiaries: number; targetGroup: string;
-  budgetTotalFen: number; submittedAt?: string; decisionNote?: string; flags: { code: string; zh: string; en: string }[];
-}
-
 /** myFunds lists the funds the caller manages: its charity's, or its division's budgets. */
 export async function myFunds(): Promise<Fund[]> {
   const out = new Map<string, Fund>();
   for (const org of ownOrganisations()) {
-    const r = await get<{ items: Fund[] }>('/v1/funds' + q({ ownerOrgId: org, limit: 100 }));
-    r.items.forEach((f) => out.set(f.id, f));
+    const r = await get<FundList>('/v1/funds' + q({ ownerOrgId: org, limit: 100 }));
+    (r.items ?? []).forEach((f) => out.set(f.id, f));
   }
   for (const r of roles('civil_affairs')) {
-    const l = await get<{ items: Fund[] }>('/v1/funds' + q({ divisionCode: r.divisionCode, limit: 100 }));
-    l.items.filter((f) => f.government).forEach((f) => out.set(f.id, f));
+    const l = await get<FundList>('/v1/funds' + q({ divisionCode: r.divisionCode, limit: 100 }));
+    (l.items ?? []).filter((f) => f.government).forEach((f) => out.set(f.id, f));
   }
   return [...out.values()];
 }
@@ -136,7 +125,7 @@ export function FundPage({ id }: { id: string }) {
           <Kpi label={T('已拨付', 'Paid')} value={yuan(f.paidFen)} />
           <Kpi label={T('余额', 'Remaining')} value={yuan(f.remainingFen)} />
         </div>
-        <p class="muted">{f.domains.map((d) => label('domains', d)).join('、')} · {T('单笔', 'per grant')} {yuan(f.grantMinFen)}–{yuan(f.grantMaxFen)} · {fmtDate(f.opensAt)} – {fmtDate(f.closesAt)}</p>
+        <p class="muted">{(f.domains ?? []).map((d) => label('domains', d)).join('、')} · {T('单笔', 'per grant')} {yuan(f.grantMinFen)}–{yuan(f.grantMaxFen)} · {fmtDate(f.opensAt)} – {fmtDate(f.closesAt)}</p>
         <Tabs label={T('资金详情', 'Fund details')} current={tab} onChange={setTab} tabs={[
           { id: 'applications', label: T('申请审核', 'Applications') }, { id: 'ledger', label: T('账本', 'Ledger') }, { id: 'report', label: T('资金报告', 'Report') },
         ]} />
@@ -156,13 +145,13 @@ export function Kpi({ label: l, value, hint }: { label: string; value: string; h
 
 function Applications({ fund, onDecided }: { fund: Fund; onDecided: () => void }) {
   const [status, setStatus] = useState('submitted');
-  const a = useLoad(() => get<{ items: Application[] }>('/v1/applications' + q({ fundId: fund.id, status, limit: 100 })), [fund.id, status]);
+  const a = useLoad(() => get<ApplicationList>('/v1/applications' + q({ fundId: fund.id, status, limit: 100 })), [fund.id, status]);
   return (
     <Section title={T('收到的申请', 'Applications received')} actions={
       <Select label={T('状态', 'Status')} value={status} onValue={setStatus} empty={T('全部', 'All')}
         options={['submitted', 'procurement', 'approved', 'running', 'completed', 'rejected', 'not_awarded'].map((s) => ({ value: s, label: s }))} />
     }>
-      <Show l={a}>{(r) => r.items.length === 0 ? <Empty>{T('没有申请。', 'No applications.')}</Empty> : (
+      <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('没有申请。', 'No applications.')}</Empty> : (
         <ul class="apps">{r.items.map((x) => <ApplicationItem key={x.id} app={x} onDecided={() => { a.reload(); onDecided(); }} />)}</ul>
       )}</Show>
     </Section>
@@ -188,9 +177,9 @@ function ApplicationItem({ app, onDecided }: { app: Application; onDecided: () =
   return (
     <li class="card app">
       <div class="card-head"><h3>{app.title}</h3>{applicationStatus(app.status)}</div>
-      <p class="muted">{app.organisationName ?? app.organisationId} · {T('申请', 'requested')} {yuan(app.requestedFen)} · {app.domains.map((d) => label('domains', d)).join('、')} · {T('受益', 'beneficiaries')} {app.beneficiaries} · {fmtTime(app.submittedAt)}</p>
+      <p class="muted">{app.organisationName ?? app.organisationId} · {T('申请', 'requested')} {yuan(app.requestedFen)} · {(app.domains ?? []).map((d) => label('domains', d)).join('、')} · {T('受益', 'beneficiaries')} {app.beneficiaries} · {fmtTime(app.submittedAt)}</p>
       {app.summary && <p>{app.summary}</p>}
-      {app.flags.length > 0 && <p>{app.flags.map((f) => <Badge key={f.code} tone="warn">{T(f.zh, f.en)}</Badge>)}</p>}
+      {!!app.flags?.length && <p>{app.flags.map((f) => <Badge key={f.code} tone="warn">{T(f.zh, f.en)}</Badge>)}</p>}
       {app.grantedFen > 0 && <p>{T('资助', 'Granted')} <strong>{yuan(app.grantedFen)}</strong></p>}
       {app.decisionNote && <p class="muted">{app.decisionNote}</p>}
       {open && !app.competitionId && (
@@ -206,19 +195,17 @@ function ApplicationItem({ app, onDecided }: { app: Application; onDecided: () =
   );
 }
 
-interface LedgerEntry { seq: number; kind: string; amountFen: number; grantedFen: number; reservedFen: number; paidFen: number; remainingFen: number; ref?: string; at: string; fromReserve?: boolean }
-
 function Ledger({ id }: { id: string }) {
   const [items, setItems] = useState<LedgerEntry[]>([]);
   const [next, setNext] = useState(0);
   const l = useLoad(async () => {
-    const r = await get<{ items: LedgerEntry[]; nextAfterSeq: number }>(`/v1/funds/${enc(id)}/ledger` + q({ limit: 100 }));
-    setItems(r.items); setNext(r.nextAfterSeq);
+    const r = await get<LedgerList>(`/v1/funds/${enc(id)}/ledger` + q({ limit: 100 }));
+    setItems(r.items ?? []); setNext(r.nextAfterSeq);
     return r;
   }, [id]);
   const more = async () => {
-    const r = await get<{ items: LedgerEntry[]; nextAfterSeq: number }>(`/v1/funds/${enc(id)}/ledger` + q({ limit: 100, afterSeq: next }));
-    setItems([...items, ...r.items]); setNext(r.nextAfterSeq);
+    const r = await get<LedgerList>(`/v1/funds/${enc(id)}/ledger` + q({ limit: 100, afterSeq: next }));
+    setItems([...items, ...(r.items ?? [])]); setNext(r.nextAfterSeq);
   };
   const kinds: Record<string, [string, string]> = { deposit: ['存入', 'deposit'], reserve: ['预留', 'reserve'], release: ['释放', 'release'], grant: ['资助', 'grant'], return: ['退回', 'return'], tranche: ['拨付', 'tranche'] };
   return (
@@ -240,11 +227,7 @@ function Ledger({ id }: { id: string }) {
 }
 
 function Report({ id }: { id: string }) {
-  const r = useLoad(() => get<{
-    grants: { applicationId: string; project: string; organisationId: string; organisationName?: string; amountFen: number; paidFen: number; grantedAt: string; competitionId?: string; tranches: number; tranchesReleased: number }[];
-    reconciliation: { ok: boolean; problems: string[]; entries: number; depositsFen: number; grantsFen: number; remainingFen: number; checkedAt: string };
-    truncated: boolean;
-  }>(`/v1/funds/${enc(id)}/report`), [id]);
+  const r = useLoad(() => get<FundReport>(`/v1/funds/${enc(id)}/report`), [id]);
   return (
     <Show l={r}>{(rep) => (
       <>
@@ -252,10 +235,10 @@ function Report({ id }: { id: string }) {
           <p>{rep.reconciliation.ok ? <Badge tone="ok">{T('账本一致', 'Ledger reconciles')}</Badge> : <Badge tone="bad">{T('账本有问题', 'Ledger has problems')}</Badge>}{' '}
             {T(`共 ${rep.reconciliation.entries} 条；存入 ${yuan(rep.reconciliation.depositsFen)}，资助 ${yuan(rep.reconciliation.grantsFen)}，余额 ${yuan(rep.reconciliation.remainingFen)}`,
               `${rep.reconciliation.entries} entries; deposits ${yuan(rep.reconciliation.depositsFen)}, grants ${yuan(rep.reconciliation.grantsFen)}, remaining ${yuan(rep.reconciliation.remainingFen)}`)}</p>
-          {rep.reconciliation.problems.length > 0 && <ul>{rep.reconciliation.problems.map((p) => <li key={p}>{p}</li>)}</ul>}
+          {!!rep.reconciliation.problems?.length && <ul>{rep.reconciliation.problems.map((p) => <li key={p}>{p}</li>)}</ul>}
         </Section>
         <Section title={T('资助项目', 'Grants')}>
-          {rep.grants.length === 0 ? <Empty>{T('尚无资助。', 'No grants yet.')}</Empty> : (
+          {!rep.grants?.length ? <Empty>{T('尚无资助。', 'No grants yet.')}</Empty> : (
             <table>
               <thead><tr><th>{T('项目', 'Project')}</th><th>{T('机构', 'Organisation')}</th><th>{T('金额', 'Amount')}</th><th>{T('已拨付', 'Paid')}</th><th>{T('分期', 'Tranches')}</th><th>{T('时间', 'When')}</th></tr></thead>
               <tbody>{rep.grants.map((g) => (

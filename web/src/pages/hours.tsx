@@ -3,12 +3,8 @@ import { useState } from 'preact/hooks';
 import { get, post, q } from '../api';
 import { Link } from '../router';
 import { label, roles, T, useGlobal } from '../state';
+import type { HoursList, VerifyResults } from '../types';
 import { Button, Empty, Input, Section, Select, Show, useAction, useLoad } from '../ui';
-
-interface HoursRecord {
-  id: string; needId: string; occurrenceId: string; volunteerId: string; version: number; date: string; hours: number;
-  domain: string; supervised: boolean; source: string; status: string; volunteerName?: string; needTitle?: string;
-}
 
 export function HoursPage() {
   useGlobal();
@@ -18,18 +14,19 @@ export function HoursPage() {
   const [reason, setReason] = useState('');
   const l = useLoad(async () => {
     // The queue names each record's volunteer and need itself.
-    const r = await get<{ items: HoursRecord[] }>('/v1/hours/pending' + q({ community, limit: 100 }));
+    const r = await get<HoursList>('/v1/hours/pending' + q({ community, limit: 100 }));
     setChosen([]);
-    return { items: r.items };
+    return { items: r.items ?? [] };
   }, [community]);
   const [decide, busy] = useAction(async (approve: boolean) => {
     if (!approve && !reason.trim()) throw new Error(T('驳回须注明原因', 'A rejection needs a reason'));
-    const r = await post<{ results: { id: string; problem?: { detail?: string } }[] }>('/v1/hours/verification', { ids: chosen, approve, reason: reason.trim() || undefined });
-    const failed = r.results.filter((x) => x.problem);
+    const r = await post<VerifyResults>('/v1/hours/verification', { ids: chosen, approve, reason: reason.trim() || undefined });
+    const results = r.results ?? [];
+    const failed = results.filter((x) => x.problem);
     l.reload();
     setReason('');
     if (failed.length) throw new Error(failed.map((x) => x.problem?.detail).join('；'));
-    return approve ? T(`已核实 ${r.results.length} 条`, `${r.results.length} record(s) verified`) : T(`已驳回 ${r.results.length} 条`, `${r.results.length} record(s) rejected`);
+    return approve ? T(`已核实 ${results.length} 条`, `${results.length} record(s) verified`) : T(`已驳回 ${results.length} 条`, `${results.length} record(s) rejected`);
   });
   return (
     <>

@@ -3,17 +3,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
-import { statusBadge, History } from './needs';
+import type { ApplicationList, Member, Members, Organisation, RoleOffer } from '../types';
+import { statusBadge, History } from './shared';
 import {
   Badge, Button, Checks, Empty, Input, Section, Select, Show, TextArea, VocabSelect,
   fmtTime, useAction, useLoad, vocabOptions, yuan,
 } from '../ui';
-
-export interface Organisation {
-  id: string; name: string; kind: string; creditCode: string; divisionCode: string; divisionsServed: string[]; domains: string[];
-  status: string; contactName?: string; contactPhone?: string; description?: string; beds?: number; charityRecognised: boolean;
-  charityRecognisedOn?: string; exitReason?: string; createdAt: string; updatedAt: string;
-}
 
 export function ownOrganisations(): string[] {
   return [...new Set([...roles('org_admin'), ...roles('charity_admin')].map((r) => r.organisationId!).filter(Boolean))];
@@ -52,8 +47,9 @@ function OrgDetails({ id }: { id: string }) {
 }
 
 function OrgForm({ org, onSaved }: { org: Organisation; onSaved: () => void }) {
-  const [f, setF] = useState({ ...org, beds: org.beds ? String(org.beds) : '' });
-  useEffect(() => setF({ ...org, beds: org.beds ? String(org.beds) : '' }), [org]);
+  const form = (o: Organisation) => ({ ...o, divisionsServed: o.divisionsServed ?? [], domains: o.domains ?? [], beds: o.beds ? String(o.beds) : '' });
+  const [f, setF] = useState(form(org));
+  useEffect(() => setF(form(org)), [org]);
   const [save, busy] = useAction(async () => {
     await put(`/v1/organisations/${enc(org.id)}`, {
       name: f.name.trim(), kind: f.kind, creditCode: f.creditCode, divisionCode: f.divisionCode, divisionsServed: f.divisionsServed,
@@ -87,23 +83,23 @@ function OrgForm({ org, onSaved }: { org: Organisation; onSaved: () => void }) {
 }
 
 function Members({ id, kind }: { id: string; kind: string }) {
-  const m = useLoad(() => get<{ items: { accountId: string; name: string; phone: string; role: string; addedAt: string }[] }>(`/v1/organisations/${enc(id)}/members` + q({ limit: 100 })), [id]);
+  const m = useLoad(() => get<Members>(`/v1/organisations/${enc(id)}/members` + q({ limit: 100 })), [id]);
   const [phone, setPhone] = useState('');
   const [role, setRole] = useState('social_worker');
   const [add, busy] = useAction(async () => {
     // An admin's add is an invitation the person accepts (202); civil
     // affairs may add someone at once (201).
-    const res = await post<{ status?: string }>(`/v1/organisations/${enc(id)}/members`, { phone: phone.trim(), role });
+    const res = await post<Member | RoleOffer>(`/v1/organisations/${enc(id)}/members`, { phone: phone.trim(), role });
     setPhone('');
     m.reload();
-    return res?.status === 'pending'
+    return res && 'status' in res && res.status === 'pending'
       ? T('邀请已发送，本人接受后成为成员', 'Invitation sent: they become a member once they accept')
       : T('成员已添加', 'Member added');
   });
   const roleOpts = ['social_worker', kind === 'charity_organisation' ? 'charity_admin' : 'org_admin', 'evaluator'].map((r) => ({ value: r, label: label('roles', r) }));
   return (
     <Section title={T('成员', 'Members')}>
-      <Show l={m}>{(r) => r.items.length === 0 ? <Empty>{T('暂无成员。', 'No members.')}</Empty> : (
+      <Show l={m}>{(r) => !r.items?.length ? <Empty>{T('暂无成员。', 'No members.')}</Empty> : (
         <table>
           <thead><tr><th>{T('姓名', 'Name')}</th><th>{T('手机号', 'Phone')}</th><th>{T('角色', 'Role')}</th><th>{T('加入时间', 'Added')}</th></tr></thead>
           <tbody>{r.items.map((x) => <tr key={x.accountId + x.role}><td>{x.name}</td><td>{x.phone}</td><td>{label('roles', x.role)}</td><td>{fmtTime(x.addedAt)}</td></tr>)}</tbody>
@@ -119,10 +115,10 @@ function Members({ id, kind }: { id: string; kind: string }) {
 }
 
 function Applications({ id }: { id: string }) {
-  const a = useLoad(() => get<{ items: { id: string; title: string; fundId: string; competitionId?: string; requestedFen: number; grantedFen: number; status: string }[] }>('/v1/applications' + q({ organisationId: id, limit: 50 })), [id]);
+  const a = useLoad(() => get<ApplicationList>('/v1/applications' + q({ organisationId: id, limit: 50 })), [id]);
   return (
     <Section title={T('本机构的项目申请', 'Our applications')}>
-      <Show l={a}>{(r) => r.items.length === 0 ? <Empty>{T('暂无申请。', 'No applications.')}</Empty> : (
+      <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('暂无申请。', 'No applications.')}</Empty> : (
         <table>
           <thead><tr><th>{T('项目', 'Project')}</th><th>{T('申请金额', 'Requested')}</th><th>{T('资助', 'Granted')}</th><th>{T('状态', 'Status')}</th></tr></thead>
           <tbody>{r.items.map((x) => <tr key={x.id}><td>{x.title}{x.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{yuan(x.requestedFen)}</td><td>{yuan(x.grantedFen)}</td><td>{applicationStatus(x.status)}</td></tr>)}</tbody>

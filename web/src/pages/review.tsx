@@ -4,16 +4,17 @@ import { useState } from 'preact/hooks';
 import { enc, get, post, q } from '../api';
 import { Link, navigate } from '../router';
 import { label, T, useGlobal } from '../state';
-import { conflictKind, type Criterion } from './competitions';
+import type { Competition, Criterion, MyReviews, ReviewEntries, ReviewEntry } from '../types';
+import { conflictKind } from './competitions';
 import { Badge, Button, Empty, Input, Section, Select, Show, TextArea, num, useAction, useLoad, yuan } from '../ui';
 
 export function ReviewsPage() {
   useGlobal();
-  const l = useLoad(() => get<{ items: { competitionId: string; name: string; phase: string; assigned: number; scored: number }[] }>('/v1/me/competition-reviews' + q({ limit: 100 })), []);
+  const l = useLoad(() => get<MyReviews>('/v1/me/competition-reviews' + q({ limit: 100 })), []);
   return (
     <>
       <h1>{T('我的评审', 'My reviews')}</h1>
-      <Show l={l}>{(r) => r.items.length === 0 ? <Empty>{T('暂无评审任务。', 'Nothing to review.')}</Empty> : (
+      <Show l={l}>{(r) => !r.items?.length ? <Empty>{T('暂无评审任务。', 'Nothing to review.')}</Empty> : (
         <table>
           <thead><tr><th>{T('大赛', 'Competition')}</th><th>{T('阶段', 'Phase')}</th><th>{T('已评/分配', 'Scored/assigned')}</th></tr></thead>
           <tbody>{r.items.map((x) => (
@@ -26,12 +27,10 @@ export function ReviewsPage() {
   );
 }
 
-interface ReviewEntry { entryId: string; organisationId: string; title: string; status: string; scored: boolean }
-
 export function ReviewCompetitionPage({ cid }: { cid: string }) {
   useGlobal();
-  const comp = useLoad(() => get<{ name: string; phase: string }>(`/v1/competitions/${enc(cid)}`), [cid]);
-  const l = useLoad(() => get<{ items: ReviewEntry[] }>(`/v1/competitions/${enc(cid)}/review/entries` + q({ limit: 100 })), [cid]);
+  const comp = useLoad(() => get<Competition>(`/v1/competitions/${enc(cid)}`), [cid]);
+  const l = useLoad(() => get<ReviewEntries>(`/v1/competitions/${enc(cid)}/review/entries` + q({ limit: 100 })), [cid]);
   const [f, setF] = useState({ kind: 'own_organisation', target: '', note: '' });
   const [declare, busy] = useAction(async () => {
     const [what, id] = f.target.split(':');
@@ -45,7 +44,7 @@ export function ReviewCompetitionPage({ cid }: { cid: string }) {
       <p class="crumbs"><Link to="/reviews">{T('我的评审', 'My reviews')}</Link> /</p>
       <h1>{comp.data?.name ?? ''}</h1>
       <Section title={T('分配给我的项目', 'Entries assigned to me')}>
-        <Show l={l}>{(r) => r.items.length === 0 ? <Empty>{T('暂无分配的项目。', 'No entries assigned.')}</Empty> : (
+        <Show l={l}>{(r) => !r.items?.length ? <Empty>{T('暂无分配的项目。', 'No entries assigned.')}</Empty> : (
           <table>
             <thead><tr><th>{T('项目', 'Entry')}</th><th>{T('机构', 'Organisation')}</th><th>{T('评分', 'Scored')}</th></tr></thead>
             <tbody>{r.items.map((e) => (
@@ -72,12 +71,6 @@ export function ReviewCompetitionPage({ cid }: { cid: string }) {
   );
 }
 
-interface Sheet { comment: string; scores: Record<string, number>; total: number; submittedAt: string }
-interface EntryView {
-  entry: { id: string; title: string; summary: string; organisationId: string; requestedFen: number; budgetTotalFen: number; domains: string[]; beneficiaries: number; targetGroup: string; team: { name: string; post: string; level?: string }[]; milestones: { name: string; due: string; tranchePercent: number }[] };
-  rubric: Criterion[]; mine?: Sheet; others: Sheet[];
-}
-
 /** weightedTotal is the service's WeightedTotal: Σ points / maxPoints × weight, on 0–100. */
 export function weightedTotal(rubric: Criterion[], scores: Record<string, string>): number {
   return rubric.reduce((s, c) => {
@@ -88,40 +81,41 @@ export function weightedTotal(rubric: Criterion[], scores: Record<string, string
 
 export function ReviewEntryPage({ cid, entryId }: { cid: string; entryId: string }) {
   useGlobal();
-  const l = useLoad(() => get<EntryView>(`/v1/competitions/${enc(cid)}/review/entries/${enc(entryId)}`), [cid, entryId]);
+  const l = useLoad(() => get<ReviewEntry>(`/v1/competitions/${enc(cid)}/review/entries/${enc(entryId)}`), [cid, entryId]);
   const [scores, setScores] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
   const [submit, busy] = useAction(async () => {
     const body: Record<string, number> = {};
-    for (const c of l.data!.rubric) body[c.code] = parseInt(scores[c.code], 10);
+    for (const c of l.data!.rubric ?? []) body[c.code] = parseInt(scores[c.code], 10);
     await post(`/v1/competitions/${enc(cid)}/entries/${enc(entryId)}/scores`, { scores: body, comment: comment.trim() || undefined });
     l.reload();
     return T('评分已提交', 'Score sheet submitted');
   });
   return (
     <Show l={l}>{(v) => {
-      const total = weightedTotal(v.rubric, scores);
-      const complete = v.rubric.every((c) => scores[c.code] !== undefined && scores[c.code] !== '');
+      const rubric = v.rubric ?? [];
+      const total = weightedTotal(rubric, scores);
+      const complete = rubric.every((c) => scores[c.code] !== undefined && scores[c.code] !== '');
       return (
         <>
           <p class="crumbs"><Link to="/reviews">{T('我的评审', 'My reviews')}</Link> / <Link to={`/reviews/${cid}`}>{T('项目', 'Entries')}</Link> /</p>
           <h1>{v.entry.title}</h1>
-          <p class="muted">{v.entry.organisationId} · {v.entry.domains.map((d) => label('domains', d)).join('、')} · {label('target_groups', v.entry.targetGroup)} · {T('受益', 'beneficiaries')} {v.entry.beneficiaries} · {T('申请', 'requested')} {yuan(v.entry.requestedFen)} · {T('预算', 'budget')} {yuan(v.entry.budgetTotalFen)}</p>
+          <p class="muted">{v.entry.organisationId} · {(v.entry.domains ?? []).map((d) => label('domains', d)).join('、')} · {label('target_groups', v.entry.targetGroup)} · {T('受益', 'beneficiaries')} {v.entry.beneficiaries} · {T('申请', 'requested')} {yuan(v.entry.requestedFen)} · {T('预算', 'budget')} {yuan(v.entry.budgetTotalFen)}</p>
           {v.entry.summary && <p>{v.entry.summary}</p>}
           {v.mine ? (
             <Section title={T('我的评分', 'My sheet')}>
               <p><Badge tone="ok">{T('已提交', 'Submitted')}</Badge> {T('总分', 'Total')} <strong>{num(v.mine.total)}</strong> / 100</p>
-              <ul>{v.rubric.map((c) => <li key={c.code}>{T(c.zh, c.en)}：{v.mine!.scores[c.code]} / {c.maxPoints}</li>)}</ul>
+              <ul>{rubric.map((c) => <li key={c.code}>{T(c.zh, c.en)}：{v.mine!.scores[c.code]} / {c.maxPoints}</li>)}</ul>
               {v.mine.comment && <p class="muted">{v.mine.comment}</p>}
               <h3>{T('其他评审的评分（匿名）', 'Other reviewers\' sheets (anonymous)')}</h3>
-              {v.others.length === 0 ? <Empty>{T('暂无。', 'None yet.')}</Empty> : <ul>{v.others.map((o, i) => <li key={i}>{num(o.total)} / 100 {o.comment && <span class="muted">· {o.comment}</span>}</li>)}</ul>}
+              {!v.others?.length ? <Empty>{T('暂无。', 'None yet.')}</Empty> : <ul>{v.others.map((o, i) => <li key={i}>{num(o.total)} / 100 {o.comment && <span class="muted">· {o.comment}</span>}</li>)}</ul>}
             </Section>
           ) : (
             <Section title={T('评分', 'Score this entry')}>
               <form onSubmit={(e) => { e.preventDefault(); if (confirm(T('评分提交后不能修改，确定提交？', 'A sheet is final once submitted. Submit?'))) submit(); }}>
                 <table class="rubric">
                   <thead><tr><th>{T('评分项', 'Criterion')}</th><th>{T('权重', 'Weight')}</th><th>{T('得分', 'Points')}</th></tr></thead>
-                  <tbody>{v.rubric.map((c) => (
+                  <tbody>{rubric.map((c) => (
                     <tr key={c.code}>
                       <td><label for={`s-${c.code}`}>{T(c.zh, c.en)}</label></td>
                       <td>{c.weight}</td>

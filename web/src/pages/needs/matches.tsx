@@ -1,0 +1,87 @@
+// A need's matched volunteers (every score part and the exclusions) and the
+// invitations sent.
+import { useState } from 'preact/hooks';
+import { enc, get, post, q } from '../../api';
+import { T, useGlobal } from '../../state';
+import { Badge, Button, Empty, Section, Show, fmtTime, short, useAction, useLoad } from '../../ui';
+import type { InviteResults, Need, NeedInvitations, NeedMatches } from '../../types';
+
+// distanceBand: the service shows others a volunteer's distance only as a band, from the home's ~1 km cell.
+export function Matches({ need, occ }: { need: Need; occ: string }) {
+  const s = useGlobal();
+  const m = useLoad(() => get<NeedMatches>(`/v1/needs/${enc(need.id)}/matches` + q({ occurrenceId: occ, limit: 20 })), [need.id, occ]);
+  const inv = useLoad(() => get<NeedInvitations>(`/v1/needs/${enc(need.id)}/invitations`), [need.id]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [invite, busy] = useAction(async () => {
+    const r = await post<InviteResults>(`/v1/needs/${enc(need.id)}/invitations`, { volunteerIds: chosen, occurrenceId: occ });
+    const results = r.results ?? [];
+    const failed = results.filter((x) => x.problem);
+    setChosen([]);
+    inv.reload();
+    if (failed.length) throw new Error(failed.map((x) => `${short(x.volunteerId)}: ${x.problem?.detail}`).join('；'));
+    return T(`已邀请 ${results.length} 位志愿者`, `Invited ${results.length} volunteer(s)`);
+  });
+  const names = new Map((m.data?.candidates ?? []).map((c) => [c.volunteerId, c.name]));
+  return (
+    <>
+      <Section title={T('匹配的志愿者', 'Matched volunteers')} actions={
+        <Button busy={busy} disabled={chosen.length === 0} onClick={invite}>{T(`邀请所选（${chosen.length}）`, `Invite selected (${chosen.length})`)}</Button>
+      }>
+        <Show l={m}>{(r) => (
+          <>
+            <p class="stats">
+              {T(`共考虑 ${r.volunteers} 人，符合条件 ${r.eligible} 人，排除 ${r.excluded} 人`, `${r.volunteers} considered, ${r.eligible} eligible, ${r.excluded} excluded`)}
+              {r.skipped > 0 && T(`，已在方案中或已邀请 ${r.skipped} 人`, `, ${r.skipped} already placed or invited`)}
+            </p>
+            {!!r.exclusions?.length && (
+              <details class="exclusions">
+                <summary>{T('排除原因', 'Why volunteers were excluded')}</summary>
+                <ul>{r.exclusions.map((x) => (
+                  <li key={x.reason}>{s.lang === 'en' ? x.en : x.zh}</li>
+                ))}</ul>
+              </details>
+            )}
+            {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')}</Empty> : (
+              <div class="table-wrap">
+                <table class="matches">
+                  <thead><tr><th scope="col"><span class="sr-only">{T('选择', 'Select')}</span></th><th>{T('志愿者', 'Volunteer')}</th><th>{T('得分', 'Score')}</th><th>{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
+                  <tbody>
+                    {r.candidates.map((c) => (
+                      <tr key={c.volunteerId}>
+                        <td><input type="checkbox" id={`pick-${c.volunteerId}`} checked={chosen.includes(c.volunteerId)}
+                          onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, c.volunteerId] : chosen.filter((x) => x !== c.volunteerId))} /></td>
+                        <td><label for={`pick-${c.volunteerId}`}>{c.name}</label></td>
+                        <td><strong>{c.score}</strong></td>
+                        <td>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
+                        <td>
+                          <div class="parts" aria-hidden="true">{c.parts?.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
+                          <ul class="reasons">{c.parts?.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}</Show>
+      </Section>
+      <Section title={T('已发出的邀请', 'Invitations sent')}>
+        <Show l={inv}>{(r) => !r.items?.length ? <Empty>{T('尚未邀请。', 'None yet.')}</Empty> : (
+          <table>
+            <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('场次', 'Occurrence')}</th><th>{T('状态', 'Status')}</th><th>{T('截止', 'Expires')}</th></tr></thead>
+            <tbody>{r.items.map((i) => (
+              <tr key={i.id}><td>{names.get(i.volunteerId) ?? short(i.volunteerId)}</td><td>{fmtTime(need.occurrences?.find((o) => o.id === i.occurrenceId)?.start)}</td>
+                <td><Badge tone={i.status === 'accepted' ? 'ok' : i.status === 'pending' ? 'info' : 'warn'}>{invitationStatus(i.status)}</Badge></td><td>{fmtTime(i.expiresAt)}</td></tr>
+            ))}</tbody>
+          </table>
+        )}</Show>
+      </Section>
+    </>
+  );
+}
+
+function invitationStatus(s: string) {
+  const m: Record<string, [string, string]> = { pending: ['待回复', 'pending'], accepted: ['已接受', 'accepted'], declined: ['已谢绝', 'declined'], expired: ['已过期', 'expired'], full: ['名额已满', 'full'] };
+  return m[s] ? T(m[s][0], m[s][1]) : s;
+}
