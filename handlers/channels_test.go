@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
@@ -57,7 +58,7 @@ func TestWeChatSubscriptionMessages(t *testing.T) {
 	fake := &fakeWeChatMessages{expireOn: 2}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	ch := &service.WeChatSubscribe{BaseURL: srv.URL, AppID: "wx-app", AppSecret: "wx-secret",
+	ch := &wechat.Subscribe{BaseURL: srv.URL, AppID: "wx-app", AppSecret: "wx-secret",
 		Templates: map[models.NotificationKind]string{models.NoteInvitation: "TPL-INVITE"}}
 	w := newWorld(t, func(s *harnessSetup) { s.svc.Channels = []service.Channel{ch} })
 	zy, _ := w.committees(t)

@@ -15,17 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/adapters/sms"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
 )
 
 // smsOutbox is an SMS adapter that keeps what it would have sent.
 type smsOutbox struct {
 	mu   sync.Mutex
-	sent []service.SMSMessage
+	sent []models.SMSMessage
 }
 
-func (o *smsOutbox) SendCode(_ context.Context, m service.SMSMessage) error {
+func (o *smsOutbox) SendCode(_ context.Context, m models.SMSMessage) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.sent = append(o.sent, m)
@@ -338,7 +338,7 @@ func TestAliyunSMSThroughTheAPI(t *testing.T) {
 	}))
 	defer fake.Close()
 	h := newHarness(t, withPhoneCodes(nil), func(s *harnessSetup) {
-		s.svc.SMS = &service.AliyunSMS{Endpoint: fake.URL, AccessKeyID: "key-id", AccessKeySecret: "key-secret", SignName: "五社联动", TemplateCode: "SMS_1"}
+		s.svc.SMS = &sms.Aliyun{Endpoint: fake.URL, AccessKeyID: "key-id", AccessKeySecret: "key-secret", SignName: "五社联动", TemplateCode: "SMS_1"}
 	})
 	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900100071","purpose":"register"}`); r.Status != 202 {
 		t.Fatalf("code: %d %s", r.Status, r.Raw)
@@ -350,7 +350,7 @@ func TestAliyunSMSThroughTheAPI(t *testing.T) {
 	f := forms[0]
 	mu.Unlock()
 	if f.Get("Action") != "SendSms" || f.Get("PhoneNumbers") != "13900100071" || f.Get("SignName") != "五社联动" || f.Get("TemplateCode") != "SMS_1" ||
-		f.Get("AccessKeyId") != "key-id" || f.Get("Signature") != service.AliyunSignature("POST", f, "key-secret") {
+		f.Get("AccessKeyId") != "key-id" || f.Get("Signature") != sms.AliyunSignature("POST", f, "key-secret") {
 		t.Fatalf("request: %v", f)
 	}
 	var tp struct{ Code string }

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
 )
 
 // fakeWeChat answers jscode2session: a code "code-<openid>" is that openid,
@@ -46,7 +46,7 @@ func newFakeWeChat(t *testing.T) *fakeWeChat {
 
 func withWeChat(f *fakeWeChat) harnessOpt {
 	return func(s *harnessSetup) {
-		s.svc.WeChat = &service.WeChatAPI{BaseURL: f.srv.URL, AppID: "wx-test-app", AppSecret: "wx-test-secret"}
+		s.svc.WeChat = &wechat.API{BaseURL: f.srv.URL, AppID: "wx-test-app", AppSecret: "wx-test-secret"}
 	}
 }
 

@@ -27,6 +27,19 @@ func (p CodePurpose) Valid() bool {
 	return false
 }
 
+// SMSMessage is one verification code to send (the service decides what
+// to send; an SMS adapter only sends it).
+type SMSMessage struct {
+	Phone   string
+	Code    string
+	Purpose CodePurpose
+	TTL     time.Duration
+	// AccountExists: no code; the message tells the person that the phone
+	// already has an account (someone asked to register it, or to move
+	// another account to it), so they can log in or reset the password.
+	AccountExists bool
+}
+
 // The rules of SMS verification codes and WeChat binding tickets.
 const (
 	CodeLength      = 6                // digits

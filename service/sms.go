@@ -4,40 +4,21 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/big"
-	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/wushe/wushe/models"
 )
 
-// SMSMessage is one verification code to send.
-type SMSMessage struct {
-	Phone   string
-	Code    string
-	Purpose models.CodePurpose
-	TTL     time.Duration
-	// AccountExists: no code; the message tells the person that the phone
-	// already has an account (someone asked to register it, or to move
-	// another account to it), so they can log in or reset the password.
-	AccountExists bool
-}
-
-// SMSSender sends verification codes by SMS. An error means the code did
-// not leave; it must not contain the code.
+// SMSSender sends verification codes by SMS (adapters/sms, or LogSMS). An
+// error means the code did not leave; it must not contain the code.
 type SMSSender interface {
-	SendCode(ctx context.Context, m SMSMessage) error
+	SendCode(ctx context.Context, m models.SMSMessage) error
 }
 
 // CodeOutcome is what one try of a verification code found.
@@ -144,7 +125,7 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 	}
 	if registered && (r.Purpose == models.PurposeRegister || r.Purpose == models.PurposeChangePhone) {
 		// The same work as a code (an SMS), and the same answer.
-		if err := s.cfg.SMS.SendCode(ctx, SMSMessage{Phone: r.Phone, Purpose: r.Purpose, AccountExists: true}); err != nil {
+		if err := s.cfg.SMS.SendCode(ctx, models.SMSMessage{Phone: r.Phone, Purpose: r.Purpose, AccountExists: true}); err != nil {
 			s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
 			return nil, errCodeSendFailed
 		}
@@ -163,7 +144,7 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 		now.Add(models.CodeTTL), models.CodeTTL+time.Minute); err != nil {
 		return nil, models.ErrUnavailable.Wrap(err)
 	}
-	if err := s.cfg.SMS.SendCode(ctx, SMSMessage{Phone: r.Phone, Code: code, Purpose: r.Purpose, TTL: models.CodeTTL}); err != nil {
+	if err := s.cfg.SMS.SendCode(ctx, models.SMSMessage{Phone: r.Phone, Code: code, Purpose: r.Purpose, TTL: models.CodeTTL}); err != nil {
 		s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
 		return nil, errCodeSendFailed
 	}
@@ -312,12 +293,15 @@ func ClientIPFrom(ctx context.Context) string {
 	return ip
 }
 
-// LogSMS is the development SMS adapter: it writes the code to the log
-// instead of sending it. It is the one place a code is ever logged.
+// LogSMS is the development SMS sender, and the default when Config.SMS is
+// nil: it writes the code to the log instead of sending it. It is the one
+// place a code is ever logged. (The real provider is in adapters/sms; this
+// one stays here because New falls back to it and it does no I/O but the
+// service's own log.)
 type LogSMS struct{ Logger *slog.Logger }
 
 // SendCode logs the code.
-func (l LogSMS) SendCode(ctx context.Context, m SMSMessage) error {
+func (l LogSMS) SendCode(ctx context.Context, m models.SMSMessage) error {
 	lg := l.Logger
 	if lg == nil {
 		lg = slog.Default()
@@ -340,116 +324,4 @@ func (l LogSMS) SendTemplate(ctx context.Context, phone, template string, param 
 	}
 	lg.InfoContext(ctx, "SMS not sent (log adapter): notification", "phone", models.MaskPhone(phone), "template", template, "param", param)
 	return nil
-}
-
-// AliyunSMS sends codes through Alibaba Cloud SMS (dysmsapi, SendSms,
-// version 2017-05-25), signing each request with the RPC signature
-// (HMAC-SHA1 over the canonicalised parameters).
-type AliyunSMS struct {
-	Endpoint        string // default https://dysmsapi.aliyuncs.com
-	AccessKeyID     string
-	AccessKeySecret string
-	SignName        string // the approved signature, e.g. 五社联动
-	TemplateCode    string // an approved template with a ${code} parameter
-	// ExistsTemplate is an approved template without parameters telling
-	// the person the phone already has an account (e.g. 该手机号已注册，
-	// 可直接登录或找回密码；如非本人操作请忽略); empty: no such notice is sent.
-	ExistsTemplate string
-	Client         *http.Client
-	Now            func() time.Time
-}
-
-// SendCode posts one SendSms request and checks the answer's Code is "OK".
-func (a *AliyunSMS) SendCode(ctx context.Context, m SMSMessage) error {
-	if m.AccountExists {
-		if a.ExistsTemplate == "" {
-			return nil
-		}
-		return a.SendTemplate(ctx, m.Phone, a.ExistsTemplate, map[string]string{})
-	}
-	return a.SendTemplate(ctx, m.Phone, a.TemplateCode, map[string]string{"code": m.Code})
-}
-
-// SendTemplate sends one approved template with its parameters (the
-// notification channel uses it with other templates than the code's).
-func (a *AliyunSMS) SendTemplate(ctx context.Context, phone, template string, param map[string]string) error {
-	endpoint := a.Endpoint
-	if endpoint == "" {
-		endpoint = "https://dysmsapi.aliyuncs.com"
-	}
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
-	nonce := make([]byte, 16)
-	if _, err := rand.Read(nonce); err != nil {
-		return err
-	}
-	tp, _ := json.Marshal(param)
-	params := url.Values{
-		"AccessKeyId": {a.AccessKeyID}, "Action": {"SendSms"}, "Format": {"JSON"}, "RegionId": {"cn-hangzhou"},
-		"SignatureMethod": {"HMAC-SHA1"}, "SignatureNonce": {hex.EncodeToString(nonce)}, "SignatureVersion": {"1.0"},
-		"Timestamp": {now().UTC().Format("2006-01-02T15:04:05Z")}, "Version": {"2017-05-25"},
-		"PhoneNumbers": {phone}, "SignName": {a.SignName}, "TemplateCode": {template}, "TemplateParam": {string(tp)},
-	}
-	params.Set("Signature", AliyunSignature(http.MethodPost, params, a.AccessKeySecret))
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(endpoint, "/")+"/", strings.NewReader(params.Encode()))
-	if err != nil {
-		return fmt.Errorf("aliyun sms: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	client := a.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("aliyun sms: %w", redactURLError(err))
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	var ans struct{ Code, Message, RequestId string }
-	if err := json.Unmarshal(body, &ans); err != nil {
-		return fmt.Errorf("aliyun sms: HTTP %d, unreadable answer", res.StatusCode)
-	}
-	if ans.Code != "OK" {
-		return fmt.Errorf("aliyun sms: HTTP %d, %s: %s (request %s)", res.StatusCode, ans.Code, ans.Message, ans.RequestId)
-	}
-	return nil
-}
-
-// AliyunSignature is the RPC signature of params (Signature excluded):
-// base64 of HMAC-SHA1 with key secret+"&" over
-// METHOD&%2F&percentEncode(canonicalised query).
-func AliyunSignature(method string, params url.Values, secret string) string {
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		if k != "Signature" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = aliyunEncode(k) + "=" + aliyunEncode(params.Get(k))
-	}
-	toSign := method + "&" + aliyunEncode("/") + "&" + aliyunEncode(strings.Join(parts, "&"))
-	m := hmac.New(sha1.New, []byte(secret+"&"))
-	m.Write([]byte(toSign))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
-// aliyunEncode is RFC 3986 percent-encoding as Alibaba Cloud signs it.
-func aliyunEncode(s string) string {
-	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
-}
-
-// redactURLError drops the request URL from a client error: a GET carries
-// secrets in its query (WeChat's appsecret).
-func redactURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
-	}
-	return err
 }

@@ -3,10 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -14,70 +10,20 @@ import (
 )
 
 // WeChatClient exchanges a mini-program login code (from wx.login) for the
-// user's identity. A code WeChat refuses is a models.KindUnauthorized
-// error; a WeChat that cannot be reached, models.KindUnavailable.
+// user's identity (adapters/wechat.API). A code WeChat refuses is a
+// models.KindUnauthorized error; a WeChat that cannot be reached,
+// models.KindUnavailable.
 type WeChatClient interface {
 	Code2Session(ctx context.Context, code string) (*models.WeChatIdentity, error)
 }
 
 var (
-	errWeChatCode       = models.E(models.KindUnauthorized, "微信登录凭证无效或已使用，请重新登录", "the WeChat login code is invalid or used; log in again")
-	errWeChatDown       = models.E(models.KindUnavailable, "微信服务暂不可用，请稍后再试", "WeChat cannot be reached; try again later")
 	errWeChatOff        = models.E(models.KindUnavailable, "未配置微信登录", "WeChat login is not configured")
 	errWeChatTicket     = models.E(models.KindUnauthorized, "绑定凭证无效或已过期，请重新微信登录", "the binding ticket is invalid or expired; log in with WeChat again")
 	errWeChatTaken      = models.E(models.KindConflict, "该微信已绑定其他账号", "this WeChat user is bound to another account")
 	errAccountHasWeChat = models.E(models.KindConflict, "该账号已绑定其他微信", "this account is bound to another WeChat user")
 	errDeactivated      = models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
 )
-
-// WeChatAPI is the mini-program's server API: GET
-// {BaseURL}/sns/jscode2session?appid=&secret=&js_code=&grant_type=authorization_code.
-type WeChatAPI struct {
-	BaseURL   string // default https://api.weixin.qq.com
-	AppID     string
-	AppSecret string
-	Client    *http.Client
-}
-
-// Code2Session calls jscode2session. The session key WeChat returns is not
-// kept: Wushe decrypts no WeChat data.
-func (w *WeChatAPI) Code2Session(ctx context.Context, code string) (*models.WeChatIdentity, error) {
-	base := w.BaseURL
-	if base == "" {
-		base = "https://api.weixin.qq.com"
-	}
-	q := url.Values{"appid": {w.AppID}, "secret": {w.AppSecret}, "js_code": {code}, "grant_type": {"authorization_code"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/sns/jscode2session?"+q.Encode(), nil)
-	if err != nil {
-		return nil, errWeChatDown.Wrap(fmt.Errorf("wechat: bad base URL"))
-	}
-	client := w.Client
-	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Second}
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return nil, errWeChatDown.Wrap(fmt.Errorf("wechat jscode2session: %w", redactURLError(err)))
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	var ans struct {
-		OpenID  string `json:"openid"`
-		UnionID string `json:"unionid"`
-		ErrCode int    `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &ans) != nil {
-		return nil, errWeChatDown.Wrap(fmt.Errorf("wechat jscode2session: HTTP %d, unreadable answer", res.StatusCode))
-	}
-	switch {
-	case ans.ErrCode == -1: // system busy
-		return nil, errWeChatDown.Wrap(fmt.Errorf("wechat jscode2session: busy: %s", ans.ErrMsg))
-	case ans.ErrCode != 0 || ans.OpenID == "":
-		return nil, errWeChatCode.Wrap(fmt.Errorf("wechat jscode2session: errcode %d: %s", ans.ErrCode, ans.ErrMsg))
-	}
-	return &models.WeChatIdentity{OpenID: ans.OpenID, UnionID: ans.UnionID}, nil
-}
 
 // WeChatLogin is the answer to a WeChat login: tokens when the WeChat user
 // is bound to an account, otherwise a ticket to bind one with a verified phone.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wushe/wushe/adapters/sms"
+	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
@@ -290,7 +292,7 @@ func (c Config) smsSender(log *slog.Logger) smsGateway {
 	case c.SMS != nil:
 		return c.SMS
 	case c.SMSProvider == "aliyun":
-		return &service.AliyunSMS{Endpoint: c.SMSEndpoint, AccessKeyID: c.SMSKeyID, AccessKeySecret: c.SMSKeySecret,
+		return &sms.Aliyun{Endpoint: c.SMSEndpoint, AccessKeyID: c.SMSKeyID, AccessKeySecret: c.SMSKeySecret,
 			SignName: c.SMSSignName, TemplateCode: c.SMSTemplate, ExistsTemplate: c.SMSExistsTemplate}
 	}
 	return service.LogSMS{Logger: log}
@@ -301,7 +303,7 @@ func (c Config) wechat() service.WeChatClient {
 	if c.WeChatAppID == "" {
 		return nil
 	}
-	return &service.WeChatAPI{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret}
+	return &wechat.API{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret}
 }
 
 func parseLevel(s string) (slog.Level, error) {

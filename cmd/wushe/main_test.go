@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/models"
 )
 
 // testConfig is the configuration of a server under test: port 0, its own
@@ -85,7 +85,7 @@ type smsOutbox struct {
 	code string
 }
 
-func (o *smsOutbox) SendCode(_ context.Context, m service.SMSMessage) error {
+func (o *smsOutbox) SendCode(_ context.Context, m models.SMSMessage) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.code = m.Code

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/wushe/wushe/demo"
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/service"
@@ -161,7 +162,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	srv.ln = ln
 	if cfg.Demo {
-		if _, err := seedDemoAtStart(ctx, srv.Stores, defaultDemoOptions(), log, stderr); err != nil {
+		if _, err := demo.SeedAtStart(ctx, srv.Stores.DB, demo.DefaultOptions(), log, stderr); err != nil {
 			_ = srv.Close()
 			return fmt.Errorf("seed the demo city: %w", err)
 		}

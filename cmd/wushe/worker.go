@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/service"
 )
@@ -87,7 +88,7 @@ func workerCommand(ctx context.Context, cfg Config, stdout, stderr io.Writer) er
 func (c Config) channels(log *slog.Logger) []service.Channel {
 	out := []service.Channel{service.LogChannel{Log: log.With("component", "notify")}}
 	if tpl, _ := kindPairs("WUSHE_WECHAT_TEMPLATES", c.WeChatTemplates); c.WeChatAppID != "" && len(tpl) > 0 {
-		out = append(out, &service.WeChatSubscribe{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret, Templates: tpl})
+		out = append(out, &wechat.Subscribe{BaseURL: c.WeChatAPIBase, AppID: c.WeChatAppID, AppSecret: c.WeChatAppSecret, Templates: tpl})
 	}
 	if tpl, _ := kindPairs("WUSHE_SMS_NOTICE_TEMPLATES", c.SMSNoticeTemplates); len(tpl) > 0 {
 		out = append(out, service.SMSNotices{Texter: c.smsSender(log), Templates: tpl})

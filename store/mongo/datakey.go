@@ -5,7 +5,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/store/seal"
 )
 
 // dataCiphers holds each open DB's cipher for personal fields (*DB →
@@ -16,7 +16,7 @@ import (
 var dataCiphers sync.Map
 
 type dataKey struct {
-	cipher *models.DataCipher // nil: sealing refused (no key configured)
+	cipher *seal.DataCipher // nil: sealing refused (no key configured)
 }
 
 var errNoDataKey = errors.New("no data key is configured (WUSHE_DATA_KEY); personal fields cannot be sealed or opened")
@@ -29,7 +29,7 @@ func (d *DB) UseDataKey(key []byte) error {
 		dataCiphers.Store(d, &dataKey{})
 		return nil
 	}
-	c, err := models.NewDataCipher(key)
+	c, err := seal.NewDataCipher(key)
 	if err != nil {
 		return err
 	}
@@ -39,18 +39,18 @@ func (d *DB) UseDataKey(key []byte) error {
 
 // dataCipher returns the DB's cipher, making a process-lived one for a DB
 // that was never given a key.
-func (d *DB) dataCipher() (*models.DataCipher, error) {
+func (d *DB) dataCipher() (*seal.DataCipher, error) {
 	if k, ok := dataCiphers.Load(d); ok {
 		if c := k.(*dataKey).cipher; c != nil {
 			return c, nil
 		}
 		return nil, errNoDataKey
 	}
-	key := make([]byte, models.DataKeySize)
+	key := make([]byte, seal.DataKeySize)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	c, err := models.NewDataCipher(key)
+	c, err := seal.NewDataCipher(key)
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ type volunteerDoc struct {
 	ID                 string          `bson:"_id"`
 	RealName           string          `bson:"realName,omitempty"`
 	IDNumber           string          `bson:"idNumber,omitempty"`       // legacy plaintext: read, never written
-	IDNumberSealed     string          `bson:"idNumberSealed,omitempty"` // AES-256-GCM (models.DataCipher)
+	IDNumberSealed     string          `bson:"idNumberSealed,omitempty"` // AES-256-GCM (store/seal.DataCipher)
 	RealNameVerified   bool            `bson:"realNameVerified"`
 	VerifiedBy         string          `bson:"verifiedBy,omitempty"`
 	VerifiedAt         *time.Time      `bson:"verifiedAt,omitempty"`

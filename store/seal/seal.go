@@ -1,4 +1,7 @@
-package models
+// Package seal encrypts personal fields (ID numbers, guardian details) for
+// storage: AES-256-GCM, bound to the record and field they belong to. Only
+// the store uses it; the service sees plaintext.
+package seal
 
 import (
 	"crypto/aes"

@@ -1,4 +1,4 @@
-package service_test
+package sms_test
 
 import (
 	"context"
@@ -15,12 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/adapters/sms"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
 
 // aliyunSign recomputes Alibaba Cloud's RPC signature the way its
-// documentation spells it out, independently of service.AliyunSignature.
+// documentation spells it out, independently of sms.AliyunSignature.
 func aliyunSign(method string, form url.Values, secret string) string {
 	enc := func(s string) string {
 		var b strings.Builder
@@ -61,9 +62,9 @@ func TestAliyunSMSRequest(t *testing.T) {
 		_, _ = w.Write([]byte(`{"Code":"OK","Message":"OK","RequestId":"r-1","BizId":"b-1"}`))
 	}))
 	defer srv.Close()
-	sms := &service.AliyunSMS{Endpoint: srv.URL, AccessKeyID: "LTAI-test", AccessKeySecret: "secret-test", SignName: "五社联动",
+	a := &sms.Aliyun{Endpoint: srv.URL, AccessKeyID: "LTAI-test", AccessKeySecret: "secret-test", SignName: "五社联动",
 		TemplateCode: "SMS_123456", Now: func() time.Time { return time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC) }}
-	err := sms.SendCode(context.Background(), service.SMSMessage{Phone: "13800138000", Code: "042137", Purpose: models.PurposeRegister, TTL: 5 * time.Minute})
+	err := a.SendCode(context.Background(), models.SMSMessage{Phone: "13800138000", Code: "042137", Purpose: models.PurposeRegister, TTL: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,13 +96,19 @@ func TestAliyunSMSRefusal(t *testing.T) {
 		_, _ = w.Write([]byte(`{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发天级流控","RequestId":"r-2"}`))
 	}))
 	defer srv.Close()
-	sms := &service.AliyunSMS{Endpoint: srv.URL, AccessKeyID: "id", AccessKeySecret: "s", SignName: "x", TemplateCode: "t"}
-	err := sms.SendCode(context.Background(), service.SMSMessage{Phone: "13800138000", Code: "555777"})
+	a := &sms.Aliyun{Endpoint: srv.URL, AccessKeyID: "id", AccessKeySecret: "s", SignName: "x", TemplateCode: "t"}
+	err := a.SendCode(context.Background(), models.SMSMessage{Phone: "13800138000", Code: "555777"})
 	if err == nil || !strings.Contains(err.Error(), "BUSINESS_LIMIT_CONTROL") || strings.Contains(err.Error(), "555777") {
 		t.Fatalf("refusal: %v", err)
 	}
 	srv.Close()
-	if err := sms.SendCode(context.Background(), service.SMSMessage{Phone: "13800138000", Code: "555777"}); err == nil || strings.Contains(err.Error(), "555777") {
+	if err := a.SendCode(context.Background(), models.SMSMessage{Phone: "13800138000", Code: "555777"}); err == nil || strings.Contains(err.Error(), "555777") {
 		t.Fatalf("unreachable provider: %v", err)
 	}
 }
+
+// Aliyun is both the service's code sender and its notification texter.
+var (
+	_ service.SMSSender      = (*sms.Aliyun)(nil)
+	_ service.TemplateTexter = (*sms.Aliyun)(nil)
+)

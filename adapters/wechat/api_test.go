@@ -1,4 +1,4 @@
-package service_test
+package wechat_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
 )
@@ -34,7 +35,7 @@ func TestWeChatCode2Session(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	wx := &service.WeChatAPI{BaseURL: srv.URL, AppID: "wx-app", AppSecret: "wx-secret-1"}
+	wx := &wechat.API{BaseURL: srv.URL, AppID: "wx-app", AppSecret: "wx-secret-1"}
 	ctx := context.Background()
 	id, err := wx.Code2Session(ctx, "good")
 	if err != nil || id.OpenID != "o-123" || id.UnionID != "u-9" {
@@ -56,6 +57,7 @@ func TestWeChatCode2Session(t *testing.T) {
 	}
 }
 
-var _ service.WeChatClient = (*service.WeChatAPI)(nil)
-var _ service.SMSSender = (*service.AliyunSMS)(nil)
-var _ service.SMSSender = service.LogSMS{}
+var (
+	_ service.WeChatClient = (*wechat.API)(nil)
+	_ service.Channel      = (*wechat.Subscribe)(nil)
+)

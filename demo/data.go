@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/wushe/wushe/models"
 )
 
-// demodata.go holds the demo city's geography, names and need templates.
+// data.go holds the demo city's geography, names and need templates.
 
 // demoGeo is the geography the city is drawn on.
 type demoGeo struct {

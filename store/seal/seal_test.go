@@ -1,4 +1,4 @@
-package models
+package seal
 
 import (
 	"bytes"
@@ -51,36 +51,5 @@ func TestDataCipherSealsAndOpensInItsContextOnly(t *testing.T) {
 	}
 	if _, err := NewDataCipher([]byte("short")); err == nil {
 		t.Error("a short key was accepted")
-	}
-}
-
-func TestValidateCodeAndPurposes(t *testing.T) {
-	for code, ok := range map[string]bool{"123456": true, "000000": true, "12345": false, "1234567": false, "12345a": false, "": false, "１２３４５６": false} {
-		if err := ValidateCode("body.code", code); (err == nil) != ok {
-			t.Errorf("ValidateCode(%q) = %v", code, err)
-		}
-	}
-	for _, p := range CodePurposes {
-		if !p.Valid() {
-			t.Errorf("%s is not valid", p)
-		}
-	}
-	if CodePurpose("login").Valid() {
-		t.Error("an unknown purpose is valid")
-	}
-}
-
-func TestAccountRemoveRoleAndErase(t *testing.T) {
-	a := &Account{ID: "a1", Phone: "13800000000", Name: "张三", PasswordHash: "h", Status: AccountActive, WeChatOpenID: "o1",
-		Roles: []RoleBinding{{Role: RoleVolunteer}, {Role: RoleCommunityAdmin, CommunityCode: "410102001002"}}}
-	if a.RemoveRole(RoleBinding{Role: RoleCommunityAdmin, CommunityCode: "410103001001"}) {
-		t.Error("removed a binding of another community")
-	}
-	if !a.RemoveRole(RoleBinding{Role: RoleCommunityAdmin, CommunityCode: "410102001002"}) || len(a.Roles) != 1 || a.Roles[0].Role != RoleVolunteer {
-		t.Fatalf("roles after removal: %v", a.Roles)
-	}
-	a.Erase(a.CreatedAt.AddDate(1, 0, 0))
-	if a.Phone != "" || a.Name != ErasedName || a.PasswordHash != "" || a.WeChatOpenID != "" || len(a.Roles) != 0 || a.Status != AccountErased || a.HasPassword() {
-		t.Fatalf("erased account keeps personal data: %+v", a)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"fmt"
@@ -11,9 +11,9 @@ import (
 	"github.com/wushe/wushe/service"
 )
 
-// democity.go draws the demo city in memory: organisations, stations,
+// city.go draws the demo city in memory: organisations, stations,
 // social workers, volunteers and needs on the real divisions and district
-// outlines. seed.go inserts it.
+// outlines (needs.go and logins.go the rest). seed.go inserts it.
 
 type demoPerson struct {
 	account *models.Account
@@ -40,14 +40,14 @@ type demoCity struct {
 	needs       []*models.Need
 	pastShifts  []demoPastShift
 	admins      []demoPerson // in insertion order, the city account last
-	logins      []demoLogin
+	logins      []Login
 }
 
 // demoPlanner draws the city one kind of object after another; later
 // kinds refer to earlier ones (stations to agencies, social workers to
 // employers and stations, needs to volunteers' homes).
 type demoPlanner struct {
-	opts  demoOptions
+	opts  Options
 	hash  string
 	geo   *demoGeo
 	now   time.Time // of every CreatedAt
@@ -60,8 +60,8 @@ type demoPlanner struct {
 	stationsByCounty map[string][]*models.Station
 }
 
-// planDemoCity draws the city for opts; hash is every account's password hash.
-func planDemoCity(opts demoOptions, hash string) (*demoCity, error) {
+// planCity draws the city for opts; hash is every account's password hash.
+func planCity(opts Options, hash string) (*demoCity, error) {
 	loc := models.Shanghai()
 	y, m, d := opts.Now.In(loc).Date()
 	p := &demoPlanner{opts: opts, hash: hash, geo: demoGeography(), now: opts.Now.UTC().Truncate(time.Millisecond),
@@ -307,222 +307,6 @@ func (p *demoPlanner) volunteers() error {
 		}
 		a := p.account(v.AccountID, demoVolunteerPhone(i), name, models.RoleBinding{Role: models.RoleVolunteer})
 		p.city.volunteers = append(p.city.volunteers, demoVolunteer{demoPerson{account: a}, v})
-	}
-	return nil
-}
-
-// demoLoginNeeds is how many needs lie near the volunteer login's home, in
-// the community admin's community.
-const demoLoginNeeds = 5
-
-// needs: each in the community of a volunteer, within 1.5 km of their
-// home; domains in turn, so that every domain has needs. One-off windows
-// of 2–4 h between 08:00 and 20:00 in the next 30 days, or (15%) weekly
-// for 4–8 weeks.
-func (p *demoPlanner) needs() error {
-	domains, skills := models.Domains.Codes(), models.Skills.Codes()
-	for i := 1; i <= p.opts.Needs; i++ {
-		r := demoRand(p.opts.Seed, streamNeeds, i)
-		vol := p.city.volunteers[0].profile
-		if i > demoLoginNeeds {
-			vol = p.city.volunteers[r.IntN(len(p.city.volunteers))].profile
-		}
-		county, _ := models.DistrictAt(*vol.Home)
-		community, _ := models.LookupDivision(vol.CommunityCode)
-		town, _ := models.LookupDivision(community.Parent)
-		cd, _ := models.LookupDivision(county)
-		domain := domains[(i-1)%len(domains)]
-		tpls := demoNeedTemplates[domain]
-		tpl := tpls[r.IntN(len(tpls))]
-		n := &models.Need{ID: demoNeedID(i), CommunityCode: community.Code, Title: demoShortName(community.Name) + "·" + tpl.title,
-			Domain: domain, Tasks: tpl.tasks, TargetGroup: tpl.group, Beneficiaries: 1 + r.IntN(40),
-			Location: demoNear(r, *vol.Home, county), Address: "郑州市" + cd.Name + town.Name + demoShortName(community.Name),
-			RadiusKm: 3 + 0.5*float64(r.IntN(5)), Headcount: 1 + r.IntN(10), BackgroundCheck: models.DefaultBackgroundCheck(tpl.group),
-			InsuranceProvided: r.Float64() < 0.6, Status: models.NeedOpen, PostedBy: demoCityAdminID, CreatedAt: p.now, UpdatedAt: p.now}
-		if n.CommunityCode == p.city.volunteers[0].profile.CommunityCode {
-			n.PostedBy = demoCommunityAdminID
-		}
-		if r.Float64() < 0.3 {
-			n.BudgetFen = int64(5+r.IntN(46)) * 10_000 // 500–5,000 yuan
-		}
-		length := 4 + r.IntN(5) // half hours
-		first := 16 + r.IntN(24-length+1)
-		if r.Float64() < 0.15 {
-			from := p.today.AddDate(0, 0, 1+r.IntN(7))
-			weekdays := []int{1 + r.IntN(7)}
-			if wd := 1 + r.IntN(7); wd != weekdays[0] && r.Float64() < 0.4 {
-				weekdays = append(weekdays, wd)
-			}
-			sort.Ints(weekdays)
-			n.Schedule = &models.WeeklySchedule{Weekdays: weekdays, Start: demoClock(first), End: demoClock(first + length),
-				From: demoDate(from), Until: demoDate(from.AddDate(0, 0, 7*(4+r.IntN(5))-1))}
-		} else {
-			start := p.today.AddDate(0, 0, 1+r.IntN(30)).Add(time.Duration(first) * models.SlotLength)
-			n.Window = &models.Window{Start: start, End: start.Add(time.Duration(length) * models.SlotLength)}
-		}
-		n.Description = fmt.Sprintf("%s%s，需要志愿者 %d 名。（演示数据）", cd.Name, n.Title, n.Headcount)
-		if r.Float64() < 0.3 {
-			skill := tpl.skill
-			if skill == "" {
-				skill = skills[r.IntN(len(skills))]
-			}
-			n.RequiredSkills = []models.SkillLevel{{Code: skill, Level: 1 + r.IntN(2)}}
-		}
-		if err := n.Validate(p.now); err != nil {
-			return fmt.Errorf("demo need %s: %w", n.ID, err)
-		}
-		p.city.needs = append(p.city.needs, n)
-	}
-	return nil
-}
-
-// demoPastShift is a need of the committee login's community whose one
-// occurrence started before the day of seeding, with the volunteers who
-// held its places: from the first start the committee has attendance to
-// mark and hours to verify (hours are recorded only for shifts that have
-// started). Nothing is marked yet.
-type demoPastShift struct {
-	need        *models.Need
-	plan        *models.Plan
-	assignments []*models.Assignment
-}
-
-func demoPastShiftID(i int) string { return fmt.Sprintf("demo-need-past-%d", i) }
-
-// demoPastShifts are the past shifts: days before the day of seeding, the
-// first half hour and the length in half hours, the domain.
-var demoPastShifts = []struct {
-	daysAgo, first, length int
-	domain                 string
-}{
-	{1, 18, 4, "community_governance"}, // yesterday 09:00–11:00
-	{3, 28, 5, "social_welfare"},       // three days ago 14:00–16:30
-}
-
-// demoPastShiftPlaces is how many volunteers at most held places in a past shift.
-const demoPastShiftPlaces = 3
-
-// pastShifts: each placed with the volunteer login and up to two more
-// adult volunteers of its community (with a background check when the
-// need asks for one), posted a week before and its plan confirmed.
-func (p *demoPlanner) pastShifts() error {
-	login := p.city.volunteers[0].profile
-	county, _ := models.DistrictAt(*login.Home)
-	community, _ := models.LookupDivision(login.CommunityCode)
-	town, _ := models.LookupDivision(community.Parent)
-	cd, _ := models.LookupDivision(county)
-	for i, ps := range demoPastShifts {
-		r := demoRand(p.opts.Seed, streamPastShifts, i+1)
-		tpls := demoNeedTemplates[ps.domain]
-		tpl := tpls[r.IntN(len(tpls))]
-		start := p.today.AddDate(0, 0, -ps.daysAgo).Add(time.Duration(ps.first) * models.SlotLength)
-		posted := start.AddDate(0, 0, -7).UTC()
-		n := &models.Need{ID: demoPastShiftID(i + 1), CommunityCode: community.Code, Title: demoShortName(community.Name) + "·" + tpl.title,
-			Domain: ps.domain, Tasks: tpl.tasks, TargetGroup: tpl.group, Beneficiaries: 5 + r.IntN(20),
-			Location: demoNear(r, *login.Home, county), Address: "郑州市" + cd.Name + town.Name + demoShortName(community.Name),
-			RadiusKm: 3, BackgroundCheck: models.DefaultBackgroundCheck(tpl.group), Status: models.NeedInProgress,
-			Window:   &models.Window{Start: start, End: start.Add(time.Duration(ps.length) * models.SlotLength)},
-			PostedBy: demoCommunityAdminID, CreatedAt: posted, UpdatedAt: posted}
-		var placed []*models.Volunteer
-		for _, v := range p.city.volunteers {
-			if len(placed) == demoPastShiftPlaces {
-				break
-			}
-			pv := v.profile
-			if pv.CommunityCode == community.Code && pv.Guardian == nil && (!n.BackgroundCheck || pv.BackgroundCheck != nil) {
-				placed = append(placed, pv)
-			}
-		}
-		n.Headcount = len(placed)
-		n.Description = fmt.Sprintf("%s%s，需要志愿者 %d 名。（演示数据：已开始的场次，可登记出勤、核实时长）", cd.Name, n.Title, n.Headcount)
-		if err := n.Validate(posted); err != nil {
-			return fmt.Errorf("demo need %s: %w", n.ID, err)
-		}
-		occ := n.Occurrences()[0]
-		confirmed := posted.Add(24 * time.Hour)
-		shift := demoPastShift{need: n, plan: &models.Plan{NeedID: n.ID, CommunityCode: n.CommunityCode, Confirmed: true,
-			ConfirmedBy: demoCommunityAdminID, ConfirmedAt: &confirmed, UpdatedAt: confirmed}}
-		for k, v := range placed {
-			shift.assignments = append(shift.assignments, &models.Assignment{ID: occ.ID + "#" + v.AccountID, NeedID: n.ID, OccurrenceID: occ.ID,
-				VolunteerID: v.AccountID, PlaceNo: k + 1, Window: occ.Window, Status: models.AssignmentAccepted,
-				AssignedBy: demoCommunityAdminID, CreatedAt: confirmed, UpdatedAt: confirmed})
-		}
-		p.city.pastShifts = append(p.city.pastShifts, shift)
-	}
-	return nil
-}
-
-// logins: one account per role to try the service with. The social
-// worker and the volunteer are the first of each; the administrators are
-// accounts of their own, the city's created last.
-func (p *demoPlanner) logins() error {
-	county, _ := models.LookupDivision(demoLoginCounty)
-	community, _ := models.LookupDivision(p.city.volunteers[0].profile.CommunityCode)
-	needs := 0
-	for _, n := range p.city.needs {
-		if n.CommunityCode == community.Code {
-			needs++
-		}
-	}
-	org, charity := p.city.orgs[0], p.city.orgs[1]
-	admins := []struct {
-		id, name, scope string
-		role            models.RoleBinding
-	}{
-		{demoCityAdminID, "郑州市民政局演示账号", models.CityCode + " 郑州市", models.RoleBinding{Role: models.RoleCivilAffairs, DivisionCode: models.CityCode}},
-		{demoCountyAdminID, county.Name + "民政局演示账号", county.Code + " " + county.Name, models.RoleBinding{Role: models.RoleCivilAffairs, DivisionCode: county.Code}},
-		{demoCommunityAdminID, community.Name + "演示账号", fmt.Sprintf("%s %s, %d open needs", community.Code, community.Name, needs),
-			models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community.Code}},
-		{demoOrgAdminID, org.Name + "管理员", org.ID + " " + org.Name, models.RoleBinding{Role: models.RoleOrgAdmin, OrganisationID: org.ID}},
-		{demoCharityAdminID, charity.Name + "管理员", charity.ID + " " + charity.Name, models.RoleBinding{Role: models.RoleCharityAdmin, OrganisationID: charity.ID}},
-	}
-	var cityAdmin demoPerson
-	for i, ad := range admins {
-		a := p.account(ad.id, demoAdminPhone(i+1), ad.name, ad.role)
-		person := demoPerson{account: a}
-		if ad.role.OrganisationID != "" {
-			person.member = p.member(ad.role.OrganisationID, a)
-		}
-		p.city.logins = append(p.city.logins, demoLogin{Role: ad.role.Role, Phone: a.Phone, AccountID: a.ID, Name: a.Name, Scope: ad.scope})
-		if ad.id == demoCityAdminID {
-			cityAdmin = person
-		} else {
-			p.city.admins = append(p.city.admins, person)
-		}
-	}
-	p.city.admins = append(p.city.admins, cityAdmin) // last: it marks the city complete
-	sw, vol := p.city.workers[0], p.city.volunteers[0]
-	p.city.logins = append(p.city.logins,
-		demoLogin{Role: models.RoleSocialWorker, Phone: sw.account.Phone, AccountID: sw.account.ID, Name: sw.account.Name,
-			Scope: fmt.Sprintf("supervisor pool, %s, employed by %s", sw.profile.Certificate.Level, sw.profile.EmployerOrgID)},
-		demoLogin{Role: models.RoleVolunteer, Phone: vol.account.Phone, AccountID: vol.account.ID, Name: vol.account.Name,
-			Scope: "verified, home in " + county.Name + " " + community.Name})
-	return nil
-}
-
-// money is the demo city's funds: the demo charity's community fund for the
-// whole city, a government purchase budget of the demo county, and purchase
-// price tables (the county's from 2021, so due for revision).
-func (p *demoPlanner) money() error {
-	charity := p.city.orgs[1]
-	opens, closes := p.today.AddDate(0, 0, -7).UTC(), p.today.AddDate(0, 3, 0).UTC()
-	p.city.funds = []*models.Fund{
-		{ID: "demo-fund-0001", OwnerOrgID: charity.ID, Name: charity.Name + "社区关爱基金", TotalFen: 200_000_00,
-			Domains: []string{"social_welfare", "community_governance", "social_assistance"}, Regions: []string{models.CityCode},
-			GrantMinFen: 5_000_00, GrantMaxFen: 50_000_00, OpensAt: opens, ClosesAt: closes, CreatedBy: demoCharityAdminID, CreatedAt: p.now},
-		{ID: "demo-fund-gov-" + demoLoginCounty, DivisionCode: demoLoginCounty, Name: "政府购买社会工作服务预算（演示）", TotalFen: 1_000_000_00,
-			Domains: []string{"social_welfare", "social_assistance", "community_governance"}, Regions: []string{demoLoginCounty},
-			GrantMinFen: 50_000_00, GrantMaxFen: 300_000_00, OpensAt: opens, ClosesAt: closes, CreatedBy: demoCountyAdminID, CreatedAt: p.now},
-	}
-	prices := map[string]int64{"assistant_social_worker": 5_500_00, "social_worker": 6_500_00, "senior_social_worker": 8_500_00, "staff": 4_500_00}
-	p.city.priceTables = []*models.PriceTable{
-		{DivisionCode: models.CityCode, EffectiveFrom: "2024-01-01", MonthlyFen: prices, CreatedBy: demoCityAdminID, CreatedAt: p.now},
-		{DivisionCode: demoLoginCounty, EffectiveFrom: "2021-01-01", MonthlyFen: prices, CreatedBy: demoCountyAdminID, CreatedAt: p.now},
-	}
-	for _, f := range p.city.funds {
-		if err := f.Validate(); err != nil {
-			return fmt.Errorf("demo fund %s: %w", f.ID, err)
-		}
 	}
 	return nil
 }
