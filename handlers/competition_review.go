@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 )
 
 // Competition review: reviewers and their conflicts, assignment, score
@@ -35,7 +36,7 @@ type ReviewerDTO struct {
 	InvitedAt      time.Time     `json:"invitedAt"`
 }
 
-func reviewerDTO(v *service.ReviewerView) ReviewerDTO {
+func reviewerDTO(v *competitions.ReviewerView) ReviewerDTO {
 	r := v.Reviewer
 	d := ReviewerDTO{AccountID: r.AccountID, Name: r.Name, Phone: v.Phone, OrganisationID: r.OrganisationID, Conflicts: []ConflictDTO{},
 		Assigned: v.Assigned, Scored: v.Scored, InvitedAt: r.InvitedAt}
@@ -215,7 +216,7 @@ type reportOutput struct {
 	}
 }
 
-func reportDTO(r *service.CompetitionReport) *reportOutput {
+func reportDTO(r *competitions.CompetitionReport) *reportOutput {
 	out := &reportOutput{}
 	b := &out.Body
 	b.Competition, b.Frozen = competitionDTO(r.Competition), r.Frozen
@@ -286,7 +287,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 		"按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *inviteReviewerInput) (*reviewerOutput, error) {
 			b := in.Body
-			v, isNew, err := svc.InviteReviewer(ctx, actorFrom(ctx), in.ID, service.ReviewerInvite{Phone: b.Phone,
+			v, isNew, err := svc.Competitions().InviteReviewer(ctx, actorFrom(ctx), in.ID, competitions.ReviewerInvite{Phone: b.Phone,
 				Name: b.Name, OrganisationID: b.OrganisationID})
 			if err != nil {
 				return nil, err
@@ -301,7 +302,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-reviewers", http.MethodGet, "/v1/competitions/{id}/reviewers", tag,
 		"评审专家及评审进度（主办方）Reviewers and their progress (the organiser)", true, 403, 404),
 		func(ctx context.Context, in *competitionIDInput) (*reviewersOutput, error) {
-			vs, err := svc.Reviewers(ctx, actorFrom(ctx), in.ID)
+			vs, err := svc.Competitions().Reviewers(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -317,18 +318,18 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 		"声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *declareConflictInput) (*reviewerRecordOutput, error) {
 			b := in.Body
-			r, err := svc.DeclareConflict(ctx, actorFrom(ctx), in.ID, models.Conflict{Kind: models.ConflictKind(b.Kind),
+			r, err := svc.Competitions().DeclareConflict(ctx, actorFrom(ctx), in.ID, models.Conflict{Kind: models.ConflictKind(b.Kind),
 				OrganisationID: b.OrganisationID, EntryID: b.EntryID, Note: b.Note})
 			if err != nil {
 				return nil, err
 			}
-			return &reviewerRecordOutput{Body: reviewerDTO(&service.ReviewerView{Reviewer: r})}, nil
+			return &reviewerRecordOutput{Body: reviewerDTO(&competitions.ReviewerView{Reviewer: r})}, nil
 		})
 
 	huma.Register(api, op("reassign-reviewers", http.MethodPost, "/v1/competitions/{id}/assignments", tag,
 		"重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review)", true, 403, 404, 409),
 		func(ctx context.Context, in *competitionIDInput) (*assignmentOutput, error) {
-			s, err := svc.Reassign(ctx, actorFrom(ctx), in.ID)
+			s, err := svc.Competitions().Reassign(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -339,8 +340,8 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-review-entries", http.MethodGet, "/v1/competitions/{id}/review/entries", tag,
 		"分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer)", true, 403, 404),
 		func(ctx context.Context, in *reviewEntriesInput) (*listOutput[ReviewEntryItemDTO], error) {
-			list, next, err := svc.MyReviewEntries(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			return page(list, next, err, func(e *service.ReviewerEntry) ReviewEntryItemDTO {
+			list, next, err := svc.Competitions().MyReviewEntries(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			return page(list, next, err, func(e *competitions.ReviewerEntry) ReviewEntryItemDTO {
 				return ReviewEntryItemDTO{EntryID: e.Entry.ID, OrganisationID: e.Entry.OrganisationID, Title: e.Entry.Title,
 					Status: string(e.Entry.Status), Scored: e.Scored}
 			})
@@ -349,7 +350,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, op("review-entry", http.MethodGet, "/v1/competitions/{id}/review/entries/{entryId}", tag,
 		"评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets", true, 403, 404),
 		func(ctx context.Context, in *entryInput) (*reviewEntryOutput, error) {
-			v, err := svc.ReviewEntry(ctx, actorFrom(ctx), in.ID, in.EntryID)
+			v, err := svc.Competitions().ReviewEntry(ctx, actorFrom(ctx), in.ID, in.EntryID)
 			if err != nil {
 				return nil, err
 			}
@@ -370,7 +371,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("score-entry", http.MethodPost, "/v1/competitions/{id}/entries/{entryId}/scores", tag,
 		"提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *scoreInput) (*sheetOutput, error) {
-			s, err := svc.ScoreEntry(ctx, actorFrom(ctx), in.ID, in.EntryID, service.ScoreInput{Scores: in.Body.Scores, Comment: in.Body.Comment})
+			s, err := svc.Competitions().ScoreEntry(ctx, actorFrom(ctx), in.ID, in.EntryID, competitions.ScoreInput{Scores: in.Body.Scores, Comment: in.Body.Comment})
 			if err != nil {
 				return nil, err
 			}
@@ -380,7 +381,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, op("competition-report", http.MethodGet, "/v1/competitions/{id}/report", tag,
 		"大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser)", true, 403, 404),
 		func(ctx context.Context, in *competitionIDInput) (*reportOutput, error) {
-			r, err := svc.Report(ctx, actorFrom(ctx), in.ID)
+			r, err := svc.Competitions().Report(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -390,7 +391,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-competition-reviews", http.MethodGet, "/v1/me/competition-reviews", tag,
 		"本人担任评审的大赛 Competitions the caller reviews", true),
 		func(ctx context.Context, in *PageParams) (*myReviewsOutput, error) {
-			vs, cs, next, err := svc.MyReviews(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			vs, cs, next, err := svc.Competitions().MyReviews(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 )
 
 // Venture-philanthropy competitions (公益创投大赛): the organiser's
@@ -130,8 +131,8 @@ type CompetitionBody struct {
 	VoteWeightPercent *int           `json:"voteWeightPercent,omitempty" minimum:"0" maximum:"100" doc:"公众投票权重（%），缺省 20 Vote weight (%), default 20"`
 }
 
-func (b *CompetitionBody) input() service.CompetitionInput {
-	in := service.CompetitionInput{FundID: b.FundID, Name: b.Name, Summary: b.Summary, Domains: b.Domains, EligibleKinds: b.EligibleKinds,
+func (b *CompetitionBody) input() competitions.CompetitionInput {
+	in := competitions.CompetitionInput{FundID: b.FundID, Name: b.Name, Summary: b.Summary, Domains: b.Domains, EligibleKinds: b.EligibleKinds,
 		Regions: b.Regions, Schedule: b.Schedule.model(), ReviewersPerEntry: b.ReviewersPerEntry, PublicVote: b.PublicVote,
 		VoteWeightPercent: b.VoteWeightPercent}
 	if b.Rubric != nil {
@@ -204,7 +205,7 @@ type leaderboardOutput struct {
 	}
 }
 
-func leaderboard(id string, rows []service.LeaderboardRow, err error) (*leaderboardOutput, error) {
+func leaderboard(id string, rows []competitions.LeaderboardRow, err error) (*leaderboardOutput, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -254,13 +255,13 @@ func registerCompetitions(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("create-competition", http.MethodPost, "/v1/competitions", tag,
 		"起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager)", true, 403, 422)),
 		func(ctx context.Context, in *createCompetitionInput) (*competitionOutput, error) {
-			return one(svc.CreateCompetition(ctx, actorFrom(ctx), in.Body.input()))
+			return one(svc.Competitions().CreateCompetition(ctx, actorFrom(ctx), in.Body.input()))
 		})
 
 	huma.Register(api, op("list-competitions", http.MethodGet, "/v1/competitions", tag,
 		"公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund)", false, 422),
 		func(ctx context.Context, in *listCompetitionsInput) (*listOutput[CompetitionDTO], error) {
-			list, next, err := svc.ListCompetitions(ctx, actorOrNil(ctx), service.CompetitionFilter{FundID: in.FundID,
+			list, next, err := svc.Competitions().ListCompetitions(ctx, actorOrNil(ctx), competitions.CompetitionFilter{FundID: in.FundID,
 				Phase: models.CompetitionPhase(in.Phase), Domain: in.Domain}, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, competitionDTO)
 		})
@@ -268,25 +269,25 @@ func registerCompetitions(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-competition", http.MethodGet, "/v1/competitions/{id}", tag,
 		"大赛公开页面 A competition's public page", false, 404),
 		func(ctx context.Context, in *competitionIDInput) (*competitionOutput, error) {
-			return one(svc.Competition(ctx, actorOrNil(ctx), in.ID))
+			return one(svc.Competitions().Competition(ctx, actorOrNil(ctx), in.ID))
 		})
 
 	huma.Register(api, op("update-competition", http.MethodPut, "/v1/competitions/{id}", tag,
 		"修改草稿（主办方）Edit a draft (the organiser)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *updateCompetitionInput) (*competitionOutput, error) {
-			return one(svc.UpdateCompetition(ctx, actorFrom(ctx), in.ID, in.Body.input()))
+			return one(svc.Competitions().UpdateCompetition(ctx, actorFrom(ctx), in.ID, in.Body.input()))
 		})
 
 	huma.Register(api, op("move-competition-phase", http.MethodPost, "/v1/competitions/{id}/phase", tag,
 		"进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *movePhaseInput) (*competitionOutput, error) {
-			return one(svc.MoveCompetition(ctx, actorFrom(ctx), in.ID, models.CompetitionPhase(in.Body.To)))
+			return one(svc.Competitions().MoveCompetition(ctx, actorFrom(ctx), in.ID, models.CompetitionPhase(in.Body.To)))
 		})
 
 	huma.Register(api, op("competition-history", http.MethodGet, "/v1/competitions/{id}/history", tag,
 		"大赛阶段变更记录 A competition's phase changes", false, 404),
 		func(ctx context.Context, in *competitionIDInput) (*historyOutput, error) {
-			ts, err := svc.CompetitionHistory(ctx, actorOrNil(ctx), in.ID)
+			ts, err := svc.Competitions().CompetitionHistory(ctx, actorOrNil(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -298,7 +299,7 @@ func registerCompetitions(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("vote-entry", http.MethodPost, "/v1/competitions/{id}/entries/{entryId}/votes", tag,
 		"公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry)", true, 403, 404, 409, 429)),
 		func(ctx context.Context, in *entryInput) (*voteOutput, error) {
-			v, err := svc.Vote(ctx, actorFrom(ctx), in.ID, in.EntryID, service.VoteInput{ClientIP: ipFrom(ctx)})
+			v, err := svc.Competitions().Vote(ctx, actorFrom(ctx), in.ID, in.EntryID, competitions.VoteInput{ClientIP: ipFrom(ctx)})
 			if err != nil {
 				return nil, err
 			}
@@ -308,21 +309,21 @@ func registerCompetitions(api huma.API, svc *service.Service) {
 	huma.Register(api, op("competition-leaderboard", http.MethodGet, "/v1/competitions/{id}/leaderboard", tag,
 		"公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts)", false, 404),
 		func(ctx context.Context, in *competitionIDInput) (*leaderboardOutput, error) {
-			rows, err := svc.Leaderboard(ctx, actorOrNil(ctx), in.ID)
+			rows, err := svc.Competitions().Leaderboard(ctx, actorOrNil(ctx), in.ID)
 			return leaderboard(in.ID, rows, err)
 		})
 
 	huma.Register(api, op("rebuild-competition-leaderboard", http.MethodPost, "/v1/competitions/{id}/leaderboard/rebuild", tag,
 		"按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser)", true, 403, 404, 409),
 		func(ctx context.Context, in *competitionIDInput) (*leaderboardOutput, error) {
-			rows, err := svc.RebuildLeaderboard(ctx, actorFrom(ctx), in.ID)
+			rows, err := svc.Competitions().RebuildLeaderboard(ctx, actorFrom(ctx), in.ID)
 			return leaderboard(in.ID, rows, err)
 		})
 
 	huma.Register(api, op("competition-results", http.MethodGet, "/v1/competitions/{id}/results", tag,
 		"大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login)", false, 404),
 		func(ctx context.Context, in *competitionIDInput) (*resultsOutput, error) {
-			r, err := svc.Results(ctx, actorOrNil(ctx), in.ID)
+			r, err := svc.Competitions().Results(ctx, actorOrNil(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -340,7 +341,7 @@ func registerCompetitions(api huma.API, svc *service.Service) {
 	huma.Register(api, op("rule-entry-ineligible", http.MethodPost, "/v1/competitions/{id}/entries/{entryId}/ineligibility", tag,
 		"取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *ineligibleInput) (*applicationOutput, error) {
-			a, err := svc.RuleIneligible(ctx, actorFrom(ctx), in.ID, in.EntryID, in.Body.Reason)
+			a, err := svc.Competitions().RuleIneligible(ctx, actorFrom(ctx), in.ID, in.EntryID, in.Body.Reason)
 			if err != nil {
 				return nil, err
 			}

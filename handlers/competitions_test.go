@@ -557,7 +557,7 @@ func TestCompetitionVoteAndLeaderboard(t *testing.T) {
 	if b := board(); b[e1] != 1 {
 		t.Fatalf("test setup: the short board is not shown: %v", b)
 	}
-	if n, err := w.h.svc.RebuildVotingLeaderboards(ctx); err != nil || n != 1 {
+	if n, err := w.h.svc.Competitions().RebuildVotingLeaderboards(ctx); err != nil || n != 1 {
 		t.Fatalf("scheduled rebuild: %d %v", n, err)
 	}
 	if b, s := board(), stored(); !same(b, s) {
@@ -709,10 +709,10 @@ func TestCompetitionAwardsFromReserve(t *testing.T) {
 	}
 	// Closing (here by the schedule) releases the unused reserve, once.
 	ctx := context.Background()
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 60)); err != nil || n != 1 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 60)); err != nil || n != 1 {
 		t.Fatalf("advance to closed: %d %v", n, err)
 	}
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now().AddDate(1, 0, 0)); err != nil || n != 0 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now().AddDate(1, 0, 0)); err != nil || n != 0 {
 		t.Fatalf("advance a closed competition: %d %v", n, err)
 	}
 	f = w.h.do("GET", "/v1/funds/"+w.fundID, "")
@@ -767,17 +767,17 @@ func TestCompetitionAdvancesOnSchedule(t *testing.T) {
 	e := w.enter(t, w.adminB, w.orgB, comp, 100_000, "")
 	_, rev := w.reviewer(t, comp, "13300000051")
 	ctx := context.Background()
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now()); err != nil || n != 0 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now()); err != nil || n != 0 {
 		t.Fatalf("nothing due: %d %v", n, err)
 	}
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 11)); err != nil || n != 1 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 11)); err != nil || n != 1 {
 		t.Fatalf("review due: %d %v", n, err)
 	}
 	if got := w.assigned(t, rev, comp); len(got) != 1 || got[0] != e {
 		t.Fatalf("assigned at review start: %v", got)
 	}
 	// Everything is due, but the review cannot end before the entry is scored.
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 100)); err != nil || n != 0 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 100)); err != nil || n != 0 {
 		t.Fatalf("unscored review: %d %v", n, err)
 	}
 	if r := w.h.do("POST", "/v1/competitions/"+comp+"/phase", `{"to":"finalists"}`, bearerHeader(w.charityAdminA)...); r.Status != 409 {
@@ -786,7 +786,7 @@ func TestCompetitionAdvancesOnSchedule(t *testing.T) {
 	if r := w.score(rev, comp, e, 75); r.Status != 201 {
 		t.Fatalf("score: %d %s", r.Status, r.Raw)
 	}
-	if n, err := w.h.svc.AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 100)); err != nil || n != 3 {
+	if n, err := w.h.svc.Competitions().AdvanceCompetitions(ctx, time.Now().AddDate(0, 0, 100)); err != nil || n != 3 {
 		t.Fatalf("finalists, awarded, closed: %d %v", n, err)
 	}
 	c := w.h.do("GET", "/v1/competitions/"+comp, "")

@@ -56,12 +56,12 @@ func Schedule() []Job {
 			}},
 		{"advance_competitions", "*/5 * * * *", "move competitions through their phases on their dates",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
-				n, err := s.AdvanceCompetitions(ctx, now)
+				n, err := s.Competitions().AdvanceCompetitions(ctx, now)
 				return fmt.Sprintf("advanced=%d", n), err
 			}},
 		{"rebuild_leaderboards", "*/10 * * * *", "rebuild the public-vote leaderboards from the stored votes",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
-				n, err := s.RebuildVotingLeaderboards(ctx)
+				n, err := s.Competitions().RebuildVotingLeaderboards(ctx)
 				return fmt.Sprintf("rebuilt=%d", n), err
 			}},
 		{"expire_needs", "*/10 * * * *", "expire open needs whose time has passed unstaffed",

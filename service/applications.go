@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // ApplicationStore keeps project applications, their grants, the steps of
@@ -49,22 +50,11 @@ type ApplicationStore interface {
 	PriceTables(ctx context.Context, divisionCode string) ([]*models.PriceTable, error)
 }
 
-// ApplicationFilter narrows a list of applications; empty fields match all.
-type ApplicationFilter struct {
-	OrganisationID string
-	FundID         string
-	CompetitionID  string
-	Statuses       []models.ApplicationStatus
-	ExcludeDrafts  bool
-	Flagged        bool // only running projects with a flag
-}
+// ApplicationFilter narrows a list of applications (see core).
+type ApplicationFilter = core.ApplicationFilter
 
-// GrantFilter narrows a list of grants.
-type GrantFilter struct {
-	FundID         string
-	OrganisationID string
-	CompetitionID  string
-}
+// GrantFilter narrows a list of grants (see core).
+type GrantFilter = core.GrantFilter
 
 // ApplicationInput is what an organisation writes on an application.
 type ApplicationInput struct {
@@ -117,7 +107,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 	}
 	switch {
 	case in.CompetitionID != "":
-		fundID, err := s.competitionFund(ctx, in.CompetitionID)
+		fundID, err := s.comp.CompetitionFund(ctx, in.CompetitionID)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +210,7 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 	if allowedAs(actor, "get-application", obj, Party) {
 		return true
 	}
-	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && actor.managesFund(f) {
+	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && managesFund(actor, f) {
 		return true
 	}
 	if actor.Has(models.RoleCivilAffairs) {
@@ -228,7 +218,7 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 			return true
 		}
 	}
-	return a.CompetitionID != "" && s.mayReadEntry(ctx, actor, a)
+	return a.CompetitionID != "" && s.comp.MayReadEntry(ctx, actor, a)
 }
 
 // evaluates reports whether the actor is an evaluator of the institution engaged on a.
@@ -277,7 +267,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 		}
 		f.ExcludeDrafts = true
 	case f.CompetitionID != "":
-		if err := s.mayManageCompetitionID(ctx, actor, f.CompetitionID); err != nil {
+		if err := s.comp.MayManageCompetitionID(ctx, actor, f.CompetitionID); err != nil {
 			return nil, "", err
 		}
 		f.ExcludeDrafts = true
@@ -304,7 +294,7 @@ func (s *Service) SubmitApplication(ctx context.Context, actor *Actor, id string
 			return nil, err
 		}
 		if a.CompetitionID != "" {
-			if err := s.checkEntry(ctx, a); err != nil {
+			if err := s.comp.CheckEntry(ctx, a); err != nil {
 				return nil, err
 			}
 		}
@@ -570,7 +560,7 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 	if err != nil {
 		return nil, nil, err
 	}
-	if !actor.managesFund(f) || a.Status == models.AppDraft {
+	if !managesFund(actor, f) || a.Status == models.AppDraft {
 		if s.mayReadApplication(ctx, actor, a) {
 			return nil, nil, errForbidden
 		}

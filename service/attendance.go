@@ -391,7 +391,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	}
 	p, err := s.mayRunAttendance(ctx, actor, n)
 	if err != nil {
-		if r.CommunityCode != "" && !actor.governs(r.CommunityCode) && !actor.runsCommittee(r.CommunityCode) {
+		if r.CommunityCode != "" && !actor.Governs(r.CommunityCode) && !actor.RunsCommittee(r.CommunityCode) {
 			return nil, errNotFound
 		}
 		return nil, err
@@ -507,7 +507,7 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 			return s.st.Hours.PendingHoursOfNeeds(ctx, needs, p.Normalised())
 		}
 	}
-	if !actor.runsCommittee(community) && !actor.governs(community) {
+	if !actor.RunsCommittee(community) && !actor.Governs(community) {
 		return nil, "", errForbidden
 	}
 	return s.st.Hours.PendingHours(ctx, community, p.Normalised())

@@ -49,7 +49,7 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	if err := models.ValidateDivision("body.division", req.Division, ""); err != nil {
 		return nil, err
 	}
-	if !actor.runsCommittee(req.Division) && !actor.governs(req.Division) {
+	if !actor.RunsCommittee(req.Division) && !actor.Governs(req.Division) {
 		return nil, models.E(models.KindForbidden, "只能对本社区或本辖区的需求批量匹配", "you may batch only your own community's or division's needs")
 	}
 	if err := s.limitExpensive(ctx, actor, "batch"); err != nil {

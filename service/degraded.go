@@ -34,7 +34,7 @@ func (s *Service) RedisRecovered(ctx context.Context) {
 		}
 	}
 	if s.st.Leaderboard != nil {
-		if _, err := s.RebuildVotingLeaderboards(ctx); err != nil {
+		if _, err := s.comp.RebuildVotingLeaderboards(ctx); err != nil {
 			s.log.WarnContext(ctx, "leaderboard rebuild after the Redis outage failed; the scheduled rebuild repairs it", "err", err)
 		}
 	}

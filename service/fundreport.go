@@ -8,7 +8,7 @@ import (
 
 // mayAuditFund: the fund's managers and civil affairs over its owner.
 func (s *Service) mayAuditFund(ctx context.Context, actor *Actor, f *models.Fund) bool {
-	return actor.managesFund(f) || allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
+	return managesFund(actor, f) || allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
 }
 
 // fundAuditObject is a fund as its auditors see it: its manager, and the

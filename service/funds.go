@@ -58,16 +58,8 @@ type FundInput struct {
 	OpensAt, ClosesAt                  time.Time
 }
 
-// FundView is a fund with its balances, read from the head of its ledger.
-type FundView struct {
-	Fund    *models.Fund
-	Balance models.FundBalance
-	HeadSeq int
-	Open    bool // accepting applications now
-}
-
-// RemainingFen is total − reserved − granted.
-func (v *FundView) RemainingFen() int64 { return v.Balance.RemainingFen() }
+// FundView is a fund with its balances (see package ledger).
+type FundView = ledger.FundView
 
 // Movement is the outcome of a money movement (see package ledger).
 type Movement = ledger.Movement
@@ -75,7 +67,7 @@ type Movement = ledger.Movement
 // managesFund reports whether the actor may move the fund's money: a
 // charity_admin of the owning organisation, or civil affairs governing the
 // division of a government purchase budget.
-func (a *Actor) managesFund(f *models.Fund) bool {
+func managesFund(a *Actor, f *models.Fund) bool {
 	// The money-moving row: the owning charity's admin (FundManager), civil
 	// affairs for a purchase budget (a fund has an owner or a division).
 	return allowed(a, "decide-application", Object{Manager: f.OwnerOrgID, Division: f.DivisionCode})
@@ -110,7 +102,7 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	if !actor.managesFund(f) {
+	if !managesFund(actor, f) {
 		if f.Government() {
 			return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以设立政府购买服务预算", "only civil affairs of the division may post its purchase budget")
 		}
@@ -187,7 +179,7 @@ func (s *Service) moveFunds(ctx context.Context, actor *Actor, fundID string, ki
 	if err != nil {
 		return nil, err
 	}
-	if !actor.managesFund(f) {
+	if !managesFund(actor, f) {
 		return nil, errForbidden
 	}
 	if err := s.ownerOperating(ctx, f); err != nil {

@@ -248,7 +248,7 @@ func (s *Service) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*
 	if err != nil {
 		return nil, err
 	}
-	if s.mayManageNeed(actor, n) || actor.governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) {
+	if s.mayManageNeed(actor, n) || actor.Governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) {
 		return p, nil
 	}
 	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {

@@ -44,7 +44,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 	if err != nil {
 		return nil, nil, err
 	}
-	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) {
+	if !actor.Administers(orgID) && !actor.Governs(o.DivisionCode) {
 		return nil, nil, errForbidden
 	}
 	if !o.Status.Operating() && o.Status != models.OrgIncubating {
@@ -99,14 +99,14 @@ func (s *Service) Members(ctx context.Context, actor *Actor, orgID string, p Pag
 	if err != nil {
 		return nil, "", err
 	}
-	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) && !actor.worksFor(orgID) {
+	if !actor.Administers(orgID) && !actor.Governs(o.DivisionCode) && !actor.WorksFor(orgID) {
 		return nil, "", errForbidden
 	}
 	list, next, err := s.st.Organisations.Members(ctx, orgID, p.Normalised())
 	if err != nil {
 		return nil, "", err
 	}
-	if !actor.administers(orgID) && !actor.governs(o.DivisionCode) {
+	if !actor.Administers(orgID) && !actor.Governs(o.DivisionCode) {
 		for _, m := range list {
 			m.Phone = models.MaskPhone(m.Phone)
 		}

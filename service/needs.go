@@ -87,7 +87,7 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 	}
 	switch {
 	case in.OrganisationID != "":
-		if !actor.administers(in.OrganisationID) {
+		if !actor.Administers(in.OrganisationID) {
 			return nil, models.E(models.KindForbidden, "只能以本机构名义代发需求", "you may post only for your own organisation")
 		}
 		o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
@@ -99,7 +99,7 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 		}
 		n.OrganisationID = in.OrganisationID
 		n.Status = models.NeedDraft // the committee confirms by publishing it
-	case actor.runsCommittee(n.CommunityCode):
+	case actor.RunsCommittee(n.CommunityCode):
 		if in.Draft {
 			n.Status = models.NeedDraft
 		}
@@ -120,7 +120,7 @@ func (s *Service) mayManageNeed(actor *Actor, n *models.Need) bool {
 
 // mayReadDraft: the committee, the organisation that drafted it, civil affairs.
 func (s *Service) mayReadDraft(actor *Actor, n *models.Need) bool {
-	return actor != nil && (actor.runsCommittee(n.CommunityCode) || actor.administers(n.OrganisationID) || actor.governs(n.CommunityCode))
+	return actor != nil && (actor.RunsCommittee(n.CommunityCode) || actor.Administers(n.OrganisationID) || actor.Governs(n.CommunityCode))
 }
 
 // Need returns a need. Published needs are public (they name no
@@ -145,7 +145,7 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 		if err != nil {
 			return err
 		}
-		if !s.mayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.administers(n.OrganisationID)) {
+		if !s.mayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.Administers(n.OrganisationID)) {
 			if s.mayReadDraft(actor, n) || n.Status != models.NeedDraft {
 				return errForbidden
 			}
@@ -298,7 +298,7 @@ func (s *Service) ListNeeds(ctx context.Context, actor *Actor, f NeedFilter, p P
 			return nil, "", models.Invalid("query.status", "未知的需求状态", "unknown need status")
 		}
 	}
-	f.Public = !(actor != nil && f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)))
+	f.Public = !(actor != nil && f.Community != "" && (actor.RunsCommittee(f.Community) || actor.Governs(f.Community)))
 	if !f.Public {
 		return s.st.Needs.ListNeeds(ctx, f, p.Normalised()) // the committee's own list, drafts included, always current
 	}

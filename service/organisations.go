@@ -89,7 +89,7 @@ func (s *Service) Organisation(ctx context.Context, actor *Actor, id string) (*m
 	if err != nil {
 		return nil, err
 	}
-	if actor == nil || !(actor.administers(id) || actor.governs(o.DivisionCode)) {
+	if actor == nil || !(actor.Administers(id) || actor.Governs(o.DivisionCode)) {
 		o.ContactPhone = models.MaskPhone(o.ContactPhone)
 	}
 	return o, nil
@@ -113,7 +113,7 @@ func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id strin
 		return nil, models.E(models.KindConflict, "机构已退出，不能修改", "the organisation has exited")
 	}
 	in.Kind, in.CreditCode = o.Kind, o.CreditCode
-	if in.DivisionCode != o.DivisionCode && !actor.governs(in.DivisionCode) {
+	if in.DivisionCode != o.DivisionCode && !actor.Governs(in.DivisionCode) {
 		return nil, models.E(models.KindForbidden, "只有民政部门可以变更登记地", "only civil affairs may move an organisation's registration")
 	}
 	applyOrgInput(o, in)

@@ -6,28 +6,14 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
-// Page asks for one page of a list: items after Cursor (an opaque string
-// the previous page returned), at most Limit of them.
-type Page struct {
-	Cursor string
-	Limit  int
-}
+// Page asks for one page of a list (see core.Page).
+type Page = core.Page
 
 // MaxPageSize caps every list.
-const MaxPageSize = 100
-
-// Normalised returns the page with its limit defaulted (20) and capped.
-func (p Page) Normalised() Page {
-	if p.Limit <= 0 {
-		p.Limit = 20
-	}
-	if p.Limit > MaxPageSize {
-		p.Limit = MaxPageSize
-	}
-	return p
-}
+const MaxPageSize = core.MaxPageSize
 
 // TransitionStore records state changes; a record's key (object, seq) is
 // unique, so of two concurrent changes of one object only one is recorded.
@@ -56,7 +42,7 @@ func (s *Service) audit(ctx context.Context, actor *Actor, action, object, divis
 }
 
 // errStaleState is returned when a concurrent change won the race.
-var errStaleState = models.E(models.KindConflict, "对象状态已被他人修改，请刷新后重试", "the object was changed by someone else; reload and retry")
+var errStaleState = core.ErrStaleState
 
 // lockWait bounds how long a request waits its turn for an object another
 // request is changing, and lockTTL how long a holder may keep it (after
@@ -115,7 +101,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p
 			division = b[0].DivisionCode
 		}
 	}
-	if !actor.governs(division) {
+	if !actor.Governs(division) {
 		return nil, "", errForbidden
 	}
 	return s.st.Audit.Audit(ctx, division, p.Normalised())

@@ -272,7 +272,7 @@ func (s *Service) mayVerifyPersonsWork(ctx context.Context, actor *Actor, person
 		if b.Role != models.RoleSocialWorker || b.OrganisationID == "" {
 			continue
 		}
-		if !actor.administers(b.OrganisationID) && !civil {
+		if !actor.Administers(b.OrganisationID) && !civil {
 			continue
 		}
 		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
@@ -545,7 +545,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 				ok = allowed(actor, "verify-employment", orgObject(o))
 			}
 		} else if len(actor.Bindings(models.RoleCivilAffairs)) > 0 {
-			if actor.governs(models.CityCode) {
+			if actor.Governs(models.CityCode) {
 				division, ok = models.CityCode, true
 			} else if division, ok, err = s.mayVerifyPersonsWork(ctx, actor, accountID); err != nil {
 				return nil, err

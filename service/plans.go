@@ -63,8 +63,8 @@ type PlanView struct {
 // mayReadPlan: the committee, the supervisor, the carrying organisation's
 // admins, volunteers holding a place, civil affairs of the division.
 func (s *Service) mayReadPlan(actor *Actor, n *models.Need, p *models.Plan, as []*models.Assignment) bool {
-	if s.mayManageNeed(actor, n) || actor.governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) ||
-		actor.administers(p.OrganisationID) || actor.administers(n.OrganisationID) {
+	if s.mayManageNeed(actor, n) || actor.Governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) ||
+		actor.Administers(p.OrganisationID) || actor.Administers(n.OrganisationID) {
 		return true
 	}
 	for _, a := range as {

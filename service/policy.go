@@ -279,28 +279,28 @@ func holds(actor *Actor, rel Relation, o Object) bool {
 	case Self:
 		return o.Person != "" && o.Person == actor.AccountID
 	case Committee:
-		return actor.runsCommittee(o.Community)
+		return actor.RunsCommittee(o.Community)
 	case CivilAffairs:
-		return actor.governs(o.Division) || actor.governs(o.Community)
+		return actor.Governs(o.Division) || actor.Governs(o.Community)
 	case CivilAffairsOverPerson:
 		if o.Person == "" || o.Person == actor.AccountID || len(o.Scopes) == 0 {
 			return false
 		}
 		for _, sc := range o.Scopes {
-			if !actor.governs(sc) {
+			if !actor.Governs(sc) {
 				return false
 			}
 		}
 		return true
 	case OrgAdmin:
 		for _, id := range o.Orgs {
-			if actor.administers(id) {
+			if actor.Administers(id) {
 				return true
 			}
 		}
 	case OrgStaff:
 		for _, id := range o.Orgs {
-			if actor.worksFor(id) {
+			if actor.WorksFor(id) {
 				return true
 			}
 		}

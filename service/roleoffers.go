@@ -55,7 +55,7 @@ var (
 // each of the official's own: not even an offer is made.
 func refuseOfficial(actor *Actor, a *models.Account) error {
 	for _, b := range a.Roles {
-		if b.Role == models.RoleCivilAffairs && !actor.governs(b.DivisionCode) {
+		if b.Role == models.RoleCivilAffairs && !actor.Governs(b.DivisionCode) {
 			return errOfficial
 		}
 	}
@@ -68,7 +68,7 @@ func refuseOfficial(actor *Actor, a *models.Account) error {
 // privileged binding, no volunteer home community) is under nobody's
 // division, so the binding's scope decides.
 func (s *Service) bindsDirectly(ctx context.Context, actor *Actor, scope string, a *models.Account) (bool, error) {
-	if !actor.governs(scope) {
+	if !actor.Governs(scope) {
 		return false, nil
 	}
 	scopes, err := s.scopesHeld(ctx, a)
@@ -85,7 +85,7 @@ func (s *Service) bindsDirectly(ctx context.Context, actor *Actor, scope string,
 		return true, nil
 	}
 	for _, sc := range scopes {
-		if !actor.governs(sc) {
+		if !actor.Governs(sc) {
 			return false, nil
 		}
 	}
@@ -298,7 +298,7 @@ func (s *Service) offerStands(ctx context.Context, o *models.RoleOffer, me *mode
 		if !org.Status.Operating() && org.Status != models.OrgIncubating {
 			return errOfferLapsed
 		}
-		if !offerer.administers(org.ID) && !offerer.governs(org.DivisionCode) {
+		if !offerer.Administers(org.ID) && !offerer.Governs(org.DivisionCode) {
 			return errOfferLapsed
 		}
 		return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/ledger"
 )
 
@@ -112,11 +113,11 @@ type Stores struct {
 	Funds          FundStore
 	Notifications  NotificationStore
 	Applications   ApplicationStore
-	Competitions   CompetitionStore
+	Competitions   competitions.Store
 	Dashboard      DashboardStore
 	RoleOffers     RoleOfferStore
-	Leaderboard    Leaderboard // optional: without it, vote counts come straight from MongoDB
-	Bus            Bus         // optional: without it, index changes stay on this replica
+	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
+	Bus            Bus                      // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -222,6 +223,8 @@ type Service struct {
 	match  matcher
 	// ledger appends the funds' money movements.
 	ledger *ledger.Ledger
+	// comp runs the competitions (package competitions).
+	comp *competitions.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -242,8 +245,18 @@ func New(cfg Config, st Stores) (*Service, error) {
 	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
 		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}
 	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
+	s.comp = competitions.New(competitions.Stores{Competitions: st.Competitions, Applications: st.Applications,
+		Funds: st.Funds, Organisations: st.Organisations, Accounts: st.Accounts, Volunteers: st.Volunteers,
+		Transitions: st.Transitions, Leaderboard: st.Leaderboard},
+		competitions.Deps{Now: s.now, Log: cfg.Logger, Ledger: s.ledger, ManagesFund: managesFund,
+			OwnerOperating: s.ownerOperating, Fund: s.Fund, Grant: s.grantApplication, AddRole: s.addRole,
+			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
+			RecordTransition: s.recordTransition})
 	return s, nil
 }
+
+// Competitions runs the venture-philanthropy competitions.
+func (s *Service) Competitions() *competitions.Service { return s.comp }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

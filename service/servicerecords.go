@@ -268,7 +268,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 	if community == "" && organisation == "" {
 		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
 			community = b[0].CommunityCode
-		} else if orgs := actor.organisations(); len(orgs) > 0 {
+		} else if orgs := actor.Organisations(); len(orgs) > 0 {
 			organisation = orgs[0]
 		} else {
 			return nil, models.Invalid("query.community", "请指定社区或机构", "give a community or an organisation")

@@ -124,7 +124,7 @@ func (s *Service) SocialWorker(ctx context.Context, actor *Actor, id string) (*S
 	if err != nil {
 		return nil, err
 	}
-	full := actor.AccountID == id || actor.administers(w.EmployerOrgID)
+	full := actor.AccountID == id || actor.Administers(w.EmployerOrgID)
 	if !full {
 		if full, err = s.governsWorker(ctx, actor, w); err != nil {
 			return nil, err
@@ -282,7 +282,7 @@ func (s *Service) governsWorker(ctx context.Context, actor *Actor, w *models.Soc
 	} else if err != nil {
 		return false, err
 	}
-	return actor.governs(o.DivisionCode), nil
+	return actor.Governs(o.DivisionCode), nil
 }
 
 // workerDivision is the division whose civil affairs reads the worker's

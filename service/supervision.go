@@ -214,7 +214,7 @@ func (s *Service) supervisesJunior(ctx context.Context, actor *Actor, junior *mo
 	} else if err != nil {
 		return false, err
 	}
-	return me.EmployerOrgID != "" && me.EmployerOrgID == junior.EmployerOrgID && actor.worksFor(me.EmployerOrgID) &&
+	return me.EmployerOrgID != "" && me.EmployerOrgID == junior.EmployerOrgID && actor.WorksFor(me.EmployerOrgID) &&
 		me.VerifiedLevel().Rank() > junior.VerifiedLevel().Rank(), nil
 }
 
@@ -391,7 +391,7 @@ func (s *Service) appraiser(ctx context.Context, actor *Actor, w *models.SocialW
 	if w.EmployerOrgID == "" {
 		return "", nil
 	}
-	if actor.administers(w.EmployerOrgID) {
+	if actor.Administers(w.EmployerOrgID) {
 		return models.RoleOrgAdmin, nil
 	}
 	if len(actor.Bindings(models.RoleCivilAffairs)) == 0 {
@@ -403,7 +403,7 @@ func (s *Service) appraiser(ctx context.Context, actor *Actor, w *models.SocialW
 	} else if err != nil {
 		return "", err
 	}
-	if actor.governs(o.DivisionCode) {
+	if actor.Governs(o.DivisionCode) {
 		return models.RoleCivilAffairs, nil
 	}
 	return "", nil

@@ -12,40 +12,11 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
-// Actor is the caller of a use case: the account and login its access
-// token names, with the role bindings the account holds now (read through
-// the account's gate, not taken from the token, whose copy may be stale).
-type Actor struct {
-	AccountID string
-	Roles     []models.RoleBinding
-	FamilyID  string // the login this token belongs to
-	TokenID   string // jti
-	IssuedAt  time.Time
-	ExpiresAt time.Time
-}
-
-// Has reports whether the actor holds role r in any scope.
-func (a *Actor) Has(r models.Role) bool {
-	for _, b := range a.Roles {
-		if b.Role == r {
-			return true
-		}
-	}
-	return false
-}
-
-// Bindings lists the actor's bindings of role r.
-func (a *Actor) Bindings(r models.Role) []models.RoleBinding {
-	var out []models.RoleBinding
-	for _, b := range a.Roles {
-		if b.Role == r {
-			out = append(out, b)
-		}
-	}
-	return out
-}
+// Actor is the caller of a use case (see core.Actor).
+type Actor = core.Actor
 
 // accessClaims are an access token's claims. Roles are the bindings the
 // account held when the token was issued, for clients to read; the server

@@ -192,8 +192,8 @@ func (s *Service) ownerView(view *VolunteerView, err error) (*VolunteerView, err
 
 // mayReadVolunteer reports whether the actor may see v's profile at all:
 // the owner, the committee of the home community, or civil affairs governing it.
-func (a *Actor) mayReadVolunteer(v *models.Volunteer) bool {
-	return a.AccountID == v.AccountID || a.runsCommittee(v.CommunityCode) || a.governs(v.CommunityCode)
+func mayReadVolunteer(a *Actor, v *models.Volunteer) bool {
+	return a.AccountID == v.AccountID || a.RunsCommittee(v.CommunityCode) || a.Governs(v.CommunityCode)
 }
 
 // Volunteer shows one volunteer's profile to its owner (everything but the
@@ -210,11 +210,11 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 	} else if err != nil {
 		return nil, err
 	}
-	if !actor.mayReadVolunteer(v) {
+	if !mayReadVolunteer(actor, v) {
 		return nil, errNotFound
 	}
 	exact := actor.AccountID == v.AccountID
-	if reason != "" && !exact && actor.governs(v.CommunityCode) {
+	if reason != "" && !exact && actor.Governs(v.CommunityCode) {
 		reason = strings.TrimSpace(reason)
 		if n := len([]rune(reason)); n < 4 || n > 200 {
 			return nil, models.Invalid("query.reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
@@ -256,10 +256,10 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 	} else if err != nil {
 		return nil, err
 	}
-	if !actor.mayReadVolunteer(v) {
+	if !mayReadVolunteer(actor, v) {
 		return nil, errNotFound
 	}
-	if !actor.runsCommittee(v.CommunityCode) && !actor.governs(v.CommunityCode) {
+	if !actor.RunsCommittee(v.CommunityCode) && !actor.Governs(v.CommunityCode) {
 		return nil, errForbidden
 	}
 	if len([]rune(d.Note)) > 500 {
@@ -321,10 +321,10 @@ func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id st
 	} else if err != nil {
 		return nil, err
 	}
-	if !actor.mayReadVolunteer(v) {
+	if !mayReadVolunteer(actor, v) {
 		return nil, errNotFound
 	}
-	if !actor.runsCommittee(v.CommunityCode) && !actor.governs(v.CommunityCode) {
+	if !actor.RunsCommittee(v.CommunityCode) && !actor.Governs(v.CommunityCode) {
 		return nil, errForbidden
 	}
 	now := s.now()
@@ -382,8 +382,8 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 		return nil, "", err
 	}
 	switch {
-	case f.Community != "" && (actor.runsCommittee(f.Community) || actor.governs(f.Community)):
-	case f.Community == "" && actor.governs(f.Division):
+	case f.Community != "" && (actor.RunsCommittee(f.Community) || actor.Governs(f.Community)):
+	case f.Community == "" && actor.Governs(f.Division):
 	default:
 		return nil, "", models.E(models.KindForbidden, "只能查看本社区或本辖区的志愿者", "you may list volunteers only of your own community or division")
 	}

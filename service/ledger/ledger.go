@@ -18,6 +18,17 @@ import (
 	"github.com/wushe/wushe/models"
 )
 
+// FundView is a fund with its balances, read from the head of its ledger.
+type FundView struct {
+	Fund    *models.Fund
+	Balance models.FundBalance
+	HeadSeq int
+	Open    bool // accepting applications now
+}
+
+// RemainingFen is total − reserved − granted.
+func (v *FundView) RemainingFen() int64 { return v.Balance.RemainingFen() }
+
 // Store is what the ledger needs of the fund store.
 type Store interface {
 	// AppendEntry inserts e at e.Seq: models.ErrConflict when that seq is

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 	"time"
 )
 
@@ -1612,7 +1613,7 @@ func (w applicationsFault) Steps(a0 context.Context, a1 string) ([]*models.Tranc
 
 // competitionsFault counts the calls to Stores.Competitions.
 type competitionsFault struct {
-	inner service.CompetitionStore
+	inner competitions.Store
 	f     *Faults
 }
 
@@ -1640,7 +1641,7 @@ func (w competitionsFault) Competition(a0 context.Context, a1 string) (*models.C
 	return r0, w.f.after("Competitions.Competition", r1)
 }
 
-func (w competitionsFault) Competitions(a0 context.Context, a1 service.CompetitionFilter, a2 service.Page) ([]*models.Competition, string, error) {
+func (w competitionsFault) Competitions(a0 context.Context, a1 competitions.CompetitionFilter, a2 competitions.Page) ([]*models.Competition, string, error) {
 	if err := w.f.before("Competitions.Competitions"); err != nil {
 		return nil, "", err
 	}
@@ -1736,7 +1737,7 @@ func (w competitionsFault) Reviewer(a0 context.Context, a1 string, a2 string) (*
 	return r0, w.f.after("Competitions.Reviewer", r1)
 }
 
-func (w competitionsFault) ReviewerAssignments(a0 context.Context, a1 string, a2 string, a3 service.Page) ([]*models.ReviewAssignment, string, error) {
+func (w competitionsFault) ReviewerAssignments(a0 context.Context, a1 string, a2 string, a3 competitions.Page) ([]*models.ReviewAssignment, string, error) {
 	if err := w.f.before("Competitions.ReviewerAssignments"); err != nil {
 		return nil, "", err
 	}
@@ -1744,7 +1745,7 @@ func (w competitionsFault) ReviewerAssignments(a0 context.Context, a1 string, a2
 	return r0, r1, w.f.after("Competitions.ReviewerAssignments", r2)
 }
 
-func (w competitionsFault) ReviewerRecords(a0 context.Context, a1 string, a2 service.Page) ([]*models.CompetitionReviewer, string, error) {
+func (w competitionsFault) ReviewerRecords(a0 context.Context, a1 string, a2 competitions.Page) ([]*models.CompetitionReviewer, string, error) {
 	if err := w.f.before("Competitions.ReviewerRecords"); err != nil {
 		return nil, "", err
 	}
@@ -1878,7 +1879,7 @@ func (w roleOffersFault) SetRoleOfferStatus(a0 context.Context, a1 string, a2 mo
 
 // leaderboardFault counts the calls to Stores.Leaderboard.
 type leaderboardFault struct {
-	inner service.Leaderboard
+	inner competitions.Leaderboard
 	f     *Faults
 }
 
@@ -1898,7 +1899,7 @@ func (w leaderboardFault) Replace(a0 context.Context, a1 string, a2 map[string]f
 	return w.f.after("Leaderboard.Replace", r0)
 }
 
-func (w leaderboardFault) Top(a0 context.Context, a1 string) ([]service.BoardMember, bool, error) {
+func (w leaderboardFault) Top(a0 context.Context, a1 string) ([]competitions.BoardMember, bool, error) {
 	if err := w.f.before("Leaderboard.Top"); err != nil {
 		return nil, false, err
 	}

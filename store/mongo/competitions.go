@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 )
 
 const (
@@ -29,7 +30,7 @@ func init() {
 	register(colResults)
 }
 
-var _ service.CompetitionStore = (*Competitions)(nil)
+var _ competitions.Store = (*Competitions)(nil)
 
 // Competitions stores competitions, their reviewers, assignments, score
 // sheets, votes and frozen results. Each model is kept whole under "doc";
@@ -85,7 +86,7 @@ func (s *Competitions) SaveCompetition(ctx context.Context, c *models.Competitio
 }
 
 // Competitions lists in _id order.
-func (s *Competitions) Competitions(ctx context.Context, f service.CompetitionFilter, p service.Page) ([]*models.Competition, string, error) {
+func (s *Competitions) Competitions(ctx context.Context, f competitions.CompetitionFilter, p service.Page) ([]*models.Competition, string, error) {
 	q := bson.M{}
 	if f.FundID != "" {
 		q["fundId"] = f.FundID

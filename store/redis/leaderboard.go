@@ -8,7 +8,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 )
 
 // Leaderboards keeps the service's leaderboards as Redis sorted sets under
@@ -17,7 +17,7 @@ import (
 // key means "lost or never built": the service then rebuilds it from MongoDB.
 type Leaderboards struct{ c *Client }
 
-var _ service.Leaderboard = (*Leaderboards)(nil)
+var _ competitions.Leaderboard = (*Leaderboards)(nil)
 
 // Leaderboards returns the leaderboard store on this client.
 func (c *Client) Leaderboards() *Leaderboards { return &Leaderboards{c: c} }
@@ -44,7 +44,7 @@ func (l *Leaderboards) IncrIfPresent(ctx context.Context, board, member string, 
 
 // Top returns every member by score, highest first (ties by member, as
 // ZREVRANGE orders them); ok is false when the board is missing.
-func (l *Leaderboards) Top(ctx context.Context, board string) ([]service.BoardMember, bool, error) {
+func (l *Leaderboards) Top(ctx context.Context, board string) ([]competitions.BoardMember, bool, error) {
 	zs, err := l.c.rdb.ZRevRangeWithScores(ctx, l.LeaderboardKey(board), 0, -1).Result()
 	if err != nil {
 		return nil, false, err
@@ -52,13 +52,13 @@ func (l *Leaderboards) Top(ctx context.Context, board string) ([]service.BoardMe
 	if len(zs) == 0 {
 		return nil, false, nil
 	}
-	out := make([]service.BoardMember, 0, len(zs)-1)
+	out := make([]competitions.BoardMember, 0, len(zs)-1)
 	for _, z := range zs {
 		m, _ := z.Member.(string)
 		if m == sentinel {
 			continue
 		}
-		out = append(out, service.BoardMember{Member: m, Score: z.Score})
+		out = append(out, competitions.BoardMember{Member: m, Score: z.Score})
 	}
 	return out, true, nil
 }

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -79,7 +79,7 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 	if !competingStatus(e.Status) {
 		return nil, models.ErrNotFound
 	}
-	vote := &models.Vote{CompetitionID: c.ID, EntryID: e.ID, AccountID: actor.AccountID, At: s.now()}
+	vote := &models.Vote{CompetitionID: c.ID, EntryID: e.ID, AccountID: actor.AccountID, At: s.d.Now()}
 	if err := s.st.Competitions.InsertVote(ctx, vote); isKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "您已为该项目投过票", "you have voted for this entry already")
 	} else if err != nil {
@@ -89,17 +89,17 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 		if err := s.st.Leaderboard.IncrIfPresent(ctx, boardKey(c.ID), e.ID, 1); err != nil {
 			// The vote is stored; the board is rebuilt from the stored votes
 			// when Redis is back (RedisRecovered) and on schedule.
-			s.degraded(ctx, "leaderboard", err)
+			s.d.Degraded(ctx, "leaderboard", err)
 		}
 	}
 	return vote, nil
 }
 
 func (s *Service) limitVote(ctx context.Context, accountID, ip string) error {
-	if err := s.limit(ctx, "vote:account:"+accountID, voteLimitAccount, voteWindow); err != nil || ip == "" {
+	if err := s.d.Limit(ctx, "vote:account:"+accountID, voteLimitAccount, voteWindow); err != nil || ip == "" {
 		return err
 	}
-	return s.limit(ctx, "vote:ip:"+ip, voteLimitIP, voteWindow)
+	return s.d.Limit(ctx, "vote:ip:"+ip, voteLimitIP, voteWindow)
 }
 
 // LeaderboardRow is one entry on the public vote's leaderboard.
@@ -122,7 +122,7 @@ func (s *Service) Leaderboard(ctx context.Context, actor *Actor, id string) ([]L
 	if !c.PublicVote {
 		return nil, models.E(models.KindNotFound, "本大赛未设公众投票", "this competition has no public vote")
 	}
-	if !c.Phase.Reached(models.PhasePublicVote) && (actor == nil || !actor.managesCompetition(c)) {
+	if !c.Phase.Reached(models.PhasePublicVote) && (actor == nil || !s.managesCompetition(actor, c)) {
 		return nil, models.E(models.KindNotFound, "公众投票尚未开始", "the public vote has not started")
 	}
 	counts, err := s.boardCounts(ctx, c)
@@ -161,7 +161,7 @@ func (s *Service) boardCounts(ctx context.Context, c *models.Competition) (map[s
 			return out, nil
 		}
 		if err != nil {
-			s.degraded(ctx, "leaderboard", err)
+			s.d.Degraded(ctx, "leaderboard", err)
 			return s.st.Competitions.VoteCounts(ctx, c.ID)
 		}
 	}
@@ -187,7 +187,7 @@ func (s *Service) rebuildBoard(ctx context.Context, c *models.Competition) (map[
 		scores[id] = float64(counts[id])
 	}
 	if err := s.st.Leaderboard.Replace(ctx, boardKey(c.ID), scores); err != nil {
-		s.degraded(ctx, "leaderboard", err)
+		s.d.Degraded(ctx, "leaderboard", err)
 	}
 	return counts, nil
 }

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // competition_money.go: a competition's money — the pool reserved when it
@@ -29,7 +30,7 @@ func (s *Service) reservePool(ctx context.Context, by string, c *models.Competit
 			return err
 		}
 	}
-	m, err := s.ledger.Append(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
+	m, err := s.d.Ledger.Append(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
 	if errors.Is(err, models.ErrInsufficientFunds) {
 		return models.E(models.KindConflict, "资金可用余额不足以预留大赛奖金池", "the fund's available money cannot cover the prize pool")
 	}
@@ -57,7 +58,7 @@ func (s *Service) poolReserved(ctx context.Context, c *models.Competition) (bool
 		if claim.Seq > 0 {
 			return true, nil
 		}
-		m, err := s.ledger.FindKeyed(ctx, c.FundID, max(claim.StartSeq, 1), key)
+		m, err := s.d.Ledger.FindKeyed(ctx, c.FundID, max(claim.StartSeq, 1), key)
 		if err != nil {
 			return false, err
 		}
@@ -89,7 +90,7 @@ func (s *Service) award(ctx context.Context, by string, c *models.Competition) e
 			}
 			return a.RequestedFen, true
 		})
-		now := s.now()
+		now := s.d.Now()
 		c.AwardsPlannedAt, c.UpdatedAt = &now, now
 		if err := s.st.Competitions.SaveCompetition(ctx, c); err != nil {
 			return err
@@ -110,12 +111,12 @@ func (s *Service) award(ctx context.Context, by string, c *models.Competition) e
 		if planned[a.ID] || !undecidedStatus(a.Status) {
 			return nil
 		}
-		return s.withLock(ctx, "application:"+a.ID, func() error {
+		return s.d.WithLock(ctx, "application:"+a.ID, func() error {
 			a, err := s.st.Applications.Application(ctx, a.ID)
 			if err != nil || !undecidedStatus(a.Status) {
 				return err
 			}
-			now := s.now()
+			now := s.d.Now()
 			a.Status, a.DecidedBy, a.DecidedAt, a.UpdatedAt = models.AppNotAwarded, by, &now, now
 			return s.st.Applications.SaveApplication(ctx, a)
 		})
@@ -123,7 +124,7 @@ func (s *Service) award(ctx context.Context, by string, c *models.Competition) e
 }
 
 func (s *Service) grantAward(ctx context.Context, by string, c *models.Competition, f *models.Fund, aw models.Award) error {
-	return s.withLock(ctx, "application:"+aw.EntryID, func() error {
+	return s.d.WithLock(ctx, "application:"+aw.EntryID, func() error {
 		a, err := s.st.Applications.Application(ctx, aw.EntryID)
 		if err != nil {
 			return err
@@ -134,14 +135,14 @@ func (s *Service) grantAward(ctx context.Context, by string, c *models.Competiti
 		if !undecidedStatus(a.Status) {
 			// Withdrawn after the plan was fixed: the place stays empty and
 			// its money is released when the competition closes.
-			s.log.WarnContext(ctx, "award skipped: entry no longer competing", "competition", c.ID, "entry", a.ID, "status", a.Status)
+			s.d.Log.WarnContext(ctx, "award skipped: entry no longer competing", "competition", c.ID, "entry", a.ID, "status", a.Status)
 			return nil
 		}
-		g, err := s.grantApplication(ctx, by, a, f, aw.AmountFen, true, aw.Tier)
+		g, err := s.d.Grant(ctx, by, a, f, aw.AmountFen, true, aw.Tier)
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.d.Now()
 		a.Status, a.GrantedFen, a.DecidedBy, a.DecidedAt, a.UpdatedAt = models.AppApproved, g.AmountFen, by, &now, now
 		a.DecisionNote = aw.TierName
 		return s.st.Applications.SaveApplication(ctx, a)
@@ -153,7 +154,7 @@ func (s *Service) awardedFen(ctx context.Context, competitionID string) (int64, 
 	var sum int64
 	p := Page{Limit: MaxPageSize}
 	for {
-		list, next, err := s.st.Applications.Grants(ctx, GrantFilter{CompetitionID: competitionID}, p)
+		list, next, err := s.st.Applications.Grants(ctx, core.GrantFilter{CompetitionID: competitionID}, p)
 		if err != nil {
 			return 0, err
 		}
@@ -177,7 +178,7 @@ func (s *Service) releaseReserve(ctx context.Context, by string, c *models.Compe
 	if unused <= 0 {
 		return nil
 	}
-	m, err := s.ledger.Append(ctx, by, c.FundID, models.LedgerRelease, false, unused, "competition:"+c.ID, "release:"+c.ID)
+	m, err := s.d.Ledger.Append(ctx, by, c.FundID, models.LedgerRelease, false, unused, "competition:"+c.ID, "release:"+c.ID)
 	if err != nil {
 		return err
 	}
@@ -210,12 +211,12 @@ func (s *Service) RuleIneligible(ctx context.Context, actor *Actor, id, entryID,
 			if !undecidedStatus(a.Status) {
 				return nil, models.E(models.KindConflict, "该项目已不在评选中", "the entry is no longer competing")
 			}
-			now := s.now()
+			now := s.d.Now()
 			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppIneligible, actor.AccountID, &now, reason, now
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
 				return nil, err
 			}
-			_ = s.audit(ctx, actor, "competition.rule_ineligible", "application:"+a.ID, c.DivisionCode, reason)
+			_ = s.d.Audit(ctx, actor, "competition.rule_ineligible", "application:"+a.ID, c.DivisionCode, reason)
 			return a, nil
 		})
 	})

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -137,12 +137,12 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 		return nil, bodyFields(err)
 	}
 	sh := &models.ScoreSheet{CompetitionID: c.ID, EntryID: e.ID, ReviewerID: actor.AccountID, Scores: in.Scores, Total: total,
-		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.now()}
+		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.d.Now()}
 	// The insert runs under the competition's lock, after checking again
 	// that the review is open and the entry still assigned: a phase change
 	// (which freezes the ranking) and a reassignment hold the same lock, so
 	// a sheet is never stored behind their back.
-	err = s.withLock(ctx, "competition:"+c.ID, func() error {
+	err = s.d.WithLock(ctx, "competition:"+c.ID, func() error {
 		cur, err := s.st.Competitions.Competition(ctx, c.ID)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -77,7 +77,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		return nil, false, models.Invalid("body.phone", "该手机号尚未注册：请评审专家先用本人手机号注册，再行邀请",
 			"this phone has no account yet: the reviewer registers with their own phone first")
 	}
-	acct, err := s.addRole(ctx, existing.ID, models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id})
+	acct, err := s.d.AddRole(ctx, existing.ID, models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id})
 	if err != nil {
 		return nil, false, err
 	}
@@ -86,7 +86,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		name = "评审专家 " + models.MaskPhone(acct.Phone)
 	}
 	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: name, OrganisationID: in.OrganisationID,
-		InvitedBy: actor.AccountID, InvitedAt: s.now()}
+		InvitedBy: actor.AccountID, InvitedAt: s.d.Now()}
 	switch err := s.st.Competitions.CreateReviewer(ctx, r); {
 	case isKind(err, models.KindConflict):
 		if r, err = s.st.Competitions.Reviewer(ctx, id, acct.ID); err != nil {
@@ -96,12 +96,12 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 	case err != nil:
 		return nil, false, err
 	}
-	_ = s.audit(ctx, actor, "competition.reviewer.invite", "competition:"+id, c.DivisionCode, acct.ID)
-	if _, err := s.notify(ctx, &models.Notification{Key: "reviewer:" + id, AccountID: acct.ID, Kind: models.NoteCompetition,
+	_ = s.d.Audit(ctx, actor, "competition.reviewer.invite", "competition:"+id, c.DivisionCode, acct.ID)
+	if _, err := s.d.Notify(ctx, &models.Notification{Key: "reviewer:" + id, AccountID: acct.ID, Kind: models.NoteCompetition,
 		TitleZh: "公益创投评审邀请：" + c.Name, TitleEn: "Invited to review: " + c.Name,
 		BodyZh: "您受邀担任评审专家。请先申报利益冲突，再为分配给您的项目评分。", BodyEn: "You are invited as a reviewer: declare any conflicts, then score your assigned entries.",
 		Link: "/v1/competitions/" + id, Data: map[string]string{"thing1": c.Name}}); err != nil {
-		s.log.WarnContext(ctx, "could not notify an invited reviewer", "competition", id, "err", err)
+		s.d.Log.WarnContext(ctx, "could not notify an invited reviewer", "competition", id, "err", err)
 	}
 	return s.reviewerView(ctx, c, r, acct.Phone), true, nil
 }
@@ -290,7 +290,7 @@ func (s *Service) DeclareConflict(ctx context.Context, actor *Actor, id string, 
 		if len(r.Conflicts) >= models.MaxConflicts {
 			return nil, models.E(models.KindConflict, "利益冲突声明过多", "too many conflict declarations")
 		}
-		cf.DeclaredAt = s.now()
+		cf.DeclaredAt = s.d.Now()
 		r.Conflicts = append(r.Conflicts, cf)
 		return r, s.st.Competitions.SaveReviewer(ctx, r)
 	})
@@ -458,7 +458,7 @@ func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	now := s.now()
+	now := s.d.Now()
 	for _, entryID := range ids {
 		for _, reviewerID := range plan[entryID] {
 			a := &models.ReviewAssignment{CompetitionID: c.ID, EntryID: entryID, ReviewerID: reviewerID, AssignedAt: now, AssignedBy: by}

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/ledger"
 )
 
 // competition_results.go: the ranking (models.Normalise, then
@@ -69,7 +70,7 @@ func (s *Service) reviewData(ctx context.Context, c *models.Competition) (*revie
 // keeps the review's order).
 func (s *Service) computeResults(ctx context.Context, c *models.Competition, d *reviewData) (*models.CompetitionResults, error) {
 	r := &models.CompetitionResults{CompetitionID: c.ID, Review: models.Normalise(d.scores, models.NormaliseOptions{}),
-		VoteWeight: c.VoteWeight(), Votes: map[string]int{}, FrozenAt: s.now()}
+		VoteWeight: c.VoteWeight(), Votes: map[string]int{}, FrozenAt: s.d.Now()}
 	if c.PublicVote {
 		counts, err := s.st.Competitions.VoteCounts(ctx, c.ID)
 		if err != nil {
@@ -132,7 +133,7 @@ func (s *Service) results(ctx context.Context, c *models.Competition, d *reviewD
 // CompetitionReport is the organiser's view of a competition.
 type CompetitionReport struct {
 	Competition *models.Competition
-	Fund        *FundView
+	Fund        *ledger.FundView
 	Frozen      bool // the ranking is the frozen one
 	Entries     []ReportEntry
 	Reviewers   []ReportReviewer
@@ -187,7 +188,7 @@ func (s *Service) Report(ctx context.Context, actor *Actor, id string) (*Competi
 	if err != nil {
 		return nil, err
 	}
-	fund, err := s.Fund(ctx, c.FundID)
+	fund, err := s.d.Fund(ctx, c.FundID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package service
+package competitions
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Venture-philanthropy competitions (公益创投大赛). This file: the
@@ -18,12 +19,12 @@ import (
 // (competition_results.go), and the money: the reserved pool, awards and
 // the release of what is left (competition_money.go).
 
-// CompetitionStore keeps competitions and everything their review decides.
+// Store keeps competitions and everything their review decides.
 // Every race is decided by a unique insert on a natural key: one reviewer
 // record per competition and account, one assignment per entry and
 // reviewer, one score sheet per entry and reviewer, one vote per entry and
 // account, one frozen result per competition.
-type CompetitionStore interface {
+type Store interface {
 	CreateCompetition(ctx context.Context, c *models.Competition) error
 	// Competition returns models.ErrNotFound when there is no such competition.
 	Competition(ctx context.Context, id string) (*models.Competition, error)
@@ -108,15 +109,15 @@ type CompetitionInput struct {
 // scheduleActor is who the schedule acts as (AdvanceCompetitions).
 const scheduleActor = "system"
 
-// manages reports whether the actor organises c: it manages the fund c
+// managesCompetition reports whether the actor organises c: it manages the fund c
 // draws from (a charity_admin of its charity, or civil affairs governing a
 // government budget's division).
-func (a *Actor) managesCompetition(c *models.Competition) bool {
-	return a.managesFund(&models.Fund{OwnerOrgID: c.OwnerOrgID, DivisionCode: c.DivisionCode})
+func (s *Service) managesCompetition(a *Actor, c *models.Competition) bool {
+	return s.d.ManagesFund(a, &models.Fund{OwnerOrgID: c.OwnerOrgID, DivisionCode: c.DivisionCode})
 }
 
-// competitionFund returns the fund of a competition open for entries.
-func (s *Service) competitionFund(ctx context.Context, competitionID string) (string, error) {
+// CompetitionFund returns the fund of a competition open for entries.
+func (s *Service) CompetitionFund(ctx context.Context, competitionID string) (string, error) {
 	c, err := s.st.Competitions.Competition(ctx, competitionID)
 	if isKind(err, models.KindNotFound) || err == nil && c.Phase == models.PhaseDraft {
 		return "", models.Invalid("body.competitionId", "大赛不存在", "no such competition")
@@ -131,16 +132,16 @@ func (s *Service) competitionFund(ctx context.Context, competitionID string) (st
 
 // entriesOpen: entries are accepted in phase open, until review starts.
 func (s *Service) entriesOpen(c *models.Competition) error {
-	if c.Phase != models.PhaseOpen || !s.now().Before(c.Schedule.ReviewAt) {
+	if c.Phase != models.PhaseOpen || !s.d.Now().Before(c.Schedule.ReviewAt) {
 		return models.E(models.KindConflict, "大赛未开放报名", "the competition is not open for entries")
 	}
 	return nil
 }
 
-// checkEntry checks a competition entry on submission: the competition is
+// CheckEntry checks a competition entry on submission: the competition is
 // open, the entry's domains meet its theme, its organisation's kind and its
 // project's regions are eligible, and it requests at most the largest award.
-func (s *Service) checkEntry(ctx context.Context, a *models.Application) error {
+func (s *Service) CheckEntry(ctx context.Context, a *models.Application) error {
 	c, err := s.st.Competitions.Competition(ctx, a.CompetitionID)
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ func (s *Service) checkEntry(ctx context.Context, a *models.Application) error {
 
 // mayReadEntry: the organiser, and a reviewer the entry is assigned to who
 // has no conflict with it.
-func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Application) bool {
+func (s *Service) MayReadEntry(ctx context.Context, actor *Actor, a *models.Application) bool {
 	if actor == nil {
 		return false
 	}
@@ -181,7 +182,7 @@ func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Appl
 	if err != nil {
 		return false
 	}
-	if actor.managesCompetition(c) {
+	if s.managesCompetition(actor, c) {
 		return true
 	}
 	// Reviewers read their entries while the competition is decided; once
@@ -194,7 +195,7 @@ func (s *Service) mayReadEntry(ctx context.Context, actor *Actor, a *models.Appl
 }
 
 // mayManageCompetitionID: the competition's organiser.
-func (s *Service) mayManageCompetitionID(ctx context.Context, actor *Actor, id string) error {
+func (s *Service) MayManageCompetitionID(ctx context.Context, actor *Actor, id string) error {
 	_, err := s.managedCompetition(ctx, actor, id)
 	return err
 }
@@ -206,7 +207,7 @@ func (s *Service) managedCompetition(ctx context.Context, actor *Actor, id strin
 	if err != nil {
 		return nil, err
 	}
-	if actor == nil || !actor.managesCompetition(c) {
+	if actor == nil || !s.managesCompetition(actor, c) {
 		return nil, errForbidden
 	}
 	return c, nil
@@ -219,7 +220,7 @@ func (s *Service) visibleCompetition(ctx context.Context, actor *Actor, id strin
 	if err != nil {
 		return nil, err
 	}
-	if c.Phase == models.PhaseDraft && (actor == nil || !actor.managesCompetition(c)) {
+	if c.Phase == models.PhaseDraft && (actor == nil || !s.managesCompetition(actor, c)) {
 		return nil, models.ErrNotFound
 	}
 	return c, nil
@@ -284,13 +285,13 @@ func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in Compet
 	} else if err != nil {
 		return nil, err
 	}
-	if !actor.managesFund(f) {
+	if !s.d.ManagesFund(actor, f) {
 		return nil, models.E(models.KindForbidden, "只有资金的管理方可以用它举办大赛", "only the fund's manager may run a competition on it")
 	}
-	if err := s.ownerOperating(ctx, f); err != nil {
+	if err := s.d.OwnerOperating(ctx, f); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	c := &models.Competition{ID: newID(), FundID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode,
 		Phase: models.PhaseDraft, PhaseAt: now, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
 	in.apply(c)
@@ -335,7 +336,7 @@ func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string
 		if err := checkAgainstFund(c, f); err != nil {
 			return nil, err
 		}
-		c.UpdatedAt = s.now()
+		c.UpdatedAt = s.d.Now()
 		return c, s.st.Competitions.SaveCompetition(ctx, c)
 	})
 }
@@ -350,7 +351,7 @@ func (s *Service) Competition(ctx context.Context, actor *Actor, id string) (*mo
 func (s *Service) ListCompetitions(ctx context.Context, actor *Actor, f CompetitionFilter, p Page) ([]*models.Competition, string, error) {
 	f.ExcludeDrafts = true
 	if f.FundID != "" && actor != nil {
-		if fund, err := s.st.Funds.Fund(ctx, f.FundID); err == nil && actor.managesFund(fund) {
+		if fund, err := s.st.Funds.Fund(ctx, f.FundID); err == nil && s.d.ManagesFund(actor, fund) {
 			f.ExcludeDrafts = false
 		}
 	}
@@ -400,7 +401,7 @@ func (s *Service) AdvanceCompetitions(ctx context.Context, now time.Time) (int, 
 					if k := models.KindOf(err); k == models.KindInternal || k == models.KindUnavailable {
 						errs = append(errs, err)
 					}
-					s.log.WarnContext(ctx, "competition phase not advanced", "competition", c.ID, "to", to, "err", err)
+					s.d.Log.WarnContext(ctx, "competition phase not advanced", "competition", c.ID, "to", to, "err", err)
 					break
 				}
 				if moved2.Phase != to {
@@ -463,14 +464,14 @@ func (s *Service) advance(ctx context.Context, by, id string, to models.Competit
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
+		now := s.d.Now()
 		t := &models.Transition{Object: "competition:" + id, Seq: c.PhaseSeq + 1, From: string(c.Phase), To: string(to), By: by, At: now}
-		err = s.recordTransition(ctx, t, func(last models.Transition) error {
+		err = s.d.RecordTransition(ctx, t, func(last models.Transition) error {
 			c.Phase, c.PhaseSeq, c.PhaseAt, c.UpdatedAt = models.CompetitionPhase(last.To), last.Seq, last.At, now
 			return s.st.Competitions.SaveCompetition(ctx, c)
 		})
 		switch {
-		case errors.Is(err, errStaleState) && c.Phase == to && c.PhaseSeq == t.Seq:
+		case errors.Is(err, core.ErrStaleState) && c.Phase == to && c.PhaseSeq == t.Seq:
 			// An earlier attempt of this very move recorded it and failed
 			// before saving the competition: recordTransition rolled the
 			// competition forward to it (with the phase's work, found again
@@ -485,7 +486,7 @@ func (s *Service) advance(ctx context.Context, by, id string, to models.Competit
 			}
 		}
 		if by != scheduleActor {
-			_ = s.audit(ctx, &Actor{AccountID: by}, "competition.phase", "competition:"+id, c.DivisionCode, t.From+"→"+t.To)
+			_ = s.d.Audit(ctx, &Actor{AccountID: by}, "competition.phase", "competition:"+id, c.DivisionCode, t.From+"→"+t.To)
 		}
 		return c, nil
 	})
@@ -518,7 +519,7 @@ func undecidedStatus(st models.ApplicationStatus) bool {
 func (s *Service) eachEntry(ctx context.Context, competitionID string, fn func(*models.Application) error) error {
 	p := Page{Limit: MaxPageSize}
 	for {
-		list, next, err := s.st.Applications.Applications(ctx, ApplicationFilter{CompetitionID: competitionID, ExcludeDrafts: true}, p)
+		list, next, err := s.st.Applications.Applications(ctx, core.ApplicationFilter{CompetitionID: competitionID, ExcludeDrafts: true}, p)
 		if err != nil {
 			return err
 		}
