@@ -133,10 +133,14 @@ func (s *Service) mayRunAttendance(ctx context.Context, actor *Actor, n *models.
 	if err != nil {
 		return nil, err
 	}
-	if s.mayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted) {
-		return p, nil
+	obj := needObject(n)
+	if p.SupervisorState == models.SupervisorAccepted {
+		obj.Parties = []string{p.SupervisorID} // the accepted supervisor runs attendance with the committee
 	}
-	return nil, errForbidden
+	if err := authorize(actor, "mark-attendance", obj); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // CheckinCode is the code the committee's screen shows for an occurrence

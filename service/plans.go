@@ -63,16 +63,13 @@ type PlanView struct {
 // mayReadPlan: the committee, the supervisor, the carrying organisation's
 // admins, volunteers holding a place, civil affairs of the division.
 func (s *Service) mayReadPlan(actor *Actor, n *models.Need, p *models.Plan, as []*models.Assignment) bool {
-	if s.mayManageNeed(actor, n) || actor.Governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) ||
-		actor.Administers(p.OrganisationID) || actor.Administers(n.OrganisationID) {
-		return true
-	}
+	obj := needObject(n)
+	obj.Orgs = []string{n.OrganisationID, p.OrganisationID} // the drafting and the carrying organisation
+	obj.Parties = []string{p.SupervisorID}
 	for _, a := range as {
-		if a.VolunteerID == actor.AccountID {
-			return true
-		}
+		obj.Parties = append(obj.Parties, a.VolunteerID) // volunteers holding a place
 	}
-	return false
+	return allowed(actor, "get-plan", obj)
 }
 
 // Plan shows a need's linkage plan to its parties. The committee and the
