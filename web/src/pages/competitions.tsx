@@ -58,11 +58,22 @@ export function CompetitionFormPage() {
     publicVote: false, voteWeight: '20', opensAt: at(1), reviewAt: at(15), voteAt: at(22), finalistsAt: at(29), awardsAt: at(31), closesAt: at(60),
     tiers: [{ name: '一等奖', count: '1', amount: '50000' }, { name: '二等奖', count: '2', amount: '30000' }] as Tier[],
   });
-  const set = (p: Partial<typeof f>) => setF({ ...f, ...p });
+  // Updates merge into the latest state, never a render's stale copy: the
+  // default fund below may land after the user has already picked one.
+  const set = (p: Partial<typeof f>) => setF((prev) => ({ ...prev, ...p }));
   useEffect(() => {
     const first = funds.data?.[0];
-    if (first && !f.fundId) set({ fundId: first.id, domains: (first.domains ?? []).slice(0, 1), regions: (first.regions ?? []).filter((r) => r.length === 6).slice(0, 1) });
+    if (first) setF((prev) => prev.fundId ? prev : { ...prev, fundId: first.id, domains: (first.domains ?? []).slice(0, 1), regions: (first.regions ?? []).filter((r) => r.length === 6).slice(0, 1) });
   }, [funds.data]);
+  // Choosing another fund keeps only the themes and regions that fund has.
+  const chooseFund = (id: string) => {
+    const nf = funds.data?.find((x) => x.id === id);
+    setF((prev) => ({
+      ...prev, fundId: id,
+      domains: prev.domains.filter((d) => (nf?.domains ?? []).includes(d)),
+      regions: prev.regions.filter((r) => (nf?.regions ?? []).some((x) => r.startsWith(x) || x.startsWith(r))),
+    }));
+  };
   const fund: Fund | undefined = funds.data?.find((x) => x.id === f.fundId);
   const [save, busy] = useAction(async () => {
     const schedule: Record<string, string> = {
@@ -85,7 +96,7 @@ export function CompetitionFormPage() {
       <Show l={funds}>{(list) => list.length === 0 ? <Empty>{T('请先设立资金：大赛的奖金池从资金中预留。', 'Post a fund first: the prize pool is reserved from it.')}</Empty> : (
         <form class="card form" onSubmit={(e) => { e.preventDefault(); save(); }}>
           <div class="grid">
-            <Select label={T('资金', 'Fund')} value={f.fundId} onValue={(v) => set({ fundId: v })} options={list.map((x) => ({ value: x.id, label: `${x.name}（${T('余额', 'remaining')} ${yuan(x.remainingFen)}）` }))} />
+            <Select label={T('资金', 'Fund')} value={f.fundId} onValue={chooseFund} options={list.map((x) => ({ value: x.id, label: `${x.name}（${T('余额', 'remaining')} ${yuan(x.remainingFen)}）` }))} />
             <Input label={T('大赛名称', 'Name')} value={f.name} onValue={(v) => set({ name: v })} required minLength={2} class="wide" />
             <TextArea label={T('简介', 'Summary')} value={f.summary} onValue={(v) => set({ summary: v })} />
             <Input label={T('每个项目的评审人数', 'Reviewers per entry')} type="number" min={1} max={10} value={f.k} onValue={(v) => set({ k: v })} />

@@ -61,7 +61,7 @@ export function FundFormPage() {
     name: '', total: '', min: '', max: '', domains: [] as string[], regions: [] as string[], targetGroups: [] as string[], kinds: [] as string[],
     opens: `${beijingToday()}T00:00`, closes: `${beijingToday(90)}T23:30`, owner: orgs[0] ? `org:${orgs[0]}` : `div:${divisions[0] ?? ''}`,
   });
-  const set = (p: Partial<typeof f>) => setF({ ...f, ...p });
+  const set = (p: Partial<typeof f>) => setF((prev) => ({ ...prev, ...p }));
   const [save, busy] = useAction(async () => {
     const body: Record<string, unknown> = {
       name: f.name.trim(), totalFen: toFen(f.total), grantMinFen: toFen(f.min), grantMaxFen: toFen(f.max), domains: f.domains,

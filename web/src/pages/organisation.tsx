@@ -59,7 +59,7 @@ function OrgForm({ org, onSaved }: { org: Organisation; onSaved: () => void }) {
     onSaved();
     return T('机构信息已保存', 'Organisation saved');
   });
-  const set = (p: Partial<typeof f>) => setF({ ...f, ...p });
+  const set = (p: Partial<typeof f>) => setF((prev) => ({ ...prev, ...p }));
   return (
     <Section title={T('机构信息', 'Details')}>
       <form class="form" onSubmit={(e) => { e.preventDefault(); save(); }}>
