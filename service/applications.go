@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/wushe/wushe/models"
@@ -408,26 +406,3 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 	}
 	return a, f, nil
 }
-
-func overlaps(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
-}
-
-// overlapsRegions: some project region lies inside some fund region.
-func overlapsRegions(project, fund []string) bool {
-	for _, p := range project {
-		for _, f := range fund {
-			if models.WithinDivision(p, f) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func indexedField(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // ListFunds lists funds with their balances (public: 慈善法 信息公开).
@@ -119,7 +120,7 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 func fundServes(f *models.Fund, n *models.Need, now time.Time) bool {
 	return now.Before(f.ClosesAt) && slices.Contains(f.Domains, n.Domain) &&
 		(len(f.TargetGroups) == 0 || slices.Contains(f.TargetGroups, n.TargetGroup)) &&
-		overlapsRegions([]string{n.CommunityCode}, f.Regions)
+		core.OverlapsRegions([]string{n.CommunityCode}, f.Regions)
 }
 
 // fundFit scores one fund for one need (pure): hard conditions first, then

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Submitting an application: the checks of the fund's terms, the team's
@@ -65,10 +66,10 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 	if len(f.EligibleKinds) > 0 && !slices.Contains(f.EligibleKinds, o.Kind) {
 		return models.E(models.KindConflict, "该资金不接受此类机构申报", "the fund does not accept organisations of this kind")
 	}
-	if !overlapsRegions(a.Regions, f.Regions) {
+	if !core.OverlapsRegions(a.Regions, f.Regions) {
 		return models.Invalid("body.regions", "项目服务地区不在该资金的资助地区内", "the project's regions are outside the fund's")
 	}
-	if len(a.Domains) > 0 && !overlaps(a.Domains, f.Domains) {
+	if len(a.Domains) > 0 && !core.Overlaps(a.Domains, f.Domains) {
 		return models.Invalid("body.domains", "项目领域不在该资金的资助领域内", "the project's domains are outside the fund's")
 	}
 	if len(f.TargetGroups) > 0 && !slices.Contains(f.TargetGroups, a.TargetGroup) {
@@ -94,7 +95,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 			return err
 		}
 		if err != nil || !w.Verified() {
-			return models.Invalid(indexedField("body.team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
+			return models.Invalid(core.IndexedField("body.team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
 		}
 		m.Level = w.VerifiedLevel()
 	}
@@ -116,12 +117,12 @@ func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) erro
 	for i, id := range a.NeedIDs {
 		n, err := s.st.Needs.Need(ctx, id)
 		if isKind(err, models.KindNotFound) {
-			return models.Invalid(indexedField("body.needIds", i), "需求不存在", "no such need")
+			return models.Invalid(core.IndexedField("body.needIds", i), "需求不存在", "no such need")
 		} else if err != nil {
 			return err
 		}
 		if n.Status == models.NeedDraft {
-			return models.Invalid(indexedField("body.needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
+			return models.Invalid(core.IndexedField("body.needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
 		}
 		if !slices.Contains(a.Regions, n.CommunityCode) {
 			a.Regions = append(a.Regions, n.CommunityCode)

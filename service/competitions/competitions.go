@@ -148,12 +148,12 @@ func (s *Service) CheckEntry(ctx context.Context, a *models.Application) error {
 	if err := s.entriesOpen(c); err != nil {
 		return err
 	}
-	if !overlaps(a.Domains, c.Domains) {
+	if !core.Overlaps(a.Domains, c.Domains) {
 		return models.Invalid("body.domains", "项目领域不在大赛主题领域内", "the entry's domains are outside the competition's themes")
 	}
 	for i, r := range a.Regions {
-		if !overlapsRegions([]string{r}, c.Regions) {
-			return models.Invalid(indexedField("body.regions", i), "项目服务地区不在大赛参赛地区内", "the project's region is outside the competition's")
+		if !core.OverlapsRegions([]string{r}, c.Regions) {
+			return models.Invalid(core.IndexedField("body.regions", i), "项目服务地区不在大赛参赛地区内", "the project's region is outside the competition's")
 		}
 	}
 	if len(c.EligibleKinds) > 0 {
@@ -262,12 +262,12 @@ func checkAgainstFund(c *models.Competition, f *models.Fund) error {
 	var p models.Problems
 	for i, d := range c.Domains {
 		if len(f.Domains) > 0 && !slices.Contains(f.Domains, d) {
-			p.Add(indexedField("body.domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
+			p.Add(core.IndexedField("body.domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
 		}
 	}
 	for i, r := range c.Regions {
-		if !overlapsRegions([]string{r}, f.Regions) {
-			p.Add(indexedField("body.regions", i), "参赛地区须在资金的资助地区内", "a region must lie in the fund's regions")
+		if !core.OverlapsRegions([]string{r}, f.Regions) {
+			p.Add(core.IndexedField("body.regions", i), "参赛地区须在资金的资助地区内", "a region must lie in the fund's regions")
 		}
 	}
 	if c.PoolFen() > f.TotalFen {

@@ -12,8 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/wushe/wushe/models"
@@ -138,27 +136,3 @@ func locked[T any](s *Service, ctx context.Context, object string, fn func() (T,
 	})
 	return out, err
 }
-
-// overlaps reports whether a and b share an element.
-func overlaps(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
-}
-
-// overlapsRegions: some project region lies inside some fund region.
-func overlapsRegions(project, fund []string) bool {
-	for _, p := range project {
-		for _, f := range fund {
-			if models.WithinDivision(p, f) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func indexedField(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
