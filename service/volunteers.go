@@ -230,6 +230,26 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 	return s.volunteerView(ctx, v, exact)
 }
 
+// vouchedVolunteer loads a volunteer for a fact an official vouches for
+// (act: verify-volunteer, record-background-check): not found for whoever
+// may not read the profile, refused for anyone but the home community's
+// committee or civil affairs governing it.
+func (s *Service) vouchedVolunteer(ctx context.Context, actor *Actor, act Action, id string) (*models.Volunteer, error) {
+	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	if isKind(err, models.KindNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !mayReadVolunteer(actor, v) {
+		return nil, errNotFound
+	}
+	if err := authorize(actor, act, inDivision(v.CommunityCode)); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // Verification is a committee's or civil affairs' decision on a
 // volunteer's real name and ID number.
 type Verification struct {
@@ -250,17 +270,9 @@ func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, 
 }
 
 func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
-	v, err := s.st.Volunteers.Volunteer(ctx, id)
-	if isKind(err, models.KindNotFound) {
-		return nil, errNotFound
-	} else if err != nil {
+	v, err := s.vouchedVolunteer(ctx, actor, "verify-volunteer", id)
+	if err != nil {
 		return nil, err
-	}
-	if !mayReadVolunteer(actor, v) {
-		return nil, errNotFound
-	}
-	if !actor.RunsCommittee(v.CommunityCode) && !actor.Governs(v.CommunityCode) {
-		return nil, errForbidden
 	}
 	if len([]rune(d.Note)) > 500 {
 		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
@@ -315,17 +327,9 @@ func (s *Service) RecordBackgroundCheck(ctx context.Context, actor *Actor, id st
 }
 
 func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id string, in BackgroundCheckInput) (*VolunteerView, error) {
-	v, err := s.st.Volunteers.Volunteer(ctx, id)
-	if isKind(err, models.KindNotFound) {
-		return nil, errNotFound
-	} else if err != nil {
+	v, err := s.vouchedVolunteer(ctx, actor, "record-background-check", id)
+	if err != nil {
 		return nil, err
-	}
-	if !mayReadVolunteer(actor, v) {
-		return nil, errNotFound
-	}
-	if !actor.RunsCommittee(v.CommunityCode) && !actor.Governs(v.CommunityCode) {
-		return nil, errForbidden
 	}
 	now := s.now()
 	b := &models.BackgroundCheck{Result: in.Result, CheckedOn: in.CheckedOn, ExpiresOn: in.ExpiresOn,
