@@ -6,7 +6,7 @@
 // service.Stores, so a store method added later is counted too.
 package storefault
 
-//go:generate go run ./internal/gen wrappers.go
+//go:generate go run ./internal/gen
 
 import (
 	"context"
