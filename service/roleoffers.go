@@ -223,15 +223,12 @@ func (s *Service) AcceptRoleOffer(ctx context.Context, actor *Actor, id string) 
 			return nil, err
 		}
 		ans = &models.RoleOfferAnswer{OfferID: o.ID, Status: models.RoleOfferAccepted, AccountID: me.ID, At: now}
-		switch err := s.st.RoleOffers.AnswerRoleOffer(ctx, ans); {
-		case err == nil:
-			_ = s.audit(ctx, actor, "role_offer.accepted", "account:"+me.ID, o.ScopeDivision, o.Binding.Key()+" offer "+o.ID)
-		case isKind(err, models.KindConflict):
-			if ans, err = s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID); err != nil {
-				return nil, err
-			}
-		default:
+		won := false
+		if ans, won, err = s.answerOffer(ctx, ans); err != nil {
 			return nil, err
+		}
+		if won {
+			_ = s.audit(ctx, actor, "role_offer.accepted", "account:"+me.ID, o.ScopeDivision, o.Binding.Key()+" offer "+o.ID)
 		}
 	} else if err != nil {
 		return nil, err
@@ -326,13 +323,7 @@ func (s *Service) DeclineRoleOffer(ctx context.Context, actor *Actor, id string)
 			return nil, errOfferExpired
 		}
 		ans = &models.RoleOfferAnswer{OfferID: o.ID, Status: models.RoleOfferDeclined, AccountID: me.ID, At: now}
-		switch err := s.st.RoleOffers.AnswerRoleOffer(ctx, ans); {
-		case err == nil:
-		case isKind(err, models.KindConflict):
-			if ans, err = s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID); err != nil {
-				return nil, err
-			}
-		default:
+		if ans, _, err = s.answerOffer(ctx, ans); err != nil {
 			return nil, err
 		}
 	} else if err != nil {
@@ -348,4 +339,18 @@ func (s *Service) DeclineRoleOffer(ctx context.Context, actor *Actor, id string)
 	}
 	o.Status, o.AnsweredAt = models.RoleOfferDeclined, &ans.At
 	return o, nil
+}
+
+// answerOffer stores the one answer to an offer (a unique insert): won
+// when this answer is the one; otherwise the answer stored first.
+func (s *Service) answerOffer(ctx context.Context, ans *models.RoleOfferAnswer) (*models.RoleOfferAnswer, bool, error) {
+	switch err := s.st.RoleOffers.AnswerRoleOffer(ctx, ans); {
+	case err == nil:
+		return ans, true, nil
+	case isKind(err, models.KindConflict):
+		first, err := s.st.RoleOffers.RoleOfferAnswer(ctx, ans.OfferID)
+		return first, false, err
+	default:
+		return nil, false, err
+	}
 }
