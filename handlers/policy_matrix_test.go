@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // The cross-scope matrix of issue 14, generated from the route table: every
@@ -257,7 +257,7 @@ func TestPolicyMatrix(t *testing.T) {
 			op := raw.(map[string]any)
 			id, _ := op["operationId"].(string)
 			method = strings.ToUpper(method)
-			rule, ok := service.PolicyOf(service.Action(id))
+			rule, ok := policy.PolicyOf(policy.Action(id))
 			if !ok {
 				t.Errorf("%s %s (%s) has no row in the policy table", method, p, id)
 				continue
@@ -355,7 +355,7 @@ func TestPolicyMatrix(t *testing.T) {
 			}
 		}
 	}
-	for _, a := range service.Actions() {
+	for _, a := range policy.Actions() {
 		if !covered[string(a)] {
 			t.Errorf("policy row %q names no route", a)
 		}

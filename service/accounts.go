@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Grant asks for a person (by phone) to hold a privileged role binding.
@@ -38,7 +39,7 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g Grant) (a *mode
 	}
 	existing, err := s.st.Accounts.AccountByPhone(ctx, g.Phone)
 	switch {
-	case isKind(err, models.KindNotFound):
+	case core.IsKind(err, models.KindNotFound):
 		existing = nil
 	case err != nil:
 		return nil, false, nil, err
@@ -136,7 +137,7 @@ func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, er
 			return "", models.Invalid("body.organisationId", "该角色需要指定机构", "this role needs an organisationId")
 		}
 		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return "", models.Invalid("body.organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return "", err
@@ -155,13 +156,13 @@ func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, er
 // since it was looked up.
 func (s *Service) newGrantedAccount(ctx context.Context, g Grant) (*models.Account, error) {
 	var p models.Problems
-	collect(&p, models.ValidatePassword("body.password", g.Password))
-	collect(&p, models.ValidateName("body.name", g.Name))
+	core.Collect(&p, models.ValidatePassword("body.password", g.Password))
+	core.Collect(&p, models.ValidateName("body.name", g.Name))
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	a, err := s.createAccount(ctx, g.Phone, g.Password, g.Name, []models.RoleBinding{g.Binding})
-	if isKind(err, models.KindConflict) {
+	if core.IsKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "该手机号刚刚注册了账号，请重试", "this phone was registered just now; try again")
 	}
 	return a, err
@@ -169,15 +170,15 @@ func (s *Service) newGrantedAccount(ctx context.Context, g Grant) (*models.Accou
 
 func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, error) {
 	existing, err := s.st.Accounts.AccountByPhone(ctx, g.Phone)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		var p models.Problems
-		collect(&p, models.ValidatePassword("body.password", g.Password))
-		collect(&p, models.ValidateName("body.name", g.Name))
+		core.Collect(&p, models.ValidatePassword("body.password", g.Password))
+		core.Collect(&p, models.ValidateName("body.name", g.Name))
 		if err := p.Err(); err != nil {
 			return nil, false, err
 		}
 		a, err := s.createAccount(ctx, g.Phone, g.Password, g.Name, []models.RoleBinding{g.Binding})
-		if !isKind(err, models.KindConflict) {
+		if !core.IsKind(err, models.KindConflict) {
 			return a, err == nil, err
 		}
 		// Lost a race with another registration of this phone: add the binding to theirs.
@@ -280,8 +281,8 @@ type PhoneChange struct {
 func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) (*models.Account, error) {
 	c.Phone = models.NormalisePhone(c.Phone)
 	var p models.Problems
-	collect(&p, models.ValidatePhone("body.phone", c.Phone))
-	collect(&p, models.ValidateCode("body.code", c.Code))
+	core.Collect(&p, models.ValidatePhone("body.phone", c.Phone))
+	core.Collect(&p, models.ValidateCode("body.code", c.Code))
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -307,13 +308,13 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 	old := ""
 	a, err := s.changedAccount(ctx, actor.AccountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased {
-			return "", errNotFound
+			return "", core.ErrNotFound
 		}
 		if a.Phone == c.Phone {
 			return "", nil
 		}
 		if err := s.st.AccountChanges.ClaimPhone(ctx, c.Phone, a.ID, now); err != nil {
-			if isKind(err, models.KindConflict) {
+			if core.IsKind(err, models.KindConflict) {
 				return "", &models.Error{Kind: models.KindConflict, Zh: "该手机号已被其他账号使用", En: "another account has this phone number",
 					Fields: []models.FieldError{{Field: "body.phone", Zh: "该手机号已被其他账号使用", En: "another account has this phone number"}}}
 			}

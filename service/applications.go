@@ -6,6 +6,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // ApplicationStore keeps project applications, their grants, the steps of
@@ -88,11 +89,11 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 	if in.OrganisationID == "" {
 		return nil, models.Invalid("body.organisationId", "须指定申报机构", "an application names its organisation")
 	}
-	if !allowed(actor, "create-application", Object{Orgs: []string{in.OrganisationID}}) {
+	if !policy.Allowed(actor, "create-application", policy.Object{Orgs: []string{in.OrganisationID}}) {
 		return nil, models.E(models.KindForbidden, "只有机构管理员可以为本机构申报项目", "only an admin of the organisation may apply for it")
 	}
 	o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
 	} else if err != nil {
 		return nil, err
@@ -113,14 +114,14 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 	case in.FundID == "":
 		return nil, models.Invalid("body.fundId", "须指定申报的资金或公益创投大赛", "an application names a fund or a competition")
 	default:
-		if _, err := s.st.Funds.Fund(ctx, in.FundID); isKind(err, models.KindNotFound) {
+		if _, err := s.st.Funds.Fund(ctx, in.FundID); core.IsKind(err, models.KindNotFound) {
 			return nil, models.Invalid("body.fundId", "资金不存在", "no such fund")
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	now := s.now()
-	a := &models.Application{ID: newID(), OrganisationID: in.OrganisationID, OrganisationName: o.Name, FundID: in.FundID, CompetitionID: in.CompetitionID,
+	a := &models.Application{ID: core.NewID(), OrganisationID: in.OrganisationID, OrganisationName: o.Name, FundID: in.FundID, CompetitionID: in.CompetitionID,
 		Status: models.AppDraft, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
 	a.Government = in.Government
 	if f, err := s.st.Funds.Fund(ctx, in.FundID); err == nil && f.Government() {
@@ -169,9 +170,9 @@ func (s *Service) ownApplication(ctx context.Context, actor *Actor, id string) (
 	if err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "update-application", Object{Orgs: []string{a.OrganisationID}}) {
+	if !policy.Allowed(actor, "update-application", policy.Object{Orgs: []string{a.OrganisationID}}) {
 		if s.mayReadApplication(ctx, actor, a) {
-			return nil, errForbidden
+			return nil, core.ErrForbidden
 		}
 		return nil, models.ErrNotFound // a draft's existence is the organisation's business
 	}
@@ -194,8 +195,8 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 	if actor == nil {
 		return false
 	}
-	obj := Object{Orgs: []string{a.OrganisationID}}
-	if allowedAs(actor, "get-application", obj, OrgAdmin) {
+	obj := policy.Object{Orgs: []string{a.OrganisationID}}
+	if policy.AllowedAs(actor, "get-application", obj, policy.OrgAdmin) {
 		return true
 	}
 	if a.Status == models.AppDraft {
@@ -205,14 +206,14 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 	if s.evaluates(actor, a) {
 		obj.Parties = append(obj.Parties, actor.AccountID) // an evaluator of the engaged institution
 	}
-	if allowedAs(actor, "get-application", obj, Party) {
+	if policy.AllowedAs(actor, "get-application", obj, policy.Party) {
 		return true
 	}
 	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && managesFund(actor, f) {
 		return true
 	}
 	if actor.Has(models.RoleCivilAffairs) {
-		if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil && allowedAs(actor, "get-application", orgObject(o), CivilAffairs) {
+		if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil && policy.AllowedAs(actor, "get-application", policy.OrgObject(o), policy.CivilAffairs) {
 			return true
 		}
 	}
@@ -250,18 +251,18 @@ func (s *Service) Application(ctx context.Context, actor *Actor, id string) (*mo
 func (s *Service) ListApplications(ctx context.Context, actor *Actor, f ApplicationFilter, p Page) ([]*models.Application, string, error) {
 	switch {
 	case f.OrganisationID != "":
-		if !allowedAs(actor, "list-applications", Object{Orgs: []string{f.OrganisationID}}, OrgAdmin) {
-			return nil, "", errForbidden
+		if !policy.AllowedAs(actor, "list-applications", policy.Object{Orgs: []string{f.OrganisationID}}, policy.OrgAdmin) {
+			return nil, "", core.ErrForbidden
 		}
 	case f.FundID != "":
 		fund, err := s.st.Funds.Fund(ctx, f.FundID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return nil, "", models.Invalid("query.fundId", "资金不存在", "no such fund")
 		} else if err != nil {
 			return nil, "", err
 		}
 		if !s.mayAuditFund(ctx, actor, fund) {
-			return nil, "", errForbidden
+			return nil, "", core.ErrForbidden
 		}
 		f.ExcludeDrafts = true
 	case f.CompetitionID != "":
@@ -313,7 +314,7 @@ func (s *Service) settleDecisionClaim(ctx context.Context, a *models.Application
 		return nil // entries are funded through their awards, never by a decision
 	}
 	c, err := s.st.Applications.Decision(ctx, a.ID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil
 	} else if err != nil {
 		return err
@@ -397,7 +398,7 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 	}
 	if !managesFund(actor, f) || a.Status == models.AppDraft {
 		if s.mayReadApplication(ctx, actor, a) {
-			return nil, nil, errForbidden
+			return nil, nil, core.ErrForbidden
 		}
 		return nil, nil, models.ErrNotFound
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // The social worker's yearly appraisal (年度考核): six dimensions, scored by
@@ -32,7 +33,7 @@ func (s *Service) appraiser(ctx context.Context, actor *Actor, w *models.SocialW
 		return "", nil
 	}
 	o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return "", nil
 	} else if err != nil {
 		return "", err
@@ -58,7 +59,7 @@ func (s *Service) workerForAppraisal(ctx context.Context, actor *Actor, id strin
 		if gov, err := s.governsWorker(ctx, actor, w); err != nil {
 			return nil, "", err
 		} else if !gov {
-			return nil, "", errNotFound
+			return nil, "", core.ErrNotFound
 		}
 	}
 	return w, as, nil
@@ -94,7 +95,7 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	a := &AppraisalInput{ID: newID(), SocialWorkerID: w.AccountID, Year: in.Year, Dimension: in.Dimension, Score: in.Score,
+	a := &AppraisalInput{ID: core.NewID(), SocialWorkerID: w.AccountID, Year: in.Year, Dimension: in.Dimension, Score: in.Score,
 		Note: strings.TrimSpace(in.Note), GivenBy: actor.AccountID, GivenAs: as, GivenAt: s.now()}
 	if err := s.st.Supervision.CreateAppraisalInput(ctx, a); err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // HoursStore keeps attendance and service-hours records.
@@ -94,7 +96,7 @@ func (s *Service) happened(ctx context.Context, r *models.HoursRecord) error {
 	}
 	if _, err := s.st.Hours.Attendance(ctx, r.OccurrenceID+"#"+r.VolunteerID); err == nil {
 		return nil
-	} else if !isKind(err, models.KindNotFound) {
+	} else if !core.IsKind(err, models.KindNotFound) {
 		return err
 	}
 	held, err := s.holdsPlace(ctx, r.NeedID, r.OccurrenceID+"#"+r.VolunteerID)
@@ -114,7 +116,7 @@ func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*model
 		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次编号无效", "invalid occurrence id")
 	}
 	n, err := s.st.Needs.Need(ctx, needID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
 	} else if err != nil {
 		return nil, models.Occurrence{}, err
@@ -133,11 +135,11 @@ func (s *Service) mayRunAttendance(ctx context.Context, actor *Actor, n *models.
 	if err != nil {
 		return nil, err
 	}
-	obj := needObject(n)
+	obj := policy.NeedObject(n)
 	if p.SupervisorState == models.SupervisorAccepted {
 		obj.Parties = []string{p.SupervisorID} // the accepted supervisor runs attendance with the committee
 	}
-	if err := authorize(actor, "mark-attendance", obj); err != nil {
+	if err := policy.Authorize(actor, "mark-attendance", obj); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -199,7 +201,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *Actor, p Presence) (*model
 	}
 	a := &models.Attendance{ID: id, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: actor.AccountID, CheckinAt: now}
 	if err := s.st.Hours.CreateAttendance(ctx, a); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return s.st.Hours.Attendance(ctx, id)
 		}
 		return nil, err
@@ -235,7 +237,7 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	}
 	id := occ.ID + "#" + actor.AccountID
 	a, err := s.st.Hours.Attendance(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindConflict, "尚未签到", "you have not checked in")
 	} else if err != nil {
 		return nil, err
@@ -256,13 +258,6 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	return s.recordHours(ctx, n, occ, actor.AccountID, models.ServiceHours(a.CheckinAt, out, occ.Window), "checkin")
 }
 
-// isOutage tells a store's failure (the request fails and may be retried)
-// from a domain answer about one line of a bulk request.
-func isOutage(err error) bool {
-	k := models.KindOf(err)
-	return k == models.KindInternal || k == models.KindUnavailable
-}
-
 // recordHours inserts version 1 of a volunteer's hours for an occurrence.
 func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID string, hours float64, source string) (*models.HoursRecord, error) {
 	p, err := s.plan(ctx, n)
@@ -274,7 +269,7 @@ func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Oc
 		Supervised: p.SupervisorState == models.SupervisorAccepted, Source: source, Status: models.HoursPending,
 		CommunityCode: n.CommunityCode, CreatedAt: s.now()}
 	if err := s.st.Hours.CreateHours(ctx, r); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该场次的服务时长已记录", "hours for this occurrence are recorded already")
 		}
 		return nil, err
@@ -318,7 +313,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
 			continue
 		}
-		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !isKind(err, models.KindNotFound) {
+		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !core.IsKind(err, models.KindNotFound) {
 			return nil, nil, err
 		} else if err != nil {
 			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "志愿者不存在", "no such volunteer"))
@@ -343,7 +338,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			// never has two records at overlapping times.
 			w := models.Window{Start: m.Checkin.Truncate(models.SlotLength), End: m.Checkout}
 			if err := s.st.Plans.ClaimTime(ctx, m.VolunteerID, w.Slots(), id); err != nil {
-				if isKind(err, models.KindConflict) {
+				if core.IsKind(err, models.KindConflict) {
 					errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "该志愿者此时段已有其他服务记录", "the volunteer has another commitment at that time"))
 					continue
 				}
@@ -353,12 +348,12 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 		co := m.Checkout
 		a := &models.Attendance{ID: id, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: m.VolunteerID, CheckinAt: m.Checkin,
 			CheckoutAt: &co, MarkedBy: actor.AccountID, WalkIn: !held}
-		if err := s.st.Hours.CreateAttendance(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+		if err := s.st.Hours.CreateAttendance(ctx, a); err != nil && !core.IsKind(err, models.KindConflict) {
 			return nil, nil, err
 		}
 		r, err := s.recordHours(ctx, n, occ, m.VolunteerID, models.ServiceHours(m.Checkin, m.Checkout, occ.Window), "marked")
 		if err != nil {
-			if isOutage(err) {
+			if core.IsOutage(err) {
 				return nil, nil, err
 			}
 			errs = append(errs, err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Tokens is what a login or a refresh returns.
@@ -31,14 +32,14 @@ var errPhoneTaken = models.E(models.KindConflict, "该手机号已注册", "this
 func (s *Service) Register(ctx context.Context, r Registration) (*models.Account, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	collect(&p, models.ValidatePhone("body.phone", r.Phone))
-	collect(&p, models.ValidatePassword("body.password", r.Password))
-	collect(&p, models.ValidateName("body.name", r.Name))
+	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	core.Collect(&p, models.ValidatePassword("body.password", r.Password))
+	core.Collect(&p, models.ValidateName("body.name", r.Name))
 	if r.Code != "" || !s.cfg.AllowCodelessRegistration {
 		if r.Code == "" {
 			p.Add("body.code", "请填写短信验证码", "the SMS code is required")
 		} else {
-			collect(&p, models.ValidateCode("body.code", r.Code))
+			core.Collect(&p, models.ValidateCode("body.code", r.Code))
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -61,10 +62,10 @@ func (s *Service) createAccount(ctx context.Context, phone, password, name strin
 		}
 	}
 	now := s.now()
-	a := &models.Account{ID: newID(), Phone: phone, Name: strings.TrimSpace(name), PasswordHash: hash,
+	a := &models.Account{ID: core.NewID(), Phone: phone, Name: strings.TrimSpace(name), PasswordHash: hash,
 		Roles: roles, Status: models.AccountActive, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Accounts.CreateAccount(ctx, a); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errPhoneTaken
 		}
 		return nil, err
@@ -96,7 +97,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	}
 	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
 	switch {
-	case isKind(err, models.KindNotFound):
+	case core.IsKind(err, models.KindNotFound):
 		CheckPassword(s.dummy, c.Password) // same work as a real check: timing does not reveal who is registered
 		return failed()
 	case err != nil:
@@ -113,7 +114,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
 	}
 	now := s.now()
-	fam := &models.LoginFamily{ID: newID(), AccountID: a.ID, CreatedAt: now}
+	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
 		return nil, err
 	}
@@ -208,7 +209,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 	}
 	hash := hashToken(refresh)
 	rt, err := s.st.Sessions.RefreshToken(ctx, hash)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, errBadRefresh
 	} else if err != nil {
 		return nil, err
@@ -222,7 +223,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 		return nil, errBadRefresh
 	}
 	if err := s.st.Sessions.ClaimRefreshToken(ctx, hash, now); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			s.log.WarnContext(ctx, "refresh token reused; revoking its login", "family", fam.ID, "account", fam.AccountID)
 			if err := s.revokeFamily(ctx, fam.ID, "reuse"); err != nil {
 				return nil, err
@@ -305,9 +306,9 @@ type PasswordReset struct {
 func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	collect(&p, models.ValidatePhone("body.phone", r.Phone))
-	collect(&p, models.ValidatePassword("body.newPassword", r.NewPassword))
-	collect(&p, models.ValidateCode("body.code", r.Code))
+	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	core.Collect(&p, models.ValidatePassword("body.newPassword", r.NewPassword))
+	core.Collect(&p, models.ValidateCode("body.code", r.Code))
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -315,7 +316,7 @@ func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
 		return err
 	}
 	a, err := s.st.Accounts.AccountByPhone(ctx, r.Phone)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return models.Invalid("body.code", "验证码无效，请重新获取", "no valid code; request a new one")
 	} else if err != nil {
 		return err
@@ -377,10 +378,4 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 // Me returns the caller's account.
 func (s *Service) Me(ctx context.Context, actor *Actor) (*models.Account, error) {
 	return s.st.Accounts.AccountByID(ctx, actor.AccountID)
-}
-
-func collect(p *models.Problems, err error) {
-	if e, ok := err.(*models.Error); ok && e != nil {
-		*p = append(*p, e.Fields...)
-	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // BatchStore keeps batch proposals.
@@ -107,7 +108,7 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 		}
 	}
 	res := matching.Assign(places, matching.BatchOptions{FillFirst: true})
-	bp := &models.BatchProposal{ID: newID(), CreatedBy: actor.AccountID, Division: req.Division, From: req.From, To: req.To,
+	bp := &models.BatchProposal{ID: core.NewID(), CreatedBy: actor.AccountID, Division: req.Division, From: req.From, To: req.To,
 		Places: len(places), Objective: res.Objective, GreedyObjective: res.GreedyObjective, Filled: res.Filled,
 		GreedyFilled: res.GreedyFilled, CreatedAt: s.now()}
 	for _, pl := range res.Placements {
@@ -134,7 +135,7 @@ func (s *Service) BatchProposal(ctx context.Context, actor *Actor, id string) (*
 		return nil, err
 	}
 	if bp.CreatedBy != actor.AccountID {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	return bp, nil
 }
@@ -151,7 +152,7 @@ func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]In
 		return nil, err
 	}
 	resumed := false
-	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); isKind(err, models.KindConflict) {
+	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); core.IsKind(err, models.KindConflict) {
 		done, err := s.st.Batches.ApplyCompleted(ctx, id)
 		if err != nil {
 			return nil, err
@@ -179,11 +180,11 @@ func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]In
 		occ, err := s.nextOccurrence(n, pl.OccurrenceID)
 		if err == nil {
 			o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
-			if resumed && isKind(o.Err, models.KindConflict) {
+			if resumed && core.IsKind(o.Err, models.KindConflict) {
 				// Perhaps sent by the interrupted attempt: report it as sent.
 				if inv, err := s.st.Invitations.Invitation(ctx, invitationID(occ.ID, pl.VolunteerID)); err == nil && inv.InvitedBy == actor.AccountID {
 					o.Invitation, o.Err = inv, nil
-				} else if err != nil && !isKind(err, models.KindNotFound) {
+				} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 					return nil, err
 				}
 			}

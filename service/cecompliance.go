@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // cecompliance.go: continuing-education compliance of an organisation or a division.
@@ -50,7 +52,7 @@ func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, or
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := authorize(actor, "organisation-ce-compliance", orgObject(o)); err != nil {
+	if err := policy.Authorize(actor, "organisation-ce-compliance", policy.OrgObject(o)); err != nil {
 		return nil, 0, err
 	}
 	if year, err = s.complianceYear(year); err != nil {
@@ -99,7 +101,7 @@ func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerso
 		}
 		delete(seen, m.AccountID)
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.AccountID)
-		if err != nil && !isKind(err, models.KindNotFound) {
+		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return nil, err
 		}
 		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: ceReport(w, byPerson[m.AccountID], year)}
@@ -134,7 +136,7 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 			division = b[0].DivisionCode
 		}
 	}
-	if err := authorize(actor, "division-ce-compliance", inDivision(division)); err != nil {
+	if err := policy.Authorize(actor, "division-ce-compliance", policy.InDivision(division)); err != nil {
 		return nil, "", 0, err
 	}
 	year, err := s.complianceYear(year)

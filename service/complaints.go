@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // ComplaintStore keeps complaints and reports against organisations.
@@ -36,7 +38,7 @@ func (s *Service) FileComplaint(ctx context.Context, actor *Actor, orgID, catego
 		return nil, err
 	}
 	now := s.now()
-	c := &models.Complaint{ID: newID(), OrganisationID: orgID, DivisionCode: o.DivisionCode, FiledBy: actor.AccountID,
+	c := &models.Complaint{ID: core.NewID(), OrganisationID: orgID, DivisionCode: o.DivisionCode, FiledBy: actor.AccountID,
 		Category: category, Content: strings.TrimSpace(content), Status: models.ComplaintReceived, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Complaints.CreateComplaint(ctx, c); err != nil {
 		return nil, err
@@ -52,8 +54,8 @@ func (s *Service) Complaint(ctx context.Context, actor *Actor, id string) (*mode
 	if err != nil {
 		return nil, nil, err
 	}
-	if !allowed(actor, "get-complaint", Object{Division: c.DivisionCode, Parties: []string{c.FiledBy}}) {
-		return nil, nil, errNotFound
+	if !policy.Allowed(actor, "get-complaint", policy.Object{Division: c.DivisionCode, Parties: []string{c.FiledBy}}) {
+		return nil, nil, core.ErrNotFound
 	}
 	trail, err := s.st.Transitions.Transitions(ctx, "complaint:"+id)
 	if err != nil {
@@ -69,7 +71,7 @@ func (s *Service) ListComplaints(ctx context.Context, actor *Actor, division, st
 			division = b[0].DivisionCode
 		}
 	}
-	if err := authorize(actor, "list-complaints", inDivision(division)); err != nil {
+	if err := policy.Authorize(actor, "list-complaints", policy.InDivision(division)); err != nil {
 		return nil, "", err
 	}
 	if status != "" && !models.ComplaintStatuses.Has(status) {
@@ -89,11 +91,11 @@ func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "handle-complaint", inDivision(cp.DivisionCode)) {
+	if !policy.Allowed(actor, "handle-complaint", policy.InDivision(cp.DivisionCode)) {
 		if cp.FiledBy == actor.AccountID {
-			return nil, errForbidden
+			return nil, core.ErrForbidden
 		}
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	to := models.ComplaintStatus(c.To)
 	if !models.ComplaintStatuses.Has(c.To) {

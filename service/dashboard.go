@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // dashboard.go: the civil-affairs dashboard (民政驾驶舱, issue 8): a daily
@@ -180,7 +182,7 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	}
 	bindings := actor.Bindings(models.RoleCivilAffairs)
 	if len(bindings) == 0 {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if division == "" {
 		division = bindings[0].DivisionCode
@@ -188,14 +190,14 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	if err := models.ValidateDashboardDivision("query.division", division); err != nil {
 		return nil, err
 	}
-	if err := authorize(actor, "dashboard", inDivision(division)); err != nil {
+	if err := policy.Authorize(actor, "dashboard", policy.InDivision(division)); err != nil {
 		return nil, err
 	}
 	if s.st.Dashboard == nil {
 		return nil, models.Internal("dashboard: no snapshot store")
 	}
 	snap, err := s.st.Dashboard.LatestSnapshot(ctx)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		// The first read ever: two replicas doing this at once both store
 		// the same day's snapshot, the later one replacing the earlier.
 		snap, err = s.TakeDashboardSnapshot(ctx, s.now())

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Third-party performance evaluation (绩效评估): the funder engages a
@@ -14,7 +15,7 @@ import (
 // a granted project; its evaluators may then read and evaluate it.
 func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID string) (*models.Application, error) {
 	o, err := s.st.Organisations.Organisation(ctx, orgID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
 	} else if err != nil {
 		return nil, err
@@ -58,7 +59,7 @@ func (s *Service) Evaluate(ctx context.Context, actor *Actor, id string, e model
 			return nil, models.E(models.KindConflict, "项目完成全部里程碑后才能评估", "a project is evaluated once every milestone is verified")
 		}
 		e.ApplicationID, e.OrganisationID, e.By, e.At = a.ID, a.EvaluatorOrg, actor.AccountID, s.now()
-		if err := s.st.Applications.InsertEvaluation(ctx, &e); isKind(err, models.KindConflict) {
+		if err := s.st.Applications.InsertEvaluation(ctx, &e); core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该项目已评估", "the project was evaluated already")
 		} else if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // export.go: the person's download of everything the service holds about
@@ -253,21 +254,9 @@ type ExportAccess struct {
 // exportPageSize is the page the export reads lists with.
 const exportPageSize = 100
 
-// allPages reads every page of a paged list.
-func allPages[T any](fetch func(Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	p := Page{Limit: exportPageSize}
-	for {
-		items, next, err := fetch(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" || len(items) == 0 {
-			return out, nil
-		}
-		p.Cursor = next
-	}
+// allPagesOf reads every page of a paged list.
+func allPagesOf[T any](fetch func(Page) ([]T, string, error)) ([]T, error) {
+	return core.AllPages(exportPageSize, fetch)
 }
 
 func weekMap(g models.WeekGrid) map[string][]string {
@@ -290,7 +279,7 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 		return nil, err
 	}
 	if a.Status == models.AccountErased {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	x := &PersonalExport{ExportedAt: s.now(), Account: ExportAccount{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status),
 		Roles: append([]models.RoleBinding{}, a.Roles...), HasPassword: a.HasPassword(), WeChatOpenID: a.WeChatOpenID,
@@ -329,7 +318,7 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 
 func (s *Service) exportNotices(ctx context.Context, id string, x *PersonalExport) error {
 	x.Notices, x.NoShows, x.Complaints = []ExportNotice{}, []ExportNoShow{}, []ExportComplaint{}
-	filed, err := allPages(func(p Page) ([]*models.Complaint, string, error) {
+	filed, err := allPagesOf(func(p Page) ([]*models.Complaint, string, error) {
 		return s.st.Complaints.ComplaintsFiledBy(ctx, id, p)
 	})
 	if err != nil {
@@ -342,7 +331,7 @@ func (s *Service) exportNotices(ctx context.Context, id string, x *PersonalExpor
 	if s.st.Notifications == nil {
 		return nil
 	}
-	notes, err := allPages(func(p Page) ([]*models.Notification, string, error) {
+	notes, err := allPagesOf(func(p Page) ([]*models.Notification, string, error) {
 		return s.st.Notifications.Notifications(ctx, id, false, p)
 	})
 	if err != nil {
@@ -376,7 +365,7 @@ func (s *Service) exportProfiles(ctx context.Context, id string, x *PersonalExpo
 			MaxDistanceKm: v.MaxDistanceKm, Domains: nonNilSlice(v.Domains), Languages: nonNilSlice(v.Languages),
 			QualificationTrack: v.QualificationTrack, BirthDate: v.BirthDate, Guardian: v.Guardian, Insurance: v.Insurance,
 			Reliability: v.Reliability, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
-	case !isKind(err, models.KindNotFound):
+	case !core.IsKind(err, models.KindNotFound):
 		return err
 	}
 	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
@@ -390,14 +379,14 @@ func (s *Service) exportProfiles(ctx context.Context, id string, x *PersonalExpo
 				VerifiedAt: c.VerifiedAt, Note: c.Note}
 		}
 		x.SocialWorker = sw
-	case !isKind(err, models.KindNotFound):
+	case !core.IsKind(err, models.KindNotFound):
 		return err
 	}
 	return nil
 }
 
 func (s *Service) exportService(ctx context.Context, id string, x *PersonalExport) error {
-	hours, err := allPages(func(p Page) ([]*models.HoursRecord, string, error) { return s.st.Hours.HoursOfVolunteer(ctx, id, p) })
+	hours, err := allPagesOf(func(p Page) ([]*models.HoursRecord, string, error) { return s.st.Hours.HoursOfVolunteer(ctx, id, p) })
 	if err != nil {
 		return err
 	}
@@ -414,7 +403,7 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 		x.Attendance = append(x.Attendance, ExportAttendance{ID: a.ID, NeedID: a.NeedID, OccurrenceID: a.OccurrenceID, CheckinAt: a.CheckinAt,
 			CheckoutAt: a.CheckoutAt, Marked: a.MarkedBy != "", WalkIn: a.WalkIn})
 	}
-	invs, err := allPages(func(p Page) ([]*models.Invitation, string, error) {
+	invs, err := allPagesOf(func(p Page) ([]*models.Invitation, string, error) {
 		return s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
 	})
 	if err != nil {
@@ -433,7 +422,7 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 			Window: a.Window, Status: string(a.Status), CreatedAt: a.CreatedAt})
 	}
 	for _, asSupervisor := range []bool{true, false} {
-		sessions, err := allPages(func(p Page) ([]*SupervisionSession, string, error) {
+		sessions, err := allPagesOf(func(p Page) ([]*SupervisionSession, string, error) {
 			return s.st.Supervision.SessionsOf(ctx, id, asSupervisor, p)
 		})
 		if err != nil {
@@ -452,7 +441,7 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 }
 
 func (s *Service) exportPathway(ctx context.Context, id string, x *PersonalExport) error {
-	training, err := allPages(func(p Page) ([]*TrainingRecord, string, error) { return s.st.Pathway.TrainingOf(ctx, id, p) })
+	training, err := allPagesOf(func(p Page) ([]*TrainingRecord, string, error) { return s.st.Pathway.TrainingOf(ctx, id, p) })
 	if err != nil {
 		return err
 	}
@@ -472,7 +461,7 @@ func (s *Service) exportPathway(ctx context.Context, id string, x *PersonalExpor
 			xp.Exams = append(xp.Exams, ExportExam{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed})
 		}
 		x.Pathway = xp
-	case !isKind(err, models.KindNotFound):
+	case !core.IsKind(err, models.KindNotFound):
 		return err
 	}
 	return nil

@@ -4,17 +4,19 @@ import (
 	"context"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // mayAuditFund: the fund's managers and civil affairs over its owner.
 func (s *Service) mayAuditFund(ctx context.Context, actor *Actor, f *models.Fund) bool {
-	return managesFund(actor, f) || allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
+	return managesFund(actor, f) || policy.Allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
 }
 
 // fundAuditObject is a fund as its auditors see it: its manager, and the
 // division of a purchase budget or of the charity that owns it.
-func (s *Service) fundAuditObject(ctx context.Context, f *models.Fund) Object {
-	o := Object{Manager: f.OwnerOrgID, Division: f.DivisionCode}
+func (s *Service) fundAuditObject(ctx context.Context, f *models.Fund) policy.Object {
+	o := policy.Object{Manager: f.OwnerOrgID, Division: f.DivisionCode}
 	if f.OwnerOrgID != "" {
 		if org, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID); err == nil {
 			o.Division = org.DivisionCode
@@ -31,7 +33,7 @@ func (s *Service) FundLedger(ctx context.Context, actor *Actor, fundID string, a
 		return nil, err
 	}
 	if !s.mayAuditFund(ctx, actor, f) {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if afterSeq < 0 {
 		return nil, models.Invalid("query.afterSeq", "afterSeq 不能为负数", "afterSeq must not be negative")
@@ -65,7 +67,7 @@ func (s *Service) FundReport(ctx context.Context, actor *Actor, fundID string) (
 		return nil, err
 	}
 	if !s.mayAuditFund(ctx, actor, f) {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	v, err := s.fundView(ctx, f)
 	if err != nil {

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/ledger"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // FundStore keeps funds and their append-only ledgers. A ledger entry's key
@@ -68,9 +70,9 @@ type Movement = ledger.Movement
 // charity_admin of the owning organisation, or civil affairs governing the
 // division of a government purchase budget.
 func managesFund(a *Actor, f *models.Fund) bool {
-	// The money-moving row: the owning charity's admin (FundManager), civil
+	// The money-moving row: the owning charity's admin (policy.FundManager), civil
 	// affairs for a purchase budget (a fund has an owner or a division).
-	return allowed(a, "decide-application", Object{Manager: f.OwnerOrgID, Division: f.DivisionCode})
+	return policy.Allowed(a, "decide-application", policy.Object{Manager: f.OwnerOrgID, Division: f.DivisionCode})
 }
 
 // ownerOperating refuses a charity fund's money moves and decisions once
@@ -95,7 +97,7 @@ func (s *Service) ownerOperating(ctx context.Context, f *models.Fund) error {
 // ledger starts with seq 1, a deposit of the total.
 func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*FundView, error) {
 	now := s.now()
-	f := &models.Fund{ID: newID(), OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Name: strings.TrimSpace(in.Name),
+	f := &models.Fund{ID: core.NewID(), OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Name: strings.TrimSpace(in.Name),
 		TotalFen: in.TotalFen, Domains: in.Domains, TargetGroups: in.TargetGroups, Regions: in.Regions,
 		GrantMinFen: in.GrantMinFen, GrantMaxFen: in.GrantMaxFen, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		EligibleKinds: in.EligibleKinds, CreatedBy: actor.AccountID, CreatedAt: now}
@@ -111,7 +113,7 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 	if !f.Government() {
 		o, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID)
 		if err != nil {
-			if isKind(err, models.KindNotFound) {
+			if core.IsKind(err, models.KindNotFound) {
 				return nil, models.Invalid("body.ownerOrgId", "机构不存在", "no such organisation")
 			}
 			return nil, err
@@ -180,7 +182,7 @@ func (s *Service) moveFunds(ctx context.Context, actor *Actor, fundID string, ki
 		return nil, err
 	}
 	if !managesFund(actor, f) {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if err := s.ownerOperating(ctx, f); err != nil {
 		return nil, err
@@ -199,7 +201,7 @@ func (s *Service) Reconcile(ctx context.Context, actor *Actor, fundID string) (*
 		return nil, err
 	}
 	if !s.mayAuditFund(ctx, actor, f) {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	return s.reconcile(ctx, f)
 }

@@ -61,7 +61,7 @@ const suggestionScan = 1000
 
 // SuggestFunds lists the funds that fit a need — not closed, serving its
 // community, its domain and target group, with money left for at least the
-// fund's smallest grant — ranked by how well they fit, with reasons. Anyone
+// fund's smallest grant — ranked by how well they fit, with reasons. policy.Anyone
 // who may read the need may ask.
 func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string, limit int) ([]FundSuggestion, error) {
 	n, err := s.Need(ctx, actor, needID)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // DecideApplication approves (a grant from the fund's ledger) or rejects an
@@ -67,7 +68,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			if err == nil {
 				break
 			}
-			if !isKind(err, models.KindConflict) {
+			if !core.IsKind(err, models.KindConflict) {
 				return result{}, err
 			}
 			// Roll forward: the application is undecided, so the claim
@@ -77,7 +78,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			// with nothing done; then this request is a replay if it
 			// asks the same, and a conflict otherwise.
 			prior, err := s.st.Applications.Decision(ctx, a.ID)
-			if isKind(err, models.KindNotFound) {
+			if core.IsKind(err, models.KindNotFound) {
 				continue // released meanwhile: claim again
 			} else if err != nil {
 				return result{}, err
@@ -121,7 +122,7 @@ func (s *Service) carryOutDecision(ctx context.Context, a *models.Application, f
 		return false, s.st.Applications.SaveApplication(ctx, a)
 	}
 	g, err := s.grantApplication(ctx, c.By, a, f, c.AmountFen, false, "")
-	if isKind(err, models.KindConflict) || isKind(err, models.KindInvalid) {
+	if core.IsKind(err, models.KindConflict) || core.IsKind(err, models.KindInvalid) {
 		// Nothing was granted (the fund cannot cover it): the
 		// application may be decided again.
 		if rerr := s.st.Applications.ReleaseDecision(ctx, c); rerr != nil {
@@ -170,7 +171,7 @@ func (s *Service) grantApplication(ctx context.Context, by string, a *models.App
 		Title: a.Title, AmountFen: m.Entry.AmountFen, LedgerSeq: m.Entry.Seq, NeedIDs: a.NeedIDs,
 		Tranches: models.TrancheAmounts(m.Entry.AmountFen, a.Milestones), CreatedBy: by, CreatedAt: m.Entry.At}
 	switch err := s.st.Applications.CreateGrant(ctx, g); {
-	case isKind(err, models.KindConflict):
+	case core.IsKind(err, models.KindConflict):
 		if g, err = s.st.Applications.Grant(ctx, a.ID); err != nil {
 			return nil, err
 		}
@@ -275,7 +276,7 @@ func (s *Service) grantView(ctx context.Context, a *models.Application) (*GrantV
 	}
 	if e, err := s.st.Applications.Evaluation(ctx, a.ID); err == nil {
 		v.Evaluation = e
-	} else if !isKind(err, models.KindNotFound) {
+	} else if !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	return v, nil
@@ -307,7 +308,7 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 		}
 		var reported error
 		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepReport, Note: note, By: actor.AccountID, At: s.now()}
-		if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
+		if err := s.st.Applications.InsertStep(ctx, st); core.IsKind(err, models.KindConflict) {
 			// Reported already: the same report by the same person is
 			// this request's earlier attempt, answered as done; another
 			// is a conflict. Either way the status is rolled forward.
@@ -365,7 +366,7 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 		}
 		var verified error
 		if t.Verify != nil {
-			// Verified already: the same verification by the same person
+			// policy.Verified already: the same verification by the same person
 			// is this request's earlier attempt, answered as done;
 			// another is a conflict. Either way the completion below is
 			// rolled forward.
@@ -374,7 +375,7 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 			}
 		} else {
 			st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.now()}
-			if err := s.st.Applications.InsertStep(ctx, st); isKind(err, models.KindConflict) {
+			if err := s.st.Applications.InsertStep(ctx, st); core.IsKind(err, models.KindConflict) {
 				return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
 			} else if err != nil {
 				return nil, err
@@ -460,7 +461,7 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 		}
 		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepRelease, LedgerSeq: m.Entry.Seq,
 			AmountFen: t.AmountFen, By: actor.AccountID, At: m.Entry.At}
-		if err := s.st.Applications.InsertStep(ctx, st); err != nil && !isKind(err, models.KindConflict) {
+		if err := s.st.Applications.InsertStep(ctx, st); err != nil && !core.IsKind(err, models.KindConflict) {
 			return nil, err
 		}
 		_ = s.audit(ctx, actor, "grant.release_tranche", "application:"+a.ID, f.DivisionCode, "")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Deciding on hours: verification (one and many), revision, dispute, the
@@ -37,7 +38,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	p, err := s.mayRunAttendance(ctx, actor, n)
 	if err != nil {
 		if r.CommunityCode != "" && !actor.Governs(r.CommunityCode) && !actor.RunsCommittee(r.CommunityCode) {
-			return nil, errNotFound
+			return nil, core.ErrNotFound
 		}
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 			d.Org = "organisation:" + org
 		}
 	}
-	if err := s.st.Hours.ClaimVerification(ctx, id, d); isKind(err, models.KindConflict) {
+	if err := s.st.Hours.ClaimVerification(ctx, id, d); core.IsKind(err, models.KindConflict) {
 		// Decided by an earlier claim, whose writer may have failed before
 		// carrying it out: roll that decision forward, then answer.
 		prior, err := s.st.Hours.HoursVerification(ctx, id)
@@ -125,7 +126,7 @@ func (s *Service) VerifyHoursBulk(ctx context.Context, actor *Actor, ids []strin
 	out := make([]VerifyOutcome, 0, len(ids))
 	for _, id := range ids {
 		r, err := s.VerifyHours(ctx, actor, id, approve, reason)
-		if err != nil && isOutage(err) {
+		if err != nil && core.IsOutage(err) {
 			return nil, err
 		}
 		out = append(out, VerifyOutcome{ID: id, Record: r, Err: err})
@@ -153,7 +154,7 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 		}
 	}
 	if !actor.RunsCommittee(community) && !actor.Governs(community) {
-		return nil, "", errForbidden
+		return nil, "", core.ErrForbidden
 	}
 	return s.st.Hours.PendingHours(ctx, community, p.Normalised())
 }
@@ -215,7 +216,7 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 	next.Hours, next.Status, next.Source, next.CreatedAt = models.RoundHours(hours), models.HoursPending, "revision", s.now()
 	next.VerifiedBy, next.VerifierName, next.VerifierOrg, next.VerifiedAt, next.RejectReason = "", "", "", nil, ""
 	if err := s.st.Hours.CreateHours(ctx, &next); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			// The next version exists: an earlier attempt (maybe this
 			// request's, failed after the insert) made it, and may have
 			// failed before its step joined the trail: add the step (once).
@@ -241,7 +242,7 @@ func (s *Service) DisputeHours(ctx context.Context, actor *Actor, id, reason str
 		return err
 	}
 	if r.VolunteerID != actor.AccountID {
-		return errNotFound
+		return core.ErrNotFound
 	}
 	if r.Status == models.HoursPending {
 		return models.E(models.KindConflict, "记录尚未处理", "the record has not been decided yet")
@@ -269,7 +270,7 @@ func (s *Service) hoursEvent(ctx context.Context, by string, r *models.HoursReco
 		t := &models.Transition{Object: object, Seq: len(trail) + 1, From: string(r.Status), To: what, By: by,
 			At: s.now(), Note: strings.TrimSpace(note), Reason: r.ID}
 		err = s.st.Transitions.RecordTransition(ctx, t)
-		if !isKind(err, models.KindConflict) {
+		if !core.IsKind(err, models.KindConflict) {
 			return err
 		}
 	}
@@ -288,8 +289,8 @@ func (s *Service) HoursTrail(ctx context.Context, actor *Actor, id string) (*mod
 		if err != nil {
 			return nil, nil, err
 		}
-		if _, err := s.mayRunAttendance(ctx, actor, n); isKind(err, models.KindForbidden) || isKind(err, models.KindNotFound) {
-			return nil, nil, errNotFound
+		if _, err := s.mayRunAttendance(ctx, actor, n); core.IsKind(err, models.KindForbidden) || core.IsKind(err, models.KindNotFound) {
+			return nil, nil, core.ErrNotFound
 		} else if err != nil {
 			return nil, nil, err
 		}
@@ -318,14 +319,14 @@ func (s *Service) PendingQueue(ctx context.Context, actor *Actor, community stri
 		if _, ok := q.VolunteerNames[r.VolunteerID]; !ok {
 			if a, err := s.st.Accounts.AccountByID(ctx, r.VolunteerID); err == nil {
 				q.VolunteerNames[r.VolunteerID] = a.Name
-			} else if !isKind(err, models.KindNotFound) {
+			} else if !core.IsKind(err, models.KindNotFound) {
 				return nil, "", err
 			}
 		}
 		if _, ok := q.NeedTitles[r.NeedID]; !ok {
 			if n, err := s.st.Needs.Need(ctx, r.NeedID); err == nil {
 				q.NeedTitles[r.NeedID] = n.Title
-			} else if !isKind(err, models.KindNotFound) {
+			} else if !core.IsKind(err, models.KindNotFound) {
 				return nil, "", err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // InvitationStore keeps invitations to places.
@@ -92,7 +93,7 @@ func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req I
 
 func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, occ models.Occurrence, vid string, score int, now time.Time) (*models.Invitation, error) {
 	v, err := s.st.Volunteers.Volunteer(ctx, vid)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindNotFound, "志愿者不存在或尚未填写资料", "no such volunteer, or no profile yet")
 	} else if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, o
 		return nil, models.E(models.KindConflict, "距开始不足 2 小时，不能再邀请", "the occurrence starts within 2 hours; too late to invite")
 	}
 	if err := s.st.Invitations.CreateInvitation(ctx, inv); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "已邀请过该志愿者", "this volunteer was invited to this occurrence before")
 		}
 		return nil, err
@@ -161,7 +162,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string)
 		// is completed by its retry.
 		if serr := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
 			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
-			if err == nil && isKind(serr, models.KindUnavailable) {
+			if err == nil && core.IsKind(serr, models.KindUnavailable) {
 				err = serr
 			}
 		}
@@ -315,7 +316,7 @@ func (s *Service) ownInvitation(ctx context.Context, actor *Actor, id string) (*
 		return nil, err
 	}
 	if inv.VolunteerID != actor.AccountID {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	return inv, nil
 }

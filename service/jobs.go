@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // The scheduled work of the service. Every job takes the time it runs for
@@ -170,13 +171,13 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 		r.Scanned++
 		if _, err := s.st.Hours.Attendance(ctx, a.ID); err == nil {
 			continue
-		} else if !isKind(err, models.KindNotFound) {
+		} else if !core.IsKind(err, models.KindNotFound) {
 			return r, err
 		}
 		// Hours the volunteer reported themselves count as presence.
 		if _, err := s.st.Hours.HoursRecord(ctx, hoursRecordID(a.OccurrenceID, a.VolunteerID, 1)); err == nil {
 			continue
-		} else if !isKind(err, models.KindNotFound) {
+		} else if !core.IsKind(err, models.KindNotFound) {
 			return r, err
 		}
 		n, err := needs.get(ctx, a.NeedID)
@@ -192,7 +193,7 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 		case err == nil:
 			r.Changed++
 			s.volunteerChanged(ctx, a.VolunteerID) // reliability is derived: refresh the index
-		case !isKind(err, models.KindConflict):
+		case !core.IsKind(err, models.KindConflict):
 			return r, err
 		}
 		fresh, err := s.notify(ctx, &models.Notification{Key: "no_show:" + a.ID, AccountID: a.VolunteerID, Kind: models.NoteNoShow,

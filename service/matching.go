@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Bus carries matching-index changes between API replicas (Redis pub/sub).
@@ -188,7 +189,7 @@ func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
 		return nil
 	}
 	v, err := s.st.Volunteers.Volunteer(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		ix.Remove(id)
 		return nil
 	} else if err != nil {
@@ -252,9 +253,9 @@ func (s *Service) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*
 		return p, nil
 	}
 	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
-	return nil, errForbidden
+	return nil, core.ErrForbidden
 }
 
 // Matches ranks the volunteers for one occurrence of a need (the next one

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // memberRoles are the roles an organisation gives its people.
@@ -45,7 +46,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 		return nil, nil, err
 	}
 	if !actor.Administers(orgID) && !actor.Governs(o.DivisionCode) {
-		return nil, nil, errForbidden
+		return nil, nil, core.ErrForbidden
 	}
 	if !o.Status.Operating() && o.Status != models.OrgIncubating {
 		return nil, nil, models.E(models.KindConflict, "机构已暂停或退出，不能添加成员", "the organisation is suspended or has exited")
@@ -62,7 +63,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 	in := offer{phone: phone, binding: b, member: true, scopeName: o.Name, scopeDivision: o.DivisionCode}
 	a, err := s.st.Accounts.AccountByPhone(ctx, phone)
 	switch {
-	case isKind(err, models.KindNotFound):
+	case core.IsKind(err, models.KindNotFound):
 		off, err := s.offerRole(ctx, actor, in)
 		return nil, off, err
 	case err != nil:
@@ -81,7 +82,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 		return nil, off, err
 	}
 	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.now(), AddedBy: actor.AccountID}
-	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !isKind(err, models.KindConflict) {
+	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !core.IsKind(err, models.KindConflict) {
 		return nil, nil, err
 	}
 	if _, err := s.addRole(ctx, a.ID, b); err != nil {
@@ -100,7 +101,7 @@ func (s *Service) Members(ctx context.Context, actor *Actor, orgID string, p Pag
 		return nil, "", err
 	}
 	if !actor.Administers(orgID) && !actor.Governs(o.DivisionCode) && !actor.WorksFor(orgID) {
-		return nil, "", errForbidden
+		return nil, "", core.ErrForbidden
 	}
 	list, next, err := s.st.Organisations.Members(ctx, orgID, p.Normalised())
 	if err != nil {

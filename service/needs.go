@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // NeedStore keeps community needs.
@@ -80,7 +82,7 @@ func applyNeedInput(n *models.Need, in NeedInput) {
 // community, which its committee then publishes.
 func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*models.Need, error) {
 	now := s.now()
-	n := &models.Need{ID: newID(), PostedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now, Status: models.NeedOpen}
+	n := &models.Need{ID: core.NewID(), PostedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now, Status: models.NeedOpen}
 	applyNeedInput(n, in)
 	if err := n.Validate(now); err != nil {
 		return nil, err
@@ -115,7 +117,7 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 
 // mayManageNeed: the committee of the need's community.
 func (s *Service) mayManageNeed(actor *Actor, n *models.Need) bool {
-	return allowed(actor, "update-need", needObject(n))
+	return policy.Allowed(actor, "update-need", policy.NeedObject(n))
 }
 
 // mayReadDraft: the committee, the organisation that drafted it, civil affairs.
@@ -131,7 +133,7 @@ func (s *Service) Need(ctx context.Context, actor *Actor, id string) (*models.Ne
 		return nil, err
 	}
 	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	return n, nil
 }
@@ -147,9 +149,9 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 		}
 		if !s.mayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.Administers(n.OrganisationID)) {
 			if s.mayReadDraft(actor, n) || n.Status != models.NeedDraft {
-				return errForbidden
+				return core.ErrForbidden
 			}
-			return errNotFound
+			return core.ErrNotFound
 		}
 		if !s.mayManageNeed(actor, n) {
 			// The drafting organisation edits only while it operates: a
@@ -226,13 +228,13 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 		}
 		to := models.NeedStatus(c.To)
 		// The committee moves its need; civil affairs only cancels it.
-		ok := allowedAs(actor, "change-need-status", needObject(n), Committee) ||
-			to == models.NeedCancelled && allowedAs(actor, "change-need-status", needObject(n), CivilAffairs)
+		ok := policy.AllowedAs(actor, "change-need-status", policy.NeedObject(n), policy.Committee) ||
+			to == models.NeedCancelled && policy.AllowedAs(actor, "change-need-status", policy.NeedObject(n), policy.CivilAffairs)
 		if !ok {
 			if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
-				return errNotFound
+				return core.ErrNotFound
 			}
-			return errForbidden
+			return core.ErrForbidden
 		}
 		if !models.NeedStatuses.Has(c.To) {
 			return models.Invalid("body.to", "未知的需求状态", "unknown need status")
@@ -322,7 +324,7 @@ type NearbyNeed struct {
 func (s *Service) NeedsNear(ctx context.Context, actor *Actor, at *models.Point, radiusKm float64, p Page) ([]NearbyNeed, string, error) {
 	if at == nil {
 		v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
-		if err != nil && !isKind(err, models.KindNotFound) {
+		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return nil, "", err // the store failed: not the caller's missing location
 		}
 		if err != nil || v.Home == nil {
@@ -444,12 +446,12 @@ func pageSlice[T any](all []T, p Page) ([]T, string, error) {
 
 func parseOffset(c string) (int, error) {
 	if !strings.HasPrefix(c, "o") {
-		return 0, errNotFound
+		return 0, core.ErrNotFound
 	}
 	n := 0
 	for _, r := range c[1:] {
 		if r < '0' || r > '9' || n > 1e8 {
-			return 0, errNotFound
+			return 0, core.ErrNotFound
 		}
 		n = n*10 + int(r-'0')
 	}

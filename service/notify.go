@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // NotificationStore keeps every account's inbox and the no-show marks.
@@ -55,7 +56,7 @@ func (s *Service) notify(ctx context.Context, n *models.Notification) (bool, err
 	}
 	n.ID = models.NotificationID(n.Key)
 	switch err := s.st.Notifications.InsertNotification(ctx, n); {
-	case isKind(err, models.KindConflict):
+	case core.IsKind(err, models.KindConflict):
 		return false, nil // notified before: a job ran twice, or two workers raced
 	case err != nil:
 		return false, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // OrganisationStore keeps organisations and their members.
@@ -45,7 +47,7 @@ type OrganisationInput struct {
 // initialStatus says active.
 func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in OrganisationInput, initialStatus models.OrgStatus) (*models.Organisation, error) {
 	now := s.now()
-	o := &models.Organisation{ID: newID(), CreatedAt: now, UpdatedAt: now, CreatedBy: actor.AccountID}
+	o := &models.Organisation{ID: core.NewID(), CreatedAt: now, UpdatedAt: now, CreatedBy: actor.AccountID}
 	applyOrgInput(o, in)
 	o.Status = models.OrgIncubating
 	if initialStatus == models.OrgActive {
@@ -56,11 +58,11 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in Organ
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "create-organisation", orgObject(o)) {
+	if !policy.Allowed(actor, "create-organisation", policy.OrgObject(o)) {
 		return nil, models.E(models.KindForbidden, "只能登记本辖区的机构", "you may register organisations only in your own division")
 	}
 	if err := s.st.Organisations.CreateOrganisation(ctx, o); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, &models.Error{Kind: models.KindConflict, Zh: "该统一社会信用代码已登记", En: "an organisation with this credit code exists",
 				Field: "body.creditCode", Fields: []models.FieldError{{Field: "body.creditCode", Zh: "该统一社会信用代码已登记", En: "an organisation with this credit code exists"}}}
 		}
@@ -106,7 +108,7 @@ func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id strin
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(actor, "update-organisation", orgObject(o)); err != nil {
+	if err := policy.Authorize(actor, "update-organisation", policy.OrgObject(o)); err != nil {
 		return nil, err
 	}
 	if o.Status == models.OrgExited {
@@ -161,7 +163,7 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(actor, "change-organisation-status", orgObject(o)); err != nil {
+	if err := policy.Authorize(actor, "change-organisation-status", policy.OrgObject(o)); err != nil {
 		return nil, err
 	}
 	to := models.OrgStatus(c.To)
@@ -216,7 +218,7 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(actor, "recognise-charity", orgObject(o)); err != nil {
+	if err := policy.Authorize(actor, "recognise-charity", policy.OrgObject(o)); err != nil {
 		return nil, err
 	}
 	if recognised {

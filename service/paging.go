@@ -32,7 +32,7 @@ type AuditStore interface {
 
 // audit writes an audit entry; a failure is logged, never hidden.
 func (s *Service) audit(ctx context.Context, actor *Actor, action, object, divisionCode, reason string) error {
-	e := &models.AuditEntry{ID: newID(), At: s.now(), ActorID: actor.AccountID, Action: action, Object: object,
+	e := &models.AuditEntry{ID: core.NewID(), At: s.now(), ActorID: actor.AccountID, Action: action, Object: object,
 		DivisionCode: divisionCode, Reason: reason}
 	if err := s.st.Audit.AppendAudit(ctx, e); err != nil {
 		s.log.ErrorContext(ctx, "audit write failed", "action", action, "object", object, "err", err)
@@ -102,7 +102,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p
 		}
 	}
 	if !actor.Governs(division) {
-		return nil, "", errForbidden
+		return nil, "", core.ErrForbidden
 	}
 	return s.st.Audit.Audit(ctx, division, p.Normalised())
 }
@@ -114,7 +114,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *Actor, division string, p
 // caller to reload. Callers hold the object's lock.
 func (s *Service) recordTransition(ctx context.Context, t *models.Transition, apply func(last models.Transition) error) error {
 	err := s.st.Transitions.RecordTransition(ctx, t)
-	if !isKind(err, models.KindConflict) {
+	if !core.IsKind(err, models.KindConflict) {
 		return err
 	}
 	trail, terr := s.st.Transitions.Transitions(ctx, t.Object)
@@ -141,22 +141,31 @@ func locked[T any](s *Service, ctx context.Context, object string, fn func() (T,
 	return out, err
 }
 
-// errBusy answers a request that found its object busy with another
-// request of the same kind (a double press of "accept", say).
-var errBusy = models.E(models.KindConflict, "该请求正在处理中，请稍后查看结果", "the same request is being handled; check the result shortly")
-
 // tryLocked runs fn under the object's lock if the lock is free within a
-// moment, and answers errBusy otherwise: a request that only repeats one in
+// moment, and answers core.ErrBusy otherwise: a request that only repeats one in
 // flight is refused at once instead of queueing behind it.
 func tryLocked[T any](s *Service, ctx context.Context, object string, fn func() (T, error)) (T, error) {
 	var zero T
 	unlock, err := s.lock(ctx, object, 50*time.Millisecond)
 	if err != nil {
 		if errors.Is(err, ErrLockWait) {
-			return zero, errBusy
+			return zero, core.ErrBusy
 		}
 		return zero, err
 	}
 	defer unlock()
 	return fn()
+}
+
+// tryLock is tryLocked for a function with no result.
+func (s *Service) tryLock(ctx context.Context, object string, fn func() error) error {
+	_, err := tryLocked(s, ctx, object, func() (struct{}, error) { return struct{}{}, fn() })
+	return err
+}
+
+// shared is what the domains call in the shared floor (see core.Shared).
+func (s *Service) shared() *core.Shared {
+	return &core.Shared{Now: s.now, Log: s.log, Audit: s.audit, Notify: s.notify, NotifyAll: s.notifyAll,
+		Degraded: s.degraded, Limit: s.limit, LimitExpensive: s.limitExpensive, WithLock: s.withLock,
+		TryLock: s.tryLock, RecordTransition: s.recordTransition}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // The road to the social-work certificate: training records (continuing
@@ -155,7 +157,7 @@ func (s *Service) MyPathway(ctx context.Context, actor *Actor) (*PathwayView, er
 
 func (s *Service) pathway(ctx context.Context, id string) (*PersonPathway, error) {
 	p, err := s.st.Pathway.PersonPathway(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return &PersonPathway{AccountID: id}, nil
 	}
 	return p, err
@@ -173,7 +175,7 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 		mp.Employment = append(mp.Employment, models.Employment{Employer: e.Employer, Start: e.Start, End: e.End, Verified: e.Proof == ProofVerified})
 	}
 	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if w != nil && w.Verified() {
@@ -221,7 +223,7 @@ func (s *Service) SetMyEducation(ctx context.Context, actor *Actor, edu []models
 			p.Add(f+".level", "未知的学历（见 education_levels）", "unknown education level (see education_levels)")
 		}
 		if d, err := models.ParseDate(f+".graduatedOn", e.GraduatedOn); err != nil {
-			collect(&p, err)
+			core.Collect(&p, err)
 		} else if d.Year() < 1940 || d.After(s.now().AddDate(10, 0, 0)) {
 			p.Add(f+".graduatedOn", "毕业日期不合理", "the graduation date is out of range")
 		}
@@ -263,19 +265,19 @@ func (s *Service) SetMyEmployment(ctx context.Context, actor *Actor, list []Empl
 			p.Add(f+".employer", "工作单位须为 1–200 个字符", "employer must be 1–200 characters")
 		}
 		start, err := models.ParseDate(f+".start", e.Start)
-		collect(&p, err)
+		core.Collect(&p, err)
 		if err == nil && models.Date(e.Start) > today {
 			p.Add(f+".start", "开始日期不能在未来", "start cannot be in the future")
 		}
 		if e.End != "" {
 			end, err2 := models.ParseDate(f+".end", e.End)
-			collect(&p, err2)
+			core.Collect(&p, err2)
 			if err == nil && err2 == nil && end.Before(start) {
 				p.Add(f+".end", "结束日期不能早于开始日期", "end must not be before start")
 			}
 		}
 		if e.EmployerOrgID != "" {
-			if _, err := s.st.Organisations.Organisation(ctx, e.EmployerOrgID); isKind(err, models.KindNotFound) {
+			if _, err := s.st.Organisations.Organisation(ctx, e.EmployerOrgID); core.IsKind(err, models.KindNotFound) {
 				p.Add(f+".employerOrgId", "该机构不存在", "no such organisation")
 			} else if err != nil {
 				return nil, err
@@ -366,7 +368,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 		return nil, models.ErrUnauthorized
 	}
 	if actor.AccountID == accountID {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if len([]rune(note)) > 500 {
 		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
@@ -377,19 +379,19 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 			return nil, err
 		}
 		if index < 0 || index >= len(pw.Employment) {
-			return nil, errNotFound
+			return nil, core.ErrNotFound
 		}
 		e := &pw.Employment[index]
 		division := ""
 		ok := false
 		if e.EmployerOrgID != "" {
 			o, err := s.st.Organisations.Organisation(ctx, e.EmployerOrgID)
-			if err != nil && !isKind(err, models.KindNotFound) {
+			if err != nil && !core.IsKind(err, models.KindNotFound) {
 				return nil, err
 			}
 			if o != nil {
 				division = o.DivisionCode
-				ok = allowed(actor, "verify-employment", orgObject(o))
+				ok = policy.Allowed(actor, "verify-employment", policy.OrgObject(o))
 			}
 		} else if len(actor.Bindings(models.RoleCivilAffairs)) > 0 {
 			if actor.Governs(models.CityCode) {
@@ -399,7 +401,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 			}
 		}
 		if !ok {
-			return nil, errForbidden
+			return nil, core.ErrForbidden
 		}
 		now := s.now()
 		e.Proof = ProofRejected

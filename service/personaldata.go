@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Personal data rights: a person downloads everything the service holds
@@ -45,7 +46,7 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 		return err
 	}
 	if a.Status == models.AccountErased {
-		return errNotFound
+		return core.ErrNotFound
 	}
 	if err := s.confirmErasure(ctx, a, c); err != nil {
 		return err
@@ -54,7 +55,7 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 	division := models.CityCode
 	if v, err := s.st.Volunteers.Volunteer(ctx, id); err == nil && v.CommunityCode != "" {
 		division = v.CommunityCode
-	} else if err != nil && !isKind(err, models.KindNotFound) {
+	} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return err
 	}
 	s.withdrawFromService(ctx, actor)
@@ -64,7 +65,7 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 			if err := s.st.Volunteers.ReleaseIDNumber(ctx, hashToken(v.IDNumber), id); err != nil {
 				return err
 			}
-		} else if err != nil && !isKind(err, models.KindNotFound) {
+		} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return err
 		}
 		return s.st.PersonalData.ErasePerson(ctx, id)
@@ -139,7 +140,7 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 			s.log.WarnContext(ctx, "erasure: need status not synced", "need", n, "err", err)
 		}
 	}
-	invs, err := allPages(func(p Page) ([]*models.Invitation, string, error) {
+	invs, err := allPagesOf(func(p Page) ([]*models.Invitation, string, error) {
 		return s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
 	})
 	if err != nil {
@@ -166,7 +167,7 @@ func (s *Service) SealPlaintextPersonalData(ctx context.Context) (int, error) {
 	for _, id := range ids {
 		err := s.withLock(ctx, "volunteer:"+id, func() error {
 			v, err := s.st.Volunteers.Volunteer(ctx, id)
-			if isKind(err, models.KindNotFound) {
+			if core.IsKind(err, models.KindNotFound) {
 				return nil
 			} else if err != nil {
 				return err

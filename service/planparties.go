@@ -5,6 +5,7 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // The plan's other parties: the supervising social worker (proposed by the
@@ -43,7 +44,7 @@ func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, s
 
 func (s *Service) checkSupervisor(ctx context.Context, n *models.Need, p *models.Plan, id, field string) error {
 	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return models.Invalid(field, "该社会工作者不存在或尚未填写资料", "no such social worker, or no profile yet")
 	} else if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 			return err
 		}
 		if p.SupervisorID != actor.AccountID {
-			return errNotFound
+			return core.ErrNotFound
 		}
 		if p.SupervisorState != models.SupervisorProposed {
 			return models.E(models.KindConflict, "已经答复过", "already answered")
@@ -106,7 +107,7 @@ func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID st
 	}
 	if orgID != "" {
 		o, err := s.st.Organisations.Organisation(ctx, orgID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, err

@@ -6,6 +6,8 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // PlanStore keeps linkage plans and the claims that decide who holds which
@@ -44,7 +46,7 @@ type PlanStore interface {
 // plan loads a need's plan, or a new one owned by its community.
 func (s *Service) plan(ctx context.Context, n *models.Need) (*models.Plan, error) {
 	p, err := s.st.Plans.Plan(ctx, n.ID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return &models.Plan{NeedID: n.ID, CommunityCode: n.CommunityCode}, nil
 	}
 	return p, err
@@ -63,13 +65,13 @@ type PlanView struct {
 // mayReadPlan: the committee, the supervisor, the carrying organisation's
 // admins, volunteers holding a place, civil affairs of the division.
 func (s *Service) mayReadPlan(actor *Actor, n *models.Need, p *models.Plan, as []*models.Assignment) bool {
-	obj := needObject(n)
+	obj := policy.NeedObject(n)
 	obj.Orgs = []string{n.OrganisationID, p.OrganisationID} // the drafting and the carrying organisation
 	obj.Parties = []string{p.SupervisorID}
 	for _, a := range as {
 		obj.Parties = append(obj.Parties, a.VolunteerID) // volunteers holding a place
 	}
-	return allowed(actor, "get-plan", obj)
+	return policy.Allowed(actor, "get-plan", obj)
 }
 
 // Plan shows a need's linkage plan to its parties. The committee and the
@@ -89,7 +91,7 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 		return nil, err
 	}
 	if !s.mayReadPlan(actor, n, p, as) {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	seePhones := p.Confirmed && (s.mayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted))
 	v := &PlanView{Need: n, Plan: p, Assignments: as, Volunteers: map[string]*models.Account{}, Filled: map[string]int{}}
@@ -134,7 +136,7 @@ func (s *Service) needForCommittee(ctx context.Context, actor *Actor, needID str
 	}
 	if !s.mayManageNeed(actor, n) {
 		if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
-			return nil, errNotFound
+			return nil, core.ErrNotFound
 		}
 		return nil, models.E(models.KindForbidden, "只有本社区居委会可以管理联动方案", "only the need's community committee manages its plan")
 	}
@@ -166,7 +168,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 		return nil, models.E(models.KindConflict, "需求不在招募中", "the need is not recruiting")
 	}
 	v, err := s.st.Volunteers.Volunteer(ctx, volunteerID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Invalid("body.volunteerId", "该志愿者不存在或尚未填写志愿者资料", "no such volunteer, or no volunteer profile yet")
 	} else if err != nil {
 		return nil, err
@@ -251,7 +253,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 		Window: occ.Window, Status: status, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
 	return locked(s, ctx, "assignment:"+a.ID, func() (*models.Assignment, error) {
 		err := s.st.Plans.CreateAssignment(ctx, a)
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			prev, perr := s.assignment(ctx, n.ID, a.ID)
 			if perr != nil {
 				return nil, perr
@@ -267,7 +269,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 			}
 			err = s.st.Plans.CreateAssignment(ctx, a)
 		}
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errAlreadyPlaced
 		} else if err != nil {
 			return nil, err
@@ -275,7 +277,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 		bg := context.WithoutCancel(ctx)
 		slots := occ.Window.Slots()
 		if err := s.st.Plans.ClaimTime(ctx, volunteerID, slots, a.ID); err != nil {
-			if isKind(err, models.KindConflict) {
+			if core.IsKind(err, models.KindConflict) {
 				_ = s.st.Plans.DeleteAssignment(bg, a.ID)
 				return nil, errOverlap
 			}
@@ -295,7 +297,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 				s.volunteerChanged(ctx, volunteerID) // new commitment
 				return a, nil
 			}
-			if !isKind(err, models.KindConflict) {
+			if !core.IsKind(err, models.KindConflict) {
 				_ = s.st.Plans.ReleasePlace(bg, occ.ID, place, a.ID)
 				_ = s.st.Plans.ReleaseTime(bg, volunteerID, slots, a.ID)
 				_ = s.st.Plans.DeleteAssignment(bg, a.ID)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // Purchase price tables (政府购买服务价格标准): published per division by its
@@ -17,11 +19,11 @@ func (s *Service) PutPriceTable(ctx context.Context, actor *Actor, t models.Pric
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "publish-price-table", inDivision(t.DivisionCode)) {
+	if !policy.Allowed(actor, "publish-price-table", policy.InDivision(t.DivisionCode)) {
 		return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以发布价格标准", "only civil affairs of the division publishes its price table")
 	}
 	t.CreatedBy, t.CreatedAt = actor.AccountID, s.now()
-	if err := s.st.Applications.InsertPriceTable(ctx, &t); isKind(err, models.KindConflict) {
+	if err := s.st.Applications.InsertPriceTable(ctx, &t); core.IsKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "该生效日期的价格标准已存在", "a table from that date exists; publish a new effective date")
 	} else if err != nil {
 		return nil, err

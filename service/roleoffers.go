@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Consent for power over a person. Adding someone to an organisation, or
@@ -120,7 +121,7 @@ func (s *Service) offerRole(ctx context.Context, actor *Actor, in offer) (*model
 			return shownOffer(o), nil // asked again: the same offer, no second notice
 		}
 	}
-	o := &models.RoleOffer{ID: newID(), Phone: in.phone, AccountID: accountID, Binding: in.binding, Member: in.member,
+	o := &models.RoleOffer{ID: core.NewID(), Phone: in.phone, AccountID: accountID, Binding: in.binding, Member: in.member,
 		ScopeName: in.scopeName, ScopeDivision: in.scopeDivision, OfferedBy: actor.AccountID,
 		Status: models.RoleOfferPending, CreatedAt: now, ExpiresAt: now.Add(models.RoleOfferTTL)}
 	if err := s.st.RoleOffers.CreateRoleOffer(ctx, o); err != nil {
@@ -186,7 +187,7 @@ func (s *Service) MyRoleOffer(ctx context.Context, actor *Actor, id string) (*mo
 
 func (s *Service) myOffer(ctx context.Context, actor *Actor, id string) (*models.RoleOffer, *models.Account, error) {
 	o, err := s.st.RoleOffers.RoleOffer(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, nil, errNoOffer
 	} else if err != nil {
 		return nil, nil, err
@@ -214,7 +215,7 @@ func (s *Service) AcceptRoleOffer(ctx context.Context, actor *Actor, id string) 
 		return nil, err
 	}
 	ans, err := s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		now := s.now()
 		if o.StatusAt(now) == models.RoleOfferExpired {
 			return nil, errOfferExpired
@@ -253,7 +254,7 @@ func (s *Service) applyOffer(ctx context.Context, o *models.RoleOffer, ans *mode
 	if o.Member {
 		m := &models.Member{OrganisationID: o.Binding.OrganisationID, AccountID: a.ID, Role: o.Binding.Role, Name: a.Name, Phone: a.Phone,
 			AddedAt: ans.At, AddedBy: o.OfferedBy}
-		if err := s.st.Organisations.AddMember(ctx, m); err != nil && !isKind(err, models.KindConflict) {
+		if err := s.st.Organisations.AddMember(ctx, m); err != nil && !core.IsKind(err, models.KindConflict) {
 			return err
 		}
 	}
@@ -273,7 +274,7 @@ func (s *Service) applyOffer(ctx context.Context, o *models.RoleOffer, ans *mode
 // authority to (and may offer a role to this person).
 func (s *Service) offerStands(ctx context.Context, o *models.RoleOffer, me *models.Account) error {
 	by, err := s.st.Accounts.AccountByID(ctx, o.OfferedBy)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return errOfferLapsed
 	} else if err != nil {
 		return err
@@ -287,7 +288,7 @@ func (s *Service) offerStands(ctx context.Context, o *models.RoleOffer, me *mode
 	}
 	if o.Member {
 		org, err := s.st.Organisations.Organisation(ctx, o.Binding.OrganisationID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return errOfferLapsed
 		} else if err != nil {
 			return err
@@ -317,7 +318,7 @@ func (s *Service) DeclineRoleOffer(ctx context.Context, actor *Actor, id string)
 		return nil, err
 	}
 	ans, err := s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		now := s.now()
 		if o.StatusAt(now) == models.RoleOfferExpired {
 			return nil, errOfferExpired
@@ -347,7 +348,7 @@ func (s *Service) answerOffer(ctx context.Context, ans *models.RoleOfferAnswer) 
 	switch err := s.st.RoleOffers.AnswerRoleOffer(ctx, ans); {
 	case err == nil:
 		return ans, true, nil
-	case isKind(err, models.KindConflict):
+	case core.IsKind(err, models.KindConflict):
 		first, err := s.st.RoleOffers.RoleOfferAnswer(ctx, ans.OfferID)
 		return first, false, err
 	default:

@@ -88,7 +88,7 @@ type Stores struct {
 	Mongo    Pinger
 	Redis    Pinger
 
-	// Verified phones, WeChat login, staff changes and personal data (issue 7).
+	// policy.Verified phones, WeChat login, staff changes and personal data (issue 7).
 	AccountChanges AccountChangeStore
 	Logins         FamilyLister
 	Codes          CodeStore

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // Service record certificates (志愿服务记录证明) and hours exports (issue 5,
@@ -109,7 +111,7 @@ func (n *recordNames) activity(ctx context.Context, needID string) (string, erro
 	}
 	need, err := n.s.st.Needs.Need(ctx, needID)
 	switch {
-	case isKind(err, models.KindNotFound):
+	case core.IsKind(err, models.KindNotFound):
 		n.needs[needID] = ""
 	case err != nil:
 		return "", err
@@ -134,7 +136,7 @@ func (n *recordNames) organisation(ctx context.Context, ref string) (string, err
 		}
 	case "organisation":
 		o, err := n.s.st.Organisations.Organisation(ctx, id)
-		if err != nil && !isKind(err, models.KindNotFound) {
+		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return "", err
 		}
 		if err == nil && o.Name != "" {
@@ -151,7 +153,7 @@ func (n *recordNames) volunteer(ctx context.Context, id string) (*models.Volunte
 		return v, nil
 	}
 	v, err := n.s.st.Volunteers.Volunteer(ctx, id)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if err != nil {
@@ -176,7 +178,7 @@ func (n *recordNames) person(ctx context.Context, id string) (name, idMasked str
 			name = an
 		} else {
 			a, err := n.s.st.Accounts.AccountByID(ctx, id)
-			if err != nil && !isKind(err, models.KindNotFound) {
+			if err != nil && !core.IsKind(err, models.KindNotFound) {
 				return "", "", err
 			}
 			if err == nil {
@@ -276,7 +278,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 	}
 	var recs []*models.HoursRecord
 	if community != "" {
-		if err := authorize(actor, "export-hours", inDivision(community)); err != nil {
+		if err := policy.Authorize(actor, "export-hours", policy.InDivision(community)); err != nil {
 			return nil, err
 		}
 		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
@@ -288,8 +290,8 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		}
 		recs = latestVerified(all)
 	} else {
-		if !allowedAs(actor, "export-hours", Object{Orgs: []string{organisation}}, OrgAdmin) {
-			return nil, errForbidden
+		if !policy.AllowedAs(actor, "export-hours", policy.Object{Orgs: []string{organisation}}, policy.OrgAdmin) {
+			return nil, core.ErrForbidden
 		}
 		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
 			return nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // SMSSender sends verification codes by SMS (adapters/sms, or LogSMS). An
@@ -106,7 +107,7 @@ var errCodeSendFailed = models.E(models.KindUnavailable, "短信发送失败，�
 func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
 	if !r.Purpose.Valid() {
 		p.Add("body.purpose", "未知的验证码用途", "unknown purpose")
 	}
@@ -120,7 +121,7 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 	sent := &CodeSent{ExpiresIn: models.CodeTTL, ResendAfter: s.cfg.SMSResendInterval}
 	_, err := s.st.Accounts.AccountByPhone(ctx, r.Phone)
 	registered := err == nil
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if registered && (r.Purpose == models.PurposeRegister || r.Purpose == models.PurposeChangePhone) {

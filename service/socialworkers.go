@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Certificate verification states.
@@ -36,7 +37,7 @@ type SocialWorkerInput struct {
 }
 
 // SocialWorkerView is a social worker's profile as one caller may see it.
-// Anyone logged in sees the professional profile; Full (the owner, the
+// policy.Anyone logged in sees the professional profile; Full (the owner, the
 // employer's admins, civil affairs governing the worker) adds the phone,
 // the certificate number, the base point and the weekly availability,
 // which are otherwise masked or left out.
@@ -77,7 +78,7 @@ func (s *Service) SaveMySocialWorkerProfile(ctx context.Context, actor *Actor, i
 func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, employer string, in SocialWorkerInput) (*SocialWorkerView, error) {
 	now := s.now()
 	old, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		old = &models.SocialWorker{AccountID: actor.AccountID, CreatedAt: now}
 	} else if err != nil {
 		return nil, err
@@ -97,12 +98,12 @@ func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, e
 	}
 	var p models.Problems
 	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
-	collect(&p, err)
+	core.Collect(&p, err)
 	w.Availability = grid
-	collect(&p, w.Validate())
+	core.Collect(&p, w.Validate())
 	if w.StationTownCode != "" && models.ValidateDivision("", w.StationTownCode, models.LevelTown) == nil {
 		_, err := s.st.Stations.Station(ctx, w.StationTownCode)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			p.Add("body.stationTownCode", "该乡镇（街道）尚未设立社工站", "this township has no social-work station")
 		} else if err != nil {
 			return nil, err
@@ -145,10 +146,10 @@ func (s *Service) ListSocialWorkers(ctx context.Context, actor *Actor, f SocialW
 	}
 	var probs models.Problems
 	if f.Division != "" {
-		collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+		core.Collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
 	}
 	if f.StationTownCode != "" {
-		collect(&probs, models.ValidateDivision("query.station", f.StationTownCode, models.LevelTown))
+		core.Collect(&probs, models.ValidateDivision("query.station", f.StationTownCode, models.LevelTown))
 	}
 	if f.MinLevel != "" && !f.MinLevel.Valid() {
 		probs.Add("query.minLevel", "未知的证书等级（见 certificate_levels）", "unknown certificate level (see certificate_levels)")
@@ -191,7 +192,7 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 	if ok, err := s.governsWorker(ctx, actor, w); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if d.Decision != CertVerified && d.Decision != CertRejected {
 		return nil, models.Invalid("body.decision", "结论须为 verified 或 rejected", "decision must be verified or rejected")
@@ -237,7 +238,7 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 	if ok, err := s.governsWorker(ctx, actor, w); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	var p models.Problems
 	if c.InPool && !w.Verified() {
@@ -277,7 +278,7 @@ func (s *Service) governsWorker(ctx context.Context, actor *Actor, w *models.Soc
 		return false, nil
 	}
 	o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, err
@@ -304,7 +305,7 @@ func (s *Service) socialWorkerView(ctx context.Context, w *models.SocialWorker, 
 		view.PostGrade, _ = models.ProfessionalPostGrade(*w.Post)
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, w.AccountID)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if a != nil {

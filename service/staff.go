@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // Staff changes: removing a role binding, deactivating an account, handing
@@ -38,10 +40,10 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 	if err != nil {
 		return "", err
 	}
-	if allowedAs(actor, "remove-role", inDivision(scope), CivilAffairs) {
+	if policy.AllowedAs(actor, "remove-role", policy.InDivision(scope), policy.CivilAffairs) {
 		return scope, nil
 	}
-	if allowedAs(actor, "remove-role", Object{Orgs: []string{b.OrganisationID}}, OrgAdmin) &&
+	if policy.AllowedAs(actor, "remove-role", policy.Object{Orgs: []string{b.OrganisationID}}, policy.OrgAdmin) &&
 		(b.Role == models.RoleSocialWorker || b.Role == models.RoleOrgAdmin || b.Role == models.RoleCharityAdmin || b.Role == models.RoleEvaluator) {
 		return scope, nil
 	}
@@ -67,7 +69,7 @@ func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string
 		}
 		return "", nil // the binding, not the person's standing: no login ends
 	})
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
 	} else if err != nil {
 		return nil, err
@@ -109,7 +111,7 @@ func (s *Service) accountScope(ctx context.Context, actor *Actor, a *models.Acco
 		return "", err
 	}
 	// deactivate-account and reactivate-account share the one rule.
-	if !allowed(actor, "deactivate-account", Object{Person: a.ID, Scopes: scopes}) {
+	if !policy.Allowed(actor, "deactivate-account", policy.Object{Person: a.ID, Scopes: scopes}) {
 		return "", models.E(models.KindForbidden, "只有管辖该账号全部范围的民政部门可以停用或恢复该账号",
 			"only civil affairs governing every scope the account holds may deactivate or reactivate it")
 	}
@@ -130,7 +132,7 @@ func (s *Service) scopesHeld(ctx context.Context, a *models.Account) ([]string, 
 		switch {
 		case err == nil:
 			scopes = append(scopes, sc)
-		case isKind(err, models.KindInvalid):
+		case core.IsKind(err, models.KindInvalid):
 			scopes = append(scopes, models.CityCode)
 		default:
 			return nil, err
@@ -138,7 +140,7 @@ func (s *Service) scopesHeld(ctx context.Context, a *models.Account) ([]string, 
 	}
 	if v, err := s.st.Volunteers.Volunteer(ctx, a.ID); err == nil && v.CommunityCode != "" {
 		scopes = append(scopes, v.CommunityCode)
-	} else if err != nil && !isKind(err, models.KindNotFound) {
+	} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if len(scopes) == 0 {
@@ -164,13 +166,13 @@ func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID,
 		return nil, err
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, accountID)
-	if isKind(err, models.KindNotFound) {
-		return nil, errNotFound
+	if core.IsKind(err, models.KindNotFound) {
+		return nil, core.ErrNotFound
 	} else if err != nil {
 		return nil, err
 	}
 	if a.Status == models.AccountErased {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	division, err := s.accountScope(ctx, actor, a)
 	if err != nil {
@@ -179,7 +181,7 @@ func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID,
 	changed := false
 	a, err = s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased {
-			return "", errNotFound
+			return "", core.ErrNotFound
 		}
 		changed = a.Status != to
 		a.Status = to
@@ -226,17 +228,17 @@ type HandoverResult struct {
 func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, h Handover) (*HandoverResult, error) {
 	h.Phone, h.Name = models.NormalisePhone(h.Phone), strings.TrimSpace(h.Name)
 	var p models.Problems
-	collect(&p, models.ValidateDivision("path.code", community, models.LevelVillage))
-	collect(&p, models.ValidatePhone("body.phone", h.Phone))
+	core.Collect(&p, models.ValidateDivision("path.code", community, models.LevelVillage))
+	core.Collect(&p, models.ValidatePhone("body.phone", h.Phone))
 	if h.Password != "" {
-		collect(&p, models.ValidatePassword("body.password", h.Password))
+		core.Collect(&p, models.ValidatePassword("body.password", h.Password))
 	}
 	reason, err := validReason("body.reason", h.Reason)
-	collect(&p, err)
+	core.Collect(&p, err)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "community-handover", inDivision(community)) {
+	if !policy.Allowed(actor, "community-handover", policy.InDivision(community)) {
 		return nil, models.E(models.KindForbidden, "只能为本辖区的社区办理交接", "you may hand over only communities of your own division")
 	}
 	b := models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community}
@@ -244,7 +246,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 		res := &HandoverResult{CommunityCode: community}
 		a, err := s.st.Accounts.AccountByPhone(ctx, h.Phone)
 		switch {
-		case isKind(err, models.KindNotFound):
+		case core.IsKind(err, models.KindNotFound):
 			if err := models.ValidateName("body.name", h.Name); err != nil {
 				return nil, err
 			}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // StationStore keeps the township/street social-work stations.
@@ -32,11 +34,11 @@ func (s *Service) CreateStation(ctx context.Context, actor *Actor, in StationInp
 	if err := s.applyStation(ctx, st, in); err != nil {
 		return nil, err
 	}
-	if !allowed(actor, "create-station", inDivision(st.TownCode)) {
+	if !policy.Allowed(actor, "create-station", policy.InDivision(st.TownCode)) {
 		return nil, models.E(models.KindForbidden, "只能在本辖区设立社工站", "you may open stations only in your own division")
 	}
 	if err := s.st.Stations.CreateStation(ctx, st); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, &models.Error{Kind: models.KindConflict, Zh: "该乡镇（街道）已有社工站", En: "this township already has a station",
 				Fields: []models.FieldError{{Field: "body.townCode", Zh: "该乡镇（街道）已有社工站", En: "this township already has a station"}}}
 		}
@@ -64,7 +66,7 @@ func (s *Service) applyStation(ctx context.Context, st *models.Station, in Stati
 	st.SocialWorkerNo = len(st.SocialWorkers)
 	if st.OperatorOrgID != "" {
 		o, err := s.st.Organisations.Organisation(ctx, st.OperatorOrgID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return models.Invalid("body.operatorOrgId", "运营机构不存在", "no such organisation")
 		} else if err != nil {
 			return err
@@ -80,7 +82,7 @@ func (s *Service) applyStation(ctx context.Context, st *models.Station, in Stati
 		}
 		seen[id] = true
 		a, err := s.st.Accounts.AccountByID(ctx, id)
-		if isKind(err, models.KindNotFound) || (err == nil && !a.HasRole(models.RoleSocialWorker)) {
+		if core.IsKind(err, models.KindNotFound) || (err == nil && !a.HasRole(models.RoleSocialWorker)) {
 			return models.Invalid("body.socialWorkers["+itoa(i)+"]", "不是已登记的社会工作者", "not a registered social worker")
 		} else if err != nil {
 			return err
@@ -104,7 +106,7 @@ func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode stri
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(actor, "update-station", inDivision(st.TownCode)); err != nil {
+	if err := policy.Authorize(actor, "update-station", policy.InDivision(st.TownCode)); err != nil {
 		return nil, err
 	}
 	in.TownCode = st.TownCode

@@ -91,7 +91,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 			continue
 		}
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.SocialWorkerID)
-		if err != nil && !isKind(err, models.KindNotFound) {
+		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return err
 		}
 		if err != nil || !w.Verified() {
@@ -101,7 +101,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 	}
 	if a.SupervisorID != "" {
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, a.SupervisorID)
-		if err != nil && !isKind(err, models.KindNotFound) {
+		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return err
 		}
 		if err != nil || !w.Verified() {
@@ -116,7 +116,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) error {
 	for i, id := range a.NeedIDs {
 		n, err := s.st.Needs.Need(ctx, id)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			return models.Invalid(core.IndexedField("body.needIds", i), "需求不存在", "no such need")
 		} else if err != nil {
 			return err

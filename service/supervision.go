@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // Supervision records (督导记录) and the appraisal inputs of social workers
@@ -114,7 +115,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 	var p models.Problems
 	day, derr := models.ParseDate("body.date", in.Date)
 	if derr != nil {
-		collect(&p, derr)
+		core.Collect(&p, derr)
 	} else if today, _ := models.ParseDate("", string(models.DateOf(s.cfg.Now()))); day.After(today) {
 		p.Add("body.date", "督导日期不能晚于今天", "the date must not be in the future")
 	} else if day.Year() < 2000 {
@@ -135,13 +136,13 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.st.Accounts.AccountByID(ctx, in.SuperviseeID); isKind(err, models.KindNotFound) {
+	if _, err := s.st.Accounts.AccountByID(ctx, in.SuperviseeID); core.IsKind(err, models.KindNotFound) {
 		return nil, models.Invalid("body.superviseeId", "被督导人不存在", "no such supervisee")
 	} else if err != nil {
 		return nil, err
 	}
 	junior, err := s.st.SocialWorkers.SocialWorker(ctx, in.SuperviseeID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		junior = nil
 	} else if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 		return nil, errNotSupervising
 	}
 	d := models.DateOf(day)
-	sess := &SupervisionSession{ID: strings.ReplaceAll(string(d), "-", "") + "-" + newID(), SupervisorID: actor.AccountID,
+	sess := &SupervisionSession{ID: strings.ReplaceAll(string(d), "-", "") + "-" + core.NewID(), SupervisorID: actor.AccountID,
 		SuperviseeID: in.SuperviseeID, NeedID: in.NeedID, Date: d, Year: day.Year(), Minutes: in.Minutes, Topic: in.Topic,
 		Notes: in.Notes, CreatedAt: s.now()}
 	if err := s.st.Supervision.CreateSession(ctx, sess); err != nil {
@@ -178,7 +179,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 // carrying organisation.
 func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, superviseeID string, sw *models.SocialWorker) (bool, error) {
 	n, err := s.st.Needs.Need(ctx, needID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return false, models.Invalid("body.needId", "需求不存在", "no such need")
 	} else if err != nil {
 		return false, err
@@ -209,7 +210,7 @@ func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, su
 // higher than the junior's.
 func (s *Service) supervisesJunior(ctx context.Context, actor *Actor, junior *models.SocialWorker) (bool, error) {
 	me, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, err
@@ -226,7 +227,7 @@ func (s *Service) SupervisionSession(ctx context.Context, actor *Actor, id strin
 		return nil, err
 	}
 	if actor.AccountID != sess.SupervisorID && actor.AccountID != sess.SuperviseeID {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	return sess, nil
 }
@@ -251,7 +252,7 @@ func (s *Service) ConfirmSession(ctx context.Context, actor *Actor, id string) (
 	}
 	now := s.now()
 	if err := s.st.Supervision.ClaimConfirmation(ctx, id, actor.AccountID, now); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errAlreadyConfirmed
 		}
 		return nil, err
@@ -357,7 +358,7 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 		about = supervisor
 	case about != supervisor:
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, about)
-		if isKind(err, models.KindNotFound) || (err == nil && (plan.OrganisationID == "" || w.EmployerOrgID != plan.OrganisationID)) {
+		if core.IsKind(err, models.KindNotFound) || (err == nil && (plan.OrganisationID == "" || w.EmployerOrgID != plan.OrganisationID)) {
 			return nil, models.Invalid("body.about", "该社会工作者未参与此需求（须为督导或承接机构的社工）",
 				"the social worker did not take part (the supervisor or a social worker of the carrying organisation)")
 		} else if err != nil {
@@ -368,7 +369,7 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 	f := &NeedFeedback{NeedID: n.ID, CommunityCode: n.CommunityCode, SocialWorkerID: about, Year: now.In(models.Shanghai()).Year(),
 		Rating: in.Rating, Comment: strings.TrimSpace(in.Comment), GivenBy: actor.AccountID, GivenAt: now}
 	if err := s.st.Supervision.CreateFeedback(ctx, f); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该需求已有服务对象反馈", "the need has its feedback already")
 		}
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -40,7 +39,7 @@ func (t *tokenIssuer) issue(acct *models.Account, family string, now time.Time) 
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    t.issuer,
 			Subject:   acct.ID,
-			ID:        newID(),
+			ID:        core.NewID(),
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(t.ttl)),
 		},
@@ -192,7 +191,7 @@ func (s *Service) cachedGates(ctx context.Context, a *Actor) (*AccountGate, *Fam
 // missing account (erased for good) has no tokens that stand.
 func (s *Service) accountGate(ctx context.Context, id string) (*AccountGate, error) {
 	acc, err := s.st.Accounts.AccountByID(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return &AccountGate{}, nil
 	}
 	if err != nil {
@@ -210,7 +209,7 @@ func (s *Service) accountGate(ctx context.Context, id string) (*AccountGate, err
 // familyGate reads the login family's gate from MongoDB and caches it.
 func (s *Service) familyGate(ctx context.Context, id string) (*FamilyGate, error) {
 	f, err := s.st.Sessions.Family(ctx, id)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return &FamilyGate{Revoked: true}, nil
 	}
 	if err != nil {
@@ -226,16 +225,8 @@ func (s *Service) familyGate(ctx context.Context, id string) (*FamilyGate, error
 }
 
 // newID returns a random 128-bit id, URL-safe.
-func newID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on Linux
-	}
-	return hex.EncodeToString(b)
-}
-
 // NewID returns a new random object id.
-func NewID() string { return newID() }
+func NewID() string { return core.NewID() }
 
 func newRefreshSecret() string {
 	b := make([]byte, 32)
@@ -248,9 +239,4 @@ func newRefreshSecret() string {
 func hashToken(tok string) string {
 	h := sha256.Sum256([]byte(tok))
 	return hex.EncodeToString(h[:])
-}
-
-func isKind(err error, k models.Kind) bool {
-	var e *models.Error
-	return errors.As(err, &e) && e.Kind == k
 }

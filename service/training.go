@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // Training records (continuing education): the person records them, their
@@ -42,7 +44,7 @@ func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInpu
 		p.Add("body.hours", "学时以 0.5 为单位", "hours must be a multiple of 0.5")
 	}
 	if d, err := models.ParseDate("body.date", in.Date); err != nil {
-		collect(&p, err)
+		core.Collect(&p, err)
 	} else if models.Date(in.Date) > models.DateOf(s.now()) {
 		p.Add("body.date", "培训日期不能在未来", "the training date cannot be in the future")
 	} else if d.Year() < 1950 {
@@ -54,7 +56,7 @@ func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInpu
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	r := &TrainingRecord{ID: newID(), AccountID: actor.AccountID, Course: course, Provider: provider, Category: in.Category,
+	r := &TrainingRecord{ID: core.NewID(), AccountID: actor.AccountID, Course: course, Provider: provider, Category: in.Category,
 		Hours: in.Hours, Date: in.Date, EvidenceURL: in.EvidenceURL, Status: ProofPending, CreatedAt: s.now()}
 	if err := s.st.Pathway.CreateTraining(ctx, r); err != nil {
 		return nil, err
@@ -81,20 +83,20 @@ func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, v
 		return nil, err
 	}
 	if actor.AccountID == r.AccountID {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	division, ok, err := s.mayVerifyPersonsWork(ctx, actor, r.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	if len([]rune(note)) > 500 {
 		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.now()}
-	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); isKind(err, models.KindConflict) {
+	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); core.IsKind(err, models.KindConflict) {
 		// A writer may have claimed and failed before updating the record:
 		// roll the claimed decision forward (whoever asks), then answer
 		// that it was decided. A failure here fails this attempt, so the
@@ -138,7 +140,7 @@ func (s *Service) mayVerifyPersonsWork(ctx context.Context, actor *Actor, person
 		return "", false, nil
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, personID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return "", false, nil
 	} else if err != nil {
 		return "", false, err
@@ -152,12 +154,12 @@ func (s *Service) mayVerifyPersonsWork(ctx context.Context, actor *Actor, person
 			continue
 		}
 		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			continue
 		} else if err != nil {
 			return "", false, err
 		}
-		if allowed(actor, "verify-training", orgObject(o)) {
+		if policy.Allowed(actor, "verify-training", policy.OrgObject(o)) {
 			return o.DivisionCode, true, nil
 		}
 	}

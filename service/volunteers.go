@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/policy"
 )
 
 // DefaultMaxDistanceKm is how far a volunteer travels when the profile does not say.
@@ -84,7 +86,7 @@ func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (*VolunteerView, error) {
 	now := s.now()
 	old, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		old = &models.Volunteer{AccountID: actor.AccountID, CreatedAt: now}
 	} else if err != nil {
 		return nil, err
@@ -115,9 +117,9 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 		}
 	}
 	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
-	collect(&p, err)
+	core.Collect(&p, err)
 	v.Availability = grid
-	collect(&p, v.Validate())
+	core.Collect(&p, v.Validate())
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -142,7 +144,7 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	if claim {
 		err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID)
 		switch {
-		case isKind(err, models.KindConflict):
+		case core.IsKind(err, models.KindConflict):
 			v.IDNumberConflict, v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = true, false, "", nil
 			if !errors.As(err, &heldBy) {
 				heldBy = "?"
@@ -205,13 +207,13 @@ func mayReadVolunteer(a *Actor, v *models.Volunteer) bool {
 // does not exist.
 func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string) (*VolunteerView, error) {
 	v, err := s.st.Volunteers.Volunteer(ctx, id)
-	if isKind(err, models.KindNotFound) {
-		return nil, errNotFound
+	if core.IsKind(err, models.KindNotFound) {
+		return nil, core.ErrNotFound
 	} else if err != nil {
 		return nil, err
 	}
 	if !mayReadVolunteer(actor, v) {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
 	exact := actor.AccountID == v.AccountID
 	if reason != "" && !exact && actor.Governs(v.CommunityCode) {
@@ -234,17 +236,17 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 // (act: verify-volunteer, record-background-check): not found for whoever
 // may not read the profile, refused for anyone but the home community's
 // committee or civil affairs governing it.
-func (s *Service) vouchedVolunteer(ctx context.Context, actor *Actor, act Action, id string) (*models.Volunteer, error) {
+func (s *Service) vouchedVolunteer(ctx context.Context, actor *Actor, act policy.Action, id string) (*models.Volunteer, error) {
 	v, err := s.st.Volunteers.Volunteer(ctx, id)
-	if isKind(err, models.KindNotFound) {
-		return nil, errNotFound
+	if core.IsKind(err, models.KindNotFound) {
+		return nil, core.ErrNotFound
 	} else if err != nil {
 		return nil, err
 	}
 	if !mayReadVolunteer(actor, v) {
-		return nil, errNotFound
+		return nil, core.ErrNotFound
 	}
-	if err := authorize(actor, act, inDivision(v.CommunityCode)); err != nil {
+	if err := policy.Authorize(actor, act, policy.InDivision(v.CommunityCode)); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -283,7 +285,7 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 	if d.Verified && v.IDNumberConflict {
 		// The other account may have given the number up since.
 		err := s.st.Volunteers.ClaimIDNumber(ctx, hashToken(v.IDNumber), v.AccountID)
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errIDNumberConflict
 		} else if err != nil {
 			return nil, err
@@ -335,7 +337,7 @@ func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id st
 	b := &models.BackgroundCheck{Result: in.Result, CheckedOn: in.CheckedOn, ExpiresOn: in.ExpiresOn,
 		Reference: strings.TrimSpace(in.Reference), RecordedBy: actor.AccountID, RecordedAt: &now}
 	var p models.Problems
-	collect(&p, models.ValidateBackgroundCheck(b, now))
+	core.Collect(&p, models.ValidateBackgroundCheck(b, now))
 	if len([]rune(in.Note)) > 500 {
 		p.Add("body.note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
@@ -377,10 +379,10 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 	}
 	var probs models.Problems
 	if f.Community != "" {
-		collect(&probs, models.ValidateDivision("query.community", f.Community, models.LevelVillage))
+		core.Collect(&probs, models.ValidateDivision("query.community", f.Community, models.LevelVillage))
 	}
 	if f.Division != "" {
-		collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+		core.Collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
 	}
 	if err := probs.Err(); err != nil {
 		return nil, "", err
@@ -427,7 +429,7 @@ func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, ex
 	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.now()), Exact: exact}
 	view.IDNumber = ""
 	a, err := s.st.Accounts.AccountByID(ctx, v.AccountID)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if a != nil {

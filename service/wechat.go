@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // WeChatClient exchanges a mini-program login code (from wx.login) for the
@@ -75,7 +76,7 @@ func (s *Service) LoginWithWeChat(ctx context.Context, code, clientIP string) (*
 			return nil, err
 		}
 		return &WeChatLogin{Tokens: t}, nil
-	case !isKind(err, models.KindNotFound):
+	case !core.IsKind(err, models.KindNotFound):
 		return nil, err
 	}
 	ticket := newRefreshSecret()
@@ -91,7 +92,7 @@ func (s *Service) ticketHash(ticket string) string { return s.keyedHash("wechat-
 // startLogin starts a login family for a and issues its first tokens.
 func (s *Service) startLogin(ctx context.Context, a *models.Account) (*Tokens, error) {
 	now := s.now()
-	fam := &models.LoginFamily{ID: newID(), AccountID: a.ID, CreatedAt: now}
+	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
 		return nil, err
 	}
@@ -117,13 +118,13 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 	if b.Ticket == "" || len(b.Ticket) > 200 {
 		p.Add("body.ticket", "绑定凭证无效", "invalid ticket")
 	}
-	collect(&p, models.ValidatePhone("body.phone", b.Phone))
-	collect(&p, models.ValidateCode("body.code", b.Code))
+	core.Collect(&p, models.ValidatePhone("body.phone", b.Phone))
+	core.Collect(&p, models.ValidateCode("body.code", b.Code))
 	if b.Name != "" {
-		collect(&p, models.ValidateName("body.name", b.Name))
+		core.Collect(&p, models.ValidateName("body.name", b.Name))
 	}
 	if b.Password != "" {
-		collect(&p, models.ValidatePassword("body.password", b.Password))
+		core.Collect(&p, models.ValidatePassword("body.password", b.Password))
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 	switch {
 	case err == nil:
 		a, err = s.linkWeChat(ctx, a.ID, id)
-	case isKind(err, models.KindNotFound):
+	case core.IsKind(err, models.KindNotFound):
 		a, err = s.createWeChatAccount(ctx, b, id)
 	}
 	if err != nil {
@@ -170,7 +171,7 @@ func (s *Service) linkWeChat(ctx context.Context, accountID string, id models.We
 			return "", errAccountHasWeChat
 		}
 		if err := s.st.AccountChanges.ClaimWeChat(ctx, id, a.ID, now); err != nil {
-			if isKind(err, models.KindConflict) {
+			if core.IsKind(err, models.KindConflict) {
 				return "", errWeChatTaken
 			}
 			return "", err
@@ -195,17 +196,17 @@ func (s *Service) createWeChatAccount(ctx context.Context, b WeChatBind, id mode
 		name = "微信用户"
 	}
 	now := s.now()
-	a := &models.Account{ID: newID(), Phone: b.Phone, Name: name, PasswordHash: hash, Roles: []models.RoleBinding{{Role: models.RoleVolunteer}},
+	a := &models.Account{ID: core.NewID(), Phone: b.Phone, Name: name, PasswordHash: hash, Roles: []models.RoleBinding{{Role: models.RoleVolunteer}},
 		Status: models.AccountActive, WeChatOpenID: id.OpenID, WeChatUnionID: id.UnionID, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.AccountChanges.ClaimWeChat(ctx, id, a.ID, now); err != nil {
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errWeChatTaken
 		}
 		return nil, err
 	}
 	if err := s.st.Accounts.CreateAccount(ctx, a); err != nil {
 		_ = s.st.AccountChanges.ReleaseWeChat(context.WithoutCancel(ctx), id.OpenID, a.ID)
-		if isKind(err, models.KindConflict) {
+		if core.IsKind(err, models.KindConflict) {
 			return nil, errPhoneTaken
 		}
 		return nil, err

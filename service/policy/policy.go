@@ -1,9 +1,12 @@
-package service
+// Package policy is the one table of who may do what to which object, and
+// the one decision every use case asks it.
+package policy
 
 import (
 	"sort"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // The policy: who may do what to which object, one row per action (an
@@ -14,13 +17,13 @@ import (
 //
 // The rule covers the person as well as the binding: an action on an
 // account's roles, standing or logins needs authority over every scope
-// that account holds (CivilAffairsOverPerson), so nobody below civil
+// that account Holds (CivilAffairsOverPerson), so nobody below civil
 // affairs of a covering division touches an official. Power over a person
 // needs their consent: adding a member or granting a role to an existing
 // account by anyone but civil affairs of the scope is an offer the person
 // accepts (see the add-member and grant-role rows).
 //
-// Use cases call authorize (or allowed) with the object they loaded; the
+// Use cases call Authorize (or Allowed) with the object they loaded; the
 // cross-scope matrix in handlers/policy_matrix_test.go sends every route
 // of the API, as every role, at objects of another community,
 // organisation, division and person, and checks the answers against this
@@ -41,7 +44,7 @@ const (
 	// division (or community); the city account contains every one.
 	CivilAffairs Relation = "civil_affairs"
 	// CivilAffairsOverPerson is civil affairs whose division covers every
-	// scope the person holds (each binding's division and the volunteer's
+	// scope the person Holds (each binding's division and the volunteer's
 	// home community), never the person themselves.
 	CivilAffairsOverPerson Relation = "civil_affairs_over_person"
 	OrgAdmin               Relation = "org_admin"    // an admin of the object's organisation (its owner or carrier)
@@ -56,6 +59,9 @@ const (
 	Verified Relation = "verified_volunteer"
 )
 
+// Actor is the caller of a use case (see core.Actor).
+type Actor = core.Actor
+
 // Rule is one row of the policy.
 type Rule struct {
 	Who  []Relation
@@ -69,7 +75,7 @@ type Object struct {
 	Orgs      []string // organisations that own or carry it
 	Manager   string   // organisation owning the fund it draws on
 	Person    string   // account the action is about
-	Scopes    []string // every scope (division code) the person holds
+	Scopes    []string // every scope (division code) the person Holds
 	Parties   []string // accounts with a named part in it
 }
 
@@ -263,8 +269,8 @@ func (r Rule) Open() bool {
 	return false
 }
 
-// holds reports whether actor stands to o in relation rel.
-func holds(actor *Actor, rel Relation, o Object) bool {
+// Holds reports whether actor stands to o in relation rel.
+func Holds(actor *Actor, rel Relation, o Object) bool {
 	signedIn := actor != nil && actor.AccountID != ""
 	switch rel {
 	case Anyone:
@@ -322,52 +328,52 @@ func holds(actor *Actor, rel Relation, o Object) bool {
 	return false
 }
 
-// allowed is the policy's one decision: whether actor may do act to o.
+// Allowed is the policy's one decision: whether actor may do act to o.
 // An action with no row is refused.
-func allowed(actor *Actor, act Action, o Object) bool {
+func Allowed(actor *Actor, act Action, o Object) bool {
 	r, ok := policy[act]
 	if !ok {
 		return false
 	}
 	for _, w := range r.Who {
-		if holds(actor, w, o) {
+		if Holds(actor, w, o) {
 			return true
 		}
 	}
 	return false
 }
 
-// authorize is allowed as an error: errForbidden when the actor may not.
-func authorize(actor *Actor, act Action, o Object) error {
-	if !allowed(actor, act, o) {
-		return errForbidden
+// Authorize is Allowed as an error: core.ErrForbidden when the actor may not.
+func Authorize(actor *Actor, act Action, o Object) error {
+	if !Allowed(actor, act, o) {
+		return core.ErrForbidden
 	}
 	return nil
 }
 
-// allowedAs reports which of the relations of act's row the actor holds to o.
-func allowedAs(actor *Actor, act Action, o Object, rel Relation) bool {
+// AllowedAs reports which of the relations of act's row the actor Holds to o.
+func AllowedAs(actor *Actor, act Action, o Object, rel Relation) bool {
 	r, ok := policy[act]
 	if !ok {
 		return false
 	}
 	for _, w := range r.Who {
 		if w == rel {
-			return holds(actor, rel, o)
+			return Holds(actor, rel, o)
 		}
 	}
 	return false
 }
 
-// orgObject is an organisation as the policy sees it.
-func orgObject(o *models.Organisation) Object {
+// OrgObject is an organisation as the policy sees it.
+func OrgObject(o *models.Organisation) Object {
 	return Object{Division: o.DivisionCode, Orgs: []string{o.ID}}
 }
 
-// needObject is a need as the policy sees it.
-func needObject(n *models.Need) Object {
+// NeedObject is a need as the policy sees it.
+func NeedObject(n *models.Need) Object {
 	return Object{Community: n.CommunityCode, Division: n.CommunityCode, Orgs: []string{n.OrganisationID}}
 }
 
-// inDivision is an object that lies in division (or community) code.
-func inDivision(code string) Object { return Object{Division: code, Community: code} }
+// InDivision is an object that lies in division (or community) code.
+func InDivision(code string) Object { return Object{Division: code, Community: code} }

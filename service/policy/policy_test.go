@@ -1,4 +1,4 @@
-package service
+package policy
 
 import (
 	"testing"
@@ -41,7 +41,7 @@ func TestPolicyDecisions(t *testing.T) {
 		{"signed-in routes need a sign-in", nil, "me", Object{}, false},
 		{"an action without a row is refused", city, "launch-rockets", Object{Division: "4101"}, false},
 	} {
-		if got := allowed(c.actor, c.act, c.obj); got != c.want {
+		if got := Allowed(c.actor, c.act, c.obj); got != c.want {
 			t.Errorf("%s: allowed = %v, want %v", c.name, got, c.want)
 		}
 	}
