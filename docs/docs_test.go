@@ -211,7 +211,7 @@ func TestReadme(t *testing.T) {
 	if n := strings.Count(text, "\n"); n > readmeMaxLines {
 		t.Errorf("README.md has %d lines; keep it at most %d and move the rest into docs/", n, readmeMaxLines)
 	}
-	for _, must := range []string{"go test ./...", "](docs/README.md)", "](service/policy.go)",
+	for _, must := range []string{"go test ./...", "](docs/README.md)", "](service/policy/policy.go)",
 		"go test -run TestPolicyMatrix ./handlers/", "<!-- readme-check: "} {
 		if !strings.Contains(text, must) {
 			t.Errorf("README.md does not contain %q", must)

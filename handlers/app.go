@@ -134,7 +134,7 @@ func New(svc *service.Service, cfg Config) *App {
 	}
 	hc.CreateHooks = nil // no $schema link: the schemas path is not served
 	api := humafiber.New(f, hc)
-	api.UseMiddleware(a.authenticate(api), strictQuery(api))
+	api.UseMiddleware(withOperation, a.authenticate(api), strictQuery(api))
 	a.API = api
 
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })

@@ -3,13 +3,15 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
+
+// The two counties of the figures test.
+const zhongyuan, erqi = "410102", "410103"
 
 // The dashboard's figures, checked against a small city seeded through the API.
 
@@ -22,7 +24,6 @@ func TestDashboardFigures(t *testing.T) {
 	clock := &testClock{}
 	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
-	const zhongyuan, erqi = "410102", "410103"
 	seed := map[string]*tally{zhongyuan: {needsByStatus: map[string]int{}}, erqi: {needsByStatus: map[string]int{}}}
 	// newFundWorld made two active agencies (orgA 中原, orgB 二七) and two charities.
 	seed[zhongyuan].serviceOrgs++
@@ -433,68 +434,7 @@ func TestDashboardFigures(t *testing.T) {
 		t.Errorf("no token: %d", r.Status)
 	}
 
-	// The CSV holds the same figures.
-	rows := dashCSV(t, w.h.do("GET", "/v1/dashboard.csv?division=4101", "", bearerHeader(w.city)...))
-	if len(rows) != 1+15+1 {
-		t.Fatalf("csv: %d rows", len(rows))
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	cell := func(row []string, name string) string {
-		t.Helper()
-		i, ok := col[name]
-		if !ok {
-			t.Fatalf("csv has no column %q: %v", name, rows[0])
-		}
-		return row[i]
-	}
-	csvLine := func(code string) []string {
-		for _, r := range rows[1 : len(rows)-1] {
-			if cell(r, "区划代码") == code {
-				return r
-			}
-		}
-		t.Fatalf("csv has no row %s", code)
-		return nil
-	}
-	pctText := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*p, 'f', 1, 64)
-	}
-	for _, c := range []struct {
-		line []string
-		row  dashRow
-	}{{csvLine(zhongyuan), city.row(t, zhongyuan)}, {csvLine(erqi), city.row(t, erqi)}, {rows[len(rows)-1], city.Total}} {
-		f := c.row.Figures
-		if cell(c.line, "快照日期") != city.SnapshotDate || cell(c.line, "区划代码") != c.row.Code {
-			t.Errorf("csv row %v", c.line)
-		}
-		for name, want := range map[string]string{
-			"持证社工": strconv.Itoa(f.SocialWorkers), "专业岗位": strconv.Itoa(f.ProfessionalPosts), "社工服务机构": strconv.Itoa(f.ServiceOrganisations),
-			"有社工站的乡镇街道": strconv.Itoa(f.TownsWithStation), "示范机构": strconv.Itoa(f.DemonstrationOrganisations), "乡镇街道数": strconv.Itoa(f.Towns),
-			"已发布需求": strconv.Itoa(f.Needs.Posted), "已满员及之后需求": strconv.Itoa(f.Needs.Staffed), "已完成需求": strconv.Itoa(f.Needs.Completed),
-			"需求-草稿": strconv.Itoa(f.Needs.ByStatus["draft"]), "需求-已取消": strconv.Itoa(f.Needs.ByStatus["cancelled"]),
-			"已核实志愿服务时长": strconv.FormatFloat(f.VerifiedHours, 'f', 2, 64), "资助笔数": strconv.Itoa(f.Grants),
-			"资助金额（分）": strconv.FormatInt(f.GrantsFen, 10), "养老机构": strconv.Itoa(f.ElderCare.Total),
-			"社工配备达标养老机构": strconv.Itoa(f.ElderCare.Compliant), "政府购买项目": strconv.Itoa(f.PurchasedProjects.Total),
-			"未被标记的政府购买项目": strconv.Itoa(f.PurchasedProjects.Compliant), "继续教育人数": strconv.Itoa(f.ContinuingEducation.Total),
-			"继续教育达标人数": strconv.Itoa(f.ContinuingEducation.Compliant), "继续教育达标率%": pctText(f.ContinuingEducation.CompliancePct),
-			"持证社工进度%": pctText(c.row.indicator(t, "social_workers").ProgressPct), "持证社工占全市%": pctText(c.row.indicator(t, "social_workers").SharePct),
-			"有社工站的乡镇街道目标": strconv.Itoa(c.row.indicator(t, "towns_with_station").Target),
-		} {
-			if got := cell(c.line, name); got != want {
-				t.Errorf("csv %s %s = %q, want %q", c.row.Code, name, got, want)
-			}
-		}
-	}
-	if county := dashCSV(t, w.h.do("GET", "/v1/dashboard.csv?division="+zhongyuan, "", bearerHeader(w.zhongyuan)...)); len(county) != 3 ||
-		county[1][col["持证社工"]] != strconv.Itoa(seed[zhongyuan].socialWorkers) {
-		t.Errorf("中原's csv: %v", county)
-	}
+	checkDashboardCSV(t, w, city, seed)
 
 	// Re-taking the snapshot the same day replaces it; the next day adds one.
 	move(needs[0], "cancelled")

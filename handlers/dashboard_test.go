@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,72 @@ func TestDashboardRefresh(t *testing.T) {
 	}
 	if r := w.h.do("POST", "/v1/dashboard/snapshot?division=4101", "", bearerHeader(w.zhongyuan)...); r.Status != 403 {
 		t.Fatalf("a county refreshes the city's view: %d %s", r.Status, r.Raw)
+	}
+}
+
+// checkDashboardCSV checks that the CSV holds the figures of the city's
+// dashboard, row by row and total, and a county's CSV its own row.
+func checkDashboardCSV(t *testing.T, w *fundWorld, city *dashboard, seed map[string]*tally) {
+	t.Helper()
+	rows := dashCSV(t, w.h.do("GET", "/v1/dashboard.csv?division=4101", "", bearerHeader(w.city)...))
+	if len(rows) != 1+15+1 {
+		t.Fatalf("csv: %d rows", len(rows))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	cell := func(row []string, name string) string {
+		t.Helper()
+		i, ok := col[name]
+		if !ok {
+			t.Fatalf("csv has no column %q: %v", name, rows[0])
+		}
+		return row[i]
+	}
+	csvLine := func(code string) []string {
+		for _, r := range rows[1 : len(rows)-1] {
+			if cell(r, "区划代码") == code {
+				return r
+			}
+		}
+		t.Fatalf("csv has no row %s", code)
+		return nil
+	}
+	pctText := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 1, 64)
+	}
+	for _, c := range []struct {
+		line []string
+		row  dashRow
+	}{{csvLine(zhongyuan), city.row(t, zhongyuan)}, {csvLine(erqi), city.row(t, erqi)}, {rows[len(rows)-1], city.Total}} {
+		f := c.row.Figures
+		if cell(c.line, "快照日期") != city.SnapshotDate || cell(c.line, "区划代码") != c.row.Code {
+			t.Errorf("csv row %v", c.line)
+		}
+		for name, want := range map[string]string{
+			"持证社工": strconv.Itoa(f.SocialWorkers), "专业岗位": strconv.Itoa(f.ProfessionalPosts), "社工服务机构": strconv.Itoa(f.ServiceOrganisations),
+			"有社工站的乡镇街道": strconv.Itoa(f.TownsWithStation), "示范机构": strconv.Itoa(f.DemonstrationOrganisations), "乡镇街道数": strconv.Itoa(f.Towns),
+			"已发布需求": strconv.Itoa(f.Needs.Posted), "已满员及之后需求": strconv.Itoa(f.Needs.Staffed), "已完成需求": strconv.Itoa(f.Needs.Completed),
+			"需求-草稿": strconv.Itoa(f.Needs.ByStatus["draft"]), "需求-已取消": strconv.Itoa(f.Needs.ByStatus["cancelled"]),
+			"已核实志愿服务时长": strconv.FormatFloat(f.VerifiedHours, 'f', 2, 64), "资助笔数": strconv.Itoa(f.Grants),
+			"资助金额（分）": strconv.FormatInt(f.GrantsFen, 10), "养老机构": strconv.Itoa(f.ElderCare.Total),
+			"社工配备达标养老机构": strconv.Itoa(f.ElderCare.Compliant), "政府购买项目": strconv.Itoa(f.PurchasedProjects.Total),
+			"未被标记的政府购买项目": strconv.Itoa(f.PurchasedProjects.Compliant), "继续教育人数": strconv.Itoa(f.ContinuingEducation.Total),
+			"继续教育达标人数": strconv.Itoa(f.ContinuingEducation.Compliant), "继续教育达标率%": pctText(f.ContinuingEducation.CompliancePct),
+			"持证社工进度%": pctText(c.row.indicator(t, "social_workers").ProgressPct), "持证社工占全市%": pctText(c.row.indicator(t, "social_workers").SharePct),
+			"有社工站的乡镇街道目标": strconv.Itoa(c.row.indicator(t, "towns_with_station").Target),
+		} {
+			if got := cell(c.line, name); got != want {
+				t.Errorf("csv %s %s = %q, want %q", c.row.Code, name, got, want)
+			}
+		}
+	}
+	if county := dashCSV(t, w.h.do("GET", "/v1/dashboard.csv?division="+zhongyuan, "", bearerHeader(w.zhongyuan)...)); len(county) != 3 ||
+		county[1][col["持证社工"]] != strconv.Itoa(seed[zhongyuan].socialWorkers) {
+		t.Errorf("中原's csv: %v", county)
 	}
 }

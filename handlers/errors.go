@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -128,7 +127,7 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 			setHeader("WWW-Authenticate", `Bearer realm="wushe"`)
 		}
 		for _, f := range dom.Fields {
-			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: f.Field, Message: pick(en, f.Zh, f.En)})
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: location(ctx, f.Field), Message: pick(en, f.Zh, f.En)})
 		}
 		if len(dom.Fields) > 0 && len(dom.Fields) == 1 {
 			p.Detail = pick(en, dom.Fields[0].Zh, dom.Fields[0].En)
@@ -277,110 +276,6 @@ func translateDetail(msg string, en bool) string {
 	return msg
 }
 
-// validation message templates: Huma's English template → zh-CN
-// template. A template's arguments come from the schema (a bound, a
-// pattern, the allowed values, a property name), never from the submitted
-// value; the few templates whose argument is a parse error of the value
-// (an e-mail address, a URI) are answered without it.
-var validationZh = []struct {
-	en, zh  string
-	noValue string // the English text without the value's parse error, for templates that carry one
-}{
-	{en: validation.MsgUnexpectedProperty, zh: "不允许的字段"},
-	{en: validation.MsgExpectedRFC3339DateTime, zh: "应为 RFC 3339 日期时间"},
-	{en: validation.MsgExpectedRFC3339Date, zh: "应为日期（YYYY-MM-DD）"},
-	{en: validation.MsgExpectedRFC5322Email, zh: "应为电子邮箱地址", noValue: "expected string to be RFC 5322 email"},
-	{en: validation.MsgExpectedRFC3986URI, zh: "应为 URI", noValue: "expected string to be RFC 3986 uri"},
-	{en: validation.MsgExpectedRegexp, zh: "应为正则表达式", noValue: "expected string to be regex"},
-	{en: validation.MsgExpectedDuration, zh: "应为时长", noValue: "expected duration"},
-	{en: validation.MsgExpectedBoolean, zh: "应为布尔值"},
-	{en: validation.MsgExpectedNumber, zh: "应为数字"},
-	{en: validation.MsgExpectedInteger, zh: "应为整数"},
-	{en: validation.MsgExpectedString, zh: "应为字符串"},
-	{en: validation.MsgExpectedArray, zh: "应为数组"},
-	{en: validation.MsgExpectedObject, zh: "应为对象"},
-	{en: validation.MsgExpectedArrayItemsUnique, zh: "数组元素不能重复"},
-	{en: validation.MsgExpectedOneOf, zh: "取值应为以下之一：\"%s\""},
-	{en: validation.MsgExpectedMinimumNumber, zh: "应 >= %v"},
-	{en: validation.MsgExpectedExclusiveMinimumNumber, zh: "应 > %v"},
-	{en: validation.MsgExpectedMaximumNumber, zh: "应 <= %v"},
-	{en: validation.MsgExpectedExclusiveMaximumNumber, zh: "应 < %v"},
-	{en: validation.MsgExpectedNumberBeMultipleOf, zh: "应为 %v 的倍数"},
-	{en: validation.MsgExpectedMinLength, zh: "长度应 >= %d"},
-	{en: validation.MsgExpectedMaxLength, zh: "长度应 <= %d"},
-	{en: validation.MsgExpectedBePattern, zh: "格式不正确，应为%s"},
-	{en: validation.MsgExpectedMatchPattern, zh: "格式不正确（应匹配 %s）"},
-	{en: validation.MsgExpectedMinItems, zh: "数组长度应 >= %d"},
-	{en: validation.MsgExpectedMaxItems, zh: "数组长度应 <= %d"},
-	{en: validation.MsgExpectedMinProperties, zh: "字段数应 >= %d"},
-	{en: validation.MsgExpectedMaxProperties, zh: "字段数应 <= %d"},
-	{en: validation.MsgExpectedRequiredProperty, zh: "缺少必填字段 %s"},
-	{en: validation.MsgExpectedDependentRequiredProperty, zh: "有字段 %[2]s 时须有字段 %[1]s"},
-	{en: "required %s parameter is missing", zh: "缺少必需的%s参数"},
-	{en: "invalid date/time for format %s", zh: "日期时间格式不正确（应为 %s）"},
-}
-
-// fixedMessages are Huma's parameter messages that carry no value: English → zh-CN.
-var fixedMessages = map[string]string{
-	"invalid integer":         "应为整数",
-	"invalid float":           "应为数字",
-	"invalid floating value":  "应为数字",
-	"invalid boolean":         "应为布尔值",
-	"unknown query parameter": "未知的查询参数",
-	"unparsable value":        "无法解析的值",
-	"unsupported type":        "不支持的取值类型",
-	"expected at most one value, but received multiple values": "只能有一个值",
-}
-
-type compiledMsg struct {
-	re      *regexp.Regexp
-	en, zh  string
-	noValue string
-}
-
-var validationRe = func() []compiledMsg {
-	out := make([]compiledMsg, 0, len(validationZh))
-	for _, m := range validationZh {
-		pat := regexp.QuoteMeta(m.en)
-		for _, verb := range []string{"%v", "%d", "%s"} {
-			pat = strings.ReplaceAll(pat, regexp.QuoteMeta(verb), "(.*)")
-		}
-		out = append(out, compiledMsg{re: regexp.MustCompile("^" + pat + "$"), en: m.en, zh: m.zh, noValue: m.noValue})
-	}
-	return out
-}()
-
-// safeMessage answers a validation message of Huma's in the client's
-// language with a fixed text: one of the known templates (whose arguments
-// come from the schema), or a generic text. Anything else Huma or a
-// decoder may say (a Go error naming a struct, a type or the value, a
-// parse error quoting the input) never reaches the client.
-func safeMessage(msg string, en bool) string {
-	if zh, ok := fixedMessages[msg]; ok {
-		return pick(en, zh, msg)
-	}
-	for _, m := range validationRe {
-		sub := m.re.FindStringSubmatch(msg)
-		if sub == nil {
-			continue
-		}
-		if m.noValue != "" {
-			return pick(en, m.zh, m.noValue)
-		}
-		if en {
-			return msg
-		}
-		args := make([]any, len(sub)-1)
-		for i := range args {
-			args[i] = sub[i+1]
-		}
-		// Every verb of the zh template is %v-compatible with a string.
-		zh := strings.NewReplacer("%d", "%s", "%v", "%s").Replace(m.zh)
-		return fmt.Sprintf(zh, args...)
-	}
-	return pick(en, "取值类型不符或超出范围", "the value has the wrong type or is out of range")
-}
-
 // identifierRe is what a field name in a location may look like.
 var identifierRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 
@@ -414,14 +309,4 @@ func decodedField(msg string) (string, bool) {
 		}
 	}
 	return out.String(), out.Len() > 0
-}
-
-var requiredRe = regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(validation.MsgExpectedRequiredProperty), "%s", "(.+)") + "$")
-
-func missingProperty(msg string) (string, bool) {
-	m := requiredRe.FindStringSubmatch(msg)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
 }

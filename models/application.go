@@ -177,31 +177,31 @@ const MaxContractYears = 3
 func (a *Application) Validate(final bool) error {
 	var p Problems
 	if n := len([]rune(strings.TrimSpace(a.Title))); n < 2 || n > 100 {
-		p.Add("body.title", "项目名称须为 2–100 个字符", "title must be 2–100 characters")
+		p.Add("title", "项目名称须为 2–100 个字符", "title must be 2–100 characters")
 	}
 	if len([]rune(a.Summary)) > 5000 {
-		p.Add("body.summary", "项目简介不超过 5000 个字符", "summary must be at most 5000 characters")
+		p.Add("summary", "项目简介不超过 5000 个字符", "summary must be at most 5000 characters")
 	}
 	if len(a.NeedIDs) > 20 {
-		p.Add("body.needIds", "最多关联 20 个需求", "at most 20 linked needs")
+		p.Add("needIds", "最多关联 20 个需求", "at most 20 linked needs")
 	}
 	seen := map[string]bool{}
 	for i, id := range a.NeedIDs {
 		if id == "" || len(id) > 64 || seen[id] {
-			p.Add(indexed("body.needIds", i), "需求编号无效或重复", "needs ids must be non-empty and distinct")
+			p.Add(indexed("needIds", i), "需求编号无效或重复", "needs ids must be non-empty and distinct")
 		}
 		seen[id] = true
 	}
-	validateCodes(&p, "body.domains", a.Domains, Domains, false)
+	validateCodes(&p, "domains", a.Domains, Domains, false)
 	if a.TargetGroup != "" && !TargetGroups.Has(a.TargetGroup) {
-		p.Add("body.targetGroup", "未知的服务对象类型", "unknown target group")
+		p.Add("targetGroup", "未知的服务对象类型", "unknown target group")
 	}
 	if a.Beneficiaries < 0 || a.Beneficiaries > 10_000_000 {
-		p.Add("body.beneficiaries", "受益人数须在 0–10,000,000 之间", "beneficiaries must be 0–10,000,000")
+		p.Add("beneficiaries", "受益人数须在 0–10,000,000 之间", "beneficiaries must be 0–10,000,000")
 	}
 	for i, c := range a.Regions {
 		if _, ok := LookupDivision(c); !ok {
-			p.Add(indexed("body.regions", i), "未知的行政区划代码", "unknown division code")
+			p.Add(indexed("regions", i), "未知的行政区划代码", "unknown division code")
 		}
 	}
 	a.validateTeam(&p)
@@ -209,14 +209,14 @@ func (a *Application) Validate(final bool) error {
 	for _, l := range []struct {
 		loc string
 		v   int64
-	}{{"body.budget.salaryFen", a.Budget.SalaryFen}, {"body.budget.supervisionTrainingFen", a.Budget.SupervisionTrainingFen},
-		{"body.budget.serviceActivitiesFen", a.Budget.ServiceActivitiesFen}, {"body.budget.projectManagementFen", a.Budget.ProjectManagementFen}} {
+	}{{"budget.salaryFen", a.Budget.SalaryFen}, {"budget.supervisionTrainingFen", a.Budget.SupervisionTrainingFen},
+		{"budget.serviceActivitiesFen", a.Budget.ServiceActivitiesFen}, {"budget.projectManagementFen", a.Budget.ProjectManagementFen}} {
 		if l.v < 0 || l.v > MaxFundFen {
 			p.Add(l.loc, "预算金额须在 0 至 100 亿元之间（单位：分）", "a budget line must be 0 to 10 billion yuan (in fen)")
 		}
 	}
 	if a.RequestedFen < 0 || a.RequestedFen > MaxFundFen {
-		p.Add("body.requestedFen", "申请金额须在 0 至 100 亿元之间（单位：分）", "requested amount must be 0 to 10 billion yuan (in fen)")
+		p.Add("requestedFen", "申请金额须在 0 至 100 亿元之间（单位：分）", "requested amount must be 0 to 10 billion yuan (in fen)")
 	}
 	if a.Government {
 		a.validateContract(&p, final)
@@ -224,21 +224,21 @@ func (a *Application) Validate(final bool) error {
 	if final {
 		switch {
 		case a.RequestedFen <= 0:
-			p.Add("body.requestedFen", "提交前须填写申请金额", "a submission needs a requested amount")
+			p.Add("requestedFen", "提交前须填写申请金额", "a submission needs a requested amount")
 		case a.RequestedFen > a.Budget.TotalFen():
-			p.Add("body.requestedFen", "申请金额不能超过项目预算合计", "the requested amount must not exceed the budget total")
+			p.Add("requestedFen", "申请金额不能超过项目预算合计", "the requested amount must not exceed the budget total")
 		}
 		if a.SupervisorID == "" {
-			p.Add("body.supervisorId", "提交前须指定项目督导社工", "a submission needs a supervising social worker")
+			p.Add("supervisorId", "提交前须指定项目督导社工", "a submission needs a supervising social worker")
 		}
 		if a.Beneficiaries == 0 {
-			p.Add("body.beneficiaries", "提交前须填写受益人数", "a submission needs the number of beneficiaries")
+			p.Add("beneficiaries", "提交前须填写受益人数", "a submission needs the number of beneficiaries")
 		}
 		if a.TargetGroup == "" {
-			p.Add("body.targetGroup", "提交前须填写服务对象", "a submission needs a target group")
+			p.Add("targetGroup", "提交前须填写服务对象", "a submission needs a target group")
 		}
 		if a.Government && !ProfessionalShareOK(a.Team) {
-			p.Add("body.team", "政府购买服务项目中社会工作专业岗位须占项目人员的 80% 以上", "professional social-work posts must be at least 80% of a purchased project's paid headcount")
+			p.Add("team", "政府购买服务项目中社会工作专业岗位须占项目人员的 80% 以上", "professional social-work posts must be at least 80% of a purchased project's paid headcount")
 		}
 	}
 	return p.Err()
@@ -246,11 +246,11 @@ func (a *Application) Validate(final bool) error {
 
 func (a *Application) validateTeam(p *Problems) {
 	if len(a.Team) > 200 {
-		p.Add("body.team", "项目团队最多 200 人", "at most 200 team members")
+		p.Add("team", "项目团队最多 200 人", "at most 200 team members")
 		return
 	}
 	for i, m := range a.Team {
-		loc := indexed("body.team", i)
+		loc := indexed("team", i)
 		if n := len([]rune(strings.TrimSpace(m.Name))); n < 1 || n > 50 {
 			p.Add(loc+".name", "姓名须为 1–50 个字符", "name must be 1–50 characters")
 		}
@@ -271,12 +271,12 @@ func (a *Application) validateTeam(p *Problems) {
 
 func (a *Application) validateMilestones(p *Problems, final bool) {
 	if len(a.Milestones) > 24 {
-		p.Add("body.milestones", "最多 24 个里程碑", "at most 24 milestones")
+		p.Add("milestones", "最多 24 个里程碑", "at most 24 milestones")
 		return
 	}
 	sum := 0
 	for i, m := range a.Milestones {
-		loc := indexed("body.milestones", i)
+		loc := indexed("milestones", i)
 		if n := len([]rune(strings.TrimSpace(m.Name))); n < 1 || n > 100 {
 			p.Add(loc+".name", "里程碑名称须为 1–100 个字符", "milestone name must be 1–100 characters")
 		}
@@ -289,7 +289,7 @@ func (a *Application) validateMilestones(p *Problems, final bool) {
 		sum += m.TranchePercent
 	}
 	if final && (len(a.Milestones) == 0 || sum != 100) {
-		p.Add("body.milestones", "提交前须设置里程碑，且各期拨付比例合计为 100%", "a submission needs milestones whose tranche percents sum to 100")
+		p.Add("milestones", "提交前须设置里程碑，且各期拨付比例合计为 100%", "a submission needs milestones whose tranche percents sum to 100")
 	}
 }
 
@@ -297,21 +297,21 @@ func (a *Application) validateContract(p *Problems, final bool) {
 	if a.ContractStart == "" && a.ContractEnd == "" && !final {
 		return
 	}
-	start, err1 := ParseDate("body.contractStart", a.ContractStart)
-	end, err2 := ParseDate("body.contractEnd", a.ContractEnd)
+	start, err1 := ParseDate("contractStart", a.ContractStart)
+	end, err2 := ParseDate("contractEnd", a.ContractEnd)
 	if err1 != nil {
-		p.Add("body.contractStart", "政府购买服务项目须填写合同开始日期（YYYY-MM-DD）", "a purchased project needs a contract start date (YYYY-MM-DD)")
+		p.Add("contractStart", "政府购买服务项目须填写合同开始日期（YYYY-MM-DD）", "a purchased project needs a contract start date (YYYY-MM-DD)")
 	}
 	if err2 != nil {
-		p.Add("body.contractEnd", "政府购买服务项目须填写合同结束日期（YYYY-MM-DD）", "a purchased project needs a contract end date (YYYY-MM-DD)")
+		p.Add("contractEnd", "政府购买服务项目须填写合同结束日期（YYYY-MM-DD）", "a purchased project needs a contract end date (YYYY-MM-DD)")
 	}
 	if err1 != nil || err2 != nil {
 		return
 	}
 	if !end.After(start) {
-		p.Add("body.contractEnd", "合同结束日期须晚于开始日期", "the contract must end after it starts")
+		p.Add("contractEnd", "合同结束日期须晚于开始日期", "the contract must end after it starts")
 	} else if end.After(start.AddDate(MaxContractYears, 0, 0)) {
-		p.Add("body.contractEnd", "政府购买服务合同期限不超过 3 年", "a purchase contract runs at most 3 years")
+		p.Add("contractEnd", "政府购买服务合同期限不超过 3 年", "a purchase contract runs at most 3 years")
 	}
 }
 
@@ -403,13 +403,13 @@ var EvaluationGrades = []string{"excellent", "good", "pass", "fail"}
 func (e *Evaluation) Validate() error {
 	var p Problems
 	if e.Score < 0 || e.Score > 100 {
-		p.Add("body.score", "评分须在 0–100 之间", "score must be 0–100")
+		p.Add("score", "评分须在 0–100 之间", "score must be 0–100")
 	}
 	if !slices.Contains(EvaluationGrades, e.Grade) {
-		p.Add("body.grade", "等级须为 excellent、good、pass 或 fail", "grade must be excellent, good, pass or fail")
+		p.Add("grade", "等级须为 excellent、good、pass 或 fail", "grade must be excellent, good, pass or fail")
 	}
 	if n := len([]rune(strings.TrimSpace(e.Report))); n < 10 || n > 20000 {
-		p.Add("body.report", "评估报告须为 10–20000 个字符", "report must be 10–20000 characters")
+		p.Add("report", "评估报告须为 10–20000 个字符", "report must be 10–20000 characters")
 	}
 	return p.Err()
 }

@@ -34,20 +34,20 @@ func TestApplicationValidate(t *testing.T) {
 	}{
 		{"valid submission", true, func(*Application) {}, ""},
 		{"partial draft", false, func(a *Application) { a.Milestones, a.RequestedFen, a.SupervisorID = nil, 0, "" }, ""},
-		{"short title", false, func(a *Application) { a.Title = "项" }, "body.title"},
-		{"unknown group", false, func(a *Application) { a.TargetGroup = "cats" }, "body.targetGroup"},
-		{"unknown region", false, func(a *Application) { a.Regions = []string{"999"} }, "body.regions[0]"},
-		{"duplicate need", false, func(a *Application) { a.NeedIDs = []string{"n1", "n1"} }, "body.needIds[1]"},
-		{"professional without account", false, func(a *Application) { a.Team[0].SocialWorkerID = "" }, "body.team[0].socialWorkerId"},
-		{"unknown post", false, func(a *Application) { a.Team[1].Post = "intern" }, "body.team[1].post"},
-		{"bad due date", false, func(a *Application) { a.Milestones[0].Due = "2027-13-01" }, "body.milestones[0].due"},
-		{"negative budget line", false, func(a *Application) { a.Budget.ProjectManagementFen = -1 }, "body.budget.projectManagementFen"},
-		{"tranches not 100%", true, func(a *Application) { a.Milestones[1].TranchePercent = 59 }, "body.milestones"},
-		{"no milestones", true, func(a *Application) { a.Milestones = nil }, "body.milestones"},
-		{"no amount", true, func(a *Application) { a.RequestedFen = 0 }, "body.requestedFen"},
-		{"more than the budget", true, func(a *Application) { a.RequestedFen = 60_001 }, "body.requestedFen"},
-		{"no supervisor", true, func(a *Application) { a.SupervisorID = "" }, "body.supervisorId"},
-		{"no beneficiaries", true, func(a *Application) { a.Beneficiaries = 0 }, "body.beneficiaries"},
+		{"short title", false, func(a *Application) { a.Title = "项" }, "title"},
+		{"unknown group", false, func(a *Application) { a.TargetGroup = "cats" }, "targetGroup"},
+		{"unknown region", false, func(a *Application) { a.Regions = []string{"999"} }, "regions[0]"},
+		{"duplicate need", false, func(a *Application) { a.NeedIDs = []string{"n1", "n1"} }, "needIds[1]"},
+		{"professional without account", false, func(a *Application) { a.Team[0].SocialWorkerID = "" }, "team[0].socialWorkerId"},
+		{"unknown post", false, func(a *Application) { a.Team[1].Post = "intern" }, "team[1].post"},
+		{"bad due date", false, func(a *Application) { a.Milestones[0].Due = "2027-13-01" }, "milestones[0].due"},
+		{"negative budget line", false, func(a *Application) { a.Budget.ProjectManagementFen = -1 }, "budget.projectManagementFen"},
+		{"tranches not 100%", true, func(a *Application) { a.Milestones[1].TranchePercent = 59 }, "milestones"},
+		{"no milestones", true, func(a *Application) { a.Milestones = nil }, "milestones"},
+		{"no amount", true, func(a *Application) { a.RequestedFen = 0 }, "requestedFen"},
+		{"more than the budget", true, func(a *Application) { a.RequestedFen = 60_001 }, "requestedFen"},
+		{"no supervisor", true, func(a *Application) { a.SupervisorID = "" }, "supervisorId"},
+		{"no beneficiaries", true, func(a *Application) { a.Beneficiaries = 0 }, "beneficiaries"},
 	}
 	for _, c := range cases {
 		a := validApplication()
@@ -175,7 +175,7 @@ func TestPriceTable(t *testing.T) {
 	bad := pt
 	bad.MonthlyFen = map[string]int64{"social_worker": 600_000, "intern": 1}
 	err := bad.Validate()
-	for _, f := range []string{"body.monthlyFen.staff", "body.monthlyFen.intern", "body.monthlyFen.assistant_social_worker"} {
+	for _, f := range []string{"monthlyFen.staff", "monthlyFen.intern", "monthlyFen.assistant_social_worker"} {
 		if !hasField(t, err, f) {
 			t.Errorf("want a problem at %s: %v", f, problemList(t, err))
 		}

@@ -57,12 +57,12 @@ func TestValidateBackgroundCheck(t *testing.T) {
 		edit  func(*BackgroundCheck)
 		field string
 	}{
-		{"unknown result", func(b *BackgroundCheck) { b.Result = "ok" }, "body.result"},
-		{"certificate tomorrow", func(b *BackgroundCheck) { b.CheckedOn = "2026-03-02" }, "body.checkedOn"},
-		{"not a date", func(b *BackgroundCheck) { b.CheckedOn = "2026-02-30" }, "body.checkedOn"},
-		{"passed without expiry", func(b *BackgroundCheck) { b.ExpiresOn = "" }, "body.expiresOn"},
-		{"expiry on the certificate's day", func(b *BackgroundCheck) { b.ExpiresOn = b.CheckedOn }, "body.expiresOn"},
-		{"long reference", func(b *BackgroundCheck) { b.Reference = string(make([]rune, 65)) }, "body.reference"},
+		{"unknown result", func(b *BackgroundCheck) { b.Result = "ok" }, "result"},
+		{"certificate tomorrow", func(b *BackgroundCheck) { b.CheckedOn = "2026-03-02" }, "checkedOn"},
+		{"not a date", func(b *BackgroundCheck) { b.CheckedOn = "2026-02-30" }, "checkedOn"},
+		{"passed without expiry", func(b *BackgroundCheck) { b.ExpiresOn = "" }, "expiresOn"},
+		{"expiry on the certificate's day", func(b *BackgroundCheck) { b.ExpiresOn = b.CheckedOn }, "expiresOn"},
+		{"long reference", func(b *BackgroundCheck) { b.Reference = string(make([]rune, 65)) }, "reference"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func TestCertificateLevelAtLeast(t *testing.T) {
 
 // Every certificate held × every post certificate × every grade.
 func TestPostGradesAndValidatePostExhaustive(t *testing.T) {
-	const mismatch = "body.post: post title requires the matching certificate"
+	const mismatch = "post: post title requires the matching certificate"
 	tests := []struct {
 		held  CertificateLevel
 		post  PostTitle
@@ -105,7 +105,7 @@ func TestPostGradesAndValidatePostExhaustive(t *testing.T) {
 		if !tt.ok {
 			want = []string{mismatch}
 		}
-		err = ValidatePost("body.post", tt.held, tt.post)
+		err = ValidatePost("post", tt.held, tt.post)
 		if got := problemList(t, err); !reflect.DeepEqual(got, want) {
 			t.Errorf("ValidatePost(%s, %v) problems %q, want %q", tt.held, tt.post, got, want)
 		}
@@ -117,8 +117,8 @@ func TestPostGradesAndValidatePostExhaustive(t *testing.T) {
 
 func TestValidatePostBadInput(t *testing.T) {
 	const (
-		level = "body.post.level: unknown certificate level (see certificate_levels)"
-		grade = "body.post.grade: post grade must be 1, 2 or 3"
+		level = "post.level: unknown certificate level (see certificate_levels)"
+		grade = "post.grade: post grade must be 1, 2 or 3"
 	)
 	tests := []struct {
 		name string
@@ -126,8 +126,8 @@ func TestValidatePostBadInput(t *testing.T) {
 		post PostTitle
 		want []string
 	}{
-		{"no certificate", "", PostTitle{CertAssistant, 3}, []string{"body.post: post title requires the matching certificate"}},
-		{"unknown certificate held", "doctor", PostTitle{CertAssistant, 3}, []string{"body.post: post title requires the matching certificate"}},
+		{"no certificate", "", PostTitle{CertAssistant, 3}, []string{"post: post title requires the matching certificate"}},
+		{"unknown certificate held", "doctor", PostTitle{CertAssistant, 3}, []string{"post: post title requires the matching certificate"}},
 		{"grade 0", CertSenior, PostTitle{CertSenior, 0}, []string{grade}},
 		{"grade 4", CertSenior, PostTitle{CertSenior, 4}, []string{grade}},
 		{"grade -1", CertSenior, PostTitle{CertSenior, -1}, []string{grade}},
@@ -135,7 +135,7 @@ func TestValidatePostBadInput(t *testing.T) {
 		{"empty post", CertSenior, PostTitle{}, []string{level, grade}},
 	}
 	for _, tt := range tests {
-		if got := problemList(t, ValidatePost("body.post", tt.held, tt.post)); !reflect.DeepEqual(got, tt.want) {
+		if got := problemList(t, ValidatePost("post", tt.held, tt.post)); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: problems %q, want %q", tt.name, got, tt.want)
 		}
 	}

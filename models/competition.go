@@ -174,14 +174,14 @@ func (c *Competition) NextPhase() (CompetitionPhase, bool) {
 // next phase, one step at a time.
 func (c *Competition) CheckMove(to CompetitionPhase) error {
 	if !to.Valid() || to == PhaseDraft {
-		return Invalid("body.to", "未知的大赛阶段", "unknown competition phase")
+		return Invalid("to", "未知的大赛阶段", "unknown competition phase")
 	}
 	next, ok := c.NextPhase()
 	switch {
 	case !ok:
 		return E(KindConflict, "大赛已结束", "the competition is closed")
 	case to == PhasePublicVote && !c.PublicVote:
-		return Invalid("body.to", "本大赛未设公众投票环节", "this competition has no public vote")
+		return Invalid("to", "本大赛未设公众投票环节", "this competition has no public vote")
 	case to != next:
 		return E(KindConflict, fmt.Sprintf("大赛当前阶段为 %s，只能进入下一阶段 %s", c.Phase, next),
 			fmt.Sprintf("the competition is in phase %s; it can only move to %s", c.Phase, next))
@@ -205,44 +205,44 @@ var tierCodePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 func (c *Competition) Validate() error {
 	var p Problems
 	if n := len([]rune(strings.TrimSpace(c.Name))); n < 2 || n > 100 {
-		p.Add("body.name", "大赛名称须为 2–100 个字符", "name must be 2–100 characters")
+		p.Add("name", "大赛名称须为 2–100 个字符", "name must be 2–100 characters")
 	}
 	if len([]rune(c.Summary)) > 5000 {
-		p.Add("body.summary", "大赛简介不超过 5000 个字符", "summary must be at most 5000 characters")
+		p.Add("summary", "大赛简介不超过 5000 个字符", "summary must be at most 5000 characters")
 	}
-	validateCodes(&p, "body.domains", c.Domains, Domains, true)
-	validateCodes(&p, "body.eligibleKinds", c.EligibleKinds, OrganisationKinds, false)
+	validateCodes(&p, "domains", c.Domains, Domains, true)
+	validateCodes(&p, "eligibleKinds", c.EligibleKinds, OrganisationKinds, false)
 	switch {
 	case len(c.Regions) == 0:
-		p.Add("body.regions", "至少选择一个参赛地区", "choose at least one region")
+		p.Add("regions", "至少选择一个参赛地区", "choose at least one region")
 	case len(c.Regions) > MaxCompetitionRegions:
-		p.Add("body.regions", "参赛地区最多 50 个", "at most 50 regions")
+		p.Add("regions", "参赛地区最多 50 个", "at most 50 regions")
 	}
 	seen := map[string]bool{}
 	for i, code := range c.Regions {
 		if _, ok := LookupDivision(code); !ok {
-			p.Add(indexed("body.regions", i), "未知的行政区划代码", "unknown division code")
+			p.Add(indexed("regions", i), "未知的行政区划代码", "unknown division code")
 		} else if seen[code] {
-			p.Add(indexed("body.regions", i), "重复的行政区划代码", "duplicate division code")
+			p.Add(indexed("regions", i), "重复的行政区划代码", "duplicate division code")
 		}
 		seen[code] = true
 	}
 	c.validateSchedule(&p)
 	c.validateTiers(&p)
 	if len(c.Rubric) > MaxCompetitionRubric {
-		p.Add("body.rubric", "评分标准最多 20 项", "a rubric has at most 20 criteria")
+		p.Add("rubric", "评分标准最多 20 项", "a rubric has at most 20 criteria")
 	} else if err := c.Rubric.Validate(); err != nil {
 		if e, ok := err.(*Error); ok {
 			for _, f := range e.Fields {
-				p.Add("body."+strings.ReplaceAll(f.Field, "max_points", "maxPoints"), f.Zh, f.En)
+				p.Add(strings.ReplaceAll(f.Field, "max_points", "maxPoints"), f.Zh, f.En)
 			}
 		}
 	}
 	if c.ReviewersPerEntry < 1 || c.ReviewersPerEntry > MaxReviewersPerEntry {
-		p.Add("body.reviewersPerEntry", "每个项目的评审人数须为 1–10", "reviewers per entry must be 1–10")
+		p.Add("reviewersPerEntry", "每个项目的评审人数须为 1–10", "reviewers per entry must be 1–10")
 	}
 	if c.VoteWeightPercent < 0 || c.VoteWeightPercent > 100 {
-		p.Add("body.voteWeightPercent", "公众投票权重须为 0–100（百分比）", "vote weight must be 0–100 (percent)")
+		p.Add("voteWeightPercent", "公众投票权重须为 0–100（百分比）", "vote weight must be 0–100 (percent)")
 	}
 	return p.Err()
 }
@@ -257,11 +257,11 @@ func (c *Competition) validateSchedule(p *Problems) {
 	if c.PublicVote {
 		steps = append(steps, step{"voteAt", s.VoteAt})
 	} else if !s.VoteAt.IsZero() {
-		p.Add("body.schedule.voteAt", "未设公众投票的大赛不能有投票开始时间", "a competition without a public vote has no voteAt")
+		p.Add("schedule.voteAt", "未设公众投票的大赛不能有投票开始时间", "a competition without a public vote has no voteAt")
 	}
 	steps = append(steps, step{"finalistsAt", s.FinalistsAt}, step{"awardsAt", s.AwardsAt}, step{"closesAt", s.ClosesAt})
 	for i, st := range steps {
-		f := "body.schedule." + st.field
+		f := "schedule." + st.field
 		switch {
 		case st.at.IsZero():
 			p.Add(f, "须填写该阶段的开始时间", "the phase needs a start time")
@@ -274,17 +274,17 @@ func (c *Competition) validateSchedule(p *Problems) {
 func (c *Competition) validateTiers(p *Problems) {
 	switch {
 	case len(c.Tiers) == 0:
-		p.Add("body.tiers", "至少设置一个奖项等级", "at least one award tier")
+		p.Add("tiers", "至少设置一个奖项等级", "at least one award tier")
 		return
 	case len(c.Tiers) > MaxAwardTiers:
-		p.Add("body.tiers", "奖项等级最多 10 个", "at most 10 award tiers")
+		p.Add("tiers", "奖项等级最多 10 个", "at most 10 award tiers")
 		return
 	}
 	seen := map[string]bool{}
 	var pool int64
 	awardees := 0
 	for i, t := range c.Tiers {
-		f := indexed("body.tiers", i)
+		f := indexed("tiers", i)
 		switch {
 		case !tierCodePattern.MatchString(t.Code):
 			p.Add(f+".code", "奖项代码须为小写字母开头的 snake_case（最多 32 个字符）", "tier code must be snake_case starting with a letter (at most 32 characters)")
@@ -307,10 +307,10 @@ func (c *Competition) validateTiers(p *Problems) {
 		}
 	}
 	if pool > MaxFundFen {
-		p.Add("body.tiers", "奖金池不能超过 100 亿元", "the prize pool must be at most 10 billion yuan")
+		p.Add("tiers", "奖金池不能超过 100 亿元", "the prize pool must be at most 10 billion yuan")
 	}
 	if awardees > MaxCompetitionAwardees {
-		p.Add("body.tiers", "获奖名额合计不超过 1000", "at most 1,000 awards in all")
+		p.Add("tiers", "获奖名额合计不超过 1000", "at most 1,000 awards in all")
 	}
 }
 
@@ -378,13 +378,13 @@ func (c *Conflict) Validate() error {
 		known = known || k == c.Kind
 	}
 	if !known {
-		p.Add("body.kind", "利益冲突类型须为 own_organisation、employment、family 或 other", "kind must be own_organisation, employment, family or other")
+		p.Add("kind", "利益冲突类型须为 own_organisation、employment、family 或 other", "kind must be own_organisation, employment, family or other")
 	}
 	if (c.OrganisationID == "") == (c.EntryID == "") {
-		p.Add("body.organisationId", "须且只能指定一个机构或一个参赛项目", "name exactly one organisation or one entry")
+		p.Add("organisationId", "须且只能指定一个机构或一个参赛项目", "name exactly one organisation or one entry")
 	}
 	if len([]rune(c.Note)) > 500 {
-		p.Add("body.note", "说明不超过 500 个字符", "note must be at most 500 characters")
+		p.Add("note", "说明不超过 500 个字符", "note must be at most 500 characters")
 	}
 	return p.Err()
 }

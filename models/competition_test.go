@@ -28,19 +28,19 @@ func TestCompetitionValidate(t *testing.T) {
 		edit  func(*Competition)
 		field string
 	}{
-		{"name", func(c *Competition) { c.Name = "x" }, "body.name"},
-		{"no domain", func(c *Competition) { c.Domains = nil }, "body.domains"},
-		{"region", func(c *Competition) { c.Regions = []string{"410102", "410102"} }, "body.regions[1]"},
-		{"order", func(c *Competition) { c.Schedule.FinalistsAt = c.Schedule.ReviewAt }, "body.schedule.finalistsAt"},
-		{"vote date without a vote", func(c *Competition) { c.Schedule.VoteAt = c.Schedule.ReviewAt.Add(time.Hour) }, "body.schedule.voteAt"},
-		{"vote without a date", func(c *Competition) { c.PublicVote = true }, "body.schedule.voteAt"},
-		{"tier code", func(c *Competition) { c.Tiers[1].Code = "First" }, "body.tiers[1].code"},
-		{"tier count", func(c *Competition) { c.Tiers[0].Count = 0 }, "body.tiers[0].count"},
-		{"tier amount", func(c *Competition) { c.Tiers[0].AmountFen = -1 }, "body.tiers[0].amountFen"},
-		{"pool", func(c *Competition) { c.Tiers[0].AmountFen, c.Tiers[0].Count = MaxFundFen, 2 }, "body.tiers"},
-		{"rubric", func(c *Competition) { c.Rubric[0].MaxPoints = 0 }, "body.rubric[0].maxPoints"},
-		{"k", func(c *Competition) { c.ReviewersPerEntry = 11 }, "body.reviewersPerEntry"},
-		{"weight", func(c *Competition) { c.VoteWeightPercent = 101 }, "body.voteWeightPercent"},
+		{"name", func(c *Competition) { c.Name = "x" }, "name"},
+		{"no domain", func(c *Competition) { c.Domains = nil }, "domains"},
+		{"region", func(c *Competition) { c.Regions = []string{"410102", "410102"} }, "regions[1]"},
+		{"order", func(c *Competition) { c.Schedule.FinalistsAt = c.Schedule.ReviewAt }, "schedule.finalistsAt"},
+		{"vote date without a vote", func(c *Competition) { c.Schedule.VoteAt = c.Schedule.ReviewAt.Add(time.Hour) }, "schedule.voteAt"},
+		{"vote without a date", func(c *Competition) { c.PublicVote = true }, "schedule.voteAt"},
+		{"tier code", func(c *Competition) { c.Tiers[1].Code = "First" }, "tiers[1].code"},
+		{"tier count", func(c *Competition) { c.Tiers[0].Count = 0 }, "tiers[0].count"},
+		{"tier amount", func(c *Competition) { c.Tiers[0].AmountFen = -1 }, "tiers[0].amountFen"},
+		{"pool", func(c *Competition) { c.Tiers[0].AmountFen, c.Tiers[0].Count = MaxFundFen, 2 }, "tiers"},
+		{"rubric", func(c *Competition) { c.Rubric[0].MaxPoints = 0 }, "rubric[0].maxPoints"},
+		{"k", func(c *Competition) { c.ReviewersPerEntry = 11 }, "reviewersPerEntry"},
+		{"weight", func(c *Competition) { c.VoteWeightPercent = 101 }, "voteWeightPercent"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := validCompetition()
@@ -134,10 +134,10 @@ func TestConflictValidate(t *testing.T) {
 	}{
 		{Conflict{Kind: ConflictFamily, EntryID: "e1"}, ""},
 		{Conflict{Kind: ConflictEmployment, OrganisationID: "o1"}, ""},
-		{Conflict{Kind: "enemy", EntryID: "e1"}, "body.kind"},
-		{Conflict{Kind: ConflictOther}, "body.organisationId"},
-		{Conflict{Kind: ConflictOther, EntryID: "e1", OrganisationID: "o1"}, "body.organisationId"},
-		{Conflict{Kind: ConflictOther, EntryID: "e1", Note: strings.Repeat("长", 501)}, "body.note"},
+		{Conflict{Kind: "enemy", EntryID: "e1"}, "kind"},
+		{Conflict{Kind: ConflictOther}, "organisationId"},
+		{Conflict{Kind: ConflictOther, EntryID: "e1", OrganisationID: "o1"}, "organisationId"},
+		{Conflict{Kind: ConflictOther, EntryID: "e1", Note: strings.Repeat("长", 501)}, "note"},
 	} {
 		err := tt.c.Validate()
 		if tt.field == "" {

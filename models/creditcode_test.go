@@ -19,7 +19,7 @@ var publishedCreditCodes = []struct{ name, code string }{
 
 func TestValidateCreditCodePublished(t *testing.T) {
 	for _, c := range publishedCreditCodes {
-		if err := ValidateCreditCode("body.creditCode", c.code); err != nil {
+		if err := ValidateCreditCode("creditCode", c.code); err != nil {
 			t.Errorf("%s %s: %v", c.name, c.code, err)
 		}
 	}
@@ -87,16 +87,16 @@ func TestValidateCreditCodeRejects(t *testing.T) {
 		{"full-width not normalised", "９１３５０１００Ｍ０００１００Ｙ４３", length},
 	}
 	for _, tt := range tests {
-		err := ValidateCreditCode("body.creditCode", tt.code)
+		err := ValidateCreditCode("creditCode", tt.code)
 		var e *Error
 		if !errors.As(err, &e) {
 			t.Errorf("%s: %q accepted (err %v)", tt.name, tt.code, err)
 			continue
 		}
-		if e.Kind != KindInvalid || e.Field != "body.creditCode" || e.En != tt.wantEn || e.Zh == "" {
+		if e.Kind != KindInvalid || e.Field != "creditCode" || e.En != tt.wantEn || e.Zh == "" {
 			t.Errorf("%s: got %+v, want invalid body.creditCode %q", tt.name, e, tt.wantEn)
 		}
-		if len(e.Fields) != 1 || e.Fields[0].Field != "body.creditCode" {
+		if len(e.Fields) != 1 || e.Fields[0].Field != "creditCode" {
 			t.Errorf("%s: Fields = %+v", tt.name, e.Fields)
 		}
 	}

@@ -34,7 +34,9 @@ var (
 )
 
 // Error is a domain error with a message in zh-CN and English. Field, when
-// set, names the input that broke the rule (e.g. "body.phone").
+// set, names the input that broke the rule by its field name ("phone",
+// "window.start", "tranches[1].amountFen"); the handlers turn a name into
+// the request's location of it (body, query, path or header).
 type Error struct {
 	Kind       Kind
 	Zh, En     string

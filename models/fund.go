@@ -42,51 +42,51 @@ func (f *Fund) Validate() error {
 	var p Problems
 	switch {
 	case f.OwnerOrgID == "" && f.DivisionCode == "":
-		p.Add("body.ownerOrgId", "须指定资金所属机构或政府购买服务的行政区划", "a fund belongs to an organisation or to a division's purchase budget")
+		p.Add("ownerOrgId", "须指定资金所属机构或政府购买服务的行政区划", "a fund belongs to an organisation or to a division's purchase budget")
 	case f.OwnerOrgID != "" && f.DivisionCode != "":
-		p.Add("body.divisionCode", "资金只能属于一个机构或一个行政区划", "a fund belongs to an organisation or a division, not both")
+		p.Add("divisionCode", "资金只能属于一个机构或一个行政区划", "a fund belongs to an organisation or a division, not both")
 	case f.DivisionCode != "":
 		if d, ok := LookupDivision(f.DivisionCode); !ok {
-			p.Add("body.divisionCode", "未知的行政区划代码", "unknown division code")
+			p.Add("divisionCode", "未知的行政区划代码", "unknown division code")
 		} else if d.Level != LevelCity && d.Level != LevelCounty {
-			p.Add("body.divisionCode", "政府购买服务预算须属于市或县（区）", "a purchase budget belongs to the city or a county")
+			p.Add("divisionCode", "政府购买服务预算须属于市或县（区）", "a purchase budget belongs to the city or a county")
 		}
 	}
 	if n := len([]rune(strings.TrimSpace(f.Name))); n < 2 || n > 100 {
-		p.Add("body.name", "资金名称须为 2–100 个字符", "name must be 2–100 characters")
+		p.Add("name", "资金名称须为 2–100 个字符", "name must be 2–100 characters")
 	}
 	if f.TotalFen <= 0 || f.TotalFen > MaxFundFen {
-		p.Add("body.totalFen", "资金总额须为正数（单位：分），且不超过 100 亿元", "total must be positive (in fen) and at most 10 billion yuan")
+		p.Add("totalFen", "资金总额须为正数（单位：分），且不超过 100 亿元", "total must be positive (in fen) and at most 10 billion yuan")
 	}
 	if f.GrantMinFen <= 0 {
-		p.Add("body.grantMinFen", "单笔资助下限须为正数（单位：分）", "grant minimum must be positive (in fen)")
+		p.Add("grantMinFen", "单笔资助下限须为正数（单位：分）", "grant minimum must be positive (in fen)")
 	}
 	if f.GrantMaxFen < f.GrantMinFen {
-		p.Add("body.grantMaxFen", "单笔资助上限不能低于下限", "grant maximum must not be below the minimum")
+		p.Add("grantMaxFen", "单笔资助上限不能低于下限", "grant maximum must not be below the minimum")
 	} else if f.GrantMaxFen > f.TotalFen {
-		p.Add("body.grantMaxFen", "单笔资助上限不能超过资金总额", "grant maximum must not exceed the total")
+		p.Add("grantMaxFen", "单笔资助上限不能超过资金总额", "grant maximum must not exceed the total")
 	}
 	if f.OpensAt.IsZero() {
-		p.Add("body.opensAt", "须填写申报开始时间", "the application window needs an opening time")
+		p.Add("opensAt", "须填写申报开始时间", "the application window needs an opening time")
 	}
 	if !f.ClosesAt.After(f.OpensAt) {
-		p.Add("body.closesAt", "申报截止时间须晚于开始时间", "the application window must close after it opens")
+		p.Add("closesAt", "申报截止时间须晚于开始时间", "the application window must close after it opens")
 	}
-	validateCodes(&p, "body.domains", f.Domains, Domains, true)
-	validateCodes(&p, "body.targetGroups", f.TargetGroups, TargetGroups, false)
-	validateCodes(&p, "body.eligibleKinds", f.EligibleKinds, OrganisationKinds, false)
+	validateCodes(&p, "domains", f.Domains, Domains, true)
+	validateCodes(&p, "targetGroups", f.TargetGroups, TargetGroups, false)
+	validateCodes(&p, "eligibleKinds", f.EligibleKinds, OrganisationKinds, false)
 	if len(f.Regions) == 0 {
-		p.Add("body.regions", "至少选择一个资助地区", "choose at least one region")
+		p.Add("regions", "至少选择一个资助地区", "choose at least one region")
 	}
 	seen := map[string]bool{}
 	for i, c := range f.Regions {
 		switch _, ok := LookupDivision(c); {
 		case !ok:
-			p.Add(indexed("body.regions", i), "未知的行政区划代码", "unknown division code")
+			p.Add(indexed("regions", i), "未知的行政区划代码", "unknown division code")
 		case seen[c]:
-			p.Add(indexed("body.regions", i), "重复的行政区划代码", "duplicate division code")
+			p.Add(indexed("regions", i), "重复的行政区划代码", "duplicate division code")
 		case f.DivisionCode != "" && !WithinDivision(c, f.DivisionCode):
-			p.Add(indexed("body.regions", i), "政府购买服务只能资助本辖区", "a purchase budget serves only its own division")
+			p.Add(indexed("regions", i), "政府购买服务只能资助本辖区", "a purchase budget serves only its own division")
 		}
 		seen[c] = true
 	}
@@ -153,16 +153,16 @@ var ErrInsufficientFunds = E(KindConflict, "余额不足", "insufficient funds")
 // and rejects a non-positive or oversized amount.
 func (b FundBalance) Apply(kind LedgerKind, fromReserve bool, amount int64) (FundBalance, error) {
 	if amount <= 0 || amount > MaxFundFen {
-		return b, Invalid("body.amountFen", "金额须为正数（单位：分），且不超过 100 亿元", "amount must be positive (in fen) and at most 10 billion yuan")
+		return b, Invalid("amountFen", "金额须为正数（单位：分），且不超过 100 亿元", "amount must be positive (in fen) and at most 10 billion yuan")
 	}
 	if fromReserve && kind != LedgerGrant {
-		return b, Invalid("body.kind", "只有资助可以从预留资金中支出", "only a grant may be paid from the reserve")
+		return b, Invalid("kind", "只有资助可以从预留资金中支出", "only a grant may be paid from the reserve")
 	}
 	n := b
 	switch kind {
 	case LedgerDeposit:
 		if b.TotalFen()+amount > MaxFundFen {
-			return b, Invalid("body.amountFen", "资金总额不能超过 100 亿元", "a fund holds at most 10 billion yuan")
+			return b, Invalid("amountFen", "资金总额不能超过 100 亿元", "a fund holds at most 10 billion yuan")
 		}
 		n.BalanceFen += amount
 	case LedgerReserve:
@@ -184,7 +184,7 @@ func (b FundBalance) Apply(kind LedgerKind, fromReserve bool, amount int64) (Fun
 	case LedgerTranche:
 		n.PaidFen += amount
 	default:
-		return b, Invalid("body.kind", "未知的资金变动类型", "unknown ledger entry kind")
+		return b, Invalid("kind", "未知的资金变动类型", "unknown ledger entry kind")
 	}
 	if n.BalanceFen < 0 || n.ReservedFen < 0 || n.GrantedFen < 0 || n.PaidFen < 0 || n.PaidFen > n.GrantedFen {
 		return b, ErrInsufficientFunds

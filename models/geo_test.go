@@ -222,7 +222,7 @@ func TestParseDistrictsHolesAndParts(t *testing.T) {
 }
 
 func TestValidatePoint(t *testing.T) {
-	const outside = "body.location: location is outside Zhengzhou"
+	const outside = "location: location is outside Zhengzhou"
 	tests := []struct {
 		name string
 		p    Point
@@ -233,20 +233,20 @@ func TestValidatePoint(t *testing.T) {
 		{"北京", Point{39.9, 116.4}, []string{outside}},
 		{"null island", Point{0, 0}, []string{outside}},
 		{"the pole", Point{90, 0}, []string{outside}},
-		{"latitude 91", Point{91, 113.6}, []string{"body.location.lat: latitude must be between -90 and 90"}},
-		{"longitude -181", Point{34.7, -181}, []string{"body.location.lng: longitude must be between -180 and 180"}},
+		{"latitude 91", Point{91, 113.6}, []string{"location.lat: latitude must be between -90 and 90"}},
+		{"longitude -181", Point{34.7, -181}, []string{"location.lng: longitude must be between -180 and 180"}},
 		{"NaN and Inf", Point{math.NaN(), math.Inf(-1)}, []string{
-			"body.location.lat: latitude must be between -90 and 90",
-			"body.location.lng: longitude must be between -180 and 180",
+			"location.lat: latitude must be between -90 and 90",
+			"location.lng: longitude must be between -180 and 180",
 		}},
 	}
 	for _, tt := range tests {
-		if got := problemList(t, ValidatePoint("body.location", tt.p)); !reflect.DeepEqual(got, tt.want) {
+		if got := problemList(t, ValidatePoint("location", tt.p)); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: problems %q, want %q", tt.name, got, tt.want)
 		}
 	}
 	var e *Error
-	if err := ValidatePoint("body.location", Point{39.9, 116.4}); !errors.As(err, &e) || e.Zh != "位置不在郑州市范围内" || e.Field != "body.location" {
+	if err := ValidatePoint("location", Point{39.9, 116.4}); !errors.As(err, &e) || e.Zh != "位置不在郑州市范围内" || e.Field != "location" {
 		t.Errorf("outside: %+v", err)
 	}
 }

@@ -169,50 +169,50 @@ func (n *Need) Span() (time.Time, time.Time) {
 func (n *Need) Validate(now time.Time) error {
 	var p Problems
 	if l := len([]rune(strings.TrimSpace(n.Title))); l < 4 || l > 100 {
-		p.Add("body.title", "标题须为 4–100 个字符", "title must be 4–100 characters")
+		p.Add("title", "标题须为 4–100 个字符", "title must be 4–100 characters")
 	}
 	if len([]rune(n.Description)) > 5000 {
-		p.Add("body.description", "描述不超过 5000 字", "description must be at most 5000 characters")
+		p.Add("description", "描述不超过 5000 字", "description must be at most 5000 characters")
 	}
-	collectErr(&p, ValidateDivision("body.communityCode", n.CommunityCode, LevelVillage))
+	collectErr(&p, ValidateDivision("communityCode", n.CommunityCode, LevelVillage))
 	if !Domains.Has(n.Domain) {
-		p.Add("body.domain", "未知的领域代码（见 domains 词表）", "unknown domain code (see domains)")
+		p.Add("domain", "未知的领域代码（见 domains 词表）", "unknown domain code (see domains)")
 	}
-	validateCodes(&p, "body.tasks", n.Tasks, ServiceTasks, false)
+	validateCodes(&p, "tasks", n.Tasks, ServiceTasks, false)
 	if !TargetGroups.Has(n.TargetGroup) {
-		p.Add("body.targetGroup", "未知的服务对象群体（见 target_groups 词表）", "unknown target group (see target_groups)")
+		p.Add("targetGroup", "未知的服务对象群体（见 target_groups 词表）", "unknown target group (see target_groups)")
 	}
 	if n.Beneficiaries < 0 || n.Beneficiaries > 100000 {
-		p.Add("body.beneficiaries", "受益人数须为 0–100000", "beneficiaries must be 0–100000")
+		p.Add("beneficiaries", "受益人数须为 0–100000", "beneficiaries must be 0–100000")
 	}
-	collectErr(&p, ValidatePoint("body.location", n.Location))
+	collectErr(&p, ValidatePoint("location", n.Location))
 	if len([]rune(n.Address)) > 200 {
-		p.Add("body.address", "地址不超过 200 字", "address must be at most 200 characters")
+		p.Add("address", "地址不超过 200 字", "address must be at most 200 characters")
 	}
 	if math.IsNaN(n.RadiusKm) || n.RadiusKm <= 0 || n.RadiusKm > 50 {
-		p.Add("body.radiusKm", "招募半径须为 0–50 公里", "radius must be more than 0 and at most 50 km")
+		p.Add("radiusKm", "招募半径须为 0–50 公里", "radius must be more than 0 and at most 50 km")
 	}
 	switch {
 	case n.Window != nil && n.Schedule != nil:
-		p.Add("body.schedule", "一次性时段与每周安排只能二选一", "give either a one-off window or a weekly schedule, not both")
+		p.Add("schedule", "一次性时段与每周安排只能二选一", "give either a one-off window or a weekly schedule, not both")
 	case n.Window == nil && n.Schedule == nil:
-		p.Add("body.window", "请填写服务时段（window）或每周安排（schedule）", "a window or a weekly schedule is required")
+		p.Add("window", "请填写服务时段（window）或每周安排（schedule）", "a window or a weekly schedule is required")
 	case n.Window != nil:
-		if err := n.Window.Validate("body.window"); err != nil {
+		if err := n.Window.Validate("window"); err != nil {
 			collectErr(&p, err)
 		} else if !n.Window.Start.After(now) {
-			p.Add("body.window.start", "开始时间须在将来", "start must be in the future")
+			p.Add("window.start", "开始时间须在将来", "start must be in the future")
 		}
 	default:
-		if err := n.Schedule.Validate("body.schedule"); err != nil {
+		if err := n.Schedule.Validate("schedule"); err != nil {
 			collectErr(&p, err)
 		} else if occ := n.Schedule.Occurrences(); len(occ) > 0 && !occ[0].Start.After(now) {
-			p.Add("body.schedule.from", "首次服务须在将来", "the first occurrence must be in the future")
+			p.Add("schedule.from", "首次服务须在将来", "the first occurrence must be in the future")
 		}
 	}
 	seen := map[string]bool{}
 	for i, s := range n.RequiredSkills {
-		f := indexed("body.requiredSkills", i)
+		f := indexed("requiredSkills", i)
 		switch {
 		case !Skills.Has(s.Code):
 			p.Add(f+".code", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
@@ -225,10 +225,10 @@ func (n *Need) Validate(now time.Time) error {
 		}
 	}
 	if n.Headcount <= 0 || n.Headcount > MaxHeadcount {
-		p.Add("body.headcount", "招募人数须为 1–500", "headcount must be 1–500")
+		p.Add("headcount", "招募人数须为 1–500", "headcount must be 1–500")
 	}
 	if n.BudgetFen < 0 || n.BudgetFen > 1_000_000_000_00 {
-		p.Add("body.budgetFen", "预算须为 0 到 10 亿元（以分计）", "budget must be 0 to 1,000,000,000 yuan, in fen")
+		p.Add("budgetFen", "预算须为 0 到 10 亿元（以分计）", "budget must be 0 to 1,000,000,000 yuan, in fen")
 	}
 	return p.Err()
 }

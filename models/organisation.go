@@ -79,35 +79,35 @@ type Organisation struct {
 func (o *Organisation) Validate() error {
 	var p Problems
 	if n := len([]rune(strings.TrimSpace(o.Name))); n < 2 || n > 100 {
-		p.Add("body.name", "机构名称须为 2–100 个字符", "name must be 2–100 characters")
+		p.Add("name", "机构名称须为 2–100 个字符", "name must be 2–100 characters")
 	}
 	if !OrganisationKinds.Has(o.Kind) {
-		p.Add("body.kind", "未知的机构类型", "unknown organisation kind")
+		p.Add("kind", "未知的机构类型", "unknown organisation kind")
 	}
-	collectErr(&p, ValidateCreditCode("body.creditCode", o.CreditCode))
-	validateCodes(&p, "body.domains", o.Domains, Domains, true)
-	if err := ValidateDivision("body.divisionCode", o.DivisionCode, ""); err != nil {
+	collectErr(&p, ValidateCreditCode("creditCode", o.CreditCode))
+	validateCodes(&p, "domains", o.Domains, Domains, true)
+	if err := ValidateDivision("divisionCode", o.DivisionCode, ""); err != nil {
 		collectErr(&p, err)
 	} else if d, _ := LookupDivision(o.DivisionCode); d.Level != LevelCounty && d.Level != LevelTown && d.Level != LevelCity {
-		p.Add("body.divisionCode", "登记地须为市、县（区）或乡镇（街道）", "registration division must be the city, a county or a township")
+		p.Add("divisionCode", "登记地须为市、县（区）或乡镇（街道）", "registration division must be the city, a county or a township")
 	}
 	for i, c := range o.DivisionsServed {
 		if _, ok := LookupDivision(c); !ok {
-			p.Add(indexed("body.divisionsServed", i), "未知的行政区划代码", "unknown division code")
+			p.Add(indexed("divisionsServed", i), "未知的行政区划代码", "unknown division code")
 		}
 	}
 	if o.Kind == "elder_care_facility" {
 		if o.Beds < 1 || o.Beds > 100000 {
-			p.Add("body.beds", "养老机构须填写床位数（1–100000）", "an elder-care facility needs its bed count (1–100000)")
+			p.Add("beds", "养老机构须填写床位数（1–100000）", "an elder-care facility needs its bed count (1–100000)")
 		}
 	} else if o.Beds != 0 {
-		p.Add("body.beds", "只有养老机构填写床位数", "only elder-care facilities have beds")
+		p.Add("beds", "只有养老机构填写床位数", "only elder-care facilities have beds")
 	}
 	if o.ContactPhone != "" {
-		collectErr(&p, ValidatePhone("body.contactPhone", o.ContactPhone))
+		collectErr(&p, ValidatePhone("contactPhone", o.ContactPhone))
 	}
 	if len([]rune(o.Description)) > 2000 {
-		p.Add("body.description", "简介不超过 2000 字", "description must be at most 2000 characters")
+		p.Add("description", "简介不超过 2000 字", "description must be at most 2000 characters")
 	}
 	return p.Err()
 }

@@ -32,18 +32,18 @@ func (t *PriceTable) Validate() error {
 	if d, ok := LookupDivision(t.DivisionCode); !ok || (d.Level != LevelCity && d.Level != LevelCounty) {
 		p.Add("path.code", "价格标准须属于市或县（区）", "a price table belongs to the city or a county")
 	}
-	if _, err := ParseDate("body.effectiveFrom", t.EffectiveFrom); err != nil {
-		p.Add("body.effectiveFrom", "生效日期格式须为 YYYY-MM-DD", "effectiveFrom must be YYYY-MM-DD")
+	if _, err := ParseDate("effectiveFrom", t.EffectiveFrom); err != nil {
+		p.Add("effectiveFrom", "生效日期格式须为 YYYY-MM-DD", "effectiveFrom must be YYYY-MM-DD")
 	}
 	for _, k := range PriceTablePostTypes {
 		v, ok := t.MonthlyFen[k]
 		if !ok || v <= 0 || v > 100_000_000 {
-			p.Add("body.monthlyFen."+k, "须为每种岗位填写正数月价格（单位：分，不超过 100 万元）", "each post type needs a positive monthly price (in fen, at most 1 million yuan)")
+			p.Add("monthlyFen."+k, "须为每种岗位填写正数月价格（单位：分，不超过 100 万元）", "each post type needs a positive monthly price (in fen, at most 1 million yuan)")
 		}
 	}
 	for k := range t.MonthlyFen {
 		if !slices.Contains(PriceTablePostTypes, k) {
-			p.Add("body.monthlyFen."+k, "未知的岗位类型", "unknown post type")
+			p.Add("monthlyFen."+k, "未知的岗位类型", "unknown post type")
 		}
 	}
 	return p.Err()

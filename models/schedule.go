@@ -63,7 +63,7 @@ func ParseDate(field, s string) (time.Time, error) {
 	return t, nil
 }
 
-// childField names a part of field ("body.window" + "end" → "body.window.end").
+// childField names a part of field ("window" + "end" → "window.end").
 func childField(field, name string) string {
 	if field == "" {
 		return name

@@ -67,14 +67,14 @@ func TestParseDate(t *testing.T) {
 		{"", time.Time{}, false},
 	}
 	for _, tt := range tests {
-		got, err := ParseDate("body.openedOn", tt.in)
+		got, err := ParseDate("openedOn", tt.in)
 		if tt.ok {
 			if err != nil || !got.Equal(tt.want) || got.Location() != Shanghai() {
 				t.Errorf("ParseDate(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 			}
 			continue
 		}
-		if want := []string{"body.openedOn: date must be a valid YYYY-MM-DD date"}; !reflect.DeepEqual(problemList(t, err), want) {
+		if want := []string{"openedOn: date must be a valid YYYY-MM-DD date"}; !reflect.DeepEqual(problemList(t, err), want) {
 			t.Errorf("ParseDate(%q) err = %v", tt.in, err)
 		}
 	}
@@ -168,10 +168,10 @@ func TestParseAndFormatRanges(t *testing.T) {
 			t.Errorf("FormatRanges(%x) = %q, want %q", mask, got, tt.format)
 		}
 	}
-	_, err := ParseRanges("body.availability.mon", []string{"08:00-09:00", "09:10-10:00", "11:00-10:00"})
+	_, err := ParseRanges("availability.mon", []string{"08:00-09:00", "09:10-10:00", "11:00-10:00"})
 	want := []string{
-		"body.availability.mon[1]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
-		"body.availability.mon[2]: end must be after start",
+		"availability.mon[1]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
+		"availability.mon[2]: end must be after start",
 	}
 	if got := problemList(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("problems %q, want %q", got, want)
@@ -298,14 +298,14 @@ func TestWeekGridJSON(t *testing.T) {
 }
 
 func TestParseWeekGridField(t *testing.T) {
-	g, err := ParseWeekGrid("body.availability", map[string][]string{"sat": {"09:00-10:00"}})
+	g, err := ParseWeekGrid("availability", map[string][]string{"sat": {"09:00-10:00"}})
 	if err != nil || !g.Has(5, 18) || !g.Has(5, 19) || g.Count() != 2 {
 		t.Errorf("sat 09:00-10:00: %x, %v", g, err)
 	}
-	_, err = ParseWeekGrid("body.availability", map[string][]string{"xyz": nil, "sat": {"9-10"}})
+	_, err = ParseWeekGrid("availability", map[string][]string{"xyz": nil, "sat": {"9-10"}})
 	want := []string{
-		"body.availability.sat[0]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
-		"body.availability.xyz: unknown day (want mon, tue, wed, thu, fri, sat or sun)",
+		"availability.sat[0]: time must be HH:MM on the hour or half hour (e.g. 08:30)",
+		"availability.xyz: unknown day (want mon, tue, wed, thu, fri, sat or sun)",
 	}
 	if got := problemList(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("problems %q, want %q", got, want)

@@ -243,19 +243,19 @@ func errStatementBody() *Error {
 }
 
 func errStatementAlgorithm() *Error {
-	return Invalid("body.algorithm", "不支持的签名算法，应为 Ed25519", "unsupported signature algorithm; want Ed25519")
+	return Invalid("algorithm", "不支持的签名算法，应为 Ed25519", "unsupported signature algorithm; want Ed25519")
 }
 
 func errStatementKeyID() *Error {
-	return Invalid("body.keyId", "未知的签名密钥", "unknown signing key id")
+	return Invalid("keyId", "未知的签名密钥", "unknown signing key id")
 }
 
 func errStatementSignature() *Error {
-	return Invalid("body.signature", "签名无效，证明内容可能已被篡改", "invalid signature; the statement may have been altered")
+	return Invalid("signature", "签名无效，证明内容可能已被篡改", "invalid signature; the statement may have been altered")
 }
 
 func errStatementContent() *Error {
-	return Invalid("body.statement", "证明内容格式无效", "the statement is not valid canonical JSON")
+	return Invalid("statement", "证明内容格式无效", "the statement is not valid canonical JSON")
 }
 
 // VerifyStatement checks s against the public keys by key id: the algorithm,
@@ -289,7 +289,7 @@ func VerifyStatement(s SignedStatement, keys map[string]ed25519.PublicKey) (*Ser
 		return nil, errStatementContent().Wrap(err)
 	}
 	if st.Version != StatementVersion {
-		return nil, Invalid("body.statement.version", "证明版本不受支持", "unsupported statement version")
+		return nil, Invalid("statement.version", "证明版本不受支持", "unsupported statement version")
 	}
 	return &st, nil
 }

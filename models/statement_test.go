@@ -138,24 +138,24 @@ func TestVerifyStatementFailures(t *testing.T) {
 		edit  func(*SignedStatement)
 		field string
 	}{
-		{"wrong algorithm", func(x *SignedStatement) { x.Algorithm = "EdDSA" }, "body.algorithm"},
-		{"algorithm case", func(x *SignedStatement) { x.Algorithm = "ed25519" }, "body.algorithm"},
-		{"unknown key id", func(x *SignedStatement) { x.KeyID = "0000000000000000" }, "body.keyId"},
-		{"key id of another key", func(x *SignedStatement) { x.KeyID = KeyIDFor(other) }, "body.signature"},
-		{"signed by another key", func(x *SignedStatement) { *x = resigned }, "body.signature"},
-		{"bad base64", func(x *SignedStatement) { x.Signature = "***" + x.Signature[3:] }, "body.signature"},
-		{"padded base64", func(x *SignedStatement) { x.Signature += "==" }, "body.signature"},
+		{"wrong algorithm", func(x *SignedStatement) { x.Algorithm = "EdDSA" }, "algorithm"},
+		{"algorithm case", func(x *SignedStatement) { x.Algorithm = "ed25519" }, "algorithm"},
+		{"unknown key id", func(x *SignedStatement) { x.KeyID = "0000000000000000" }, "keyId"},
+		{"key id of another key", func(x *SignedStatement) { x.KeyID = KeyIDFor(other) }, "signature"},
+		{"signed by another key", func(x *SignedStatement) { *x = resigned }, "signature"},
+		{"bad base64", func(x *SignedStatement) { x.Signature = "***" + x.Signature[3:] }, "signature"},
+		{"padded base64", func(x *SignedStatement) { x.Signature += "==" }, "signature"},
 		{"std base64", func(x *SignedStatement) {
 			x.Signature = strings.NewReplacer("-", "+", "_", "/").Replace(x.Signature) + "+"
-		}, "body.signature"},
-		{"short signature", func(x *SignedStatement) { x.Signature = x.Signature[:40] }, "body.signature"},
-		{"empty signature", func(x *SignedStatement) { x.Signature = "" }, "body.signature"},
-		{"flipped signature bit", func(x *SignedStatement) { x.Signature = string(sig) }, "body.signature"},
-		{"altered hours", func(x *SignedStatement) { x.Statement = json.RawMessage(altered) }, "body.signature"},
-		{"statement not JSON", func(x *SignedStatement) { x.Statement = x.Statement[:len(x.Statement)-1] }, "body.statement"},
+		}, "signature"},
+		{"short signature", func(x *SignedStatement) { x.Signature = x.Signature[:40] }, "signature"},
+		{"empty signature", func(x *SignedStatement) { x.Signature = "" }, "signature"},
+		{"flipped signature bit", func(x *SignedStatement) { x.Signature = string(sig) }, "signature"},
+		{"altered hours", func(x *SignedStatement) { x.Statement = json.RawMessage(altered) }, "signature"},
+		{"statement not JSON", func(x *SignedStatement) { x.Statement = x.Statement[:len(x.Statement)-1] }, "statement"},
 		{"duplicate member", func(x *SignedStatement) {
 			x.Statement = json.RawMessage(`{"version":1,` + string(x.Statement[1:]))
-		}, "body.statement"},
+		}, "statement"},
 	}
 	for _, c := range cases {
 		x := s

@@ -26,28 +26,28 @@ type Station struct {
 // Validate checks the station's own fields.
 func (s *Station) Validate() error {
 	var p Problems
-	if err := ValidateDivision("body.townCode", s.TownCode, LevelTown); err != nil {
+	if err := ValidateDivision("townCode", s.TownCode, LevelTown); err != nil {
 		collectErr(&p, err)
 	}
 	if n := len([]rune(strings.TrimSpace(s.Name))); n < 2 || n > 100 {
-		p.Add("body.name", "站点名称须为 2–100 个字符", "name must be 2–100 characters")
+		p.Add("name", "站点名称须为 2–100 个字符", "name must be 2–100 characters")
 	}
-	validateCodes(&p, "body.serviceAreas", s.ServiceAreas, StationServiceAreas, true)
+	validateCodes(&p, "serviceAreas", s.ServiceAreas, StationServiceAreas, true)
 	if !StationStatuses.Has(s.Status) {
-		p.Add("body.status", "未知的站点状态", "unknown station status")
+		p.Add("status", "未知的站点状态", "unknown station status")
 	}
 	if s.OpenedOn != "" {
-		if _, err := ParseDate("body.openedOn", s.OpenedOn); err != nil {
+		if _, err := ParseDate("openedOn", s.OpenedOn); err != nil {
 			collectErr(&p, err)
 		}
 	} else if s.Status == "open" {
-		p.Add("body.openedOn", "运营中的站点须填写开站日期", "an open station needs its opening date")
+		p.Add("openedOn", "运营中的站点须填写开站日期", "an open station needs its opening date")
 	}
 	if len(s.SocialWorkers) > 200 {
-		p.Add("body.socialWorkers", "社工人数过多", "too many social workers")
+		p.Add("socialWorkers", "社工人数过多", "too many social workers")
 	}
 	if len([]rune(s.Address)) > 200 {
-		p.Add("body.address", "地址不超过 200 字", "address must be at most 200 characters")
+		p.Add("address", "地址不超过 200 字", "address must be at most 200 characters")
 	}
 	return p.Err()
 }

@@ -55,22 +55,22 @@ func (b *BackgroundCheck) Passed() bool { return b.Recorded() && b.Result == Bac
 func ValidateBackgroundCheck(b *BackgroundCheck, today time.Time) error {
 	var p Problems
 	if b.Result != BackgroundPassed && b.Result != BackgroundNotPassed {
-		p.Add("body.result", "结果须为 passed 或 not_passed", "result must be passed or not_passed")
+		p.Add("result", "结果须为 passed 或 not_passed", "result must be passed or not_passed")
 	}
-	from := dateErr(&p, "body.checkedOn", b.CheckedOn)
+	from := dateErr(&p, "checkedOn", b.CheckedOn)
 	if d, _ := ParseDate("", string(DateOf(today))); !from.IsZero() && from.After(d) {
-		p.Add("body.checkedOn", "出具日期不能在未来", "the certificate date cannot be in the future")
+		p.Add("checkedOn", "出具日期不能在未来", "the certificate date cannot be in the future")
 	}
 	switch {
 	case b.ExpiresOn != "":
-		if to := dateErr(&p, "body.expiresOn", b.ExpiresOn); !from.IsZero() && !to.IsZero() && !to.After(from) {
-			p.Add("body.expiresOn", "有效期须晚于出具日期", "expiry must be after the certificate date")
+		if to := dateErr(&p, "expiresOn", b.ExpiresOn); !from.IsZero() && !to.IsZero() && !to.After(from) {
+			p.Add("expiresOn", "有效期须晚于出具日期", "expiry must be after the certificate date")
 		}
 	case b.Result == BackgroundPassed:
-		p.Add("body.expiresOn", "通过的审查须填写有效期", "a passed check needs an expiry date")
+		p.Add("expiresOn", "通过的审查须填写有效期", "a passed check needs an expiry date")
 	}
 	if n := len([]rune(b.Reference)); n > 64 {
-		p.Add("body.reference", "证明编号不超过 64 个字符", "certificate number must be at most 64 characters")
+		p.Add("reference", "证明编号不超过 64 个字符", "certificate number must be at most 64 characters")
 	}
 	return p.Err()
 }
@@ -136,26 +136,26 @@ type Volunteer struct {
 func (v *Volunteer) Validate() error {
 	var p Problems
 	if v.RealName != "" && (len([]rune(strings.TrimSpace(v.RealName))) < 2 || len([]rune(v.RealName)) > 50) {
-		p.Add("body.realName", "姓名须为 2–50 个字符", "real name must be 2–50 characters")
+		p.Add("realName", "姓名须为 2–50 个字符", "real name must be 2–50 characters")
 	}
 	if v.IDNumber != "" {
-		collectErr(&p, ValidateIDNumber("body.idNumber", v.IDNumber))
+		collectErr(&p, ValidateIDNumber("idNumber", v.IDNumber))
 	}
 	seen := map[string]bool{}
 	for i, s := range v.Skills {
 		switch {
 		case !Skills.Has(s.Code):
-			p.Add(indexed("body.skills", i)+".code", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
+			p.Add(indexed("skills", i)+".code", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
 		case seen[s.Code]:
-			p.Add(indexed("body.skills", i)+".code", "重复的技能", "duplicate skill")
+			p.Add(indexed("skills", i)+".code", "重复的技能", "duplicate skill")
 		}
 		seen[s.Code] = true
 		if s.Level < 1 || s.Level > 3 {
-			p.Add(indexed("body.skills", i)+".level", "技能等级须为 1–3", "skill level must be 1–3")
+			p.Add(indexed("skills", i)+".level", "技能等级须为 1–3", "skill level must be 1–3")
 		}
 	}
 	for i, c := range v.Credentials {
-		f := indexed("body.credentials", i)
+		f := indexed("credentials", i)
 		if c.Skill != "" && !Skills.Has(c.Skill) {
 			p.Add(f+".skill", "未知的技能（见 skills 词表）", "unknown skill (see skills)")
 		}
@@ -167,44 +167,44 @@ func (v *Volunteer) Validate() error {
 		}
 	}
 	if len(v.Blackouts) > 366 {
-		p.Add("body.blackoutDates", "不可服务日期最多 366 天", "at most 366 blackout dates")
+		p.Add("blackoutDates", "不可服务日期最多 366 天", "at most 366 blackout dates")
 	}
 	for i, d := range v.Blackouts {
-		dateErr(&p, indexed("body.blackoutDates", i), d)
+		dateErr(&p, indexed("blackoutDates", i), d)
 	}
 	if v.Home != nil {
-		collectErr(&p, ValidatePoint("body.home", *v.Home))
+		collectErr(&p, ValidatePoint("home", *v.Home))
 	}
 	if v.CommunityCode != "" {
-		collectErr(&p, ValidateDivision("body.communityCode", v.CommunityCode, LevelVillage))
+		collectErr(&p, ValidateDivision("communityCode", v.CommunityCode, LevelVillage))
 	}
 	if math.IsNaN(v.MaxDistanceKm) || v.MaxDistanceKm < 0 || v.MaxDistanceKm > 100 {
-		p.Add("body.maxDistanceKm", "最远服务距离须为 0–100 公里", "maximum distance must be 0–100 km")
+		p.Add("maxDistanceKm", "最远服务距离须为 0–100 公里", "maximum distance must be 0–100 km")
 	}
-	validateCodes(&p, "body.domains", v.Domains, Domains, false)
-	validateCodes(&p, "body.languages", v.Languages, Languages, false)
+	validateCodes(&p, "domains", v.Domains, Domains, false)
+	validateCodes(&p, "languages", v.Languages, Languages, false)
 	var birth time.Time
 	if v.BirthDate != "" {
-		birth = dateErr(&p, "body.birthDate", v.BirthDate)
+		birth = dateErr(&p, "birthDate", v.BirthDate)
 		if !birth.IsZero() && (birth.After(time.Now()) || birth.Year() < 1900) {
-			p.Add("body.birthDate", "出生日期不合理", "birth date is not plausible")
+			p.Add("birthDate", "出生日期不合理", "birth date is not plausible")
 		}
 	}
 	if g := v.Guardian; g != nil {
 		if len([]rune(strings.TrimSpace(g.GuardianName))) < 2 {
-			p.Add("body.guardian.guardianName", "须填写监护人姓名", "guardian's name is required")
+			p.Add("guardian.guardianName", "须填写监护人姓名", "guardian's name is required")
 		}
-		collectErr(&p, ValidatePhone("body.guardian.guardianPhone", g.GuardianPhone))
+		collectErr(&p, ValidatePhone("guardian.guardianPhone", g.GuardianPhone))
 		if strings.TrimSpace(g.Relationship) == "" {
-			p.Add("body.guardian.relationship", "须填写与监护人关系", "relationship is required")
+			p.Add("guardian.relationship", "须填写与监护人关系", "relationship is required")
 		}
-		dateErr(&p, "body.guardian.consentedOn", g.ConsentedOn)
+		dateErr(&p, "guardian.consentedOn", g.ConsentedOn)
 	}
 	if in := v.Insurance; in != nil {
 		if strings.TrimSpace(in.Insurer) == "" {
-			p.Add("body.insurance.insurer", "须填写保险公司", "insurer is required")
+			p.Add("insurance.insurer", "须填写保险公司", "insurer is required")
 		}
-		dateErr(&p, "body.insurance.expiresOn", in.ExpiresOn)
+		dateErr(&p, "insurance.expiresOn", in.ExpiresOn)
 	}
 	return p.Err()
 }
@@ -377,13 +377,13 @@ func (w *SocialWorker) Validate() error {
 	var p Problems
 	if c := w.Certificate; c != nil {
 		if !c.Level.Valid() {
-			p.Add("body.certificate.level", "未知的证书等级", "unknown certificate level")
+			p.Add("certificate.level", "未知的证书等级", "unknown certificate level")
 		}
 		if n := len(strings.TrimSpace(c.Number)); n < 4 || n > 64 {
-			p.Add("body.certificate.number", "证书编号须为 4–64 个字符", "certificate number must be 4–64 characters")
+			p.Add("certificate.number", "证书编号须为 4–64 个字符", "certificate number must be 4–64 characters")
 		}
-		if d := dateErr(&p, "body.certificate.issuedOn", c.IssuedOn); !d.IsZero() && d.After(time.Now()) {
-			p.Add("body.certificate.issuedOn", "发证日期不能在未来", "issue date cannot be in the future")
+		if d := dateErr(&p, "certificate.issuedOn", c.IssuedOn); !d.IsZero() && d.After(time.Now()) {
+			p.Add("certificate.issuedOn", "发证日期不能在未来", "issue date cannot be in the future")
 		}
 	}
 	if w.Post != nil {
@@ -391,19 +391,19 @@ func (w *SocialWorker) Validate() error {
 		if w.Certificate != nil {
 			held = w.Certificate.Level
 		}
-		if err := ValidatePost("body.post", held, *w.Post); err != nil {
+		if err := ValidatePost("post", held, *w.Post); err != nil {
 			collectErr(&p, err)
 		}
 	}
 	if w.StationTownCode != "" {
-		collectErr(&p, ValidateDivision("body.stationTownCode", w.StationTownCode, LevelTown))
+		collectErr(&p, ValidateDivision("stationTownCode", w.StationTownCode, LevelTown))
 	}
-	validateCodes(&p, "body.domains", w.Domains, Domains, false)
+	validateCodes(&p, "domains", w.Domains, Domains, false)
 	if w.CaseloadCap < 0 || w.CaseloadCap > 200 {
-		p.Add("body.caseloadCap", "督导个案上限须为 0–200", "caseload cap must be 0–200")
+		p.Add("caseloadCap", "督导个案上限须为 0–200", "caseload cap must be 0–200")
 	}
 	if w.Base != nil {
-		collectErr(&p, ValidatePoint("body.base", *w.Base))
+		collectErr(&p, ValidatePoint("base", *w.Base))
 	}
 	return p.Err()
 }

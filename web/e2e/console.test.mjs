@@ -11,105 +11,10 @@
 // Screenshots of each main screen go to e2e/screenshots/ (not committed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-
-const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const DEMO_PASSWORD = 'wushe-demo-2025';
-const LOGINS = { city: '15690000001', committee: '15690000003', org: '15690000004', charity: '15690000005', volunteer: '15600000001' };
-const COMMUNITY = '410102007002'; // 电缆社区 (the demo committee's)
-// Hours are recorded only for shifts that have started: the demo city has the
-// committee's shift of yesterday, 09:00–11:00, where the volunteer login holds a place.
-const PAST_NEED = 'demo-need-past-1';
-const DEMO_VOLUNTEER = 'demo-v-00001';
-const ORG = 'demo-org-0001'; // the demo organisation (a social-work agency in 中原区)
-const STARTED = Date.now();
-const TAG = STARTED.toString(36).slice(-5);
-
-mkdirSync(SHOTS, { recursive: true });
-
-// ---- the API, called directly (what the mini-program and other clients do) ----
-
-async function api(method, path, { body, token, headers = {} } = {}) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: res.status, body: json };
-}
-
-async function must(method, path, opts) {
-  const r = await api(method, path, opts);
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function token(phone, password = DEMO_PASSWORD) {
-  return (await must('POST', '/v1/auth/login', { body: { phone, password } })).accessToken;
-}
-
-const randomPhone = (prefix) => prefix + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-
-/** idNumber makes a valid 18-digit resident ID number (check digit per GB 11643). */
-function idNumber() {
-  const base = '41010219900101' + String(Math.floor(Math.random() * 1000)).padStart(3, '0');
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...base].reduce((a, d, i) => a + Number(d) * w[i], 0);
-  return base + '10X98765432'[s % 11];
-}
-
-const beijingDate = (days) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
-
-// ---- the browser ----
-
-let browser;
-const pageErrors = [];
-
-async function session(name, viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await context.newPage();
-  // A wait ends as soon as its element appears; the bound only decides when a
-  // missing one fails the test, so it is generous enough for a busy machine
-  // (CI must pass with both cores loaded: the dashboard's first read, which
-  // takes the day's snapshot, took over 15 s at a load average of 11).
-  page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS) || 60000);
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  page.on('console', (m) => { if (/Content Security Policy|Uncaught/.test(m.text())) pageErrors.push(`${name}: ${m.text()}`); });
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
-
-async function login(page, phone, password = DEMO_PASSWORD) {
-  await page.goto(`${BASE}/console/`);
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
-}
-
-/** shows waits for locator, failing at once with the console's words when it shows an error instead. */
-async function shows(page, locator) {
-  const err = page.locator('.notice.error');
-  const failed = err.waitFor().then(async () => `the console says: ${await err.innerText()}`, () => null);
-  const ok = locator.waitFor().then(() => null);
-  const message = await Promise.race([ok, failed.then((m) => m ?? ok)]);
-  if (message) throw new Error(message);
-}
-
-async function expectNotice(page, text) {
-  await shows(page, page.locator('.notice.ok').filter({ hasText: text }));
-}
+import {
+  BASE, LOGINS, COMMUNITY, PAST_NEED, DEMO_VOLUNTEER, ORG, STARTED, TAG, api, must, token, randomPhone, idNumber, beijingDate, launch, closeBrowser, pageErrors, session, shot, login, shows, expectNotice,
+} from './harness.mjs';
 
 // ---- shared state of the story ----
 
@@ -117,11 +22,7 @@ const s = {};
 
 describe('the web console', () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    await launch();
     // A volunteer of the committee's community, at home where the community's needs are, free all week.
     const committee = await token(LOGINS.committee);
     const needs = await must('GET', `/v1/needs?community=${COMMUNITY}&limit=1`, { token: committee });
@@ -140,7 +41,7 @@ describe('the web console', () => {
   });
 
   after(async () => {
-    await browser?.close();
+    await closeBrowser();
   });
 
   test('the console is served with its assets, and deep links load it', async () => {
