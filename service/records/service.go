@@ -68,9 +68,10 @@ type Stores struct {
 }
 
 // Deps is what records call in the rest of the service: the shared floor
-// (clock, log, audit, notifications, limits, locks), the settings of
-// check-in and statements, the needs and plans that hours are recorded
-// against, the matching index, and the organisation list.
+// (of which it uses the clock, the audit log, the expensive-read limit and
+// the object locks), the settings of check-in and statements, the needs
+// and plans that hours are recorded against, the matching index, and the
+// organisation list.
 type Deps struct {
 	*core.Shared
 
