@@ -12,6 +12,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // dashboard.go: the civil-affairs dashboard (民政驾驶舱), as JSON and CSV.
@@ -284,7 +285,7 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		for _, s := range models.NeedStatuses.Terms {
 			line = append(line, strconv.Itoa(f.Needs.ByStatus[s.Code]))
 		}
-		line = append(line, service.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
+		line = append(line, records.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
 			strconv.Itoa(f.ElderCare.Total), strconv.Itoa(f.ElderCare.Compliant), pct(f.ElderCare.CompliancePct),
 			strconv.Itoa(f.PurchasedProjects.Total), strconv.Itoa(f.PurchasedProjects.Compliant), pct(f.PurchasedProjects.CompliancePct),
 			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // HoursRecordDTO is one version of a volunteer's hours at one occurrence.
@@ -109,7 +110,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("checkin-code", http.MethodGet, "/v1/attendance/code", tag,
 		"当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen)", true, 403, 422),
 		func(ctx context.Context, in *codeInput) (*codeOutput, error) {
-			code, next, err := svc.CheckinCode(ctx, actorFrom(ctx), in.OccurrenceID)
+			code, next, err := svc.Records().CheckinCode(ctx, actorFrom(ctx), in.OccurrenceID)
 			if err != nil {
 				return nil, err
 			}
@@ -120,7 +121,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("checkin", http.MethodPost, "/v1/me/attendance/checkin", tag,
 		"签到（签到码与位置）Check in with the code and position", true, 403, 409, 422),
 		func(ctx context.Context, in *presenceInput) (*attendanceOutput, error) {
-			a, err := svc.CheckIn(ctx, actorFrom(ctx), service.Presence{OccurrenceID: in.Body.OccurrenceID, Code: in.Body.Code, At: in.Body.Location})
+			a, err := svc.Records().CheckIn(ctx, actorFrom(ctx), records.Presence{OccurrenceID: in.Body.OccurrenceID, Code: in.Body.Code, At: in.Body.Location})
 			if err != nil {
 				return nil, err
 			}
@@ -131,7 +132,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("checkout", http.MethodPost, "/v1/me/attendance/checkout", tag,
 		"签退并记录服务时长（待核实）Check out; the hours are recorded pending verification", true, 403, 409, 422),
 		func(ctx context.Context, in *presenceInput) (*hoursOutput, error) {
-			r, err := svc.CheckOut(ctx, actorFrom(ctx), service.Presence{OccurrenceID: in.Body.OccurrenceID, Code: in.Body.Code, At: in.Body.Location})
+			r, err := svc.Records().CheckOut(ctx, actorFrom(ctx), records.Presence{OccurrenceID: in.Body.OccurrenceID, Code: in.Body.Code, At: in.Body.Location})
 			if err != nil {
 				return nil, err
 			}
@@ -140,11 +141,11 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("mark-attendance", http.MethodPost, "/v1/attendance/marks", tag,
 		"批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included", true, 403, 422),
 		func(ctx context.Context, in *markInput) (*markOutput, error) {
-			marks := make([]service.Mark, len(in.Body.Marks))
+			marks := make([]records.Mark, len(in.Body.Marks))
 			for i, m := range in.Body.Marks {
-				marks[i] = service.Mark{VolunteerID: m.VolunteerID, Checkin: m.Checkin, Checkout: m.Checkout}
+				marks[i] = records.Mark{VolunteerID: m.VolunteerID, Checkin: m.Checkin, Checkout: m.Checkout}
 			}
-			recs, errs, err := svc.MarkAttendance(ctx, actorFrom(ctx), in.Body.OccurrenceID, marks)
+			recs, errs, err := svc.Records().MarkAttendance(ctx, actorFrom(ctx), in.Body.OccurrenceID, marks)
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +163,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-hours", http.MethodPost, "/v1/hours/{id}/verification", tag,
 		"核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *verifyHoursInput) (*hoursOutput, error) {
-			r, err := svc.VerifyHours(ctx, actorFrom(ctx), in.ID, in.Body.Approve, in.Body.Reason)
+			r, err := svc.Records().VerifyHours(ctx, actorFrom(ctx), in.ID, in.Body.Approve, in.Body.Reason)
 			if err != nil {
 				return nil, err
 			}
@@ -171,7 +172,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("pending-hours", http.MethodGet, "/v1/hours/pending", tag,
 		"待核实的服务时长（社区）Hours waiting for verification (committee)", true, 403, 422),
 		func(ctx context.Context, in *pendingInput) (*listOutput[HoursRecordDTO], error) {
-			q, next, err := svc.PendingQueue(ctx, actorFrom(ctx), in.Community, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			q, next, err := svc.Records().PendingQueue(ctx, actorFrom(ctx), in.Community, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
 			}
@@ -186,7 +187,7 @@ func registerHours(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-hours", http.MethodGet, "/v1/me/hours", tag,
 		"我的服务时长记录 My service hours", true),
 		func(ctx context.Context, in *myHoursInput) (*listOutput[HoursRecordDTO], error) {
-			list, next, err := svc.MyHours(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Records().MyHours(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, hoursDTO)
 		})
 }
@@ -230,7 +231,7 @@ func registerHoursCorrections(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("self-report-hours", http.MethodPost, "/v1/me/hours", tag,
 		"自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification)", true, 403, 409, 422)),
 		func(ctx context.Context, in *selfReportInput) (*hoursOutput, error) {
-			r, err := svc.SelfReport(ctx, actorFrom(ctx), in.Body.OccurrenceID, in.Body.Hours)
+			r, err := svc.Records().SelfReport(ctx, actorFrom(ctx), in.Body.OccurrenceID, in.Body.Hours)
 			if err != nil {
 				return nil, err
 			}
@@ -239,7 +240,7 @@ func registerHoursCorrections(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("revise-hours", http.MethodPost, "/v1/hours/{id}/revisions", tag,
 		"更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *reviseInput) (*hoursOutput, error) {
-			r, err := svc.ReviseHours(ctx, actorFrom(ctx), in.ID, in.Body.Hours, in.Body.Reason)
+			r, err := svc.Records().ReviseHours(ctx, actorFrom(ctx), in.ID, in.Body.Hours, in.Body.Reason)
 			if err != nil {
 				return nil, err
 			}
@@ -248,7 +249,7 @@ func registerHoursCorrections(api huma.API, svc *service.Service) {
 	huma.Register(api, op("dispute-hours", http.MethodPost, "/v1/hours/{id}/disputes", tag,
 		"对记录提出异议（志愿者本人）Dispute a decided record (the volunteer)", true, 404, 409, 422),
 		func(ctx context.Context, in *disputeInput) (*hoursTrailOutput, error) {
-			if err := svc.DisputeHours(ctx, actorFrom(ctx), in.ID, in.Body.Reason); err != nil {
+			if err := svc.Records().DisputeHours(ctx, actorFrom(ctx), in.ID, in.Body.Reason); err != nil {
 				return nil, err
 			}
 			return hoursTrail(ctx, svc, in.ID)
@@ -261,7 +262,7 @@ func registerHoursCorrections(api huma.API, svc *service.Service) {
 }
 
 func hoursTrail(ctx context.Context, svc *service.Service, id string) (*hoursTrailOutput, error) {
-	r, trail, err := svc.HoursTrail(ctx, actorFrom(ctx), id)
+	r, trail, err := svc.Records().HoursTrail(ctx, actorFrom(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +294,7 @@ func registerBulkVerify(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-hours-bulk", http.MethodPost, "/v1/hours/verification", "hours",
 		"批量核实或驳回服务时长 Verify or reject many records at once", true, 422),
 		func(ctx context.Context, in *bulkVerifyInput) (*bulkVerifyOutput, error) {
-			res, err := svc.VerifyHoursBulk(ctx, actorFrom(ctx), in.Body.IDs, in.Body.Approve, in.Body.Reason)
+			res, err := svc.Records().VerifyHoursBulk(ctx, actorFrom(ctx), in.Body.IDs, in.Body.Approve, in.Body.Reason)
 			if err != nil {
 				return nil, err
 			}

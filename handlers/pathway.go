@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // TrainingDTO is one training record (continuing education).
@@ -28,7 +29,7 @@ type TrainingDTO struct {
 	CreatedAt   time.Time  `json:"createdAt"`
 }
 
-func trainingDTO(r *service.TrainingRecord) TrainingDTO {
+func trainingDTO(r *records.TrainingRecord) TrainingDTO {
 	return TrainingDTO{ID: r.ID, AccountID: r.AccountID, Course: r.Course, Provider: r.Provider, Category: r.Category, Hours: r.Hours,
 		Date: r.Date, EvidenceURL: r.EvidenceURL, Status: r.Status, VerifiedBy: r.VerifiedBy, VerifiedAt: r.VerifiedAt, Note: r.Note,
 		CreatedAt: r.CreatedAt}
@@ -213,7 +214,7 @@ type PathwayDTO struct {
 	UpdatedAt    *time.Time           `json:"updatedAt,omitempty"`
 }
 
-func employmentDTOs(list []service.EmploymentPeriod) []EmploymentDTO {
+func employmentDTOs(list []records.EmploymentPeriod) []EmploymentDTO {
 	out := []EmploymentDTO{}
 	for _, e := range list {
 		out = append(out, EmploymentDTO{EmploymentBody: EmploymentBody{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start, End: e.End},
@@ -222,7 +223,7 @@ func employmentDTOs(list []service.EmploymentPeriod) []EmploymentDTO {
 	return out
 }
 
-func pathwayDTO(v *service.PathwayView) PathwayDTO {
+func pathwayDTO(v *records.PathwayView) PathwayDTO {
 	d := PathwayDTO{AccountID: v.AccountID, Education: []EducationBody{}, Employment: employmentDTOs(v.Employment),
 		Certificates: []HeldCertificateDTO{}, Exams: []ExamBody{}, Eligibility: []EligibilityDTO{},
 		ThirdPath: ThirdPathDTO{VerifiedVolunteerHours: v.Hours.Verified, SupervisedHours: v.Hours.Supervised}}
@@ -329,7 +330,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 		"登记一条培训（继续教育）记录 Record a piece of training", true, 422)),
 		func(ctx context.Context, in *trainingInput) (*trainingOutput, error) {
 			b := in.Body
-			r, err := svc.AddTraining(ctx, actorFrom(ctx), service.TrainingInput{Course: b.Course, Provider: b.Provider, Category: b.Category,
+			r, err := svc.Records().AddTraining(ctx, actorFrom(ctx), records.TrainingInput{Course: b.Course, Provider: b.Provider, Category: b.Category,
 				Hours: b.Hours, Date: b.Date, EvidenceURL: b.EvidenceURL})
 			if err != nil {
 				return nil, err
@@ -340,14 +341,14 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-my-training", http.MethodGet, "/v1/me/training", tag,
 		"我的培训记录 My training records", true, 422),
 		func(ctx context.Context, in *PageParams) (*listOutput[TrainingDTO], error) {
-			list, next, err := svc.MyTraining(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Records().MyTraining(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, trainingDTO)
 		})
 
 	huma.Register(api, op("verify-training", http.MethodPost, "/v1/training/{id}/verification", tag,
 		"核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *trainingDecisionInput) (*trainingOutput, error) {
-			r, err := svc.VerifyTraining(ctx, actorFrom(ctx), in.ID, in.Body.Verified, in.Body.Note)
+			r, err := svc.Records().VerifyTraining(ctx, actorFrom(ctx), in.ID, in.Body.Verified, in.Body.Note)
 			if err != nil {
 				return nil, err
 			}
@@ -357,7 +358,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-my-pathway", http.MethodGet, "/v1/me/pathway", tag,
 		"我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours", true),
 		func(ctx context.Context, _ *struct{}) (*pathwayOutput, error) {
-			v, err := svc.MyPathway(ctx, actorFrom(ctx))
+			v, err := svc.Records().MyPathway(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -371,7 +372,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 			for i, e := range in.Body {
 				edu[i] = models.Education{Level: e.Level, SocialWorkMajor: e.SocialWorkMajor, GraduatedOn: e.GraduatedOn}
 			}
-			v, err := svc.SetMyEducation(ctx, actorFrom(ctx), edu)
+			v, err := svc.Records().SetMyEducation(ctx, actorFrom(ctx), edu)
 			if err != nil {
 				return nil, err
 			}
@@ -381,11 +382,11 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("put-my-employment", http.MethodPut, "/v1/me/pathway/employment", tag,
 		"替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again)", true, 422),
 		func(ctx context.Context, in *employmentInput) (*pathwayOutput, error) {
-			list := make([]service.EmploymentInput, len(in.Body))
+			list := make([]records.EmploymentInput, len(in.Body))
 			for i, e := range in.Body {
-				list[i] = service.EmploymentInput{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start, End: e.End}
+				list[i] = records.EmploymentInput{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start, End: e.End}
 			}
-			v, err := svc.SetMyEmployment(ctx, actorFrom(ctx), list)
+			v, err := svc.Records().SetMyEmployment(ctx, actorFrom(ctx), list)
 			if err != nil {
 				return nil, err
 			}
@@ -395,11 +396,11 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("put-my-exams", http.MethodPut, "/v1/me/pathway/exams", tag,
 		"替换我的考试记录 Replace my exam attempts", true, 422),
 		func(ctx context.Context, in *examsInput) (*pathwayOutput, error) {
-			list := make([]service.ExamAttempt, len(in.Body))
+			list := make([]records.ExamAttempt, len(in.Body))
 			for i, e := range in.Body {
-				list[i] = service.ExamAttempt{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed}
+				list[i] = records.ExamAttempt{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed}
 			}
-			v, err := svc.SetMyExams(ctx, actorFrom(ctx), list)
+			v, err := svc.Records().SetMyExams(ctx, actorFrom(ctx), list)
 			if err != nil {
 				return nil, err
 			}
@@ -409,7 +410,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-employment", http.MethodPost, "/v1/pathway/{accountId}/employment/{index}/verification", tag,
 		"证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *employmentDecisionInput) (*employmentDecisionOutput, error) {
-			pw, err := svc.VerifyEmployment(ctx, actorFrom(ctx), in.AccountID, in.Index, in.Body.Verified, in.Body.Note)
+			pw, err := svc.Records().VerifyEmployment(ctx, actorFrom(ctx), in.AccountID, in.Index, in.Body.Verified, in.Body.Note)
 			if err != nil {
 				return nil, err
 			}
@@ -421,7 +422,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("organisation-ce-compliance", http.MethodGet, "/v1/organisations/{id}/ce-compliance", tag,
 		"本机构社工的继续教育达标情况 The organisation's social workers' continuing education", true, 403, 404, 422),
 		func(ctx context.Context, in *orgCEInput) (*orgCEOutput, error) {
-			people, year, err := svc.OrganisationCECompliance(ctx, actorFrom(ctx), in.ID, in.Year)
+			people, year, err := svc.Records().OrganisationCECompliance(ctx, actorFrom(ctx), in.ID, in.Year)
 			if err != nil {
 				return nil, err
 			}
@@ -442,7 +443,7 @@ func registerPathway(api huma.API, svc *service.Service) {
 	huma.Register(api, op("division-ce-compliance", http.MethodGet, "/v1/ce-compliance", tag,
 		"辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs)", true, 403, 422),
 		func(ctx context.Context, in *divisionCEInput) (*divisionCEOutput, error) {
-			list, division, year, err := svc.DivisionCECompliance(ctx, actorFrom(ctx), in.Division, in.Year)
+			list, division, year, err := svc.Records().DivisionCECompliance(ctx, actorFrom(ctx), in.Division, in.Year)
 			if err != nil {
 				return nil, err
 			}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // statementJSON is a statement's canonical JSON, written as it is (not
@@ -103,7 +104,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-service-record", http.MethodGet, "/v1/me/service-record", tag,
 		"我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain", true),
 		func(ctx context.Context, _ *struct{}) (*serviceRecordOutput, error) {
-			rec, err := svc.MyServiceRecord(ctx, actorFrom(ctx))
+			rec, err := svc.Records().MyServiceRecord(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -116,7 +117,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 		func(ctx context.Context, _ *struct{}) (*publicKeysOutput, error) {
 			out := &publicKeysOutput{}
 			out.Body.Keys = []publicKeyDTO{}
-			for _, k := range svc.PublicKeys() {
+			for _, k := range svc.Records().PublicKeys() {
 				out.Body.Keys = append(out.Body.Keys, publicKeyDTO{KeyID: k.KeyID, Algorithm: k.Algorithm,
 					PublicKey: base64.RawURLEncoding.EncodeToString(k.Key)})
 			}
@@ -129,7 +130,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 	verifyOp.SkipValidateBody = true
 	huma.Register(api, verifyOp,
 		func(ctx context.Context, in *verifyStatementInput) (*verifyStatementOutput, error) {
-			st, err := svc.VerifyStatement(in.RawBody)
+			st, err := svc.Records().VerifyStatement(in.RawBody)
 			if err != nil {
 				return nil, err
 			}
@@ -140,7 +141,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 	huma.Register(api, withContent(op("my-service-record-html", http.MethodGet, "/v1/me/service-record.html", tag,
 		"可打印的服务记录证明（HTML）Printable service record (HTML)", true), "text/html", "可打印的证明 The printable certificate"),
 		func(ctx context.Context, _ *struct{}) (*fileOutput, error) {
-			rec, err := svc.MyServiceRecord(ctx, actorFrom(ctx))
+			rec, err := svc.Records().MyServiceRecord(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -154,7 +155,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 		"导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation)", true, 403, 422),
 		"text/csv", "UTF-8（带 BOM）CSV，每条记录一行 UTF-8 CSV with BOM, one row per record"),
 		func(ctx context.Context, in *exportInput) (*fileOutput, error) {
-			rows, err := svc.ExportHours(ctx, actorFrom(ctx), in.Community, in.Organisation)
+			rows, err := svc.Records().ExportHours(ctx, actorFrom(ctx), in.Community, in.Organisation)
 			if err != nil {
 				return nil, err
 			}
@@ -164,7 +165,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 		"导出我的已核实服务时长（CSV）Download my verified hours as CSV", true),
 		"text/csv", "UTF-8（带 BOM）CSV UTF-8 CSV with BOM"),
 		func(ctx context.Context, _ *struct{}) (*fileOutput, error) {
-			rows, err := svc.MyHoursExport(ctx, actorFrom(ctx))
+			rows, err := svc.Records().MyHoursExport(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -185,14 +186,14 @@ func csvCell(s string) string {
 
 // csvFile writes rows as UTF-8 CSV with a BOM (so Excel reads Chinese) and
 // CRLF line ends.
-func csvFile(rows []service.ExportRow, name string) (*fileOutput, error) {
+func csvFile(rows []records.ExportRow, name string) (*fileOutput, error) {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
 	_ = w.Write(csvHeader)
 	for _, r := range rows {
-		_ = w.Write([]string{csvCell(r.IDNumberMasked), csvCell(r.Name), r.Date, service.FormatHours(r.Hours),
+		_ = w.Write([]string{csvCell(r.IDNumberMasked), csvCell(r.Name), r.Date, records.FormatHours(r.Hours),
 			csvCell(r.Activity), csvCell(r.VerifierName), csvCell(r.VerifierOrganisation)})
 	}
 	w.Flush()
@@ -262,7 +263,7 @@ func sortedAmounts(m map[string]float64, label func(string) string) []pageAmount
 	sort.Strings(keys)
 	out := make([]pageAmount, len(keys))
 	for i, k := range keys {
-		out[i] = pageAmount{Key: label(k), Hours: service.FormatHours(m[k])}
+		out[i] = pageAmount{Key: label(k), Hours: records.FormatHours(m[k])}
 	}
 	return out
 }
@@ -279,7 +280,7 @@ func domainLabel(code string) string {
 
 // renderServiceRecord writes the printable page; every value is escaped by
 // html/template.
-func renderServiceRecord(rec *service.ServiceRecord) ([]byte, error) {
+func renderServiceRecord(rec *records.ServiceRecord) ([]byte, error) {
 	sh := time.FixedZone("CST", 8*3600)
 	type row struct {
 		Date, Hours, Domain, Activity, VerifierName, VerifierOrganisation, VerifiedAt string
@@ -292,11 +293,11 @@ func renderServiceRecord(rec *service.ServiceRecord) ([]byte, error) {
 		ByYear, ByDomain []pageAmount
 		Signed           *models.SignedStatement
 		Document         string
-	}{Subject: st.Subject, IssuedAt: st.IssuedAt.In(sh).Format("2006-01-02 15:04"), Total: service.FormatHours(st.Totals.Hours),
+	}{Subject: st.Subject, IssuedAt: st.IssuedAt.In(sh).Format("2006-01-02 15:04"), Total: records.FormatHours(st.Totals.Hours),
 		ByYear: sortedAmounts(st.Totals.ByYear, func(s string) string { return s }), ByDomain: sortedAmounts(st.Totals.ByDomain, domainLabel),
 		Signed: rec.Signed}
 	for _, r := range st.Records {
-		data.Records = append(data.Records, row{Date: r.Date, Hours: service.FormatHours(r.Hours), Domain: domainLabel(r.Domain),
+		data.Records = append(data.Records, row{Date: r.Date, Hours: records.FormatHours(r.Hours), Domain: domainLabel(r.Domain),
 			Activity: r.Activity, VerifierName: r.VerifierName, VerifierOrganisation: r.VerifierOrganisation,
 			VerifiedAt: r.VerifiedAt.In(sh).Format("2006-01-02 15:04")})
 	}

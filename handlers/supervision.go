@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // SupervisionSessionDTO is one supervision session (督导记录), seen by its
@@ -28,7 +29,7 @@ type SupervisionSessionDTO struct {
 	CreatedAt    time.Time  `json:"createdAt"`
 }
 
-func sessionDTO(s *service.SupervisionSession) SupervisionSessionDTO {
+func sessionDTO(s *records.SupervisionSession) SupervisionSessionDTO {
 	return SupervisionSessionDTO{ID: s.ID, SupervisorID: s.SupervisorID, SuperviseeID: s.SuperviseeID, NeedID: s.NeedID,
 		Date: string(s.Date), Minutes: s.Minutes, Hours: math.Round(float64(s.Minutes)/60*100) / 100, Topic: s.Topic, Notes: s.Notes,
 		Confirmed: s.Confirmed(), ConfirmedAt: s.ConfirmedAt, CreatedAt: s.CreatedAt}
@@ -66,7 +67,7 @@ type SupervisionTotalsDTO struct {
 	ConfirmedHours    float64 `json:"confirmedHours"`
 }
 
-func totalsDTO(t service.SupervisionTotals) SupervisionTotalsDTO {
+func totalsDTO(t records.SupervisionTotals) SupervisionTotalsDTO {
 	return SupervisionTotalsDTO{Sessions: t.Sessions, Minutes: t.Minutes, Hours: t.Hours, ConfirmedSessions: t.Confirmed,
 		ConfirmedMinutes: t.ConfirmedMinutes, ConfirmedHours: t.ConfirmedHours}
 }
@@ -103,7 +104,7 @@ type FeedbackDTO struct {
 	GivenAt time.Time `json:"givenAt"`
 }
 
-func feedbackDTO(f *service.NeedFeedback) FeedbackDTO {
+func feedbackDTO(f *records.NeedFeedback) FeedbackDTO {
 	return FeedbackDTO{NeedID: f.NeedID, About: f.SocialWorkerID, Rating: f.Rating, Comment: f.Comment, Year: f.Year, GivenAt: f.GivenAt}
 }
 
@@ -131,7 +132,7 @@ type AppraisalInputDTO struct {
 	GivenAt   time.Time `json:"givenAt"`
 }
 
-func appraisalInputDTO(a *service.AppraisalInput) AppraisalInputDTO {
+func appraisalInputDTO(a *records.AppraisalInput) AppraisalInputDTO {
 	return AppraisalInputDTO{ID: a.ID, Year: a.Year, Dimension: a.Dimension, Score: a.Score, Note: a.Note, GivenBy: a.GivenBy,
 		GivenAs: string(a.GivenAs), GivenAt: a.GivenAt}
 }
@@ -169,7 +170,7 @@ func registerSupervision(api huma.API, svc *service.Service) {
 		"记录督导（督导社工）Log a supervision session (supervising social worker)", true, 403, 422)),
 		func(ctx context.Context, in *logSessionInput) (*sessionOutput, error) {
 			b := in.Body
-			s, err := svc.LogSession(ctx, actorFrom(ctx), service.SessionInput{SuperviseeID: b.SuperviseeID, NeedID: b.NeedID,
+			s, err := svc.Records().LogSession(ctx, actorFrom(ctx), records.SessionInput{SuperviseeID: b.SuperviseeID, NeedID: b.NeedID,
 				Date: b.Date, Minutes: b.Minutes, Topic: b.Topic, Notes: b.Notes})
 			if err != nil {
 				return nil, err
@@ -180,14 +181,14 @@ func registerSupervision(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-supervision-sessions", http.MethodGet, "/v1/supervision-sessions", tag,
 		"本人的督导记录 The caller's supervision sessions", true),
 		func(ctx context.Context, in *listSessionsInput) (*listOutput[SupervisionSessionDTO], error) {
-			list, next, err := svc.SupervisionSessions(ctx, actorFrom(ctx), in.Role != "supervisee", service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Records().SupervisionSessions(ctx, actorFrom(ctx), in.Role != "supervisee", service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, sessionDTO)
 		})
 
 	huma.Register(api, op("get-supervision-session", http.MethodGet, "/v1/supervision-sessions/{id}", tag,
 		"一条督导记录（督导与被督导人）A supervision session (its two parties)", true, 404),
 		func(ctx context.Context, in *sessionIDInput) (*sessionOutput, error) {
-			s, err := svc.SupervisionSession(ctx, actorFrom(ctx), in.ID)
+			s, err := svc.Records().SupervisionSession(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -197,7 +198,7 @@ func registerSupervision(api huma.API, svc *service.Service) {
 	huma.Register(api, op("confirm-supervision-session", http.MethodPost, "/v1/supervision-sessions/{id}/confirmation", tag,
 		"确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once)", true, 403, 404, 409),
 		func(ctx context.Context, in *sessionIDInput) (*sessionOutput, error) {
-			s, err := svc.ConfirmSession(ctx, actorFrom(ctx), in.ID)
+			s, err := svc.Records().ConfirmSession(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -207,7 +208,7 @@ func registerSupervision(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-supervision-summary", http.MethodGet, "/v1/me/supervision-summary", tag,
 		"本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year", true),
 		func(ctx context.Context, in *yearInput) (*summaryOutput, error) {
-			s, err := svc.MySupervisionSummary(ctx, actorFrom(ctx), in.Year)
+			s, err := svc.Records().MySupervisionSummary(ctx, actorFrom(ctx), in.Year)
 			if err != nil {
 				return nil, err
 			}
@@ -220,7 +221,7 @@ func registerSupervision(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("give-need-feedback", http.MethodPost, "/v1/needs/{id}/feedback", "appraisal",
 		"服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *feedbackInput) (*feedbackOutput, error) {
-			f, err := svc.GiveFeedback(ctx, actorFrom(ctx), in.ID, service.FeedbackInput{Rating: in.Body.Rating, Comment: in.Body.Comment,
+			f, err := svc.Records().GiveFeedback(ctx, actorFrom(ctx), in.ID, records.FeedbackInput{Rating: in.Body.Rating, Comment: in.Body.Comment,
 				SocialWorkerID: in.Body.About})
 			if err != nil {
 				return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/records"
 )
 
 // The social worker's yearly appraisal (年度考核): six dimensions, scored by
@@ -67,7 +68,7 @@ func (s *Service) workerForAppraisal(ctx context.Context, actor *Actor, id strin
 
 // AddAppraisalInput records a score on one entered dimension of a social
 // worker's yearly appraisal.
-func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWorkerID string, in AppraisalInputRequest) (*AppraisalInput, error) {
+func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWorkerID string, in AppraisalInputRequest) (*records.AppraisalInput, error) {
 	w, as, err := s.workerForAppraisal(ctx, actor, socialWorkerID)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 		p.Add("body.year", "年度须在 2000 年至今年之间", "year must be from 2000 to this year")
 	}
 	switch {
-	case in.Dimension == FeedbackDimension:
+	case in.Dimension == records.FeedbackDimension:
 		p.Add("body.dimension", "服务对象反馈意见由社区反馈自动汇总，不能直接填写", "client_feedback is computed from the committees' feedback")
 	case !models.AppraisalDimensions.Has(in.Dimension):
 		p.Add("body.dimension", "未知的考核内容（见 appraisal_dimensions 词表）", "unknown dimension (see appraisal_dimensions)")
@@ -95,7 +96,7 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	a := &AppraisalInput{ID: core.NewID(), SocialWorkerID: w.AccountID, Year: in.Year, Dimension: in.Dimension, Score: in.Score,
+	a := &records.AppraisalInput{ID: core.NewID(), SocialWorkerID: w.AccountID, Year: in.Year, Dimension: in.Dimension, Score: in.Score,
 		Note: strings.TrimSpace(in.Note), GivenBy: actor.AccountID, GivenAs: as, GivenAt: s.now()}
 	if err := s.st.Supervision.CreateAppraisalInput(ctx, a); err != nil {
 		return nil, err
@@ -112,8 +113,8 @@ type AppraisalDimension struct {
 	Computed bool
 	Count    int
 	Average  float64 // 0 when there is nothing yet
-	Inputs   []*AppraisalInput
-	Feedback []*NeedFeedback
+	Inputs   []*records.AppraisalInput
+	Feedback []*records.NeedFeedback
 }
 
 // Appraisal is a social worker's appraisal for a year: the six dimensions.
@@ -143,9 +144,9 @@ func (s *Service) Appraisal(ctx context.Context, actor *Actor, socialWorkerID st
 	}
 	out := &Appraisal{SocialWorkerID: w.AccountID, Year: year}
 	for _, t := range models.AppraisalDimensions.Terms {
-		d := AppraisalDimension{Code: t.Code, Zh: t.Zh, En: t.En, Inputs: []*AppraisalInput{}, Feedback: []*NeedFeedback{}}
+		d := AppraisalDimension{Code: t.Code, Zh: t.Zh, En: t.En, Inputs: []*records.AppraisalInput{}, Feedback: []*records.NeedFeedback{}}
 		sum := 0
-		if t.Code == FeedbackDimension {
+		if t.Code == records.FeedbackDimension {
 			d.Computed, d.Feedback = true, append(d.Feedback, fb...)
 			for _, f := range fb {
 				sum += f.Rating

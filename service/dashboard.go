@@ -7,6 +7,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/policy"
+	"github.com/wushe/wushe/service/records"
 )
 
 // dashboard.go: the civil-affairs dashboard (民政驾驶舱, issue 8): a daily
@@ -34,7 +35,7 @@ type VerifiedHoursScanner interface {
 
 // TrainingScanner streams every training record (the pathway store).
 type TrainingScanner interface {
-	EachTraining(ctx context.Context, fn func(*TrainingRecord) error) error
+	EachTraining(ctx context.Context, fn func(*records.TrainingRecord) error) error
 }
 
 // MembershipScanner streams every social_worker membership of every
@@ -130,13 +131,13 @@ func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*mo
 }
 
 // countCE judges continuing education with the rule of the compliance
-// reports (ceCompliant over ceReport, cecompliance.go) for every
+// reports (records.CECompliant over records.CEReport) for every
 // social-worker member of every organisation, for the snapshot's year.
 func (s *Service) countCE(ctx context.Context, b *models.DashboardBuilder, workers map[string]*models.SocialWorker,
 	memberships MembershipScanner, training TrainingScanner) error {
 	type membership struct{ org, account string }
 	var members []membership
-	people := map[string][]*TrainingRecord{}
+	people := map[string][]*records.TrainingRecord{}
 	if err := memberships.EachSocialWorkerMembership(ctx, func(org, account string) error {
 		members = append(members, membership{org, account})
 		if _, ok := people[account]; !ok {
@@ -149,7 +150,7 @@ func (s *Service) countCE(ctx context.Context, b *models.DashboardBuilder, worke
 	if len(members) == 0 {
 		return nil
 	}
-	if err := training.EachTraining(ctx, func(r *TrainingRecord) error {
+	if err := training.EachTraining(ctx, func(r *records.TrainingRecord) error {
 		if recs, ok := people[r.AccountID]; ok {
 			people[r.AccountID] = append(recs, r)
 		}
@@ -161,7 +162,7 @@ func (s *Service) countCE(ctx context.Context, b *models.DashboardBuilder, worke
 	for _, m := range members {
 		ok, done := judged[m.account]
 		if !done {
-			ok = ceCompliant(ceReport(workers[m.account], people[m.account], b.CEYear()))
+			ok = records.CECompliant(records.CEReport(workers[m.account], people[m.account], b.CEYear()))
 			judged[m.account] = ok
 		}
 		b.AddCEMember(m.org, m.account, ok)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/records"
 )
 
 // export.go: the person's download of everything the service holds about
@@ -422,7 +423,7 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 			Window: a.Window, Status: string(a.Status), CreatedAt: a.CreatedAt})
 	}
 	for _, asSupervisor := range []bool{true, false} {
-		sessions, err := allPagesOf(func(p Page) ([]*SupervisionSession, string, error) {
+		sessions, err := allPagesOf(func(p Page) ([]*records.SupervisionSession, string, error) {
 			return s.st.Supervision.SessionsOf(ctx, id, asSupervisor, p)
 		})
 		if err != nil {
@@ -441,7 +442,7 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 }
 
 func (s *Service) exportPathway(ctx context.Context, id string, x *PersonalExport) error {
-	training, err := allPagesOf(func(p Page) ([]*TrainingRecord, string, error) { return s.st.Pathway.TrainingOf(ctx, id, p) })
+	training, err := allPagesOf(func(p Page) ([]*records.TrainingRecord, string, error) { return s.st.Pathway.TrainingOf(ctx, id, p) })
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/records"
 )
 
 // The scheduled work of the service. Every job takes the time it runs for
@@ -175,7 +176,7 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 			return r, err
 		}
 		// Hours the volunteer reported themselves count as presence.
-		if _, err := s.st.Hours.HoursRecord(ctx, hoursRecordID(a.OccurrenceID, a.VolunteerID, 1)); err == nil {
+		if _, err := s.st.Hours.HoursRecord(ctx, records.HoursRecordID(a.OccurrenceID, a.VolunteerID, 1)); err == nil {
 			continue
 		} else if !core.IsKind(err, models.KindNotFound) {
 			return r, err

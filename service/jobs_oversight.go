@@ -174,7 +174,7 @@ func (s *Service) RemindContinuingEducation(ctx context.Context, now time.Time) 
 			return r, err
 		}
 		for _, o := range orgs {
-			people, err := s.orgCE(ctx, o.ID, year)
+			people, err := s.records.OrganisationCE(ctx, o.ID, year)
 			if err != nil {
 				return r, err
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/ledger"
+	"github.com/wushe/wushe/service/records"
 )
 
 // AccountStore keeps accounts and the phone numbers that identify them.
@@ -106,10 +107,10 @@ type Stores struct {
 	Plans          PlanStore
 	Invitations    InvitationStore
 	Batches        BatchStore
-	Hours          HoursStore
-	ServiceRecords ServiceRecordStore
-	Pathway        PathwayStore
-	Supervision    SupervisionStore
+	Hours          records.HoursStore
+	ServiceRecords records.ServiceRecordStore
+	Pathway        records.PathwayStore
+	Supervision    records.SupervisionStore
 	Funds          FundStore
 	Notifications  NotificationStore
 	Applications   ApplicationStore
@@ -225,6 +226,8 @@ type Service struct {
 	ledger *ledger.Ledger
 	// comp runs the competitions (package competitions).
 	comp *competitions.Service
+	// records records service and training (package records).
+	records *records.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -252,11 +255,31 @@ func New(cfg Config, st Stores) (*Service, error) {
 			OwnerOperating: s.ownerOperating, Fund: s.Fund, Grant: s.grantApplication, AddRole: s.addRole,
 			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
 			RecordTransition: s.recordTransition})
+	s.records = records.New(records.Stores{Hours: st.Hours, ServiceRecords: st.ServiceRecords, Pathway: st.Pathway,
+		Supervision: st.Supervision, Transitions: st.Transitions, Accounts: st.Accounts, Volunteers: st.Volunteers,
+		SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},
+		records.Deps{Shared: s.shared(), CheckinSecret: cfg.JWTSecret, CheckinRadiusKm: cfg.CheckinRadiusKm,
+			SigningKey: cfg.SigningKey, Plan: s.plan, NeedForCommittee: s.needForCommittee, VolunteerChanged: s.volunteerChanged,
+			Need: func(ctx context.Context, id string) (*models.Need, error) { return s.st.Needs.Need(ctx, id) },
+			Assignments: func(ctx context.Context, needID string) ([]*models.Assignment, error) {
+				return s.st.Plans.Assignments(ctx, needID)
+			},
+			ClaimTime: func(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error {
+				return s.st.Plans.ClaimTime(ctx, volunteerID, slots, assignmentID)
+			},
+			SupervisedNeeds: func(ctx context.Context, id string) ([]string, error) { return s.st.Plans.SupervisedNeeds(ctx, id) },
+			OrganisationsIn: func(ctx context.Context, division string, p Page) ([]*models.Organisation, string, error) {
+				return s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, p)
+			}})
 	return s, nil
 }
 
 // Competitions runs the venture-philanthropy competitions.
 func (s *Service) Competitions() *competitions.Service { return s.comp }
+
+// Records records attendance, service hours, statements, the pathway,
+// supervision and training.
+func (s *Service) Records() *records.Service { return s.records }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 	"time"
 )
 
 // hoursFault counts the calls to Stores.Hours.
 type hoursFault struct {
-	inner service.HoursStore
+	inner records.HoursStore
 	f     *Faults
 }
 
@@ -31,7 +31,7 @@ func (w hoursFault) AttendanceOfVolunteer(a0 context.Context, a1 string) ([]*mod
 	return r0, w.f.after("Hours.AttendanceOfVolunteer", r1)
 }
 
-func (w hoursFault) ClaimVerification(a0 context.Context, a1 string, a2 service.HoursDecision) error {
+func (w hoursFault) ClaimVerification(a0 context.Context, a1 string, a2 records.HoursDecision) error {
 	if err := w.f.before("Hours.ClaimVerification"); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (w hoursFault) EachAttendance(a0 context.Context, a1 func(*models.Attendanc
 	return w.f.after("Hours.EachAttendance", r0)
 }
 
-func (w hoursFault) HoursOfVolunteer(a0 context.Context, a1 string, a2 service.Page) ([]*models.HoursRecord, string, error) {
+func (w hoursFault) HoursOfVolunteer(a0 context.Context, a1 string, a2 records.Page) ([]*models.HoursRecord, string, error) {
 	if err := w.f.before("Hours.HoursOfVolunteer"); err != nil {
 		return nil, "", err
 	}
@@ -79,7 +79,7 @@ func (w hoursFault) HoursRecord(a0 context.Context, a1 string) (*models.HoursRec
 	return r0, w.f.after("Hours.HoursRecord", r1)
 }
 
-func (w hoursFault) HoursVerification(a0 context.Context, a1 string) (*service.HoursDecision, error) {
+func (w hoursFault) HoursVerification(a0 context.Context, a1 string) (*records.HoursDecision, error) {
 	if err := w.f.before("Hours.HoursVerification"); err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (w hoursFault) HoursVerification(a0 context.Context, a1 string) (*service.H
 	return r0, w.f.after("Hours.HoursVerification", r1)
 }
 
-func (w hoursFault) PendingHours(a0 context.Context, a1 string, a2 service.Page) ([]*models.HoursRecord, string, error) {
+func (w hoursFault) PendingHours(a0 context.Context, a1 string, a2 records.Page) ([]*models.HoursRecord, string, error) {
 	if err := w.f.before("Hours.PendingHours"); err != nil {
 		return nil, "", err
 	}
@@ -95,7 +95,7 @@ func (w hoursFault) PendingHours(a0 context.Context, a1 string, a2 service.Page)
 	return r0, r1, w.f.after("Hours.PendingHours", r2)
 }
 
-func (w hoursFault) PendingHoursOfNeeds(a0 context.Context, a1 []string, a2 service.Page) ([]*models.HoursRecord, string, error) {
+func (w hoursFault) PendingHoursOfNeeds(a0 context.Context, a1 []string, a2 records.Page) ([]*models.HoursRecord, string, error) {
 	if err := w.f.before("Hours.PendingHoursOfNeeds"); err != nil {
 		return nil, "", err
 	}

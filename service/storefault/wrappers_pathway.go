@@ -5,16 +5,16 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // pathwayFault counts the calls to Stores.Pathway.
 type pathwayFault struct {
-	inner service.PathwayStore
+	inner records.PathwayStore
 	f     *Faults
 }
 
-func (w pathwayFault) AllTrainingOf(a0 context.Context, a1 []string) ([]*service.TrainingRecord, error) {
+func (w pathwayFault) AllTrainingOf(a0 context.Context, a1 []string) ([]*records.TrainingRecord, error) {
 	if err := w.f.before("Pathway.AllTrainingOf"); err != nil {
 		return nil, err
 	}
@@ -22,7 +22,7 @@ func (w pathwayFault) AllTrainingOf(a0 context.Context, a1 []string) ([]*service
 	return r0, w.f.after("Pathway.AllTrainingOf", r1)
 }
 
-func (w pathwayFault) ClaimTrainingVerification(a0 context.Context, a1 string, a2 service.TrainingDecision) error {
+func (w pathwayFault) ClaimTrainingVerification(a0 context.Context, a1 string, a2 records.TrainingDecision) error {
 	if err := w.f.before("Pathway.ClaimTrainingVerification"); err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (w pathwayFault) ClaimTrainingVerification(a0 context.Context, a1 string, a
 	return w.f.after("Pathway.ClaimTrainingVerification", r0)
 }
 
-func (w pathwayFault) CreateTraining(a0 context.Context, a1 *service.TrainingRecord) error {
+func (w pathwayFault) CreateTraining(a0 context.Context, a1 *records.TrainingRecord) error {
 	if err := w.f.before("Pathway.CreateTraining"); err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (w pathwayFault) CreateTraining(a0 context.Context, a1 *service.TrainingRec
 	return w.f.after("Pathway.CreateTraining", r0)
 }
 
-func (w pathwayFault) EachTraining(a0 context.Context, a1 func(*service.TrainingRecord) error) error {
+func (w pathwayFault) EachTraining(a0 context.Context, a1 func(*records.TrainingRecord) error) error {
 	if err := w.f.before("Pathway.EachTraining"); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (w pathwayFault) EachTraining(a0 context.Context, a1 func(*service.Training
 	return w.f.after("Pathway.EachTraining", r0)
 }
 
-func (w pathwayFault) PersonPathway(a0 context.Context, a1 string) (*service.PersonPathway, error) {
+func (w pathwayFault) PersonPathway(a0 context.Context, a1 string) (*records.PersonPathway, error) {
 	if err := w.f.before("Pathway.PersonPathway"); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (w pathwayFault) PersonPathway(a0 context.Context, a1 string) (*service.Per
 	return r0, w.f.after("Pathway.PersonPathway", r1)
 }
 
-func (w pathwayFault) SavePathway(a0 context.Context, a1 *service.PersonPathway) error {
+func (w pathwayFault) SavePathway(a0 context.Context, a1 *records.PersonPathway) error {
 	if err := w.f.before("Pathway.SavePathway"); err != nil {
 		return err
 	}
@@ -62,9 +62,9 @@ func (w pathwayFault) SavePathway(a0 context.Context, a1 *service.PersonPathway)
 	return w.f.after("Pathway.SavePathway", r0)
 }
 
-func (w pathwayFault) ServiceHours(a0 context.Context, a1 string) (service.ServiceHoursTotals, error) {
+func (w pathwayFault) ServiceHours(a0 context.Context, a1 string) (records.ServiceHoursTotals, error) {
 	if err := w.f.before("Pathway.ServiceHours"); err != nil {
-		return service.ServiceHoursTotals{}, err
+		return records.ServiceHoursTotals{}, err
 	}
 	r0, r1 := w.inner.ServiceHours(a0, a1)
 	return r0, w.f.after("Pathway.ServiceHours", r1)
@@ -78,7 +78,7 @@ func (w pathwayFault) SocialWorkerMembers(a0 context.Context, a1 string) ([]*mod
 	return r0, w.f.after("Pathway.SocialWorkerMembers", r1)
 }
 
-func (w pathwayFault) Training(a0 context.Context, a1 string) (*service.TrainingRecord, error) {
+func (w pathwayFault) Training(a0 context.Context, a1 string) (*records.TrainingRecord, error) {
 	if err := w.f.before("Pathway.Training"); err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (w pathwayFault) Training(a0 context.Context, a1 string) (*service.Training
 	return r0, w.f.after("Pathway.Training", r1)
 }
 
-func (w pathwayFault) TrainingOf(a0 context.Context, a1 string, a2 service.Page) ([]*service.TrainingRecord, string, error) {
+func (w pathwayFault) TrainingOf(a0 context.Context, a1 string, a2 records.Page) ([]*records.TrainingRecord, string, error) {
 	if err := w.f.before("Pathway.TrainingOf"); err != nil {
 		return nil, "", err
 	}
@@ -94,7 +94,7 @@ func (w pathwayFault) TrainingOf(a0 context.Context, a1 string, a2 service.Page)
 	return r0, r1, w.f.after("Pathway.TrainingOf", r2)
 }
 
-func (w pathwayFault) TrainingVerification(a0 context.Context, a1 string) (*service.TrainingDecision, error) {
+func (w pathwayFault) TrainingVerification(a0 context.Context, a1 string) (*records.TrainingDecision, error) {
 	if err := w.f.before("Pathway.TrainingVerification"); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (w pathwayFault) TrainingVerification(a0 context.Context, a1 string) (*serv
 	return r0, w.f.after("Pathway.TrainingVerification", r1)
 }
 
-func (w pathwayFault) UpdateTraining(a0 context.Context, a1 *service.TrainingRecord) error {
+func (w pathwayFault) UpdateTraining(a0 context.Context, a1 *records.TrainingRecord) error {
 	if err := w.f.before("Pathway.UpdateTraining"); err != nil {
 		return err
 	}

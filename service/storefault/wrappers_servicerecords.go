@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // serviceRecordsFault counts the calls to Stores.ServiceRecords.
 type serviceRecordsFault struct {
-	inner service.ServiceRecordStore
+	inner records.ServiceRecordStore
 	f     *Faults
 }
 
@@ -22,7 +22,7 @@ func (w serviceRecordsFault) EachVerifiedHours(a0 context.Context, a1 func(*mode
 	return w.f.after("ServiceRecords.EachVerifiedHours", r0)
 }
 
-func (w serviceRecordsFault) VerifiedHours(a0 context.Context, a1 service.VerifiedHoursFilter) ([]*models.HoursRecord, error) {
+func (w serviceRecordsFault) VerifiedHours(a0 context.Context, a1 records.VerifiedHoursFilter) ([]*models.HoursRecord, error) {
 	if err := w.f.before("ServiceRecords.VerifiedHours"); err != nil {
 		return nil, err
 	}

@@ -4,17 +4,17 @@ package storefault
 
 import (
 	"context"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 	"time"
 )
 
 // supervisionFault counts the calls to Stores.Supervision.
 type supervisionFault struct {
-	inner service.SupervisionStore
+	inner records.SupervisionStore
 	f     *Faults
 }
 
-func (w supervisionFault) AppraisalInputs(a0 context.Context, a1 string, a2 int) ([]*service.AppraisalInput, error) {
+func (w supervisionFault) AppraisalInputs(a0 context.Context, a1 string, a2 int) ([]*records.AppraisalInput, error) {
 	if err := w.f.before("Supervision.AppraisalInputs"); err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (w supervisionFault) ClaimConfirmation(a0 context.Context, a1 string, a2 st
 	return w.f.after("Supervision.ClaimConfirmation", r0)
 }
 
-func (w supervisionFault) CreateAppraisalInput(a0 context.Context, a1 *service.AppraisalInput) error {
+func (w supervisionFault) CreateAppraisalInput(a0 context.Context, a1 *records.AppraisalInput) error {
 	if err := w.f.before("Supervision.CreateAppraisalInput"); err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (w supervisionFault) CreateAppraisalInput(a0 context.Context, a1 *service.A
 	return w.f.after("Supervision.CreateAppraisalInput", r0)
 }
 
-func (w supervisionFault) CreateFeedback(a0 context.Context, a1 *service.NeedFeedback) error {
+func (w supervisionFault) CreateFeedback(a0 context.Context, a1 *records.NeedFeedback) error {
 	if err := w.f.before("Supervision.CreateFeedback"); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (w supervisionFault) CreateFeedback(a0 context.Context, a1 *service.NeedFee
 	return w.f.after("Supervision.CreateFeedback", r0)
 }
 
-func (w supervisionFault) CreateSession(a0 context.Context, a1 *service.SupervisionSession) error {
+func (w supervisionFault) CreateSession(a0 context.Context, a1 *records.SupervisionSession) error {
 	if err := w.f.before("Supervision.CreateSession"); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (w supervisionFault) CreateSession(a0 context.Context, a1 *service.Supervis
 	return w.f.after("Supervision.CreateSession", r0)
 }
 
-func (w supervisionFault) FeedbackAbout(a0 context.Context, a1 string, a2 int) ([]*service.NeedFeedback, error) {
+func (w supervisionFault) FeedbackAbout(a0 context.Context, a1 string, a2 int) ([]*records.NeedFeedback, error) {
 	if err := w.f.before("Supervision.FeedbackAbout"); err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (w supervisionFault) FeedbackAbout(a0 context.Context, a1 string, a2 int) (
 	return r0, w.f.after("Supervision.FeedbackAbout", r1)
 }
 
-func (w supervisionFault) Session(a0 context.Context, a1 string) (*service.SupervisionSession, error) {
+func (w supervisionFault) Session(a0 context.Context, a1 string) (*records.SupervisionSession, error) {
 	if err := w.f.before("Supervision.Session"); err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (w supervisionFault) Session(a0 context.Context, a1 string) (*service.Super
 	return r0, w.f.after("Supervision.Session", r1)
 }
 
-func (w supervisionFault) SessionsInYear(a0 context.Context, a1 string, a2 bool, a3 int) ([]*service.SupervisionSession, error) {
+func (w supervisionFault) SessionsInYear(a0 context.Context, a1 string, a2 bool, a3 int) ([]*records.SupervisionSession, error) {
 	if err := w.f.before("Supervision.SessionsInYear"); err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (w supervisionFault) SessionsInYear(a0 context.Context, a1 string, a2 bool,
 	return r0, w.f.after("Supervision.SessionsInYear", r1)
 }
 
-func (w supervisionFault) SessionsOf(a0 context.Context, a1 string, a2 bool, a3 service.Page) ([]*service.SupervisionSession, string, error) {
+func (w supervisionFault) SessionsOf(a0 context.Context, a1 string, a2 bool, a3 records.Page) ([]*records.SupervisionSession, string, error) {
 	if err := w.f.before("Supervision.SessionsOf"); err != nil {
 		return nil, "", err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 // dashboard.go: the civil-affairs dashboard's daily snapshots, and the
@@ -86,7 +87,7 @@ func (s *ServiceRecords) EachVerifiedHours(ctx context.Context, fn func(*models.
 }
 
 // EachTraining streams every training record.
-func (s *Pathway) EachTraining(ctx context.Context, fn func(*service.TrainingRecord) error) error {
+func (s *Pathway) EachTraining(ctx context.Context, fn func(*records.TrainingRecord) error) error {
 	return streamDocs(ctx, s.db.db.Collection(colTraining), bson.M{}, nil, func(d *trainingDoc) error { return fn(d.model()) })
 }
 

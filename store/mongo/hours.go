@@ -8,6 +8,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 const (
@@ -22,7 +23,7 @@ func init() {
 	register(colVerifications)
 }
 
-var _ service.HoursStore = (*Hours)(nil)
+var _ records.HoursStore = (*Hours)(nil)
 
 // Hours stores attendance and service-hours records.
 type Hours struct{ db *DB }
@@ -157,19 +158,19 @@ type verificationDoc struct {
 }
 
 // ClaimVerification inserts the one decision on a record.
-func (s *Hours) ClaimVerification(ctx context.Context, recordID string, d service.HoursDecision) error {
+func (s *Hours) ClaimVerification(ctx context.Context, recordID string, d records.HoursDecision) error {
 	_, err := s.db.db.Collection(colVerifications).InsertOne(ctx, verificationDoc{ID: recordID, By: d.By, At: d.At,
 		Status: string(d.Status), RejectReason: d.RejectReason, Name: d.Name, Org: d.Org})
 	return translate(err, "claim verification")
 }
 
 // HoursVerification returns the decision claimed on a record.
-func (s *Hours) HoursVerification(ctx context.Context, recordID string) (*service.HoursDecision, error) {
+func (s *Hours) HoursVerification(ctx context.Context, recordID string) (*records.HoursDecision, error) {
 	var d verificationDoc
 	if err := s.db.db.Collection(colVerifications).FindOne(ctx, bson.M{"_id": recordID}).Decode(&d); err != nil {
 		return nil, translate(err, "hours verification")
 	}
-	return &service.HoursDecision{Status: models.HoursStatus(d.Status), RejectReason: d.RejectReason, By: d.By, Name: d.Name,
+	return &records.HoursDecision{Status: models.HoursStatus(d.Status), RejectReason: d.RejectReason, By: d.By, Name: d.Name,
 		Org: d.Org, At: d.At}, nil
 }
 

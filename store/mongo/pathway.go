@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 const (
@@ -24,7 +25,7 @@ func init() {
 	register(colTrainingVerifications)
 }
 
-var _ service.PathwayStore = (*Pathway)(nil)
+var _ records.PathwayStore = (*Pathway)(nil)
 
 // Pathway stores people's pathways and training records.
 type Pathway struct{ db *DB }
@@ -65,27 +66,27 @@ type pathwayDoc struct {
 }
 
 // PersonPathway finds a person's pathway.
-func (s *Pathway) PersonPathway(ctx context.Context, accountID string) (*service.PersonPathway, error) {
+func (s *Pathway) PersonPathway(ctx context.Context, accountID string) (*records.PersonPathway, error) {
 	var d pathwayDoc
 	if err := s.db.db.Collection(colPathways).FindOne(ctx, bson.M{"_id": accountID}).Decode(&d); err != nil {
 		return nil, translate(err, "pathway")
 	}
-	p := &service.PersonPathway{AccountID: d.ID, UpdatedAt: d.UpdatedAt}
+	p := &records.PersonPathway{AccountID: d.ID, UpdatedAt: d.UpdatedAt}
 	for _, e := range d.Education {
 		p.Education = append(p.Education, models.Education{Level: e.Level, SocialWorkMajor: e.SocialWorkMajor, GraduatedOn: e.GraduatedOn})
 	}
 	for _, e := range d.Employment {
-		p.Employment = append(p.Employment, service.EmploymentPeriod{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start,
+		p.Employment = append(p.Employment, records.EmploymentPeriod{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start,
 			End: e.End, Proof: e.Proof, VerifiedBy: e.VerifiedBy, VerifiedAt: e.VerifiedAt, Note: e.Note})
 	}
 	for _, e := range d.Exams {
-		p.Exams = append(p.Exams, service.ExamAttempt{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed})
+		p.Exams = append(p.Exams, records.ExamAttempt{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed})
 	}
 	return p, nil
 }
 
 // SavePathway creates or replaces a person's pathway.
-func (s *Pathway) SavePathway(ctx context.Context, p *service.PersonPathway) error {
+func (s *Pathway) SavePathway(ctx context.Context, p *records.PersonPathway) error {
 	d := pathwayDoc{ID: p.AccountID, Education: []educationDoc{}, Employment: []employmentDoc{}, Exams: []examDoc{}, UpdatedAt: p.UpdatedAt}
 	for _, e := range p.Education {
 		d.Education = append(d.Education, educationDoc{Level: e.Level, SocialWorkMajor: e.SocialWorkMajor, GraduatedOn: e.GraduatedOn})
@@ -117,26 +118,26 @@ type trainingDoc struct {
 	CreatedAt   time.Time  `bson:"createdAt"`
 }
 
-func toTrainingDoc(r *service.TrainingRecord) trainingDoc {
+func toTrainingDoc(r *records.TrainingRecord) trainingDoc {
 	return trainingDoc{ID: r.ID, AccountID: r.AccountID, Course: r.Course, Provider: r.Provider, Category: r.Category, Hours: r.Hours,
 		Date: r.Date, EvidenceURL: r.EvidenceURL, Status: r.Status, VerifiedBy: r.VerifiedBy, VerifiedAt: r.VerifiedAt, Note: r.Note,
 		CreatedAt: r.CreatedAt}
 }
 
-func (d *trainingDoc) model() *service.TrainingRecord {
-	return &service.TrainingRecord{ID: d.ID, AccountID: d.AccountID, Course: d.Course, Provider: d.Provider, Category: d.Category,
+func (d *trainingDoc) model() *records.TrainingRecord {
+	return &records.TrainingRecord{ID: d.ID, AccountID: d.AccountID, Course: d.Course, Provider: d.Provider, Category: d.Category,
 		Hours: d.Hours, Date: d.Date, EvidenceURL: d.EvidenceURL, Status: d.Status, VerifiedBy: d.VerifiedBy, VerifiedAt: d.VerifiedAt,
 		Note: d.Note, CreatedAt: d.CreatedAt}
 }
 
 // CreateTraining inserts a training record.
-func (s *Pathway) CreateTraining(ctx context.Context, r *service.TrainingRecord) error {
+func (s *Pathway) CreateTraining(ctx context.Context, r *records.TrainingRecord) error {
 	_, err := s.db.db.Collection(colTraining).InsertOne(ctx, toTrainingDoc(r))
 	return translate(err, "insert training")
 }
 
 // Training finds a training record by id.
-func (s *Pathway) Training(ctx context.Context, id string) (*service.TrainingRecord, error) {
+func (s *Pathway) Training(ctx context.Context, id string) (*records.TrainingRecord, error) {
 	var d trainingDoc
 	if err := s.db.db.Collection(colTraining).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
 		return nil, translate(err, "training record")
@@ -145,7 +146,7 @@ func (s *Pathway) Training(ctx context.Context, id string) (*service.TrainingRec
 }
 
 // UpdateTraining replaces a training record (its decision, once).
-func (s *Pathway) UpdateTraining(ctx context.Context, r *service.TrainingRecord) error {
+func (s *Pathway) UpdateTraining(ctx context.Context, r *records.TrainingRecord) error {
 	_, err := s.db.db.Collection(colTraining).ReplaceOne(ctx, bson.M{"_id": r.ID}, toTrainingDoc(r))
 	return translate(err, "update training")
 }
@@ -159,28 +160,28 @@ type trainingDecisionDoc struct {
 }
 
 // ClaimTrainingVerification inserts the one decision on a record.
-func (s *Pathway) ClaimTrainingVerification(ctx context.Context, recordID string, d service.TrainingDecision) error {
+func (s *Pathway) ClaimTrainingVerification(ctx context.Context, recordID string, d records.TrainingDecision) error {
 	_, err := s.db.db.Collection(colTrainingVerifications).InsertOne(ctx,
 		trainingDecisionDoc{ID: recordID, Verified: d.Verified, By: d.By, Note: d.Note, At: d.At})
 	return translate(err, "claim training verification")
 }
 
 // TrainingVerification returns the decision recorded on a record.
-func (s *Pathway) TrainingVerification(ctx context.Context, recordID string) (*service.TrainingDecision, error) {
+func (s *Pathway) TrainingVerification(ctx context.Context, recordID string) (*records.TrainingDecision, error) {
 	var d trainingDecisionDoc
 	if err := s.db.db.Collection(colTrainingVerifications).FindOne(ctx, bson.M{"_id": recordID}).Decode(&d); err != nil {
 		return nil, translate(err, "training verification")
 	}
-	return &service.TrainingDecision{Verified: d.Verified, By: d.By, Note: d.Note, At: d.At}, nil
+	return &records.TrainingDecision{Verified: d.Verified, By: d.By, Note: d.Note, At: d.At}, nil
 }
 
 // TrainingOf lists one person's training records in id order.
-func (s *Pathway) TrainingOf(ctx context.Context, accountID string, p service.Page) ([]*service.TrainingRecord, string, error) {
+func (s *Pathway) TrainingOf(ctx context.Context, accountID string, p service.Page) ([]*records.TrainingRecord, string, error) {
 	docs, next, err := page(ctx, s.db.db.Collection(colTraining), bson.M{"accountId": accountID}, p, func(d *trainingDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]*service.TrainingRecord, len(docs))
+	out := make([]*records.TrainingRecord, len(docs))
 	for i, d := range docs {
 		out[i] = d.model()
 	}
@@ -188,7 +189,7 @@ func (s *Pathway) TrainingOf(ctx context.Context, accountID string, p service.Pa
 }
 
 // AllTrainingOf returns every training record of the given people.
-func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*service.TrainingRecord, error) {
+func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*records.TrainingRecord, error) {
 	if len(accountIDs) == 0 {
 		return nil, nil
 	}
@@ -200,7 +201,7 @@ func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*se
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "decode training records")
 	}
-	out := make([]*service.TrainingRecord, len(docs))
+	out := make([]*records.TrainingRecord, len(docs))
 	for i, d := range docs {
 		out[i] = d.model()
 	}
@@ -212,8 +213,8 @@ func (s *Pathway) AllTrainingOf(ctx context.Context, accountIDs []string) ([]*se
 // revision leaves the verified one standing), the rule of the signed
 // service record and of the dashboard; a record made before its
 // occurrence started does not count. Sums in Go.
-func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (service.ServiceHoursTotals, error) {
-	var tot service.ServiceHoursTotals
+func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (records.ServiceHoursTotals, error) {
+	var tot records.ServiceHoursTotals
 	opts := options.Find().SetProjection(bson.M{"occurrenceId": 1, "version": 1, "hours": 1, "supervised": 1, "status": 1, "createdAt": 1})
 	cur, err := s.db.db.Collection(colHours).Find(ctx, bson.M{"volunteerId": volunteerID}, opts)
 	if err != nil {

@@ -6,10 +6,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
-var _ service.ServiceRecordStore = (*ServiceRecords)(nil)
+var _ records.ServiceRecordStore = (*ServiceRecords)(nil)
 
 // ServiceRecords reads verified hours records (the "hours_records"
 // collection the Hours store writes) for certificates and exports.
@@ -19,7 +19,7 @@ type ServiceRecords struct{ db *DB }
 func (d *DB) ServiceRecords() *ServiceRecords { return &ServiceRecords{db: d} }
 
 // VerifiedHours lists every verified version matching f.
-func (s *ServiceRecords) VerifiedHours(ctx context.Context, f service.VerifiedHoursFilter) ([]*models.HoursRecord, error) {
+func (s *ServiceRecords) VerifiedHours(ctx context.Context, f records.VerifiedHoursFilter) ([]*models.HoursRecord, error) {
 	filter := bson.M{"status": string(models.HoursVerified)}
 	n := 0
 	if f.VolunteerID != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/records"
 )
 
 const (
@@ -25,7 +26,7 @@ func init() {
 	register(colAppraisalInputs)
 }
 
-var _ service.SupervisionStore = (*Supervision)(nil)
+var _ records.SupervisionStore = (*Supervision)(nil)
 
 // Supervision stores supervision sessions, their confirmations,
 // service-object feedback and appraisal inputs.
@@ -47,8 +48,8 @@ type sessionDoc struct {
 	CreatedAt    time.Time `bson:"createdAt"`
 }
 
-func (d *sessionDoc) model() *service.SupervisionSession {
-	return &service.SupervisionSession{ID: d.ID, SupervisorID: d.SupervisorID, SuperviseeID: d.SuperviseeID, NeedID: d.NeedID,
+func (d *sessionDoc) model() *records.SupervisionSession {
+	return &records.SupervisionSession{ID: d.ID, SupervisorID: d.SupervisorID, SuperviseeID: d.SuperviseeID, NeedID: d.NeedID,
 		Date: models.Date(d.Date), Year: d.Year, Minutes: d.Minutes, Topic: d.Topic, Notes: d.Notes, CreatedAt: d.CreatedAt}
 }
 
@@ -59,7 +60,7 @@ type confirmDoc struct {
 }
 
 // CreateSession inserts a session.
-func (s *Supervision) CreateSession(ctx context.Context, x *service.SupervisionSession) error {
+func (s *Supervision) CreateSession(ctx context.Context, x *records.SupervisionSession) error {
 	_, err := s.db.db.Collection(colSupervisionSessions).InsertOne(ctx, sessionDoc{ID: x.ID, SupervisorID: x.SupervisorID,
 		SuperviseeID: x.SuperviseeID, NeedID: x.NeedID, Date: string(x.Date), Year: x.Year, Minutes: x.Minutes, Topic: x.Topic,
 		Notes: x.Notes, CreatedAt: x.CreatedAt})
@@ -67,12 +68,12 @@ func (s *Supervision) CreateSession(ctx context.Context, x *service.SupervisionS
 }
 
 // Session finds a session with its confirmation.
-func (s *Supervision) Session(ctx context.Context, id string) (*service.SupervisionSession, error) {
+func (s *Supervision) Session(ctx context.Context, id string) (*records.SupervisionSession, error) {
 	var d sessionDoc
 	if err := s.db.db.Collection(colSupervisionSessions).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
 		return nil, translate(err, "supervision session")
 	}
-	out := []*service.SupervisionSession{d.model()}
+	out := []*records.SupervisionSession{d.model()}
 	if err := s.withConfirmations(ctx, out); err != nil {
 		return nil, err
 	}
@@ -87,7 +88,7 @@ func (s *Supervision) ClaimConfirmation(ctx context.Context, sessionID, by strin
 
 // withConfirmations fills ConfirmedAt from the confirmations collection
 // (the one source of truth: a confirmation is its claim).
-func (s *Supervision) withConfirmations(ctx context.Context, ss []*service.SupervisionSession) error {
+func (s *Supervision) withConfirmations(ctx context.Context, ss []*records.SupervisionSession) error {
 	if len(ss) == 0 {
 		return nil
 	}
@@ -123,13 +124,13 @@ func personField(asSupervisor bool) string {
 }
 
 // SessionsOf pages a person's sessions in id (date) order.
-func (s *Supervision) SessionsOf(ctx context.Context, accountID string, asSupervisor bool, p service.Page) ([]*service.SupervisionSession, string, error) {
+func (s *Supervision) SessionsOf(ctx context.Context, accountID string, asSupervisor bool, p service.Page) ([]*records.SupervisionSession, string, error) {
 	docs, next, err := page(ctx, s.db.db.Collection(colSupervisionSessions), bson.M{personField(asSupervisor): accountID}, p,
 		func(d *sessionDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]*service.SupervisionSession, len(docs))
+	out := make([]*records.SupervisionSession, len(docs))
 	for i, d := range docs {
 		out[i] = d.model()
 	}
@@ -137,7 +138,7 @@ func (s *Supervision) SessionsOf(ctx context.Context, accountID string, asSuperv
 }
 
 // SessionsInYear lists a person's sessions of one year.
-func (s *Supervision) SessionsInYear(ctx context.Context, accountID string, asSupervisor bool, year int) ([]*service.SupervisionSession, error) {
+func (s *Supervision) SessionsInYear(ctx context.Context, accountID string, asSupervisor bool, year int) ([]*records.SupervisionSession, error) {
 	cur, err := s.db.db.Collection(colSupervisionSessions).Find(ctx, bson.M{personField(asSupervisor): accountID, "year": year},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
@@ -147,7 +148,7 @@ func (s *Supervision) SessionsInYear(ctx context.Context, accountID string, asSu
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "supervision sessions")
 	}
-	out := make([]*service.SupervisionSession, len(docs))
+	out := make([]*records.SupervisionSession, len(docs))
 	for i := range docs {
 		out[i] = docs[i].model()
 	}
@@ -166,14 +167,14 @@ type feedbackDoc struct {
 }
 
 // CreateFeedback inserts a need's one feedback.
-func (s *Supervision) CreateFeedback(ctx context.Context, f *service.NeedFeedback) error {
+func (s *Supervision) CreateFeedback(ctx context.Context, f *records.NeedFeedback) error {
 	_, err := s.db.db.Collection(colNeedFeedback).InsertOne(ctx, feedbackDoc{NeedID: f.NeedID, CommunityCode: f.CommunityCode,
 		SocialWorkerID: f.SocialWorkerID, Year: f.Year, Rating: f.Rating, Comment: f.Comment, GivenBy: f.GivenBy, GivenAt: f.GivenAt})
 	return translate(err, "insert need feedback")
 }
 
 // FeedbackAbout lists the feedback about a social worker given in year.
-func (s *Supervision) FeedbackAbout(ctx context.Context, socialWorkerID string, year int) ([]*service.NeedFeedback, error) {
+func (s *Supervision) FeedbackAbout(ctx context.Context, socialWorkerID string, year int) ([]*records.NeedFeedback, error) {
 	cur, err := s.db.db.Collection(colNeedFeedback).Find(ctx, bson.M{"socialWorkerId": socialWorkerID, "year": year},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
@@ -183,9 +184,9 @@ func (s *Supervision) FeedbackAbout(ctx context.Context, socialWorkerID string, 
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "need feedback")
 	}
-	out := make([]*service.NeedFeedback, len(docs))
+	out := make([]*records.NeedFeedback, len(docs))
 	for i, d := range docs {
-		out[i] = &service.NeedFeedback{NeedID: d.NeedID, CommunityCode: d.CommunityCode, SocialWorkerID: d.SocialWorkerID,
+		out[i] = &records.NeedFeedback{NeedID: d.NeedID, CommunityCode: d.CommunityCode, SocialWorkerID: d.SocialWorkerID,
 			Year: d.Year, Rating: d.Rating, Comment: d.Comment, GivenBy: d.GivenBy, GivenAt: d.GivenAt}
 	}
 	return out, nil
@@ -204,14 +205,14 @@ type appraisalInputDoc struct {
 }
 
 // CreateAppraisalInput inserts one appraisal input.
-func (s *Supervision) CreateAppraisalInput(ctx context.Context, a *service.AppraisalInput) error {
+func (s *Supervision) CreateAppraisalInput(ctx context.Context, a *records.AppraisalInput) error {
 	_, err := s.db.db.Collection(colAppraisalInputs).InsertOne(ctx, appraisalInputDoc{ID: a.ID, SocialWorkerID: a.SocialWorkerID,
 		Year: a.Year, Dimension: a.Dimension, Score: a.Score, Note: a.Note, GivenBy: a.GivenBy, GivenAs: string(a.GivenAs), GivenAt: a.GivenAt})
 	return translate(err, "insert appraisal input")
 }
 
 // AppraisalInputs lists a social worker's inputs for year, oldest first.
-func (s *Supervision) AppraisalInputs(ctx context.Context, socialWorkerID string, year int) ([]*service.AppraisalInput, error) {
+func (s *Supervision) AppraisalInputs(ctx context.Context, socialWorkerID string, year int) ([]*records.AppraisalInput, error) {
 	cur, err := s.db.db.Collection(colAppraisalInputs).Find(ctx, bson.M{"socialWorkerId": socialWorkerID, "year": year},
 		options.Find().SetSort(bson.D{{Key: "givenAt", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
@@ -221,9 +222,9 @@ func (s *Supervision) AppraisalInputs(ctx context.Context, socialWorkerID string
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "appraisal inputs")
 	}
-	out := make([]*service.AppraisalInput, len(docs))
+	out := make([]*records.AppraisalInput, len(docs))
 	for i, d := range docs {
-		out[i] = &service.AppraisalInput{ID: d.ID, SocialWorkerID: d.SocialWorkerID, Year: d.Year, Dimension: d.Dimension,
+		out[i] = &records.AppraisalInput{ID: d.ID, SocialWorkerID: d.SocialWorkerID, Year: d.Year, Dimension: d.Dimension,
 			Score: d.Score, Note: d.Note, GivenBy: d.GivenBy, GivenAs: models.Role(d.GivenAs), GivenAt: d.GivenAt}
 	}
 	return out, nil

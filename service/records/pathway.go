@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -113,7 +113,8 @@ type ServiceHoursTotals struct {
 
 // PathwayStore keeps pathways and training records.
 type PathwayStore interface {
-	TrainingScanner
+	// EachTraining streams every training record (the dashboard).
+	EachTraining(ctx context.Context, fn func(*TrainingRecord) error) error
 	// PersonPathway returns models.ErrNotFound when the person has entered nothing.
 	PersonPathway(ctx context.Context, accountID string) (*PersonPathway, error)
 	// SavePathway creates or replaces a pathway (callers hold "pathway:"+id).
@@ -168,7 +169,7 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 	if err != nil {
 		return nil, err
 	}
-	now := s.cfg.Now()
+	now := s.d.Now()
 	v := &PathwayView{PersonPathway: *p}
 	mp := models.Pathway{Education: p.Education}
 	for _, e := range p.Employment {
@@ -188,7 +189,7 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 		if err != nil {
 			return nil, err
 		}
-		rep := ceReport(w, recs, now.In(models.Shanghai()).Year())
+		rep := CEReport(w, recs, now.In(models.Shanghai()).Year())
 		v.CE = &rep
 	}
 	if v.Hours, err = s.st.Pathway.ServiceHours(ctx, id); err != nil {
@@ -197,9 +198,9 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 	return v, nil
 }
 
-// ceReport is a person's CE report for year; the national registration
+// CEReport is a person's CE report for year; the national registration
 // period runs from the verified certificate's issue date.
-func ceReport(w *models.SocialWorker, recs []*TrainingRecord, year int) models.CEReport {
+func CEReport(w *models.SocialWorker, recs []*TrainingRecord, year int) models.CEReport {
 	in := make([]models.TrainingRecord, len(recs))
 	for i, r := range recs {
 		in[i] = models.TrainingRecord{Hours: r.Hours, On: r.Date, Verified: r.Status == ProofVerified, Category: r.Category}
@@ -224,7 +225,7 @@ func (s *Service) SetMyEducation(ctx context.Context, actor *Actor, edu []models
 		}
 		if d, err := models.ParseDate(f+".graduatedOn", e.GraduatedOn); err != nil {
 			core.Collect(&p, err)
-		} else if d.Year() < 1940 || d.After(s.now().AddDate(10, 0, 0)) {
+		} else if d.Year() < 1940 || d.After(s.d.Now().AddDate(10, 0, 0)) {
 			p.Add(f+".graduatedOn", "毕业日期不合理", "the graduation date is out of range")
 		}
 	}
@@ -258,7 +259,7 @@ func (s *Service) SetMyEmployment(ctx context.Context, actor *Actor, list []Empl
 	if len(list) > 30 {
 		p.Add("body", "最多 30 段工作经历", "at most 30 employment periods")
 	}
-	today := models.DateOf(s.now())
+	today := models.DateOf(s.d.Now())
 	for i, e := range list {
 		f := "body[" + itoa(i) + "]"
 		if n := len([]rune(strings.TrimSpace(e.Employer))); n < 1 || n > 200 {
@@ -310,7 +311,7 @@ func (s *Service) SetMyExams(ctx context.Context, actor *Actor, list []ExamAttem
 	if len(list) > 50 {
 		p.Add("body", "最多 50 条考试记录", "at most 50 exam attempts")
 	}
-	year := s.cfg.Now().In(models.Shanghai()).Year()
+	year := s.d.Now().In(models.Shanghai()).Year()
 	for i, e := range list {
 		f := "body[" + itoa(i) + "]"
 		if n := len([]rune(strings.TrimSpace(e.Subject))); n < 1 || n > 100 {
@@ -341,7 +342,7 @@ func (s *Service) editPathway(ctx context.Context, actor *Actor, change func(*Pe
 		return nil, models.ErrUnauthorized
 	}
 	id := actor.AccountID
-	err := s.withLock(ctx, "pathway:"+id, func() error {
+	err := s.d.WithLock(ctx, "pathway:"+id, func() error {
 		pw, err := s.pathway(ctx, id)
 		if err != nil {
 			return err
@@ -349,7 +350,7 @@ func (s *Service) editPathway(ctx context.Context, actor *Actor, change func(*Pe
 		if err := change(pw); err != nil {
 			return err
 		}
-		pw.UpdatedAt = s.now()
+		pw.UpdatedAt = s.d.Now()
 		return s.st.Pathway.SavePathway(ctx, pw)
 	})
 	if err != nil {
@@ -373,7 +374,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 	if len([]rune(note)) > 500 {
 		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
-	return locked(s, ctx, "pathway:"+accountID, func() (*PersonPathway, error) {
+	return core.Locked(s.d.Shared, ctx, "pathway:"+accountID, func() (*PersonPathway, error) {
 		pw, err := s.st.Pathway.PersonPathway(ctx, accountID)
 		if err != nil {
 			return nil, err
@@ -403,7 +404,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 		if !ok {
 			return nil, core.ErrForbidden
 		}
-		now := s.now()
+		now := s.d.Now()
 		e.Proof = ProofRejected
 		if verified {
 			e.Proof = ProofVerified
@@ -413,7 +414,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 		if err := s.st.Pathway.SavePathway(ctx, pw); err != nil {
 			return nil, err
 		}
-		_ = s.audit(ctx, actor, "pathway.employment_verification", "pathway:"+accountID+"#"+itoa(index), division, e.Proof+" "+note)
+		_ = s.d.Audit(ctx, actor, "pathway.employment_verification", "pathway:"+accountID+"#"+itoa(index), division, e.Proof+" "+note)
 		return pw, nil
 	})
 }

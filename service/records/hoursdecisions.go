@@ -1,7 +1,9 @@
-package service
+package records
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -31,7 +33,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	if r.VolunteerID == actor.AccountID {
 		return nil, models.E(models.KindForbidden, "不能核实自己的服务时长", "nobody verifies their own hours")
 	}
-	n, err := s.st.Needs.Need(ctx, r.NeedID)
+	n, err := s.d.Need(ctx, r.NeedID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,14 +64,14 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	if err != nil {
 		return nil, err
 	}
-	d := HoursDecision{Status: models.HoursVerified, By: actor.AccountID, Name: a.Name, At: s.now()}
+	d := HoursDecision{Status: models.HoursVerified, By: actor.AccountID, Name: a.Name, At: s.d.Now()}
 	if !approve {
 		d.Status, d.RejectReason = models.HoursRejected, strings.TrimSpace(reason)
 	}
 	// 谁记录谁证明: the committee certifies for its community; a supervisor
 	// for the organisation employing them (or the plan's carrier).
 	d.Org = "community:" + n.CommunityCode
-	if !s.mayManageNeed(actor, n) {
+	if !mayManageNeed(actor, n) {
 		org := p.OrganisationID
 		if w, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID); err == nil && w.EmployerOrgID != "" {
 			org = w.EmployerOrgID
@@ -146,7 +148,7 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 			community = b[0].CommunityCode
 		} else if actor.Has(models.RoleSocialWorker) {
 			// A supervisor's queue: the needs whose plans they supervise.
-			needs, err := s.st.Plans.SupervisedNeeds(ctx, actor.AccountID)
+			needs, err := s.d.SupervisedNeeds(ctx, actor.AccountID)
 			if err != nil {
 				return nil, "", err
 			}
@@ -159,10 +161,11 @@ func (s *Service) PendingHours(ctx context.Context, actor *Actor, community stri
 	return s.st.Hours.PendingHours(ctx, community, p.Normalised())
 }
 
-// hoursRecordID is URL-safe and the same for one version of one
+// HoursRecordID is URL-safe and the same for one version of one
 // volunteer's hours at one occurrence, so its unique insert allows one.
-func hoursRecordID(occurrenceID, volunteerID string, version int) string {
-	return hashToken(occurrenceID + "#" + volunteerID + "#v" + itoa(version))[:32]
+func HoursRecordID(occurrenceID, volunteerID string, version int) string {
+	h := sha256.Sum256([]byte(occurrenceID + "#" + volunteerID + "#v" + itoa(version)))
+	return hex.EncodeToString(h[:])[:32]
 }
 
 // SelfReport records hours the volunteer reports for a past occurrence in
@@ -178,7 +181,7 @@ func (s *Service) SelfReport(ctx context.Context, actor *Actor, occurrenceID str
 	} else if !ok {
 		return nil, models.E(models.KindForbidden, "你在该场次没有名额", "you hold no place in this occurrence")
 	}
-	if occ.Window.End.After(s.cfg.Now()) {
+	if occ.Window.End.After(s.d.Now()) {
 		return nil, models.E(models.KindConflict, "服务结束后才能自报时长", "report hours after the occurrence has ended")
 	}
 	if max := occ.Window.Hours() + 1; hours <= 0 || hours > max {
@@ -195,7 +198,7 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.st.Needs.Need(ctx, r.NeedID)
+	n, err := s.d.Need(ctx, r.NeedID)
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +215,8 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 		return nil, models.Invalid("body.hours", "时长须为 0–24 小时", "hours must be above 0 and at most 24")
 	}
 	next := *r
-	next.ID, next.Version = hoursRecordID(r.OccurrenceID, r.VolunteerID, r.Version+1), r.Version+1
-	next.Hours, next.Status, next.Source, next.CreatedAt = models.RoundHours(hours), models.HoursPending, "revision", s.now()
+	next.ID, next.Version = HoursRecordID(r.OccurrenceID, r.VolunteerID, r.Version+1), r.Version+1
+	next.Hours, next.Status, next.Source, next.CreatedAt = models.RoundHours(hours), models.HoursPending, "revision", s.d.Now()
 	next.VerifiedBy, next.VerifierName, next.VerifierOrg, next.VerifiedAt, next.RejectReason = "", "", "", nil, ""
 	if err := s.st.Hours.CreateHours(ctx, &next); err != nil {
 		if core.IsKind(err, models.KindConflict) {
@@ -268,13 +271,13 @@ func (s *Service) hoursEvent(ctx context.Context, by string, r *models.HoursReco
 			return nil
 		}
 		t := &models.Transition{Object: object, Seq: len(trail) + 1, From: string(r.Status), To: what, By: by,
-			At: s.now(), Note: strings.TrimSpace(note), Reason: r.ID}
+			At: s.d.Now(), Note: strings.TrimSpace(note), Reason: r.ID}
 		err = s.st.Transitions.RecordTransition(ctx, t)
 		if !core.IsKind(err, models.KindConflict) {
 			return err
 		}
 	}
-	return errStaleState
+	return core.ErrStaleState
 }
 
 // HoursTrail shows a record and its trail to the volunteer, the committee
@@ -285,7 +288,7 @@ func (s *Service) HoursTrail(ctx context.Context, actor *Actor, id string) (*mod
 		return nil, nil, err
 	}
 	if r.VolunteerID != actor.AccountID {
-		n, err := s.st.Needs.Need(ctx, r.NeedID)
+		n, err := s.d.Need(ctx, r.NeedID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -324,7 +327,7 @@ func (s *Service) PendingQueue(ctx context.Context, actor *Actor, community stri
 			}
 		}
 		if _, ok := q.NeedTitles[r.NeedID]; !ok {
-			if n, err := s.st.Needs.Need(ctx, r.NeedID); err == nil {
+			if n, err := s.d.Need(ctx, r.NeedID); err == nil {
 				q.NeedTitles[r.NeedID] = n.Title
 			} else if !core.IsKind(err, models.KindNotFound) {
 				return nil, "", err

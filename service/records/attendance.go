@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -91,7 +91,7 @@ func errNoPresence() error {
 // self-report, a place held.
 func (s *Service) happened(ctx context.Context, r *models.HoursRecord) error {
 	start, ok := models.OccurrenceStart(r.OccurrenceID)
-	if !ok || s.now().Before(start) || r.BeforeItsOccurrence() {
+	if !ok || s.d.Now().Before(start) || r.BeforeItsOccurrence() {
 		return notStarted("path.id")
 	}
 	if _, err := s.st.Hours.Attendance(ctx, r.OccurrenceID+"#"+r.VolunteerID); err == nil {
@@ -115,7 +115,7 @@ func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*model
 	if !ok {
 		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次编号无效", "invalid occurrence id")
 	}
-	n, err := s.st.Needs.Need(ctx, needID)
+	n, err := s.d.Need(ctx, needID)
 	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
 	} else if err != nil {
@@ -131,7 +131,7 @@ func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*model
 
 // mayRunAttendance: the committee, or the plan's accepted supervisor.
 func (s *Service) mayRunAttendance(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
-	p, err := s.plan(ctx, n)
+	p, err := s.d.Plan(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -155,9 +155,9 @@ func (s *Service) CheckinCode(ctx context.Context, actor *Actor, occurrenceID st
 	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
 		return "", time.Time{}, err
 	}
-	now := s.cfg.Now()
+	now := s.d.Now()
 	next := now.Truncate(models.CheckinStep).Add(models.CheckinStep)
-	return models.CheckinCode(s.cfg.JWTSecret, occ.ID, now), next, nil
+	return models.CheckinCode(s.d.CheckinSecret, occ.ID, now), next, nil
 }
 
 // Presence is a volunteer's check-in or check-out: the code on the screen
@@ -172,10 +172,10 @@ func (s *Service) checkPresence(n *models.Need, occ models.Occurrence, p Presenc
 	if now.Before(occ.Window.Start.Add(-checkinEarly)) || now.After(occ.Window.End.Add(2*time.Hour)) {
 		return models.E(models.KindConflict, "不在签到时间内", "outside the check-in time")
 	}
-	if !models.CheckinCodeValid(s.cfg.JWTSecret, occ.ID, p.Code, now) {
+	if !models.CheckinCodeValid(s.d.CheckinSecret, occ.ID, p.Code, now) {
 		return models.Invalid("body.code", "签到码错误或已过期", "the code is wrong or has expired")
 	}
-	if !models.WithinRadius(p.At, n.Location, s.cfg.CheckinRadiusKm) {
+	if !models.WithinRadius(p.At, n.Location, s.d.CheckinRadiusKm) {
 		return models.Invalid("body.location", "不在服务地点附近", "not near the place of service")
 	}
 	return nil
@@ -195,7 +195,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *Actor, p Presence) (*model
 	} else if !ok {
 		return nil, models.E(models.KindForbidden, "你在该场次没有名额", "you hold no place in this occurrence")
 	}
-	now := s.now()
+	now := s.d.Now()
 	if err := s.checkPresence(n, occ, p, now); err != nil {
 		return nil, err
 	}
@@ -206,12 +206,12 @@ func (s *Service) CheckIn(ctx context.Context, actor *Actor, p Presence) (*model
 		}
 		return nil, err
 	}
-	s.volunteerChanged(ctx, actor.AccountID)
+	s.d.VolunteerChanged(ctx, actor.AccountID)
 	return a, nil
 }
 
 func (s *Service) holdsPlace(ctx context.Context, needID, assignmentID string) (bool, error) {
-	as, err := s.st.Plans.Assignments(ctx, needID)
+	as, err := s.d.Assignments(ctx, needID)
 	if err != nil {
 		return false, err
 	}
@@ -242,7 +242,7 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	} else if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	if now.Before(occ.Window.Start) {
 		return nil, notStarted("body.occurrenceId")
 	}
@@ -260,14 +260,14 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 
 // recordHours inserts version 1 of a volunteer's hours for an occurrence.
 func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID string, hours float64, source string) (*models.HoursRecord, error) {
-	p, err := s.plan(ctx, n)
+	p, err := s.d.Plan(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	r := &models.HoursRecord{ID: hoursRecordID(occ.ID, volunteerID, 1), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
+	r := &models.HoursRecord{ID: HoursRecordID(occ.ID, volunteerID, 1), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
 		Version: 1, Date: string(models.DateOf(occ.Window.Start)), Hours: hours, Domain: n.Domain, Tasks: n.Tasks,
 		Supervised: p.SupervisorState == models.SupervisorAccepted, Source: source, Status: models.HoursPending,
-		CommunityCode: n.CommunityCode, CreatedAt: s.now()}
+		CommunityCode: n.CommunityCode, CreatedAt: s.d.Now()}
 	if err := s.st.Hours.CreateHours(ctx, r); err != nil {
 		if core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该场次的服务时长已记录", "hours for this occurrence are recorded already")
@@ -297,11 +297,11 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	if _, err := s.mayRunAttendance(ctx, actor, n); err != nil {
 		return nil, nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	if now.Before(occ.Window.Start) {
 		return nil, nil, notStarted("body.occurrenceId")
 	}
-	committee := s.mayManageNeed(actor, n)
+	committee := mayManageNeed(actor, n)
 	var out []*models.HoursRecord
 	var errs []error
 	for i, m := range marks {
@@ -337,7 +337,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			// A walk-in's time is claimed like a place's, so one volunteer
 			// never has two records at overlapping times.
 			w := models.Window{Start: m.Checkin.Truncate(models.SlotLength), End: m.Checkout}
-			if err := s.st.Plans.ClaimTime(ctx, m.VolunteerID, w.Slots(), id); err != nil {
+			if err := s.d.ClaimTime(ctx, m.VolunteerID, w.Slots(), id); err != nil {
 				if core.IsKind(err, models.KindConflict) {
 					errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "该志愿者此时段已有其他服务记录", "the volunteer has another commitment at that time"))
 					continue
@@ -360,7 +360,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			continue
 		}
 		out = append(out, r)
-		s.volunteerChanged(ctx, m.VolunteerID)
+		s.d.VolunteerChanged(ctx, m.VolunteerID)
 	}
 	return out, errs, nil
 }

@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -116,7 +116,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 	day, derr := models.ParseDate("body.date", in.Date)
 	if derr != nil {
 		core.Collect(&p, derr)
-	} else if today, _ := models.ParseDate("", string(models.DateOf(s.cfg.Now()))); day.After(today) {
+	} else if today, _ := models.ParseDate("", string(models.DateOf(s.d.Now()))); day.After(today) {
 		p.Add("body.date", "督导日期不能晚于今天", "the date must not be in the future")
 	} else if day.Year() < 2000 {
 		p.Add("body.date", "督导日期不早于 2000 年", "the date must be in 2000 or later")
@@ -167,7 +167,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 	d := models.DateOf(day)
 	sess := &SupervisionSession{ID: strings.ReplaceAll(string(d), "-", "") + "-" + core.NewID(), SupervisorID: actor.AccountID,
 		SuperviseeID: in.SuperviseeID, NeedID: in.NeedID, Date: d, Year: day.Year(), Minutes: in.Minutes, Topic: in.Topic,
-		Notes: in.Notes, CreatedAt: s.now()}
+		Notes: in.Notes, CreatedAt: s.d.Now()}
 	if err := s.st.Supervision.CreateSession(ctx, sess); err != nil {
 		return nil, err
 	}
@@ -178,13 +178,13 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 // and the supervisee holds a place in it or is a social worker of its
 // carrying organisation.
 func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, superviseeID string, sw *models.SocialWorker) (bool, error) {
-	n, err := s.st.Needs.Need(ctx, needID)
+	n, err := s.d.Need(ctx, needID)
 	if core.IsKind(err, models.KindNotFound) {
 		return false, models.Invalid("body.needId", "需求不存在", "no such need")
 	} else if err != nil {
 		return false, err
 	}
-	p, err := s.plan(ctx, n)
+	p, err := s.d.Plan(ctx, n)
 	if err != nil {
 		return false, err
 	}
@@ -194,7 +194,7 @@ func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, su
 	if sw != nil && p.OrganisationID != "" && sw.EmployerOrgID == p.OrganisationID {
 		return true, nil
 	}
-	as, err := s.st.Plans.Assignments(ctx, needID)
+	as, err := s.d.Assignments(ctx, needID)
 	if err != nil {
 		return false, err
 	}
@@ -250,7 +250,7 @@ func (s *Service) ConfirmSession(ctx context.Context, actor *Actor, id string) (
 	if sess.Confirmed() {
 		return nil, errAlreadyConfirmed
 	}
-	now := s.now()
+	now := s.d.Now()
 	if err := s.st.Supervision.ClaimConfirmation(ctx, id, actor.AccountID, now); err != nil {
 		if core.IsKind(err, models.KindConflict) {
 			return nil, errAlreadyConfirmed
@@ -301,7 +301,7 @@ func totals(ss []*SupervisionSession) SupervisionTotals {
 // MySupervisionSummary is the caller's supervision summary for year (0: this year).
 func (s *Service) MySupervisionSummary(ctx context.Context, actor *Actor, year int) (*SupervisionSummary, error) {
 	if year == 0 {
-		year = s.cfg.Now().In(models.Shanghai()).Year()
+		year = s.d.Now().In(models.Shanghai()).Year()
 	}
 	as, err := s.st.Supervision.SessionsInYear(ctx, actor.AccountID, false, year)
 	if err != nil {
@@ -325,7 +325,7 @@ type FeedbackInput struct {
 // after a completed (or evaluated) need, about the plan's supervisor or a
 // social worker of its carrying organisation. One per need.
 func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string, in FeedbackInput) (*NeedFeedback, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.d.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 	if n.Status != models.NeedCompleted && n.Status != models.NeedEvaluated {
 		return nil, models.E(models.KindConflict, "需求完成后才能填写服务对象反馈", "feedback is given once the need is completed")
 	}
-	plan, err := s.plan(ctx, n)
+	plan, err := s.d.Plan(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 			return nil, err
 		}
 	}
-	now := s.now()
+	now := s.d.Now()
 	f := &NeedFeedback{NeedID: n.ID, CommunityCode: n.CommunityCode, SocialWorkerID: about, Year: now.In(models.Shanghai()).Year(),
 		Rating: in.Rating, Comment: strings.TrimSpace(in.Comment), GivenBy: actor.AccountID, GivenAt: now}
 	if err := s.st.Supervision.CreateFeedback(ctx, f); err != nil {
@@ -374,6 +374,6 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 		}
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "need.feedback", "need:"+n.ID, n.CommunityCode, about)
+	_ = s.d.Audit(ctx, actor, "need.feedback", "need:"+n.ID, n.CommunityCode, about)
 	return f, nil
 }

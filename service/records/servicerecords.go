@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -35,7 +35,9 @@ type ServiceRecordStore interface {
 	// VerifiedHours lists every verified version matching f, in no
 	// particular order.
 	VerifiedHours(ctx context.Context, f VerifiedHoursFilter) ([]*models.HoursRecord, error)
-	VerifiedHoursScanner
+	// EachVerifiedHours streams every verified version of every hours
+	// record, in no particular order (the dashboard).
+	EachVerifiedHours(ctx context.Context, fn func(*models.HoursRecord) error) error
 }
 
 // ServiceRecord is a volunteer's certificate: the statement (records and
@@ -109,7 +111,7 @@ func (n *recordNames) activity(ctx context.Context, needID string) (string, erro
 	if t, ok := n.needs[needID]; ok {
 		return t, nil
 	}
-	need, err := n.s.st.Needs.Need(ctx, needID)
+	need, err := n.s.d.Need(ctx, needID)
 	switch {
 	case core.IsKind(err, models.KindNotFound):
 		n.needs[needID] = ""
@@ -226,10 +228,10 @@ func (s *Service) MyServiceRecord(ctx context.Context, actor *Actor) (*ServiceRe
 		}
 		out = append(out, sr)
 	}
-	st := models.NewServiceStatement(models.StatementSubject{AccountID: actor.AccountID, Name: name, IDNumberMasked: idMasked}, out, s.now())
+	st := models.NewServiceStatement(models.StatementSubject{AccountID: actor.AccountID, Name: name, IDNumberMasked: idMasked}, out, s.d.Now())
 	res := &ServiceRecord{Statement: st}
-	if len(s.cfg.SigningKey) == ed25519.PrivateKeySize {
-		signed, err := models.SignStatement(st, s.cfg.SigningKey, "")
+	if len(s.d.SigningKey) == ed25519.PrivateKeySize {
+		signed, err := models.SignStatement(st, s.d.SigningKey, "")
 		if err != nil {
 			return nil, err
 		}
@@ -241,10 +243,10 @@ func (s *Service) MyServiceRecord(ctx context.Context, actor *Actor) (*ServiceRe
 // PublicKeys lists the keys that sign statements (none when signing is
 // disabled).
 func (s *Service) PublicKeys() []PublicKey {
-	if len(s.cfg.SigningKey) != ed25519.PrivateKeySize {
+	if len(s.d.SigningKey) != ed25519.PrivateKeySize {
 		return nil
 	}
-	pub := s.cfg.SigningKey.Public().(ed25519.PublicKey)
+	pub := s.d.SigningKey.Public().(ed25519.PublicKey)
 	return []PublicKey{{KeyID: models.KeyIDFor(pub), Algorithm: models.StatementAlgorithm, Key: pub}}
 }
 
@@ -281,7 +283,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		if err := policy.Authorize(actor, "export-hours", policy.InDivision(community)); err != nil {
 			return nil, err
 		}
-		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+		if err := s.d.LimitExpensive(ctx, actor, "hours-export"); err != nil {
 			return nil, err
 		}
 		all, err := s.st.ServiceRecords.VerifiedHours(ctx, VerifiedHoursFilter{CommunityCode: community})
@@ -293,7 +295,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		if !policy.AllowedAs(actor, "export-hours", policy.Object{Orgs: []string{organisation}}, policy.OrgAdmin) {
 			return nil, core.ErrForbidden
 		}
-		if err := s.limitExpensive(ctx, actor, "hours-export"); err != nil {
+		if err := s.d.LimitExpensive(ctx, actor, "hours-export"); err != nil {
 			return nil, err
 		}
 		ref := "organisation:" + organisation

@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -20,9 +20,11 @@ type CEPerson struct {
 	Compliant bool
 }
 
-// ceCompliant: the local rule for the year is met, and every national
-// registration period that has ended by the end of the year is met.
-func ceCompliant(r models.CEReport) bool {
+// CECompliant reports whether a CE report meets the rules: the local rule
+// for the year is met, and every national registration period that has
+// ended by the end of the year is met (the compliance lists, the reminders
+// and the dashboard judge alike).
+func CECompliant(r models.CEReport) bool {
 	if r.Local != nil && !r.Local.Compliant {
 		return false
 	}
@@ -35,7 +37,7 @@ func ceCompliant(r models.CEReport) bool {
 }
 
 func (s *Service) complianceYear(year int) (int, error) {
-	now := s.cfg.Now().In(models.Shanghai()).Year()
+	now := s.d.Now().In(models.Shanghai()).Year()
 	if year == 0 {
 		return now, nil
 	}
@@ -58,22 +60,24 @@ func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, or
 	if year, err = s.complianceYear(year); err != nil {
 		return nil, 0, err
 	}
-	if err := s.limitExpensive(ctx, actor, "ce-organisation"); err != nil {
+	if err := s.d.LimitExpensive(ctx, actor, "ce-organisation"); err != nil {
 		return nil, 0, err
 	}
-	people, err := s.orgCE(ctx, o.ID, year)
+	people, err := s.OrganisationCE(ctx, o.ID, year)
 	if err != nil {
 		return nil, 0, err
 	}
 	if len(people) > 0 { // names and full phones: a read of personal data, audited like the member roll
-		if err := s.audit(ctx, actor, "personal_data.read", "organisation:"+o.ID+"/ce-compliance", o.DivisionCode, "继续教育名单 the CE compliance roll"); err != nil {
+		if err := s.d.Audit(ctx, actor, "personal_data.read", "organisation:"+o.ID+"/ce-compliance", o.DivisionCode, "继续教育名单 the CE compliance roll"); err != nil {
 			return nil, 0, err
 		}
 	}
 	return people, year, nil
 }
 
-func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
+// OrganisationCE is the CE report for year of each social-worker member of
+// an organisation, unchecked: the callers decide who may read it.
+func (s *Service) OrganisationCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
 	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -104,11 +108,11 @@ func (s *Service) orgCE(ctx context.Context, orgID string, year int) ([]*CEPerso
 		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return nil, err
 		}
-		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: ceReport(w, byPerson[m.AccountID], year)}
+		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: CEReport(w, byPerson[m.AccountID], year)}
 		if a, err := s.st.Accounts.AccountByID(ctx, m.AccountID); err == nil {
 			p.Name, p.Phone = a.Name, a.Phone
 		}
-		p.Compliant = ceCompliant(p.Report)
+		p.Compliant = CECompliant(p.Report)
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })
@@ -143,13 +147,13 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 	if err != nil {
 		return nil, "", 0, err
 	}
-	if err := s.limitExpensive(ctx, actor, "ce-division"); err != nil {
+	if err := s.d.LimitExpensive(ctx, actor, "ce-division"); err != nil {
 		return nil, "", 0, err
 	}
 	var out []*CEOrganisation
-	pg := Page{Limit: MaxPageSize}
+	pg := Page{Limit: core.MaxPageSize}
 	for {
-		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, pg)
+		orgs, next, err := s.d.OrganisationsIn(ctx, division, pg)
 		if err != nil {
 			return nil, "", 0, err
 		}
@@ -157,7 +161,7 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 			if !models.WithinDivision(o.DivisionCode, division) {
 				continue // serves the division but is registered elsewhere
 			}
-			people, err := s.orgCE(ctx, o.ID, year)
+			people, err := s.OrganisationCE(ctx, o.ID, year)
 			if err != nil {
 				return nil, "", 0, err
 			}

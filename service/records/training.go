@@ -1,4 +1,4 @@
-package service
+package records
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInpu
 	}
 	if d, err := models.ParseDate("body.date", in.Date); err != nil {
 		core.Collect(&p, err)
-	} else if models.Date(in.Date) > models.DateOf(s.now()) {
+	} else if models.Date(in.Date) > models.DateOf(s.d.Now()) {
 		p.Add("body.date", "培训日期不能在未来", "the training date cannot be in the future")
 	} else if d.Year() < 1950 {
 		p.Add("body.date", "培训日期过早", "the training date is too early")
@@ -57,7 +57,7 @@ func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInpu
 		return nil, err
 	}
 	r := &TrainingRecord{ID: core.NewID(), AccountID: actor.AccountID, Course: course, Provider: provider, Category: in.Category,
-		Hours: in.Hours, Date: in.Date, EvidenceURL: in.EvidenceURL, Status: ProofPending, CreatedAt: s.now()}
+		Hours: in.Hours, Date: in.Date, EvidenceURL: in.EvidenceURL, Status: ProofPending, CreatedAt: s.d.Now()}
 	if err := s.st.Pathway.CreateTraining(ctx, r); err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, v
 	if len([]rune(note)) > 500 {
 		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
-	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.now()}
+	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.d.Now()}
 	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); core.IsKind(err, models.KindConflict) {
 		// A writer may have claimed and failed before updating the record:
 		// roll the claimed decision forward (whoever asks), then answer
@@ -119,7 +119,7 @@ func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, v
 	if err := s.st.Pathway.UpdateTraining(ctx, r); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "training.verification", "training:"+id, division, r.Status+" "+note)
+	_ = s.d.Audit(ctx, actor, "training.verification", "training:"+id, division, r.Status+" "+note)
 	return r, nil
 }
 
