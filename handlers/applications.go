@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 // TeamMemberDTO is one person planned on a project.
@@ -131,8 +132,8 @@ type ApplicationBody struct {
 	ContractEnd    string          `json:"contractEnd,omitempty" maxLength:"10"`
 }
 
-func (b *ApplicationBody) input() service.ApplicationInput {
-	in := service.ApplicationInput{OrganisationID: b.OrganisationID, FundID: b.FundID, CompetitionID: b.CompetitionID, Title: b.Title,
+func (b *ApplicationBody) input() money.ApplicationInput {
+	in := money.ApplicationInput{OrganisationID: b.OrganisationID, FundID: b.FundID, CompetitionID: b.CompetitionID, Title: b.Title,
 		Summary: b.Summary, NeedIDs: b.NeedIDs, Domains: b.Domains, TargetGroup: b.TargetGroup, Beneficiaries: b.Beneficiaries,
 		Regions: b.Regions, SupervisorID: b.SupervisorID, RequestedFen: b.RequestedFen, Government: b.Government,
 		ContractStart: b.ContractStart, ContractEnd: b.ContractEnd,
@@ -276,7 +277,7 @@ type fundGrantOutput struct {
 	}
 }
 
-func grantViewOutput(v *service.GrantView) *fundGrantOutput {
+func grantViewOutput(v *money.GrantView) *fundGrantOutput {
 	out := &fundGrantOutput{}
 	g := v.Grant
 	b := &out.Body
@@ -323,55 +324,55 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("create-application", http.MethodPost, "/v1/applications", tag,
 		"起草项目申请（机构管理员）Draft a project application (org_admin)", true, 403, 409, 422)),
 		func(ctx context.Context, in *createApplicationInput) (*applicationOutput, error) {
-			return one(svc.CreateApplication(ctx, actorFrom(ctx), in.Body.input()))
+			return one(svc.Money().CreateApplication(ctx, actorFrom(ctx), in.Body.input()))
 		})
 
 	huma.Register(api, op("list-applications", http.MethodGet, "/v1/applications", tag,
 		"项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition", true, 403, 422),
 		func(ctx context.Context, in *listApplicationsInput) (*listOutput[ApplicationDTO], error) {
-			f := service.ApplicationFilter{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Flagged: in.Flagged}
+			f := money.ApplicationFilter{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Flagged: in.Flagged}
 			if in.Status != "" {
 				f.Statuses = []models.ApplicationStatus{models.ApplicationStatus(in.Status)}
 			}
-			list, next, err := svc.ListApplications(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Money().ListApplications(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, applicationDTO)
 		})
 
 	huma.Register(api, op("get-application", http.MethodGet, "/v1/applications/{id}", tag,
 		"项目申请详情 An application", true, 404),
 		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
-			return one(svc.Application(ctx, actorFrom(ctx), in.ID))
+			return one(svc.Money().Application(ctx, actorFrom(ctx), in.ID))
 		})
 
 	huma.Register(api, op("update-application", http.MethodPut, "/v1/applications/{id}", tag,
 		"修改草稿 Edit a draft", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *updateApplicationInput) (*applicationOutput, error) {
-			return one(svc.UpdateApplication(ctx, actorFrom(ctx), in.ID, in.Body.input()))
+			return one(svc.Money().UpdateApplication(ctx, actorFrom(ctx), in.ID, in.Body.input()))
 		})
 
 	huma.Register(api, op("submit-application", http.MethodPost, "/v1/applications/{id}/submission", tag,
 		"提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table",
 		true, 403, 404, 409, 422),
 		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
-			return one(svc.SubmitApplication(ctx, actorFrom(ctx), in.ID))
+			return one(svc.Money().SubmitApplication(ctx, actorFrom(ctx), in.ID))
 		})
 
 	huma.Register(api, op("withdraw-application", http.MethodPost, "/v1/applications/{id}/withdrawal", tag,
 		"撤回未决申请 Withdraw an undecided application", true, 403, 404, 409),
 		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
-			return one(svc.WithdrawApplication(ctx, actorFrom(ctx), in.ID))
+			return one(svc.Money().WithdrawApplication(ctx, actorFrom(ctx), in.ID))
 		})
 
 	huma.Register(api, op("start-procurement", http.MethodPost, "/v1/applications/{id}/procurement", tag,
 		"进入采购评审（组织采购）Start procurement review (the funder)", true, 403, 404, 409),
 		func(ctx context.Context, in *applicationIDInput) (*applicationOutput, error) {
-			return one(svc.StartProcurement(ctx, actorFrom(ctx), in.ID))
+			return one(svc.Money().StartProcurement(ctx, actorFrom(ctx), in.ID))
 		})
 
 	huma.Register(api, op("decide-application", http.MethodPost, "/v1/applications/{id}/decision", tag,
 		"批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *decideInput) (*decisionOutput, error) {
-			a, replayed, err := svc.DecideApplication(ctx, actorFrom(ctx), in.ID, service.Decision{Approve: in.Body.Decision == "approve",
+			a, replayed, err := svc.Money().DecideApplication(ctx, actorFrom(ctx), in.ID, money.Decision{Approve: in.Body.Decision == "approve",
 				AmountFen: in.Body.AmountFen, Note: in.Body.Reason, IdempotencyKey: in.IdempotencyKey})
 			if err != nil {
 				return nil, err
@@ -385,19 +386,19 @@ func registerApplications(api huma.API, svc *service.Service) {
 		"调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts)",
 		true, 403, 404, 409, 422),
 		func(ctx context.Context, in *teamInputBody) (*applicationOutput, error) {
-			return one(svc.UpdateTeam(ctx, actorFrom(ctx), in.ID, teamInput(in.Body.Team)))
+			return one(svc.Money().UpdateTeam(ctx, actorFrom(ctx), in.ID, teamInput(in.Body.Team)))
 		})
 
 	huma.Register(api, op("engage-evaluator", http.MethodPost, "/v1/applications/{id}/evaluator", tag,
 		"委托第三方评估机构（资助方）Engage an evaluation institution (the funder)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *evaluatorInput) (*applicationOutput, error) {
-			return one(svc.EngageEvaluator(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID))
+			return one(svc.Money().EngageEvaluator(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID))
 		})
 
 	huma.Register(api, created(op("evaluate-project", http.MethodPost, "/v1/applications/{id}/evaluation", tag,
 		"绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *evaluationInput) (*evaluationOutput, error) {
-			e, err := svc.Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
+			e, err := svc.Money().Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
 			if err != nil {
 				return nil, err
 			}
@@ -407,7 +408,7 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-grant", http.MethodGet, "/v1/applications/{id}/grant", tag,
 		"资助与分期拨付 The grant and its tranches", true, 404),
 		func(ctx context.Context, in *applicationIDInput) (*fundGrantOutput, error) {
-			v, err := svc.GrantDetail(ctx, actorFrom(ctx), in.ID)
+			v, err := svc.Money().GrantDetail(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -417,7 +418,7 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("report-milestone", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/report", tag,
 		"提交里程碑报告（机构管理员）Report a milestone (org_admin)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *milestoneInput) (*fundGrantOutput, error) {
-			v, err := svc.ReportMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Report)
+			v, err := svc.Money().ReportMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Report)
 			if err != nil {
 				return nil, err
 			}
@@ -427,7 +428,7 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-milestone", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/verification", tag,
 		"核验里程碑（项目督导社工）Verify a milestone (the supervising social worker)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *verifyMilestoneInput) (*fundGrantOutput, error) {
-			v, err := svc.VerifyMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Note)
+			v, err := svc.Money().VerifyMilestone(ctx, actorFrom(ctx), in.ID, in.Milestone, in.Body.Note)
 			if err != nil {
 				return nil, err
 			}
@@ -437,7 +438,7 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, op("release-tranche", http.MethodPost, "/v1/applications/{id}/milestones/{milestone}/release", tag,
 		"拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *releaseInput) (*fundGrantOutput, error) {
-			v, err := svc.ReleaseTranche(ctx, actorFrom(ctx), in.ID, in.Milestone, in.IdempotencyKey)
+			v, err := svc.Money().ReleaseTranche(ctx, actorFrom(ctx), in.ID, in.Milestone, in.IdempotencyKey)
 			if err != nil {
 				return nil, err
 			}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 // Competitions: awards from the reserve (with a store that fails) and the
@@ -19,7 +19,7 @@ import (
 // flakyApplications fails the first n saves of an approved entry, as a
 // crash between the grant and the entry's status would.
 type flakyApplications struct {
-	service.ApplicationStore
+	money.ApplicationStore
 	fail atomic.Int32
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 // FundDTO is a fund with its balances, read from the head of its ledger.
@@ -36,7 +37,7 @@ type FundDTO struct {
 	CreatedAt     time.Time `json:"createdAt"`
 }
 
-func fundDTO(v *service.FundView) FundDTO {
+func fundDTO(v *money.FundView) FundDTO {
 	f := v.Fund
 	return FundDTO{ID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode, Government: f.Government(), Name: f.Name,
 		TotalFen: f.TotalFen, RemainingFen: v.RemainingFen(), ReservedFen: v.Balance.ReservedFen, GrantedFen: v.Balance.GrantedFen,
@@ -147,7 +148,7 @@ type PublicGrantDTO struct {
 	GrantedAt        time.Time `json:"grantedAt"`
 }
 
-func publicGrantDTO(g service.PublicGrant) PublicGrantDTO {
+func publicGrantDTO(g money.PublicGrant) PublicGrantDTO {
 	return PublicGrantDTO{ID: g.Grant.ID, FundID: g.Grant.FundID, FundName: g.FundName, OrganisationID: g.Grant.OrganisationID,
 		OrganisationName: g.OrganisationName, Project: g.Grant.Title, AmountFen: g.Grant.AmountFen, CompetitionID: g.Grant.CompetitionID,
 		Tier: g.Grant.Tier, GrantedAt: g.Grant.CreatedAt}
@@ -251,7 +252,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 		"设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget)", true, 403, 409, 422)),
 		func(ctx context.Context, in *createFundInput) (*fundOutput, error) {
 			b := in.Body
-			v, err := svc.CreateFund(ctx, actorFrom(ctx), service.FundInput{OwnerOrgID: b.OwnerOrgID, DivisionCode: b.DivisionCode, Name: b.Name,
+			v, err := svc.Money().CreateFund(ctx, actorFrom(ctx), money.FundInput{OwnerOrgID: b.OwnerOrgID, DivisionCode: b.DivisionCode, Name: b.Name,
 				TotalFen: b.TotalFen, GrantMinFen: b.GrantMinFen, GrantMaxFen: b.GrantMaxFen, Domains: b.Domains, TargetGroups: b.TargetGroups,
 				Regions: b.Regions, EligibleKinds: b.EligibleKinds, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt})
 			if err != nil {
@@ -263,7 +264,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-funds", http.MethodGet, "/v1/funds", tag,
 		"资金列表（公开）List funds (public)", false, 422),
 		func(ctx context.Context, in *listFundsInput) (*listOutput[FundDTO], error) {
-			list, next, err := svc.ListFunds(ctx, service.FundFilter{OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Region: in.Region,
+			list, next, err := svc.Money().ListFunds(ctx, money.FundFilter{OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Region: in.Region,
 				Domain: in.Domain}, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, fundDTO)
 		})
@@ -271,7 +272,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-fund", http.MethodGet, "/v1/funds/{id}", tag,
 		"资金详情与余额（公开）A fund and its balances (public)", false, 404),
 		func(ctx context.Context, in *fundIDInput) (*fundOutput, error) {
-			v, err := svc.Fund(ctx, in.ID)
+			v, err := svc.Money().Fund(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -281,7 +282,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("fund-ledger", http.MethodGet, "/v1/funds/{id}/ledger", tag,
 		"资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs)", true, 403, 404),
 		func(ctx context.Context, in *ledgerInput) (*ledgerOutput, error) {
-			es, err := svc.FundLedger(ctx, actorFrom(ctx), in.ID, in.AfterSeq, in.Limit)
+			es, err := svc.Money().FundLedger(ctx, actorFrom(ctx), in.ID, in.AfterSeq, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -299,7 +300,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("reconcile-fund", http.MethodGet, "/v1/funds/{id}/reconciliation", tag,
 		"对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances", true, 403, 404),
 		func(ctx context.Context, in *fundIDInput) (*reconciliationOutput, error) {
-			r, err := svc.Reconcile(ctx, actorFrom(ctx), in.ID)
+			r, err := svc.Money().Reconcile(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -309,7 +310,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("fund-report", http.MethodGet, "/v1/funds/{id}/report", tag,
 		"资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation", true, 403, 404),
 		func(ctx context.Context, in *fundIDInput) (*fundReportOutput, error) {
-			r, err := svc.FundReport(ctx, actorFrom(ctx), in.ID)
+			r, err := svc.Money().FundReport(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -328,7 +329,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("suggest-funds", http.MethodGet, "/v1/needs/{id}/funds", tag,
 		"适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons", true, 404),
 		func(ctx context.Context, in *suggestFundsInput) (*suggestFundsOutput, error) {
-			list, err := svc.SuggestFunds(ctx, actorFrom(ctx), in.ID, in.Limit)
+			list, err := svc.Money().SuggestFunds(ctx, actorFrom(ctx), in.ID, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -347,7 +348,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-grants", http.MethodGet, "/v1/grants", tag,
 		"资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data)", false),
 		func(ctx context.Context, in *listGrantsInput) (*listOutput[PublicGrantDTO], error) {
-			list, next, err := svc.PublicGrants(ctx, service.GrantFilter{FundID: in.FundID, OrganisationID: in.OrganisationID,
+			list, next, err := svc.Money().PublicGrants(ctx, money.GrantFilter{FundID: in.FundID, OrganisationID: in.OrganisationID,
 				CompetitionID: in.CompetitionID}, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, publicGrantDTO)
 		})
@@ -355,7 +356,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("publish-price-table", http.MethodPost, "/v1/divisions/{code}/price-tables", tag,
 		"发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division)", true, 403, 409, 422)),
 		func(ctx context.Context, in *putPriceTableInput) (*priceTableOutput, error) {
-			t, err := svc.PutPriceTable(ctx, actorFrom(ctx), models.PriceTable{DivisionCode: in.Code, EffectiveFrom: in.Body.EffectiveFrom,
+			t, err := svc.Money().PutPriceTable(ctx, actorFrom(ctx), models.PriceTable{DivisionCode: in.Code, EffectiveFrom: in.Body.EffectiveFrom,
 				MonthlyFen: in.Body.MonthlyFen})
 			if err != nil {
 				return nil, err
@@ -366,7 +367,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-price-tables", http.MethodGet, "/v1/divisions/{code}/price-tables", tag,
 		"政府购买服务价格标准（公开）A division's purchase price tables (public)", false, 422),
 		func(ctx context.Context, in *priceTablesInput) (*priceTablesOutput, error) {
-			v, err := svc.PriceTables(ctx, in.Code)
+			v, err := svc.Money().PriceTables(ctx, in.Code)
 			if err != nil {
 				return nil, err
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/storefault"
 )
 
@@ -135,7 +136,7 @@ func (w *retryCompWorld) copyInReview(t *testing.T) *compCopy {
 		}
 	}
 	key := "reserve:" + cp.id + ":" + strconv.FormatInt(c.PoolFen(), 10)
-	m, err := w.h.svc.Reserve(ctx, w.admin, w.bigFund, c.PoolFen(), "competition:"+cp.id, key)
+	m, err := w.h.svc.Money().Reserve(ctx, w.admin, w.bigFund, c.PoolFen(), "competition:"+cp.id, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func (w *retryCompWorld) checkAwards(t *testing.T, cp *compCopy) {
 	if len(keys) != 0 {
 		t.Fatalf("unexpected grants in the ledger: %v", keys)
 	}
-	gs, _, err := w.h.db.Applications().Grants(ctx, service.GrantFilter{CompetitionID: cp.id}, service.Page{Limit: 100})
+	gs, _, err := w.h.db.Applications().Grants(ctx, money.GrantFilter{CompetitionID: cp.id}, service.Page{Limit: 100})
 	if err != nil || len(gs) != 2 {
 		t.Fatalf("grants %d, %v", len(gs), err)
 	}

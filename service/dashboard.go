@@ -6,6 +6,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/policy"
 	"github.com/wushe/wushe/service/records"
 )
@@ -105,17 +106,17 @@ func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*mo
 	}
 	// Funds and applications before grants: a grant's domain comes from them.
 	if err := eachItem(func(p Page) ([]*models.Fund, string, error) {
-		return s.st.Funds.ListFunds(ctx, FundFilter{}, p)
+		return s.st.Funds.ListFunds(ctx, money.FundFilter{}, p)
 	}, b.AddFund); err != nil {
 		return nil, err
 	}
 	if err := eachItem(func(p Page) ([]*models.Application, string, error) {
-		return s.st.Applications.Applications(ctx, ApplicationFilter{ExcludeDrafts: true}, p)
+		return s.st.Applications.Applications(ctx, core.ApplicationFilter{ExcludeDrafts: true}, p)
 	}, b.AddApplication); err != nil {
 		return nil, err
 	}
 	if err := eachItem(func(p Page) ([]*models.Grant, string, error) {
-		return s.st.Applications.Grants(ctx, GrantFilter{}, p)
+		return s.st.Applications.Grants(ctx, core.GrantFilter{}, p)
 	}, b.AddGrant); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/money"
 )
 
 // The worker's oversight jobs: organisations gone quiet, funds whose ledger
@@ -87,7 +89,7 @@ func (s *Service) lastActivity(ctx context.Context, o *models.Organisation) (tim
 	}
 	p := Page{Limit: MaxPageSize}
 	for {
-		apps, next, err := s.st.Applications.Applications(ctx, ApplicationFilter{OrganisationID: o.ID}, p)
+		apps, next, err := s.st.Applications.Applications(ctx, core.ApplicationFilter{OrganisationID: o.ID}, p)
 		if err != nil {
 			return last, err
 		}
@@ -110,13 +112,13 @@ func (s *Service) ReconcileFunds(ctx context.Context, now time.Time) (JobResult,
 	var failed []error
 	p := Page{Limit: MaxPageSize}
 	for {
-		funds, next, err := s.st.Funds.ListFunds(ctx, FundFilter{}, p)
+		funds, next, err := s.st.Funds.ListFunds(ctx, money.FundFilter{}, p)
 		if err != nil {
 			return r, err
 		}
 		for _, f := range funds {
 			r.Scanned++
-			rec, err := s.reconcile(ctx, f)
+			rec, err := s.money.ReconcileLedger(ctx, f)
 			if err != nil {
 				// One unreadable ledger must not stop the night's check of the others.
 				s.log.ErrorContext(ctx, "reconciling a fund failed", "fund", f.ID, "err", err)

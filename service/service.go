@@ -15,6 +15,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/ledger"
+	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/records"
 )
 
@@ -89,7 +90,7 @@ type Stores struct {
 	Mongo    Pinger
 	Redis    Pinger
 
-	// policy.Verified phones, WeChat login, staff changes and personal data (issue 7).
+	// Verified phones, WeChat login, staff changes and personal data (issue 7).
 	AccountChanges AccountChangeStore
 	Logins         FamilyLister
 	Codes          CodeStore
@@ -111,9 +112,9 @@ type Stores struct {
 	ServiceRecords records.ServiceRecordStore
 	Pathway        records.PathwayStore
 	Supervision    records.SupervisionStore
-	Funds          FundStore
+	Funds          money.FundStore
 	Notifications  NotificationStore
-	Applications   ApplicationStore
+	Applications   money.ApplicationStore
 	Competitions   competitions.Store
 	Dashboard      DashboardStore
 	RoleOffers     RoleOfferStore
@@ -228,6 +229,8 @@ type Service struct {
 	comp *competitions.Service
 	// records records service and training (package records).
 	records *records.Service
+	// money runs funds, applications and grants (package money).
+	money *money.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -248,11 +251,24 @@ func New(cfg Config, st Stores) (*Service, error) {
 	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
 		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}
 	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
+	// The competition calls run through closures: s.comp is built below,
+	// from the money domain's calls.
+	s.money = money.New(money.Stores{Funds: st.Funds, Applications: st.Applications, Organisations: st.Organisations,
+		Needs: st.Needs, SocialWorkers: st.SocialWorkers, Competitions: st.Competitions},
+		money.Deps{Shared: s.shared(), Ledger: s.ledger, Need: s.Need, AttachGrant: s.attachGrant,
+			CompetitionFund: func(ctx context.Context, id string) (string, error) { return s.comp.CompetitionFund(ctx, id) },
+			CheckEntry:      func(ctx context.Context, a *models.Application) error { return s.comp.CheckEntry(ctx, a) },
+			MayReadEntry: func(ctx context.Context, actor *Actor, a *models.Application) bool {
+				return s.comp.MayReadEntry(ctx, actor, a)
+			},
+			MayManageCompetitionID: func(ctx context.Context, actor *Actor, id string) error {
+				return s.comp.MayManageCompetitionID(ctx, actor, id)
+			}})
 	s.comp = competitions.New(competitions.Stores{Competitions: st.Competitions, Applications: st.Applications,
 		Funds: st.Funds, Organisations: st.Organisations, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		Transitions: st.Transitions, Leaderboard: st.Leaderboard},
-		competitions.Deps{Now: s.now, Log: cfg.Logger, Ledger: s.ledger, ManagesFund: managesFund,
-			OwnerOperating: s.ownerOperating, Fund: s.Fund, Grant: s.grantApplication, AddRole: s.addRole,
+		competitions.Deps{Now: s.now, Log: cfg.Logger, Ledger: s.ledger, ManagesFund: money.ManagesFund,
+			OwnerOperating: s.money.OwnerOperating, Fund: s.money.Fund, Grant: s.money.GrantApplication, AddRole: s.addRole,
 			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
 			RecordTransition: s.recordTransition})
 	s.records = records.New(records.Stores{Hours: st.Hours, ServiceRecords: st.ServiceRecords, Pathway: st.Pathway,
@@ -280,6 +296,9 @@ func (s *Service) Competitions() *competitions.Service { return s.comp }
 // Records records attendance, service hours, statements, the pathway,
 // supervision and training.
 func (s *Service) Records() *records.Service { return s.records }
+
+// Money runs funds, applications, grants and their tranches.
+func (s *Service) Money() *money.Service { return s.money }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

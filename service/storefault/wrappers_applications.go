@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 // applicationsFault counts the calls to Stores.Applications.
 type applicationsFault struct {
-	inner service.ApplicationStore
+	inner money.ApplicationStore
 	f     *Faults
 }
 
@@ -22,7 +22,7 @@ func (w applicationsFault) Application(a0 context.Context, a1 string) (*models.A
 	return r0, w.f.after("Applications.Application", r1)
 }
 
-func (w applicationsFault) Applications(a0 context.Context, a1 service.ApplicationFilter, a2 service.Page) ([]*models.Application, string, error) {
+func (w applicationsFault) Applications(a0 context.Context, a1 money.ApplicationFilter, a2 money.Page) ([]*models.Application, string, error) {
 	if err := w.f.before("Applications.Applications"); err != nil {
 		return nil, "", err
 	}
@@ -78,7 +78,7 @@ func (w applicationsFault) Grant(a0 context.Context, a1 string) (*models.Grant, 
 	return r0, w.f.after("Applications.Grant", r1)
 }
 
-func (w applicationsFault) Grants(a0 context.Context, a1 service.GrantFilter, a2 service.Page) ([]*models.Grant, string, error) {
+func (w applicationsFault) Grants(a0 context.Context, a1 money.GrantFilter, a2 money.Page) ([]*models.Grant, string, error) {
 	if err := w.f.before("Applications.Grants"); err != nil {
 		return nil, "", err
 	}

@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 // fundsFault counts the calls to Stores.Funds.
 type fundsFault struct {
-	inner service.FundStore
+	inner money.FundStore
 	f     *Faults
 }
 
@@ -82,7 +82,7 @@ func (w fundsFault) KeyClaim(a0 context.Context, a1 string, a2 string) (*models.
 	return r0, w.f.after("Funds.KeyClaim", r1)
 }
 
-func (w fundsFault) ListFunds(a0 context.Context, a1 service.FundFilter, a2 service.Page) ([]*models.Fund, string, error) {
+func (w fundsFault) ListFunds(a0 context.Context, a1 money.FundFilter, a2 money.Page) ([]*models.Fund, string, error) {
 	if err := w.f.before("Funds.ListFunds"); err != nil {
 		return nil, "", err
 	}

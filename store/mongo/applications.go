@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 const (
@@ -27,7 +28,7 @@ func init() {
 	register(colPriceTables)
 }
 
-var _ service.ApplicationStore = (*Applications)(nil)
+var _ money.ApplicationStore = (*Applications)(nil)
 
 // Applications stores applications, grants, tranche steps, evaluations and
 // price tables. The model is kept whole under "doc"; the fields lists filter
@@ -83,7 +84,7 @@ func (s *Applications) SaveApplication(ctx context.Context, a *models.Applicatio
 }
 
 // Applications lists in _id order.
-func (s *Applications) Applications(ctx context.Context, f service.ApplicationFilter, p service.Page) ([]*models.Application, string, error) {
+func (s *Applications) Applications(ctx context.Context, f money.ApplicationFilter, p service.Page) ([]*models.Application, string, error) {
 	q := bson.M{}
 	if f.OrganisationID != "" {
 		q["organisationId"] = f.OrganisationID
@@ -137,7 +138,7 @@ func (s *Applications) Grant(ctx context.Context, id string) (*models.Grant, err
 }
 
 // Grants lists in _id order.
-func (s *Applications) Grants(ctx context.Context, f service.GrantFilter, p service.Page) ([]*models.Grant, string, error) {
+func (s *Applications) Grants(ctx context.Context, f money.GrantFilter, p service.Page) ([]*models.Grant, string, error) {
 	q := bson.M{}
 	if f.FundID != "" {
 		q["fundId"] = f.FundID

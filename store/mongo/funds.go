@@ -13,6 +13,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 )
 
 const (
@@ -32,7 +33,7 @@ func init() {
 	register(colFundKeys)
 }
 
-var _ service.FundStore = (*Funds)(nil)
+var _ money.FundStore = (*Funds)(nil)
 
 // Funds stores funds, their ledgers, head hints and idempotency claims.
 type Funds struct {
@@ -244,7 +245,7 @@ func (s *Funds) CompleteKey(ctx context.Context, fundID, key string, seq int) er
 }
 
 // ListFunds lists funds in _id order.
-func (s *Funds) ListFunds(ctx context.Context, f service.FundFilter, p service.Page) ([]*models.Fund, string, error) {
+func (s *Funds) ListFunds(ctx context.Context, f money.FundFilter, p service.Page) ([]*models.Fund, string, error) {
 	q := bson.M{}
 	if f.OwnerOrgID != "" {
 		q["ownerOrgId"] = f.OwnerOrgID

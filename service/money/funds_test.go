@@ -1,80 +1,65 @@
-package service_test
+package money_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/storetest"
 )
 
-var fundSecret = []byte("test-secret-test-secret-test-secret-0123")
+// fundNow is the clock of the fund tests: the funds they post are open.
+var fundNow = time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 
 type fundEnv struct {
-	svc     *service.Service
+	svc     *money.Service
 	db      *mongo.DB
 	org     *models.Organisation
-	admin   *service.Actor // charity_admin of org
+	admin   *money.Actor // charity_admin of org
 	ctx     context.Context
 	opensAt time.Time
 }
 
 func newFundEnv(t testing.TB) *fundEnv {
 	t.Helper()
-	db, rc := storetest.Open(t)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := service.Config{JWTSecret: fundSecret, Password: service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, Logger: quiet}
-	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
-		Limiter: rc, Locker: db.Locks(), Mongo: db, Redis: rc,
-		Organisations: db.Organisations(), Transitions: db.Records(), Audit: db.Records(), Funds: db.Funds()}
-	svc, err := service.New(cfg, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openMoney(t)
 	ctx := context.Background()
 	org := newCharity(t, db, "charity-1", "410102")
-	return &fundEnv{svc: svc, db: db, org: org, ctx: ctx, opensAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		admin: &service.Actor{AccountID: "admin-1", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: org.ID}}}}
+	return &fundEnv{svc: newMoney(db, fundNow), db: db, org: org, ctx: ctx, opensAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		admin: &money.Actor{AccountID: "admin-1", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: org.ID}}}}
 }
 
-// replica is a second service on the same database, as another process would be.
-func (e *fundEnv) replica(t *testing.T) *service.Service {
+// replica is a second service on the same database, as another process would
+// be: its own fund store and ledger (own head hints, own admission gate).
+func (e *fundEnv) replica(t *testing.T) *money.Service {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := service.New(service.Config{JWTSecret: fundSecret, Password: service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, Logger: quiet},
-		service.Stores{Organisations: e.db.Organisations(), Funds: e.db.Funds()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return newMoney(storetest.Another(t, e.db), fundNow)
 }
 
 func newCharity(t testing.TB, db *mongo.DB, id, division string) *models.Organisation {
 	t.Helper()
 	o := &models.Organisation{ID: id, Name: "郑州市测试慈善会 " + id, Kind: "charity_organisation", CreditCode: "CC-" + id,
-		Domains: []string{"social_assistance"}, DivisionCode: division, Status: models.OrgActive, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		Domains: []string{"social_assistance"}, DivisionCode: division, Status: models.OrgActive, CreatedAt: fundNow, UpdatedAt: fundNow}
 	if err := db.Organisations().CreateOrganisation(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	return o
 }
 
-func (e *fundEnv) input(total, minFen, maxFen int64) service.FundInput {
-	return service.FundInput{OwnerOrgID: e.org.ID, Name: "社区助老项目资金", TotalFen: total, GrantMinFen: minFen, GrantMaxFen: maxFen,
+func (e *fundEnv) input(total, minFen, maxFen int64) money.FundInput {
+	return money.FundInput{OwnerOrgID: e.org.ID, Name: "社区助老项目资金", TotalFen: total, GrantMinFen: minFen, GrantMaxFen: maxFen,
 		Domains: []string{"social_assistance"}, TargetGroups: []string{"older_people"}, Regions: []string{"410102"},
 		EligibleKinds: []string{"social_work_agency"}, OpensAt: e.opensAt, ClosesAt: e.opensAt.AddDate(0, 3, 0)}
 }
 
-func (e *fundEnv) fund(t *testing.T, total int64) *service.FundView {
+func (e *fundEnv) fund(t *testing.T, total int64) *money.FundView {
 	t.Helper()
 	v, err := e.svc.CreateFund(e.ctx, e.admin, e.input(total, 1000, min(total, 50_000)))
 	if err != nil {
@@ -118,7 +103,7 @@ func TestFundGrantRace(t *testing.T) {
 			f := e.fund(t, 100_000)
 			// Each replica is a service with its own fund store (own head
 			// hints, own admission gate) on the same database.
-			svcs := []*service.Service{e.svc}
+			svcs := []*money.Service{e.svc}
 			for len(svcs) < c.replicas {
 				svcs = append(svcs, e.replica(t))
 			}
@@ -303,37 +288,37 @@ func TestFundReserveReleaseAward(t *testing.T) {
 	id := e.fund(t, 100_000).Fund.ID
 	steps := []struct {
 		name string
-		do   func() (*service.Movement, error)
+		do   func() (*money.Movement, error)
 		want models.FundBalance
 		err  error
 	}{
-		{"reserve a prize pool", func() (*service.Movement, error) {
+		{"reserve a prize pool", func() (*money.Movement, error) {
 			return e.svc.Reserve(e.ctx, e.admin, id, 30_000, "competition-1", "")
 		},
 			models.FundBalance{BalanceFen: 70_000, ReservedFen: 30_000}, nil},
-		{"reserve more than available", func() (*service.Movement, error) {
+		{"reserve more than available", func() (*money.Movement, error) {
 			return e.svc.Reserve(e.ctx, e.admin, id, 70_001, "competition-2", "")
 		},
 			models.FundBalance{BalanceFen: 70_000, ReservedFen: 30_000}, models.ErrInsufficientFunds},
-		{"award from the pool", func() (*service.Movement, error) {
+		{"award from the pool", func() (*money.Movement, error) {
 			return e.svc.GrantFromReserve(e.ctx, e.admin, id, 15_000, "entry-1", "award-1")
 		}, models.FundBalance{BalanceFen: 70_000, ReservedFen: 15_000, GrantedFen: 15_000}, nil},
-		{"award beyond the pool", func() (*service.Movement, error) {
+		{"award beyond the pool", func() (*money.Movement, error) {
 			return e.svc.GrantFromReserve(e.ctx, e.admin, id, 15_001, "entry-2", "award-2")
 		}, models.FundBalance{BalanceFen: 70_000, ReservedFen: 15_000, GrantedFen: 15_000}, models.ErrInsufficientFunds},
-		{"grant from available", func() (*service.Movement, error) { return e.svc.Grant(e.ctx, e.admin, id, 20_000, "application-1", "") },
+		{"grant from available", func() (*money.Movement, error) { return e.svc.Grant(e.ctx, e.admin, id, 20_000, "application-1", "") },
 			models.FundBalance{BalanceFen: 50_000, ReservedFen: 15_000, GrantedFen: 35_000}, nil},
-		{"release more than reserved", func() (*service.Movement, error) {
+		{"release more than reserved", func() (*money.Movement, error) {
 			return e.svc.Release(e.ctx, e.admin, id, 15_001, "competition-1", "")
 		},
 			models.FundBalance{BalanceFen: 50_000, ReservedFen: 15_000, GrantedFen: 35_000}, models.ErrInsufficientFunds},
-		{"release the unused pool", func() (*service.Movement, error) {
+		{"release the unused pool", func() (*money.Movement, error) {
 			return e.svc.Release(e.ctx, e.admin, id, 15_000, "competition-1", "")
 		},
 			models.FundBalance{BalanceFen: 65_000, GrantedFen: 35_000}, nil},
-		{"zero amount", func() (*service.Movement, error) { return e.svc.Grant(e.ctx, e.admin, id, 0, "application-2", "") },
+		{"zero amount", func() (*money.Movement, error) { return e.svc.Grant(e.ctx, e.admin, id, 0, "application-2", "") },
 			models.FundBalance{BalanceFen: 65_000, GrantedFen: 35_000}, models.ErrInvalid},
-		{"negative amount", func() (*service.Movement, error) { return e.svc.Release(e.ctx, e.admin, id, -5, "competition-1", "") },
+		{"negative amount", func() (*money.Movement, error) { return e.svc.Release(e.ctx, e.admin, id, -5, "competition-1", "") },
 			models.FundBalance{BalanceFen: 65_000, GrantedFen: 35_000}, models.ErrInvalid},
 	}
 	for _, s := range steps {
@@ -373,13 +358,13 @@ func TestFundAuthorisation(t *testing.T) {
 	e := newFundEnv(t)
 	id := e.fund(t, 100_000).Fund.ID
 	other := newCharity(t, e.db, "charity-2", "410103")
-	otherAdmin := &service.Actor{AccountID: "admin-2", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: other.ID}}}
-	orgAdmin := &service.Actor{AccountID: "admin-3", Roles: []models.RoleBinding{{Role: models.RoleOrgAdmin, OrganisationID: e.org.ID}}}
-	volunteer := &service.Actor{AccountID: "vol-1", Roles: []models.RoleBinding{{Role: models.RoleVolunteer}}}
-	zhongyuan := &service.Actor{AccountID: "ca-1", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: "410102"}}}
-	erqi := &service.Actor{AccountID: "ca-2", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: "410103"}}}
+	otherAdmin := &money.Actor{AccountID: "admin-2", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: other.ID}}}
+	orgAdmin := &money.Actor{AccountID: "admin-3", Roles: []models.RoleBinding{{Role: models.RoleOrgAdmin, OrganisationID: e.org.ID}}}
+	volunteer := &money.Actor{AccountID: "vol-1", Roles: []models.RoleBinding{{Role: models.RoleVolunteer}}}
+	zhongyuan := &money.Actor{AccountID: "ca-1", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: "410102"}}}
+	erqi := &money.Actor{AccountID: "ca-2", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: "410103"}}}
 
-	for name, a := range map[string]*service.Actor{"another charity's admin": otherAdmin, "an org_admin": orgAdmin, "a volunteer": volunteer, "civil affairs": zhongyuan} {
+	for name, a := range map[string]*money.Actor{"another charity's admin": otherAdmin, "an org_admin": orgAdmin, "a volunteer": volunteer, "civil affairs": zhongyuan} {
 		if _, err := e.svc.Grant(e.ctx, a, id, 1000, "application-1", ""); !errors.Is(err, models.ErrForbidden) {
 			t.Errorf("%s grants: %v", name, err)
 		}
@@ -390,7 +375,7 @@ func TestFundAuthorisation(t *testing.T) {
 			t.Errorf("%s posts the charity's fund: %v", name, err)
 		}
 	}
-	for name, a := range map[string]*service.Actor{"another charity's admin": otherAdmin, "a volunteer": volunteer, "another division": erqi} {
+	for name, a := range map[string]*money.Actor{"another charity's admin": otherAdmin, "a volunteer": volunteer, "another division": erqi} {
 		if _, err := e.svc.Reconcile(e.ctx, a, id); !errors.Is(err, models.ErrForbidden) {
 			t.Errorf("%s reconciles: %v", name, err)
 		}
@@ -421,7 +406,7 @@ func TestFundAuthorisation(t *testing.T) {
 	if _, err := e.svc.Grant(e.ctx, erqi, g.Fund.ID, 10_000, "application-9", ""); !errors.Is(err, models.ErrForbidden) {
 		t.Errorf("another division grants from the budget: %v", err)
 	}
-	city := &service.Actor{AccountID: "ca-city", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: models.CityCode}}}
+	city := &money.Actor{AccountID: "ca-city", Roles: []models.RoleBinding{{Role: models.RoleCivilAffairs, DivisionCode: models.CityCode}}}
 	if _, err := e.svc.Grant(e.ctx, city, g.Fund.ID, 10_000, "application-10", ""); err != nil {
 		t.Errorf("the city's civil affairs governs the county budget: %v", err)
 	}
@@ -433,7 +418,7 @@ func TestFundAuthorisation(t *testing.T) {
 	}
 	in = e.input(1000, 100, 1000)
 	in.OwnerOrgID = agency.ID
-	agencyAdmin := &service.Actor{AccountID: "admin-4", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: agency.ID}}}
+	agencyAdmin := &money.Actor{AccountID: "admin-4", Roles: []models.RoleBinding{{Role: models.RoleCharityAdmin, OrganisationID: agency.ID}}}
 	if _, err := e.svc.CreateFund(e.ctx, agencyAdmin, in); !errors.Is(err, models.ErrInvalid) {
 		t.Errorf("a non-charity posts a fund: %v", err)
 	}
@@ -446,7 +431,7 @@ func TestFundAuthorisation(t *testing.T) {
 // entry) on the real store: sequentially, and with every benchmark
 // goroutine granting from the same fund at once (each lost seq retried).
 //
-//	go test -run x -bench Grant -benchtime 2s ./service/
+//	go test -run x -bench Grant -benchtime 2s ./service/money/
 func BenchmarkGrant(b *testing.B) {
 	for _, parallel := range []bool{false, true} {
 		name := "sequential"

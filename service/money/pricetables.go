@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -22,13 +22,13 @@ func (s *Service) PutPriceTable(ctx context.Context, actor *Actor, t models.Pric
 	if !policy.Allowed(actor, "publish-price-table", policy.InDivision(t.DivisionCode)) {
 		return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以发布价格标准", "only civil affairs of the division publishes its price table")
 	}
-	t.CreatedBy, t.CreatedAt = actor.AccountID, s.now()
+	t.CreatedBy, t.CreatedAt = actor.AccountID, s.d.Now()
 	if err := s.st.Applications.InsertPriceTable(ctx, &t); core.IsKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "该生效日期的价格标准已存在", "a table from that date exists; publish a new effective date")
 	} else if err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "price_table.publish", "price_table:"+t.DivisionCode, t.DivisionCode, t.EffectiveFrom)
+	_ = s.d.Audit(ctx, actor, "price_table.publish", "price_table:"+t.DivisionCode, t.DivisionCode, t.EffectiveFrom)
 	return &t, nil
 }
 
@@ -50,8 +50,8 @@ func (s *Service) PriceTables(ctx context.Context, code string) (*PriceTableView
 		return nil, err
 	}
 	v := &PriceTableView{DivisionCode: code, Versions: vs}
-	v.InForce = inForce(vs, s.now())
-	v.DueRevision = v.InForce != nil && v.InForce.DueForRevision(s.now())
+	v.InForce = inForce(vs, s.d.Now())
+	v.DueRevision = v.InForce != nil && v.InForce.DueForRevision(s.d.Now())
 	return v, nil
 }
 

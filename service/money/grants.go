@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		a        *models.Application
 		replayed bool
 	}
-	r, err := locked(s, ctx, "application:"+id, func() (result, error) {
+	r, err := core.Locked(s.d.Shared, ctx, "application:"+id, func() (result, error) {
 		a, f, err := s.funderApplication(ctx, actor, id)
 		if err != nil {
 			return result{}, err
@@ -59,10 +59,10 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		// out: the lock serialises the common case, the claim decides even
 		// if the lock lapsed while a slow ledger write retried.
 		claim := &models.DecisionClaim{ApplicationID: a.ID, Approve: d.Approve, AmountFen: d.AmountFen, Key: d.IdempotencyKey,
-			Note: d.Note, By: actor.AccountID, At: s.now()}
+			Note: d.Note, By: actor.AccountID, At: s.d.Now()}
 		for attempt := 0; ; attempt++ {
 			if attempt == 3 {
-				return result{}, errStaleState
+				return result{}, core.ErrStaleState
 			}
 			err := s.st.Applications.ClaimDecision(ctx, claim)
 			if err == nil {
@@ -83,7 +83,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			} else if err != nil {
 				return result{}, err
 			}
-			s.log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID, "approve", prior.Approve)
+			s.d.Log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID, "approve", prior.Approve)
 			same := prior.Same(d.Approve, d.AmountFen, d.IdempotencyKey)
 			switch released, err := s.carryOutDecision(ctx, a, f, prior); {
 			case released && !same:
@@ -110,7 +110,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 // application's lock and c is the application's claim): a rejection saves
 // it rejected with the claim's reason; an approval is granted from the
 // fund's ledger, then saved approved. Every step finds the previous
-// attempt's result (grantApplication's ledger key and grant document), so
+// attempt's result (GrantApplication's ledger key and grant document), so
 // a claim is carried out by its own request or rolled forward by the next
 // one, whoever sends it. An approval the fund cannot cover releases the
 // claim (released, with the reason as the error): nothing was granted and
@@ -118,10 +118,10 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 func (s *Service) carryOutDecision(ctx context.Context, a *models.Application, f *models.Fund, c *models.DecisionClaim) (released bool, err error) {
 	at := c.At
 	if !c.Approve {
-		a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, c.By, &at, c.Note, s.now()
+		a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.UpdatedAt = models.AppRejected, c.By, &at, c.Note, s.d.Now()
 		return false, s.st.Applications.SaveApplication(ctx, a)
 	}
-	g, err := s.grantApplication(ctx, c.By, a, f, c.AmountFen, false, "")
+	g, err := s.GrantApplication(ctx, c.By, a, f, c.AmountFen, false, "")
 	if core.IsKind(err, models.KindConflict) || core.IsKind(err, models.KindInvalid) {
 		// Nothing was granted (the fund cannot cover it): the
 		// application may be decided again.
@@ -134,30 +134,30 @@ func (s *Service) carryOutDecision(ctx context.Context, a *models.Application, f
 		return false, err
 	}
 	a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.DecisionKey = models.AppApproved, c.By, &at, c.Note, c.Key
-	a.GrantedFen, a.UpdatedAt = g.AmountFen, s.now()
+	a.GrantedFen, a.UpdatedAt = g.AmountFen, s.d.Now()
 	return false, s.st.Applications.SaveApplication(ctx, a)
 }
 
 // auditDecision records a decision made (or rolled forward) by actor.
 func (s *Service) auditDecision(ctx context.Context, actor *Actor, a *models.Application, f *models.Fund) {
 	if a.Status == models.AppRejected {
-		_ = s.audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, a.DecisionNote)
+		_ = s.d.Audit(ctx, actor, "application.reject", "application:"+a.ID, f.DivisionCode, a.DecisionNote)
 		return
 	}
-	_ = s.audit(ctx, actor, "application.approve", "application:"+a.ID, f.DivisionCode, "")
+	_ = s.d.Audit(ctx, actor, "application.approve", "application:"+a.ID, f.DivisionCode, "")
 }
 
-// grantApplication appends the grant to the fund's ledger (key
+// GrantApplication appends the grant to the fund's ledger (key
 // "grant:<application>", so a repeat finds the first entry) and records the
 // grant document, then links it to the needs' linkage plans. It is safe to
 // repeat after a failure at any step: each step finds the last one's result.
-func (s *Service) grantApplication(ctx context.Context, by string, a *models.Application, f *models.Fund, amount int64, fromReserve bool, tier string) (*models.Grant, error) {
+func (s *Service) GrantApplication(ctx context.Context, by string, a *models.Application, f *models.Fund, amount int64, fromReserve bool, tier string) (*models.Grant, error) {
 	kind := models.LedgerGrant
 	// The key names the amount too: a movement the fund refused leaves its
 	// key claimed, and a retry for less must not be taken for a different
 	// request under the same key. One grant per application is decided by
 	// the decision claim and the grant document, both unique inserts.
-	m, err := s.ledger.Append(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID+":"+strconv.FormatInt(amount, 10))
+	m, err := s.d.Ledger.Append(ctx, by, f.ID, kind, fromReserve, amount, a.ID, "grant:"+a.ID+":"+strconv.FormatInt(amount, 10))
 	if err != nil {
 		if err == models.ErrInsufficientFunds {
 			if fromReserve {
@@ -179,31 +179,11 @@ func (s *Service) grantApplication(ctx context.Context, by string, a *models.App
 		return nil, err
 	}
 	for _, needID := range a.NeedIDs {
-		if err := s.attachGrant(ctx, needID, g); err != nil {
-			s.log.WarnContext(ctx, "attaching a grant to a plan failed", "need", needID, "grant", g.ID, "err", err)
+		if err := s.d.AttachGrant(ctx, needID, g); err != nil {
+			s.d.Log.WarnContext(ctx, "attaching a grant to a plan failed", "need", needID, "grant", g.ID, "err", err)
 		}
 	}
 	return g, nil
-}
-
-// attachGrant records the fund and grant on a need's linkage plan (the
-// fifth party: 慈善资源).
-func (s *Service) attachGrant(ctx context.Context, needID string, g *models.Grant) error {
-	n, err := s.st.Needs.Need(ctx, needID)
-	if err != nil {
-		return err
-	}
-	return s.withLock(ctx, "plan:"+needID, func() error {
-		p, err := s.plan(ctx, n)
-		if err != nil {
-			return err
-		}
-		if p.GrantID == g.ID {
-			return nil
-		}
-		p.FundID, p.GrantID, p.UpdatedAt = g.FundID, g.ID, s.now()
-		return s.st.Plans.SavePlan(ctx, p)
-	})
 }
 
 // GrantView is a grant with the state of each tranche.
@@ -298,7 +278,7 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 	if n := len([]rune(note)); n < 10 || n > 10000 {
 		return nil, models.Invalid("body.report", "里程碑报告须为 10–10000 个字符", "a milestone report must be 10–10000 characters")
 	}
-	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*GrantView, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -307,7 +287,7 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 			return nil, err
 		}
 		var reported error
-		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepReport, Note: note, By: actor.AccountID, At: s.now()}
+		st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepReport, Note: note, By: actor.AccountID, At: s.d.Now()}
 		if err := s.st.Applications.InsertStep(ctx, st); core.IsKind(err, models.KindConflict) {
 			// Reported already: the same report by the same person is
 			// this request's earlier attempt, answered as done; another
@@ -323,7 +303,7 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 			return nil, err
 		}
 		if a.Status == models.AppApproved {
-			a.Status, a.UpdatedAt = models.AppRunning, s.now()
+			a.Status, a.UpdatedAt = models.AppRunning, s.d.Now()
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
 				return nil, err
 			}
@@ -339,7 +319,7 @@ func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, 
 // milestone report, the first of the two steps that release a tranche. The
 // last milestone verified completes the project.
 func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, milestone int, note string) (*GrantView, error) {
-	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*GrantView, error) {
 		a, err := s.st.Applications.Application(ctx, id)
 		if err != nil {
 			return nil, err
@@ -374,7 +354,7 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 				verified = models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
 			}
 		} else {
-			st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.now()}
+			st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.d.Now()}
 			if err := s.st.Applications.InsertStep(ctx, st); core.IsKind(err, models.KindConflict) {
 				return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
 			} else if err != nil {
@@ -383,7 +363,7 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 			v.Tranches[milestone].Verify, v.Tranches[milestone].Status = st, "verified"
 		}
 		if allVerified(v) && (a.Status == models.AppRunning || a.Status == models.AppApproved) {
-			a.Status, a.UpdatedAt = models.AppCompleted, s.now()
+			a.Status, a.UpdatedAt = models.AppCompleted, s.d.Now()
 			if err := s.st.Applications.SaveApplication(ctx, a); err != nil {
 				return nil, err
 			}
@@ -429,7 +409,7 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 			return nil, err
 		}
 	}
-	return locked(s, ctx, "application:"+id, func() (*GrantView, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*GrantView, error) {
 		a, f, err := s.funderApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -455,7 +435,7 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 		if last && a.EvaluatorOrg != "" && v.Evaluation == nil {
 			return nil, models.E(models.KindConflict, "尾款须待第三方绩效评估完成后拨付", "the final tranche waits for the performance evaluation")
 		}
-		m, err := s.ledger.Append(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
+		m, err := s.d.Ledger.Append(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
 		if err != nil {
 			return nil, err
 		}
@@ -464,7 +444,7 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 		if err := s.st.Applications.InsertStep(ctx, st); err != nil && !core.IsKind(err, models.KindConflict) {
 			return nil, err
 		}
-		_ = s.audit(ctx, actor, "grant.release_tranche", "application:"+a.ID, f.DivisionCode, "")
+		_ = s.d.Audit(ctx, actor, "grant.release_tranche", "application:"+a.ID, f.DivisionCode, "")
 		return s.grantView(ctx, a)
 	})
 }

@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -35,11 +35,11 @@ func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundV
 
 // fundView reads a fund's balances from the head of its ledger.
 func (s *Service) fundView(ctx context.Context, f *models.Fund) (*FundView, error) {
-	head, err := s.ledger.Head(ctx, f.ID)
+	head, err := s.d.Ledger.Head(ctx, f.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.now())}, nil
+	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.d.Now())}, nil
 }
 
 // Reason is one line of why something was suggested, in both languages.
@@ -64,14 +64,14 @@ const suggestionScan = 1000
 // fund's smallest grant — ranked by how well they fit, with reasons. policy.Anyone
 // who may read the need may ask.
 func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string, limit int) ([]FundSuggestion, error) {
-	n, err := s.Need(ctx, actor, needID)
+	n, err := s.d.Need(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 50 {
 		limit = 10
 	}
-	now := s.now()
+	now := s.d.Now()
 	var out []FundSuggestion
 	p := Page{Limit: MaxPageSize}
 	for scanned := 0; scanned < suggestionScan; {

@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // the linked needs; the team's certificates; for a government-purchased
 // project the 80% professional share and the division's price table.
 func (s *Service) SubmitApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -29,11 +29,11 @@ func (s *Service) SubmitApplication(ctx context.Context, actor *Actor, id string
 			return nil, err
 		}
 		if a.CompetitionID != "" {
-			if err := s.comp.CheckEntry(ctx, a); err != nil {
+			if err := s.d.CheckEntry(ctx, a); err != nil {
 				return nil, err
 			}
 		}
-		now := s.now()
+		now := s.d.Now()
 		a.Status, a.SubmittedAt, a.UpdatedAt = models.AppSubmitted, &now, now
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
@@ -53,7 +53,7 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 	if err != nil {
 		return err
 	}
-	if a.CompetitionID == "" && !f.Open(s.now()) {
+	if a.CompetitionID == "" && !f.Open(s.d.Now()) {
 		return models.E(models.KindConflict, "该资金不在申报期内", "the fund is not accepting applications now")
 	}
 	if a.CompetitionID == "" && (a.RequestedFen < f.GrantMinFen || a.RequestedFen > f.GrantMaxFen) {
@@ -144,7 +144,7 @@ func (s *Service) checkPurchase(ctx context.Context, a *models.Application, f *m
 	if division == "" && len(a.Regions) > 0 {
 		division = a.Regions[0]
 	}
-	t, err := s.effectivePriceTable(ctx, division, s.now())
+	t, err := s.effectivePriceTable(ctx, division, s.d.Now())
 	if err != nil {
 		return err
 	}
@@ -152,9 +152,9 @@ func (s *Service) checkPurchase(ctx context.Context, a *models.Application, f *m
 	if t == nil {
 		return models.E(models.KindConflict, "该地区尚未发布政府购买服务价格标准", "the division has no purchase price table yet")
 	}
-	if t.DueForRevision(s.now()) {
+	if t.DueForRevision(s.d.Now()) {
 		a.Flags = append(a.Flags, models.ProjectFlag{Code: "price_table_due_revision", Zh: "价格标准已超过 3 年未修订",
-			En: "the price table is more than 3 years old", At: s.now()})
+			En: "the price table is more than 3 years old", At: s.d.Now()})
 	}
 	if ceiling := t.SalaryCeilingFen(a.Team, a.ContractMonths()); a.Budget.SalaryFen > ceiling {
 		return models.Invalid("body.budget.salaryFen", "薪酬待遇超出本地区政府购买服务价格标准", "the salary line exceeds the division's purchase price table")

@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -106,7 +106,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 	}
 	switch {
 	case in.CompetitionID != "":
-		fundID, err := s.comp.CompetitionFund(ctx, in.CompetitionID)
+		fundID, err := s.d.CompetitionFund(ctx, in.CompetitionID)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +120,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 			return nil, err
 		}
 	}
-	now := s.now()
+	now := s.d.Now()
 	a := &models.Application{ID: core.NewID(), OrganisationID: in.OrganisationID, OrganisationName: o.Name, FundID: in.FundID, CompetitionID: in.CompetitionID,
 		Status: models.AppDraft, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
 	a.Government = in.Government
@@ -147,7 +147,7 @@ func applyInput(a *models.Application, in ApplicationInput) {
 
 // UpdateApplication rewrites a draft.
 func (s *Service) UpdateApplication(ctx context.Context, actor *Actor, id string, in ApplicationInput) (*models.Application, error) {
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -159,7 +159,7 @@ func (s *Service) UpdateApplication(ctx context.Context, actor *Actor, id string
 		if err := a.Validate(false); err != nil {
 			return nil, err
 		}
-		a.UpdatedAt = s.now()
+		a.UpdatedAt = s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
@@ -209,7 +209,7 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 	if policy.AllowedAs(actor, "get-application", obj, policy.Party) {
 		return true
 	}
-	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && managesFund(actor, f) {
+	if f, err := s.st.Funds.Fund(ctx, a.FundID); err == nil && ManagesFund(actor, f) {
 		return true
 	}
 	if actor.Has(models.RoleCivilAffairs) {
@@ -217,7 +217,7 @@ func (s *Service) mayReadApplication(ctx context.Context, actor *Actor, a *model
 			return true
 		}
 	}
-	return a.CompetitionID != "" && s.comp.MayReadEntry(ctx, actor, a)
+	return a.CompetitionID != "" && s.d.MayReadEntry(ctx, actor, a)
 }
 
 // evaluates reports whether the actor is an evaluator of the institution engaged on a.
@@ -266,7 +266,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 		}
 		f.ExcludeDrafts = true
 	case f.CompetitionID != "":
-		if err := s.comp.MayManageCompetitionID(ctx, actor, f.CompetitionID); err != nil {
+		if err := s.d.MayManageCompetitionID(ctx, actor, f.CompetitionID); err != nil {
 			return nil, "", err
 		}
 		f.ExcludeDrafts = true
@@ -278,7 +278,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 
 // WithdrawApplication withdraws an undecided application.
 func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -298,7 +298,7 @@ func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id stri
 		if err := s.settleDecisionClaim(ctx, a); err != nil {
 			return nil, err
 		}
-		a.Status, a.UpdatedAt = models.AppWithdrawn, s.now()
+		a.Status, a.UpdatedAt = models.AppWithdrawn, s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
@@ -323,7 +323,7 @@ func (s *Service) settleDecisionClaim(ctx context.Context, a *models.Application
 	if err != nil {
 		return err
 	}
-	s.log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID)
+	s.d.Log.WarnContext(ctx, "rolling a pending decision forward", "application", a.ID)
 	if released, err := s.carryOutDecision(ctx, a, f, c); released {
 		return nil
 	} else if err != nil {
@@ -336,7 +336,7 @@ func (s *Service) settleDecisionClaim(ctx context.Context, a *models.Application
 // project whose professional posts fall below 80% of its paid headcount is
 // flagged (not refused: people leave; the flag is what civil affairs acts on).
 func (s *Service) UpdateTeam(ctx context.Context, actor *Actor, id string, team []models.TeamMember) (*models.Application, error) {
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -356,9 +356,9 @@ func (s *Service) UpdateTeam(ctx context.Context, actor *Actor, id string, team 
 		a.Flags = dropFlag(a.Flags, flagProfessionalShare)
 		if a.Government && !models.ProfessionalShareOK(a.Team) {
 			a.Flags = append(a.Flags, models.ProjectFlag{Code: flagProfessionalShare, Zh: "社会工作专业岗位低于项目人员的 80%",
-				En: "professional posts are below 80% of the paid headcount", At: s.now()})
+				En: "professional posts are below 80% of the paid headcount", At: s.d.Now()})
 		}
-		a.UpdatedAt = s.now()
+		a.UpdatedAt = s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
@@ -373,7 +373,7 @@ type Decision struct {
 
 // StartProcurement moves a submitted application into review (组织采购).
 func (s *Service) StartProcurement(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, _, err := s.funderApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -381,7 +381,7 @@ func (s *Service) StartProcurement(ctx context.Context, actor *Actor, id string)
 		if a.Status != models.AppSubmitted {
 			return nil, models.E(models.KindConflict, "只有已提交的申请可以进入采购评审", "only a submitted application enters procurement")
 		}
-		a.Status, a.UpdatedAt = models.AppProcurement, s.now()
+		a.Status, a.UpdatedAt = models.AppProcurement, s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
@@ -396,13 +396,13 @@ func (s *Service) funderApplication(ctx context.Context, actor *Actor, id string
 	if err != nil {
 		return nil, nil, err
 	}
-	if !managesFund(actor, f) || a.Status == models.AppDraft {
+	if !ManagesFund(actor, f) || a.Status == models.AppDraft {
 		if s.mayReadApplication(ctx, actor, a) {
 			return nil, nil, core.ErrForbidden
 		}
 		return nil, nil, models.ErrNotFound
 	}
-	if err := s.ownerOperating(ctx, f); err != nil {
+	if err := s.OwnerOperating(ctx, f); err != nil {
 		return nil, nil, err
 	}
 	return a, f, nil

@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -66,19 +66,19 @@ type FundView = ledger.FundView
 // Movement is the outcome of a money movement (see package ledger).
 type Movement = ledger.Movement
 
-// managesFund reports whether the actor may move the fund's money: a
+// ManagesFund reports whether the actor may move the fund's money: a
 // charity_admin of the owning organisation, or civil affairs governing the
 // division of a government purchase budget.
-func managesFund(a *Actor, f *models.Fund) bool {
+func ManagesFund(a *Actor, f *models.Fund) bool {
 	// The money-moving row: the owning charity's admin (policy.FundManager), civil
 	// affairs for a purchase budget (a fund has an owner or a division).
 	return policy.Allowed(a, "decide-application", policy.Object{Manager: f.OwnerOrgID, Division: f.DivisionCode})
 }
 
-// ownerOperating refuses a charity fund's money moves and decisions once
+// OwnerOperating refuses a charity fund's money moves and decisions once
 // its owner is suspended or has exited: the organisation's powers end with
 // its standing, at once (a government budget has no owner).
-func (s *Service) ownerOperating(ctx context.Context, f *models.Fund) error {
+func (s *Service) OwnerOperating(ctx context.Context, f *models.Fund) error {
 	if f.OwnerOrgID == "" {
 		return nil
 	}
@@ -96,7 +96,7 @@ func (s *Service) ownerOperating(ctx context.Context, f *models.Fund) error {
 // organisation, or civil affairs for its division's purchase budget. The
 // ledger starts with seq 1, a deposit of the total.
 func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*FundView, error) {
-	now := s.now()
+	now := s.d.Now()
 	f := &models.Fund{ID: core.NewID(), OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Name: strings.TrimSpace(in.Name),
 		TotalFen: in.TotalFen, Domains: in.Domains, TargetGroups: in.TargetGroups, Regions: in.Regions,
 		GrantMinFen: in.GrantMinFen, GrantMaxFen: in.GrantMaxFen, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
@@ -104,7 +104,7 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	if !managesFund(actor, f) {
+	if !ManagesFund(actor, f) {
 		if f.Government() {
 			return nil, models.E(models.KindForbidden, "只有本辖区民政部门可以设立政府购买服务预算", "only civil affairs of the division may post its purchase budget")
 		}
@@ -181,13 +181,13 @@ func (s *Service) moveFunds(ctx context.Context, actor *Actor, fundID string, ki
 	if err != nil {
 		return nil, err
 	}
-	if !managesFund(actor, f) {
+	if !ManagesFund(actor, f) {
 		return nil, core.ErrForbidden
 	}
-	if err := s.ownerOperating(ctx, f); err != nil {
+	if err := s.OwnerOperating(ctx, f); err != nil {
 		return nil, err
 	}
-	return s.ledger.Append(ctx, actor.AccountID, f.ID, kind, fromReserve, amount, ref, key)
+	return s.d.Ledger.Append(ctx, actor.AccountID, f.ID, kind, fromReserve, amount, ref, key)
 }
 
 // Reconcile replays a fund's ledger from seq 1 and checks that every
@@ -203,11 +203,13 @@ func (s *Service) Reconcile(ctx context.Context, actor *Actor, fundID string) (*
 	if !s.mayAuditFund(ctx, actor, f) {
 		return nil, core.ErrForbidden
 	}
-	return s.reconcile(ctx, f)
+	return s.ReconcileLedger(ctx, f)
 }
 
-func (s *Service) reconcile(ctx context.Context, f *models.Fund) (*models.FundReconciliation, error) {
-	r := &models.FundReconciliation{FundID: f.ID, CheckedAt: s.now()}
+// ReconcileLedger is Reconcile without the caller's check, for the nightly
+// reconciliation of every fund.
+func (s *Service) ReconcileLedger(ctx context.Context, f *models.Fund) (*models.FundReconciliation, error) {
+	r := &models.FundReconciliation{FundID: f.ID, CheckedAt: s.d.Now()}
 	problem := func(seq int, format string, args ...any) {
 		r.Problems = append(r.Problems, fmt.Sprintf("seq %d: ", seq)+fmt.Sprintf(format, args...))
 	}
@@ -276,7 +278,7 @@ func (s *Service) reconcile(ctx context.Context, f *models.Fund) (*models.FundRe
 	}
 	r.OK = len(r.Problems) == 0
 	if !r.OK {
-		s.log.ErrorContext(ctx, "fund ledger does not reconcile", "fund", f.ID, "problems", len(r.Problems))
+		s.d.Log.ErrorContext(ctx, "fund ledger does not reconcile", "fund", f.ID, "problems", len(r.Problems))
 	}
 	return r, nil
 }

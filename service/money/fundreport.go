@@ -1,4 +1,4 @@
-package service
+package money
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 // mayAuditFund: the fund's managers and civil affairs over its owner.
 func (s *Service) mayAuditFund(ctx context.Context, actor *Actor, f *models.Fund) bool {
-	return managesFund(actor, f) || policy.Allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
+	return ManagesFund(actor, f) || policy.Allowed(actor, "fund-ledger", s.fundAuditObject(ctx, f))
 }
 
 // fundAuditObject is a fund as its auditors see it: its manager, and the
@@ -103,7 +103,7 @@ func (s *Service) FundReport(ctx context.Context, actor *Actor, fundID string) (
 		}
 		p.Cursor = next
 	}
-	if r.Reconciliation, err = s.reconcile(ctx, f); err != nil {
+	if r.Reconciliation, err = s.ReconcileLedger(ctx, f); err != nil {
 		return nil, err
 	}
 	return r, nil
