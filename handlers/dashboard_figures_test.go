@@ -20,7 +20,7 @@ import (
 // carries the same figures; other counties and other roles are refused.
 func TestDashboardFigures(t *testing.T) {
 	clock := &testClock{}
-	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
 	const zhongyuan, erqi = "410102", "410103"
 	seed := map[string]*tally{zhongyuan: {needsByStatus: map[string]int{}}, erqi: {needsByStatus: map[string]int{}}}

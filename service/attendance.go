@@ -157,7 +157,7 @@ func (s *Service) CheckinCode(ctx context.Context, actor *Actor, occurrenceID st
 	}
 	now := s.cfg.Now()
 	next := now.Truncate(models.CheckinStep).Add(models.CheckinStep)
-	return models.CheckinCode(s.cfg.JWTSecret, occ.ID, now), next, nil
+	return models.CheckinCode(s.cfg.Accounts.JWTSecret, occ.ID, now), next, nil
 }
 
 // Presence is a volunteer's check-in or check-out: the code on the screen
@@ -172,7 +172,7 @@ func (s *Service) checkPresence(n *models.Need, occ models.Occurrence, p Presenc
 	if now.Before(occ.Window.Start.Add(-checkinEarly)) || now.After(occ.Window.End.Add(2*time.Hour)) {
 		return models.E(models.KindConflict, "不在签到时间内", "outside the check-in time")
 	}
-	if !models.CheckinCodeValid(s.cfg.JWTSecret, occ.ID, p.Code, now) {
+	if !models.CheckinCodeValid(s.cfg.Accounts.JWTSecret, occ.ID, p.Code, now) {
 		return models.Invalid("body.code", "签到码错误或已过期", "the code is wrong or has expired")
 	}
 	if !models.WithinRadius(p.At, n.Location, s.cfg.CheckinRadiusKm) {

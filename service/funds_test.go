@@ -13,6 +13,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/storetest"
 )
@@ -32,7 +33,7 @@ func newFundEnv(t testing.TB) *fundEnv {
 	t.Helper()
 	db, rc := storetest.Open(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := service.Config{JWTSecret: fundSecret, Password: service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, Logger: quiet}
+	cfg := service.Config{Accounts: accounts.Config{JWTSecret: fundSecret, Password: accounts.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}}, Logger: quiet}
 	st := service.Stores{Accounts: db.Accounts(), Sessions: db.Sessions(),
 		Limiter: rc, Locker: db.Locks(), Mongo: db, Redis: rc,
 		Organisations: db.Organisations(), Transitions: db.Records(), Audit: db.Records(), Funds: db.Funds()}
@@ -50,7 +51,7 @@ func newFundEnv(t testing.TB) *fundEnv {
 func (e *fundEnv) replica(t *testing.T) *service.Service {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := service.New(service.Config{JWTSecret: fundSecret, Password: service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, Logger: quiet},
+	svc, err := service.New(service.Config{Accounts: accounts.Config{JWTSecret: fundSecret, Password: accounts.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}}, Logger: quiet},
 		service.Stores{Organisations: e.db.Organisations(), Funds: e.db.Funds()})
 	if err != nil {
 		t.Fatal(err)
