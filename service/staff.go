@@ -16,7 +16,7 @@ import (
 // account holds now (Authenticate reads them through the account's gate),
 // so a binding taken away ends no login. Only a change of the person's
 // whole standing (a deactivation, an erasure, a password reset) ends every
-// login of theirs (see endSessions).
+// login of theirs (see endSessions in package accounts).
 
 func validReason(field, reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
