@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/store/mongo"
 )
 
@@ -75,7 +75,7 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 		opts.Now = time.Now()
 	}
 	// argon2id costs ~50 ms and 19 MiB: once for the city, not per account.
-	hash, err := service.HashPassword(opts.Password, service.DefaultPasswordParams)
+	hash, err := accounts.HashPassword(opts.Password, accounts.DefaultPasswordParams)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // Config is the HTTP layer's configuration.
@@ -335,7 +336,7 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	ctx = context.WithValue(ctx, loggerKey{}, l)
 	ip := a.clientIP(c)
 	ctx = context.WithValue(ctx, clientIPKey{}, ip)
-	ctx = service.WithClientIP(ctx, ip)
+	ctx = accounts.WithClientIP(ctx, ip)
 	ctx = context.WithValue(ctx, englishKey{}, english(c.Get(fiber.HeaderAcceptLanguage)))
 	c.SetUserContext(ctx)
 	start := time.Now()

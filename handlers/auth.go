@@ -11,6 +11,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 type actorKey struct{}
@@ -30,7 +31,7 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 			// stale one leaves the caller anonymous.
 			known := false
 			if ok && tok != "" {
-				if actor, err := a.svc.Authenticate(ctx.Context(), tok); err == nil {
+				if actor, err := a.svc.Accounts().Authenticate(ctx.Context(), tok); err == nil {
 					ctx = huma.WithValue(ctx, actorKey{}, actor)
 					known = true
 				}
@@ -51,7 +52,7 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 				models.E(models.KindUnauthorized, "缺少访问令牌（Authorization: Bearer …）", "missing bearer access token"))
 			return
 		}
-		actor, err := a.svc.Authenticate(ctx.Context(), tok)
+		actor, err := a.svc.Accounts().Authenticate(ctx.Context(), tok)
 		if err != nil {
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "", err)
 			return
@@ -144,7 +145,7 @@ type tokensOutput struct {
 	Body TokensDTO
 }
 
-func tokensDTO(t *service.Tokens) *tokensOutput {
+func tokensDTO(t *accounts.Tokens) *tokensOutput {
 	return &tokensOutput{Body: TokensDTO{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: "Bearer",
 		ExpiresIn: int(t.ExpiresIn / time.Second), Account: accountDTO(t.Account)}}
 }
@@ -182,7 +183,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
 		Errors: []int{409, 422, 429},
 	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
-		a, err := svc.Register(ctx, service.Registration{Phone: in.Body.Phone, Password: in.Body.Password, Name: in.Body.Name, Code: in.Body.Code})
+		a, err := svc.Accounts().Register(ctx, accounts.Registration{Phone: in.Body.Phone, Password: in.Body.Password, Name: in.Body.Name, Code: in.Body.Code})
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +196,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		MaxBodyBytes: 16 << 10, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *loginInput) (*tokensOutput, error) {
 		ip := ipFrom(ctx)
-		t, err := svc.Login(ctx, service.Credentials{Phone: in.Body.Phone, Password: in.Body.Password, ClientIP: ip})
+		t, err := svc.Accounts().Login(ctx, accounts.Credentials{Phone: in.Body.Phone, Password: in.Body.Password, ClientIP: ip})
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +209,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		Description:  "返回新的令牌对；旧刷新令牌失效。重复使用已用过的刷新令牌会注销该次登录的全部令牌。Returns a new pair; the old refresh token stops working. Presenting a used refresh token revokes every token of that login.",
 		MaxBodyBytes: 16 << 10, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *refreshInput) (*tokensOutput, error) {
-		t, err := svc.Refresh(ctx, in.Body.RefreshToken)
+		t, err := svc.Accounts().Refresh(ctx, in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +221,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		Summary:  "退出当前登录 Log out (revoke this login)",
 		Security: bearer, DefaultStatus: http.StatusNoContent, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
-		return nil, svc.Logout(ctx, actorFrom(ctx))
+		return nil, svc.Accounts().Logout(ctx, actorFrom(ctx))
 	})
 
 	huma.Register(api, huma.Operation{
@@ -228,7 +229,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		Summary:  "当前账号及其角色 The caller's account and roles",
 		Security: bearer, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*accountOutput, error) {
-		a, err := svc.Me(ctx, actorFrom(ctx))
+		a, err := svc.Accounts().Me(ctx, actorFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +251,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		map[int]reflect.Type{http.StatusCreated: reflect.TypeOf(AccountDTO{}), http.StatusOK: reflect.TypeOf(AccountDTO{})}),
 		func(ctx context.Context, in *grantInput) (*grantOutput, error) {
 			b := in.Body
-			a, created, off, err := svc.GrantRole(ctx, actorFrom(ctx), service.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
+			a, created, off, err := svc.GrantRole(ctx, actorFrom(ctx), accounts.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
 				Binding: models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode, DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}})
 			if err != nil {
 				return nil, err
@@ -304,7 +305,7 @@ func registerPhoneCodes(api huma.API, svc *service.Service) {
 			"for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.",
 		DefaultStatus: http.StatusAccepted, MaxBodyBytes: 4 << 10, Errors: []int{422, 429, 503},
 	}, func(ctx context.Context, in *smsCodeInput) (*smsCodeOutput, error) {
-		sent, err := svc.RequestCode(ctx, service.CodeRequest{Phone: in.Body.Phone, Purpose: models.CodePurpose(in.Body.Purpose), ClientIP: ipFrom(ctx)})
+		sent, err := svc.Accounts().RequestCode(ctx, accounts.CodeRequest{Phone: in.Body.Phone, Purpose: models.CodePurpose(in.Body.Purpose), ClientIP: ipFrom(ctx)})
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +320,7 @@ func registerPhoneCodes(api huma.API, svc *service.Service) {
 		Description:   "重设后该账号的所有登录立即失效。Every login of the account ends at once.",
 		DefaultStatus: http.StatusNoContent, MaxBodyBytes: 4 << 10, Errors: []int{422, 429},
 	}, func(ctx context.Context, in *passwordResetInput) (*struct{}, error) {
-		return nil, svc.ResetPassword(ctx, service.PasswordReset{Phone: in.Body.Phone, Code: in.Body.Code, NewPassword: in.Body.NewPassword})
+		return nil, svc.Accounts().ResetPassword(ctx, accounts.PasswordReset{Phone: in.Body.Phone, Code: in.Body.Code, NewPassword: in.Body.NewPassword})
 	})
 }
 
@@ -360,7 +361,7 @@ func registerWeChat(api huma.API, svc *service.Service) {
 			"Exchanges a wx.login code: a bound WeChat user gets tokens, an unknown one a ticket to bind a phone (POST /v1/auth/wechat/bind).",
 		MaxBodyBytes: 4 << 10, Errors: []int{401, 403, 422, 429, 503},
 	}, func(ctx context.Context, in *wechatLoginInput) (*wechatLoginOutput, error) {
-		l, err := svc.LoginWithWeChat(ctx, in.Body.Code, ipFrom(ctx))
+		l, err := svc.Accounts().LoginWithWeChat(ctx, in.Body.Code, ipFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -381,7 +382,7 @@ func registerWeChat(api huma.API, svc *service.Service) {
 		MaxBodyBytes: 4 << 10, Errors: []int{401, 403, 409, 422, 503},
 	}, func(ctx context.Context, in *wechatBindInput) (*tokensOutput, error) {
 		b := in.Body
-		t, err := svc.BindWeChat(ctx, service.WeChatBind{Ticket: b.Ticket, Phone: b.Phone, Code: b.Code, Name: b.Name, Password: b.Password})
+		t, err := svc.Accounts().BindWeChat(ctx, accounts.WeChatBind{Ticket: b.Ticket, Phone: b.Phone, Code: b.Code, Name: b.Name, Password: b.Password})
 		if err != nil {
 			return nil, err
 		}

@@ -275,7 +275,7 @@ func jwtSegment(t *testing.T, c jwt.MapClaims) string {
 }
 
 func TestLoginRateLimit(t *testing.T) {
-	h := newHarness(t, func(s *harnessSetup) { s.svc.LoginLimitPhone = 3 })
+	h := newHarness(t, func(s *harnessSetup) { s.svc.Accounts.LoginLimitPhone = 3 })
 	h.register("13900000050")
 	for i := range 3 {
 		if r := h.do("POST", "/v1/auth/login", `{"phone":"13900000050","password":"wrong-pass"}`); r.Status != 401 {
@@ -298,7 +298,7 @@ func TestLoginRateLimit(t *testing.T) {
 // refused, and wrong passwords sent from another client do not lock the
 // owner out of their own client.
 func TestLoginLimitCountsOnlyFailures(t *testing.T) {
-	h := newHarness(t, func(s *harnessSetup) { s.svc.LoginLimitPhone = 3 })
+	h := newHarness(t, func(s *harnessSetup) { s.svc.Accounts.LoginLimitPhone = 3 })
 	h.register("13900000052")
 	for i := range 10 {
 		if r := h.do("POST", "/v1/auth/login", `{"phone":"13900000052","password":"secret-pass"}`); r.Status != 200 {
@@ -307,7 +307,7 @@ func TestLoginLimitCountsOnlyFailures(t *testing.T) {
 	}
 	// Someone else, behind a trusted proxy, guesses from another address.
 	h2 := newHarnessOn(t, h.db, h.rc, func(s *harnessSetup) {
-		s.svc.LoginLimitPhone = 3
+		s.svc.Accounts.LoginLimitPhone = 3
 		s.http.TrustedProxies = []string{"0.0.0.0"}
 	})
 	for range 5 {
@@ -322,7 +322,7 @@ func TestLoginLimitCountsOnlyFailures(t *testing.T) {
 }
 
 func TestLoginRateLimitPerIPTrustsOnlyConfiguredProxies(t *testing.T) {
-	limitIP := func(s *harnessSetup) { s.svc.LoginLimitIP = 2 }
+	limitIP := func(s *harnessSetup) { s.svc.Accounts.LoginLimitIP = 2 }
 	// Without trusted proxies, X-Forwarded-For is ignored: changing it does not escape the limit.
 	h := newHarness(t, limitIP)
 	for i := range 3 {

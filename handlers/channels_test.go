@@ -123,7 +123,7 @@ func TestSMSNotices(t *testing.T) {
 	rec := &textRecorder{}
 	clock := &testClock{}
 	w := newWorld(t, func(s *harnessSetup) {
-		s.svc.Now, s.svc.AccessTokenTTL = clock.Now, 30*24*time.Hour
+		s.svc.Now, s.svc.Accounts.AccessTokenTTL = clock.Now, 30*24*time.Hour
 		s.svc.Channels = []service.Channel{service.SMSNotices{Texter: rec, Templates: map[models.NotificationKind]string{models.NoteShift1h: "SMS_SHIFT"}}}
 	})
 	zy, _ := w.committees(t)

@@ -22,7 +22,7 @@ const zhongyuan, erqi = "410102", "410103"
 // carries the same figures; other counties and other roles are refused.
 func TestDashboardFigures(t *testing.T) {
 	clock := &testClock{}
-	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
 	seed := map[string]*tally{zhongyuan: {needsByStatus: map[string]int{}}, erqi: {needsByStatus: map[string]int{}}}
 	// newFundWorld made two active agencies (orgA 中原, orgB 二七) and two charities.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/store"
 	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/redis"
@@ -25,7 +26,7 @@ import (
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 
 // cheap argon2id parameters: the tests hash hundreds of passwords.
-var cheapPasswords = service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
+var cheapPasswords = accounts.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
 
 type harness struct {
 	t   *testing.T
@@ -59,7 +60,7 @@ func newHarnessOn(t *testing.T, db *mongo.DB, rc *redis.Client, opts ...harnessO
 	// The tests' requests all come from one address and a few accounts:
 	// the anonymous and expensive-read limits are far above what any test
 	// sends, except in the tests of those limits (withLimits).
-	cfg := service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet, AllowCodelessRegistration: true,
+	cfg := service.Config{Logger: quiet, Accounts: accounts.Config{JWTSecret: testSecret, Password: cheapPasswords, AllowCodelessRegistration: true},
 		AnonymousLimitIP: 100000, ExpensiveLimit: 100000}
 	// Tests check outcomes, not speed: the request deadline is far beyond
 	// what a loaded CI machine needs (TestRequestDeadline tests the deadline).
@@ -174,7 +175,7 @@ func (h *harness) admin(phone, division string) string {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, _, err := h.svc.BootstrapAdmin(ctx, phone, "admin-pass-1", "民政", division); err != nil {
+	if _, _, err := h.svc.Accounts().BootstrapAdmin(ctx, phone, "admin-pass-1", "民政", division); err != nil {
 		h.t.Fatal(err)
 	}
 	tok, _ := h.login(phone, "admin-pass-1")

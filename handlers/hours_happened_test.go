@@ -48,7 +48,7 @@ func serviceRecordHours(t *testing.T, h *harness, tok string) any {
 
 func TestHoursOnlyForWhatHappened(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	ctx := context.Background()
 	zy, _ := w.committees(t)
 	// The breach as found: a shift 10 days ahead.
@@ -199,7 +199,7 @@ func TestHoursOnlyForWhatHappened(t *testing.T) {
 // checks out once the shift has started and the hours are verified.
 func TestCheckoutAfterTheStart(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, _ := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	vid, vtok := w.volunteerWithProfile(t, "13600700001", zy, "")

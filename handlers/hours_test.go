@@ -21,7 +21,7 @@ func parseSlot(t *testing.T, s string) time.Time {
 
 func TestCheckinCheckoutAndVerification(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	vid, vtok := w.volunteerWithProfile(t, "13600100001", zy, "")
@@ -146,7 +146,7 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 
 func TestMarkAttendanceWithWalkIns(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	placed, _ := w.volunteerWithProfile(t, "13600200001", zy, "")
@@ -179,7 +179,7 @@ func ftoa(f float64) string { return strings.TrimRight(strings.TrimRight(fmtFloa
 // shows each step; nobody outside sees it.
 func TestSelfReportReviseDispute(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, eq := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	vid, vtok := w.volunteerWithProfile(t, "13600300001", zy, "")
@@ -246,7 +246,7 @@ func TestSelfReportReviseDispute(t *testing.T) {
 // record once and reports the others' problems.
 func TestBulkVerifyAndSupervisorQueue(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, _ := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	a, _ := w.volunteerWithProfile(t, "13600400001", zy, "")

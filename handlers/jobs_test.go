@@ -16,7 +16,7 @@ import (
 func clockWorld(t *testing.T) (*fundWorld, *testClock) {
 	t.Helper()
 	clock := &testClock{}
-	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 400 * 24 * time.Hour })
+	w := newFundWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 400 * 24 * time.Hour })
 	return w, clock
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 func TestMatchesExplainAndExclude(t *testing.T) {
@@ -93,7 +94,7 @@ func TestIndexChangesReachOtherReplicas(t *testing.T) {
 	zy, _ := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	replica, err := service.New(service.Config{JWTSecret: testSecret, Password: cheapPasswords, Logger: quiet}, st)
+	replica, err := service.New(service.Config{Accounts: accounts.Config{JWTSecret: testSecret, Password: cheapPasswords}, Logger: quiet}, st)
 	if err != nil {
 		t.Fatal(err)
 	}

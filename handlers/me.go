@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 type phoneChangeInput struct {
@@ -21,7 +22,7 @@ type phoneChangeInput struct {
 type exportOutput struct {
 	ContentDisposition string `header:"Content-Disposition"`
 	CacheControl       string `header:"Cache-Control"`
-	Body               *service.PersonalExport
+	Body               *accounts.PersonalExport
 }
 
 type deletionInput struct {
@@ -37,7 +38,7 @@ func registerMe(api huma.API, svc *service.Service) {
 	huma.Register(api, op("change-phone", http.MethodPost, "/v1/me/phone", "me",
 		"更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone)", true, 409, 422),
 		func(ctx context.Context, in *phoneChangeInput) (*accountOutput, error) {
-			a, err := svc.ChangePhone(ctx, actorFrom(ctx), service.PhoneChange{Phone: in.Body.Phone, Code: in.Body.Code, Password: in.Body.Password, ClientIP: ipFrom(ctx)})
+			a, err := svc.Accounts().ChangePhone(ctx, actorFrom(ctx), accounts.PhoneChange{Phone: in.Body.Phone, Code: in.Body.Code, Password: in.Body.Password, ClientIP: ipFrom(ctx)})
 			if err != nil {
 				return nil, err
 			}
@@ -50,7 +51,7 @@ func registerMe(api huma.API, svc *service.Service) {
 		"不含他人的信息。身份证号仅显示掩码。Account, roles, logins, volunteer and social-worker profiles, hours, attendance, invitations, places, " +
 		"training, pathway, supervision, and officials' reads of the caller's data; nothing about anyone else. The ID number is masked."
 	huma.Register(api, o, func(ctx context.Context, _ *struct{}) (*exportOutput, error) {
-		x, err := svc.Export(ctx, actorFrom(ctx))
+		x, err := svc.Accounts().Export(ctx, actorFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -65,6 +66,6 @@ func registerMe(api huma.API, svc *service.Service) {
 		"Confirmed by password or SMS code. Erases name, phone, ID number, guardian, home and the rest, and ends every login; " +
 		"verified hours still count toward the community's and organisation's totals, attributed to 已注销用户. The phone may register again."
 	huma.Register(api, o, func(ctx context.Context, in *deletionInput) (*struct{}, error) {
-		return nil, svc.EraseMe(ctx, actorFrom(ctx), service.ErasureConfirmation{Password: in.Body.Password, Code: in.Body.Code, ClientIP: ipFrom(ctx)})
+		return nil, svc.Accounts().EraseMe(ctx, actorFrom(ctx), accounts.ErasureConfirmation{Password: in.Body.Password, Code: in.Body.Code, ClientIP: ipFrom(ctx)})
 	})
 }

@@ -339,7 +339,7 @@ func TestNoIDNumberInLogsOrResponses(t *testing.T) {
 	out := &smsOutbox{}
 	w := newWorld(t, func(s *harnessSetup) {
 		l := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		s.svc.Logger, s.http.Logger, s.svc.SMS = l, l, out
+		s.svc.Logger, s.http.Logger, s.svc.Accounts.SMS = l, l, out
 	})
 	h := w.h
 	zy, _ := w.committees(t)

@@ -54,10 +54,10 @@ func (o *smsOutbox) count() int {
 // the outbox; the send limits are high unless a test lowers them.
 func withPhoneCodes(o *smsOutbox) harnessOpt {
 	return func(s *harnessSetup) {
-		s.svc.AllowCodelessRegistration = false
-		s.svc.SMS = o
-		s.svc.SMSLimitIP, s.svc.SMSLimitPhone, s.svc.SMSResendInterval = 100000, 1000, time.Millisecond
-		s.svc.LoginLimitIP = 100000
+		s.svc.Accounts.AllowCodelessRegistration = false
+		s.svc.Accounts.SMS = o
+		s.svc.Accounts.SMSLimitIP, s.svc.Accounts.SMSLimitPhone, s.svc.Accounts.SMSResendInterval = 100000, 1000, time.Millisecond
+		s.svc.Accounts.LoginLimitIP = 100000
 	}
 }
 
@@ -215,7 +215,7 @@ func TestPhoneCodeTryLimit(t *testing.T) {
 func TestPhoneCodeRateLimits(t *testing.T) {
 	out := &smsOutbox{}
 	h := newHarness(t, withPhoneCodes(out), func(s *harnessSetup) {
-		s.svc.SMSResendInterval, s.svc.SMSLimitPhone, s.svc.SMSLimitIP = 300*time.Millisecond, 2, 4
+		s.svc.Accounts.SMSResendInterval, s.svc.Accounts.SMSLimitPhone, s.svc.Accounts.SMSLimitIP = 300*time.Millisecond, 2, 4
 	})
 	send := func(phone string) response {
 		return h.do("POST", "/v1/auth/sms-codes", `{"phone":"`+phone+`","purpose":"register"}`)
@@ -338,7 +338,7 @@ func TestAliyunSMSThroughTheAPI(t *testing.T) {
 	}))
 	defer fake.Close()
 	h := newHarness(t, withPhoneCodes(nil), func(s *harnessSetup) {
-		s.svc.SMS = &sms.Aliyun{Endpoint: fake.URL, AccessKeyID: "key-id", AccessKeySecret: "key-secret", SignName: "五社联动", TemplateCode: "SMS_1"}
+		s.svc.Accounts.SMS = &sms.Aliyun{Endpoint: fake.URL, AccessKeyID: "key-id", AccessKeySecret: "key-secret", SignName: "五社联动", TemplateCode: "SMS_1"}
 	})
 	if r := h.do("POST", "/v1/auth/sms-codes", `{"phone":"13900100071","purpose":"register"}`); r.Status != 202 {
 		t.Fatalf("code: %d %s", r.Status, r.Raw)
@@ -434,7 +434,7 @@ func TestRegistrationCodeAnswersAlike(t *testing.T) {
 func TestStrangerCannotLockOwnerOutOfSMSCodes(t *testing.T) {
 	out := &smsOutbox{}
 	h := newHarness(t, withPhoneCodes(out), func(s *harnessSetup) {
-		s.svc.SMSLimitPhone, s.svc.SMSLimitPhoneAll, s.svc.SMSLimitIP = 2, 4, 1000
+		s.svc.Accounts.SMSLimitPhone, s.svc.Accounts.SMSLimitPhoneAll, s.svc.Accounts.SMSLimitIP = 2, 4, 1000
 		s.http.TrustedProxies = []string{"0.0.0.0"}
 	})
 	const phone = "13900100071"

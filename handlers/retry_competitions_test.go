@@ -50,7 +50,7 @@ func newRetryCompWorld(t *testing.T, f **storefault.Faults) *retryCompWorld {
 		}
 	}
 	var err error
-	if w.admin, err = w.h.svc.Authenticate(context.Background(), w.charityAdminA); err != nil {
+	if w.admin, err = w.h.svc.Accounts().Authenticate(context.Background(), w.charityAdminA); err != nil {
 		t.Fatal(err)
 	}
 	return w

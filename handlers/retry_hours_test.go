@@ -33,7 +33,7 @@ func newHoursWorld(t *testing.T) *hoursWorld {
 	hw := &hoursWorld{clock: &testClock{}}
 	hw.world = newWorld(t, withFaults(&hw.f), func(s *harnessSetup) {
 		s.svc.Now = hw.clock.Now
-		s.svc.AccessTokenTTL = 30 * 24 * time.Hour
+		s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour
 	})
 	hw.zy, _ = hw.committees(t)
 	hw.need = hw.postNeed(t, hw.zy, "")

@@ -165,7 +165,7 @@ func shapeOf(m map[string]any) string {
 // accepted afterwards, nor can one past its seven days; neither binds.
 func TestDeclinedOrExpiredOfferChangesNothing(t *testing.T) {
 	clock := &testClock{}
-	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	h := w.h
 	members := "/v1/organisations/" + w.orgA + "/members"
 	before := rolesOf(t, h, w.volunteer)

@@ -36,7 +36,7 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
 	w := newWorld(t, func(s *harnessSetup) {
 		s.svc.Now = clock.Now
-		s.svc.AccessTokenTTL = 30 * 24 * time.Hour
+		s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour
 		s.svc.SigningKey = key
 	})
 	rw := &recordsWorld{world: w, key: key, verifierHTMLName: `书记<script>alert("x")</script>&`}

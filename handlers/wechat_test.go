@@ -46,7 +46,7 @@ func newFakeWeChat(t *testing.T) *fakeWeChat {
 
 func withWeChat(f *fakeWeChat) harnessOpt {
 	return func(s *harnessSetup) {
-		s.svc.WeChat = &wechat.API{BaseURL: f.srv.URL, AppID: "wx-test-app", AppSecret: "wx-test-secret"}
+		s.svc.Accounts.WeChat = &wechat.API{BaseURL: f.srv.URL, AppID: "wx-test-app", AppSecret: "wx-test-secret"}
 	}
 }
 

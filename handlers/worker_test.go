@@ -124,7 +124,7 @@ func TestTwoWorkersFireEachJobOnce(t *testing.T) {
 func TestTaskDeliveredTwice(t *testing.T) {
 	var rc *redis.Client
 	clock := &testClock{}
-	w := newWorld(t, redisOf(&rc), func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.AccessTokenTTL = 30 * 24 * time.Hour })
+	w := newWorld(t, redisOf(&rc), func(s *harnessSetup) { s.svc.Now = clock.Now; s.svc.Accounts.AccessTokenTTL = 30 * 24 * time.Hour })
 	zy, _ := w.committees(t)
 	need := w.postNeed(t, zy, `,"headcount":1`)
 	a, aTok := w.volunteerWithProfile(t, "13600400001", zy, "")

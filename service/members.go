@@ -85,7 +85,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !core.IsKind(err, models.KindConflict) {
 		return nil, nil, err
 	}
-	if _, err := s.addRole(ctx, a.ID, b); err != nil {
+	if _, err := s.accounts.AddRole(ctx, a.ID, b); err != nil {
 		return nil, nil, err
 	}
 	_ = s.audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)

@@ -258,7 +258,7 @@ func (s *Service) applyOffer(ctx context.Context, o *models.RoleOffer, ans *mode
 			return err
 		}
 	}
-	if _, err := s.addRole(ctx, a.ID, o.Binding); err != nil {
+	if _, err := s.accounts.AddRole(ctx, a.ID, o.Binding); err != nil {
 		return err
 	}
 	if o.Status != models.RoleOfferAccepted {

@@ -13,44 +13,13 @@ import (
 
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/service/competitions"
+	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/ledger"
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/records"
 )
-
-// AccountStore keeps accounts and the phone numbers that identify them.
-type AccountStore interface {
-	// CreateAccount inserts a, first claiming its phone number by a unique
-	// insert; models.ErrConflict when the phone already has an account.
-	CreateAccount(ctx context.Context, a *models.Account) error
-	// AccountByID returns models.ErrNotFound when there is no such account.
-	AccountByID(ctx context.Context, id string) (*models.Account, error)
-	// AccountByPhone looks the phone up by its own _id (an index lookup);
-	// models.ErrNotFound when no account has it.
-	AccountByPhone(ctx context.Context, phone string) (*models.Account, error)
-	// SetRoles replaces the account's role bindings. Callers serialise
-	// changes to one account with a Locker (FerretDB loses concurrent updates).
-	SetRoles(ctx context.Context, id string, roles []models.RoleBinding, at time.Time) error
-	// AccountsWithBinding finds the accounts holding a role binding.
-	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
-}
-
-// SessionStore keeps login families and refresh tokens (MongoDB: a Redis
-// loss must not make a revoked login usable again).
-type SessionStore interface {
-	CreateFamily(ctx context.Context, f *models.LoginFamily) error
-	// Family returns models.ErrNotFound when there is no such family.
-	Family(ctx context.Context, id string) (*models.LoginFamily, error)
-	// RevokeFamily marks the family revoked; revoking twice keeps the first time.
-	RevokeFamily(ctx context.Context, id, reason string, at time.Time) error
-	CreateRefreshToken(ctx context.Context, t *models.RefreshToken) error
-	// RefreshToken returns models.ErrNotFound for an unknown hash.
-	RefreshToken(ctx context.Context, hash string) (*models.RefreshToken, error)
-	// ClaimRefreshToken records the one use of a refresh token by a unique
-	// insert: models.ErrConflict when it was used before.
-	ClaimRefreshToken(ctx context.Context, hash string, at time.Time) error
-}
 
 // Limiter counts attempts in fixed windows (Redis).
 type Limiter interface {
@@ -83,19 +52,19 @@ type Pinger interface {
 
 // Stores is everything the service keeps data in.
 type Stores struct {
-	Accounts AccountStore
-	Sessions SessionStore
+	Accounts accounts.AccountStore
+	Sessions accounts.SessionStore
 	Limiter  Limiter
 	Locker   Locker
 	Mongo    Pinger
 	Redis    Pinger
 
 	// Verified phones, WeChat login, staff changes and personal data (issue 7).
-	AccountChanges AccountChangeStore
-	Logins         FamilyLister
-	Codes          CodeStore
-	TokenGates     TokenGates // optional: without it, every request reads its account and login from MongoDB
-	PersonalData   PersonalDataStore
+	AccountChanges accounts.AccountChangeStore
+	Logins         accounts.FamilyLister
+	Codes          accounts.CodeStore
+	TokenGates     accounts.TokenGates // optional: without it, every request reads its account and login from MongoDB
+	PersonalData   accounts.PersonalDataStore
 
 	Organisations  OrganisationStore
 	Complaints     ComplaintStore
@@ -124,19 +93,10 @@ type Stores struct {
 
 // Config tunes the service; zero values take the documented defaults.
 type Config struct {
-	JWTSecret       []byte
-	Issuer          string        // default "wushe"
-	AccessTokenTTL  time.Duration // default 15m
-	RefreshTokenTTL time.Duration // default 30 days
-	Password        PasswordParams
-	// Failed logins allowed per window: of one phone from one client
-	// (three times as many per day; five times as many of one phone from
-	// all clients), and of one client IP. Successes never count.
-	LoginLimitPhone int           // default 10
-	LoginLimitIP    int           // default 100
-	LoginWindow     time.Duration // default 15m
-	Now             func() time.Time
-	Logger          *slog.Logger
+	// Accounts tunes registration, logins, tokens and SMS codes.
+	Accounts accounts.Config
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// MatchWeights weighs the parts of a match score; zero means matching.DefaultWeights.
 	MatchWeights matching.Weights
 	// CheckinRadiusKm is how near the place a phone must be to check in (default 0.5).
@@ -147,21 +107,6 @@ type Config struct {
 	Channels []Channel
 	// OnChannelError counts a failed send (metrics); optional.
 	OnChannelError func(channel string)
-	// AllowCodelessRegistration lets POST /v1/auth/register create an
-	// account without an SMS code: for tests and the embedded demo only
-	// (`wushe` never sets it outside embedded mode).
-	AllowCodelessRegistration bool
-	// SMS sends verification codes; default LogSMS (writes them to the log).
-	SMS SMSSender
-	// WeChat exchanges mini-program login codes; nil disables WeChat login.
-	WeChat WeChatClient
-	// Codes sent per phone and per client IP in each SMSWindow, and the
-	// shortest interval between two codes to one phone.
-	SMSLimitPhone     int           // default 5, from one client IP
-	SMSLimitPhoneAll  int           // default 3 × SMSLimitPhone, from all clients
-	SMSLimitIP        int           // default 30
-	SMSWindow         time.Duration // default 1h
-	SMSResendInterval time.Duration // default 60s
 
 	// Cost bounds of the public reads (see needcache.go and limits.go).
 	// NeedCacheTTL is how old the snapshot of published needs behind the
@@ -180,27 +125,6 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	if c.Issuer == "" {
-		c.Issuer = "wushe"
-	}
-	if c.AccessTokenTTL == 0 {
-		c.AccessTokenTTL = 15 * time.Minute
-	}
-	if c.RefreshTokenTTL == 0 {
-		c.RefreshTokenTTL = 30 * 24 * time.Hour
-	}
-	if c.Password == (PasswordParams{}) {
-		c.Password = DefaultPasswordParams
-	}
-	if c.LoginLimitPhone == 0 {
-		c.LoginLimitPhone = 10
-	}
-	if c.LoginLimitIP == 0 {
-		c.LoginLimitIP = 100
-	}
-	if c.LoginWindow == 0 {
-		c.LoginWindow = 15 * time.Minute
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -210,19 +134,16 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	c.smsDefaults()
 	c.limitDefaults()
 }
 
 // Service is the set of Wushe's use cases.
 type Service struct {
-	cfg    Config
-	st     Stores
-	log    *slog.Logger
-	dummy  string // a password hash checked when the phone is unknown, so timing does not tell
-	tokens *tokenIssuer
-	bus    Bus
-	match  matcher
+	cfg   Config
+	st    Stores
+	log   *slog.Logger
+	bus   Bus
+	match matcher
 	// ledger appends the funds' money movements.
 	ledger *ledger.Ledger
 	// comp runs the competitions (package competitions).
@@ -231,6 +152,8 @@ type Service struct {
 	records *records.Service
 	// money runs funds, applications and grants (package money).
 	money *money.Service
+	// accounts runs registration, logins and account changes (package accounts).
+	accounts *accounts.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -238,19 +161,27 @@ type Service struct {
 	needs publicNeedCache
 }
 
-// New builds the service. cfg.JWTSecret must be at least 32 bytes.
+// New builds the service. cfg.Accounts.JWTSecret must be at least 32 bytes.
 func New(cfg Config, st Stores) (*Service, error) {
 	cfg.defaults()
-	if len(cfg.JWTSecret) < 32 {
-		return nil, models.Internal("service: JWT secret must be at least 32 bytes, got %d", len(cfg.JWTSecret))
-	}
-	dummy, err := HashPassword("wushe-timing-equaliser", cfg.Password)
+	s := &Service{cfg: cfg, st: st, log: cfg.Logger, bus: st.Bus}
+	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
+	var err error
+	s.accounts, err = accounts.New(cfg.Accounts, accounts.Stores{Accounts: st.Accounts, Sessions: st.Sessions,
+		AccountChanges: st.AccountChanges, Logins: st.Logins, Codes: st.Codes, TokenGates: st.TokenGates,
+		PersonalData: st.PersonalData, Limiter: st.Limiter, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
+		Hours: st.Hours, Invitations: st.Invitations, Plans: st.Plans, Complaints: st.Complaints, Notifications: st.Notifications},
+		accounts.Deps{Shared: s.shared(), TooMany: tooMany, WithdrawFromService: s.withdrawFromService,
+			VolunteerChanged: s.volunteerChanged, Reliability: s.applyReliability,
+			Supervision: func(ctx context.Context, id string) ([]accounts.ExportSupervision, error) {
+				return exportSupervision(ctx, st.Supervision, id)
+			},
+			Pathway: func(ctx context.Context, id string) ([]accounts.ExportTraining, *accounts.ExportPathway, error) {
+				return exportPathway(ctx, st.Pathway, id)
+			}})
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
-		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}
-	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
 	// The competition calls run through closures: s.comp is built below,
 	// from the money domain's calls.
 	s.money = money.New(money.Stores{Funds: st.Funds, Applications: st.Applications, Organisations: st.Organisations,
@@ -268,13 +199,13 @@ func New(cfg Config, st Stores) (*Service, error) {
 		Funds: st.Funds, Organisations: st.Organisations, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		Transitions: st.Transitions, Leaderboard: st.Leaderboard},
 		competitions.Deps{Now: s.now, Log: cfg.Logger, Ledger: s.ledger, ManagesFund: money.ManagesFund,
-			OwnerOperating: s.money.OwnerOperating, Fund: s.money.Fund, Grant: s.money.GrantApplication, AddRole: s.addRole,
+			OwnerOperating: s.money.OwnerOperating, Fund: s.money.Fund, Grant: s.money.GrantApplication, AddRole: s.accounts.AddRole,
 			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
 			RecordTransition: s.recordTransition})
 	s.records = records.New(records.Stores{Hours: st.Hours, ServiceRecords: st.ServiceRecords, Pathway: st.Pathway,
 		Supervision: st.Supervision, Transitions: st.Transitions, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},
-		records.Deps{Shared: s.shared(), CheckinSecret: cfg.JWTSecret, CheckinRadiusKm: cfg.CheckinRadiusKm,
+		records.Deps{Shared: s.shared(), CheckinSecret: cfg.Accounts.JWTSecret, CheckinRadiusKm: cfg.CheckinRadiusKm,
 			SigningKey: cfg.SigningKey, Plan: s.plan, NeedForCommittee: s.needForCommittee, VolunteerChanged: s.volunteerChanged,
 			Need: func(ctx context.Context, id string) (*models.Need, error) { return s.st.Needs.Need(ctx, id) },
 			Assignments: func(ctx context.Context, needID string) ([]*models.Assignment, error) {
@@ -302,8 +233,14 @@ func (s *Service) Money() *money.Service { return s.money }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
-// AccessTokenTTL is how long an access token lives.
-func (s *Service) AccessTokenTTL() time.Duration { return s.cfg.AccessTokenTTL }
+// Accounts runs registration, logins, tokens and account changes.
+func (s *Service) Accounts() *accounts.Service { return s.accounts }
+
+// Actor is the caller of a use case (see core.Actor).
+type Actor = core.Actor
+
+// NewID returns a new random object id.
+func NewID() string { return core.NewID() }
 
 // ReadyChecks are the dependencies /readyz pings, by name.
 func (s *Service) ReadyChecks() map[string]func(context.Context) error {

@@ -16,7 +16,7 @@ import (
 // account holds now (Authenticate reads them through the account's gate),
 // so a binding taken away ends no login. Only a change of the person's
 // whole standing (a deactivation, an erasure, a password reset) ends every
-// login of theirs (see endSessions).
+// login of theirs (see endSessions in package accounts).
 
 func validReason(field, reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
@@ -63,7 +63,7 @@ func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+	a, err := s.accounts.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased || !a.RemoveRole(b) {
 			return "", models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
 		}
@@ -179,7 +179,7 @@ func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID,
 		return nil, err
 	}
 	changed := false
-	a, err = s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+	a, err = s.accounts.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased {
 			return "", core.ErrNotFound
 		}
@@ -250,7 +250,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 			if err := models.ValidateName("body.name", h.Name); err != nil {
 				return nil, err
 			}
-			if a, err = s.createAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {
+			if a, err = s.accounts.CreateAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {
 				return nil, err
 			}
 			res.Created = true
@@ -259,7 +259,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 		case a.Status != models.AccountActive:
 			return nil, models.E(models.KindConflict, "接任人的账号已停用", "the new holder's account is deactivated")
 		default:
-			if a, err = s.addRole(ctx, a.ID, b); err != nil {
+			if a, err = s.accounts.AddRole(ctx, a.ID, b); err != nil {
 				return nil, err
 			}
 		}
@@ -274,7 +274,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 			if old.ID == a.ID {
 				continue
 			}
-			_, err := s.changedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
+			_, err := s.accounts.ChangedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
 				o.RemoveRole(b)
 				return "", nil
 			})

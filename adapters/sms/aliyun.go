@@ -1,7 +1,7 @@
 // Package sms sends SMS through Alibaba Cloud SMS (dysmsapi). It sends what
 // the service decided to send (a verification code, a notice that a phone
 // has an account, a notification template); which codes, to whom and how
-// often is the service's business. Aliyun implements service.SMSSender and
+// often is the service's business. Aliyun implements accounts.SMSSender and
 // service.TemplateTexter.
 package sms
 

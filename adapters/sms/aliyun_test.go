@@ -18,6 +18,7 @@ import (
 	"github.com/wushe/wushe/adapters/sms"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // aliyunSign recomputes Alibaba Cloud's RPC signature the way its
@@ -109,6 +110,6 @@ func TestAliyunSMSRefusal(t *testing.T) {
 
 // Aliyun is both the service's code sender and its notification texter.
 var (
-	_ service.SMSSender      = (*sms.Aliyun)(nil)
+	_ accounts.SMSSender     = (*sms.Aliyun)(nil)
 	_ service.TemplateTexter = (*sms.Aliyun)(nil)
 )

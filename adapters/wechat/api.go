@@ -1,6 +1,6 @@
 // Package wechat is the WeChat mini-program's server API: API exchanges a
 // login code for the user's identity (jscode2session, implements
-// service.WeChatClient) and Subscribe sends subscription messages
+// accounts.WeChatClient) and Subscribe sends subscription messages
 // (implements service.Channel). Which user to log in or bind, and what to
 // notify, is the service's business.
 package wechat
@@ -19,7 +19,7 @@ import (
 	"github.com/wushe/wushe/models"
 )
 
-// The errors Code2Session returns, as service.WeChatClient promises them.
+// The errors Code2Session returns, as accounts.WeChatClient promises them.
 var (
 	errCode = models.E(models.KindUnauthorized, "微信登录凭证无效或已使用，请重新登录", "the WeChat login code is invalid or used; log in again")
 	errDown = models.E(models.KindUnavailable, "微信服务暂不可用，请稍后再试", "WeChat cannot be reached; try again later")

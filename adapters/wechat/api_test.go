@@ -11,6 +11,7 @@ import (
 	"github.com/wushe/wushe/adapters/wechat"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 func TestWeChatCode2Session(t *testing.T) {
@@ -58,6 +59,6 @@ func TestWeChatCode2Session(t *testing.T) {
 }
 
 var (
-	_ service.WeChatClient = (*wechat.API)(nil)
-	_ service.Channel      = (*wechat.Subscribe)(nil)
+	_ accounts.WeChatClient = (*wechat.API)(nil)
+	_ service.Channel       = (*wechat.Subscribe)(nil)
 )

@@ -39,7 +39,7 @@ func adminCreate(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer srv.Close()
-	a, created, err := srv.Service.BootstrapAdmin(ctx, phone, password, name, division)
+	a, created, err := srv.Service.Accounts().BootstrapAdmin(ctx, phone, password, name, division)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // Config is the service's configuration: environment variables, overridden by flags.
@@ -80,7 +81,7 @@ type Config struct {
 // so a provider without templates is a compile error, not notices that
 // silently never leave.
 type smsGateway interface {
-	service.SMSSender
+	accounts.SMSSender
 	service.TemplateTexter
 }
 
@@ -295,11 +296,11 @@ func (c Config) smsSender(log *slog.Logger) smsGateway {
 		return &sms.Aliyun{Endpoint: c.SMSEndpoint, AccessKeyID: c.SMSKeyID, AccessKeySecret: c.SMSKeySecret,
 			SignName: c.SMSSignName, TemplateCode: c.SMSTemplate, ExistsTemplate: c.SMSExistsTemplate}
 	}
-	return service.LogSMS{Logger: log}
+	return accounts.LogSMS{Logger: log}
 }
 
 // wechat is the mini-program API client, nil when WeChat login is off.
-func (c Config) wechat() service.WeChatClient {
+func (c Config) wechat() accounts.WeChatClient {
 	if c.WeChatAppID == "" {
 		return nil
 	}

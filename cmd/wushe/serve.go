@@ -15,6 +15,7 @@ import (
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/jobs"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/store"
 	"github.com/wushe/wushe/store/breaker"
 )
@@ -69,16 +70,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if cfg.SMSProvider == "log" && !cfg.embeddedMongo() {
 		log.Warn("SMS codes are written to the log, not sent (WUSHE_SMS_PROVIDER=log); set WUSHE_SMS_PROVIDER=aliyun in production")
 	}
-	svc, err := service.New(service.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL, Logger: log,
-		MatchWeights: weights, SigningKey: sigKey,
-		AllowCodelessRegistration: cfg.PhoneCodeOptional, SMS: cfg.smsSender(log), WeChat: cfg.wechat(),
+	svc, err := service.New(service.Config{Logger: log, MatchWeights: weights, SigningKey: sigKey,
+		Accounts: accounts.Config{JWTSecret: secret, AccessTokenTTL: cfg.AccessTTL, RefreshTokenTTL: cfg.RefreshTTL,
+			AllowCodelessRegistration: cfg.PhoneCodeOptional, SMS: cfg.smsSender(log), WeChat: cfg.wechat()},
 		Channels: cfg.channels(log), OnChannelError: channelErrors.onError,
 		AnonymousLimitIP: cfg.AnonLimit, ExpensiveLimit: cfg.ExpensiveLimit, NeedCacheTTL: cfg.NeedCacheTTL},
 		store.Stores(st.DB, st.Redis))
 	if err != nil {
 		return nil, err
 	}
-	if n, err := svc.SealPlaintextPersonalData(ctx); err != nil {
+	if n, err := svc.Accounts().SealPlaintextPersonalData(ctx); err != nil {
 		return nil, fmt.Errorf("seal personal data saved before sealing: %w", err)
 	} else if n > 0 {
 		log.Info("sealed ID numbers and guardian details saved in the clear before", "profiles", n)
@@ -87,7 +88,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		if cfg.BootstrapPass == "" {
 			return nil, errors.New("WUSHE_BOOTSTRAP_ADMIN_PHONE is set but WUSHE_BOOTSTRAP_ADMIN_PASSWORD is not")
 		}
-		a, created, err := svc.BootstrapAdmin(ctx, cfg.BootstrapPhone, cfg.BootstrapPass, "", "4101")
+		a, created, err := svc.Accounts().BootstrapAdmin(ctx, cfg.BootstrapPhone, cfg.BootstrapPass, "", "4101")
 		if err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)
 		}

@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"time"
 )
 
 // accountChangesFault counts the calls to Stores.AccountChanges.
 type accountChangesFault struct {
-	inner service.AccountChangeStore
+	inner accounts.AccountChangeStore
 	f     *Faults
 }
 

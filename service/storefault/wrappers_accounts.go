@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"time"
 )
 
 // accountsFault counts the calls to Stores.Accounts.
 type accountsFault struct {
-	inner service.AccountStore
+	inner accounts.AccountStore
 	f     *Faults
 }
 

@@ -4,13 +4,13 @@ package storefault
 
 import (
 	"context"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"time"
 )
 
 // codesFault counts the calls to Stores.Codes.
 type codesFault struct {
-	inner service.CodeStore
+	inner accounts.CodeStore
 	f     *Faults
 }
 
@@ -46,7 +46,7 @@ func (w codesFault) Ticket(a0 context.Context, a1 string) (string, error) {
 	return r0, w.f.after("Codes.Ticket", r1)
 }
 
-func (w codesFault) UseCode(a0 context.Context, a1 string, a2 string, a3 string, a4 time.Time, a5 service.CodeTries) (service.CodeOutcome, error) {
+func (w codesFault) UseCode(a0 context.Context, a1 string, a2 string, a3 string, a4 time.Time, a5 accounts.CodeTries) (accounts.CodeOutcome, error) {
 	if err := w.f.before("Codes.UseCode"); err != nil {
 		return 0, err
 	}

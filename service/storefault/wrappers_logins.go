@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // loginsFault counts the calls to Stores.Logins.
 type loginsFault struct {
-	inner service.FamilyLister
+	inner accounts.FamilyLister
 	f     *Faults
 }
 

@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // personalDataFault counts the calls to Stores.PersonalData.
 type personalDataFault struct {
-	inner service.PersonalDataStore
+	inner accounts.PersonalDataStore
 	f     *Faults
 }
 

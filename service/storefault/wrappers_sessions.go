@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"time"
 )
 
 // sessionsFault counts the calls to Stores.Sessions.
 type sessionsFault struct {
-	inner service.SessionStore
+	inner accounts.SessionStore
 	f     *Faults
 }
 

@@ -4,16 +4,16 @@ package storefault
 
 import (
 	"context"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 // tokenGatesFault counts the calls to Stores.TokenGates.
 type tokenGatesFault struct {
-	inner service.TokenGates
+	inner accounts.TokenGates
 	f     *Faults
 }
 
-func (w tokenGatesFault) FillAccount(a0 context.Context, a1 string, a2 service.AccountGate) error {
+func (w tokenGatesFault) FillAccount(a0 context.Context, a1 string, a2 accounts.AccountGate) error {
 	if err := w.f.before("TokenGates.FillAccount"); err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (w tokenGatesFault) FillAccount(a0 context.Context, a1 string, a2 service.A
 	return w.f.after("TokenGates.FillAccount", r0)
 }
 
-func (w tokenGatesFault) FillFamily(a0 context.Context, a1 string, a2 service.FamilyGate) error {
+func (w tokenGatesFault) FillFamily(a0 context.Context, a1 string, a2 accounts.FamilyGate) error {
 	if err := w.f.before("TokenGates.FillFamily"); err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (w tokenGatesFault) FillFamily(a0 context.Context, a1 string, a2 service.Fa
 	return w.f.after("TokenGates.FillFamily", r0)
 }
 
-func (w tokenGatesFault) Gates(a0 context.Context, a1 string, a2 string) (*service.AccountGate, *service.FamilyGate, error) {
+func (w tokenGatesFault) Gates(a0 context.Context, a1 string, a2 string) (*accounts.AccountGate, *accounts.FamilyGate, error) {
 	if err := w.f.before("TokenGates.Gates"); err != nil {
 		return nil, nil, err
 	}
@@ -37,7 +37,7 @@ func (w tokenGatesFault) Gates(a0 context.Context, a1 string, a2 string) (*servi
 	return r0, r1, w.f.after("TokenGates.Gates", r2)
 }
 
-func (w tokenGatesFault) SetAccount(a0 context.Context, a1 string, a2 service.AccountGate) error {
+func (w tokenGatesFault) SetAccount(a0 context.Context, a1 string, a2 accounts.AccountGate) error {
 	if err := w.f.before("TokenGates.SetAccount"); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (w tokenGatesFault) SetAccount(a0 context.Context, a1 string, a2 service.Ac
 	return w.f.after("TokenGates.SetAccount", r0)
 }
 
-func (w tokenGatesFault) SetFamily(a0 context.Context, a1 string, a2 service.FamilyGate) error {
+func (w tokenGatesFault) SetFamily(a0 context.Context, a1 string, a2 accounts.FamilyGate) error {
 	if err := w.f.before("TokenGates.SetFamily"); err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 const (
@@ -18,8 +18,8 @@ const (
 )
 
 var (
-	_ service.AccountStore       = (*Accounts)(nil)
-	_ service.AccountChangeStore = (*Accounts)(nil)
+	_ accounts.AccountStore       = (*Accounts)(nil)
+	_ accounts.AccountChangeStore = (*Accounts)(nil)
 )
 
 // Accounts stores accounts and the phone numbers that name them.

@@ -6,10 +6,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
-var _ service.PersonalDataStore = (*PersonalData)(nil)
+var _ accounts.PersonalDataStore = (*PersonalData)(nil)
 
 // PersonalData erases a person's data across collections and finds what is
 // kept about them.

@@ -8,7 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 const (
@@ -18,8 +18,8 @@ const (
 )
 
 var (
-	_ service.SessionStore = (*Sessions)(nil)
-	_ service.FamilyLister = (*Sessions)(nil)
+	_ accounts.SessionStore = (*Sessions)(nil)
+	_ accounts.FamilyLister = (*Sessions)(nil)
 )
 
 func init() {

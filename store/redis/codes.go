@@ -7,11 +7,11 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 )
 
 var (
-	_ service.CodeStore = (*Client)(nil)
+	_ accounts.CodeStore = (*Client)(nil)
 )
 
 // PutCode stores a code's hash with its expiry (the service's clock, in
@@ -32,7 +32,7 @@ func (c *Client) PutCode(ctx context.Context, key, hash string, expires time.Tim
 // Tries are counted per client and in all: a client that used its tries
 // is refused while the code stays for others; the last try in all voids it.
 // KEYS[1] the code; ARGV: hash, now (ms), tries in all, client, tries per
-// client. Returns a service.CodeOutcome.
+// client. Returns a accounts.CodeOutcome.
 var useCodeScript = goredis.NewScript(`
 local h = redis.call('HGET', KEYS[1], 'h')
 if not h then return 2 end
@@ -48,12 +48,12 @@ if ct >= tonumber(ARGV[5]) then return 5 end
 return 1`)
 
 // UseCode tries the code whose hash is hash against the one stored under key.
-func (c *Client) UseCode(ctx context.Context, key, hash, client string, now time.Time, tries service.CodeTries) (service.CodeOutcome, error) {
+func (c *Client) UseCode(ctx context.Context, key, hash, client string, now time.Time, tries accounts.CodeTries) (accounts.CodeOutcome, error) {
 	n, err := useCodeScript.Run(ctx, c.rdb, []string{c.key("code:", key)}, hash, now.UnixMilli(), tries.All, client, tries.PerClient).Int()
 	if err != nil {
-		return service.CodeMissing, err
+		return accounts.CodeMissing, err
 	}
-	return service.CodeOutcome(n), nil
+	return accounts.CodeOutcome(n), nil
 }
 
 // PutTicket stores value under a ticket's hash for ttl.

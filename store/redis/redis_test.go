@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/accounts"
 	"github.com/wushe/wushe/store/redis"
 	"github.com/wushe/wushe/store/storetest"
 )
@@ -21,10 +21,10 @@ func TestTokenGates(t *testing.T) {
 		t.Fatalf("empty cache: %v %v %v", a, f, err)
 	}
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 123e6, time.UTC)
-	if err := rc.FillAccount(ctx, "acct", service.AccountGate{Active: true}); err != nil {
+	if err := rc.FillAccount(ctx, "acct", accounts.AccountGate{Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rc.FillFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0}); err != nil {
+	if err := rc.FillFamily(ctx, "fam", accounts.FamilyGate{AccountID: "acct", CreatedAt: t0}); err != nil {
 		t.Fatal(err)
 	}
 	a, f, err := rc.Gates(ctx, "acct", "fam")
@@ -33,15 +33,15 @@ func TestTokenGates(t *testing.T) {
 	}
 	// A change replaces the entry; a later fill (a reader that read MongoDB
 	// before the change) does not overwrite it.
-	if err := rc.SetFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0, Revoked: true}); err != nil {
+	if err := rc.SetFamily(ctx, "fam", accounts.FamilyGate{AccountID: "acct", CreatedAt: t0, Revoked: true}); err != nil {
 		t.Fatal(err)
 	}
 	roles := []models.RoleBinding{{Role: models.RoleVolunteer}, {Role: models.RoleOrgAdmin, OrganisationID: "org|1"}}
-	if err := rc.SetAccount(ctx, "acct", service.AccountGate{NotBefore: t0.Add(time.Hour), Active: false, Roles: roles}); err != nil {
+	if err := rc.SetAccount(ctx, "acct", accounts.AccountGate{NotBefore: t0.Add(time.Hour), Active: false, Roles: roles}); err != nil {
 		t.Fatal(err)
 	}
-	_ = rc.FillFamily(ctx, "fam", service.FamilyGate{AccountID: "acct", CreatedAt: t0})
-	_ = rc.FillAccount(ctx, "acct", service.AccountGate{Active: true})
+	_ = rc.FillFamily(ctx, "fam", accounts.FamilyGate{AccountID: "acct", CreatedAt: t0})
+	_ = rc.FillAccount(ctx, "acct", accounts.AccountGate{Active: true})
 	a, f, _ = rc.Gates(ctx, "acct", "fam")
 	if a == nil || a.Active || !a.NotBefore.Equal(t0.Add(time.Hour)) || f == nil || !f.Revoked {
 		t.Fatalf("after changes: %+v %+v", a, f)

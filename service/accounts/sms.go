@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -62,9 +62,6 @@ type CodeStore interface {
 }
 
 func (c *Config) smsDefaults() {
-	if c.SMS == nil {
-		c.SMS = LogSMS{Logger: c.Logger}
-	}
 	if c.SMSLimitPhone == 0 {
 		c.SMSLimitPhone = 5
 	}
@@ -127,26 +124,26 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 	if registered && (r.Purpose == models.PurposeRegister || r.Purpose == models.PurposeChangePhone) {
 		// The same work as a code (an SMS), and the same answer.
 		if err := s.cfg.SMS.SendCode(ctx, models.SMSMessage{Phone: r.Phone, Purpose: r.Purpose, AccountExists: true}); err != nil {
-			s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
+			s.d.Log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
 			return nil, errCodeSendFailed
 		}
 		return sent, nil
 	}
 	if !registered && (r.Purpose == models.PurposeResetPassword || r.Purpose == models.PurposeDeleteAccount) {
-		s.log.InfoContext(ctx, "verification code not sent: no account has the phone", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose)
+		s.d.Log.InfoContext(ctx, "verification code not sent: no account has the phone", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose)
 		return sent, nil
 	}
 	code, err := newCode()
 	if err != nil {
 		return nil, models.Internal("draw code: %w", err)
 	}
-	now := s.now()
+	now := s.d.Now()
 	if err := s.st.Codes.PutCode(ctx, s.codeKey(r.Purpose, r.Phone), s.codeHash(r.Purpose, r.Phone, code),
 		now.Add(models.CodeTTL), models.CodeTTL+time.Minute); err != nil {
 		return nil, models.ErrUnavailable.Wrap(err)
 	}
 	if err := s.cfg.SMS.SendCode(ctx, models.SMSMessage{Phone: r.Phone, Code: code, Purpose: r.Purpose, TTL: models.CodeTTL}); err != nil {
-		s.log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
+		s.d.Log.ErrorContext(ctx, "SMS not sent", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose, "err", err)
 		return nil, errCodeSendFailed
 	}
 	return sent, nil
@@ -181,7 +178,7 @@ func (s *Service) limitCodes(ctx context.Context, r CodeRequest) error {
 			ok = true
 		}
 		if !ok {
-			e := tooMany(retry)
+			e := s.d.TooMany(retry)
 			e.Zh, e.En = "验证码发送过于频繁，"+strings.TrimPrefix(e.Zh, "请求过于频繁，"), "too many codes requested; "+strings.TrimPrefix(e.En, "too many requests; ")
 			return e
 		}
@@ -199,7 +196,7 @@ func (s *Service) rememberClient(ctx context.Context, phone, clientIP string) {
 		return
 	}
 	if _, _, err := s.st.Limiter.Hit(ctx, "sms:known:"+s.phoneTag(phone)+":"+clientIP, 1<<30, knownClientWindow); err != nil {
-		s.degraded(ctx, "rate limiter", err)
+		s.d.Degraded(ctx, "rate limiter", err)
 	}
 }
 
@@ -258,7 +255,7 @@ func (s *Service) verifyCode(ctx context.Context, phone string, purpose models.C
 	if err := models.ValidateCode(field, code); err != nil {
 		return err
 	}
-	out, err := s.st.Codes.UseCode(ctx, s.codeKey(purpose, phone), s.codeHash(purpose, phone, code), ClientIPFrom(ctx), s.now(),
+	out, err := s.st.Codes.UseCode(ctx, s.codeKey(purpose, phone), s.codeHash(purpose, phone, code), ClientIPFrom(ctx), s.d.Now(),
 		CodeTries{PerClient: models.CodeMaxTries, All: models.CodeMaxTriesAll})
 	if err != nil {
 		return models.ErrUnavailable.Wrap(err)

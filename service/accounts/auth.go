@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -50,10 +50,12 @@ func (s *Service) Register(ctx context.Context, r Registration) (*models.Account
 			return nil, err
 		}
 	}
-	return s.createAccount(ctx, r.Phone, r.Password, r.Name, []models.RoleBinding{{Role: models.RoleVolunteer}})
+	return s.CreateAccount(ctx, r.Phone, r.Password, r.Name, []models.RoleBinding{{Role: models.RoleVolunteer}})
 }
 
-func (s *Service) createAccount(ctx context.Context, phone, password, name string, roles []models.RoleBinding) (*models.Account, error) {
+// CreateAccount creates an active account of phone holding roles (with no
+// password when password is empty); a conflict when the phone has one.
+func (s *Service) CreateAccount(ctx context.Context, phone, password, name string, roles []models.RoleBinding) (*models.Account, error) {
 	hash := ""
 	if password != "" {
 		var err error
@@ -61,7 +63,7 @@ func (s *Service) createAccount(ctx context.Context, phone, password, name strin
 			return nil, models.Internal("hash password: %w", err)
 		}
 	}
-	now := s.now()
+	now := s.d.Now()
 	a := &models.Account{ID: core.NewID(), Phone: phone, Name: strings.TrimSpace(name), PasswordHash: hash,
 		Roles: roles, Status: models.AccountActive, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Accounts.CreateAccount(ctx, a); err != nil {
@@ -113,7 +115,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	if a.Status != models.AccountActive {
 		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
 	}
-	now := s.now()
+	now := s.d.Now()
 	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
 		return nil, err
@@ -155,7 +157,7 @@ func (s *Service) checkLimits(ctx context.Context, limits []failureLimit) error 
 	for _, l := range limits {
 		n, left, err := s.st.Limiter.Count(ctx, l.key)
 		if err != nil {
-			s.degraded(ctx, "rate limiter", err)
+			s.d.Degraded(ctx, "rate limiter", err)
 			return nil
 		}
 		if n >= l.limit {
@@ -176,7 +178,7 @@ func (s *Service) checkLimits(ctx context.Context, limits []failureLimit) error 
 func (s *Service) countFailure(ctx context.Context, limits []failureLimit) {
 	for _, l := range limits {
 		if _, _, err := s.st.Limiter.Hit(ctx, l.key, l.limit, l.window); err != nil {
-			s.degraded(ctx, "rate limiter", err)
+			s.d.Degraded(ctx, "rate limiter", err)
 			return
 		}
 	}
@@ -214,7 +216,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 	} else if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	fam, err := s.st.Sessions.Family(ctx, rt.FamilyID)
 	if err != nil {
 		return nil, err
@@ -224,7 +226,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 	}
 	if err := s.st.Sessions.ClaimRefreshToken(ctx, hash, now); err != nil {
 		if core.IsKind(err, models.KindConflict) {
-			s.log.WarnContext(ctx, "refresh token reused; revoking its login", "family", fam.ID, "account", fam.AccountID)
+			s.d.Log.WarnContext(ctx, "refresh token reused; revoking its login", "family", fam.ID, "account", fam.AccountID)
 			if err := s.revokeFamily(ctx, fam.ID, "reuse"); err != nil {
 				return nil, err
 			}
@@ -253,7 +255,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 // again. MongoDB records it; the token cache is told at once, and should
 // that fail, its entry expires within seconds (TokenGates).
 func (s *Service) revokeFamily(ctx context.Context, family, reason string) error {
-	now := s.now()
+	now := s.d.Now()
 	if err := s.st.Sessions.RevokeFamily(ctx, family, reason, now); err != nil {
 		return err
 	}
@@ -265,7 +267,7 @@ func (s *Service) revokeFamily(ctx context.Context, family, reason string) error
 		return err
 	}
 	if err := s.st.TokenGates.SetFamily(ctx, family, FamilyGate{AccountID: f.AccountID, CreatedAt: f.CreatedAt, Revoked: true}); err != nil {
-		s.degraded(ctx, "token cache", err)
+		s.d.Degraded(ctx, "token cache", err)
 	}
 	return nil
 }
@@ -338,18 +340,18 @@ func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
 // the same step: for changes to the person's whole standing (a password, a
 // deactivation, an erasure), not for one role binding.
 func (s *Service) changeAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) error {
-	_, err := s.changedAccount(ctx, id, change)
+	_, err := s.ChangedAccount(ctx, id, change)
 	return err
 }
 
-// changedAccount is changeAccount returning the saved account.
-func (s *Service) changedAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) (*models.Account, error) {
-	return locked(s, ctx, "account:"+id, func() (*models.Account, error) {
+// ChangedAccount is changeAccount returning the saved account.
+func (s *Service) ChangedAccount(ctx context.Context, id string, change func(a *models.Account, now time.Time) (endReason string, err error)) (*models.Account, error) {
+	return core.Locked(s.d.Shared, ctx, "account:"+id, func() (*models.Account, error) {
 		a, err := s.st.Accounts.AccountByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
+		now := s.d.Now()
 		reason, err := change(a, now)
 		if err != nil {
 			return nil, err

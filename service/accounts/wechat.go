@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func (s *Service) LoginWithWeChat(ctx context.Context, code, clientIP string) (*
 	if s.cfg.WeChat == nil {
 		return nil, errWeChatOff
 	}
-	if err := s.limit(ctx, "wechat:ip:"+clientIP, s.cfg.LoginLimitIP, s.cfg.LoginWindow); err != nil {
+	if err := s.d.Limit(ctx, "wechat:ip:"+clientIP, s.cfg.LoginLimitIP, s.cfg.LoginWindow); err != nil {
 		return nil, err
 	}
 	id, err := s.cfg.WeChat.Code2Session(ctx, code)
@@ -80,7 +80,7 @@ func (s *Service) LoginWithWeChat(ctx context.Context, code, clientIP string) (*
 		return nil, err
 	}
 	ticket := newRefreshSecret()
-	v, _ := json.Marshal(wechatTicket{OpenID: id.OpenID, UnionID: id.UnionID, Expires: s.now().Add(models.WeChatTicketTTL)})
+	v, _ := json.Marshal(wechatTicket{OpenID: id.OpenID, UnionID: id.UnionID, Expires: s.d.Now().Add(models.WeChatTicketTTL)})
 	if err := s.st.Codes.PutTicket(ctx, s.ticketHash(ticket), string(v), models.WeChatTicketTTL); err != nil {
 		return nil, models.ErrUnavailable.Wrap(err)
 	}
@@ -91,7 +91,7 @@ func (s *Service) ticketHash(ticket string) string { return s.keyedHash("wechat-
 
 // startLogin starts a login family for a and issues its first tokens.
 func (s *Service) startLogin(ctx context.Context, a *models.Account) (*Tokens, error) {
-	now := s.now()
+	now := s.d.Now()
 	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 		return nil, models.ErrUnavailable.Wrap(err)
 	}
 	var t wechatTicket
-	if raw == "" || json.Unmarshal([]byte(raw), &t) != nil || t.OpenID == "" || !s.now().Before(t.Expires) {
+	if raw == "" || json.Unmarshal([]byte(raw), &t) != nil || t.OpenID == "" || !s.d.Now().Before(t.Expires) {
 		return nil, errWeChatTicket
 	}
 	if err := s.verifyCode(ctx, b.Phone, models.PurposeBindWeChat, b.Code, "body.code"); err != nil {
@@ -156,14 +156,14 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 		return nil, err
 	}
 	if err := s.st.Codes.DeleteTicket(ctx, th); err != nil {
-		s.log.WarnContext(ctx, "binding ticket not deleted; it lapses by itself", "err", err)
+		s.d.Log.WarnContext(ctx, "binding ticket not deleted; it lapses by itself", "err", err)
 	}
 	return s.startLogin(ctx, a)
 }
 
 // linkWeChat binds the WeChat user to an existing account.
 func (s *Service) linkWeChat(ctx context.Context, accountID string, id models.WeChatIdentity) (*models.Account, error) {
-	return s.changedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+	return s.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status != models.AccountActive {
 			return "", errDeactivated
 		}
@@ -195,7 +195,7 @@ func (s *Service) createWeChatAccount(ctx context.Context, b WeChatBind, id mode
 	if name == "" {
 		name = "微信用户"
 	}
-	now := s.now()
+	now := s.d.Now()
 	a := &models.Account{ID: core.NewID(), Phone: b.Phone, Name: name, PasswordHash: hash, Roles: []models.RoleBinding{{Role: models.RoleVolunteer}},
 		Status: models.AccountActive, WeChatOpenID: id.OpenID, WeChatUnionID: id.UnionID, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.AccountChanges.ClaimWeChat(ctx, id, a.ID, now); err != nil {

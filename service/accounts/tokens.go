@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -13,9 +13,6 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
 )
-
-// Actor is the caller of a use case (see core.Actor).
-type Actor = core.Actor
 
 // accessClaims are an access token's claims. Roles are the bindings the
 // account held when the token was issued, for clients to read; the server
@@ -100,7 +97,7 @@ func (s *Service) setAccountGate(ctx context.Context, a *models.Account) {
 		return
 	}
 	if err := s.st.TokenGates.SetAccount(ctx, a.ID, gateOf(a)); err != nil {
-		s.degraded(ctx, "token cache", err)
+		s.d.Degraded(ctx, "token cache", err)
 	}
 }
 
@@ -149,7 +146,7 @@ var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效"
 // through the TokenGates cache: a cache miss or a cache outage reads
 // MongoDB, and MongoDB being unreachable is ErrUnavailable, never a pass.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
-	a, err := s.tokens.parse(token, s.cfg.Now())
+	a, err := s.tokens.parse(token, s.d.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +178,7 @@ func (s *Service) cachedGates(ctx context.Context, a *Actor) (*AccountGate, *Fam
 	}
 	acct, fam, err := s.st.TokenGates.Gates(ctx, a.AccountID, a.FamilyID)
 	if err != nil {
-		s.degraded(ctx, "token cache", err)
+		s.d.Degraded(ctx, "token cache", err)
 		return nil, nil
 	}
 	return acct, fam
@@ -200,7 +197,7 @@ func (s *Service) accountGate(ctx context.Context, id string) (*AccountGate, err
 	g := gateOf(acc)
 	if s.st.TokenGates != nil {
 		if err := s.st.TokenGates.FillAccount(ctx, id, g); err != nil {
-			s.degraded(ctx, "token cache", err)
+			s.d.Degraded(ctx, "token cache", err)
 		}
 	}
 	return &g, nil
@@ -218,15 +215,11 @@ func (s *Service) familyGate(ctx context.Context, id string) (*FamilyGate, error
 	g := FamilyGate{AccountID: f.AccountID, CreatedAt: f.CreatedAt, Revoked: f.Revoked()}
 	if s.st.TokenGates != nil {
 		if err := s.st.TokenGates.FillFamily(ctx, id, g); err != nil {
-			s.degraded(ctx, "token cache", err)
+			s.d.Degraded(ctx, "token cache", err)
 		}
 	}
 	return &g, nil
 }
-
-// newID returns a random 128-bit id, URL-safe.
-// NewID returns a new random object id.
-func NewID() string { return core.NewID() }
 
 func newRefreshSecret() string {
 	b := make([]byte, 32)

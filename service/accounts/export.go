@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
-	"github.com/wushe/wushe/service/records"
 )
 
 // export.go: the person's download of everything the service holds about
@@ -272,7 +271,7 @@ func weekMap(g models.WeekGrid) map[string][]string {
 // Export gathers everything the service holds about the caller.
 func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, error) {
 	id := actor.AccountID
-	if err := s.limitExpensive(ctx, actor, "export"); err != nil {
+	if err := s.d.LimitExpensive(ctx, actor, "export"); err != nil {
 		return nil, err
 	}
 	a, err := s.st.Accounts.AccountByID(ctx, id)
@@ -282,7 +281,7 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 	if a.Status == models.AccountErased {
 		return nil, core.ErrNotFound
 	}
-	x := &PersonalExport{ExportedAt: s.now(), Account: ExportAccount{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status),
+	x := &PersonalExport{ExportedAt: s.d.Now(), Account: ExportAccount{ID: a.ID, Phone: a.Phone, Name: a.Name, Status: string(a.Status),
 		Roles: append([]models.RoleBinding{}, a.Roles...), HasPassword: a.HasPassword(), WeChatOpenID: a.WeChatOpenID,
 		WeChatUnionID: a.WeChatUnionID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt},
 		Logins: []ExportLogin{}, Hours: []ExportHours{}, Attendance: []ExportAttendance{}, Invitations: []ExportInvitation{},
@@ -301,7 +300,7 @@ func (s *Service) Export(ctx context.Context, actor *Actor) (*PersonalExport, er
 	if err := s.exportService(ctx, id, x); err != nil {
 		return nil, err
 	}
-	if err := s.exportPathway(ctx, id, x); err != nil {
+	if x.Training, x.Pathway, err = s.d.Pathway(ctx, id); err != nil {
 		return nil, err
 	}
 	entries, err := s.st.PersonalData.AuditAbout(ctx, id, 1000)
@@ -355,11 +354,9 @@ func (s *Service) exportProfiles(ctx context.Context, id string, x *PersonalExpo
 	v, err := s.st.Volunteers.Volunteer(ctx, id)
 	switch {
 	case err == nil:
-		rel, err := s.volunteerReliability(ctx, id)
-		if err != nil {
+		if err := s.d.Reliability(ctx, v); err != nil {
 			return err
 		}
-		rel.apply(v)
 		x.Volunteer = &ExportVolunteer{RealName: v.RealName, IDNumberMasked: models.MaskIDNumber(v.IDNumber), RealNameVerified: v.RealNameVerified,
 			VerifiedAt: v.VerifiedAt, Skills: nonNilSlice(v.Skills), Credentials: nonNilSlice(v.Credentials), BackgroundCheck: v.BackgroundCheck,
 			Availability: weekMap(v.Availability), BlackoutDates: nonNilSlice(v.Blackouts), Home: v.Home, CommunityCode: v.CommunityCode,
@@ -422,49 +419,11 @@ func (s *Service) exportService(ctx context.Context, id string, x *PersonalExpor
 		x.Assignments = append(x.Assignments, ExportAssignment{ID: a.ID, NeedID: a.NeedID, OccurrenceID: a.OccurrenceID, PlaceNo: a.PlaceNo,
 			Window: a.Window, Status: string(a.Status), CreatedAt: a.CreatedAt})
 	}
-	for _, asSupervisor := range []bool{true, false} {
-		sessions, err := allPagesOf(func(p Page) ([]*records.SupervisionSession, string, error) {
-			return s.st.Supervision.SessionsOf(ctx, id, asSupervisor, p)
-		})
-		if err != nil {
-			return err
-		}
-		role := "supervisee"
-		if asSupervisor {
-			role = "supervisor"
-		}
-		for _, ss := range sessions {
-			x.Supervision = append(x.Supervision, ExportSupervision{ID: ss.ID, Role: role, NeedID: ss.NeedID, Date: string(ss.Date),
-				Minutes: ss.Minutes, Topic: ss.Topic, Notes: ss.Notes, ConfirmedAt: ss.ConfirmedAt})
-		}
-	}
-	return nil
-}
-
-func (s *Service) exportPathway(ctx context.Context, id string, x *PersonalExport) error {
-	training, err := allPagesOf(func(p Page) ([]*records.TrainingRecord, string, error) { return s.st.Pathway.TrainingOf(ctx, id, p) })
+	sessions, err := s.d.Supervision(ctx, id)
 	if err != nil {
 		return err
 	}
-	for _, r := range training {
-		x.Training = append(x.Training, ExportTraining{ID: r.ID, Course: r.Course, Provider: r.Provider, Category: r.Category, Hours: r.Hours,
-			Date: r.Date, EvidenceURL: r.EvidenceURL, Status: r.Status, VerifiedAt: r.VerifiedAt, Note: r.Note, CreatedAt: r.CreatedAt})
-	}
-	pw, err := s.st.Pathway.PersonPathway(ctx, id)
-	switch {
-	case err == nil:
-		xp := &ExportPathway{Education: nonNilSlice(pw.Education), Employment: []ExportEmployment{}, Exams: []ExportExam{}, UpdatedAt: pw.UpdatedAt}
-		for _, e := range pw.Employment {
-			xp.Employment = append(xp.Employment, ExportEmployment{Employer: e.Employer, EmployerOrgID: e.EmployerOrgID, Start: e.Start, End: e.End,
-				Proof: e.Proof, VerifiedAt: e.VerifiedAt, Note: e.Note})
-		}
-		for _, e := range pw.Exams {
-			xp.Exams = append(xp.Exams, ExportExam{Subject: e.Subject, Year: e.Year, Score: e.Score, Passed: e.Passed})
-		}
-		x.Pathway = xp
-	case !core.IsKind(err, models.KindNotFound):
-		return err
-	}
+	x.Supervision = append(x.Supervision, sessions...)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -58,8 +58,8 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 	} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return err
 	}
-	s.withdrawFromService(ctx, actor)
-	err = s.withLock(ctx, "volunteer:"+id, func() error {
+	s.d.WithdrawFromService(ctx, actor)
+	err = s.d.WithLock(ctx, "volunteer:"+id, func() error {
 		v, err := s.st.Volunteers.Volunteer(ctx, id)
 		if err == nil && v.IDNumber != "" {
 			if err := s.st.Volunteers.ReleaseIDNumber(ctx, hashToken(v.IDNumber), id); err != nil {
@@ -73,9 +73,9 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 	if err != nil {
 		return err
 	}
-	s.volunteerChanged(ctx, id)
+	s.d.VolunteerChanged(ctx, id)
 	var phone, openid string
-	if _, err := s.changedAccount(ctx, id, func(a *models.Account, now time.Time) (string, error) {
+	if _, err := s.ChangedAccount(ctx, id, func(a *models.Account, now time.Time) (string, error) {
 		phone, openid = a.Phone, a.WeChatOpenID
 		a.Erase(now)
 		return "erased", nil
@@ -84,15 +84,15 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 	}
 	if phone != "" {
 		if err := s.st.AccountChanges.ReleasePhone(ctx, phone, id); err != nil {
-			s.log.WarnContext(ctx, "phone of an erased account not released", "account", id, "err", err)
+			s.d.Log.WarnContext(ctx, "phone of an erased account not released", "account", id, "err", err)
 		}
 	}
 	if openid != "" {
 		if err := s.st.AccountChanges.ReleaseWeChat(ctx, openid, id); err != nil {
-			s.log.WarnContext(ctx, "WeChat user of an erased account not released", "account", id, "err", err)
+			s.d.Log.WarnContext(ctx, "WeChat user of an erased account not released", "account", id, "err", err)
 		}
 	}
-	_ = s.audit(ctx, actor, "account.erased", "account:"+id, division, "")
+	_ = s.d.Audit(ctx, actor, "account.erased", "account:"+id, division, "")
 	return nil
 }
 
@@ -117,44 +117,6 @@ func (s *Service) confirmErasure(ctx context.Context, a *models.Account, c Erasu
 	return models.Invalid("body.password", "请输入密码或短信验证码以确认注销", "confirm with your password or an SMS code")
 }
 
-// withdrawFromService frees the places the person holds still to come and
-// declines their open invitations, so committees can fill them; failures
-// are logged (the erasure goes on: a place held by an erased person is
-// still a place the committee sees and can free).
-func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
-	id := actor.AccountID
-	now := s.cfg.Now()
-	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, now)
-	if err != nil {
-		s.log.WarnContext(ctx, "erasure: places not listed", "account", id, "err", err)
-	}
-	needs := map[string]bool{}
-	for _, a := range as {
-		if a.Window.Start.After(now) {
-			s.releaseAssignment(ctx, a)
-			needs[a.NeedID] = true
-		}
-	}
-	for n := range needs {
-		if err := s.syncStaffed(ctx, n, id); err != nil {
-			s.log.WarnContext(ctx, "erasure: need status not synced", "need", n, "err", err)
-		}
-	}
-	invs, err := allPagesOf(func(p Page) ([]*models.Invitation, string, error) {
-		return s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
-	})
-	if err != nil {
-		s.log.WarnContext(ctx, "erasure: invitations not listed", "account", id, "err", err)
-	}
-	for _, inv := range invs {
-		if inv.Open(s.now()) {
-			if _, err := s.DeclineInvitation(ctx, actor, inv.ID); err != nil {
-				s.log.WarnContext(ctx, "erasure: invitation not declined", "invitation", inv.ID, "err", err)
-			}
-		}
-	}
-}
-
 // SealPlaintextPersonalData seals the ID numbers and guardian details of
 // profiles saved before sealing existed (each under the profile's lock, so
 // a concurrent edit is not lost). It returns how many profiles it sealed.
@@ -165,7 +127,7 @@ func (s *Service) SealPlaintextPersonalData(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		err := s.withLock(ctx, "volunteer:"+id, func() error {
+		err := s.d.WithLock(ctx, "volunteer:"+id, func() error {
 			v, err := s.st.Volunteers.Volunteer(ctx, id)
 			if core.IsKind(err, models.KindNotFound) {
 				return nil
