@@ -131,7 +131,7 @@ func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*model
 
 // mayRunAttendance: the committee, or the plan's accepted supervisor.
 func (s *Service) mayRunAttendance(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
-	p, err := s.plan(ctx, n)
+	p, err := s.needs.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *Actor, p Presence) (*model
 		}
 		return nil, err
 	}
-	s.volunteerChanged(ctx, actor.AccountID)
+	s.matching.VolunteerChanged(ctx, actor.AccountID)
 	return a, nil
 }
 
@@ -260,7 +260,7 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 
 // recordHours inserts version 1 of a volunteer's hours for an occurrence.
 func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID string, hours float64, source string) (*models.HoursRecord, error) {
-	p, err := s.plan(ctx, n)
+	p, err := s.needs.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +301,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	if now.Before(occ.Window.Start) {
 		return nil, nil, notStarted("body.occurrenceId")
 	}
-	committee := s.mayManageNeed(actor, n)
+	committee := s.needs.MayManageNeed(actor, n)
 	var out []*models.HoursRecord
 	var errs []error
 	for i, m := range marks {
@@ -360,7 +360,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			continue
 		}
 		out = append(out, r)
-		s.volunteerChanged(ctx, m.VolunteerID)
+		s.matching.VolunteerChanged(ctx, m.VolunteerID)
 	}
 	return out, errs, nil
 }

@@ -354,11 +354,11 @@ func (s *Service) exportProfiles(ctx context.Context, id string, x *PersonalExpo
 	v, err := s.st.Volunteers.Volunteer(ctx, id)
 	switch {
 	case err == nil:
-		rel, err := s.volunteerReliability(ctx, id)
+		rel, err := s.matching.Reliability(ctx, id)
 		if err != nil {
 			return err
 		}
-		rel.apply(v)
+		v.Reliability = rel
 		x.Volunteer = &ExportVolunteer{RealName: v.RealName, IDNumberMasked: models.MaskIDNumber(v.IDNumber), RealNameVerified: v.RealNameVerified,
 			VerifiedAt: v.VerifiedAt, Skills: nonNilSlice(v.Skills), Credentials: nonNilSlice(v.Credentials), BackgroundCheck: v.BackgroundCheck,
 			Availability: weekMap(v.Availability), BlackoutDates: nonNilSlice(v.Blackouts), Home: v.Home, CommunityCode: v.CommunityCode,

@@ -64,7 +64,7 @@ const suggestionScan = 1000
 // fund's smallest grant — ranked by how well they fit, with reasons. policy.Anyone
 // who may read the need may ask.
 func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string, limit int) ([]FundSuggestion, error) {
-	n, err := s.Need(ctx, actor, needID)
+	n, err := s.needs.Need(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}

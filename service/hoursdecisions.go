@@ -69,7 +69,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 	// 谁记录谁证明: the committee certifies for its community; a supervisor
 	// for the organisation employing them (or the plan's carrier).
 	d.Org = "community:" + n.CommunityCode
-	if !s.mayManageNeed(actor, n) {
+	if !s.needs.MayManageNeed(actor, n) {
 		org := p.OrganisationID
 		if w, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID); err == nil && w.EmployerOrgID != "" {
 			org = w.EmployerOrgID

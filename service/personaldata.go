@@ -73,7 +73,7 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 	if err != nil {
 		return err
 	}
-	s.volunteerChanged(ctx, id)
+	s.matching.VolunteerChanged(ctx, id)
 	var phone, openid string
 	if _, err := s.changedAccount(ctx, id, func(a *models.Account, now time.Time) (string, error) {
 		phone, openid = a.Phone, a.WeChatOpenID
@@ -131,12 +131,12 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 	needs := map[string]bool{}
 	for _, a := range as {
 		if a.Window.Start.After(now) {
-			s.releaseAssignment(ctx, a)
+			s.needs.ReleaseAssignment(ctx, a)
 			needs[a.NeedID] = true
 		}
 	}
 	for n := range needs {
-		if err := s.syncStaffed(ctx, n, id); err != nil {
+		if err := s.needs.SyncStaffed(ctx, n, id); err != nil {
 			s.log.WarnContext(ctx, "erasure: need status not synced", "need", n, "err", err)
 		}
 	}
@@ -148,7 +148,7 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 	}
 	for _, inv := range invs {
 		if inv.Open(s.now()) {
-			if _, err := s.DeclineInvitation(ctx, actor, inv.ID); err != nil {
+			if _, err := s.matching.DeclineInvitation(ctx, actor, inv.ID); err != nil {
 				s.log.WarnContext(ctx, "erasure: invitation not declined", "invitation", inv.ID, "err", err)
 			}
 		}

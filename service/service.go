@@ -15,6 +15,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/ledger"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // AccountStore keeps accounts and the phone numbers that identify them.
@@ -102,10 +103,10 @@ type Stores struct {
 	Audit          AuditStore
 	Volunteers     VolunteerStore
 	SocialWorkers  SocialWorkerStore
-	Needs          NeedStore
-	Plans          PlanStore
-	Invitations    InvitationStore
-	Batches        BatchStore
+	Needs          needs.NeedStore
+	Plans          needs.PlanStore
+	Invitations    needs.InvitationStore
+	Batches        needs.BatchStore
 	Hours          HoursStore
 	ServiceRecords ServiceRecordStore
 	Pathway        PathwayStore
@@ -117,7 +118,7 @@ type Stores struct {
 	Dashboard      DashboardStore
 	RoleOffers     RoleOfferStore
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
-	Bus            Bus                      // optional: without it, index changes stay on this replica
+	Bus            needs.Bus                // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -219,8 +220,6 @@ type Service struct {
 	log    *slog.Logger
 	dummy  string // a password hash checked when the phone is unknown, so timing does not tell
 	tokens *tokenIssuer
-	bus    Bus
-	match  matcher
 	// ledger appends the funds' money movements.
 	ledger *ledger.Ledger
 	// comp runs the competitions (package competitions).
@@ -228,8 +227,10 @@ type Service struct {
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
-	// needs is the snapshot of published needs behind the public reads.
-	needs publicNeedCache
+	// needs keeps the needs and their plans, matching ranks and invites
+	// volunteers for them (package needs).
+	needs    *needs.Service
+	matching *needs.Matching
 }
 
 // New builds the service. cfg.JWTSecret must be at least 32 bytes.
@@ -242,7 +243,7 @@ func New(cfg Config, st Stores) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy, bus: st.Bus,
+	s := &Service{cfg: cfg, st: st, log: cfg.Logger, dummy: dummy,
 		tokens: &tokenIssuer{secret: cfg.JWTSecret, issuer: cfg.Issuer, ttl: cfg.AccessTokenTTL}}
 	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
 	s.comp = competitions.New(competitions.Stores{Competitions: st.Competitions, Applications: st.Applications,
@@ -252,8 +253,20 @@ func New(cfg Config, st Stores) (*Service, error) {
 			OwnerOperating: s.ownerOperating, Fund: s.Fund, Grant: s.grantApplication, AddRole: s.addRole,
 			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
 			RecordTransition: s.recordTransition})
+	s.needs = needs.New(needs.Stores{Needs: st.Needs, Plans: st.Plans, Invitations: st.Invitations, Batches: st.Batches,
+		Bus: st.Bus, Organisations: st.Organisations, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
+		Accounts: st.Accounts, Hours: st.Hours, Transitions: st.Transitions},
+		needs.Deps{Shared: s.shared(), Config: needs.Config{MatchWeights: cfg.MatchWeights, NeedCacheTTL: cfg.NeedCacheTTL,
+			PublicNeedsCap: cfg.PublicNeedsCap}, SupervisorCandidates: s.supervisorCandidates})
+	s.matching = s.needs.Matching()
 	return s, nil
 }
+
+// Needs keeps the community needs and their linkage plans.
+func (s *Service) Needs() *needs.Service { return s.needs }
+
+// Matching ranks volunteers for the needs' places and invites them.
+func (s *Service) Matching() *needs.Matching { return s.matching }
 
 // Competitions runs the venture-philanthropy competitions.
 func (s *Service) Competitions() *competitions.Service { return s.comp }

@@ -184,7 +184,7 @@ func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, su
 	} else if err != nil {
 		return false, err
 	}
-	p, err := s.plan(ctx, n)
+	p, err := s.needs.PlanOf(ctx, n)
 	if err != nil {
 		return false, err
 	}
@@ -325,7 +325,7 @@ type FeedbackInput struct {
 // after a completed (or evaluated) need, about the plan's supervisor or a
 // social worker of its carrying organisation. One per need.
 func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string, in FeedbackInput) (*NeedFeedback, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.needs.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 	if n.Status != models.NeedCompleted && n.Status != models.NeedEvaluated {
 		return nil, models.E(models.KindConflict, "需求完成后才能填写服务对象反馈", "feedback is given once the need is completed")
 	}
-	plan, err := s.plan(ctx, n)
+	plan, err := s.needs.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
