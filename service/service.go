@@ -162,7 +162,7 @@ type Config struct {
 	SMSWindow         time.Duration // default 1h
 	SMSResendInterval time.Duration // default 60s
 
-	// Cost bounds of the public reads (see needcache.go and limits.go).
+	// Cost bounds of the public reads (see needs/needcache.go and limits.go).
 	// NeedCacheTTL is how old the snapshot of published needs behind the
 	// counts, the public need lists and "needs near me" may be (default
 	// 15s); PublicNeedsCap is how many published needs it reads at most
