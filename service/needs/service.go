@@ -150,13 +150,10 @@ func (s *Service) ExpireNeed(ctx context.Context, id string) (moved bool, err er
 // index derives them.
 func (m *Matching) Reliability(ctx context.Context, volunteerID string) (models.Reliability, error) {
 	rel, err := m.volunteerReliability(ctx, volunteerID)
-	if err != nil {
+	if err != nil || rel[volunteerID] == nil {
 		return models.Reliability{}, err
 	}
-	var v models.Volunteer
-	v.AccountID = volunteerID
-	rel.apply(&v)
-	return v.Reliability, nil
+	return *rel[volunteerID], nil
 }
 
 // systemActor is the service acting on its own (re-invitations, jobs).
