@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // InvitationDTO is an invitation to one place of one occurrence.
@@ -75,7 +76,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("invite", http.MethodPost, "/v1/needs/{id}/invitations", tag,
 		"邀请志愿者（社区居委会）Invite volunteers to a place (committee)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *inviteInput) (*inviteOutput, error) {
-			res, err := svc.Invite(ctx, actorFrom(ctx), in.ID, service.InvitationRequest{OccurrenceID: in.Body.OccurrenceID, VolunteerIDs: in.Body.VolunteerIDs, Top: in.Body.Top})
+			res, err := svc.Matching().Invite(ctx, actorFrom(ctx), in.ID, needs.InvitationRequest{OccurrenceID: in.Body.OccurrenceID, VolunteerIDs: in.Body.VolunteerIDs, Top: in.Body.Top})
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +86,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("need-invitations", http.MethodGet, "/v1/needs/{id}/invitations", tag,
 		"需求的邀请（社区居委会）A need's invitations (committee)", true, 403, 404),
 		func(ctx context.Context, in *needIDInput) (*needInvitationsOutput, error) {
-			list, err := svc.NeedInvitations(ctx, actorFrom(ctx), in.ID)
+			list, err := svc.Matching().NeedInvitations(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -100,14 +101,14 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("my-invitations", http.MethodGet, "/v1/me/invitations", tag,
 		"我收到的邀请 My invitations", true),
 		func(ctx context.Context, in *myInvitationsInput) (*listOutput[InvitationDTO], error) {
-			list, next, err := svc.MyInvitations(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Matching().MyInvitations(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, invitationDTO)
 		})
 
 	huma.Register(api, op("accept-invitation", http.MethodPost, "/v1/invitations/{id}/accept", tag,
 		"接受邀请（占用名额）Accept an invitation (takes the place)", true, 404, 409, 422),
 		func(ctx context.Context, in *invitationIDInput) (*invitationOutput, error) {
-			inv, err := svc.AcceptInvitation(ctx, actorFrom(ctx), in.ID)
+			inv, err := svc.Matching().AcceptInvitation(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -117,7 +118,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("decline-invitation", http.MethodPost, "/v1/invitations/{id}/decline", tag,
 		"谢绝邀请 Decline an invitation", true, 404, 409),
 		func(ctx context.Context, in *invitationIDInput) (*invitationOutput, error) {
-			inv, err := svc.DeclineInvitation(ctx, actorFrom(ctx), in.ID)
+			inv, err := svc.Matching().DeclineInvitation(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -125,7 +126,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 		})
 }
 
-func inviteResults(ctx context.Context, res []service.InvitationOutcome) *inviteOutput {
+func inviteResults(ctx context.Context, res []needs.InvitationOutcome) *inviteOutput {
 	out := &inviteOutput{}
 	out.Body.Results = []InviteResultDTO{}
 	en := englishFrom(ctx)

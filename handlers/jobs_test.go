@@ -367,7 +367,7 @@ func TestJobResyncMatching(t *testing.T) {
 	if candidates()[ghost] {
 		t.Fatal("the index saw a change it was never told of")
 	}
-	if err := w.h.svc.RequestMatchingResync(ctx); err != nil {
+	if err := w.h.svc.Matching().RequestMatchingResync(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !candidates()[ghost] {

@@ -10,6 +10,7 @@ import (
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // The API's own shapes of the engine's answers: the engine's types may
@@ -125,7 +126,7 @@ func registerMatching(api huma.API, svc *service.Service) {
 	huma.Register(api, op("need-matches", http.MethodGet, "/v1/needs/{id}/matches", tag,
 		"匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *matchesInput) (*matchesOutput, error) {
-			v, err := svc.Matches(ctx, actorFrom(ctx), in.ID, in.OccurrenceID, in.Limit)
+			v, err := svc.Matching().Matches(ctx, actorFrom(ctx), in.ID, in.OccurrenceID, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -143,7 +144,7 @@ func registerMatching(api huma.API, svc *service.Service) {
 	huma.Register(api, op("need-supervisors", http.MethodGet, "/v1/needs/{id}/supervisors", tag,
 		"督导社工建议及理由 Suggested supervisors with reasons", true, 403, 404),
 		func(ctx context.Context, in *supervisorsInput) (*supervisorsOutput, error) {
-			r, names, err := svc.SupervisorSuggestions(ctx, actorFrom(ctx), in.ID, in.Limit)
+			r, names, err := svc.Matching().SupervisorSuggestions(ctx, actorFrom(ctx), in.ID, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -210,7 +211,7 @@ func registerBatch(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("propose-batch", http.MethodPost, "/v1/matching/batch", tag,
 		"批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places", true, 403, 422)),
 		func(ctx context.Context, in *batchInput) (*batchOutput, error) {
-			p, err := svc.ProposeBatch(ctx, actorFrom(ctx), service.BatchRequest{Division: in.Body.Division, From: in.Body.From, To: in.Body.To})
+			p, err := svc.Matching().ProposeBatch(ctx, actorFrom(ctx), needs.BatchRequest{Division: in.Body.Division, From: in.Body.From, To: in.Body.To})
 			if err != nil {
 				return nil, err
 			}
@@ -219,7 +220,7 @@ func registerBatch(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-batch", http.MethodGet, "/v1/matching/batch/{id}", tag,
 		"一份批量方案（提出者）A batch proposal (its author)", true, 404),
 		func(ctx context.Context, in *batchIDInput) (*batchOutput, error) {
-			p, err := svc.BatchProposal(ctx, actorFrom(ctx), in.ID)
+			p, err := svc.Matching().BatchProposal(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -228,7 +229,7 @@ func registerBatch(api huma.API, svc *service.Service) {
 	huma.Register(api, op("apply-batch", http.MethodPost, "/v1/matching/batch/{id}/apply", tag,
 		"执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)", true, 404, 409),
 		func(ctx context.Context, in *batchIDInput) (*inviteOutput, error) {
-			res, err := svc.ApplyBatch(ctx, actorFrom(ctx), in.ID)
+			res, err := svc.Matching().ApplyBatch(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/wushe/wushe/handlers"
 	"github.com/wushe/wushe/service"
 	"github.com/wushe/wushe/service/accounts"
+	"github.com/wushe/wushe/service/needs"
 )
 
 func TestMatchesExplainAndExclude(t *testing.T) {
@@ -90,7 +91,7 @@ func TestSupervisorSuggestions(t *testing.T) {
 // Redis pub/sub (the second replica built its index before the change).
 func TestIndexChangesReachOtherReplicas(t *testing.T) {
 	var st service.Stores
-	w := newWorld(t, func(s *harnessSetup) { s.stores.Bus = s.stores.Redis.(service.Bus); st = *s.stores })
+	w := newWorld(t, func(s *harnessSetup) { s.stores.Bus = s.stores.Redis.(needs.Bus); st = *s.stores })
 	zy, _ := w.committees(t)
 	need := w.postNeed(t, zy, "")
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -100,7 +101,7 @@ func TestIndexChangesReachOtherReplicas(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := replica.StartMatching(ctx, 0); err != nil {
+	if err := replica.Matching().StartMatching(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	other := handlers.New(replica, handlers.Config{Version: "test", Logger: quiet})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // OccurrenceDTO is one dated instance of a need.
@@ -92,8 +93,8 @@ type NeedBody struct {
 	InsuranceProvided bool                   `json:"insuranceProvided,omitempty"`
 }
 
-func (b NeedBody) input() service.NeedInput {
-	return service.NeedInput{CommunityCode: b.CommunityCode, Title: b.Title, Description: b.Description, Domain: b.Domain,
+func (b NeedBody) input() needs.NeedInput {
+	return needs.NeedInput{CommunityCode: b.CommunityCode, Title: b.Title, Description: b.Description, Domain: b.Domain,
 		TargetGroup: b.TargetGroup, Address: b.Address, Tasks: b.Tasks, Beneficiaries: b.Beneficiaries, Headcount: b.Headcount,
 		Location: b.Location, RadiusKm: b.RadiusKm, Window: b.Window, Schedule: b.Schedule, RequiredSkills: b.RequiredSkills,
 		BackgroundCheck: b.BackgroundCheck, HighRisk: b.HighRisk, InsuranceProvided: b.InsuranceProvided, BudgetFen: b.BudgetFen}
@@ -160,7 +161,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 		func(ctx context.Context, in *postNeedInput) (*needOutput, error) {
 			i := in.Body.input()
 			i.OrganisationID, i.Draft = in.Body.OrganisationID, in.Body.Draft
-			n, err := svc.PostNeed(ctx, actorFrom(ctx), i)
+			n, err := svc.Needs().PostNeed(ctx, actorFrom(ctx), i)
 			if err != nil {
 				return nil, err
 			}
@@ -173,13 +174,13 @@ func registerNeeds(api huma.API, svc *service.Service) {
 		"A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that."
 	huma.Register(api, listOp,
 		func(ctx context.Context, in *listNeedsInput) (*listOutput[NeedDTO], error) {
-			f := service.NeedFilter{Community: in.Community, Division: in.Division, Domain: in.Domain, From: in.From, To: in.To}
+			f := needs.NeedFilter{Community: in.Community, Division: in.Division, Domain: in.Domain, From: in.From, To: in.To}
 			for _, st := range strings.Split(in.Status, ",") {
 				if st = strings.TrimSpace(st); st != "" {
 					f.Statuses = append(f.Statuses, models.NeedStatus(st))
 				}
 			}
-			list, next, err := svc.ListNeeds(ctx, actorOrNil(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Needs().ListNeeds(ctx, actorOrNil(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, needDTO)
 		})
 
@@ -190,8 +191,8 @@ func registerNeeds(api huma.API, svc *service.Service) {
 			if in.Lat != 0 || in.Lng != 0 {
 				at = &models.Point{Lat: in.Lat, Lng: in.Lng}
 			}
-			near, next, err := svc.NeedsNear(ctx, actorFrom(ctx), at, in.RadiusKm, service.Page{Cursor: in.Cursor, Limit: in.Limit})
-			return page(near, next, err, func(nn service.NearbyNeed) NeedDTO {
+			near, next, err := svc.Needs().NeedsNear(ctx, actorFrom(ctx), at, in.RadiusKm, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			return page(near, next, err, func(nn needs.NearbyNeed) NeedDTO {
 				d := needDTO(nn.Need)
 				d.DistanceKm = &nn.DistanceKm
 				return d
@@ -203,7 +204,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	countsOp.Description = "计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that."
 	huma.Register(api, countsOp,
 		func(ctx context.Context, in *countsInput) (*countsOutput, error) {
-			counts, err := svc.NeedCounts(ctx, in.Division)
+			counts, err := svc.Needs().NeedCounts(ctx, in.Division)
 			if err != nil {
 				return nil, err
 			}
@@ -218,7 +219,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-need", http.MethodGet, "/v1/needs/{id}", tag,
 		"一个需求 One need", false, 404),
 		func(ctx context.Context, in *needIDInput) (*needOutput, error) {
-			n, err := svc.Need(ctx, actorOrNil(ctx), in.ID)
+			n, err := svc.Needs().Need(ctx, actorOrNil(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -228,7 +229,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("update-need", http.MethodPut, "/v1/needs/{id}", tag,
 		"修改需求（社区居委会）Edit a need (committee)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *updateNeedInput) (*needOutput, error) {
-			n, err := svc.UpdateNeed(ctx, actorFrom(ctx), in.ID, in.Body.input())
+			n, err := svc.Needs().UpdateNeed(ctx, actorFrom(ctx), in.ID, in.Body.input())
 			if err != nil {
 				return nil, err
 			}
@@ -238,7 +239,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("change-need-status", http.MethodPost, "/v1/needs/{id}/transitions", tag,
 		"变更需求状态 Move a need through its lifecycle", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *statusInput) (*needOutput, error) {
-			n, err := svc.ChangeNeedStatus(ctx, actorFrom(ctx), in.ID, service.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
+			n, err := svc.Needs().ChangeNeedStatus(ctx, actorFrom(ctx), in.ID, service.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}
@@ -248,7 +249,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("need-history", http.MethodGet, "/v1/needs/{id}/history", tag,
 		"需求状态变更记录（谁、何时）Who moved the need, and when", false, 404),
 		func(ctx context.Context, in *needIDInput) (*historyOutput, error) {
-			ts, err := svc.NeedHistory(ctx, actorOrNil(ctx), in.ID)
+			ts, err := svc.Needs().NeedHistory(ctx, actorOrNil(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // PersonDTO is a party of a plan as the viewer may see them.
@@ -45,7 +46,7 @@ type PlanDTO struct {
 	Assignments     []AssignmentDTO `json:"assignments"`
 }
 
-func planDTO(v *service.PlanView) PlanDTO {
+func planDTO(v *needs.PlanView) PlanDTO {
 	p := v.Plan
 	d := PlanDTO{NeedID: p.NeedID, CommunityCode: p.CommunityCode, OrganisationID: p.OrganisationID,
 		SupervisorState: string(p.SupervisorState), FundID: p.FundID, GrantID: p.GrantID, Confirmed: p.Confirmed,
@@ -110,7 +111,7 @@ type carrierInput struct {
 func registerPlans(api huma.API, svc *service.Service) {
 	const tag = "plans"
 	view := func(ctx context.Context, needID string) (*planOutput, error) {
-		v, err := svc.Plan(ctx, actorFrom(ctx), needID)
+		v, err := svc.Needs().Plan(ctx, actorFrom(ctx), needID)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +124,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("add-plan-volunteer", http.MethodPost, "/v1/needs/{id}/plan/volunteers", tag,
 		"加入志愿者（社区居委会）Place a volunteer (committee)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *addVolunteerInput) (*assignmentsOutput, error) {
-			as, err := svc.AddVolunteer(ctx, actorFrom(ctx), in.ID, in.Body.VolunteerID, in.Body.OccurrenceIDs)
+			as, err := svc.Needs().AddVolunteer(ctx, actorFrom(ctx), in.ID, in.Body.VolunteerID, in.Body.OccurrenceIDs)
 			if err != nil {
 				return nil, err
 			}
@@ -138,7 +139,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, op("remove-plan-volunteer", http.MethodDelete, "/v1/needs/{id}/plan/volunteers/{volunteerId}", tag,
 		"移出志愿者（社区居委会）Remove a volunteer (committee)", true, 403, 404),
 		func(ctx context.Context, in *removeVolunteerInput) (*planOutput, error) {
-			if err := svc.RemoveVolunteer(ctx, actorFrom(ctx), in.ID, in.VolunteerID); err != nil {
+			if err := svc.Needs().RemoveVolunteer(ctx, actorFrom(ctx), in.ID, in.VolunteerID); err != nil {
 				return nil, err
 			}
 			return view(ctx, in.ID)
@@ -147,7 +148,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, op("propose-supervisor", http.MethodPut, "/v1/needs/{id}/plan/supervisor", tag,
 		"邀请督导社工（社区居委会）Propose the supervising social worker (committee)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *supervisorInput) (*planOutput, error) {
-			if _, err := svc.ProposeSupervisor(ctx, actorFrom(ctx), in.ID, in.Body.SocialWorkerID); err != nil {
+			if _, err := svc.Needs().ProposeSupervisor(ctx, actorFrom(ctx), in.ID, in.Body.SocialWorkerID); err != nil {
 				return nil, err
 			}
 			return view(ctx, in.ID)
@@ -156,7 +157,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, op("respond-supervision", http.MethodPost, "/v1/needs/{id}/plan/supervisor/response", tag,
 		"督导社工接受或谢绝 The proposed supervisor accepts or declines", true, 404, 409, 422),
 		func(ctx context.Context, in *supervisionResponseInput) (*planOutput, error) {
-			if _, err := svc.RespondSupervision(ctx, actorFrom(ctx), in.ID, in.Body.Accept); err != nil {
+			if _, err := svc.Needs().RespondSupervision(ctx, actorFrom(ctx), in.ID, in.Body.Accept); err != nil {
 				return nil, err
 			}
 			return view(ctx, in.ID)
@@ -165,7 +166,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, op("set-plan-carrier", http.MethodPut, "/v1/needs/{id}/plan/organisation", tag,
 		"指定承接机构（社区居委会）Name the carrying organisation (committee)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *carrierInput) (*planOutput, error) {
-			if _, err := svc.SetCarrier(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID); err != nil {
+			if _, err := svc.Needs().SetCarrier(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID); err != nil {
 				return nil, err
 			}
 			return view(ctx, in.ID)
@@ -174,7 +175,7 @@ func registerPlans(api huma.API, svc *service.Service) {
 	huma.Register(api, op("confirm-plan", http.MethodPost, "/v1/needs/{id}/plan/confirm", tag,
 		"确认联动方案（社区居委会）Confirm the linkage plan (committee)", true, 403, 404, 409),
 		func(ctx context.Context, in *needIDInput) (*planOutput, error) {
-			if _, err := svc.ConfirmPlan(ctx, actorFrom(ctx), in.ID); err != nil {
+			if _, err := svc.Needs().ConfirmPlan(ctx, actorFrom(ctx), in.ID); err != nil {
 				return nil, err
 			}
 			return view(ctx, in.ID)

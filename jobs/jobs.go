@@ -74,7 +74,7 @@ func Schedule() []Job {
 			}},
 		{"resync_matching", "*/15 * * * *", "ask every API replica to rebuild its matching index",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
-				return "requested", s.RequestMatchingResync(ctx)
+				return "requested", s.Matching().RequestMatchingResync(ctx)
 			}},
 		{"dashboard_snapshot", "10 0 * * *", "take the daily dashboard snapshot",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {

@@ -28,12 +28,12 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 	needs := map[string]bool{}
 	for _, a := range as {
 		if a.Window.Start.After(now) {
-			s.releaseAssignment(ctx, a)
+			s.needs.ReleaseAssignment(ctx, a)
 			needs[a.NeedID] = true
 		}
 	}
 	for n := range needs {
-		if err := s.syncStaffed(ctx, n, id); err != nil {
+		if err := s.needs.SyncStaffed(ctx, n, id); err != nil {
 			s.log.WarnContext(ctx, "erasure: need status not synced", "need", n, "err", err)
 		}
 	}
@@ -45,7 +45,7 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 	}
 	for _, inv := range invs {
 		if inv.Open(s.now()) {
-			if _, err := s.DeclineInvitation(ctx, actor, inv.ID); err != nil {
+			if _, err := s.matching.DeclineInvitation(ctx, actor, inv.ID); err != nil {
 				s.log.WarnContext(ctx, "erasure: invitation not declined", "invitation", inv.ID, "err", err)
 			}
 		}
@@ -54,11 +54,11 @@ func (s *Service) withdrawFromService(ctx context.Context, actor *Actor) {
 
 // applyReliability sets v's service-kept figures (for the export).
 func (s *Service) applyReliability(ctx context.Context, v *models.Volunteer) error {
-	rel, err := s.volunteerReliability(ctx, v.AccountID)
+	rel, err := s.matching.Reliability(ctx, v.AccountID)
 	if err != nil {
 		return err
 	}
-	rel.apply(v)
+	v.Reliability = rel
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/money"
+	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/policy"
 	"github.com/wushe/wushe/service/records"
 )
@@ -97,7 +98,7 @@ func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*mo
 		return nil, err
 	}
 	if err := eachItem(func(p Page) ([]*models.Need, string, error) {
-		return s.st.Needs.ListNeeds(ctx, NeedFilter{}, p)
+		return s.st.Needs.ListNeeds(ctx, needs.NeedFilter{}, p)
 	}, b.AddNeed); err != nil {
 		return nil, err
 	}

@@ -28,11 +28,7 @@ func (s *Service) degraded(ctx context.Context, part string, err error) {
 // whose leaderboard increments failed (the voting boards are rebuilt from
 // the stored votes). Called when the Redis breaker closes.
 func (s *Service) RedisRecovered(ctx context.Context) {
-	if s.match.ix.Load() != nil {
-		if err := s.ResyncMatching(ctx); err != nil {
-			s.log.WarnContext(ctx, "matching resync after the Redis outage failed; the periodic resync repairs it", "err", err)
-		}
-	}
+	s.matching.RedisRecovered(ctx)
 	if s.st.Leaderboard != nil {
 		if _, err := s.comp.RebuildVotingLeaderboards(ctx); err != nil {
 			s.log.WarnContext(ctx, "leaderboard rebuild after the Redis outage failed; the scheduled rebuild repairs it", "err", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/records"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // The scheduled work of the service. Every job takes the time it runs for
@@ -51,24 +52,16 @@ func (s *Service) ExpireNeeds(ctx context.Context, now time.Time) (JobResult, er
 	// the lowest id would never reach the rest.
 	p := Page{Limit: MaxPageSize}
 	for {
-		needs, next, err := s.st.Needs.ListNeeds(ctx, NeedFilter{Statuses: []models.NeedStatus{models.NeedOpen}}, p)
+		open, next, err := s.st.Needs.ListNeeds(ctx, needs.NeedFilter{Statuses: []models.NeedStatus{models.NeedOpen}}, p)
 		if err != nil {
 			return r, err
 		}
-		for _, n := range needs {
+		for _, n := range open {
 			r.Scanned++
 			if _, end := n.Span(); end.IsZero() || end.After(now) {
 				continue
 			}
-			moved := false
-			err := s.withLock(ctx, "need:"+n.ID, func() error {
-				cur, err := s.st.Needs.Need(ctx, n.ID)
-				if err != nil || cur.Status != models.NeedOpen {
-					return err
-				}
-				moved = true
-				return s.moveNeed(ctx, cur, models.NeedExpired, systemActor.AccountID, "time_passed", "")
-			})
+			moved, err := s.needs.ExpireNeed(ctx, n.ID)
 			if err != nil {
 				return r, err
 			}
@@ -138,7 +131,7 @@ func (s *Service) ExpireInvitations(ctx context.Context, now time.Time) (JobResu
 		if fresh {
 			r.Notified++
 		}
-		if _, err := s.InviteNext(ctx, inv.NeedID, inv.OccurrenceID); err != nil {
+		if _, err := s.matching.InviteNext(ctx, inv.NeedID, inv.OccurrenceID); err != nil {
 			s.log.WarnContext(ctx, "re-inviting after an expiry failed", "need", inv.NeedID, "err", err)
 		}
 	}
@@ -193,7 +186,7 @@ func (s *Service) MarkNoShows(ctx context.Context, now time.Time) (JobResult, er
 		switch err := s.st.Notifications.InsertNoShow(ctx, ns); {
 		case err == nil:
 			r.Changed++
-			s.volunteerChanged(ctx, a.VolunteerID) // reliability is derived: refresh the index
+			s.matching.VolunteerChanged(ctx, a.VolunteerID) // reliability is derived: refresh the index
 		case !core.IsKind(err, models.KindConflict):
 			return r, err
 		}
@@ -304,27 +297,6 @@ func (s *Service) RemindPendingHours(ctx context.Context, now time.Time) (JobRes
 // inactiveAfter is how long without activity an organisation is warned
 // (the seed's 长期不开展业务活动 leads to exit).
 const inactiveAfter = 180 * 24 * time.Hour
-
-// RequestMatchingResync asks every replica to rebuild its matching index
-// from the database (each API process holds its own).
-func (s *Service) RequestMatchingResync(ctx context.Context) error {
-	if s.bus == nil {
-		return s.ResyncMatching(ctx)
-	}
-	return s.bus.Publish(ctx, indexChannel, resyncAll)
-}
-
-// ResyncMatching rebuilds this replica's matching index from the database.
-func (s *Service) ResyncMatching(ctx context.Context) error {
-	start := time.Now()
-	ix, err := s.buildIndex(ctx)
-	if err != nil {
-		return err
-	}
-	s.match.ix.Store(ix)
-	s.log.InfoContext(ctx, "matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
-	return nil
-}
 
 // needCache reads each need once per job run: a need's many places share it.
 type needCache struct {

@@ -206,5 +206,5 @@ func (s *Service) RemindContinuingEducation(ctx context.Context, now time.Time) 
 	}
 }
 
-// resyncAll is the bus message that asks every replica to rebuild its index.
-const resyncAll = "*"
+// systemActor is the service acting on its own (jobs).
+var systemActor = &Actor{AccountID: "system"}

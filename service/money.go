@@ -14,7 +14,7 @@ func (s *Service) attachGrant(ctx context.Context, needID string, g *models.Gran
 		return err
 	}
 	return s.withLock(ctx, "plan:"+needID, func() error {
-		p, err := s.plan(ctx, n)
+		p, err := s.needs.PlanOf(ctx, n)
 		if err != nil {
 			return err
 		}

@@ -143,12 +143,8 @@ func (s *Service) ListOrganisations(ctx context.Context, f OrganisationFilter, p
 	return list, next, err
 }
 
-// StatusChange moves an organisation (or complaint) through its status machine.
-type StatusChange struct {
-	To     string
-	Reason string // exit_reasons code, required for an exit
-	Note   string
-}
+// StatusChange moves an organisation (or complaint) through its status machine (see core.StatusChange).
+type StatusChange = core.StatusChange
 
 // ChangeOrganisationStatus moves an organisation through its status
 // machine. Only civil affairs of its division may; an exit needs one of the

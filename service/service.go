@@ -18,6 +18,7 @@ import (
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/ledger"
 	"github.com/wushe/wushe/service/money"
+	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/records"
 )
 
@@ -73,10 +74,10 @@ type Stores struct {
 	Audit          AuditStore
 	Volunteers     VolunteerStore
 	SocialWorkers  SocialWorkerStore
-	Needs          NeedStore
-	Plans          PlanStore
-	Invitations    InvitationStore
-	Batches        BatchStore
+	Needs          needs.NeedStore
+	Plans          needs.PlanStore
+	Invitations    needs.InvitationStore
+	Batches        needs.BatchStore
 	Hours          records.HoursStore
 	ServiceRecords records.ServiceRecordStore
 	Pathway        records.PathwayStore
@@ -88,7 +89,7 @@ type Stores struct {
 	Dashboard      DashboardStore
 	RoleOffers     RoleOfferStore
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
-	Bus            Bus                      // optional: without it, index changes stay on this replica
+	Bus            needs.Bus                // optional: without it, index changes stay on this replica
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -108,7 +109,7 @@ type Config struct {
 	// OnChannelError counts a failed send (metrics); optional.
 	OnChannelError func(channel string)
 
-	// Cost bounds of the public reads (see needcache.go and limits.go).
+	// Cost bounds of the public reads (see needs/needcache.go and limits.go).
 	// NeedCacheTTL is how old the snapshot of published needs behind the
 	// counts, the public need lists and "needs near me" may be (default
 	// 15s); PublicNeedsCap is how many published needs it reads at most
@@ -139,11 +140,9 @@ func (c *Config) defaults() {
 
 // Service is the set of Wushe's use cases.
 type Service struct {
-	cfg   Config
-	st    Stores
-	log   *slog.Logger
-	bus   Bus
-	match matcher
+	cfg Config
+	st  Stores
+	log *slog.Logger
 	// ledger appends the funds' money movements.
 	ledger *ledger.Ledger
 	// comp runs the competitions (package competitions).
@@ -157,14 +156,16 @@ type Service struct {
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
-	// needs is the snapshot of published needs behind the public reads.
-	needs publicNeedCache
+	// needs keeps the needs and their plans, matching ranks and invites
+	// volunteers for them (package needs).
+	needs    *needs.Service
+	matching *needs.Matching
 }
 
 // New builds the service. cfg.Accounts.JWTSecret must be at least 32 bytes.
 func New(cfg Config, st Stores) (*Service, error) {
 	cfg.defaults()
-	s := &Service{cfg: cfg, st: st, log: cfg.Logger, bus: st.Bus}
+	s := &Service{cfg: cfg, st: st, log: cfg.Logger}
 	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
 	var err error
 	s.accounts, err = accounts.New(cfg.Accounts, accounts.Stores{Accounts: st.Accounts, Sessions: st.Sessions,
@@ -172,7 +173,8 @@ func New(cfg Config, st Stores) (*Service, error) {
 		PersonalData: st.PersonalData, Limiter: st.Limiter, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
 		Hours: st.Hours, Invitations: st.Invitations, Plans: st.Plans, Complaints: st.Complaints, Notifications: st.Notifications},
 		accounts.Deps{Shared: s.shared(), TooMany: tooMany, WithdrawFromService: s.withdrawFromService,
-			VolunteerChanged: s.volunteerChanged, Reliability: s.applyReliability,
+			VolunteerChanged: func(ctx context.Context, id string) { s.matching.VolunteerChanged(ctx, id) },
+			Reliability:      s.applyReliability,
 			Supervision: func(ctx context.Context, id string) ([]accounts.ExportSupervision, error) {
 				return exportSupervision(ctx, st.Supervision, id)
 			},
@@ -182,11 +184,17 @@ func New(cfg Config, st Stores) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.needs = needs.New(needs.Stores{Needs: st.Needs, Plans: st.Plans, Invitations: st.Invitations, Batches: st.Batches,
+		Bus: st.Bus, Organisations: st.Organisations, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
+		Accounts: st.Accounts, Hours: st.Hours, Transitions: st.Transitions},
+		needs.Deps{Shared: s.shared(), Config: needs.Config{MatchWeights: cfg.MatchWeights, NeedCacheTTL: cfg.NeedCacheTTL,
+			PublicNeedsCap: cfg.PublicNeedsCap}, SupervisorCandidates: s.supervisorCandidates})
+	s.matching = s.needs.Matching()
 	// The competition calls run through closures: s.comp is built below,
 	// from the money domain's calls.
 	s.money = money.New(money.Stores{Funds: st.Funds, Applications: st.Applications, Organisations: st.Organisations,
 		Needs: st.Needs, SocialWorkers: st.SocialWorkers, Competitions: st.Competitions},
-		money.Deps{Shared: s.shared(), Ledger: s.ledger, Need: s.Need, AttachGrant: s.attachGrant,
+		money.Deps{Shared: s.shared(), Ledger: s.ledger, Need: s.needs.Need, AttachGrant: s.attachGrant,
 			CompetitionFund: func(ctx context.Context, id string) (string, error) { return s.comp.CompetitionFund(ctx, id) },
 			CheckEntry:      func(ctx context.Context, a *models.Application) error { return s.comp.CheckEntry(ctx, a) },
 			MayReadEntry: func(ctx context.Context, actor *Actor, a *models.Application) bool {
@@ -206,7 +214,7 @@ func New(cfg Config, st Stores) (*Service, error) {
 		Supervision: st.Supervision, Transitions: st.Transitions, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},
 		records.Deps{Shared: s.shared(), CheckinSecret: cfg.Accounts.JWTSecret, CheckinRadiusKm: cfg.CheckinRadiusKm,
-			SigningKey: cfg.SigningKey, Plan: s.plan, NeedForCommittee: s.needForCommittee, VolunteerChanged: s.volunteerChanged,
+			SigningKey: cfg.SigningKey, Plan: s.needs.PlanOf, NeedForCommittee: s.needs.NeedForCommittee, VolunteerChanged: s.matching.VolunteerChanged,
 			Need: func(ctx context.Context, id string) (*models.Need, error) { return s.st.Needs.Need(ctx, id) },
 			Assignments: func(ctx context.Context, needID string) ([]*models.Assignment, error) {
 				return s.st.Plans.Assignments(ctx, needID)
@@ -220,6 +228,12 @@ func New(cfg Config, st Stores) (*Service, error) {
 			}})
 	return s, nil
 }
+
+// Needs keeps the community needs and their linkage plans.
+func (s *Service) Needs() *needs.Service { return s.needs }
+
+// Matching ranks volunteers for the needs' places and invites them.
+func (s *Service) Matching() *needs.Matching { return s.matching }
 
 // Competitions runs the venture-philanthropy competitions.
 func (s *Service) Competitions() *competitions.Service { return s.comp }

@@ -78,7 +78,7 @@ func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 		return err
 	})
 	if err == nil {
-		s.volunteerChanged(ctx, actor.AccountID)
+		s.matching.VolunteerChanged(ctx, actor.AccountID)
 	}
 	return view, err
 }
@@ -266,7 +266,7 @@ type Verification struct {
 func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
 	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
 	if err == nil {
-		s.volunteerChanged(ctx, id)
+		s.matching.VolunteerChanged(ctx, id)
 	}
 	return v, err
 }
@@ -323,7 +323,7 @@ type BackgroundCheckInput struct {
 func (s *Service) RecordBackgroundCheck(ctx context.Context, actor *Actor, id string, in BackgroundCheckInput) (*VolunteerView, error) {
 	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.recordBackgroundCheck(ctx, actor, id, in) })
 	if err == nil {
-		s.volunteerChanged(ctx, id)
+		s.matching.VolunteerChanged(ctx, id)
 	}
 	return v, err
 }
@@ -415,11 +415,11 @@ func (s *Service) volunteerView(ctx context.Context, v *models.Volunteer, exact 
 	}
 	// The service-kept figures, derived from invitations and places as the
 	// matching index derives them (one profile at a time: lists leave them out).
-	rel, err := s.volunteerReliability(ctx, v.AccountID)
+	rel, err := s.matching.Reliability(ctx, v.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	rel.apply(&view.Volunteer)
+	view.Volunteer.Reliability = rel
 	return view, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/wushe/wushe/demo"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // smallDemo is the city of seedArgs, for seeding it again in process.
@@ -191,7 +192,7 @@ func checkDemoLogin(t *testing.T, srv *Server, role models.Role, id string, bind
 		}
 	case models.RoleCommunityAdmin:
 		code, _ := binding["communityCode"].(string)
-		needs, _, err := srv.Stores.DB.Needs().ListNeeds(ctx, service.NeedFilter{Community: code}, service.Page{Limit: 100})
+		needs, _, err := srv.Stores.DB.Needs().ListNeeds(ctx, needs.NeedFilter{Community: code}, service.Page{Limit: 100})
 		if err != nil || !strings.HasPrefix(code, "410102") || len(needs) == 0 {
 			t.Errorf("community admin of %s (中原区?) with %d needs: %v", code, len(needs), err)
 		}

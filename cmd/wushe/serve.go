@@ -169,7 +169,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 	}
 	istart := time.Now()
-	if err := srv.Service.StartMatching(ctx, cfg.MatchingResync); err != nil {
+	if err := srv.Service.Matching().StartMatching(ctx, cfg.MatchingResync); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("build the matching index: %w", err)
 	}

@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 	"time"
 )
 
 // batchesFault counts the calls to Stores.Batches.
 type batchesFault struct {
-	inner service.BatchStore
+	inner needs.BatchStore
 	f     *Faults
 }
 

@@ -4,12 +4,12 @@ package storefault
 
 import (
 	"context"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // busFault counts the calls to Stores.Bus.
 type busFault struct {
-	inner service.Bus
+	inner needs.Bus
 	f     *Faults
 }
 

@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 	"time"
 )
 
 // invitationsFault counts the calls to Stores.Invitations.
 type invitationsFault struct {
-	inner service.InvitationStore
+	inner needs.InvitationStore
 	f     *Faults
 }
 
@@ -47,7 +47,7 @@ func (w invitationsFault) InvitationsOfNeed(a0 context.Context, a1 string) ([]*m
 	return r0, w.f.after("Invitations.InvitationsOfNeed", r1)
 }
 
-func (w invitationsFault) InvitationsOfVolunteer(a0 context.Context, a1 string, a2 service.Page) ([]*models.Invitation, string, error) {
+func (w invitationsFault) InvitationsOfVolunteer(a0 context.Context, a1 string, a2 needs.Page) ([]*models.Invitation, string, error) {
 	if err := w.f.before("Invitations.InvitationsOfVolunteer"); err != nil {
 		return nil, "", err
 	}

@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 // needsFault counts the calls to Stores.Needs.
 type needsFault struct {
-	inner service.NeedStore
+	inner needs.NeedStore
 	f     *Faults
 }
 
@@ -22,7 +22,7 @@ func (w needsFault) CreateNeed(a0 context.Context, a1 *models.Need) error {
 	return w.f.after("Needs.CreateNeed", r0)
 }
 
-func (w needsFault) ListNeeds(a0 context.Context, a1 service.NeedFilter, a2 service.Page) ([]*models.Need, string, error) {
+func (w needsFault) ListNeeds(a0 context.Context, a1 needs.NeedFilter, a2 needs.Page) ([]*models.Need, string, error) {
 	if err := w.f.before("Needs.ListNeeds"); err != nil {
 		return nil, "", err
 	}

@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 	"time"
 )
 
 // plansFault counts the calls to Stores.Plans.
 type plansFault struct {
-	inner service.PlanStore
+	inner needs.PlanStore
 	f     *Faults
 }
 

@@ -7,7 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 const (
@@ -20,7 +20,7 @@ func init() {
 	register(colBatchApplied)
 }
 
-var _ service.BatchStore = (*Batches)(nil)
+var _ needs.BatchStore = (*Batches)(nil)
 
 // Batches stores batch proposals.
 type Batches struct{ db *DB }

@@ -9,13 +9,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 const colInvitations = "invitations" // _id derived from (occurrence, volunteer): one invitation per pair
 
 func init() { register(colInvitations) }
 
-var _ service.InvitationStore = (*Invitations)(nil)
+var _ needs.InvitationStore = (*Invitations)(nil)
 
 // Invitations stores invitations to places.
 type Invitations struct{ db *DB }

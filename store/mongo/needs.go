@@ -9,13 +9,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 const colNeeds = "needs"
 
 func init() { register(colNeeds) }
 
-var _ service.NeedStore = (*Needs)(nil)
+var _ needs.NeedStore = (*Needs)(nil)
 
 // Needs stores community needs.
 type Needs struct{ db *DB }
@@ -144,7 +145,7 @@ func (s *Needs) UpdateNeed(ctx context.Context, n *models.Need) error {
 	return nil
 }
 
-func needFilter(f service.NeedFilter) bson.M {
+func needFilter(f needs.NeedFilter) bson.M {
 	m := bson.M{}
 	if f.Community != "" {
 		m["communityCode"] = f.Community
@@ -184,13 +185,13 @@ func needFilter(f service.NeedFilter) bson.M {
 }
 
 // ListNeeds lists needs in id order.
-func (s *Needs) ListNeeds(ctx context.Context, f service.NeedFilter, p service.Page) ([]*models.Need, string, error) {
+func (s *Needs) ListNeeds(ctx context.Context, f needs.NeedFilter, p service.Page) ([]*models.Need, string, error) {
 	return pageModels(ctx, s.db.db.Collection(colNeeds), needFilter(f), p, func(d *needDoc) string { return d.ID }, (*needDoc).model)
 }
 
 // NeedsWithStatus returns needs in the given statuses inside division.
 func (s *Needs) NeedsWithStatus(ctx context.Context, statuses []models.NeedStatus, division string, limit int) ([]*models.Need, error) {
-	f := needFilter(service.NeedFilter{Statuses: statuses, Division: division})
+	f := needFilter(needs.NeedFilter{Statuses: statuses, Division: division})
 	cur, err := s.db.db.Collection(colNeeds).Find(ctx, f, options.Find().SetLimit(int64(limit)))
 	if err != nil {
 		return nil, translate(err, "needs")

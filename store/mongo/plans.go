@@ -8,7 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/needs"
 )
 
 const (
@@ -25,7 +25,7 @@ func init() {
 	register(colTimeClaims)
 }
 
-var _ service.PlanStore = (*Plans)(nil)
+var _ needs.PlanStore = (*Plans)(nil)
 
 // Plans stores linkage plans, assignments and the claims that decide them.
 type Plans struct{ db *DB }

@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -43,8 +43,8 @@ type PlanStore interface {
 	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
 }
 
-// plan loads a need's plan, or a new one owned by its community.
-func (s *Service) plan(ctx context.Context, n *models.Need) (*models.Plan, error) {
+// PlanOf loads a need's plan, or a new one owned by its community.
+func (s *Service) PlanOf(ctx context.Context, n *models.Need) (*models.Plan, error) {
 	p, err := s.st.Plans.Plan(ctx, n.ID)
 	if core.IsKind(err, models.KindNotFound) {
 		return &models.Plan{NeedID: n.ID, CommunityCode: n.CommunityCode}, nil
@@ -82,7 +82,7 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.plan(ctx, n)
+	p, err := s.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 	if !s.mayReadPlan(actor, n, p, as) {
 		return nil, core.ErrNotFound
 	}
-	seePhones := p.Confirmed && (s.mayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted))
+	seePhones := p.Confirmed && (s.MayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted))
 	v := &PlanView{Need: n, Plan: p, Assignments: as, Volunteers: map[string]*models.Account{}, Filled: map[string]int{}}
 	for _, a := range as {
 		v.Filled[a.OccurrenceID]++
@@ -114,27 +114,27 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 		if err != nil {
 			return nil, err
 		}
-		if !(p.Confirmed && (s.mayManageNeed(actor, n) || sup.ID == actor.AccountID)) {
+		if !(p.Confirmed && (s.MayManageNeed(actor, n) || sup.ID == actor.AccountID)) {
 			sup.Phone = models.MaskPhone(sup.Phone)
 		}
 		v.Supervisor = sup
 	}
 	if seePhones && len(as) > 0 {
 		// Officials reading other people's phones: recorded, with the plan as the reason.
-		if err := s.audit(ctx, actor, "personal_data.read", "plan:"+n.ID, n.CommunityCode, "已确认联动方案的联系人 contacts of a confirmed plan"); err != nil {
+		if err := s.d.Audit(ctx, actor, "personal_data.read", "plan:"+n.ID, n.CommunityCode, "已确认联动方案的联系人 contacts of a confirmed plan"); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-// needForCommittee loads a need its committee manages.
-func (s *Service) needForCommittee(ctx context.Context, actor *Actor, needID string) (*models.Need, error) {
+// NeedForCommittee loads a need its committee manages.
+func (s *Service) NeedForCommittee(ctx context.Context, actor *Actor, needID string) (*models.Need, error) {
 	n, err := s.st.Needs.Need(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
-	if !s.mayManageNeed(actor, n) {
+	if !s.MayManageNeed(actor, n) {
 		if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
 			return nil, core.ErrNotFound
 		}
@@ -160,7 +160,7 @@ func constraintError(field string, vs []matching.Violation) error {
 // volunteer's half-hours and the volunteer's one place per occurrence is
 // claimed by a unique insert; if any claim fails, every claim made is undone.
 func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunteerID string, occurrenceIDs []string) ([]*models.Assignment, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 	var made []*models.Assignment
 	undo := func() {
 		for _, a := range made {
-			s.releaseAssignment(context.WithoutCancel(ctx), a)
+			s.ReleaseAssignment(context.WithoutCancel(ctx), a)
 		}
 	}
 	for _, occ := range targets {
@@ -196,15 +196,15 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 		}
 		made = append(made, a)
 	}
-	_ = s.audit(ctx, actor, "plan.volunteer_added", "need:"+n.ID, n.CommunityCode, volunteerID)
-	if err := s.syncStaffed(ctx, n.ID, actor.AccountID); err != nil {
-		s.log.WarnContext(ctx, "could not update need status after staffing", "need", n.ID, "err", err)
+	_ = s.d.Audit(ctx, actor, "plan.volunteer_added", "need:"+n.ID, n.CommunityCode, volunteerID)
+	if err := s.SyncStaffed(ctx, n.ID, actor.AccountID); err != nil {
+		s.d.Log.WarnContext(ctx, "could not update need status after staffing", "need", n.ID, "err", err)
 	}
 	return made, nil
 }
 
 func (s *Service) targetOccurrences(n *models.Need, ids []string) ([]models.Occurrence, error) {
-	now := s.cfg.Now()
+	now := s.d.Now()
 	var out []models.Occurrence
 	want := map[string]bool{}
 	for _, id := range ids {
@@ -248,10 +248,10 @@ var (
 // and the claim made afresh, instead of answering "already placed" for
 // ever.
 func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ models.Occurrence, volunteerID, by string, status models.AssignmentStatus) (*models.Assignment, error) {
-	now := s.now()
+	now := s.d.Now()
 	a := &models.Assignment{ID: occ.ID + "#" + volunteerID, NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: volunteerID,
 		Window: occ.Window, Status: status, AssignedBy: by, CreatedAt: now, UpdatedAt: now}
-	return locked(s, ctx, "assignment:"+a.ID, func() (*models.Assignment, error) {
+	return core.Locked(s.d.Shared, ctx, "assignment:"+a.ID, func() (*models.Assignment, error) {
 		err := s.st.Plans.CreateAssignment(ctx, a)
 		if core.IsKind(err, models.KindConflict) {
 			prev, perr := s.assignment(ctx, n.ID, a.ID)
@@ -262,7 +262,7 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 				return prev, errAlreadyPlaced
 			}
 			if prev != nil {
-				s.log.WarnContext(ctx, "rolling back a half-done placement", "assignment", prev.ID)
+				s.d.Log.WarnContext(ctx, "rolling back a half-done placement", "assignment", prev.ID)
 				if err := s.undoClaims(ctx, n, prev); err != nil {
 					return nil, err
 				}
@@ -291,10 +291,10 @@ func (s *Service) claimAssignment(ctx context.Context, n *models.Need, occ model
 				// The assignment is this request's own document (its insert
 				// above decided that), so no other writer contends for it.
 				if err := s.st.Plans.SetAssignmentPlace(ctx, a.ID, place); err != nil {
-					s.releaseAssignment(bg, a)
+					s.ReleaseAssignment(bg, a)
 					return nil, err
 				}
-				s.volunteerChanged(ctx, volunteerID) // new commitment
+				s.matching.VolunteerChanged(ctx, volunteerID) // new commitment
 				return a, nil
 			}
 			if !core.IsKind(err, models.KindConflict) {
@@ -339,22 +339,22 @@ func (s *Service) undoClaims(ctx context.Context, n *models.Need, a *models.Assi
 	return s.st.Plans.DeleteAssignment(ctx, a.ID)
 }
 
-// releaseAssignment frees everything an assignment holds.
-func (s *Service) releaseAssignment(ctx context.Context, a *models.Assignment) {
+// ReleaseAssignment frees everything an assignment holds.
+func (s *Service) ReleaseAssignment(ctx context.Context, a *models.Assignment) {
 	if a.PlaceNo > 0 {
 		_ = s.st.Plans.ReleasePlace(ctx, a.OccurrenceID, a.PlaceNo, a.ID)
 	}
 	_ = s.st.Plans.ReleaseTime(ctx, a.VolunteerID, a.Window.Slots(), a.ID)
 	_ = s.st.Plans.DeleteAssignment(ctx, a.ID)
 	if a.PlaceNo > 0 {
-		s.volunteerChanged(ctx, a.VolunteerID)
+		s.matching.VolunteerChanged(ctx, a.VolunteerID)
 	}
 }
 
 // RemoveVolunteer takes a volunteer off a need's plan (every occurrence
 // still to come); their places and time are free again.
 func (s *Service) RemoveVolunteer(ctx context.Context, actor *Actor, needID, volunteerID string) error {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return err
 	}
@@ -362,25 +362,25 @@ func (s *Service) RemoveVolunteer(ctx context.Context, actor *Actor, needID, vol
 	if err != nil {
 		return err
 	}
-	now := s.cfg.Now()
+	now := s.d.Now()
 	removed := 0
 	for _, a := range as {
 		if a.VolunteerID == volunteerID && a.Window.Start.After(now) {
-			s.releaseAssignment(ctx, a)
+			s.ReleaseAssignment(ctx, a)
 			removed++
 		}
 	}
 	if removed == 0 {
 		return models.E(models.KindNotFound, "该志愿者不在此方案中", "the volunteer holds no place still to come in this plan")
 	}
-	_ = s.audit(ctx, actor, "plan.volunteer_removed", "need:"+n.ID, n.CommunityCode, volunteerID)
-	return s.syncStaffed(ctx, n.ID, actor.AccountID)
+	_ = s.d.Audit(ctx, actor, "plan.volunteer_removed", "need:"+n.ID, n.CommunityCode, volunteerID)
+	return s.SyncStaffed(ctx, n.ID, actor.AccountID)
 }
 
-// syncStaffed keeps open/staffed in step with the places held: staffed when
+// SyncStaffed keeps open/staffed in step with the places held: staffed when
 // every occurrence still to come is full, open again when one frees up.
-func (s *Service) syncStaffed(ctx context.Context, needID, by string) error {
-	return s.withLock(ctx, "need:"+needID, func() error {
+func (s *Service) SyncStaffed(ctx context.Context, needID, by string) error {
+	return s.d.WithLock(ctx, "need:"+needID, func() error {
 		n, err := s.st.Needs.Need(ctx, needID)
 		if err != nil {
 			return err
@@ -394,7 +394,7 @@ func (s *Service) syncStaffed(ctx context.Context, needID, by string) error {
 			filled[a.OccurrenceID]++
 		}
 		full, any := true, false
-		now := s.cfg.Now()
+		now := s.d.Now()
 		for _, occ := range n.Occurrences() {
 			if occ.Window.Start.After(now) {
 				any = true

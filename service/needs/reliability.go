@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -70,11 +70,11 @@ func (r reliabilities) apply(v *models.Volunteer) {
 }
 
 // volunteerReliability derives one volunteer's figures.
-func (s *Service) volunteerReliability(ctx context.Context, id string) (reliabilities, error) {
+func (m *Matching) volunteerReliability(ctx context.Context, id string) (reliabilities, error) {
 	var invs []*models.Invitation
 	p := Page{Limit: MaxPageSize}
 	for {
-		page, next, err := s.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
+		page, next, err := m.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
 		if err != nil {
 			return nil, err
 		}
@@ -84,12 +84,12 @@ func (s *Service) volunteerReliability(ctx context.Context, id string) (reliabil
 		}
 		p.Cursor = next
 	}
-	now := s.cfg.Now()
-	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, now.Add(-fairnessWindow))
+	now := m.d.Now()
+	as, err := m.st.Plans.AssignmentsOfVolunteer(ctx, id, now.Add(-fairnessWindow))
 	if err != nil {
 		return nil, err
 	}
-	att, err := s.st.Hours.AttendanceOfVolunteer(ctx, id)
+	att, err := m.st.Hours.AttendanceOfVolunteer(ctx, id)
 	if err != nil {
 		return nil, err
 	}

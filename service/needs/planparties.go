@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 // pool or employed by the carrying organisation, under their caseload cap.
 // The social worker must accept.
 func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, socialWorkerID string) (*models.Plan, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
 	var p *models.Plan
-	err = s.withLock(ctx, "plan:"+needID, func() error {
-		if p, err = s.plan(ctx, n); err != nil {
+	err = s.d.WithLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.PlanOf(ctx, n); err != nil {
 			return err
 		}
 		if p.Confirmed {
@@ -32,13 +32,13 @@ func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, s
 		if err := s.checkSupervisor(ctx, n, p, socialWorkerID, "body.socialWorkerId"); err != nil {
 			return err
 		}
-		p.SupervisorID, p.SupervisorState, p.UpdatedAt = socialWorkerID, models.SupervisorProposed, s.now()
+		p.SupervisorID, p.SupervisorState, p.UpdatedAt = socialWorkerID, models.SupervisorProposed, s.d.Now()
 		return s.st.Plans.SavePlan(ctx, p)
 	})
 	if err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "plan.supervisor_proposed", "need:"+n.ID, n.CommunityCode, socialWorkerID)
+	_ = s.d.Audit(ctx, actor, "plan.supervisor_proposed", "need:"+n.ID, n.CommunityCode, socialWorkerID)
 	return p, nil
 }
 
@@ -75,8 +75,8 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 		return nil, err
 	}
 	var p *models.Plan
-	err = s.withLock(ctx, "plan:"+needID, func() error {
-		if p, err = s.plan(ctx, n); err != nil {
+	err = s.d.WithLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.PlanOf(ctx, n); err != nil {
 			return err
 		}
 		if p.SupervisorID != actor.AccountID {
@@ -93,7 +93,7 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 		} else {
 			p.SupervisorState = models.SupervisorDeclined
 		}
-		p.UpdatedAt = s.now()
+		p.UpdatedAt = s.d.Now()
 		return s.st.Plans.SavePlan(ctx, p)
 	})
 	return p, err
@@ -101,7 +101,7 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 
 // SetCarrier names (or clears) the organisation carrying out the need.
 func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID string) (*models.Plan, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -117,14 +117,14 @@ func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID st
 		}
 	}
 	var p *models.Plan
-	err = s.withLock(ctx, "plan:"+needID, func() error {
-		if p, err = s.plan(ctx, n); err != nil {
+	err = s.d.WithLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.PlanOf(ctx, n); err != nil {
 			return err
 		}
 		if p.Confirmed {
 			return models.E(models.KindConflict, "方案已确认，不能更换承接机构", "the plan is confirmed; its carrier is fixed")
 		}
-		p.OrganisationID, p.UpdatedAt = orgID, s.now()
+		p.OrganisationID, p.UpdatedAt = orgID, s.d.Now()
 		return s.st.Plans.SavePlan(ctx, p)
 	})
 	return p, err
@@ -134,7 +134,7 @@ func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID st
 // least one volunteer placed, and for a high-risk need an accepted
 // supervisor of the required level.
 func (s *Service) ConfirmPlan(ctx context.Context, actor *Actor, needID string) (*models.Plan, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +149,8 @@ func (s *Service) ConfirmPlan(ctx context.Context, actor *Actor, needID string) 
 		return nil, models.E(models.KindConflict, "方案中还没有志愿者", "the plan has no volunteers yet")
 	}
 	var p *models.Plan
-	err = s.withLock(ctx, "plan:"+needID, func() error {
-		if p, err = s.plan(ctx, n); err != nil {
+	err = s.d.WithLock(ctx, "plan:"+needID, func() error {
+		if p, err = s.PlanOf(ctx, n); err != nil {
 			return err
 		}
 		if p.Confirmed {
@@ -162,13 +162,13 @@ func (s *Service) ConfirmPlan(ctx context.Context, actor *Actor, needID string) 
 		if p.SupervisorID != "" && p.SupervisorState == models.SupervisorProposed {
 			return models.E(models.KindConflict, "督导尚未答复", "the supervisor has not answered yet")
 		}
-		now := s.now()
+		now := s.d.Now()
 		p.Confirmed, p.ConfirmedBy, p.ConfirmedAt, p.UpdatedAt = true, actor.AccountID, &now, now
 		return s.st.Plans.SavePlan(ctx, p)
 	})
 	if err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "plan.confirmed", "need:"+n.ID, n.CommunityCode, "")
+	_ = s.d.Audit(ctx, actor, "plan.confirmed", "need:"+n.ID, n.CommunityCode, "")
 	return p, nil
 }

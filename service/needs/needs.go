@@ -1,9 +1,10 @@
-package service
+package needs
 
 import (
 	"context"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +82,7 @@ func applyNeedInput(n *models.Need, in NeedInput) {
 // (open, or a draft); an organisation's admin may post a draft for a
 // community, which its committee then publishes.
 func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*models.Need, error) {
-	now := s.now()
+	now := s.d.Now()
 	n := &models.Need{ID: core.NewID(), PostedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now, Status: models.NeedOpen}
 	applyNeedInput(n, in)
 	if err := n.Validate(now); err != nil {
@@ -115,8 +116,8 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 	return n, nil
 }
 
-// mayManageNeed: the committee of the need's community.
-func (s *Service) mayManageNeed(actor *Actor, n *models.Need) bool {
+// MayManageNeed reports whether the actor manages the need: the committee of its community.
+func (s *Service) MayManageNeed(actor *Actor, n *models.Need) bool {
 	return policy.Allowed(actor, "update-need", policy.NeedObject(n))
 }
 
@@ -142,18 +143,18 @@ func (s *Service) Need(ctx context.Context, actor *Actor, id string) (*models.Ne
 // time, place, size and requirements are fixed (change them by cancelling
 // and posting anew), the rest stays editable.
 func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in NeedInput) (n *models.Need, err error) {
-	err = s.withLock(ctx, "need:"+id, func() error {
+	err = s.d.WithLock(ctx, "need:"+id, func() error {
 		n, err = s.st.Needs.Need(ctx, id)
 		if err != nil {
 			return err
 		}
-		if !s.mayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.Administers(n.OrganisationID)) {
+		if !s.MayManageNeed(actor, n) && !(n.Status == models.NeedDraft && actor.Administers(n.OrganisationID)) {
 			if s.mayReadDraft(actor, n) || n.Status != models.NeedDraft {
 				return core.ErrForbidden
 			}
 			return core.ErrNotFound
 		}
-		if !s.mayManageNeed(actor, n) {
+		if !s.MayManageNeed(actor, n) {
 			// The drafting organisation edits only while it operates: a
 			// suspended or exited one loses its powers over its needs at once.
 			o, err := s.st.Organisations.Organisation(ctx, n.OrganisationID)
@@ -177,8 +178,8 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 		if len(assignments) > 0 && !sameTerms(&old, n) {
 			return models.E(models.KindConflict, "已有志愿者报名，时间、地点、人数和要求不能再改", "volunteers hold places: time, place, headcount and requirements are fixed")
 		}
-		n.UpdatedAt = s.now()
-		if err := n.Validate(s.now()); err != nil {
+		n.UpdatedAt = s.d.Now()
+		if err := n.Validate(s.d.Now()); err != nil {
 			return err
 		}
 		defer s.invalidateNeeds()
@@ -220,8 +221,8 @@ var manualStatuses = map[models.NeedStatus]bool{models.NeedOpen: true, models.Ne
 // ChangeNeedStatus moves a need through its lifecycle: the committee makes
 // every move; civil affairs of the division may cancel. Each move records
 // who and when, decided by a unique insert.
-func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (n *models.Need, err error) {
-	err = s.withLock(ctx, "need:"+id, func() error {
+func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string, c core.StatusChange) (n *models.Need, err error) {
+	err = s.d.WithLock(ctx, "need:"+id, func() error {
 		n, err = s.st.Needs.Need(ctx, id)
 		if err != nil {
 			return err
@@ -247,7 +248,7 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 				"illegal status change "+string(n.Status)+" → "+c.To)
 		}
 		if to == models.NeedOpen && n.Status == models.NeedDraft {
-			if err := n.Validate(s.now()); err != nil {
+			if err := n.Validate(s.d.Now()); err != nil {
 				return err
 			}
 		}
@@ -258,9 +259,9 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 
 // moveNeed records and applies a status change; callers hold the need's lock.
 func (s *Service) moveNeed(ctx context.Context, n *models.Need, to models.NeedStatus, by, reason, note string) error {
-	now := s.now()
+	now := s.d.Now()
 	t := &models.Transition{Object: "need:" + n.ID, Seq: n.StatusSeq + 1, From: string(n.Status), To: string(to), By: by, At: now, Reason: reason, Note: note}
-	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+	if err := s.d.RecordTransition(ctx, t, func(last models.Transition) error {
 		n.Status, n.StatusSeq, n.UpdatedAt = models.NeedStatus(last.To), last.Seq, now
 		defer s.invalidateNeeds()
 		return s.st.Needs.UpdateNeed(ctx, n)
@@ -439,7 +440,7 @@ func pageSlice[T any](all []T, p Page) ([]T, string, error) {
 	end := min(start+p.Limit, len(all))
 	next := ""
 	if end < len(all) {
-		next = "o" + itoa(end)
+		next = "o" + strconv.Itoa(end)
 	}
 	return all[start:end], next, nil
 }

@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -61,38 +61,38 @@ func (r *auditedReads) add(key string) {
 }
 
 // candidateIndex returns the index, building it on first use.
-func (s *Service) candidateIndex(ctx context.Context) (*matching.Index, error) {
-	if ix := s.match.ix.Load(); ix != nil {
+func (m *Matching) candidateIndex(ctx context.Context) (*matching.Index, error) {
+	if ix := m.match.ix.Load(); ix != nil {
 		return ix, nil
 	}
-	s.match.build.Lock()
-	defer s.match.build.Unlock()
-	if ix := s.match.ix.Load(); ix != nil {
+	m.match.build.Lock()
+	defer m.match.build.Unlock()
+	if ix := m.match.ix.Load(); ix != nil {
 		return ix, nil
 	}
-	ix, err := s.buildIndex(ctx)
+	ix, err := m.buildIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.match.ix.Store(ix)
+	m.match.ix.Store(ix)
 	return ix, nil
 }
 
 // buildIndex reads every volunteer and every commitment still to come.
-func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
+func (m *Matching) buildIndex(ctx context.Context) (*matching.Index, error) {
 	var vols []*models.Volunteer
-	if err := s.st.Volunteers.EachVolunteer(ctx, func(v *models.Volunteer) error {
+	if err := m.st.Volunteers.EachVolunteer(ctx, func(v *models.Volunteer) error {
 		vols = append(vols, v)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	now := s.cfg.Now()
+	now := m.d.Now()
 	var places []*models.Assignment
 	var invs []*models.Invitation
 	var att []*models.Attendance
 	held := map[string][]models.Window{}
-	if err := s.st.Plans.CommitmentsFrom(ctx, now.Add(-fairnessWindow), func(a *models.Assignment) error {
+	if err := m.st.Plans.CommitmentsFrom(ctx, now.Add(-fairnessWindow), func(a *models.Assignment) error {
 		places = append(places, a)
 		if a.Window.End.After(now) {
 			held[a.VolunteerID] = append(held[a.VolunteerID], a.Window)
@@ -101,13 +101,13 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := s.st.Invitations.EachInvitation(ctx, func(i *models.Invitation) error {
+	if err := m.st.Invitations.EachInvitation(ctx, func(i *models.Invitation) error {
 		invs = append(invs, i)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	if err := s.st.Hours.EachAttendance(ctx, func(a *models.Attendance) error {
+	if err := m.st.Hours.EachAttendance(ctx, func(a *models.Attendance) error {
 		att = append(att, a)
 		return nil
 	}); err != nil {
@@ -128,20 +128,20 @@ func (s *Service) buildIndex(ctx context.Context) (*matching.Index, error) {
 // StartMatching builds the index now, follows other replicas' changes on
 // the bus, and rebuilds it every resync (repairing any missed message)
 // until ctx ends.
-func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error {
-	if _, err := s.candidateIndex(ctx); err != nil {
+func (m *Matching) StartMatching(ctx context.Context, resync time.Duration) error {
+	if _, err := m.candidateIndex(ctx); err != nil {
 		return err
 	}
-	if s.bus != nil {
-		if err := s.bus.Subscribe(ctx, indexChannel, func(id string) {
+	if m.st.Bus != nil {
+		if err := m.st.Bus.Subscribe(ctx, indexChannel, func(id string) {
 			if id == resyncAll {
-				if err := s.ResyncMatching(context.WithoutCancel(ctx)); err != nil {
-					s.log.Warn("matching index resync failed", "err", err)
+				if err := m.ResyncMatching(context.WithoutCancel(ctx)); err != nil {
+					m.d.Log.Warn("matching index resync failed", "err", err)
 				}
 				return
 			}
-			if err := s.reindexVolunteer(context.WithoutCancel(ctx), id); err != nil {
-				s.log.Warn("could not apply an index change from another replica", "volunteer", id, "err", err)
+			if err := m.reindexVolunteer(context.WithoutCancel(ctx), id); err != nil {
+				m.d.Log.Warn("could not apply an index change from another replica", "volunteer", id, "err", err)
 			}
 		}); err != nil {
 			return err
@@ -156,8 +156,8 @@ func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error
 				case <-ctx.Done():
 					return
 				case <-t.C:
-					if err := s.ResyncMatching(ctx); err != nil {
-						s.log.Warn("matching index resync failed", "err", err)
+					if err := m.ResyncMatching(ctx); err != nil {
+						m.d.Log.Warn("matching index resync failed", "err", err)
 					}
 				}
 			}
@@ -166,36 +166,36 @@ func (s *Service) StartMatching(ctx context.Context, resync time.Duration) error
 	return nil
 }
 
-// volunteerChanged applies a change of one volunteer (profile or
+// VolunteerChanged applies a change of one volunteer (profile or
 // commitments) to this replica's index and announces it to the others.
-func (s *Service) volunteerChanged(ctx context.Context, id string) {
-	if s.match.ix.Load() != nil {
-		if err := s.reindexVolunteer(ctx, id); err != nil {
-			s.log.WarnContext(ctx, "matching index not updated; the next resync repairs it", "volunteer", id, "err", err)
+func (m *Matching) VolunteerChanged(ctx context.Context, id string) {
+	if m.match.ix.Load() != nil {
+		if err := m.reindexVolunteer(ctx, id); err != nil {
+			m.d.Log.WarnContext(ctx, "matching index not updated; the next resync repairs it", "volunteer", id, "err", err)
 		}
 	}
-	if s.bus != nil {
-		if err := s.bus.Publish(ctx, indexChannel, id); err != nil {
+	if m.st.Bus != nil {
+		if err := m.st.Bus.Publish(ctx, indexChannel, id); err != nil {
 			// Other replicas repair it when Redis is back (RedisRecovered) and at their next resync.
-			s.degraded(ctx, "matching bus", err)
+			m.d.Degraded(ctx, "matching bus", err)
 		}
 	}
 }
 
 // reindexVolunteer reloads one volunteer and their commitments into the index.
-func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
-	ix := s.match.ix.Load()
+func (m *Matching) reindexVolunteer(ctx context.Context, id string) error {
+	ix := m.match.ix.Load()
 	if ix == nil {
 		return nil
 	}
-	v, err := s.st.Volunteers.Volunteer(ctx, id)
+	v, err := m.st.Volunteers.Volunteer(ctx, id)
 	if core.IsKind(err, models.KindNotFound) {
 		ix.Remove(id)
 		return nil
 	} else if err != nil {
 		return err
 	}
-	as, err := s.st.Plans.AssignmentsOfVolunteer(ctx, id, s.cfg.Now())
+	as, err := m.st.Plans.AssignmentsOfVolunteer(ctx, id, m.d.Now())
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (s *Service) reindexVolunteer(ctx context.Context, id string) error {
 	for i, a := range as {
 		ws[i] = a.Window
 	}
-	rel, err := s.volunteerReliability(ctx, id)
+	rel, err := m.volunteerReliability(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -244,15 +244,15 @@ type MatchView struct {
 }
 
 // mayMatch: the need's committee, its supervisor, civil affairs governing it.
-func (s *Service) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
-	p, err := s.plan(ctx, n)
+func (m *Matching) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*models.Plan, error) {
+	p, err := m.needs.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	if s.mayManageNeed(actor, n) || actor.Governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) {
+	if m.needs.MayManageNeed(actor, n) || actor.Governs(n.CommunityCode) || (p.SupervisorID != "" && p.SupervisorID == actor.AccountID) {
 		return p, nil
 	}
-	if n.Status == models.NeedDraft && !s.mayReadDraft(actor, n) {
+	if n.Status == models.NeedDraft && !m.needs.mayReadDraft(actor, n) {
 		return nil, core.ErrNotFound
 	}
 	return nil, core.ErrForbidden
@@ -262,26 +262,26 @@ func (s *Service) mayMatch(ctx context.Context, actor *Actor, n *models.Need) (*
 // by default): the best k with their explained scores, and how many each
 // hard constraint kept out. Volunteers already placed in or invited to the
 // occurrence are left out of the candidates.
-func (s *Service) Matches(ctx context.Context, actor *Actor, needID, occurrenceID string, k int) (*MatchView, error) {
-	n, err := s.st.Needs.Need(ctx, needID)
+func (m *Matching) Matches(ctx context.Context, actor *Actor, needID, occurrenceID string, k int) (*MatchView, error) {
+	n, err := m.st.Needs.Need(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.mayMatch(ctx, actor, n)
+	p, err := m.mayMatch(ctx, actor, n)
 	if err != nil {
 		return nil, err
 	}
-	occ, err := s.nextOccurrence(n, occurrenceID)
+	occ, err := m.nextOccurrence(n, occurrenceID)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.rank(ctx, n, p, occ, k)
+	res, err := m.rank(ctx, n, p, occ, k)
 	if err != nil {
 		return nil, err
 	}
 	v := &MatchView{Need: n, Occurrence: occ, Result: res, Names: map[string]string{}}
 	for _, c := range res.Candidates {
-		a, err := s.st.Accounts.AccountByID(ctx, c.VolunteerID)
+		a, err := m.st.Accounts.AccountByID(ctx, c.VolunteerID)
 		if err != nil {
 			return nil, err
 		}
@@ -292,12 +292,12 @@ func (s *Service) Matches(ctx context.Context, actor *Actor, needID, occurrenceI
 	// recorded, with where the need stood: a need moved between reads
 	// (probing for a home) shows in the log as one entry per position.
 	reason := matchReadReason(n, len(res.Candidates))
-	key := actor.AccountID + "|" + n.ID + "|" + occ.ID + "|" + n.UpdatedAt.Format(time.RFC3339Nano) + "|" + reason + "|" + s.now().Format(time.DateOnly)
-	if !s.match.reads.has(key) {
-		if err := s.audit(ctx, actor, "personal_data.read", "need:"+n.ID+"/matches", n.CommunityCode, reason); err != nil {
+	key := actor.AccountID + "|" + n.ID + "|" + occ.ID + "|" + n.UpdatedAt.Format(time.RFC3339Nano) + "|" + reason + "|" + m.d.Now().Format(time.DateOnly)
+	if !m.match.reads.has(key) {
+		if err := m.d.Audit(ctx, actor, "personal_data.read", "need:"+n.ID+"/matches", n.CommunityCode, reason); err != nil {
 			return nil, err
 		}
-		s.match.reads.add(key)
+		m.match.reads.add(key)
 	}
 	return v, nil
 }
@@ -310,23 +310,23 @@ func matchReadReason(n *models.Need, candidates int) string {
 }
 
 // rank is TopK for one occurrence, skipping those placed or invited.
-func (s *Service) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int) (matching.Result, error) {
-	ix, err := s.candidateIndex(ctx)
+func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int) (matching.Result, error) {
+	ix, err := m.candidateIndex(ctx)
 	if err != nil {
 		return matching.Result{}, err
 	}
-	skip, err := s.takenOrInvited(ctx, n.ID, occ.ID)
+	skip, err := m.takenOrInvited(ctx, n.ID, occ.ID)
 	if err != nil {
 		return matching.Result{}, err
 	}
-	return ix.TopK(n, occ, k, matching.Options{Weights: s.cfg.MatchWeights, Skip: skip,
+	return ix.TopK(n, occ, k, matching.Options{Weights: m.d.MatchWeights, Skip: skip,
 		Supervised: p.SupervisorState == models.SupervisorAccepted}), nil
 }
 
 // takenOrInvited lists the volunteers placed in or invited to an occurrence.
-func (s *Service) takenOrInvited(ctx context.Context, needID, occID string) (map[string]bool, error) {
+func (m *Matching) takenOrInvited(ctx context.Context, needID, occID string) (map[string]bool, error) {
 	skip := map[string]bool{}
-	as, err := s.st.Plans.Assignments(ctx, needID)
+	as, err := m.st.Plans.Assignments(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (s *Service) takenOrInvited(ctx context.Context, needID, occID string) (map
 			skip[a.VolunteerID] = true
 		}
 	}
-	invs, err := s.st.Invitations.InvitationsOfNeed(ctx, needID)
+	invs, err := m.st.Invitations.InvitationsOfNeed(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -351,38 +351,22 @@ func (s *Service) takenOrInvited(ctx context.Context, needID, occID string) (map
 // the city pool and the carrying organisation's own staff, filtered by the
 // hard rules (verified level for the need's risk, pool or internal, under
 // their caseload cap), ranked with reasons.
-func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needID string, k int) (matching.SupervisorResult, map[string]string, error) {
-	n, err := s.st.Needs.Need(ctx, needID)
+func (m *Matching) SupervisorSuggestions(ctx context.Context, actor *Actor, needID string, k int) (matching.SupervisorResult, map[string]string, error) {
+	n, err := m.st.Needs.Need(ctx, needID)
 	if err != nil {
 		return matching.SupervisorResult{}, nil, err
 	}
-	p, err := s.mayMatch(ctx, actor, n)
+	p, err := m.mayMatch(ctx, actor, n)
 	if err != nil {
 		return matching.SupervisorResult{}, nil, err
 	}
-	inPool := true
-	workers, err := s.allSocialWorkers(ctx, SocialWorkerFilter{Supervisor: &inPool})
+	workers, err := m.d.SupervisorCandidates(ctx, p.OrganisationID)
 	if err != nil {
 		return matching.SupervisorResult{}, nil, err
-	}
-	if p.OrganisationID != "" {
-		staff, err := s.allSocialWorkers(ctx, SocialWorkerFilter{OrganisationID: p.OrganisationID})
-		if err != nil {
-			return matching.SupervisorResult{}, nil, err
-		}
-		seen := map[string]bool{}
-		for _, w := range workers {
-			seen[w.AccountID] = true
-		}
-		for _, w := range staff {
-			if !seen[w.AccountID] {
-				workers = append(workers, w)
-			}
-		}
 	}
 	loads := map[string]int{}
 	for _, w := range workers {
-		if loads[w.AccountID], err = s.st.Plans.SupervisorCaseload(ctx, w.AccountID); err != nil {
+		if loads[w.AccountID], err = m.st.Plans.SupervisorCaseload(ctx, w.AccountID); err != nil {
 			return matching.SupervisorResult{}, nil, err
 		}
 	}
@@ -396,7 +380,7 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 	res := matching.RankSupervisors(workers, loads, n, p.OrganisationID, k)
 	names := map[string]string{}
 	for _, c := range res.Candidates {
-		a, err := s.st.Accounts.AccountByID(ctx, c.SocialWorkerID)
+		a, err := m.st.Accounts.AccountByID(ctx, c.SocialWorkerID)
 		if err != nil {
 			return matching.SupervisorResult{}, nil, err
 		}
@@ -405,18 +389,38 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 	return res, names, nil
 }
 
-func (s *Service) allSocialWorkers(ctx context.Context, f SocialWorkerFilter) ([]*models.SocialWorker, error) {
-	var out []*models.SocialWorker
-	p := Page{Limit: MaxPageSize}
-	for {
-		list, next, err := s.st.SocialWorkers.ListSocialWorkers(ctx, f, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
-		if next == "" || len(out) > 100_000 {
-			return out, nil
-		}
-		p.Cursor = next
+// resyncAll is the bus message that asks every replica to rebuild its index.
+const resyncAll = "*"
+
+// RequestMatchingResync asks every replica to rebuild its matching index
+// from the database (each API process holds its own).
+func (m *Matching) RequestMatchingResync(ctx context.Context) error {
+	if m.st.Bus == nil {
+		return m.ResyncMatching(ctx)
+	}
+	return m.st.Bus.Publish(ctx, indexChannel, resyncAll)
+}
+
+// ResyncMatching rebuilds this replica's matching index from the database.
+func (m *Matching) ResyncMatching(ctx context.Context) error {
+	start := time.Now()
+	ix, err := m.buildIndex(ctx)
+	if err != nil {
+		return err
+	}
+	m.match.ix.Store(ix)
+	m.d.Log.InfoContext(ctx, "matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// RedisRecovered rebuilds this replica's index, if it has one, from the
+// database: changes other replicas announced while the bus was down were
+// missed. A failure is logged; the periodic resync repairs it.
+func (m *Matching) RedisRecovered(ctx context.Context) {
+	if m.match.ix.Load() == nil {
+		return
+	}
+	if err := m.ResyncMatching(ctx); err != nil {
+		m.d.Log.WarnContext(ctx, "matching resync after the Redis outage failed; the periodic resync repairs it", "err", err)
 	}
 }

@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -41,7 +41,7 @@ const batchCandidates = 50
 // the total score with each volunteer in at most one place (the greedy
 // figure is reported beside it). A committee batches its community, civil
 // affairs a division. Nothing changes until the proposal is applied.
-func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequest) (*models.BatchProposal, error) {
+func (m *Matching) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequest) (*models.BatchProposal, error) {
 	if req.Division == "" {
 		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
 			req.Division = b[0].CommunityCode
@@ -53,10 +53,10 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	if !actor.RunsCommittee(req.Division) && !actor.Governs(req.Division) {
 		return nil, models.E(models.KindForbidden, "只能对本社区或本辖区的需求批量匹配", "you may batch only your own community's or division's needs")
 	}
-	if err := s.limitExpensive(ctx, actor, "batch"); err != nil {
+	if err := m.d.LimitExpensive(ctx, actor, "batch"); err != nil {
 		return nil, err
 	}
-	now := s.cfg.Now()
+	now := m.d.Now()
 	if req.From.IsZero() {
 		req.From = now
 	}
@@ -66,18 +66,18 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	if !req.To.After(req.From) || req.To.Sub(req.From) > 31*24*time.Hour {
 		return nil, models.Invalid("body.to", "时间窗须在开始之后且不超过 31 天", "the window must end after it starts and last at most 31 days")
 	}
-	needs, err := s.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, req.Division, 10_000)
+	needs, err := m.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, req.Division, 10_000)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := s.candidateIndex(ctx)
+	ix, err := m.candidateIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var places []matching.Place
 	where := map[string][2]string{} // place id → need id, occurrence id
 	for _, n := range needs {
-		p, err := s.plan(ctx, n)
+		p, err := m.needs.PlanOf(ctx, n)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +86,7 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 			if st.Before(req.From) || !st.Before(req.To) || !st.After(now) {
 				continue
 			}
-			skip, err := s.takenOrInvited(ctx, n.ID, occ.ID)
+			skip, err := m.takenOrInvited(ctx, n.ID, occ.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -94,7 +94,7 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 			if open <= 0 {
 				continue
 			}
-			res := ix.TopK(n, occ, batchCandidates, matching.Options{Weights: s.cfg.MatchWeights, Skip: skip,
+			res := ix.TopK(n, occ, batchCandidates, matching.Options{Weights: m.d.MatchWeights, Skip: skip,
 				Supervised: p.SupervisorState == models.SupervisorAccepted})
 			offers := make([]matching.Offer, len(res.Candidates))
 			for i, c := range res.Candidates {
@@ -110,17 +110,17 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 	res := matching.Assign(places, matching.BatchOptions{FillFirst: true})
 	bp := &models.BatchProposal{ID: core.NewID(), CreatedBy: actor.AccountID, Division: req.Division, From: req.From, To: req.To,
 		Places: len(places), Objective: res.Objective, GreedyObjective: res.GreedyObjective, Filled: res.Filled,
-		GreedyFilled: res.GreedyFilled, CreatedAt: s.now()}
+		GreedyFilled: res.GreedyFilled, CreatedAt: m.d.Now()}
 	for _, pl := range res.Placements {
 		w := where[pl.PlaceID]
 		bp.Placements = append(bp.Placements, models.BatchPlacement{NeedID: w[0], OccurrenceID: w[1], VolunteerID: pl.VolunteerID, Score: pl.Score})
 	}
-	if err := s.st.Batches.CreateProposal(ctx, bp); err != nil {
+	if err := m.st.Batches.CreateProposal(ctx, bp); err != nil {
 		return nil, err
 	}
 	if len(bp.Placements) > 0 {
 		// As a match read: volunteers ranked by where they live, for an official.
-		if err := s.audit(ctx, actor, "personal_data.read", "batch:"+bp.ID, req.Division,
+		if err := m.d.Audit(ctx, actor, "personal_data.read", "batch:"+bp.ID, req.Division,
 			"批量匹配方案 a batch proposal: "+strconv.Itoa(len(bp.Placements))+" placements"); err != nil {
 			return nil, err
 		}
@@ -129,8 +129,8 @@ func (s *Service) ProposeBatch(ctx context.Context, actor *Actor, req BatchReque
 }
 
 // BatchProposal shows a proposal to the one who made it.
-func (s *Service) BatchProposal(ctx context.Context, actor *Actor, id string) (*models.BatchProposal, error) {
-	bp, err := s.st.Batches.Proposal(ctx, id)
+func (m *Matching) BatchProposal(ctx context.Context, actor *Actor, id string) (*models.BatchProposal, error) {
+	bp, err := m.st.Batches.Proposal(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -146,43 +146,43 @@ func (s *Service) BatchProposal(ctx context.Context, actor *Actor, id string) (*
 // pending was interrupted (a store failure, a crash), and the next attempt,
 // by anyone, rolls it forward: each invitation is a unique insert, so one
 // the interrupted attempt sent is found and reported, not sent twice.
-func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]InvitationOutcome, error) {
-	bp, err := s.BatchProposal(ctx, actor, id)
+func (m *Matching) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]InvitationOutcome, error) {
+	bp, err := m.BatchProposal(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	resumed := false
-	if err := s.st.Batches.ClaimApply(ctx, id, actor.AccountID, s.now()); core.IsKind(err, models.KindConflict) {
-		done, err := s.st.Batches.ApplyCompleted(ctx, id)
+	if err := m.st.Batches.ClaimApply(ctx, id, actor.AccountID, m.d.Now()); core.IsKind(err, models.KindConflict) {
+		done, err := m.st.Batches.ApplyCompleted(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		if done {
 			return nil, models.E(models.KindConflict, "该方案已经执行过", "this proposal was applied already")
 		}
-		s.log.WarnContext(ctx, "rolling forward an interrupted batch application", "proposal", id)
+		m.d.Log.WarnContext(ctx, "rolling forward an interrupted batch application", "proposal", id)
 		resumed = true
 	} else if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := m.d.Now()
 	out := make([]InvitationOutcome, 0, len(bp.Placements))
 	needs := map[string]*models.Need{}
 	for _, pl := range bp.Placements {
 		n, ok := needs[pl.NeedID]
 		if !ok {
-			if n, err = s.st.Needs.Need(ctx, pl.NeedID); err != nil {
+			if n, err = m.st.Needs.Need(ctx, pl.NeedID); err != nil {
 				return nil, err
 			}
 			needs[pl.NeedID] = n
 		}
 		o := InvitationOutcome{VolunteerID: pl.VolunteerID}
-		occ, err := s.nextOccurrence(n, pl.OccurrenceID)
+		occ, err := m.nextOccurrence(n, pl.OccurrenceID)
 		if err == nil {
-			o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
+			o.Invitation, o.Err = m.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
 			if resumed && core.IsKind(o.Err, models.KindConflict) {
 				// Perhaps sent by the interrupted attempt: report it as sent.
-				if inv, err := s.st.Invitations.Invitation(ctx, invitationID(occ.ID, pl.VolunteerID)); err == nil && inv.InvitedBy == actor.AccountID {
+				if inv, err := m.st.Invitations.Invitation(ctx, invitationID(occ.ID, pl.VolunteerID)); err == nil && inv.InvitedBy == actor.AccountID {
 					o.Invitation, o.Err = inv, nil
 				} else if err != nil && !core.IsKind(err, models.KindNotFound) {
 					return nil, err
@@ -198,7 +198,7 @@ func (s *Service) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]In
 		}
 		out = append(out, o)
 	}
-	if err := s.st.Batches.CompleteApply(ctx, id); err != nil {
+	if err := m.st.Batches.CompleteApply(ctx, id); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type publicNeedCache struct {
 
 // invalidateNeeds drops the snapshot: a need changed on this replica.
 func (s *Service) invalidateNeeds() {
-	c := &s.needs
+	c := &s.cache
 	c.mu.Lock()
 	c.gen++
 	c.snap = nil
@@ -50,10 +50,10 @@ func (s *Service) invalidateNeeds() {
 // publishedNeeds returns a snapshot of the published needs no older than
 // NeedCacheTTL and taken after this replica's last change of a need.
 func (s *Service) publishedNeeds(ctx context.Context) (*needSnapshot, error) {
-	c := &s.needs
+	c := &s.cache
 	for {
 		c.mu.Lock()
-		if sn := c.snap; sn != nil && s.cfg.Now().Sub(sn.takenAt) < s.cfg.NeedCacheTTL {
+		if sn := c.snap; sn != nil && s.d.Now().Sub(sn.takenAt) < s.d.NeedCacheTTL {
 			c.mu.Unlock()
 			return sn, nil
 		}
@@ -96,8 +96,8 @@ func (s *Service) publishedNeeds(ctx context.Context) (*needSnapshot, error) {
 }
 
 func (s *Service) readPublishedNeeds(ctx context.Context) (*needSnapshot, error) {
-	taken := s.cfg.Now()
-	limit := s.cfg.PublicNeedsCap
+	taken := s.d.Now()
+	limit := s.d.PublicNeedsCap
 	needs, err := s.st.Needs.NeedsWithStatus(ctx, publishedStatuses, "", limit+1)
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func (s *Service) readPublishedNeeds(ctx context.Context) (*needSnapshot, error)
 	sn := &needSnapshot{takenAt: taken}
 	if len(needs) > limit {
 		needs, sn.truncated = needs[:limit], true
-		s.log.WarnContext(ctx, "more published needs than the public snapshot holds: counts and public lists are incomplete; raise WUSHE_PUBLIC_NEEDS_CAP",
+		s.d.Log.WarnContext(ctx, "more published needs than the public snapshot holds: counts and public lists are incomplete; raise WUSHE_PUBLIC_NEEDS_CAP",
 			"cap", limit)
 	}
 	sort.Slice(needs, func(i, j int) bool { return needs[i].ID < needs[j].ID })

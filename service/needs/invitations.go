@@ -1,4 +1,4 @@
-package service
+package needs
 
 import (
 	"context"
@@ -45,24 +45,24 @@ type InvitationOutcome struct {
 // committee's choice, each checked against the hard constraints. An
 // invitation closes after 48 h, or 2 h before the occurrence starts if that
 // is sooner. A volunteer is invited to an occurrence at most once.
-func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req InvitationRequest) ([]InvitationOutcome, error) {
-	n, err := s.needForCommittee(ctx, actor, needID)
+func (m *Matching) Invite(ctx context.Context, actor *Actor, needID string, req InvitationRequest) ([]InvitationOutcome, error) {
+	n, err := m.needs.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
 		return nil, err
 	}
 	if !n.Status.Staffable() {
 		return nil, models.E(models.KindConflict, "需求不在招募中", "the need is not recruiting")
 	}
-	occ, err := s.nextOccurrence(n, req.OccurrenceID)
+	occ, err := m.nextOccurrence(n, req.OccurrenceID)
 	if err != nil {
 		return nil, err
 	}
 	if len(req.VolunteerIDs) == 0 && req.Top > 0 {
-		p, err := s.plan(ctx, n)
+		p, err := m.needs.PlanOf(ctx, n)
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.rank(ctx, n, p, occ, req.Top)
+		res, err := m.rank(ctx, n, p, occ, req.Top)
 		if err != nil {
 			return nil, err
 		}
@@ -78,11 +78,11 @@ func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req I
 	if len(req.VolunteerIDs) == 0 {
 		return nil, models.Invalid("body.volunteerIds", "请选择要邀请的志愿者，或填写 top", "choose the volunteers to invite, or give top")
 	}
-	now := s.now()
+	now := m.d.Now()
 	out := make([]InvitationOutcome, 0, len(req.VolunteerIDs))
 	for _, vid := range req.VolunteerIDs {
 		o := InvitationOutcome{VolunteerID: vid}
-		o.Invitation, o.Err = s.inviteOne(ctx, actor, n, occ, vid, req.Scores[vid], now)
+		o.Invitation, o.Err = m.inviteOne(ctx, actor, n, occ, vid, req.Scores[vid], now)
 		if o.Err != nil && models.KindOf(o.Err) == models.KindInternal {
 			return nil, o.Err
 		}
@@ -91,8 +91,8 @@ func (s *Service) Invite(ctx context.Context, actor *Actor, needID string, req I
 	return out, nil
 }
 
-func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, occ models.Occurrence, vid string, score int, now time.Time) (*models.Invitation, error) {
-	v, err := s.st.Volunteers.Volunteer(ctx, vid)
+func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, occ models.Occurrence, vid string, score int, now time.Time) (*models.Invitation, error) {
+	v, err := m.st.Volunteers.Volunteer(ctx, vid)
 	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindNotFound, "志愿者不存在或尚未填写资料", "no such volunteer, or no profile yet")
 	} else if err != nil {
@@ -107,27 +107,27 @@ func (s *Service) inviteOne(ctx context.Context, actor *Actor, n *models.Need, o
 	if !inv.ExpiresAt.After(now) {
 		return nil, models.E(models.KindConflict, "距开始不足 2 小时，不能再邀请", "the occurrence starts within 2 hours; too late to invite")
 	}
-	if err := s.st.Invitations.CreateInvitation(ctx, inv); err != nil {
+	if err := m.st.Invitations.CreateInvitation(ctx, inv); err != nil {
 		if core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "已邀请过该志愿者", "this volunteer was invited to this occurrence before")
 		}
 		return nil, err
 	}
-	s.volunteerChanged(ctx, vid) // one more invitation in their figures
+	m.VolunteerChanged(ctx, vid) // one more invitation in their figures
 	start := occ.Window.Start.In(models.Shanghai()).Format("01-02 15:04")
-	if _, err := s.notify(ctx, &models.Notification{Key: "invitation:" + inv.ID, AccountID: vid, Kind: models.NoteInvitation,
+	if _, err := m.d.Notify(ctx, &models.Notification{Key: "invitation:" + inv.ID, AccountID: vid, Kind: models.NoteInvitation,
 		TitleZh: "服务邀请：" + n.Title, TitleEn: "Invitation: " + n.Title,
 		BodyZh: start + " 开始，请在 " + inv.ExpiresAt.In(models.Shanghai()).Format("01-02 15:04") + " 前回复。",
 		BodyEn: "Starts " + start + " (Beijing time); answer by " + inv.ExpiresAt.In(models.Shanghai()).Format("01-02 15:04") + ".",
 		Link:   "/v1/invitations/" + inv.ID, Data: map[string]string{"thing1": n.Title, "time2": start}, CreatedAt: now}); err != nil {
-		s.log.WarnContext(ctx, "could not notify an invitation", "invitation", inv.ID, "err", err)
+		m.d.Log.WarnContext(ctx, "could not notify an invitation", "invitation", inv.ID, "err", err)
 	}
 	return inv, nil
 }
 
 // nextOccurrence finds the named occurrence, or the next one still to come.
-func (s *Service) nextOccurrence(n *models.Need, id string) (models.Occurrence, error) {
-	now := s.cfg.Now()
+func (m *Matching) nextOccurrence(n *models.Need, id string) (models.Occurrence, error) {
+	now := m.d.Now()
 	for _, occ := range n.Occurrences() {
 		if occ.Window.Start.After(now) && (id == "" || occ.ID == id) {
 			return occ, nil
@@ -140,8 +140,8 @@ func (s *Service) nextOccurrence(n *models.Need, id string) (models.Occurrence, 
 }
 
 // MyInvitations lists the caller's invitations, newest first by id.
-func (s *Service) MyInvitations(ctx context.Context, actor *Actor, p Page) ([]*models.Invitation, string, error) {
-	return s.st.Invitations.InvitationsOfVolunteer(ctx, actor.AccountID, p.Normalised())
+func (m *Matching) MyInvitations(ctx context.Context, actor *Actor, p Page) ([]*models.Invitation, string, error) {
+	return m.st.Invitations.InvitationsOfVolunteer(ctx, actor.AccountID, p.Normalised())
 }
 
 var (
@@ -154,14 +154,14 @@ var (
 // inserts (as for a committee's placement): two volunteers racing for the
 // last place cannot both win, and one volunteer cannot accept two
 // overlapping needs. Accepting after every place went marks it full.
-func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	inv, err := tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) { return s.acceptInvitation(ctx, actor, id) })
+func (m *Matching) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := core.TryLocked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) { return m.acceptInvitation(ctx, actor, id) })
 	if inv != nil && inv.Status == models.InvitationAccepted {
 		// Also when a repeat is told the invitation was answered: an
 		// acceptance whose status update of the need failed (answered 503)
 		// is completed by its retry.
-		if serr := s.syncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
-			s.log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
+		if serr := m.needs.SyncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
+			m.d.Log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
 			if err == nil && core.IsKind(serr, models.KindUnavailable) {
 				err = serr
 			}
@@ -173,17 +173,17 @@ func (s *Service) AcceptInvitation(ctx context.Context, actor *Actor, id string)
 	return inv, nil
 }
 
-func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	inv, err := s.ownInvitation(ctx, actor, id)
+func (m *Matching) acceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := m.ownInvitation(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := m.d.Now()
 	if !inv.Open(now) {
-		s.expireIfDue(ctx, inv, now)
+		m.expireIfDue(ctx, inv, now)
 		return inv, errInvitationClosed // AcceptInvitation syncs an accepted one's need
 	}
-	n, err := s.st.Needs.Need(ctx, inv.NeedID)
+	n, err := m.st.Needs.Need(ctx, inv.NeedID)
 	if err != nil {
 		return nil, err
 	}
@@ -200,80 +200,77 @@ func (s *Service) acceptInvitation(ctx context.Context, actor *Actor, id string)
 	if occ == nil {
 		return nil, errInvitationClosed // the committee changed the schedule
 	}
-	v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
+	v, err := m.st.Volunteers.Volunteer(ctx, actor.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	if vs := matching.CheckVolunteer(asMatched(v), n, *occ); len(vs) > 0 { // as the invitation was checked
 		return nil, constraintError("path.id", vs)
 	}
-	if a, err := s.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&
+	if a, err := m.needs.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&
 		a != nil && a.Status == models.AssignmentAccepted {
 		// The volunteer took this place by accepting, and there is one
 		// invitation per volunteer and occurrence: this one's earlier
 		// acceptance claimed it and failed before recording the answer,
 		// which is recorded now.
-		s.log.WarnContext(ctx, "completing an interrupted acceptance", "invitation", inv.ID)
+		m.d.Log.WarnContext(ctx, "completing an interrupted acceptance", "invitation", inv.ID)
 	} else if err != nil {
 		if errors.Is(err, errNoPlaces) {
 			inv.Status, inv.AnsweredAt = models.InvitationFull, &now
-			if uerr := s.st.Invitations.UpdateInvitation(ctx, inv); uerr != nil {
+			if uerr := m.st.Invitations.UpdateInvitation(ctx, inv); uerr != nil {
 				return nil, uerr
 			}
 		}
 		return nil, err
 	}
 	inv.Status, inv.AnsweredAt = models.InvitationAccepted, &now
-	if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+	if err := m.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil
 }
 
 // DeclineInvitation answers no; the place stays open for the next candidate.
-func (s *Service) DeclineInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	return tryLocked(s, ctx, "invitation:"+id, func() (*models.Invitation, error) {
-		inv, err := s.ownInvitation(ctx, actor, id)
+func (m *Matching) DeclineInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	return core.TryLocked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) {
+		inv, err := m.ownInvitation(ctx, actor, id)
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
+		now := m.d.Now()
 		if !inv.Open(now) {
-			s.expireIfDue(ctx, inv, now)
+			m.expireIfDue(ctx, inv, now)
 			return nil, errInvitationClosed
 		}
 		inv.Status, inv.AnsweredAt = models.InvitationDeclined, &now
-		if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+		if err := m.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
 			return nil, err
 		}
-		s.volunteerChanged(ctx, inv.VolunteerID)
-		if _, err := s.InviteNext(context.WithoutCancel(ctx), inv.NeedID, inv.OccurrenceID); err != nil {
-			s.log.WarnContext(ctx, "could not invite the next candidate", "need", inv.NeedID, "err", err)
+		m.VolunteerChanged(ctx, inv.VolunteerID)
+		if _, err := m.InviteNext(context.WithoutCancel(ctx), inv.NeedID, inv.OccurrenceID); err != nil {
+			m.d.Log.WarnContext(ctx, "could not invite the next candidate", "need", inv.NeedID, "err", err)
 		}
 		return inv, nil
 	})
 }
 
-// systemActor is the service acting on its own (re-invitations, jobs).
-var systemActor = &Actor{AccountID: "system"}
-
 // InviteNext invites the best candidate not yet placed in or invited to an
 // occurrence, when it still has an open place: what a declined or expired
 // invitation calls (the worker schedules it for expiries). It returns the
 // new invitation, or nil when there is no place or no candidate.
-func (s *Service) InviteNext(ctx context.Context, needID, occurrenceID string) (*models.Invitation, error) {
-	n, err := s.st.Needs.Need(ctx, needID)
+func (m *Matching) InviteNext(ctx context.Context, needID, occurrenceID string) (*models.Invitation, error) {
+	n, err := m.st.Needs.Need(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
 	if !n.Status.Staffable() {
 		return nil, nil
 	}
-	occ, err := s.nextOccurrence(n, occurrenceID)
+	occ, err := m.nextOccurrence(n, occurrenceID)
 	if err != nil {
 		return nil, nil // started or gone: nothing to refill
 	}
-	as, err := s.st.Plans.Assignments(ctx, needID)
+	as, err := m.st.Plans.Assignments(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,12 +280,12 @@ func (s *Service) InviteNext(ctx context.Context, needID, occurrenceID string) (
 			held++
 		}
 	}
-	invs, err := s.st.Invitations.InvitationsOfNeed(ctx, needID)
+	invs, err := m.st.Invitations.InvitationsOfNeed(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
 	pending := 0
-	now := s.now()
+	now := m.d.Now()
 	for _, i := range invs {
 		if i.OccurrenceID == occ.ID && i.Open(now) {
 			pending++
@@ -297,21 +294,21 @@ func (s *Service) InviteNext(ctx context.Context, needID, occurrenceID string) (
 	if held+pending >= n.Headcount {
 		return nil, nil
 	}
-	p, err := s.plan(ctx, n)
+	p, err := m.needs.PlanOf(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.rank(ctx, n, p, occ, 1)
+	res, err := m.rank(ctx, n, p, occ, 1)
 	if err != nil || len(res.Candidates) == 0 {
 		return nil, err
 	}
 	c := res.Candidates[0]
-	return s.inviteOne(ctx, systemActor, n, occ, c.VolunteerID, c.Score, now)
+	return m.inviteOne(ctx, systemActor, n, occ, c.VolunteerID, c.Score, now)
 }
 
 // ownInvitation loads an invitation of the caller; anyone else's is not found.
-func (s *Service) ownInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	inv, err := s.st.Invitations.Invitation(ctx, id)
+func (m *Matching) ownInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
+	inv, err := m.st.Invitations.Invitation(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -322,21 +319,21 @@ func (s *Service) ownInvitation(ctx context.Context, actor *Actor, id string) (*
 }
 
 // expireIfDue records the expiry of a pending invitation whose time is up.
-func (s *Service) expireIfDue(ctx context.Context, inv *models.Invitation, now time.Time) {
+func (m *Matching) expireIfDue(ctx context.Context, inv *models.Invitation, now time.Time) {
 	if inv.Status == models.InvitationPending && !now.Before(inv.ExpiresAt) {
 		inv.Status = models.InvitationExpired
-		if err := s.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
-			s.log.WarnContext(ctx, "could not record an invitation's expiry", "invitation", inv.ID, "err", err)
+		if err := m.st.Invitations.UpdateInvitation(ctx, inv); err != nil {
+			m.d.Log.WarnContext(ctx, "could not record an invitation's expiry", "invitation", inv.ID, "err", err)
 		}
 	}
 }
 
 // NeedInvitations lists a need's invitations for its committee.
-func (s *Service) NeedInvitations(ctx context.Context, actor *Actor, needID string) ([]*models.Invitation, error) {
-	if _, err := s.needForCommittee(ctx, actor, needID); err != nil {
+func (m *Matching) NeedInvitations(ctx context.Context, actor *Actor, needID string) ([]*models.Invitation, error) {
+	if _, err := m.needs.NeedForCommittee(ctx, actor, needID); err != nil {
 		return nil, err
 	}
-	return s.st.Invitations.InvitationsOfNeed(ctx, needID)
+	return m.st.Invitations.InvitationsOfNeed(ctx, needID)
 }
 
 // invitationID is URL-safe and the same for every invitation of one
