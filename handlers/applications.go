@@ -391,13 +391,13 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, op("engage-evaluator", http.MethodPost, "/v1/applications/{id}/evaluator", tag,
 		"委托第三方评估机构（资助方）Engage an evaluation institution (the funder)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *evaluatorInput) (*applicationOutput, error) {
-			return one(svc.EngageEvaluator(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID))
+			return one(svc.Parties().EngageEvaluator(ctx, actorFrom(ctx), in.ID, in.Body.OrganisationID))
 		})
 
 	huma.Register(api, created(op("evaluate-project", http.MethodPost, "/v1/applications/{id}/evaluation", tag,
 		"绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *evaluationInput) (*evaluationOutput, error) {
-			e, err := svc.Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
+			e, err := svc.Parties().Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
 			if err != nil {
 				return nil, err
 			}

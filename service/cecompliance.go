@@ -6,6 +6,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/service/policy"
 )
 
@@ -149,7 +150,7 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 	var out []*CEOrganisation
 	pg := Page{Limit: MaxPageSize}
 	for {
-		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, pg)
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{Division: division}, pg)
 		if err != nil {
 			return nil, "", 0, err
 		}

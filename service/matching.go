@@ -10,6 +10,7 @@ import (
 	"github.com/wushe/wushe/matching"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // Bus carries matching-index changes between API replicas (Redis pub/sub).
@@ -361,12 +362,12 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 		return matching.SupervisorResult{}, nil, err
 	}
 	inPool := true
-	workers, err := s.allSocialWorkers(ctx, SocialWorkerFilter{Supervisor: &inPool})
+	workers, err := s.allSocialWorkers(ctx, parties.SocialWorkerFilter{Supervisor: &inPool})
 	if err != nil {
 		return matching.SupervisorResult{}, nil, err
 	}
 	if p.OrganisationID != "" {
-		staff, err := s.allSocialWorkers(ctx, SocialWorkerFilter{OrganisationID: p.OrganisationID})
+		staff, err := s.allSocialWorkers(ctx, parties.SocialWorkerFilter{OrganisationID: p.OrganisationID})
 		if err != nil {
 			return matching.SupervisorResult{}, nil, err
 		}
@@ -405,7 +406,7 @@ func (s *Service) SupervisorSuggestions(ctx context.Context, actor *Actor, needI
 	return res, names, nil
 }
 
-func (s *Service) allSocialWorkers(ctx context.Context, f SocialWorkerFilter) ([]*models.SocialWorker, error) {
+func (s *Service) allSocialWorkers(ctx context.Context, f parties.SocialWorkerFilter) ([]*models.SocialWorker, error) {
 	var out []*models.SocialWorker
 	p := Page{Limit: MaxPageSize}
 	for {

@@ -95,3 +95,15 @@ func (s *Service) volunteerReliability(ctx context.Context, id string) (reliabil
 	}
 	return tallyReliability(now, att, as, invs), nil
 }
+
+// reliabilityOf is one volunteer's figures (zero when none are derived).
+func (s *Service) reliabilityOf(ctx context.Context, id string) (models.Reliability, error) {
+	r, err := s.volunteerReliability(ctx, id)
+	if err != nil {
+		return models.Reliability{}, err
+	}
+	var v models.Volunteer
+	v.AccountID = id
+	r.apply(&v)
+	return v.Reliability, nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/ledger"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // AccountStore keeps accounts and the phone numbers that identify them.
@@ -95,13 +96,13 @@ type Stores struct {
 	TokenGates     TokenGates // optional: without it, every request reads its account and login from MongoDB
 	PersonalData   PersonalDataStore
 
-	Organisations  OrganisationStore
-	Complaints     ComplaintStore
-	Stations       StationStore
+	Organisations  parties.OrganisationStore
+	Complaints     parties.ComplaintStore
+	Stations       parties.StationStore
 	Transitions    TransitionStore
 	Audit          AuditStore
-	Volunteers     VolunteerStore
-	SocialWorkers  SocialWorkerStore
+	Volunteers     parties.VolunteerStore
+	SocialWorkers  parties.SocialWorkerStore
 	Needs          NeedStore
 	Plans          PlanStore
 	Invitations    InvitationStore
@@ -225,6 +226,9 @@ type Service struct {
 	ledger *ledger.Ledger
 	// comp runs the competitions (package competitions).
 	comp *competitions.Service
+	// parties runs organisations, stations, complaints, volunteers and
+	// social workers (package parties).
+	parties *parties.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -252,11 +256,19 @@ func New(cfg Config, st Stores) (*Service, error) {
 			OwnerOperating: s.ownerOperating, Fund: s.Fund, Grant: s.grantApplication, AddRole: s.addRole,
 			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
 			RecordTransition: s.recordTransition})
+	s.parties = parties.New(parties.Stores{Organisations: st.Organisations, Stations: st.Stations, Complaints: st.Complaints,
+		Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers, Accounts: st.Accounts, Transitions: st.Transitions,
+		Applications: st.Applications},
+		parties.Deps{Shared: s.shared(), VolunteerChanged: s.volunteerChanged, Reliability: s.reliabilityOf,
+			FunderApplication: s.funderApplication, MayReadApplication: s.mayReadApplication, Evaluates: s.evaluates})
 	return s, nil
 }
 
 // Competitions runs the venture-philanthropy competitions.
 func (s *Service) Competitions() *competitions.Service { return s.comp }
+
+// Parties runs organisations, stations, complaints, volunteers and social workers.
+func (s *Service) Parties() *parties.Service { return s.parties }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -23,8 +23,8 @@ func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID s
 	if o.Kind != "supervision_evaluation_institution" || !o.Status.Operating() {
 		return nil, models.Invalid("body.organisationId", "须为正常运营的社会工作督导评估机构", "must be an active supervision and evaluation institution")
 	}
-	return locked(s, ctx, "application:"+id, func() (*models.Application, error) {
-		a, _, err := s.funderApplication(ctx, actor, id)
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
+		a, _, err := s.d.FunderApplication(ctx, actor, id)
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +34,7 @@ func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID s
 		if o.ID == a.OrganisationID {
 			return nil, models.Invalid("body.organisationId", "评估机构不能评估自己的项目", "an institution cannot evaluate its own project")
 		}
-		a.EvaluatorOrg, a.UpdatedAt = o.ID, s.now()
+		a.EvaluatorOrg, a.UpdatedAt = o.ID, s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
@@ -44,13 +44,13 @@ func (s *Service) Evaluate(ctx context.Context, actor *Actor, id string, e model
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	return locked(s, ctx, "application:"+id, func() (*models.Evaluation, error) {
+	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Evaluation, error) {
 		a, err := s.st.Applications.Application(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if !s.evaluates(actor, a) {
-			if s.mayReadApplication(ctx, actor, a) {
+		if !s.d.Evaluates(actor, a) {
+			if s.d.MayReadApplication(ctx, actor, a) {
 				return nil, models.E(models.KindForbidden, "只有受委托的评估机构可以评估", "only the engaged institution evaluates")
 			}
 			return nil, models.ErrNotFound
@@ -58,13 +58,13 @@ func (s *Service) Evaluate(ctx context.Context, actor *Actor, id string, e model
 		if a.Status != models.AppCompleted {
 			return nil, models.E(models.KindConflict, "项目完成全部里程碑后才能评估", "a project is evaluated once every milestone is verified")
 		}
-		e.ApplicationID, e.OrganisationID, e.By, e.At = a.ID, a.EvaluatorOrg, actor.AccountID, s.now()
+		e.ApplicationID, e.OrganisationID, e.By, e.At = a.ID, a.EvaluatorOrg, actor.AccountID, s.d.Now()
 		if err := s.st.Applications.InsertEvaluation(ctx, &e); core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该项目已评估", "the project was evaluated already")
 		} else if err != nil {
 			return nil, err
 		}
-		a.Status, a.UpdatedAt = models.AppEvaluated, s.now()
+		a.Status, a.UpdatedAt = models.AppEvaluated, s.d.Now()
 		return &e, s.st.Applications.SaveApplication(ctx, a)
 	})
 }
