@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // city.go draws the demo city in memory: organisations, stations,
@@ -202,7 +202,7 @@ func (p *demoPlanner) socialWorkers() error {
 		w := &models.SocialWorker{AccountID: demoWorkerID(i), EmployerOrgID: employer.ID, Base: &base,
 			Domains: demoCodes(r, models.Domains.Codes(), 1+r.IntN(3)), Post: &models.PostTitle{Level: level, Grade: 3 - r.IntN(3)},
 			Certificate: &models.SocialWorkerCertificate{Level: level, Number: fmt.Sprintf("SW%d%s%06d", issued.Year(), county, i),
-				IssuedOn: demoDate(issued), Verification: service.CertVerified, VerifiedBy: demoCityAdminID, VerifiedAt: &p.now},
+				IssuedOn: demoDate(issued), Verification: parties.CertVerified, VerifiedBy: demoCityAdminID, VerifiedAt: &p.now},
 			CreatedAt: p.now, UpdatedAt: p.now}
 		if i == 1 || level != models.CertAssistant && r.Float64() < 0.4 {
 			w.Supervisor, w.CaseloadCap = true, 5

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/store/mongo"
 	"github.com/wushe/wushe/store/storetest"
 )
@@ -109,7 +110,7 @@ func TestSeedAtStartThenAgainInsertsNothing(t *testing.T) {
 
 	var homes, needs []models.Point
 	for p := (service.Page{Limit: 100}); ; {
-		list, next, err := db.Volunteers().ListVolunteers(ctx, service.VolunteerFilter{}, p)
+		list, next, err := db.Volunteers().ListVolunteers(ctx, parties.VolunteerFilter{}, p)
 		if err != nil {
 			t.Fatal(err)
 		}

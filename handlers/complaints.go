@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/core"
 )
 
 // ComplaintDTO is a complaint or report against an organisation.
@@ -66,7 +67,7 @@ func registerComplaints(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("file-complaint", http.MethodPost, "/v1/organisations/{id}/complaints", tag,
 		"投诉举报机构 Complain about or report an organisation", true, 404, 422)),
 		func(ctx context.Context, in *fileComplaintInput) (*complaintOutput, error) {
-			c, err := svc.FileComplaint(ctx, actorFrom(ctx), in.ID, in.Body.Category, in.Body.Content)
+			c, err := svc.Parties().FileComplaint(ctx, actorFrom(ctx), in.ID, in.Body.Category, in.Body.Content)
 			if err != nil {
 				return nil, err
 			}
@@ -75,13 +76,13 @@ func registerComplaints(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-complaints", http.MethodGet, "/v1/complaints", tag,
 		"本辖区投诉（民政部门）Complaints of a division (civil affairs)", true, 403, 422),
 		func(ctx context.Context, in *listComplaintsInput) (*listOutput[ComplaintDTO], error) {
-			list, next, err := svc.ListComplaints(ctx, actorFrom(ctx), in.Division, in.Status, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Parties().ListComplaints(ctx, actorFrom(ctx), in.Division, in.Status, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, func(c *models.Complaint) ComplaintDTO { return complaintDTO(c, nil) })
 		})
 	huma.Register(api, op("get-complaint", http.MethodGet, "/v1/complaints/{id}", tag,
 		"一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs)", true, 404),
 		func(ctx context.Context, in *complaintIDInput) (*complaintOutput, error) {
-			c, trail, err := svc.Complaint(ctx, actorFrom(ctx), in.ID)
+			c, trail, err := svc.Parties().Complaint(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -90,11 +91,11 @@ func registerComplaints(api huma.API, svc *service.Service) {
 	huma.Register(api, op("handle-complaint", http.MethodPost, "/v1/complaints/{id}/transitions", tag,
 		"处理投诉（民政部门）Handle a complaint (civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *handleComplaintInput) (*complaintOutput, error) {
-			c, err := svc.HandleComplaint(ctx, actorFrom(ctx), in.ID, service.StatusChange{To: in.Body.To, Note: in.Body.Note})
+			c, err := svc.Parties().HandleComplaint(ctx, actorFrom(ctx), in.ID, core.StatusChange{To: in.Body.To, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}
-			_, trail, err := svc.Complaint(ctx, actorFrom(ctx), c.ID)
+			_, trail, err := svc.Parties().Complaint(ctx, actorFrom(ctx), c.ID)
 			if err != nil {
 				return nil, err
 			}

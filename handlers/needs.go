@@ -10,6 +10,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/needs"
 )
 
@@ -239,7 +240,7 @@ func registerNeeds(api huma.API, svc *service.Service) {
 	huma.Register(api, op("change-need-status", http.MethodPost, "/v1/needs/{id}/transitions", tag,
 		"变更需求状态 Move a need through its lifecycle", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *statusInput) (*needOutput, error) {
-			n, err := svc.Needs().ChangeNeedStatus(ctx, actorFrom(ctx), in.ID, service.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
+			n, err := svc.Needs().ChangeNeedStatus(ctx, actorFrom(ctx), in.ID, core.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/core"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // OrganisationDTO is an organisation's registration data (public) and status.
@@ -63,8 +65,8 @@ type OrganisationBody struct {
 	Description     string   `json:"description,omitempty" maxLength:"2000"`
 }
 
-func (b OrganisationBody) input() service.OrganisationInput {
-	return service.OrganisationInput{Name: b.Name, Kind: b.Kind, CreditCode: b.CreditCode, DivisionCode: b.DivisionCode,
+func (b OrganisationBody) input() parties.OrganisationInput {
+	return parties.OrganisationInput{Name: b.Name, Kind: b.Kind, CreditCode: b.CreditCode, DivisionCode: b.DivisionCode,
 		Domains: b.Domains, DivisionsServed: b.DivisionsServed, Beds: b.Beds, ContactName: b.ContactName,
 		ContactPhone: b.ContactPhone, Description: b.Description}
 }
@@ -176,7 +178,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("create-organisation", http.MethodPost, "/v1/organisations", tag,
 		"登记机构（民政部门）Register an organisation (civil affairs)", true, 403, 409, 422)),
 		func(ctx context.Context, in *createOrgInput) (*orgOutput, error) {
-			o, err := svc.CreateOrganisation(ctx, actorFrom(ctx), in.Body.input(), models.OrgStatus(in.Body.Status))
+			o, err := svc.Parties().CreateOrganisation(ctx, actorFrom(ctx), in.Body.input(), models.OrgStatus(in.Body.Status))
 			if err != nil {
 				return nil, err
 			}
@@ -186,7 +188,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-organisations", http.MethodGet, "/v1/organisations", tag,
 		"机构列表（公开）List organisations (public)", false, 422),
 		func(ctx context.Context, in *listOrgsInput) (*listOutput[OrganisationDTO], error) {
-			list, next, err := svc.ListOrganisations(ctx, service.OrganisationFilter{Division: in.Division, Kind: in.Kind,
+			list, next, err := svc.Parties().ListOrganisations(ctx, parties.OrganisationFilter{Division: in.Division, Kind: in.Kind,
 				Status: in.Status, Domain: in.Domain, Name: in.Name}, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, orgDTO)
 		})
@@ -194,7 +196,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-organisation", http.MethodGet, "/v1/organisations/{id}", tag,
 		"一个机构（公开）One organisation (public)", false, 404),
 		func(ctx context.Context, in *orgIDInput) (*orgOutput, error) {
-			o, err := svc.Organisation(ctx, actorOrNil(ctx), in.ID)
+			o, err := svc.Parties().Organisation(ctx, actorOrNil(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -204,7 +206,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("update-organisation", http.MethodPut, "/v1/organisations/{id}", tag,
 		"修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *updateOrgInput) (*orgOutput, error) {
-			o, err := svc.UpdateOrganisation(ctx, actorFrom(ctx), in.ID, in.Body.input())
+			o, err := svc.Parties().UpdateOrganisation(ctx, actorFrom(ctx), in.ID, in.Body.input())
 			if err != nil {
 				return nil, err
 			}
@@ -214,7 +216,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("change-organisation-status", http.MethodPost, "/v1/organisations/{id}/status", tag,
 		"变更机构状态（民政部门）Change an organisation's status (civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *statusInput) (*orgOutput, error) {
-			o, err := svc.ChangeOrganisationStatus(ctx, actorFrom(ctx), in.ID, service.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
+			o, err := svc.Parties().ChangeOrganisationStatus(ctx, actorFrom(ctx), in.ID, core.StatusChange{To: in.Body.To, Reason: in.Body.Reason, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}
@@ -224,7 +226,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("organisation-history", http.MethodGet, "/v1/organisations/{id}/history", tag,
 		"机构状态变更记录（公开）Status history (public)", false, 404),
 		func(ctx context.Context, in *orgIDInput) (*historyOutput, error) {
-			ts, err := svc.OrganisationHistory(ctx, in.ID)
+			ts, err := svc.Parties().OrganisationHistory(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -236,7 +238,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("recognise-charity", http.MethodPost, "/v1/organisations/{id}/charity-recognition", tag,
 		"慈善组织认定（民政部门）Record charity recognition (civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *charityInput) (*orgOutput, error) {
-			o, err := svc.RecogniseCharity(ctx, actorFrom(ctx), in.ID, in.Body.Recognised, in.Body.RecognisedOn)
+			o, err := svc.Parties().RecogniseCharity(ctx, actorFrom(ctx), in.ID, in.Body.Recognised, in.Body.RecognisedOn)
 			if err != nil {
 				return nil, err
 			}

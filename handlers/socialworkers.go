@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // CertificateDTO is a social worker's qualification certificate and its verification.
@@ -43,7 +44,7 @@ type SocialWorkerDTO struct {
 	UpdatedAt             time.Time           `json:"updatedAt"`
 }
 
-func socialWorkerDTO(w *service.SocialWorkerView) SocialWorkerDTO {
+func socialWorkerDTO(w *parties.SocialWorkerView) SocialWorkerDTO {
 	d := SocialWorkerDTO{AccountID: w.AccountID, Name: w.Name, Phone: w.Phone, Post: w.Post, ProfessionalPostGrade: w.PostGrade,
 		EmployerOrgID: w.EmployerOrgID, StationTownCode: w.StationTownCode, Domains: nonNil(w.Domains), Supervisor: w.Supervisor,
 		CaseloadCap: w.CaseloadCap, Base: w.Base, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
@@ -75,11 +76,11 @@ type SocialWorkerBody struct {
 	Base            *models.Point       `json:"base,omitempty" doc:"常驻地点（GCJ-02，郑州市内）Base point, inside Zhengzhou"`
 }
 
-func (b SocialWorkerBody) input() service.SocialWorkerInput {
-	in := service.SocialWorkerInput{Post: b.Post, StationTownCode: b.StationTownCode, Domains: b.Domains,
+func (b SocialWorkerBody) input() parties.SocialWorkerInput {
+	in := parties.SocialWorkerInput{Post: b.Post, StationTownCode: b.StationTownCode, Domains: b.Domains,
 		Availability: b.Availability, Base: b.Base}
 	if c := b.Certificate; c != nil {
-		in.Certificate = &service.CertificateInput{Level: models.CertificateLevel(c.Level), Number: c.Number, IssuedOn: c.IssuedOn}
+		in.Certificate = &parties.CertificateInput{Level: models.CertificateLevel(c.Level), Number: c.Number, IssuedOn: c.IssuedOn}
 	}
 	return in
 }
@@ -124,7 +125,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-my-social-worker-profile", http.MethodGet, "/v1/me/social-worker-profile", tag,
 		"我的社工档案 My social-worker profile", true, 404),
 		func(ctx context.Context, _ *struct{}) (*socialWorkerOutput, error) {
-			w, err := svc.MySocialWorkerProfile(ctx, actorFrom(ctx))
+			w, err := svc.Parties().MySocialWorkerProfile(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +135,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("put-my-social-worker-profile", http.MethodPut, "/v1/me/social-worker-profile", tag,
 		"填写或替换我的社工档案 Create or replace my social-worker profile", true, 403, 422),
 		func(ctx context.Context, in *putSocialWorkerInput) (*socialWorkerOutput, error) {
-			w, err := svc.SaveMySocialWorkerProfile(ctx, actorFrom(ctx), in.Body.input())
+			w, err := svc.Parties().SaveMySocialWorkerProfile(ctx, actorFrom(ctx), in.Body.input())
 			if err != nil {
 				return nil, err
 			}
@@ -144,20 +145,20 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-social-workers", http.MethodGet, "/v1/social-workers", tag,
 		"社会工作者列表（手机号掩码）List social workers (phones masked)", true, 422),
 		func(ctx context.Context, in *listSocialWorkersInput) (*listOutput[SocialWorkerDTO], error) {
-			f := service.SocialWorkerFilter{OrganisationID: in.Organisation, StationTownCode: in.Station, Division: in.Division,
+			f := parties.SocialWorkerFilter{OrganisationID: in.Organisation, StationTownCode: in.Station, Division: in.Division,
 				MinLevel: models.CertificateLevel(in.MinLevel)}
 			if in.Supervisor != "" {
 				supervisor := in.Supervisor == "true"
 				f.Supervisor = &supervisor
 			}
-			list, next, err := svc.ListSocialWorkers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Parties().ListSocialWorkers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, socialWorkerDTO)
 		})
 
 	huma.Register(api, op("get-social-worker", http.MethodGet, "/v1/social-workers/{id}", tag,
 		"一位社会工作者的专业档案 A social worker's professional profile", true, 404),
 		func(ctx context.Context, in *socialWorkerIDInput) (*socialWorkerOutput, error) {
-			w, err := svc.SocialWorker(ctx, actorFrom(ctx), in.ID)
+			w, err := svc.Parties().SocialWorker(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -167,7 +168,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-social-worker-certificate", http.MethodPost, "/v1/social-workers/{id}/certificate-verification", tag,
 		"核验社工证书（民政部门）Verify a certificate (civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *certificateDecisionInput) (*socialWorkerOutput, error) {
-			w, err := svc.VerifyCertificate(ctx, actorFrom(ctx), in.ID, service.CertificateDecision{Decision: in.Body.Decision, Note: in.Body.Note})
+			w, err := svc.Parties().VerifyCertificate(ctx, actorFrom(ctx), in.ID, parties.CertificateDecision{Decision: in.Body.Decision, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +178,7 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("set-supervisor-pool", http.MethodPost, "/v1/social-workers/{id}/supervisor-pool", tag,
 		"进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *supervisorPoolInput) (*socialWorkerOutput, error) {
-			w, err := svc.SetSupervisorPool(ctx, actorFrom(ctx), in.ID, service.PoolChange{InPool: in.Body.InPool, CaseloadCap: in.Body.CaseloadCap})
+			w, err := svc.Parties().SetSupervisorPool(ctx, actorFrom(ctx), in.ID, parties.PoolChange{InPool: in.Body.InPool, CaseloadCap: in.Body.CaseloadCap})
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // StationDTO is a township/street social-work station.
@@ -43,8 +44,8 @@ type StationBody struct {
 	Address       string   `json:"address,omitempty" maxLength:"200"`
 }
 
-func (b StationBody) input(town string) service.StationInput {
-	return service.StationInput{TownCode: town, Name: b.Name, ServiceAreas: b.ServiceAreas, OperatorOrgID: b.OperatorOrgID,
+func (b StationBody) input(town string) parties.StationInput {
+	return parties.StationInput{TownCode: town, Name: b.Name, ServiceAreas: b.ServiceAreas, OperatorOrgID: b.OperatorOrgID,
 		SocialWorkers: b.SocialWorkers, OpenedOn: b.OpenedOn, Status: b.Status, Address: b.Address}
 }
 
@@ -76,7 +77,7 @@ func registerStations(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("create-station", http.MethodPost, "/v1/stations", tag,
 		"设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs)", true, 403, 409, 422)),
 		func(ctx context.Context, in *createStationInput) (*stationOutput, error) {
-			st, err := svc.CreateStation(ctx, actorFrom(ctx), in.Body.input(in.Body.TownCode))
+			st, err := svc.Parties().CreateStation(ctx, actorFrom(ctx), in.Body.input(in.Body.TownCode))
 			if err != nil {
 				return nil, err
 			}
@@ -85,13 +86,13 @@ func registerStations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-stations", http.MethodGet, "/v1/stations", tag,
 		"社工站列表（公开）List stations (public)", false, 422),
 		func(ctx context.Context, in *listStationsInput) (*listOutput[StationDTO], error) {
-			list, next, err := svc.ListStations(ctx, in.Division, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Parties().ListStations(ctx, in.Division, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, stationDTO)
 		})
 	huma.Register(api, op("get-station", http.MethodGet, "/v1/stations/{townCode}", tag,
 		"一个社工站（公开）One station (public)", false, 404, 422),
 		func(ctx context.Context, in *stationIDInput) (*stationOutput, error) {
-			st, err := svc.Station(ctx, in.TownCode)
+			st, err := svc.Parties().Station(ctx, in.TownCode)
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +101,7 @@ func registerStations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("update-station", http.MethodPut, "/v1/stations/{townCode}", tag,
 		"修改社工站（民政部门）Edit a station (civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *updateStationInput) (*stationOutput, error) {
-			st, err := svc.UpdateStation(ctx, actorFrom(ctx), in.TownCode, in.Body.input(in.TownCode))
+			st, err := svc.Parties().UpdateStation(ctx, actorFrom(ctx), in.TownCode, in.Body.input(in.TownCode))
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // weekGridDays are the days of a weekly availability's JSON form, Monday first.
@@ -57,7 +58,7 @@ type VolunteerDTO struct {
 	UpdatedAt               time.Time               `json:"updatedAt"`
 }
 
-func volunteerDTO(v *service.VolunteerView) VolunteerDTO {
+func volunteerDTO(v *parties.VolunteerView) VolunteerDTO {
 	return VolunteerDTO{AccountID: v.AccountID, Name: v.Name, Phone: v.Phone, RealName: v.RealName, IDNumberMasked: v.IDNumberMasked,
 		RealNameVerified: v.RealNameVerified, VerifiedAt: v.VerifiedAt, Skills: nonNil(v.Skills), Credentials: nonNil(v.Credentials),
 		BackgroundCheck: v.BackgroundCheck, IDNumberConflict: v.IDNumberConflict, Availability: weekGridDTO(v.Availability), BlackoutDates: nonNil(v.Blackouts),
@@ -86,8 +87,8 @@ type VolunteerBody struct {
 	Insurance          *models.Insurance       `json:"insurance,omitempty"`
 }
 
-func (b VolunteerBody) input() service.VolunteerInput {
-	return service.VolunteerInput{RealName: b.RealName, IDNumber: b.IDNumber, Skills: b.Skills, Credentials: b.Credentials,
+func (b VolunteerBody) input() parties.VolunteerInput {
+	return parties.VolunteerInput{RealName: b.RealName, IDNumber: b.IDNumber, Skills: b.Skills, Credentials: b.Credentials,
 		Availability: b.Availability, Blackouts: b.BlackoutDates, Home: b.Home,
 		CommunityCode: b.CommunityCode, MaxDistanceKm: b.MaxDistanceKm, Domains: b.Domains, Languages: b.Languages,
 		QualificationTrack: b.QualificationTrack, BirthDate: b.BirthDate, Guardian: b.Guardian, Insurance: b.Insurance}
@@ -136,7 +137,7 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("get-my-volunteer-profile", http.MethodGet, "/v1/me/volunteer-profile", tag,
 		"我的志愿者档案 My volunteer profile", true, 404),
 		func(ctx context.Context, _ *struct{}) (*volunteerOutput, error) {
-			v, err := svc.MyVolunteerProfile(ctx, actorFrom(ctx))
+			v, err := svc.Parties().MyVolunteerProfile(ctx, actorFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -146,7 +147,7 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("put-my-volunteer-profile", http.MethodPut, "/v1/me/volunteer-profile", tag,
 		"填写或替换我的志愿者档案 Create or replace my volunteer profile", true, 403, 422),
 		func(ctx context.Context, in *putVolunteerInput) (*volunteerOutput, error) {
-			v, err := svc.SaveMyVolunteerProfile(ctx, actorFrom(ctx), in.Body.input())
+			v, err := svc.Parties().SaveMyVolunteerProfile(ctx, actorFrom(ctx), in.Body.input())
 			if err != nil {
 				return nil, err
 			}
@@ -156,19 +157,19 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-volunteers", http.MethodGet, "/v1/volunteers", tag,
 		"志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked)", true, 403, 422),
 		func(ctx context.Context, in *listVolunteersInput) (*listOutput[VolunteerDTO], error) {
-			f := service.VolunteerFilter{Community: in.Community, Division: in.Division, IDNumberConflict: in.Conflict}
+			f := parties.VolunteerFilter{Community: in.Community, Division: in.Division, IDNumberConflict: in.Conflict}
 			if in.Verified != "" {
 				verified := in.Verified == "true"
 				f.Verified = &verified
 			}
-			list, next, err := svc.ListVolunteers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Parties().ListVolunteers(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, volunteerDTO)
 		})
 
 	huma.Register(api, op("get-volunteer", http.MethodGet, "/v1/volunteers/{id}", tag,
 		"一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs)", true, 404, 422),
 		func(ctx context.Context, in *volunteerIDInput) (*volunteerOutput, error) {
-			v, err := svc.Volunteer(ctx, actorFrom(ctx), in.ID, in.Reason)
+			v, err := svc.Parties().Volunteer(ctx, actorFrom(ctx), in.ID, in.Reason)
 			if err != nil {
 				return nil, err
 			}
@@ -179,7 +180,7 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 		"登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited)", true, 403, 404, 422),
 		func(ctx context.Context, in *backgroundCheckInput) (*volunteerOutput, error) {
 			b := in.Body
-			v, err := svc.RecordBackgroundCheck(ctx, actorFrom(ctx), in.ID, service.BackgroundCheckInput{Result: b.Result,
+			v, err := svc.Parties().RecordBackgroundCheck(ctx, actorFrom(ctx), in.ID, parties.BackgroundCheckInput{Result: b.Result,
 				CheckedOn: b.CheckedOn, ExpiresOn: b.ExpiresOn, Reference: b.Reference, Note: b.Note})
 			if err != nil {
 				return nil, err
@@ -190,7 +191,7 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("verify-volunteer", http.MethodPost, "/v1/volunteers/{id}/verification", tag,
 		"志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs)", true, 403, 404, 409, 422),
 		func(ctx context.Context, in *verifyVolunteerInput) (*volunteerOutput, error) {
-			v, err := svc.VerifyVolunteer(ctx, actorFrom(ctx), in.ID, service.Verification{Verified: in.Body.Verified, Note: in.Body.Note})
+			v, err := svc.Parties().VerifyVolunteer(ctx, actorFrom(ctx), in.ID, parties.Verification{Verified: in.Body.Verified, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}

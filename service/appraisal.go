@@ -21,55 +21,10 @@ type AppraisalInputRequest struct {
 	Note      string
 }
 
-// appraiser tells how the actor may appraise the worker: as civil affairs
-// governing the employer, or as the employer's org_admin ("" when neither).
-func (s *Service) appraiser(ctx context.Context, actor *Actor, w *models.SocialWorker) (models.Role, error) {
-	if w.EmployerOrgID == "" {
-		return "", nil
-	}
-	if actor.Administers(w.EmployerOrgID) {
-		return models.RoleOrgAdmin, nil
-	}
-	if len(actor.Bindings(models.RoleCivilAffairs)) == 0 {
-		return "", nil
-	}
-	o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID)
-	if core.IsKind(err, models.KindNotFound) {
-		return "", nil
-	} else if err != nil {
-		return "", err
-	}
-	if actor.Governs(o.DivisionCode) {
-		return models.RoleCivilAffairs, nil
-	}
-	return "", nil
-}
-
-// workerForAppraisal loads the worker if the actor may read their appraisal
-// (the worker, the employer's admins, civil affairs governing the worker).
-func (s *Service) workerForAppraisal(ctx context.Context, actor *Actor, id string) (*models.SocialWorker, models.Role, error) {
-	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
-	if err != nil {
-		return nil, "", err
-	}
-	as, err := s.appraiser(ctx, actor, w)
-	if err != nil {
-		return nil, "", err
-	}
-	if as == "" && actor.AccountID != id {
-		if gov, err := s.governsWorker(ctx, actor, w); err != nil {
-			return nil, "", err
-		} else if !gov {
-			return nil, "", core.ErrNotFound
-		}
-	}
-	return w, as, nil
-}
-
 // AddAppraisalInput records a score on one entered dimension of a social
 // worker's yearly appraisal.
 func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWorkerID string, in AppraisalInputRequest) (*records.AppraisalInput, error) {
-	w, as, err := s.workerForAppraisal(ctx, actor, socialWorkerID)
+	w, as, err := s.parties.WorkerForAppraisal(ctx, actor, socialWorkerID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +56,7 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 	if err := s.st.Supervision.CreateAppraisalInput(ctx, a); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "social_worker.appraisal_input", "social_worker:"+w.AccountID, s.workerDivision(ctx, w), in.Dimension)
+	_ = s.audit(ctx, actor, "social_worker.appraisal_input", "social_worker:"+w.AccountID, s.parties.WorkerDivision(ctx, w), in.Dimension)
 	return a, nil
 }
 
@@ -130,7 +85,7 @@ func (s *Service) Appraisal(ctx context.Context, actor *Actor, socialWorkerID st
 	if year == 0 {
 		year = s.cfg.Now().In(models.Shanghai()).Year()
 	}
-	w, _, err := s.workerForAppraisal(ctx, actor, socialWorkerID)
+	w, _, err := s.parties.WorkerForAppraisal(ctx, actor, socialWorkerID)
 	if err != nil {
 		return nil, err
 	}

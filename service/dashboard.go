@@ -8,6 +8,7 @@ import (
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
+	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/service/policy"
 	"github.com/wushe/wushe/service/records"
 )
@@ -79,13 +80,13 @@ func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*mo
 
 	// Organisations first: the rest finds its district through them.
 	if err := eachItem(func(p Page) ([]*models.Organisation, string, error) {
-		return s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+		return s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{}, p)
 	}, b.AddOrganisation); err != nil {
 		return nil, err
 	}
 	workers := map[string]*models.SocialWorker{}
 	if err := eachItem(func(p Page) ([]*models.SocialWorker, string, error) {
-		return s.st.SocialWorkers.ListSocialWorkers(ctx, SocialWorkerFilter{}, p)
+		return s.st.SocialWorkers.ListSocialWorkers(ctx, parties.SocialWorkerFilter{}, p)
 	}, func(w *models.SocialWorker) {
 		workers[w.AccountID] = w
 		b.AddSocialWorker(w)

@@ -7,8 +7,8 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
-	"github.com/wushe/wushe/service/records"
 	"github.com/wushe/wushe/service/needs"
+	"github.com/wushe/wushe/service/records"
 )
 
 // The scheduled work of the service. Every job takes the time it runs for

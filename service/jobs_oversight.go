@@ -10,6 +10,7 @@ import (
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/money"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // The worker's oversight jobs: organisations gone quiet, funds whose ledger
@@ -22,7 +23,7 @@ func (s *Service) WarnInactiveOrganisations(ctx context.Context, now time.Time) 
 	var r JobResult
 	p := Page{Limit: MaxPageSize}
 	for r.Scanned < 20*jobScanLimit {
-		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{}, p)
 		if err != nil {
 			return r, err
 		}
@@ -171,7 +172,7 @@ func (s *Service) RemindContinuingEducation(ctx context.Context, now time.Time) 
 	year := local.Year()
 	p := Page{Limit: MaxPageSize}
 	for {
-		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{}, p)
+		orgs, next, err := s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{}, p)
 		if err != nil {
 			return r, err
 		}

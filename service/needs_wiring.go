@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // supervisorCandidates is the social workers a need's committee may ask to
@@ -11,11 +12,11 @@ import (
 // carrying organisation's own staff, each once.
 func (s *Service) supervisorCandidates(ctx context.Context, organisationID string) ([]*models.SocialWorker, error) {
 	inPool := true
-	workers, err := s.allSocialWorkers(ctx, SocialWorkerFilter{Supervisor: &inPool})
+	workers, err := s.allSocialWorkers(ctx, parties.SocialWorkerFilter{Supervisor: &inPool})
 	if err != nil || organisationID == "" {
 		return workers, err
 	}
-	staff, err := s.allSocialWorkers(ctx, SocialWorkerFilter{OrganisationID: organisationID})
+	staff, err := s.allSocialWorkers(ctx, parties.SocialWorkerFilter{OrganisationID: organisationID})
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func (s *Service) supervisorCandidates(ctx context.Context, organisationID strin
 	return workers, nil
 }
 
-func (s *Service) allSocialWorkers(ctx context.Context, f SocialWorkerFilter) ([]*models.SocialWorker, error) {
+func (s *Service) allSocialWorkers(ctx context.Context, f parties.SocialWorkerFilter) ([]*models.SocialWorker, error) {
 	var out []*models.SocialWorker
 	p := Page{Limit: MaxPageSize}
 	for {

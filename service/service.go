@@ -19,6 +19,7 @@ import (
 	"github.com/wushe/wushe/service/ledger"
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
+	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/service/records"
 )
 
@@ -67,13 +68,13 @@ type Stores struct {
 	TokenGates     accounts.TokenGates // optional: without it, every request reads its account and login from MongoDB
 	PersonalData   accounts.PersonalDataStore
 
-	Organisations  OrganisationStore
-	Complaints     ComplaintStore
-	Stations       StationStore
+	Organisations  parties.OrganisationStore
+	Complaints     parties.ComplaintStore
+	Stations       parties.StationStore
 	Transitions    TransitionStore
 	Audit          AuditStore
-	Volunteers     VolunteerStore
-	SocialWorkers  SocialWorkerStore
+	Volunteers     parties.VolunteerStore
+	SocialWorkers  parties.SocialWorkerStore
 	Needs          needs.NeedStore
 	Plans          needs.PlanStore
 	Invitations    needs.InvitationStore
@@ -153,6 +154,9 @@ type Service struct {
 	money *money.Service
 	// accounts runs registration, logins and account changes (package accounts).
 	accounts *accounts.Service
+	// parties runs organisations, stations, complaints, volunteers and
+	// social workers (package parties).
+	parties *parties.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -224,7 +228,13 @@ func New(cfg Config, st Stores) (*Service, error) {
 			},
 			SupervisedNeeds: func(ctx context.Context, id string) ([]string, error) { return s.st.Plans.SupervisedNeeds(ctx, id) },
 			OrganisationsIn: func(ctx context.Context, division string, p Page) ([]*models.Organisation, string, error) {
-				return s.st.Organisations.ListOrganisations(ctx, OrganisationFilter{Division: division}, p)
+				return s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{Division: division}, p)
+			}})
+	s.parties = parties.New(parties.Stores{Organisations: st.Organisations, Stations: st.Stations, Complaints: st.Complaints,
+		Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers, Accounts: st.Accounts, Transitions: st.Transitions},
+		parties.Deps{Shared: s.shared(), VolunteerChanged: func(ctx context.Context, id string) { s.matching.VolunteerChanged(ctx, id) },
+			Reliability: func(ctx context.Context, id string) (models.Reliability, error) {
+				return s.matching.Reliability(ctx, id)
 			}})
 	return s, nil
 }
@@ -244,6 +254,9 @@ func (s *Service) Records() *records.Service { return s.records }
 
 // Money runs funds, applications, grants and their tranches.
 func (s *Service) Money() *money.Service { return s.money }
+
+// Parties runs organisations, stations, complaints, volunteers and social workers.
+func (s *Service) Parties() *parties.Service { return s.parties }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

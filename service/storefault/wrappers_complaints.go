@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // complaintsFault counts the calls to Stores.Complaints.
 type complaintsFault struct {
-	inner service.ComplaintStore
+	inner parties.ComplaintStore
 	f     *Faults
 }
 
@@ -22,7 +22,7 @@ func (w complaintsFault) Complaint(a0 context.Context, a1 string) (*models.Compl
 	return r0, w.f.after("Complaints.Complaint", r1)
 }
 
-func (w complaintsFault) ComplaintsFiledBy(a0 context.Context, a1 string, a2 service.Page) ([]*models.Complaint, string, error) {
+func (w complaintsFault) ComplaintsFiledBy(a0 context.Context, a1 string, a2 parties.Page) ([]*models.Complaint, string, error) {
 	if err := w.f.before("Complaints.ComplaintsFiledBy"); err != nil {
 		return nil, "", err
 	}
@@ -38,7 +38,7 @@ func (w complaintsFault) CreateComplaint(a0 context.Context, a1 *models.Complain
 	return w.f.after("Complaints.CreateComplaint", r0)
 }
 
-func (w complaintsFault) ListComplaints(a0 context.Context, a1 string, a2 string, a3 service.Page) ([]*models.Complaint, string, error) {
+func (w complaintsFault) ListComplaints(a0 context.Context, a1 string, a2 string, a3 parties.Page) ([]*models.Complaint, string, error) {
 	if err := w.f.before("Complaints.ListComplaints"); err != nil {
 		return nil, "", err
 	}

@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // organisationsFault counts the calls to Stores.Organisations.
 type organisationsFault struct {
-	inner service.OrganisationStore
+	inner parties.OrganisationStore
 	f     *Faults
 }
 
@@ -38,7 +38,7 @@ func (w organisationsFault) EachSocialWorkerMembership(a0 context.Context, a1 fu
 	return w.f.after("Organisations.EachSocialWorkerMembership", r0)
 }
 
-func (w organisationsFault) ListOrganisations(a0 context.Context, a1 service.OrganisationFilter, a2 service.Page) ([]*models.Organisation, string, error) {
+func (w organisationsFault) ListOrganisations(a0 context.Context, a1 parties.OrganisationFilter, a2 parties.Page) ([]*models.Organisation, string, error) {
 	if err := w.f.before("Organisations.ListOrganisations"); err != nil {
 		return nil, "", err
 	}
@@ -46,7 +46,7 @@ func (w organisationsFault) ListOrganisations(a0 context.Context, a1 service.Org
 	return r0, r1, w.f.after("Organisations.ListOrganisations", r2)
 }
 
-func (w organisationsFault) Members(a0 context.Context, a1 string, a2 service.Page) ([]*models.Member, string, error) {
+func (w organisationsFault) Members(a0 context.Context, a1 string, a2 parties.Page) ([]*models.Member, string, error) {
 	if err := w.f.before("Organisations.Members"); err != nil {
 		return nil, "", err
 	}

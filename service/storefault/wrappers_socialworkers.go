@@ -5,16 +5,16 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // socialWorkersFault counts the calls to Stores.SocialWorkers.
 type socialWorkersFault struct {
-	inner service.SocialWorkerStore
+	inner parties.SocialWorkerStore
 	f     *Faults
 }
 
-func (w socialWorkersFault) ListSocialWorkers(a0 context.Context, a1 service.SocialWorkerFilter, a2 service.Page) ([]*models.SocialWorker, string, error) {
+func (w socialWorkersFault) ListSocialWorkers(a0 context.Context, a1 parties.SocialWorkerFilter, a2 parties.Page) ([]*models.SocialWorker, string, error) {
 	if err := w.f.before("SocialWorkers.ListSocialWorkers"); err != nil {
 		return nil, "", err
 	}

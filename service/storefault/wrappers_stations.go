@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // stationsFault counts the calls to Stores.Stations.
 type stationsFault struct {
-	inner service.StationStore
+	inner parties.StationStore
 	f     *Faults
 }
 
@@ -22,7 +22,7 @@ func (w stationsFault) CreateStation(a0 context.Context, a1 *models.Station) err
 	return w.f.after("Stations.CreateStation", r0)
 }
 
-func (w stationsFault) ListStations(a0 context.Context, a1 string, a2 service.Page) ([]*models.Station, string, error) {
+func (w stationsFault) ListStations(a0 context.Context, a1 string, a2 parties.Page) ([]*models.Station, string, error) {
 	if err := w.f.before("Stations.ListStations"); err != nil {
 		return nil, "", err
 	}

@@ -5,12 +5,12 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 // volunteersFault counts the calls to Stores.Volunteers.
 type volunteersFault struct {
-	inner service.VolunteerStore
+	inner parties.VolunteerStore
 	f     *Faults
 }
 
@@ -30,7 +30,7 @@ func (w volunteersFault) EachVolunteer(a0 context.Context, a1 func(*models.Volun
 	return w.f.after("Volunteers.EachVolunteer", r0)
 }
 
-func (w volunteersFault) ListVolunteers(a0 context.Context, a1 service.VolunteerFilter, a2 service.Page) ([]*models.Volunteer, string, error) {
+func (w volunteersFault) ListVolunteers(a0 context.Context, a1 parties.VolunteerFilter, a2 parties.Page) ([]*models.Volunteer, string, error) {
 	if err := w.f.before("Volunteers.ListVolunteers"); err != nil {
 		return nil, "", err
 	}

@@ -8,13 +8,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 const colComplaints = "complaints"
 
 func init() { register(colComplaints) }
 
-var _ service.ComplaintStore = (*Complaints)(nil)
+var _ parties.ComplaintStore = (*Complaints)(nil)
 
 // Complaints stores complaints and reports against organisations.
 type Complaints struct{ db *DB }

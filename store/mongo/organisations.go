@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 const (
@@ -23,7 +24,7 @@ func init() {
 	register(colMembers)
 }
 
-var _ service.OrganisationStore = (*Organisations)(nil)
+var _ parties.OrganisationStore = (*Organisations)(nil)
 
 // Organisations stores organisations and their members.
 type Organisations struct{ db *DB }
@@ -113,7 +114,7 @@ func (s *Organisations) UpdateOrganisation(ctx context.Context, o *models.Organi
 }
 
 // ListOrganisations lists organisations in id order.
-func (s *Organisations) ListOrganisations(ctx context.Context, f service.OrganisationFilter, p service.Page) ([]*models.Organisation, string, error) {
+func (s *Organisations) ListOrganisations(ctx context.Context, f parties.OrganisationFilter, p service.Page) ([]*models.Organisation, string, error) {
 	filter := bson.M{}
 	if f.Division != "" {
 		filter["scopes"] = f.Division

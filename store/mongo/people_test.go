@@ -13,6 +13,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/store/storetest"
 )
 
@@ -149,20 +150,20 @@ func TestSocialWorkerRoundTripAndFilters(t *testing.T) {
 	yes, no := true, false
 	cases := []struct {
 		name string
-		f    service.SocialWorkerFilter
+		f    parties.SocialWorkerFilter
 		want []string
 	}{
-		{"all", service.SocialWorkerFilter{}, []string{"sw-1", "sw-2", "sw-3", "sw-4"}},
-		{"organisation", service.SocialWorkerFilter{OrganisationID: "org-1"}, []string{"sw-1", "sw-3"}},
-		{"station", service.SocialWorkerFilter{StationTownCode: "410103001"}, []string{"sw-3"}},
-		{"station's county", service.SocialWorkerFilter{Division: "410102"}, []string{"sw-1"}},
-		{"base's county or station's", service.SocialWorkerFilter{Division: "410103"}, []string{"sw-1", "sw-3"}},
-		{"city", service.SocialWorkerFilter{Division: "4101"}, []string{"sw-1", "sw-3"}},
-		{"supervisors", service.SocialWorkerFilter{Supervisor: &yes}, []string{"sw-1"}},
-		{"not supervisors", service.SocialWorkerFilter{Supervisor: &no}, []string{"sw-2", "sw-3", "sw-4"}},
-		{"verified social worker or above", service.SocialWorkerFilter{MinLevel: models.CertSocialWorker}, []string{"sw-1", "sw-3"}},
-		{"verified senior", service.SocialWorkerFilter{MinLevel: models.CertSenior}, []string{"sw-3"}},
-		{"verified assistant or above", service.SocialWorkerFilter{MinLevel: models.CertAssistant}, []string{"sw-1", "sw-3", "sw-4"}},
+		{"all", parties.SocialWorkerFilter{}, []string{"sw-1", "sw-2", "sw-3", "sw-4"}},
+		{"organisation", parties.SocialWorkerFilter{OrganisationID: "org-1"}, []string{"sw-1", "sw-3"}},
+		{"station", parties.SocialWorkerFilter{StationTownCode: "410103001"}, []string{"sw-3"}},
+		{"station's county", parties.SocialWorkerFilter{Division: "410102"}, []string{"sw-1"}},
+		{"base's county or station's", parties.SocialWorkerFilter{Division: "410103"}, []string{"sw-1", "sw-3"}},
+		{"city", parties.SocialWorkerFilter{Division: "4101"}, []string{"sw-1", "sw-3"}},
+		{"supervisors", parties.SocialWorkerFilter{Supervisor: &yes}, []string{"sw-1"}},
+		{"not supervisors", parties.SocialWorkerFilter{Supervisor: &no}, []string{"sw-2", "sw-3", "sw-4"}},
+		{"verified social worker or above", parties.SocialWorkerFilter{MinLevel: models.CertSocialWorker}, []string{"sw-1", "sw-3"}},
+		{"verified senior", parties.SocialWorkerFilter{MinLevel: models.CertSenior}, []string{"sw-3"}},
+		{"verified assistant or above", parties.SocialWorkerFilter{MinLevel: models.CertAssistant}, []string{"sw-1", "sw-3", "sw-4"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -209,7 +210,7 @@ func TestConcurrentVolunteerSaves(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	collectAll := func(t *testing.T, f service.VolunteerFilter) map[string]int {
+	collectAll := func(t *testing.T, f parties.VolunteerFilter) map[string]int {
 		t.Helper()
 		seen := map[string]int{}
 		p := service.Page{Limit: 7}
@@ -236,14 +237,14 @@ func TestConcurrentVolunteerSaves(t *testing.T) {
 	verified := true
 	for _, c := range []struct {
 		name string
-		f    service.VolunteerFilter
+		f    parties.VolunteerFilter
 		want func(i int) bool
 	}{
-		{"碧沙岗", service.VolunteerFilter{Community: bishagang}, func(i int) bool { return community(i) == bishagang }},
-		{"淮河", service.VolunteerFilter{Community: huaihe}, func(i int) bool { return community(i) == huaihe }},
-		{"二七区", service.VolunteerFilter{Division: "410103"}, func(i int) bool { return community(i) == huaihe }},
-		{"city", service.VolunteerFilter{Division: "4101"}, func(int) bool { return true }},
-		{"verified in 碧沙岗", service.VolunteerFilter{Community: bishagang, Verified: &verified}, func(i int) bool { return community(i) == bishagang && i%2 == 0 }},
+		{"碧沙岗", parties.VolunteerFilter{Community: bishagang}, func(i int) bool { return community(i) == bishagang }},
+		{"淮河", parties.VolunteerFilter{Community: huaihe}, func(i int) bool { return community(i) == huaihe }},
+		{"二七区", parties.VolunteerFilter{Division: "410103"}, func(i int) bool { return community(i) == huaihe }},
+		{"city", parties.VolunteerFilter{Division: "4101"}, func(int) bool { return true }},
+		{"verified in 碧沙岗", parties.VolunteerFilter{Community: bishagang, Verified: &verified}, func(i int) bool { return community(i) == bishagang && i%2 == 0 }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			seen := collectAll(t, c.f)
@@ -287,7 +288,7 @@ func TestIDNumberClaimNamesTheHolder(t *testing.T) {
 		t.Fatalf("the holder claims again: %v", err)
 	}
 	err := st.ClaimIDNumber(ctx, "hash-1", "a-2")
-	var held service.IDNumberHeldBy
+	var held parties.IDNumberHeldBy
 	if !errors.Is(err, models.ErrConflict) || !errors.As(err, &held) || held != "a-1" {
 		t.Fatalf("a second account: %v (held by %q)", err, held)
 	}

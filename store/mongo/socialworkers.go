@@ -8,13 +8,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 const colSocialWorkers = "social_workers" // _id = account id: one profile per account
 
 func init() { register(colSocialWorkers) }
 
-var _ service.SocialWorkerStore = (*SocialWorkers)(nil)
+var _ parties.SocialWorkerStore = (*SocialWorkers)(nil)
 
 type certificateDoc struct {
 	Level        string     `bson:"level"`
@@ -98,7 +99,7 @@ func (s *SocialWorkers) SaveSocialWorker(ctx context.Context, w *models.SocialWo
 
 // ListSocialWorkers lists profiles in account-id order. MinLevel counts
 // only verified certificates.
-func (s *SocialWorkers) ListSocialWorkers(ctx context.Context, f service.SocialWorkerFilter, p service.Page) ([]*models.SocialWorker, string, error) {
+func (s *SocialWorkers) ListSocialWorkers(ctx context.Context, f parties.SocialWorkerFilter, p service.Page) ([]*models.SocialWorker, string, error) {
 	filter := bson.M{}
 	if f.OrganisationID != "" {
 		filter["employerOrgId"] = f.OrganisationID

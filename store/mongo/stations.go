@@ -8,13 +8,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 const colStations = "stations" // _id = township code: at most one station per township
 
 func init() { register(colStations) }
 
-var _ service.StationStore = (*Stations)(nil)
+var _ parties.StationStore = (*Stations)(nil)
 
 // Stations stores the township/street social-work stations.
 type Stations struct{ db *DB }

@@ -10,13 +10,14 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/parties"
 )
 
 const colVolunteers = "volunteers" // _id = account id: one profile per account
 
 func init() { register(colVolunteers) }
 
-var _ service.VolunteerStore = (*Volunteers)(nil)
+var _ parties.VolunteerStore = (*Volunteers)(nil)
 
 type pointDoc struct {
 	Lat float64 `bson:"lat"`
@@ -251,7 +252,7 @@ func (s *Volunteers) SaveVolunteer(ctx context.Context, v *models.Volunteer) err
 }
 
 // ListVolunteers lists profiles in account-id order.
-func (s *Volunteers) ListVolunteers(ctx context.Context, f service.VolunteerFilter, p service.Page) ([]*models.Volunteer, string, error) {
+func (s *Volunteers) ListVolunteers(ctx context.Context, f parties.VolunteerFilter, p service.Page) ([]*models.Volunteer, string, error) {
 	filter := bson.M{}
 	if f.Community != "" {
 		filter["communityCode"] = f.Community
@@ -316,7 +317,7 @@ func (s *Volunteers) ClaimIDNumber(ctx context.Context, hash, accountID string) 
 	if held.AccountID == accountID {
 		return nil
 	}
-	return models.ErrConflict.Wrap(service.IDNumberHeldBy(held.AccountID))
+	return models.ErrConflict.Wrap(parties.IDNumberHeldBy(held.AccountID))
 }
 
 // ReleaseIDNumber deletes the account's claim.

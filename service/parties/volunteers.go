@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -73,18 +73,18 @@ func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	if !actor.Has(models.RoleVolunteer) {
 		return nil, errNotVolunteer
 	}
-	err = s.withLock(ctx, "volunteer:"+actor.AccountID, func() error {
+	err = s.d.WithLock(ctx, "volunteer:"+actor.AccountID, func() error {
 		view, err = s.saveMyVolunteerProfile(ctx, actor, in)
 		return err
 	})
 	if err == nil {
-		s.matching.VolunteerChanged(ctx, actor.AccountID)
+		s.d.VolunteerChanged(ctx, actor.AccountID)
 	}
 	return view, err
 }
 
 func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (*VolunteerView, error) {
-	now := s.now()
+	now := s.d.Now()
 	old, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
 	if core.IsKind(err, models.KindNotFound) {
 		old = &models.Volunteer{AccountID: actor.AccountID, CreatedAt: now}
@@ -180,7 +180,7 @@ func (s *Service) reportIDNumberConflict(ctx context.Context, actor *Actor, v *m
 	if division == "" {
 		division = models.CityCode
 	}
-	_ = s.audit(ctx, actor, "volunteer.id_number_conflict", "volunteer:"+v.AccountID, division,
+	_ = s.d.Audit(ctx, actor, "volunteer.id_number_conflict", "volunteer:"+v.AccountID, division,
 		"身份证号已由账号 "+holder+" 登记，待民政核查 the ID number is held by account "+holder+"; to be checked by civil affairs")
 }
 
@@ -221,7 +221,7 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 		if n := len([]rune(reason)); n < 4 || n > 200 {
 			return nil, models.Invalid("query.reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
 		}
-		if err := s.audit(ctx, actor, "personal_data.read", "volunteer:"+id, v.CommunityCode, reason); err != nil {
+		if err := s.d.Audit(ctx, actor, "personal_data.read", "volunteer:"+id, v.CommunityCode, reason); err != nil {
 			return nil, err
 		}
 		exact = true
@@ -264,9 +264,9 @@ type Verification struct {
 // community or civil affairs governing it. A profile without both cannot
 // be verified.
 func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
-	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
+	v, err := core.Locked(s.d.Shared, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
 	if err == nil {
-		s.matching.VolunteerChanged(ctx, id)
+		s.d.VolunteerChanged(ctx, id)
 	}
 	return v, err
 }
@@ -292,7 +292,7 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 		}
 		v.IDNumberConflict = false
 	}
-	now := s.now()
+	now := s.d.Now()
 	v.RealNameVerified, v.VerifiedBy, v.VerifiedAt = d.Verified, "", nil
 	if d.Verified {
 		v.VerifiedBy, v.VerifiedAt = actor.AccountID, &now
@@ -301,7 +301,7 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 	if err := s.st.Volunteers.SaveVolunteer(ctx, v); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "volunteer.verification", "volunteer:"+id, v.CommunityCode, strconv.FormatBool(d.Verified)+" "+d.Note)
+	_ = s.d.Audit(ctx, actor, "volunteer.verification", "volunteer:"+id, v.CommunityCode, strconv.FormatBool(d.Verified)+" "+d.Note)
 	return s.volunteerView(ctx, v, false)
 }
 
@@ -321,9 +321,9 @@ type BackgroundCheckInput struct {
 // not_passed record withdraws a passed one). The audit entry is written
 // first: if it cannot be, nothing is recorded.
 func (s *Service) RecordBackgroundCheck(ctx context.Context, actor *Actor, id string, in BackgroundCheckInput) (*VolunteerView, error) {
-	v, err := locked(s, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.recordBackgroundCheck(ctx, actor, id, in) })
+	v, err := core.Locked(s.d.Shared, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.recordBackgroundCheck(ctx, actor, id, in) })
 	if err == nil {
-		s.matching.VolunteerChanged(ctx, id)
+		s.d.VolunteerChanged(ctx, id)
 	}
 	return v, err
 }
@@ -333,7 +333,7 @@ func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id st
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	b := &models.BackgroundCheck{Result: in.Result, CheckedOn: in.CheckedOn, ExpiresOn: in.ExpiresOn,
 		Reference: strings.TrimSpace(in.Reference), RecordedBy: actor.AccountID, RecordedAt: &now}
 	var p models.Problems
@@ -355,7 +355,7 @@ func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id st
 	if in.Note != "" {
 		reason += " " + in.Note
 	}
-	if err := s.audit(ctx, actor, "volunteer.background_check", "volunteer:"+id, v.CommunityCode, reason); err != nil {
+	if err := s.d.Audit(ctx, actor, "volunteer.background_check", "volunteer:"+id, v.CommunityCode, reason); err != nil {
 		return nil, err
 	}
 	v.BackgroundCheck, v.UpdatedAt = b, now
@@ -415,18 +415,18 @@ func (s *Service) volunteerView(ctx context.Context, v *models.Volunteer, exact 
 	}
 	// The service-kept figures, derived from invitations and places as the
 	// matching index derives them (one profile at a time: lists leave them out).
-	rel, err := s.matching.Reliability(ctx, v.AccountID)
+	rel, err := s.d.Reliability(ctx, v.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	view.Volunteer.Reliability = rel
+	view.Reliability = rel
 	return view, nil
 }
 
 // volunteerListView is a volunteer without the derived figures; exact
 // shows the phone, home point and guardian's phone unmasked.
 func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, exact bool) (*VolunteerView, error) {
-	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.now()), Exact: exact}
+	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.d.Now()), Exact: exact}
 	view.IDNumber = ""
 	a, err := s.st.Accounts.AccountByID(ctx, v.AccountID)
 	if err != nil && !core.IsKind(err, models.KindNotFound) {

@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func (s *Service) SaveMySocialWorkerProfile(ctx context.Context, actor *Actor, i
 	if len(b) == 0 || b[0].OrganisationID == "" {
 		return nil, errNotSocialWorker
 	}
-	err = s.withLock(ctx, "social_worker:"+actor.AccountID, func() error {
+	err = s.d.WithLock(ctx, "social_worker:"+actor.AccountID, func() error {
 		view, err = s.saveMySocialWorkerProfile(ctx, actor, b[0].OrganisationID, in)
 		return err
 	})
@@ -76,7 +76,7 @@ func (s *Service) SaveMySocialWorkerProfile(ctx context.Context, actor *Actor, i
 }
 
 func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, employer string, in SocialWorkerInput) (*SocialWorkerView, error) {
-	now := s.now()
+	now := s.d.Now()
 	old, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
 	if core.IsKind(err, models.KindNotFound) {
 		old = &models.SocialWorker{AccountID: actor.AccountID, CreatedAt: now}
@@ -132,7 +132,7 @@ func (s *Service) SocialWorker(ctx context.Context, actor *Actor, id string) (*S
 		}
 	}
 	if full && actor.AccountID != id {
-		if err := s.audit(ctx, actor, "personal_data.read", "social_worker:"+id, s.workerDivision(ctx, w), "社会工作者完整档案 the full professional record"); err != nil {
+		if err := s.d.Audit(ctx, actor, "personal_data.read", "social_worker:"+id, s.WorkerDivision(ctx, w), "社会工作者完整档案 the full professional record"); err != nil {
 			return nil, err
 		}
 	}
@@ -181,7 +181,7 @@ type CertificateDecision struct {
 // employer's division. A rejected certificate
 // also leaves the supervisor pool.
 func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
-	return locked(s, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.verifyCertificate(ctx, actor, id, d) })
+	return core.Locked(s.d.Shared, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.verifyCertificate(ctx, actor, id, d) })
 }
 
 func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
@@ -203,7 +203,7 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 	if w.Certificate == nil {
 		return nil, models.Invalid("body.decision", "该社工尚未填写证书", "the social worker has not entered a certificate")
 	}
-	now := s.now()
+	now := s.d.Now()
 	w.Certificate.Verification, w.Certificate.VerifiedBy, w.Certificate.VerifiedAt, w.Certificate.Note = d.Decision, actor.AccountID, &now, d.Note
 	if !w.Verified() {
 		w.Supervisor = false
@@ -212,7 +212,7 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "social_worker.certificate_verification", "social_worker:"+id, s.workerDivision(ctx, w), d.Decision+" "+d.Note)
+	_ = s.d.Audit(ctx, actor, "social_worker.certificate_verification", "social_worker:"+id, s.WorkerDivision(ctx, w), d.Decision+" "+d.Note)
 	return s.socialWorkerView(ctx, w, true)
 }
 
@@ -227,7 +227,7 @@ type PoolChange struct {
 // the supervisor pool with a caseload cap, or takes them out: civil affairs
 // of the city or of the worker's county.
 func (s *Service) SetSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {
-	return locked(s, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.setSupervisorPool(ctx, actor, id, c) })
+	return core.Locked(s.d.Shared, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.setSupervisorPool(ctx, actor, id, c) })
 }
 
 func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {
@@ -257,11 +257,11 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 	if c.CaseloadCap != 0 {
 		w.CaseloadCap = c.CaseloadCap
 	}
-	w.UpdatedAt = s.now()
+	w.UpdatedAt = s.d.Now()
 	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "social_worker.supervisor_pool", "social_worker:"+id, s.workerDivision(ctx, w),
+	_ = s.d.Audit(ctx, actor, "social_worker.supervisor_pool", "social_worker:"+id, s.WorkerDivision(ctx, w),
 		strconv.FormatBool(c.InPool)+" cap "+itoa(w.CaseloadCap))
 	return s.socialWorkerView(ctx, w, true)
 }
@@ -286,9 +286,9 @@ func (s *Service) governsWorker(ctx context.Context, actor *Actor, w *models.Soc
 	return actor.Governs(o.DivisionCode), nil
 }
 
-// workerDivision is the division whose civil affairs reads the worker's
+// WorkerDivision is the division whose civil affairs reads the worker's
 // audit entries: the employer's, else the station's.
-func (s *Service) workerDivision(ctx context.Context, w *models.SocialWorker) string {
+func (s *Service) WorkerDivision(ctx context.Context, w *models.SocialWorker) string {
 	if w.EmployerOrgID != "" {
 		if o, err := s.st.Organisations.Organisation(ctx, w.EmployerOrgID); err == nil {
 			return o.DivisionCode

@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func (s *Service) FileComplaint(ctx context.Context, actor *Actor, orgID, catego
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.d.Now()
 	c := &models.Complaint{ID: core.NewID(), OrganisationID: orgID, DivisionCode: o.DivisionCode, FiledBy: actor.AccountID,
 		Category: category, Content: strings.TrimSpace(content), Status: models.ComplaintReceived, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.Complaints.CreateComplaint(ctx, c); err != nil {
@@ -82,11 +82,11 @@ func (s *Service) ListComplaints(ctx context.Context, actor *Actor, division, st
 
 // HandleComplaint moves a complaint along received → investigating →
 // upheld/dismissed with a note; each step is kept in its trail.
-func (s *Service) HandleComplaint(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Complaint, error) {
-	return locked(s, ctx, "complaint:"+id, func() (*models.Complaint, error) { return s.handleComplaint(ctx, actor, id, c) })
+func (s *Service) HandleComplaint(ctx context.Context, actor *Actor, id string, c core.StatusChange) (*models.Complaint, error) {
+	return core.Locked(s.d.Shared, ctx, "complaint:"+id, func() (*models.Complaint, error) { return s.handleComplaint(ctx, actor, id, c) })
 }
 
-func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Complaint, error) {
+func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, c core.StatusChange) (*models.Complaint, error) {
 	cp, err := s.st.Complaints.Complaint(ctx, id)
 	if err != nil {
 		return nil, err
@@ -108,9 +108,9 @@ func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, 
 	if n := len([]rune(strings.TrimSpace(c.Note))); n == 0 || n > 2000 {
 		return nil, models.Invalid("body.note", "处理意见须为 1–2000 字", "a note of 1–2000 characters is required")
 	}
-	now := s.now()
+	now := s.d.Now()
 	t := &models.Transition{Object: "complaint:" + id, Seq: cp.StatusSeq + 1, From: string(cp.Status), To: c.To, By: actor.AccountID, At: now, Note: c.Note}
-	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+	if err := s.d.RecordTransition(ctx, t, func(last models.Transition) error {
 		cp.Status, cp.StatusSeq, cp.UpdatedAt = models.ComplaintStatus(last.To), last.Seq, now
 		return s.st.Complaints.UpdateComplaint(ctx, cp)
 	}); err != nil {

@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -29,7 +29,7 @@ type StationInput struct {
 // CreateStation opens the station of a township; civil affairs of that
 // division only, and one per township (a unique insert decides).
 func (s *Service) CreateStation(ctx context.Context, actor *Actor, in StationInput) (*models.Station, error) {
-	now := s.now()
+	now := s.d.Now()
 	st := &models.Station{CreatedAt: now, UpdatedAt: now, CreatedBy: actor.AccountID}
 	if err := s.applyStation(ctx, st, in); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (s *Service) Station(ctx context.Context, townCode string) (*models.Station
 
 // UpdateStation edits a station; civil affairs of its division only.
 func (s *Service) UpdateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {
-	return locked(s, ctx, "station:"+townCode, func() (*models.Station, error) { return s.updateStation(ctx, actor, townCode, in) })
+	return core.Locked(s.d.Shared, ctx, "station:"+townCode, func() (*models.Station, error) { return s.updateStation(ctx, actor, townCode, in) })
 }
 
 func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {
@@ -113,7 +113,7 @@ func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode stri
 	if err := s.applyStation(ctx, st, in); err != nil {
 		return nil, err
 	}
-	st.UpdatedAt = s.now()
+	st.UpdatedAt = s.d.Now()
 	if err := s.st.Stations.UpdateStation(ctx, st); err != nil {
 		return nil, err
 	}

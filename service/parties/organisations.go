@@ -1,4 +1,4 @@
-package service
+package parties
 
 import (
 	"context"
@@ -23,7 +23,10 @@ type OrganisationStore interface {
 	// AddMember inserts the membership once (unique on organisation and account).
 	AddMember(ctx context.Context, m *models.Member) error
 	Members(ctx context.Context, orgID string, p Page) ([]*models.Member, string, error)
-	MembershipScanner
+	// EachSocialWorkerMembership streams every social_worker membership
+	// of every organisation, as (organisation, account) (the dashboard's
+	// service.MembershipScanner).
+	EachSocialWorkerMembership(ctx context.Context, fn func(orgID, accountID string) error) error
 }
 
 // OrganisationFilter narrows a list of organisations; empty fields match all.
@@ -46,7 +49,7 @@ type OrganisationInput struct {
 // organisations of its own division; a new one starts incubating unless
 // initialStatus says active.
 func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in OrganisationInput, initialStatus models.OrgStatus) (*models.Organisation, error) {
-	now := s.now()
+	now := s.d.Now()
 	o := &models.Organisation{ID: core.NewID(), CreatedAt: now, UpdatedAt: now, CreatedBy: actor.AccountID}
 	applyOrgInput(o, in)
 	o.Status = models.OrgIncubating
@@ -100,7 +103,7 @@ func (s *Service) Organisation(ctx context.Context, actor *Actor, id string) (*m
 // UpdateOrganisation edits an organisation: its own admins or civil affairs
 // of its division. Kind and credit code are fixed at registration.
 func (s *Service) UpdateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
-	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.updateOrganisation(ctx, actor, id, in) })
+	return core.Locked(s.d.Shared, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.updateOrganisation(ctx, actor, id, in) })
 }
 
 func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
@@ -119,7 +122,7 @@ func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id strin
 		return nil, models.E(models.KindForbidden, "只有民政部门可以变更登记地", "only civil affairs may move an organisation's registration")
 	}
 	applyOrgInput(o, in)
-	o.UpdatedAt = s.now()
+	o.UpdatedAt = s.d.Now()
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -143,18 +146,15 @@ func (s *Service) ListOrganisations(ctx context.Context, f OrganisationFilter, p
 	return list, next, err
 }
 
-// StatusChange moves an organisation (or complaint) through its status machine (see core.StatusChange).
-type StatusChange = core.StatusChange
-
 // ChangeOrganisationStatus moves an organisation through its status
 // machine. Only civil affairs of its division may; an exit needs one of the
 // seed's exit reasons. The change is decided by a unique insert of its
 // transition record, so two concurrent changes cannot both apply.
-func (s *Service) ChangeOrganisationStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Organisation, error) {
-	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.changeOrganisationStatus(ctx, actor, id, c) })
+func (s *Service) ChangeOrganisationStatus(ctx context.Context, actor *Actor, id string, c core.StatusChange) (*models.Organisation, error) {
+	return core.Locked(s.d.Shared, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.changeOrganisationStatus(ctx, actor, id, c) })
 }
 
-func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id string, c StatusChange) (*models.Organisation, error) {
+func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id string, c core.StatusChange) (*models.Organisation, error) {
 	o, err := s.st.Organisations.Organisation(ctx, id)
 	if err != nil {
 		return nil, err
@@ -176,10 +176,10 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if len([]rune(c.Note)) > 2000 {
 		return nil, models.Invalid("body.note", "备注不超过 2000 字", "note must be at most 2000 characters")
 	}
-	now := s.now()
+	now := s.d.Now()
 	t := &models.Transition{Object: "organisation:" + id, Seq: o.StatusSeq + 1, From: string(o.Status), To: c.To,
 		By: actor.AccountID, At: now, Reason: c.Reason, Note: c.Note}
-	if err := s.recordTransition(ctx, t, func(last models.Transition) error {
+	if err := s.d.RecordTransition(ctx, t, func(last models.Transition) error {
 		o.Status, o.StatusSeq, o.UpdatedAt = models.OrgStatus(last.To), last.Seq, now
 		return s.st.Organisations.UpdateOrganisation(ctx, o)
 	}); err != nil {
@@ -192,7 +192,7 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if err := s.st.Organisations.UpdateOrganisation(ctx, o); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "organisation.status", "organisation:"+id, o.DivisionCode, string(t.From)+"→"+c.To+" "+c.Reason)
+	_ = s.d.Audit(ctx, actor, "organisation.status", "organisation:"+id, o.DivisionCode, string(t.From)+"→"+c.To+" "+c.Reason)
 	return o, nil
 }
 
@@ -206,7 +206,7 @@ func (s *Service) OrganisationHistory(ctx context.Context, id string) ([]models.
 
 // RecogniseCharity records (or withdraws) charity recognition; civil affairs only.
 func (s *Service) RecogniseCharity(ctx context.Context, actor *Actor, id string, recognised bool, on string) (*models.Organisation, error) {
-	return locked(s, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.recogniseCharity(ctx, actor, id, recognised, on) })
+	return core.Locked(s.d.Shared, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.recogniseCharity(ctx, actor, id, recognised, on) })
 }
 
 func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string, recognised bool, on string) (*models.Organisation, error) {
@@ -225,17 +225,10 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 		on = ""
 	}
 	o.Charity = models.CharityRecognition{Recognised: recognised, RecognisedOn: on}
-	o.UpdatedAt = s.now()
+	o.UpdatedAt = s.d.Now()
 	if err := s.st.Organisations.UpdateOrganisation(ctx, o); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "organisation.charity_recognition", "organisation:"+id, o.DivisionCode, strconv.FormatBool(recognised))
+	_ = s.d.Audit(ctx, actor, "organisation.charity_recognition", "organisation:"+id, o.DivisionCode, strconv.FormatBool(recognised))
 	return o, nil
-}
-
-func label(v models.Vocabulary, code string) string {
-	if t, ok := v.Label(code); ok {
-		return t.Zh
-	}
-	return code
 }
