@@ -34,19 +34,19 @@ func (s *Service) AddAppraisalInput(ctx context.Context, actor *Actor, socialWor
 	var p models.Problems
 	thisYear := s.cfg.Now().In(models.Shanghai()).Year()
 	if in.Year < 2000 || in.Year > thisYear {
-		p.Add("body.year", "年度须在 2000 年至今年之间", "year must be from 2000 to this year")
+		p.Add("year", "年度须在 2000 年至今年之间", "year must be from 2000 to this year")
 	}
 	switch {
 	case in.Dimension == records.FeedbackDimension:
-		p.Add("body.dimension", "服务对象反馈意见由社区反馈自动汇总，不能直接填写", "client_feedback is computed from the committees' feedback")
+		p.Add("dimension", "服务对象反馈意见由社区反馈自动汇总，不能直接填写", "client_feedback is computed from the committees' feedback")
 	case !models.AppraisalDimensions.Has(in.Dimension):
-		p.Add("body.dimension", "未知的考核内容（见 appraisal_dimensions 词表）", "unknown dimension (see appraisal_dimensions)")
+		p.Add("dimension", "未知的考核内容（见 appraisal_dimensions 词表）", "unknown dimension (see appraisal_dimensions)")
 	}
 	if in.Score < 1 || in.Score > 5 {
-		p.Add("body.score", "评分须为 1–5", "score must be 1–5")
+		p.Add("score", "评分须为 1–5", "score must be 1–5")
 	}
 	if len([]rune(in.Note)) > 1000 {
-		p.Add("body.note", "说明不超过 1000 字", "note must be at most 1000 characters")
+		p.Add("note", "说明不超过 1000 字", "note must be at most 1000 characters")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

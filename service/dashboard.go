@@ -191,7 +191,7 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	if division == "" {
 		division = bindings[0].DivisionCode
 	}
-	if err := models.ValidateDashboardDivision("query.division", division); err != nil {
+	if err := models.ValidateDashboardDivision("division", division); err != nil {
 		return nil, err
 	}
 	if err := policy.Authorize(actor, "dashboard", policy.InDivision(division)); err != nil {

@@ -32,21 +32,21 @@ var errPhoneTaken = models.E(models.KindConflict, "该手机号已注册", "this
 func (s *Service) Register(ctx context.Context, r Registration) (*models.Account, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
-	core.Collect(&p, models.ValidatePassword("body.password", r.Password))
-	core.Collect(&p, models.ValidateName("body.name", r.Name))
+	core.Collect(&p, models.ValidatePhone("phone", r.Phone))
+	core.Collect(&p, models.ValidatePassword("password", r.Password))
+	core.Collect(&p, models.ValidateName("name", r.Name))
 	if r.Code != "" || !s.cfg.AllowCodelessRegistration {
 		if r.Code == "" {
-			p.Add("body.code", "请填写短信验证码", "the SMS code is required")
+			p.Add("code", "请填写短信验证码", "the SMS code is required")
 		} else {
-			core.Collect(&p, models.ValidateCode("body.code", r.Code))
+			core.Collect(&p, models.ValidateCode("code", r.Code))
 		}
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	if r.Code != "" {
-		if err := s.verifyCode(ctx, r.Phone, models.PurposeRegister, r.Code, "body.code"); err != nil {
+		if err := s.verifyCode(ctx, r.Phone, models.PurposeRegister, r.Code, "code"); err != nil {
 			return nil, err
 		}
 	}
@@ -86,7 +86,7 @@ var errBadLogin = models.E(models.KindUnauthorized, "手机号或密码错误", 
 // per phone and per client IP; a Redis outage fails open (logged).
 func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	c.Phone = models.NormalisePhone(c.Phone)
-	if err := models.ValidatePhone("body.phone", c.Phone); err != nil {
+	if err := models.ValidatePhone("phone", c.Phone); err != nil {
 		return nil, err
 	}
 	limits := s.loginLimits(c)
@@ -308,18 +308,18 @@ type PasswordReset struct {
 func (s *Service) ResetPassword(ctx context.Context, r PasswordReset) error {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
-	core.Collect(&p, models.ValidatePassword("body.newPassword", r.NewPassword))
-	core.Collect(&p, models.ValidateCode("body.code", r.Code))
+	core.Collect(&p, models.ValidatePhone("phone", r.Phone))
+	core.Collect(&p, models.ValidatePassword("newPassword", r.NewPassword))
+	core.Collect(&p, models.ValidateCode("code", r.Code))
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := s.verifyCode(ctx, r.Phone, models.PurposeResetPassword, r.Code, "body.code"); err != nil {
+	if err := s.verifyCode(ctx, r.Phone, models.PurposeResetPassword, r.Code, "code"); err != nil {
 		return err
 	}
 	a, err := s.st.Accounts.AccountByPhone(ctx, r.Phone)
 	if core.IsKind(err, models.KindNotFound) {
-		return models.Invalid("body.code", "验证码无效，请重新获取", "no valid code; request a new one")
+		return models.Invalid("code", "验证码无效，请重新获取", "no valid code; request a new one")
 	} else if err != nil {
 		return err
 	}

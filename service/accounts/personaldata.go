@@ -105,16 +105,16 @@ func (s *Service) confirmErasure(ctx context.Context, a *models.Account, c Erasu
 		}
 		if !a.HasPassword() || !CheckPassword(a.PasswordHash, c.Password) {
 			s.countFailure(ctx, limits)
-			return models.Invalid("body.password", "密码错误", "wrong password")
+			return models.Invalid("password", "密码错误", "wrong password")
 		}
 		return nil
 	case c.Code != "":
-		if err := models.ValidateCode("body.code", c.Code); err != nil {
+		if err := models.ValidateCode("code", c.Code); err != nil {
 			return err
 		}
-		return s.verifyCode(ctx, a.Phone, models.PurposeDeleteAccount, c.Code, "body.code")
+		return s.verifyCode(ctx, a.Phone, models.PurposeDeleteAccount, c.Code, "code")
 	}
-	return models.Invalid("body.password", "请输入密码或短信验证码以确认注销", "confirm with your password or an SMS code")
+	return models.Invalid("password", "请输入密码或短信验证码以确认注销", "confirm with your password or an SMS code")
 }
 
 // SealPlaintextPersonalData seals the ID numbers and guardian details of

@@ -20,8 +20,8 @@ func (s *Service) grant(ctx context.Context, g Grant) (*models.Account, bool, er
 	existing, err := s.st.Accounts.AccountByPhone(ctx, g.Phone)
 	if core.IsKind(err, models.KindNotFound) {
 		var p models.Problems
-		core.Collect(&p, models.ValidatePassword("body.password", g.Password))
-		core.Collect(&p, models.ValidateName("body.name", g.Name))
+		core.Collect(&p, models.ValidatePassword("password", g.Password))
+		core.Collect(&p, models.ValidateName("name", g.Name))
 		if err := p.Err(); err != nil {
 			return nil, false, err
 		}
@@ -126,8 +126,8 @@ type PhoneChange struct {
 func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) (*models.Account, error) {
 	c.Phone = models.NormalisePhone(c.Phone)
 	var p models.Problems
-	core.Collect(&p, models.ValidatePhone("body.phone", c.Phone))
-	core.Collect(&p, models.ValidateCode("body.code", c.Code))
+	core.Collect(&p, models.ValidatePhone("phone", c.Phone))
+	core.Collect(&p, models.ValidateCode("code", c.Code))
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -144,10 +144,10 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 		}
 		if c.Password == "" || !CheckPassword(cur.PasswordHash, c.Password) {
 			s.countFailure(ctx, limits)
-			return nil, models.Invalid("body.password", "请输入正确的当前密码", "give your current password")
+			return nil, models.Invalid("password", "请输入正确的当前密码", "give your current password")
 		}
 	}
-	if err := s.verifyCode(ctx, c.Phone, models.PurposeChangePhone, c.Code, "body.code"); err != nil {
+	if err := s.verifyCode(ctx, c.Phone, models.PurposeChangePhone, c.Code, "code"); err != nil {
 		return nil, err
 	}
 	old := ""
@@ -161,7 +161,7 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 		if err := s.st.AccountChanges.ClaimPhone(ctx, c.Phone, a.ID, now); err != nil {
 			if core.IsKind(err, models.KindConflict) {
 				return "", &models.Error{Kind: models.KindConflict, Zh: "该手机号已被其他账号使用", En: "another account has this phone number",
-					Fields: []models.FieldError{{Field: "body.phone", Zh: "该手机号已被其他账号使用", En: "another account has this phone number"}}}
+					Fields: []models.FieldError{{Field: "phone", Zh: "该手机号已被其他账号使用", En: "another account has this phone number"}}}
 			}
 			return "", err
 		}

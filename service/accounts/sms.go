@@ -104,9 +104,9 @@ var errCodeSendFailed = models.E(models.KindUnavailable, "短信发送失败，�
 func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
-	core.Collect(&p, models.ValidatePhone("body.phone", r.Phone))
+	core.Collect(&p, models.ValidatePhone("phone", r.Phone))
 	if !r.Purpose.Valid() {
-		p.Add("body.purpose", "未知的验证码用途", "unknown purpose")
+		p.Add("purpose", "未知的验证码用途", "unknown purpose")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

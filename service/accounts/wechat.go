@@ -49,7 +49,7 @@ type wechatTicket struct {
 // client IP like logins.
 func (s *Service) LoginWithWeChat(ctx context.Context, code, clientIP string) (*WeChatLogin, error) {
 	if code == "" || len(code) > 128 {
-		return nil, models.Invalid("body.code", "微信登录凭证无效", "invalid WeChat login code")
+		return nil, models.Invalid("code", "微信登录凭证无效", "invalid WeChat login code")
 	}
 	if s.cfg.WeChat == nil {
 		return nil, errWeChatOff
@@ -116,15 +116,15 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 	b.Name = strings.TrimSpace(b.Name)
 	var p models.Problems
 	if b.Ticket == "" || len(b.Ticket) > 200 {
-		p.Add("body.ticket", "绑定凭证无效", "invalid ticket")
+		p.Add("ticket", "绑定凭证无效", "invalid ticket")
 	}
-	core.Collect(&p, models.ValidatePhone("body.phone", b.Phone))
-	core.Collect(&p, models.ValidateCode("body.code", b.Code))
+	core.Collect(&p, models.ValidatePhone("phone", b.Phone))
+	core.Collect(&p, models.ValidateCode("code", b.Code))
 	if b.Name != "" {
-		core.Collect(&p, models.ValidateName("body.name", b.Name))
+		core.Collect(&p, models.ValidateName("name", b.Name))
 	}
 	if b.Password != "" {
-		core.Collect(&p, models.ValidatePassword("body.password", b.Password))
+		core.Collect(&p, models.ValidatePassword("password", b.Password))
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (s *Service) BindWeChat(ctx context.Context, b WeChatBind) (*Tokens, error)
 	if raw == "" || json.Unmarshal([]byte(raw), &t) != nil || t.OpenID == "" || !s.d.Now().Before(t.Expires) {
 		return nil, errWeChatTicket
 	}
-	if err := s.verifyCode(ctx, b.Phone, models.PurposeBindWeChat, b.Code, "body.code"); err != nil {
+	if err := s.verifyCode(ctx, b.Phone, models.PurposeBindWeChat, b.Code, "code"); err != nil {
 		return nil, err
 	}
 	id := models.WeChatIdentity{OpenID: t.OpenID, UnionID: t.UnionID}

@@ -190,7 +190,7 @@ func (s *Service) releaseReserve(ctx context.Context, by string, c *models.Compe
 // until the award plan is fixed): it takes no award and no place.
 func (s *Service) RuleIneligible(ctx context.Context, actor *Actor, id, entryID, reason string) (*models.Application, error) {
 	if n := len([]rune(strings.TrimSpace(reason))); n < 2 || n > 1000 {
-		return nil, models.Invalid("body.reason", "须说明理由（2–1000 个字符）", "a reason is required (2–1000 characters)")
+		return nil, models.Invalid("reason", "须说明理由（2–1000 个字符）", "a reason is required (2–1000 characters)")
 	}
 	return locked(s, ctx, "competition:"+id, func() (*models.Application, error) {
 		c, err := s.managedCompetition(ctx, actor, id)

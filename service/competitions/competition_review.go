@@ -35,7 +35,7 @@ type ReviewerView struct {
 // existing record.
 func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, in ReviewerInvite) (*ReviewerView, bool, error) {
 	in.Phone = models.NormalisePhone(in.Phone)
-	if err := models.ValidatePhone("body.phone", in.Phone); err != nil {
+	if err := models.ValidatePhone("phone", in.Phone); err != nil {
 		return nil, false, err
 	}
 	c, err := s.managedCompetition(ctx, actor, id)
@@ -47,7 +47,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 	}
 	if in.OrganisationID != "" {
 		if _, err := s.st.Organisations.Organisation(ctx, in.OrganisationID); isKind(err, models.KindNotFound) {
-			return nil, false, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+			return nil, false, models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, false, err
 		}
@@ -74,7 +74,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 	// never learns the account's name; the record shows the name the
 	// organiser gave, or the masked phone.
 	if existing == nil {
-		return nil, false, models.Invalid("body.phone", "该手机号尚未注册：请评审专家先用本人手机号注册，再行邀请",
+		return nil, false, models.Invalid("phone", "该手机号尚未注册：请评审专家先用本人手机号注册，再行邀请",
 			"this phone has no account yet: the reviewer registers with their own phone first")
 	}
 	acct, err := s.d.AddRole(ctx, existing.ID, models.RoleBinding{Role: models.RoleReviewer, CompetitionID: id})
@@ -264,14 +264,14 @@ func (s *Service) DeclareConflict(ctx context.Context, actor *Actor, id string, 
 	}
 	if cf.EntryID != "" {
 		if _, err := s.entryOf(ctx, c, cf.EntryID); isKind(err, models.KindNotFound) {
-			return nil, models.Invalid("body.entryId", "本大赛没有该参赛项目", "no such entry in this competition")
+			return nil, models.Invalid("entryId", "本大赛没有该参赛项目", "no such entry in this competition")
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	if cf.OrganisationID != "" {
 		if _, err := s.st.Organisations.Organisation(ctx, cf.OrganisationID); isKind(err, models.KindNotFound) {
-			return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+			return nil, models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, err
 		}

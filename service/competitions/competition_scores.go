@@ -113,7 +113,7 @@ type ScoreInput struct {
 // unassigned reviewer is refused (403).
 func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID string, in ScoreInput) (*models.ScoreSheet, error) {
 	if len([]rune(in.Comment)) > 2000 {
-		return nil, models.Invalid("body.comment", "评语不超过 2000 个字符", "comment must be at most 2000 characters")
+		return nil, models.Invalid("comment", "评语不超过 2000 个字符", "comment must be at most 2000 characters")
 	}
 	c, _, err := s.reviewerOf(ctx, actor, id)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 	}
 	total, err := models.WeightedTotal(c.Rubric, in.Scores)
 	if err != nil {
-		return nil, bodyFields(err)
+		return nil, err
 	}
 	sh := &models.ScoreSheet{CompetitionID: c.ID, EntryID: e.ID, ReviewerID: actor.AccountID, Scores: in.Scores, Total: total,
 		Comment: strings.TrimSpace(in.Comment), SubmittedAt: s.d.Now()}
@@ -178,27 +178,6 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 		return nil, err
 	}
 	return sh, nil
-}
-
-// bodyFields names the fields of a models validation error as the request
-// body's ("scores.x" → "body.scores.x").
-func bodyFields(err error) error {
-	e, ok := err.(*models.Error)
-	if !ok || e.Kind != models.KindInvalid {
-		return err
-	}
-	c := *e
-	c.Fields = make([]models.FieldError, len(e.Fields))
-	for i, f := range e.Fields {
-		if !strings.HasPrefix(f.Field, "body.") {
-			f.Field = "body." + f.Field
-		}
-		c.Fields[i] = f
-	}
-	if c.Field != "" && !strings.HasPrefix(c.Field, "body.") {
-		c.Field = "body." + c.Field
-	}
-	return &c
 }
 
 // checkReviewDone: the review can end once every competing entry has at

@@ -119,7 +119,7 @@ func (s *Service) managesCompetition(a *Actor, c *models.Competition) bool {
 func (s *Service) CompetitionFund(ctx context.Context, competitionID string) (string, error) {
 	c, err := s.st.Competitions.Competition(ctx, competitionID)
 	if isKind(err, models.KindNotFound) || err == nil && c.Phase == models.PhaseDraft {
-		return "", models.Invalid("body.competitionId", "大赛不存在", "no such competition")
+		return "", models.Invalid("competitionId", "大赛不存在", "no such competition")
 	} else if err != nil {
 		return "", err
 	}
@@ -149,11 +149,11 @@ func (s *Service) CheckEntry(ctx context.Context, a *models.Application) error {
 		return err
 	}
 	if !core.Overlaps(a.Domains, c.Domains) {
-		return models.Invalid("body.domains", "项目领域不在大赛主题领域内", "the entry's domains are outside the competition's themes")
+		return models.Invalid("domains", "项目领域不在大赛主题领域内", "the entry's domains are outside the competition's themes")
 	}
 	for i, r := range a.Regions {
 		if !core.OverlapsRegions([]string{r}, c.Regions) {
-			return models.Invalid(core.IndexedField("body.regions", i), "项目服务地区不在大赛参赛地区内", "the project's region is outside the competition's")
+			return models.Invalid(core.IndexedField("regions", i), "项目服务地区不在大赛参赛地区内", "the project's region is outside the competition's")
 		}
 	}
 	if len(c.EligibleKinds) > 0 {
@@ -162,11 +162,11 @@ func (s *Service) CheckEntry(ctx context.Context, a *models.Application) error {
 			return err
 		}
 		if !slices.Contains(c.EligibleKinds, o.Kind) {
-			return models.Invalid("body.organisationId", "该类型的机构不能参加本大赛", "organisations of this kind may not enter this competition")
+			return models.Invalid("organisationId", "该类型的机构不能参加本大赛", "organisations of this kind may not enter this competition")
 		}
 	}
 	if a.RequestedFen > c.MaxAwardFen() {
-		return models.Invalid("body.requestedFen", "申请金额不能超过大赛最高奖项金额", "the requested amount must not exceed the largest award")
+		return models.Invalid("requestedFen", "申请金额不能超过大赛最高奖项金额", "the requested amount must not exceed the largest award")
 	}
 	return nil
 }
@@ -262,16 +262,16 @@ func checkAgainstFund(c *models.Competition, f *models.Fund) error {
 	var p models.Problems
 	for i, d := range c.Domains {
 		if len(f.Domains) > 0 && !slices.Contains(f.Domains, d) {
-			p.Add(core.IndexedField("body.domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
+			p.Add(core.IndexedField("domains", i), "大赛主题领域须在资金的资助领域内", "a theme must be one of the fund's domains")
 		}
 	}
 	for i, r := range c.Regions {
 		if !core.OverlapsRegions([]string{r}, f.Regions) {
-			p.Add(core.IndexedField("body.regions", i), "参赛地区须在资金的资助地区内", "a region must lie in the fund's regions")
+			p.Add(core.IndexedField("regions", i), "参赛地区须在资金的资助地区内", "a region must lie in the fund's regions")
 		}
 	}
 	if c.PoolFen() > f.TotalFen {
-		p.Add("body.tiers", "奖金池超过资金总额", "the prize pool exceeds the fund's total")
+		p.Add("tiers", "奖金池超过资金总额", "the prize pool exceeds the fund's total")
 	}
 	return p.Err()
 }
@@ -280,7 +280,7 @@ func checkAgainstFund(c *models.Competition, f *models.Fund) error {
 func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in CompetitionInput) (*models.Competition, error) {
 	f, err := s.st.Funds.Fund(ctx, in.FundID)
 	if isKind(err, models.KindNotFound) {
-		return nil, models.Invalid("body.fundId", "资金不存在", "no such fund")
+		return nil, models.Invalid("fundId", "资金不存在", "no such fund")
 	} else if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string
 			return nil, models.E(models.KindConflict, "大赛发布后不能修改", "a competition cannot be edited once published")
 		}
 		if in.FundID != "" && in.FundID != c.FundID {
-			return nil, models.Invalid("body.fundId", "不能更换大赛的资金", "a competition's fund cannot be changed")
+			return nil, models.Invalid("fundId", "不能更换大赛的资金", "a competition's fund cannot be changed")
 		}
 		if reserved, err := s.poolReserved(ctx, c); err != nil {
 			return nil, err

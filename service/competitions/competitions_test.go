@@ -49,7 +49,7 @@ func TestCheckAgainstFund(t *testing.T) {
 	for _, fe := range e.Fields {
 		fields = append(fields, fe.Field)
 	}
-	for _, want := range []string{"body.domains[1]", "body.regions[0]", "body.tiers"} {
+	for _, want := range []string{"domains[1]", "regions[0]", "tiers"} {
 		if !slices.Contains(fields, want) {
 			t.Errorf("fields %v lack %s", fields, want)
 		}

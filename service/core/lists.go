@@ -30,5 +30,5 @@ func OverlapsRegions(project, fund []string) bool {
 	return false
 }
 
-// IndexedField is the location of element i of a list field: "body.x[i]".
+// IndexedField names element i of a list field: "x[i]".
 func IndexedField(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

@@ -97,10 +97,10 @@ var errKeyReused = models.E(models.KindConflict, "该幂等键已用于另一笔
 // from the claim's start. Callers have authorised the actor.
 func (l *Ledger) Append(ctx context.Context, by, fundID string, kind models.LedgerKind, fromReserve bool, amount int64, ref, key string) (*Movement, error) {
 	if amount <= 0 || amount > models.MaxFundFen {
-		return nil, models.Invalid("body.amountFen", "金额须为正数（单位：分），且不超过 100 亿元", "amount must be positive (in fen) and at most 10 billion yuan")
+		return nil, models.Invalid("amountFen", "金额须为正数（单位：分），且不超过 100 亿元", "amount must be positive (in fen) and at most 10 billion yuan")
 	}
 	if len(ref) > 200 {
-		return nil, models.Invalid("body.ref", "关联编号不超过 200 个字符", "ref must be at most 200 characters")
+		return nil, models.Invalid("ref", "关联编号不超过 200 个字符", "ref must be at most 200 characters")
 	}
 	if key != "" {
 		if err := models.ValidateIdempotencyKey(key); err != nil {

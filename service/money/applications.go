@@ -87,14 +87,14 @@ var applyingKinds = map[string]bool{
 // or as an entry of a competition (whose fund it then takes).
 func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in ApplicationInput) (*models.Application, error) {
 	if in.OrganisationID == "" {
-		return nil, models.Invalid("body.organisationId", "须指定申报机构", "an application names its organisation")
+		return nil, models.Invalid("organisationId", "须指定申报机构", "an application names its organisation")
 	}
 	if !policy.Allowed(actor, "create-application", policy.Object{Orgs: []string{in.OrganisationID}}) {
 		return nil, models.E(models.KindForbidden, "只有机构管理员可以为本机构申报项目", "only an admin of the organisation may apply for it")
 	}
 	o, err := s.st.Organisations.Organisation(ctx, in.OrganisationID)
 	if core.IsKind(err, models.KindNotFound) {
-		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		return nil, models.Invalid("organisationId", "机构不存在", "no such organisation")
 	} else if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 		return nil, models.E(models.KindConflict, "机构当前状态不能申报项目", "the organisation may not apply in its current status")
 	}
 	if !applyingKinds[o.Kind] {
-		return nil, models.Invalid("body.organisationId", "该类型的机构不能申报项目", "organisations of this kind do not apply for projects")
+		return nil, models.Invalid("organisationId", "该类型的机构不能申报项目", "organisations of this kind do not apply for projects")
 	}
 	switch {
 	case in.CompetitionID != "":
@@ -112,10 +112,10 @@ func (s *Service) CreateApplication(ctx context.Context, actor *Actor, in Applic
 		}
 		in.FundID = fundID
 	case in.FundID == "":
-		return nil, models.Invalid("body.fundId", "须指定申报的资金或公益创投大赛", "an application names a fund or a competition")
+		return nil, models.Invalid("fundId", "须指定申报的资金或公益创投大赛", "an application names a fund or a competition")
 	default:
 		if _, err := s.st.Funds.Fund(ctx, in.FundID); core.IsKind(err, models.KindNotFound) {
-			return nil, models.Invalid("body.fundId", "资金不存在", "no such fund")
+			return nil, models.Invalid("fundId", "资金不存在", "no such fund")
 		} else if err != nil {
 			return nil, err
 		}
@@ -257,7 +257,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 	case f.FundID != "":
 		fund, err := s.st.Funds.Fund(ctx, f.FundID)
 		if core.IsKind(err, models.KindNotFound) {
-			return nil, "", models.Invalid("query.fundId", "资金不存在", "no such fund")
+			return nil, "", models.Invalid("fundId", "资金不存在", "no such fund")
 		} else if err != nil {
 			return nil, "", err
 		}
@@ -271,7 +271,7 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 		}
 		f.ExcludeDrafts = true
 	default:
-		return nil, "", models.Invalid("query.organisationId", "须按机构、资金或大赛查询", "list by organisationId, fundId or competitionId")
+		return nil, "", models.Invalid("organisationId", "须按机构、资金或大赛查询", "list by organisationId, fundId or competitionId")
 	}
 	return s.st.Applications.Applications(ctx, f, p.Normalised())
 }

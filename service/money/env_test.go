@@ -45,7 +45,7 @@ func newMoney(db *mongo.DB, now time.Time) *money.Service {
 			},
 			AttachGrant: func(context.Context, string, *models.Grant) error { return nil },
 			CompetitionFund: func(context.Context, string) (string, error) {
-				return "", models.Invalid("body.competitionId", "大赛不存在", "no such competition")
+				return "", models.Invalid("competitionId", "大赛不存在", "no such competition")
 			},
 			CheckEntry:   func(context.Context, *models.Application) error { return nil },
 			MayReadEntry: func(context.Context, *core.Actor, *models.Application) bool { return false },

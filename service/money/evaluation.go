@@ -16,12 +16,12 @@ import (
 func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID string) (*models.Application, error) {
 	o, err := s.st.Organisations.Organisation(ctx, orgID)
 	if core.IsKind(err, models.KindNotFound) {
-		return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+		return nil, models.Invalid("organisationId", "机构不存在", "no such organisation")
 	} else if err != nil {
 		return nil, err
 	}
 	if o.Kind != "supervision_evaluation_institution" || !o.Status.Operating() {
-		return nil, models.Invalid("body.organisationId", "须为正常运营的社会工作督导评估机构", "must be an active supervision and evaluation institution")
+		return nil, models.Invalid("organisationId", "须为正常运营的社会工作督导评估机构", "must be an active supervision and evaluation institution")
 	}
 	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, _, err := s.funderApplication(ctx, actor, id)
@@ -32,7 +32,7 @@ func (s *Service) EngageEvaluator(ctx context.Context, actor *Actor, id, orgID s
 			return nil, models.E(models.KindConflict, "只有已立项且未评估的项目可以委托评估", "only a granted, unevaluated project can be given an evaluator")
 		}
 		if o.ID == a.OrganisationID {
-			return nil, models.Invalid("body.organisationId", "评估机构不能评估自己的项目", "an institution cannot evaluate its own project")
+			return nil, models.Invalid("organisationId", "评估机构不能评估自己的项目", "an institution cannot evaluate its own project")
 		}
 		a.EvaluatorOrg, a.UpdatedAt = o.ID, s.d.Now()
 		return a, s.st.Applications.SaveApplication(ctx, a)

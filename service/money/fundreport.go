@@ -36,7 +36,7 @@ func (s *Service) FundLedger(ctx context.Context, actor *Actor, fundID string, a
 		return nil, core.ErrForbidden
 	}
 	if afterSeq < 0 {
-		return nil, models.Invalid("query.afterSeq", "afterSeq 不能为负数", "afterSeq must not be negative")
+		return nil, models.Invalid("afterSeq", "afterSeq 不能为负数", "afterSeq must not be negative")
 	}
 	return s.st.Funds.Entries(ctx, fundID, afterSeq, Page{Limit: limit}.Normalised().Limit)
 }

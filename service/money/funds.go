@@ -114,12 +114,12 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 		o, err := s.st.Organisations.Organisation(ctx, f.OwnerOrgID)
 		if err != nil {
 			if core.IsKind(err, models.KindNotFound) {
-				return nil, models.Invalid("body.ownerOrgId", "机构不存在", "no such organisation")
+				return nil, models.Invalid("ownerOrgId", "机构不存在", "no such organisation")
 			}
 			return nil, err
 		}
 		if o.Kind != "charity_organisation" {
-			return nil, models.Invalid("body.ownerOrgId", "只有慈善组织可以设立资金", "only a charity organisation posts funds")
+			return nil, models.Invalid("ownerOrgId", "只有慈善组织可以设立资金", "only a charity organisation posts funds")
 		}
 		if !o.Status.Operating() {
 			return nil, models.E(models.KindConflict, "机构当前状态不能设立资金", "the organisation may not post funds in its current status")

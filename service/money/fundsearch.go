@@ -13,12 +13,12 @@ import (
 // ListFunds lists funds with their balances (public: 慈善法 信息公开).
 func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundView, string, error) {
 	if f.Region != "" {
-		if err := models.ValidateDivision("query.region", f.Region, ""); err != nil {
+		if err := models.ValidateDivision("region", f.Region, ""); err != nil {
 			return nil, "", err
 		}
 	}
 	if f.Domain != "" && !models.Domains.Has(f.Domain) {
-		return nil, "", models.Invalid("query.domain", "未知的领域", "unknown domain")
+		return nil, "", models.Invalid("domain", "未知的领域", "unknown domain")
 	}
 	funds, next, err := s.st.Funds.ListFunds(ctx, f, p.Normalised())
 	if err != nil {

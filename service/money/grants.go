@@ -26,10 +26,10 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		}
 	}
 	if !d.Approve && (len([]rune(d.Note)) < 2 || len([]rune(d.Note)) > 1000) {
-		return nil, false, models.Invalid("body.reason", "驳回须说明理由（2–1000 个字符）", "a rejection needs a reason (2–1000 characters)")
+		return nil, false, models.Invalid("reason", "驳回须说明理由（2–1000 个字符）", "a rejection needs a reason (2–1000 characters)")
 	}
 	if d.Approve && (d.AmountFen <= 0 || d.AmountFen > models.MaxFundFen) {
-		return nil, false, models.Invalid("body.amountFen", "批准金额须为正数（单位：分）", "the approved amount must be positive (in fen)")
+		return nil, false, models.Invalid("amountFen", "批准金额须为正数（单位：分）", "the approved amount must be positive (in fen)")
 	}
 	type result struct {
 		a        *models.Application
@@ -53,7 +53,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			return result{}, models.E(models.KindConflict, "只有已提交的申请可以审批", "only a submitted application can be decided")
 		}
 		if d.Approve && d.AmountFen > a.RequestedFen {
-			return result{}, models.Invalid("body.amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
+			return result{}, models.Invalid("amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
 		}
 		// The decision is claimed by a unique insert before it is carried
 		// out: the lock serialises the common case, the claim decides even
@@ -264,7 +264,7 @@ func (s *Service) grantView(ctx context.Context, a *models.Application) (*GrantV
 
 func (s *Service) checkMilestone(a *models.Application, milestone int) error {
 	if milestone < 0 || milestone >= len(a.Milestones) {
-		return models.Invalid("path.milestone", "没有该里程碑", "no such milestone")
+		return models.Invalid("milestone", "没有该里程碑", "no such milestone")
 	}
 	if !a.Status.Granted() {
 		return models.E(models.KindConflict, "项目尚未获得资助", "the project holds no grant")
@@ -276,7 +276,7 @@ func (s *Service) checkMilestone(a *models.Application, milestone int) error {
 // starts the project (项目督导).
 func (s *Service) ReportMilestone(ctx context.Context, actor *Actor, id string, milestone int, note string) (*GrantView, error) {
 	if n := len([]rune(note)); n < 10 || n > 10000 {
-		return nil, models.Invalid("body.report", "里程碑报告须为 10–10000 个字符", "a milestone report must be 10–10000 characters")
+		return nil, models.Invalid("report", "里程碑报告须为 10–10000 个字符", "a milestone report must be 10–10000 characters")
 	}
 	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*GrantView, error) {
 		a, err := s.ownApplication(ctx, actor, id)

@@ -42,7 +42,7 @@ type PriceTableView struct {
 
 // PriceTables shows a division's price tables (public).
 func (s *Service) PriceTables(ctx context.Context, code string) (*PriceTableView, error) {
-	if err := models.ValidateDivision("path.code", code, ""); err != nil {
+	if err := models.ValidateDivision("code", code, ""); err != nil {
 		return nil, err
 	}
 	vs, err := s.st.Applications.PriceTables(ctx, code)

@@ -57,7 +57,7 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 		return models.E(models.KindConflict, "该资金不在申报期内", "the fund is not accepting applications now")
 	}
 	if a.CompetitionID == "" && (a.RequestedFen < f.GrantMinFen || a.RequestedFen > f.GrantMaxFen) {
-		return models.Invalid("body.requestedFen", "申请金额须在该资金的单笔资助上下限之间", "the requested amount must be within the fund's grant limits")
+		return models.Invalid("requestedFen", "申请金额须在该资金的单笔资助上下限之间", "the requested amount must be within the fund's grant limits")
 	}
 	o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID)
 	if err != nil {
@@ -67,13 +67,13 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 		return models.E(models.KindConflict, "该资金不接受此类机构申报", "the fund does not accept organisations of this kind")
 	}
 	if !core.OverlapsRegions(a.Regions, f.Regions) {
-		return models.Invalid("body.regions", "项目服务地区不在该资金的资助地区内", "the project's regions are outside the fund's")
+		return models.Invalid("regions", "项目服务地区不在该资金的资助地区内", "the project's regions are outside the fund's")
 	}
 	if len(a.Domains) > 0 && !core.Overlaps(a.Domains, f.Domains) {
-		return models.Invalid("body.domains", "项目领域不在该资金的资助领域内", "the project's domains are outside the fund's")
+		return models.Invalid("domains", "项目领域不在该资金的资助领域内", "the project's domains are outside the fund's")
 	}
 	if len(f.TargetGroups) > 0 && !slices.Contains(f.TargetGroups, a.TargetGroup) {
-		return models.Invalid("body.targetGroup", "服务对象不在该资金的资助范围内", "the target group is outside the fund's")
+		return models.Invalid("targetGroup", "服务对象不在该资金的资助范围内", "the target group is outside the fund's")
 	}
 	if a.Government {
 		return s.checkPurchase(ctx, a, f)
@@ -95,7 +95,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 			return err
 		}
 		if err != nil || !w.Verified() {
-			return models.Invalid(core.IndexedField("body.team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
+			return models.Invalid(core.IndexedField("team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
 		}
 		m.Level = w.VerifiedLevel()
 	}
@@ -105,7 +105,7 @@ func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
 			return err
 		}
 		if err != nil || !w.Verified() {
-			return models.Invalid("body.supervisorId", "项目督导须为证书已核验的社会工作者", "the supervisor must be a social worker with a verified certificate")
+			return models.Invalid("supervisorId", "项目督导须为证书已核验的社会工作者", "the supervisor must be a social worker with a verified certificate")
 		}
 	}
 	return nil
@@ -117,12 +117,12 @@ func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) erro
 	for i, id := range a.NeedIDs {
 		n, err := s.st.Needs.Need(ctx, id)
 		if core.IsKind(err, models.KindNotFound) {
-			return models.Invalid(core.IndexedField("body.needIds", i), "需求不存在", "no such need")
+			return models.Invalid(core.IndexedField("needIds", i), "需求不存在", "no such need")
 		} else if err != nil {
 			return err
 		}
 		if n.Status == models.NeedDraft {
-			return models.Invalid(core.IndexedField("body.needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
+			return models.Invalid(core.IndexedField("needIds", i), "不能关联未发布的需求", "a draft need cannot be linked")
 		}
 		if !slices.Contains(a.Regions, n.CommunityCode) {
 			a.Regions = append(a.Regions, n.CommunityCode)
@@ -132,7 +132,7 @@ func (s *Service) fillFromNeeds(ctx context.Context, a *models.Application) erro
 		}
 	}
 	if len(a.Regions) == 0 {
-		return models.Invalid("body.regions", "须关联需求或填写服务地区", "link needs or give the regions served")
+		return models.Invalid("regions", "须关联需求或填写服务地区", "link needs or give the regions served")
 	}
 	return nil
 }
@@ -157,7 +157,7 @@ func (s *Service) checkPurchase(ctx context.Context, a *models.Application, f *m
 			En: "the price table is more than 3 years old", At: s.d.Now()})
 	}
 	if ceiling := t.SalaryCeilingFen(a.Team, a.ContractMonths()); a.Budget.SalaryFen > ceiling {
-		return models.Invalid("body.budget.salaryFen", "薪酬待遇超出本地区政府购买服务价格标准", "the salary line exceeds the division's purchase price table")
+		return models.Invalid("budget.salaryFen", "薪酬待遇超出本地区政府购买服务价格标准", "the salary line exceeds the division's purchase price table")
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func (m *Matching) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequ
 			req.Division = b[0].CommunityCode
 		}
 	}
-	if err := models.ValidateDivision("body.division", req.Division, ""); err != nil {
+	if err := models.ValidateDivision("division", req.Division, ""); err != nil {
 		return nil, err
 	}
 	if !actor.RunsCommittee(req.Division) && !actor.Governs(req.Division) {
@@ -64,7 +64,7 @@ func (m *Matching) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequ
 		req.To = req.From.Add(24 * time.Hour)
 	}
 	if !req.To.After(req.From) || req.To.Sub(req.From) > 31*24*time.Hour {
-		return nil, models.Invalid("body.to", "时间窗须在开始之后且不超过 31 天", "the window must end after it starts and last at most 31 days")
+		return nil, models.Invalid("to", "时间窗须在开始之后且不超过 31 天", "the window must end after it starts and last at most 31 days")
 	}
 	needs, err := m.st.Needs.NeedsWithStatus(ctx, []models.NeedStatus{models.NeedOpen}, req.Division, 10_000)
 	if err != nil {

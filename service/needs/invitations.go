@@ -76,7 +76,7 @@ func (m *Matching) Invite(ctx context.Context, actor *Actor, needID string, req 
 		}
 	}
 	if len(req.VolunteerIDs) == 0 {
-		return nil, models.Invalid("body.volunteerIds", "请选择要邀请的志愿者，或填写 top", "choose the volunteers to invite, or give top")
+		return nil, models.Invalid("volunteerIds", "请选择要邀请的志愿者，或填写 top", "choose the volunteers to invite, or give top")
 	}
 	now := m.d.Now()
 	out := make([]InvitationOutcome, 0, len(req.VolunteerIDs))
@@ -99,7 +99,7 @@ func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, 
 		return nil, err
 	}
 	if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
-		return nil, constraintError("body.volunteerIds", vs)
+		return nil, constraintError("volunteerIds", vs)
 	}
 	inv := &models.Invitation{ID: invitationID(occ.ID, vid), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: vid, Window: occ.Window,
 		Score: score, Status: models.InvitationPending, InvitedBy: actor.AccountID, CreatedAt: now,
@@ -134,7 +134,7 @@ func (m *Matching) nextOccurrence(n *models.Need, id string) (models.Occurrence,
 		}
 	}
 	if id != "" {
-		return models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在或已开始", "no such occurrence, or it has started")
+		return models.Occurrence{}, models.Invalid("occurrenceId", "场次不存在或已开始", "no such occurrence, or it has started")
 	}
 	return models.Occurrence{}, models.E(models.KindConflict, "没有尚未开始的场次", "no occurrence is still to come")
 }
@@ -205,7 +205,7 @@ func (m *Matching) acceptInvitation(ctx context.Context, actor *Actor, id string
 		return nil, err
 	}
 	if vs := matching.CheckVolunteer(asMatched(v), n, *occ); len(vs) > 0 { // as the invitation was checked
-		return nil, constraintError("path.id", vs)
+		return nil, constraintError("id", vs)
 	}
 	if a, err := m.needs.claimAssignment(ctx, n, *occ, actor.AccountID, inv.InvitedBy, models.AssignmentAccepted); errors.Is(err, errAlreadyPlaced) &&
 		a != nil && a.Status == models.AssignmentAccepted {

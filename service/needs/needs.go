@@ -238,13 +238,13 @@ func (s *Service) ChangeNeedStatus(ctx context.Context, actor *Actor, id string,
 			return core.ErrForbidden
 		}
 		if !models.NeedStatuses.Has(c.To) {
-			return models.Invalid("body.to", "未知的需求状态", "unknown need status")
+			return models.Invalid("to", "未知的需求状态", "unknown need status")
 		}
 		if !manualStatuses[to] {
-			return models.Invalid("body.to", "“"+label(models.NeedStatuses, c.To)+"”由系统自动设置", c.To+" is set by the service itself")
+			return models.Invalid("to", "“"+label(models.NeedStatuses, c.To)+"”由系统自动设置", c.To+" is set by the service itself")
 		}
 		if !n.Status.CanMove(to) {
-			return models.Invalid("body.to", "不允许从“"+label(models.NeedStatuses, string(n.Status))+"”变为“"+label(models.NeedStatuses, c.To)+"”",
+			return models.Invalid("to", "不允许从“"+label(models.NeedStatuses, string(n.Status))+"”变为“"+label(models.NeedStatuses, c.To)+"”",
 				"illegal status change "+string(n.Status)+" → "+c.To)
 		}
 		if to == models.NeedOpen && n.Status == models.NeedDraft {
@@ -284,21 +284,21 @@ func (s *Service) NeedHistory(ctx context.Context, actor *Actor, id string) ([]m
 // ListNeeds lists needs; drafts only for their committee's own community.
 func (s *Service) ListNeeds(ctx context.Context, actor *Actor, f NeedFilter, p Page) ([]*models.Need, string, error) {
 	if f.Community != "" {
-		if err := models.ValidateDivision("query.community", f.Community, models.LevelVillage); err != nil {
+		if err := models.ValidateDivision("community", f.Community, models.LevelVillage); err != nil {
 			return nil, "", err
 		}
 	}
 	if f.Division != "" {
-		if err := models.ValidateDivision("query.division", f.Division, ""); err != nil {
+		if err := models.ValidateDivision("division", f.Division, ""); err != nil {
 			return nil, "", err
 		}
 	}
 	if f.Domain != "" && !models.Domains.Has(f.Domain) {
-		return nil, "", models.Invalid("query.domain", "未知的领域代码", "unknown domain code")
+		return nil, "", models.Invalid("domain", "未知的领域代码", "unknown domain code")
 	}
 	for _, st := range f.Statuses {
 		if !models.NeedStatuses.Has(string(st)) {
-			return nil, "", models.Invalid("query.status", "未知的需求状态", "unknown need status")
+			return nil, "", models.Invalid("status", "未知的需求状态", "unknown need status")
 		}
 	}
 	f.Public = !(actor != nil && f.Community != "" && (actor.RunsCommittee(f.Community) || actor.Governs(f.Community)))
@@ -329,7 +329,7 @@ func (s *Service) NeedsNear(ctx context.Context, actor *Actor, at *models.Point,
 			return nil, "", err // the store failed: not the caller's missing location
 		}
 		if err != nil || v.Home == nil {
-			return nil, "", models.Invalid("query.lat", "请提供位置，或在志愿者资料中填写常住位置", "give a location, or set your home in your volunteer profile")
+			return nil, "", models.Invalid("lat", "请提供位置，或在志愿者资料中填写常住位置", "give a location, or set your home in your volunteer profile")
 		}
 		at = v.Home
 		if radiusKm == 0 {
@@ -384,10 +384,10 @@ func (s *Service) NeedCounts(ctx context.Context, division string) ([]DivisionCo
 	}
 	d, ok := models.LookupDivision(division)
 	if !ok {
-		return nil, models.Invalid("query.division", "未知的行政区划代码", "unknown division code")
+		return nil, models.Invalid("division", "未知的行政区划代码", "unknown division code")
 	}
 	if d.Level == models.LevelVillage {
-		return nil, models.Invalid("query.division", "社区没有下级区划", "a community has no child divisions")
+		return nil, models.Invalid("division", "社区没有下级区划", "a community has no child divisions")
 	}
 	sn, err := s.publishedNeeds(ctx)
 	if err != nil {
@@ -430,7 +430,7 @@ func pageSlice[T any](all []T, p Page) ([]T, string, error) {
 	if p.Cursor != "" {
 		n, err := parseOffset(p.Cursor)
 		if err != nil {
-			return nil, "", models.Invalid("query.cursor", "无效的游标", "invalid cursor")
+			return nil, "", models.Invalid("cursor", "无效的游标", "invalid cursor")
 		}
 		start = n
 	}

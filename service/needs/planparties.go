@@ -29,7 +29,7 @@ func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, s
 		if p.Confirmed {
 			return models.E(models.KindConflict, "方案已确认，不能更换督导", "the plan is confirmed; its supervisor is fixed")
 		}
-		if err := s.checkSupervisor(ctx, n, p, socialWorkerID, "body.socialWorkerId"); err != nil {
+		if err := s.checkSupervisor(ctx, n, p, socialWorkerID, "socialWorkerId"); err != nil {
 			return err
 		}
 		p.SupervisorID, p.SupervisorState, p.UpdatedAt = socialWorkerID, models.SupervisorProposed, s.d.Now()
@@ -86,7 +86,7 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 			return models.E(models.KindConflict, "已经答复过", "already answered")
 		}
 		if accept {
-			if err := s.checkSupervisor(ctx, n, p, actor.AccountID, "body.accept"); err != nil {
+			if err := s.checkSupervisor(ctx, n, p, actor.AccountID, "accept"); err != nil {
 				return err
 			}
 			p.SupervisorState = models.SupervisorAccepted
@@ -108,12 +108,12 @@ func (s *Service) SetCarrier(ctx context.Context, actor *Actor, needID, orgID st
 	if orgID != "" {
 		o, err := s.st.Organisations.Organisation(ctx, orgID)
 		if core.IsKind(err, models.KindNotFound) {
-			return nil, models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+			return nil, models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, err
 		}
 		if !o.Status.Operating() {
-			return nil, models.Invalid("body.organisationId", "该机构未在正常运营", "the organisation is not active")
+			return nil, models.Invalid("organisationId", "该机构未在正常运营", "the organisation is not active")
 		}
 	}
 	var p *models.Plan

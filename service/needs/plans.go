@@ -169,7 +169,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 	}
 	v, err := s.st.Volunteers.Volunteer(ctx, volunteerID)
 	if core.IsKind(err, models.KindNotFound) {
-		return nil, models.Invalid("body.volunteerId", "该志愿者不存在或尚未填写志愿者资料", "no such volunteer, or no volunteer profile yet")
+		return nil, models.Invalid("volunteerId", "该志愿者不存在或尚未填写志愿者资料", "no such volunteer, or no volunteer profile yet")
 	} else if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 	}
 	for _, occ := range targets {
 		if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
-			return nil, constraintError("body.volunteerId", vs)
+			return nil, constraintError("volunteerId", vs)
 		}
 	}
 	var made []*models.Assignment
@@ -220,7 +220,7 @@ func (s *Service) targetOccurrences(n *models.Need, ids []string) ([]models.Occu
 		}
 	}
 	if len(want) > 0 {
-		return nil, models.Invalid("body.occurrenceIds", "包含不存在或已开始的场次", "an occurrence does not exist or has started")
+		return nil, models.Invalid("occurrenceIds", "包含不存在或已开始的场次", "an occurrence does not exist or has started")
 	}
 	if len(out) == 0 {
 		return nil, models.E(models.KindConflict, "没有尚未开始的场次", "no occurrence is still to come")

@@ -29,10 +29,10 @@ func (s *Service) FileComplaint(ctx context.Context, actor *Actor, orgID, catego
 	}
 	var p models.Problems
 	if !models.ComplaintCategories.Has(category) {
-		p.Add("body.category", "未知的投诉类别", "unknown complaint category")
+		p.Add("category", "未知的投诉类别", "unknown complaint category")
 	}
 	if n := len([]rune(strings.TrimSpace(content))); n < 10 || n > 5000 {
-		p.Add("body.content", "投诉内容须为 10–5000 字", "content must be 10–5000 characters")
+		p.Add("content", "投诉内容须为 10–5000 字", "content must be 10–5000 characters")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *Service) ListComplaints(ctx context.Context, actor *Actor, division, st
 		return nil, "", err
 	}
 	if status != "" && !models.ComplaintStatuses.Has(status) {
-		return nil, "", models.Invalid("query.status", "未知的投诉状态", "unknown complaint status")
+		return nil, "", models.Invalid("status", "未知的投诉状态", "unknown complaint status")
 	}
 	return s.st.Complaints.ListComplaints(ctx, division, status, p.Normalised())
 }
@@ -99,14 +99,14 @@ func (s *Service) handleComplaint(ctx context.Context, actor *Actor, id string, 
 	}
 	to := models.ComplaintStatus(c.To)
 	if !models.ComplaintStatuses.Has(c.To) {
-		return nil, models.Invalid("body.to", "未知的投诉状态", "unknown complaint status")
+		return nil, models.Invalid("to", "未知的投诉状态", "unknown complaint status")
 	}
 	if !cp.Status.CanMove(to) {
-		return nil, models.Invalid("body.to", "不允许从“"+label(models.ComplaintStatuses, string(cp.Status))+"”变为“"+label(models.ComplaintStatuses, c.To)+"”",
+		return nil, models.Invalid("to", "不允许从“"+label(models.ComplaintStatuses, string(cp.Status))+"”变为“"+label(models.ComplaintStatuses, c.To)+"”",
 			"illegal status change "+string(cp.Status)+" → "+c.To)
 	}
 	if n := len([]rune(strings.TrimSpace(c.Note))); n == 0 || n > 2000 {
-		return nil, models.Invalid("body.note", "处理意见须为 1–2000 字", "a note of 1–2000 characters is required")
+		return nil, models.Invalid("note", "处理意见须为 1–2000 字", "a note of 1–2000 characters is required")
 	}
 	now := s.d.Now()
 	t := &models.Transition{Object: "complaint:" + id, Seq: cp.StatusSeq + 1, From: string(cp.Status), To: c.To, By: actor.AccountID, At: now, Note: c.Note}

@@ -56,7 +56,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in Organ
 	if initialStatus == models.OrgActive {
 		o.Status = models.OrgActive
 	} else if initialStatus != "" && initialStatus != models.OrgIncubating {
-		return nil, models.Invalid("body.status", "新机构的状态只能是培育中或正常运营", "a new organisation is incubating or active")
+		return nil, models.Invalid("status", "新机构的状态只能是培育中或正常运营", "a new organisation is incubating or active")
 	}
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *Actor, in Organ
 	if err := s.st.Organisations.CreateOrganisation(ctx, o); err != nil {
 		if core.IsKind(err, models.KindConflict) {
 			return nil, &models.Error{Kind: models.KindConflict, Zh: "该统一社会信用代码已登记", En: "an organisation with this credit code exists",
-				Field: "body.creditCode", Fields: []models.FieldError{{Field: "body.creditCode", Zh: "该统一社会信用代码已登记", En: "an organisation with this credit code exists"}}}
+				Field: "creditCode", Fields: []models.FieldError{{Field: "creditCode", Zh: "该统一社会信用代码已登记", En: "an organisation with this credit code exists"}}}
 		}
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id strin
 // ListOrganisations lists organisations (public registration data).
 func (s *Service) ListOrganisations(ctx context.Context, f OrganisationFilter, p Page) ([]*models.Organisation, string, error) {
 	if f.Division != "" {
-		if err := models.ValidateDivision("query.division", f.Division, ""); err != nil {
+		if err := models.ValidateDivision("division", f.Division, ""); err != nil {
 			return nil, "", err
 		}
 	}
@@ -164,17 +164,17 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	}
 	to := models.OrgStatus(c.To)
 	if !models.OrganisationStatuses.Has(c.To) {
-		return nil, models.Invalid("body.to", "未知的机构状态", "unknown organisation status")
+		return nil, models.Invalid("to", "未知的机构状态", "unknown organisation status")
 	}
 	if !o.Status.CanMove(to) {
-		return nil, models.Invalid("body.to", "不允许从“"+label(models.OrganisationStatuses, string(o.Status))+"”变为“"+label(models.OrganisationStatuses, c.To)+"”",
+		return nil, models.Invalid("to", "不允许从“"+label(models.OrganisationStatuses, string(o.Status))+"”变为“"+label(models.OrganisationStatuses, c.To)+"”",
 			"illegal status change "+string(o.Status)+" → "+c.To)
 	}
 	if to == models.OrgExited && !models.ExitReasons.Has(c.Reason) {
-		return nil, models.Invalid("body.reason", "退出须注明退出原因（见 exit_reasons 词表）", "an exit needs a reason from the exit_reasons vocabulary")
+		return nil, models.Invalid("reason", "退出须注明退出原因（见 exit_reasons 词表）", "an exit needs a reason from the exit_reasons vocabulary")
 	}
 	if len([]rune(c.Note)) > 2000 {
-		return nil, models.Invalid("body.note", "备注不超过 2000 字", "note must be at most 2000 characters")
+		return nil, models.Invalid("note", "备注不超过 2000 字", "note must be at most 2000 characters")
 	}
 	now := s.d.Now()
 	t := &models.Transition{Object: "organisation:" + id, Seq: o.StatusSeq + 1, From: string(o.Status), To: c.To,
@@ -218,7 +218,7 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 		return nil, err
 	}
 	if recognised {
-		if _, err := models.ParseDate("body.recognisedOn", on); err != nil {
+		if _, err := models.ParseDate("recognisedOn", on); err != nil {
 			return nil, err
 		}
 	} else {

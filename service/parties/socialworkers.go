@@ -97,14 +97,14 @@ func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, e
 		w.Supervisor = false
 	}
 	var p models.Problems
-	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
+	grid, err := models.ParseWeekGrid("availability", in.Availability)
 	core.Collect(&p, err)
 	w.Availability = grid
 	core.Collect(&p, w.Validate())
 	if w.StationTownCode != "" && models.ValidateDivision("", w.StationTownCode, models.LevelTown) == nil {
 		_, err := s.st.Stations.Station(ctx, w.StationTownCode)
 		if core.IsKind(err, models.KindNotFound) {
-			p.Add("body.stationTownCode", "该乡镇（街道）尚未设立社工站", "this township has no social-work station")
+			p.Add("stationTownCode", "该乡镇（街道）尚未设立社工站", "this township has no social-work station")
 		} else if err != nil {
 			return nil, err
 		}
@@ -146,13 +146,13 @@ func (s *Service) ListSocialWorkers(ctx context.Context, actor *Actor, f SocialW
 	}
 	var probs models.Problems
 	if f.Division != "" {
-		core.Collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+		core.Collect(&probs, models.ValidateDivision("division", f.Division, ""))
 	}
 	if f.StationTownCode != "" {
-		core.Collect(&probs, models.ValidateDivision("query.station", f.StationTownCode, models.LevelTown))
+		core.Collect(&probs, models.ValidateDivision("station", f.StationTownCode, models.LevelTown))
 	}
 	if f.MinLevel != "" && !f.MinLevel.Valid() {
-		probs.Add("query.minLevel", "未知的证书等级（见 certificate_levels）", "unknown certificate level (see certificate_levels)")
+		probs.Add("minLevel", "未知的证书等级（见 certificate_levels）", "unknown certificate level (see certificate_levels)")
 	}
 	if err := probs.Err(); err != nil {
 		return nil, "", err
@@ -195,13 +195,13 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 		return nil, core.ErrForbidden
 	}
 	if d.Decision != CertVerified && d.Decision != CertRejected {
-		return nil, models.Invalid("body.decision", "结论须为 verified 或 rejected", "decision must be verified or rejected")
+		return nil, models.Invalid("decision", "结论须为 verified 或 rejected", "decision must be verified or rejected")
 	}
 	if len([]rune(d.Note)) > 500 {
-		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+		return nil, models.Invalid("note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	if w.Certificate == nil {
-		return nil, models.Invalid("body.decision", "该社工尚未填写证书", "the social worker has not entered a certificate")
+		return nil, models.Invalid("decision", "该社工尚未填写证书", "the social worker has not entered a certificate")
 	}
 	now := s.d.Now()
 	w.Certificate.Verification, w.Certificate.VerifiedBy, w.Certificate.VerifiedAt, w.Certificate.Note = d.Decision, actor.AccountID, &now, d.Note
@@ -242,13 +242,13 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 	}
 	var p models.Problems
 	if c.InPool && !w.Verified() {
-		p.Add("body.inPool", "证书通过核验后才能进入督导人才库", "only a social worker with a verified certificate may join the supervisor pool")
+		p.Add("inPool", "证书通过核验后才能进入督导人才库", "only a social worker with a verified certificate may join the supervisor pool")
 	}
 	switch {
 	case c.CaseloadCap != 0 && (c.CaseloadCap < 1 || c.CaseloadCap > 50):
-		p.Add("body.caseloadCap", "督导个案上限须为 1–50", "caseload cap must be 1–50")
+		p.Add("caseloadCap", "督导个案上限须为 1–50", "caseload cap must be 1–50")
 	case c.InPool && c.CaseloadCap == 0:
-		p.Add("body.caseloadCap", "进入督导人才库须设定个案上限（1–50）", "joining the pool needs a caseload cap (1–50)")
+		p.Add("caseloadCap", "进入督导人才库须设定个案上限（1–50）", "joining the pool needs a caseload cap (1–50)")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

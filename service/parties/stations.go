@@ -40,7 +40,7 @@ func (s *Service) CreateStation(ctx context.Context, actor *Actor, in StationInp
 	if err := s.st.Stations.CreateStation(ctx, st); err != nil {
 		if core.IsKind(err, models.KindConflict) {
 			return nil, &models.Error{Kind: models.KindConflict, Zh: "该乡镇（街道）已有社工站", En: "this township already has a station",
-				Fields: []models.FieldError{{Field: "body.townCode", Zh: "该乡镇（街道）已有社工站", En: "this township already has a station"}}}
+				Fields: []models.FieldError{{Field: "townCode", Zh: "该乡镇（街道）已有社工站", En: "this township already has a station"}}}
 		}
 		return nil, err
 	}
@@ -67,23 +67,23 @@ func (s *Service) applyStation(ctx context.Context, st *models.Station, in Stati
 	if st.OperatorOrgID != "" {
 		o, err := s.st.Organisations.Organisation(ctx, st.OperatorOrgID)
 		if core.IsKind(err, models.KindNotFound) {
-			return models.Invalid("body.operatorOrgId", "运营机构不存在", "no such organisation")
+			return models.Invalid("operatorOrgId", "运营机构不存在", "no such organisation")
 		} else if err != nil {
 			return err
 		}
 		if !o.Status.Operating() {
-			return models.Invalid("body.operatorOrgId", "运营机构未在正常运营", "the operating organisation is not active")
+			return models.Invalid("operatorOrgId", "运营机构未在正常运营", "the operating organisation is not active")
 		}
 	}
 	seen := map[string]bool{}
 	for i, id := range st.SocialWorkers {
 		if seen[id] {
-			return models.Invalid("body.socialWorkers["+itoa(i)+"]", "重复的社工", "duplicate social worker")
+			return models.Invalid("socialWorkers["+itoa(i)+"]", "重复的社工", "duplicate social worker")
 		}
 		seen[id] = true
 		a, err := s.st.Accounts.AccountByID(ctx, id)
 		if core.IsKind(err, models.KindNotFound) || (err == nil && !a.HasRole(models.RoleSocialWorker)) {
-			return models.Invalid("body.socialWorkers["+itoa(i)+"]", "不是已登记的社会工作者", "not a registered social worker")
+			return models.Invalid("socialWorkers["+itoa(i)+"]", "不是已登记的社会工作者", "not a registered social worker")
 		} else if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode stri
 // ListStations lists stations inside a division (public).
 func (s *Service) ListStations(ctx context.Context, division string, p Page) ([]*models.Station, string, error) {
 	if division != "" {
-		if err := models.ValidateDivision("query.division", division, ""); err != nil {
+		if err := models.ValidateDivision("division", division, ""); err != nil {
 			return nil, "", err
 		}
 	}

@@ -53,7 +53,7 @@ type VolunteerView struct {
 // account holds; only officials who may verify the profile ever see it.
 var errIDNumberConflict = &models.Error{Kind: models.KindConflict,
 	Zh: "该身份证号已由其他账号登记，已报民政部门核查，暂不能认证", En: "another account holds this ID number; civil affairs has been told, and the profile cannot be verified meanwhile",
-	Fields: []models.FieldError{{Field: "body.verified", Zh: "该身份证号已由其他账号登记，已报民政部门核查", En: "another account holds this ID number; civil affairs has been told"}}}
+	Fields: []models.FieldError{{Field: "verified", Zh: "该身份证号已由其他账号登记，已报民政部门核查", En: "another account holds this ID number; civil affairs has been told"}}}
 
 var errNotVolunteer = models.E(models.KindForbidden, "只有志愿者可以填写志愿者档案", "only volunteers have a volunteer profile")
 
@@ -113,10 +113,10 @@ func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 		case v.BirthDate == "":
 			v.BirthDate = born
 		case v.BirthDate != born:
-			p.Add("body.birthDate", "出生日期须与身份证号一致（"+born+"）", "the birth date must be the one the ID number encodes ("+born+")")
+			p.Add("birthDate", "出生日期须与身份证号一致（"+born+"）", "the birth date must be the one the ID number encodes ("+born+")")
 		}
 	}
-	grid, err := models.ParseWeekGrid("body.availability", in.Availability)
+	grid, err := models.ParseWeekGrid("availability", in.Availability)
 	core.Collect(&p, err)
 	v.Availability = grid
 	core.Collect(&p, v.Validate())
@@ -219,7 +219,7 @@ func (s *Service) Volunteer(ctx context.Context, actor *Actor, id, reason string
 	if reason != "" && !exact && actor.Governs(v.CommunityCode) {
 		reason = strings.TrimSpace(reason)
 		if n := len([]rune(reason)); n < 4 || n > 200 {
-			return nil, models.Invalid("query.reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
+			return nil, models.Invalid("reason", "查看个人信息的理由须为 4–200 个字", "the reason must be 4–200 characters")
 		}
 		if err := s.d.Audit(ctx, actor, "personal_data.read", "volunteer:"+id, v.CommunityCode, reason); err != nil {
 			return nil, err
@@ -277,10 +277,10 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 		return nil, err
 	}
 	if len([]rune(d.Note)) > 500 {
-		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+		return nil, models.Invalid("note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	if d.Verified && (v.RealName == "" || v.IDNumber == "") {
-		return nil, models.Invalid("body.verified", "志愿者尚未填写真实姓名和身份证号，不能认证", "the volunteer has not given a real name and ID number")
+		return nil, models.Invalid("verified", "志愿者尚未填写真实姓名和身份证号，不能认证", "the volunteer has not given a real name and ID number")
 	}
 	if d.Verified && v.IDNumberConflict {
 		// The other account may have given the number up since.
@@ -339,11 +339,11 @@ func (s *Service) recordBackgroundCheck(ctx context.Context, actor *Actor, id st
 	var p models.Problems
 	core.Collect(&p, models.ValidateBackgroundCheck(b, now))
 	if len([]rune(in.Note)) > 500 {
-		p.Add("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+		p.Add("note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	if v.RealName == "" || v.IDNumber == "" {
 		// The certificate names a person by their ID number.
-		p.Add("body.result", "志愿者尚未填写真实姓名和身份证号，不能登记背景审查", "the volunteer has not given a real name and ID number")
+		p.Add("result", "志愿者尚未填写真实姓名和身份证号，不能登记背景审查", "the volunteer has not given a real name and ID number")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -379,10 +379,10 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 	}
 	var probs models.Problems
 	if f.Community != "" {
-		core.Collect(&probs, models.ValidateDivision("query.community", f.Community, models.LevelVillage))
+		core.Collect(&probs, models.ValidateDivision("community", f.Community, models.LevelVillage))
 	}
 	if f.Division != "" {
-		core.Collect(&probs, models.ValidateDivision("query.division", f.Division, ""))
+		core.Collect(&probs, models.ValidateDivision("division", f.Division, ""))
 	}
 	if err := probs.Err(); err != nil {
 		return nil, "", err

@@ -80,7 +80,7 @@ func notStarted(field string) error {
 // place in the occurrence nor was recorded there.
 func errNoPresence() error {
 	zh, en := "该志愿者在该场次没有名额，也未被登记为临时到场者", "the volunteer held no place in this occurrence and was not recorded as a walk-in"
-	return &models.Error{Kind: models.KindConflict, Zh: zh, En: en, Field: "path.id", Fields: []models.FieldError{{Field: "path.id", Zh: zh, En: en}}}
+	return &models.Error{Kind: models.KindConflict, Zh: zh, En: en, Field: "id", Fields: []models.FieldError{{Field: "id", Zh: zh, En: en}}}
 }
 
 // happened checks what a record rests on before it is verified: its
@@ -92,7 +92,7 @@ func errNoPresence() error {
 func (s *Service) happened(ctx context.Context, r *models.HoursRecord) error {
 	start, ok := models.OccurrenceStart(r.OccurrenceID)
 	if !ok || s.d.Now().Before(start) || r.BeforeItsOccurrence() {
-		return notStarted("path.id")
+		return notStarted("id")
 	}
 	if _, err := s.st.Hours.Attendance(ctx, r.OccurrenceID+"#"+r.VolunteerID); err == nil {
 		return nil
@@ -113,11 +113,11 @@ func (s *Service) happened(ctx context.Context, r *models.HoursRecord) error {
 func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*models.Need, models.Occurrence, error) {
 	needID, _, ok := strings.Cut(occurrenceID, "#")
 	if !ok {
-		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次编号无效", "invalid occurrence id")
+		return nil, models.Occurrence{}, models.Invalid("occurrenceId", "场次编号无效", "invalid occurrence id")
 	}
 	n, err := s.d.Need(ctx, needID)
 	if core.IsKind(err, models.KindNotFound) {
-		return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
+		return nil, models.Occurrence{}, models.Invalid("occurrenceId", "场次不存在", "no such occurrence")
 	} else if err != nil {
 		return nil, models.Occurrence{}, err
 	}
@@ -126,7 +126,7 @@ func (s *Service) occurrenceOf(ctx context.Context, occurrenceID string) (*model
 			return n, o, nil
 		}
 	}
-	return nil, models.Occurrence{}, models.Invalid("body.occurrenceId", "场次不存在", "no such occurrence")
+	return nil, models.Occurrence{}, models.Invalid("occurrenceId", "场次不存在", "no such occurrence")
 }
 
 // mayRunAttendance: the committee, or the plan's accepted supervisor.
@@ -173,10 +173,10 @@ func (s *Service) checkPresence(n *models.Need, occ models.Occurrence, p Presenc
 		return models.E(models.KindConflict, "不在签到时间内", "outside the check-in time")
 	}
 	if !models.CheckinCodeValid(s.d.CheckinSecret, occ.ID, p.Code, now) {
-		return models.Invalid("body.code", "签到码错误或已过期", "the code is wrong or has expired")
+		return models.Invalid("code", "签到码错误或已过期", "the code is wrong or has expired")
 	}
 	if !models.WithinRadius(p.At, n.Location, s.d.CheckinRadiusKm) {
-		return models.Invalid("body.location", "不在服务地点附近", "not near the place of service")
+		return models.Invalid("location", "不在服务地点附近", "not near the place of service")
 	}
 	return nil
 }
@@ -244,7 +244,7 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	}
 	now := s.d.Now()
 	if now.Before(occ.Window.Start) {
-		return nil, notStarted("body.occurrenceId")
+		return nil, notStarted("occurrenceId")
 	}
 	if err := s.checkPresence(n, occ, p, now); err != nil {
 		return nil, err
@@ -299,24 +299,24 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 	}
 	now := s.d.Now()
 	if now.Before(occ.Window.Start) {
-		return nil, nil, notStarted("body.occurrenceId")
+		return nil, nil, notStarted("occurrenceId")
 	}
 	committee := mayManageNeed(actor, n)
 	var out []*models.HoursRecord
 	var errs []error
 	for i, m := range marks {
 		if !m.Checkout.After(m.Checkin) {
-			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
+			errs = append(errs, models.Invalid("marks["+itoa(i)+"].checkout", "签退须晚于签到", "check-out must be after check-in"))
 			continue
 		}
 		if m.Checkout.After(now.Add(clockSkew)) {
-			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
+			errs = append(errs, models.Invalid("marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
 			continue
 		}
 		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !core.IsKind(err, models.KindNotFound) {
 			return nil, nil, err
 		} else if err != nil {
-			errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "志愿者不存在", "no such volunteer"))
+			errs = append(errs, models.Invalid("marks["+itoa(i)+"].volunteerId", "志愿者不存在", "no such volunteer"))
 			continue
 		}
 		id := occ.ID + "#" + m.VolunteerID
@@ -328,7 +328,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			// 谁记录谁证明: the committee answers for who came to its
 			// community's service without a place; a supervisor marks
 			// the volunteers holding places.
-			field := "body.marks[" + itoa(i) + "].volunteerId"
+			field := "marks[" + itoa(i) + "].volunteerId"
 			zh, en := "临时到场者只能由社区居委会登记", "only the need's committee records walk-ins"
 			errs = append(errs, &models.Error{Kind: models.KindForbidden, Zh: zh, En: en, Field: field, Fields: []models.FieldError{{Field: field, Zh: zh, En: en}}})
 			continue
@@ -339,7 +339,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 			w := models.Window{Start: m.Checkin.Truncate(models.SlotLength), End: m.Checkout}
 			if err := s.d.ClaimTime(ctx, m.VolunteerID, w.Slots(), id); err != nil {
 				if core.IsKind(err, models.KindConflict) {
-					errs = append(errs, models.Invalid("body.marks["+itoa(i)+"].volunteerId", "该志愿者此时段已有其他服务记录", "the volunteer has another commitment at that time"))
+					errs = append(errs, models.Invalid("marks["+itoa(i)+"].volunteerId", "该志愿者此时段已有其他服务记录", "the volunteer has another commitment at that time"))
 					continue
 				}
 				return nil, nil, err

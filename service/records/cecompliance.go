@@ -42,7 +42,7 @@ func (s *Service) complianceYear(year int) (int, error) {
 		return now, nil
 	}
 	if year < 2009 || year > now+1 {
-		return 0, models.Invalid("query.year", "年份须在 2009 年至明年之间", "year must be between 2009 and next year")
+		return 0, models.Invalid("year", "年份须在 2009 年至明年之间", "year must be between 2009 and next year")
 	}
 	return year, nil
 }

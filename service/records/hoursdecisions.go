@@ -45,7 +45,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		return nil, err
 	}
 	if !approve && strings.TrimSpace(reason) == "" {
-		return nil, models.Invalid("body.reason", "驳回须注明原因", "a rejection needs a reason")
+		return nil, models.Invalid("reason", "驳回须注明原因", "a rejection needs a reason")
 	}
 	if r.Status != models.HoursPending {
 		// The writer that decided it may have failed before its step
@@ -185,7 +185,7 @@ func (s *Service) SelfReport(ctx context.Context, actor *Actor, occurrenceID str
 		return nil, models.E(models.KindConflict, "服务结束后才能自报时长", "report hours after the occurrence has ended")
 	}
 	if max := occ.Window.Hours() + 1; hours <= 0 || hours > max {
-		return nil, models.Invalid("body.hours", "时长须大于 0 且不超过服务时段加 1 小时", "hours must be above 0 and at most the window plus 1 hour")
+		return nil, models.Invalid("hours", "时长须大于 0 且不超过服务时段加 1 小时", "hours must be above 0 and at most the window plus 1 hour")
 	}
 	return s.recordHours(ctx, n, occ, actor.AccountID, models.RoundHours(hours), "self_report")
 }
@@ -209,10 +209,10 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 		return nil, models.E(models.KindConflict, "待核实的记录请直接核实或驳回", "a pending record is verified or rejected, not revised")
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, models.Invalid("body.reason", "修改须注明原因", "a revision needs a reason")
+		return nil, models.Invalid("reason", "修改须注明原因", "a revision needs a reason")
 	}
 	if hours <= 0 || hours > 24 {
-		return nil, models.Invalid("body.hours", "时长须为 0–24 小时", "hours must be above 0 and at most 24")
+		return nil, models.Invalid("hours", "时长须为 0–24 小时", "hours must be above 0 and at most 24")
 	}
 	next := *r
 	next.ID, next.Version = HoursRecordID(r.OccurrenceID, r.VolunteerID, r.Version+1), r.Version+1
@@ -251,7 +251,7 @@ func (s *Service) DisputeHours(ctx context.Context, actor *Actor, id, reason str
 		return models.E(models.KindConflict, "记录尚未处理", "the record has not been decided yet")
 	}
 	if n := len([]rune(strings.TrimSpace(reason))); n < 4 || n > 1000 {
-		return models.Invalid("body.reason", "异议理由须为 4–1000 字", "a dispute needs a reason of 4–1000 characters")
+		return models.Invalid("reason", "异议理由须为 4–1000 字", "a dispute needs a reason of 4–1000 characters")
 	}
 	return s.hoursEvent(ctx, actor.AccountID, r, "disputed", reason, false)
 }

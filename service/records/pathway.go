@@ -372,7 +372,7 @@ func (s *Service) VerifyEmployment(ctx context.Context, actor *Actor, accountID 
 		return nil, core.ErrForbidden
 	}
 	if len([]rune(note)) > 500 {
-		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+		return nil, models.Invalid("note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	return core.Locked(s.d.Shared, ctx, "pathway:"+accountID, func() (*PersonPathway, error) {
 		pw, err := s.st.Pathway.PersonPathway(ctx, accountID)

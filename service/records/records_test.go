@@ -205,7 +205,7 @@ func TestNoFutureDates(t *testing.T) {
 	w.clock.t = time.Date(2030, 6, 10, 23, 30, 0, 0, models.Shanghai()) // 15:30 UTC: still the 10th in Shanghai
 	in := records.TrainingInput{Course: "老年社会工作", Provider: "郑州市社工协会", Category: records.TrainingCourse, Hours: 6, Date: "2030-06-11"}
 	_, err := w.svc.AddTraining(ctx, w.volunteer, in)
-	invalidField(t, err, "body.date")
+	invalidField(t, err, "date")
 	in.Date = "2030-06-10"
 	r, err := w.svc.AddTraining(ctx, w.volunteer, in)
 	if err != nil {
@@ -217,7 +217,7 @@ func TestNoFutureDates(t *testing.T) {
 
 	sw := &core.Actor{AccountID: "sw-1", Roles: []models.RoleBinding{{Role: models.RoleSocialWorker, OrganisationID: "org-1"}}}
 	_, err = w.svc.LogSession(ctx, sw, records.SessionInput{SuperviseeID: "vol-1", NeedID: w.need.ID, Date: "2030-06-11", Minutes: 60, Topic: "复盘"})
-	invalidField(t, err, "body.date")
+	invalidField(t, err, "date")
 }
 
 // The CE compliance year defaults to this year in Shanghai and is at most
@@ -237,5 +237,5 @@ func TestComplianceYearFollowsTheClock(t *testing.T) {
 		t.Fatalf("year %d, want 2031", year)
 	}
 	_, _, _, err = svc.DivisionCECompliance(ctx, civil, "", 2033)
-	invalidField(t, err, "query.year")
+	invalidField(t, err, "year")
 }

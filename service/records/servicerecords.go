@@ -267,7 +267,7 @@ func (s *Service) VerifyStatement(doc []byte) (*models.ServiceStatement, error) 
 // organisation.
 func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, organisation string) ([]ExportRow, error) {
 	if community != "" && organisation != "" {
-		return nil, models.Invalid("query.organisation", "社区与机构只能选择其一", "give a community or an organisation, not both")
+		return nil, models.Invalid("organisation", "社区与机构只能选择其一", "give a community or an organisation, not both")
 	}
 	if community == "" && organisation == "" {
 		if b := actor.Bindings(models.RoleCommunityAdmin); len(b) > 0 {
@@ -275,7 +275,7 @@ func (s *Service) ExportHours(ctx context.Context, actor *Actor, community, orga
 		} else if orgs := actor.Organisations(); len(orgs) > 0 {
 			organisation = orgs[0]
 		} else {
-			return nil, models.Invalid("query.community", "请指定社区或机构", "give a community or an organisation")
+			return nil, models.Invalid("community", "请指定社区或机构", "give a community or an organisation")
 		}
 	}
 	var recs []*models.HoursRecord

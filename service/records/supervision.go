@@ -113,31 +113,31 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 	}
 	in.Topic, in.SuperviseeID, in.NeedID = strings.TrimSpace(in.Topic), strings.TrimSpace(in.SuperviseeID), strings.TrimSpace(in.NeedID)
 	var p models.Problems
-	day, derr := models.ParseDate("body.date", in.Date)
+	day, derr := models.ParseDate("date", in.Date)
 	if derr != nil {
 		core.Collect(&p, derr)
 	} else if today, _ := models.ParseDate("", string(models.DateOf(s.d.Now()))); day.After(today) {
-		p.Add("body.date", "督导日期不能晚于今天", "the date must not be in the future")
+		p.Add("date", "督导日期不能晚于今天", "the date must not be in the future")
 	} else if day.Year() < 2000 {
-		p.Add("body.date", "督导日期不早于 2000 年", "the date must be in 2000 or later")
+		p.Add("date", "督导日期不早于 2000 年", "the date must be in 2000 or later")
 	}
 	if in.Minutes < 15 || in.Minutes > 480 {
-		p.Add("body.minutes", "时长须为 15–480 分钟", "minutes must be 15–480")
+		p.Add("minutes", "时长须为 15–480 分钟", "minutes must be 15–480")
 	}
 	if l := len([]rune(in.Topic)); l < 1 || l > 200 {
-		p.Add("body.topic", "主题须为 1–200 个字符", "topic must be 1–200 characters")
+		p.Add("topic", "主题须为 1–200 个字符", "topic must be 1–200 characters")
 	}
 	if len([]rune(in.Notes)) > 5000 {
-		p.Add("body.notes", "记录不超过 5000 字", "notes must be at most 5000 characters")
+		p.Add("notes", "记录不超过 5000 字", "notes must be at most 5000 characters")
 	}
 	if in.SuperviseeID == actor.AccountID {
-		p.Add("body.superviseeId", "不能记录对自己的督导", "you cannot supervise yourself")
+		p.Add("superviseeId", "不能记录对自己的督导", "you cannot supervise yourself")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := s.st.Accounts.AccountByID(ctx, in.SuperviseeID); core.IsKind(err, models.KindNotFound) {
-		return nil, models.Invalid("body.superviseeId", "被督导人不存在", "no such supervisee")
+		return nil, models.Invalid("superviseeId", "被督导人不存在", "no such supervisee")
 	} else if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 		return nil, err
 	}
 	if junior == nil && in.NeedID == "" {
-		return nil, models.Invalid("body.needId", "督导志愿者须注明需求（needId）", "a session with a volunteer names the need (needId)")
+		return nil, models.Invalid("needId", "督导志愿者须注明需求（needId）", "a session with a volunteer names the need (needId)")
 	}
 	ok := false
 	if in.NeedID != "" {
@@ -180,7 +180,7 @@ func (s *Service) LogSession(ctx context.Context, actor *Actor, in SessionInput)
 func (s *Service) supervisesOnPlan(ctx context.Context, actor *Actor, needID, superviseeID string, sw *models.SocialWorker) (bool, error) {
 	n, err := s.d.Need(ctx, needID)
 	if core.IsKind(err, models.KindNotFound) {
-		return false, models.Invalid("body.needId", "需求不存在", "no such need")
+		return false, models.Invalid("needId", "需求不存在", "no such need")
 	} else if err != nil {
 		return false, err
 	}
@@ -331,10 +331,10 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 	}
 	var p models.Problems
 	if in.Rating < 1 || in.Rating > 5 {
-		p.Add("body.rating", "评分须为 1–5", "rating must be 1–5")
+		p.Add("rating", "评分须为 1–5", "rating must be 1–5")
 	}
 	if len([]rune(in.Comment)) > 1000 {
-		p.Add("body.comment", "意见不超过 1000 字", "comment must be at most 1000 characters")
+		p.Add("comment", "意见不超过 1000 字", "comment must be at most 1000 characters")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -353,13 +353,13 @@ func (s *Service) GiveFeedback(ctx context.Context, actor *Actor, needID string,
 	}
 	switch {
 	case about == "" && supervisor == "":
-		return nil, models.Invalid("body.about", "该需求没有督导社工，请注明反馈针对的社会工作者", "the need had no supervisor; name the social worker the feedback is about")
+		return nil, models.Invalid("about", "该需求没有督导社工，请注明反馈针对的社会工作者", "the need had no supervisor; name the social worker the feedback is about")
 	case about == "":
 		about = supervisor
 	case about != supervisor:
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, about)
 		if core.IsKind(err, models.KindNotFound) || (err == nil && (plan.OrganisationID == "" || w.EmployerOrgID != plan.OrganisationID)) {
-			return nil, models.Invalid("body.about", "该社会工作者未参与此需求（须为督导或承接机构的社工）",
+			return nil, models.Invalid("about", "该社会工作者未参与此需求（须为督导或承接机构的社工）",
 				"the social worker did not take part (the supervisor or a social worker of the carrying organisation)")
 		} else if err != nil {
 			return nil, err

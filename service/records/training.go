@@ -30,28 +30,28 @@ func (s *Service) AddTraining(ctx context.Context, actor *Actor, in TrainingInpu
 	var p models.Problems
 	course, provider := strings.TrimSpace(in.Course), strings.TrimSpace(in.Provider)
 	if n := len([]rune(course)); n < 1 || n > 200 {
-		p.Add("body.course", "课程名称须为 1–200 个字符", "course must be 1–200 characters")
+		p.Add("course", "课程名称须为 1–200 个字符", "course must be 1–200 characters")
 	}
 	if n := len([]rune(provider)); n < 1 || n > 200 {
-		p.Add("body.provider", "举办单位须为 1–200 个字符", "provider must be 1–200 characters")
+		p.Add("provider", "举办单位须为 1–200 个字符", "provider must be 1–200 characters")
 	}
 	if !trainingCategory(in.Category) {
-		p.Add("body.category", "未知的培训类别", "unknown training category")
+		p.Add("category", "未知的培训类别", "unknown training category")
 	}
 	if math.IsNaN(in.Hours) || in.Hours < 0.5 || in.Hours > 500 {
-		p.Add("body.hours", "学时须为 0.5–500", "hours must be 0.5–500")
+		p.Add("hours", "学时须为 0.5–500", "hours must be 0.5–500")
 	} else if math.Abs(in.Hours*2-math.Round(in.Hours*2)) > 1e-9 {
-		p.Add("body.hours", "学时以 0.5 为单位", "hours must be a multiple of 0.5")
+		p.Add("hours", "学时以 0.5 为单位", "hours must be a multiple of 0.5")
 	}
-	if d, err := models.ParseDate("body.date", in.Date); err != nil {
+	if d, err := models.ParseDate("date", in.Date); err != nil {
 		core.Collect(&p, err)
 	} else if models.Date(in.Date) > models.DateOf(s.d.Now()) {
-		p.Add("body.date", "培训日期不能在未来", "the training date cannot be in the future")
+		p.Add("date", "培训日期不能在未来", "the training date cannot be in the future")
 	} else if d.Year() < 1950 {
-		p.Add("body.date", "培训日期过早", "the training date is too early")
+		p.Add("date", "培训日期过早", "the training date is too early")
 	}
 	if u := in.EvidenceURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		p.Add("body.evidenceUrl", "证明材料链接须为 http(s) 地址", "the evidence link must be an http(s) URL")
+		p.Add("evidenceUrl", "证明材料链接须为 http(s) 地址", "the evidence link must be an http(s) URL")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (s *Service) VerifyTraining(ctx context.Context, actor *Actor, id string, v
 		return nil, core.ErrForbidden
 	}
 	if len([]rune(note)) > 500 {
-		return nil, models.Invalid("body.note", "备注不超过 500 字", "note must be at most 500 characters")
+		return nil, models.Invalid("note", "备注不超过 500 字", "note must be at most 500 characters")
 	}
 	d := TrainingDecision{Verified: verified, By: actor.AccountID, Note: note, At: s.d.Now()}
 	if err := s.st.Pathway.ClaimTrainingVerification(ctx, id, d); core.IsKind(err, models.KindConflict) {
