@@ -251,7 +251,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		map[int]reflect.Type{http.StatusCreated: reflect.TypeOf(AccountDTO{}), http.StatusOK: reflect.TypeOf(AccountDTO{})}),
 		func(ctx context.Context, in *grantInput) (*grantOutput, error) {
 			b := in.Body
-			a, created, off, err := svc.GrantRole(ctx, actorFrom(ctx), accounts.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
+			a, created, off, err := svc.Roles().GrantRole(ctx, actorFrom(ctx), accounts.Grant{Phone: b.Phone, Password: b.Password, Name: b.Name,
 				Binding: models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode, DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}})
 			if err != nil {
 				return nil, err

@@ -255,7 +255,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, offeredOr(api, o, "已发出邀请，本人接受后生效 An offer was made; it takes effect when the person accepts",
 		map[int]reflect.Type{http.StatusCreated: reflect.TypeOf(MemberDTO{})}),
 		func(ctx context.Context, in *addMemberInput) (*memberOrOfferOutput, error) {
-			m, off, err := svc.AddMember(ctx, actorFrom(ctx), in.ID, in.Body.Phone, models.Role(in.Body.Role))
+			m, off, err := svc.Roles().AddMember(ctx, actorFrom(ctx), in.ID, in.Body.Phone, models.Role(in.Body.Role))
 			if err != nil {
 				return nil, err
 			}
@@ -268,7 +268,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("list-members", http.MethodGet, "/v1/organisations/{id}/members", tag,
 		"机构成员（本机构人员与民政）Members (its people and civil affairs)", true, 403, 404),
 		func(ctx context.Context, in *membersInput) (*listOutput[MemberDTO], error) {
-			list, next, err := svc.Members(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := svc.Roles().Members(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, memberDTO)
 		})
 }

@@ -68,14 +68,14 @@ func registerRoleOffers(api huma.API, svc *service.Service) {
 	o.Description = "机构添加成员、或为已有账号分配角色时，本人接受后才生效。包括在本人注册前发给本手机号的邀请。" +
 		"Adding a member, or a role for an existing account, takes effect only when the person accepts. Includes offers made to the caller's phone before it was registered."
 	huma.Register(api, o, func(ctx context.Context, in *struct{ PageParams }) (*listOutput[RoleOfferDTO], error) {
-		list, next, err := svc.MyRoleOffers(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
+		list, next, err := svc.Roles().MyRoleOffers(ctx, actorFrom(ctx), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 		return page(list, next, err, roleOfferDTO)
 	})
 
 	huma.Register(api, op("get-my-role-offer", http.MethodGet, "/v1/me/role-offers/{id}", tag,
 		"一条角色邀请 One role offer made to the caller", true, 404),
 		func(ctx context.Context, in *roleOfferIDInput) (*roleOfferOutput, error) {
-			off, err := svc.MyRoleOffer(ctx, actorFrom(ctx), in.ID)
+			off, err := svc.Roles().MyRoleOffer(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -87,7 +87,7 @@ func registerRoleOffers(api huma.API, svc *service.Service) {
 	o.Description = "角色（以及机构成员身份）自此生效。重复接受答复相同。已拒绝或已过期的邀请不能接受（409）。" +
 		"The role (and the membership) takes effect now. Accepting again answers the same. A declined or expired offer cannot be accepted (409)."
 	huma.Register(api, o, func(ctx context.Context, in *roleOfferIDInput) (*roleOfferOutput, error) {
-		off, err := svc.AcceptRoleOffer(ctx, actorFrom(ctx), in.ID)
+		off, err := svc.Roles().AcceptRoleOffer(ctx, actorFrom(ctx), in.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,7 @@ func registerRoleOffers(api huma.API, svc *service.Service) {
 		"拒绝角色邀请 Decline a role offer", true, 404, 409)
 	o.Description = "什么都不会改变，此邀请之后也不能再接受。The offer changes nothing and can no longer be accepted."
 	huma.Register(api, o, func(ctx context.Context, in *roleOfferIDInput) (*roleOfferOutput, error) {
-		off, err := svc.DeclineRoleOffer(ctx, actorFrom(ctx), in.ID)
+		off, err := svc.Roles().DeclineRoleOffer(ctx, actorFrom(ctx), in.ID)
 		if err != nil {
 			return nil, err
 		}

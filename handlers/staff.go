@@ -8,6 +8,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/roles"
 )
 
 type removeRoleInput struct {
@@ -59,7 +60,7 @@ func registerStaff(api huma.API, svc *service.Service) {
 		"The binding stops authorising at the account's next request (even though its tokens still list it); the person's logins and other bindings stay."
 	huma.Register(api, o, func(ctx context.Context, in *removeRoleInput) (*accountOutput, error) {
 		b := in.Body
-		a, err := svc.RemoveRole(ctx, actorFrom(ctx), in.ID, models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode,
+		a, err := svc.Roles().RemoveRole(ctx, actorFrom(ctx), in.ID, models.RoleBinding{Role: models.Role(b.Role), CommunityCode: b.CommunityCode,
 			DivisionCode: b.DivisionCode, OrganisationID: b.OrganisationID}, b.Reason)
 		if err != nil {
 			return nil, err
@@ -72,7 +73,7 @@ func registerStaff(api huma.API, svc *service.Service) {
 	o.Description = "账号不能再登录，所有登录立即失效。仅限管辖该账号全部范围（各角色所在辖区及志愿者所属社区）的民政部门。" +
 		"The account can no longer log in; every login of it ends at once. Only civil affairs whose division covers every scope the account holds (each binding's division and the volunteer's home community)."
 	huma.Register(api, o, func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
-		a, err := svc.DeactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
+		a, err := svc.Roles().DeactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +83,7 @@ func registerStaff(api huma.API, svc *service.Service) {
 	huma.Register(api, op("reactivate-account", http.MethodPost, "/v1/accounts/{id}/reactivate", "accounts",
 		"恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds)", true, 403, 404, 422),
 		func(ctx context.Context, in *accountStatusInput) (*accountOutput, error) {
-			a, err := svc.ReactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
+			a, err := svc.Roles().ReactivateAccount(ctx, actorFrom(ctx), in.ID, in.Body.Reason)
 			if err != nil {
 				return nil, err
 			}
@@ -95,7 +96,7 @@ func registerStaff(api huma.API, svc *service.Service) {
 		"The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay)."
 	huma.Register(api, o, func(ctx context.Context, in *handoverInput) (*handoverOutput, error) {
 		b := in.Body
-		res, err := svc.HandOver(ctx, actorFrom(ctx), in.Code, service.Handover{Phone: b.Phone, Name: b.Name, Password: b.Password, Reason: b.Reason})
+		res, err := svc.Roles().HandOver(ctx, actorFrom(ctx), in.Code, roles.Handover{Phone: b.Phone, Name: b.Name, Password: b.Password, Reason: b.Reason})
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
 	"github.com/wushe/wushe/service/records"
+	"github.com/wushe/wushe/service/roles"
 )
 
 // Limiter counts attempts in fixed windows (Redis).
@@ -88,7 +89,7 @@ type Stores struct {
 	Applications   money.ApplicationStore
 	Competitions   competitions.Store
 	Dashboard      DashboardStore
-	RoleOffers     RoleOfferStore
+	RoleOffers     roles.RoleOfferStore
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
 	Bus            needs.Bus                // optional: without it, index changes stay on this replica
 }
@@ -164,6 +165,9 @@ type Service struct {
 	// volunteers for them (package needs).
 	needs    *needs.Service
 	matching *needs.Matching
+	// roles decides who holds which role where: members, staff, role
+	// offers and grants (package roles).
+	roles *roles.Service
 }
 
 // New builds the service. cfg.Accounts.JWTSecret must be at least 32 bytes.
@@ -236,6 +240,10 @@ func New(cfg Config, st Stores) (*Service, error) {
 			Reliability: func(ctx context.Context, id string) (models.Reliability, error) {
 				return s.matching.Reliability(ctx, id)
 			}})
+	s.roles = roles.New(roles.Stores{RoleOffers: st.RoleOffers, Accounts: st.Accounts, Organisations: st.Organisations,
+		AccountChanges: st.AccountChanges, Volunteers: st.Volunteers},
+		roles.Deps{Shared: s.shared(), AddRole: s.accounts.AddRole, CreateAccount: s.accounts.CreateAccount,
+			ChangedAccount: s.accounts.ChangedAccount})
 	return s, nil
 }
 
@@ -257,6 +265,10 @@ func (s *Service) Money() *money.Service { return s.money }
 
 // Parties runs organisations, stations, complaints, volunteers and social workers.
 func (s *Service) Parties() *parties.Service { return s.parties }
+
+// Roles decides who holds which role where: members, staff, role offers
+// and grants, and the deactivation of accounts.
+func (s *Service) Roles() *roles.Service { return s.roles }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 

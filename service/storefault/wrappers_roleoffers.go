@@ -5,13 +5,13 @@ package storefault
 import (
 	"context"
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/roles"
 	"time"
 )
 
 // roleOffersFault counts the calls to Stores.RoleOffers.
 type roleOffersFault struct {
-	inner service.RoleOfferStore
+	inner roles.RoleOfferStore
 	f     *Faults
 }
 
@@ -55,7 +55,7 @@ func (w roleOffersFault) RoleOfferAnswer(a0 context.Context, a1 string) (*models
 	return r0, w.f.after("RoleOffers.RoleOfferAnswer", r1)
 }
 
-func (w roleOffersFault) RoleOffersFor(a0 context.Context, a1 string, a2 string, a3 service.Page) ([]*models.RoleOffer, string, error) {
+func (w roleOffersFault) RoleOffersFor(a0 context.Context, a1 string, a2 string, a3 roles.Page) ([]*models.RoleOffer, string, error) {
 	if err := w.f.before("RoleOffers.RoleOffersFor"); err != nil {
 		return nil, "", err
 	}

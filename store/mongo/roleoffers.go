@@ -8,6 +8,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/roles"
 )
 
 const (
@@ -20,7 +21,7 @@ func init() {
 	register(colRoleOfferAnswers)
 }
 
-var _ service.RoleOfferStore = (*RoleOffers)(nil)
+var _ roles.RoleOfferStore = (*RoleOffers)(nil)
 
 // RoleOffers stores offers of roles and their answers.
 type RoleOffers struct{ db *DB }

@@ -1,4 +1,4 @@
-package service
+package roles
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.accounts.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+	a, err := s.d.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased || !a.RemoveRole(b) {
 			return "", models.E(models.KindNotFound, "该账号没有此角色", "the account does not hold this role")
 		}
@@ -76,10 +76,10 @@ func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string
 	}
 	if b.OrganisationID != "" {
 		if err := s.st.AccountChanges.RemoveMembership(ctx, b.OrganisationID, a.ID, b.Role); err != nil {
-			s.log.WarnContext(ctx, "membership not removed", "account", a.ID, "organisation", b.OrganisationID, "err", err)
+			s.d.Log.WarnContext(ctx, "membership not removed", "account", a.ID, "organisation", b.OrganisationID, "err", err)
 		}
 	}
-	_ = s.audit(ctx, actor, "account.role_removed", "account:"+a.ID, division, strings.TrimSpace(b.Key()+" "+reason))
+	_ = s.d.Audit(ctx, actor, "account.role_removed", "account:"+a.ID, division, strings.TrimSpace(b.Key()+" "+reason))
 	return masked(a), nil
 }
 
@@ -179,7 +179,7 @@ func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID,
 		return nil, err
 	}
 	changed := false
-	a, err = s.accounts.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
+	a, err = s.d.ChangedAccount(ctx, accountID, func(a *models.Account, now time.Time) (string, error) {
 		if a.Status == models.AccountErased {
 			return "", core.ErrNotFound
 		}
@@ -198,7 +198,7 @@ func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID,
 		if to == models.AccountActive {
 			action = "account.reactivated"
 		}
-		_ = s.audit(ctx, actor, action, "account:"+a.ID, division, reason)
+		_ = s.d.Audit(ctx, actor, action, "account:"+a.ID, division, reason)
 	}
 	return masked(a), nil
 }
@@ -242,7 +242,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 		return nil, models.E(models.KindForbidden, "只能为本辖区的社区办理交接", "you may hand over only communities of your own division")
 	}
 	b := models.RoleBinding{Role: models.RoleCommunityAdmin, CommunityCode: community}
-	return locked(s, ctx, "community-admins:"+community, func() (*HandoverResult, error) {
+	return core.Locked(s.d.Shared, ctx, "community-admins:"+community, func() (*HandoverResult, error) {
 		res := &HandoverResult{CommunityCode: community}
 		a, err := s.st.Accounts.AccountByPhone(ctx, h.Phone)
 		switch {
@@ -250,7 +250,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 			if err := models.ValidateName("body.name", h.Name); err != nil {
 				return nil, err
 			}
-			if a, err = s.accounts.CreateAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {
+			if a, err = s.d.CreateAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {
 				return nil, err
 			}
 			res.Created = true
@@ -259,7 +259,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 		case a.Status != models.AccountActive:
 			return nil, models.E(models.KindConflict, "接任人的账号已停用", "the new holder's account is deactivated")
 		default:
-			if a, err = s.accounts.AddRole(ctx, a.ID, b); err != nil {
+			if a, err = s.d.AddRole(ctx, a.ID, b); err != nil {
 				return nil, err
 			}
 		}
@@ -274,7 +274,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 			if old.ID == a.ID {
 				continue
 			}
-			_, err := s.accounts.ChangedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
+			_, err := s.d.ChangedAccount(ctx, old.ID, func(o *models.Account, now time.Time) (string, error) {
 				o.RemoveRole(b)
 				return "", nil
 			})
@@ -283,7 +283,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 			}
 			res.Removed = append(res.Removed, old.ID)
 		}
-		_ = s.audit(ctx, actor, "community.handover", "community:"+community, community,
+		_ = s.d.Audit(ctx, actor, "community.handover", "community:"+community, community,
 			strings.TrimSpace("to "+a.ID+" from "+strings.Join(res.Removed, ",")+" "+reason))
 		return res, nil
 	})

@@ -1,4 +1,4 @@
-package service
+package roles
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error
 // Civil affairs whose division covers the organisation and the person
 // (every scope their account holds) adds them at once, audited; anyone
 // else makes an offer that the person accepts or declines (see
-// roleoffers.go), and nothing changes until they accept. Exactly one of
+// offers.go), and nothing changes until they accept. Exactly one of
 // the member and the offer is returned.
 //
 // An official (an account with a civil_affairs binding) is offered nothing
@@ -81,14 +81,14 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 		off, err := s.offerRole(ctx, actor, in)
 		return nil, off, err
 	}
-	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.now(), AddedBy: actor.AccountID}
+	m := &models.Member{OrganisationID: orgID, AccountID: a.ID, Role: role, Name: a.Name, Phone: a.Phone, AddedAt: s.d.Now(), AddedBy: actor.AccountID}
 	if err := s.st.Organisations.AddMember(ctx, m); err != nil && !core.IsKind(err, models.KindConflict) {
 		return nil, nil, err
 	}
-	if _, err := s.accounts.AddRole(ctx, a.ID, b); err != nil {
+	if _, err := s.d.AddRole(ctx, a.ID, b); err != nil {
 		return nil, nil, err
 	}
-	_ = s.audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)
+	_ = s.d.Audit(ctx, actor, "organisation.member_added", "organisation:"+orgID, o.DivisionCode, string(role)+" "+a.ID)
 	shown := *m
 	shown.Name, shown.Phone = "", models.MaskPhone(a.Phone)
 	return &shown, nil, nil
@@ -112,7 +112,7 @@ func (s *Service) Members(ctx context.Context, actor *Actor, orgID string, p Pag
 			m.Phone = models.MaskPhone(m.Phone)
 		}
 	} else if len(list) > 0 {
-		if err := s.audit(ctx, actor, "personal_data.read", "organisation:"+orgID+"/members", o.DivisionCode, "机构成员名册 the organisation's member roll"); err != nil {
+		if err := s.d.Audit(ctx, actor, "personal_data.read", "organisation:"+orgID+"/members", o.DivisionCode, "机构成员名册 the organisation's member roll"); err != nil {
 			return nil, "", err
 		}
 	}

@@ -1,4 +1,4 @@
-package service
+package roles
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 )
 
 // Granting a privileged role (POST /v1/accounts) binds directly or makes
-// an offer (see roleoffers.go); the accounts domain creates the account or
+// an offer (see offers.go); the accounts domain creates the account or
 // adds the binding.
 
 // grantableRoles are the roles POST /v1/accounts may give.
@@ -61,12 +61,12 @@ func (s *Service) GrantRole(ctx context.Context, actor *Actor, g accounts.Grant)
 		a, err = s.newGrantedAccount(ctx, g)
 		created = true
 	} else {
-		a, err = s.accounts.AddRole(ctx, existing.ID, g.Binding)
+		a, err = s.d.AddRole(ctx, existing.ID, g.Binding)
 	}
 	if err != nil {
 		return nil, false, nil, err
 	}
-	_ = s.audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
+	_ = s.d.Audit(ctx, actor, "account.role_granted", "account:"+a.ID, scope, g.Binding.Key())
 	if !created {
 		a = masked(a)
 		a.Roles, a.WeChatOpenID, a.WeChatUnionID = []models.RoleBinding{g.Binding}, "", ""
@@ -159,7 +159,7 @@ func (s *Service) newGrantedAccount(ctx context.Context, g accounts.Grant) (*mod
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	a, err := s.accounts.CreateAccount(ctx, g.Phone, g.Password, g.Name, []models.RoleBinding{g.Binding})
+	a, err := s.d.CreateAccount(ctx, g.Phone, g.Password, g.Name, []models.RoleBinding{g.Binding})
 	if core.IsKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "该手机号刚刚注册了账号，请重试", "this phone was registered just now; try again")
 	}

@@ -1,4 +1,4 @@
-package service
+package roles
 
 import (
 	"context"
@@ -107,7 +107,7 @@ type offer struct {
 // the person. It returns the offer as the caller may see it: the phone
 // masked and no account id.
 func (s *Service) offerRole(ctx context.Context, actor *Actor, in offer) (*models.RoleOffer, error) {
-	now := s.now()
+	now := s.d.Now()
 	accountID := ""
 	if in.account != nil {
 		accountID = in.account.ID
@@ -127,7 +127,7 @@ func (s *Service) offerRole(ctx context.Context, actor *Actor, in offer) (*model
 	if err := s.st.RoleOffers.CreateRoleOffer(ctx, o); err != nil {
 		return nil, err
 	}
-	_ = s.audit(ctx, actor, "role_offer.made", "role_offer:"+o.ID, in.scopeDivision, in.binding.Key())
+	_ = s.d.Audit(ctx, actor, "role_offer.made", "role_offer:"+o.ID, in.scopeDivision, in.binding.Key())
 	if in.account != nil {
 		s.noticeOffer(ctx, o)
 	}
@@ -140,13 +140,13 @@ func (s *Service) offerRole(ctx context.Context, actor *Actor, in offer) (*model
 func (s *Service) noticeOffer(ctx context.Context, o *models.RoleOffer) {
 	role, _ := models.Roles.Label(string(o.Binding.Role))
 	until := o.ExpiresAt.In(models.Shanghai()).Format("01-02 15:04")
-	if _, err := s.notify(ctx, &models.Notification{Key: "role_offer:" + o.ID, AccountID: o.AccountID, Kind: models.NoteRoleOffer,
+	if _, err := s.d.Notify(ctx, &models.Notification{Key: "role_offer:" + o.ID, AccountID: o.AccountID, Kind: models.NoteRoleOffer,
 		TitleZh: "角色邀请：" + o.ScopeName, TitleEn: "Role offer: " + o.ScopeName,
 		BodyZh: o.ScopeName + " 邀请您担任" + role.Zh + "。接受前不会有任何变化；请在 " + until + " 前接受或拒绝。",
 		BodyEn: o.ScopeName + " offers you the role " + role.En + ". Nothing changes unless you accept; answer by " + until + " (Beijing time).",
 		Link:   "/v1/me/role-offers/" + o.ID, Data: map[string]string{"thing1": o.ScopeName, "thing2": role.Zh, "time3": until},
 		CreatedAt: o.CreatedAt}); err != nil {
-		s.log.WarnContext(ctx, "could not notify a role offer", "offer", o.ID, "err", err)
+		s.d.Log.WarnContext(ctx, "could not notify a role offer", "offer", o.ID, "err", err)
 	}
 }
 
@@ -168,7 +168,7 @@ func (s *Service) MyRoleOffers(ctx context.Context, actor *Actor, p Page) ([]*mo
 	if err != nil {
 		return nil, "", err
 	}
-	now := s.now()
+	now := s.d.Now()
 	for _, o := range list {
 		o.Status = o.StatusAt(now)
 	}
@@ -181,7 +181,7 @@ func (s *Service) MyRoleOffer(ctx context.Context, actor *Actor, id string) (*mo
 	if err != nil {
 		return nil, err
 	}
-	o.Status = o.StatusAt(s.now())
+	o.Status = o.StatusAt(s.d.Now())
 	return o, nil
 }
 
@@ -216,7 +216,7 @@ func (s *Service) AcceptRoleOffer(ctx context.Context, actor *Actor, id string) 
 	}
 	ans, err := s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID)
 	if core.IsKind(err, models.KindNotFound) {
-		now := s.now()
+		now := s.d.Now()
 		if o.StatusAt(now) == models.RoleOfferExpired {
 			return nil, errOfferExpired
 		}
@@ -229,7 +229,7 @@ func (s *Service) AcceptRoleOffer(ctx context.Context, actor *Actor, id string) 
 			return nil, err
 		}
 		if won {
-			_ = s.audit(ctx, actor, "role_offer.accepted", "account:"+me.ID, o.ScopeDivision, o.Binding.Key()+" offer "+o.ID)
+			_ = s.d.Audit(ctx, actor, "role_offer.accepted", "account:"+me.ID, o.ScopeDivision, o.Binding.Key()+" offer "+o.ID)
 		}
 	} else if err != nil {
 		return nil, err
@@ -258,12 +258,12 @@ func (s *Service) applyOffer(ctx context.Context, o *models.RoleOffer, ans *mode
 			return err
 		}
 	}
-	if _, err := s.accounts.AddRole(ctx, a.ID, o.Binding); err != nil {
+	if _, err := s.d.AddRole(ctx, a.ID, o.Binding); err != nil {
 		return err
 	}
 	if o.Status != models.RoleOfferAccepted {
 		if err := s.st.RoleOffers.SetRoleOfferStatus(ctx, o.ID, models.RoleOfferAccepted, ans.At); err != nil {
-			s.log.WarnContext(ctx, "role offer status not updated; its answer decides", "offer", o.ID, "err", err)
+			s.d.Log.WarnContext(ctx, "role offer status not updated; its answer decides", "offer", o.ID, "err", err)
 		}
 	}
 	return nil
@@ -319,7 +319,7 @@ func (s *Service) DeclineRoleOffer(ctx context.Context, actor *Actor, id string)
 	}
 	ans, err := s.st.RoleOffers.RoleOfferAnswer(ctx, o.ID)
 	if core.IsKind(err, models.KindNotFound) {
-		now := s.now()
+		now := s.d.Now()
 		if o.StatusAt(now) == models.RoleOfferExpired {
 			return nil, errOfferExpired
 		}
@@ -335,7 +335,7 @@ func (s *Service) DeclineRoleOffer(ctx context.Context, actor *Actor, id string)
 	}
 	if o.Status != models.RoleOfferDeclined {
 		if err := s.st.RoleOffers.SetRoleOfferStatus(ctx, o.ID, models.RoleOfferDeclined, ans.At); err != nil {
-			s.log.WarnContext(ctx, "role offer status not updated; its answer decides", "offer", o.ID, "err", err)
+			s.d.Log.WarnContext(ctx, "role offer status not updated; its answer decides", "offer", o.ID, "err", err)
 		}
 	}
 	o.Status, o.AnsweredAt = models.RoleOfferDeclined, &ans.At
