@@ -130,17 +130,6 @@ func (s *Service) recordTransition(ctx context.Context, t *models.Transition, ap
 	return errStaleState
 }
 
-// locked runs fn under the object's lock and returns its result.
-func locked[T any](s *Service, ctx context.Context, object string, fn func() (T, error)) (T, error) {
-	var out T
-	err := s.withLock(ctx, object, func() error {
-		var err error
-		out, err = fn()
-		return err
-	})
-	return out, err
-}
-
 // tryLocked runs fn under the object's lock if the lock is free within a
 // moment, and answers core.ErrBusy otherwise: a request that only repeats one in
 // flight is refused at once instead of queueing behind it.

@@ -28,7 +28,7 @@ var grantableRoles = map[models.Role]bool{
 // an official of a division the caller does not govern is offered nothing.
 func (s *Service) GrantRole(ctx context.Context, actor *Actor, g accounts.Grant) (a *models.Account, created bool, off *models.RoleOffer, err error) {
 	g.Phone = models.NormalisePhone(g.Phone)
-	if err := models.ValidatePhone("body.phone", g.Phone); err != nil {
+	if err := models.ValidatePhone("phone", g.Phone); err != nil {
 		return nil, false, nil, err
 	}
 	scope, err := s.bindingScope(ctx, actor, g.Binding)
@@ -98,7 +98,7 @@ func (s *Service) bindingScope(ctx context.Context, actor *Actor, b models.RoleB
 		return "", models.E(models.KindForbidden, "仅民政部门可以分配角色", "only civil affairs may grant roles")
 	}
 	if !grantableRoles[b.Role] {
-		return "", models.Invalid("body.role", "该角色不能通过此接口分配", "this role cannot be granted here")
+		return "", models.Invalid("role", "该角色不能通过此接口分配", "this role cannot be granted here")
 	}
 	scope, err := s.scopeOf(ctx, b)
 	if err != nil {
@@ -118,31 +118,31 @@ func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, er
 	var scope string
 	switch b.Role {
 	case models.RoleCommunityAdmin:
-		if err := models.ValidateDivision("body.communityCode", b.CommunityCode, models.LevelVillage); err != nil {
+		if err := models.ValidateDivision("communityCode", b.CommunityCode, models.LevelVillage); err != nil {
 			return "", err
 		}
 		scope = b.CommunityCode
 	case models.RoleCivilAffairs:
-		if err := models.ValidateDivision("body.divisionCode", b.DivisionCode, ""); err != nil {
+		if err := models.ValidateDivision("divisionCode", b.DivisionCode, ""); err != nil {
 			return "", err
 		}
 		if d, _ := models.LookupDivision(b.DivisionCode); d.Level != models.LevelCity && d.Level != models.LevelCounty {
-			return "", models.Invalid("body.divisionCode", "民政账号只能绑定市级或县（区）级行政区划", "a civil affairs account binds to the city or one county")
+			return "", models.Invalid("divisionCode", "民政账号只能绑定市级或县（区）级行政区划", "a civil affairs account binds to the city or one county")
 		}
 		scope = b.DivisionCode
 	default:
 		if b.OrganisationID == "" {
-			return "", models.Invalid("body.organisationId", "该角色需要指定机构", "this role needs an organisationId")
+			return "", models.Invalid("organisationId", "该角色需要指定机构", "this role needs an organisationId")
 		}
 		o, err := s.st.Organisations.Organisation(ctx, b.OrganisationID)
 		if core.IsKind(err, models.KindNotFound) {
-			return "", models.Invalid("body.organisationId", "机构不存在", "no such organisation")
+			return "", models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return "", err
 		}
 		isCharity := o.Kind == "charity_organisation"
 		if b.Role == models.RoleCharityAdmin && !isCharity || b.Role == models.RoleOrgAdmin && isCharity {
-			return "", models.Invalid("body.role", "慈善组织的管理员角色为 charity_admin，其他机构为 org_admin", "charity organisations have charity_admin, others org_admin")
+			return "", models.Invalid("role", "慈善组织的管理员角色为 charity_admin，其他机构为 org_admin", "charity organisations have charity_admin, others org_admin")
 		}
 		scope = o.DivisionCode
 	}
@@ -154,8 +154,8 @@ func (s *Service) scopeOf(ctx context.Context, b models.RoleBinding) (string, er
 // since it was looked up.
 func (s *Service) newGrantedAccount(ctx context.Context, g accounts.Grant) (*models.Account, error) {
 	var p models.Problems
-	core.Collect(&p, models.ValidatePassword("body.password", g.Password))
-	core.Collect(&p, models.ValidateName("body.name", g.Name))
+	core.Collect(&p, models.ValidatePassword("password", g.Password))
+	core.Collect(&p, models.ValidateName("name", g.Name))
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

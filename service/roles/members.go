@@ -21,9 +21,9 @@ func memberRoleFor(o *models.Organisation, role models.Role) (models.Role, error
 		if o.Kind == "supervision_evaluation_institution" {
 			return role, nil // evaluates the projects its institution is engaged on (绩效评估)
 		}
-		return "", models.Invalid("body.role", "只有社会工作督导评估机构可以设置评估员", "only a supervision and evaluation institution has evaluators")
+		return "", models.Invalid("role", "只有社会工作督导评估机构可以设置评估员", "only a supervision and evaluation institution has evaluators")
 	}
-	return "", models.Invalid("body.role", "机构成员角色只能是管理员、社会工作者或评估员", "a member is an administrator, a social worker or an evaluator")
+	return "", models.Invalid("role", "机构成员角色只能是管理员、社会工作者或评估员", "a member is an administrator, a social worker or an evaluator")
 }
 
 // AddMember asks for a person (found by phone) to take a role in an
@@ -56,7 +56,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Actor, orgID, phone stri
 		return nil, nil, err
 	}
 	phone = models.NormalisePhone(phone)
-	if err := models.ValidatePhone("body.phone", phone); err != nil {
+	if err := models.ValidatePhone("phone", phone); err != nil {
 		return nil, nil, err
 	}
 	b := models.RoleBinding{Role: role, OrganisationID: orgID}

@@ -34,7 +34,7 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 	// Evaluators are named by their institution (as members), so they are
 	// removed here too when they leave it.
 	if !grantableRoles[b.Role] && b.Role != models.RoleEvaluator {
-		return "", models.Invalid("body.role", "该角色不能通过此接口移除", "this role cannot be removed here")
+		return "", models.Invalid("role", "该角色不能通过此接口移除", "this role cannot be removed here")
 	}
 	scope, err := s.scopeOf(ctx, b)
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Service) mayChangeBinding(ctx context.Context, actor *Actor, b models.R
 // that still lists it; the person's logins, and their other bindings, stay.
 // Removing an organisation binding ends the membership. Audited.
 func (s *Service) RemoveRole(ctx context.Context, actor *Actor, accountID string, b models.RoleBinding, reason string) (*models.Account, error) {
-	reason, err := validReason("body.reason", reason)
+	reason, err := validReason("reason", reason)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (s *Service) ReactivateAccount(ctx context.Context, actor *Actor, accountID
 }
 
 func (s *Service) setAccountStatus(ctx context.Context, actor *Actor, accountID, reason string, to models.AccountStatus) (*models.Account, error) {
-	reason, err := validReason("body.reason", reason)
+	reason, err := validReason("reason", reason)
 	if err != nil {
 		return nil, err
 	}
@@ -228,12 +228,12 @@ type HandoverResult struct {
 func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, h Handover) (*HandoverResult, error) {
 	h.Phone, h.Name = models.NormalisePhone(h.Phone), strings.TrimSpace(h.Name)
 	var p models.Problems
-	core.Collect(&p, models.ValidateDivision("path.code", community, models.LevelVillage))
-	core.Collect(&p, models.ValidatePhone("body.phone", h.Phone))
+	core.Collect(&p, models.ValidateDivision("code", community, models.LevelVillage))
+	core.Collect(&p, models.ValidatePhone("phone", h.Phone))
 	if h.Password != "" {
-		core.Collect(&p, models.ValidatePassword("body.password", h.Password))
+		core.Collect(&p, models.ValidatePassword("password", h.Password))
 	}
-	reason, err := validReason("body.reason", h.Reason)
+	reason, err := validReason("reason", h.Reason)
 	core.Collect(&p, err)
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -247,7 +247,7 @@ func (s *Service) HandOver(ctx context.Context, actor *Actor, community string, 
 		a, err := s.st.Accounts.AccountByPhone(ctx, h.Phone)
 		switch {
 		case core.IsKind(err, models.KindNotFound):
-			if err := models.ValidateName("body.name", h.Name); err != nil {
+			if err := models.ValidateName("name", h.Name); err != nil {
 				return nil, err
 			}
 			if a, err = s.d.CreateAccount(ctx, h.Phone, h.Password, h.Name, []models.RoleBinding{b}); err != nil {

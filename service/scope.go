@@ -1,7 +1,0 @@
-package service
-
-import (
-	"strconv"
-)
-
-func itoa(i int) string { return strconv.Itoa(i) }
