@@ -111,7 +111,7 @@ type Config struct {
 	// OnChannelError counts a failed send (metrics); optional.
 	OnChannelError func(channel string)
 
-	// Cost bounds of the public reads (see needs/needcache.go and limits.go).
+	// Cost bounds of the public reads (see needs/needcache.go and ratelimit.go).
 	// NeedCacheTTL is how old the snapshot of published needs behind the
 	// counts, the public need lists and "needs near me" may be (default
 	// 15s); PublicNeedsCap is how many published needs it reads at most
@@ -214,10 +214,8 @@ func New(cfg Config, st Stores) (*Service, error) {
 	s.comp = competitions.New(competitions.Stores{Competitions: st.Competitions, Applications: st.Applications,
 		Funds: st.Funds, Organisations: st.Organisations, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		Transitions: st.Transitions, Leaderboard: st.Leaderboard},
-		competitions.Deps{Now: s.now, Log: cfg.Logger, Ledger: s.ledger, ManagesFund: money.ManagesFund,
-			OwnerOperating: s.money.OwnerOperating, Fund: s.money.Fund, Grant: s.money.GrantApplication, AddRole: s.accounts.AddRole,
-			Audit: s.audit, Notify: s.notify, Degraded: s.degraded, Limit: s.limit, WithLock: s.withLock,
-			RecordTransition: s.recordTransition})
+		competitions.Deps{Shared: s.shared(), Ledger: s.ledger, ManagesFund: money.ManagesFund,
+			OwnerOperating: s.money.OwnerOperating, Fund: s.money.Fund, Grant: s.money.GrantApplication, AddRole: s.accounts.AddRole})
 	s.records = records.New(records.Stores{Hours: st.Hours, ServiceRecords: st.ServiceRecords, Pathway: st.Pathway,
 		Supervision: st.Supervision, Transitions: st.Transitions, Accounts: st.Accounts, Volunteers: st.Volunteers,
 		SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},

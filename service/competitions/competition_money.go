@@ -50,7 +50,7 @@ func reserveKey(c *models.Competition) string {
 func (s *Service) poolReserved(ctx context.Context, c *models.Competition) (bool, error) {
 	for _, key := range c.ReserveKeys {
 		claim, err := s.st.Funds.KeyClaim(ctx, c.FundID, key)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			continue
 		} else if err != nil {
 			return false, err
@@ -192,7 +192,7 @@ func (s *Service) RuleIneligible(ctx context.Context, actor *Actor, id, entryID,
 	if n := len([]rune(strings.TrimSpace(reason))); n < 2 || n > 1000 {
 		return nil, models.Invalid("reason", "须说明理由（2–1000 个字符）", "a reason is required (2–1000 characters)")
 	}
-	return locked(s, ctx, "competition:"+id, func() (*models.Application, error) {
+	return core.Locked(s.d.Shared, ctx, "competition:"+id, func() (*models.Application, error) {
 		c, err := s.managedCompetition(ctx, actor, id)
 		if err != nil {
 			return nil, err
@@ -200,7 +200,7 @@ func (s *Service) RuleIneligible(ctx context.Context, actor *Actor, id, entryID,
 		if c.Phase == models.PhaseDraft || c.Phase.Reached(models.PhaseAwarded) || c.AwardsPlannedAt != nil {
 			return nil, models.E(models.KindConflict, "颁奖开始后不能再取消参赛资格", "entries cannot be ruled out once awarding has started")
 		}
-		return locked(s, ctx, "application:"+entryID, func() (*models.Application, error) {
+		return core.Locked(s.d.Shared, ctx, "application:"+entryID, func() (*models.Application, error) {
 			a, err := s.st.Applications.Application(ctx, entryID)
 			if err != nil {
 				return nil, err

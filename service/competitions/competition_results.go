@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/ledger"
 )
 
@@ -95,7 +96,7 @@ func (s *Service) computeResults(ctx context.Context, c *models.Competition, d *
 func (s *Service) freezeResults(ctx context.Context, c *models.Competition) (*models.CompetitionResults, error) {
 	if r, err := s.st.Competitions.Results(ctx, c.ID); err == nil {
 		return r, nil
-	} else if !isKind(err, models.KindNotFound) {
+	} else if !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	d, err := s.reviewData(ctx, c)
@@ -106,7 +107,7 @@ func (s *Service) freezeResults(ctx context.Context, c *models.Competition) (*mo
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.Competitions.InsertResults(ctx, r); isKind(err, models.KindConflict) {
+	if err := s.st.Competitions.InsertResults(ctx, r); core.IsKind(err, models.KindConflict) {
 		return s.st.Competitions.Results(ctx, c.ID)
 	} else if err != nil {
 		return nil, err
@@ -122,7 +123,7 @@ func (s *Service) results(ctx context.Context, c *models.Competition, d *reviewD
 		if err == nil {
 			return r, true, nil
 		}
-		if !isKind(err, models.KindNotFound) {
+		if !core.IsKind(err, models.KindNotFound) {
 			return nil, false, err
 		}
 	}

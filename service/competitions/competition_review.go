@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // competition_review.go: reviewers, their conflicts of interest, the
@@ -46,7 +47,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		return nil, false, models.E(models.KindConflict, "评审阶段结束后不能再邀请评审专家", "reviewers cannot be invited after the review")
 	}
 	if in.OrganisationID != "" {
-		if _, err := s.st.Organisations.Organisation(ctx, in.OrganisationID); isKind(err, models.KindNotFound) {
+		if _, err := s.st.Organisations.Organisation(ctx, in.OrganisationID); core.IsKind(err, models.KindNotFound) {
 			return nil, false, models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, false, err
@@ -57,7 +58,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 		return nil, false, err
 	}
 	existing, err := s.st.Accounts.AccountByPhone(ctx, in.Phone)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, false, err
 	}
 	for _, r := range all {
@@ -88,7 +89,7 @@ func (s *Service) InviteReviewer(ctx context.Context, actor *Actor, id string, i
 	r := &models.CompetitionReviewer{CompetitionID: id, AccountID: acct.ID, Name: name, OrganisationID: in.OrganisationID,
 		InvitedBy: actor.AccountID, InvitedAt: s.d.Now()}
 	switch err := s.st.Competitions.CreateReviewer(ctx, r); {
-	case isKind(err, models.KindConflict):
+	case core.IsKind(err, models.KindConflict):
 		if r, err = s.st.Competitions.Reviewer(ctx, id, acct.ID); err != nil {
 			return nil, false, err
 		}
@@ -164,7 +165,7 @@ func (s *Service) Reviewers(ctx context.Context, actor *Actor, id string) ([]*Re
 }
 
 // reviewerOf loads the actor's reviewer record for a published competition:
-// models.ErrNotFound for an unknown (or draft) competition, errForbidden
+// models.ErrNotFound for an unknown (or draft) competition, core.ErrForbidden
 // when the actor is not one of its reviewers.
 func (s *Service) reviewerOf(ctx context.Context, actor *Actor, id string) (*models.Competition, *models.CompetitionReviewer, error) {
 	c, err := s.visibleCompetition(ctx, actor, id)
@@ -172,7 +173,7 @@ func (s *Service) reviewerOf(ctx context.Context, actor *Actor, id string) (*mod
 		return nil, nil, err
 	}
 	r, err := s.st.Competitions.Reviewer(ctx, id, actor.AccountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, nil, models.E(models.KindForbidden, "您不是本大赛的评审专家", "you are not a reviewer of this competition")
 	}
 	if err != nil {
@@ -185,7 +186,7 @@ func (s *Service) reviewerOf(ctx context.Context, actor *Actor, id string) (*mod
 // bindings: each is a conflict like the reviewer's own organisation.
 func (s *Service) employers(ctx context.Context, accountID string) ([]string, error) {
 	a, err := s.st.Accounts.AccountByID(ctx, accountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
@@ -215,7 +216,7 @@ var errNotAssigned = models.E(models.KindForbidden, "该项目未分配给您评
 // with no conflict with a, and a assigned to them.
 func (s *Service) assignedReviewer(ctx context.Context, c *models.Competition, actor *Actor, a *models.Application) (*models.CompetitionReviewer, error) {
 	r, err := s.st.Competitions.Reviewer(ctx, c.ID, actor.AccountID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.E(models.KindForbidden, "您不是本大赛的评审专家", "you are not a reviewer of this competition")
 	} else if err != nil {
 		return nil, err
@@ -227,7 +228,7 @@ func (s *Service) assignedReviewer(ctx context.Context, c *models.Competition, a
 	if ref.Conflicted(models.EntryRef{ID: a.ID, OrganisationID: a.OrganisationID}) {
 		return nil, errConflicted
 	}
-	if _, err := s.st.Competitions.Assignment(ctx, c.ID, a.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+	if _, err := s.st.Competitions.Assignment(ctx, c.ID, a.ID, actor.AccountID); core.IsKind(err, models.KindNotFound) {
 		return nil, errNotAssigned
 	} else if err != nil {
 		return nil, err
@@ -263,21 +264,21 @@ func (s *Service) DeclareConflict(ctx context.Context, actor *Actor, id string, 
 		return nil, models.E(models.KindConflict, "评审阶段已结束", "the review is over")
 	}
 	if cf.EntryID != "" {
-		if _, err := s.entryOf(ctx, c, cf.EntryID); isKind(err, models.KindNotFound) {
+		if _, err := s.entryOf(ctx, c, cf.EntryID); core.IsKind(err, models.KindNotFound) {
 			return nil, models.Invalid("entryId", "本大赛没有该参赛项目", "no such entry in this competition")
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	if cf.OrganisationID != "" {
-		if _, err := s.st.Organisations.Organisation(ctx, cf.OrganisationID); isKind(err, models.KindNotFound) {
+		if _, err := s.st.Organisations.Organisation(ctx, cf.OrganisationID); core.IsKind(err, models.KindNotFound) {
 			return nil, models.Invalid("organisationId", "机构不存在", "no such organisation")
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	cf.Note = strings.TrimSpace(cf.Note)
-	r, err := locked(s, ctx, "reviewer:"+id+"#"+actor.AccountID, func() (*models.CompetitionReviewer, error) {
+	r, err := core.Locked(s.d.Shared, ctx, "reviewer:"+id+"#"+actor.AccountID, func() (*models.CompetitionReviewer, error) {
 		r, err := s.st.Competitions.Reviewer(ctx, id, actor.AccountID)
 		if err != nil {
 			return nil, err
@@ -341,7 +342,7 @@ func (s *Service) Reassign(ctx context.Context, actor *Actor, id string) (*Assig
 	if _, err := s.managedCompetition(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	return locked(s, ctx, "competition:"+id, func() (*AssignmentSummary, error) {
+	return core.Locked(s.d.Shared, ctx, "competition:"+id, func() (*AssignmentSummary, error) {
 		c, err := s.st.Competitions.Competition(ctx, id)
 		if err != nil {
 			return nil, err
@@ -446,7 +447,7 @@ func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by
 			return nil, err
 		}
 		if slices.ContainsFunc(sheets, func(sh *models.ScoreSheet) bool { return sh.ReviewerID == a.ReviewerID }) {
-			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !core.IsKind(err, models.KindConflict) {
 				return nil, err
 			}
 			continue
@@ -462,7 +463,7 @@ func (s *Service) assignReviewers(ctx context.Context, c *models.Competition, by
 	for _, entryID := range ids {
 		for _, reviewerID := range plan[entryID] {
 			a := &models.ReviewAssignment{CompetitionID: c.ID, EntryID: entryID, ReviewerID: reviewerID, AssignedAt: now, AssignedBy: by}
-			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !isKind(err, models.KindConflict) {
+			if err := s.st.Competitions.InsertAssignment(ctx, a); err != nil && !core.IsKind(err, models.KindConflict) {
 				return nil, err
 			}
 			sum.Loads[reviewerID]++
@@ -482,7 +483,7 @@ func (s *Service) MyReviews(ctx context.Context, actor *Actor, p Page) ([]*Revie
 	var comps []*models.Competition
 	for _, r := range rs {
 		c, err := s.st.Competitions.Competition(ctx, r.CompetitionID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			continue
 		} else if err != nil {
 			return nil, nil, "", err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // competition_scores.go: what a reviewer sees of their entries, their score
@@ -39,7 +40,7 @@ func (s *Service) MyReviewEntries(ctx context.Context, actor *Actor, id string, 
 	out := make([]*ReviewerEntry, 0, len(as))
 	for _, a := range as {
 		e, err := s.st.Applications.Application(ctx, a.EntryID)
-		if isKind(err, models.KindNotFound) {
+		if core.IsKind(err, models.KindNotFound) {
 			continue
 		} else if err != nil {
 			return nil, "", err
@@ -150,12 +151,12 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 		if cur.Phase != models.PhaseReview {
 			return models.E(models.KindConflict, "大赛不在评审阶段", "the competition is not in review")
 		}
-		if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+		if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); core.IsKind(err, models.KindNotFound) {
 			return errNotAssigned
 		} else if err != nil {
 			return err
 		}
-		if err := s.st.Competitions.InsertScoreSheet(ctx, sh); isKind(err, models.KindConflict) {
+		if err := s.st.Competitions.InsertScoreSheet(ctx, sh); core.IsKind(err, models.KindConflict) {
 			return models.E(models.KindConflict, "您已为该项目评分，评分提交后不能修改", "you have scored this entry; a score sheet is final")
 		} else if err != nil {
 			return err
@@ -169,7 +170,7 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 	// restores an assignment whose sheet it finds after withdrawing it; the
 	// sheet withdraws itself when it finds its assignment gone. Either way
 	// no sheet is left without its assignment.
-	if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); isKind(err, models.KindNotFound) {
+	if _, err := s.st.Competitions.Assignment(ctx, c.ID, e.ID, actor.AccountID); core.IsKind(err, models.KindNotFound) {
 		if err := s.st.Competitions.DeleteScoreSheet(ctx, c.ID, e.ID, actor.AccountID); err != nil {
 			return nil, err
 		}

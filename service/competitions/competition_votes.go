@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/core"
 )
 
 // competition_votes.go: the public vote. Every vote is a MongoDB document
@@ -66,7 +67,7 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 		return nil, err
 	}
 	v, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
-	if err != nil && !isKind(err, models.KindNotFound) {
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
 	if v == nil || !v.RealNameVerified {
@@ -80,7 +81,7 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 		return nil, models.ErrNotFound
 	}
 	vote := &models.Vote{CompetitionID: c.ID, EntryID: e.ID, AccountID: actor.AccountID, At: s.d.Now()}
-	if err := s.st.Competitions.InsertVote(ctx, vote); isKind(err, models.KindConflict) {
+	if err := s.st.Competitions.InsertVote(ctx, vote); core.IsKind(err, models.KindConflict) {
 		return nil, models.E(models.KindConflict, "您已为该项目投过票", "you have voted for this entry already")
 	} else if err != nil {
 		return nil, err

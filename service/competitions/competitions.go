@@ -118,7 +118,7 @@ func (s *Service) managesCompetition(a *Actor, c *models.Competition) bool {
 // CompetitionFund returns the fund of a competition open for entries.
 func (s *Service) CompetitionFund(ctx context.Context, competitionID string) (string, error) {
 	c, err := s.st.Competitions.Competition(ctx, competitionID)
-	if isKind(err, models.KindNotFound) || err == nil && c.Phase == models.PhaseDraft {
+	if core.IsKind(err, models.KindNotFound) || err == nil && c.Phase == models.PhaseDraft {
 		return "", models.Invalid("competitionId", "大赛不存在", "no such competition")
 	} else if err != nil {
 		return "", err
@@ -200,14 +200,14 @@ func (s *Service) MayManageCompetitionID(ctx context.Context, actor *Actor, id s
 }
 
 // managedCompetition loads a competition for its organiser: ErrNotFound for
-// an unknown id, errForbidden for anyone else.
+// an unknown id, core.ErrForbidden for anyone else.
 func (s *Service) managedCompetition(ctx context.Context, actor *Actor, id string) (*models.Competition, error) {
 	c, err := s.st.Competitions.Competition(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if actor == nil || !s.managesCompetition(actor, c) {
-		return nil, errForbidden
+		return nil, core.ErrForbidden
 	}
 	return c, nil
 }
@@ -279,7 +279,7 @@ func checkAgainstFund(c *models.Competition, f *models.Fund) error {
 // CreateCompetition drafts a competition on one of the actor's funds.
 func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in CompetitionInput) (*models.Competition, error) {
 	f, err := s.st.Funds.Fund(ctx, in.FundID)
-	if isKind(err, models.KindNotFound) {
+	if core.IsKind(err, models.KindNotFound) {
 		return nil, models.Invalid("fundId", "资金不存在", "no such fund")
 	} else if err != nil {
 		return nil, err
@@ -291,7 +291,7 @@ func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in Compet
 		return nil, err
 	}
 	now := s.d.Now()
-	c := &models.Competition{ID: newID(), FundID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode,
+	c := &models.Competition{ID: core.NewID(), FundID: f.ID, OwnerOrgID: f.OwnerOrgID, DivisionCode: f.DivisionCode,
 		Phase: models.PhaseDraft, PhaseAt: now, CreatedBy: actor.AccountID, CreatedAt: now, UpdatedAt: now}
 	in.apply(c)
 	if err := c.Validate(); err != nil {
@@ -308,7 +308,7 @@ func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in Compet
 
 // UpdateCompetition rewrites a draft (its fund stays).
 func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string, in CompetitionInput) (*models.Competition, error) {
-	return locked(s, ctx, "competition:"+id, func() (*models.Competition, error) {
+	return core.Locked(s.d.Shared, ctx, "competition:"+id, func() (*models.Competition, error) {
 		c, err := s.managedCompetition(ctx, actor, id)
 		if err != nil {
 			return nil, err

@@ -82,7 +82,7 @@ func (s *Service) AdvanceCompetitions(ctx context.Context, now time.Time) (int, 
 //     reserve (ledger key "grant:<entry>") and the rest are not awarded;
 //   - closed: the unused reserve returns to the fund (key "release:<id>").
 func (s *Service) advance(ctx context.Context, by, id string, to models.CompetitionPhase) (*models.Competition, error) {
-	return locked(s, ctx, "competition:"+id, func() (*models.Competition, error) {
+	return core.Locked(s.d.Shared, ctx, "competition:"+id, func() (*models.Competition, error) {
 		c, err := s.st.Competitions.Competition(ctx, id)
 		if err != nil {
 			return nil, err

@@ -8,11 +8,6 @@ package competitions
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"log/slog"
-	"time"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
@@ -81,8 +76,8 @@ type Stores struct {
 // roles of the accounts domain, and the shared audit, notification, rate
 // limit, lock and transition records.
 type Deps struct {
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Shared is the shared floor: clock, log, audit, inboxes, limits, locks, transitions.
+	*core.Shared
 	Ledger *ledger.Ledger
 	// ManagesFund reports whether the actor may move the fund's money.
 	ManagesFund func(a *Actor, f *models.Fund) bool
@@ -93,13 +88,7 @@ type Deps struct {
 	// Grant funds an application (from the reserve for an award).
 	Grant func(ctx context.Context, by string, a *models.Application, f *models.Fund, amount int64, fromReserve bool, tier string) (*models.Grant, error)
 	// AddRole gives an account a role binding (reviewers).
-	AddRole          func(ctx context.Context, accountID string, b models.RoleBinding) (*models.Account, error)
-	Audit            func(ctx context.Context, actor *Actor, action, object, divisionCode, reason string) error
-	Notify           func(ctx context.Context, n *models.Notification) (bool, error)
-	Degraded         func(ctx context.Context, part string, err error)
-	Limit            func(ctx context.Context, key string, limit int, window time.Duration) error
-	WithLock         func(ctx context.Context, object string, fn func() error) error
-	RecordTransition func(ctx context.Context, t *models.Transition, apply func(last models.Transition) error) error
+	AddRole func(ctx context.Context, accountID string, b models.RoleBinding) (*models.Account, error)
 }
 
 // Service runs the competitions.
@@ -110,29 +99,3 @@ type Service struct {
 
 // New builds the competitions service.
 func New(st Stores, d Deps) *Service { return &Service{st: st, d: d} }
-
-func isKind(err error, k models.Kind) bool {
-	var e *models.Error
-	return errors.As(err, &e) && e.Kind == k
-}
-
-func newID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on Linux
-	}
-	return hex.EncodeToString(b)
-}
-
-var errForbidden = models.E(models.KindForbidden, "无权操作该对象", "you may not act on this object")
-
-// locked runs fn under the object's lock and returns its result.
-func locked[T any](s *Service, ctx context.Context, object string, fn func() (T, error)) (T, error) {
-	var out T
-	err := s.d.WithLock(ctx, object, func() error {
-		var err error
-		out, err = fn()
-		return err
-	})
-	return out, err
-}

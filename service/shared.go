@@ -1,5 +1,9 @@
 package service
 
+// The shared floor every domain calls through core.Shared: the audit log,
+// object locks and recorded state transitions (inboxes are in notify.go,
+// rate limits in ratelimit.go, degraded parts in degraded.go).
+
 import (
 	"context"
 	"errors"
