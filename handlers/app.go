@@ -149,6 +149,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerRoleOffers(api, svc)
 	registerStaff(api, svc)
 	registerMeta(api)
+	registerProblems(api)
 	registerDivisions(api)
 	registerOrganisations(api, svc)
 	registerStations(api, svc)
@@ -275,7 +276,9 @@ func (a *App) readyz(c *fiber.Ctx) error {
 	if len(down) > 0 {
 		en := english(c.Get(fiber.HeaderAcceptLanguage))
 		c.Set("Retry-After", strconv.Itoa(a.cfg.MongoDB.RetryAfter()))
-		return c.Status(503).JSON(fiber.Map{"title": title(503, en), "status": 503,
+		unavailable := problemByCode[models.CodeUnavailable]
+		return c.Status(503).JSON(fiber.Map{"type": problemType(models.CodeUnavailable), "code": models.CodeUnavailable,
+			"title": pick(en, unavailable.Title[0], unavailable.Title[1]), "status": 503,
 			"detail": pick(en, "依赖服务不可用："+strings.Join(down, ", "), "not ready: "+strings.Join(down, ", ")+" unreachable"),
 			"checks": checks}, "application/problem+json")
 	}

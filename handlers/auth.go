@@ -49,7 +49,7 @@ func (a *App) authenticate(api huma.API) func(huma.Context, func(huma.Context)) 
 		}
 		if !ok || tok == "" {
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "",
-				models.E(models.KindUnauthorized, "缺少访问令牌（Authorization: Bearer …）", "missing bearer access token"))
+				models.E(models.KindUnauthorized, "缺少访问令牌（Authorization: Bearer …）", "missing bearer access token").WithCode(models.CodeTokenMissing))
 			return
 		}
 		actor, err := a.svc.Accounts().Authenticate(ctx.Context(), tok)

@@ -113,7 +113,7 @@ func TestErrorsSpeakChineseByDefaultAndEnglishOnRequest(t *testing.T) {
 	if zh.str("title") != "请求参数校验失败" || !strings.Contains(zh.Raw, "手机号") {
 		t.Errorf("zh problem: %s", zh.Raw)
 	}
-	if en.str("title") != "Unprocessable Entity" || !strings.Contains(en.Raw, "mainland mobile") {
+	if en.str("title") != "Validation failed" || !strings.Contains(en.Raw, "mainland mobile") {
 		t.Errorf("en problem: %s", en.Raw)
 	}
 }

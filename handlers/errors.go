@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -55,39 +57,10 @@ func logUnavailable(ctx context.Context, err error) {
 	logFor(ctx).WarnContext(ctx, "dependency unavailable (logged at most once a second)", "err", err.Error())
 }
 
-// titles are problem titles by status, zh-CN and English.
-var titles = map[int][2]string{
-	400: {"请求格式错误", "Bad Request"},
-	401: {"未认证", "Unauthorized"},
-	403: {"禁止访问", "Forbidden"},
-	404: {"未找到", "Not Found"},
-	405: {"方法不允许", "Method Not Allowed"},
-	406: {"无法提供所需格式", "Not Acceptable"},
-	408: {"请求超时", "Request Timeout"},
-	409: {"冲突", "Conflict"},
-	413: {"请求体过大", "Payload Too Large"},
-	415: {"不支持的内容类型", "Unsupported Media Type"},
-	422: {"请求参数校验失败", "Unprocessable Entity"},
-	429: {"请求过于频繁", "Too Many Requests"},
-	500: {"服务器内部错误", "Internal Server Error"},
-	503: {"服务暂不可用", "Service Unavailable"},
-}
-
 // english reports whether the client asked for English.
 func english(acceptLanguage string) bool {
 	al := strings.ToLower(strings.TrimSpace(acceptLanguage))
 	return strings.HasPrefix(al, "en")
-}
-
-func title(status int, en bool) string {
-	t, ok := titles[status]
-	if !ok {
-		return http.StatusText(status)
-	}
-	if en {
-		return t[1]
-	}
-	return t[0]
 }
 
 type loggerKey struct{}
@@ -103,7 +76,7 @@ func englishFrom(ctx context.Context) bool {
 // problem builds the problem+json body for err. Every error leaving the API
 // goes through here: Huma's own (validation, body parsing) and the
 // service's domain errors alike. It never echoes a submitted value.
-func problem(ctx context.Context, status int, msg string, en bool, errs []error, setHeader func(k, v string)) *huma.ErrorModel {
+func problem(ctx context.Context, status int, msg string, en bool, errs []error, setHeader func(k, v string)) *ErrorModel {
 	var dom *models.Error
 	for _, e := range errs {
 		if errors.As(e, &dom) {
@@ -112,7 +85,7 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 	}
 	if dom != nil {
 		status = statusOf[dom.Kind]
-		p := &huma.ErrorModel{Status: status, Title: title(status, en), Detail: pick(en, dom.Zh, dom.En)}
+		p := &ErrorModel{Code: dom.ProblemCode(), Status: status, Detail: pick(en, dom.Zh, dom.En)}
 		if dom.Kind == models.KindInternal {
 			logFor(ctx).ErrorContext(ctx, "internal error", "err", dom.Error())
 		}
@@ -127,13 +100,14 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 			setHeader("WWW-Authenticate", `Bearer realm="wushe"`)
 		}
 		for _, f := range dom.Fields {
-			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: location(ctx, f.Field), Message: pick(en, f.Zh, f.En)})
+			p.Errors = append(p.Errors, &ErrorDetail{Location: location(ctx, f.Field), Message: pick(en, f.Zh, f.En)})
 		}
-		if len(dom.Fields) > 0 && len(dom.Fields) == 1 {
+		if len(dom.Fields) == 1 {
 			p.Detail = pick(en, dom.Fields[0].Zh, dom.Fields[0].En)
 		}
-		return p
+		return finishProblem(p, en)
 	}
+	code := codeFor(status, msg)
 	if status >= 500 {
 		var causes []string
 		for _, e := range errs {
@@ -142,17 +116,17 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 			}
 		}
 		logFor(ctx).ErrorContext(ctx, "unexpected error", "status", status, "msg", msg, "errs", causes)
-		return &huma.ErrorModel{Status: status, Title: title(status, en), Detail: pick(en, "服务器内部错误，请稍后再试", "internal error; please try again later")}
+		return finishProblem(&ErrorModel{Code: code, Status: status, Detail: pick(en, "服务器内部错误，请稍后再试", "internal error; please try again later")}, en)
 	}
-	p := &huma.ErrorModel{Status: status, Title: title(status, en), Detail: translateDetail(msg, en)}
-	if status == http.StatusBadRequest && msg == "validation failed" {
+	p := &ErrorModel{Code: code, Status: status, Detail: translateDetail(msg, en)}
+	if code == "body-not-json" {
 		p.Detail = pick(en, "请求体不是有效的 JSON", "request body is not valid JSON")
 	}
 	if status == http.StatusUnsupportedMediaType {
 		unsupported := pick(en, "请以 Content-Type: application/json 发送请求体", "send the body with Content-Type: application/json")
 		p.Detail = unsupported
-		p.Errors = []*huma.ErrorDetail{{Location: "header.Content-Type", Message: unsupported}}
-		return p
+		p.Errors = []*ErrorDetail{{Location: "header.Content-Type", Message: unsupported}}
+		return finishProblem(p, en)
 	}
 	for _, e := range errs {
 		if e == nil {
@@ -182,9 +156,68 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 		}
 		// Never echo the submitted value (it may be a password, a code or an
 		// ID number) nor a Go error text: safeMessage keeps only fixed texts.
-		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: message})
+		p.Errors = append(p.Errors, &ErrorDetail{Location: loc, Message: message})
+	}
+	return finishProblem(p, en)
+}
+
+// codeFor is the code of a problem no domain error explains: Huma's and
+// Fiber's own, by status and message.
+func codeFor(status int, msg string) models.Code {
+	switch {
+	case status == http.StatusBadRequest && msg == "validation failed":
+		return "body-not-json"
+	case status == http.StatusBadRequest && msg == "request body is required":
+		return "body-required"
+	case status == http.StatusNotFound && msg == "no such route":
+		return "unknown-route"
+	}
+	if c, ok := codeOfStatus[status]; ok {
+		return c
+	}
+	if status >= 500 {
+		return models.CodeInternal
+	}
+	return "bad-request"
+}
+
+// finishProblem sets the problem's type and title from its code, and makes
+// its detail say what the title does not: the one failing input's message,
+// a summary of several, or else the code's explanation.
+func finishProblem(p *ErrorModel, en bool) *ErrorModel {
+	c, ok := problemByCode[p.Code]
+	if !ok { // a code missing from the catalogue is a bug; answer its kind's
+		c = problemByCode[codeFor(p.Status, "")]
+		p.Code = c.Code
+	}
+	p.Type = problemType(p.Code)
+	p.Title = pick(en, c.Title[0], c.Title[1])
+	switch {
+	case len(p.Errors) == 1 && (p.Code == "validation-failed" || len(p.Detail) == 0 || strings.EqualFold(p.Detail, p.Title)):
+		p.Detail = p.Errors[0].Message
+	case len(p.Errors) > 1 && p.Code == "validation-failed":
+		p.Detail = fieldSummary(p.Errors, en)
+	}
+	if p.Detail == "" || strings.EqualFold(p.Detail, p.Title) {
+		p.Detail = pick(en, c.About[0], c.About[1])
 	}
 	return p
+}
+
+// fieldSummary is the detail of a problem with several failing inputs:
+// how many, and the first few reasons (not the locations: an unknown
+// field's name is the client's own text).
+func fieldSummary(errs []*ErrorDetail, en bool) string {
+	var msgs []string
+	for _, e := range errs {
+		if len(msgs) < 3 && !slices.Contains(msgs, e.Message) {
+			msgs = append(msgs, e.Message)
+		}
+	}
+	if en {
+		return fmt.Sprintf("%d inputs fail: %s", len(errs), strings.Join(msgs, "; "))
+	}
+	return fmt.Sprintf("%d 处参数有误：%s", len(errs), strings.Join(msgs, "；"))
 }
 
 func pick(en bool, zh, eng string) string {
@@ -229,7 +262,7 @@ func fiberErrorHandler(c *fiber.Ctx, err error) error {
 func writeFiberProblem(c *fiber.Ctx, err error) error {
 	en := english(c.Get(fiber.HeaderAcceptLanguage))
 	ctx := c.UserContext()
-	var p *huma.ErrorModel
+	var p *ErrorModel
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		p = problem(ctx, fe.Code, fiberMessage(fe), en, nil, func(k, v string) { c.Set(k, v) })

@@ -83,8 +83,8 @@ type markInput struct {
 
 type markOutput struct {
 	Body struct {
-		Records  []HoursRecordDTO   `json:"records"`
-		Problems []*huma.ErrorModel `json:"problems" doc:"未记录的行及原因 Lines not recorded, and why"`
+		Records  []HoursRecordDTO `json:"records"`
+		Problems []*ErrorModel    `json:"problems" doc:"未记录的行及原因 Lines not recorded, and why"`
 	}
 }
 
@@ -154,7 +154,7 @@ func registerHours(api huma.API, svc *service.Service) {
 			for i, r := range recs {
 				out.Body.Records[i] = hoursDTO(r)
 			}
-			out.Body.Problems = []*huma.ErrorModel{}
+			out.Body.Problems = []*ErrorModel{}
 			for _, e := range errs {
 				out.Body.Problems = append(out.Body.Problems, problem(ctx, 0, "", englishFrom(ctx), []error{e}, func(string, string) {}))
 			}
@@ -279,9 +279,9 @@ type bulkVerifyInput struct {
 
 // VerifyResultDTO is the decision on one record of a bulk verification.
 type VerifyResultDTO struct {
-	ID      string           `json:"id"`
-	Record  *HoursRecordDTO  `json:"record,omitempty"`
-	Problem *huma.ErrorModel `json:"problem,omitempty"`
+	ID      string          `json:"id"`
+	Record  *HoursRecordDTO `json:"record,omitempty"`
+	Problem *ErrorModel     `json:"problem,omitempty"`
 }
 
 type bulkVerifyOutput struct {

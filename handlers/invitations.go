@@ -35,9 +35,9 @@ func invitationDTO(i *models.Invitation) InvitationDTO {
 
 // InviteResultDTO is what happened to one would-be invitee.
 type InviteResultDTO struct {
-	VolunteerID string           `json:"volunteerId"`
-	Invitation  *InvitationDTO   `json:"invitation,omitempty"`
-	Problem     *huma.ErrorModel `json:"problem,omitempty" doc:"未邀请的原因 Why they were not invited"`
+	VolunteerID string         `json:"volunteerId"`
+	Invitation  *InvitationDTO `json:"invitation,omitempty"`
+	Problem     *ErrorModel    `json:"problem,omitempty" doc:"未邀请的原因 Why they were not invited"`
 }
 
 type inviteInput struct {

@@ -39,6 +39,7 @@ var (
 // the request's location of it (body, query, path or header).
 type Error struct {
 	Kind       Kind
+	Code       Code // the problem code clients branch on; empty: the kind's (ProblemCode)
 	Zh, En     string
 	Field      string
 	RetryAfter int // seconds, for KindRateLimited
@@ -105,7 +106,7 @@ func (e *Error) Wrap(cause error) *Error {
 
 // Invalid is a validation error naming one field.
 func Invalid(field, zh, en string) *Error {
-	return &Error{Kind: KindInvalid, Zh: zh, En: en, Field: field,
+	return &Error{Kind: KindInvalid, Code: CodeValidationFailed, Zh: zh, En: en, Field: field,
 		Fields: []FieldError{{Field: field, Zh: zh, En: en}}}
 }
 
@@ -120,7 +121,7 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Kind: KindInvalid, Zh: "请求参数有误", En: "validation failed", Field: p[0].Field, Fields: p}
+	return &Error{Kind: KindInvalid, Code: CodeValidationFailed, Zh: "请求参数有误", En: "validation failed", Field: p[0].Field, Fields: p}
 }
 
 // Internal wraps an unexpected error from a dependency.

@@ -59,7 +59,7 @@ const (
 
 // errObjectBusy answers a request whose object stayed locked beyond
 // lockWait: nothing was changed, and the same request may be sent again.
-var errObjectBusy = &models.Error{Kind: models.KindUnavailable, RetryAfter: 2,
+var errObjectBusy = &models.Error{Kind: models.KindUnavailable, Code: models.CodeObjectBusy, RetryAfter: 2,
 	Zh: "该对象正在被其他请求修改，请稍后重试", En: "the object is being changed by another request; retry shortly"}
 
 // withLock runs fn holding the object's lock. FerretDB applies every update

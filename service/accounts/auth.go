@@ -24,7 +24,7 @@ type Registration struct {
 	Phone, Password, Name, Code string
 }
 
-var errPhoneTaken = models.E(models.KindConflict, "该手机号已注册", "this phone number is already registered")
+var errPhoneTaken = models.E(models.KindConflict, "该手机号已注册", "this phone number is already registered").WithCode(models.CodePhoneRegistered)
 
 // Register creates a volunteer account. The phone must be a mainland mobile
 // number not yet registered (models.ErrConflict otherwise), proven by the
@@ -80,7 +80,7 @@ type Credentials struct {
 	Phone, Password, ClientIP string
 }
 
-var errBadLogin = models.E(models.KindUnauthorized, "手机号或密码错误", "wrong phone number or password")
+var errBadLogin = models.E(models.KindUnauthorized, "手机号或密码错误", "wrong phone number or password").WithCode(models.CodeLoginFailed)
 
 // Login checks the password and starts a login family. Attempts are limited
 // per phone and per client IP; a Redis outage fails open (logged).
@@ -113,7 +113,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		return failed()
 	}
 	if a.Status != models.AccountActive {
-		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
+		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
 	}
 	now := s.d.Now()
 	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
@@ -198,7 +198,7 @@ func (s *Service) issue(ctx context.Context, a *models.Account, family string, s
 	return &Tokens{AccessToken: access, RefreshToken: refresh, ExpiresIn: s.cfg.AccessTokenTTL, Account: a}, nil
 }
 
-var errBadRefresh = models.E(models.KindUnauthorized, "刷新令牌无效或已失效，请重新登录", "refresh token is invalid or revoked; log in again")
+var errBadRefresh = models.E(models.KindUnauthorized, "刷新令牌无效或已失效，请重新登录", "refresh token is invalid or revoked; log in again").WithCode(models.CodeRefreshTokenInvalid)
 
 // Refresh rotates a refresh token: the presented one stops working and a new
 // pair is returned, with the account's current role bindings. Presenting a

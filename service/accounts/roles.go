@@ -160,7 +160,7 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 		}
 		if err := s.st.AccountChanges.ClaimPhone(ctx, c.Phone, a.ID, now); err != nil {
 			if core.IsKind(err, models.KindConflict) {
-				return "", &models.Error{Kind: models.KindConflict, Zh: "该手机号已被其他账号使用", En: "another account has this phone number",
+				return "", &models.Error{Kind: models.KindConflict, Code: models.CodePhoneRegistered, Zh: "该手机号已被其他账号使用", En: "another account has this phone number",
 					Fields: []models.FieldError{{Field: "phone", Zh: "该手机号已被其他账号使用", En: "another account has this phone number"}}}
 			}
 			return "", err

@@ -62,7 +62,7 @@ func (t *tokenIssuer) parse(token string, now time.Time) (*Actor, error) {
 	return a, nil
 }
 
-var errTokenInvalid = models.E(models.KindUnauthorized, "访问令牌无效或已过期", "access token is invalid or expired")
+var errTokenInvalid = models.E(models.KindUnauthorized, "访问令牌无效或已过期", "access token is invalid or expired").WithCode(models.CodeTokenInvalid)
 
 // FamilyLister lists an account's logins (MongoDB).
 type FamilyLister interface {
@@ -132,7 +132,7 @@ type TokenGates interface {
 	SetFamily(ctx context.Context, familyID string, g FamilyGate) error
 }
 
-var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked")
+var errRevoked = models.E(models.KindUnauthorized, "登录已退出或已失效", "login has been revoked").WithCode(models.CodeTokenInvalid)
 
 // Authenticate turns a bearer access token into an Actor, with the role
 // bindings its account holds now (a binding removed after the token was

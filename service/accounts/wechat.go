@@ -23,7 +23,7 @@ var (
 	errWeChatTicket     = models.E(models.KindUnauthorized, "绑定凭证无效或已过期，请重新微信登录", "the binding ticket is invalid or expired; log in with WeChat again")
 	errWeChatTaken      = models.E(models.KindConflict, "该微信已绑定其他账号", "this WeChat user is bound to another account")
 	errAccountHasWeChat = models.E(models.KindConflict, "该账号已绑定其他微信", "this account is bound to another WeChat user")
-	errDeactivated      = models.E(models.KindForbidden, "账号已停用", "this account is deactivated")
+	errDeactivated      = models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
 )
 
 // WeChatLogin is the answer to a WeChat login: tokens when the WeChat user

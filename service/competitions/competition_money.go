@@ -32,7 +32,7 @@ func (s *Service) reservePool(ctx context.Context, by string, c *models.Competit
 	}
 	m, err := s.d.Ledger.Append(ctx, by, c.FundID, models.LedgerReserve, false, c.PoolFen(), "competition:"+c.ID, key)
 	if errors.Is(err, models.ErrInsufficientFunds) {
-		return models.E(models.KindConflict, "资金可用余额不足以预留大赛奖金池", "the fund's available money cannot cover the prize pool")
+		return models.E(models.KindConflict, "资金可用余额不足以预留大赛奖金池", "the fund's available money cannot cover the prize pool").WithCode(models.CodeInsufficientFunds)
 	}
 	if err != nil {
 		return err

@@ -174,7 +174,7 @@ func (s *Service) ScoreEntry(ctx context.Context, actor *Actor, id, entryID stri
 		if err := s.st.Competitions.DeleteScoreSheet(ctx, c.ID, e.ID, actor.AccountID); err != nil {
 			return nil, err
 		}
-		return nil, models.E(models.KindConflict, "该项目的评审分配刚刚变更，请刷新后重试", "the entry's assignment changed just now; reload and retry")
+		return nil, models.E(models.KindConflict, "该项目的评审分配刚刚变更，请刷新后重试", "the entry's assignment changed just now; reload and retry").WithCode(models.CodeStaleState)
 	} else if err != nil {
 		return nil, err
 	}

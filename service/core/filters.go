@@ -21,4 +21,4 @@ type GrantFilter struct {
 
 // ErrStaleState answers a change of an object someone else changed first
 // (its recorded transition is ahead of the stored document).
-var ErrStaleState = models.E(models.KindConflict, "对象状态已被他人修改，请刷新后重试", "the object was changed by someone else; reload and retry")
+var ErrStaleState = models.E(models.KindConflict, "对象状态已被他人修改，请刷新后重试", "the object was changed by someone else; reload and retry").WithCode(models.CodeStaleState)

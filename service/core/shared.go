@@ -71,7 +71,7 @@ var (
 	ErrNotFound  = models.E(models.KindNotFound, "对象不存在", "no such object")
 	// ErrBusy answers a request that found its object busy with another
 	// request of the same kind (a double press of "accept", say).
-	ErrBusy = models.E(models.KindConflict, "该请求正在处理中，请稍后查看结果", "the same request is being handled; check the result shortly")
+	ErrBusy = models.E(models.KindConflict, "该请求正在处理中，请稍后查看结果", "the same request is being handled; check the result shortly").WithCode(models.CodeRequestInProgress)
 )
 
 // IsKind reports whether err is a models.Error of kind k.

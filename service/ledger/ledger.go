@@ -83,9 +83,9 @@ func isKind(err error, k models.Kind) bool {
 // is a time, not a count. The jittered waits between rounds grow to 32 ms.
 const ledgerPatience = 30 * time.Second
 
-var errLedgerBusy = models.E(models.KindUnavailable, "资金账本繁忙，请稍后重试", "the fund's ledger is busy; retry shortly")
+var errLedgerBusy = models.E(models.KindUnavailable, "资金账本繁忙，请稍后重试", "the fund's ledger is busy; retry shortly").WithCode(models.CodeObjectBusy)
 
-var errKeyReused = models.E(models.KindConflict, "该幂等键已用于另一笔不同的资金操作", "this Idempotency-Key was used for a different money movement")
+var errKeyReused = models.E(models.KindConflict, "该幂等键已用于另一笔不同的资金操作", "this Idempotency-Key was used for a different money movement").WithCode(models.CodeIdempotencyKeyReuse)
 
 // Append appends one movement to the fund's ledger: read the head,
 // compute the next entry, insert it at head+1, and on losing that seq to

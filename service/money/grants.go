@@ -47,7 +47,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			if d.Approve && d.IdempotencyKey != "" && a.DecisionKey == d.IdempotencyKey && a.GrantedFen == d.AmountFen {
 				return result{a, true}, nil
 			}
-			return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided")
+			return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided").WithCode(models.CodeAlreadyDecided)
 		}
 		if a.Status != models.AppSubmitted && a.Status != models.AppProcurement {
 			return result{}, models.E(models.KindConflict, "只有已提交的申请可以审批", "only a submitted application can be decided")
@@ -93,7 +93,7 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 			}
 			s.auditDecision(ctx, actor, a, f)
 			if !same {
-				return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided")
+				return result{}, models.E(models.KindConflict, "该申请已有决定", "the application has been decided").WithCode(models.CodeAlreadyDecided)
 			}
 			return result{a, true}, nil
 		}
@@ -161,9 +161,9 @@ func (s *Service) GrantApplication(ctx context.Context, by string, a *models.App
 	if err != nil {
 		if err == models.ErrInsufficientFunds {
 			if fromReserve {
-				return nil, models.E(models.KindConflict, "大赛奖金池余额不足", "the competition's prize pool cannot cover this award")
+				return nil, models.E(models.KindConflict, "大赛奖金池余额不足", "the competition's prize pool cannot cover this award").WithCode(models.CodeInsufficientFunds)
 			}
-			return nil, models.E(models.KindConflict, "资金余额不足，无法批准该金额", "the fund's remaining money cannot cover this amount")
+			return nil, models.E(models.KindConflict, "资金余额不足，无法批准该金额", "the fund's remaining money cannot cover this amount").WithCode(models.CodeInsufficientFunds)
 		}
 		return nil, err
 	}
@@ -351,12 +351,12 @@ func (s *Service) VerifyMilestone(ctx context.Context, actor *Actor, id string, 
 			// another is a conflict. Either way the completion below is
 			// rolled forward.
 			if t.Verify.By != actor.AccountID || t.Verify.Note != note {
-				verified = models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
+				verified = models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already").WithCode(models.CodeAlreadyDecided)
 			}
 		} else {
 			st := &models.TrancheStep{GrantID: a.ID, Milestone: milestone, Step: models.StepVerify, Note: note, By: actor.AccountID, At: s.d.Now()}
 			if err := s.st.Applications.InsertStep(ctx, st); core.IsKind(err, models.KindConflict) {
-				return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already")
+				return nil, models.E(models.KindConflict, "该里程碑已核验", "the milestone was verified already").WithCode(models.CodeAlreadyDecided)
 			} else if err != nil {
 				return nil, err
 			}

@@ -145,7 +145,7 @@ func (m *Matching) MyInvitations(ctx context.Context, actor *Actor, p Page) ([]*
 }
 
 var (
-	errInvitationClosed = models.E(models.KindConflict, "邀请已过期或已答复", "the invitation has expired or was answered")
+	errInvitationClosed = models.E(models.KindConflict, "邀请已过期或已答复", "the invitation has expired or was answered").WithCode(models.CodeInvitationClosed)
 	errNeedNotRecruit   = models.E(models.KindConflict, "需求已不在招募中", "the need is no longer recruiting")
 )
 

@@ -83,7 +83,7 @@ func (s *Service) RespondSupervision(ctx context.Context, actor *Actor, needID s
 			return core.ErrNotFound
 		}
 		if p.SupervisorState != models.SupervisorProposed {
-			return models.E(models.KindConflict, "已经答复过", "already answered")
+			return models.E(models.KindConflict, "已经答复过", "already answered").WithCode(models.CodeAlreadyDecided)
 		}
 		if accept {
 			if err := s.checkSupervisor(ctx, n, p, actor.AccountID, "accept"); err != nil {

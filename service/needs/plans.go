@@ -229,9 +229,9 @@ func (s *Service) targetOccurrences(n *models.Need, ids []string) ([]models.Occu
 }
 
 var (
-	errAlreadyPlaced = models.E(models.KindConflict, "该志愿者已在此场次中", "the volunteer already holds a place in this occurrence")
-	errOverlap       = models.E(models.KindConflict, "该志愿者在此时段已有其他服务", "the volunteer is committed elsewhere at an overlapping time")
-	errNoPlaces      = models.E(models.KindConflict, "名额已满", "no places left")
+	errAlreadyPlaced = models.E(models.KindConflict, "该志愿者已在此场次中", "the volunteer already holds a place in this occurrence").WithCode(models.CodeAlreadyPlaced)
+	errOverlap       = models.E(models.KindConflict, "该志愿者在此时段已有其他服务", "the volunteer is committed elsewhere at an overlapping time").WithCode(models.CodeScheduleOverlap)
+	errNoPlaces      = models.E(models.KindConflict, "名额已满", "no places left").WithCode(models.CodeNoPlacesLeft)
 )
 
 // claimAssignment takes one volunteer's place in one occurrence: the

@@ -48,7 +48,7 @@ type SocialWorkerView struct {
 	Full        bool
 }
 
-var errNotSocialWorker = models.E(models.KindForbidden, "只有机构聘用的社会工作者可以填写社工档案", "only a social worker employed by an organisation has a social-worker profile")
+var errNotSocialWorker = models.E(models.KindForbidden, "只有机构聘用的社会工作者可以填写社工档案", "only a social worker employed by an organisation has a social-worker profile").WithCode(models.CodeNotASocialWorker)
 
 // MySocialWorkerProfile returns the caller's own profile.
 func (s *Service) MySocialWorkerProfile(ctx context.Context, actor *Actor) (*SocialWorkerView, error) {

@@ -51,11 +51,11 @@ type VolunteerView struct {
 
 // errIDNumberConflict refuses to verify a profile whose ID number another
 // account holds; only officials who may verify the profile ever see it.
-var errIDNumberConflict = &models.Error{Kind: models.KindConflict,
+var errIDNumberConflict = &models.Error{Kind: models.KindConflict, Code: models.CodeIDNumberConflict,
 	Zh: "该身份证号已由其他账号登记，已报民政部门核查，暂不能认证", En: "another account holds this ID number; civil affairs has been told, and the profile cannot be verified meanwhile",
 	Fields: []models.FieldError{{Field: "verified", Zh: "该身份证号已由其他账号登记，已报民政部门核查", En: "another account holds this ID number; civil affairs has been told"}}}
 
-var errNotVolunteer = models.E(models.KindForbidden, "只有志愿者可以填写志愿者档案", "only volunteers have a volunteer profile")
+var errNotVolunteer = models.E(models.KindForbidden, "只有志愿者可以填写志愿者档案", "only volunteers have a volunteer profile").WithCode(models.CodeNotAVolunteer)
 
 // MyVolunteerProfile returns the caller's own profile.
 func (s *Service) MyVolunteerProfile(ctx context.Context, actor *Actor) (*VolunteerView, error) {

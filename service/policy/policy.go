@@ -92,6 +92,7 @@ var policy = map[Action]Rule{
 	"reset-password":   {Who: []Relation{Anyone}, Also: "with the SMS code sent to the account's phone"},
 	"request-sms-code": {Who: []Relation{Anyone}, Also: "limited per phone and client; answers alike whether or not the phone is registered"},
 	"wechat-login":     {Who: []Relation{Anyone}}, "wechat-bind": {Who: []Relation{Anyone}, Also: "with the WeChat ticket and the phone's SMS code"},
+	"problem-codes": {Who: []Relation{Anyone}}, "problem-code": {Who: []Relation{Anyone}},
 	"vocabularies": {Who: []Relation{Anyone}}, "list-divisions": {Who: []Relation{Anyone}}, "get-division": {Who: []Relation{Anyone}},
 	"service-record-keys": {Who: []Relation{Anyone}}, "verify-service-record": {Who: []Relation{Anyone}},
 

@@ -15,7 +15,7 @@ import (
 // record's trail and the committee's queue. Recording them (check-in,
 // check-out, marks) is in attendance.go.
 
-var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the record was decided already")
+var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the record was decided already").WithCode(models.CodeAlreadyDecided)
 
 // VerifyHours decides pending records: the committee of the need's
 // community or the plan's accepted supervisor, never the volunteer
@@ -226,7 +226,7 @@ func (s *Service) ReviseHours(ctx context.Context, actor *Actor, id string, hour
 			if err := s.hoursEvent(ctx, actor.AccountID, r, "revised", reason, true); err != nil {
 				return nil, err
 			}
-			return nil, models.E(models.KindConflict, "该记录已有更新的版本", "a newer version of this record exists")
+			return nil, models.E(models.KindConflict, "该记录已有更新的版本", "a newer version of this record exists").WithCode(models.CodeStaleState)
 		}
 		return nil, err
 	}

@@ -261,7 +261,7 @@ func (s *Service) ConfirmSession(ctx context.Context, actor *Actor, id string) (
 	return sess, nil
 }
 
-var errAlreadyConfirmed = models.E(models.KindConflict, "该督导记录已确认", "the session is confirmed already")
+var errAlreadyConfirmed = models.E(models.KindConflict, "该督导记录已确认", "the session is confirmed already").WithCode(models.CodeAlreadyDecided)
 
 // SupervisionTotals counts sessions and their hours.
 type SupervisionTotals struct {

@@ -72,7 +72,7 @@ func (s *Service) MyTraining(ctx context.Context, actor *Actor, p Page) ([]*Trai
 	return s.st.Pathway.TrainingOf(ctx, actor.AccountID, p.Normalised())
 }
 
-var errTrainingDecided = models.E(models.KindConflict, "该培训记录已核实过", "this training record has already been decided")
+var errTrainingDecided = models.E(models.KindConflict, "该培训记录已核实过", "this training record has already been decided").WithCode(models.CodeAlreadyDecided)
 
 // VerifyTraining records the one decision on a training record: by an
 // admin of an organisation the person works for as a social worker, or

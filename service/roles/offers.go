@@ -47,8 +47,8 @@ var (
 	// An offer that is not the caller's is not found, never forbidden: its
 	// id tells the caller nothing.
 	errNoOffer      = models.E(models.KindNotFound, "邀请不存在", "no such offer")
-	errOfferExpired = models.E(models.KindConflict, "邀请已过期", "the offer has expired")
-	errOfferLapsed  = models.E(models.KindConflict, "邀请已失效：发出邀请的人已无此权限，或机构已暂停或退出", "the offer no longer stands: whoever made it lost the authority, or the organisation is suspended or has exited")
+	errOfferExpired = models.E(models.KindConflict, "邀请已过期", "the offer has expired").WithCode(models.CodeInvitationClosed)
+	errOfferLapsed  = models.E(models.KindConflict, "邀请已失效：发出邀请的人已无此权限，或机构已暂停或退出", "the offer no longer stands: whoever made it lost the authority, or the organisation is suspended or has exited").WithCode(models.CodeInvitationClosed)
 )
 
 // refuseOfficial refuses any binding of an official (an account holding
