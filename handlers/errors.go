@@ -102,8 +102,13 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 		for _, f := range dom.Fields {
 			p.Errors = append(p.Errors, &ErrorDetail{Location: location(ctx, f.Field), Message: pick(en, f.Zh, f.En)})
 		}
-		if len(dom.Fields) == 1 {
+		switch {
+		case len(dom.Fields) == 1:
 			p.Detail = pick(en, dom.Fields[0].Zh, dom.Fields[0].En)
+		case len(dom.Fields) > 1 && p.Code == models.CodeValidationFailed:
+			// The service's field names may carry the client's own keys:
+			// the detail gives the reasons, errors[] the locations.
+			p.Detail = fieldSummary(p.Errors, false, en)
 		}
 		return finishProblem(p, en)
 	}
@@ -158,6 +163,13 @@ func problem(ctx context.Context, status int, msg string, en bool, errs []error,
 		// ID number) nor a Go error text: safeMessage keeps only fixed texts.
 		p.Errors = append(p.Errors, &ErrorDetail{Location: loc, Message: message})
 	}
+	// Huma's locations are the schema's: the detail names them.
+	switch {
+	case code == models.CodeValidationFailed && len(p.Errors) == 1:
+		p.Detail = describeInput(p.Errors[0], true, en)
+	case code == models.CodeValidationFailed && len(p.Errors) > 1:
+		p.Detail = fieldSummary(p.Errors, true, en)
+	}
 	return finishProblem(p, en)
 }
 
@@ -182,8 +194,8 @@ func codeFor(status int, msg string) models.Code {
 }
 
 // finishProblem sets the problem's type and title from its code, and makes
-// its detail say what the title does not: the one failing input's message,
-// a summary of several, or else the code's explanation.
+// sure its detail says what the title does not: else the one failing
+// input's message, or else the code's explanation.
 func finishProblem(p *ErrorModel, en bool) *ErrorModel {
 	c, ok := problemByCode[p.Code]
 	if !ok { // a code missing from the catalogue is a bug; answer its kind's
@@ -192,11 +204,8 @@ func finishProblem(p *ErrorModel, en bool) *ErrorModel {
 	}
 	p.Type = problemType(p.Code)
 	p.Title = pick(en, c.Title[0], c.Title[1])
-	switch {
-	case len(p.Errors) == 1 && (p.Code == "validation-failed" || len(p.Detail) == 0 || strings.EqualFold(p.Detail, p.Title)):
+	if len(p.Errors) == 1 && strings.EqualFold(p.Detail, p.Title) {
 		p.Detail = p.Errors[0].Message
-	case len(p.Errors) > 1 && p.Code == "validation-failed":
-		p.Detail = fieldSummary(p.Errors, en)
 	}
 	if p.Detail == "" || strings.EqualFold(p.Detail, p.Title) {
 		p.Detail = pick(en, c.About[0], c.About[1])
@@ -205,20 +214,41 @@ func finishProblem(p *ErrorModel, en bool) *ErrorModel {
 }
 
 // fieldSummary is the detail of a problem with several failing inputs:
-// how many, and the first few reasons (not the locations: an unknown
-// field's name is the client's own text).
-func fieldSummary(errs []*ErrorDetail, en bool) string {
-	var msgs []string
+// how many, and the first few (with their locations when those are the
+// schema's).
+func fieldSummary(errs []*ErrorDetail, withLocations, en bool) string {
+	var parts []string
 	for _, e := range errs {
-		if len(msgs) < 3 && !slices.Contains(msgs, e.Message) {
-			msgs = append(msgs, e.Message)
+		if part := describeInput(e, withLocations, en); len(parts) < 3 && !slices.Contains(parts, part) {
+			parts = append(parts, part)
 		}
 	}
 	if en {
-		return fmt.Sprintf("%d inputs fail: %s", len(errs), strings.Join(msgs, "; "))
+		return fmt.Sprintf("%d inputs fail: %s", len(errs), strings.Join(parts, "; "))
 	}
-	return fmt.Sprintf("%d 处参数有误：%s", len(errs), strings.Join(msgs, "；"))
+	return fmt.Sprintf("%d 处参数有误：%s", len(errs), strings.Join(parts, "；"))
 }
+
+// describeInput is one failing input in words: its location and why, or
+// only why when the location is an unknown field's name (the client's own
+// text, never repeated outside errors[].location).
+func describeInput(e *ErrorDetail, withLocation, en bool) string {
+	if !withLocation || e.Location == "" || slices.Contains(unknownNameMessages, e.Message) {
+		return e.Message
+	}
+	return e.Location + pick(en, "：", ": ") + e.Message
+}
+
+// unknownNameMessages are the messages of a body field the API does not
+// know, zh-CN and English: its location is the client's own name for it.
+var unknownNameMessages = func() []string {
+	for _, t := range humaTemplates {
+		if t.code == "unexpected_property" {
+			return []string{t.msg.zh, t.msg.en}
+		}
+	}
+	panic("no unexpected_property message")
+}()
 
 func pick(en bool, zh, eng string) string {
 	if en || zh == "" {

@@ -14,7 +14,7 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 // description and sends it bad input as a signed-in city official (who
 // passes authentication everywhere): malformed JSON, a wrong-typed body,
 // an unknown field, absurd query values. Every answer must be a 4xx
-// problem+json, never a 500.
+// problem+json, never a 500, with a listed code (checkProblem).
 func TestEveryRouteRefusesBadInput(t *testing.T) {
 	h := newHarness(t)
 	tok := h.admin("13900000099", "4101")
@@ -51,6 +51,7 @@ func TestEveryRouteRefusesBadInput(t *testing.T) {
 				if r.Status >= 400 && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
 					t.Errorf("%s %s with %q: %d is not problem+json", method, url, b, r.Status)
 				}
+				checkProblem(t, h, method+" "+url+" "+b, r)
 			}
 		}
 	}

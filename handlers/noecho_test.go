@@ -78,6 +78,7 @@ func TestErrorsNeverEchoValues(t *testing.T) {
 		if r.Status < 400 {
 			return // only problems are checked: a stored value read back is no echo
 		}
+		checkProblem(t, h, method+" "+path+" "+body, r)
 		raw := withoutUnknownFieldNames(r)
 		for _, w := range goLeaks {
 			if strings.Contains(raw, w) {
@@ -189,6 +190,7 @@ func TestErrorsNeverEchoValuesInValidBodies(t *testing.T) {
 			if r.Status >= 500 {
 				t.Errorf("%s %s %s: %d %s", c.method, c.path, body, r.Status, r.Raw)
 			}
+			checkProblem(t, w.h, c.method+" "+c.path+" "+body, r)
 			for _, leak := range goLeaks {
 				if strings.Contains(r.Raw, leak) {
 					t.Errorf("%s %s %s: the answer contains %q: %d %.600s", c.method, c.path, body, leak, r.Status, r.Raw)
