@@ -335,7 +335,7 @@ func TestIDNumberConflictIsReportedNotRevealed(t *testing.T) {
 		t.Fatalf("a second save: %d %s", r.Status, r.Raw)
 	}
 	// The committee cannot verify the prober; it can verify the fresh number.
-	if r := w.h.do("POST", "/v1/volunteers/"+prober+"/verification", `{"verified":true}`, bearerHeader(zy)...); r.Status != 409 || !hasLocation(r, "body.verified") {
+	if r := w.h.do("POST", "/v1/volunteers/"+prober+"/verification", `{"verified":true}`, bearerHeader(zy)...); r.Status != 409 || !hasLocation(r, "body.verified") || r.str("code") != "id-number-conflict" {
 		t.Fatalf("verifying a conflicting profile: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/volunteers/"+fresh+"/verification", `{"verified":true}`, bearerHeader(zy)...); r.Status != 200 {

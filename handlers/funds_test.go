@@ -270,11 +270,11 @@ func TestApprovalIdempotencyKey(t *testing.T) {
 		t.Fatalf("one effect: %s", f.Raw)
 	}
 	// The same key for a different amount, or a new key on a decided application: 409.
-	if r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"approve","amountFen":45000}`, key...); r.Status != 409 {
+	if r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"approve","amountFen":45000}`, key...); r.Status != 409 || r.str("code") != "already-decided" {
 		t.Fatalf("same key, other amount: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"approve","amountFen":40000}`,
-		append(bearerHeader(w.charityAdminA), "Idempotency-Key", "another")...); r.Status != 409 {
+		append(bearerHeader(w.charityAdminA), "Idempotency-Key", "another")...); r.Status != 409 || r.str("code") != "already-decided" {
 		t.Fatalf("second key: %d %s", r.Status, r.Raw)
 	}
 	// Bad input changes nothing.
@@ -438,7 +438,7 @@ func TestDecisionIsClaimedOnce(t *testing.T) {
 		t.Fatalf("first approval: %d %s", r.Status, r.Raw)
 	}
 	big := w.submitted(t, w.adminA, applicationBody(w.orgA, small, swID, 50_000, ""))
-	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", `{"decision":"approve","amountFen":20001}`, bearerHeader(w.charityAdminA)...); r.Status != 409 {
+	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", `{"decision":"approve","amountFen":20001}`, bearerHeader(w.charityAdminA)...); r.Status != 409 || r.str("code") != "insufficient-funds" {
 		t.Fatalf("approval beyond the remaining money: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/applications/"+big+"/decision", `{"decision":"approve","amountFen":20000}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
