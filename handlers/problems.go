@@ -157,6 +157,12 @@ func (e *ErrorModel) ContentType(ct string) string {
 // TransformSchema documents `code` as the enumeration of every code, so
 // generated clients type it.
 func (e *ErrorModel) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	return enumerateCodes(s)
+}
+
+// enumerateCodes makes the schema's `code` property the enumeration of
+// every problem code.
+func enumerateCodes(s *huma.Schema) *huma.Schema {
 	if c := s.Properties["code"]; c != nil {
 		c.Enum = nil
 		for _, p := range problemCodes {
@@ -173,6 +179,11 @@ type ProblemDescription struct {
 	Status      int         `json:"status" doc:"HTTP 状态码 Its HTTP status"`
 	Title       string      `json:"title" doc:"标题 Its title"`
 	Description string      `json:"description" doc:"含义与处理方式 What it means and what a client does"`
+}
+
+// TransformSchema documents `code` as the enumeration of every code.
+func (ProblemDescription) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	return enumerateCodes(s)
 }
 
 func describeProblem(c problemCode, en bool) ProblemDescription {
