@@ -7,7 +7,7 @@ import type { components } from './generated/openapi';
 type S = components['schemas'];
 
 /** Problem is an RFC 9457 problem (application/problem+json). */
-export type Problem = S['ErrorModel'];
+export type Problem = Partial<S['ErrorModel']>;
 
 // Accounts and sessions
 export type RoleBinding = S['RoleBindingDTO'];

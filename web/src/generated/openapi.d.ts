@@ -40,6 +40,17 @@ export interface paths {
     /** 本 API 的 OpenAPI 描述 This OpenAPI description */
     get: operations["openapi-yaml"];
   };
+  "/problems": {
+    /** 全部问题代码及其含义 Every problem code, its status and meaning */
+    get: operations["problem-codes"];
+  };
+  "/problems/{code}": {
+    /**
+     * 一个问题代码的含义（问题的 type 指向这里）What one problem code means (a problem's type points here)
+     * @description JSON, in the language of Accept-Language (zh-CN by default).
+     */
+    get: operations["problem-code"];
+  };
   "/readyz": {
     /** 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable) */
     get: operations["readyz"];
@@ -1779,36 +1790,38 @@ export interface components {
       employment: components["schemas"]["EmploymentDTO"][] | null;
     };
     ErrorDetail: {
-      /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
+      /** @description 位置：body.、query.、path. 或 header. 开头 Where: body.items[3].tags, query.limit, path.id, header.Content-Type */
       location?: string;
-      /** @description Error message text */
+      /** @description 原因 Why the input fails */
       message?: string;
-      /** @description The value at the given location */
-      value?: unknown;
     };
     ErrorModel: {
-      /** @description A human-readable explanation specific to this occurrence of the problem. */
+      /**
+       * @description 稳定的问题代码，客户端据此区分问题，不要匹配文字 The stable problem code: branch on it, never on the text. Every code: /problems
+       * @enum {string}
+       */
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "invitation-closed";
+      /** @description 本次问题的具体说明 What went wrong in this occurrence */
       detail?: string;
-      /** @description Optional list of individual error details */
+      /** @description 逐个字段的问题 The failing inputs, one by one */
       errors?: components["schemas"]["ErrorDetail"][] | null;
       /**
-       * Format: uri
-       * @description A URI reference that identifies the specific occurrence of the problem.
+       * Format: uri-reference
+       * @description 本次问题的 URI A URI reference that identifies this occurrence
        */
       instance?: string;
       /**
        * Format: int64
-       * @description HTTP status code
+       * @description HTTP 状态码 HTTP status code
        */
-      status?: number;
-      /** @description A short, human-readable summary of the problem type. This value should not change between occurrences of the error. */
-      title?: string;
+      status: number;
+      /** @description 问题类型的简短标题（随 Accept-Language）A short title of the problem type, in the client's language */
+      title: string;
       /**
-       * Format: uri
-       * @description A URI reference to human-readable documentation for the error.
-       * @default about:blank
+       * Format: uri-reference
+       * @description 问题类型的说明地址（相对 URI，GET 可读）A URI reference to this problem type's description (relative; GET it)
        */
-      type?: string;
+      type: string;
     };
     EvaluationDTO: {
       applicationId: string;
@@ -2954,6 +2967,27 @@ export interface components {
       inForce: components["schemas"]["PriceTableDTO"];
       versions: components["schemas"]["PriceTableDTO"][] | null;
     };
+    ProblemCodesOutputBody: {
+      problems: components["schemas"]["ProblemDescription"][] | null;
+    };
+    ProblemDescription: {
+      /**
+       * @description 问题代码 The problem code
+       * @enum {string}
+       */
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "invitation-closed";
+      /** @description 含义与处理方式 What it means and what a client does */
+      description: string;
+      /**
+       * Format: int64
+       * @description HTTP 状态码 Its HTTP status
+       */
+      status: number;
+      /** @description 标题 Its title */
+      title: string;
+      /** @description 问题类型 URI The problem type URI */
+      type: string;
+    };
     PublicGrantDTO: {
       /** Format: int64 */
       amountFen: number;
@@ -3993,6 +4027,67 @@ export interface operations {
       /** @description OK */
       200: {
         content: never;
+      };
+    };
+  };
+  /** 全部问题代码及其含义 Every problem code, its status and meaning */
+  "problem-codes": {
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["ProblemCodesOutputBody"];
+        };
+      };
+      /** @description Error */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 一个问题代码的含义（问题的 type 指向这里）What one problem code means (a problem's type points here)
+   * @description JSON, in the language of Accept-Language (zh-CN by default).
+   */
+  "problem-code": {
+    parameters: {
+      path: {
+        /** @description 问题代码 The problem code */
+        code: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["ProblemDescription"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
       };
     };
   };
