@@ -149,7 +149,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerRoleOffers(api, svc)
 	registerStaff(api, svc)
 	registerMeta(api)
-	registerDivisions(api)
+	registerDivisions(api, svc)
 	registerOrganisations(api, svc)
 	registerStations(api, svc)
 	registerComplaints(api, svc)
