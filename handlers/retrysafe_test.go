@@ -206,3 +206,59 @@ func TestCommunityCentre(t *testing.T) {
 		t.Fatal("the list of the township's communities does not show the centre")
 	}
 }
+
+// TestCreateFundIdempotencyKey: posting a fund again with the same key
+// (also 50 at once) answers the one fund posted, with one deposit; the
+// key for a different fund is refused.
+func TestCreateFundIdempotencyKey(t *testing.T) {
+	w := newFundWorld(t)
+	body := fundBody(w.charityA, 1_000_000, 1000, 500_000, "")
+	key := append(bearerHeader(w.charityAdminA), "Idempotency-Key", "fund-key-1")
+	funds := func() int64 {
+		n, err := w.h.db.Database().Collection("funds").CountDocuments(context.Background(), map[string]any{"ownerOrgId": w.charityA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := funds()
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := w.h.do("POST", "/v1/funds", body, key...)
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Status != 201 {
+				t.Errorf("post fund: %d %s", r.Status, r.Raw)
+				return
+			}
+			ids[r.str("id")] = true
+		}()
+	}
+	wg.Wait()
+	if len(ids) != 1 {
+		t.Fatalf("%d funds answered for one key, want 1", len(ids))
+	}
+	var id string
+	for k := range ids {
+		id = k
+	}
+	if n := funds() - before; n != 1 {
+		t.Fatalf("%d funds stored for one key, want 1", n)
+	}
+	entries, err := w.h.db.Funds().Entries(context.Background(), id, 0, 10)
+	if err != nil || len(entries) != 1 || entries[0].AmountFen != 1_000_000 {
+		t.Fatalf("ledger %+v (%v), want one deposit", entries, err)
+	}
+	other := fundBody(w.charityA, 2_000_000, 1000, 500_000, "")
+	if r := w.h.do("POST", "/v1/funds", other, key...); r.Status != 422 || !strings.Contains(r.Raw, "header.Idempotency-Key") {
+		t.Fatalf("the key for another fund: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/funds", body, bearerHeader(w.charityAdminA)...); r.Status != 201 || r.str("id") == id {
+		t.Fatalf("without a key, a second fund: %d %s", r.Status, r.Raw)
+	}
+}

@@ -164,6 +164,13 @@ func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, 
 	} else if err != nil {
 		return nil, err
 	}
+	// Invited before (a repeated request, its answer lost): that
+	// invitation, whatever has changed since.
+	if prior, err := m.st.Invitations.Invitation(ctx, invitationID(occ.ID, vid)); err == nil {
+		return prior, errAlreadyInvited
+	} else if !core.IsKind(err, models.KindNotFound) {
+		return nil, err
+	}
 	if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
 		return nil, constraintError("volunteerIds", vs)
 	}
