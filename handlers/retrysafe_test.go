@@ -262,3 +262,16 @@ func TestCreateFundIdempotencyKey(t *testing.T) {
 		t.Fatalf("without a key, a second fund: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestRetrySafeVerifyVolunteer: verifying a verified volunteer again
+// answers the same view: who verified and when stay the first decision's.
+func TestRetrySafeVerifyVolunteer(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	vid, _ := w.volunteerWithProfile(t, "13400000701", zy, "") // verified by zy
+	first := w.h.do("GET", "/v1/volunteers/"+vid, "", bearerHeader(zy)...)
+	again := w.h.do("POST", "/v1/volunteers/"+vid+"/verification", `{"verified":true}`, bearerHeader(zy)...)
+	if again.Status != 200 || again.Body["verifiedAt"] == nil || again.Body["verifiedAt"] != first.Body["verifiedAt"] {
+		t.Fatalf("verifying again: %d %s, first %s", again.Status, again.Raw, first.Raw)
+	}
+}
