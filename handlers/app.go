@@ -150,7 +150,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerStaff(api, svc)
 	registerMeta(api)
 	registerProblems(api)
-	registerDivisions(api)
+	registerDivisions(api, svc)
 	registerOrganisations(api, svc)
 	registerStations(api, svc)
 	registerComplaints(api, svc)

@@ -49,7 +49,8 @@ func fundDTO(v *money.FundView) FundDTO {
 type fundOutput struct{ Body FundDTO }
 
 type createFundInput struct {
-	Body struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128" doc:"同一账号同一键重复提交只设立一笔资金，并返回该资金 A repeat by the same account with the same key posts one fund and answers it"`
+	Body           struct {
 		OwnerOrgID    string    `json:"ownerOrgId,omitempty" maxLength:"64" doc:"慈善组织的资金必填 Required for a charity's fund"`
 		DivisionCode  string    `json:"divisionCode,omitempty" maxLength:"12" doc:"政府购买服务预算必填（市或县区）Required for a purchase budget (city or county)"`
 		Name          string    `json:"name" maxLength:"100"`
@@ -254,7 +255,7 @@ func registerFunds(api huma.API, svc *service.Service) {
 			b := in.Body
 			v, err := svc.Money().CreateFund(ctx, actorFrom(ctx), money.FundInput{OwnerOrgID: b.OwnerOrgID, DivisionCode: b.DivisionCode, Name: b.Name,
 				TotalFen: b.TotalFen, GrantMinFen: b.GrantMinFen, GrantMaxFen: b.GrantMaxFen, Domains: b.Domains, TargetGroups: b.TargetGroups,
-				Regions: b.Regions, EligibleKinds: b.EligibleKinds, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt})
+				Regions: b.Regions, EligibleKinds: b.EligibleKinds, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt, IdempotencyKey: in.IdempotencyKey})
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,6 +78,7 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 	c = code()
 	var ok atomic.Int32
 	var rec atomic.Value
+	var ids sync.Map // record ids answered: retry-safe check-outs answer the one record
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Add(1)
@@ -87,15 +89,18 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 			case 200:
 				ok.Add(1)
 				rec.Store(r)
-			case 409:
+				ids.Store(r.str("id"), true)
+			case 409: // another check-out of the same volunteer is being handled
 			default:
 				t.Errorf("checkout: %d %s", r.Status, r.Raw)
 			}
 		}()
 	}
 	wg.Wait()
-	if ok.Load() != 1 {
-		t.Fatalf("%d check-outs recorded hours, want 1", ok.Load())
+	n := 0
+	ids.Range(func(any, any) bool { n++; return true })
+	if ok.Load() == 0 || n != 1 {
+		t.Fatalf("%d check-outs answered %d different records, want 1", ok.Load(), n)
 	}
 	r := rec.Load().(response)
 	if r.Body["hours"] != 2.25 || r.str("status") != "pending" {
@@ -117,7 +122,10 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 	if r := w.h.do("POST", "/v1/hours/"+id+"/verification", `{"approve":false}`, bearerHeader(zy)...); r.Status != 422 {
 		t.Errorf("rejection without a reason: %d", r.Status)
 	}
+	// 100 at once: one decision, and every answer is that decision
+	// (a repeat is retry-safe); rejecting it afterwards is a conflict.
 	ok.Store(0)
+	var decisions sync.Map
 	for range 100 {
 		wg.Add(1)
 		go func() {
@@ -125,14 +133,20 @@ func TestCheckinCheckoutAndVerification(t *testing.T) {
 			r := w.h.do("POST", "/v1/hours/"+id+"/verification", `{"approve":true}`, bearerHeader(zy)...)
 			if r.Status == 200 {
 				ok.Add(1)
-			} else if r.Status != 409 {
+				decisions.Store(r.str("verifiedAt"), true)
+			} else {
 				t.Errorf("verify: %d %s", r.Status, r.Raw)
 			}
 		}()
 	}
 	wg.Wait()
-	if ok.Load() != 1 {
-		t.Fatalf("%d verifications succeeded, want 1", ok.Load())
+	n = 0
+	decisions.Range(func(any, any) bool { n++; return true })
+	if ok.Load() != 100 || n != 1 {
+		t.Fatalf("%d verifications answered %d different decisions, want 100 answering 1", ok.Load(), n)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+id+"/verification", `{"approve":false,"reason":"没来"}`, bearerHeader(zy)...); r.Status != 409 {
+		t.Fatalf("rejecting verified hours: %d %s", r.Status, r.Raw)
 	}
 	mine := w.h.do("GET", "/v1/me/hours", "", bearerHeader(vtok)...)
 	items := mine.Body["items"].([]any)
@@ -166,9 +180,10 @@ func TestMarkAttendanceWithWalkIns(t *testing.T) {
 	if r.Status != 200 || len(r.Body["records"].([]any)) != 2 || len(r.Body["problems"].([]any)) != 2 {
 		t.Fatalf("marks: %d %s", r.Status, r.Raw)
 	}
+	// Marking again (a retry) answers the same records, recorded once.
 	again := w.h.do("POST", "/v1/attendance/marks", body, bearerHeader(zy)...)
-	if len(again.Body["records"].([]any)) != 0 {
-		t.Fatalf("marking twice recorded hours twice: %s", again.Raw)
+	if fmt.Sprint(again.Body["records"]) != fmt.Sprint(r.Body["records"]) {
+		t.Fatalf("marking twice: %s, first %s", again.Raw, r.Raw)
 	}
 }
 
@@ -202,8 +217,8 @@ func TestSelfReportReviseDispute(t *testing.T) {
 		t.Fatalf("self-report: %d %s", r.Status, r.Raw)
 	}
 	id := r.str("id")
-	if r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(vtok)...); r.Status != 409 {
-		t.Fatalf("a second record for one place: %d", r.Status)
+	if r := w.h.do("POST", "/v1/me/hours", report, bearerHeader(vtok)...); r.Status != 201 || r.str("id") != id {
+		t.Fatalf("the same report again (retry-safe: the first record): %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/hours/"+id+"/revisions", `{"hours":1.5,"reason":"x"}`, bearerHeader(zy)...); r.Status != 409 {
 		t.Fatalf("revising a pending record: %d", r.Status)
@@ -277,9 +292,10 @@ func TestBulkVerifyAndSupervisorQueue(t *testing.T) {
 		!strings.Contains(m.Raw, `"status":403`) {
 		t.Fatalf("supervisor marks (the walk-in is the committee's to record): %d %s", m.Status, m.Raw)
 	}
-	if m := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(zy)...); m.Status != 200 || len(m.Body["records"].([]any)) != 0 ||
-		!strings.Contains(m.Raw, "其他服务") {
-		t.Fatalf("committee marks (the overlapping walk-in refused): %d %s", m.Status, m.Raw)
+	// The lines the supervisor recorded answer the same records again.
+	if again := w.h.do("POST", "/v1/attendance/marks", marks, bearerHeader(zy)...); again.Status != 200 ||
+		fmt.Sprint(again.Body["records"]) != fmt.Sprint(m.Body["records"]) || !strings.Contains(again.Raw, "其他服务") {
+		t.Fatalf("committee marks (the overlapping walk-in refused): %d %s", again.Status, again.Raw)
 	}
 	q := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(swTok)...)
 	items := q.Body["items"].([]any)
@@ -295,10 +311,19 @@ func TestBulkVerifyAndSupervisorQueue(t *testing.T) {
 	if !strings.HasPrefix(res[0].(map[string]any)["record"].(map[string]any)["verifierOrg"].(string), "organisation:") {
 		t.Errorf("a supervisor's verification names the organisation: %s", r.Raw)
 	}
+	// The same decision again answers the records as decided the first
+	// time (retry-safe: decided once, by the supervisor); the other
+	// decision is a conflict.
 	again := w.h.do("POST", "/v1/hours/verification", `{"ids":[`+ids+`],"approve":true}`, bearerHeader(zy)...)
-	for _, x := range again.Body["results"].([]any) {
-		if x.(map[string]any)["record"] != nil {
+	for i, x := range again.Body["results"].([]any)[:2] {
+		if fmt.Sprint(x.(map[string]any)["record"]) != fmt.Sprint(res[i].(map[string]any)["record"]) {
 			t.Fatalf("a record was decided twice: %s", again.Raw)
+		}
+	}
+	reject := w.h.do("POST", "/v1/hours/verification", `{"ids":[`+ids+`],"approve":false,"reason":"重复"}`, bearerHeader(zy)...)
+	for _, x := range reject.Body["results"].([]any) {
+		if p, _ := x.(map[string]any)["problem"].(map[string]any); p == nil || p["status"] == nil {
+			t.Fatalf("rejecting verified records: %s", reject.Raw)
 		}
 	}
 	if q := w.h.do("GET", "/v1/hours/pending", "", bearerHeader(zy)...); len(q.Body["items"].([]any)) != 0 {

@@ -33,11 +33,14 @@ func invitationDTO(i *models.Invitation) InvitationDTO {
 		ExpiresAt: i.ExpiresAt, AnsweredAt: i.AnsweredAt}
 }
 
-// InviteResultDTO is what happened to one would-be invitee.
+// InviteResultDTO is what happened to one would-be invitee. A request
+// answers 200 when at least one was invited (now or before); when every
+// one was refused it answers the refusal (409 or 422) naming each.
 type InviteResultDTO struct {
 	VolunteerID string         `json:"volunteerId"`
-	Invitation  *InvitationDTO `json:"invitation,omitempty"`
-	Problem     *ErrorModel    `json:"problem,omitempty" doc:"未邀请的原因 Why they were not invited"`
+	Outcome     string         `json:"outcome" enum:"invited,already_invited,refused" doc:"invited：已发出邀请；already_invited：此前已邀请（附该邀请，重试安全）；refused：未邀请（见 problem）invited: invited now; already_invited: invited to that occurrence before (that invitation is given: retry-safe); refused: not invited (see problem)"`
+	Invitation  *InvitationDTO `json:"invitation,omitempty" doc:"invited、already_invited 时给出 Given when invited or already_invited"`
+	Problem     *ErrorModel    `json:"problem,omitempty" doc:"refused 时：未邀请的原因 When refused: why they were not invited"`
 }
 
 type inviteInput struct {
@@ -131,7 +134,7 @@ func inviteResults(ctx context.Context, res []needs.InvitationOutcome) *inviteOu
 	out.Body.Results = []InviteResultDTO{}
 	en := englishFrom(ctx)
 	for _, r := range res {
-		d := InviteResultDTO{VolunteerID: r.VolunteerID}
+		d := InviteResultDTO{VolunteerID: r.VolunteerID, Outcome: r.Outcome}
 		if r.Invitation != nil {
 			i := invitationDTO(r.Invitation)
 			d.Invitation = &i

@@ -197,8 +197,8 @@ func TestInviteRefusalShowsNoDistance(t *testing.T) {
 	zy, _ := w.committees(t)
 	far, _ := w.volunteerWithProfile(t, "13500900003", zy, pointJSON(models.Point{Lat: 34.8123, Lng: 113.6321})) // ~7 km
 	need := w.postNeed(t, zy, "")
-	r := w.invite(t, zy, need, far)
-	if !strings.Contains(r.Raw, "5–10 公里") || strings.Contains(r.Raw, "distanceKm") {
+	r := w.h.do("POST", "/v1/needs/"+need+"/invitations", `{"volunteerIds":["`+far+`"]}`, bearerHeader(zy)...)
+	if r.Status != 422 || !strings.Contains(r.Raw, "5–10 公里") || strings.Contains(r.Raw, "distanceKm") {
 		t.Fatalf("invite beyond reach: %s", r.Raw)
 	}
 	for _, s := range []string{"6.", "7.", "8."} {

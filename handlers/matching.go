@@ -227,7 +227,7 @@ func registerBatch(api huma.API, svc *service.Service) {
 			return &batchOutput{Body: batchDTO(p)}, nil
 		})
 	huma.Register(api, op("apply-batch", http.MethodPost, "/v1/matching/batch/{id}/apply", tag,
-		"执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)", true, 404, 409),
+		"执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)", true, 404, 409, 422),
 		func(ctx context.Context, in *batchIDInput) (*inviteOutput, error) {
 			res, err := svc.Matching().ApplyBatch(ctx, actorFrom(ctx), in.ID)
 			if err != nil {

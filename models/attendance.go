@@ -48,6 +48,11 @@ func CheckinCodeValid(secret []byte, occurrenceID, code string, at time.Time) bo
 // HoursUnit is the unit service hours are counted in: a quarter of an hour.
 const HoursUnit = 15 * time.Minute
 
+// MinServiceHours is the least a record holds: a stay that counts less
+// (under one quarter hour inside the window) records no hours at all, so
+// no record of 0 h is ever made or verified.
+const MinServiceHours = 0.25
+
 // ServiceHours is the documented rounding rule for hours computed from a
 // check-in and a check-out: the time between them, counted only inside the
 // occurrence's window widened by 30 minutes on each side (arriving early

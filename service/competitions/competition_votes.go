@@ -52,7 +52,7 @@ type VoteInput struct {
 // Vote records the actor's vote for an entry: only during the public vote,
 // only by an account whose volunteer profile is real-name verified, at most
 // once per account and entry (a unique insert decides concurrent votes:
-// one is stored, the others are refused with models.ErrConflict), and
+// one is stored, and every repeat answers that stored vote), and
 // within the rate limits per account and per IP (a Redis outage fails open,
 // logged: the unique insert still allows one vote each).
 func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in VoteInput) (*models.Vote, error) {
@@ -82,7 +82,9 @@ func (s *Service) Vote(ctx context.Context, actor *Actor, id, entryID string, in
 	}
 	vote := &models.Vote{CompetitionID: c.ID, EntryID: e.ID, AccountID: actor.AccountID, At: s.d.Now()}
 	if err := s.st.Competitions.InsertVote(ctx, vote); core.IsKind(err, models.KindConflict) {
-		return nil, models.E(models.KindConflict, "您已为该项目投过票", "you have voted for this entry already")
+		// A repeat (its answer lost, or a double tap): the stored vote
+		// again, counted once.
+		return s.st.Competitions.Vote(ctx, c.ID, e.ID, actor.AccountID)
 	} else if err != nil {
 		return nil, err
 	}

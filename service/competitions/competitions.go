@@ -69,6 +69,9 @@ type Store interface {
 	// InsertVote records a vote once: models.ErrConflict when the account
 	// voted for the entry already.
 	InsertVote(ctx context.Context, v *models.Vote) error
+	// Vote returns an account's vote for an entry: models.ErrNotFound when
+	// there is none.
+	Vote(ctx context.Context, competitionID, entryID, accountID string) (*models.Vote, error)
 	// VoteCounts counts the stored votes of a competition per entry.
 	VoteCounts(ctx context.Context, competitionID string) (map[string]int, error)
 

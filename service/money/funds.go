@@ -2,6 +2,8 @@ package money
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -58,6 +60,9 @@ type FundInput struct {
 	Domains, TargetGroups, Regions     []string
 	EligibleKinds                      []string
 	OpensAt, ClosesAt                  time.Time
+	// IdempotencyKey, when given, makes a repeat of the request (same
+	// account, same key) answer the fund the first one posted.
+	IdempotencyKey string
 }
 
 // FundView is a fund with its balances (see package ledger).
@@ -95,9 +100,22 @@ func (s *Service) OwnerOperating(ctx context.Context, f *models.Fund) error {
 // CreateFund posts a fund: a charity_admin for its own (operating charity)
 // organisation, or civil affairs for its division's purchase budget. The
 // ledger starts with seq 1, a deposit of the total.
+//
+// With an idempotency key the fund's id is derived from the account and
+// the key, so a repeat finds the fund the first request posted (or rolls
+// forward the one it left half-made) and answers it; the same key for a
+// different fund is a conflict.
 func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*FundView, error) {
 	now := s.d.Now()
-	f := &models.Fund{ID: core.NewID(), OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Name: strings.TrimSpace(in.Name),
+	id := core.NewID()
+	if in.IdempotencyKey != "" {
+		if err := models.ValidateIdempotencyKey(in.IdempotencyKey); err != nil {
+			return nil, err
+		}
+		h := sha256.Sum256([]byte("fund#" + actor.AccountID + "#" + in.IdempotencyKey))
+		id = hex.EncodeToString(h[:])[:32]
+	}
+	f := &models.Fund{ID: id, OwnerOrgID: in.OwnerOrgID, DivisionCode: in.DivisionCode, Name: strings.TrimSpace(in.Name),
 		TotalFen: in.TotalFen, Domains: in.Domains, TargetGroups: in.TargetGroups, Regions: in.Regions,
 		GrantMinFen: in.GrantMinFen, GrantMaxFen: in.GrantMaxFen, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		EligibleKinds: in.EligibleKinds, CreatedBy: actor.AccountID, CreatedAt: now}
@@ -127,15 +145,40 @@ func (s *Service) CreateFund(ctx context.Context, actor *Actor, in FundInput) (*
 	}
 	first := &models.LedgerEntry{FundID: f.ID, Seq: 1, Kind: models.LedgerDeposit, AmountFen: f.TotalFen, Ref: f.ID,
 		FundBalance: models.FundBalance{BalanceFen: f.TotalFen}, At: now, By: actor.AccountID}
+	if in.IdempotencyKey != "" {
+		if prior, err := s.st.Funds.Fund(ctx, f.ID); err == nil {
+			return s.samePosting(ctx, prior, f)
+		} else if !core.IsKind(err, models.KindNotFound) {
+			return nil, err
+		}
+	}
 	// The entry first: a fund document never exists without its ledger.
 	if err := s.st.Funds.AppendEntry(ctx, first); err != nil {
-		return nil, err
+		// A repeat with the key finds the deposit its first attempt made.
+		prior, perr := s.st.Funds.Entry(ctx, f.ID, 1)
+		if in.IdempotencyKey == "" || !core.IsKind(err, models.KindConflict) || perr != nil ||
+			prior.AmountFen != f.TotalFen || prior.By != actor.AccountID {
+			return nil, err
+		}
 	}
 	if err := s.st.Funds.CreateFund(ctx, f); err != nil {
+		if prior, perr := s.st.Funds.Fund(ctx, f.ID); in.IdempotencyKey != "" && core.IsKind(err, models.KindConflict) && perr == nil {
+			return s.samePosting(ctx, prior, f) // a simultaneous repeat won
+		}
 		return nil, err
 	}
 	s.st.Funds.NoteHead(ctx, f.ID, 1)
 	return &FundView{Fund: f, Balance: first.FundBalance, HeadSeq: 1, Open: f.Open(now)}, nil
+}
+
+// samePosting answers a repeated posting of a fund with the fund posted
+// first, or a conflict when the key was used for a different fund.
+func (s *Service) samePosting(ctx context.Context, prior, f *models.Fund) (*FundView, error) {
+	if prior.CreatedBy != f.CreatedBy || prior.TotalFen != f.TotalFen || prior.Name != f.Name ||
+		prior.OwnerOrgID != f.OwnerOrgID || prior.DivisionCode != f.DivisionCode {
+		return nil, models.Invalid("header.Idempotency-Key", "该幂等键已用于另一笔资金", "this Idempotency-Key was used for another fund")
+	}
+	return s.Fund(ctx, prior.ID)
 }
 
 // Fund returns a fund with its balances (public: 慈善法 信息公开).

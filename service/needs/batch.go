@@ -146,6 +146,8 @@ func (m *Matching) BatchProposal(ctx context.Context, actor *Actor, id string) (
 // pending was interrupted (a store failure, a crash), and the next attempt,
 // by anyone, rolls it forward: each invitation is a unique insert, so one
 // the interrupted attempt sent is found and reported, not sent twice.
+// Each placement's outcome is reported; when every one was refused, the
+// answer is that error (the application is still complete).
 func (m *Matching) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]InvitationOutcome, error) {
 	bp, err := m.BatchProposal(ctx, actor, id)
 	if err != nil {
@@ -176,29 +178,26 @@ func (m *Matching) ApplyBatch(ctx context.Context, actor *Actor, id string) ([]I
 			}
 			needs[pl.NeedID] = n
 		}
-		o := InvitationOutcome{VolunteerID: pl.VolunteerID}
 		occ, err := m.nextOccurrence(n, pl.OccurrenceID)
+		var inv *models.Invitation
 		if err == nil {
-			o.Invitation, o.Err = m.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
-			if resumed && core.IsKind(o.Err, models.KindConflict) {
-				// Perhaps sent by the interrupted attempt: report it as sent.
-				if inv, err := m.st.Invitations.Invitation(ctx, invitationID(occ.ID, pl.VolunteerID)); err == nil && inv.InvitedBy == actor.AccountID {
-					o.Invitation, o.Err = inv, nil
-				} else if err != nil && !core.IsKind(err, models.KindNotFound) {
-					return nil, err
-				}
-			}
-		} else {
-			o.Err = err
+			inv, err = m.inviteOne(ctx, actor, n, occ, pl.VolunteerID, pl.Score, now)
 		}
 		// A failure of the store is the application's, not the
 		// volunteer's: it stops here, pending, for a retry to finish.
-		if k := models.KindOf(o.Err); o.Err != nil && (k == models.KindInternal || k == models.KindUnavailable) {
-			return nil, o.Err
+		if err != nil && core.IsOutage(err) {
+			return nil, err
+		}
+		o := outcome(pl.VolunteerID, inv, err)
+		if resumed && o.Outcome == OutcomeAlreadyInvited && inv.InvitedBy == actor.AccountID {
+			o.Outcome = OutcomeInvited // sent by the interrupted attempt
 		}
 		out = append(out, o)
 	}
 	if err := m.st.Batches.CompleteApply(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := nothingInvited(out, func(int) string { return "id" }); err != nil {
 		return nil, err
 	}
 	return out, nil

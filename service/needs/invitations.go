@@ -3,6 +3,7 @@ package needs
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/wushe/wushe/matching"
@@ -34,11 +35,66 @@ type InvitationRequest struct {
 	Scores       map[string]int
 }
 
+// What happened to one would-be invitee (InvitationOutcome.Outcome).
+const (
+	OutcomeInvited        = "invited"         // invited now
+	OutcomeAlreadyInvited = "already_invited" // invited to that occurrence before (the invitation is given)
+	OutcomeRefused        = "refused"         // not invited: Err says why
+)
+
 // InvitationOutcome is what happened to one would-be invitee.
 type InvitationOutcome struct {
 	VolunteerID string
+	Outcome     string
 	Invitation  *models.Invitation
 	Err         error // why they were not invited
+}
+
+// errAlreadyInvited comes with the earlier invitation from inviteOne.
+var errAlreadyInvited = models.E(models.KindConflict, "已邀请过该志愿者", "this volunteer was invited to this occurrence before")
+
+// outcome classifies what inviteOne answered.
+func outcome(vid string, inv *models.Invitation, err error) InvitationOutcome {
+	switch {
+	case err == nil:
+		return InvitationOutcome{VolunteerID: vid, Outcome: OutcomeInvited, Invitation: inv}
+	case errors.Is(err, errAlreadyInvited) && inv != nil:
+		return InvitationOutcome{VolunteerID: vid, Outcome: OutcomeAlreadyInvited, Invitation: inv}
+	}
+	return InvitationOutcome{VolunteerID: vid, Outcome: OutcomeRefused, Err: err}
+}
+
+// nothingInvited is the answer to a request of which every invitee was
+// refused: an error naming each one (field(i) names the i-th in the
+// request) of the kind they share, else a conflict. It is nil when at
+// least one was invited, now or before.
+func nothingInvited(out []InvitationOutcome, field func(i int) string) error {
+	var kind models.Kind
+	e := &models.Error{Zh: "没有邀请任何志愿者", En: "nobody was invited"}
+	for i, o := range out {
+		if o.Outcome != OutcomeRefused {
+			return nil
+		}
+		var d *models.Error
+		if !errors.As(o.Err, &d) {
+			return o.Err
+		}
+		if i == 0 {
+			kind = d.Kind
+		} else if kind != d.Kind {
+			kind = models.KindConflict
+		}
+		zh, en := d.Zh, d.En
+		if len(d.Fields) == 1 {
+			zh, en = d.Fields[0].Zh, d.Fields[0].En
+		}
+		e.Fields = append(e.Fields, models.FieldError{Field: field(i), Zh: o.VolunteerID + "：" + zh, En: o.VolunteerID + ": " + en})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	e.Kind = kind
+	return e
 }
 
 // Invite sends invitations to volunteers for one occurrence of a need: the
@@ -81,12 +137,22 @@ func (m *Matching) Invite(ctx context.Context, actor *Actor, needID string, req 
 	now := m.d.Now()
 	out := make([]InvitationOutcome, 0, len(req.VolunteerIDs))
 	for _, vid := range req.VolunteerIDs {
-		o := InvitationOutcome{VolunteerID: vid}
-		o.Invitation, o.Err = m.inviteOne(ctx, actor, n, occ, vid, req.Scores[vid], now)
-		if o.Err != nil && models.KindOf(o.Err) == models.KindInternal {
-			return nil, o.Err
+		score, ok := req.Scores[vid]
+		if !ok {
+			score = scoreUnknown // chosen by hand: the engine scores them
 		}
-		out = append(out, o)
+		inv, err := m.inviteOne(ctx, actor, n, occ, vid, score, now)
+		if err != nil && core.IsOutage(err) {
+			return nil, err
+		}
+		out = append(out, outcome(vid, inv, err))
+	}
+	field := func(i int) string { return "volunteerIds[" + strconv.Itoa(i) + "]" }
+	if req.Top > 0 && len(req.Scores) > 0 {
+		field = func(int) string { return "top" }
+	}
+	if err := nothingInvited(out, field); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -98,8 +164,20 @@ func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, 
 	} else if err != nil {
 		return nil, err
 	}
+	// Invited before (a repeated request, its answer lost): that
+	// invitation, whatever has changed since.
+	if prior, err := m.st.Invitations.Invitation(ctx, invitationID(occ.ID, vid)); err == nil {
+		return prior, errAlreadyInvited
+	} else if !core.IsKind(err, models.KindNotFound) {
+		return nil, err
+	}
 	if vs := matching.CheckVolunteer(asMatched(v), n, occ); len(vs) > 0 {
 		return nil, constraintError("volunteerIds", vs)
+	}
+	if score == scoreUnknown {
+		if score, err = m.scoreOf(ctx, n, occ, v); err != nil {
+			return nil, err
+		}
 	}
 	inv := &models.Invitation{ID: invitationID(occ.ID, vid), NeedID: n.ID, OccurrenceID: occ.ID, VolunteerID: vid, Window: occ.Window,
 		Score: score, Status: models.InvitationPending, InvitedBy: actor.AccountID, CreatedAt: now,
@@ -109,7 +187,11 @@ func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, 
 	}
 	if err := m.st.Invitations.CreateInvitation(ctx, inv); err != nil {
 		if core.IsKind(err, models.KindConflict) {
-			return nil, models.E(models.KindConflict, "已邀请过该志愿者", "this volunteer was invited to this occurrence before")
+			prior, err := m.st.Invitations.Invitation(ctx, inv.ID)
+			if err != nil {
+				return nil, err
+			}
+			return prior, errAlreadyInvited
 		}
 		return nil, err
 	}
@@ -123,6 +205,27 @@ func (m *Matching) inviteOne(ctx context.Context, actor *Actor, n *models.Need, 
 		m.d.Log.WarnContext(ctx, "could not notify an invitation", "invitation", inv.ID, "err", err)
 	}
 	return inv, nil
+}
+
+// scoreUnknown asks inviteOne to score the invitee itself.
+const scoreUnknown = -1
+
+// scoreOf is the matching engine's score of volunteer v for occurrence occ
+// of need n: what the ranking (Matches, Top) gives them, from the same
+// coarse home and reliability figures.
+func (m *Matching) scoreOf(ctx context.Context, n *models.Need, occ models.Occurrence, v *models.Volunteer) (int, error) {
+	p, err := m.needs.PlanOf(ctx, n)
+	if err != nil {
+		return 0, err
+	}
+	rel, err := m.volunteerReliability(ctx, v.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	c := *v
+	rel.apply(&c)
+	return matching.Explain(asMatched(&c), n, occ, matching.Options{Weights: m.d.MatchWeights,
+		Supervised: p.SupervisorState == models.SupervisorAccepted}).Score, nil
 }
 
 // nextOccurrence finds the named occurrence, or the next one still to come.
@@ -154,12 +257,13 @@ var (
 // inserts (as for a committee's placement): two volunteers racing for the
 // last place cannot both win, and one volunteer cannot accept two
 // overlapping needs. Accepting after every place went marks it full.
+// Accepting again answers the accepted invitation again (a retry after a
+// lost answer); accepting a declined, expired or full one is a conflict.
 func (m *Matching) AcceptInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	inv, err := core.TryLocked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) { return m.acceptInvitation(ctx, actor, id) })
+	inv, err := core.Locked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) { return m.acceptInvitation(ctx, actor, id) })
 	if inv != nil && inv.Status == models.InvitationAccepted {
-		// Also when a repeat is told the invitation was answered: an
-		// acceptance whose status update of the need failed (answered 503)
-		// is completed by its retry.
+		// Also on a repeat: an acceptance whose status update of the need
+		// failed (answered 503) is completed by its retry.
 		if serr := m.needs.SyncStaffed(ctx, inv.NeedID, actor.AccountID); serr != nil {
 			m.d.Log.WarnContext(ctx, "could not update need status after an acceptance", "need", inv.NeedID, "err", serr)
 			if err == nil && core.IsKind(serr, models.KindUnavailable) {
@@ -179,9 +283,13 @@ func (m *Matching) acceptInvitation(ctx context.Context, actor *Actor, id string
 		return nil, err
 	}
 	now := m.d.Now()
+	if inv.Status == models.InvitationAccepted {
+		// A repeat (its first answer lost): the same answer again.
+		return inv, nil
+	}
 	if !inv.Open(now) {
 		m.expireIfDue(ctx, inv, now)
-		return inv, errInvitationClosed // AcceptInvitation syncs an accepted one's need
+		return nil, errInvitationClosed
 	}
 	n, err := m.st.Needs.Need(ctx, inv.NeedID)
 	if err != nil {
@@ -231,13 +339,18 @@ func (m *Matching) acceptInvitation(ctx context.Context, actor *Actor, id string
 }
 
 // DeclineInvitation answers no; the place stays open for the next candidate.
+// Declining again answers the declined invitation again; declining an
+// accepted one is a conflict.
 func (m *Matching) DeclineInvitation(ctx context.Context, actor *Actor, id string) (*models.Invitation, error) {
-	return core.TryLocked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) {
+	return core.Locked(m.d.Shared, ctx, "invitation:"+id, func() (*models.Invitation, error) {
 		inv, err := m.ownInvitation(ctx, actor, id)
 		if err != nil {
 			return nil, err
 		}
 		now := m.d.Now()
+		if inv.Status == models.InvitationDeclined {
+			return inv, nil // a repeat: the same answer again
+		}
 		if !inv.Open(now) {
 			m.expireIfDue(ctx, inv, now)
 			return nil, errInvitationClosed
@@ -303,7 +416,11 @@ func (m *Matching) InviteNext(ctx context.Context, needID, occurrenceID string) 
 		return nil, err
 	}
 	c := res.Candidates[0]
-	return m.inviteOne(ctx, systemActor, n, occ, c.VolunteerID, c.Score, now)
+	inv, err := m.inviteOne(ctx, systemActor, n, occ, c.VolunteerID, c.Score, now)
+	if errors.Is(err, errAlreadyInvited) {
+		return nil, nil
+	}
+	return inv, err
 }
 
 // ownInvitation loads an invitation of the caller; anyone else's is not found.

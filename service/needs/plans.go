@@ -2,6 +2,7 @@ package needs
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/wushe/wushe/matching"
@@ -159,6 +160,7 @@ func constraintError(field string, vs []matching.Violation) error {
 // constraints the matching engine applies. Each place, each of the
 // volunteer's half-hours and the volunteer's one place per occurrence is
 // claimed by a unique insert; if any claim fails, every claim made is undone.
+// Placing the volunteer again answers the same assignments (retry-safe).
 func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunteerID string, occurrenceIDs []string) ([]*models.Assignment, error) {
 	n, err := s.NeedForCommittee(ctx, actor, needID)
 	if err != nil {
@@ -182,7 +184,7 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 			return nil, constraintError("volunteerId", vs)
 		}
 	}
-	var made []*models.Assignment
+	var made, out []*models.Assignment
 	undo := func() {
 		for _, a := range made {
 			s.ReleaseAssignment(context.WithoutCancel(ctx), a)
@@ -190,17 +192,25 @@ func (s *Service) AddVolunteer(ctx context.Context, actor *Actor, needID, volunt
 	}
 	for _, occ := range targets {
 		a, err := s.claimAssignment(ctx, n, occ, volunteerID, actor.AccountID, models.AssignmentAssigned)
+		if errors.Is(err, errAlreadyPlaced) && a != nil && a.Status == models.AssignmentAssigned {
+			// Placed by a committee before (a repeat, its answer lost):
+			// answered again, and never undone by this request.
+			out = append(out, a)
+			continue
+		}
 		if err != nil {
 			undo()
 			return nil, err
 		}
-		made = append(made, a)
+		made, out = append(made, a), append(out, a)
 	}
-	_ = s.d.Audit(ctx, actor, "plan.volunteer_added", "need:"+n.ID, n.CommunityCode, volunteerID)
+	if len(made) > 0 {
+		_ = s.d.Audit(ctx, actor, "plan.volunteer_added", "need:"+n.ID, n.CommunityCode, volunteerID)
+	}
 	if err := s.SyncStaffed(ctx, n.ID, actor.AccountID); err != nil {
 		s.d.Log.WarnContext(ctx, "could not update need status after staffing", "need", n.ID, "err", err)
 	}
-	return made, nil
+	return out, nil
 }
 
 func (s *Service) targetOccurrences(n *models.Need, ids []string) ([]models.Occurrence, error) {

@@ -179,7 +179,8 @@ type CertificateDecision struct {
 // VerifyCertificate records civil affairs' check of a social worker's
 // certificate (against the national register): civil affairs governing the
 // employer's division. A rejected certificate
-// also leaves the supervisor pool.
+// also leaves the supervisor pool. The same decision again changes nothing
+// and answers the same view (retry-safe).
 func (s *Service) VerifyCertificate(ctx context.Context, actor *Actor, id string, d CertificateDecision) (*SocialWorkerView, error) {
 	return core.Locked(s.d.Shared, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.verifyCertificate(ctx, actor, id, d) })
 }
@@ -202,6 +203,11 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 	}
 	if w.Certificate == nil {
 		return nil, models.Invalid("decision", "该社工尚未填写证书", "the social worker has not entered a certificate")
+	}
+	if w.Certificate.Verification == d.Decision {
+		// A repeat (its answer lost): the same answer; who decided and
+		// when stay those of the first decision.
+		return s.socialWorkerView(ctx, w, true)
 	}
 	now := s.d.Now()
 	w.Certificate.Verification, w.Certificate.VerifiedBy, w.Certificate.VerifiedAt, w.Certificate.Note = d.Decision, actor.AccountID, &now, d.Note

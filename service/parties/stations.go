@@ -9,8 +9,13 @@ import (
 	"github.com/wushe/wushe/service/policy"
 )
 
-// StationStore keeps the township/street social-work stations.
+// StationStore keeps the township/street social-work stations, and the
+// centre points set for communities (centres.go).
 type StationStore interface {
+	// SetDivisionCentre sets (replaces) the centre point of c.Code.
+	SetDivisionCentre(ctx context.Context, c *DivisionCentre) error
+	// DivisionCentres returns the centre points set for any of codes.
+	DivisionCentres(ctx context.Context, codes []string) (map[string]models.Point, error)
 	// CreateStation inserts st keyed by its township: models.ErrConflict
 	// when that township has a station already.
 	CreateStation(ctx context.Context, st *models.Station) error

@@ -262,7 +262,8 @@ type Verification struct {
 // VerifyVolunteer records whether the volunteer's real name and ID number
 // were checked (against the ID card, in person): the committee of the home
 // community or civil affairs governing it. A profile without both cannot
-// be verified.
+// be verified. The same decision again changes nothing and answers the
+// same view (retry-safe).
 func (s *Service) VerifyVolunteer(ctx context.Context, actor *Actor, id string, d Verification) (*VolunteerView, error) {
 	v, err := core.Locked(s.d.Shared, ctx, "volunteer:"+id, func() (*VolunteerView, error) { return s.verifyVolunteer(ctx, actor, id, d) })
 	if err == nil {
@@ -281,6 +282,11 @@ func (s *Service) verifyVolunteer(ctx context.Context, actor *Actor, id string, 
 	}
 	if d.Verified && (v.RealName == "" || v.IDNumber == "") {
 		return nil, models.Invalid("verified", "志愿者尚未填写真实姓名和身份证号，不能认证", "the volunteer has not given a real name and ID number")
+	}
+	if d.Verified == v.RealNameVerified && !v.IDNumberConflict {
+		// A repeat (its answer lost): the same answer, and who verified
+		// and when stay those of the first decision.
+		return s.volunteerView(ctx, v, false)
 	}
 	if d.Verified && v.IDNumberConflict {
 		// The other account may have given the number up since.

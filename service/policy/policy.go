@@ -188,6 +188,7 @@ var policy = map[Action]Rule{
 	"set-supervisor-pool":              {Who: []Relation{CivilAffairs}},
 	"list-stations":                    {Who: []Relation{Anyone}}, "get-station": {Who: []Relation{Anyone}},
 	"create-station": {Who: []Relation{CivilAffairs}}, "update-station": {Who: []Relation{CivilAffairs}},
+	"set-community-centre":        {Who: []Relation{Committee, CivilAffairs}},
 	"list-supervision-sessions":   {Who: []Relation{SignedIn}},
 	"log-supervision-session":     {Who: []Relation{Party}, Also: "the supervisee's supervisor"},
 	"get-supervision-session":     {Who: []Relation{Party}},

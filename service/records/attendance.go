@@ -252,10 +252,25 @@ func (s *Service) CheckOut(ctx context.Context, actor *Actor, p Presence) (*mode
 	out := now
 	if a.CheckoutAt != nil {
 		out = *a.CheckoutAt
-	} else if err := s.st.Hours.SetCheckout(ctx, id, now); err != nil {
-		return nil, err
 	}
-	return s.recordHours(ctx, n, occ, actor.AccountID, models.ServiceHours(a.CheckinAt, out, occ.Window), "checkin")
+	hours := models.ServiceHours(a.CheckinAt, out, occ.Window)
+	if hours < models.MinServiceHours {
+		// Nothing is stored: the volunteer may check out later.
+		return nil, errShortStay("occurrenceId")
+	}
+	if a.CheckoutAt == nil {
+		if err := s.st.Hours.SetCheckout(ctx, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return s.recordHours(ctx, n, occ, actor.AccountID, hours, "checkin")
+}
+
+// errShortStay refuses hours for a stay that counts less than one quarter
+// hour: no record of 0 h is ever made (docs/hours.md).
+func errShortStay(field string) error {
+	zh, en := "服务时长不足 15 分钟，不记录服务时长", "the stay counts less than 15 minutes: no hours are recorded"
+	return &models.Error{Kind: models.KindConflict, Zh: zh, En: en, Field: field, Fields: []models.FieldError{{Field: field, Zh: zh, En: en}}}
 }
 
 // recordHours inserts version 1 of a volunteer's hours for an occurrence.
@@ -270,6 +285,13 @@ func (s *Service) recordHours(ctx context.Context, n *models.Need, occ models.Oc
 		CommunityCode: n.CommunityCode, CreatedAt: s.d.Now()}
 	if err := s.st.Hours.CreateHours(ctx, r); err != nil {
 		if core.IsKind(err, models.KindConflict) {
+			// A repeat of the same recording (its answer lost) answers the
+			// stored record again; a record made another way is a conflict.
+			if prior, err := s.st.Hours.HoursRecord(ctx, r.ID); err != nil {
+				return nil, err
+			} else if prior.Source == source && prior.Hours == hours {
+				return prior, nil
+			}
 			return nil, models.E(models.KindConflict, "该场次的服务时长已记录", "hours for this occurrence are recorded already")
 		}
 		return nil, err
@@ -311,6 +333,10 @@ func (s *Service) MarkAttendance(ctx context.Context, actor *Actor, occurrenceID
 		}
 		if m.Checkout.After(now.Add(clockSkew)) {
 			errs = append(errs, models.Invalid("marks["+itoa(i)+"].checkout", "签退时间不能晚于现在", "check-out cannot be in the future"))
+			continue
+		}
+		if models.ServiceHours(m.Checkin, m.Checkout, occ.Window) < models.MinServiceHours {
+			errs = append(errs, errShortStay("marks["+itoa(i)+"].checkout"))
 			continue
 		}
 		if _, err := s.st.Volunteers.Volunteer(ctx, m.VolunteerID); err != nil && !core.IsKind(err, models.KindNotFound) {

@@ -23,8 +23,9 @@ var errHoursDecided = models.E(models.KindConflict, "该记录已处理", "the r
 // decision; the verifier and their committee or organisation are recorded
 // (谁记录谁证明). The claim is then carried out (the record updated, the
 // step added to its trail); a claim whose writer failed before that is
-// carried out by the next attempt, whoever makes it, which then answers
-// that the record was decided.
+// carried out by the next attempt, whoever makes it. Deciding a decided
+// record the same way answers the record again (retry-safe); the other
+// way is a conflict.
 func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, approve bool, reason string) (*models.HoursRecord, error) {
 	r, err := s.st.Hours.HoursRecord(ctx, id)
 	if err != nil {
@@ -53,9 +54,12 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		if err := s.hoursEvent(ctx, r.VerifiedBy, r, string(r.Status), r.RejectReason, true); err != nil {
 			return nil, err
 		}
-		return nil, errHoursDecided
+		return sameDecision(r, approve)
 	}
 	if approve {
+		if r.Hours < models.MinServiceHours {
+			return nil, errShortStay("id") // a record from before the rule
+		}
 		if err := s.happened(ctx, r); err != nil {
 			return nil, err
 		}
@@ -95,7 +99,7 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		if err := s.carryOutHoursDecision(ctx, r, *prior); err != nil {
 			return nil, err
 		}
-		return nil, errHoursDecided
+		return sameDecision(r, approve)
 	} else if err != nil {
 		return nil, err
 	}
@@ -103,6 +107,16 @@ func (s *Service) VerifyHours(ctx context.Context, actor *Actor, id string, appr
 		return nil, err
 	}
 	return r, nil
+}
+
+// sameDecision answers a decision on a decided record: the record again
+// when it was decided the same way (a retry whose answer was lost, or a
+// second verifier agreeing), a conflict when the other way.
+func sameDecision(r *models.HoursRecord, approve bool) (*models.HoursRecord, error) {
+	if (r.Status == models.HoursVerified) == approve {
+		return r, nil
+	}
+	return nil, errHoursDecided
 }
 
 // carryOutHoursDecision writes a claimed decision into its record and adds

@@ -97,8 +97,8 @@ func invalidField(t *testing.T, err error, field string) {
 }
 
 // A volunteer reports hours only once the occurrence has ended, and at
-// most the window plus an hour; a second report of the same occurrence
-// finds the first.
+// most the window plus an hour; the same report again answers the first
+// (retry-safe), a different one is a conflict.
 func TestSelfReportWaitsForTheEnd(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -119,7 +119,11 @@ func TestSelfReportWaitsForTheEnd(t *testing.T) {
 	if r.ID != records.HoursRecordID(w.occ.ID, "vol-1", 1) {
 		t.Fatalf("record id %s is not version 1's", r.ID)
 	}
-	_, err = w.svc.SelfReport(ctx, w.volunteer, w.occ.ID, 2)
+	again, err := w.svc.SelfReport(ctx, w.volunteer, w.occ.ID, 2)
+	if err != nil || again.ID != r.ID || !again.CreatedAt.Equal(r.CreatedAt) {
+		t.Fatalf("the same report again: %+v %v, want the first", again, err)
+	}
+	_, err = w.svc.SelfReport(ctx, w.volunteer, w.occ.ID, 1.5)
 	kindOf(t, err, models.KindConflict)
 }
 

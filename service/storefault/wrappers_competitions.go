@@ -182,6 +182,14 @@ func (w competitionsFault) ScoreSheets(a0 context.Context, a1 string) ([]*models
 	return r0, w.f.after("Competitions.ScoreSheets", r1)
 }
 
+func (w competitionsFault) Vote(a0 context.Context, a1 string, a2 string, a3 string) (*models.Vote, error) {
+	if err := w.f.before("Competitions.Vote"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.Vote(a0, a1, a2, a3)
+	return r0, w.f.after("Competitions.Vote", r1)
+}
+
 func (w competitionsFault) VoteCounts(a0 context.Context, a1 string) (map[string]int, error) {
 	if err := w.f.before("Competitions.VoteCounts"); err != nil {
 		return nil, err

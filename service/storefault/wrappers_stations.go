@@ -22,12 +22,28 @@ func (w stationsFault) CreateStation(a0 context.Context, a1 *models.Station) err
 	return w.f.after("Stations.CreateStation", r0)
 }
 
+func (w stationsFault) DivisionCentres(a0 context.Context, a1 []string) (map[string]models.Point, error) {
+	if err := w.f.before("Stations.DivisionCentres"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.DivisionCentres(a0, a1)
+	return r0, w.f.after("Stations.DivisionCentres", r1)
+}
+
 func (w stationsFault) ListStations(a0 context.Context, a1 string, a2 parties.Page) ([]*models.Station, string, error) {
 	if err := w.f.before("Stations.ListStations"); err != nil {
 		return nil, "", err
 	}
 	r0, r1, r2 := w.inner.ListStations(a0, a1, a2)
 	return r0, r1, w.f.after("Stations.ListStations", r2)
+}
+
+func (w stationsFault) SetDivisionCentre(a0 context.Context, a1 *parties.DivisionCentre) error {
+	if err := w.f.before("Stations.SetDivisionCentre"); err != nil {
+		return err
+	}
+	r0 := w.inner.SetDivisionCentre(a0, a1)
+	return w.f.after("Stations.SetDivisionCentre", r0)
 }
 
 func (w stationsFault) Station(a0 context.Context, a1 string) (*models.Station, error) {

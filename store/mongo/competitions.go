@@ -295,6 +295,16 @@ func (s *Competitions) InsertVote(ctx context.Context, v *models.Vote) error {
 	return translate(err, "insert vote")
 }
 
+// Vote returns an account's vote for an entry: models.ErrNotFound when
+// there is none.
+func (s *Competitions) Vote(ctx context.Context, competitionID, entryID, accountID string) (*models.Vote, error) {
+	var d voteDoc
+	if err := s.col(colVotes).FindOne(ctx, bson.M{"_id": pairID(competitionID, entryID, accountID)}).Decode(&d); err != nil {
+		return nil, translate(err, "vote")
+	}
+	return &models.Vote{CompetitionID: d.CompetitionID, EntryID: d.EntryID, AccountID: d.AccountID, At: d.At.Time().UTC()}, nil
+}
+
 // VoteCounts groups the votes by entry ($group with one $sum: within the
 // subset FerretDB gets right).
 func (s *Competitions) VoteCounts(ctx context.Context, competitionID string) (map[string]int, error) {

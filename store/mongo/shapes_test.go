@@ -42,7 +42,7 @@ var storedTypes = []any{
 	familyDoc{}, refreshDoc{},
 	socialWorkerDoc{},
 	wechatDoc{},
-	stationDoc{},
+	stationDoc{}, divisionCentreDoc{},
 	sessionDoc{}, confirmDoc{}, feedbackDoc{}, appraisalInputDoc{},
 	volunteerDoc{},
 }

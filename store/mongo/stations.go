@@ -13,7 +13,11 @@ import (
 
 const colStations = "stations" // _id = township code: at most one station per township
 
-func init() { register(colStations) }
+// colDivisionCentres: _id = division code; the centre points set for
+// communities (the embedded division data has none).
+const colDivisionCentres = "division_centres"
+
+func init() { register(colStations); register(colDivisionCentres) }
 
 var _ parties.StationStore = (*Stations)(nil)
 
@@ -84,4 +88,36 @@ func (s *Stations) ListStations(ctx context.Context, division string, p service.
 		f["scopes"] = division
 	}
 	return pageModels(ctx, s.db.db.Collection(colStations), f, p, func(d *stationDoc) string { return d.TownCode }, (*stationDoc).model)
+}
+
+type divisionCentreDoc struct {
+	Code  string    `bson:"_id"`
+	Lat   float64   `bson:"lat"`
+	Lng   float64   `bson:"lng"`
+	SetBy string    `bson:"setBy"`
+	SetAt time.Time `bson:"setAt"`
+}
+
+// SetDivisionCentre sets (replaces) a division's centre point.
+func (s *Stations) SetDivisionCentre(ctx context.Context, c *parties.DivisionCentre) error {
+	_, err := s.db.db.Collection(colDivisionCentres).ReplaceOne(ctx, bson.M{"_id": c.Code},
+		divisionCentreDoc{Code: c.Code, Lat: c.Point.Lat, Lng: c.Point.Lng, SetBy: c.SetBy, SetAt: c.SetAt},
+		replaceUpsert)
+	return translate(err, "set division centre")
+}
+
+// DivisionCentres returns the centre points set for any of codes.
+func (s *Stations) DivisionCentres(ctx context.Context, codes []string) (map[string]models.Point, error) {
+	out := map[string]models.Point{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	docs, err := findAll[divisionCentreDoc](ctx, s.db.db.Collection(colDivisionCentres), bson.M{"_id": bson.M{"$in": codes}})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		out[d.Code] = models.Point{Lat: d.Lat, Lng: d.Lng}
+	}
+	return out, nil
 }
