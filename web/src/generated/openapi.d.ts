@@ -202,6 +202,10 @@ export interface paths {
     /** 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs) */
     get: operations["division-ce-compliance"];
   };
+  "/v1/communities/{code}/centre": {
+    /** 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs) */
+    put: operations["set-community-centre"];
+  };
   "/v1/communities/{code}/handover": {
     /**
      * 社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)
@@ -1169,6 +1173,10 @@ export interface components {
       /** @description 当前签到码，每 5 分钟更换 The current code; it changes every 5 minutes */
       code: string;
     };
+    CommunityCentreInputBody: {
+      /** @description 中心点（GCJ-02）The centre point (GCJ-02) */
+      location: components["schemas"]["Point"];
+    };
     CompetitionBody: {
       /** @description 主题领域（domains 词表）Theme domains (the domains vocabulary) */
       domains: string[] | null;
@@ -1706,7 +1714,10 @@ export interface components {
       code: string;
       /** @description street/town/township/community/village ... */
       kind?: string;
-      /** Format: double */
+      /**
+       * Format: double
+       * @description 中心点（GCJ-02）：市、区县取自区划数据，社区取自居委会或民政设定的中心点；没有时缺省 The centre (GCJ-02): from the division data for the city and counties, as set by the committee or civil affairs for a community; absent when there is none
+       */
       lat?: number;
       /** @enum {string} */
       level: "city" | "county" | "town" | "village";
@@ -2370,8 +2381,14 @@ export interface components {
       results: components["schemas"]["InviteResultDTO"][] | null;
     };
     InviteResultDTO: {
+      /** @description invited、already_invited 时给出 Given when invited or already_invited */
       invitation?: components["schemas"]["InvitationDTO"];
-      /** @description 未邀请的原因 Why they were not invited */
+      /**
+       * @description invited：已发出邀请；already_invited：此前已邀请（附该邀请，重试安全）；refused：未邀请（见 problem）invited: invited now; already_invited: invited to that occurrence before (that invitation is given: retry-safe); refused: not invited (see problem)
+       * @enum {string}
+       */
+      outcome: "invited" | "already_invited" | "refused";
+      /** @description refused 时：未邀请的原因 When refused: why they were not invited */
       problem?: components["schemas"]["ErrorModel"];
       volunteerId: string;
     };
@@ -5623,6 +5640,61 @@ export interface operations {
       };
     };
   };
+  /** 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs) */
+  "set-community-centre": {
+    parameters: {
+      path: {
+        /** @description 社区（村）区划代码 The community's code */
+        code: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CommunityCentreInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["DivisionDTO"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
   /**
    * 社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)
    * @description 接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人自下一个请求起失去该角色（其登录不受影响）。The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay).
@@ -7067,6 +7139,12 @@ export interface operations {
   };
   /** 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget) */
   "create-fund": {
+    parameters: {
+      header?: {
+        /** @description 同一账号同一键重复提交只设立一笔资金，并返回该资金 A repeat by the same account with the same key posts one fund and answers it */
+        "Idempotency-Key"?: string;
+      };
+    };
     requestBody: {
       content: {
         "application/json": components["schemas"]["CreateFundInputBody"];

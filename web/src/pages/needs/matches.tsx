@@ -15,11 +15,14 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
   const [invite, busy] = useAction(async () => {
     const r = await post<InviteResults>(`/v1/needs/${enc(need.id)}/invitations`, { volunteerIds: chosen, occurrenceId: occ });
     const results = r.results ?? [];
-    const failed = results.filter((x) => x.problem);
+    const failed = results.filter((x) => x.outcome === 'refused');
+    const invited = results.filter((x) => x.outcome === 'invited').length;
+    const before = results.filter((x) => x.outcome === 'already_invited').length;
     setChosen([]);
     inv.reload();
     if (failed.length) throw new Error(failed.map((x) => `${short(x.volunteerId)}: ${x.problem?.detail}`).join('；'));
-    return T(`已邀请 ${results.length} 位志愿者`, `Invited ${results.length} volunteer(s)`);
+    return T(`已邀请 ${invited} 位志愿者` + (before ? `，${before} 位此前已邀请` : ''),
+      `Invited ${invited} volunteer(s)` + (before ? `, ${before} invited before` : ''));
   });
   const names = new Map((m.data?.candidates ?? []).map((c) => [c.volunteerId, c.name]));
   return (
