@@ -26,5 +26,5 @@ for doc in "${docs[@]}"; do
   "$bin/redocly" lint --config "$root/scripts/redocly.yaml" --format=summary "$doc" || failed=1
   "$bin/spectral" lint --ruleset "$root/scripts/.spectral.yaml" --fail-severity error --format text "$doc" || failed=1
 done
-if [ "$failed" != 0 ]; then echo "lint-openapi: errors above"; exit 1; fi
-echo "lint-openapi: no errors"
+if [ "$failed" != 0 ]; then printf '\nlint-openapi: errors above\n'; exit 1; fi
+printf '\nlint-openapi: no errors\n'
