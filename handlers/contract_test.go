@@ -116,6 +116,18 @@ func TestContract(t *testing.T) {
 			t.Errorf("%s: a nullable array (the server sends [])", at)
 		}
 	})
+	// A generated client verifies a service record by sending back the
+	// signedStatement it was given: the body's schema is that one.
+	paths := doc["paths"].(map[string]any)
+	verify := paths["/v1/service-records/verify"].(map[string]any)["post"].(map[string]any)
+	body := verify["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"]
+	record := paths["/v1/me/service-record"].(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)["200"]
+	ref := record.(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)["$ref"].(string)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	signed := schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)["properties"].(map[string]any)["signedStatement"]
+	if body.(map[string]any)["$ref"] == nil || body.(map[string]any)["$ref"] != signed.(map[string]any)["$ref"] {
+		t.Errorf("the verify body is %v, not the signedStatement %v", body, signed)
+	}
 	doc30 := h.do("GET", "/openapi-3.0.json", "").Body
 	if doc30["openapi"] != "3.0.3" {
 		t.Fatalf("openapi-3.0.json is %v", doc30["openapi"])

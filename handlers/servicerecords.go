@@ -139,7 +139,7 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 			return out, nil
 		})
 	// The body is the signed document as GET /v1/me/service-record serves
-	// it under `signed`: say so, or a generated client sends a string.
+	// it under `signedStatement`: say so, or a generated client sends a string.
 	api.OpenAPI().Paths["/v1/service-records/verify"].Post.RequestBody.Content["application/json"].Schema =
 		api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[SignedStatementDTO](), true, "")
 	huma.Register(api, withContent(op("my-service-record-html", http.MethodGet, "/v1/me/service-record.html", tag,
