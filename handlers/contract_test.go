@@ -1,10 +1,14 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wushe/wushe/service/policy"
@@ -128,6 +132,9 @@ func TestContract(t *testing.T) {
 	if body.(map[string]any)["$ref"] == nil || body.(map[string]any)["$ref"] != signed.(map[string]any)["$ref"] {
 		t.Errorf("the verify body is %v, not the signedStatement %v", body, signed)
 	}
+	if n := len(arrayNames()); n < 20 {
+		t.Errorf("only %d array names for the harness's null check", n)
+	}
 	doc30 := h.do("GET", "/openapi-3.0.json", "").Body
 	if doc30["openapi"] != "3.0.3" {
 		t.Fatalf("openapi-3.0.json is %v", doc30["openapi"])
@@ -201,6 +208,56 @@ func TestContractAnswers(t *testing.T) {
 	for _, s := range []int{400, 401, 404, 413, 415, 422} {
 		if seen[s] == 0 {
 			t.Errorf("no request was answered %d (answers: %v)", s, seen)
+		}
+	}
+}
+
+// arrayNames are the property names that are arrays wherever the
+// document has them (read once from the golden document).
+var arrayNames = sync.OnceValue(func() map[string]bool {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Type any `json:"type"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	b, _ := os.ReadFile(filepath.Join("testdata", "openapi.json"))
+	_ = json.Unmarshal(b, &doc)
+	arrays, others := map[string]bool{}, map[string]bool{}
+	for _, s := range doc.Components.Schemas {
+		for name, p := range s.Properties {
+			if p.Type == "array" {
+				arrays[name] = true
+			} else {
+				others[name] = true
+			}
+		}
+	}
+	for name := range others {
+		delete(arrays, name)
+	}
+	return arrays
+})
+
+// noNullArrays fails the test when an answer has null where the document
+// promises an array (arrays are not nullable: the server sends []). Every
+// answer of the harness passes through it.
+func noNullArrays(t *testing.T, req string, v any) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil && arrayNames()[k] {
+				t.Errorf("%s: %q is null, but the document says it is an array", req, k)
+			}
+			noNullArrays(t, req, e)
+		}
+	case []any:
+		for _, e := range x {
+			noNullArrays(t, req, e)
 		}
 	}
 }
