@@ -127,7 +127,7 @@ func New(svc *service.Service, cfg Config) *App {
 	hc := huma.DefaultConfig("Wushe 五社联动 API", cfg.Version)
 	hc.Info.Description = "五社联动服务：社区需求、志愿者、社会工作者、社区社会组织与公益慈善资源的联动。" +
 		" Five-society linkage for Zhengzhou: community needs, volunteers, social workers, community organisations and charity funds."
-	hc.OpenAPIPath = "/openapi"
+	hc.OpenAPIPath = "" // served by serveDocument, once finished
 	hc.DocsPath = ""
 	hc.SchemasPath = ""
 	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
@@ -171,6 +171,8 @@ func New(svc *service.Service, cfg Config) *App {
 	registerNotifications(api, svc)
 	registerCompetitions(api, svc)
 	registerDashboard(api, svc)
+	finishDocument(api.OpenAPI())
+	serveDocument(f, api.OpenAPI())
 	return a
 }
 

@@ -168,9 +168,9 @@ type applicationIDInput struct {
 }
 
 type listApplicationsInput struct {
-	OrganisationID string `query:"organisationId" maxLength:"64"`
-	FundID         string `query:"fundId" maxLength:"64"`
-	CompetitionID  string `query:"competitionId" maxLength:"64"`
+	OrganisationID string `query:"organisationId" maxLength:"64" doc:"机构编号；organisationId、fundId、competitionId 须给出其一 The organisation's id; one of organisationId, fundId and competitionId is required"`
+	FundID         string `query:"fundId" maxLength:"64" doc:"资金编号；三者须给出其一 The fund's id; one of organisationId, fundId and competitionId is required"`
+	CompetitionID  string `query:"competitionId" maxLength:"64" doc:"大赛编号；三者须给出其一 The competition's id; one of organisationId, fundId and competitionId is required"`
 	Status         string `query:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible," doc:"按状态筛选 Filter by status"`
 	Flagged        bool   `query:"flagged" doc:"仅列出被标记的在建项目 Only running projects with a flag"`
 	PageParams
@@ -327,8 +327,9 @@ func registerApplications(api huma.API, svc *service.Service) {
 			return one(svc.Money().CreateApplication(ctx, actorFrom(ctx), in.Body.input()))
 		})
 
-	huma.Register(api, op("list-applications", http.MethodGet, "/v1/applications", tag,
+	huma.Register(api, withDescription(op("list-applications", http.MethodGet, "/v1/applications", tag,
 		"项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition", true, 403, 422),
+		"须给出 organisationId、fundId 或 competitionId 之一，否则答复 422。 One of organisationId, fundId and competitionId is required (the first given is used); without any the answer is 422."),
 		func(ctx context.Context, in *listApplicationsInput) (*listOutput[ApplicationDTO], error) {
 			f := money.ApplicationFilter{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Flagged: in.Flagged}
 			if in.Status != "" {

@@ -189,6 +189,9 @@ func registerAuth(api huma.API, svc *service.Service) {
 		}
 		return &accountOutput{Body: accountDTO(a)}, nil
 	})
+	if !svc.Accounts().CodelessRegistration() {
+		requireBodyField(api, "/v1/auth/register", "code") // as everywhere but embedded demos
+	}
 
 	huma.Register(api, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/v1/auth/login", Tags: []string{"auth"},

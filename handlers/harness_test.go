@@ -133,6 +133,7 @@ func (h *harness) do(method, path, body string, headers ...string) response {
 	raw, _ := io.ReadAll(res.Body)
 	r := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
 	_ = json.Unmarshal(raw, &r.Body)
+	noNullArrays(h.t, method+" "+path, r.Body)
 	return r
 }
 

@@ -42,7 +42,7 @@ func hoursDTO(r *models.HoursRecord) HoursRecordDTO {
 }
 
 type codeInput struct {
-	OccurrenceID string `query:"occurrenceId" minLength:"1" maxLength:"100"`
+	OccurrenceID string `query:"occurrenceId" required:"true" minLength:"1" maxLength:"100"`
 }
 
 type codeOutput struct {

@@ -81,8 +81,8 @@ type fileOutput struct {
 }
 
 type exportInput struct {
-	Community    string `query:"community" pattern:"^[0-9]{12}$" doc:"社区代码（社区或民政）Community code (committee or civil affairs)"`
-	Organisation string `query:"organisation" maxLength:"64" doc:"机构编号（机构管理员）Organisation id (org_admin)"`
+	Community    string `query:"community" pattern:"^[0-9]{12}$" doc:"社区代码（社区或民政）；与 organisation 须且只能给出其一 Community code (committee or civil affairs); exactly one of community and organisation is required"`
+	Organisation string `query:"organisation" maxLength:"64" doc:"机构编号（机构管理员）；与 community 须且只能给出其一 Organisation id (org_admin); exactly one of community and organisation is required"`
 }
 
 // withContent documents a 200 answer of the given media type.
@@ -138,6 +138,10 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 			out.Body.Valid, out.Body.Statement = true, st
 			return out, nil
 		})
+	// The body is the signed document as GET /v1/me/service-record serves
+	// it under `signedStatement`: say so, or a generated client sends a string.
+	api.OpenAPI().Paths["/v1/service-records/verify"].Post.RequestBody.Content["application/json"].Schema =
+		api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[SignedStatementDTO](), true, "")
 	huma.Register(api, withContent(op("my-service-record-html", http.MethodGet, "/v1/me/service-record.html", tag,
 		"可打印的服务记录证明（HTML）Printable service record (HTML)", true), "text/html", "可打印的证明 The printable certificate"),
 		func(ctx context.Context, _ *struct{}) (*fileOutput, error) {
@@ -151,9 +155,10 @@ func registerServiceRecords(api huma.API, svc *service.Service) {
 			}
 			return &fileOutput{ContentType: "text/html; charset=utf-8", CacheControl: "no-store", Body: page}, nil
 		})
-	huma.Register(api, withContent(op("export-hours", http.MethodGet, "/v1/hours/export.csv", tag,
+	huma.Register(api, withDescription(withContent(op("export-hours", http.MethodGet, "/v1/hours/export.csv", tag,
 		"导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation)", true, 403, 422),
 		"text/csv", "UTF-8（带 BOM）CSV，每条记录一行 UTF-8 CSV with BOM, one row per record"),
+		"须且只能给出 community 或 organisation 之一，否则答复 422。 Exactly one of community and organisation is required; none or both is a 422."),
 		func(ctx context.Context, in *exportInput) (*fileOutput, error) {
 			rows, err := svc.Records().ExportHours(ctx, actorFrom(ctx), in.Community, in.Organisation)
 			if err != nil {

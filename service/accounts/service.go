@@ -234,3 +234,7 @@ func New(cfg Config, st Stores, d Deps) (*Service, error) {
 
 // AccessTokenTTL is how long an access token lives.
 func (s *Service) AccessTokenTTL() time.Duration { return s.cfg.AccessTokenTTL }
+
+// CodelessRegistration reports whether registration may go without an SMS
+// code (Config.AllowCodelessRegistration); the API document says so.
+func (s *Service) CodelessRegistration() bool { return s.cfg.AllowCodelessRegistration }

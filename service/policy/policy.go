@@ -130,7 +130,7 @@ var policy = map[Action]Rule{
 	"post-need":   {Who: []Relation{Committee, OrgAdmin}, Also: "an organisation posts for itself only, while operating"},
 	"update-need": {Who: []Relation{Committee}}, "change-need-status": {Who: []Relation{Committee, CivilAffairs}},
 	"give-need-feedback": {Who: []Relation{Committee}, Also: "after completion, once"},
-	"need-history":       {Who: []Relation{Committee, CivilAffairs, Party}},
+	"need-history":       {Who: []Relation{Anyone}, Also: "as get-need: a draft's only to its committee and civil affairs"},
 	"suggest-funds":      {Who: []Relation{SignedIn}, Also: "public funds that fit a published need"},
 	"need-invitations":   {Who: []Relation{Committee, CivilAffairs}},
 	"invite":             {Who: []Relation{Committee}},
