@@ -64,6 +64,7 @@ var changes = map[string]string{
 	"request-sms-code":                 "sends an SMS code to the phone and counts towards the limits",
 	"wechat-login":                     "starts a login for a bound WeChat user, or issues a ticket to bind one",
 	"wechat-bind":                      "binds the WeChat user to the account of the phone and starts a login",
+	"set-community-centre":             "sets (or moves) the community's centre point, shown by /v1/divisions",
 	"community-handover":               "moves the committee's binding to the new person; audited",
 	"create-competition":               "creates a draft competition",
 	"update-competition":               "replaces the draft's fields",

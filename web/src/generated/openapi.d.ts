@@ -6,59 +6,134 @@
 
 export interface paths {
   "/": {
-    /** 转到网页工作台 Redirect to the web console */
+    /**
+     * 转到网页工作台 Redirect to the web console
+     * @description 转到网页工作台 Redirect to the web console.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["root"];
   };
   "/console/*": {
     /**
      * 网页工作台 The web console
      * @description 社区、机构、慈善组织、评审专家与民政部门的网页工作台（单页应用），只调用公开的 /v1 接口。`/console/` 下的任何路径：`assets/` 下带哈希的文件（`Cache-Control: public, max-age=31536000, immutable`），其余路径返回 index.html（`no-cache`）。 The single-page console for committees, organisations, charities, reviewers and civil affairs, a client of the public /v1 API only. Any path below `/console/`: hashed files under `assets/` (cached for a year, immutable); every other path answers index.html (revalidated), so client-side routes deep-link.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["console"];
   };
   "/healthz": {
-    /** 存活检查 Liveness */
+    /**
+     * 存活检查 Liveness
+     * @description 存活检查 Liveness.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["healthz"];
   };
   "/metrics": {
-    /** Prometheus 指标 Prometheus metrics */
+    /**
+     * Prometheus 指标 Prometheus metrics
+     * @description Prometheus 指标 Prometheus metrics.
+     *
+     * Who may call it: anyone, no login needed. Also: served on the metrics address when one is set.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["metrics"];
   };
   "/openapi-3.0.json": {
-    /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+    /**
+     * 本 API 的 OpenAPI 描述 This OpenAPI description
+     * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["openapi-3-0-json"];
   };
   "/openapi-3.0.yaml": {
-    /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+    /**
+     * 本 API 的 OpenAPI 描述 This OpenAPI description
+     * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["openapi-3-0-yaml"];
   };
   "/openapi.json": {
-    /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+    /**
+     * 本 API 的 OpenAPI 描述 This OpenAPI description
+     * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["openapi-json"];
   };
   "/openapi.yaml": {
-    /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+    /**
+     * 本 API 的 OpenAPI 描述 This OpenAPI description
+     * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["openapi-yaml"];
   };
   "/problems": {
-    /** 全部问题代码及其含义 Every problem code, its status and meaning */
+    /**
+     * 全部问题代码及其含义 Every problem code, its status and meaning
+     * @description 全部问题代码及其含义 Every problem code, its status and meaning.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["problem-codes"];
   };
   "/problems/{code}": {
     /**
      * 一个问题代码的含义（问题的 type 指向这里）What one problem code means (a problem's type points here)
      * @description JSON, in the language of Accept-Language (zh-CN by default).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["problem-code"];
   };
   "/readyz": {
-    /** 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable) */
+    /**
+     * 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable)
+     * @description 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["readyz"];
   };
   "/v1/accounts": {
     /**
      * 分配管理角色（民政部门）Grant a privileged role (civil affairs)
      * @description 新手机号创建账号（201）。已有账号：若本辖区也管辖该账号的全部范围则直接追加角色（200，忽略密码），否则向本人发出邀请，本人接受后生效（202）。不能为其他辖区的民政官员分配角色（403）。只能在本辖区内分配。A new phone gets a new account (201). An existing account gets the binding at once when the caller's division also covers every scope the account holds (200, password ignored); otherwise the person is offered the role and it takes effect when they accept (202). An official of a division the caller does not govern gets nothing (403). Only inside the caller's division.
+     *
+     * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: a new phone gets an account; an existing account outside the caller's authority gets an offer it accepts; never an official's below covering civil affairs.
+     *
+     * Changes: adds a role binding to the account of the phone (creating the account for a new phone), or records an offer the person accepts; audited.
      */
     post: operations["grant-role"];
   };
@@ -66,100 +141,259 @@ export interface paths {
     /**
      * 停用账号（民政：管辖该账号全部范围）Deactivate an account (civil affairs governing every scope it holds)
      * @description 账号不能再登录，所有登录立即失效。仅限管辖该账号全部范围（各角色所在辖区及志愿者所属社区）的民政部门。The account can no longer log in; every login of it ends at once. Only civil affairs whose division covers every scope the account holds (each binding's division and the volunteer's home community).
+     *
+     * Who may call it: civil affairs governing every scope the person holds. Also: never one's own account.
+     *
+     * Changes: deactivates the account and ends its logins; audited.
      */
     post: operations["deactivate-account"];
   };
   "/v1/accounts/{id}/reactivate": {
-    /** 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds) */
+    /**
+     * 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds)
+     * @description 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds).
+     *
+     * Who may call it: civil affairs governing every scope the person holds.
+     *
+     * Changes: reactivates a deactivated account; audited.
+     */
     post: operations["reactivate-account"];
   };
   "/v1/accounts/{id}/roles/remove": {
     /**
      * 移除角色（民政：本辖区；机构管理员：本机构）Remove a role binding (civil affairs in its division, an org admin in its organisation)
      * @description 该角色自该账号的下一个请求起不再生效（即使令牌仍列出它）；本人的登录与其他角色不受影响。The binding stops authorising at the account's next request (even though its tokens still list it); the person's logins and other bindings stay.
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: the binding's division (civil affairs) or the organisation's own staff bindings (its admins); ends no login.
+     *
+     * Changes: removes one role binding from the account; audited.
      */
     post: operations["remove-role"];
   };
   "/v1/applications": {
-    /** 项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition */
+    /**
+     * 项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition
+     * @description 须给出 organisationId、fundId 或 competitionId 之一，否则答复 422。 One of organisationId, fundId and competitionId is required (the first given is used); without any the answer is 422.
+     *
+     * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: the organisation's, the fund's, or the competition's.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-applications"];
-    /** 起草项目申请（机构管理员）Draft a project application (org_admin) */
+    /**
+     * 起草项目申请（机构管理员）Draft a project application (org_admin)
+     * @description 起草项目申请（机构管理员）Draft a project application (org_admin).
+     *
+     * Who may call it: an admin of the object's organisation. Also: its own organisation, while operating.
+     *
+     * Changes: creates a draft application of the caller's organisation.
+     */
     post: operations["create-application"];
   };
   "/v1/applications/{id}": {
-    /** 项目申请详情 An application */
+    /**
+     * 项目申请详情 An application
+     * @description 项目申请详情 An application.
+     *
+     * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object; or an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-application"];
-    /** 修改草稿 Edit a draft */
+    /**
+     * 修改草稿 Edit a draft
+     * @description 修改草稿 Edit a draft.
+     *
+     * Who may call it: an admin of the object's organisation. Also: a draft.
+     *
+     * Changes: replaces the draft's fields.
+     */
     put: operations["update-application"];
   };
   "/v1/applications/{id}/decision": {
-    /** 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject */
+    /**
+     * 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject
+     * @description 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject.
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: the fund's organisation operating; civil affairs for a purchase budget.
+     *
+     * Changes: approves (a grant reserved in the fund's ledger) or rejects the application.
+     */
     post: operations["decide-application"];
   };
   "/v1/applications/{id}/evaluation": {
-    /** 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator) */
+    /**
+     * 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)
+     * @description 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator).
+     *
+     * Who may call it: an account with a named part in the object. Also: an evaluator of the engaged institution.
+     *
+     * Changes: records the evaluation of the completed project.
+     */
     post: operations["evaluate-project"];
   };
   "/v1/applications/{id}/evaluator": {
-    /** 委托第三方评估机构（资助方）Engage an evaluation institution (the funder) */
+    /**
+     * 委托第三方评估机构（资助方）Engage an evaluation institution (the funder)
+     * @description 委托第三方评估机构（资助方）Engage an evaluation institution (the funder).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: engages an evaluation institution for the project.
+     */
     post: operations["engage-evaluator"];
   };
   "/v1/applications/{id}/grant": {
-    /** 资助与分期拨付 The grant and its tranches */
+    /**
+     * 资助与分期拨付 The grant and its tranches
+     * @description 资助与分期拨付 The grant and its tranches.
+     *
+     * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object; or an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-grant"];
   };
   "/v1/applications/{id}/milestones/{milestone}/release": {
-    /** 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier) */
+    /**
+     * 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier)
+     * @description 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: not the verifier; the fund's organisation operating.
+     *
+     * Changes: pays the milestone's tranche from the fund's ledger.
+     */
     post: operations["release-tranche"];
   };
   "/v1/applications/{id}/milestones/{milestone}/report": {
-    /** 提交里程碑报告（机构管理员）Report a milestone (org_admin) */
+    /**
+     * 提交里程碑报告（机构管理员）Report a milestone (org_admin)
+     * @description 提交里程碑报告（机构管理员）Report a milestone (org_admin).
+     *
+     * Who may call it: an admin of the object's organisation.
+     *
+     * Changes: records the milestone's report.
+     */
     post: operations["report-milestone"];
   };
   "/v1/applications/{id}/milestones/{milestone}/verification": {
-    /** 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker) */
+    /**
+     * 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker)
+     * @description 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker).
+     *
+     * Who may call it: an account with a named part in the object. Also: the project's supervising social worker, not the reporter.
+     *
+     * Changes: records the verification of the milestone's report.
+     */
     post: operations["verify-milestone"];
   };
   "/v1/applications/{id}/procurement": {
-    /** 进入采购评审（组织采购）Start procurement review (the funder) */
+    /**
+     * 进入采购评审（组织采购）Start procurement review (the funder)
+     * @description 进入采购评审（组织采购）Start procurement review (the funder).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: moves the application into procurement review.
+     */
     post: operations["start-procurement"];
   };
   "/v1/applications/{id}/submission": {
-    /** 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table */
+    /**
+     * 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table
+     * @description 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table.
+     *
+     * Who may call it: an admin of the object's organisation.
+     *
+     * Changes: submits the draft for a decision.
+     */
     post: operations["submit-application"];
   };
   "/v1/applications/{id}/team": {
-    /** 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts) */
+    /**
+     * 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts)
+     * @description 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts).
+     *
+     * Who may call it: an admin of the object's organisation.
+     *
+     * Changes: replaces the granted project's team (flagging a purchased project below 80% professional posts).
+     */
     put: operations["update-project-team"];
   };
   "/v1/applications/{id}/withdrawal": {
-    /** 撤回未决申请 Withdraw an undecided application */
+    /**
+     * 撤回未决申请 Withdraw an undecided application
+     * @description 撤回未决申请 Withdraw an undecided application.
+     *
+     * Who may call it: an admin of the object's organisation. Also: undecided.
+     *
+     * Changes: withdraws the undecided application.
+     */
     post: operations["withdraw-application"];
   };
   "/v1/attendance/code": {
-    /** 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen) */
+    /**
+     * 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen)
+     * @description 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: the need's committee or supervisor.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["checkin-code"];
   };
   "/v1/attendance/marks": {
-    /** 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included */
+    /**
+     * 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included
+     * @description 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: a started occurrence; volunteers placed or walk-ins.
+     *
+     * Changes: records attendance (and walk-ins) of the occurrence, with hours pending verification.
+     */
     post: operations["mark-attendance"];
   };
   "/v1/audit": {
-    /** 审计日志（民政部门，本辖区）Audit log of a division (civil affairs) */
+    /**
+     * 审计日志（民政部门，本辖区）Audit log of a division (civil affairs)
+     * @description 审计日志（民政部门，本辖区）Audit log of a division (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["audit-log"];
   };
   "/v1/auth/login": {
-    /** 手机号密码登录 Log in with phone and password */
+    /**
+     * 手机号密码登录 Log in with phone and password
+     * @description 手机号密码登录 Log in with phone and password.
+     *
+     * Who may call it: anyone, no login needed. Also: failed attempts throttled per phone and client.
+     *
+     * Changes: starts a login (an access and a refresh token); failed attempts count towards the throttle.
+     */
     post: operations["login"];
   };
   "/v1/auth/logout": {
-    /** 退出当前登录 Log out (revoke this login) */
+    /**
+     * 退出当前登录 Log out (revoke this login)
+     * @description 退出当前登录 Log out (revoke this login).
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: revokes this login's refresh-token family.
+     */
     post: operations["logout"];
   };
   "/v1/auth/password-reset": {
     /**
      * 短信验证码重设密码 Reset the password with an SMS code
      * @description 重设后该账号的所有登录立即失效。Every login of the account ends at once.
+     *
+     * Who may call it: anyone, no login needed. Also: with the SMS code sent to the account's phone.
+     *
+     * Changes: replaces the password and ends the account's logins.
      */
     post: operations["reset-password"];
   };
@@ -167,6 +401,10 @@ export interface paths {
     /**
      * 轮换刷新令牌 Rotate the refresh token
      * @description 返回新的令牌对；旧刷新令牌失效。重复使用已用过的刷新令牌会注销该次登录的全部令牌。Returns a new pair; the old refresh token stops working. Presenting a used refresh token revokes every token of that login.
+     *
+     * Who may call it: anyone, no login needed. Also: holding the refresh token.
+     *
+     * Changes: rotates the refresh token (the old one is spent).
      */
     post: operations["refresh"];
   };
@@ -174,6 +412,10 @@ export interface paths {
     /**
      * 注册志愿者账号 Register a volunteer account
      * @description 需先获取短信验证码（POST /v1/auth/sms-codes，用途 register）。Needs the SMS code sent to the phone first (POST /v1/auth/sms-codes, purpose register).
+     *
+     * Who may call it: anyone, no login needed. Also: with the SMS code sent to the phone.
+     *
+     * Changes: creates a volunteer account and its first login.
      */
     post: operations["register"];
   };
@@ -181,6 +423,10 @@ export interface paths {
     /**
      * 发送短信验证码 Send an SMS verification code
      * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
+     *
+     * Who may call it: anyone, no login needed. Also: limited per phone and client; answers alike whether or not the phone is registered.
+     *
+     * Changes: sends an SMS code to the phone and counts towards the limits.
      */
     post: operations["request-sms-code"];
   };
@@ -188,6 +434,10 @@ export interface paths {
     /**
      * 微信小程序登录 Log in with a WeChat mini-program code
      * @description 以 wx.login 的 code 换取身份：已绑定账号则返回令牌，否则返回绑定凭证（POST /v1/auth/wechat/bind）。Exchanges a wx.login code: a bound WeChat user gets tokens, an unknown one a ticket to bind a phone (POST /v1/auth/wechat/bind).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: starts a login for a bound WeChat user, or issues a ticket to bind one.
      */
     post: operations["wechat-login"];
   };
@@ -195,226 +445,616 @@ export interface paths {
     /**
      * 以验证过的手机号绑定微信 Bind the WeChat user to a verified phone
      * @description 该手机号已有账号则绑定到该账号，否则新建志愿者账号；返回令牌。一个微信用户只能绑定一个账号。Links the account of the phone, or creates a volunteer account for it, and logs it in. A WeChat user binds to one account only.
+     *
+     * Who may call it: anyone, no login needed. Also: with the WeChat ticket and the phone's SMS code.
+     *
+     * Changes: binds the WeChat user to the account of the phone and starts a login.
      */
     post: operations["wechat-bind"];
   };
   "/v1/ce-compliance": {
-    /** 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs) */
+    /**
+     * 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs)
+     * @description 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: rate limited.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["division-ce-compliance"];
   };
   "/v1/communities/{code}/centre": {
-    /** 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs) */
+    /**
+     * 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs)
+     * @description 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: sets (or moves) the community's centre point, shown by /v1/divisions.
+     */
     put: operations["set-community-centre"];
   };
   "/v1/communities/{code}/handover": {
     /**
      * 社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)
      * @description 接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人自下一个请求起失去该角色（其登录不受影响）。The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: moves the committee's binding to the new person; audited.
      */
     post: operations["community-handover"];
   };
   "/v1/competitions": {
-    /** 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund) */
+    /**
+     * 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund)
+     * @description 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-competitions"];
-    /** 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager) */
+    /**
+     * 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager)
+     * @description 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: creates a draft competition.
+     */
     post: operations["create-competition"];
   };
   "/v1/competitions/{id}": {
-    /** 大赛公开页面 A competition's public page */
+    /**
+     * 大赛公开页面 A competition's public page
+     * @description 大赛公开页面 A competition's public page.
+     *
+     * Who may call it: anyone, no login needed. Also: published.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-competition"];
-    /** 修改草稿（主办方）Edit a draft (the organiser) */
+    /**
+     * 修改草稿（主办方）Edit a draft (the organiser)
+     * @description 修改草稿（主办方）Edit a draft (the organiser).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: replaces the draft's fields.
+     */
     put: operations["update-competition"];
   };
   "/v1/competitions/{id}/assignments": {
-    /** 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review) */
+    /**
+     * 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review)
+     * @description 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: re-assigns the unscored entries to reviewers.
+     */
     post: operations["reassign-reviewers"];
   };
   "/v1/competitions/{id}/conflicts": {
-    /** 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends) */
+    /**
+     * 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends)
+     * @description 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends).
+     *
+     * Who may call it: an account with a named part in the object. Also: a reviewer of the competition.
+     *
+     * Changes: records the reviewer's conflict and takes the entry from them.
+     */
     post: operations["declare-conflict"];
   };
   "/v1/competitions/{id}/entries/{entryId}/ineligibility": {
-    /** 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason) */
+    /**
+     * 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason)
+     * @description 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: rules the entry out, with the reason.
+     */
     post: operations["rule-entry-ineligible"];
   };
   "/v1/competitions/{id}/entries/{entryId}/scores": {
-    /** 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry) */
+    /**
+     * 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry)
+     * @description 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry).
+     *
+     * Who may call it: an account with a named part in the object. Also: an assigned reviewer without a conflict, once.
+     *
+     * Changes: records the reviewer's score sheet.
+     */
     post: operations["score-entry"];
   };
   "/v1/competitions/{id}/entries/{entryId}/votes": {
-    /** 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry) */
+    /**
+     * 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry)
+     * @description 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry).
+     *
+     * Who may call it: a volunteer whose real name is verified. Also: one vote per entry, while the vote is open.
+     *
+     * Changes: records one vote of the caller for the entry.
+     */
     post: operations["vote-entry"];
   };
   "/v1/competitions/{id}/history": {
-    /** 大赛阶段变更记录 A competition's phase changes */
+    /**
+     * 大赛阶段变更记录 A competition's phase changes
+     * @description 大赛阶段变更记录 A competition's phase changes.
+     *
+     * Who may call it: anyone, no login needed. Also: published.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["competition-history"];
   };
   "/v1/competitions/{id}/leaderboard": {
-    /** 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts) */
+    /**
+     * 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts)
+     * @description 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts).
+     *
+     * Who may call it: anyone, no login needed. Also: once the vote starts.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["competition-leaderboard"];
   };
   "/v1/competitions/{id}/leaderboard/rebuild": {
-    /** 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser) */
+    /**
+     * 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser)
+     * @description 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: rebuilds the leaderboard from the stored votes.
+     */
     post: operations["rebuild-competition-leaderboard"];
   };
   "/v1/competitions/{id}/phase": {
-    /** 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule) */
+    /**
+     * 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule)
+     * @description 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: moves the competition to its next phase.
+     */
     post: operations["move-competition-phase"];
   };
   "/v1/competitions/{id}/report": {
-    /** 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser) */
+    /**
+     * 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser)
+     * @description 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["competition-report"];
   };
   "/v1/competitions/{id}/results": {
-    /** 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login) */
+    /**
+     * 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login)
+     * @description 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login).
+     *
+     * Who may call it: anyone, no login needed. Also: once awarded.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["competition-results"];
   };
   "/v1/competitions/{id}/review/entries": {
-    /** 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer) */
+    /**
+     * 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer)
+     * @description 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer).
+     *
+     * Who may call it: an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-review-entries"];
   };
   "/v1/competitions/{id}/review/entries/{entryId}": {
-    /** 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets */
+    /**
+     * 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets
+     * @description 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets.
+     *
+     * Who may call it: an account with a named part in the object. Also: assigned.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["review-entry"];
   };
   "/v1/competitions/{id}/reviewers": {
-    /** 评审专家及评审进度（主办方）Reviewers and their progress (the organiser) */
+    /**
+     * 评审专家及评审进度（主办方）Reviewers and their progress (the organiser)
+     * @description 评审专家及评审进度（主办方）Reviewers and their progress (the organiser).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-reviewers"];
-    /** 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account) */
+    /**
+     * 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account)
+     * @description 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: invites the reviewer (creating an account for a new phone).
+     */
     post: operations["invite-reviewer"];
   };
   "/v1/complaints": {
-    /** 本辖区投诉（民政部门）Complaints of a division (civil affairs) */
+    /**
+     * 本辖区投诉（民政部门）Complaints of a division (civil affairs)
+     * @description 本辖区投诉（民政部门）Complaints of a division (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-complaints"];
   };
   "/v1/complaints/{id}": {
-    /** 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs) */
+    /**
+     * 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs)
+     * @description 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object; or an account with a named part in the object. Also: the complainant.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-complaint"];
   };
   "/v1/complaints/{id}/transitions": {
-    /** 处理投诉（民政部门）Handle a complaint (civil affairs) */
+    /**
+     * 处理投诉（民政部门）Handle a complaint (civil affairs)
+     * @description 处理投诉（民政部门）Handle a complaint (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: moves the complaint to its next state, with notes.
+     */
     post: operations["handle-complaint"];
   };
   "/v1/dashboard": {
-    /** 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope) */
+    /**
+     * 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope)
+     * @description 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["dashboard"];
   };
   "/v1/dashboard.csv": {
-    /** 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs) */
+    /**
+     * 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs)
+     * @description 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["dashboard-csv"];
   };
   "/v1/dashboard/snapshot": {
-    /** 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account) */
+    /**
+     * 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account)
+     * @description 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: once a minute per account.
+     *
+     * Changes: takes a new dashboard snapshot.
+     */
     post: operations["refresh-dashboard"];
   };
   "/v1/divisions": {
-    /** 下级行政区划 Child divisions of a division */
+    /**
+     * 下级行政区划 Child divisions of a division
+     * @description 下级行政区划 Child divisions of a division.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-divisions"];
   };
   "/v1/divisions/{code}": {
-    /** 一个行政区划 One division */
+    /**
+     * 一个行政区划 One division
+     * @description 一个行政区划 One division.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-division"];
   };
   "/v1/divisions/{code}/price-tables": {
-    /** 政府购买服务价格标准（公开）A division's purchase price tables (public) */
+    /**
+     * 政府购买服务价格标准（公开）A division's purchase price tables (public)
+     * @description 政府购买服务价格标准（公开）A division's purchase price tables (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-price-tables"];
-    /** 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division) */
+    /**
+     * 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division)
+     * @description 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: publishes a new price table of the division.
+     */
     post: operations["publish-price-table"];
   };
   "/v1/funds": {
-    /** 资金列表（公开）List funds (public) */
+    /**
+     * 资金列表（公开）List funds (public)
+     * @description 资金列表（公开）List funds (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-funds"];
-    /** 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget) */
+    /**
+     * 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget)
+     * @description 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: civil affairs for its division's purchase budget.
+     *
+     * Changes: creates the fund and its opening ledger entry.
+     */
     post: operations["create-fund"];
   };
   "/v1/funds/{id}": {
-    /** 资金详情与余额（公开）A fund and its balances (public) */
+    /**
+     * 资金详情与余额（公开）A fund and its balances (public)
+     * @description 资金详情与余额（公开）A fund and its balances (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-fund"];
   };
   "/v1/funds/{id}/ledger": {
-    /** 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs) */
+    /**
+     * 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs)
+     * @description 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs).
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["fund-ledger"];
   };
   "/v1/funds/{id}/reconciliation": {
-    /** 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances */
+    /**
+     * 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances
+     * @description 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances.
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["reconcile-fund"];
   };
   "/v1/funds/{id}/report": {
-    /** 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation */
+    /**
+     * 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation
+     * @description 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation.
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["fund-report"];
   };
   "/v1/grants": {
-    /** 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data) */
+    /**
+     * 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data)
+     * @description 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-grants"];
   };
   "/v1/hours/export.csv": {
-    /** 导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation) */
+    /**
+     * 导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation)
+     * @description 须且只能给出 community 或 organisation 之一，否则答复 422。 Exactly one of community and organisation is required; none or both is a 422.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an admin of the object's organisation.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["export-hours"];
   };
   "/v1/hours/pending": {
-    /** 待核实的服务时长（社区）Hours waiting for verification (committee) */
+    /**
+     * 待核实的服务时长（社区）Hours waiting for verification (committee)
+     * @description 待核实的服务时长（社区）Hours waiting for verification (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["pending-hours"];
   };
   "/v1/hours/verification": {
-    /** 批量核实或驳回服务时长 Verify or reject many records at once */
+    /**
+     * 批量核实或驳回服务时长 Verify or reject many records at once
+     * @description 批量核实或驳回服务时长 Verify or reject many records at once.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: each record as verify-hours.
+     *
+     * Changes: verifies or rejects each record named.
+     */
     post: operations["verify-hours-bulk"];
   };
   "/v1/hours/{id}": {
-    /** 一条记录及其处理经过 A record and its trail */
+    /**
+     * 一条记录及其处理经过 A record and its trail
+     * @description 一条记录及其处理经过 A record and its trail.
+     *
+     * Who may call it: the person the object is about; or the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-hours"];
   };
   "/v1/hours/{id}/disputes": {
-    /** 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer) */
+    /**
+     * 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer)
+     * @description 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer).
+     *
+     * Who may call it: the person the object is about.
+     *
+     * Changes: records the volunteer's dispute of the decided record.
+     */
     post: operations["dispute-hours"];
   };
   "/v1/hours/{id}/revisions": {
-    /** 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept */
+    /**
+     * 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept
+     * @description 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: adds a new version of the record; the old one is kept.
+     */
     post: operations["revise-hours"];
   };
   "/v1/hours/{id}/verification": {
-    /** 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own) */
+    /**
+     * 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own)
+     * @description 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: never one's own hours.
+     *
+     * Changes: verifies or rejects the record.
+     */
     post: operations["verify-hours"];
   };
   "/v1/invitations/{id}/accept": {
-    /** 接受邀请（占用名额）Accept an invitation (takes the place) */
+    /**
+     * 接受邀请（占用名额）Accept an invitation (takes the place)
+     * @description 接受邀请（占用名额）Accept an invitation (takes the place).
+     *
+     * Who may call it: an account with a named part in the object. Also: the invitee.
+     *
+     * Changes: accepts the invitation and takes the place.
+     */
     post: operations["accept-invitation"];
   };
   "/v1/invitations/{id}/decline": {
-    /** 谢绝邀请 Decline an invitation */
+    /**
+     * 谢绝邀请 Decline an invitation
+     * @description 谢绝邀请 Decline an invitation.
+     *
+     * Who may call it: an account with a named part in the object. Also: the invitee.
+     *
+     * Changes: declines the invitation.
+     */
     post: operations["decline-invitation"];
   };
   "/v1/matching/batch": {
-    /** 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places */
+    /**
+     * 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places
+     * @description 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: needs of the caller's community or division; rate limited.
+     *
+     * Changes: stores a batch proposal for its author (no invitation is sent).
+     */
     post: operations["propose-batch"];
   };
   "/v1/matching/batch/{id}": {
-    /** 一份批量方案（提出者）A batch proposal (its author) */
+    /**
+     * 一份批量方案（提出者）A batch proposal (its author)
+     * @description 一份批量方案（提出者）A batch proposal (its author).
+     *
+     * Who may call it: the person the object is about. Also: its author.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-batch"];
   };
   "/v1/matching/batch/{id}/apply": {
-    /** 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once) */
+    /**
+     * 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)
+     * @description 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once).
+     *
+     * Who may call it: the person the object is about. Also: its author, once.
+     *
+     * Changes: sends the invitations of the proposal, once.
+     */
     post: operations["apply-batch"];
   };
   "/v1/me": {
-    /** 当前账号及其角色 The caller's account and roles */
+    /**
+     * 当前账号及其角色 The caller's account and roles
+     * @description 当前账号及其角色 The caller's account and roles.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["me"];
   };
   "/v1/me/attendance/checkin": {
-    /** 签到（签到码与位置）Check in with the code and position */
+    /**
+     * 签到（签到码与位置）Check in with the code and position
+     * @description 签到（签到码与位置）Check in with the code and position.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: holding a place, with the current code, near the need.
+     *
+     * Changes: records the caller's check-in.
+     */
     post: operations["checkin"];
   };
   "/v1/me/attendance/checkout": {
-    /** 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification */
+    /**
+     * 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification
+     * @description 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: checked in.
+     *
+     * Changes: records the caller's check-out and the hours, pending verification.
+     */
     post: operations["checkout"];
   };
   "/v1/me/competition-reviews": {
-    /** 本人担任评审的大赛 Competitions the caller reviews */
+    /**
+     * 本人担任评审的大赛 Competitions the caller reviews
+     * @description 本人担任评审的大赛 Competitions the caller reviews.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-competition-reviews"];
   };
   "/v1/me/deletion": {
     /**
      * 注销账号并删除个人信息 Delete the caller's account and personal data
      * @description 以密码或短信验证码确认。删除姓名、手机号、身份证号、监护人、住址位置等个人信息并退出所有登录；已核验的服务时长仍计入社区与机构的统计，署名为“已注销用户”。手机号可重新注册。Confirmed by password or SMS code. Erases name, phone, ID number, guardian, home and the rest, and ends every login; verified hours still count toward the community's and organisation's totals, attributed to 已注销用户. The phone may register again.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: confirmed by password or SMS code.
+     *
+     * Changes: deletes the caller's account and personal data.
      */
     post: operations["erase-me"];
   };
@@ -422,66 +1062,162 @@ export interface paths {
     /**
      * 导出本人的全部数据 Download everything the service holds about the caller
      * @description 账号、角色、登录记录、志愿者与社工档案、服务时长、签到、邀请、岗位、培训、职业路径、督导，以及官方查看本人数据的记录；不含他人的信息。身份证号仅显示掩码。Account, roles, logins, volunteer and social-worker profiles, hours, attendance, invitations, places, training, pathway, supervision, and officials' reads of the caller's data; nothing about anyone else. The ID number is masked.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["export-my-data"];
   };
   "/v1/me/hours": {
-    /** 我的服务时长记录 My service hours */
+    /**
+     * 我的服务时长记录 My service hours
+     * @description 我的服务时长记录 My service hours.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-hours"];
-    /** 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification) */
+    /**
+     * 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification)
+     * @description 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification).
+     *
+     * Who may call it: any signed-in account, on its own things. Also: a past occurrence the volunteer held a place in.
+     *
+     * Changes: records the reported hours, pending verification.
+     */
     post: operations["self-report-hours"];
   };
   "/v1/me/hours.csv": {
-    /** 导出我的已核实服务时长（CSV）Download my verified hours as CSV */
+    /**
+     * 导出我的已核实服务时长（CSV）Download my verified hours as CSV
+     * @description 导出我的已核实服务时长（CSV）Download my verified hours as CSV.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-hours-export"];
   };
   "/v1/me/invitations": {
-    /** 我收到的邀请 My invitations */
+    /**
+     * 我收到的邀请 My invitations
+     * @description 我收到的邀请 My invitations.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-invitations"];
   };
   "/v1/me/notifications": {
-    /** 本人的通知（收件箱）The caller's inbox */
+    /**
+     * 本人的通知（收件箱）The caller's inbox
+     * @description 本人的通知（收件箱）The caller's inbox.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-my-notifications"];
   };
   "/v1/me/notifications/{id}/read": {
-    /** 标记为已读 Mark a notification read */
+    /**
+     * 标记为已读 Mark a notification read
+     * @description 标记为已读 Mark a notification read.
+     *
+     * Who may call it: the person the object is about.
+     *
+     * Changes: marks the notification read.
+     */
     post: operations["read-notification"];
   };
   "/v1/me/pathway": {
-    /** 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours */
+    /**
+     * 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours
+     * @description 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-my-pathway"];
   };
   "/v1/me/pathway/education": {
-    /** 替换我的学历 Replace my education */
+    /**
+     * 替换我的学历 Replace my education
+     * @description 替换我的学历 Replace my education.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: replaces the caller's education.
+     */
     put: operations["put-my-education"];
   };
   "/v1/me/pathway/employment": {
-    /** 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again) */
+    /**
+     * 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again)
+     * @description 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again).
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: replaces the caller's employment periods (changed ones need proof again).
+     */
     put: operations["put-my-employment"];
   };
   "/v1/me/pathway/exams": {
-    /** 替换我的考试记录 Replace my exam attempts */
+    /**
+     * 替换我的考试记录 Replace my exam attempts
+     * @description 替换我的考试记录 Replace my exam attempts.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: replaces the caller's exam attempts.
+     */
     put: operations["put-my-exams"];
   };
   "/v1/me/phone": {
-    /** 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone) */
+    /**
+     * 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone)
+     * @description 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone).
+     *
+     * Who may call it: any signed-in account, on its own things. Also: with the code sent to the new phone.
+     *
+     * Changes: changes the caller's phone.
+     */
     post: operations["change-phone"];
   };
   "/v1/me/role-offers": {
     /**
      * 本人收到的角色邀请 Role offers made to the caller
      * @description 机构添加成员、或为已有账号分配角色时，本人接受后才生效。包括在本人注册前发给本手机号的邀请。Adding a member, or a role for an existing account, takes effect only when the person accepts. Includes offers made to the caller's phone before it was registered.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["list-my-role-offers"];
   };
   "/v1/me/role-offers/{id}": {
-    /** 一条角色邀请 One role offer made to the caller */
+    /**
+     * 一条角色邀请 One role offer made to the caller
+     * @description 一条角色邀请 One role offer made to the caller.
+     *
+     * Who may call it: the person the object is about.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-my-role-offer"];
   };
   "/v1/me/role-offers/{id}/accept": {
     /**
      * 接受角色邀请 Accept a role offer
      * @description 角色（以及机构成员身份）自此生效。重复接受答复相同。已拒绝或已过期的邀请不能接受（409）。The role (and the membership) takes effect now. Accepting again answers the same. A declined or expired offer cannot be accepted (409).
+     *
+     * Who may call it: the person the object is about. Also: while the offer stands: its maker still has the authority, the organisation operates.
+     *
+     * Changes: adds the offered role binding to the caller's account.
      */
     post: operations["accept-role-offer"];
   };
@@ -489,248 +1225,691 @@ export interface paths {
     /**
      * 拒绝角色邀请 Decline a role offer
      * @description 什么都不会改变，此邀请之后也不能再接受。The offer changes nothing and can no longer be accepted.
+     *
+     * Who may call it: the person the object is about.
+     *
+     * Changes: declines the offer.
      */
     post: operations["decline-role-offer"];
   };
   "/v1/me/service-record": {
-    /** 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain */
+    /**
+     * 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain
+     * @description 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-service-record"];
   };
   "/v1/me/service-record.html": {
-    /** 可打印的服务记录证明（HTML）Printable service record (HTML) */
+    /**
+     * 可打印的服务记录证明（HTML）Printable service record (HTML)
+     * @description 可打印的服务记录证明（HTML）Printable service record (HTML).
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-service-record-html"];
   };
   "/v1/me/social-worker-profile": {
-    /** 我的社工档案 My social-worker profile */
+    /**
+     * 我的社工档案 My social-worker profile
+     * @description 我的社工档案 My social-worker profile.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-my-social-worker-profile"];
-    /** 填写或替换我的社工档案 Create or replace my social-worker profile */
+    /**
+     * 填写或替换我的社工档案 Create or replace my social-worker profile
+     * @description 填写或替换我的社工档案 Create or replace my social-worker profile.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: creates or replaces the caller's social-worker profile.
+     */
     put: operations["put-my-social-worker-profile"];
   };
   "/v1/me/supervision-summary": {
-    /** 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year */
+    /**
+     * 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year
+     * @description 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["my-supervision-summary"];
   };
   "/v1/me/training": {
-    /** 我的培训记录 My training records */
+    /**
+     * 我的培训记录 My training records
+     * @description 我的培训记录 My training records.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-my-training"];
-    /** 登记一条培训（继续教育）记录 Record a piece of training */
+    /**
+     * 登记一条培训（继续教育）记录 Record a piece of training
+     * @description 登记一条培训（继续教育）记录 Record a piece of training.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: adds a training record of the caller, pending verification.
+     */
     post: operations["add-my-training"];
   };
   "/v1/me/volunteer-profile": {
-    /** 我的志愿者档案 My volunteer profile */
+    /**
+     * 我的志愿者档案 My volunteer profile
+     * @description 我的志愿者档案 My volunteer profile.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-my-volunteer-profile"];
-    /** 填写或替换我的志愿者档案 Create or replace my volunteer profile */
+    /**
+     * 填写或替换我的志愿者档案 Create or replace my volunteer profile
+     * @description 填写或替换我的志愿者档案 Create or replace my volunteer profile.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: birth date from the ID number; a changed verified fact returns the profile to pending.
+     *
+     * Changes: creates or replaces the caller's volunteer profile.
+     */
     put: operations["put-my-volunteer-profile"];
   };
   "/v1/meta/vocabularies": {
-    /** 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels */
+    /**
+     * 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels
+     * @description 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["vocabularies"];
   };
   "/v1/needs": {
     /**
      * 需求列表 List needs by community, division, domain, status and time
      * @description 社区居委会与辖区民政查看本社区时读取实时数据（含草稿）；其余情况此列表来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+     *
+     * Who may call it: anyone, no login needed. Also: published needs; drafts to their committee and civil affairs.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["list-needs"];
-    /** 发布社区需求（社区居委会）Post a community need (committee) */
+    /**
+     * 发布社区需求（社区居委会）Post a community need (committee)
+     * @description 发布社区需求（社区居委会）Post a community need (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or an admin of the object's organisation. Also: an organisation posts for itself only, while operating.
+     *
+     * Changes: creates the need.
+     */
     post: operations["post-need"];
   };
   "/v1/needs/counts": {
     /**
      * 各下级区划需求数 Needs per child division, by status
      * @description 计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+     *
+     * Who may call it: anyone, no login needed. Also: rate limited per client.
+     *
+     * Changes: nothing (a read).
      */
     get: operations["need-counts"];
   };
   "/v1/needs/near": {
-    /** 附近的招募中需求（按距离）Open needs near me, nearest first */
+    /**
+     * 附近的招募中需求（按距离）Open needs near me, nearest first
+     * @description 附近的招募中需求（按距离）Open needs near me, nearest first.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["needs-near"];
   };
   "/v1/needs/{id}": {
-    /** 一个需求 One need */
+    /**
+     * 一个需求 One need
+     * @description 一个需求 One need.
+     *
+     * Who may call it: anyone, no login needed. Also: a draft only to its committee and civil affairs.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-need"];
-    /** 修改需求（社区居委会）Edit a need (committee) */
+    /**
+     * 修改需求（社区居委会）Edit a need (committee)
+     * @description 修改需求（社区居委会）Edit a need (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: replaces the need's fields.
+     */
     put: operations["update-need"];
   };
   "/v1/needs/{id}/feedback": {
-    /** 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need) */
+    /**
+     * 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need)
+     * @description 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community. Also: after completion, once.
+     *
+     * Changes: records the service object's feedback.
+     */
     post: operations["give-need-feedback"];
   };
   "/v1/needs/{id}/funds": {
-    /** 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons */
+    /**
+     * 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons
+     * @description 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: public funds that fit a published need.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["suggest-funds"];
   };
   "/v1/needs/{id}/history": {
-    /** 需求状态变更记录（谁、何时）Who moved the need, and when */
+    /**
+     * 需求状态变更记录（谁、何时）Who moved the need, and when
+     * @description 需求状态变更记录（谁、何时）Who moved the need, and when.
+     *
+     * Who may call it: anyone, no login needed. Also: as get-need: a draft's only to its committee and civil affairs.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["need-history"];
   };
   "/v1/needs/{id}/invitations": {
-    /** 需求的邀请（社区居委会）A need's invitations (committee) */
+    /**
+     * 需求的邀请（社区居委会）A need's invitations (committee)
+     * @description 需求的邀请（社区居委会）A need's invitations (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["need-invitations"];
-    /** 邀请志愿者（社区居委会）Invite volunteers to a place (committee) */
+    /**
+     * 邀请志愿者（社区居委会）Invite volunteers to a place (committee)
+     * @description 邀请志愿者（社区居委会）Invite volunteers to a place (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: sends invitations for the need's places.
+     */
     post: operations["invite"];
   };
   "/v1/needs/{id}/matches": {
-    /** 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs) */
+    /**
+     * 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs)
+     * @description 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an account with a named part in the object. Also: distances in bands; audited.
+     *
+     * Changes: nothing but the audit log, which records the read.
+     */
     get: operations["need-matches"];
   };
   "/v1/needs/{id}/plan": {
-    /** 联动方案（方案各方可见）The linkage plan (its parties) */
+    /**
+     * 联动方案（方案各方可见）The linkage plan (its parties)
+     * @description 联动方案（方案各方可见）The linkage plan (its parties).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an admin of the object's organisation; or an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-plan"];
   };
   "/v1/needs/{id}/plan/confirm": {
-    /** 确认联动方案（社区居委会）Confirm the linkage plan (committee) */
+    /**
+     * 确认联动方案（社区居委会）Confirm the linkage plan (committee)
+     * @description 确认联动方案（社区居委会）Confirm the linkage plan (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: confirms the linkage plan.
+     */
     post: operations["confirm-plan"];
   };
   "/v1/needs/{id}/plan/organisation": {
-    /** 指定承接机构（社区居委会）Name the carrying organisation (committee) */
+    /**
+     * 指定承接机构（社区居委会）Name the carrying organisation (committee)
+     * @description 指定承接机构（社区居委会）Name the carrying organisation (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: names the plan's carrying organisation.
+     */
     put: operations["set-plan-carrier"];
   };
   "/v1/needs/{id}/plan/supervisor": {
-    /** 邀请督导社工（社区居委会）Propose the supervising social worker (committee) */
+    /**
+     * 邀请督导社工（社区居委会）Propose the supervising social worker (committee)
+     * @description 邀请督导社工（社区居委会）Propose the supervising social worker (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: proposes the plan's supervising social worker.
+     */
     put: operations["propose-supervisor"];
   };
   "/v1/needs/{id}/plan/supervisor/response": {
-    /** 督导社工接受或谢绝 The proposed supervisor accepts or declines */
+    /**
+     * 督导社工接受或谢绝 The proposed supervisor accepts or declines
+     * @description 督导社工接受或谢绝 The proposed supervisor accepts or declines.
+     *
+     * Who may call it: an account with a named part in the object. Also: the proposed supervisor.
+     *
+     * Changes: accepts or declines the supervision of the plan.
+     */
     post: operations["respond-supervision"];
   };
   "/v1/needs/{id}/plan/volunteers": {
-    /** 加入志愿者（社区居委会）Place a volunteer (committee) */
+    /**
+     * 加入志愿者（社区居委会）Place a volunteer (committee)
+     * @description 加入志愿者（社区居委会）Place a volunteer (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: places the volunteer (claims the place and their time).
+     */
     post: operations["add-plan-volunteer"];
   };
   "/v1/needs/{id}/plan/volunteers/{volunteerId}": {
-    /** 移出志愿者（社区居委会）Remove a volunteer (committee) */
+    /**
+     * 移出志愿者（社区居委会）Remove a volunteer (committee)
+     * @description 移出志愿者（社区居委会）Remove a volunteer (committee).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community.
+     *
+     * Changes: removes the volunteer from the plan and frees the place.
+     */
     delete: operations["remove-plan-volunteer"];
   };
   "/v1/needs/{id}/supervisors": {
-    /** 督导社工建议及理由 Suggested supervisors with reasons */
+    /**
+     * 督导社工建议及理由 Suggested supervisors with reasons
+     * @description 督导社工建议及理由 Suggested supervisors with reasons.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["need-supervisors"];
   };
   "/v1/needs/{id}/transitions": {
-    /** 变更需求状态 Move a need through its lifecycle */
+    /**
+     * 变更需求状态 Move a need through its lifecycle
+     * @description 变更需求状态 Move a need through its lifecycle.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: moves the need through its lifecycle.
+     */
     post: operations["change-need-status"];
   };
   "/v1/organisations": {
-    /** 机构列表（公开）List organisations (public) */
+    /**
+     * 机构列表（公开）List organisations (public)
+     * @description 机构列表（公开）List organisations (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-organisations"];
-    /** 登记机构（民政部门）Register an organisation (civil affairs) */
+    /**
+     * 登记机构（民政部门）Register an organisation (civil affairs)
+     * @description 登记机构（民政部门）Register an organisation (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: registers the organisation.
+     */
     post: operations["create-organisation"];
   };
   "/v1/organisations/{id}": {
-    /** 一个机构（公开）One organisation (public) */
+    /**
+     * 一个机构（公开）One organisation (public)
+     * @description 一个机构（公开）One organisation (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-organisation"];
-    /** 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs) */
+    /**
+     * 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)
+     * @description 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs).
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: only civil affairs moves the registration.
+     *
+     * Changes: replaces the organisation's fields.
+     */
     put: operations["update-organisation"];
   };
   "/v1/organisations/{id}/ce-compliance": {
-    /** 本机构社工的继续教育达标情况 The organisation's social workers' continuing education */
+    /**
+     * 本机构社工的继续教育达标情况 The organisation's social workers' continuing education
+     * @description 本机构社工的继续教育达标情况 The organisation's social workers' continuing education.
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["organisation-ce-compliance"];
   };
   "/v1/organisations/{id}/charity-recognition": {
-    /** 慈善组织认定（民政部门）Record charity recognition (civil affairs) */
+    /**
+     * 慈善组织认定（民政部门）Record charity recognition (civil affairs)
+     * @description 慈善组织认定（民政部门）Record charity recognition (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: records the charity recognition.
+     */
     post: operations["recognise-charity"];
   };
   "/v1/organisations/{id}/complaints": {
-    /** 投诉举报机构 Complain about or report an organisation */
+    /**
+     * 投诉举报机构 Complain about or report an organisation
+     * @description 投诉举报机构 Complain about or report an organisation.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: about any organisation.
+     *
+     * Changes: files a complaint about the organisation.
+     */
     post: operations["file-complaint"];
   };
   "/v1/organisations/{id}/history": {
-    /** 机构状态变更记录（公开）Status history (public) */
+    /**
+     * 机构状态变更记录（公开）Status history (public)
+     * @description 机构状态变更记录（公开）Status history (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["organisation-history"];
   };
   "/v1/organisations/{id}/members": {
-    /** 机构成员（本机构人员与民政）Members (its people and civil affairs) */
+    /**
+     * 机构成员（本机构人员与民政）Members (its people and civil affairs)
+     * @description 机构成员（本机构人员与民政）Members (its people and civil affairs).
+     *
+     * Who may call it: an admin of the object's organisation; or a social worker employed by the object's organisation; or civil affairs of a division containing the object. Also: phones masked to staff; audited.
+     *
+     * Changes: nothing but the audit log, which records the read.
+     */
     get: operations["list-members"];
     /**
      * 按手机号邀请成员（本机构管理员；民政可直接添加）Invite a member by phone (its admins; civil affairs may add directly)
      * @description 本人接受邀请后才成为成员（202，答复为邀请：手机号掩码，不含姓名；无论该手机号是否已注册，答复相同；未注册的手机号注册后可见此邀请）。管辖该机构且管辖此人全部范围的民政部门直接添加（201，已审计）。不能邀请其他辖区的民政官员（403）。The person becomes a member only when they accept (202 with the offer: phone masked, no name; the same answer whether or not the phone is registered; an unregistered phone sees the offer once registered). Civil affairs governing the organisation and every scope the person holds adds them at once (201, audited). An official of a division the caller does not govern cannot be invited (403).
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: an admin's add is an offer the person accepts; civil affairs binds directly, audited; never an official below covering civil affairs.
+     *
+     * Changes: offers membership to the person (civil affairs adds directly; audited).
      */
     post: operations["add-member"];
   };
   "/v1/organisations/{id}/status": {
-    /** 变更机构状态（民政部门）Change an organisation's status (civil affairs) */
+    /**
+     * 变更机构状态（民政部门）Change an organisation's status (civil affairs)
+     * @description 变更机构状态（民政部门）Change an organisation's status (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: moves the organisation to a new status.
+     */
     post: operations["change-organisation-status"];
   };
   "/v1/pathway/{accountId}/employment/{index}/verification": {
-    /** 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs) */
+    /**
+     * 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs)
+     * @description 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs).
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: the employer's admin.
+     *
+     * Changes: records the proof of the employment period.
+     */
     post: operations["verify-employment"];
   };
   "/v1/service-records/public-key": {
-    /** 服务记录证明的签名公钥 Public keys that sign service records */
+    /**
+     * 服务记录证明的签名公钥 Public keys that sign service records
+     * @description 服务记录证明的签名公钥 Public keys that sign service records.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["service-record-keys"];
   };
   "/v1/service-records/verify": {
-    /** 核验服务记录证明（任何人）Check a signed service record (anyone) */
+    /**
+     * 核验服务记录证明（任何人）Check a signed service record (anyone)
+     * @description 核验服务记录证明（任何人）Check a signed service record (anyone).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing: it checks the signature.
+     */
     post: operations["verify-service-record"];
   };
   "/v1/social-workers": {
-    /** 社会工作者列表（手机号掩码）List social workers (phones masked) */
+    /**
+     * 社会工作者列表（手机号掩码）List social workers (phones masked)
+     * @description 社会工作者列表（手机号掩码）List social workers (phones masked).
+     *
+     * Who may call it: any signed-in account, on its own things. Also: phones masked.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-social-workers"];
   };
   "/v1/social-workers/{id}": {
-    /** 一位社会工作者的专业档案 A social worker's professional profile */
+    /**
+     * 一位社会工作者的专业档案 A social worker's professional profile
+     * @description 一位社会工作者的专业档案 A social worker's professional profile.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: the professional profile; phone masked.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-social-worker"];
   };
   "/v1/social-workers/{id}/appraisal": {
-    /** 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs) */
+    /**
+     * 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs)
+     * @description 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs).
+     *
+     * Who may call it: the person the object is about; or an admin of the object's organisation; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["social-worker-appraisal"];
   };
   "/v1/social-workers/{id}/appraisal-inputs": {
-    /** 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it) */
+    /**
+     * 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it)
+     * @description 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it).
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object.
+     *
+     * Changes: records an appraisal score.
+     */
     post: operations["add-appraisal-input"];
   };
   "/v1/social-workers/{id}/certificate-verification": {
-    /** 核验社工证书（民政部门）Verify a certificate (civil affairs) */
+    /**
+     * 核验社工证书（民政部门）Verify a certificate (civil affairs)
+     * @description 核验社工证书（民政部门）Verify a certificate (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the employer's division.
+     *
+     * Changes: records the certificate's verification.
+     */
     post: operations["verify-social-worker-certificate"];
   };
   "/v1/social-workers/{id}/supervisor-pool": {
-    /** 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs) */
+    /**
+     * 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs)
+     * @description 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: adds the social worker to the supervisor pool or takes them out.
+     */
     post: operations["set-supervisor-pool"];
   };
   "/v1/stations": {
-    /** 社工站列表（公开）List stations (public) */
+    /**
+     * 社工站列表（公开）List stations (public)
+     * @description 社工站列表（公开）List stations (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-stations"];
-    /** 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs) */
+    /**
+     * 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs)
+     * @description 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: opens the station.
+     */
     post: operations["create-station"];
   };
   "/v1/stations/{townCode}": {
-    /** 一个社工站（公开）One station (public) */
+    /**
+     * 一个社工站（公开）One station (public)
+     * @description 一个社工站（公开）One station (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-station"];
-    /** 修改社工站（民政部门）Edit a station (civil affairs) */
+    /**
+     * 修改社工站（民政部门）Edit a station (civil affairs)
+     * @description 修改社工站（民政部门）Edit a station (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object.
+     *
+     * Changes: replaces the station's fields.
+     */
     put: operations["update-station"];
   };
   "/v1/supervision-sessions": {
-    /** 本人的督导记录 The caller's supervision sessions */
+    /**
+     * 本人的督导记录 The caller's supervision sessions
+     * @description 本人的督导记录 The caller's supervision sessions.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-supervision-sessions"];
-    /** 记录督导（督导社工）Log a supervision session (supervising social worker) */
+    /**
+     * 记录督导（督导社工）Log a supervision session (supervising social worker)
+     * @description 记录督导（督导社工）Log a supervision session (supervising social worker).
+     *
+     * Who may call it: an account with a named part in the object. Also: the supervisee's supervisor.
+     *
+     * Changes: records the supervision session.
+     */
     post: operations["log-supervision-session"];
   };
   "/v1/supervision-sessions/{id}": {
-    /** 一条督导记录（督导与被督导人）A supervision session (its two parties) */
+    /**
+     * 一条督导记录（督导与被督导人）A supervision session (its two parties)
+     * @description 一条督导记录（督导与被督导人）A supervision session (its two parties).
+     *
+     * Who may call it: an account with a named part in the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-supervision-session"];
   };
   "/v1/supervision-sessions/{id}/confirmation": {
-    /** 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once) */
+    /**
+     * 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once)
+     * @description 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once).
+     *
+     * Who may call it: an account with a named part in the object. Also: the supervisee, once.
+     *
+     * Changes: records the supervisee's confirmation.
+     */
     post: operations["confirm-supervision-session"];
   };
   "/v1/training/{id}/verification": {
-    /** 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once) */
+    /**
+     * 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once)
+     * @description 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once).
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: the person's organisation, once.
+     *
+     * Changes: records the verification of the training record.
+     */
     post: operations["verify-training"];
   };
   "/v1/volunteers": {
-    /** 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked) */
+    /**
+     * 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked)
+     * @description 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: phones and ID numbers masked.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["list-volunteers"];
   };
   "/v1/volunteers/{id}": {
-    /** 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs) */
+    /**
+     * 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs)
+     * @description 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs).
+     *
+     * Who may call it: the person the object is about; or the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+     *
+     * Changes: nothing (a read).
+     */
     get: operations["get-volunteer"];
   };
   "/v1/volunteers/{id}/background-check": {
-    /** 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited) */
+    /**
+     * 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited)
+     * @description 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: the volunteer's home community; audited first.
+     *
+     * Changes: records the volunteer's background check; audited.
+     */
     post: operations["record-background-check"];
   };
   "/v1/volunteers/{id}/verification": {
-    /** 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs) */
+    /**
+     * 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs)
+     * @description 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs).
+     *
+     * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: the volunteer's home community.
+     *
+     * Changes: records the verification of the volunteer's real name.
+     */
     post: operations["verify-volunteer"];
   };
 }
@@ -745,7 +1924,7 @@ export interface components {
       id: string;
       name: string;
       phone: string;
-      roles: components["schemas"]["RoleBindingDTO"][] | null;
+      roles: components["schemas"]["RoleBindingDTO"][];
       /** @enum {string} */
       status: "active" | "deactivated" | "erased";
       /** @description 已绑定微信小程序 Bound to a WeChat mini-program user */
@@ -764,7 +1943,7 @@ export interface components {
     };
     AddVolunteerInputBody: {
       /** @description 缺省为全部未开始场次 Default: every occurrence still to come */
-      occurrenceIds?: string[] | null;
+      occurrenceIds?: string[];
       volunteerId: string;
     };
     ApplicationBody: {
@@ -775,22 +1954,22 @@ export interface components {
       competitionId?: string;
       contractEnd?: string;
       contractStart?: string;
-      domains?: string[] | null;
+      domains?: string[];
       /** @description 申报的资金；大赛项目可省略 The fund applied to; omitted for a competition entry */
       fundId?: string;
       /** @description 政府购买服务项目 A government-purchased project */
       government?: boolean;
-      milestones?: components["schemas"]["MilestoneDTO"][] | null;
-      needIds?: string[] | null;
+      milestones?: components["schemas"]["MilestoneDTO"][];
+      needIds?: string[];
       organisationId: string;
-      regions?: string[] | null;
+      regions?: string[];
       /** Format: int64 */
       requestedFen?: number;
       summary?: string;
       /** @description 项目督导社工 The supervising social worker */
       supervisorId?: string;
       targetGroup?: string;
-      team?: components["schemas"]["TeamMemberDTO"][] | null;
+      team?: components["schemas"]["TeamMemberDTO"][];
       title: string;
     };
     ApplicationDTO: {
@@ -807,24 +1986,24 @@ export interface components {
       /** Format: date-time */
       decidedAt?: string;
       decisionNote?: string;
-      domains: string[] | null;
+      domains: string[];
       evaluatorOrgId?: string;
-      flags: components["schemas"]["FlagDTO"][] | null;
+      flags: components["schemas"]["FlagDTO"][];
       fundId: string;
       /** @description 政府购买服务项目 A government-purchased project */
       government: boolean;
       /** Format: int64 */
       grantedFen: number;
       id: string;
-      milestones: components["schemas"]["MilestoneDTO"][] | null;
-      needIds: string[] | null;
+      milestones: components["schemas"]["MilestoneDTO"][];
+      needIds: string[];
       organisationId: string;
       organisationName?: string;
       /** @description 专业岗位/受薪人数 Professional posts / paid headcount */
       professionalShare: string;
       /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation */
       purchaseStage?: string;
-      regions: string[] | null;
+      regions: string[];
       /** Format: int64 */
       requestedFen: number;
       /** @enum {string} */
@@ -834,7 +2013,7 @@ export interface components {
       summary: string;
       supervisorId: string;
       targetGroup: string;
-      team: components["schemas"]["TeamMemberDTO"][] | null;
+      team: components["schemas"]["TeamMemberDTO"][];
       title: string;
       /** Format: date-time */
       updatedAt: string;
@@ -851,8 +2030,8 @@ export interface components {
       /** Format: int64 */
       count: number;
       en: string;
-      feedback: components["schemas"]["FeedbackDTO"][] | null;
-      inputs: components["schemas"]["AppraisalInputDTO"][] | null;
+      feedback: components["schemas"]["FeedbackDTO"][];
+      inputs: components["schemas"]["AppraisalInputDTO"][];
       zh: string;
     };
     AppraisalInputDTO: {
@@ -879,7 +2058,7 @@ export interface components {
       year: number;
     };
     AppraisalOutputBody: {
-      dimensions: components["schemas"]["AppraisalDimensionDTO"][] | null;
+      dimensions: components["schemas"]["AppraisalDimensionDTO"][];
       socialWorkerId: string;
       /** Format: int64 */
       year: number;
@@ -921,7 +2100,7 @@ export interface components {
       reviewersPerEntry: number;
     };
     AssignmentsOutputBody: {
-      items: components["schemas"]["AssignmentDTO"][] | null;
+      items: components["schemas"]["AssignmentDTO"][];
     };
     AttendanceOutputBody: {
       /** Format: date-time */
@@ -958,9 +2137,15 @@ export interface components {
       name: string;
     };
     BackgroundCheck: {
-      /** @description 证明出具日期 YYYY-MM-DD Date of the certificate */
+      /**
+       * Format: date
+       * @description 证明出具日期 YYYY-MM-DD Date of the certificate
+       */
       checkedOn: string;
-      /** @description 有效期至 YYYY-MM-DD Valid until */
+      /**
+       * Format: date
+       * @description 有效期至 YYYY-MM-DD Valid until
+       */
       expiresOn?: string;
       /** Format: date-time */
       recordedAt?: string;
@@ -975,9 +2160,15 @@ export interface components {
       result: "passed" | "not_passed";
     };
     BackgroundCheckInputBody: {
-      /** @description 证明出具日期 YYYY-MM-DD Date of the certificate */
+      /**
+       * Format: date
+       * @description 证明出具日期 YYYY-MM-DD Date of the certificate
+       */
       checkedOn: string;
-      /** @description 有效期至 YYYY-MM-DD，通过时必填 Valid until; required when passed */
+      /**
+       * Format: date
+       * @description 有效期至 YYYY-MM-DD，通过时必填 Valid until; required when passed
+       */
       expiresOn?: string;
       note?: string;
       /** @description 证明编号 Certificate number */
@@ -1030,7 +2221,7 @@ export interface components {
        * @description 总分（精确最优）Total score (exact optimum)
        */
       objective: number;
-      placements: components["schemas"]["BatchPlacementDTO"][] | null;
+      placements: components["schemas"]["BatchPlacementDTO"][];
       /**
        * Format: int64
        * @description 参与分配的空缺名额 Open places considered
@@ -1067,11 +2258,11 @@ export interface components {
     };
     BulkVerifyInputBody: {
       approve: boolean;
-      ids: string[] | null;
+      ids: string[];
       reason?: string;
     };
     BulkVerifyOutputBody: {
-      results: components["schemas"]["VerifyResultDTO"][] | null;
+      results: components["schemas"]["VerifyResultDTO"][];
     };
     CEOrganisationDTO: {
       /** Format: int64 */
@@ -1080,7 +2271,7 @@ export interface components {
       name: string;
       /** Format: int64 */
       nonCompliant: number;
-      nonCompliantPeople: components["schemas"]["CEPersonDTO"][] | null;
+      nonCompliantPeople: components["schemas"]["CEPersonDTO"][];
       organisationId: string;
     };
     CEPeriodDTO: {
@@ -1090,7 +2281,7 @@ export interface components {
       /** Format: double */
       hours: number;
       inProgress: boolean;
-      missing: components["schemas"]["Bilingual"][] | null;
+      missing: components["schemas"]["Bilingual"][];
       /** Format: double */
       required: number;
       ruleId: string;
@@ -1109,11 +2300,11 @@ export interface components {
     CEReportDTO: {
       level?: string;
       local?: components["schemas"]["CEPeriodDTO"];
-      national: components["schemas"]["CEPeriodDTO"][] | null;
-      notes: components["schemas"]["Bilingual"][] | null;
+      national: components["schemas"]["CEPeriodDTO"][];
+      notes: components["schemas"]["Bilingual"][];
       /** Format: int64 */
       year: number;
-      yearly: components["schemas"]["CEYearDTO"][] | null;
+      yearly: components["schemas"]["CEYearDTO"][];
     };
     CEYearDTO: {
       /**
@@ -1131,7 +2322,10 @@ export interface components {
       organisationId: string;
     };
     CertificateBody: {
-      /** @description 发证日期 YYYY-MM-DD Issue date */
+      /**
+       * Format: date
+       * @description 发证日期 YYYY-MM-DD Issue date
+       */
       issuedOn: string;
       /** @description certificate_levels */
       level: string;
@@ -1139,7 +2333,10 @@ export interface components {
       number: string;
     };
     CertificateDTO: {
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       issuedOn: string;
       /** @description certificate_levels */
       level: string;
@@ -1164,7 +2361,10 @@ export interface components {
     };
     CharityInputBody: {
       recognised: boolean;
-      /** @description 认定日期 YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description 认定日期 YYYY-MM-DD
+       */
       recognisedOn?: string;
     };
     CodeOutputBody: {
@@ -1179,27 +2379,27 @@ export interface components {
     };
     CompetitionBody: {
       /** @description 主题领域（domains 词表）Theme domains (the domains vocabulary) */
-      domains: string[] | null;
+      domains: string[];
       /** @description organisation_kinds 词表；缺省不限 organisation_kinds codes; default any */
-      eligibleKinds?: string[] | null;
+      eligibleKinds?: string[];
       /** @description 奖金池来源：主办方管理的资金 The fund the pool is drawn from (one the organiser manages) */
       fundId: string;
       name: string;
       /** @description 是否设公众投票环节 Whether there is a public vote */
       publicVote?: boolean;
       /** @description 参赛项目须位于的行政区划 Division codes entries must lie in */
-      regions: string[] | null;
+      regions: string[];
       /**
        * Format: int64
        * @description 每个项目的评审人数，缺省 3 Reviewers per entry, default 3
        */
       reviewersPerEntry?: number;
       /** @description 缺省为默认六项评分标准 Default: the six default criteria */
-      rubric?: components["schemas"]["CriterionDTO"][] | null;
+      rubric?: components["schemas"]["CriterionDTO"][];
       schedule: components["schemas"]["ScheduleDTO"];
       summary?: string;
       /** @description 奖项等级：名额 × 金额 Award tiers: count × amount */
-      tiers: components["schemas"]["AwardTierDTO"][] | null;
+      tiers: components["schemas"]["AwardTierDTO"][];
       /**
        * Format: int64
        * @description 公众投票权重（%），缺省 20 Vote weight (%), default 20
@@ -1212,9 +2412,9 @@ export interface components {
       /** @description 主办民政部门的行政区划 The organising civil affairs' division */
       divisionCode?: string;
       /** @description 主题领域 Theme domains */
-      domains: string[] | null;
+      domains: string[];
       /** @description 可参赛的机构类型；为空表示不限 Organisation kinds that may enter; empty = any */
-      eligibleKinds: string[] | null;
+      eligibleKinds: string[];
       fundId: string;
       id: string;
       /**
@@ -1242,7 +2442,7 @@ export interface components {
       poolFen: number;
       publicVote: boolean;
       /** @description 项目须位于这些地区 Projects must lie in these regions */
-      regions: string[] | null;
+      regions: string[];
       /**
        * Format: int64
        * @description 结束时退回资金的未用奖金 Unused pool returned at close
@@ -1255,10 +2455,10 @@ export interface components {
       reservedFen: number;
       /** Format: int64 */
       reviewersPerEntry: number;
-      rubric: components["schemas"]["CriterionDTO"][] | null;
+      rubric: components["schemas"]["CriterionDTO"][];
       schedule: components["schemas"]["ScheduleDTO"];
       summary: string;
-      tiers: components["schemas"]["AwardTierDTO"][] | null;
+      tiers: components["schemas"]["AwardTierDTO"][];
       /** Format: date-time */
       updatedAt: string;
       /**
@@ -1278,7 +2478,7 @@ export interface components {
       organisationId: string;
       /** @description complaint_statuses */
       status: string;
-      trail?: components["schemas"]["TransitionDTO"][] | null;
+      trail?: components["schemas"]["TransitionDTO"][];
       /** Format: date-time */
       updatedAt: string;
     };
@@ -1292,16 +2492,16 @@ export interface components {
       organisationId?: string;
     };
     CountsOutputBody: {
-      items: components["schemas"]["DivisionCountDTO"][] | null;
+      items: components["schemas"]["DivisionCountDTO"][];
     };
     CreateFundInputBody: {
       /** Format: date-time */
       closesAt: string;
       /** @description 政府购买服务预算必填（市或县区）Required for a purchase budget (city or county) */
       divisionCode?: string;
-      domains: string[] | null;
+      domains: string[];
       /** @description 可申报的机构类型；空为不限 Organisation kinds that may apply; empty: any */
-      eligibleKinds?: string[] | null;
+      eligibleKinds?: string[];
       /** Format: int64 */
       grantMaxFen: number;
       /** Format: int64 */
@@ -1312,9 +2512,9 @@ export interface components {
       /** @description 慈善组织的资金必填 Required for a charity's fund */
       ownerOrgId?: string;
       /** @description 资助地区的行政区划代码 Division codes served */
-      regions: string[] | null;
+      regions: string[];
       /** @description 空为不限 Empty: any group */
-      targetGroups?: string[] | null;
+      targetGroups?: string[];
       /**
        * Format: int64
        * @description 总额（分）Total in fen
@@ -1334,9 +2534,9 @@ export interface components {
       description?: string;
       /** @description 登记地：市、县（区）或乡镇（街道）代码 */
       divisionCode: string;
-      divisionsServed?: string[] | null;
+      divisionsServed?: string[];
       /** @description domains vocabulary */
-      domains: string[] | null;
+      domains: string[];
       /** @description organisation_kinds; fixed after registration */
       kind?: string;
       name: string;
@@ -1349,18 +2549,24 @@ export interface components {
     CreateStationInputBody: {
       address?: string;
       name: string;
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       openedOn?: string;
       operatorOrgId?: string;
-      serviceAreas: string[] | null;
-      socialWorkers?: string[] | null;
+      serviceAreas: string[];
+      socialWorkers?: string[];
       /** @description station_statuses (default open) */
       status?: string;
       /** @description 乡镇（街道）9 位代码 9-digit township code */
       townCode: string;
     };
     Credential: {
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       expiresOn?: string;
       name: string;
       number?: string;
@@ -1402,13 +2608,16 @@ export interface components {
       ceYear: number;
       division: string;
       divisionName: string;
-      flaggedProjects: components["schemas"]["DashboardFlaggedProjectDTO"][] | null;
-      map: components["schemas"]["DashboardMapAreaDTO"][] | null;
-      nonCompliantElderCare: components["schemas"]["DashboardElderCareDTO"][] | null;
+      flaggedProjects: components["schemas"]["DashboardFlaggedProjectDTO"][];
+      map: components["schemas"]["DashboardMapAreaDTO"][];
+      nonCompliantElderCare: components["schemas"]["DashboardElderCareDTO"][];
       /** @description 辖区内各区县；全市视图另有市本级及未归属一行（如有）The scope's districts; the city also has a city-level/unattributed row when it has any */
-      rows: components["schemas"]["DashboardRowDTO"][] | null;
-      series: components["schemas"]["DashboardSeriesDTO"][] | null;
-      /** @description 快照日期（北京时间）The snapshot's date, Asia/Shanghai */
+      rows: components["schemas"]["DashboardRowDTO"][];
+      series: components["schemas"]["DashboardSeriesDTO"][];
+      /**
+       * Format: date
+       * @description 快照日期（北京时间）The snapshot's date, Asia/Shanghai
+       */
       snapshotDate: string;
       /** Format: date-time */
       snapshotTakenAt: string;
@@ -1483,7 +2692,7 @@ export interface components {
     DashboardFlaggedProjectDTO: {
       applicationId: string;
       district: string;
-      flags: string[] | null;
+      flags: string[];
       organisationId: string;
       organisationName: string;
       status: string;
@@ -1551,7 +2760,7 @@ export interface components {
     DashboardRowDTO: {
       code: string;
       figures: components["schemas"]["DashboardFiguresDTO"];
-      indicators: components["schemas"]["DashboardIndicatorDTO"][] | null;
+      indicators: components["schemas"]["DashboardIndicatorDTO"][];
       name: string;
     };
     DashboardSeriesDTO: {
@@ -1634,24 +2843,24 @@ export interface components {
       /** Format: date-time */
       decidedAt?: string;
       decisionNote?: string;
-      domains: string[] | null;
+      domains: string[];
       evaluatorOrgId?: string;
-      flags: components["schemas"]["FlagDTO"][] | null;
+      flags: components["schemas"]["FlagDTO"][];
       fundId: string;
       /** @description 政府购买服务项目 A government-purchased project */
       government: boolean;
       /** Format: int64 */
       grantedFen: number;
       id: string;
-      milestones: components["schemas"]["MilestoneDTO"][] | null;
-      needIds: string[] | null;
+      milestones: components["schemas"]["MilestoneDTO"][];
+      needIds: string[];
       organisationId: string;
       organisationName?: string;
       /** @description 专业岗位/受薪人数 Professional posts / paid headcount */
       professionalShare: string;
       /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation */
       purchaseStage?: string;
-      regions: string[] | null;
+      regions: string[];
       /** @description 同一 Idempotency-Key 的重复请求：返回首次结果 A repeat with the same Idempotency-Key: the first result */
       replayed: boolean;
       /** Format: int64 */
@@ -1663,7 +2872,7 @@ export interface components {
       summary: string;
       supervisorId: string;
       targetGroup: string;
-      team: components["schemas"]["TeamMemberDTO"][] | null;
+      team: components["schemas"]["TeamMemberDTO"][];
       title: string;
       /** Format: date-time */
       updatedAt: string;
@@ -1691,7 +2900,7 @@ export interface components {
     };
     DivisionCEOutputBody: {
       division: string;
-      organisations: components["schemas"]["CEOrganisationDTO"][] | null;
+      organisations: components["schemas"]["CEOrganisationDTO"][];
       /** Format: int64 */
       year: number;
     };
@@ -1727,7 +2936,7 @@ export interface components {
       parent: string;
     };
     DivisionListOutputBody: {
-      items: components["schemas"]["DivisionDTO"][] | null;
+      items: components["schemas"]["DivisionDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
@@ -1737,7 +2946,10 @@ export interface components {
       social_work_major: boolean;
     };
     EducationBody: {
-      /** @description 毕业（或预计毕业）日期 YYYY-MM-DD Graduation date, or expected */
+      /**
+       * Format: date
+       * @description 毕业（或预计毕业）日期 YYYY-MM-DD Graduation date, or expected
+       */
       graduatedOn: string;
       /**
        * @description education_levels
@@ -1761,8 +2973,8 @@ export interface components {
       examYear: number;
       held: boolean;
       level: string;
-      missing: components["schemas"]["Bilingual"][] | null;
-      notes: components["schemas"]["Bilingual"][] | null;
+      missing: components["schemas"]["Bilingual"][];
+      notes: components["schemas"]["Bilingual"][];
       rule?: components["schemas"]["RuleDTO"];
       ruleSet: string;
       ruleSetSource: string;
@@ -1772,9 +2984,15 @@ export interface components {
       employer: string;
       /** @description 工作单位在平台上的机构 id（其管理员可出具证明）The employer's organisation id, whose admins may confirm it */
       employerOrgId?: string;
-      /** @description YYYY-MM-DD；在职留空 Empty while ongoing */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD；在职留空 Empty while ongoing
+       */
       end?: string;
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       start: string;
     };
     EmploymentDTO: {
@@ -1782,7 +3000,10 @@ export interface components {
       employer: string;
       /** @description 工作单位在平台上的机构 id（其管理员可出具证明）The employer's organisation id, whose admins may confirm it */
       employerOrgId?: string;
-      /** @description YYYY-MM-DD；在职留空 Empty while ongoing */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD；在职留空 Empty while ongoing
+       */
       end?: string;
       note?: string;
       /**
@@ -1790,7 +3011,10 @@ export interface components {
        * @enum {string}
        */
       proof: "pending" | "verified" | "rejected";
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       start: string;
       /** Format: date-time */
       verifiedAt?: string;
@@ -1798,7 +3022,7 @@ export interface components {
     };
     EmploymentDecisionOutputBody: {
       accountId: string;
-      employment: components["schemas"]["EmploymentDTO"][] | null;
+      employment: components["schemas"]["EmploymentDTO"][];
     };
     ErrorDetail: {
       /** @description 位置：body.、query.、path. 或 header. 开头 Where: body.items[3].tags, query.limit, path.id, header.Content-Type */
@@ -1815,7 +3039,7 @@ export interface components {
       /** @description 本次问题的具体说明 What went wrong in this occurrence */
       detail?: string;
       /** @description 逐个字段的问题 The failing inputs, one by one */
-      errors?: components["schemas"]["ErrorDetail"][] | null;
+      errors?: components["schemas"]["ErrorDetail"][];
       /**
        * Format: uri-reference
        * @description 本次问题的 URI A URI reference that identifies this occurrence
@@ -1890,7 +3114,7 @@ export interface components {
       id: string;
       name: string;
       phone: string;
-      roles: components["schemas"]["RoleBinding"][] | null;
+      roles: components["schemas"]["RoleBinding"][];
       status: string;
       /** Format: date-time */
       updatedAt: string;
@@ -1921,6 +3145,7 @@ export interface components {
       walkIn: boolean;
     };
     ExportCertificate: {
+      /** Format: date */
       issuedOn: string;
       level: string;
       note?: string;
@@ -1960,6 +3185,7 @@ export interface components {
       communityCode?: string;
       /** Format: date-time */
       createdAt: string;
+      /** Format: date */
       date: string;
       domain?: string;
       /** Format: double */
@@ -1971,7 +3197,7 @@ export interface components {
       source: string;
       status: string;
       supervised: boolean;
-      tasks: string[] | null;
+      tasks: string[];
       /** Format: date-time */
       verifiedAt?: string;
       /** @description 证明单位 The certifying committee or organisation */
@@ -2021,15 +3247,15 @@ export interface components {
       title: string;
     };
     ExportPathway: {
-      education: components["schemas"]["Education"][] | null;
-      employment: components["schemas"]["ExportEmployment"][] | null;
-      exams: components["schemas"]["ExportExam"][] | null;
+      education: components["schemas"]["Education"][];
+      employment: components["schemas"]["ExportEmployment"][];
+      exams: components["schemas"]["ExportExam"][];
       /** Format: date-time */
       updatedAt: string;
     };
     ExportSocialWorker: {
       availability: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
       base?: components["schemas"]["Point"];
       /** Format: int64 */
@@ -2037,7 +3263,7 @@ export interface components {
       certificate?: components["schemas"]["ExportCertificate"];
       /** Format: date-time */
       createdAt: string;
-      domains: string[] | null;
+      domains: string[];
       employerOrgId?: string;
       post?: components["schemas"]["PostTitle"];
       stationTownCode?: string;
@@ -2048,6 +3274,7 @@ export interface components {
     ExportSupervision: {
       /** Format: date-time */
       confirmedAt?: string;
+      /** Format: date */
       date: string;
       id: string;
       /** Format: int64 */
@@ -2063,6 +3290,7 @@ export interface components {
       course: string;
       /** Format: date-time */
       createdAt: string;
+      /** Format: date */
       date: string;
       evidenceUrl?: string;
       /** Format: double */
@@ -2076,28 +3304,29 @@ export interface components {
     };
     ExportVolunteer: {
       availability: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
       backgroundCheck?: components["schemas"]["BackgroundCheck"];
+      /** Format: date */
       birthDate?: string;
-      blackoutDates: string[] | null;
+      blackoutDates: string[];
       communityCode?: string;
       /** Format: date-time */
       createdAt: string;
-      credentials: components["schemas"]["Credential"][] | null;
-      domains: string[] | null;
+      credentials: components["schemas"]["Credential"][];
+      domains: string[];
       guardian?: components["schemas"]["GuardianConsent"];
       home?: components["schemas"]["Point"];
       idNumberMasked?: string;
       insurance?: components["schemas"]["Insurance"];
-      languages: string[] | null;
+      languages: string[];
       /** Format: double */
       maxDistanceKm: number;
       qualificationTrack: boolean;
       realName?: string;
       realNameVerified: boolean;
       reliability: components["schemas"]["Reliability"];
-      skills: components["schemas"]["SkillLevel"][] | null;
+      skills: components["schemas"]["SkillLevel"][];
       /** Format: date-time */
       updatedAt: string;
       /** Format: date-time */
@@ -2151,8 +3380,8 @@ export interface components {
       createdAt: string;
       /** @description 政府购买服务预算所属行政区划 Division of a government purchase budget */
       divisionCode?: string;
-      domains: string[] | null;
-      eligibleKinds: string[] | null;
+      domains: string[];
+      eligibleKinds: string[];
       /** @description 政府购买服务预算 A government purchase budget */
       government: boolean;
       /** Format: int64 */
@@ -2179,7 +3408,7 @@ export interface components {
        * @description 已拨付 Paid out in tranches
        */
       paidFen: number;
-      regions: string[] | null;
+      regions: string[];
       /**
        * Format: int64
        * @description 可用余额 = 总额 − 预留 − 已资助 Remaining = total − reserved − granted
@@ -2190,7 +3419,7 @@ export interface components {
        * @description 为公益创投预留 Reserved for competitions
        */
       reservedFen: number;
-      targetGroups: string[] | null;
+      targetGroups: string[];
       /** Format: int64 */
       totalFen: number;
     };
@@ -2206,23 +3435,23 @@ export interface components {
       /** Format: int64 */
       ledgerSeq: number;
       /** @description 资助挂接的需求（联动方案）Needs whose linkage plans the grant attaches to */
-      needIds: string[] | null;
+      needIds: string[];
       organisationId: string;
       /** Format: int64 */
       paidFen: number;
       tier?: string;
-      tranches: components["schemas"]["TrancheDTO"][] | null;
+      tranches: components["schemas"]["TrancheDTO"][];
     };
     FundReportOutputBody: {
       fund: components["schemas"]["FundDTO"];
-      grants: components["schemas"]["GrantReportDTO"][] | null;
+      grants: components["schemas"]["GrantReportDTO"][];
       reconciliation: components["schemas"]["ReconciliationDTO"];
       /** @description 资助过多，仅列出前 1000 项 More than 1,000 grants: the first 1,000 are listed */
       truncated: boolean;
     };
     FundSuggestionDTO: {
       fund: components["schemas"]["FundDTO"];
-      reasons: components["schemas"]["ReasonDTO"][] | null;
+      reasons: components["schemas"]["ReasonDTO"][];
       /**
        * Format: int64
        * @description 0–100
@@ -2263,7 +3492,10 @@ export interface components {
       tranchesReleased: number;
     };
     GuardianConsent: {
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       consentedOn: string;
       guardianName: string;
       guardianPhone: string;
@@ -2280,7 +3512,7 @@ export interface components {
       /** @description 为接任人新建了账号 A new account was created */
       created: boolean;
       /** @description 失去该角色的账号 Accounts that lost the binding */
-      removed: string[] | null;
+      removed: string[];
     };
     HandoverInputBody: {
       /** @description 新账号的姓名 Name, for a new account */
@@ -2292,14 +3524,16 @@ export interface components {
       reason?: string;
     };
     HeldCertificateDTO: {
+      /** Format: date */
       issuedOn: string;
       /** @description certificate_levels */
       level: string;
     };
     HistoryOutputBody: {
-      items: components["schemas"]["TransitionDTO"][] | null;
+      items: components["schemas"]["TransitionDTO"][];
     };
     HoursRecordDTO: {
+      /** Format: date */
       date: string;
       domain: string;
       /**
@@ -2332,13 +3566,16 @@ export interface components {
     };
     HoursTrailDTO: {
       record: components["schemas"]["HoursRecordDTO"];
-      trail: components["schemas"]["TransitionDTO"][] | null;
+      trail: components["schemas"]["TransitionDTO"][];
     };
     IneligibleInputBody: {
       reason: string;
     };
     Insurance: {
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       expiresOn: string;
       insurer: string;
       policyNo?: string;
@@ -2375,10 +3612,10 @@ export interface components {
        */
       top?: number;
       /** @description 亲自挑选的志愿者 Chosen by hand */
-      volunteerIds?: string[] | null;
+      volunteerIds?: string[];
     };
     InviteOutputBody: {
-      results: components["schemas"]["InviteResultDTO"][] | null;
+      results: components["schemas"]["InviteResultDTO"][];
     };
     InviteResultDTO: {
       /** @description invited、already_invited 时给出 Given when invited or already_invited */
@@ -2408,7 +3645,7 @@ export interface components {
     };
     LeaderboardOutputBody: {
       competitionId: string;
-      entries: components["schemas"]["LeaderboardRowDTO"][] | null;
+      entries: components["schemas"]["LeaderboardRowDTO"][];
       /** Format: int64 */
       totalVotes: number;
     };
@@ -2444,7 +3681,7 @@ export interface components {
       seq: number;
     };
     LedgerOutputBody: {
-      items: components["schemas"]["LedgerEntryDTO"][] | null;
+      items: components["schemas"]["LedgerEntryDTO"][];
       /**
        * Format: int64
        * @description 下一页的 afterSeq；0 表示没有更多 afterSeq of the next page; 0 at the end
@@ -2452,97 +3689,100 @@ export interface components {
       nextAfterSeq: number;
     };
     ListOutputApplicationDTOBody: {
-      items: components["schemas"]["ApplicationDTO"][] | null;
+      items: components["schemas"]["ApplicationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputAuditEntryDTOBody: {
-      items: components["schemas"]["AuditEntryDTO"][] | null;
+      items: components["schemas"]["AuditEntryDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputCompetitionDTOBody: {
-      items: components["schemas"]["CompetitionDTO"][] | null;
+      items: components["schemas"]["CompetitionDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputComplaintDTOBody: {
-      items: components["schemas"]["ComplaintDTO"][] | null;
+      items: components["schemas"]["ComplaintDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputFundDTOBody: {
-      items: components["schemas"]["FundDTO"][] | null;
+      items: components["schemas"]["FundDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputHoursRecordDTOBody: {
-      items: components["schemas"]["HoursRecordDTO"][] | null;
+      items: components["schemas"]["HoursRecordDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputInvitationDTOBody: {
-      items: components["schemas"]["InvitationDTO"][] | null;
+      items: components["schemas"]["InvitationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputMemberDTOBody: {
-      items: components["schemas"]["MemberDTO"][] | null;
+      items: components["schemas"]["MemberDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputNeedDTOBody: {
-      items: components["schemas"]["NeedDTO"][] | null;
+      items: components["schemas"]["NeedDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputOrganisationDTOBody: {
-      items: components["schemas"]["OrganisationDTO"][] | null;
+      items: components["schemas"]["OrganisationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputPublicGrantDTOBody: {
-      items: components["schemas"]["PublicGrantDTO"][] | null;
+      items: components["schemas"]["PublicGrantDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputReviewEntryItemDTOBody: {
-      items: components["schemas"]["ReviewEntryItemDTO"][] | null;
+      items: components["schemas"]["ReviewEntryItemDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputRoleOfferDTOBody: {
-      items: components["schemas"]["RoleOfferDTO"][] | null;
+      items: components["schemas"]["RoleOfferDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputSocialWorkerDTOBody: {
-      items: components["schemas"]["SocialWorkerDTO"][] | null;
+      items: components["schemas"]["SocialWorkerDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputStationDTOBody: {
-      items: components["schemas"]["StationDTO"][] | null;
+      items: components["schemas"]["StationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputSupervisionSessionDTOBody: {
-      items: components["schemas"]["SupervisionSessionDTO"][] | null;
+      items: components["schemas"]["SupervisionSessionDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputTrainingDTOBody: {
-      items: components["schemas"]["TrainingDTO"][] | null;
+      items: components["schemas"]["TrainingDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     ListOutputVolunteerDTOBody: {
-      items: components["schemas"]["VolunteerDTO"][] | null;
+      items: components["schemas"]["VolunteerDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
     LogSessionInputBody: {
-      /** @description YYYY-MM-DD，不晚于今天 Not in the future */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD，不晚于今天 Not in the future
+       */
       date: string;
       /** Format: int64 */
       minutes: number;
@@ -2559,31 +3799,31 @@ export interface components {
       phone: string;
     };
     MarkInputBody: {
-      marks: components["schemas"]["Item"][] | null;
+      marks: components["schemas"]["Item"][];
       occurrenceId: string;
     };
     MarkOutputBody: {
       /** @description 未记录的行及原因 Lines not recorded, and why */
-      problems: components["schemas"]["ErrorModel"][] | null;
-      records: components["schemas"]["HoursRecordDTO"][] | null;
+      problems: components["schemas"]["ErrorModel"][];
+      records: components["schemas"]["HoursRecordDTO"][];
     };
     MatchCandidateDTO: {
       /** @description 距离区间（distance_bands 词表）Distance band (vocabulary distance_bands) */
       distanceBand: components["schemas"]["Term"];
       name: string;
-      parts: components["schemas"]["PartScore"][] | null;
+      parts: components["schemas"]["PartScore"][];
       /** Format: int64 */
       score: number;
       volunteerId: string;
     };
     MatchesDTO: {
-      candidates: components["schemas"]["MatchCandidateDTO"][] | null;
+      candidates: components["schemas"]["MatchCandidateDTO"][];
       /** Format: int64 */
       eligible: number;
       /** Format: int64 */
       excluded: number;
       /** @description 各硬性条件排除的人数，便于放宽条件 How many each hard constraint kept out */
-      exclusions: components["schemas"]["Exclusion"][] | null;
+      exclusions: components["schemas"]["Exclusion"][];
       needId: string;
       occurrenceId: string;
       /**
@@ -2606,6 +3846,7 @@ export interface components {
       role: string;
     };
     MilestoneDTO: {
+      /** Format: date */
       due: string;
       name: string;
       /**
@@ -2634,7 +3875,7 @@ export interface components {
       scored: number;
     };
     MyReviewsOutputBody: {
-      items: components["schemas"]["MyReviewDTO"][] | null;
+      items: components["schemas"]["MyReviewDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
@@ -2667,13 +3908,13 @@ export interface components {
        * @description 招募半径，默认 5 公里 Search radius, default 5 km
        */
       radiusKm?: number;
-      requiredSkills?: components["schemas"]["SkillLevel"][] | null;
+      requiredSkills?: components["schemas"]["SkillLevel"][];
       /** @description 每周重复安排 A weekly schedule */
       schedule?: components["schemas"]["WeeklySchedule"];
       /** @description target_groups */
       targetGroup: string;
       /** @description service_tasks */
-      tasks?: string[] | null;
+      tasks?: string[];
       title: string;
       /** @description 一次性服务时段（半点对齐）A one-off window on the half-hour grid */
       window?: components["schemas"]["Window"];
@@ -2701,24 +3942,24 @@ export interface components {
       /** @description 由组织方为志愿者投保 The organiser insures the volunteers */
       insuranceProvided: boolean;
       location: components["schemas"]["Point"];
-      occurrences: components["schemas"]["OccurrenceDTO"][] | null;
+      occurrences: components["schemas"]["OccurrenceDTO"][];
       organisationId?: string;
       /** Format: double */
       radiusKm: number;
-      requiredSkills: components["schemas"]["SkillLevel"][] | null;
+      requiredSkills: components["schemas"]["SkillLevel"][];
       schedule?: components["schemas"]["WeeklySchedule"];
       status: string;
       /** @description 督导最低证书等级 Lowest certificate the supervisor must hold */
       supervisorLevel: string;
       targetGroup: string;
-      tasks: string[] | null;
+      tasks: string[];
       title: string;
       /** Format: date-time */
       updatedAt: string;
       window?: components["schemas"]["Window"];
     };
     NeedInvitationsOutputBody: {
-      items: components["schemas"]["InvitationDTO"][] | null;
+      items: components["schemas"]["InvitationDTO"][];
     };
     NotificationDTO: {
       body: string;
@@ -2739,7 +3980,7 @@ export interface components {
       titleEn: string;
     };
     NotificationsOutputBody: {
-      items: components["schemas"]["NotificationDTO"][] | null;
+      items: components["schemas"]["NotificationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
       /**
@@ -2761,7 +4002,7 @@ export interface components {
       /** Format: int64 */
       nonCompliant: number;
       organisationId: string;
-      people: components["schemas"]["CEPersonDTO"][] | null;
+      people: components["schemas"]["CEPersonDTO"][];
       /** Format: int64 */
       year: number;
     };
@@ -2778,9 +4019,9 @@ export interface components {
       description?: string;
       /** @description 登记地：市、县（区）或乡镇（街道）代码 */
       divisionCode: string;
-      divisionsServed?: string[] | null;
+      divisionsServed?: string[];
       /** @description domains vocabulary */
-      domains: string[] | null;
+      domains: string[];
       /** @description organisation_kinds; fixed after registration */
       kind?: string;
       name: string;
@@ -2789,6 +4030,7 @@ export interface components {
       /** Format: int64 */
       beds?: number;
       charityRecognised: boolean;
+      /** Format: date */
       charityRecognisedOn?: string;
       contactName?: string;
       /** @description 仅本机构管理员与民政可见完整号码 Masked except for its admins and civil affairs */
@@ -2799,8 +4041,8 @@ export interface components {
       creditCode: string;
       description?: string;
       divisionCode: string;
-      divisionsServed: string[] | null;
-      domains: string[] | null;
+      divisionsServed: string[];
+      domains: string[];
       exitReason?: string;
       id: string;
       /** @description organisation_kinds */
@@ -2835,14 +4077,14 @@ export interface components {
     PathwayDTO: {
       accountId: string;
       /** @description 社工档案中已核验的证书 Verified certificates of the social-worker profile */
-      certificates: components["schemas"]["HeldCertificateDTO"][] | null;
+      certificates: components["schemas"]["HeldCertificateDTO"][];
       /** @description 持证社工本年度继续教育 This year's continuing education, for a certificate holder */
       continuingEducation?: components["schemas"]["CEReportDTO"];
-      education: components["schemas"]["EducationBody"][] | null;
+      education: components["schemas"]["EducationBody"][];
       /** @description 助理社会工作师、社会工作师、高级社会工作师 The three levels */
-      eligibility: components["schemas"]["EligibilityDTO"][] | null;
-      employment: components["schemas"]["EmploymentDTO"][] | null;
-      exams: components["schemas"]["ExamBody"][] | null;
+      eligibility: components["schemas"]["EligibilityDTO"][];
+      employment: components["schemas"]["EmploymentDTO"][];
+      exams: components["schemas"]["ExamBody"][];
       thirdPath: components["schemas"]["ThirdPathDTO"];
       /** Format: date-time */
       updatedAt?: string;
@@ -2855,22 +4097,22 @@ export interface components {
     };
     PersonalExport: {
       /** @description 官方对本人数据的查看与变更 Officials' reads and changes of this person's data */
-      accessLog: components["schemas"]["ExportAccess"][] | null;
+      accessLog: components["schemas"]["ExportAccess"][];
       account: components["schemas"]["ExportAccount"];
-      assignments: components["schemas"]["ExportAssignment"][] | null;
-      attendance: components["schemas"]["ExportAttendance"][] | null;
-      complaintsFiled: components["schemas"]["ExportComplaint"][] | null;
+      assignments: components["schemas"]["ExportAssignment"][];
+      attendance: components["schemas"]["ExportAttendance"][];
+      complaintsFiled: components["schemas"]["ExportComplaint"][];
       /** Format: date-time */
       exportedAt: string;
-      hoursRecords: components["schemas"]["ExportHours"][] | null;
-      invitations: components["schemas"]["ExportInvitation"][] | null;
-      logins: components["schemas"]["ExportLogin"][] | null;
-      noShows: components["schemas"]["ExportNoShow"][] | null;
-      notifications: components["schemas"]["ExportNotice"][] | null;
+      hoursRecords: components["schemas"]["ExportHours"][];
+      invitations: components["schemas"]["ExportInvitation"][];
+      logins: components["schemas"]["ExportLogin"][];
+      noShows: components["schemas"]["ExportNoShow"][];
+      notifications: components["schemas"]["ExportNotice"][];
       pathway?: components["schemas"]["ExportPathway"];
       socialWorkerProfile?: components["schemas"]["ExportSocialWorker"];
-      supervisionSessions: components["schemas"]["ExportSupervision"][] | null;
-      training: components["schemas"]["ExportTraining"][] | null;
+      supervisionSessions: components["schemas"]["ExportSupervision"][];
+      training: components["schemas"]["ExportTraining"][];
       volunteerProfile?: components["schemas"]["ExportVolunteer"];
     };
     PhoneChangeInputBody: {
@@ -2882,7 +4124,7 @@ export interface components {
       phone: string;
     };
     PlanDTO: {
-      assignments: components["schemas"]["AssignmentDTO"][] | null;
+      assignments: components["schemas"]["AssignmentDTO"][];
       /** @description 社区（方案所有者）The community that owns the plan */
       communityCode: string;
       confirmed: boolean;
@@ -2902,7 +4144,7 @@ export interface components {
       supervisor?: components["schemas"]["PersonDTO"];
       /** @enum {string} */
       supervisorState?: "proposed" | "accepted" | "declined";
-      volunteers: components["schemas"]["PersonDTO"][] | null;
+      volunteers: components["schemas"]["PersonDTO"][];
     };
     Point: {
       /** Format: double */
@@ -2943,13 +4185,13 @@ export interface components {
        * @description 招募半径，默认 5 公里 Search radius, default 5 km
        */
       radiusKm?: number;
-      requiredSkills?: components["schemas"]["SkillLevel"][] | null;
+      requiredSkills?: components["schemas"]["SkillLevel"][];
       /** @description 每周重复安排 A weekly schedule */
       schedule?: components["schemas"]["WeeklySchedule"];
       /** @description target_groups */
       targetGroup: string;
       /** @description service_tasks */
-      tasks?: string[] | null;
+      tasks?: string[];
       title: string;
       /** @description 一次性服务时段（半点对齐）A one-off window on the half-hour grid */
       window?: components["schemas"]["Window"];
@@ -2982,10 +4224,10 @@ export interface components {
       dueRevision: boolean;
       /** @description 当前生效的价格标准（无则为 null）The table in force (null when none) */
       inForce: components["schemas"]["PriceTableDTO"];
-      versions: components["schemas"]["PriceTableDTO"][] | null;
+      versions: components["schemas"]["PriceTableDTO"][];
     };
     ProblemCodesOutputBody: {
-      problems: components["schemas"]["ProblemDescription"][] | null;
+      problems: components["schemas"]["ProblemDescription"][];
     };
     ProblemDescription: {
       /**
@@ -3028,7 +4270,7 @@ export interface components {
       publicKey: string;
     };
     PublicKeysOutputBody: {
-      keys: components["schemas"]["PublicKeyDTO"][] | null;
+      keys: components["schemas"]["PublicKeyDTO"][];
     };
     PublicResultDTO: {
       /** Format: int64 */
@@ -3059,6 +4301,7 @@ export interface components {
       votes: number;
     };
     PutPriceTableInputBody: {
+      /** Format: date */
       effectiveFrom: string;
       /** @description assistant_social_worker, social_worker, senior_social_worker, staff */
       monthlyFen: {
@@ -3090,7 +4333,7 @@ export interface components {
       ok: boolean;
       /** Format: int64 */
       paidFen: number;
-      problems: string[] | null;
+      problems: string[];
       /** Format: int64 */
       remainingFen: number;
       /** Format: int64 */
@@ -3101,7 +4344,7 @@ export interface components {
     };
     RegisterInputBody: {
       /** @description 发送到该手机的短信验证码（用途 register）The SMS code sent to the phone (purpose register) */
-      code?: string;
+      code: string;
       /** @description 姓名 Name */
       name: string;
       /** @description 至少 8 位且不能全为数字 At least 8 characters, not all digits */
@@ -3138,7 +4381,7 @@ export interface components {
       entryId: string;
       /** Format: double */
       finalScore: number;
-      flags: components["schemas"]["FlagReportDTO"][] | null;
+      flags: components["schemas"]["FlagReportDTO"][];
       /** Format: int64 */
       grantedFen: number;
       organisationId: string;
@@ -3184,7 +4427,7 @@ export interface components {
       /** Format: int64 */
       awardedFen: number;
       competition: components["schemas"]["CompetitionDTO"];
-      entries: components["schemas"]["ReportEntryDTO"][] | null;
+      entries: components["schemas"]["ReportEntryDTO"][];
       /**
        * Format: int64
        * @description 不计入的评分（事后声明冲突、分配撤回、项目退出）Sheets not counted (later conflict, assignment withdrawn, entry out)
@@ -3204,8 +4447,8 @@ export interface components {
       pooledSd: number;
       /** Format: int64 */
       releasedFen: number;
-      reviewers: components["schemas"]["ReportReviewerDTO"][] | null;
-      sheets: components["schemas"]["ReportSheetDTO"][] | null;
+      reviewers: components["schemas"]["ReportReviewerDTO"][];
+      sheets: components["schemas"]["ReportSheetDTO"][];
     };
     ReportReviewerDTO: {
       accountId: string;
@@ -3244,7 +4487,7 @@ export interface components {
       /** Format: int64 */
       awardedFen: number;
       competition: components["schemas"]["CompetitionDTO"];
-      entries: components["schemas"]["PublicResultDTO"][] | null;
+      entries: components["schemas"]["PublicResultDTO"][];
     };
     ReviewEntryItemDTO: {
       entryId: string;
@@ -3259,14 +4502,14 @@ export interface components {
       /** @description 本人的评分 The caller's sheet */
       mine?: components["schemas"]["ScoreSheetDTO"];
       /** @description 其他评审的评分（提交本人评分后可见，匿名）Other reviewers' sheets (once the caller's is in; anonymous) */
-      others: components["schemas"]["ScoreSheetDTO"][] | null;
-      rubric: components["schemas"]["CriterionDTO"][] | null;
+      others: components["schemas"]["ScoreSheetDTO"][];
+      rubric: components["schemas"]["CriterionDTO"][];
     };
     ReviewerDTO: {
       accountId: string;
       /** Format: int64 */
       assigned: number;
-      conflicts: components["schemas"]["ConflictDTO"][] | null;
+      conflicts: components["schemas"]["ConflictDTO"][];
       /** Format: date-time */
       invitedAt: string;
       name: string;
@@ -3278,7 +4521,7 @@ export interface components {
       scored: number;
     };
     ReviewersOutputBody: {
-      reviewers: components["schemas"]["ReviewerDTO"][] | null;
+      reviewers: components["schemas"]["ReviewerDTO"][];
     };
     ReviseInputBody: {
       /** Format: double */
@@ -3394,7 +4637,7 @@ export interface components {
       occurrenceId: string;
     };
     ServiceRecordOutputBody: {
-      records: components["schemas"]["StatementRecord"][] | null;
+      records: components["schemas"]["StatementRecord"][];
       /** @description 签名证明；未配置签名密钥时为空 The signed statement; null when no signing key is configured */
       signedStatement: components["schemas"]["SignedStatementDTO"];
       /** @description 仅计已核实记录；每场次每人只计最高已核实版本 Verified records only; per occurrence and volunteer only the highest verified version */
@@ -3403,7 +4646,7 @@ export interface components {
     ServiceStatement: {
       /** Format: date-time */
       issuedAt: string;
-      records: components["schemas"]["StatementRecord"][] | null;
+      records: components["schemas"]["StatementRecord"][];
       subject: components["schemas"]["StatementSubject"];
       totals: components["schemas"]["ServiceTotals"];
       /** Format: int64 */
@@ -3457,14 +4700,14 @@ export interface components {
     SocialWorkerBody: {
       /** @description 如 {"mon":["08:00-12:00"]} e.g. {"mon":["08:00-12:00"]} */
       availability?: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
       /** @description 常驻地点（GCJ-02，郑州市内）Base point, inside Zhengzhou */
       base?: components["schemas"]["Point"];
       /** @description 新的或变更的证书需民政重新核验 A new or changed certificate goes back to pending */
       certificate?: components["schemas"]["CertificateBody"];
       /** @description domains vocabulary */
-      domains?: string[] | null;
+      domains?: string[];
       /** @description 须与所持证书相符 Must match the certificate held */
       post?: components["schemas"]["PostTitle"];
       /** @description 驻站乡镇（街道），须已设站 Station township; it must have a station */
@@ -3474,7 +4717,7 @@ export interface components {
       accountId: string;
       /** @description 每周可服务时段（北京时间）Weekly availability, Asia/Shanghai */
       availability?: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
       /** @description 常驻地点（GCJ-02）Base point */
       base?: components["schemas"]["Point"];
@@ -3486,7 +4729,7 @@ export interface components {
       certificate?: components["schemas"]["CertificateDTO"];
       /** Format: date-time */
       createdAt: string;
-      domains: string[] | null;
+      domains: string[];
       employerOrgId: string;
       name: string;
       /** @description 其他人看到掩码 Masked for everyone else */
@@ -3507,6 +4750,7 @@ export interface components {
     };
     StatementRecord: {
       activity: string;
+      /** Format: date */
       date: string;
       domain: string;
       /** Format: double */
@@ -3526,11 +4770,14 @@ export interface components {
     StationBody: {
       address?: string;
       name: string;
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       openedOn?: string;
       operatorOrgId?: string;
-      serviceAreas: string[] | null;
-      socialWorkers?: string[] | null;
+      serviceAreas: string[];
+      socialWorkers?: string[];
       /** @description station_statuses (default open) */
       status?: string;
     };
@@ -3540,14 +4787,15 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       name: string;
+      /** Format: date */
       openedOn?: string;
       operatorOrgId?: string;
       /** @description station_service_areas */
-      serviceAreas: string[] | null;
+      serviceAreas: string[];
       /** Format: int64 */
       socialWorkerCount: number;
       /** @description 驻站社工账号 Staffed social workers' account ids */
-      socialWorkers: string[] | null;
+      socialWorkers: string[];
       /** @description station_statuses */
       status: string;
       /** @description 乡镇（街道）代码，也是站点标识 Township code, also the station's id */
@@ -3563,7 +4811,7 @@ export interface components {
       to: string;
     };
     SuggestFundsOutputBody: {
-      items: components["schemas"]["FundSuggestionDTO"][] | null;
+      items: components["schemas"]["FundSuggestionDTO"][];
     };
     SummaryOutputBody: {
       /** @description 作为被督导人 As supervisee */
@@ -3640,21 +4888,21 @@ export interface components {
       caseload: number;
       internal: boolean;
       name: string;
-      parts: components["schemas"]["PartScore"][] | null;
+      parts: components["schemas"]["PartScore"][];
       /** Format: int64 */
       score: number;
       socialWorkerId: string;
     };
     SupervisorsOutputBody: {
-      candidates: components["schemas"]["SupervisorSuggestionDTO"][] | null;
+      candidates: components["schemas"]["SupervisorSuggestionDTO"][];
       /** Format: int64 */
       eligible: number;
-      exclusions: components["schemas"]["SupervisorExclusion"][] | null;
+      exclusions: components["schemas"]["SupervisorExclusion"][];
       /** Format: int64 */
       workers: number;
     };
     TeamInputBodyBody: {
-      team: components["schemas"]["TeamMemberDTO"][] | null;
+      team: components["schemas"]["TeamMemberDTO"][];
     };
     TeamMemberDTO: {
       /** @description 提交时按已核验证书填写 Filled from the verified certificate on submit */
@@ -3710,6 +4958,7 @@ export interface components {
       course: string;
       /** Format: date-time */
       createdAt: string;
+      /** Format: date */
       date: string;
       evidenceUrl?: string;
       /** Format: double */
@@ -3734,7 +4983,10 @@ export interface components {
       category: "course" | "workshop" | "conference" | "supervision" | "degree" | "online";
       /** @description 课程名称 Course */
       course: string;
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       date: string;
       /**
        * Format: uri
@@ -3803,28 +5055,31 @@ export interface components {
       verified: boolean;
     };
     VocabulariesOutputBody: {
-      vocabularies: components["schemas"]["Vocabulary"][] | null;
+      vocabularies: components["schemas"]["Vocabulary"][];
     };
     Vocabulary: {
       en: string;
       name: string;
-      terms: components["schemas"]["Term"][] | null;
+      terms: components["schemas"]["Term"][];
       zh: string;
     };
     VolunteerBody: {
       /** @description 如 {"mon":["08:00-12:00"]}，整点或半点 On the half-hour grid, e.g. {"mon":["08:00-12:00"]} */
       availability?: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
-      /** @description YYYY-MM-DD */
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
       birthDate?: string;
       /** @description 不可服务日期 YYYY-MM-DD Days off */
-      blackoutDates?: string[] | null;
+      blackoutDates?: string[];
       /** @description 所在社区（村）12 位代码 Home community, 12-digit code */
       communityCode?: string;
-      credentials?: components["schemas"]["Credential"][] | null;
+      credentials?: components["schemas"]["Credential"][];
       /** @description domains vocabulary */
-      domains?: string[] | null;
+      domains?: string[];
       /** @description 未成年人的监护人同意 A minor's guardian consent */
       guardian?: components["schemas"]["GuardianConsent"];
       /** @description 住址坐标（GCJ-02，郑州市内）Home point, GCJ-02, inside Zhengzhou */
@@ -3833,7 +5088,7 @@ export interface components {
       idNumber?: string;
       insurance?: components["schemas"]["Insurance"];
       /** @description languages vocabulary */
-      languages?: string[] | null;
+      languages?: string[];
       /**
        * Format: double
        * @description 最远服务距离，默认 5 公里 Furthest distance, default 5 km
@@ -3843,23 +5098,24 @@ export interface components {
       /** @description 真实姓名；认证后修改将撤销认证 Real name; changing it withdraws verification */
       realName?: string;
       /** @description skills 词表与等级 1–3 Skills vocabulary with level 1–3 */
-      skills?: components["schemas"]["SkillLevel"][] | null;
+      skills?: components["schemas"]["SkillLevel"][];
     };
     VolunteerDTO: {
       accountId: string;
       /** @description 每周可服务时段（北京时间）Weekly availability, Asia/Shanghai */
       availability: {
-        [key: string]: string[] | null;
+        [key: string]: string[];
       };
       /** @description 无犯罪记录证明，由社区或民政登记 Criminal-record check, recorded by the committee or civil affairs */
       backgroundCheck?: components["schemas"]["BackgroundCheck"];
+      /** Format: date */
       birthDate?: string;
-      blackoutDates: string[] | null;
+      blackoutDates: string[];
       communityCode?: string;
       /** Format: date-time */
       createdAt: string;
-      credentials: components["schemas"]["Credential"][] | null;
-      domains: string[] | null;
+      credentials: components["schemas"]["Credential"][];
+      domains: string[];
       guardian?: components["schemas"]["GuardianConsent"];
       guardianConsentRecorded: boolean;
       /** @description 住址坐标（GCJ-02）；homeExact 为 false 时取整到约 1 公里 Home point; rounded to about 1 km unless homeExact */
@@ -3870,7 +5126,7 @@ export interface components {
       /** @description 身份证号（掩码）Masked resident ID number */
       idNumberMasked?: string;
       insurance?: components["schemas"]["Insurance"];
-      languages: string[] | null;
+      languages: string[];
       /** Format: double */
       maxDistanceKm: number;
       /** @description 今日未满 18 周岁 Under 18 today */
@@ -3887,7 +5143,7 @@ export interface components {
       realNameVerified: boolean;
       /** @description 服务记录（系统维护，只读）Service record, kept by the service */
       reliability: components["schemas"]["Reliability"];
-      skills: components["schemas"]["SkillLevel"][] | null;
+      skills: components["schemas"]["SkillLevel"][];
       /** Format: date-time */
       updatedAt: string;
       /** Format: date-time */
@@ -3927,7 +5183,7 @@ export interface components {
       from: string;
       start: string;
       until: string;
-      weekdays: number[] | null;
+      weekdays: number[];
     };
     Window: {
       /** Format: date-time */
@@ -3957,7 +5213,14 @@ export type external = Record<string, never>;
 
 export interface operations {
 
-  /** 转到网页工作台 Redirect to the web console */
+  /**
+   * 转到网页工作台 Redirect to the web console
+   * @description 转到网页工作台 Redirect to the web console.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   root: {
     responses: {
       /** @description Location: /console/ */
@@ -3972,6 +5235,10 @@ export interface operations {
   /**
    * 网页工作台 The web console
    * @description 社区、机构、慈善组织、评审专家与民政部门的网页工作台（单页应用），只调用公开的 /v1 接口。`/console/` 下的任何路径：`assets/` 下带哈希的文件（`Cache-Control: public, max-age=31536000, immutable`），其余路径返回 index.html（`no-cache`）。 The single-page console for committees, organisations, charities, reviewers and civil affairs, a client of the public /v1 API only. Any path below `/console/`: hashed files under `assets/` (cached for a year, immutable); every other path answers index.html (revalidated), so client-side routes deep-link.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
    */
   console: {
     responses: {
@@ -3993,7 +5260,14 @@ export interface operations {
       };
     };
   };
-  /** 存活检查 Liveness */
+  /**
+   * 存活检查 Liveness
+   * @description 存活检查 Liveness.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   healthz: {
     responses: {
       /** @description OK */
@@ -4002,7 +5276,14 @@ export interface operations {
       };
     };
   };
-  /** Prometheus 指标 Prometheus metrics */
+  /**
+   * Prometheus 指标 Prometheus metrics
+   * @description Prometheus 指标 Prometheus metrics.
+   *
+   * Who may call it: anyone, no login needed. Also: served on the metrics address when one is set.
+   *
+   * Changes: nothing (a read).
+   */
   metrics: {
     responses: {
       /** @description OK */
@@ -4011,7 +5292,14 @@ export interface operations {
       };
     };
   };
-  /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+  /**
+   * 本 API 的 OpenAPI 描述 This OpenAPI description
+   * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "openapi-3-0-json": {
     responses: {
       /** @description OK */
@@ -4020,7 +5308,14 @@ export interface operations {
       };
     };
   };
-  /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+  /**
+   * 本 API 的 OpenAPI 描述 This OpenAPI description
+   * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "openapi-3-0-yaml": {
     responses: {
       /** @description OK */
@@ -4029,7 +5324,14 @@ export interface operations {
       };
     };
   };
-  /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+  /**
+   * 本 API 的 OpenAPI 描述 This OpenAPI description
+   * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "openapi-json": {
     responses: {
       /** @description OK */
@@ -4038,7 +5340,14 @@ export interface operations {
       };
     };
   };
-  /** 本 API 的 OpenAPI 描述 This OpenAPI description */
+  /**
+   * 本 API 的 OpenAPI 描述 This OpenAPI description
+   * @description 本 API 的 OpenAPI 描述 This OpenAPI description.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "openapi-yaml": {
     responses: {
       /** @description OK */
@@ -4047,7 +5356,14 @@ export interface operations {
       };
     };
   };
-  /** 全部问题代码及其含义 Every problem code, its status and meaning */
+  /**
+   * 全部问题代码及其含义 Every problem code, its status and meaning
+   * @description 全部问题代码及其含义 Every problem code, its status and meaning.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "problem-codes": {
     responses: {
       /** @description OK */
@@ -4070,6 +5386,10 @@ export interface operations {
   /**
    * 一个问题代码的含义（问题的 type 指向这里）What one problem code means (a problem's type points here)
    * @description JSON, in the language of Accept-Language (zh-CN by default).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
    */
   "problem-code": {
     parameters: {
@@ -4108,7 +5428,14 @@ export interface operations {
       };
     };
   };
-  /** 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable) */
+  /**
+   * 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable)
+   * @description 就绪检查：MongoDB 与 Redis 可达 Readiness (MongoDB and Redis reachable).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   readyz: {
     responses: {
       /** @description OK */
@@ -4124,6 +5451,10 @@ export interface operations {
   /**
    * 分配管理角色（民政部门）Grant a privileged role (civil affairs)
    * @description 新手机号创建账号（201）。已有账号：若本辖区也管辖该账号的全部范围则直接追加角色（200，忽略密码），否则向本人发出邀请，本人接受后生效（202）。不能为其他辖区的民政官员分配角色（403）。只能在本辖区内分配。A new phone gets a new account (201). An existing account gets the binding at once when the caller's division also covers every scope the account holds (200, password ignored); otherwise the person is offered the role and it takes effect when they accept (202). An official of a division the caller does not govern gets nothing (403). Only inside the caller's division.
+   *
+   * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: a new phone gets an account; an existing account outside the caller's authority gets an offer it accepts; never an official's below covering civil affairs.
+   *
+   * Changes: adds a role binding to the account of the phone (creating the account for a new phone), or records an offer the person accepts; audited.
    */
   "grant-role": {
     requestBody: {
@@ -4150,6 +5481,12 @@ export interface operations {
           "application/json": components["schemas"]["RoleOfferDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4168,6 +5505,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4180,11 +5529,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 停用账号（民政：管辖该账号全部范围）Deactivate an account (civil affairs governing every scope it holds)
    * @description 账号不能再登录，所有登录立即失效。仅限管辖该账号全部范围（各角色所在辖区及志愿者所属社区）的民政部门。The account can no longer log in; every login of it ends at once. Only civil affairs whose division covers every scope the account holds (each binding's division and the volunteer's home community).
+   *
+   * Who may call it: civil affairs governing every scope the person holds. Also: never one's own account.
+   *
+   * Changes: deactivates the account and ends its logins; audited.
    */
   "deactivate-account": {
     parameters: {
@@ -4204,6 +5567,12 @@ export interface operations {
           "application/json": components["schemas"]["AccountDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4222,6 +5591,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4234,9 +5615,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds) */
+  /**
+   * 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds)
+   * @description 恢复已停用的账号（民政：管辖该账号全部范围）Reactivate a deactivated account (civil affairs governing every scope it holds).
+   *
+   * Who may call it: civil affairs governing every scope the person holds.
+   *
+   * Changes: reactivates a deactivated account; audited.
+   */
   "reactivate-account": {
     parameters: {
       path: {
@@ -4255,6 +5653,12 @@ export interface operations {
           "application/json": components["schemas"]["AccountDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4273,6 +5677,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4285,11 +5701,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 移除角色（民政：本辖区；机构管理员：本机构）Remove a role binding (civil affairs in its division, an org admin in its organisation)
    * @description 该角色自该账号的下一个请求起不再生效（即使令牌仍列出它）；本人的登录与其他角色不受影响。The binding stops authorising at the account's next request (even though its tokens still list it); the person's logins and other bindings stay.
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: the binding's division (civil affairs) or the organisation's own staff bindings (its admins); ends no login.
+   *
+   * Changes: removes one role binding from the account; audited.
    */
   "remove-role": {
     parameters: {
@@ -4309,6 +5739,12 @@ export interface operations {
           "application/json": components["schemas"]["AccountDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4327,6 +5763,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4339,14 +5787,34 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition */
+  /**
+   * 项目申请列表：本机构的、本资金收到的或本大赛的 Applications of an organisation, to a fund, or in a competition
+   * @description 须给出 organisationId、fundId 或 competitionId 之一，否则答复 422。 One of organisationId, fundId and competitionId is required (the first given is used); without any the answer is 422.
+   *
+   * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: the organisation's, the fund's, or the competition's.
+   *
+   * Changes: nothing (a read).
+   */
   "list-applications": {
     parameters: {
       query?: {
+        /** @description 机构编号；organisationId、fundId、competitionId 须给出其一 The organisation's id; one of organisationId, fundId and competitionId is required */
         organisationId?: string;
+        /** @description 资金编号；三者须给出其一 The fund's id; one of organisationId, fundId and competitionId is required */
         fundId?: string;
+        /** @description 大赛编号；三者须给出其一 The competition's id; one of organisationId, fundId and competitionId is required */
         competitionId?: string;
         /** @description 按状态筛选 Filter by status */
         status?: "draft" | "submitted" | "procurement" | "approved" | "running" | "completed" | "evaluated" | "rejected" | "withdrawn" | "not_awarded" | "ineligible" | "";
@@ -4365,6 +5833,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputApplicationDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4389,9 +5863,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 起草项目申请（机构管理员）Draft a project application (org_admin) */
+  /**
+   * 起草项目申请（机构管理员）Draft a project application (org_admin)
+   * @description 起草项目申请（机构管理员）Draft a project application (org_admin).
+   *
+   * Who may call it: an admin of the object's organisation. Also: its own organisation, while operating.
+   *
+   * Changes: creates a draft application of the caller's organisation.
+   */
   "create-application": {
     requestBody: {
       content: {
@@ -4403,6 +5894,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["ApplicationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -4423,6 +5920,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4435,9 +5944,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 项目申请详情 An application */
+  /**
+   * 项目申请详情 An application
+   * @description 项目申请详情 An application.
+   *
+   * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object; or an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-application": {
     parameters: {
       path: {
@@ -4449,6 +5975,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["ApplicationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -4475,9 +6007,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 修改草稿 Edit a draft */
+  /**
+   * 修改草稿 Edit a draft
+   * @description 修改草稿 Edit a draft.
+   *
+   * Who may call it: an admin of the object's organisation. Also: a draft.
+   *
+   * Changes: replaces the draft's fields.
+   */
   "update-application": {
     parameters: {
       path: {
@@ -4496,6 +6045,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4520,6 +6075,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4532,9 +6099,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject */
+  /**
+   * 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject
+   * @description 批准（从资金账本拨出资助）或驳回 Approve (a grant from the fund's ledger) or reject.
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: the fund's organisation operating; civil affairs for a purchase budget.
+   *
+   * Changes: approves (a grant reserved in the fund's ledger) or rejects the application.
+   */
   "decide-application": {
     parameters: {
       header?: {
@@ -4557,6 +6141,12 @@ export interface operations {
           "application/json": components["schemas"]["DecisionOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4581,6 +6171,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4593,9 +6195,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator) */
+  /**
+   * 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)
+   * @description 绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator).
+   *
+   * Who may call it: an account with a named part in the object. Also: an evaluator of the engaged institution.
+   *
+   * Changes: records the evaluation of the completed project.
+   */
   "evaluate-project": {
     parameters: {
       path: {
@@ -4614,6 +6233,12 @@ export interface operations {
           "application/json": components["schemas"]["EvaluationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4638,6 +6263,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4650,9 +6287,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 委托第三方评估机构（资助方）Engage an evaluation institution (the funder) */
+  /**
+   * 委托第三方评估机构（资助方）Engage an evaluation institution (the funder)
+   * @description 委托第三方评估机构（资助方）Engage an evaluation institution (the funder).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: engages an evaluation institution for the project.
+   */
   "engage-evaluator": {
     parameters: {
       path: {
@@ -4671,6 +6325,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4695,6 +6355,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4707,9 +6379,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资助与分期拨付 The grant and its tranches */
+  /**
+   * 资助与分期拨付 The grant and its tranches
+   * @description 资助与分期拨付 The grant and its tranches.
+   *
+   * Who may call it: an admin of the object's organisation; or an admin of the charity that manages the fund; or civil affairs of a division containing the object; or an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-grant": {
     parameters: {
       path: {
@@ -4721,6 +6410,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["FundGrantOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -4747,9 +6442,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier) */
+  /**
+   * 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier)
+   * @description 拨付该期资金（资助方，与核验人不同）Release the tranche (the funder, not the verifier).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: not the verifier; the fund's organisation operating.
+   *
+   * Changes: pays the milestone's tranche from the fund's ledger.
+   */
   "release-tranche": {
     parameters: {
       header?: {
@@ -4767,6 +6479,12 @@ export interface operations {
           "application/json": components["schemas"]["FundGrantOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4803,9 +6521,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 提交里程碑报告（机构管理员）Report a milestone (org_admin) */
+  /**
+   * 提交里程碑报告（机构管理员）Report a milestone (org_admin)
+   * @description 提交里程碑报告（机构管理员）Report a milestone (org_admin).
+   *
+   * Who may call it: an admin of the object's organisation.
+   *
+   * Changes: records the milestone's report.
+   */
   "report-milestone": {
     parameters: {
       path: {
@@ -4826,6 +6561,12 @@ export interface operations {
           "application/json": components["schemas"]["FundGrantOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4850,6 +6591,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4862,9 +6615,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker) */
+  /**
+   * 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker)
+   * @description 核验里程碑（项目督导社工）Verify a milestone (the supervising social worker).
+   *
+   * Who may call it: an account with a named part in the object. Also: the project's supervising social worker, not the reporter.
+   *
+   * Changes: records the verification of the milestone's report.
+   */
   "verify-milestone": {
     parameters: {
       path: {
@@ -4884,6 +6654,12 @@ export interface operations {
           "application/json": components["schemas"]["FundGrantOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4908,6 +6684,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -4920,9 +6708,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 进入采购评审（组织采购）Start procurement review (the funder) */
+  /**
+   * 进入采购评审（组织采购）Start procurement review (the funder)
+   * @description 进入采购评审（组织采购）Start procurement review (the funder).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: moves the application into procurement review.
+   */
   "start-procurement": {
     parameters: {
       path: {
@@ -4936,6 +6741,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -4972,9 +6783,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table */
+  /**
+   * 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table
+   * @description 提交申请（项目申报）：核对资金条件、团队证书；政府购买服务另核 3 年合同期、80% 专业岗位与价格标准 Submit: checks the fund's terms and the team; purchased projects also the 3-year term, 80% professional posts and the price table.
+   *
+   * Who may call it: an admin of the object's organisation.
+   *
+   * Changes: submits the draft for a decision.
+   */
   "submit-application": {
     parameters: {
       path: {
@@ -4988,6 +6816,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5024,9 +6858,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts) */
+  /**
+   * 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts)
+   * @description 调整在建项目团队（政府购买服务项目专业岗位低于 80% 时标记）Change a granted project's team (flags a purchased project below 80% professional posts).
+   *
+   * Who may call it: an admin of the object's organisation.
+   *
+   * Changes: replaces the granted project's team (flagging a purchased project below 80% professional posts).
+   */
   "update-project-team": {
     parameters: {
       path: {
@@ -5045,6 +6896,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5069,6 +6926,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -5081,9 +6950,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 撤回未决申请 Withdraw an undecided application */
+  /**
+   * 撤回未决申请 Withdraw an undecided application
+   * @description 撤回未决申请 Withdraw an undecided application.
+   *
+   * Who may call it: an admin of the object's organisation. Also: undecided.
+   *
+   * Changes: withdraws the undecided application.
+   */
   "withdraw-application": {
     parameters: {
       path: {
@@ -5097,6 +6983,12 @@ export interface operations {
           "application/json": components["schemas"]["ApplicationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5133,13 +7025,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen) */
+  /**
+   * 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen)
+   * @description 当前签到码（社区或督导的屏幕）The rotating check-in code (committee or supervisor screen).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: the need's committee or supervisor.
+   *
+   * Changes: nothing (a read).
+   */
   "checkin-code": {
     parameters: {
-      query?: {
-        occurrenceId?: string;
+      query: {
+        occurrenceId: string;
       };
     };
     responses: {
@@ -5150,6 +7059,12 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["CodeOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -5176,9 +7091,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included */
+  /**
+   * 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included
+   * @description 批量登记出勤（含临时到场者）Mark attendance in bulk, walk-ins included.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: a started occurrence; volunteers placed or walk-ins.
+   *
+   * Changes: records attendance (and walk-ins) of the occurrence, with hours pending verification.
+   */
   "mark-attendance": {
     requestBody: {
       content: {
@@ -5192,6 +7124,12 @@ export interface operations {
           "application/json": components["schemas"]["MarkOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5200,6 +7138,18 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5216,9 +7166,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 审计日志（民政部门，本辖区）Audit log of a division (civil affairs) */
+  /**
+   * 审计日志（民政部门，本辖区）Audit log of a division (civil affairs)
+   * @description 审计日志（民政部门，本辖区）Audit log of a division (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "audit-log": {
     parameters: {
       query?: {
@@ -5236,6 +7203,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputAuditEntryDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5260,9 +7233,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 手机号密码登录 Log in with phone and password */
+  /**
+   * 手机号密码登录 Log in with phone and password
+   * @description 手机号密码登录 Log in with phone and password.
+   *
+   * Who may call it: anyone, no login needed. Also: failed attempts throttled per phone and client.
+   *
+   * Changes: starts a login (an access and a refresh token); failed attempts count towards the throttle.
+   */
   login: {
     requestBody: {
       content: {
@@ -5276,6 +7266,12 @@ export interface operations {
           "application/json": components["schemas"]["TokensDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5288,6 +7284,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -5296,6 +7304,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5306,14 +7318,37 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 退出当前登录 Log out (revoke this login) */
+  /**
+   * 退出当前登录 Log out (revoke this login)
+   * @description 退出当前登录 Log out (revoke this login).
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: revokes this login's refresh-token family.
+   */
   logout: {
     responses: {
       /** @description No Content */
       204: {
         content: never;
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
       };
       /** @description Unauthorized */
       401: {
@@ -5321,8 +7356,24 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5332,6 +7383,10 @@ export interface operations {
   /**
    * 短信验证码重设密码 Reset the password with an SMS code
    * @description 重设后该账号的所有登录立即失效。Every login of the account ends at once.
+   *
+   * Who may call it: anyone, no login needed. Also: with the SMS code sent to the account's phone.
+   *
+   * Changes: replaces the password and ends the account's logins.
    */
   "reset-password": {
     requestBody: {
@@ -5344,6 +7399,24 @@ export interface operations {
       204: {
         content: never;
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -5352,6 +7425,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5362,11 +7439,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 轮换刷新令牌 Rotate the refresh token
    * @description 返回新的令牌对；旧刷新令牌失效。重复使用已用过的刷新令牌会注销该次登录的全部令牌。Returns a new pair; the old refresh token stops working. Presenting a used refresh token revokes every token of that login.
+   *
+   * Who may call it: anyone, no login needed. Also: holding the refresh token.
+   *
+   * Changes: rotates the refresh token (the old one is spent).
    */
   refresh: {
     requestBody: {
@@ -5381,8 +7472,26 @@ export interface operations {
           "application/json": components["schemas"]["TokensDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5399,11 +7508,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 注册志愿者账号 Register a volunteer account
    * @description 需先获取短信验证码（POST /v1/auth/sms-codes，用途 register）。Needs the SMS code sent to the phone first (POST /v1/auth/sms-codes, purpose register).
+   *
+   * Who may call it: anyone, no login needed. Also: with the SMS code sent to the phone.
+   *
+   * Changes: creates a volunteer account and its first login.
    */
   register: {
     requestBody: {
@@ -5418,8 +7541,26 @@ export interface operations {
           "application/json": components["schemas"]["AccountDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Conflict */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5432,6 +7573,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5442,11 +7587,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 发送短信验证码 Send an SMS verification code
    * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
+   *
+   * Who may call it: anyone, no login needed. Also: limited per phone and client; answers alike whether or not the phone is registered.
+   *
+   * Changes: sends an SMS code to the phone and counts towards the limits.
    */
   "request-sms-code": {
     requestBody: {
@@ -5461,6 +7620,24 @@ export interface operations {
           "application/json": components["schemas"]["SmsCodeOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -5469,6 +7646,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5481,6 +7662,10 @@ export interface operations {
       };
       /** @description Service Unavailable */
       503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5490,6 +7675,10 @@ export interface operations {
   /**
    * 微信小程序登录 Log in with a WeChat mini-program code
    * @description 以 wx.login 的 code 换取身份：已绑定账号则返回令牌，否则返回绑定凭证（POST /v1/auth/wechat/bind）。Exchanges a wx.login code: a bound WeChat user gets tokens, an unknown one a ticket to bind a phone (POST /v1/auth/wechat/bind).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: starts a login for a bound WeChat user, or issues a ticket to bind one.
    */
   "wechat-login": {
     requestBody: {
@@ -5504,6 +7693,12 @@ export interface operations {
           "application/json": components["schemas"]["WeChatLoginDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5516,6 +7711,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -5524,6 +7731,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5536,6 +7747,10 @@ export interface operations {
       };
       /** @description Service Unavailable */
       503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5545,6 +7760,10 @@ export interface operations {
   /**
    * 以验证过的手机号绑定微信 Bind the WeChat user to a verified phone
    * @description 该手机号已有账号则绑定到该账号，否则新建志愿者账号；返回令牌。一个微信用户只能绑定一个账号。Links the account of the phone, or creates a volunteer account for it, and logs it in. A WeChat user binds to one account only.
+   *
+   * Who may call it: anyone, no login needed. Also: with the WeChat ticket and the phone's SMS code.
+   *
+   * Changes: binds the WeChat user to the account of the phone and starts a login.
    */
   "wechat-bind": {
     requestBody: {
@@ -5557,6 +7776,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["TokensDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -5577,8 +7802,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5591,13 +7838,24 @@ export interface operations {
       };
       /** @description Service Unavailable */
       503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
     };
   };
-  /** 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs) */
+  /**
+   * 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs)
+   * @description 辖区内各机构社工继续教育达标情况（民政）Continuing-education compliance by organisation (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: rate limited.
+   *
+   * Changes: nothing (a read).
+   */
   "division-ce-compliance": {
     parameters: {
       query?: {
@@ -5614,6 +7872,12 @@ export interface operations {
           "application/json": components["schemas"]["DivisionCEOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5632,15 +7896,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs) */
+  /**
+   * 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs)
+   * @description 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: sets (or moves) the community's centre point, shown by /v1/divisions.
+   */
   "set-community-centre": {
     parameters: {
       path: {
@@ -5663,6 +7954,12 @@ export interface operations {
           "application/json": components["schemas"]["DivisionDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -5671,6 +7968,2097 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)
+   * @description 接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人自下一个请求起失去该角色（其登录不受影响）。The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: moves the committee's binding to the new person; audited.
+   */
+  "community-handover": {
+    parameters: {
+      path: {
+        /** @description 社区（村）级 12 位代码 12-digit village-level code */
+        code: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["HandoverInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["HandoverDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund)
+   * @description 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-competitions": {
+    parameters: {
+      query?: {
+        /** @description 该资金的大赛；资金管理方可见草稿 Competitions on this fund; its manager also sees drafts */
+        fundId?: string;
+        phase?: "draft" | "open" | "review" | "public_vote" | "finalists" | "awarded" | "closed";
+        domain?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputCompetitionDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager)
+   * @description 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: creates a draft competition.
+   */
+  "create-competition": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CompetitionBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["CompetitionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 大赛公开页面 A competition's public page
+   * @description 大赛公开页面 A competition's public page.
+   *
+   * Who may call it: anyone, no login needed. Also: published.
+   *
+   * Changes: nothing (a read).
+   */
+  "get-competition": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CompetitionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改草稿（主办方）Edit a draft (the organiser)
+   * @description 修改草稿（主办方）Edit a draft (the organiser).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: replaces the draft's fields.
+   */
+  "update-competition": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CompetitionBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CompetitionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review)
+   * @description 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: re-assigns the unscored entries to reviewers.
+   */
+  "reassign-reviewers": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AssignmentSummaryDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends)
+   * @description 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends).
+   *
+   * Who may call it: an account with a named part in the object. Also: a reviewer of the competition.
+   *
+   * Changes: records the reviewer's conflict and takes the entry from them.
+   */
+  "declare-conflict": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DeclareConflictInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ReviewerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason)
+   * @description 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: rules the entry out, with the reason.
+   */
+  "rule-entry-ineligible": {
+    parameters: {
+      path: {
+        id: string;
+        entryId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["IneligibleInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ApplicationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry)
+   * @description 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry).
+   *
+   * Who may call it: an account with a named part in the object. Also: an assigned reviewer without a conflict, once.
+   *
+   * Changes: records the reviewer's score sheet.
+   */
+  "score-entry": {
+    parameters: {
+      path: {
+        id: string;
+        entryId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ScoreInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ScoreSheetDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry)
+   * @description 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry).
+   *
+   * Who may call it: a volunteer whose real name is verified. Also: one vote per entry, while the vote is open.
+   *
+   * Changes: records one vote of the caller for the entry.
+   */
+  "vote-entry": {
+    parameters: {
+      path: {
+        id: string;
+        entryId: string;
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["VoteDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 大赛阶段变更记录 A competition's phase changes
+   * @description 大赛阶段变更记录 A competition's phase changes.
+   *
+   * Who may call it: anyone, no login needed. Also: published.
+   *
+   * Changes: nothing (a read).
+   */
+  "competition-history": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["HistoryOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts)
+   * @description 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts).
+   *
+   * Who may call it: anyone, no login needed. Also: once the vote starts.
+   *
+   * Changes: nothing (a read).
+   */
+  "competition-leaderboard": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LeaderboardOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser)
+   * @description 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: rebuilds the leaderboard from the stored votes.
+   */
+  "rebuild-competition-leaderboard": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LeaderboardOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule)
+   * @description 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: moves the competition to its next phase.
+   */
+  "move-competition-phase": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["MovePhaseInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CompetitionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser)
+   * @description 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
+  "competition-report": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReportOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login)
+   * @description 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login).
+   *
+   * Who may call it: anyone, no login needed. Also: once awarded.
+   *
+   * Changes: nothing (a read).
+   */
+  "competition-results": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ResultsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer)
+   * @description 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer).
+   *
+   * Who may call it: an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
+  "my-review-entries": {
+    parameters: {
+      query?: {
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputReviewEntryItemDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets
+   * @description 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets.
+   *
+   * Who may call it: an account with a named part in the object. Also: assigned.
+   *
+   * Changes: nothing (a read).
+   */
+  "review-entry": {
+    parameters: {
+      path: {
+        id: string;
+        entryId: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReviewEntryOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 评审专家及评审进度（主办方）Reviewers and their progress (the organiser)
+   * @description 评审专家及评审进度（主办方）Reviewers and their progress (the organiser).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-reviewers": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReviewersOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account)
+   * @description 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: invites the reviewer (creating an account for a new phone).
+   */
+  "invite-reviewer": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["InviteReviewerInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ReviewerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 本辖区投诉（民政部门）Complaints of a division (civil affairs)
+   * @description 本辖区投诉（民政部门）Complaints of a division (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-complaints": {
+    parameters: {
+      query?: {
+        /** @description 缺省为本人管辖区划 Default: the caller's own division */
+        division?: string;
+        status?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputComplaintDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs)
+   * @description 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object; or an account with a named part in the object. Also: the complainant.
+   *
+   * Changes: nothing (a read).
+   */
+  "get-complaint": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ComplaintDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 处理投诉（民政部门）Handle a complaint (civil affairs)
+   * @description 处理投诉（民政部门）Handle a complaint (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: moves the complaint to its next state, with notes.
+   */
+  "handle-complaint": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["HandleComplaintInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ComplaintDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope)
+   * @description 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
+  dashboard: {
+    parameters: {
+      query?: {
+        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
+        division?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["DashboardDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs)
+   * @description 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
+  "dashboard-csv": {
+    parameters: {
+      query?: {
+        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
+        division?: string;
+      };
+    };
+    responses: {
+      /** @description UTF-8（带 BOM）CSV：各区县一行及合计行 UTF-8 CSV with BOM: one row per district and the total */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+          "Content-Disposition"?: string;
+          "Content-Type"?: string;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account)
+   * @description 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: once a minute per account.
+   *
+   * Changes: takes a new dashboard snapshot.
+   */
+  "refresh-dashboard": {
+    parameters: {
+      query?: {
+        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
+        division?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["DashboardDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 下级行政区划 Child divisions of a division
+   * @description 下级行政区划 Child divisions of a division.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-divisions": {
+    parameters: {
+      query?: {
+        /** @description 上级区划代码；缺省为郑州市下辖区县 Parent code; default: Zhengzhou's counties */
+        parent?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["DivisionListOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -5696,1295 +10084,13 @@ export interface operations {
     };
   };
   /**
-   * 社区居委会管理员交接（民政部门）Hand a committee over to a new person (civil affairs)
-   * @description 接任人获得该社区的 community_admin 角色（新手机号则新建账号），原持有人自下一个请求起失去该角色（其登录不受影响）。The new person gets the community's community_admin binding (a new phone gets a new account); former holders lose it from their next request (their logins stay).
+   * 一个行政区划 One division
+   * @description 一个行政区划 One division.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
    */
-  "community-handover": {
-    parameters: {
-      path: {
-        /** @description 社区（村）级 12 位代码 12-digit village-level code */
-        code: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["HandoverInputBody"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["HandoverDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 公益创投大赛列表（公开；草稿仅主办方按资金查询时可见）Competitions (public; drafts only to their organiser listing by fund) */
-  "list-competitions": {
-    parameters: {
-      query?: {
-        /** @description 该资金的大赛；资金管理方可见草稿 Competitions on this fund; its manager also sees drafts */
-        fundId?: string;
-        phase?: "draft" | "open" | "review" | "public_vote" | "finalists" | "awarded" | "closed";
-        domain?: string;
-        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
-        cursor?: string;
-        /** @description 每页条数（最多 100）Page size (at most 100) */
-        limit?: number;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ListOutputCompetitionDTOBody"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 起草公益创投大赛（资金管理方：慈善组织管理员或本辖区民政）Draft a competition (the fund's manager) */
-  "create-competition": {
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CompetitionBody"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        content: {
-          "application/json": components["schemas"]["CompetitionDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 大赛公开页面 A competition's public page */
-  "get-competition": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["CompetitionDTO"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 修改草稿（主办方）Edit a draft (the organiser) */
-  "update-competition": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CompetitionBody"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["CompetitionDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 重新分配未评分的项目（主办方，评审阶段）Re-run the assignment of unscored entries (the organiser, during review) */
-  "reassign-reviewers": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["AssignmentSummaryDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 声明利益冲突（评审专家本人，评审结束前）Declare a conflict of interest (the reviewer, until the review ends) */
-  "declare-conflict": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["DeclareConflictInputBody"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        content: {
-          "application/json": components["schemas"]["ReviewerDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 取消参赛资格（主办方，颁奖前，须说明理由）Rule an entry out (the organiser, before awarding, with a reason) */
-  "rule-entry-ineligible": {
-    parameters: {
-      path: {
-        id: string;
-        entryId: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["IneligibleInputBody"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ApplicationDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 提交评分（已分配且无利益冲突的评审专家，每个项目一次）Submit a score sheet (an assigned reviewer without a conflict, once per entry) */
-  "score-entry": {
-    parameters: {
-      path: {
-        id: string;
-        entryId: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["ScoreInputBody"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        content: {
-          "application/json": components["schemas"]["ScoreSheetDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 公众投票（实名核验的志愿者，每个项目一票）Vote for an entry (verified volunteers, one vote per entry) */
-  "vote-entry": {
-    parameters: {
-      path: {
-        id: string;
-        entryId: string;
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        content: {
-          "application/json": components["schemas"]["VoteDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Too Many Requests */
-      429: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 大赛阶段变更记录 A competition's phase changes */
-  "competition-history": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["HistoryOutputBody"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 公众投票排行榜（投票开始后公开）The public vote's leaderboard (public once the vote starts) */
-  "competition-leaderboard": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["LeaderboardOutputBody"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 按已存投票重建排行榜（主办方）Rebuild the leaderboard from the stored votes (the organiser) */
-  "rebuild-competition-leaderboard": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["LeaderboardOutputBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 进入下一阶段（主办方；也按日程自动进行）Move to the next phase (the organiser; also by the schedule) */
-  "move-competition-phase": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["MovePhaseInputBody"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["CompetitionDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 大赛报告：项目、评审进度、原始与标准化得分、分歧标记、票数、排名（主办方）The report: entries, reviewer progress, raw and normalised scores, flags, votes, ranking (the organiser) */
-  "competition-report": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ReportOutputBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 大赛结果（颁奖后公开，无需登录）Results (public once awarded, no login) */
-  "competition-results": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ResultsOutputBody"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 分配给本人的参赛项目（评审专家）Entries assigned to the caller (a reviewer) */
-  "my-review-entries": {
-    parameters: {
-      query?: {
-        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
-        cursor?: string;
-        /** @description 每页条数（最多 100）Page size (at most 100) */
-        limit?: number;
-      };
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ListOutputReviewEntryItemDTOBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 评审一个已分配的项目：项目、评分标准与评分 An assigned entry with the rubric and the sheets */
-  "review-entry": {
-    parameters: {
-      path: {
-        id: string;
-        entryId: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ReviewEntryOutputBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 评审专家及评审进度（主办方）Reviewers and their progress (the organiser) */
-  "list-reviewers": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ReviewersOutputBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 按手机号邀请评审专家（主办方；新号码创建账号）Invite a reviewer by phone (the organiser; a new phone gets an account) */
-  "invite-reviewer": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["InviteReviewerInputBody"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        content: {
-          "application/json": components["schemas"]["ReviewerDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 本辖区投诉（民政部门）Complaints of a division (civil affairs) */
-  "list-complaints": {
-    parameters: {
-      query?: {
-        /** @description 缺省为本人管辖区划 Default: the caller's own division */
-        division?: string;
-        status?: string;
-        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
-        cursor?: string;
-        /** @description 每页条数（最多 100）Page size (at most 100) */
-        limit?: number;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ListOutputComplaintDTOBody"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 一条投诉及处理记录（投诉人或民政）A complaint and its trail (complainant or civil affairs) */
-  "get-complaint": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ComplaintDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 处理投诉（民政部门）Handle a complaint (civil affairs) */
-  "handle-complaint": {
-    parameters: {
-      path: {
-        id: string;
-      };
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["HandleComplaintInputBody"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        content: {
-          "application/json": components["schemas"]["ComplaintDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Conflict */
-      409: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 民政驾驶舱：对照 2025 年目标的各区县数据（民政，按辖区）The civil-affairs dashboard against the 2025 targets, per district (civil affairs, in scope) */
-  dashboard: {
-    parameters: {
-      query?: {
-        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
-        division?: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          "Cache-Control"?: string;
-        };
-        content: {
-          "application/json": components["schemas"]["DashboardDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 民政驾驶舱表格（CSV）The dashboard's table as CSV (civil affairs) */
-  "dashboard-csv": {
-    parameters: {
-      query?: {
-        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
-        division?: string;
-      };
-    };
-    responses: {
-      /** @description UTF-8（带 BOM）CSV：各区县一行及合计行 UTF-8 CSV with BOM: one row per district and the total */
-      200: {
-        headers: {
-          "Cache-Control"?: string;
-          "Content-Disposition"?: string;
-          "Content-Type"?: string;
-        };
-        content: {
-          "text/csv": string;
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 立即重新统计（民政；每账号每分钟一次）Take a fresh snapshot now (civil affairs; once a minute per account) */
-  "refresh-dashboard": {
-    parameters: {
-      query?: {
-        /** @description 郑州市 4101 或区县代码；默认为本人所辖区划 The city (4101) or a county-level code; default: the caller's division */
-        division?: string;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          "Cache-Control"?: string;
-        };
-        content: {
-          "application/json": components["schemas"]["DashboardDTO"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Too Many Requests */
-      429: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 下级行政区划 Child divisions of a division */
-  "list-divisions": {
-    parameters: {
-      query?: {
-        /** @description 上级区划代码；缺省为郑州市下辖区县 Parent code; default: Zhengzhou's counties */
-        parent?: string;
-        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
-        cursor?: string;
-        /** @description 每页条数（最多 100）Page size (at most 100) */
-        limit?: number;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          "Cache-Control"?: string;
-        };
-        content: {
-          "application/json": components["schemas"]["DivisionListOutputBody"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Unprocessable Entity */
-      422: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 一个行政区划 One division */
   "get-division": {
     parameters: {
       path: {
@@ -7001,6 +10107,12 @@ export interface operations {
           "application/json": components["schemas"]["DivisionDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Not Found */
       404: {
         content: {
@@ -7021,7 +10133,14 @@ export interface operations {
       };
     };
   };
-  /** 政府购买服务价格标准（公开）A division's purchase price tables (public) */
+  /**
+   * 政府购买服务价格标准（公开）A division's purchase price tables (public)
+   * @description 政府购买服务价格标准（公开）A division's purchase price tables (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "list-price-tables": {
     parameters: {
       path: {
@@ -7035,8 +10154,30 @@ export interface operations {
           "application/json": components["schemas"]["PriceTablesOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7047,9 +10188,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division) */
+  /**
+   * 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division)
+   * @description 发布政府购买服务价格标准（本辖区民政部门）Publish a purchase price table (civil affairs of the division).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: publishes a new price table of the division.
+   */
   "publish-price-table": {
     parameters: {
       path: {
@@ -7068,6 +10226,12 @@ export interface operations {
           "application/json": components["schemas"]["PriceTableDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7080,8 +10244,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Conflict */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7098,9 +10280,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资金列表（公开）List funds (public) */
+  /**
+   * 资金列表（公开）List funds (public)
+   * @description 资金列表（公开）List funds (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "list-funds": {
     parameters: {
       query?: {
@@ -7123,8 +10322,24 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputFundDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7135,9 +10350,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget) */
+  /**
+   * 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget)
+   * @description 设立资金（慈善组织管理员；政府购买服务预算由民政部门设立）Post a fund (charity_admin; civil affairs for a purchase budget).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: civil affairs for its division's purchase budget.
+   *
+   * Changes: creates the fund and its opening ledger entry.
+   */
   "create-fund": {
     parameters: {
       header?: {
@@ -7157,6 +10389,12 @@ export interface operations {
           "application/json": components["schemas"]["FundDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7175,6 +10413,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -7187,9 +10437,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资金详情与余额（公开）A fund and its balances (public) */
+  /**
+   * 资金详情与余额（公开）A fund and its balances (public)
+   * @description 资金详情与余额（公开）A fund and its balances (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "get-fund": {
     parameters: {
       path: {
@@ -7201,6 +10468,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["FundDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Not Found */
@@ -7215,15 +10488,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs) */
+  /**
+   * 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs)
+   * @description 资金账本（资金管理方与民政部门）The fund's ledger (its managers and civil affairs).
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "fund-ledger": {
     parameters: {
       query?: {
@@ -7242,6 +10542,12 @@ export interface operations {
           "application/json": components["schemas"]["LedgerOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7272,9 +10578,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances */
+  /**
+   * 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances
+   * @description 对账：逐条重放账本，核对余额 Reconcile: replay the ledger and check the balances.
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "reconcile-fund": {
     parameters: {
       path: {
@@ -7288,6 +10611,12 @@ export interface operations {
           "application/json": components["schemas"]["ReconciliationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7318,9 +10647,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation */
+  /**
+   * 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation
+   * @description 资金报告：资助、拨付、对账 Fund report: grants, tranches paid, reconciliation.
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "fund-report": {
     parameters: {
       path: {
@@ -7334,6 +10680,12 @@ export interface operations {
           "application/json": components["schemas"]["FundReportOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7364,9 +10716,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data) */
+  /**
+   * 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data)
+   * @description 资助公示（公开，不含个人信息）Grants disclosed to the public (no personal data).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "list-grants": {
     parameters: {
       query?: {
@@ -7386,6 +10755,44 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputPublicGrantDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Error */
       default: {
         content: {
@@ -7394,13 +10801,20 @@ export interface operations {
       };
     };
   };
-  /** 导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation) */
+  /**
+   * 导出已核实服务时长（CSV，社区/民政/机构）Export verified hours as CSV (committee, civil affairs, organisation)
+   * @description 须且只能给出 community 或 organisation 之一，否则答复 422。 Exactly one of community and organisation is required; none or both is a 422.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an admin of the object's organisation.
+   *
+   * Changes: nothing (a read).
+   */
   "export-hours": {
     parameters: {
       query?: {
-        /** @description 社区代码（社区或民政）Community code (committee or civil affairs) */
+        /** @description 社区代码（社区或民政）；与 organisation 须且只能给出其一 Community code (committee or civil affairs); exactly one of community and organisation is required */
         community?: string;
-        /** @description 机构编号（机构管理员）Organisation id (org_admin) */
+        /** @description 机构编号（机构管理员）；与 community 须且只能给出其一 Organisation id (org_admin); exactly one of community and organisation is required */
         organisation?: string;
       };
     };
@@ -7414,6 +10828,12 @@ export interface operations {
         };
         content: {
           "text/csv": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -7434,15 +10854,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 待核实的服务时长（社区）Hours waiting for verification (committee) */
+  /**
+   * 待核实的服务时长（社区）Hours waiting for verification (committee)
+   * @description 待核实的服务时长（社区）Hours waiting for verification (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "pending-hours": {
     parameters: {
       query?: {
@@ -7460,6 +10907,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputHoursRecordDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7484,9 +10937,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 批量核实或驳回服务时长 Verify or reject many records at once */
+  /**
+   * 批量核实或驳回服务时长 Verify or reject many records at once
+   * @description 批量核实或驳回服务时长 Verify or reject many records at once.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: each record as verify-hours.
+   *
+   * Changes: verifies or rejects each record named.
+   */
   "verify-hours-bulk": {
     requestBody: {
       content: {
@@ -7500,8 +10970,26 @@ export interface operations {
           "application/json": components["schemas"]["BulkVerifyOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7518,9 +11006,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一条记录及其处理经过 A record and its trail */
+  /**
+   * 一条记录及其处理经过 A record and its trail
+   * @description 一条记录及其处理经过 A record and its trail.
+   *
+   * Who may call it: the person the object is about; or the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-hours": {
     parameters: {
       path: {
@@ -7532,6 +11037,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["HoursTrailDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -7558,9 +11069,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer) */
+  /**
+   * 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer)
+   * @description 对记录提出异议（志愿者本人）Dispute a decided record (the volunteer).
+   *
+   * Who may call it: the person the object is about.
+   *
+   * Changes: records the volunteer's dispute of the decided record.
+   */
   "dispute-hours": {
     parameters: {
       path: {
@@ -7579,6 +11107,12 @@ export interface operations {
           "application/json": components["schemas"]["HoursTrailDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7597,6 +11131,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -7609,9 +11155,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept */
+  /**
+   * 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept
+   * @description 更正已处理的记录：新增版本，原版本保留 Revise a decided record: a new version, the old one kept.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: adds a new version of the record; the old one is kept.
+   */
   "revise-hours": {
     parameters: {
       path: {
@@ -7630,6 +11193,12 @@ export interface operations {
           "application/json": components["schemas"]["HoursRecordDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7654,6 +11223,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -7666,9 +11247,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own) */
+  /**
+   * 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own)
+   * @description 核实或驳回服务时长（社区或督导，不可自证）Verify or reject hours (committee or supervisor; never one's own).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an account with a named part in the object. Also: never one's own hours.
+   *
+   * Changes: verifies or rejects the record.
+   */
   "verify-hours": {
     parameters: {
       path: {
@@ -7687,6 +11285,12 @@ export interface operations {
           "application/json": components["schemas"]["HoursRecordDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7711,6 +11315,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -7723,9 +11339,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 接受邀请（占用名额）Accept an invitation (takes the place) */
+  /**
+   * 接受邀请（占用名额）Accept an invitation (takes the place)
+   * @description 接受邀请（占用名额）Accept an invitation (takes the place).
+   *
+   * Who may call it: an account with a named part in the object. Also: the invitee.
+   *
+   * Changes: accepts the invitation and takes the place.
+   */
   "accept-invitation": {
     parameters: {
       path: {
@@ -7739,6 +11372,12 @@ export interface operations {
           "application/json": components["schemas"]["InvitationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7769,9 +11408,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 谢绝邀请 Decline an invitation */
+  /**
+   * 谢绝邀请 Decline an invitation
+   * @description 谢绝邀请 Decline an invitation.
+   *
+   * Who may call it: an account with a named part in the object. Also: the invitee.
+   *
+   * Changes: declines the invitation.
+   */
   "decline-invitation": {
     parameters: {
       path: {
@@ -7785,6 +11441,12 @@ export interface operations {
           "application/json": components["schemas"]["InvitationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7815,9 +11477,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places */
+  /**
+   * 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places
+   * @description 批量匹配：提出精确最优的名额分配方案 Propose an exact batch assignment of open places.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: needs of the caller's community or division; rate limited.
+   *
+   * Changes: stores a batch proposal for its author (no invitation is sent).
+   */
   "propose-batch": {
     requestBody: {
       content: {
@@ -7831,6 +11510,12 @@ export interface operations {
           "application/json": components["schemas"]["BatchProposalDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7843,8 +11528,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7855,9 +11562,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一份批量方案（提出者）A batch proposal (its author) */
+  /**
+   * 一份批量方案（提出者）A batch proposal (its author)
+   * @description 一份批量方案（提出者）A batch proposal (its author).
+   *
+   * Who may call it: the person the object is about. Also: its author.
+   *
+   * Changes: nothing (a read).
+   */
   "get-batch": {
     parameters: {
       path: {
@@ -7871,6 +11595,12 @@ export interface operations {
           "application/json": components["schemas"]["BatchProposalDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7895,9 +11625,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once) */
+  /**
+   * 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once)
+   * @description 执行批量方案：向选中的志愿者发出邀请（仅一次）Apply: invite the chosen volunteers (once).
+   *
+   * Who may call it: the person the object is about. Also: its author, once.
+   *
+   * Changes: sends the invitations of the proposal, once.
+   */
   "apply-batch": {
     parameters: {
       path: {
@@ -7911,6 +11658,12 @@ export interface operations {
           "application/json": components["schemas"]["InviteOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7941,9 +11694,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 当前账号及其角色 The caller's account and roles */
+  /**
+   * 当前账号及其角色 The caller's account and roles
+   * @description 当前账号及其角色 The caller's account and roles.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   me: {
     responses: {
       /** @description OK */
@@ -7952,8 +11722,20 @@ export interface operations {
           "application/json": components["schemas"]["AccountDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -7964,9 +11746,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 签到（签到码与位置）Check in with the code and position */
+  /**
+   * 签到（签到码与位置）Check in with the code and position
+   * @description 签到（签到码与位置）Check in with the code and position.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: holding a place, with the current code, near the need.
+   *
+   * Changes: records the caller's check-in.
+   */
   checkin: {
     requestBody: {
       content: {
@@ -7980,6 +11779,12 @@ export interface operations {
           "application/json": components["schemas"]["AttendanceOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -7998,6 +11803,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -8010,9 +11827,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification */
+  /**
+   * 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification
+   * @description 签退并记录服务时长（待核实）Check out; the hours are recorded pending verification.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: checked in.
+   *
+   * Changes: records the caller's check-out and the hours, pending verification.
+   */
   checkout: {
     requestBody: {
       content: {
@@ -8026,6 +11860,12 @@ export interface operations {
           "application/json": components["schemas"]["HoursRecordDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8044,6 +11884,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -8056,9 +11908,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 本人担任评审的大赛 Competitions the caller reviews */
+  /**
+   * 本人担任评审的大赛 Competitions the caller reviews
+   * @description 本人担任评审的大赛 Competitions the caller reviews.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-competition-reviews": {
     parameters: {
       query?: {
@@ -8075,6 +11944,12 @@ export interface operations {
           "application/json": components["schemas"]["MyReviewsOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8093,11 +11968,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 注销账号并删除个人信息 Delete the caller's account and personal data
    * @description 以密码或短信验证码确认。删除姓名、手机号、身份证号、监护人、住址位置等个人信息并退出所有登录；已核验的服务时长仍计入社区与机构的统计，署名为“已注销用户”。手机号可重新注册。Confirmed by password or SMS code. Erases name, phone, ID number, guardian, home and the rest, and ends every login; verified hours still count toward the community's and organisation's totals, attributed to 已注销用户. The phone may register again.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: confirmed by password or SMS code.
+   *
+   * Changes: deletes the caller's account and personal data.
    */
   "erase-me": {
     requestBody: {
@@ -8109,6 +11998,96 @@ export interface operations {
       /** @description No Content */
       204: {
         content: never;
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 导出本人的全部数据 Download everything the service holds about the caller
+   * @description 账号、角色、登录记录、志愿者与社工档案、服务时长、签到、邀请、岗位、培训、职业路径、督导，以及官方查看本人数据的记录；不含他人的信息。身份证号仅显示掩码。Account, roles, logins, volunteer and social-worker profiles, hours, attendance, invitations, places, training, pathway, supervision, and officials' reads of the caller's data; nothing about anyone else. The ID number is masked.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
+  "export-my-data": {
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+          "Content-Disposition"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["PersonalExport"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
       };
       /** @description Unauthorized */
       401: {
@@ -8130,12 +12109,26 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Internal Server Error */
       500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8143,42 +12136,13 @@ export interface operations {
     };
   };
   /**
-   * 导出本人的全部数据 Download everything the service holds about the caller
-   * @description 账号、角色、登录记录、志愿者与社工档案、服务时长、签到、邀请、岗位、培训、职业路径、督导，以及官方查看本人数据的记录；不含他人的信息。身份证号仅显示掩码。Account, roles, logins, volunteer and social-worker profiles, hours, attendance, invitations, places, training, pathway, supervision, and officials' reads of the caller's data; nothing about anyone else. The ID number is masked.
+   * 我的服务时长记录 My service hours
+   * @description 我的服务时长记录 My service hours.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
    */
-  "export-my-data": {
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          "Cache-Control"?: string;
-          "Content-Disposition"?: string;
-        };
-        content: {
-          "application/json": components["schemas"]["PersonalExport"];
-        };
-      };
-      /** @description Unauthorized */
-      401: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Not Found */
-      404: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-      /** @description Internal Server Error */
-      500: {
-        content: {
-          "application/problem+json": components["schemas"]["ErrorModel"];
-        };
-      };
-    };
-  };
-  /** 我的服务时长记录 My service hours */
   "my-hours": {
     parameters: {
       query?: {
@@ -8193,6 +12157,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["ListOutputHoursRecordDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8213,9 +12183,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification) */
+  /**
+   * 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification)
+   * @description 自报服务时长（服务结束后，待核实）Report hours for a past occurrence (pending verification).
+   *
+   * Who may call it: any signed-in account, on its own things. Also: a past occurrence the volunteer held a place in.
+   *
+   * Changes: records the reported hours, pending verification.
+   */
   "self-report-hours": {
     requestBody: {
       content: {
@@ -8227,6 +12214,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["HoursRecordDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8247,6 +12240,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -8259,9 +12264,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 导出我的已核实服务时长（CSV）Download my verified hours as CSV */
+  /**
+   * 导出我的已核实服务时长（CSV）Download my verified hours as CSV
+   * @description 导出我的已核实服务时长（CSV）Download my verified hours as CSV.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-hours-export": {
     responses: {
       /** @description UTF-8（带 BOM）CSV UTF-8 CSV with BOM */
@@ -8275,8 +12297,20 @@ export interface operations {
           "text/csv": string;
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8287,9 +12321,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我收到的邀请 My invitations */
+  /**
+   * 我收到的邀请 My invitations
+   * @description 我收到的邀请 My invitations.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-invitations": {
     parameters: {
       query?: {
@@ -8306,6 +12357,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputInvitationDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8324,9 +12381,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 本人的通知（收件箱）The caller's inbox */
+  /**
+   * 本人的通知（收件箱）The caller's inbox
+   * @description 本人的通知（收件箱）The caller's inbox.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "list-my-notifications": {
     parameters: {
       query?: {
@@ -8345,6 +12419,12 @@ export interface operations {
           "application/json": components["schemas"]["NotificationsOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8363,9 +12443,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 标记为已读 Mark a notification read */
+  /**
+   * 标记为已读 Mark a notification read
+   * @description 标记为已读 Mark a notification read.
+   *
+   * Who may call it: the person the object is about.
+   *
+   * Changes: marks the notification read.
+   */
   "read-notification": {
     parameters: {
       path: {
@@ -8376,6 +12473,12 @@ export interface operations {
       /** @description OK */
       200: {
         content: never;
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
       };
       /** @description Unauthorized */
       401: {
@@ -8401,9 +12504,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours */
+  /**
+   * 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours
+   * @description 我的职业水平路径：报考资格、继续教育与志愿服务 My pathway: exam eligibility, continuing education, volunteer hours.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "get-my-pathway": {
     responses: {
       /** @description OK */
@@ -8412,8 +12532,20 @@ export interface operations {
           "application/json": components["schemas"]["PathwayDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8424,13 +12556,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 替换我的学历 Replace my education */
+  /**
+   * 替换我的学历 Replace my education
+   * @description 替换我的学历 Replace my education.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: replaces the caller's education.
+   */
   "put-my-education": {
     requestBody: {
       content: {
-        "application/json": components["schemas"]["EducationBody"][] | null;
+        "application/json": components["schemas"]["EducationBody"][];
       };
     };
     responses: {
@@ -8440,8 +12589,26 @@ export interface operations {
           "application/json": components["schemas"]["PathwayDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8458,13 +12625,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again) */
+  /**
+   * 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again)
+   * @description 替换我的社会工作经历（变更的经历需重新证明）Replace my social-work employment (changed periods need proof again).
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: replaces the caller's employment periods (changed ones need proof again).
+   */
   "put-my-employment": {
     requestBody: {
       content: {
-        "application/json": components["schemas"]["EmploymentBody"][] | null;
+        "application/json": components["schemas"]["EmploymentBody"][];
       };
     };
     responses: {
@@ -8474,8 +12658,26 @@ export interface operations {
           "application/json": components["schemas"]["PathwayDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8492,13 +12694,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 替换我的考试记录 Replace my exam attempts */
+  /**
+   * 替换我的考试记录 Replace my exam attempts
+   * @description 替换我的考试记录 Replace my exam attempts.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: replaces the caller's exam attempts.
+   */
   "put-my-exams": {
     requestBody: {
       content: {
-        "application/json": components["schemas"]["ExamBody"][] | null;
+        "application/json": components["schemas"]["ExamBody"][];
       };
     };
     responses: {
@@ -8508,8 +12727,26 @@ export interface operations {
           "application/json": components["schemas"]["PathwayDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8526,9 +12763,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone) */
+  /**
+   * 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone)
+   * @description 更换手机号（新号码的短信验证码）Change the phone (code sent to the new phone).
+   *
+   * Who may call it: any signed-in account, on its own things. Also: with the code sent to the new phone.
+   *
+   * Changes: changes the caller's phone.
+   */
   "change-phone": {
     requestBody: {
       content: {
@@ -8540,6 +12794,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["AccountDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8554,8 +12814,30 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8566,11 +12848,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 本人收到的角色邀请 Role offers made to the caller
    * @description 机构添加成员、或为已有账号分配角色时，本人接受后才生效。包括在本人注册前发给本手机号的邀请。Adding a member, or a role for an existing account, takes effect only when the person accepts. Includes offers made to the caller's phone before it was registered.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
    */
   "list-my-role-offers": {
     parameters: {
@@ -8588,6 +12884,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputRoleOfferDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8606,9 +12908,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一条角色邀请 One role offer made to the caller */
+  /**
+   * 一条角色邀请 One role offer made to the caller
+   * @description 一条角色邀请 One role offer made to the caller.
+   *
+   * Who may call it: the person the object is about.
+   *
+   * Changes: nothing (a read).
+   */
   "get-my-role-offer": {
     parameters: {
       path: {
@@ -8620,6 +12939,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RoleOfferDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8646,11 +12971,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 接受角色邀请 Accept a role offer
    * @description 角色（以及机构成员身份）自此生效。重复接受答复相同。已拒绝或已过期的邀请不能接受（409）。The role (and the membership) takes effect now. Accepting again answers the same. A declined or expired offer cannot be accepted (409).
+   *
+   * Who may call it: the person the object is about. Also: while the offer stands: its maker still has the authority, the organisation operates.
+   *
+   * Changes: adds the offered role binding to the caller's account.
    */
   "accept-role-offer": {
     parameters: {
@@ -8665,6 +13004,12 @@ export interface operations {
           "application/json": components["schemas"]["RoleOfferDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8695,11 +13040,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 拒绝角色邀请 Decline a role offer
    * @description 什么都不会改变，此邀请之后也不能再接受。The offer changes nothing and can no longer be accepted.
+   *
+   * Who may call it: the person the object is about.
+   *
+   * Changes: declines the offer.
    */
   "decline-role-offer": {
     parameters: {
@@ -8714,6 +13073,12 @@ export interface operations {
           "application/json": components["schemas"]["RoleOfferDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8744,9 +13109,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain */
+  /**
+   * 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain
+   * @description 我的志愿服务记录证明（按年度与领域合计，Ed25519 签名）My signed service record: totals by year and domain.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-service-record": {
     responses: {
       /** @description OK */
@@ -8758,8 +13140,20 @@ export interface operations {
           "application/json": components["schemas"]["ServiceRecordOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8770,9 +13164,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 可打印的服务记录证明（HTML）Printable service record (HTML) */
+  /**
+   * 可打印的服务记录证明（HTML）Printable service record (HTML)
+   * @description 可打印的服务记录证明（HTML）Printable service record (HTML).
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-service-record-html": {
     responses: {
       /** @description 可打印的证明 The printable certificate */
@@ -8786,8 +13197,20 @@ export interface operations {
           "text/html": string;
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8798,15 +13221,38 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我的社工档案 My social-worker profile */
+  /**
+   * 我的社工档案 My social-worker profile
+   * @description 我的社工档案 My social-worker profile.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "get-my-social-worker-profile": {
     responses: {
       /** @description OK */
       200: {
         content: {
           "application/json": components["schemas"]["SocialWorkerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8821,15 +13267,38 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 填写或替换我的社工档案 Create or replace my social-worker profile */
+  /**
+   * 填写或替换我的社工档案 Create or replace my social-worker profile
+   * @description 填写或替换我的社工档案 Create or replace my social-worker profile.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: creates or replaces the caller's social-worker profile.
+   */
   "put-my-social-worker-profile": {
     requestBody: {
       content: {
@@ -8841,6 +13310,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SocialWorkerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8855,6 +13330,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -8867,9 +13354,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year */
+  /**
+   * 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year
+   * @description 本人年度督导时数与督导工作量 The caller's supervised hours and supervision workload for a year.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "my-supervision-summary": {
     parameters: {
       query?: {
@@ -8882,6 +13386,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SummaryOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8902,9 +13412,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我的培训记录 My training records */
+  /**
+   * 我的培训记录 My training records
+   * @description 我的培训记录 My training records.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "list-my-training": {
     parameters: {
       query?: {
@@ -8921,6 +13448,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputTrainingDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -8939,9 +13472,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 登记一条培训（继续教育）记录 Record a piece of training */
+  /**
+   * 登记一条培训（继续教育）记录 Record a piece of training
+   * @description 登记一条培训（继续教育）记录 Record a piece of training.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: adds a training record of the caller, pending verification.
+   */
   "add-my-training": {
     requestBody: {
       content: {
@@ -8955,8 +13505,26 @@ export interface operations {
           "application/json": components["schemas"]["TrainingDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -8973,15 +13541,38 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 我的志愿者档案 My volunteer profile */
+  /**
+   * 我的志愿者档案 My volunteer profile
+   * @description 我的志愿者档案 My volunteer profile.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "get-my-volunteer-profile": {
     responses: {
       /** @description OK */
       200: {
         content: {
           "application/json": components["schemas"]["VolunteerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -8996,15 +13587,38 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 填写或替换我的志愿者档案 Create or replace my volunteer profile */
+  /**
+   * 填写或替换我的志愿者档案 Create or replace my volunteer profile
+   * @description 填写或替换我的志愿者档案 Create or replace my volunteer profile.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: birth date from the ID number; a changed verified fact returns the profile to pending.
+   *
+   * Changes: creates or replaces the caller's volunteer profile.
+   */
   "put-my-volunteer-profile": {
     requestBody: {
       content: {
@@ -9018,6 +13632,12 @@ export interface operations {
           "application/json": components["schemas"]["VolunteerDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9026,6 +13646,18 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -9042,9 +13674,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels */
+  /**
+   * 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels
+   * @description 全部词表（代码、中文与英文标签）Every vocabulary: codes with zh-CN and English labels.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   vocabularies: {
     responses: {
       /** @description OK */
@@ -9054,6 +13703,24 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["VocabulariesOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Error */
@@ -9067,6 +13734,10 @@ export interface operations {
   /**
    * 需求列表 List needs by community, division, domain, status and time
    * @description 社区居委会与辖区民政查看本社区时读取实时数据（含草稿）；其余情况此列表来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 A committee (or civil affairs) listing its own community reads live data, drafts included; otherwise it is served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+   *
+   * Who may call it: anyone, no login needed. Also: published needs; drafts to their committee and civil affairs.
+   *
+   * Changes: nothing (a read).
    */
   "list-needs": {
     parameters: {
@@ -9093,6 +13764,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputNeedDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9101,6 +13778,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -9111,9 +13792,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 发布社区需求（社区居委会）Post a community need (committee) */
+  /**
+   * 发布社区需求（社区居委会）Post a community need (committee)
+   * @description 发布社区需求（社区居委会）Post a community need (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or an admin of the object's organisation. Also: an organisation posts for itself only, while operating.
+   *
+   * Changes: creates the need.
+   */
   "post-need": {
     requestBody: {
       content: {
@@ -9125,6 +13823,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["NeedDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -9139,6 +13843,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9151,11 +13867,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 各下级区划需求数 Needs per child division, by status
    * @description 计数来自每个服务实例最多 15 秒（WUSHE_NEED_CACHE_TTL）前的已发布需求快照；本实例上的修改立即可见。未登录的请求按 IP 限频（默认每分钟 600 次），超出时答复 429 并以 Retry-After 告知等待秒数。 Counts are served from each replica's snapshot of the published needs, at most 15 s old (WUSHE_NEED_CACHE_TTL); a change made through the same replica shows at once. Requests without a token are limited per client IP (600 a minute by default): 429 with Retry-After beyond that.
+   *
+   * Who may call it: anyone, no login needed. Also: rate limited per client.
+   *
+   * Changes: nothing (a read).
    */
   "need-counts": {
     parameters: {
@@ -9170,6 +13900,12 @@ export interface operations {
           "application/json": components["schemas"]["CountsOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9178,6 +13914,10 @@ export interface operations {
       };
       /** @description Too Many Requests */
       429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -9188,9 +13928,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 附近的招募中需求（按距离）Open needs near me, nearest first */
+  /**
+   * 附近的招募中需求（按距离）Open needs near me, nearest first
+   * @description 附近的招募中需求（按距离）Open needs near me, nearest first.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "needs-near": {
     parameters: {
       query?: {
@@ -9211,6 +13968,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputNeedDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9229,9 +13992,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一个需求 One need */
+  /**
+   * 一个需求 One need
+   * @description 一个需求 One need.
+   *
+   * Who may call it: anyone, no login needed. Also: a draft only to its committee and civil affairs.
+   *
+   * Changes: nothing (a read).
+   */
   "get-need": {
     parameters: {
       path: {
@@ -9243,6 +14023,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["NeedDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Not Found */
@@ -9257,15 +14043,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 修改需求（社区居委会）Edit a need (committee) */
+  /**
+   * 修改需求（社区居委会）Edit a need (committee)
+   * @description 修改需求（社区居委会）Edit a need (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: replaces the need's fields.
+   */
   "update-need": {
     parameters: {
       path: {
@@ -9284,6 +14097,12 @@ export interface operations {
           "application/json": components["schemas"]["NeedDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9308,6 +14127,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9320,9 +14151,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need) */
+  /**
+   * 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need)
+   * @description 服务对象反馈意见（社区居委会，需求完成后，每个需求一次）Service-object feedback (the committee, after completion, once per need).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community. Also: after completion, once.
+   *
+   * Changes: records the service object's feedback.
+   */
   "give-need-feedback": {
     parameters: {
       path: {
@@ -9341,6 +14189,12 @@ export interface operations {
           "application/json": components["schemas"]["FeedbackDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9365,6 +14219,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9377,9 +14243,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons */
+  /**
+   * 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons
+   * @description 适合该需求的资金（带理由排序）Funds that fit a need, ranked with reasons.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: public funds that fit a published need.
+   *
+   * Changes: nothing (a read).
+   */
   "suggest-funds": {
     parameters: {
       query?: {
@@ -9394,6 +14277,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SuggestFundsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -9420,9 +14309,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 需求状态变更记录（谁、何时）Who moved the need, and when */
+  /**
+   * 需求状态变更记录（谁、何时）Who moved the need, and when
+   * @description 需求状态变更记录（谁、何时）Who moved the need, and when.
+   *
+   * Who may call it: anyone, no login needed. Also: as get-need: a draft's only to its committee and civil affairs.
+   *
+   * Changes: nothing (a read).
+   */
   "need-history": {
     parameters: {
       path: {
@@ -9434,6 +14340,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["HistoryOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Not Found */
@@ -9448,15 +14360,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 需求的邀请（社区居委会）A need's invitations (committee) */
+  /**
+   * 需求的邀请（社区居委会）A need's invitations (committee)
+   * @description 需求的邀请（社区居委会）A need's invitations (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "need-invitations": {
     parameters: {
       path: {
@@ -9468,6 +14407,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["NeedInvitationsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -9500,9 +14445,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 邀请志愿者（社区居委会）Invite volunteers to a place (committee) */
+  /**
+   * 邀请志愿者（社区居委会）Invite volunteers to a place (committee)
+   * @description 邀请志愿者（社区居委会）Invite volunteers to a place (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: sends invitations for the need's places.
+   */
   invite: {
     parameters: {
       path: {
@@ -9521,6 +14483,12 @@ export interface operations {
           "application/json": components["schemas"]["InviteOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9545,6 +14513,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9557,9 +14537,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs) */
+  /**
+   * 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs)
+   * @description 匹配的志愿者及理由（社区、督导、民政）Best volunteers with reasons (committee, supervisor, civil affairs).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an account with a named part in the object. Also: distances in bands; audited.
+   *
+   * Changes: nothing but the audit log, which records the read.
+   */
   "need-matches": {
     parameters: {
       query?: {
@@ -9578,6 +14575,12 @@ export interface operations {
           "application/json": components["schemas"]["MatchesDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9614,9 +14617,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 联动方案（方案各方可见）The linkage plan (its parties) */
+  /**
+   * 联动方案（方案各方可见）The linkage plan (its parties)
+   * @description 联动方案（方案各方可见）The linkage plan (its parties).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object; or an admin of the object's organisation; or an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-plan": {
     parameters: {
       path: {
@@ -9630,6 +14650,12 @@ export interface operations {
           "application/json": components["schemas"]["PlanDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9654,9 +14680,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 确认联动方案（社区居委会）Confirm the linkage plan (committee) */
+  /**
+   * 确认联动方案（社区居委会）Confirm the linkage plan (committee)
+   * @description 确认联动方案（社区居委会）Confirm the linkage plan (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: confirms the linkage plan.
+   */
   "confirm-plan": {
     parameters: {
       path: {
@@ -9668,6 +14711,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["PlanDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -9706,9 +14755,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 指定承接机构（社区居委会）Name the carrying organisation (committee) */
+  /**
+   * 指定承接机构（社区居委会）Name the carrying organisation (committee)
+   * @description 指定承接机构（社区居委会）Name the carrying organisation (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: names the plan's carrying organisation.
+   */
   "set-plan-carrier": {
     parameters: {
       path: {
@@ -9727,6 +14793,12 @@ export interface operations {
           "application/json": components["schemas"]["PlanDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9751,6 +14823,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9763,9 +14847,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 邀请督导社工（社区居委会）Propose the supervising social worker (committee) */
+  /**
+   * 邀请督导社工（社区居委会）Propose the supervising social worker (committee)
+   * @description 邀请督导社工（社区居委会）Propose the supervising social worker (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: proposes the plan's supervising social worker.
+   */
   "propose-supervisor": {
     parameters: {
       path: {
@@ -9784,6 +14885,12 @@ export interface operations {
           "application/json": components["schemas"]["PlanDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9808,6 +14915,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9820,9 +14939,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 督导社工接受或谢绝 The proposed supervisor accepts or declines */
+  /**
+   * 督导社工接受或谢绝 The proposed supervisor accepts or declines
+   * @description 督导社工接受或谢绝 The proposed supervisor accepts or declines.
+   *
+   * Who may call it: an account with a named part in the object. Also: the proposed supervisor.
+   *
+   * Changes: accepts or declines the supervision of the plan.
+   */
   "respond-supervision": {
     parameters: {
       path: {
@@ -9841,6 +14977,12 @@ export interface operations {
           "application/json": components["schemas"]["PlanDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9859,6 +15001,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9871,9 +15025,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 加入志愿者（社区居委会）Place a volunteer (committee) */
+  /**
+   * 加入志愿者（社区居委会）Place a volunteer (committee)
+   * @description 加入志愿者（社区居委会）Place a volunteer (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: places the volunteer (claims the place and their time).
+   */
   "add-plan-volunteer": {
     parameters: {
       path: {
@@ -9892,6 +15063,12 @@ export interface operations {
           "application/json": components["schemas"]["AssignmentsOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -9916,6 +15093,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -9928,9 +15117,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 移出志愿者（社区居委会）Remove a volunteer (committee) */
+  /**
+   * 移出志愿者（社区居委会）Remove a volunteer (committee)
+   * @description 移出志愿者（社区居委会）Remove a volunteer (committee).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community.
+   *
+   * Changes: removes the volunteer from the plan and frees the place.
+   */
   "remove-plan-volunteer": {
     parameters: {
       path: {
@@ -9943,6 +15149,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["PlanDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -9975,9 +15187,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 督导社工建议及理由 Suggested supervisors with reasons */
+  /**
+   * 督导社工建议及理由 Suggested supervisors with reasons
+   * @description 督导社工建议及理由 Suggested supervisors with reasons.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "need-supervisors": {
     parameters: {
       query?: {
@@ -9994,6 +15223,12 @@ export interface operations {
           "application/json": components["schemas"]["SupervisorsOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10024,9 +15259,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 变更需求状态 Move a need through its lifecycle */
+  /**
+   * 变更需求状态 Move a need through its lifecycle
+   * @description 变更需求状态 Move a need through its lifecycle.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: moves the need through its lifecycle.
+   */
   "change-need-status": {
     parameters: {
       path: {
@@ -10045,6 +15297,12 @@ export interface operations {
           "application/json": components["schemas"]["NeedDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10069,6 +15327,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10081,9 +15351,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 机构列表（公开）List organisations (public) */
+  /**
+   * 机构列表（公开）List organisations (public)
+   * @description 机构列表（公开）List organisations (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "list-organisations": {
     parameters: {
       query?: {
@@ -10106,8 +15393,24 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputOrganisationDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -10118,9 +15421,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 登记机构（民政部门）Register an organisation (civil affairs) */
+  /**
+   * 登记机构（民政部门）Register an organisation (civil affairs)
+   * @description 登记机构（民政部门）Register an organisation (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: registers the organisation.
+   */
   "create-organisation": {
     requestBody: {
       content: {
@@ -10132,6 +15452,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["OrganisationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -10152,6 +15478,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10164,9 +15502,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一个机构（公开）One organisation (public) */
+  /**
+   * 一个机构（公开）One organisation (public)
+   * @description 一个机构（公开）One organisation (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "get-organisation": {
     parameters: {
       path: {
@@ -10178,6 +15533,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["OrganisationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Not Found */
@@ -10192,15 +15553,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs) */
+  /**
+   * 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)
+   * @description 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs).
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: only civil affairs moves the registration.
+   *
+   * Changes: replaces the organisation's fields.
+   */
   "update-organisation": {
     parameters: {
       path: {
@@ -10219,6 +15607,12 @@ export interface operations {
           "application/json": components["schemas"]["OrganisationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10243,6 +15637,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10255,9 +15661,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 本机构社工的继续教育达标情况 The organisation's social workers' continuing education */
+  /**
+   * 本机构社工的继续教育达标情况 The organisation's social workers' continuing education
+   * @description 本机构社工的继续教育达标情况 The organisation's social workers' continuing education.
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "organisation-ce-compliance": {
     parameters: {
       query?: {
@@ -10273,6 +15696,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["OrgCEOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -10299,15 +15728,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 慈善组织认定（民政部门）Record charity recognition (civil affairs) */
+  /**
+   * 慈善组织认定（民政部门）Record charity recognition (civil affairs)
+   * @description 慈善组织认定（民政部门）Record charity recognition (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: records the charity recognition.
+   */
   "recognise-charity": {
     parameters: {
       path: {
@@ -10326,6 +15782,12 @@ export interface operations {
           "application/json": components["schemas"]["OrganisationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10344,6 +15806,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10356,9 +15830,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 投诉举报机构 Complain about or report an organisation */
+  /**
+   * 投诉举报机构 Complain about or report an organisation
+   * @description 投诉举报机构 Complain about or report an organisation.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: about any organisation.
+   *
+   * Changes: files a complaint about the organisation.
+   */
   "file-complaint": {
     parameters: {
       path: {
@@ -10377,6 +15868,12 @@ export interface operations {
           "application/json": components["schemas"]["ComplaintDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10385,6 +15882,18 @@ export interface operations {
       };
       /** @description Not Found */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -10401,9 +15910,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 机构状态变更记录（公开）Status history (public) */
+  /**
+   * 机构状态变更记录（公开）Status history (public)
+   * @description 机构状态变更记录（公开）Status history (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "organisation-history": {
     parameters: {
       path: {
@@ -10417,6 +15943,12 @@ export interface operations {
           "application/json": components["schemas"]["HistoryOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Not Found */
       404: {
         content: {
@@ -10429,15 +15961,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 机构成员（本机构人员与民政）Members (its people and civil affairs) */
+  /**
+   * 机构成员（本机构人员与民政）Members (its people and civil affairs)
+   * @description 机构成员（本机构人员与民政）Members (its people and civil affairs).
+   *
+   * Who may call it: an admin of the object's organisation; or a social worker employed by the object's organisation; or civil affairs of a division containing the object. Also: phones masked to staff; audited.
+   *
+   * Changes: nothing but the audit log, which records the read.
+   */
   "list-members": {
     parameters: {
       query?: {
@@ -10457,6 +16016,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputMemberDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10487,11 +16052,25 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
   /**
    * 按手机号邀请成员（本机构管理员；民政可直接添加）Invite a member by phone (its admins; civil affairs may add directly)
    * @description 本人接受邀请后才成为成员（202，答复为邀请：手机号掩码，不含姓名；无论该手机号是否已注册，答复相同；未注册的手机号注册后可见此邀请）。管辖该机构且管辖此人全部范围的民政部门直接添加（201，已审计）。不能邀请其他辖区的民政官员（403）。The person becomes a member only when they accept (202 with the offer: phone masked, no name; the same answer whether or not the phone is registered; an unregistered phone sees the offer once registered). Civil affairs governing the organisation and every scope the person holds adds them at once (201, audited). An official of a division the caller does not govern cannot be invited (403).
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: an admin's add is an offer the person accepts; civil affairs binds directly, audited; never an official below covering civil affairs.
+   *
+   * Changes: offers membership to the person (civil affairs adds directly; audited).
    */
   "add-member": {
     parameters: {
@@ -10517,6 +16096,12 @@ export interface operations {
           "application/json": components["schemas"]["RoleOfferDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10541,6 +16126,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10553,9 +16150,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 变更机构状态（民政部门）Change an organisation's status (civil affairs) */
+  /**
+   * 变更机构状态（民政部门）Change an organisation's status (civil affairs)
+   * @description 变更机构状态（民政部门）Change an organisation's status (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: moves the organisation to a new status.
+   */
   "change-organisation-status": {
     parameters: {
       path: {
@@ -10574,6 +16188,12 @@ export interface operations {
           "application/json": components["schemas"]["OrganisationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10598,6 +16218,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10610,9 +16242,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs) */
+  /**
+   * 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs)
+   * @description 证明一段社会工作经历（用人机构管理员或民政）Confirm an employment period (the employer's admin or civil affairs).
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: the employer's admin.
+   *
+   * Changes: records the proof of the employment period.
+   */
   "verify-employment": {
     parameters: {
       path: {
@@ -10633,6 +16282,12 @@ export interface operations {
           "application/json": components["schemas"]["EmploymentDecisionOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10651,6 +16306,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10663,15 +16330,70 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 服务记录证明的签名公钥 Public keys that sign service records */
+  /**
+   * 服务记录证明的签名公钥 Public keys that sign service records
+   * @description 服务记录证明的签名公钥 Public keys that sign service records.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "service-record-keys": {
     responses: {
       /** @description OK */
       200: {
         content: {
           "application/json": components["schemas"]["PublicKeysOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Error */
@@ -10682,11 +16404,18 @@ export interface operations {
       };
     };
   };
-  /** 核验服务记录证明（任何人）Check a signed service record (anyone) */
+  /**
+   * 核验服务记录证明（任何人）Check a signed service record (anyone)
+   * @description 核验服务记录证明（任何人）Check a signed service record (anyone).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing: it checks the signature.
+   */
   "verify-service-record": {
     requestBody: {
       content: {
-        "application/json": string;
+        "application/json": components["schemas"]["SignedStatementDTO"];
       };
     };
     responses: {
@@ -10694,6 +16423,24 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["VerifyStatementOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unprocessable Entity */
@@ -10708,9 +16455,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 社会工作者列表（手机号掩码）List social workers (phones masked) */
+  /**
+   * 社会工作者列表（手机号掩码）List social workers (phones masked)
+   * @description 社会工作者列表（手机号掩码）List social workers (phones masked).
+   *
+   * Who may call it: any signed-in account, on its own things. Also: phones masked.
+   *
+   * Changes: nothing (a read).
+   */
   "list-social-workers": {
     parameters: {
       query?: {
@@ -10737,6 +16501,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputSocialWorkerDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10755,9 +16525,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一位社会工作者的专业档案 A social worker's professional profile */
+  /**
+   * 一位社会工作者的专业档案 A social worker's professional profile
+   * @description 一位社会工作者的专业档案 A social worker's professional profile.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: the professional profile; phone masked.
+   *
+   * Changes: nothing (a read).
+   */
   "get-social-worker": {
     parameters: {
       path: {
@@ -10769,6 +16556,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SocialWorkerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -10795,9 +16588,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs) */
+  /**
+   * 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs)
+   * @description 年度考核六项内容（本人、用人单位、主管民政）The six appraisal dimensions of a year (the worker, the employer, civil affairs).
+   *
+   * Who may call it: the person the object is about; or an admin of the object's organisation; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "social-worker-appraisal": {
     parameters: {
       query?: {
@@ -10815,6 +16625,12 @@ export interface operations {
           "application/json": components["schemas"]["AppraisalOutputBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10839,9 +16655,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it) */
+  /**
+   * 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it)
+   * @description 填写考核评分（用人单位或主管民政）Add an appraisal score (the employer or the civil affairs governing it).
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object.
+   *
+   * Changes: records an appraisal score.
+   */
   "add-appraisal-input": {
     parameters: {
       path: {
@@ -10860,6 +16693,12 @@ export interface operations {
           "application/json": components["schemas"]["AppraisalInputDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10878,6 +16717,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10890,9 +16741,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 核验社工证书（民政部门）Verify a certificate (civil affairs) */
+  /**
+   * 核验社工证书（民政部门）Verify a certificate (civil affairs)
+   * @description 核验社工证书（民政部门）Verify a certificate (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the employer's division.
+   *
+   * Changes: records the certificate's verification.
+   */
   "verify-social-worker-certificate": {
     parameters: {
       path: {
@@ -10911,6 +16779,12 @@ export interface operations {
           "application/json": components["schemas"]["SocialWorkerDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10929,6 +16803,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10941,9 +16827,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs) */
+  /**
+   * 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs)
+   * @description 进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: adds the social worker to the supervisor pool or takes them out.
+   */
   "set-supervisor-pool": {
     parameters: {
       path: {
@@ -10962,6 +16865,12 @@ export interface operations {
           "application/json": components["schemas"]["SocialWorkerDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -10980,6 +16889,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -10992,9 +16913,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 社工站列表（公开）List stations (public) */
+  /**
+   * 社工站列表（公开）List stations (public)
+   * @description 社工站列表（公开）List stations (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "list-stations": {
     parameters: {
       query?: {
@@ -11012,8 +16950,24 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputStationDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -11024,9 +16978,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs) */
+  /**
+   * 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs)
+   * @description 设立乡镇（街道）社工站（民政部门）Open a township station (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: opens the station.
+   */
   "create-station": {
     requestBody: {
       content: {
@@ -11038,6 +17009,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["StationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11058,6 +17035,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11070,9 +17059,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一个社工站（公开）One station (public) */
+  /**
+   * 一个社工站（公开）One station (public)
+   * @description 一个社工站（公开）One station (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
   "get-station": {
     parameters: {
       path: {
@@ -11084,6 +17090,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["StationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Not Found */
@@ -11098,15 +17110,42 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Internal Server Error */
       500: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 修改社工站（民政部门）Edit a station (civil affairs) */
+  /**
+   * 修改社工站（民政部门）Edit a station (civil affairs)
+   * @description 修改社工站（民政部门）Edit a station (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object.
+   *
+   * Changes: replaces the station's fields.
+   */
   "update-station": {
     parameters: {
       path: {
@@ -11125,6 +17164,12 @@ export interface operations {
           "application/json": components["schemas"]["StationDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -11143,6 +17188,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11155,9 +17212,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 本人的督导记录 The caller's supervision sessions */
+  /**
+   * 本人的督导记录 The caller's supervision sessions
+   * @description 本人的督导记录 The caller's supervision sessions.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
   "list-supervision-sessions": {
     parameters: {
       query?: {
@@ -11176,6 +17250,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputSupervisionSessionDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -11194,9 +17274,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 记录督导（督导社工）Log a supervision session (supervising social worker) */
+  /**
+   * 记录督导（督导社工）Log a supervision session (supervising social worker)
+   * @description 记录督导（督导社工）Log a supervision session (supervising social worker).
+   *
+   * Who may call it: an account with a named part in the object. Also: the supervisee's supervisor.
+   *
+   * Changes: records the supervision session.
+   */
   "log-supervision-session": {
     requestBody: {
       content: {
@@ -11208,6 +17305,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["SupervisionSessionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11222,6 +17325,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11234,9 +17349,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一条督导记录（督导与被督导人）A supervision session (its two parties) */
+  /**
+   * 一条督导记录（督导与被督导人）A supervision session (its two parties)
+   * @description 一条督导记录（督导与被督导人）A supervision session (its two parties).
+   *
+   * Who may call it: an account with a named part in the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-supervision-session": {
     parameters: {
       path: {
@@ -11248,6 +17380,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SupervisionSessionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11274,9 +17412,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once) */
+  /**
+   * 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once)
+   * @description 确认督导记录（被督导人，仅一次）Confirm a session (the supervisee, once).
+   *
+   * Who may call it: an account with a named part in the object. Also: the supervisee, once.
+   *
+   * Changes: records the supervisee's confirmation.
+   */
   "confirm-supervision-session": {
     parameters: {
       path: {
@@ -11288,6 +17443,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SupervisionSessionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11326,9 +17487,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once) */
+  /**
+   * 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once)
+   * @description 核实培训记录（所在机构或民政，仅一次）Verify a training record (the person's organisation or civil affairs, once).
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: the person's organisation, once.
+   *
+   * Changes: records the verification of the training record.
+   */
   "verify-training": {
     parameters: {
       path: {
@@ -11347,6 +17525,12 @@ export interface operations {
           "application/json": components["schemas"]["TrainingDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -11371,6 +17555,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11383,9 +17579,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked) */
+  /**
+   * 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked)
+   * @description 志愿者列表（本社区管理员或本辖区民政；手机号、身份证号掩码）List volunteers (own committee or civil affairs; masked).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: phones and ID numbers masked.
+   *
+   * Changes: nothing (a read).
+   */
   "list-volunteers": {
     parameters: {
       query?: {
@@ -11410,6 +17623,12 @@ export interface operations {
           "application/json": components["schemas"]["ListOutputVolunteerDTOBody"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -11434,9 +17653,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs) */
+  /**
+   * 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs)
+   * @description 一位志愿者的档案（本人、本社区管理员、民政）A volunteer's profile (the owner, their committee, civil affairs).
+   *
+   * Who may call it: the person the object is about; or the community committee (community_admin) of the object's community; or civil affairs of a division containing the object.
+   *
+   * Changes: nothing (a read).
+   */
   "get-volunteer": {
     parameters: {
       query?: {
@@ -11452,6 +17688,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["VolunteerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11478,9 +17720,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited) */
+  /**
+   * 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited)
+   * @description 登记志愿者的无犯罪记录证明（本社区管理员或民政，记入审计日志）Record a volunteer's criminal-record check (their committee or civil affairs; audited).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: the volunteer's home community; audited first.
+   *
+   * Changes: records the volunteer's background check; audited.
+   */
   "record-background-check": {
     parameters: {
       path: {
@@ -11499,6 +17758,12 @@ export interface operations {
           "application/json": components["schemas"]["VolunteerDTO"];
         };
       };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unauthorized */
       401: {
         content: {
@@ -11517,6 +17782,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11529,9 +17806,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
     };
   };
-  /** 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs) */
+  /**
+   * 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs)
+   * @description 志愿者实名认证（本社区管理员或民政）Verify a volunteer's real name (their committee or civil affairs).
+   *
+   * Who may call it: the community committee (community_admin) of the object's community; or civil affairs of a division containing the object. Also: the volunteer's home community.
+   *
+   * Changes: records the verification of the volunteer's real name.
+   */
   "verify-volunteer": {
     parameters: {
       path: {
@@ -11548,6 +17842,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["VolunteerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
       /** @description Unauthorized */
@@ -11574,6 +17874,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
       };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
       /** @description Unprocessable Entity */
       422: {
         content: {
@@ -11582,6 +17894,16 @@ export interface operations {
       };
       /** @description Internal Server Error */
       500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
