@@ -273,3 +273,126 @@ func mergeJSON(target, patch any) any {
 	}
 	return t
 }
+
+// A social worker's patch leaves the verified certificate and the pool
+// alone; a patch of the certificate returns it to pending and leaves the pool.
+func TestPatchSocialWorker(t *testing.T) {
+	w := newWorld(t)
+	w.openStation(t)
+	id, tok := w.staffSocialWorker(t, w.adminA, w.orgA, "13500000001")
+	mine := func() map[string]any { return w.h.do("GET", "/v1/me/social-worker-profile", "", bearerHeader(tok)...).Body }
+	for _, c := range []struct{ path, body, tok string }{
+		{"/v1/me/social-worker-profile", socialWorkerBody(""), tok},
+		{"/v1/social-workers/" + id + "/certificate-verification", `{"decision":"verified"}`, w.zhongyuan},
+		{"/v1/social-workers/" + id + "/supervisor-pool", `{"inPool":true,"caseloadCap":5}`, w.city},
+	} {
+		method := "POST"
+		if c.tok == tok {
+			method = "PUT"
+		}
+		if r := w.h.do(method, c.path, c.body, bearerHeader(c.tok)...); r.Status != 200 {
+			t.Fatalf("%s: %d %s", c.path, r.Status, r.Raw)
+		}
+	}
+	before := mine()
+	if r := w.h.do("PATCH", "/v1/me/social-worker-profile", `{"domains":["social_welfare"],"availability":{"wed":["09:00-12:00"]}}`, withMergePatch(tok)...); r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	after := mine()
+	sameExcept(t, "the social worker", before, after, "domains", "availability")
+	if after["supervisor"] != true || after["certificate"].(map[string]any)["verification"] != "verified" {
+		t.Errorf("a patch of the domains touched the certificate or the pool: %v", after)
+	}
+	snap := snapshot(t, w.h)
+	for _, c := range []struct{ body, location string }{
+		{`{"stationTownCode":"410102002"}`, "body.stationTownCode"},
+		{`{"certificate":{"level":null}}`, "body.certificate.level"},
+		{`{"certificate":{"serial":"1"}}`, "body.certificate.serial"},
+	} {
+		if r := w.h.do("PATCH", "/v1/me/social-worker-profile", c.body, withMergePatch(tok)...); r.Status != 422 || !hasLocation(r, c.location) {
+			t.Errorf("%s: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+	r := w.h.do("PATCH", "/v1/me/social-worker-profile", `{"certificate":{"number":"SW2021-0002"}}`, withMergePatch(tok)...)
+	if r.Status != 200 {
+		t.Fatalf("patch certificate: %d %s", r.Status, r.Raw)
+	}
+	cert := r.Body["certificate"].(map[string]any)
+	if cert["verification"] != "pending" || cert["number"] != "SW2021-0002" || cert["issuedOn"] != "2021-06-01" || r.Body["supervisor"] != false {
+		t.Errorf("a changed certificate: %s", r.Raw)
+	}
+	sameExcept(t, "the social worker", after, r.Body, "certificate", "supervisor")
+}
+
+// An organisation's admin patches its description; the rest stays, a bad
+// patch and a patch from another county change nothing.
+func TestPatchOrganisation(t *testing.T) {
+	w := newWorld(t)
+	path := "/v1/organisations/" + w.orgA
+	get := func() map[string]any { return w.h.do("GET", path, "", bearerHeader(w.adminA)...).Body }
+	before := get()
+	r := w.h.do("PATCH", path, `{"description":"为碧沙岗社区独居老人提供探访服务","contactName":"王主任"}`, withMergePatch(w.adminA)...)
+	if r.Status != 200 || r.Body["description"] != "为碧沙岗社区独居老人提供探访服务" || r.Body["contactName"] != "王主任" {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	sameExcept(t, "the organisation", before, get(), "description", "contactName")
+	snap := snapshot(t, w.h)
+	for _, c := range []struct {
+		body, tok string
+		status    int
+		location  string
+	}{
+		{`{"name":null}`, w.adminA, 422, "body.name"},
+		{`{"domains":[]}`, w.adminA, 422, "body.domains"},
+		{`{"contactPhone":"12345"}`, w.adminA, 422, "body.contactPhone"},
+		{`{"divisionCode":"410103"}`, w.adminA, 403, ""},
+		{`{"description":"改名"}`, w.adminB, 403, ""},
+		{`{"description":"改名"}`, w.erqi, 403, ""},
+		{`{"description":"改名"}`, w.volunteer, 403, ""},
+	} {
+		r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...)
+		if r.Status != c.status || (c.location != "" && !hasLocation(r, c.location)) {
+			t.Errorf("%s: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+}
+
+// A committee patches the title of its need; the rest stays. A patch that
+// leaves the need without a time, or comes from another committee, changes nothing.
+func TestPatchNeed(t *testing.T) {
+	w := newWorld(t)
+	zy, eq := w.committees(t)
+	r := w.h.do("POST", "/v1/needs", needBody(zhongyuanCommunity, ""), bearerHeader(zy)...)
+	if r.Status != 201 {
+		t.Fatalf("post need: %d %s", r.Status, r.Raw)
+	}
+	path := "/v1/needs/" + r.str("id")
+	before := w.h.do("GET", path, "", bearerHeader(zy)...).Body
+	r = w.h.do("PATCH", path, `{"title":"助老上门探访（周六）","location":{"lat":34.7540}}`, withMergePatch(zy)...)
+	if r.Status != 200 || r.Body["title"] != "助老上门探访（周六）" {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	if loc := r.Body["location"].(map[string]any); loc["lat"] != 34.754 || loc["lng"] != 113.6133 {
+		t.Errorf("location: %v", loc)
+	}
+	sameExcept(t, "the need", before, r.Body, "title", "location")
+	snap := snapshot(t, w.h)
+	for _, c := range []struct {
+		body, tok string
+		status    int
+		location  string
+	}{
+		{`{"headcount":0}`, zy, 422, "body.headcount"},
+		{`{"window":null}`, zy, 422, ""},
+		{`{"title":null}`, zy, 422, "body.title"},
+		{`{"title":"别的社区的需求"}`, eq, 403, ""},
+	} {
+		r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...)
+		if r.Status != c.status || (c.location != "" && !hasLocation(r, c.location)) {
+			t.Errorf("%s: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+}
