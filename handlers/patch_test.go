@@ -280,7 +280,9 @@ func TestPatchSocialWorker(t *testing.T) {
 	w := newWorld(t)
 	w.openStation(t)
 	id, tok := w.staffSocialWorker(t, w.adminA, w.orgA, "13500000001")
-	mine := func() map[string]any { return w.h.do("GET", "/v1/me/social-worker-profile", "", bearerHeader(tok)...).Body }
+	mine := func() map[string]any {
+		return w.h.do("GET", "/v1/me/social-worker-profile", "", bearerHeader(tok)...).Body
+	}
 	for _, c := range []struct{ path, body, tok string }{
 		{"/v1/me/social-worker-profile", socialWorkerBody(""), tok},
 		{"/v1/social-workers/" + id + "/certificate-verification", `{"decision":"verified"}`, w.zhongyuan},
