@@ -398,3 +398,52 @@ func TestPatchNeed(t *testing.T) {
 	}
 	unchanged(t, "refused patches", snap, snapshot(t, w.h))
 }
+
+// An organisation's admin patches a draft application: one milestone list,
+// one budget line; the rest stays. A submitted application is no longer
+// patched, and nothing changes when a patch is refused.
+func TestPatchApplicationDraft(t *testing.T) {
+	w := newFundWorld(t)
+	swID, _ := w.supervisor(t, "13100000041")
+	fundID := w.fund(t, w.charityAdminA, fundBody(w.charityA, 1_000_000, 1000, 100_000, ""))
+	r := w.h.do("POST", "/v1/applications", applicationBody(w.orgA, fundID, swID, 100_000, ""), bearerHeader(w.adminA)...)
+	if r.Status != 201 {
+		t.Fatalf("draft: %d %s", r.Status, r.Raw)
+	}
+	path := "/v1/applications/" + r.str("id")
+	before := w.h.do("GET", path, "", bearerHeader(w.adminA)...).Body
+	r = w.h.do("PATCH", path, `{"budget":{"serviceActivitiesFen":1200000},"summary":null}`, withMergePatch(w.adminA)...)
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	after := w.h.do("GET", path, "", bearerHeader(w.adminA)...).Body
+	sameExcept(t, "the draft", before, after, "budget", "budgetTotalFen", "summary")
+	if b := after["budget"].(map[string]any); b["serviceActivitiesFen"] != 1200000.0 || b["salaryFen"] != 3000000.0 || after["summary"] != nil && after["summary"] != "" {
+		t.Errorf("patched draft: %v", after)
+	}
+	snap := snapshot(t, w.h)
+	for _, c := range []struct {
+		body, tok string
+		status    int
+	}{
+		{`{"title":null}`, w.adminA, 422},
+		{`{"budget":{"salaryFen":-1}}`, w.adminA, 422},
+		{`{"milestones":[{"name":"一次拨付","due":"明年三月","tranchePercent":100}]}`, w.adminA, 422},
+		{`{"title":"别人的项目"}`, w.adminB, 404},
+	} {
+		if r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...); r.Status != c.status {
+			t.Errorf("%s: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+	// The organisation is fixed once drafted: ignored, as by PUT.
+	if r := w.h.do("PATCH", path, `{"organisationId":"`+w.orgB+`"}`, withMergePatch(w.adminA)...); r.Status != 200 || r.Body["organisationId"] != w.orgA {
+		t.Errorf("patch of the organisation: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", path+"/submission", "", bearerHeader(w.adminA)...); r.Status != 200 {
+		t.Fatalf("submit: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("PATCH", path, `{"title":"提交后改名"}`, withMergePatch(w.adminA)...); r.Status != 409 {
+		t.Errorf("patch of a submitted application: %d %s", r.Status, r.Raw)
+	}
+}

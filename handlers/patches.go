@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
 )
@@ -35,6 +36,7 @@ func described(o huma.Operation, d string) huma.Operation {
 func registerPatches(api huma.API, svc *service.Service) {
 	volunteer, worker := newPatcher[VolunteerBody](api, "idNumber"), newPatcher[SocialWorkerBody](api)
 	org, need := newPatcher[OrganisationBody](api), newPatcher[NeedBody](api)
+	application := newPatcher[ApplicationBody](api)
 	huma.Register(api, volunteer.op(described(op("patch-my-volunteer-profile", http.MethodPatch, "/v1/me/volunteer-profile", "volunteers",
 		"修改我的志愿者档案的部分字段 Change some fields of my volunteer profile", true, 403),
 		patchDescription+" 修改真实姓名、身份证号或出生日期将撤销实名认证；身份证号只能更换，不能删除。 Changing the real name, "+
@@ -93,6 +95,37 @@ func registerPatches(api huma.API, svc *service.Service) {
 			}
 			return &needOutput{Body: needDTO(n)}, nil
 		})
+
+	huma.Register(api, application.op(described(op("patch-application", http.MethodPatch, "/v1/applications/{id}", "applications",
+		"修改草稿的部分字段（机构管理员）Change some fields of a draft (org_admin)", true, 403, 409),
+		patchDescription+" 机构、资金与大赛创建后不可改。 The organisation, the fund and the competition are fixed once drafted.")),
+		func(ctx context.Context, in *patchIDInput) (*applicationOutput, error) {
+			a, err := svc.Money().EditApplication(ctx, actorFrom(ctx), in.ID, func(cur money.ApplicationInput) (money.ApplicationInput, error) {
+				b, err := application.apply(ctx, applicationBodyOf(cur), in.Body)
+				return b.input(), err
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &applicationOutput{Body: applicationDTO(a)}, nil
+		})
+}
+
+// applicationBodyOf is the PUT body that would save in again.
+func applicationBodyOf(in money.ApplicationInput) ApplicationBody {
+	b := ApplicationBody{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Title: in.Title,
+		Summary: in.Summary, NeedIDs: in.NeedIDs, Domains: in.Domains, TargetGroup: in.TargetGroup, Beneficiaries: in.Beneficiaries,
+		Regions: in.Regions, SupervisorID: in.SupervisorID, RequestedFen: in.RequestedFen, Government: in.Government,
+		ContractStart: in.ContractStart, ContractEnd: in.ContractEnd,
+		Budget: BudgetDTO{SalaryFen: in.Budget.SalaryFen, SupervisionTrainingFen: in.Budget.SupervisionTrainingFen,
+			ServiceActivitiesFen: in.Budget.ServiceActivitiesFen, ProjectManagementFen: in.Budget.ProjectManagementFen}}
+	for _, m := range in.Team {
+		b.Team = append(b.Team, TeamMemberDTO{Name: m.Name, Post: string(m.Post), SocialWorkerID: m.SocialWorkerID, Months: m.Months})
+	}
+	for _, m := range in.Milestones {
+		b.Milestones = append(b.Milestones, MilestoneDTO{Name: m.Name, Due: m.Due, TranchePercent: m.TranchePercent})
+	}
+	return b
 }
 
 // volunteerBodyOf is the PUT body that would save in again.

@@ -210,6 +210,7 @@ var policy = map[Action]Rule{
 	"create-application": {Who: []Relation{OrgAdmin}, Also: "its own organisation, while operating"},
 	"get-application":    {Who: []Relation{OrgAdmin, FundManager, CivilAffairs, Party}},
 	"update-application": {Who: []Relation{OrgAdmin}, Also: "a draft"}, "submit-application": {Who: []Relation{OrgAdmin}},
+	"patch-application":    {Who: []Relation{OrgAdmin}, Also: "a draft, as update-application"},
 	"withdraw-application": {Who: []Relation{OrgAdmin}, Also: "undecided"},
 	"decide-application":   {Who: []Relation{FundManager, CivilAffairs}, Also: "the fund's organisation operating; civil affairs for a purchase budget"},
 	"start-procurement":    {Who: []Relation{FundManager, CivilAffairs}},
