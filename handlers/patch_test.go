@@ -447,3 +447,33 @@ func TestPatchApplicationDraft(t *testing.T) {
 		t.Errorf("patch of a submitted application: %d %s", r.Status, r.Raw)
 	}
 }
+
+// Civil affairs patches a station's address; the rest stays, and a bad
+// patch or one from another county changes nothing.
+func TestPatchStation(t *testing.T) {
+	w := newWorld(t)
+	w.openStation(t)
+	path := "/v1/stations/" + linshanzhai
+	before := w.h.do("GET", path, "", bearerHeader(w.zhongyuan)...).Body
+	r := w.h.do("PATCH", path, `{"address":"中原区林山寨街道建设路 1 号"}`, withMergePatch(w.zhongyuan)...)
+	if r.Status != 200 || r.Body["address"] != "中原区林山寨街道建设路 1 号" {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	sameExcept(t, "the station", before, w.h.do("GET", path, "", bearerHeader(w.zhongyuan)...).Body, "address")
+	snap := snapshot(t, w.h)
+	for _, c := range []struct {
+		body, tok string
+		status    int
+	}{
+		{`{"name":null}`, w.zhongyuan, 422},
+		{`{"serviceAreas":[]}`, w.zhongyuan, 422},
+		{`{"operatorOrgId":"nobody"}`, w.zhongyuan, 422},
+		{`{"address":"别处"}`, w.erqi, 403},
+		{`{"address":"别处"}`, w.adminA, 403},
+	} {
+		if r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...); r.Status != c.status {
+			t.Errorf("%s: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+}

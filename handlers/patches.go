@@ -36,7 +36,7 @@ func described(o huma.Operation, d string) huma.Operation {
 func registerPatches(api huma.API, svc *service.Service) {
 	volunteer, worker := newPatcher[VolunteerBody](api, "idNumber"), newPatcher[SocialWorkerBody](api)
 	org, need := newPatcher[OrganisationBody](api), newPatcher[NeedBody](api)
-	application := newPatcher[ApplicationBody](api)
+	application, station := newPatcher[ApplicationBody](api), newPatcher[StationBody](api)
 	huma.Register(api, volunteer.op(described(op("patch-my-volunteer-profile", http.MethodPatch, "/v1/me/volunteer-profile", "volunteers",
 		"修改我的志愿者档案的部分字段 Change some fields of my volunteer profile", true, 403),
 		patchDescription+" 修改真实姓名、身份证号或出生日期将撤销实名认证；身份证号只能更换，不能删除。 Changing the real name, "+
@@ -109,6 +109,27 @@ func registerPatches(api huma.API, svc *service.Service) {
 			}
 			return &applicationOutput{Body: applicationDTO(a)}, nil
 		})
+
+	huma.Register(api, station.op(described(op("patch-station", http.MethodPatch, "/v1/stations/{townCode}", "stations",
+		"修改社工站的部分字段（民政部门）Change some fields of a station (civil affairs)", true, 403),
+		patchDescription)),
+		func(ctx context.Context, in *patchStationInput) (*stationOutput, error) {
+			st, err := svc.Parties().EditStation(ctx, actorFrom(ctx), in.TownCode, func(cur parties.StationInput) (parties.StationInput, error) {
+				b, err := station.apply(ctx, StationBody{Name: cur.Name, ServiceAreas: cur.ServiceAreas, OperatorOrgID: cur.OperatorOrgID,
+					SocialWorkers: cur.SocialWorkers, OpenedOn: cur.OpenedOn, Status: cur.Status, Address: cur.Address}, in.Body)
+				return b.input(cur.TownCode), err
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &stationOutput{Body: stationDTO(st)}, nil
+		})
+}
+
+// patchStationInput is a merge patch of a township's station.
+type patchStationInput struct {
+	TownCode string `path:"townCode" pattern:"^[0-9]{9}$"`
+	Body     map[string]any
 }
 
 // applicationBodyOf is the PUT body that would save in again.

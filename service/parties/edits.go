@@ -54,6 +54,11 @@ func (s *Service) EditOrganisation(ctx context.Context, actor *Actor, id string,
 	return s.editOrganisation(ctx, actor, "patch-organisation", id, edit)
 }
 
+// EditStation edits a township's station: civil affairs, as for UpdateStation.
+func (s *Service) EditStation(ctx context.Context, actor *Actor, townCode string, edit core.Edit[StationInput]) (*models.Station, error) {
+	return s.editStation(ctx, actor, "patch-station", townCode, edit)
+}
+
 // orgInputOf is o's details as an editor would send them again.
 func orgInputOf(o *models.Organisation) OrganisationInput {
 	return OrganisationInput{Name: o.Name, Kind: o.Kind, CreditCode: o.CreditCode, DivisionCode: o.DivisionCode,

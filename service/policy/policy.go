@@ -190,6 +190,7 @@ var policy = map[Action]Rule{
 	"set-supervisor-pool":              {Who: []Relation{CivilAffairs}},
 	"list-stations":                    {Who: []Relation{Anyone}}, "get-station": {Who: []Relation{Anyone}},
 	"create-station": {Who: []Relation{CivilAffairs}}, "update-station": {Who: []Relation{CivilAffairs}},
+	"patch-station":               {Who: []Relation{CivilAffairs}, Also: "as update-station"},
 	"list-supervision-sessions":   {Who: []Relation{SignedIn}},
 	"log-supervision-session":     {Who: []Relation{Party}, Also: "the supervisee's supervisor"},
 	"get-supervision-session":     {Who: []Relation{Party}},
