@@ -157,6 +157,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerVolunteers(api, svc)
 	registerSocialWorkers(api, svc)
 	registerNeeds(api, svc)
+	registerPatches(api, svc)
 	registerPlans(api, svc)
 	registerAudit(api, svc)
 	registerInvitations(api, svc)

@@ -345,8 +345,8 @@ func registerApplications(api huma.API, svc *service.Service) {
 			return one(svc.Money().Application(ctx, actorFrom(ctx), in.ID))
 		})
 
-	huma.Register(api, op("update-application", http.MethodPut, "/v1/applications/{id}", tag,
-		"修改草稿 Edit a draft", true, 403, 404, 409, 422),
+	huma.Register(api, described(op("update-application", http.MethodPut, "/v1/applications/{id}", tag,
+		"替换草稿 Replace a draft", true, 403, 404, 409, 422), putDescription("草稿（机构、资金与大赛不可改）")+" The organisation, the fund and the competition are fixed."),
 		func(ctx context.Context, in *updateApplicationInput) (*applicationOutput, error) {
 			return one(svc.Money().UpdateApplication(ctx, actorFrom(ctx), in.ID, in.Body.input()))
 		})

@@ -39,6 +39,12 @@ var tagDescriptions = map[string]string{
 
 // changes says what each operation that writes changes.
 var changes = map[string]string{
+	"patch-my-volunteer-profile":       "changes only the fields sent of the caller's volunteer profile; a changed real name, ID number or birth date withdraws the real-name verification",
+	"patch-my-social-worker-profile":   "changes only the fields sent of the caller's social-worker profile; a changed certificate returns to pending",
+	"patch-organisation":               "changes only the fields sent of the organisation's details",
+	"patch-need":                       "changes only the fields sent of the need",
+	"patch-application":                "changes only the fields sent of the draft application",
+	"patch-station":                    "changes only the fields sent of the station",
 	"grant-role":                       "adds a role binding to the account of the phone (creating the account for a new phone), or records an offer the person accepts; audited",
 	"deactivate-account":               "deactivates the account and ends its logins; audited",
 	"reactivate-account":               "reactivates a deactivated account; audited",

@@ -227,8 +227,8 @@ func registerNeeds(api huma.API, svc *service.Service) {
 			return &needOutput{Body: needDTO(n)}, nil
 		})
 
-	huma.Register(api, op("update-need", http.MethodPut, "/v1/needs/{id}", tag,
-		"修改需求（社区居委会）Edit a need (committee)", true, 403, 404, 409, 422),
+	huma.Register(api, described(op("update-need", http.MethodPut, "/v1/needs/{id}", tag,
+		"替换需求（社区居委会）Replace a need (committee)", true, 403, 404, 409, 422), putDescription("需求（所在社区不可改）")+" The community is fixed."),
 		func(ctx context.Context, in *updateNeedInput) (*needOutput, error) {
 			n, err := svc.Needs().UpdateNeed(ctx, actorFrom(ctx), in.ID, in.Body.input())
 			if err != nil {

@@ -203,8 +203,9 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 			return &orgOutput{Body: orgDTO(o)}, nil
 		})
 
-	huma.Register(api, op("update-organisation", http.MethodPut, "/v1/organisations/{id}", tag,
-		"修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)", true, 403, 404, 409, 422),
+	huma.Register(api, described(op("update-organisation", http.MethodPut, "/v1/organisations/{id}", tag,
+		"替换机构信息（本机构管理员或民政）Replace an organisation's details (its admins or civil affairs)", true, 403, 404, 409, 422),
+		putDescription("机构信息（类型与统一社会信用代码除外，登记后不可改）")+" The kind and the credit code are fixed after registration."),
 		func(ctx context.Context, in *updateOrgInput) (*orgOutput, error) {
 			o, err := svc.Parties().UpdateOrganisation(ctx, actorFrom(ctx), in.ID, in.Body.input())
 			if err != nil {

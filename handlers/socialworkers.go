@@ -132,8 +132,8 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 			return &socialWorkerOutput{Body: socialWorkerDTO(w)}, nil
 		})
 
-	huma.Register(api, op("put-my-social-worker-profile", http.MethodPut, "/v1/me/social-worker-profile", tag,
-		"填写或替换我的社工档案 Create or replace my social-worker profile", true, 403, 422),
+	huma.Register(api, described(op("put-my-social-worker-profile", http.MethodPut, "/v1/me/social-worker-profile", tag,
+		"填写或替换我的社工档案 Create or replace my social-worker profile", true, 403, 422), putDescription("我的社工档案")),
 		func(ctx context.Context, in *putSocialWorkerInput) (*socialWorkerOutput, error) {
 			w, err := svc.Parties().SaveMySocialWorkerProfile(ctx, actorFrom(ctx), in.Body.input())
 			if err != nil {

@@ -98,8 +98,8 @@ func registerStations(api huma.API, svc *service.Service) {
 			}
 			return &stationOutput{Body: stationDTO(st)}, nil
 		})
-	huma.Register(api, op("update-station", http.MethodPut, "/v1/stations/{townCode}", tag,
-		"修改社工站（民政部门）Edit a station (civil affairs)", true, 403, 404, 422),
+	huma.Register(api, described(op("update-station", http.MethodPut, "/v1/stations/{townCode}", tag,
+		"替换社工站信息（民政部门）Replace a station (civil affairs)", true, 403, 404, 422), putDescription("社工站信息")),
 		func(ctx context.Context, in *updateStationInput) (*stationOutput, error) {
 			st, err := svc.Parties().UpdateStation(ctx, actorFrom(ctx), in.TownCode, in.Body.input(in.TownCode))
 			if err != nil {

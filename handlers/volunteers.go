@@ -144,8 +144,9 @@ func registerVolunteers(api huma.API, svc *service.Service) {
 			return &volunteerOutput{Body: volunteerDTO(v)}, nil
 		})
 
-	huma.Register(api, op("put-my-volunteer-profile", http.MethodPut, "/v1/me/volunteer-profile", tag,
+	huma.Register(api, described(op("put-my-volunteer-profile", http.MethodPut, "/v1/me/volunteer-profile", tag,
 		"填写或替换我的志愿者档案 Create or replace my volunteer profile", true, 403, 422),
+		putDescription("我的志愿者档案（不发送身份证号则保留原号码）")+" The ID number, write-only, is kept when left out."),
 		func(ctx context.Context, in *putVolunteerInput) (*volunteerOutput, error) {
 			v, err := svc.Parties().SaveMyVolunteerProfile(ctx, actorFrom(ctx), in.Body.input())
 			if err != nil {

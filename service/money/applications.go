@@ -147,6 +147,13 @@ func applyInput(a *models.Application, in ApplicationInput) {
 
 // UpdateApplication rewrites a draft.
 func (s *Service) UpdateApplication(ctx context.Context, actor *Actor, id string, in ApplicationInput) (*models.Application, error) {
+	return s.editApplication(ctx, actor, id, core.Replace(in))
+}
+
+// editApplication is the one way a draft is written (PUT replaces it,
+// PATCH edits it): under the application's lock, edit gets the draft as it
+// is and returns the new one, which the rules below check as a whole.
+func (s *Service) editApplication(ctx context.Context, actor *Actor, id string, edit core.Edit[ApplicationInput]) (*models.Application, error) {
 	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {
 		a, err := s.ownApplication(ctx, actor, id)
 		if err != nil {
@@ -154,6 +161,10 @@ func (s *Service) UpdateApplication(ctx context.Context, actor *Actor, id string
 		}
 		if a.Status != models.AppDraft {
 			return nil, models.E(models.KindConflict, "只有草稿可以修改；运行中的项目请调整团队", "only a draft can be edited; a running project changes its team")
+		}
+		in, err := edit(applicationInputOf(a))
+		if err != nil {
+			return nil, err
 		}
 		applyInput(a, in)
 		if err := a.Validate(false); err != nil {

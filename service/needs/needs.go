@@ -143,6 +143,13 @@ func (s *Service) Need(ctx context.Context, actor *Actor, id string) (*models.Ne
 // time, place, size and requirements are fixed (change them by cancelling
 // and posting anew), the rest stays editable.
 func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in NeedInput) (n *models.Need, err error) {
+	return s.editNeed(ctx, actor, id, core.Replace(in))
+}
+
+// editNeed is the one way a need is written after posting (PUT replaces
+// it, PATCH edits it): under the need's lock, edit gets the need as it is
+// and returns the new one, which the rules below check as a whole.
+func (s *Service) editNeed(ctx context.Context, actor *Actor, id string, edit core.Edit[NeedInput]) (n *models.Need, err error) {
 	err = s.d.WithLock(ctx, "need:"+id, func() error {
 		n, err = s.st.Needs.Need(ctx, id)
 		if err != nil {
@@ -167,6 +174,10 @@ func (s *Service) UpdateNeed(ctx context.Context, actor *Actor, id string, in Ne
 		}
 		if !n.Status.Editable() {
 			return models.E(models.KindConflict, "需求已进行或结束，不能修改", "the need can no longer be edited")
+		}
+		in, err := edit(needInputOf(n))
+		if err != nil {
+			return err
 		}
 		in.CommunityCode = n.CommunityCode // a need stays in its community
 		assignments, err := s.st.Plans.Assignments(ctx, id)

@@ -103,19 +103,31 @@ func (s *Service) Organisation(ctx context.Context, actor *Actor, id string) (*m
 // UpdateOrganisation edits an organisation: its own admins or civil affairs
 // of its division. Kind and credit code are fixed at registration.
 func (s *Service) UpdateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
-	return core.Locked(s.d.Shared, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.updateOrganisation(ctx, actor, id, in) })
+	return s.editOrganisation(ctx, actor, "update-organisation", id, core.Replace(in))
 }
 
-func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, id string, in OrganisationInput) (*models.Organisation, error) {
+// editOrganisation is the one way an organisation's details are written
+// (act: update-organisation replaces them, patch-organisation edits them):
+// under the organisation's lock, edit gets the details as they are and
+// returns the new ones, which the rules below check as a whole.
+func (s *Service) editOrganisation(ctx context.Context, actor *Actor, act policy.Action, id string, edit core.Edit[OrganisationInput]) (*models.Organisation, error) {
+	return core.Locked(s.d.Shared, ctx, "organisation:"+id, func() (*models.Organisation, error) { return s.updateOrganisation(ctx, actor, act, id, edit) })
+}
+
+func (s *Service) updateOrganisation(ctx context.Context, actor *Actor, act policy.Action, id string, edit core.Edit[OrganisationInput]) (*models.Organisation, error) {
 	o, err := s.st.Organisations.Organisation(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := policy.Authorize(actor, "update-organisation", policy.OrgObject(o)); err != nil {
+	if err := policy.Authorize(actor, act, policy.OrgObject(o)); err != nil {
 		return nil, err
 	}
 	if o.Status == models.OrgExited {
 		return nil, models.E(models.KindConflict, "机构已退出，不能修改", "the organisation has exited")
+	}
+	in, err := edit(orgInputOf(o))
+	if err != nil {
+		return nil, err
 	}
 	in.Kind, in.CreditCode = o.Kind, o.CreditCode
 	if in.DivisionCode != o.DivisionCode && !actor.Governs(in.DivisionCode) {

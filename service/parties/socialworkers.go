@@ -64,23 +64,38 @@ func (s *Service) MySocialWorkerProfile(ctx context.Context, actor *Actor) (*Soc
 // binding. A new or changed certificate goes back to pending and, since
 // the supervisor pool holds verified certificates only, leaves the pool.
 func (s *Service) SaveMySocialWorkerProfile(ctx context.Context, actor *Actor, in SocialWorkerInput) (view *SocialWorkerView, err error) {
+	return s.editMySocialWorkerProfile(ctx, actor, core.Replace(in), false)
+}
+
+// editMySocialWorkerProfile is the one way a social worker's own profile is
+// written (PUT replaces it, PATCH edits it): under the profile's lock, edit
+// gets the profile as it is and returns the new one, which the rules below
+// check as a whole. Only an existing profile is edited when mustExist.
+func (s *Service) editMySocialWorkerProfile(ctx context.Context, actor *Actor, edit core.Edit[SocialWorkerInput], mustExist bool) (view *SocialWorkerView, err error) {
 	b := actor.Bindings(models.RoleSocialWorker)
 	if len(b) == 0 || b[0].OrganisationID == "" {
 		return nil, errNotSocialWorker
 	}
 	err = s.d.WithLock(ctx, "social_worker:"+actor.AccountID, func() error {
-		view, err = s.saveMySocialWorkerProfile(ctx, actor, b[0].OrganisationID, in)
+		view, err = s.saveMySocialWorkerProfile(ctx, actor, b[0].OrganisationID, edit, mustExist)
 		return err
 	})
 	return view, err
 }
 
-func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, employer string, in SocialWorkerInput) (*SocialWorkerView, error) {
+func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, employer string, edit core.Edit[SocialWorkerInput], mustExist bool) (*SocialWorkerView, error) {
 	now := s.d.Now()
 	old, err := s.st.SocialWorkers.SocialWorker(ctx, actor.AccountID)
-	if core.IsKind(err, models.KindNotFound) {
+	switch {
+	case core.IsKind(err, models.KindNotFound) && mustExist:
+		return nil, errNoProfile
+	case core.IsKind(err, models.KindNotFound):
 		old = &models.SocialWorker{AccountID: actor.AccountID, CreatedAt: now}
-	} else if err != nil {
+	case err != nil:
+		return nil, err
+	}
+	in, err := edit(socialWorkerInputOf(old))
+	if err != nil {
 		return nil, err
 	}
 	w := &models.SocialWorker{AccountID: actor.AccountID, Post: in.Post, EmployerOrgID: employer,

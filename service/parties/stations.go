@@ -103,15 +103,28 @@ func (s *Service) Station(ctx context.Context, townCode string) (*models.Station
 
 // UpdateStation edits a station; civil affairs of its division only.
 func (s *Service) UpdateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {
-	return core.Locked(s.d.Shared, ctx, "station:"+townCode, func() (*models.Station, error) { return s.updateStation(ctx, actor, townCode, in) })
+	return s.editStation(ctx, actor, "update-station", townCode, core.Replace(in))
 }
 
-func (s *Service) updateStation(ctx context.Context, actor *Actor, townCode string, in StationInput) (*models.Station, error) {
+// editStation is the one way a station is written after opening (act:
+// update-station replaces it, patch-station edits it): under the station's
+// lock, edit gets the station as it is and returns the new one, which the
+// rules below check as a whole.
+func (s *Service) editStation(ctx context.Context, actor *Actor, act policy.Action, townCode string, edit core.Edit[StationInput]) (*models.Station, error) {
+	return core.Locked(s.d.Shared, ctx, "station:"+townCode, func() (*models.Station, error) { return s.updateStation(ctx, actor, act, townCode, edit) })
+}
+
+func (s *Service) updateStation(ctx context.Context, actor *Actor, act policy.Action, townCode string, edit core.Edit[StationInput]) (*models.Station, error) {
 	st, err := s.st.Stations.Station(ctx, townCode)
 	if err != nil {
 		return nil, err
 	}
-	if err := policy.Authorize(actor, "update-station", policy.InDivision(st.TownCode)); err != nil {
+	if err := policy.Authorize(actor, act, policy.InDivision(st.TownCode)); err != nil {
+		return nil, err
+	}
+	in, err := edit(StationInput{TownCode: st.TownCode, Name: st.Name, OperatorOrgID: st.OperatorOrgID, OpenedOn: st.OpenedOn,
+		Status: st.Status, Address: st.Address, ServiceAreas: st.ServiceAreas, SocialWorkers: st.SocialWorkers})
+	if err != nil {
 		return nil, err
 	}
 	in.TownCode = st.TownCode

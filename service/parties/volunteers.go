@@ -70,11 +70,19 @@ func (s *Service) MyVolunteerProfile(ctx context.Context, actor *Actor) (*Volunt
 // the real name or the ID number after verification withdraws the
 // verification: it vouched for the old ones.
 func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (view *VolunteerView, err error) {
+	return s.editMyVolunteerProfile(ctx, actor, core.Replace(in), false)
+}
+
+// editMyVolunteerProfile is the one way a volunteer's own profile is
+// written (PUT replaces it, PATCH edits it): under the profile's lock, edit
+// gets the profile as it is and returns the new one, which the rules below
+// check as a whole. Only an existing profile is edited when mustExist.
+func (s *Service) editMyVolunteerProfile(ctx context.Context, actor *Actor, edit core.Edit[VolunteerInput], mustExist bool) (view *VolunteerView, err error) {
 	if !actor.Has(models.RoleVolunteer) {
 		return nil, errNotVolunteer
 	}
 	err = s.d.WithLock(ctx, "volunteer:"+actor.AccountID, func() error {
-		view, err = s.saveMyVolunteerProfile(ctx, actor, in)
+		view, err = s.saveMyVolunteerProfile(ctx, actor, edit, mustExist)
 		return err
 	})
 	if err == nil {
@@ -83,12 +91,19 @@ func (s *Service) SaveMyVolunteerProfile(ctx context.Context, actor *Actor, in V
 	return view, err
 }
 
-func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, in VolunteerInput) (*VolunteerView, error) {
+func (s *Service) saveMyVolunteerProfile(ctx context.Context, actor *Actor, edit core.Edit[VolunteerInput], mustExist bool) (*VolunteerView, error) {
 	now := s.d.Now()
 	old, err := s.st.Volunteers.Volunteer(ctx, actor.AccountID)
-	if core.IsKind(err, models.KindNotFound) {
+	switch {
+	case core.IsKind(err, models.KindNotFound) && mustExist:
+		return nil, errNoProfile
+	case core.IsKind(err, models.KindNotFound):
 		old = &models.Volunteer{AccountID: actor.AccountID, CreatedAt: now}
-	} else if err != nil {
+	case err != nil:
+		return nil, err
+	}
+	in, err := edit(volunteerInputOf(old))
+	if err != nil {
 		return nil, err
 	}
 	v := &models.Volunteer{AccountID: actor.AccountID, RealName: strings.TrimSpace(in.RealName),

@@ -116,7 +116,7 @@ var policy = map[Action]Rule{
 	"decline-role-offer": {Who: []Relation{Self}},
 
 	// Volunteers.
-	"get-my-volunteer-profile": {Who: []Relation{SignedIn}},
+	"get-my-volunteer-profile": {Who: []Relation{SignedIn}}, "patch-my-volunteer-profile": {Who: []Relation{SignedIn}, Also: "as put-my-volunteer-profile, on the profile as it is"},
 	"put-my-volunteer-profile": {Who: []Relation{SignedIn}, Also: "birth date from the ID number; a changed verified fact returns the profile to pending"},
 	"list-volunteers":          {Who: []Relation{Committee, CivilAffairs}, Also: "phones and ID numbers masked"},
 	"get-volunteer":            {Who: []Relation{Self, Committee, CivilAffairs}},
@@ -129,6 +129,7 @@ var policy = map[Action]Rule{
 	"get-need":    {Who: []Relation{Anyone}, Also: "a draft only to its committee and civil affairs"},
 	"post-need":   {Who: []Relation{Committee, OrgAdmin}, Also: "an organisation posts for itself only, while operating"},
 	"update-need": {Who: []Relation{Committee}}, "change-need-status": {Who: []Relation{Committee, CivilAffairs}},
+	"patch-need":         {Who: []Relation{Committee}, Also: "as update-need, on the need as it is"},
 	"give-need-feedback": {Who: []Relation{Committee}, Also: "after completion, once"},
 	"need-history":       {Who: []Relation{Anyone}, Also: "as get-need: a draft's only to its committee and civil affairs"},
 	"suggest-funds":      {Who: []Relation{SignedIn}, Also: "public funds that fit a published need"},
@@ -166,6 +167,7 @@ var policy = map[Action]Rule{
 	"organisation-history":       {Who: []Relation{Anyone}},
 	"create-organisation":        {Who: []Relation{CivilAffairs}},
 	"update-organisation":        {Who: []Relation{OrgAdmin, CivilAffairs}, Also: "only civil affairs moves the registration"},
+	"patch-organisation":         {Who: []Relation{OrgAdmin, CivilAffairs}, Also: "as update-organisation, on the details as they are"},
 	"change-organisation-status": {Who: []Relation{CivilAffairs}},
 	"recognise-charity":          {Who: []Relation{CivilAffairs}},
 	"file-complaint":             {Who: []Relation{SignedIn}, Also: "about any organisation"},
@@ -180,6 +182,7 @@ var policy = map[Action]Rule{
 
 	// Social workers and stations.
 	"get-my-social-worker-profile": {Who: []Relation{SignedIn}}, "put-my-social-worker-profile": {Who: []Relation{SignedIn}},
+	"patch-my-social-worker-profile":   {Who: []Relation{SignedIn}, Also: "a changed certificate returns to pending"},
 	"list-social-workers":              {Who: []Relation{SignedIn}, Also: "phones masked"},
 	"get-social-worker":                {Who: []Relation{SignedIn}, Also: "the professional profile; phone masked"},
 	"social-worker-appraisal":          {Who: []Relation{Self, OrgAdmin, CivilAffairs}},
@@ -189,6 +192,7 @@ var policy = map[Action]Rule{
 	"list-stations":                    {Who: []Relation{Anyone}}, "get-station": {Who: []Relation{Anyone}},
 	"create-station": {Who: []Relation{CivilAffairs}}, "update-station": {Who: []Relation{CivilAffairs}},
 	"set-community-centre":        {Who: []Relation{Committee, CivilAffairs}},
+	"patch-station":               {Who: []Relation{CivilAffairs}, Also: "as update-station"},
 	"list-supervision-sessions":   {Who: []Relation{SignedIn}},
 	"log-supervision-session":     {Who: []Relation{Party}, Also: "the supervisee's supervisor"},
 	"get-supervision-session":     {Who: []Relation{Party}},
@@ -209,6 +213,7 @@ var policy = map[Action]Rule{
 	"create-application": {Who: []Relation{OrgAdmin}, Also: "its own organisation, while operating"},
 	"get-application":    {Who: []Relation{OrgAdmin, FundManager, CivilAffairs, Party}},
 	"update-application": {Who: []Relation{OrgAdmin}, Also: "a draft"}, "submit-application": {Who: []Relation{OrgAdmin}},
+	"patch-application":    {Who: []Relation{OrgAdmin}, Also: "a draft, as update-application"},
 	"withdraw-application": {Who: []Relation{OrgAdmin}, Also: "undecided"},
 	"decide-application":   {Who: []Relation{FundManager, CivilAffairs}, Also: "the fund's organisation operating; civil affairs for a purchase budget"},
 	"start-procurement":    {Who: []Relation{FundManager, CivilAffairs}},

@@ -201,14 +201,23 @@ export interface paths {
      */
     get: operations["get-application"];
     /**
-     * 修改草稿 Edit a draft
-     * @description 修改草稿 Edit a draft.
+     * 替换草稿 Replace a draft
+     * @description 整体替换草稿（机构、资金与大赛不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The organisation, the fund and the competition are fixed.
      *
      * Who may call it: an admin of the object's organisation. Also: a draft.
      *
      * Changes: replaces the draft's fields.
      */
     put: operations["update-application"];
+    /**
+     * 修改草稿的部分字段（机构管理员）Change some fields of a draft (org_admin)
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 机构、资金与大赛创建后不可改。 The organisation, the fund and the competition are fixed once drafted.
+     *
+     * Who may call it: an admin of the object's organisation. Also: a draft, as update-application.
+     *
+     * Changes: changes only the fields sent of the draft application.
+     */
+    patch: operations["patch-application"];
   };
   "/v1/applications/{id}/decision": {
     /**
@@ -1266,13 +1275,22 @@ export interface paths {
     get: operations["get-my-social-worker-profile"];
     /**
      * 填写或替换我的社工档案 Create or replace my social-worker profile
-     * @description 填写或替换我的社工档案 Create or replace my social-worker profile.
+     * @description 整体替换我的社工档案：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
      *
      * Who may call it: any signed-in account, on its own things.
      *
      * Changes: creates or replaces the caller's social-worker profile.
      */
     put: operations["put-my-social-worker-profile"];
+    /**
+     * 修改我的社工档案的部分字段 Change some fields of my social-worker profile
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 修改证书的任一字段将使证书回到待核验，并退出督导人才库。 Changing any field of the certificate returns it to pending and takes the worker out of the supervisor pool.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: a changed certificate returns to pending.
+     *
+     * Changes: changes only the fields sent of the caller's social-worker profile; a changed certificate returns to pending.
+     */
+    patch: operations["patch-my-social-worker-profile"];
   };
   "/v1/me/supervision-summary": {
     /**
@@ -1317,13 +1335,22 @@ export interface paths {
     get: operations["get-my-volunteer-profile"];
     /**
      * 填写或替换我的志愿者档案 Create or replace my volunteer profile
-     * @description 填写或替换我的志愿者档案 Create or replace my volunteer profile.
+     * @description 整体替换我的志愿者档案（不发送身份证号则保留原号码）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The ID number, write-only, is kept when left out.
      *
      * Who may call it: any signed-in account, on its own things. Also: birth date from the ID number; a changed verified fact returns the profile to pending.
      *
      * Changes: creates or replaces the caller's volunteer profile.
      */
     put: operations["put-my-volunteer-profile"];
+    /**
+     * 修改我的志愿者档案的部分字段 Change some fields of my volunteer profile
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 修改真实姓名、身份证号或出生日期将撤销实名认证；身份证号只能更换，不能删除。 Changing the real name, the ID number or the birth date withdraws the real-name verification; the ID number can be replaced, not removed.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: as put-my-volunteer-profile, on the profile as it is.
+     *
+     * Changes: changes only the fields sent of the caller's volunteer profile; a changed real name, ID number or birth date withdraws the real-name verification.
+     */
+    patch: operations["patch-my-volunteer-profile"];
   };
   "/v1/meta/vocabularies": {
     /**
@@ -1389,14 +1416,23 @@ export interface paths {
      */
     get: operations["get-need"];
     /**
-     * 修改需求（社区居委会）Edit a need (committee)
-     * @description 修改需求（社区居委会）Edit a need (committee).
+     * 替换需求（社区居委会）Replace a need (committee)
+     * @description 整体替换需求（所在社区不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The community is fixed.
      *
      * Who may call it: the community committee (community_admin) of the object's community.
      *
      * Changes: replaces the need's fields.
      */
     put: operations["update-need"];
+    /**
+     * 修改需求的部分字段（社区居委会；草稿亦可由起草机构修改）Change some fields of a need (committee; a draft also by its drafting organisation)
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 需求所在社区不可改；已有志愿者报名时，时间、地点、人数和要求不可改。 The community is fixed; once volunteers hold places, time, place, headcount and requirements are fixed.
+     *
+     * Who may call it: the community committee (community_admin) of the object's community. Also: as update-need, on the need as it is.
+     *
+     * Changes: changes only the fields sent of the need.
+     */
+    patch: operations["patch-need"];
   };
   "/v1/needs/{id}/feedback": {
     /**
@@ -1592,14 +1628,23 @@ export interface paths {
      */
     get: operations["get-organisation"];
     /**
-     * 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)
-     * @description 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs).
+     * 替换机构信息（本机构管理员或民政）Replace an organisation's details (its admins or civil affairs)
+     * @description 整体替换机构信息（类型与统一社会信用代码除外，登记后不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The kind and the credit code are fixed after registration.
      *
      * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: only civil affairs moves the registration.
      *
      * Changes: replaces the organisation's fields.
      */
     put: operations["update-organisation"];
+    /**
+     * 修改机构信息的部分字段（本机构管理员或民政）Change some details of an organisation (its admins or civil affairs)
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 机构类型与统一社会信用代码登记后不可改。 The kind and the credit code are fixed after registration.
+     *
+     * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: as update-organisation, on the details as they are.
+     *
+     * Changes: changes only the fields sent of the organisation's details.
+     */
+    patch: operations["patch-organisation"];
   };
   "/v1/organisations/{id}/ce-compliance": {
     /**
@@ -1806,14 +1851,23 @@ export interface paths {
      */
     get: operations["get-station"];
     /**
-     * 修改社工站（民政部门）Edit a station (civil affairs)
-     * @description 修改社工站（民政部门）Edit a station (civil affairs).
+     * 替换社工站信息（民政部门）Replace a station (civil affairs)
+     * @description 整体替换社工站信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
      *
      * Who may call it: civil affairs of a division containing the object.
      *
      * Changes: replaces the station's fields.
      */
     put: operations["update-station"];
+    /**
+     * 修改社工站的部分字段（民政部门）Change some fields of a station (civil affairs)
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified.
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: as update-station.
+     *
+     * Changes: changes only the fields sent of the station.
+     */
+    patch: operations["patch-station"];
   };
   "/v1/supervision-sessions": {
     /**
@@ -2017,6 +2071,54 @@ export interface components {
       title: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    ApplicationPatch: {
+      /** Format: int64 */
+      beneficiaries?: number | null;
+      budget?: {
+        /**
+         * Format: int64
+         * @description 项目管理经费
+         */
+        projectManagementFen?: number;
+        /**
+         * Format: int64
+         * @description 薪酬待遇
+         */
+        salaryFen?: number;
+        /**
+         * Format: int64
+         * @description 服务活动经费
+         */
+        serviceActivitiesFen?: number;
+        /**
+         * Format: int64
+         * @description 督导培训经费
+         */
+        supervisionTrainingFen?: number;
+      } | null;
+      /** @description 参赛的公益创投大赛 The competition entered */
+      competitionId?: string | null;
+      contractEnd?: string | null;
+      contractStart?: string | null;
+      domains?: string[] | null;
+      /** @description 申报的资金；大赛项目可省略 The fund applied to; omitted for a competition entry */
+      fundId?: string | null;
+      /** @description 政府购买服务项目 A government-purchased project */
+      government?: boolean | null;
+      milestones?: components["schemas"]["MilestoneDTO"][] | null;
+      needIds?: string[] | null;
+      organisationId?: string;
+      regions?: string[] | null;
+      /** Format: int64 */
+      requestedFen?: number | null;
+      summary?: string | null;
+      /** @description 项目督导社工 The supervising social worker */
+      supervisorId?: string | null;
+      targetGroup?: string | null;
+      team?: components["schemas"]["TeamMemberDTO"][] | null;
+      title?: string;
     };
     AppraisalDimensionDTO: {
       /**
@@ -3961,6 +4063,63 @@ export interface components {
     NeedInvitationsOutputBody: {
       items: components["schemas"]["InvitationDTO"][];
     };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    NeedPatch: {
+      address?: string | null;
+      /** @description 缺省：儿童、老年人、残疾人服务需无犯罪记录 Default on for children, older people, persons with disabilities */
+      backgroundCheck?: boolean | null;
+      /** Format: int64 */
+      beneficiaries?: number | null;
+      /** Format: int64 */
+      budgetFen?: number | null;
+      /** @description 社区（村）12 位代码 12-digit community code */
+      communityCode?: string;
+      /** @description 不得包含服务对象姓名 Never name a beneficiary */
+      description?: string | null;
+      /** @description domains */
+      domain?: string;
+      /**
+       * Format: int64
+       * @description 每场次招募人数 1–500 Places per occurrence
+       */
+      headcount?: number;
+      /** @description 标记为高风险（高风险领域与危机干预等任务自动视为高风险） */
+      highRisk?: boolean | null;
+      insuranceProvided?: boolean | null;
+      /** @description GCJ-02 */
+      location?: {
+        /** Format: double */
+        lat?: number;
+        /** Format: double */
+        lng?: number;
+      };
+      /**
+       * Format: double
+       * @description 招募半径，默认 5 公里 Search radius, default 5 km
+       */
+      radiusKm?: number | null;
+      requiredSkills?: components["schemas"]["SkillLevel"][] | null;
+      /** @description 每周重复安排 A weekly schedule */
+      schedule?: {
+        end?: string;
+        from?: string;
+        start?: string;
+        until?: string;
+        weekdays?: number[];
+      } | null;
+      /** @description target_groups */
+      targetGroup?: string;
+      /** @description service_tasks */
+      tasks?: string[] | null;
+      title?: string;
+      /** @description 一次性服务时段（半点对齐）A one-off window on the half-hour grid */
+      window?: {
+        /** Format: date-time */
+        end?: string;
+        /** Format: date-time */
+        start?: string;
+      } | null;
+    };
     NotificationDTO: {
       body: string;
       bodyEn: string;
@@ -4057,6 +4216,27 @@ export interface components {
       status: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    OrganisationPatch: {
+      /**
+       * Format: int64
+       * @description 养老机构床位数 Elder-care beds
+       */
+      beds?: number | null;
+      contactName?: string | null;
+      contactPhone?: string | null;
+      /** @description 统一社会信用代码（GB 32100-2015），登记后不可改 Fixed after registration */
+      creditCode?: string | null;
+      description?: string | null;
+      /** @description 登记地：市、县（区）或乡镇（街道）代码 */
+      divisionCode?: string;
+      divisionsServed?: string[] | null;
+      /** @description domains vocabulary */
+      domains?: string[];
+      /** @description organisation_kinds; fixed after registration */
+      kind?: string | null;
+      name?: string;
     };
     PartScore: {
       en: string;
@@ -4748,6 +4928,42 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    SocialWorkerPatch: {
+      /** @description 如 {"mon":["08:00-12:00"]} e.g. {"mon":["08:00-12:00"]} */
+      availability?: ({
+        [key: string]: string[] | null;
+      }) | null;
+      /** @description 常驻地点（GCJ-02，郑州市内）Base point, inside Zhengzhou */
+      base?: {
+        /** Format: double */
+        lat?: number;
+        /** Format: double */
+        lng?: number;
+      } | null;
+      /** @description 新的或变更的证书需民政重新核验 A new or changed certificate goes back to pending */
+      certificate?: {
+        /**
+         * Format: date
+         * @description 发证日期 YYYY-MM-DD Issue date
+         */
+        issuedOn?: string;
+        /** @description certificate_levels */
+        level?: string;
+        /** @description 证书编号 Certificate number */
+        number?: string;
+      } | null;
+      /** @description domains vocabulary */
+      domains?: string[] | null;
+      /** @description 须与所持证书相符 Must match the certificate held */
+      post?: {
+        /** Format: int64 */
+        grade?: number;
+        level?: string;
+      } | null;
+      /** @description 驻站乡镇（街道），须已设站 Station township; it must have a station */
+      stationTownCode?: string | null;
+    };
     StatementRecord: {
       activity: string;
       /** Format: date */
@@ -4802,6 +5018,21 @@ export interface components {
       townCode: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    StationPatch: {
+      address?: string | null;
+      name?: string;
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
+      openedOn?: string | null;
+      operatorOrgId?: string | null;
+      serviceAreas?: string[];
+      socialWorkers?: string[] | null;
+      /** @description station_statuses (default open) */
+      status?: string | null;
     };
     StatusInputBody: {
       note?: string;
@@ -5148,6 +5379,66 @@ export interface components {
       updatedAt: string;
       /** Format: date-time */
       verifiedAt?: string;
+    };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    VolunteerPatch: {
+      /** @description 如 {"mon":["08:00-12:00"]}，整点或半点 On the half-hour grid, e.g. {"mon":["08:00-12:00"]} */
+      availability?: ({
+        [key: string]: string[] | null;
+      }) | null;
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
+      birthDate?: string | null;
+      /** @description 不可服务日期 YYYY-MM-DD Days off */
+      blackoutDates?: string[] | null;
+      /** @description 所在社区（村）12 位代码 Home community, 12-digit code */
+      communityCode?: string | null;
+      credentials?: components["schemas"]["Credential"][] | null;
+      /** @description domains vocabulary */
+      domains?: string[] | null;
+      /** @description 未成年人的监护人同意 A minor's guardian consent */
+      guardian?: {
+        /**
+         * Format: date
+         * @description YYYY-MM-DD
+         */
+        consentedOn?: string;
+        guardianName?: string;
+        guardianPhone?: string;
+        relationship?: string;
+      } | null;
+      /** @description 住址坐标（GCJ-02，郑州市内）Home point, GCJ-02, inside Zhengzhou */
+      home?: {
+        /** Format: double */
+        lat?: number;
+        /** Format: double */
+        lng?: number;
+      } | null;
+      /** @description 18 位居民身份证号，只写；不填则保留原号码，修改将撤销认证 18-character resident ID number, write-only; omit to keep the stored one; changing it withdraws verification */
+      idNumber?: string;
+      insurance?: ({
+        /**
+         * Format: date
+         * @description YYYY-MM-DD
+         */
+        expiresOn?: string;
+        insurer?: string;
+        policyNo?: string | null;
+      }) | null;
+      /** @description languages vocabulary */
+      languages?: string[] | null;
+      /**
+       * Format: double
+       * @description 最远服务距离，默认 5 公里 Furthest distance, default 5 km
+       */
+      maxDistanceKm?: number | null;
+      qualificationTrack?: boolean | null;
+      /** @description 真实姓名；认证后修改将撤销认证 Real name; changing it withdraws verification */
+      realName?: string | null;
+      /** @description skills 词表与等级 1–3 Skills vocabulary with level 1–3 */
+      skills?: components["schemas"]["SkillLevel"][] | null;
     };
     VoteDTO: {
       /** Format: date-time */
@@ -6020,8 +6311,8 @@ export interface operations {
     };
   };
   /**
-   * 修改草稿 Edit a draft
-   * @description 修改草稿 Edit a draft.
+   * 替换草稿 Replace a draft
+   * @description 整体替换草稿（机构、资金与大赛不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The organisation, the fund and the competition are fixed.
    *
    * Who may call it: an admin of the object's organisation. Also: a draft.
    *
@@ -6036,6 +6327,99 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["ApplicationBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ApplicationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改草稿的部分字段（机构管理员）Change some fields of a draft (org_admin)
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 机构、资金与大赛创建后不可改。 The organisation, the fund and the competition are fixed once drafted.
+   *
+   * Who may call it: an admin of the object's organisation. Also: a draft, as update-application.
+   *
+   * Changes: changes only the fields sent of the draft application.
+   */
+  "patch-application": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ApplicationPatch"];
+        "application/merge-patch+json": components["schemas"]["ApplicationPatch"];
       };
     };
     responses: {
@@ -13293,7 +13677,7 @@ export interface operations {
   };
   /**
    * 填写或替换我的社工档案 Create or replace my social-worker profile
-   * @description 填写或替换我的社工档案 Create or replace my social-worker profile.
+   * @description 整体替换我的社工档案：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
    *
    * Who may call it: any signed-in account, on its own things.
    *
@@ -13326,6 +13710,88 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改我的社工档案的部分字段 Change some fields of my social-worker profile
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 修改证书的任一字段将使证书回到待核验，并退出督导人才库。 Changing any field of the certificate returns it to pending and takes the worker out of the supervisor pool.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: a changed certificate returns to pending.
+   *
+   * Changes: changes only the fields sent of the caller's social-worker profile; a changed certificate returns to pending.
+   */
+  "patch-my-social-worker-profile": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SocialWorkerPatch"];
+        "application/merge-patch+json": components["schemas"]["SocialWorkerPatch"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SocialWorkerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -13613,7 +14079,7 @@ export interface operations {
   };
   /**
    * 填写或替换我的志愿者档案 Create or replace my volunteer profile
-   * @description 填写或替换我的志愿者档案 Create or replace my volunteer profile.
+   * @description 整体替换我的志愿者档案（不发送身份证号则保留原号码）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The ID number, write-only, is kept when left out.
    *
    * Who may call it: any signed-in account, on its own things. Also: birth date from the ID number; a changed verified fact returns the profile to pending.
    *
@@ -13646,6 +14112,88 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改我的志愿者档案的部分字段 Change some fields of my volunteer profile
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 修改真实姓名、身份证号或出生日期将撤销实名认证；身份证号只能更换，不能删除。 Changing the real name, the ID number or the birth date withdraws the real-name verification; the ID number can be replaced, not removed.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: as put-my-volunteer-profile, on the profile as it is.
+   *
+   * Changes: changes only the fields sent of the caller's volunteer profile; a changed real name, ID number or birth date withdraws the real-name verification.
+   */
+  "patch-my-volunteer-profile": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["VolunteerPatch"];
+        "application/merge-patch+json": components["schemas"]["VolunteerPatch"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["VolunteerDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -14072,8 +14620,8 @@ export interface operations {
     };
   };
   /**
-   * 修改需求（社区居委会）Edit a need (committee)
-   * @description 修改需求（社区居委会）Edit a need (committee).
+   * 替换需求（社区居委会）Replace a need (committee)
+   * @description 整体替换需求（所在社区不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The community is fixed.
    *
    * Who may call it: the community committee (community_admin) of the object's community.
    *
@@ -14088,6 +14636,99 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["NeedBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["NeedDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改需求的部分字段（社区居委会；草稿亦可由起草机构修改）Change some fields of a need (committee; a draft also by its drafting organisation)
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 需求所在社区不可改；已有志愿者报名时，时间、地点、人数和要求不可改。 The community is fixed; once volunteers hold places, time, place, headcount and requirements are fixed.
+   *
+   * Who may call it: the community committee (community_admin) of the object's community. Also: as update-need, on the need as it is.
+   *
+   * Changes: changes only the fields sent of the need.
+   */
+  "patch-need": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NeedPatch"];
+        "application/merge-patch+json": components["schemas"]["NeedPatch"];
       };
     };
     responses: {
@@ -15582,8 +16223,8 @@ export interface operations {
     };
   };
   /**
-   * 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs)
-   * @description 修改机构信息（本机构管理员或民政）Edit an organisation (its admins or civil affairs).
+   * 替换机构信息（本机构管理员或民政）Replace an organisation's details (its admins or civil affairs)
+   * @description 整体替换机构信息（类型与统一社会信用代码除外，登记后不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The kind and the credit code are fixed after registration.
    *
    * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: only civil affairs moves the registration.
    *
@@ -15598,6 +16239,99 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["OrganisationBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["OrganisationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改机构信息的部分字段（本机构管理员或民政）Change some details of an organisation (its admins or civil affairs)
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 机构类型与统一社会信用代码登记后不可改。 The kind and the credit code are fixed after registration.
+   *
+   * Who may call it: an admin of the object's organisation; or civil affairs of a division containing the object. Also: as update-organisation, on the details as they are.
+   *
+   * Changes: changes only the fields sent of the organisation's details.
+   */
+  "patch-organisation": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OrganisationPatch"];
+        "application/merge-patch+json": components["schemas"]["OrganisationPatch"];
       };
     };
     responses: {
@@ -17139,8 +17873,8 @@ export interface operations {
     };
   };
   /**
-   * 修改社工站（民政部门）Edit a station (civil affairs)
-   * @description 修改社工站（民政部门）Edit a station (civil affairs).
+   * 替换社工站信息（民政部门）Replace a station (civil affairs)
+   * @description 整体替换社工站信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
    *
    * Who may call it: civil affairs of a division containing the object.
    *
@@ -17155,6 +17889,93 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["StationBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["StationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改社工站的部分字段（民政部门）Change some fields of a station (civil affairs)
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified.
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: as update-station.
+   *
+   * Changes: changes only the fields sent of the station.
+   */
+  "patch-station": {
+    parameters: {
+      path: {
+        townCode: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StationPatch"];
+        "application/merge-patch+json": components["schemas"]["StationPatch"];
       };
     };
     responses: {
