@@ -2,6 +2,7 @@
 // caller's own tokens. The console hides what a role cannot do, but the API
 // alone decides; a refusal comes back as an ApiError carrying the problem.
 import { state, update, T } from './state';
+import { createClient, fetchTransport, type Method } from '../../clients/ts/index.js';
 import type { Problem, Tokens, Vocabularies } from './types';
 
 export class ApiError extends Error {
@@ -20,11 +21,14 @@ export function problemText(p: Problem, status: number): string {
 
 interface Options {
   headers?: Record<string, string>;
-  /** the response as text (CSV) instead of JSON */
+  /** the response is text (CSV); the kit answers a body that is not JSON as text */
   text?: boolean;
   /** no Authorization header (login, refresh) */
   anonymous?: boolean;
 }
+
+// Requests go through the client kit (clients/ts) over fetch, same origin.
+const client = createClient({ baseUrl: '', transport: fetchTransport(), token: () => state.session?.accessToken, acceptLanguage: lang });
 
 let refreshing: Promise<boolean> | null = null;
 
@@ -35,14 +39,9 @@ function refresh(): Promise<boolean> {
   if (!refreshing) {
     refreshing = (async () => {
       try {
-        const res = await fetch('/v1/auth/refresh', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Accept-Language': lang() },
-          body: JSON.stringify({ refreshToken: s.refreshToken }),
-        });
-        if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as Tokens;
-        update({ session: { accessToken: body.accessToken, refreshToken: body.refreshToken, account: body.account } });
+        const r = await client.post('/v1/auth/refresh', { body: { refreshToken: s.refreshToken }, anonymous: true });
+        if (!r.ok) throw new Error(String(r.status));
+        update({ session: { accessToken: r.data.accessToken, refreshToken: r.data.refreshToken, account: r.data.account } });
         return true;
       } catch {
         update({ session: null });
@@ -59,30 +58,18 @@ function lang() {
   return state.lang === 'en' ? 'en' : 'zh-CN';
 }
 
+/** api calls the API; it answers the body (the text for CSV) or throws an ApiError carrying the problem. */
 export async function api<T = any>(method: string, path: string, body?: unknown, opts: Options = {}): Promise<T> {
+  const m = method.toLowerCase() as Method;
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { 'Accept-Language': lang(), ...opts.headers };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = state.session?.accessToken;
-    if (token && !opts.anonymous) headers.Authorization = `Bearer ${token}`;
-    let res: Response;
-    try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch {
-      throw new ApiError(0, { detail: T('网络不可用，请稍后重试', 'The network is unavailable; try again') });
-    }
-    if (res.status === 401 && token && !opts.anonymous && attempt === 0) {
+    const r = await client.request(m, path, { body, headers: opts.headers, anonymous: opts.anonymous });
+    if (r.ok) return r.data as T;
+    if (r.problem.code === 'network-error') throw new ApiError(0, { detail: T('网络不可用，请稍后重试', 'The network is unavailable; try again') });
+    if (r.status === 401 && token && !opts.anonymous && attempt === 0) {
       if (await refresh()) continue;
     }
-    if (res.status === 204) return undefined as T;
-    const raw = await res.text();
-    if (!res.ok) {
-      let p: Problem = {};
-      try { p = JSON.parse(raw); } catch { p = { detail: raw.slice(0, 200) }; }
-      throw new ApiError(res.status, p);
-    }
-    if (opts.text) return raw as T;
-    return (raw ? JSON.parse(raw) : undefined) as T;
+    throw new ApiError(r.status, r.problem);
   }
 }
 

@@ -1,13 +1,14 @@
 // The API's shapes, as the service describes them: aliases of the types that
 // `npm run gen:api` generates from the OpenAPI document (handlers/testdata/
 // openapi.json, kept equal to the served /openapi.json by TestGoldenOpenAPI).
-// Nothing here is typed by hand; a changed API breaks the type check.
-import type { components } from './generated/openapi';
+// Nothing here is typed by hand; a changed API breaks the type check. They come
+// through the client kit (clients/ts), which the console's api.ts builds on.
+import type { components, Problem as KitProblem } from '../../clients/ts/index.js';
 
 type S = components['schemas'];
 
-/** Problem is an RFC 9457 problem (application/problem+json). */
-export type Problem = Partial<S['ErrorModel']>;
+/** Problem is an RFC 9457 problem (application/problem+json), as the kit types it; partial for the console's own (network) ones. */
+export type Problem = Partial<KitProblem>;
 
 // Accounts and sessions
 export type RoleBinding = S['RoleBindingDTO'];
