@@ -35,8 +35,8 @@ if ! diff -q clients/go/wushe/client.gen.go "$work/client.gen.go" >/dev/null; th
   exit 1
 fi
 
-step "build and vet the client and the walk-through"
-(cd clients/go && go vet ./... && go build -o "$work/walkthrough" ./cmd/walkthrough)
+step "vet and test the client and the walk-through, build the walk-through"
+(cd clients/go && go vet ./... && go test ./... && go build -o "$work/walkthrough" ./cmd/walkthrough)
 
 step "build the service"
 go build -o "$work/wushe" ./cmd/wushe

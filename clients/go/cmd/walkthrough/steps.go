@@ -140,5 +140,16 @@ func (w *walk) record(ctx context.Context) error {
 	}
 	w.say("anyone verifies the statement without logging in: valid=%t, %s, %.1f h", out.Valid,
 		strings.TrimSpace(out.Statement.Subject.Name), out.Statement.Totals.Hours)
+	// The statement as the generated types hold it, encoded again: it
+	// verifies only if they carry every field and value unchanged.
+	var again wushe.VerifyStatementOutputBody
+	res, err = w.c.VerifyServiceRecord(ctx, sr.SignedStatement)
+	if err := decode("POST /v1/service-records/verify (re-encoded)", res, err, 200, &again); err != nil {
+		return err
+	}
+	if !again.Valid {
+		return fmt.Errorf("POST /v1/service-records/verify: the statement re-encoded from the generated types does not verify")
+	}
+	w.say("the statement re-encoded from the generated types verifies too: valid=%t", again.Valid)
 	return nil
 }
