@@ -253,7 +253,8 @@ func TestArchitectureGraph(t *testing.T) {
 
 // packageGraph draws the module's packages and the imports between them,
 // as a Mermaid flowchart and a table. Test files are left out, and so are
-// commands outside cmd/ (the tools under scripts/, generators).
+// commands outside cmd/ (the tools under scripts/, generators), and modules of
+// their own (clients/go).
 func packageGraph(root string) (string, error) {
 	module, err := modulePath(filepath.Join(root, "go.mod"))
 	if err != nil {
@@ -270,6 +271,9 @@ func packageGraph(root string) (string, error) {
 		name := d.Name()
 		if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "node_modules" || name == "vendor") {
 			return filepath.SkipDir
+		}
+		if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != root {
+			return filepath.SkipDir // a module of its own (clients/go)
 		}
 		pkg, err := build.ImportDir(path, 0)
 		if err != nil {
