@@ -2,7 +2,7 @@ package demo
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/wushe/wushe/models"
@@ -48,11 +48,11 @@ func (p *demoPlanner) needs() error {
 		first := 16 + r.IntN(24-length+1)
 		if r.Float64() < 0.15 {
 			from := p.today.AddDate(0, 0, 1+r.IntN(7))
-			weekdays := []int{1 + r.IntN(7)}
-			if wd := 1 + r.IntN(7); wd != weekdays[0] && r.Float64() < 0.4 {
+			weekdays := []models.Weekday{models.Weekday(1 + r.IntN(7))}
+			if wd := models.Weekday(1 + r.IntN(7)); wd != weekdays[0] && r.Float64() < 0.4 {
 				weekdays = append(weekdays, wd)
 			}
-			sort.Ints(weekdays)
+			slices.Sort(weekdays)
 			n.Schedule = &models.WeeklySchedule{Weekdays: weekdays, Start: demoClock(first), End: demoClock(first + length),
 				From: demoDate(from), Until: demoDate(from.AddDate(0, 0, 7*(4+r.IntN(5))-1))}
 		} else {

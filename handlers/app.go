@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -126,7 +127,12 @@ func New(svc *service.Service, cfg Config) *App {
 
 	hc := huma.DefaultConfig("Wushe 五社联动 API", cfg.Version)
 	hc.Info.Description = "五社联动服务：社区需求、志愿者、社会工作者、社区社会组织与公益慈善资源的联动。" +
-		" Five-society linkage for Zhengzhou: community needs, volunteers, social workers, community organisations and charity funds."
+		" Five-society linkage for Zhengzhou: community needs, volunteers, social workers, community organisations and charity funds." +
+		"\n\n时间约定 Time: every instant is RFC 3339 in UTC with milliseconds (`2026-12-04T01:00:00.000Z`); input accepts any offset." +
+		" Local dates are `YYYY-MM-DD` and wall times `HH:MM`, both Beijing time (Asia/Shanghai)." +
+		" Weekdays are `mon` … `sun` everywhere. Errors: `application/problem+json` with a stable `code` (`/problems`)."
+	hc.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
+	hc.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[models.Weekday](), reflect.TypeFor[weekdayName]())
 	hc.OpenAPIPath = "" // served by serveDocument, once finished
 	hc.DocsPath = ""
 	hc.SchemasPath = ""

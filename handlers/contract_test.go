@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -261,6 +262,33 @@ func noNullArrays(t *testing.T, req string, v any) {
 	case []any:
 		for _, e := range x {
 			noNullArrays(t, req, e)
+		}
+	}
+}
+
+var (
+	looksLikeInstant = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}`)
+	utcMillis        = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`)
+)
+
+// instantsInUTC fails when a string of v that reads as a date and time is
+// not in the API's one form: RFC 3339, UTC, three fractional digits
+// (docs/api.md, models.InstantLayout). It runs on every answer the harness
+// sees.
+func instantsInUTC(t *testing.T, req string, v any) {
+	t.Helper()
+	switch x := v.(type) {
+	case string:
+		if looksLikeInstant.MatchString(x) && !utcMillis.MatchString(x) {
+			t.Errorf("%s: instant %q is not RFC 3339 UTC with milliseconds", req, x)
+		}
+	case map[string]any:
+		for _, e := range x {
+			instantsInUTC(t, req, e)
+		}
+	case []any:
+		for _, e := range x {
+			instantsInUTC(t, req, e)
 		}
 	}
 }

@@ -134,6 +134,7 @@ func (h *harness) do(method, path, body string, headers ...string) response {
 	r := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
 	_ = json.Unmarshal(raw, &r.Body)
 	noNullArrays(h.t, method+" "+path, r.Body)
+	instantsInUTC(h.t, method+" "+path, r.Body)
 	return r
 }
 

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -62,9 +63,9 @@ func TestNeedValidation(t *testing.T) {
 		{"skill level 4", needBody(zhongyuanCommunity, `,"requiredSkills":[{"code":"first_aid","level":4}]`), "body.requiredSkills[0].level"},
 		{"radius too large", needBody(zhongyuanCommunity, `,"radiusKm":80`), "body.radiusKm"},
 		{"a street, not a community", needBody("410102001000", ""), "body.communityCode"},
-		{"both window and schedule", needBody(zhongyuanCommunity, `,"schedule":{"weekdays":[1],"start":"09:00","end":"11:00","from":"2030-01-01","until":"2030-02-01"}`), "body.schedule"},
+		{"both window and schedule", needBody(zhongyuanCommunity, `,"schedule":{"weekdays":["mon"],"start":"09:00","end":"11:00","from":"2030-01-01","until":"2030-02-01"}`), "body.schedule"},
 		{"schedule until before from", strings.Replace(base, `"window":{"start":"`+slot(3, 9)+`","end":"`+slot(3, 11)+`"}`,
-			`"schedule":{"weekdays":[1,3],"start":"09:00","end":"11:00","from":"2030-03-01","until":"2030-02-01"}`, 1), "body.schedule"},
+			`"schedule":{"weekdays":["mon","wed"],"start":"09:00","end":"11:00","from":"2030-03-01","until":"2030-02-01"}`, 1), "body.schedule"},
 		{"negative budget", needBody(zhongyuanCommunity, `,"budgetFen":-1`), "body.budgetFen"},
 		{"short title", strings.Replace(base, "助老上门探访", "助老", 1), "body.title"},
 	}
@@ -192,10 +193,13 @@ func TestRecurringNeedExpandsIntoOccurrences(t *testing.T) {
 	from := time.Now().AddDate(0, 0, 7).Format("2006-01-02")
 	until := time.Now().AddDate(0, 0, 34).Format("2006-01-02")
 	body := strings.Replace(needBody(zhongyuanCommunity, ""), `"window":{"start":"`+slot(3, 9)+`","end":"`+slot(3, 11)+`"}`,
-		`"schedule":{"weekdays":[2,4],"start":"14:00","end":"16:30","from":"`+from+`","until":"`+until+`"}`, 1)
+		`"schedule":{"weekdays":["tue","thu"],"start":"14:00","end":"16:30","from":"`+from+`","until":"`+until+`"}`, 1)
 	r := w.h.do("POST", "/v1/needs", body, bearerHeader(zy)...)
 	if r.Status != 201 {
 		t.Fatalf("post: %d %s", r.Status, r.Raw)
+	}
+	if days, _ := json.Marshal(r.Body["schedule"].(map[string]any)["weekdays"]); string(days) != `["tue","thu"]` {
+		t.Errorf("schedule weekdays answered as %s", days)
 	}
 	occ := r.Body["occurrences"].([]any)
 	if len(occ) != 8 {

@@ -79,6 +79,25 @@ type ServiceStatement struct {
 	Records  []StatementRecord `json:"records"`
 }
 
+// MarshalJSON writes VerifiedAt as every instant of the API is written
+// (FormatInstant), so that the signed text follows the time convention.
+func (r StatementRecord) MarshalJSON() ([]byte, error) {
+	type plain StatementRecord
+	return json.Marshal(struct {
+		plain
+		VerifiedAt string `json:"verifiedAt"`
+	}{plain(r), FormatInstant(r.VerifiedAt)})
+}
+
+// MarshalJSON writes IssuedAt by FormatInstant, as StatementRecord does.
+func (st ServiceStatement) MarshalJSON() ([]byte, error) {
+	type plain ServiceStatement
+	return json.Marshal(struct {
+		plain
+		IssuedAt string `json:"issuedAt"`
+	}{plain(st), FormatInstant(st.IssuedAt)})
+}
+
 // SignedStatement is a statement with its signature. Statement holds the
 // statement's canonical JSON; Signature is the Ed25519 signature of exactly
 // those bytes, base64url-encoded without padding.
@@ -135,8 +154,9 @@ func StatementTotals(records []StatementRecord) ServiceTotals {
 }
 
 // NewServiceStatement builds a version-1 statement: the records' hours are
-// rounded with RoundHours, the records sorted by date then id, and the
-// totals computed from them.
+// rounded with RoundHours, the instants in UTC to the millisecond (as the
+// API writes them), the records sorted by date then id, and the totals
+// computed from them.
 func NewServiceStatement(subject StatementSubject, records []StatementRecord, issuedAt time.Time) ServiceStatement {
 	rs := slices.Clone(records)
 	if rs == nil {
@@ -144,6 +164,7 @@ func NewServiceStatement(subject StatementSubject, records []StatementRecord, is
 	}
 	for i := range rs {
 		rs[i].Hours = RoundHours(rs[i].Hours)
+		rs[i].VerifiedAt = rs[i].VerifiedAt.UTC().Truncate(time.Millisecond)
 	}
 	slices.SortStableFunc(rs, func(a, b StatementRecord) int {
 		if c := strings.Compare(a.Date, b.Date); c != 0 {
@@ -151,7 +172,7 @@ func NewServiceStatement(subject StatementSubject, records []StatementRecord, is
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	return ServiceStatement{Version: StatementVersion, Subject: subject, IssuedAt: issuedAt,
+	return ServiceStatement{Version: StatementVersion, Subject: subject, IssuedAt: issuedAt.UTC().Truncate(time.Millisecond),
 		Totals: StatementTotals(rs), Records: rs}
 }
 

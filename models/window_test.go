@@ -1,7 +1,9 @@
 package models
 
 import (
+	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,10 +134,10 @@ func TestWindowSlots(t *testing.T) {
 }
 
 func TestWeeklyScheduleValidate(t *testing.T) {
-	ok := WeeklySchedule{Weekdays: []int{1}, Start: "09:00", End: "11:00", From: "2025-01-01", Until: "2025-12-31"}
+	ok := WeeklySchedule{Weekdays: []Weekday{1}, Start: "09:00", End: "11:00", From: "2025-01-01", Until: "2025-12-31"}
 	with := func(change func(*WeeklySchedule)) WeeklySchedule {
 		s := ok
-		s.Weekdays = append([]int(nil), ok.Weekdays...)
+		s.Weekdays = append([]Weekday(nil), ok.Weekdays...)
 		change(&s)
 		return s
 	}
@@ -146,8 +148,8 @@ func TestWeeklyScheduleValidate(t *testing.T) {
 		want []string
 	}{
 		{"weekly for a year", ok, nil},
-		{"every day for 200 days", with(func(s *WeeklySchedule) { s.Weekdays = []int{1, 2, 3, 4, 5, 6, 7}; s.Until = "2025-07-19" }), nil},
-		{"every day for 201 days", with(func(s *WeeklySchedule) { s.Weekdays = []int{1, 2, 3, 4, 5, 6, 7}; s.Until = "2025-07-20" }),
+		{"every day for 200 days", with(func(s *WeeklySchedule) { s.Weekdays = []Weekday{1, 2, 3, 4, 5, 6, 7}; s.Until = "2025-07-19" }), nil},
+		{"every day for 201 days", with(func(s *WeeklySchedule) { s.Weekdays = []Weekday{1, 2, 3, 4, 5, 6, 7}; s.Until = "2025-07-20" }),
 			[]string{"s: a schedule may have at most 200 occurrences"}},
 		{"a leap year is 366 days", with(func(s *WeeklySchedule) { s.From, s.Until = "2024-01-01", "2024-12-31" }), nil},
 		{"367 days", with(func(s *WeeklySchedule) { s.From, s.Until = "2024-01-01", "2025-01-01" }),
@@ -160,9 +162,9 @@ func TestWeeklyScheduleValidate(t *testing.T) {
 		{"until midnight", with(func(s *WeeklySchedule) { s.Start, s.End = "22:00", "24:00" }), nil},
 		{"whole day", with(func(s *WeeklySchedule) { s.Start, s.End = "00:00", "24:00" }), nil},
 		{"no weekdays", with(func(s *WeeklySchedule) { s.Weekdays = nil }), []string{"s.weekdays: choose at least one weekday"}},
-		{"weekday 0 and 8, duplicate 3", with(func(s *WeeklySchedule) { s.Weekdays = []int{0, 3, 8, 3} }), []string{
-			"s.weekdays[0]: weekday must be 1 (Monday) to 7 (Sunday)",
-			"s.weekdays[2]: weekday must be 1 (Monday) to 7 (Sunday)",
+		{"weekday 0 and 8, duplicate 3", with(func(s *WeeklySchedule) { s.Weekdays = []Weekday{0, 3, 8, 3} }), []string{
+			"s.weekdays[0]: a weekday is one of mon, tue, wed, thu, fri, sat, sun",
+			"s.weekdays[2]: a weekday is one of mon, tue, wed, thu, fri, sat, sun",
 			"s.weekdays[3]: duplicate weekday",
 		}},
 		{"off-grid start", with(func(s *WeeklySchedule) { s.Start = "09:15" }), []string{"s.start: " + clock}},
@@ -186,7 +188,7 @@ func TestWeeklyScheduleValidate(t *testing.T) {
 }
 
 func TestWeeklyScheduleOccurrencesYear(t *testing.T) {
-	s := WeeklySchedule{Weekdays: []int{1}, Start: "09:00", End: "11:00", From: "2025-01-01", Until: "2025-12-31"}
+	s := WeeklySchedule{Weekdays: []Weekday{1}, Start: "09:00", End: "11:00", From: "2025-01-01", Until: "2025-12-31"}
 	occ := s.Occurrences()
 	if len(occ) != 52 {
 		t.Fatalf("%d Mondays in 2025, want 52", len(occ))
@@ -218,24 +220,24 @@ func TestWeeklyScheduleOccurrencesEdges(t *testing.T) {
 		want []Window
 	}{
 		{"Sundays, first and last day inclusive",
-			WeeklySchedule{Weekdays: []int{7}, Start: "14:00", End: "16:30", From: "2025-03-09", Until: "2025-03-23"},
+			WeeklySchedule{Weekdays: []Weekday{7}, Start: "14:00", End: "16:30", From: "2025-03-09", Until: "2025-03-23"},
 			[]Window{
 				{sh(2025, 3, 9, 14, 0), sh(2025, 3, 9, 16, 30)},
 				{sh(2025, 3, 16, 14, 0), sh(2025, 3, 16, 16, 30)},
 				{sh(2025, 3, 23, 14, 0), sh(2025, 3, 23, 16, 30)},
 			}},
 		{"Sunday until midnight ends on Monday",
-			WeeklySchedule{Weekdays: []int{7}, Start: "22:00", End: "24:00", From: "2025-03-09", Until: "2025-03-09"},
+			WeeklySchedule{Weekdays: []Weekday{7}, Start: "22:00", End: "24:00", From: "2025-03-09", Until: "2025-03-09"},
 			[]Window{{sh(2025, 3, 9, 22, 0), sh(2025, 3, 10, 0, 0)}}},
 		{"weekdays in any order come out in date order",
-			WeeklySchedule{Weekdays: []int{5, 1, 3}, Start: "08:00", End: "08:30", From: "2025-03-05", Until: "2025-03-10"},
+			WeeklySchedule{Weekdays: []Weekday{5, 1, 3}, Start: "08:00", End: "08:30", From: "2025-03-05", Until: "2025-03-10"},
 			[]Window{
 				{sh(2025, 3, 5, 8, 0), sh(2025, 3, 5, 8, 30)},
 				{sh(2025, 3, 7, 8, 0), sh(2025, 3, 7, 8, 30)},
 				{sh(2025, 3, 10, 8, 0), sh(2025, 3, 10, 8, 30)},
 			}},
 		{"across the new year and a leap day",
-			WeeklySchedule{Weekdays: []int{4}, Start: "00:00", End: "01:00", From: "2023-12-28", Until: "2024-03-01"},
+			WeeklySchedule{Weekdays: []Weekday{4}, Start: "00:00", End: "01:00", From: "2023-12-28", Until: "2024-03-01"},
 			nil}, // checked by count below
 	}
 	for _, tt := range tests {
@@ -255,5 +257,26 @@ func TestWeeklyScheduleOccurrencesEdges(t *testing.T) {
 				t.Errorf("%s: occurrence %d = %v, want %v", tt.name, i, got[i], tt.want[i])
 			}
 		}
+	}
+}
+
+func TestWeekdayJSONIsTheAvailabilityKey(t *testing.T) {
+	raw, err := json.Marshal(WeeklySchedule{Weekdays: []Weekday{1, 4, 7}})
+	if err != nil || !strings.Contains(string(raw), `"weekdays":["mon","thu","sun"]`) {
+		t.Fatalf("marshal: %s %v", raw, err)
+	}
+	var s WeeklySchedule
+	if err := json.Unmarshal([]byte(`{"weekdays":["sat","tue"]}`), &s); err != nil || !slices.Equal(s.Weekdays, []Weekday{6, 2}) {
+		t.Fatalf("unmarshal: %v %v", s.Weekdays, err)
+	}
+	for _, bad := range []string{`["Mon"]`, `[1]`, `["monday"]`, `[null]`} {
+		if err := json.Unmarshal([]byte(`{"weekdays":`+bad+`}`), &s); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	// The grid's keys and the schedule's days are one list.
+	g, _ := ParseWeekGrid("", map[string][]string{Weekday(3).String(): {"08:00-09:00"}})
+	if keys, _ := json.Marshal(g); !strings.Contains(string(keys), `"wed":["08:00-09:00"]`) {
+		t.Errorf("grid: %s", keys)
 	}
 }

@@ -35,11 +35,11 @@ type windowDoc struct {
 }
 
 type scheduleDoc struct {
-	Weekdays []int  `bson:"weekdays"`
-	Start    string `bson:"start"`
-	End      string `bson:"end"`
-	From     string `bson:"from"`
-	Until    string `bson:"until"`
+	Weekdays []models.Weekday `bson:"weekdays"` // stored as 1–7
+	Start    string           `bson:"start"`
+	End      string           `bson:"end"`
+	From     string           `bson:"from"`
+	Until    string           `bson:"until"`
 }
 
 type needSkill struct {

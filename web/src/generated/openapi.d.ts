@@ -4100,13 +4100,13 @@ export interface components {
       radiusKm?: number | null;
       requiredSkills?: components["schemas"]["SkillLevel"][] | null;
       /** @description 每周重复安排 A weekly schedule */
-      schedule?: {
+      schedule?: ({
         end?: string;
         from?: string;
         start?: string;
         until?: string;
-        weekdays?: number[];
-      } | null;
+        weekdays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+      }) | null;
       /** @description target_groups */
       targetGroup?: string;
       /** @description service_tasks */
@@ -5474,7 +5474,7 @@ export interface components {
       from: string;
       start: string;
       until: string;
-      weekdays: number[];
+      weekdays: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
     };
     Window: {
       /** Format: date-time */

@@ -11,9 +11,12 @@ import {
 import type { Division, Need, NeedList } from '../../types';
 import { useCommunity } from './common';
 
+type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 interface NeedForm {
   communityCode: string; title: string; description: string; domain: string; targetGroup: string; tasks: string[];
-  recurring: boolean; date: string; start: string; end: string; weekdays: number[]; from: string; until: string;
+  recurring: boolean; date: string; start: string; end: string; weekdays: Weekday[]; from: string; until: string;
   headcount: string; radiusKm: string; address: string; budget: string; beneficiaries: string;
   backgroundCheck: '' | 'yes' | 'no'; highRisk: boolean; insuranceProvided: boolean; skills: { code: string; level: string }[];
   location: LatLng; draft: boolean;
@@ -24,7 +27,7 @@ function formFromNeed(n: Need): NeedForm {
   return {
     communityCode: n.communityCode, title: n.title, description: n.description ?? '', domain: n.domain, targetGroup: n.targetGroup, tasks: n.tasks ?? [],
     recurring: !!n.schedule, date: w ? toLocalInput(w.start).slice(0, 10) : beijingToday(2), start: w ? toLocalInput(w.start).slice(11) : '09:00',
-    end: w ? toLocalInput(w.end).slice(11) : '11:00', weekdays: n.schedule?.weekdays ?? [6], from: n.schedule?.from ?? beijingToday(1),
+    end: w ? toLocalInput(w.end).slice(11) : '11:00', weekdays: n.schedule?.weekdays ?? ['sat'], from: n.schedule?.from ?? beijingToday(1),
     until: n.schedule?.until ?? beijingToday(29), headcount: String(n.headcount), radiusKm: String(n.radiusKm), address: n.address ?? '',
     budget: n.budgetFen ? String(n.budgetFen / 100) : '', beneficiaries: n.beneficiaries ? String(n.beneficiaries) : '',
     backgroundCheck: n.backgroundCheck ? 'yes' : 'no', highRisk: n.highRisk, insuranceProvided: n.insuranceProvided,
@@ -43,7 +46,7 @@ function needBody(f: NeedForm, editing: boolean) {
   if (f.budget) b.budgetFen = toFen(f.budget);
   if (f.beneficiaries) b.beneficiaries = parseInt(f.beneficiaries, 10);
   if (f.backgroundCheck) b.backgroundCheck = f.backgroundCheck === 'yes';
-  if (f.recurring) b.schedule = { weekdays: [...f.weekdays].sort(), start: f.start, end: f.end, from: f.from, until: f.until };
+  if (f.recurring) b.schedule = { weekdays: WEEKDAYS.filter((d) => f.weekdays.includes(d)), start: f.start, end: f.end, from: f.from, until: f.until };
   else b.window = { start: fromLocalInput(`${f.date}T${f.start}`), end: fromLocalInput(`${f.date}T${f.end}`) };
   if (!editing && f.draft) b.draft = true;
   return b;
@@ -76,7 +79,7 @@ export function NeedFormPage({ id }: { id?: string }) {
       } catch { /* keep the city's centre */ }
       setF({
         communityCode: community, title: '', description: '', domain: 'community_governance', targetGroup: 'community_residents', tasks: [],
-        recurring: false, date: beijingToday(2), start: '09:00', end: '11:00', weekdays: [6], from: beijingToday(1), until: beijingToday(29),
+        recurring: false, date: beijingToday(2), start: '09:00', end: '11:00', weekdays: ['sat'], from: beijingToday(1), until: beijingToday(29),
         headcount: '2', radiusKm: '3', address: '', budget: '', beneficiaries: '', backgroundCheck: '', highRisk: false, insuranceProvided: false,
         skills: [], location: at, draft: false,
       });
@@ -131,8 +134,8 @@ export function NeedFormPage({ id }: { id?: string }) {
             <Input label={T('结束', 'End')} type="time" step={1800} value={f.end} onValue={(v) => set({ end: v })} required />
           </div>
           {f.recurring && (
-            <Checks legend={T('星期', 'Weekdays')} value={f.weekdays.map(String)} onValue={(v) => set({ weekdays: v.map(Number) })}
-              options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: T('周' + '一二三四五六日'[d - 1], ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]) }))} />
+            <Checks legend={T('星期', 'Weekdays')} value={f.weekdays} onValue={(v) => set({ weekdays: v as Weekday[] })}
+              options={WEEKDAYS.map((d, i) => ({ value: d, label: T('周' + '一二三四五六日'[i], d[0].toUpperCase() + d.slice(1)) }))} />
           )}
         </fieldset>
 
