@@ -44,6 +44,7 @@ var changes = map[string]string{
 	"patch-organisation":               "changes only the fields sent of the organisation's details",
 	"patch-need":                       "changes only the fields sent of the need",
 	"patch-application":                "changes only the fields sent of the draft application",
+	"patch-competition":                "changes only the fields sent of the draft competition",
 	"patch-station":                    "changes only the fields sent of the station",
 	"grant-role":                       "adds a role binding to the account of the phone (creating the account for a new phone), or records an offer the person accepts; audited",
 	"deactivate-account":               "deactivates the account and ends its logins; audited",

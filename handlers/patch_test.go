@@ -477,3 +477,46 @@ func TestPatchStation(t *testing.T) {
 	}
 	unchanged(t, "refused patches", snap, snapshot(t, w.h))
 }
+
+// The organiser patches a draft competition's name and one tier; the rest
+// (schedule, rubric, regions, the fund) stays. The fund cannot be removed or
+// changed, someone else's patch changes nothing, and a published
+// competition is fixed.
+func TestPatchCompetitionDraft(t *testing.T) {
+	w := newCompWorld(t)
+	r := w.h.do("POST", "/v1/competitions", competitionBody(w.fundID, compOpts{vote: true}), bearerHeader(w.charityAdminA)...)
+	if r.Status != 201 {
+		t.Fatalf("draft: %d %s", r.Status, r.Raw)
+	}
+	path := "/v1/competitions/" + r.str("id")
+	before := w.h.do("GET", path, "", bearerHeader(w.charityAdminA)...).Body
+	r = w.h.do("PATCH", path, `{"name":"2027 中原区社区公益创投大赛","voteWeightPercent":30}`, withMergePatch(w.charityAdminA)...)
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	after := w.h.do("GET", path, "", bearerHeader(w.charityAdminA)...).Body
+	sameExcept(t, "the draft competition", before, after, "name", "voteWeightPercent")
+	if after["name"] != "2027 中原区社区公益创投大赛" || after["voteWeightPercent"] != 30.0 || after["publicVote"] != true {
+		t.Errorf("patched competition: %v", after)
+	}
+	snap := snapshot(t, w.h)
+	for _, c := range []struct {
+		body, tok string
+		status    int
+	}{
+		{`{"fundId":null}`, w.charityAdminA, 422},
+		{`{"name":null}`, w.charityAdminA, 422},
+		{`{"tiers":[{"code":"first_prize","name":"一等奖","count":1,"amountFen":900000000}]}`, w.charityAdminA, 422}, // beyond the fund
+		{`{"schedule":{"reviewAt":"2020-01-01T00:00:00Z"}}`, w.charityAdminA, 422},                                 // before opening
+		{`{"name":"别人的大赛"}`, w.adminB, 403},
+	} {
+		if r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...); r.Status != c.status {
+			t.Errorf("%s: %d, want %d: %s", c.body, r.Status, c.status, r.Raw)
+		}
+	}
+	unchanged(t, "refused patches", snap, snapshot(t, w.h))
+	w.move(t, after["id"].(string), "open")
+	if r := w.h.do("PATCH", path, `{"summary":"发布后修改"}`, withMergePatch(w.charityAdminA)...); r.Status != 409 {
+		t.Errorf("patch of a published competition: %d %s", r.Status, r.Raw)
+	}
+}

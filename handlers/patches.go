@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wushe/wushe/service"
+	"github.com/wushe/wushe/service/competitions"
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
@@ -37,6 +38,7 @@ func registerPatches(api huma.API, svc *service.Service) {
 	volunteer, worker := newPatcher[VolunteerBody](api, "idNumber"), newPatcher[SocialWorkerBody](api)
 	org, need := newPatcher[OrganisationBody](api), newPatcher[NeedBody](api)
 	application, station := newPatcher[ApplicationBody](api), newPatcher[StationBody](api)
+	competition := newPatcher[CompetitionBody](api, "fundId")
 	huma.Register(api, volunteer.op(described(op("patch-my-volunteer-profile", http.MethodPatch, "/v1/me/volunteer-profile", "volunteers",
 		"修改我的志愿者档案的部分字段 Change some fields of my volunteer profile", true, 403),
 		patchDescription+" 修改真实姓名、身份证号或出生日期将撤销实名认证；身份证号只能更换，不能删除。 Changing the real name, "+
@@ -110,6 +112,20 @@ func registerPatches(api huma.API, svc *service.Service) {
 			return &applicationOutput{Body: applicationDTO(a)}, nil
 		})
 
+	huma.Register(api, competition.op(described(op("patch-competition", http.MethodPatch, "/v1/competitions/{id}", "competitions",
+		"修改大赛草稿的部分字段（主办方）Change some fields of a draft competition (the organiser)", true, 403, 404, 409),
+		patchDescription+" 资金不可更换；奖金池预留后不可再改。 The fund is fixed; once the prize pool is reserved the draft is fixed.")),
+		func(ctx context.Context, in *patchIDInput) (*competitionOutput, error) {
+			c, err := svc.Competitions().EditCompetition(ctx, actorFrom(ctx), in.ID, func(cur competitions.CompetitionInput) (competitions.CompetitionInput, error) {
+				b, err := competition.apply(ctx, competitionBodyOf(cur), in.Body)
+				return b.input(), err
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &competitionOutput{Body: competitionDTO(c)}, nil
+		})
+
 	huma.Register(api, station.op(described(op("patch-station", http.MethodPatch, "/v1/stations/{townCode}", "stations",
 		"修改社工站的部分字段（民政部门）Change some fields of a station (civil affairs)", true, 403),
 		patchDescription)),
@@ -145,6 +161,20 @@ func applicationBodyOf(in money.ApplicationInput) ApplicationBody {
 	}
 	for _, m := range in.Milestones {
 		b.Milestones = append(b.Milestones, MilestoneDTO{Name: m.Name, Due: m.Due, TranchePercent: m.TranchePercent})
+	}
+	return b
+}
+
+// competitionBodyOf is the PUT body that would save in again.
+func competitionBodyOf(in competitions.CompetitionInput) CompetitionBody {
+	b := CompetitionBody{FundID: in.FundID, Name: in.Name, Summary: in.Summary, Domains: in.Domains, EligibleKinds: in.EligibleKinds,
+		Regions: in.Regions, Schedule: scheduleDTO(in.Schedule), ReviewersPerEntry: in.ReviewersPerEntry, PublicVote: in.PublicVote,
+		VoteWeightPercent: in.VoteWeightPercent}
+	for _, c := range in.Rubric {
+		b.Rubric = append(b.Rubric, CriterionDTO{Code: c.Code, Zh: c.Zh, En: c.En, Weight: c.Weight, MaxPoints: c.MaxPoints})
+	}
+	for _, t := range in.Tiers {
+		b.Tiers = append(b.Tiers, AwardTierDTO{Code: t.Code, Name: t.Name, Count: t.Count, AmountFen: t.AmountFen})
 	}
 	return b
 }

@@ -228,6 +228,18 @@ func (s *Service) visibleCompetition(ctx context.Context, actor *Actor, id strin
 	return c, nil
 }
 
+// competitionInputOf is c as its organiser would send it again.
+func competitionInputOf(c *models.Competition) CompetitionInput {
+	in := CompetitionInput{FundID: c.FundID, Name: c.Name, Summary: c.Summary, Domains: c.Domains, EligibleKinds: c.EligibleKinds,
+		Regions: c.Regions, Schedule: c.Schedule, Rubric: c.Rubric.Clone(), Tiers: append([]models.AwardTier(nil), c.Tiers...),
+		ReviewersPerEntry: c.ReviewersPerEntry, PublicVote: c.PublicVote}
+	if c.PublicVote {
+		w := c.VoteWeightPercent
+		in.VoteWeightPercent = &w
+	}
+	return in
+}
+
 func (in CompetitionInput) apply(c *models.Competition) {
 	c.Name, c.Summary = strings.TrimSpace(in.Name), in.Summary
 	c.Domains, c.EligibleKinds, c.Regions = in.Domains, in.EligibleKinds, in.Regions
@@ -311,6 +323,13 @@ func (s *Service) CreateCompetition(ctx context.Context, actor *Actor, in Compet
 
 // UpdateCompetition rewrites a draft (its fund stays).
 func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string, in CompetitionInput) (*models.Competition, error) {
+	return s.EditCompetition(ctx, actor, id, core.Replace(in))
+}
+
+// EditCompetition edits a draft (PATCH): the organiser, as for
+// UpdateCompetition. Edit gets the draft as it is, under its lock, and the
+// result is checked as a whole (against the fund too).
+func (s *Service) EditCompetition(ctx context.Context, actor *Actor, id string, edit core.Edit[CompetitionInput]) (*models.Competition, error) {
 	return core.Locked(s.d.Shared, ctx, "competition:"+id, func() (*models.Competition, error) {
 		c, err := s.managedCompetition(ctx, actor, id)
 		if err != nil {
@@ -318,6 +337,10 @@ func (s *Service) UpdateCompetition(ctx context.Context, actor *Actor, id string
 		}
 		if c.Phase != models.PhaseDraft {
 			return nil, models.E(models.KindConflict, "大赛发布后不能修改", "a competition cannot be edited once published")
+		}
+		in, err := edit(competitionInputOf(c))
+		if err != nil {
+			return nil, err
 		}
 		if in.FundID != "" && in.FundID != c.FundID {
 			return nil, models.Invalid("fundId", "不能更换大赛的资金", "a competition's fund cannot be changed")

@@ -232,7 +232,7 @@ var policy = map[Action]Rule{
 	"competition-leaderboard": {Who: []Relation{Anyone}, Also: "once the vote starts"},
 	"competition-results":     {Who: []Relation{Anyone}, Also: "once awarded"},
 	"create-competition":      {Who: []Relation{FundManager, CivilAffairs}},
-	"update-competition":      {Who: []Relation{FundManager, CivilAffairs}}, "move-competition-phase": {Who: []Relation{FundManager, CivilAffairs}},
+	"update-competition":      {Who: []Relation{FundManager, CivilAffairs}}, "patch-competition": {Who: []Relation{FundManager, CivilAffairs}, Also: "a draft, as update-competition"}, "move-competition-phase": {Who: []Relation{FundManager, CivilAffairs}},
 	"reassign-reviewers": {Who: []Relation{FundManager, CivilAffairs}}, "rule-entry-ineligible": {Who: []Relation{FundManager, CivilAffairs}},
 	"rebuild-competition-leaderboard": {Who: []Relation{FundManager, CivilAffairs}},
 	"competition-report":              {Who: []Relation{FundManager, CivilAffairs}},

@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -73,24 +74,30 @@ func TestTokenGates(t *testing.T) {
 func TestHitCountsAttemptsInAWindow(t *testing.T) {
 	_, rc := storetest.Open(t)
 	ctx := context.Background()
-	var allowed atomic.Int32
+	var allowed, failed atomic.Int32
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			ok, _, err := rc.Hit(ctx, "k", 10, time.Minute)
-			if err != nil {
+			switch {
+			case errors.Is(err, context.DeadlineExceeded):
+				// A rate limit is optional: past its short deadline (a
+				// machine loaded enough) the call fails open, and the
+				// attempt may or may not have been counted.
+				failed.Add(1)
+			case err != nil:
 				t.Error(err)
-			}
-			if ok {
+			case ok:
 				allowed.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	if allowed.Load() != 10 {
-		t.Fatalf("%d of 100 concurrent attempts allowed, want 10", allowed.Load())
+	// Never more than the limit; exactly the limit when every call answered.
+	if n := allowed.Load(); n > 10 || failed.Load() == 0 && n != 10 || n+failed.Load() < 10 {
+		t.Fatalf("%d of 100 concurrent attempts allowed (%d timed out), want 10", n, failed.Load())
 	}
 	ok, retry, _ := rc.Hit(ctx, "k", 10, time.Minute)
 	if ok || retry <= 0 || retry > time.Minute {

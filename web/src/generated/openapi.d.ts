@@ -533,6 +533,15 @@ export interface paths {
      * Changes: replaces the draft's fields.
      */
     put: operations["update-competition"];
+    /**
+     * 修改大赛草稿的部分字段（主办方）Change some fields of a draft competition (the organiser)
+     * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 资金不可更换；奖金池预留后不可再改。 The fund is fixed; once the prize pool is reserved the draft is fixed.
+     *
+     * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: a draft, as update-competition.
+     *
+     * Changes: changes only the fields sent of the draft competition.
+     */
+    patch: operations["patch-competition"];
   };
   "/v1/competitions/{id}/assignments": {
     /**
@@ -2569,6 +2578,67 @@ export interface components {
        */
       voteWeightPercent: number;
     };
+    /** @description JSON Merge Patch (RFC 7396)：只改所发送的字段，null 删除可选字段；结果按 PUT 的规则整体校验 Only the fields sent change; null removes an optional field; the result is checked as a whole by the rules of PUT */
+    CompetitionPatch: {
+      /** @description 主题领域（domains 词表）Theme domains (the domains vocabulary) */
+      domains?: string[];
+      /** @description organisation_kinds 词表；缺省不限 organisation_kinds codes; default any */
+      eligibleKinds?: string[] | null;
+      /** @description 奖金池来源：主办方管理的资金 The fund the pool is drawn from (one the organiser manages) */
+      fundId?: string;
+      name?: string;
+      /** @description 是否设公众投票环节 Whether there is a public vote */
+      publicVote?: boolean | null;
+      /** @description 参赛项目须位于的行政区划 Division codes entries must lie in */
+      regions?: string[];
+      /**
+       * Format: int64
+       * @description 每个项目的评审人数，缺省 3 Reviewers per entry, default 3
+       */
+      reviewersPerEntry?: number | null;
+      /** @description 缺省为默认六项评分标准 Default: the six default criteria */
+      rubric?: components["schemas"]["CriterionDTO"][] | null;
+      schedule?: {
+        /**
+         * Format: date-time
+         * @description 颁奖 Awards
+         */
+        awardsAt?: string;
+        /**
+         * Format: date-time
+         * @description 结束，未用奖金退回资金 Closed: the unused pool returns to the fund
+         */
+        closesAt?: string;
+        /**
+         * Format: date-time
+         * @description 入围公示 Finalists announced
+         */
+        finalistsAt?: string;
+        /**
+         * Format: date-time
+         * @description 报名开始（发布即开放）Entries open (publishing opens them)
+         */
+        opensAt?: string;
+        /**
+         * Format: date-time
+         * @description 报名截止、专家评审开始 Entries close, review starts
+         */
+        reviewAt?: string;
+        /**
+         * Format: date-time
+         * @description 公众投票开始（仅设投票时）Public vote starts (only with a public vote)
+         */
+        voteAt?: string | null;
+      };
+      summary?: string | null;
+      /** @description 奖项等级：名额 × 金额 Award tiers: count × amount */
+      tiers?: components["schemas"]["AwardTierDTO"][];
+      /**
+       * Format: int64
+       * @description 公众投票权重（%），缺省 20 Vote weight (%), default 20
+       */
+      voteWeightPercent?: number | null;
+    };
     ComplaintDTO: {
       /** @description complaint_categories */
       category: string;
@@ -3530,7 +3600,7 @@ export interface components {
       amountFen: number;
       applicationId: string;
       competitionId?: string;
-      evaluation: components["schemas"]["EvaluationDTO"];
+      evaluation: components["schemas"]["EvaluationDTO"] | null;
       fundId: string;
       /** Format: date-time */
       grantedAt: string;
@@ -4403,7 +4473,7 @@ export interface components {
       /** @description 现行标准已超过 3 年，应当修订 The table in force is over 3 years old and due for revision */
       dueRevision: boolean;
       /** @description 当前生效的价格标准（无则为 null）The table in force (null when none) */
-      inForce: components["schemas"]["PriceTableDTO"];
+      inForce: components["schemas"]["PriceTableDTO"] | null;
       versions: components["schemas"]["PriceTableDTO"][];
     };
     ProblemCodesOutputBody: {
@@ -4819,12 +4889,12 @@ export interface components {
     ServiceRecordOutputBody: {
       records: components["schemas"]["StatementRecord"][];
       /** @description 签名证明；未配置签名密钥时为空 The signed statement; null when no signing key is configured */
-      signedStatement: components["schemas"]["SignedStatementDTO"];
+      signedStatement: components["schemas"]["SignedStatementDTO"] | null;
       /** @description 仅计已核实记录；每场次每人只计最高已核实版本 Verified records only; per occurrence and volunteer only the highest verified version */
       totals: components["schemas"]["ServiceTotals"];
     };
     ServiceStatement: {
-      /** Format: date-time */
+      /** @description RFC 3339 UTC，毫秒（签名文本的一部分，请按字符串原样保留） RFC 3339 in UTC with milliseconds; part of the signed text: keep it as the string it is */
       issuedAt: string;
       records: components["schemas"]["StatementRecord"][];
       subject: components["schemas"]["StatementSubject"];
@@ -4972,7 +5042,7 @@ export interface components {
       /** Format: double */
       hours: number;
       id: string;
-      /** Format: date-time */
+      /** @description RFC 3339 UTC，毫秒（签名文本的一部分，请按字符串原样保留） RFC 3339 in UTC with milliseconds; part of the signed text: keep it as the string it is */
       verifiedAt: string;
       verifiedBy: string;
       verifierName: string;
@@ -5237,12 +5307,12 @@ export interface components {
       amountFen: number;
       milestone: components["schemas"]["MilestoneDTO"];
       /** @description 资助方拨付（与核验人不同）Released by the funder (not the verifier) */
-      release: components["schemas"]["TrancheStepDTO"];
-      report: components["schemas"]["TrancheStepDTO"];
+      release: components["schemas"]["TrancheStepDTO"] | null;
+      report: components["schemas"]["TrancheStepDTO"] | null;
       /** @enum {string} */
       status: "pending" | "reported" | "verified" | "released";
       /** @description 项目督导社工核验 Verified by the supervising social worker */
-      verification: components["schemas"]["TrancheStepDTO"];
+      verification: components["schemas"]["TrancheStepDTO"] | null;
     };
     TrancheStepDTO: {
       /** Format: date-time */
@@ -8718,6 +8788,99 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["CompetitionBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CompetitionDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 修改大赛草稿的部分字段（主办方）Change some fields of a draft competition (the organiser)
+   * @description JSON Merge Patch（RFC 7396，Content-Type: application/merge-patch+json 或 application/json）：只改所发送的字段，null 删除可选字段，未知字段返回 422；结果按 PUT 的规则整体校验，4xx 时不做任何修改；未改动的已核验事实保持已核验。 Only the fields sent change; null removes an optional field; an unknown field is refused (422); the result is checked as a whole by the rules of PUT, and nothing changes on a 4xx. A verified fact the patch leaves alone stays verified. 资金不可更换；奖金池预留后不可再改。 The fund is fixed; once the prize pool is reserved the draft is fixed.
+   *
+   * Who may call it: an admin of the charity that manages the fund; or civil affairs of a division containing the object. Also: a draft, as update-competition.
+   *
+   * Changes: changes only the fields sent of the draft competition.
+   */
+  "patch-competition": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CompetitionPatch"];
+        "application/merge-patch+json": components["schemas"]["CompetitionPatch"];
       };
     };
     responses: {

@@ -121,6 +121,9 @@ func (w *walk) record(ctx context.Context) error {
 	if err := strict("GET /v1/me/service-record", body, &sr); err != nil {
 		return err
 	}
+	if sr.SignedStatement == nil {
+		return fmt.Errorf("GET /v1/me/service-record: no signed statement (the demo city configures a signing key)")
+	}
 	if sr.Totals.Hours <= 0 || sr.SignedStatement.Signature == "" {
 		return fmt.Errorf("GET /v1/me/service-record: %.1f verified hours, signature %q", sr.Totals.Hours, sr.SignedStatement.Signature)
 	}
@@ -143,7 +146,7 @@ func (w *walk) record(ctx context.Context) error {
 	// The statement as the generated types hold it, encoded again: it
 	// verifies only if they carry every field and value unchanged.
 	var again wushe.VerifyStatementOutputBody
-	res, err = w.c.VerifyServiceRecord(ctx, sr.SignedStatement)
+	res, err = w.c.VerifyServiceRecord(ctx, *sr.SignedStatement)
 	if err := decode("POST /v1/service-records/verify (re-encoded)", res, err, 200, &again); err != nil {
 		return err
 	}
