@@ -507,7 +507,7 @@ func TestPatchCompetitionDraft(t *testing.T) {
 		{`{"fundId":null}`, w.charityAdminA, 422},
 		{`{"name":null}`, w.charityAdminA, 422},
 		{`{"tiers":[{"code":"first_prize","name":"一等奖","count":1,"amountFen":900000000}]}`, w.charityAdminA, 422}, // beyond the fund
-		{`{"schedule":{"reviewAt":"2020-01-01T00:00:00Z"}}`, w.charityAdminA, 422},                                 // before opening
+		{`{"schedule":{"reviewAt":"2020-01-01T00:00:00Z"}}`, w.charityAdminA, 422},                                // before opening
 		{`{"name":"别人的大赛"}`, w.adminB, 403},
 	} {
 		if r := w.h.do("PATCH", path, c.body, withMergePatch(c.tok)...); r.Status != c.status {
