@@ -1,0 +1,130 @@
+package matching
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// batchFamily is a kind of batch Assign must solve exactly and fast. The
+// generators are deterministic for a given source of randomness, and give
+// n places with at most k offers each and no repeated offer, so that the
+// same instance can be written out for SciPy (TestDumpBatchFamilies).
+type batchFamily struct {
+	name string
+	seed uint64 // of the 5,000-place benchmark instance
+	make func(r *rand.Rand, n, k int) []Place
+}
+
+// batchFamilies are the four kinds of issue 17: the city as it is, places
+// that fight over the same people, fewer volunteers than places, and
+// scores from a handful of values.
+var batchFamilies = []batchFamily{
+	{"random", 1, cityBatch},
+	{"contended", 2, contendedBatch},
+	{"scarce", 3, scarceBatch},
+	{"ties", 4, tiesBatch},
+}
+
+// cityBatch is city-like: needs of 1–5 places and ten volunteers per place,
+// scattered over a unit square. Each need's offers are the best k
+// volunteers within a radius that holds about 20 of them, scored by
+// closeness plus a personal part; a need's places share its offers.
+func cityBatch(r *rand.Rand, n, k int) []Place {
+	nv := 10 * n
+	radius := math.Sqrt(20 / (math.Pi * float64(nv)))
+	cells := max(1, int(1/radius))
+	grid := make([][]int, cells*cells)
+	xs, ys := make([]float64, nv), make([]float64, nv)
+	cellOf := func(x float64) int { return min(cells-1, int(x*float64(cells))) }
+	for v := range nv {
+		xs[v], ys[v] = r.Float64(), r.Float64()
+		c := cellOf(ys[v])*cells + cellOf(xs[v])
+		grid[c] = append(grid[c], v)
+	}
+	var places []Place
+	for need := 0; len(places) < n; need++ {
+		x, y := r.Float64(), r.Float64()
+		var offers []Offer
+		cx, cy := cellOf(x), cellOf(y)
+		for gy := max(0, cy-1); gy <= min(cells-1, cy+1); gy++ {
+			for gx := max(0, cx-1); gx <= min(cells-1, cx+1); gx++ {
+				for _, v := range grid[gy*cells+gx] {
+					if d := math.Hypot(xs[v]-x, ys[v]-y); d <= radius {
+						score := int(80*(1-d/radius)) + r.IntN(21)
+						offers = append(offers, Offer{VolunteerID: fmt.Sprintf("v%06d", v), Score: score})
+					}
+				}
+			}
+		}
+		slices.SortStableFunc(offers, func(a, b Offer) int { return cmp.Compare(b.Score, a.Score) })
+		offers = offers[:min(k, len(offers))]
+		for p := range min(1+r.IntN(5), n-len(places)) {
+			places = append(places, Place{ID: fmt.Sprintf("n%05d#%d", need, p+1), Candidates: offers})
+		}
+	}
+	return places
+}
+
+// contendedBatch: two volunteers per place on a ring, and every place takes
+// k of the 3k volunteers around its own spot, so each volunteer is offered
+// to about 1.5k neighbouring places; scores 40–100.
+func contendedBatch(r *rand.Rand, n, k int) []Place {
+	return ringBatch(r, n, 2*n, k, k, 3*k, func() int { return 40 + r.IntN(61) })
+}
+
+// scarceBatch: half as many volunteers as places, so at least half the
+// places stay empty; k/2 to k offers per place from the 4k volunteers
+// around it; scores 0–100.
+func scarceBatch(r *rand.Rand, n, k int) []Place {
+	return ringBatch(r, n, max(1, n/2), max(1, k/2), k, 4*k, func() int { return r.IntN(101) })
+}
+
+// tiesBatch: as scarce, but every score is one of five values, so many
+// assignments share the optimum and a search meets long runs of equal
+// distances. This is the case that took 10 s before issue 17.
+func tiesBatch(r *rand.Rand, n, k int) []Place {
+	return ringBatch(r, n, max(1, n/2), max(1, k/2), k, 4*k, func() int { return 20 * (1 + r.IntN(5)) })
+}
+
+// ringBatch puts nv volunteers on a ring and place i at i·nv/n; each place
+// draws lo–hi distinct volunteers from the window of the given width
+// centred on its spot (the whole ring if the window is wider).
+func ringBatch(r *rand.Rand, n, nv, lo, hi, window int, score func() int) []Place {
+	window = min(window, nv)
+	places := make([]Place, n)
+	for i := range places {
+		places[i].ID = fmt.Sprintf("p%05d", i)
+		centre := i * nv / n
+		count := min(window, lo+r.IntN(hi-lo+1))
+		for _, d := range r.Perm(window)[:count] {
+			v := (centre + d - window/2 + nv) % nv
+			places[i].Candidates = append(places[i].Candidates, Offer{VolunteerID: fmt.Sprintf("v%06d", v), Score: score()})
+		}
+	}
+	return places
+}
+
+// familyBatch is family f's 5,000-place benchmark instance, always drawn
+// from the same seed so that every run and the SciPy script see it.
+func familyBatch(f batchFamily) []Place {
+	return f.make(rand.New(rand.NewPCG(17, f.seed)), 5_000, 50)
+}
+
+// BenchmarkBatchFamily: Assign on each family's 5,000-place instance, in
+// both modes.
+func BenchmarkBatchFamily(b *testing.B) {
+	for _, f := range batchFamilies {
+		places := familyBatch(f)
+		for _, fill := range []bool{false, true} {
+			name := f.name
+			if fill {
+				name += "/fillfirst"
+			}
+			b.Run(name, func(b *testing.B) { benchAssignMode(b, places, BatchOptions{FillFirst: fill}) })
+		}
+	}
+}
