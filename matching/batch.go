@@ -155,101 +155,274 @@ func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 
 // solve returns, for each row, the edge it is assigned along.
 func (g *assignment) solve() []int32 {
-	nrow := len(g.start) - 1
-	price := make([]int64, g.ncol)   // column prices v_j ≤ 0
-	colEdge := make([]int32, g.ncol) // the edge a column is assigned along; -1 free
-	rowEdge := make([]int32, nrow)   // the edge a row is assigned along; -1 free
-	for j := range colEdge {
-		colEdge[j] = -1
+	s := newSolver(g)
+	var hard []int32
+	for _, r := range s.start() {
+		if !s.augmentFrom(r, searchBudget) {
+			hard = append(hard, r)
+		}
 	}
-	// Start: each row takes its cheapest column if it is free; that edge
-	// is tight with every price 0.
+	for stamp := int32(1); len(hard) > 0; stamp++ {
+		hard = s.phase(hard, stamp)
+	}
+	return s.rowEdge
+}
+
+// searchBudget is how many edges one row's own search may scan before it
+// is left to the phases. Most rows of a city batch find a free column
+// within a few dozen edges; a row whose search would cross a large plateau
+// of equal distances is cheaper to serve together with the others.
+var searchBudget = 256
+
+// solver is the state of one solve: the matching both ways, the duals,
+// and the scratch space of the searches.
+type solver struct {
+	g       *assignment
+	price   []int64 // column prices v_j ≤ 0, 0 on free columns
+	colEdge []int32 // the edge a column is assigned along; -1 free
+	rowEdge []int32 // the edge a row is assigned along; -1 free
+	freeU   []int64 // the potential u_i of a free row in a phase
+
+	// Dijkstra's scratch: tentative distances, the edge into each column
+	// on its shortest path, the columns reached and those settled.
+	dist          []int64
+	via           []int32
+	settled       []bool
+	touched, done []int32
+	h             pathHeap
+
+	// The tight-path search's scratch: the phase in which a column was
+	// last visited, and the current path with where to resume each row.
+	seen         []int32
+	path, resume []int32
+}
+
+func newSolver(g *assignment) *solver {
+	nrow := len(g.start) - 1
+	s := &solver{
+		g:       g,
+		price:   make([]int64, g.ncol),
+		colEdge: make([]int32, g.ncol),
+		rowEdge: make([]int32, nrow),
+		freeU:   make([]int64, nrow),
+		dist:    make([]int64, g.ncol),
+		via:     make([]int32, g.ncol),
+		settled: make([]bool, g.ncol),
+		seen:    make([]int32, g.ncol),
+	}
+	for j := range s.colEdge {
+		s.colEdge[j], s.dist[j] = -1, math.MaxInt64
+	}
+	return s
+}
+
+// start gives each row its cheapest column where that column is still
+// free (the edge is tight while every price is 0), and returns the others.
+func (s *solver) start() []int32 {
+	g := s.g
 	var free []int32
-	for i := 0; i < nrow; i++ {
+	for i := range s.rowEdge {
 		best := g.start[i]
 		for e := best + 1; e < g.start[i+1]; e++ {
 			if g.cost[e] < g.cost[best] {
 				best = e
 			}
 		}
-		if colEdge[g.col[best]] < 0 {
-			colEdge[g.col[best]], rowEdge[i] = best, best
+		if s.colEdge[g.col[best]] < 0 {
+			s.colEdge[g.col[best]], s.rowEdge[i] = best, best
 		} else {
-			rowEdge[i] = -1
+			s.rowEdge[i] = -1
 			free = append(free, int32(i))
 		}
 	}
-	// Shortest augmenting paths for the others.
-	dist := make([]int64, g.ncol)
-	via := make([]int32, g.ncol) // the edge into each column on its shortest path
-	settled := make([]bool, g.ncol)
-	for j := range dist {
-		dist[j] = math.MaxInt64
+	return free
+}
+
+// potential is row i's dual u_i: for an assigned row the one that makes
+// its edge tight.
+func (s *solver) potential(i int32) int64 {
+	if e := s.rowEdge[i]; e >= 0 {
+		return s.g.cost[e] - s.price[s.g.col[e]]
 	}
-	var touched, done []int32
-	var h pathHeap
-	reach := func(j int32, d int64, e int32) {
-		if d < dist[j] {
-			if dist[j] == math.MaxInt64 {
-				touched = append(touched, j)
+	return s.freeU[i]
+}
+
+// seed makes free row r a source of a search: its potential becomes its
+// cheapest reduced cost, so its edges' reduced costs are ≥ 0 and one is 0,
+// and every column it reaches gets a tentative distance.
+func (s *solver) seed(r int32) {
+	g := s.g
+	ur := int64(math.MaxInt64)
+	for e := g.start[r]; e < g.start[r+1]; e++ {
+		ur = min(ur, g.cost[e]-s.price[g.col[e]])
+	}
+	s.freeU[r] = ur
+	for e := g.start[r]; e < g.start[r+1]; e++ {
+		s.reach(g.col[e], g.cost[e]-s.price[g.col[e]]-ur, e)
+	}
+}
+
+func (s *solver) reach(j int32, d int64, e int32) {
+	if d < s.dist[j] {
+		if s.dist[j] == math.MaxInt64 {
+			s.touched = append(s.touched, j)
+		}
+		s.dist[j], s.via[j] = d, e
+		s.h.push(pathItem{d, j})
+	}
+}
+
+// dijkstra settles columns in order of reduced-cost distance from the
+// seeded rows until it settles a free one, and returns that column and its
+// distance; it returns -1 if it scanned more than budget edges first.
+// Every row holds its own free "unfilled" column, so a search that is not
+// cut short always ends at a free column.
+func (s *solver) dijkstra(budget int) (end int32, length int64) {
+	g := s.g
+	for scanned := 0; len(s.h) > 0; {
+		it := s.h.pop()
+		j := it.col
+		if s.settled[j] || it.d > s.dist[j] {
+			continue
+		}
+		s.settled[j] = true
+		s.done = append(s.done, j)
+		if s.colEdge[j] < 0 {
+			return j, it.d
+		}
+		i := g.row[s.colEdge[j]]
+		ui := s.potential(i)
+		if scanned += int(g.start[i+1] - g.start[i]); scanned > budget {
+			return -1, 0
+		}
+		for e := g.start[i]; e < g.start[i+1]; e++ {
+			if k := g.col[e]; !s.settled[k] {
+				s.reach(k, it.d+g.cost[e]-s.price[k]-ui, e)
 			}
-			dist[j], via[j] = d, e
-			h.push(pathItem{d, j})
 		}
 	}
+	panic("matching: a row lost its unfilled column")
+}
+
+// reprice moves the prices of the settled columns by their distance less
+// the path's length, which keeps every reduced cost ≥ 0 and makes every
+// shortest path of that length tight; the free column at the end keeps
+// its 0.
+func (s *solver) reprice(length int64) {
+	for _, j := range s.done {
+		s.price[j] += s.dist[j] - length
+	}
+}
+
+// clear resets the search's scratch for the next one.
+func (s *solver) clear() {
+	for _, j := range s.touched {
+		s.dist[j], s.settled[j] = math.MaxInt64, false
+	}
+	s.touched, s.done, s.h = s.touched[:0], s.done[:0], s.h[:0]
+}
+
+// flipTo assigns along the shortest path that ends at column end, back to
+// the free row it started from.
+func (s *solver) flipTo(end int32) {
+	g := s.g
+	for j := end; ; {
+		e := s.via[j]
+		i := g.row[e]
+		prev := s.rowEdge[i]
+		s.rowEdge[i], s.colEdge[j] = e, e
+		if prev < 0 {
+			return
+		}
+		j = g.col[prev]
+	}
+}
+
+// augmentFrom assigns free row r along a shortest augmenting path, or,
+// if finding one takes more than budget edges, changes nothing and
+// reports false.
+func (s *solver) augmentFrom(r int32, budget int) bool {
+	defer s.clear()
+	s.seed(r)
+	end, length := s.dijkstra(budget)
+	if end < 0 {
+		return false
+	}
+	s.reprice(length)
+	s.flipTo(end)
+	return true
+}
+
+// phase serves many free rows at once, as the Hungarian method does with
+// Hopcroft–Karp's phases: one Dijkstra from all of them finds the length
+// L of the shortest augmenting path; the prices move so that every
+// augmenting path of length L is tight (reduced cost 0 on every edge);
+// then the first such path and as many more as a depth-first search of
+// the tight edges finds, vertex-disjoint, are assigned. Each path is a
+// shortest one, so the duals stay optimal for the rows assigned; on
+// instances with many equal scores one phase assigns hundreds of rows
+// that would each have searched the same plateau. Returns the rows still
+// free; the stamp must be new for each phase.
+func (s *solver) phase(free []int32, stamp int32) []int32 {
 	for _, r := range free {
-		// The row's own potential: its cheapest reduced cost.
-		ur := int64(math.MaxInt64)
-		for e := g.start[r]; e < g.start[r+1]; e++ {
-			ur = min(ur, g.cost[e]-price[g.col[e]])
+		s.seed(r)
+	}
+	end, length := s.dijkstra(math.MaxInt)
+	s.reprice(length)
+	for _, r := range free {
+		s.freeU[r] += length
+	}
+	s.flipTo(end)
+	s.clear()
+	still := free[:0]
+	for _, r := range free {
+		if s.rowEdge[r] < 0 && !s.tightPath(r, stamp) {
+			still = append(still, r)
 		}
-		for e := g.start[r]; e < g.start[r+1]; e++ {
-			reach(g.col[e], g.cost[e]-price[g.col[e]]-ur, e)
-		}
-		end, length := int32(-1), int64(0)
-		for len(h) > 0 {
-			it := h.pop()
-			j := it.col
-			if settled[j] || it.d > dist[j] {
+	}
+	return still
+}
+
+// tightPath looks depth-first for an augmenting path from free row r made
+// of tight edges through columns not yet visited in this phase, and
+// assigns along it. A column visited once in a phase is not entered again,
+// so a phase's searches together scan each row's edges about once.
+func (s *solver) tightPath(r int32, stamp int32) bool {
+	g := s.g
+	path, resume := s.path[:0], s.resume[:0]
+	defer func() { s.path, s.resume = path[:0], resume[:0] }()
+	i, next := r, g.start[r]
+	for {
+		ui := s.potential(i)
+		descended := false
+		for e := next; e < g.start[i+1]; e++ {
+			j := g.col[e]
+			if s.seen[j] == stamp || g.cost[e]-ui-s.price[j] != 0 {
 				continue
 			}
-			settled[j] = true
-			done = append(done, j)
-			if colEdge[j] < 0 {
-				end, length = j, it.d
-				break
-			}
-			e0 := colEdge[j]
-			i := g.row[e0]
-			ui := g.cost[e0] - price[j]
-			for e := g.start[i]; e < g.start[i+1]; e++ {
-				if k := g.col[e]; !settled[k] {
-					reach(k, it.d+g.cost[e]-price[k]-ui, e)
+			s.seen[j] = stamp
+			path = append(path, e)
+			if s.colEdge[j] < 0 {
+				for _, e := range path {
+					s.rowEdge[g.row[e]], s.colEdge[g.col[e]] = e, e
 				}
+				return true
 			}
+			resume = append(resume, e+1)
+			i, next = g.row[s.colEdge[j]], g.start[g.row[s.colEdge[j]]]
+			descended = true
+			break
 		}
-		// Settled columns move their prices so reduced costs stay ≥ 0 and
-		// the new path is tight; the free column at the end keeps its 0.
-		for _, j := range done {
-			price[j] += dist[j] - length
+		if descended {
+			continue
 		}
-		// Flip the path.
-		for j := end; ; {
-			e := via[j]
-			i := g.row[e]
-			prev := rowEdge[i]
-			rowEdge[i], colEdge[j] = e, e
-			if i == r {
-				break
-			}
-			j = g.col[prev]
+		if len(path) == 0 {
+			return false
 		}
-		for _, j := range touched {
-			dist[j], settled[j] = math.MaxInt64, false
-		}
-		touched, done, h = touched[:0], done[:0], h[:0]
+		e := path[len(path)-1]
+		path, i = path[:len(path)-1], g.row[e]
+		next, resume = resume[len(resume)-1], resume[:len(resume)-1]
 	}
-	return rowEdge
 }
 
 type pathItem struct {

@@ -2,10 +2,14 @@ package matching
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -83,11 +87,13 @@ func scarceBatch(r *rand.Rand, n, k int) []Place {
 	return ringBatch(r, n, max(1, n/2), max(1, k/2), k, 4*k, func() int { return r.IntN(101) })
 }
 
-// tiesBatch: as scarce, but every score is one of five values, so many
-// assignments share the optimum and a search meets long runs of equal
-// distances. This is the case that took 10 s before issue 17.
+// tiesBatch: half as many volunteers as places, k/2 to k offers per place
+// from anywhere, and every score one of five values, so many assignments
+// share the optimum and a search meets long runs of equal distances. This
+// is the kind that took 10 s before issue 17.
 func tiesBatch(r *rand.Rand, n, k int) []Place {
-	return ringBatch(r, n, max(1, n/2), max(1, k/2), k, 4*k, func() int { return 20 * (1 + r.IntN(5)) })
+	nv := max(1, n/2)
+	return ringBatch(r, n, nv, max(1, k/2), k, nv, func() int { return 20 * (1 + r.IntN(5)) })
 }
 
 // ringBatch puts nv volunteers on a ring and place i at i·nv/n; each place
@@ -127,4 +133,56 @@ func BenchmarkBatchFamily(b *testing.B) {
 			b.Run(name, func(b *testing.B) { benchAssignMode(b, places, BatchOptions{FillFirst: fill}) })
 		}
 	}
+}
+
+// TestDumpBatchFamilies writes each family's benchmark instance, and
+// Assign's answers in both modes, into the directory named by
+// WUSHE_BATCH_DUMP, for scripts/batch-scipy.sh to solve with SciPy. It is
+// skipped when the variable is unset.
+func TestDumpBatchFamilies(t *testing.T) {
+	dir := os.Getenv("WUSHE_BATCH_DUMP")
+	if dir == "" {
+		t.Skip("set WUSHE_BATCH_DUMP to a directory to write the instances")
+	}
+	for _, f := range batchFamilies {
+		places := familyBatch(f)
+		if err := dumpBatch(filepath.Join(dir, f.name), places); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// dumpBatch writes base.csv, one "place,volunteer,score" line per offer
+// with places and volunteers numbered from 0 in order of appearance, and
+// base.json with the sizes and Assign's objective and filled count in
+// both modes.
+func dumpBatch(base string, places []Place) error {
+	var csv strings.Builder
+	vols := map[string]int{}
+	for i, p := range places {
+		for _, o := range p.Candidates {
+			v, ok := vols[o.VolunteerID]
+			if !ok {
+				v = len(vols)
+				vols[o.VolunteerID] = v
+			}
+			fmt.Fprintf(&csv, "%d,%d,%d\n", i, v, o.Score)
+		}
+	}
+	plain, fill := Assign(places, BatchOptions{}), Assign(places, BatchOptions{FillFirst: true})
+	summary, err := json.MarshalIndent(map[string]int{
+		"places":             len(places),
+		"volunteers":         len(vols),
+		"objective":          plain.Objective,
+		"filled":             plain.Filled,
+		"fillFirstObjective": fill.Objective,
+		"fillFirstFilled":    fill.Filled,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(base+".csv", []byte(csv.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(base+".json", summary, 0o644)
 }
