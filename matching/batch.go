@@ -68,7 +68,7 @@ type BatchResult struct {
 // of the whole graph per place.
 func Assign(places []Place, opts BatchOptions) BatchResult {
 	g, vols := newAssignment(places, opts)
-	rowCol := g.solve()
+	rowCol := g.solve().rowEdge
 	res := BatchResult{Placements: []Placement{}, Unfilled: []string{}}
 	for i, p := range places {
 		e := rowCol[i]
@@ -153,8 +153,9 @@ func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 	return g, vols
 }
 
-// solve returns, for each row, the edge it is assigned along.
-func (g *assignment) solve() []int32 {
+// solve assigns every row; the solver it returns holds the assignment
+// (rowEdge) and the optimal duals.
+func (g *assignment) solve() *solver {
 	s := newSolver(g)
 	var hard []int32
 	for _, r := range s.start() {
@@ -165,7 +166,7 @@ func (g *assignment) solve() []int32 {
 	for stamp := int32(1); len(hard) > 0; stamp++ {
 		hard = s.phase(hard, stamp)
 	}
-	return s.rowEdge
+	return s
 }
 
 // searchBudget is how many edges one row's own search may scan before it

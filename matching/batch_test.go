@@ -55,8 +55,11 @@ func exhaustive(places []Place, fillFirst bool) (objective, filled int) {
 
 // TestAssignIsOptimal: on 600 small random batches (300 in each mode)
 // Assign's objective is the exhaustive optimum, its placements are valid
-// and add up, and the greedy objective is never better.
-func TestAssignIsOptimal(t *testing.T) {
+// and add up, and the greedy objective is never better; with each kind of
+// search (see withBudget).
+func TestAssignIsOptimal(t *testing.T) { withBudget(t, testAssignIsOptimal) }
+
+func testAssignIsOptimal(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 11))
 	worse := 0
 	for n := 0; n < 600; n++ {

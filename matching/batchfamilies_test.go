@@ -186,3 +186,85 @@ func dumpBatch(base string, places []Place) error {
 	}
 	return os.WriteFile(base+".json", summary, 0o644)
 }
+
+// withBudget runs f once with each kind of search: every row by its own
+// shortest path, every row in phases, and the mix Assign uses.
+func withBudget(t *testing.T, f func(t *testing.T)) {
+	saved := searchBudget
+	t.Cleanup(func() { searchBudget = saved })
+	for _, b := range []int{math.MaxInt, 0, saved} {
+		searchBudget = b
+		t.Run(fmt.Sprintf("budget=%d", b), f)
+	}
+}
+
+// TestAssignFamiliesOptimal: on 200 small instances of each family per
+// mode (up to 7 places of up to 5 offers), Assign's objective and filled
+// count are the exhaustive optimum's, with each kind of search.
+func TestAssignFamiliesOptimal(t *testing.T) {
+	withBudget(t, func(t *testing.T) {
+		for _, f := range batchFamilies {
+			r := rand.New(rand.NewPCG(17, f.seed))
+			for n := range 400 {
+				places := f.make(r, 1+r.IntN(7), 1+r.IntN(5))
+				fillFirst := n%2 == 1
+				got := Assign(places, BatchOptions{FillFirst: fillFirst})
+				wantObj, wantFill := exhaustive(places, fillFirst)
+				if got.Objective != wantObj || fillFirst && got.Filled != wantFill {
+					t.Fatalf("%s instance %d (fillFirst %v): objective %d filled %d, exhaustive %d filled %d\n%+v",
+						f.name, n, fillFirst, got.Objective, got.Filled, wantObj, wantFill, places)
+				}
+				checkPlacements(t, places, got)
+			}
+		}
+	})
+}
+
+// TestAssignFamiliesCertified: on mid-sized instances of each family,
+// too large for exhaustive search, the solver's duals prove its
+// assignment optimal, and every kind of search reaches the same objective.
+func TestAssignFamiliesCertified(t *testing.T) {
+	objectives := map[string]int{}
+	withBudget(t, func(t *testing.T) {
+		for _, f := range batchFamilies {
+			for _, fillFirst := range []bool{false, true} {
+				places := f.make(rand.New(rand.NewPCG(18, f.seed)), 400, 20)
+				g, _ := newAssignment(places, BatchOptions{FillFirst: fillFirst})
+				checkDuals(t, g, g.solve())
+				got := Assign(places, BatchOptions{FillFirst: fillFirst})
+				checkPlacements(t, places, got)
+				key := fmt.Sprint(f.name, fillFirst)
+				if want, ok := objectives[key]; ok && got.Objective != want {
+					t.Fatalf("%s: objective %d, another search found %d", key, got.Objective, want)
+				}
+				objectives[key] = got.Objective
+			}
+		}
+	})
+}
+
+// checkDuals checks the certificate of optimality of the linear
+// programme min Σ cost·x, every row exactly once, every column at most
+// once: every row is assigned, column prices are ≤ 0 and 0 on free
+// columns, and no edge has a negative reduced cost when each row's
+// potential makes its own edge tight. By weak duality no assignment costs
+// less.
+func checkDuals(t *testing.T, g *assignment, s *solver) {
+	t.Helper()
+	for j, e := range s.colEdge {
+		if s.price[j] > 0 || e < 0 && s.price[j] != 0 {
+			t.Fatalf("column %d (edge %d) has price %d", j, e, s.price[j])
+		}
+	}
+	for i, own := range s.rowEdge {
+		if own < 0 || s.colEdge[g.col[own]] != own {
+			t.Fatalf("row %d is not assigned consistently (edge %d)", i, own)
+		}
+		u := g.cost[own] - s.price[g.col[own]]
+		for e := g.start[i]; e < g.start[i+1]; e++ {
+			if red := g.cost[e] - u - s.price[g.col[e]]; red < 0 {
+				t.Fatalf("row %d: edge %d has reduced cost %d", i, e, red)
+			}
+		}
+	}
+}
