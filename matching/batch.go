@@ -98,27 +98,35 @@ type assignment struct {
 func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 	colOf := map[string]int32{}
 	var vols []string
-	g := &assignment{start: make([]int32, 1, len(places)+1)}
+	edges := 0
 	for _, p := range places {
-		first := len(g.col)
+		edges += len(p.Candidates) + 1
+	}
+	g := &assignment{
+		start: make([]int32, 1, len(places)+1),
+		col:   make([]int32, 0, edges),
+		score: make([]int, 0, edges),
+	}
+	// lastRow and lastEdge say which place last offered a volunteer, and
+	// along which edge, to merge a repeated offer in constant time.
+	var lastRow, lastEdge []int32
+	for i, p := range places {
 		for _, o := range p.Candidates {
 			c, ok := colOf[o.VolunteerID]
 			if !ok {
 				c = int32(len(vols))
 				colOf[o.VolunteerID] = c
 				vols = append(vols, o.VolunteerID)
+				lastRow, lastEdge = append(lastRow, -1), append(lastEdge, -1)
 			}
-			dup := false
-			for e := first; e < len(g.col); e++ {
-				if g.col[e] == c {
-					g.score[e] = max(g.score[e], o.Score)
-					dup = true
-				}
+			if lastRow[c] == int32(i) {
+				e := lastEdge[c]
+				g.score[e] = max(g.score[e], o.Score)
+				continue
 			}
-			if !dup {
-				g.col = append(g.col, c)
-				g.score = append(g.score, o.Score)
-			}
+			lastRow[c], lastEdge[c] = int32(i), int32(len(g.col))
+			g.col = append(g.col, c)
+			g.score = append(g.score, o.Score)
 		}
 		g.col = append(g.col, -1) // the unfilled column, numbered below
 		g.score = append(g.score, 0)
@@ -248,19 +256,34 @@ func (s *solver) potential(i int32) int64 {
 	return s.freeU[i]
 }
 
-// seed makes free row r a source of a search: its potential becomes its
-// cheapest reduced cost, so its edges' reduced costs are ≥ 0 and one is 0,
-// and every column it reaches gets a tentative distance.
-func (s *solver) seed(r int32) {
+// seed makes the free rows the sources of a search. Each row's potential
+// becomes its cheapest reduced cost, so its edges' reduced costs are ≥ 0
+// and one is 0; each column reached gets the least of them as its
+// tentative distance. The heap is built once from those columns rather
+// than by a push per edge: a phase seeds thousands of rows, and most of
+// their columns are never popped.
+func (s *solver) seed(rows []int32) {
 	g := s.g
-	ur := int64(math.MaxInt64)
-	for e := g.start[r]; e < g.start[r+1]; e++ {
-		ur = min(ur, g.cost[e]-s.price[g.col[e]])
+	for _, r := range rows {
+		ur := int64(math.MaxInt64)
+		for e := g.start[r]; e < g.start[r+1]; e++ {
+			ur = min(ur, g.cost[e]-s.price[g.col[e]])
+		}
+		s.freeU[r] = ur
+		for e := g.start[r]; e < g.start[r+1]; e++ {
+			j := g.col[e]
+			if d := g.cost[e] - s.price[j] - ur; d < s.dist[j] {
+				if s.dist[j] == math.MaxInt64 {
+					s.touched = append(s.touched, j)
+				}
+				s.dist[j], s.via[j] = d, e
+			}
+		}
 	}
-	s.freeU[r] = ur
-	for e := g.start[r]; e < g.start[r+1]; e++ {
-		s.reach(g.col[e], g.cost[e]-s.price[g.col[e]]-ur, e)
+	for _, j := range s.touched {
+		s.h = append(s.h, pathItem{s.dist[j], j})
 	}
+	s.h.init()
 }
 
 func (s *solver) reach(j int32, d int64, e int32) {
@@ -344,7 +367,7 @@ func (s *solver) flipTo(end int32) {
 // reports false.
 func (s *solver) augmentFrom(r int32, budget int) bool {
 	defer s.clear()
-	s.seed(r)
+	s.seed([]int32{r})
 	end, length := s.dijkstra(budget)
 	if end < 0 {
 		return false
@@ -365,9 +388,7 @@ func (s *solver) augmentFrom(r int32, budget int) bool {
 // that would each have searched the same plateau. Returns the rows still
 // free; the stamp must be new for each phase.
 func (s *solver) phase(free []int32, stamp int32) []int32 {
-	for _, r := range free {
-		s.seed(r)
-	}
+	s.seed(free)
 	end, length := s.dijkstra(math.MaxInt)
 	s.reprice(length)
 	for _, r := range free {
@@ -455,43 +476,42 @@ func (h *pathHeap) pop() pathItem {
 	top := s[0]
 	n := len(s) - 1
 	s[0] = s[n]
-	s = s[:n]
-	for i := 0; ; {
+	*h = s[:n]
+	h.down(0)
+	return top
+}
+
+// init orders a heap filled in any order (Floyd's heap construction).
+func (h pathHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h pathHeap) down(i int) {
+	n := len(h)
+	for {
 		l, m := 2*i+1, i
-		if l < n && s[l].less(s[m]) {
+		if l < n && h[l].less(h[m]) {
 			m = l
 		}
-		if l+1 < n && s[l+1].less(s[m]) {
+		if l+1 < n && h[l+1].less(h[m]) {
 			m = l + 1
 		}
 		if m == i {
-			break
+			return
 		}
-		s[i], s[m] = s[m], s[i]
+		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	*h = s
-	return top
 }
 
 // greedy takes offers best first (ties: earlier place, earlier offer)
 // while both the place and the volunteer are free.
 func (g *assignment) greedy(nvol int) (objective, filled int) {
-	var edges []int32
-	for e := range g.col {
-		if g.col[e] < int32(nvol) {
-			edges = append(edges, int32(e))
-		}
-	}
-	slices.SortFunc(edges, func(a, b int32) int {
-		if c := cmp.Compare(g.score[b], g.score[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b) // edges are in place order, then offer order
-	})
 	rowTaken := make([]bool, len(g.start)-1)
 	colTaken := make([]bool, nvol)
-	for _, e := range edges {
+	for _, e := range g.bestFirst(nvol) {
 		i := g.row[e]
 		if rowTaken[i] || colTaken[g.col[e]] {
 			continue
@@ -501,4 +521,43 @@ func (g *assignment) greedy(nvol int) (objective, filled int) {
 		filled++
 	}
 	return objective, filled
+}
+
+// bestFirst lists the real edges by score, best first, and in edge order
+// (place order, then offer order) among equal scores. Scores usually span
+// a hundred values or so, and then a counting sort is linear; a wider span
+// falls back to a comparison sort.
+func (g *assignment) bestFirst(nvol int) []int32 {
+	var edges []int32
+	lo, hi := math.MaxInt, math.MinInt
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			edges = append(edges, int32(e))
+			lo, hi = min(lo, g.score[e]), max(hi, g.score[e])
+		}
+	}
+	if len(edges) == 0 || uint64(hi-lo) > 4*uint64(len(edges)) {
+		slices.SortFunc(edges, func(a, b int32) int {
+			if c := cmp.Compare(g.score[b], g.score[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		return edges
+	}
+	// next[k] is where the next edge of score hi-k goes.
+	next := make([]int, hi-lo+2)
+	for _, e := range edges {
+		next[hi-g.score[e]+1]++
+	}
+	for k := 1; k < len(next); k++ {
+		next[k] += next[k-1]
+	}
+	sorted := make([]int32, len(edges))
+	for _, e := range edges {
+		k := hi - g.score[e]
+		sorted[next[k]] = e
+		next[k]++
+	}
+	return sorted
 }
