@@ -68,11 +68,11 @@ type BatchResult struct {
 // of the whole graph per place.
 func Assign(places []Place, opts BatchOptions) BatchResult {
 	g, vols := newAssignment(places, opts)
-	rowCol := g.solve().rowEdge
+	chosen := g.match(len(vols))
 	res := BatchResult{Placements: []Placement{}, Unfilled: []string{}}
 	for i, p := range places {
-		e := rowCol[i]
-		if g.col[e] >= int32(len(vols)) {
+		e := chosen[i]
+		if e < 0 {
 			res.Unfilled = append(res.Unfilled, p.ID)
 			continue
 		}
@@ -93,6 +93,72 @@ type assignment struct {
 	cost  []int64
 	score []int
 	ncol  int
+	orig  []int32 // in a transposed matrix, each edge's place-major edge; -1 for unfilled
+}
+
+// match solves the assignment and returns, for each place, the edge it is
+// given, or -1 if it stays empty. The rows are the smaller side: places,
+// or, when there are fewer volunteers than places, volunteers, each with
+// its own "unused" column. Either way the matchings and their scores are
+// the same, but with fewer rows than columns most rows find a free column
+// at once, while with more rows than columns every surplus row has to
+// search until it proves that it stays empty.
+func (g *assignment) match(nvol int) []int32 {
+	nplace := len(g.start) - 1
+	chosen := make([]int32, nplace)
+	if nvol >= nplace {
+		for i, e := range g.solve().rowEdge {
+			chosen[i] = -1
+			if g.col[e] < int32(nvol) {
+				chosen[i] = e
+			}
+		}
+		return chosen
+	}
+	for i := range chosen {
+		chosen[i] = -1
+	}
+	t := g.transpose(nvol)
+	for _, e := range t.solve().rowEdge {
+		if t.orig[e] >= 0 {
+			chosen[t.col[e]] = t.orig[e]
+		}
+	}
+	return chosen
+}
+
+// transpose is the same problem with volunteers as rows and places as
+// columns: volunteer v's edges are its offers in place order, then its own
+// unused column nplace+v. Costs (and the FillFirst bonus in them) carry
+// over unchanged.
+func (g *assignment) transpose(nvol int) *assignment {
+	nplace := len(g.start) - 1
+	t := &assignment{start: make([]int32, nvol+1), ncol: nplace + nvol}
+	for _, c := range g.col {
+		if c < int32(nvol) {
+			t.start[c+1]++
+		}
+	}
+	for v := 0; v < nvol; v++ {
+		t.start[v+1] += t.start[v] + 1 // + 1: the unused column
+	}
+	m := t.start[nvol]
+	t.row, t.col, t.cost = make([]int32, m), make([]int32, m), make([]int64, m)
+	t.score, t.orig = make([]int, m), make([]int32, m)
+	next := slices.Clone(t.start[:nvol])
+	for e, c := range g.col {
+		if c >= int32(nvol) {
+			continue
+		}
+		k := next[c]
+		next[c]++
+		t.row[k], t.col[k], t.cost[k], t.score[k], t.orig[k] = c, g.row[e], g.cost[e], g.score[e], int32(e)
+	}
+	for v := int32(0); v < int32(nvol); v++ {
+		k := t.start[v+1] - 1
+		t.row[k], t.col[k], t.orig[k] = v, int32(nplace)+v, -1
+	}
+	return t
 }
 
 func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
@@ -166,13 +232,21 @@ func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 func (g *assignment) solve() *solver {
 	s := newSolver(g)
 	var hard []int32
-	for _, r := range s.start() {
+	free := s.start()
+	for k, r := range free {
+		// Once a quarter of the searches have run out of budget, the
+		// batch is one of plateaus, and the rest go to the phases
+		// without a search of their own.
+		if len(hard) > max(64, k/4) {
+			hard = append(hard, free[k:]...)
+			break
+		}
 		if !s.augmentFrom(r, searchBudget) {
 			hard = append(hard, r)
 		}
 	}
-	for stamp := int32(1); len(hard) > 0; stamp++ {
-		hard = s.phase(hard, stamp)
+	for len(hard) > 0 {
+		hard = s.phase(hard)
 	}
 	return s
 }
@@ -203,6 +277,7 @@ type solver struct {
 	// The tight-path search's scratch: the phase in which a column was
 	// last visited, and the current path with where to resume each row.
 	seen         []int32
+	stamp        int32
 	path, resume []int32
 }
 
@@ -387,7 +462,7 @@ func (s *solver) augmentFrom(r int32, budget int) bool {
 // instances with many equal scores one phase assigns hundreds of rows
 // that would each have searched the same plateau. Returns the rows still
 // free; the stamp must be new for each phase.
-func (s *solver) phase(free []int32, stamp int32) []int32 {
+func (s *solver) phase(free []int32) []int32 {
 	s.seed(free)
 	end, length := s.dijkstra(math.MaxInt)
 	s.reprice(length)
@@ -396,13 +471,19 @@ func (s *solver) phase(free []int32, stamp int32) []int32 {
 	}
 	s.flipTo(end)
 	s.clear()
-	still := free[:0]
-	for _, r := range free {
-		if s.rowEdge[r] < 0 && !s.tightPath(r, stamp) {
-			still = append(still, r)
+	for {
+		s.stamp++
+		still := free[:0]
+		for _, r := range free {
+			if s.rowEdge[r] < 0 && !s.tightPath(r, s.stamp) {
+				still = append(still, r)
+			}
 		}
+		if len(still) == len(free) {
+			return still
+		}
+		free = still
 	}
-	return still
 }
 
 // tightPath looks depth-first for an augmenting path from free row r made

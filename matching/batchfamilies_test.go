@@ -222,15 +222,18 @@ func TestAssignFamiliesOptimal(t *testing.T) {
 
 // TestAssignFamiliesCertified: on mid-sized instances of each family,
 // too large for exhaustive search, the solver's duals prove its
-// assignment optimal, and every kind of search reaches the same objective.
+// assignment optimal, with places as rows and with volunteers as rows,
+// and every kind of search reaches the same objective.
 func TestAssignFamiliesCertified(t *testing.T) {
 	objectives := map[string]int{}
 	withBudget(t, func(t *testing.T) {
 		for _, f := range batchFamilies {
 			for _, fillFirst := range []bool{false, true} {
 				places := f.make(rand.New(rand.NewPCG(18, f.seed)), 400, 20)
-				g, _ := newAssignment(places, BatchOptions{FillFirst: fillFirst})
+				g, vols := newAssignment(places, BatchOptions{FillFirst: fillFirst})
 				checkDuals(t, g, g.solve())
+				tr := g.transpose(len(vols))
+				checkDuals(t, tr, tr.solve())
 				got := Assign(places, BatchOptions{FillFirst: fillFirst})
 				checkPlacements(t, places, got)
 				key := fmt.Sprint(f.name, fillFirst)
