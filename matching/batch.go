@@ -93,7 +93,7 @@ type assignment struct {
 	cost  []int64
 	score []int
 	ncol  int
-	orig  []int32 // in a transposed matrix, each edge's place-major edge; -1 for unfilled
+	orig  []int32 // in a transposed matrix, each edge's place-major edge, -1 for unused, and no scores
 }
 
 // match solves the assignment and returns, for each place, the edge it is
@@ -144,7 +144,7 @@ func (g *assignment) transpose(nvol int) *assignment {
 	}
 	m := t.start[nvol]
 	t.row, t.col, t.cost = make([]int32, m), make([]int32, m), make([]int64, m)
-	t.score, t.orig = make([]int, m), make([]int32, m)
+	t.orig = make([]int32, m)
 	next := slices.Clone(t.start[:nvol])
 	for e, c := range g.col {
 		if c >= int32(nvol) {
@@ -152,7 +152,7 @@ func (g *assignment) transpose(nvol int) *assignment {
 		}
 		k := next[c]
 		next[c]++
-		t.row[k], t.col[k], t.cost[k], t.score[k], t.orig[k] = c, g.row[e], g.cost[e], g.score[e], int32(e)
+		t.row[k], t.col[k], t.cost[k], t.orig[k] = c, g.row[e], g.cost[e], int32(e)
 	}
 	for v := int32(0); v < int32(nvol); v++ {
 		k := t.start[v+1] - 1
@@ -162,12 +162,14 @@ func (g *assignment) transpose(nvol int) *assignment {
 }
 
 func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
-	colOf := map[string]int32{}
-	var vols []string
 	edges := 0
 	for _, p := range places {
 		edges += len(p.Candidates) + 1
 	}
+	// Sized for a volunteer per place at least, which spares the map most
+	// of its growing on a large batch.
+	colOf := make(map[string]int32, len(places))
+	var vols []string
 	g := &assignment{
 		start: make([]int32, 1, len(places)+1),
 		col:   make([]int32, 0, edges),
@@ -609,36 +611,45 @@ func (g *assignment) greedy(nvol int) (objective, filled int) {
 // a hundred values or so, and then a counting sort is linear; a wider span
 // falls back to a comparison sort.
 func (g *assignment) bestFirst(nvol int) []int32 {
-	var edges []int32
-	lo, hi := math.MaxInt, math.MinInt
+	n, lo, hi := 0, math.MaxInt, math.MinInt
 	for e, c := range g.col {
 		if c < int32(nvol) {
-			edges = append(edges, int32(e))
+			n++
 			lo, hi = min(lo, g.score[e]), max(hi, g.score[e])
 		}
 	}
-	if len(edges) == 0 || uint64(hi-lo) > 4*uint64(len(edges)) {
-		slices.SortFunc(edges, func(a, b int32) int {
+	sorted := make([]int32, 0, n)
+	if n == 0 || uint64(hi-lo) > 4*uint64(n) {
+		for e, c := range g.col {
+			if c < int32(nvol) {
+				sorted = append(sorted, int32(e))
+			}
+		}
+		slices.SortFunc(sorted, func(a, b int32) int {
 			if c := cmp.Compare(g.score[b], g.score[a]); c != 0 {
 				return c
 			}
 			return cmp.Compare(a, b)
 		})
-		return edges
+		return sorted
 	}
 	// next[k] is where the next edge of score hi-k goes.
-	next := make([]int, hi-lo+2)
-	for _, e := range edges {
-		next[hi-g.score[e]+1]++
+	next := make([]int32, hi-lo+2)
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			next[hi-g.score[e]+1]++
+		}
 	}
 	for k := 1; k < len(next); k++ {
 		next[k] += next[k-1]
 	}
-	sorted := make([]int32, len(edges))
-	for _, e := range edges {
-		k := hi - g.score[e]
-		sorted[next[k]] = e
-		next[k]++
+	sorted = sorted[:n]
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			k := hi - g.score[e]
+			sorted[next[k]] = int32(e)
+			next[k]++
+		}
 	}
 	return sorted
 }
