@@ -235,6 +235,9 @@ func (g *assignment) solve() *solver {
 	s := newSolver(g)
 	var hard []int32
 	free := s.start()
+	for pass := 0; pass < 2; pass++ { // two passes, as Jonker and Volgenant do
+		free = s.reduceRows(free)
+	}
 	for k, r := range free {
 		// Once a quarter of the searches have run out of budget, the
 		// batch is one of plateaus, and the rest go to the phases
@@ -322,6 +325,56 @@ func (s *solver) start() []int32 {
 		}
 	}
 	return free
+}
+
+// reduceRows is Jonker and Volgenant's augmenting row reduction, an
+// auction without ε: each free row takes the column of its cheapest
+// reduced cost and lowers that column's price by the gap to its second
+// cheapest, so the edge is tight and no other edge of the row is cheaper.
+// The row it displaces bids again at once if the price fell, and waits
+// for the next pass or the searches otherwise. Prices only fall, and only
+// on columns that stay assigned, so free columns keep their price 0.
+// Returns the rows still free.
+func (s *solver) reduceRows(free []int32) []int32 {
+	g := s.g
+	var still []int32
+	for k := 0; k < len(free); k++ {
+		i := free[k]
+		for {
+			j1, j2 := int32(-1), int32(-1)
+			u1, u2 := int64(math.MaxInt64), int64(math.MaxInt64)
+			for e := g.start[i]; e < g.start[i+1]; e++ {
+				switch h := g.cost[e] - s.price[g.col[e]]; {
+				case h < u1:
+					u2, j2 = u1, j1
+					u1, j1 = h, e
+				case h < u2:
+					u2, j2 = h, e
+				}
+			}
+			e := j1
+			lowered := j2 >= 0 && u1 < u2
+			if lowered {
+				s.price[g.col[e]] -= u2 - u1
+			} else if j2 >= 0 && s.colEdge[g.col[e]] >= 0 {
+				e = j2 // a tie: take the other column, free if it can be
+			}
+			j := g.col[e]
+			prev := s.colEdge[j]
+			s.rowEdge[i], s.colEdge[j] = e, e
+			if prev < 0 {
+				break
+			}
+			k0 := g.row[prev]
+			s.rowEdge[k0] = -1
+			if !lowered {
+				still = append(still, k0)
+				break
+			}
+			i = k0
+		}
+	}
+	return still
 }
 
 // potential is row i's dual u_i: for an assigned row the one that makes

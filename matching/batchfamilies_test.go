@@ -25,12 +25,15 @@ type batchFamily struct {
 
 // batchFamilies are the four kinds of issue 17: the city as it is, places
 // that fight over the same people, fewer volunteers than places, and
-// scores from a handful of values.
+// scores from a handful of values; and a fifth found while solving it:
+// as many volunteers as places, so neither side is short and the last
+// rows need long augmenting paths.
 var batchFamilies = []batchFamily{
 	{"random", 1, cityBatch},
 	{"contended", 2, contendedBatch},
 	{"scarce", 3, scarceBatch},
 	{"ties", 4, tiesBatch},
+	{"balanced", 5, balancedBatch},
 }
 
 // cityBatch is city-like: needs of 1–5 places and ten volunteers per place,
@@ -94,6 +97,12 @@ func scarceBatch(r *rand.Rand, n, k int) []Place {
 func tiesBatch(r *rand.Rand, n, k int) []Place {
 	nv := max(1, n/2)
 	return ringBatch(r, n, nv, max(1, k/2), k, nv, func() int { return 20 * (1 + r.IntN(5)) })
+}
+
+// balancedBatch: as many volunteers as places, k/2 to k offers per place
+// from anywhere, scores 0–100.
+func balancedBatch(r *rand.Rand, n, k int) []Place {
+	return ringBatch(r, n, n, max(1, k/2), k, n, func() int { return r.IntN(101) })
 }
 
 // ringBatch puts nv volunteers on a ring and place i at i·nv/n; each place
