@@ -55,17 +55,30 @@ type BatchResult struct {
 // BatchOptions.FillFirst). A repeated offer of one volunteer for one place
 // counts once, at its best score.
 //
-// The solver is exact: a sparse Jonker–Volgenant-style assignment. Each
-// place is a row, each volunteer a column, and each place has a private
-// zero-cost "unfilled" column, so every row can be assigned. Costs are
-// negated scores; column prices (dual variables, kept ≤ 0, and 0 on free
-// columns) make reduced costs non-negative. Rows first take their best
-// column where it is free; every other row then augments along a
-// shortest path of reduced costs found by Dijkstra on the sparse graph,
-// stopping at the first free column, and the prices of the columns it
-// settled move so the invariant holds. Integer costs make the optimum
-// exact. The work is one short search per contested place, not a search
-// of the whole graph per place.
+// The solver is exact: a sparse Jonker–Volgenant-style assignment. The
+// smaller side are the rows (places, or volunteers when there are fewer
+// of them), the other side the columns, and each row has a private
+// zero-cost column meaning "left out", so every row can be assigned.
+// Costs are negated scores; column prices (dual variables, kept ≤ 0, and
+// 0 on free columns) make reduced costs non-negative, and every assigned
+// edge has reduced cost 0. That invariant is the proof of optimality
+// (TestAssignFamiliesCertified checks it), and every step keeps it:
+//  1. each row takes its cheapest column where that column is free;
+//  2. two passes of augmenting row reduction (an auction without ε)
+//     assign most of the others cheaply;
+//  3. each row still free searches for a shortest augmenting path of
+//     reduced costs (Dijkstra, stopping at the first free column), with a
+//     budget of edges;
+//  4. the rows whose search ran out of budget, typically because many
+//     equal scores make wide plateaus of equal distance, are served
+//     together in phases: one Dijkstra from all of them, then as many
+//     vertex-disjoint shortest paths as a depth-first search finds.
+//
+// Integer costs make the optimum exact. The bad cases of issue 17 (more
+// places than volunteers, many equal scores) were a search of the whole
+// plateau for every surplus place; with the smaller side as rows and the
+// phases they take milliseconds. The ordering among equally good
+// assignments is deterministic but unspecified.
 func Assign(places []Place, opts BatchOptions) BatchResult {
 	g, vols := newAssignment(places, opts)
 	chosen := g.match(len(vols))
