@@ -146,6 +146,30 @@ func BenchmarkBatchFamily(b *testing.B) {
 	}
 }
 
+// BenchmarkBatchFamilySolve: the solve alone (match: the orientation,
+// the searches and the phases) on each family's instance with its matrix
+// already built, as SciPy's figures are for min_weight_full_bipartite_matching
+// on a CSR matrix already built. Assign also maps the string ids, builds
+// the matrix, and computes the greedy figure.
+func BenchmarkBatchFamilySolve(b *testing.B) {
+	for _, f := range batchFamilies {
+		for _, fill := range []bool{false, true} {
+			name := f.name
+			if fill {
+				name += "/fillfirst"
+			}
+			b.Run(name, func(b *testing.B) {
+				g, vols := newAssignment(familyBatch(f), BatchOptions{FillFirst: fill})
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					g.match(len(vols))
+				}
+			})
+		}
+	}
+}
+
 // TestDumpBatchFamilies writes each family's benchmark instance, and
 // Assign's answers in both modes, into the directory named by
 // WUSHE_BATCH_DUMP, for scripts/batch-scipy.sh to solve with SciPy. It is
