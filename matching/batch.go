@@ -98,7 +98,9 @@ func Assign(places []Place, opts BatchOptions) BatchResult {
 }
 
 // assignment is the sparse cost matrix: row i's edges are start[i] to
-// start[i+1], the last of them its unfilled column.
+// start[i+1], the last of them its unfilled column. A place-major matrix
+// (rows are places) has scores, and its costs are filled in only if it is
+// solved as it is; a transposed one has costs and no scores.
 type assignment struct {
 	start []int32
 	row   []int32 // the row of each edge
@@ -106,7 +108,21 @@ type assignment struct {
 	cost  []int64
 	score []int
 	ncol  int
-	orig  []int32 // in a transposed matrix, each edge's place-major edge, -1 for unused, and no scores
+	bonus int64 // added to every real edge's score in the cost (FillFirst)
+}
+
+// fillCosts sets the cost of each edge of a place-major matrix: the
+// negated score plus bonus, and 0 for the unfilled column.
+func (g *assignment) fillCosts(nvol int) {
+	if g.cost != nil {
+		return
+	}
+	g.cost = make([]int64, len(g.col))
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			g.cost[e] = -(int64(g.score[e]) + g.bonus)
+		}
+	}
 }
 
 // match solves the assignment and returns, for each place, the edge it is
@@ -120,6 +136,7 @@ func (g *assignment) match(nvol int) []int32 {
 	nplace := len(g.start) - 1
 	chosen := make([]int32, nplace)
 	if nvol >= nplace {
+		g.fillCosts(nvol)
 		for i, e := range g.solve().rowEdge {
 			chosen[i] = -1
 			if g.col[e] < int32(nvol) {
@@ -132,18 +149,28 @@ func (g *assignment) match(nvol int) []int32 {
 		chosen[i] = -1
 	}
 	t := g.transpose(nvol)
-	for _, e := range t.solve().rowEdge {
-		if t.orig[e] >= 0 {
-			chosen[t.col[e]] = t.orig[e]
+	for v, e := range t.solve().rowEdge {
+		if p := t.col[e]; p < int32(nplace) {
+			chosen[p] = g.edge(p, int32(v))
 		}
 	}
 	return chosen
 }
 
+// edge is place p's edge to volunteer v (a short scan: a place has at
+// most a few dozen offers).
+func (g *assignment) edge(p, v int32) int32 {
+	for e := g.start[p]; e < g.start[p+1]; e++ {
+		if g.col[e] == v {
+			return e
+		}
+	}
+	panic("matching: no edge from the place to its volunteer")
+}
+
 // transpose is the same problem with volunteers as rows and places as
 // columns: volunteer v's edges are its offers in place order, then its own
-// unused column nplace+v. Costs (and the FillFirst bonus in them) carry
-// over unchanged.
+// unused column nplace+v, each with the cost the place-major edge has.
 func (g *assignment) transpose(nvol int) *assignment {
 	nplace := len(g.start) - 1
 	t := &assignment{start: make([]int32, nvol+1), ncol: nplace + nvol}
@@ -157,7 +184,6 @@ func (g *assignment) transpose(nvol int) *assignment {
 	}
 	m := t.start[nvol]
 	t.row, t.col, t.cost = make([]int32, m), make([]int32, m), make([]int64, m)
-	t.orig = make([]int32, m)
 	next := slices.Clone(t.start[:nvol])
 	for e, c := range g.col {
 		if c >= int32(nvol) {
@@ -165,11 +191,11 @@ func (g *assignment) transpose(nvol int) *assignment {
 		}
 		k := next[c]
 		next[c]++
-		t.row[k], t.col[k], t.cost[k], t.orig[k] = c, g.row[e], g.cost[e], int32(e)
+		t.row[k], t.col[k], t.cost[k] = c, g.row[e], -(int64(g.score[e]) + g.bonus)
 	}
 	for v := int32(0); v < int32(nvol); v++ {
 		k := t.start[v+1] - 1
-		t.row[k], t.col[k], t.orig[k] = v, int32(nplace)+v, -1
+		t.row[k], t.col[k] = v, int32(nplace)+v
 	}
 	return t
 }
@@ -215,28 +241,22 @@ func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 	}
 	// With FillFirst every real edge is worth a bonus larger than any
 	// difference in total score, so one more filled place always wins.
-	var bonus int64
 	if opts.FillFirst {
-		bonus = 1
+		g.bonus = 1
 		for i := range places {
 			hi, lo := 0, 0
 			for e := g.start[i]; e < g.start[i+1]-1; e++ {
 				hi, lo = max(hi, g.score[e]), min(lo, g.score[e])
 			}
-			bonus += int64(hi) - int64(lo)
+			g.bonus += int64(hi) - int64(lo)
 		}
 	}
-	g.cost = make([]int64, len(g.col))
 	g.row = make([]int32, len(g.col))
 	for i := range places {
 		for e := g.start[i]; e < g.start[i+1]; e++ {
 			g.row[e] = int32(i)
-			if g.col[e] < 0 {
-				g.col[e] = int32(len(vols) + i)
-				continue
-			}
-			g.cost[e] = -(int64(g.score[e]) + bonus)
 		}
+		g.col[g.start[i+1]-1] = int32(len(vols) + i) // the unfilled column
 	}
 	g.ncol = len(vols) + len(places)
 	return g, vols

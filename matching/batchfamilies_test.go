@@ -266,6 +266,7 @@ func TestAssignFamiliesCertified(t *testing.T) {
 			for _, fillFirst := range []bool{false, true} {
 				places := f.make(rand.New(rand.NewPCG(18, f.seed)), 400, 20)
 				g, vols := newAssignment(places, BatchOptions{FillFirst: fillFirst})
+				g.fillCosts(len(vols))
 				checkDuals(t, g, g.solve())
 				tr := g.transpose(len(vols))
 				checkDuals(t, tr, tr.solve())
