@@ -1,8 +1,10 @@
 package matching
 
-// The exact solver behind Assign: a sparse Jonker–Volgenant-style
-// shortest augmenting path method with two additions for the bad cases of
-// issue 17 (see Assign's doc comment and BENCHMARKS.md).
+// The exact solver behind Assign: sparse Jonker–Volgenant (a greedy
+// start, augmenting row reduction, then shortest augmenting paths), with
+// Hungarian phases for the rows whose own search runs long, which is what
+// removed the bad cases of issue 17 (see Assign's doc comment and
+// BENCHMARKS.md).
 
 import "math"
 
