@@ -27,6 +27,6 @@ echo "== SciPy, $repeats runs per family and mode"
 nice -n 10 /usr/bin/python3 matching/testdata/scipy_batch.py "$work" "$repeats"
 
 if [ "${SKIP_GO_BENCH:-0}" != 1 ]; then
-  echo "== Assign (go test -run '^\$' -bench BatchFamily -count $repeats -cpu 1)"
+  echo "== Assign: go test -run '^\$' -bench BatchFamily -benchtime 20x -count $repeats -cpu 1 ./matching/ (BatchFamily: Assign end to end; BatchFamilySolve: the solve alone)"
   nice -n 10 go test -run '^$' -bench BatchFamily -benchtime 20x -count "$repeats" -cpu 1 ./matching/
 fi
