@@ -55,24 +55,37 @@ type BatchResult struct {
 // BatchOptions.FillFirst). A repeated offer of one volunteer for one place
 // counts once, at its best score.
 //
-// The solver is exact: a sparse Jonker–Volgenant-style assignment. Each
-// place is a row, each volunteer a column, and each place has a private
-// zero-cost "unfilled" column, so every row can be assigned. Costs are
-// negated scores; column prices (dual variables, kept ≤ 0, and 0 on free
-// columns) make reduced costs non-negative. Rows first take their best
-// column where it is free; every other row then augments along a
-// shortest path of reduced costs found by Dijkstra on the sparse graph,
-// stopping at the first free column, and the prices of the columns it
-// settled move so the invariant holds. Integer costs make the optimum
-// exact. The work is one short search per contested place, not a search
-// of the whole graph per place.
+// The solver is exact: a sparse Jonker–Volgenant-style assignment. The
+// smaller side are the rows (places, or volunteers when there are fewer
+// of them), the other side the columns, and each row has a private
+// zero-cost column meaning "left out", so every row can be assigned.
+// Costs are negated scores; column prices (dual variables, kept ≤ 0, and
+// 0 on free columns) make reduced costs non-negative, and every assigned
+// edge has reduced cost 0. That invariant is the proof of optimality
+// (TestAssignFamiliesCertified checks it), and every step keeps it:
+//  1. each row takes its cheapest column where that column is free;
+//  2. two passes of augmenting row reduction (an auction without ε)
+//     assign most of the others cheaply;
+//  3. each row still free searches for a shortest augmenting path of
+//     reduced costs (Dijkstra, stopping at the first free column), with a
+//     budget of edges;
+//  4. the rows whose search ran out of budget, typically because many
+//     equal scores make wide plateaus of equal distance, are served
+//     together in phases: one Dijkstra from all of them, then as many
+//     vertex-disjoint shortest paths as a depth-first search finds.
+//
+// Integer costs make the optimum exact. The bad cases of issue 17 (more
+// places than volunteers, many equal scores) were a search of the whole
+// plateau for every surplus place; with the smaller side as rows and the
+// phases they take milliseconds. The ordering among equally good
+// assignments is deterministic but unspecified.
 func Assign(places []Place, opts BatchOptions) BatchResult {
 	g, vols := newAssignment(places, opts)
-	rowCol := g.solve()
+	chosen := g.match(len(vols))
 	res := BatchResult{Placements: []Placement{}, Unfilled: []string{}}
 	for i, p := range places {
-		e := rowCol[i]
-		if g.col[e] >= int32(len(vols)) {
+		e := chosen[i]
+		if e < 0 {
 			res.Unfilled = append(res.Unfilled, p.ID)
 			continue
 		}
@@ -85,7 +98,9 @@ func Assign(places []Place, opts BatchOptions) BatchResult {
 }
 
 // assignment is the sparse cost matrix: row i's edges are start[i] to
-// start[i+1], the last of them its unfilled column.
+// start[i+1], the last of them its unfilled column. A place-major matrix
+// (rows are places) has scores, and its costs are filled in only if it is
+// solved as it is; a transposed one has costs and no scores.
 type assignment struct {
 	start []int32
 	row   []int32 // the row of each edge
@@ -93,32 +108,132 @@ type assignment struct {
 	cost  []int64
 	score []int
 	ncol  int
+	bonus int64 // added to every real edge's score in the cost (FillFirst)
+}
+
+// fillCosts sets the cost of each edge of a place-major matrix: the
+// negated score plus bonus, and 0 for the unfilled column.
+func (g *assignment) fillCosts(nvol int) {
+	if g.cost != nil {
+		return
+	}
+	g.cost = make([]int64, len(g.col))
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			g.cost[e] = -(int64(g.score[e]) + g.bonus)
+		}
+	}
+}
+
+// match solves the assignment and returns, for each place, the edge it is
+// given, or -1 if it stays empty. The rows are the smaller side: places,
+// or, when there are fewer volunteers than places, volunteers, each with
+// its own "unused" column. Either way the matchings and their scores are
+// the same, but with fewer rows than columns most rows find a free column
+// at once, while with more rows than columns every surplus row has to
+// search until it proves that it stays empty.
+func (g *assignment) match(nvol int) []int32 {
+	nplace := len(g.start) - 1
+	chosen := make([]int32, nplace)
+	if nvol >= nplace {
+		g.fillCosts(nvol)
+		for i, e := range g.solve().rowEdge {
+			chosen[i] = -1
+			if g.col[e] < int32(nvol) {
+				chosen[i] = e
+			}
+		}
+		return chosen
+	}
+	for i := range chosen {
+		chosen[i] = -1
+	}
+	t := g.transpose(nvol)
+	for v, e := range t.solve().rowEdge {
+		if p := t.col[e]; p < int32(nplace) {
+			chosen[p] = g.edge(p, int32(v))
+		}
+	}
+	return chosen
+}
+
+// edge is place p's edge to volunteer v (a short scan: a place has at
+// most a few dozen offers).
+func (g *assignment) edge(p, v int32) int32 {
+	for e := g.start[p]; e < g.start[p+1]; e++ {
+		if g.col[e] == v {
+			return e
+		}
+	}
+	panic("matching: no edge from the place to its volunteer")
+}
+
+// transpose is the same problem with volunteers as rows and places as
+// columns: volunteer v's edges are its offers in place order, then its own
+// unused column nplace+v, each with the cost the place-major edge has.
+func (g *assignment) transpose(nvol int) *assignment {
+	nplace := len(g.start) - 1
+	t := &assignment{start: make([]int32, nvol+1), ncol: nplace + nvol}
+	for _, c := range g.col {
+		if c < int32(nvol) {
+			t.start[c+1]++
+		}
+	}
+	for v := 0; v < nvol; v++ {
+		t.start[v+1] += t.start[v] + 1 // + 1: the unused column
+	}
+	m := t.start[nvol]
+	t.row, t.col, t.cost = make([]int32, m), make([]int32, m), make([]int64, m)
+	next := slices.Clone(t.start[:nvol])
+	for e, c := range g.col {
+		if c >= int32(nvol) {
+			continue
+		}
+		k := next[c]
+		next[c]++
+		t.row[k], t.col[k], t.cost[k] = c, g.row[e], -(int64(g.score[e]) + g.bonus)
+	}
+	for v := int32(0); v < int32(nvol); v++ {
+		k := t.start[v+1] - 1
+		t.row[k], t.col[k] = v, int32(nplace)+v
+	}
+	return t
 }
 
 func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
-	colOf := map[string]int32{}
-	var vols []string
-	g := &assignment{start: make([]int32, 1, len(places)+1)}
+	edges := 0
 	for _, p := range places {
-		first := len(g.col)
+		edges += len(p.Candidates) + 1
+	}
+	// Sized for a volunteer per place at least, which spares the map most
+	// of its growing on a large batch.
+	colOf := make(map[string]int32, len(places))
+	var vols []string
+	g := &assignment{
+		start: make([]int32, 1, len(places)+1),
+		col:   make([]int32, 0, edges),
+		score: make([]int, 0, edges),
+	}
+	// lastRow and lastEdge say which place last offered a volunteer, and
+	// along which edge, to merge a repeated offer in constant time.
+	var lastRow, lastEdge []int32
+	for i, p := range places {
 		for _, o := range p.Candidates {
 			c, ok := colOf[o.VolunteerID]
 			if !ok {
 				c = int32(len(vols))
 				colOf[o.VolunteerID] = c
 				vols = append(vols, o.VolunteerID)
+				lastRow, lastEdge = append(lastRow, -1), append(lastEdge, -1)
 			}
-			dup := false
-			for e := first; e < len(g.col); e++ {
-				if g.col[e] == c {
-					g.score[e] = max(g.score[e], o.Score)
-					dup = true
-				}
+			if lastRow[c] == int32(i) {
+				e := lastEdge[c]
+				g.score[e] = max(g.score[e], o.Score)
+				continue
 			}
-			if !dup {
-				g.col = append(g.col, c)
-				g.score = append(g.score, o.Score)
-			}
+			lastRow[c], lastEdge[c] = int32(i), int32(len(g.col))
+			g.col = append(g.col, c)
+			g.score = append(g.score, o.Score)
 		}
 		g.col = append(g.col, -1) // the unfilled column, numbered below
 		g.score = append(g.score, 0)
@@ -126,198 +241,33 @@ func newAssignment(places []Place, opts BatchOptions) (*assignment, []string) {
 	}
 	// With FillFirst every real edge is worth a bonus larger than any
 	// difference in total score, so one more filled place always wins.
-	var bonus int64
 	if opts.FillFirst {
-		bonus = 1
+		g.bonus = 1
 		for i := range places {
 			hi, lo := 0, 0
 			for e := g.start[i]; e < g.start[i+1]-1; e++ {
 				hi, lo = max(hi, g.score[e]), min(lo, g.score[e])
 			}
-			bonus += int64(hi) - int64(lo)
+			g.bonus += int64(hi) - int64(lo)
 		}
 	}
-	g.cost = make([]int64, len(g.col))
 	g.row = make([]int32, len(g.col))
 	for i := range places {
 		for e := g.start[i]; e < g.start[i+1]; e++ {
 			g.row[e] = int32(i)
-			if g.col[e] < 0 {
-				g.col[e] = int32(len(vols) + i)
-				continue
-			}
-			g.cost[e] = -(int64(g.score[e]) + bonus)
 		}
+		g.col[g.start[i+1]-1] = int32(len(vols) + i) // the unfilled column
 	}
 	g.ncol = len(vols) + len(places)
 	return g, vols
 }
 
-// solve returns, for each row, the edge it is assigned along.
-func (g *assignment) solve() []int32 {
-	nrow := len(g.start) - 1
-	price := make([]int64, g.ncol)   // column prices v_j ≤ 0
-	colEdge := make([]int32, g.ncol) // the edge a column is assigned along; -1 free
-	rowEdge := make([]int32, nrow)   // the edge a row is assigned along; -1 free
-	for j := range colEdge {
-		colEdge[j] = -1
-	}
-	// Start: each row takes its cheapest column if it is free; that edge
-	// is tight with every price 0.
-	var free []int32
-	for i := 0; i < nrow; i++ {
-		best := g.start[i]
-		for e := best + 1; e < g.start[i+1]; e++ {
-			if g.cost[e] < g.cost[best] {
-				best = e
-			}
-		}
-		if colEdge[g.col[best]] < 0 {
-			colEdge[g.col[best]], rowEdge[i] = best, best
-		} else {
-			rowEdge[i] = -1
-			free = append(free, int32(i))
-		}
-	}
-	// Shortest augmenting paths for the others.
-	dist := make([]int64, g.ncol)
-	via := make([]int32, g.ncol) // the edge into each column on its shortest path
-	settled := make([]bool, g.ncol)
-	for j := range dist {
-		dist[j] = math.MaxInt64
-	}
-	var touched, done []int32
-	var h pathHeap
-	reach := func(j int32, d int64, e int32) {
-		if d < dist[j] {
-			if dist[j] == math.MaxInt64 {
-				touched = append(touched, j)
-			}
-			dist[j], via[j] = d, e
-			h.push(pathItem{d, j})
-		}
-	}
-	for _, r := range free {
-		// The row's own potential: its cheapest reduced cost.
-		ur := int64(math.MaxInt64)
-		for e := g.start[r]; e < g.start[r+1]; e++ {
-			ur = min(ur, g.cost[e]-price[g.col[e]])
-		}
-		for e := g.start[r]; e < g.start[r+1]; e++ {
-			reach(g.col[e], g.cost[e]-price[g.col[e]]-ur, e)
-		}
-		end, length := int32(-1), int64(0)
-		for len(h) > 0 {
-			it := h.pop()
-			j := it.col
-			if settled[j] || it.d > dist[j] {
-				continue
-			}
-			settled[j] = true
-			done = append(done, j)
-			if colEdge[j] < 0 {
-				end, length = j, it.d
-				break
-			}
-			e0 := colEdge[j]
-			i := g.row[e0]
-			ui := g.cost[e0] - price[j]
-			for e := g.start[i]; e < g.start[i+1]; e++ {
-				if k := g.col[e]; !settled[k] {
-					reach(k, it.d+g.cost[e]-price[k]-ui, e)
-				}
-			}
-		}
-		// Settled columns move their prices so reduced costs stay ≥ 0 and
-		// the new path is tight; the free column at the end keeps its 0.
-		for _, j := range done {
-			price[j] += dist[j] - length
-		}
-		// Flip the path.
-		for j := end; ; {
-			e := via[j]
-			i := g.row[e]
-			prev := rowEdge[i]
-			rowEdge[i], colEdge[j] = e, e
-			if i == r {
-				break
-			}
-			j = g.col[prev]
-		}
-		for _, j := range touched {
-			dist[j], settled[j] = math.MaxInt64, false
-		}
-		touched, done, h = touched[:0], done[:0], h[:0]
-	}
-	return rowEdge
-}
-
-type pathItem struct {
-	d   int64
-	col int32
-}
-
-// pathHeap is a binary min-heap of tentative distances (ties by column,
-// so the search is deterministic); stale items are skipped when popped.
-type pathHeap []pathItem
-
-func (a pathItem) less(b pathItem) bool { return a.d < b.d || a.d == b.d && a.col < b.col }
-
-func (h *pathHeap) push(it pathItem) {
-	*h = append(*h, it)
-	s := *h
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !s[i].less(s[p]) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-func (h *pathHeap) pop() pathItem {
-	s := *h
-	top := s[0]
-	n := len(s) - 1
-	s[0] = s[n]
-	s = s[:n]
-	for i := 0; ; {
-		l, m := 2*i+1, i
-		if l < n && s[l].less(s[m]) {
-			m = l
-		}
-		if l+1 < n && s[l+1].less(s[m]) {
-			m = l + 1
-		}
-		if m == i {
-			break
-		}
-		s[i], s[m] = s[m], s[i]
-		i = m
-	}
-	*h = s
-	return top
-}
-
 // greedy takes offers best first (ties: earlier place, earlier offer)
 // while both the place and the volunteer are free.
 func (g *assignment) greedy(nvol int) (objective, filled int) {
-	var edges []int32
-	for e := range g.col {
-		if g.col[e] < int32(nvol) {
-			edges = append(edges, int32(e))
-		}
-	}
-	slices.SortFunc(edges, func(a, b int32) int {
-		if c := cmp.Compare(g.score[b], g.score[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b) // edges are in place order, then offer order
-	})
 	rowTaken := make([]bool, len(g.start)-1)
 	colTaken := make([]bool, nvol)
-	for _, e := range edges {
+	for _, e := range g.bestFirst(nvol) {
 		i := g.row[e]
 		if rowTaken[i] || colTaken[g.col[e]] {
 			continue
@@ -327,4 +277,52 @@ func (g *assignment) greedy(nvol int) (objective, filled int) {
 		filled++
 	}
 	return objective, filled
+}
+
+// bestFirst lists the real edges by score, best first, and in edge order
+// (place order, then offer order) among equal scores. Scores usually span
+// a hundred values or so, and then a counting sort is linear; a wider span
+// falls back to a comparison sort.
+func (g *assignment) bestFirst(nvol int) []int32 {
+	n, lo, hi := 0, math.MaxInt, math.MinInt
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			n++
+			lo, hi = min(lo, g.score[e]), max(hi, g.score[e])
+		}
+	}
+	sorted := make([]int32, 0, n)
+	if n == 0 || uint64(hi-lo) > 4*uint64(n) {
+		for e, c := range g.col {
+			if c < int32(nvol) {
+				sorted = append(sorted, int32(e))
+			}
+		}
+		slices.SortFunc(sorted, func(a, b int32) int {
+			if c := cmp.Compare(g.score[b], g.score[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		return sorted
+	}
+	// next[k] is where the next edge of score hi-k goes.
+	next := make([]int32, hi-lo+2)
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			next[hi-g.score[e]+1]++
+		}
+	}
+	for k := 1; k < len(next); k++ {
+		next[k] += next[k-1]
+	}
+	sorted = sorted[:n]
+	for e, c := range g.col {
+		if c < int32(nvol) {
+			k := hi - g.score[e]
+			sorted[next[k]] = int32(e)
+			next[k]++
+		}
+	}
+	return sorted
 }

@@ -55,8 +55,11 @@ func exhaustive(places []Place, fillFirst bool) (objective, filled int) {
 
 // TestAssignIsOptimal: on 600 small random batches (300 in each mode)
 // Assign's objective is the exhaustive optimum, its placements are valid
-// and add up, and the greedy objective is never better.
-func TestAssignIsOptimal(t *testing.T) {
+// and add up, and the greedy objective is never better; with each kind of
+// search (see withBudget).
+func TestAssignIsOptimal(t *testing.T) { withBudget(t, testAssignIsOptimal) }
+
+func testAssignIsOptimal(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 11))
 	worse := 0
 	for n := 0; n < 600; n++ {
@@ -147,5 +150,44 @@ func TestAssignLarger(t *testing.T) {
 	}
 	if empty := Assign(nil, BatchOptions{}); empty.Filled != 0 || len(empty.Placements) != 0 {
 		t.Fatalf("empty batch: %+v", empty)
+	}
+}
+
+// TestBestFirstOrder: the greedy's order is every real edge once, by
+// score best first and in edge order among equals, both by the counting
+// sort (narrow scores) and by the comparison sort (scores far apart).
+func TestBestFirstOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 14))
+	for _, spread := range []int{10, 1 << 40} {
+		places := make([]Place, 200)
+		for i := range places {
+			for k := 0; k < 6; k++ {
+				places[i].Candidates = append(places[i].Candidates, Offer{VolunteerID: fmt.Sprint(r.IntN(300)), Score: r.IntN(spread) - spread/3})
+			}
+		}
+		g, vols := newAssignment(places, BatchOptions{})
+		order := g.bestFirst(len(vols))
+		real := 0
+		for _, c := range g.col {
+			if c < int32(len(vols)) {
+				real++
+			}
+		}
+		if len(order) != real {
+			t.Fatalf("spread %d: %d edges listed of %d", spread, len(order), real)
+		}
+		seen := map[int32]bool{}
+		for k, e := range order {
+			if seen[e] || g.col[e] >= int32(len(vols)) {
+				t.Fatalf("spread %d: edge %d listed twice or not real", spread, e)
+			}
+			seen[e] = true
+			if k > 0 {
+				a, b := order[k-1], e
+				if g.score[a] < g.score[b] || g.score[a] == g.score[b] && a > b {
+					t.Fatalf("spread %d: edge %d (score %d) before edge %d (score %d)", spread, a, g.score[a], b, g.score[b])
+				}
+			}
+		}
 	}
 }

@@ -164,7 +164,9 @@ var batch5k = sync.OnceValue(func() []Place {
 // BenchmarkBatch5k assigns 5,000 places among 50,000 volunteers exactly.
 func BenchmarkBatch5k(b *testing.B) { benchAssign(b, batch5k()) }
 
-func benchAssign(b *testing.B, places []Place) {
+func benchAssign(b *testing.B, places []Place) { benchAssignMode(b, places, BatchOptions{}) }
+
+func benchAssignMode(b *testing.B, places []Place, opts BatchOptions) {
 	edges := 0
 	for _, p := range places {
 		edges += len(p.Candidates)
@@ -173,7 +175,7 @@ func benchAssign(b *testing.B, places []Place) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res = Assign(places, BatchOptions{})
+		res = Assign(places, opts)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(places)), "places")
