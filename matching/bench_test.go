@@ -46,15 +46,17 @@ func latencies(b *testing.B, lat []time.Duration) time.Duration {
 	return sum / time.Duration(len(lat))
 }
 
-var (
-	indexMean time.Duration // the index's mean latency in this run, for the ratios
-	sample    sync.Once
-)
+var cityFlat = sync.OnceValue(func() *flat { w := city(); return newFlat(w.vols, w.held) })
 
-// BenchmarkTopK1M: top-20 for needs spread over the city among 1,000,000
-// volunteers, by the index, by the reference scan (Rank: CheckVolunteer
-// and the score for every volunteer), and by the index reading every cell
-// (the bitsets without the grid).
+var sample sync.Once
+
+// BenchmarkTopK1M: top 20 for needs spread over the city among 1,000,000
+// volunteers, at the workload's 3 km, at 5 km (a need's default radius)
+// and at 10 km. At each radius: the index, the fair brute force (flat:
+// one tight pass over struct-of-arrays copies of every volunteer, with the
+// same distance bounds; see flat_test.go) and their ratio in the same run.
+// At 3 km also the index reading every cell (the grid switched off) and
+// Rank, the slow reference the tests use as an oracle.
 func BenchmarkTopK1M(b *testing.B) {
 	w := city()
 	ix := cityIndex()
@@ -62,14 +64,15 @@ func BenchmarkTopK1M(b *testing.B) {
 	for i, n := range w.needs {
 		occs[i] = n.Occurrences()[0]
 	}
-	run := func(b *testing.B, rank func(i int) Result) time.Duration {
+	run := func(b *testing.B, needs []*models.Need, rank func(n *models.Need, occ models.Occurrence) Result) time.Duration {
 		lat := make([]time.Duration, 0, b.N)
 		eligible := 0
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
+			j := i % len(needs)
 			t0 := time.Now()
-			r := rank(i % len(w.needs))
+			r := rank(needs[j], occs[j])
 			lat = append(lat, time.Since(t0))
 			eligible += r.Eligible
 		}
@@ -77,36 +80,57 @@ func BenchmarkTopK1M(b *testing.B) {
 		b.ReportMetric(float64(eligible)/float64(b.N), "eligible/op")
 		return latencies(b, lat)
 	}
-	b.Run("index", func(b *testing.B) {
-		indexMean = run(b, func(i int) Result { return ix.TopK(w.needs[i], occs[i], 20, Options{}) })
-		sample.Do(func() { // one real answer, for the record
-			r := ix.TopK(w.needs[0], occs[0], 20, Options{})
-			var ex, parts []string
-			for _, e := range r.Exclusions {
-				ex = append(ex, e.En)
+	for _, radius := range []float64{3, 5, 10} {
+		needs := make([]*models.Need, len(w.needs))
+		for i, n := range w.needs {
+			c := *n
+			c.RadiusKm = radius
+			needs[i] = &c
+		}
+		var indexMean time.Duration // the index's mean latency at this radius in this run, for the ratios
+		vs := func(b *testing.B, mean time.Duration) {
+			if indexMean > 0 {
+				b.ReportMetric(float64(mean)/float64(indexMean), "×index")
 			}
-			b.Logf("%s: %d eligible of %d; %s", r.OccurrenceID, r.Eligible, r.Volunteers, strings.Join(ex, "; "))
-			if len(r.Candidates) > 0 {
-				c := r.Candidates[0]
-				for _, p := range c.Parts {
-					parts = append(parts, fmt.Sprintf("%s %d/%d %s", p.Part, p.Points, p.Max, p.Zh))
-				}
-				b.Logf("best %s score %d: %s", c.VolunteerID, c.Score, strings.Join(parts, "; "))
+		}
+		name := fmt.Sprintf("%gkm/", radius)
+		b.Run(name+"index", func(b *testing.B) {
+			indexMean = run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return ix.TopK(n, occ, 20, Options{}) })
+			if radius == 3 {
+				sample.Do(func() { logSample(b, ix.TopK(needs[0], occs[0], 20, Options{})) })
 			}
 		})
-	})
-	b.Run("scan", func(b *testing.B) {
-		mean := run(b, func(i int) Result { return Rank(w.vols, w.held, w.needs[i], occs[i], 20, Options{}) })
-		if indexMean > 0 {
-			b.ReportMetric(float64(mean)/float64(indexMean), "×index")
+		b.Run(name+"flat", func(b *testing.B) {
+			f := cityFlat()
+			b.ResetTimer()
+			vs(b, run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return f.rank(n, occ, 20, Options{}) }))
+		})
+		if radius != 3 {
+			continue
 		}
-	})
-	b.Run("everycell", func(b *testing.B) {
-		mean := run(b, func(i int) Result { return ix.topK(w.needs[i], occs[i], 20, Options{}, true) })
-		if indexMean > 0 {
-			b.ReportMetric(float64(mean)/float64(indexMean), "×index")
+		b.Run(name+"everycell", func(b *testing.B) {
+			vs(b, run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return ix.topK(n, occ, 20, Options{}, true) }))
+		})
+		b.Run(name+"rank", func(b *testing.B) {
+			vs(b, run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return Rank(w.vols, w.held, n, occ, 20, Options{}) }))
+		})
+	}
+}
+
+// logSample logs one real answer, for the record.
+func logSample(b *testing.B, r Result) {
+	var ex, parts []string
+	for _, e := range r.Exclusions {
+		ex = append(ex, e.En)
+	}
+	b.Logf("%s: %d eligible of %d; %s", r.OccurrenceID, r.Eligible, r.Volunteers, strings.Join(ex, "; "))
+	if len(r.Candidates) > 0 {
+		c := r.Candidates[0]
+		for _, p := range c.Parts {
+			parts = append(parts, fmt.Sprintf("%s %d/%d %s", p.Part, p.Points, p.Max, p.Zh))
 		}
-	})
+		b.Logf("best %s score %d: %s", c.VolunteerID, c.Score, strings.Join(parts, "; "))
+	}
 }
 
 // BenchmarkIndexBuild1M builds the index of 1,000,000 volunteers and
