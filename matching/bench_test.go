@@ -55,8 +55,7 @@ var sample sync.Once
 // and at 10 km. At each radius: the index, the fair brute force (flat:
 // one tight pass over struct-of-arrays copies of every volunteer, with the
 // same distance bounds; see flat_test.go) and their ratio in the same run.
-// At 3 km also the index reading every cell (the grid switched off) and
-// Rank, the slow reference the tests use as an oracle.
+// At 3 km also Rank, the slow reference the tests use as an oracle.
 func BenchmarkTopK1M(b *testing.B) {
 	w := city()
 	ix := cityIndex()
@@ -108,9 +107,6 @@ func BenchmarkTopK1M(b *testing.B) {
 		if radius != 3 {
 			continue
 		}
-		b.Run(name+"everycell", func(b *testing.B) {
-			vs(b, run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return ix.topK(n, occ, 20, Options{}, true) }))
-		})
 		b.Run(name+"rank", func(b *testing.B) {
 			vs(b, run(b, needs, func(n *models.Need, occ models.Occurrence) Result { return Rank(w.vols, w.held, n, occ, 20, Options{}) }))
 		})

@@ -19,12 +19,15 @@ import (
 // and background-check dates, scoring figures) and, per block of 64
 // members, a column of bitsets: one row per weekly half-hour (a member's
 // availability), one per flag (verified, fewer than MaxNoShows no-shows,
-// guardian consent, ...) and one per skill and level threshold ("first aid
+// guardian consent, ...), one per skill and level threshold ("first aid
 // at level 2 or more"; one bit per member and threshold, where a mask per
-// member would cost 12 bytes and a test per member). A query reads only
-// the cells within the need's radius; there it computes every member's
-// distance (to count who is too far) and tests 64 members at once for
-// availability, skills and flags.
+// member would cost 12 bytes and a test per member) and one per threshold
+// of the maximum distance (reachSteps). A query reads only the cells
+// within the need's radius, nearest first. There it settles who is within
+// reach (to count who is too far) from the cell's distance bounds and the
+// reach rows, computing a distance only for the members whose maximum
+// falls between the cell's nearest and farthest point, and tests 64
+// members at once for availability, skills and flags.
 // Blackout dates and commitments are kept exactly in side tables, and in
 // the bitsets as 32 rows each, one per day number mod 32: a query ORs the
 // rows of its dates and goes to the side table only for the few members
@@ -78,7 +81,17 @@ var skillBits = func() map[string]int {
 	return m
 }()
 
-var numRows = rowSkills + 3*len(skillBits)
+// reachSteps are the thresholds of the reach rows: row rowReach+k holds
+// the members whose maximum distance is at least reachSteps[k] km. Beside
+// a cell's distance bounds they settle most members' reach without a
+// distance: a maximum below the cell's nearest point is surely out, one
+// above its farthest point (within the radius) surely in.
+var reachSteps = []float64{0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10, 11, 12, 15, 20, 30, 50, 100}
+
+var (
+	rowReach = rowSkills + 3*len(skillBits)
+	numRows  = rowReach + len(reachSteps)
+)
 
 // cell holds its members in parallel arrays, position i in each.
 type cell struct {
@@ -309,6 +322,9 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.set(pos, rowGuardian, v.Guardian != nil)
 	c.set(pos, rowBackground, checked)
 	c.set(pos, rowTrack, v.QualificationTrack)
+	for k, t := range reachSteps {
+		c.set(pos, rowReach+k, v.MaxDistanceKm >= t)
+	}
 	if held := ix.held[id]; len(held) > 0 {
 		ix.heldAt[h] = held
 		c.setDays(pos, rowHeldDays, heldDays(held))

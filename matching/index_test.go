@@ -324,3 +324,47 @@ func TestNewIndexDuplicates(t *testing.T) {
 		sameResult(t, n.ID, ix.TopK(n, occ, 50, Options{}), Rank(kept, nil, n, occ, 50, Options{}))
 	}
 }
+
+// TestCellBounds: every member of every cell a query reads lies within the
+// cell's distance bounds, by models.DistanceKm, and no cell the query
+// leaves out holds a member within the radius.
+func TestCellBounds(t *testing.T) {
+	w := newWorkload(13, 20000, 200, false)
+	ix := NewIndex(w.vols)
+	r := rand.New(rand.NewPCG(13, 13))
+	checked := 0
+	for i, n := range w.needs {
+		radius := []float64{0.3, 3, 5, 10, 40, 100 * r.Float64()}[i%6]
+		s := scanner{ix: ix, q: newQuery(n, n.Occurrences()[0], Options{}), rc: newReach(n.Location, radius)}
+		read := map[int]bool{}
+		ix.grid.near(n.Location, radius, func(ci int) {
+			v, ok := s.visit(ci)
+			c := &ix.cells[ci]
+			for pos := range c.lat {
+				d := models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, n.Location)
+				if ok && (d < v.dmin || d > v.dmax) {
+					t.Fatalf("%s r=%v cell %d: member at %v km, bounds [%v, %v]", n.ID, radius, ci, d, v.dmin, v.dmax)
+				}
+				if !ok && d <= radius {
+					t.Fatalf("%s r=%v cell %d left out, but a member is %v km away", n.ID, radius, ci, d)
+				}
+				checked++
+			}
+			read[ci] = ok
+		})
+		for ci := range len(ix.cells) - 1 {
+			if read[ci] {
+				continue
+			}
+			c := &ix.cells[ci]
+			for pos := range c.lat {
+				if d := models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, n.Location); d <= radius {
+					t.Fatalf("%s r=%v: cell %d not read, but a member is %v km away", n.ID, radius, ci, d)
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("only %d members checked", checked)
+	}
+}

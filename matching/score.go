@@ -250,6 +250,19 @@ func (q *query) candidate(id string, t *traits, levels []int) Candidate {
 	return c
 }
 
+// bound is the highest score a volunteer at least dmin km from the need
+// can get: every part at its maximum but distance, which is taken at
+// dmin. Points never fall as a fraction rises (see points), so no one
+// that far scores above it.
+func (q *query) bound(dmin float64) int {
+	f := [numParts]float64{1, math.Exp2(-dmin / DistanceHalfKm), 1, 1, 1, 1, 0}
+	if q.supervised {
+		f[6] = 1
+	}
+	total, _ := points(f, q.weights)
+	return total
+}
+
 // score is the total alone, for ranking.
 func (q *query) score(t *traits) int {
 	total, _ := points(t.fractions(q.supervised), q.weights)

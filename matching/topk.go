@@ -1,7 +1,10 @@
 package matching
 
 import (
+	"cmp"
+	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/wushe/wushe/models"
 )
@@ -12,13 +15,12 @@ import (
 // indexed. It reads only the cells within the need's radius (and the
 // overflow cell); everyone elsewhere is too far by construction. The
 // Result equals Rank's over the same volunteers and commitments.
+//
+// Every member of those cells is counted, but few are scored: the cells
+// are read nearest first, and once k candidates are held, a cell whose
+// best possible score (every part at its maximum but distance, taken at
+// the cell's nearest point) is below the k-th best score offers no one.
 func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options) Result {
-	return ix.topK(n, occ, k, opts, false)
-}
-
-// topK is TopK; everyCell reads every cell (with the same per-member
-// test), which measures what the grid saves.
-func (ix *Index) topK(n *models.Need, occ models.Occurrence, k int, opts Options, everyCell bool) Result {
 	q := newQuery(n, occ, opts)
 	t := newTally(q)
 	b := &best{k: k}
@@ -28,18 +30,24 @@ func (ix *Index) topK(n *models.Need, occ models.Occurrence, k int, opts Options
 	ix.mu.RLock()
 	t.volunteers = len(ix.byID)
 	t.noHome = ix.noHome
+	s.placeSkips()
 	overflow := len(ix.cells) - 1
-	switch {
-	case everyCell && !s.rc.exact:
-		for ci := 0; ci < overflow; ci++ {
-			s.scan(ci, false)
+	var visits []visit
+	if ix.grid.near(n.Location, n.RadiusKm, func(ci int) {
+		if v, ok := s.visit(ci); ok {
+			visits = append(visits, v)
 		}
-	case everyCell || !ix.grid.near(n.Location, n.RadiusKm, func(ci int) { s.scan(ci, false) }):
+	}) {
+		slices.SortFunc(visits, func(a, b visit) int { return cmp.Compare(a.dmin, b.dmin) })
+		for _, v := range visits {
+			s.scan(v)
+		}
+	} else {
 		for ci := 0; ci < overflow; ci++ {
-			s.scan(ci, true)
+			s.scan(visit{ci: ci, exact: true, bound: math.MaxInt})
 		}
 	}
-	s.scan(overflow, true)
+	s.scan(visit{ci: overflow, exact: true, bound: math.MaxInt})
 	top := b.sorted()
 	levels := make([][]int, len(top))
 	for i := range top {
@@ -59,27 +67,94 @@ type scanner struct {
 	rc  reach
 	oks []uint64 // per block: who passes each check, then each required skill
 	pre []uint64 // prefix ANDs of oks
+	// skips are the positions, by cell, of the volunteers Options.Skip
+	// names (those with a home).
+	skips map[int32][]int32
 }
 
-// scan tallies and scores the members of cell ci; exact makes every
-// distance the exact one (the overflow cell, odd needs).
-func (s *scanner) scan(ci int, exact bool) {
-	c := &s.ix.cells[ci]
+// visit is one cell to read, with what its distance bounds settle.
+type visit struct {
+	ci         int
+	exact      bool    // every distance exact: the overflow cell, odd needs
+	dmin, dmax float64 // bounds on the distance from the need to the cell's members
+	// some and all are reach rows: members without row some are surely
+	// beyond reach, members with row all surely within (-1: no such row,
+	// so everyone may be within, and no one surely is).
+	some, all int
+	bound     int // no member of the cell can score above this
+}
+
+// visit prepares cell ci for this query; false when no member of it can
+// be within the radius.
+func (s *scanner) visit(ci int) (visit, bool) {
+	if s.rc.exact {
+		return visit{ci: ci, exact: true, bound: math.MaxInt}, true
+	}
+	v := visit{ci: ci, some: -1, all: -1}
+	v.dmin, v.dmax = s.rc.bounds(s.ix.grid.box(ci))
+	if v.dmin > s.rc.radius {
+		return v, false
+	}
+	for k, step := range reachSteps {
+		if step <= v.dmin {
+			v.some = rowReach + k // a maximum below step, so below dmin, is out of reach
+		}
+		if step >= v.dmax && v.all < 0 && s.rc.radius >= v.dmax {
+			v.all = rowReach + k // a maximum of step or more, with the radius, covers the whole cell
+		}
+	}
+	v.bound = s.q.bound(v.dmin)
+	return v, true
+}
+
+// placeSkips finds where the volunteers to skip sit.
+func (s *scanner) placeSkips() {
+	for id := range s.q.skip {
+		if h, ok := s.ix.byID[id]; ok && s.q.skip[id] {
+			if p := s.ix.where[h]; p.cell >= 0 {
+				if s.skips == nil {
+					s.skips = map[int32][]int32{}
+				}
+				s.skips[p.cell] = append(s.skips[p.cell], p.pos)
+			}
+		}
+	}
+}
+
+// lowBits is the mask of a block of n members.
+func lowBits(n int) uint64 {
+	if n >= 64 {
+		return ^uint64(0)
+	}
+	return 1<<n - 1
+}
+
+// scan tallies the members of one cell and offers the eligible ones.
+func (s *scanner) scan(v visit) {
+	c := &s.ix.cells[v.ci]
 	q, t := s.q, s.t
+	skips := s.skips[int32(v.ci)]
 	for base := 0; base < c.len(); base += 64 {
 		cnt := min(64, c.len()-base)
 		lat, lng, mx := c.lat[base:base+cnt], c.lng[base:base+cnt], c.maxKm[base:base+cnt]
+		rows := c.bits[base/64*numRows : (base/64+1)*numRows]
 		var near uint64
-		if exact || s.rc.exact {
+		if v.exact {
 			near = s.rc.blockExact(lat, lng, mx)
 		} else {
-			near = s.rc.block(lat, lng, mx)
+			maybe, sure := lowBits(cnt), uint64(0)
+			if v.some >= 0 {
+				maybe = rows[v.some]
+			}
+			if v.all >= 0 {
+				sure = rows[v.all]
+			}
+			near = sure | s.rc.some(lat, lng, mx, maybe&^sure)
 		}
 		if near == 0 {
 			continue
 		}
 		t.near += bits.OnesCount64(near)
-		rows := c.bits[base/64*numRows : (base/64+1)*numRows]
 		oks := s.oks
 		oks[chkVerified] = rows[rowVerified]
 		oks[chkShowsUp] = rows[rowShowsUp]
@@ -150,8 +225,17 @@ func (s *scanner) scan(ci int, exact bool) {
 			oks[numChecks+j] = w
 		}
 		eligible := s.count(near)
+		for _, pos := range skips {
+			if i := int(pos) - base; i >= 0 && i < cnt && eligible&(1<<i) != 0 {
+				t.skipped++
+				eligible &^= 1 << i
+			}
+		}
+		if b := s.b; b.k <= 0 || len(b.h) == b.k && v.bound < b.h[0].score {
+			continue // no one here can enter the best
+		}
 		for m := eligible; m != 0; m &= m - 1 {
-			s.offer(c, ci, base+bits.TrailingZeros64(m))
+			s.offer(c, v.ci, base+bits.TrailingZeros64(m))
 		}
 	}
 }
@@ -195,24 +279,14 @@ func (s *scanner) count(near uint64) uint64 {
 }
 
 // offer scores one eligible member and offers it to the best. The id is
-// read only when needed: a skip list, or a score that may enter.
+// read only when the score may enter.
 func (s *scanner) offer(c *cell, ci, pos int) {
-	var id string
-	if len(s.q.skip) > 0 {
-		id = s.ix.ids[c.info[pos].handle]
-		if s.q.skip[id] {
-			s.t.skipped++
-			return
-		}
-	}
 	tr := s.ix.traitsAt(c, pos, s.q)
 	score := s.q.score(&tr)
 	if b := s.b; b.k <= 0 || len(b.h) == b.k && score < b.h[0].score {
 		return
 	}
-	if id == "" {
-		id = s.ix.ids[c.info[pos].handle]
-	}
+	id := s.ix.ids[c.info[pos].handle]
 	if s.b.admits(score, id) {
 		s.b.offer(entry{score: score, id: id, t: tr, ref: ci, pos: pos})
 	}
