@@ -3,6 +3,7 @@ package matching
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 
@@ -67,6 +68,7 @@ const (
 	rowBackground                                // a background check with readable dates
 	rowIrregular                                 // skills outside the vocabulary or levels outside 1–3 (side table)
 	rowTrack                                     // on the qualification track
+	rowBlackoutFar                               // blackout dates 32 days or more apart: blackFrom cannot settle them
 	rowBlackoutDays                              // dayRows rows: a blackout date ≡ r (mod dayRows)
 	rowHeldDays     = rowBlackoutDays + dayRows  // dayRows rows: a commitment touches a date ≡ r
 	rowSkills       = rowHeldDays + dayRows      // then 3 rows per skill: level ≥ 1, ≥ 2, ≥ 3
@@ -88,9 +90,22 @@ var skillBits = func() map[string]int {
 // above its farthest point (within the radius) surely in.
 var reachSteps = []float64{0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10, 11, 12, 15, 20, 30, 50, 100}
 
+// bornYears are the thresholds of the birth rows: row rowBorn+k holds the
+// members with a known birth date in year bornYears[k] or later (k = 0:
+// any known date). A query tests for minors only the members born late
+// enough to be one on its day.
+var bornYears = func() []int32 {
+	ys := []int32{0}
+	for y := int32(1950); y <= 2100; y += 5 {
+		ys = append(ys, y)
+	}
+	return ys
+}()
+
 var (
 	rowReach = rowSkills + 3*len(skillBits)
-	numRows  = rowReach + len(reachSteps)
+	rowBorn  = rowReach + len(reachSteps)
+	numRows  = rowBorn + len(bornYears)
 )
 
 // cell holds its members in parallel arrays, position i in each.
@@ -98,8 +113,13 @@ type cell struct {
 	lat, lng, maxKm []float64
 	birth           []int32 // yyyymmdd, 0 unknown
 	bgFrom, bgTo    []int32 // day numbers, when rowBackground is set
-	info            []member
-	bits            []uint64 // block b's row r at bits[b*numRows+r]
+	// blackFrom is the first valid blackout date (a day number). When the
+	// dates lie within dayRows days of it (rowBlackoutFar unset), a day
+	// row hit on day d is a blackout on d exactly when d−blackFrom is in
+	// [0, dayRows): no side table needed.
+	blackFrom []int32
+	info      []member
+	bits      []uint64 // block b's row r at bits[b*numRows+r]
 }
 
 // member holds what only scoring reads.
@@ -169,6 +189,7 @@ func (c *cell) grow(n int) {
 	c.birth = grown(c.birth, size)
 	c.bgFrom = grown(c.bgFrom, size)
 	c.bgTo = grown(c.bgTo, size)
+	c.blackFrom = grown(c.blackFrom, size)
 	c.info = grown(c.info, size)
 	c.bits = grown(c.bits, (size+63)/64*numRows)
 }
@@ -285,17 +306,18 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.lat = append(c.lat, v.Home.Lat)
 	c.lng = append(c.lng, v.Home.Lng)
 	c.maxKm = append(c.maxKm, v.MaxDistanceKm)
-	c.birth = append(c.birth, birthYMD(v.BirthDate))
-	var from, to int32
+	birth := birthYMD(v.BirthDate)
+	c.birth = append(c.birth, birth)
+	var checkedOn, expires int32
 	var checked bool
 	if b := v.BackgroundCheck; b.Passed() { // only a recorded, passed check counts
 		var ok1, ok2 bool
-		from, ok1 = dayNumber(b.CheckedOn)
-		to, ok2 = dayNumber(b.ExpiresOn)
+		checkedOn, ok1 = dayNumber(b.CheckedOn)
+		expires, ok2 = dayNumber(b.ExpiresOn)
 		checked = ok1 && ok2
 	}
-	c.bgFrom = append(c.bgFrom, from)
-	c.bgTo = append(c.bgTo, to)
+	c.bgFrom = append(c.bgFrom, checkedOn)
+	c.bgTo = append(c.bgTo, expires)
 	r := v.Reliability
 	c.info = append(c.info, member{handle: h, domains: domainMask(v.Domains),
 		attended: clamp32(r.Attended), noShows: clamp32(r.NoShows), invited: clamp32(r.Invited),
@@ -325,6 +347,9 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	for k, t := range reachSteps {
 		c.set(pos, rowReach+k, v.MaxDistanceKm >= t)
 	}
+	for k, y := range bornYears {
+		c.set(pos, rowBorn+k, birth != 0 && birth >= y*10000)
+	}
 	if held := ix.held[id]; len(held) > 0 {
 		ix.heldAt[h] = held
 		c.setDays(pos, rowHeldDays, heldDays(held))
@@ -337,10 +362,14 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 			days = append(days, n)
 		}
 	}
+	var from int32
 	if blackout != 0 {
 		ix.blackouts[h] = days
 		c.setDays(pos, rowBlackoutDays, blackout)
+		from = slices.Min(days)
+		c.set(pos, rowBlackoutFar, slices.Max(days)-from >= dayRows)
 	}
+	c.blackFrom = append(c.blackFrom, from)
 	irregular := false
 	for i, s := range v.Skills {
 		b, known := skillBits[s.Code]
@@ -385,6 +414,7 @@ func (ix *Index) remove(id string) bool {
 		// Move the last member into the hole.
 		c.lat[pos], c.lng[pos], c.maxKm[pos] = c.lat[last], c.lng[last], c.maxKm[last]
 		c.birth[pos], c.bgFrom[pos], c.bgTo[pos] = c.birth[last], c.bgFrom[last], c.bgTo[last]
+		c.blackFrom[pos] = c.blackFrom[last]
 		c.info[pos] = c.info[last]
 		for r := 0; r < numRows; r++ {
 			c.set(pos, r, c.has(last, r))
@@ -396,6 +426,7 @@ func (ix *Index) remove(id string) bool {
 	}
 	c.lat, c.lng, c.maxKm = c.lat[:last], c.lng[:last], c.maxKm[:last]
 	c.birth, c.bgFrom, c.bgTo, c.info = c.birth[:last], c.bgFrom[:last], c.bgTo[:last], c.info[:last]
+	c.blackFrom = c.blackFrom[:last]
 	if last%64 == 0 {
 		c.bits = c.bits[:last/64*numRows] // the last block is empty
 	}

@@ -63,6 +63,19 @@ func oddities(r *rand.Rand, vols []*models.Volunteer) {
 		case 9:
 			v.BackgroundCheck = recordedCheck("2029-01-01", "2031-01-01")
 			v.BackgroundCheck.Result = models.BackgroundNotPassed
+		case 10: // blackouts a multiple of 32 days from a day of the week: the same day rows
+			d := weekStart.AddDate(0, 0, r.IntN(7))
+			v.Blackouts = []string{d.AddDate(0, 0, 32*(1+r.IntN(2))).Format(models.DateLayout)}
+			if r.IntN(2) == 0 {
+				v.Blackouts = append(v.Blackouts, d.AddDate(0, 0, -32).Format(models.DateLayout))
+			}
+		case 11: // blackouts far apart, one in the week
+			v.Blackouts = []string{weekStart.AddDate(0, 0, r.IntN(7)).Format(models.DateLayout), weekStart.AddDate(0, 0, 40).Format(models.DateLayout)}
+		case 12: // 18 on a day of the week, or born long ago
+			v.BirthDate = weekStart.AddDate(-18, 0, r.IntN(7)).Format(models.DateLayout)
+			if r.IntN(3) == 0 {
+				v.BirthDate = "1931-02-03"
+			}
 		}
 	}
 }
@@ -366,5 +379,39 @@ func TestCellBounds(t *testing.T) {
 	}
 	if checked < 100000 {
 		t.Fatalf("only %d members checked", checked)
+	}
+}
+
+// TestPruningIsTight: volunteers who score every part in full but
+// distance reach the bounds TopK prunes cells and members with, and tie
+// with each other; TopK still gives Rank's result, so no bound prunes
+// anyone who could enter.
+func TestPruningIsTight(t *testing.T) {
+	start := weekStart.Add(9 * time.Hour)
+	need := &models.Need{ID: "tight", Domain: "community_governance", Location: erqiSquare, RadiusKm: 10,
+		Window: &models.Window{Start: start, End: start.Add(time.Hour)}, RequiredSkills: []models.SkillLevel{{Code: "first_aid", Level: 1}}}
+	r := rand.New(rand.NewPCG(14, 14))
+	var vols []*models.Volunteer
+	for i := 0; i < 4000; i++ {
+		d, a := 9*math.Sqrt(r.Float64()), 2*math.Pi*r.Float64()
+		p := models.CoarsePoint(models.Point{Lat: erqiSquare.Lat + d*math.Sin(a)/kmPerDegree,
+			Lng: erqiSquare.Lng + d*math.Cos(a)/(kmPerDegree*math.Cos(erqiSquare.Lat*math.Pi/180))})
+		v := &models.Volunteer{AccountID: fmt.Sprintf("t%05d", i), RealNameVerified: true, Home: &p, MaxDistanceKm: 10,
+			Skills: []models.SkillLevel{{Code: "first_aid", Level: 3}}, Domains: []string{need.Domain}, QualificationTrack: true,
+			Reliability: models.Reliability{Attended: 60, Invited: 60, Accepted: 60}}
+		for day := 0; day < 7; day++ {
+			for s := 0; s < models.SlotsPerDay; s++ {
+				v.Availability.Set(day, s)
+			}
+		}
+		vols = append(vols, v)
+	}
+	ix := NewIndex(vols)
+	occ := need.Occurrences()[0]
+	for _, k := range []int{1, 20, 300} {
+		for _, sup := range []bool{false, true} {
+			opts := Options{Supervised: sup}
+			sameResult(t, fmt.Sprintf("k=%d supervised=%v", k, sup), ix.TopK(need, occ, k, opts), Rank(vols, nil, need, occ, k, opts))
+		}
 	}
 }

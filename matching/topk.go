@@ -31,6 +31,7 @@ func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options
 	t.volunteers = len(ix.byID)
 	t.noHome = ix.noHome
 	s.placeSkips()
+	s.young = youngRow(q.startYMD)
 	overflow := len(ix.cells) - 1
 	var visits []visit
 	if ix.grid.near(n.Location, n.RadiusKm, func(ci int) {
@@ -70,6 +71,7 @@ type scanner struct {
 	// skips are the positions, by cell, of the volunteers Options.Skip
 	// names (those with a home).
 	skips map[int32][]int32
+	young int // the birth row holding everyone who may be a minor on the day
 }
 
 // visit is one cell to read, with what its distance bounds settle.
@@ -121,6 +123,18 @@ func (s *scanner) placeSkips() {
 	}
 }
 
+// youngRow is the birth row holding every member who may be a minor on
+// day (yyyymmdd): one born after day−18 years (see minorOn).
+func youngRow(day int32) int {
+	k := 0
+	for j, y := range bornYears {
+		if y*10000 <= day-180000 {
+			k = j
+		}
+	}
+	return rowBorn + k
+}
+
 // lowBits is the mask of a block of n members.
 func lowBits(n int) uint64 {
 	if n >= 64 {
@@ -169,8 +183,7 @@ func (s *scanner) scan(v visit) {
 		maybe := dayHits(rows[rowBlackoutDays:], q.blackoutDays)
 		oks[chkBlackout] = ^maybe
 		for m := near & maybe; m != 0; m &= m - 1 {
-			i := bits.TrailingZeros64(m)
-			if !s.ix.blackedOut(c.info[base+i].handle, q) {
+			if i := bits.TrailingZeros64(m); !s.blackedOut(c, rows, base, i) {
 				oks[chkBlackout] |= 1 << i
 			}
 		}
@@ -194,7 +207,7 @@ func (s *scanner) scan(v visit) {
 			}
 		}
 		oks[chkMinorRisk], oks[chkMinorConsent] = ^uint64(0), ^uint64(0)
-		for m := near; m != 0; m &= m - 1 {
+		for m := near & rows[s.young]; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
 			if minorOn(c.birth[base+i], q.startYMD) {
 				if q.highRisk {
@@ -235,7 +248,11 @@ func (s *scanner) scan(v visit) {
 			continue // no one here can enter the best
 		}
 		for m := eligible; m != 0; m &= m - 1 {
-			s.offer(c, v.ci, base+bits.TrailingZeros64(m))
+			i := bits.TrailingZeros64(m)
+			if !v.exact && len(s.b.h) == s.b.k && s.q.bound(s.nearest(lat[i], lng[i])) < s.b.h[0].score {
+				continue // too far to enter, whatever the rest
+			}
+			s.offer(c, v.ci, base+i)
 		}
 	}
 }
@@ -290,6 +307,31 @@ func (s *scanner) offer(c *cell, ci, pos int) {
 	if s.b.admits(score, id) {
 		s.b.offer(entry{score: score, id: id, t: tr, ref: ci, pos: pos})
 	}
+}
+
+// blackedOut says whether member i of the block at base, whose day rows
+// hit one of the query's dates, is blacked out on that date: from
+// blackFrom when the member's dates lie within dayRows days, else from
+// the side table.
+func (s *scanner) blackedOut(c *cell, rows []uint64, base, i int) bool {
+	if rows[rowBlackoutFar]>>i&1 != 0 {
+		return s.ix.blackedOut(c.info[base+i].handle, s.q)
+	}
+	from := c.blackFrom[base+i]
+	for _, d := range [2]int32{s.q.dayNum1, s.q.dayNum2} {
+		if rows[rowBlackoutDays+dayRow(d)]>>i&1 != 0 && d >= from && d-from < dayRows {
+			return true
+		}
+	}
+	return false
+}
+
+// nearest is a lower bound on the distance from the need to a member of
+// a cell the query reads (not the overflow cell).
+func (s *scanner) nearest(lat, lng float64) float64 {
+	dy := (lat - s.rc.need.Lat) * kmPerDegree
+	dx := (lng - s.rc.need.Lng) * s.rc.kx
+	return max(0, math.Sqrt(dx*dx+dy*dy)/(1+s.rc.epsCell)-1e-9)
 }
 
 // blackedOut is models.Volunteer.BlackedOut on the window's first and
