@@ -119,7 +119,11 @@ type cell struct {
 	// [0, dayRows): no side table needed.
 	blackFrom []int32
 	info      []member
-	bits      []uint64 // block b's row r at bits[b*numRows+r]
+	// bits holds the bitsets row by row, row r of block b at
+	// bits[r*stride+b]: a query reads a few rows of every block of a cell,
+	// and reads them as runs of consecutive words.
+	bits   []uint64
+	stride int // the blocks there is room for
 }
 
 // member holds what only scoring reads.
@@ -135,15 +139,13 @@ type member struct {
 
 func (c *cell) len() int { return len(c.lat) }
 
-func (c *cell) block(pos int) []uint64 {
-	b := pos >> 6
-	return c.bits[b*numRows : (b+1)*numRows]
-}
+// word is row r of block b.
+func (c *cell) word(r, b int) *uint64 { return &c.bits[r*c.stride+b] }
 
-func (c *cell) has(pos, row int) bool { return c.block(pos)[row]>>(pos&63)&1 != 0 }
+func (c *cell) has(pos, row int) bool { return *c.word(row, pos>>6)>>(pos&63)&1 != 0 }
 
 func (c *cell) set(pos, row int, on bool) {
-	w := &c.block(pos)[row]
+	w := c.word(row, pos>>6)
 	if on {
 		*w |= 1 << (pos & 63)
 	} else {
@@ -191,7 +193,13 @@ func (c *cell) grow(n int) {
 	c.bgTo = grown(c.bgTo, size)
 	c.blackFrom = grown(c.blackFrom, size)
 	c.info = grown(c.info, size)
-	c.bits = grown(c.bits, (size+63)/64*numRows)
+	if blocks := (size + 63) / 64; blocks > c.stride {
+		bits := make([]uint64, numRows*blocks)
+		for r := 0; r < numRows; r++ {
+			copy(bits[r*blocks:], c.bits[r*c.stride:(r+1)*c.stride])
+		}
+		c.bits, c.stride = bits, blocks
+	}
 }
 
 func grown[T any](s []T, size int) []T {
@@ -298,7 +306,7 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 		return
 	}
 	c := &ix.cells[ci]
-	if c.len() == cap(c.lat) {
+	if c.len() == cap(c.lat) || c.len() >= 64*c.stride {
 		c.grow(max(1, c.len())) // double
 	}
 	pos := c.len()
@@ -322,14 +330,6 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.info = append(c.info, member{handle: h, domains: domainMask(v.Domains),
 		attended: clamp32(r.Attended), noShows: clamp32(r.NoShows), invited: clamp32(r.Invited),
 		answered: clamp32(r.Accepted + r.Declined), hours: r.CommittedHours})
-	if need := (pos/64 + 1) * numRows; len(c.bits) < need { // a new block
-		if cap(c.bits) >= need {
-			c.bits = c.bits[:need]
-			clear(c.bits[need-numRows:])
-		} else {
-			c.bits = append(c.bits, make([]uint64, numRows)...)
-		}
-	}
 	for w, word := range v.Availability {
 		for word != 0 {
 			s := w*64 + bits.TrailingZeros64(word)
@@ -427,8 +427,5 @@ func (ix *Index) remove(id string) bool {
 	c.lat, c.lng, c.maxKm = c.lat[:last], c.lng[:last], c.maxKm[:last]
 	c.birth, c.bgFrom, c.bgTo, c.info = c.birth[:last], c.bgFrom[:last], c.bgTo[:last], c.info[:last]
 	c.blackFrom = c.blackFrom[:last]
-	if last%64 == 0 {
-		c.bits = c.bits[:last/64*numRows] // the last block is empty
-	}
 	return true
 }

@@ -263,6 +263,21 @@ func (q *query) bound(dmin float64) int {
 	return total
 }
 
+// boundOf is the highest score a volunteer with t's skills, slack and
+// track, at least dmin km from the need, can get: domain, reliability and
+// fairness at their maximum, distance taken at dmin.
+func (q *query) boundOf(t *traits, dmin float64) int {
+	f := [numParts]float64{1, math.Exp2(-dmin / DistanceHalfKm), float64(t.slack) / SlackSlots, 1, 1, 1, 0}
+	if t.skillN > 0 { // as fractions computes them
+		f[0] = float64(t.skillSum) / float64(3*t.skillN)
+	}
+	if q.supervised && t.track {
+		f[6] = 1
+	}
+	total, _ := points(f, q.weights)
+	return total
+}
+
 // score is the total alone, for ranking.
 func (q *query) score(t *traits) int {
 	total, _ := points(t.fractions(q.supervised), q.weights)

@@ -151,17 +151,17 @@ func (s *scanner) scan(v visit) {
 	for base := 0; base < c.len(); base += 64 {
 		cnt := min(64, c.len()-base)
 		lat, lng, mx := c.lat[base:base+cnt], c.lng[base:base+cnt], c.maxKm[base:base+cnt]
-		rows := c.bits[base/64*numRows : (base/64+1)*numRows]
+		rows := blockRows{c.bits, c.stride, base / 64}
 		var near uint64
 		if v.exact {
 			near = s.rc.blockExact(lat, lng, mx)
 		} else {
 			maybe, sure := lowBits(cnt), uint64(0)
 			if v.some >= 0 {
-				maybe = rows[v.some]
+				maybe = rows.at(v.some)
 			}
 			if v.all >= 0 {
-				sure = rows[v.all]
+				sure = rows.at(v.all)
 			}
 			near = sure | s.rc.some(lat, lng, mx, maybe&^sure)
 		}
@@ -170,24 +170,24 @@ func (s *scanner) scan(v visit) {
 		}
 		t.near += bits.OnesCount64(near)
 		oks := s.oks
-		oks[chkVerified] = rows[rowVerified]
-		oks[chkShowsUp] = rows[rowShowsUp]
+		oks[chkVerified] = rows.at(rowVerified)
+		oks[chkShowsUp] = rows.at(rowShowsUp)
 		oks[chkAvailable] = 0
 		if q.nslots >= 0 {
 			a := ^uint64(0)
 			for k := 0; k < q.nslots && a != 0; k++ {
-				a &= rows[(q.first+k)%models.SlotsPerWeek]
+				a &= rows.at((q.first + k) % models.SlotsPerWeek)
 			}
 			oks[chkAvailable] = a
 		}
-		maybe := dayHits(rows[rowBlackoutDays:], q.blackoutDays)
+		maybe := dayHits(rows, rowBlackoutDays, q.blackoutDays)
 		oks[chkBlackout] = ^maybe
 		for m := near & maybe; m != 0; m &= m - 1 {
 			if i := bits.TrailingZeros64(m); !s.blackedOut(c, rows, base, i) {
 				oks[chkBlackout] |= 1 << i
 			}
 		}
-		maybe = dayHits(rows[rowHeldDays:], q.heldDays)
+		maybe = dayHits(rows, rowHeldDays, q.heldDays)
 		oks[chkCommitted] = ^maybe
 		for m := near & maybe; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
@@ -199,7 +199,7 @@ func (s *scanner) scan(v visit) {
 		if q.need.BackgroundCheck {
 			oks[chkBackground] = 0
 			lo, hi := min(q.dayNum1, q.dayNum2), max(q.dayNum1, q.dayNum2)
-			for m := near & rows[rowBackground]; m != 0; m &= m - 1 {
+			for m := near & rows.at(rowBackground); m != 0; m &= m - 1 {
 				i := bits.TrailingZeros64(m)
 				if c.bgFrom[base+i] <= lo && hi <= c.bgTo[base+i] {
 					oks[chkBackground] |= 1 << i
@@ -207,25 +207,25 @@ func (s *scanner) scan(v visit) {
 			}
 		}
 		oks[chkMinorRisk], oks[chkMinorConsent] = ^uint64(0), ^uint64(0)
-		for m := near & rows[s.young]; m != 0; m &= m - 1 {
+		for m := near & rows.at(s.young); m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
 			if minorOn(c.birth[base+i], q.startYMD) {
 				if q.highRisk {
 					oks[chkMinorRisk] &^= 1 << i
 				}
-				if rows[rowGuardian]&(1<<i) == 0 {
+				if rows.at(rowGuardian)&(1<<i) == 0 {
 					oks[chkMinorConsent] &^= 1 << i
 				}
 			}
 		}
-		irregular := near & rows[rowIrregular]
+		irregular := near & rows.at(rowIrregular)
 		for j, rs := range q.skills {
 			var w uint64
 			switch {
 			case rs.free:
 				w = ^uint64(0)
 			case rs.row >= 0:
-				w = rows[rs.row]
+				w = rows.at(rs.row)
 			}
 			for m := irregular; m != 0; m &= m - 1 {
 				i := bits.TrailingZeros64(m)
@@ -249,20 +249,29 @@ func (s *scanner) scan(v visit) {
 		}
 		for m := eligible; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
-			if !v.exact && len(s.b.h) == s.b.k && s.q.bound(s.nearest(lat[i], lng[i])) < s.b.h[0].score {
-				continue // too far to enter, whatever the rest
+			tr := s.ix.rowTraits(c, base+i, q)
+			if !v.exact && len(s.b.h) == s.b.k && q.boundOf(&tr, s.nearest(lat[i], lng[i])) < s.b.h[0].score {
+				continue // cannot enter the best, whatever the parts not read yet
 			}
-			s.offer(c, v.ci, base+i)
+			s.offer(c, v.ci, base+i, tr)
 		}
 	}
 }
 
-// dayHits ORs the day rows (from rows[0]) of the days set in mask: the
+// blockRows reads the rows of one block of a cell.
+type blockRows struct {
+	bits      []uint64
+	stride, b int
+}
+
+func (x blockRows) at(r int) uint64 { return x.bits[r*x.stride+x.b] }
+
+// dayHits ORs the day rows (from row first) of the days set in mask: the
 // members that may be hit, to be checked exactly.
-func dayHits(rows []uint64, mask uint32) uint64 {
+func dayHits(rows blockRows, first int, mask uint32) uint64 {
 	var w uint64
 	for ; mask != 0; mask &= mask - 1 {
-		w |= rows[bits.TrailingZeros32(mask)]
+		w |= rows.at(first + bits.TrailingZeros32(mask))
 	}
 	return w
 }
@@ -295,10 +304,15 @@ func (s *scanner) count(near uint64) uint64 {
 	return eligible
 }
 
-// offer scores one eligible member and offers it to the best. The id is
-// read only when the score may enter.
-func (s *scanner) offer(c *cell, ci, pos int) {
-	tr := s.ix.traitsAt(c, pos, s.q)
+// offer completes the traits of one eligible member (tr holds those its
+// rows give), scores it and offers it to the best. The id is read only
+// when the score may enter.
+func (s *scanner) offer(c *cell, ci, pos int, tr traits) {
+	m := &c.info[pos]
+	tr.distKm = models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, s.q.need.Location)
+	tr.interest = interestIn(m.domains, s.q.domainBit)
+	tr.attended, tr.noShows, tr.invited, tr.answered = int(m.attended), int(m.noShows), int(m.invited), int(m.answered)
+	tr.hours = m.hours
 	score := s.q.score(&tr)
 	if b := s.b; b.k <= 0 || len(b.h) == b.k && score < b.h[0].score {
 		return
@@ -313,13 +327,13 @@ func (s *scanner) offer(c *cell, ci, pos int) {
 // hit one of the query's dates, is blacked out on that date: from
 // blackFrom when the member's dates lie within dayRows days, else from
 // the side table.
-func (s *scanner) blackedOut(c *cell, rows []uint64, base, i int) bool {
-	if rows[rowBlackoutFar]>>i&1 != 0 {
+func (s *scanner) blackedOut(c *cell, rows blockRows, base, i int) bool {
+	if rows.at(rowBlackoutFar)>>i&1 != 0 {
 		return s.ix.blackedOut(c.info[base+i].handle, s.q)
 	}
 	from := c.blackFrom[base+i]
 	for _, d := range [2]int32{s.q.dayNum1, s.q.dayNum2} {
-		if rows[rowBlackoutDays+dayRow(d)]>>i&1 != 0 && d >= from && d-from < dayRows {
+		if rows.at(rowBlackoutDays+dayRow(d))>>i&1 != 0 && d >= from && d-from < dayRows {
 			return true
 		}
 	}
@@ -348,9 +362,7 @@ func (ix *Index) blackedOut(h uint32, q *query) bool {
 
 // levelAt is the member's level in skill code, as SkillLevel would read it.
 func (ix *Index) levelAt(c *cell, pos int, code string) int {
-	blk := c.block(pos)
-	bit := uint64(1) << (pos & 63)
-	if blk[rowIrregular]&bit != 0 {
+	if c.has(pos, rowIrregular) {
 		return skillLevelOf(ix.irregular[c.info[pos].handle], code)
 	}
 	b, ok := skillBits[code]
@@ -358,28 +370,20 @@ func (ix *Index) levelAt(c *cell, pos int, code string) int {
 		return 0
 	}
 	l := 0
-	for l < 3 && blk[rowSkills+3*b+l]&bit != 0 {
+	for l < 3 && c.has(pos, rowSkills+3*b+l) {
 		l++
 	}
 	return l
 }
 
-// traitsAt reads the score's inputs from a member's compact record.
-func (ix *Index) traitsAt(c *cell, pos int, q *query) traits {
-	m := &c.info[pos]
-	t := traits{
-		distKm:   models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, q.need.Location),
-		interest: interestIn(m.domains, q.domainBit),
-		attended: int(m.attended), noShows: int(m.noShows), invited: int(m.invited), answered: int(m.answered),
-		hours: m.hours, track: c.has(pos, rowTrack),
-	}
+// rowTraits reads the score's inputs the bitsets hold: skills, slack and
+// the qualification track. offer reads the rest.
+func (ix *Index) rowTraits(c *cell, pos int, q *query) traits {
+	t := traits{track: c.has(pos, rowTrack), skillN: len(q.need.RequiredSkills)}
 	for _, rs := range q.need.RequiredSkills {
 		t.skillSum += skillCredit(ix.levelAt(c, pos, rs.Code))
 	}
-	t.skillN = len(q.need.RequiredSkills)
-	blk := c.block(pos)
-	bit := uint64(1) << (pos & 63)
-	t.slack = slackAround(func(slot int) bool { return blk[slot]&bit != 0 }, q.first, q.nslots)
+	t.slack = slackAround(func(slot int) bool { return c.has(pos, slot) }, q.first, q.nslots)
 	return t
 }
 
