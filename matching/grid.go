@@ -167,36 +167,40 @@ func (rc *reach) bounds(lat0, lat1, lng0, lng1 float64) (dmin, dmax float64) {
 	return max(dmin, 0), dmax
 }
 
-// in is "within min(maximum, radius)" for one member of a regular cell,
-// as CheckVolunteer decides it: a local equirectangular distance
-// settles every member clearly inside or outside, the exact one the rest.
-func (rc *reach) in(lat, lng, mx float64) bool {
-	lim := min(mx, rc.radius)
-	if lim < exactBelowKm {
-		return lim >= 0 && !(models.DistanceKm(models.Point{Lat: lat, Lng: lng}, rc.need) > lim)
-	}
-	dy := (lat - rc.need.Lat) * kmPerDegree
-	dx := (lng - rc.need.Lng) * rc.kx
-	d2, l2 := dx*dx+dy*dy, lim*lim
-	switch {
-	case d2 > l2*rc.hi:
-		return false
-	case d2 <= l2*rc.lo:
-		return true
-	}
-	return !(models.DistanceKm(models.Point{Lat: lat, Lng: lng}, rc.need) > lim)
-}
-
-// some returns the members of mask (bits of a block) within reach.
+// some returns the members of mask (bits of a block of a regular cell)
+// within reach, as CheckVolunteer decides it: a local equirectangular
+// distance settles every member clearly inside or outside, without a
+// branch the processor could mispredict; the exact distance decides the
+// few within a hair of their limit (and limits under exactBelowKm).
 func (rc *reach) some(lat, lng, mx []float64, mask uint64) uint64 {
-	var near uint64
+	var near, hair uint64
+	nlat, nlng, kx, r, lo, hi := rc.need.Lat, rc.need.Lng, rc.kx, rc.radius, rc.lo, rc.hi
 	for m := mask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		if rc.in(lat[i], lng[i], mx[i]) {
+		lim := min(mx[i], r)
+		dy := (lat[i] - nlat) * kmPerDegree
+		dx := (lng[i] - nlng) * kx
+		d2, l2 := dx*dx+dy*dy, lim*lim
+		near |= b2u(d2 <= l2*lo && lim >= exactBelowKm) << i
+		hair |= b2u(d2 > l2*lo && d2 <= l2*hi || lim < exactBelowKm) << i
+	}
+	for m := hair; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		lim := min(mx[i], r)
+		if lim >= 0 && !(models.DistanceKm(models.Point{Lat: lat[i], Lng: lng[i]}, rc.need) > lim) {
 			near |= 1 << i
 		}
 	}
 	return near
+}
+
+// b2u is 1 for true, 0 for false (compiled without a branch).
+func b2u(b bool) uint64 {
+	var u uint64
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // blockExact is the members (at most 64) within reach by CheckVolunteer's own test, NaN and all.

@@ -71,7 +71,8 @@ const (
 	rowBlackoutFar                               // blackout dates 32 days or more apart: blackFrom cannot settle them
 	rowBlackoutDays                              // dayRows rows: a blackout date ≡ r (mod dayRows)
 	rowHeldDays     = rowBlackoutDays + dayRows  // dayRows rows: a commitment touches a date ≡ r
-	rowSkills       = rowHeldDays + dayRows      // then 3 rows per skill: level ≥ 1, ≥ 2, ≥ 3
+	rowHeldHours    = rowHeldDays + dayRows      // 24 rows: a commitment touches hour r of the day
+	rowSkills       = rowHeldHours + 24          // then 3 rows per skill: level ≥ 1, ≥ 2, ≥ 3
 )
 
 // skillBits numbers the skills vocabulary for the skill rows.
@@ -253,17 +254,24 @@ func (ix *Index) SetCommitments(volunteerID string, held []models.Window) {
 			ix.heldAt[h] = ix.held[volunteerID]
 		}
 		if p := ix.where[h]; p.cell >= 0 {
-			ix.cells[p.cell].setDays(int(p.pos), rowHeldDays, heldDays(held))
+			ix.cells[p.cell].setHeld(int(p.pos), held)
 		}
 	}
 }
 
-func heldDays(held []models.Window) uint32 {
-	var m uint32
+// setHeld sets a member's day and hour rows of commitments: the dates and
+// the hours of the day the windows touch. A window overlapping one of
+// them shares an instant with it, hence a date and an hour.
+func (c *cell) setHeld(pos int, held []models.Window) {
+	var days, hours uint32
 	for _, w := range held {
-		m |= daySpan(w)
+		days |= daySpan(w)
+		hours |= hourSpan(w)
 	}
-	return m
+	c.setDays(pos, rowHeldDays, days)
+	for r := 0; r < 24; r++ {
+		c.set(pos, rowHeldHours+r, hours&(1<<r) != 0)
+	}
 }
 
 // setDays sets a member's dayRows rows from first to the bits of days.
@@ -352,7 +360,7 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	}
 	if held := ix.held[id]; len(held) > 0 {
 		ix.heldAt[h] = held
-		c.setDays(pos, rowHeldDays, heldDays(held))
+		c.setHeld(pos, held)
 	}
 	var blackout uint32
 	var days []int32

@@ -415,3 +415,20 @@ func TestPruningIsTight(t *testing.T) {
 		}
 	}
 }
+
+// TestHourSpan: a window overlapping another shares an hour of the day
+// with it, in every season and across midnight, also before 1901 when
+// Shanghai's offset was not whole hours.
+func TestHourSpan(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 15))
+	for i := 0; i < 20000; i++ {
+		base := weekStart.AddDate(-r.IntN(200), 0, r.IntN(400))
+		a := models.Window{Start: base.Add(time.Duration(r.IntN(3000)) * time.Minute)}
+		a.End = a.Start.Add(time.Duration(r.IntN(1800)-60) * time.Minute)
+		b := models.Window{Start: base.Add(time.Duration(r.IntN(3000)) * time.Minute)}
+		b.End = b.Start.Add(time.Duration(r.IntN(600)) * time.Second * 7)
+		if a.Overlaps(b) && hourSpan(a)&hourSpan(b) == 0 {
+			t.Fatalf("%v and %v overlap, hours %024b and %024b", a, b, hourSpan(a), hourSpan(b))
+		}
+	}
+}

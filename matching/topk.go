@@ -187,7 +187,7 @@ func (s *scanner) scan(v visit) {
 				oks[chkBlackout] |= 1 << i
 			}
 		}
-		maybe = dayHits(rows, rowHeldDays, q.heldDays)
+		maybe = dayHits(rows, rowHeldDays, q.heldDays) & dayHits(rows, rowHeldHours, q.heldHours)
 		oks[chkCommitted] = ^maybe
 		for m := near & maybe; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
@@ -266,8 +266,8 @@ type blockRows struct {
 
 func (x blockRows) at(r int) uint64 { return x.bits[r*x.stride+x.b] }
 
-// dayHits ORs the day rows (from row first) of the days set in mask: the
-// members that may be hit, to be checked exactly.
+// dayHits ORs the day (or hour) rows from row first of the days set in
+// mask: the members that may be hit, to be checked exactly.
 func dayHits(rows blockRows, first int, mask uint32) uint64 {
 	var w uint64
 	for ; mask != 0; mask &= mask - 1 {
