@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/wushe/wushe/models"
 )
@@ -33,7 +34,10 @@ func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options
 	s.placeSkips()
 	s.young = youngRow(q.startYMD)
 	overflow := len(ix.cells) - 1
-	var visits []visit
+	vp := visitPool.Get().(*[]visit)
+	defer visitPool.Put(vp)
+	visits := (*vp)[:0]
+	defer func() { *vp = visits[:0] }()
 	if ix.grid.near(n.Location, n.RadiusKm, func(ci int) {
 		if v, ok := s.visit(ci); ok {
 			visits = append(visits, v)
@@ -58,6 +62,10 @@ func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options
 
 	return t.result(q, top, func(i int) Candidate { return q.candidate(top[i].id, &top[i].t, levels[i]) })
 }
+
+// visitPool keeps the lists of cells to read between queries: at 10 km a
+// list is some 20 KB.
+var visitPool = sync.Pool{New: func() any { return new([]visit) }}
 
 // scanner runs one query over cells.
 type scanner struct {
@@ -84,6 +92,7 @@ type visit struct {
 	// so everyone may be within, and no one surely is).
 	some, all int
 	bound     int // no member of the cell can score above this
+	distPts   int // nor get more distance points than this
 }
 
 // visit prepares cell ci for this query; false when no member of it can
@@ -105,7 +114,7 @@ func (s *scanner) visit(ci int) (visit, bool) {
 			v.all = rowReach + k // a maximum of step or more, with the radius, covers the whole cell
 		}
 	}
-	v.bound = s.q.bound(v.dmin)
+	v.bound, v.distPts = s.q.bound(v.dmin), s.q.distancePoints(v.dmin)
 	return v, true
 }
 
@@ -250,8 +259,13 @@ func (s *scanner) scan(v visit) {
 		for m := eligible; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros64(m)
 			tr := s.ix.rowTraits(c, base+i, q)
-			if !v.exact && len(s.b.h) == s.b.k && q.boundOf(&tr, s.nearest(lat[i], lng[i])) < s.b.h[0].score {
-				continue // cannot enter the best, whatever the parts not read yet
+			if !v.exact && len(s.b.h) == s.b.k {
+				// Cannot enter the best, whatever the parts not read yet?
+				// First at the cell's nearest point, then at the member's.
+				worst, rb := s.b.h[0].score, q.rowBound(&tr)
+				if rb+v.distPts < worst || rb+q.distancePoints(s.nearest(lat[i], lng[i])) < worst {
+					continue
+				}
 			}
 			s.offer(c, v.ci, base+i, tr)
 		}
