@@ -107,20 +107,6 @@ func (g grid) box(ci int) (lat0, lat1, lng0, lng1 float64) {
 		g.minLng + col*cellKm/g.kx - boxPadDeg, g.minLng + (col+1)*cellKm/g.kx + boxPadDeg
 }
 
-// quarter is which quarter of its cell p lies in: bit 0 the east half,
-// bit 1 the north half. p must be in the grid.
-func (g grid) quarter(p models.Point) int {
-	x, y := g.xy(p)
-	return int(2*x/cellKm)&1 | int(2*y/cellKm)&1<<1
-}
-
-// quarterBox is the extent of quarter qd of cell ci, widened as box is.
-func (g grid) quarterBox(ci, qd int) (lat0, lat1, lng0, lng1 float64) {
-	row, col := float64(ci/g.cols)+float64(qd>>1)/2, float64(ci%g.cols)+float64(qd&1)/2
-	return g.minLat + row*cellKm/g.ky - boxPadDeg, g.minLat + (row+0.5)*cellKm/g.ky + boxPadDeg,
-		g.minLng + col*cellKm/g.kx - boxPadDeg, g.minLng + (col+0.5)*cellKm/g.kx + boxPadDeg
-}
-
 const boxPadDeg = 1e-9 // about 0.1 mm; cellOf's rounding is below 1e-13°
 
 // reach decides "within min(maximum, radius)" for the members of one

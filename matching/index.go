@@ -89,13 +89,7 @@ var skillBits = func() map[string]int {
 // a cell's distance bounds they settle most members' reach without a
 // distance: a maximum below the cell's nearest point is surely out, one
 // above its farthest point (within the radius) surely in.
-var reachSteps = func() []float64 {
-	var steps []float64
-	for km := 0.25; km <= 10; km += 0.25 { // exact in binary
-		steps = append(steps, km)
-	}
-	return append(steps, 11, 12, 15, 20, 30, 50, 100)
-}()
+var reachSteps = []float64{0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10, 11, 12, 15, 20, 30, 50, 100}
 
 // bornYears are the thresholds of the birth rows: row rowBorn+k holds the
 // members with a known birth date in year bornYears[k] or later (k = 0:
@@ -112,8 +106,7 @@ var bornYears = func() []int32 {
 var (
 	rowReach = rowSkills + 3*len(skillBits)
 	rowBorn  = rowReach + len(reachSteps)
-	rowQuad  = rowBorn + len(bornYears) // 4 rows: the quarter of its cell a member lives in (see grid.quarter)
-	numRows  = rowQuad + 4
+	numRows  = rowBorn + len(bornYears)
 )
 
 // cell holds its members in parallel arrays, position i in each.
@@ -361,9 +354,6 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.set(pos, rowTrack, v.QualificationTrack)
 	for k, t := range reachSteps {
 		c.set(pos, rowReach+k, v.MaxDistanceKm >= t)
-	}
-	if ci < len(ix.cells)-1 {
-		c.set(pos, rowQuad+ix.grid.quarter(*v.Home), true)
 	}
 	for k, y := range bornYears {
 		c.set(pos, rowBorn+k, birth != 0 && birth >= y*10000)

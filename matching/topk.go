@@ -87,18 +87,12 @@ type visit struct {
 	ci         int
 	exact      bool    // every distance exact: the overflow cell, odd needs
 	dmin, dmax float64 // bounds on the distance from the need to the cell's members
-	quarters   [4]quarter
-	bound      int // no member of the cell can score above this
-	distPts    int // nor get more distance points than this
-}
-
-// quarter is what the distance bounds of a quarter of a cell settle:
-// members without reach row some are surely beyond reach, members with
-// row all surely within (-1: no such row, so everyone may be within, and
-// no one surely is). out: the whole quarter is beyond the radius.
-type quarter struct {
+	// some and all are reach rows: members without row some are surely
+	// beyond reach, members with row all surely within (-1: no such row,
+	// so everyone may be within, and no one surely is).
 	some, all int
-	out       bool
+	bound     int // no member of the cell can score above this
+	distPts   int // nor get more distance points than this
 }
 
 // visit prepares cell ci for this query; false when no member of it can
@@ -107,36 +101,21 @@ func (s *scanner) visit(ci int) (visit, bool) {
 	if s.rc.exact {
 		return visit{ci: ci, exact: true, bound: math.MaxInt}, true
 	}
-	v := visit{ci: ci}
+	v := visit{ci: ci, some: -1, all: -1}
 	v.dmin, v.dmax = s.rc.bounds(s.ix.grid.box(ci))
 	if v.dmin > s.rc.radius {
 		return v, false
 	}
-	for qd := range v.quarters {
-		v.quarters[qd] = s.quarter(s.rc.bounds(s.ix.grid.quarterBox(ci, qd)))
+	for k, step := range reachSteps {
+		if step <= v.dmin {
+			v.some = rowReach + k // a maximum below step, so below dmin, is out of reach
+		}
+		if step >= v.dmax && v.all < 0 && s.rc.radius >= v.dmax {
+			v.all = rowReach + k // a maximum of step or more, with the radius, covers the whole cell
+		}
 	}
 	v.bound, v.distPts = s.q.bound(v.dmin), s.q.distancePoints(v.dmin)
 	return v, true
-}
-
-// quarter settles what it can for members between dmin and dmax km away.
-func (s *scanner) quarter(dmin, dmax float64) quarter {
-	if dmin > s.rc.radius {
-		return quarter{out: true}
-	}
-	qr := quarter{some: -1, all: -1}
-	// A maximum below the largest step ≤ dmin is below dmin: out of reach.
-	if k, found := slices.BinarySearch(reachSteps, dmin); found {
-		qr.some = rowReach + k
-	} else if k > 0 {
-		qr.some = rowReach + k - 1
-	}
-	// A maximum of the smallest step ≥ dmax or more covers the quarter,
-	// if the radius does.
-	if k, _ := slices.BinarySearch(reachSteps, dmax); k < len(reachSteps) && s.rc.radius >= dmax {
-		qr.all = rowReach + k
-	}
-	return qr
 }
 
 // placeSkips finds where the volunteers to skip sit.
@@ -186,21 +165,14 @@ func (s *scanner) scan(v visit) {
 		if v.exact {
 			near = s.rc.blockExact(lat, lng, mx)
 		} else {
-			for qd := range v.quarters {
-				qr := &v.quarters[qd]
-				maybe := rows.at(rowQuad + qd)
-				if qr.out || maybe == 0 {
-					continue
-				}
-				var sure uint64
-				if qr.some >= 0 {
-					maybe &= rows.at(qr.some)
-				}
-				if qr.all >= 0 {
-					sure = maybe & rows.at(qr.all)
-				}
-				near |= sure | s.rc.some(lat, lng, mx, maybe&^sure)
+			maybe, sure := lowBits(cnt), uint64(0)
+			if v.some >= 0 {
+				maybe = rows.at(v.some)
 			}
+			if v.all >= 0 {
+				sure = rows.at(v.all)
+			}
+			near = sure | s.rc.some(lat, lng, mx, maybe&^sure)
 		}
 		if near == 0 {
 			continue
