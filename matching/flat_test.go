@@ -3,6 +3,7 @@ package matching
 import (
 	"math/bits"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -316,6 +317,14 @@ func TestFlatEqualsIndex(t *testing.T) {
 		sameResult(t, "flat "+n.ID, f.rank(n, occ, k, opts), want)
 		sameResult(t, "index "+n.ID, ix.TopK(n, occ, k, opts), want)
 		eligible += want.Eligible
+
+		// Without the counts: the same candidates, no counts.
+		opts.CandidatesOnly = true
+		got := ix.TopK(n, occ, k, opts)
+		sameResult(t, "candidates only "+n.ID, got, Rank(w.vols, w.held, n, occ, k, opts))
+		if !reflect.DeepEqual(got.Candidates, want.Candidates) || got.Eligible != 0 || got.Exclusions != nil {
+			t.Fatalf("candidates only %s: %+v, want the candidates of %+v and no counts", n.ID, got, want)
+		}
 	}
 	if eligible < 100 {
 		t.Fatalf("the workload is too easy: %d eligible", eligible)

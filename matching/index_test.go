@@ -410,8 +410,10 @@ func TestPruningIsTight(t *testing.T) {
 	occ := need.Occurrences()[0]
 	for _, k := range []int{1, 20, 300} {
 		for _, sup := range []bool{false, true} {
-			opts := Options{Supervised: sup}
-			sameResult(t, fmt.Sprintf("k=%d supervised=%v", k, sup), ix.TopK(need, occ, k, opts), Rank(vols, nil, need, occ, k, opts))
+			for _, only := range []bool{false, true} {
+				opts := Options{Supervised: sup, CandidatesOnly: only}
+				sameResult(t, fmt.Sprintf("k=%d supervised=%v candidates only=%v", k, sup, only), ix.TopK(need, occ, k, opts), Rank(vols, nil, need, occ, k, opts))
+			}
 		}
 	}
 }

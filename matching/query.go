@@ -18,6 +18,14 @@ type Options struct {
 	// qualify: already invited, already placed. They still count as
 	// eligible (Result.Skipped says how many).
 	Skip map[string]bool
+	// CandidatesOnly leaves out the exclusion counts, for callers that use
+	// only the candidates (a batch, invitations). Result.Eligible,
+	// Skipped, Excluded and Exclusions are then zero and nil. Counting
+	// everyone within the radius is most of a query's work at 5 km and
+	// more: without it, Index.TopK stops reading cells (nearest first)
+	// as soon as none left can hold a better candidate. The default
+	// counts exactly; anything that shows the counts must keep it.
+	CandidatesOnly bool
 }
 
 // query is one need's occurrence, read once into the forms the checks and
@@ -28,6 +36,7 @@ type query struct {
 	weights    [numParts]int
 	supervised bool
 	skip       map[string]bool
+	uncounted  bool // Options.CandidatesOnly
 
 	// The weekly half-hours the window touches, as CoversWindow reads
 	// them: nslots slots from first (mod the week); nslots < 0 when the
@@ -61,7 +70,7 @@ func newQuery(n *models.Need, occ models.Occurrence, opts Options) *query {
 	if w == (Weights{}) {
 		w = DefaultWeights
 	}
-	q := &query{need: n, occ: occ, weights: w.Normalised().array(), supervised: opts.Supervised, skip: opts.Skip,
+	q := &query{need: n, occ: occ, weights: w.Normalised().array(), supervised: opts.Supervised, skip: opts.Skip, uncounted: opts.CandidatesOnly,
 		highRisk: n.HighRisk(), domainBit: domainBits[n.Domain]}
 	q.first, q.nslots = windowSlots(occ.Window)
 	last := occ.Window.End.Add(-time.Nanosecond)

@@ -21,6 +21,7 @@ import (
 // are read nearest first, and once k candidates are held, a cell whose
 // best possible score (every part at its maximum but distance, taken at
 // the cell's nearest point) is below the k-th best score offers no one.
+// With Options.CandidatesOnly, reading stops at the first such cell.
 func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options) Result {
 	q := newQuery(n, occ, opts)
 	t := newTally(q)
@@ -45,6 +46,9 @@ func (ix *Index) TopK(n *models.Need, occ models.Occurrence, k int, opts Options
 	}) {
 		slices.SortFunc(visits, func(a, b visit) int { return cmp.Compare(a.dmin, b.dmin) })
 		for _, v := range visits {
+			if q.uncounted && (b.k <= 0 || len(b.h) == b.k && v.bound < b.h[0].score) {
+				break // this cell and every farther one cannot enter the best
+			}
 			s.scan(v)
 		}
 	} else {
