@@ -170,11 +170,16 @@ func (s *scanner) scan(v visit) {
 			near = s.rc.blockExact(lat, lng, mx)
 		} else {
 			maybe, sure := lowBits(cnt), uint64(0)
+			if q.uncounted {
+				// Nothing to count: only those who may be eligible need a
+				// distance, and few are available at the time.
+				maybe = s.mayServe(rows)
+			}
 			if v.some >= 0 {
-				maybe = rows.at(v.some)
+				maybe &= rows.at(v.some)
 			}
 			if v.all >= 0 {
-				sure = rows.at(v.all)
+				sure = maybe & rows.at(v.all)
 			}
 			near = sure | s.rc.some(lat, lng, mx, maybe&^sure)
 		}
@@ -283,6 +288,19 @@ type blockRows struct {
 }
 
 func (x blockRows) at(r int) uint64 { return x.bits[r*x.stride+x.b] }
+
+// mayServe is the members of a block verified, not blocked after
+// no-shows and available at the time: a superset of the eligible.
+func (s *scanner) mayServe(rows blockRows) uint64 {
+	if s.q.nslots < 0 {
+		return 0
+	}
+	a := rows.at(rowVerified) & rows.at(rowShowsUp)
+	for k := 0; k < s.q.nslots && a != 0; k++ {
+		a &= rows.at((s.q.first + k) % models.SlotsPerWeek)
+	}
+	return a
+}
 
 // dayHits ORs the day (or hour) rows from row first of the days set in
 // mask: the members that may be hit, to be checked exactly.
