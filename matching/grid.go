@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 
 	"github.com/wushe/wushe/models"
@@ -98,6 +99,16 @@ func (g grid) near(p models.Point, r float64, fn func(cell int)) bool {
 	return true
 }
 
+// box is cell ci's extent in degrees, widened by a hair (boxPadDeg) so
+// that rounding in cellOf never puts a member outside its cell's box.
+func (g grid) box(ci int) (lat0, lat1, lng0, lng1 float64) {
+	row, col := float64(ci/g.cols), float64(ci%g.cols)
+	return g.minLat + row*cellKm/g.ky - boxPadDeg, g.minLat + (row+1)*cellKm/g.ky + boxPadDeg,
+		g.minLng + col*cellKm/g.kx - boxPadDeg, g.minLng + (col+1)*cellKm/g.kx + boxPadDeg
+}
+
+const boxPadDeg = 1e-9 // about 0.1 mm; cellOf's rounding is below 1e-13°
+
 // reach decides "within min(maximum, radius)" for the members of one
 // query, as CheckVolunteer does (not farther than the limit by
 // models.DistanceKm), quickly: a local equirectangular distance scaled at
@@ -112,6 +123,10 @@ type reach struct {
 	// A member is surely within lim when approx² ≤ lim²·lo, surely beyond
 	// when approx² > lim²·hi.
 	lo, hi float64
+	// epsCell is eps for the farthest point of any cell grid.near gives
+	// (the widened radius plus a cell's diagonal, with room), for the
+	// cells' distance bounds.
+	epsCell float64
 }
 
 // exactBelowKm: limits under a millimetre are always decided exactly, so
@@ -133,35 +148,62 @@ func newReach(need models.Point, radius float64) reach {
 	rho := max(radius, 0) / 6371.0088
 	rc.eps = math.Tan(lat*math.Pi/180)*rho + rho*rho + 1e-5
 	rc.lo, rc.hi = (1-rc.eps)*(1-rc.eps), (1+rc.eps)*(1+rc.eps)
+	rho = (max(radius, 0)*(1+cellMarginRel) + cellMarginKm + 2*cellKm) / 6371.0088
+	rc.epsCell = math.Tan(lat*math.Pi/180)*rho + rho*rho + 1e-5
 	return rc
 }
 
-// block returns the bit mask of the members (at most 64) within reach.
-// Regular cells hold only finite points and maxima.
-func (rc *reach) block(lat, lng, mx []float64) uint64 {
-	var near uint64
-	nlat, nlng, kx, r := rc.need.Lat, rc.need.Lng, rc.kx, rc.radius
-	for i := range lat {
+// bounds are a lower and an upper bound on models.DistanceKm from the
+// need to any point of the box: the nearest and farthest point of the box
+// in the need's local projection, widened by the projection's error
+// bound. Only for a query that is not exact, and a box grid.near gave.
+func (rc *reach) bounds(lat0, lat1, lng0, lng1 float64) (dmin, dmax float64) {
+	y0, y1 := (lat0-rc.need.Lat)*kmPerDegree, (lat1-rc.need.Lat)*kmPerDegree
+	x0, x1 := (lng0-rc.need.Lng)*rc.kx, (lng1-rc.need.Lng)*rc.kx
+	ny, nx := max(y0, min(0, y1)), max(x0, min(0, x1)) // the box's point nearest the need
+	fy, fx := max(-y0, y1), max(-x0, x1)               // and its farthest corner
+	dmin = math.Sqrt(nx*nx+ny*ny)/(1+rc.epsCell) - 1e-9
+	dmax = math.Sqrt(fx*fx+fy*fy)/(1-rc.epsCell) + 1e-9
+	return max(dmin, 0), dmax
+}
+
+// some returns the members of mask (bits of a block of a regular cell)
+// within reach, as CheckVolunteer decides it: a local equirectangular
+// distance settles every member clearly inside or outside, without a
+// branch the processor could mispredict; the exact distance decides the
+// few within a hair of their limit (and limits under exactBelowKm).
+func (rc *reach) some(lat, lng, mx []float64, mask uint64) uint64 {
+	var near, hair uint64
+	nlat, nlng, kx, r, lo, hi := rc.need.Lat, rc.need.Lng, rc.kx, rc.radius, rc.lo, rc.hi
+	for m := mask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
 		lim := min(mx[i], r)
 		dy := (lat[i] - nlat) * kmPerDegree
 		dx := (lng[i] - nlng) * kx
 		d2, l2 := dx*dx+dy*dy, lim*lim
-		switch {
-		case lim < exactBelowKm:
-			if lim < 0 || models.DistanceKm(models.Point{Lat: lat[i], Lng: lng[i]}, rc.need) > lim {
-				continue
-			}
-		case d2 > l2*rc.hi:
-			continue
-		case d2 > l2*rc.lo && models.DistanceKm(models.Point{Lat: lat[i], Lng: lng[i]}, rc.need) > lim:
-			continue
+		near |= b2u(d2 <= l2*lo && lim >= exactBelowKm) << i
+		hair |= b2u(d2 > l2*lo && d2 <= l2*hi || lim < exactBelowKm) << i
+	}
+	for m := hair; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		lim := min(mx[i], r)
+		if lim >= 0 && !(models.DistanceKm(models.Point{Lat: lat[i], Lng: lng[i]}, rc.need) > lim) {
+			near |= 1 << i
 		}
-		near |= 1 << i
 	}
 	return near
 }
 
-// blockExact is block with CheckVolunteer's own test, NaN and all.
+// b2u is 1 for true, 0 for false (compiled without a branch).
+func b2u(b bool) uint64 {
+	var u uint64
+	if b {
+		u = 1
+	}
+	return u
+}
+
+// blockExact is the members (at most 64) within reach by CheckVolunteer's own test, NaN and all.
 func (rc *reach) blockExact(lat, lng, mx []float64) uint64 {
 	var near uint64
 	for i := range lat {

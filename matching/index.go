@@ -3,6 +3,7 @@ package matching
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 
@@ -19,12 +20,15 @@ import (
 // and background-check dates, scoring figures) and, per block of 64
 // members, a column of bitsets: one row per weekly half-hour (a member's
 // availability), one per flag (verified, fewer than MaxNoShows no-shows,
-// guardian consent, ...) and one per skill and level threshold ("first aid
+// guardian consent, ...), one per skill and level threshold ("first aid
 // at level 2 or more"; one bit per member and threshold, where a mask per
-// member would cost 12 bytes and a test per member). A query reads only
-// the cells within the need's radius; there it computes every member's
-// distance (to count who is too far) and tests 64 members at once for
-// availability, skills and flags.
+// member would cost 12 bytes and a test per member) and one per threshold
+// of the maximum distance (reachSteps). A query reads only the cells
+// within the need's radius, nearest first. There it settles who is within
+// reach (to count who is too far) from the cell's distance bounds and the
+// reach rows, computing a distance only for the members whose maximum
+// falls between the cell's nearest and farthest point, and tests 64
+// members at once for availability, skills and flags.
 // Blackout dates and commitments are kept exactly in side tables, and in
 // the bitsets as 32 rows each, one per day number mod 32: a query ORs the
 // rows of its dates and goes to the side table only for the few members
@@ -64,9 +68,11 @@ const (
 	rowBackground                                // a background check with readable dates
 	rowIrregular                                 // skills outside the vocabulary or levels outside 1–3 (side table)
 	rowTrack                                     // on the qualification track
+	rowBlackoutFar                               // blackout dates 32 days or more apart: blackFrom cannot settle them
 	rowBlackoutDays                              // dayRows rows: a blackout date ≡ r (mod dayRows)
 	rowHeldDays     = rowBlackoutDays + dayRows  // dayRows rows: a commitment touches a date ≡ r
-	rowSkills       = rowHeldDays + dayRows      // then 3 rows per skill: level ≥ 1, ≥ 2, ≥ 3
+	rowHeldHours    = rowHeldDays + dayRows      // 24 rows: a commitment touches hour r of the day
+	rowSkills       = rowHeldHours + 24          // then 3 rows per skill: level ≥ 1, ≥ 2, ≥ 3
 )
 
 // skillBits numbers the skills vocabulary for the skill rows.
@@ -78,15 +84,47 @@ var skillBits = func() map[string]int {
 	return m
 }()
 
-var numRows = rowSkills + 3*len(skillBits)
+// reachSteps are the thresholds of the reach rows: row rowReach+k holds
+// the members whose maximum distance is at least reachSteps[k] km. Beside
+// a cell's distance bounds they settle most members' reach without a
+// distance: a maximum below the cell's nearest point is surely out, one
+// above its farthest point (within the radius) surely in.
+var reachSteps = []float64{0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10, 11, 12, 15, 20, 30, 50, 100}
+
+// bornYears are the thresholds of the birth rows: row rowBorn+k holds the
+// members with a known birth date in year bornYears[k] or later (k = 0:
+// any known date). A query tests for minors only the members born late
+// enough to be one on its day.
+var bornYears = func() []int32 {
+	ys := []int32{0}
+	for y := int32(1950); y <= 2100; y += 5 {
+		ys = append(ys, y)
+	}
+	return ys
+}()
+
+var (
+	rowReach = rowSkills + 3*len(skillBits)
+	rowBorn  = rowReach + len(reachSteps)
+	numRows  = rowBorn + len(bornYears)
+)
 
 // cell holds its members in parallel arrays, position i in each.
 type cell struct {
 	lat, lng, maxKm []float64
 	birth           []int32 // yyyymmdd, 0 unknown
 	bgFrom, bgTo    []int32 // day numbers, when rowBackground is set
-	info            []member
-	bits            []uint64 // block b's row r at bits[b*numRows+r]
+	// blackFrom is the first valid blackout date (a day number). When the
+	// dates lie within dayRows days of it (rowBlackoutFar unset), a day
+	// row hit on day d is a blackout on d exactly when d−blackFrom is in
+	// [0, dayRows): no side table needed.
+	blackFrom []int32
+	info      []member
+	// bits holds the bitsets row by row, row r of block b at
+	// bits[r*stride+b]: a query reads a few rows of every block of a cell,
+	// and reads them as runs of consecutive words.
+	bits   []uint64
+	stride int // the blocks there is room for
 }
 
 // member holds what only scoring reads.
@@ -102,15 +140,13 @@ type member struct {
 
 func (c *cell) len() int { return len(c.lat) }
 
-func (c *cell) block(pos int) []uint64 {
-	b := pos >> 6
-	return c.bits[b*numRows : (b+1)*numRows]
-}
+// word is row r of block b.
+func (c *cell) word(r, b int) *uint64 { return &c.bits[r*c.stride+b] }
 
-func (c *cell) has(pos, row int) bool { return c.block(pos)[row]>>(pos&63)&1 != 0 }
+func (c *cell) has(pos, row int) bool { return *c.word(row, pos>>6)>>(pos&63)&1 != 0 }
 
 func (c *cell) set(pos, row int, on bool) {
-	w := &c.block(pos)[row]
+	w := c.word(row, pos>>6)
 	if on {
 		*w |= 1 << (pos & 63)
 	} else {
@@ -156,8 +192,15 @@ func (c *cell) grow(n int) {
 	c.birth = grown(c.birth, size)
 	c.bgFrom = grown(c.bgFrom, size)
 	c.bgTo = grown(c.bgTo, size)
+	c.blackFrom = grown(c.blackFrom, size)
 	c.info = grown(c.info, size)
-	c.bits = grown(c.bits, (size+63)/64*numRows)
+	if blocks := (size + 63) / 64; blocks > c.stride {
+		bits := make([]uint64, numRows*blocks)
+		for r := 0; r < numRows; r++ {
+			copy(bits[r*blocks:], c.bits[r*c.stride:(r+1)*c.stride])
+		}
+		c.bits, c.stride = bits, blocks
+	}
 }
 
 func grown[T any](s []T, size int) []T {
@@ -211,17 +254,24 @@ func (ix *Index) SetCommitments(volunteerID string, held []models.Window) {
 			ix.heldAt[h] = ix.held[volunteerID]
 		}
 		if p := ix.where[h]; p.cell >= 0 {
-			ix.cells[p.cell].setDays(int(p.pos), rowHeldDays, heldDays(held))
+			ix.cells[p.cell].setHeld(int(p.pos), held)
 		}
 	}
 }
 
-func heldDays(held []models.Window) uint32 {
-	var m uint32
+// setHeld sets a member's day and hour rows of commitments: the dates and
+// the hours of the day the windows touch. A window overlapping one of
+// them shares an instant with it, hence a date and an hour.
+func (c *cell) setHeld(pos int, held []models.Window) {
+	var days, hours uint32
 	for _, w := range held {
-		m |= daySpan(w)
+		days |= daySpan(w)
+		hours |= hourSpan(w)
 	}
-	return m
+	c.setDays(pos, rowHeldDays, days)
+	for r := 0; r < 24; r++ {
+		c.set(pos, rowHeldHours+r, hours&(1<<r) != 0)
+	}
 }
 
 // setDays sets a member's dayRows rows from first to the bits of days.
@@ -264,7 +314,7 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 		return
 	}
 	c := &ix.cells[ci]
-	if c.len() == cap(c.lat) {
+	if c.len() == cap(c.lat) || c.len() >= 64*c.stride {
 		c.grow(max(1, c.len())) // double
 	}
 	pos := c.len()
@@ -272,29 +322,22 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.lat = append(c.lat, v.Home.Lat)
 	c.lng = append(c.lng, v.Home.Lng)
 	c.maxKm = append(c.maxKm, v.MaxDistanceKm)
-	c.birth = append(c.birth, birthYMD(v.BirthDate))
-	var from, to int32
+	birth := birthYMD(v.BirthDate)
+	c.birth = append(c.birth, birth)
+	var checkedOn, expires int32
 	var checked bool
 	if b := v.BackgroundCheck; b.Passed() { // only a recorded, passed check counts
 		var ok1, ok2 bool
-		from, ok1 = dayNumber(b.CheckedOn)
-		to, ok2 = dayNumber(b.ExpiresOn)
+		checkedOn, ok1 = dayNumber(b.CheckedOn)
+		expires, ok2 = dayNumber(b.ExpiresOn)
 		checked = ok1 && ok2
 	}
-	c.bgFrom = append(c.bgFrom, from)
-	c.bgTo = append(c.bgTo, to)
+	c.bgFrom = append(c.bgFrom, checkedOn)
+	c.bgTo = append(c.bgTo, expires)
 	r := v.Reliability
 	c.info = append(c.info, member{handle: h, domains: domainMask(v.Domains),
 		attended: clamp32(r.Attended), noShows: clamp32(r.NoShows), invited: clamp32(r.Invited),
 		answered: clamp32(r.Accepted + r.Declined), hours: r.CommittedHours})
-	if need := (pos/64 + 1) * numRows; len(c.bits) < need { // a new block
-		if cap(c.bits) >= need {
-			c.bits = c.bits[:need]
-			clear(c.bits[need-numRows:])
-		} else {
-			c.bits = append(c.bits, make([]uint64, numRows)...)
-		}
-	}
 	for w, word := range v.Availability {
 		for word != 0 {
 			s := w*64 + bits.TrailingZeros64(word)
@@ -309,9 +352,15 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 	c.set(pos, rowGuardian, v.Guardian != nil)
 	c.set(pos, rowBackground, checked)
 	c.set(pos, rowTrack, v.QualificationTrack)
+	for k, t := range reachSteps {
+		c.set(pos, rowReach+k, v.MaxDistanceKm >= t)
+	}
+	for k, y := range bornYears {
+		c.set(pos, rowBorn+k, birth != 0 && birth >= y*10000)
+	}
 	if held := ix.held[id]; len(held) > 0 {
 		ix.heldAt[h] = held
-		c.setDays(pos, rowHeldDays, heldDays(held))
+		c.setHeld(pos, held)
 	}
 	var blackout uint32
 	var days []int32
@@ -321,10 +370,14 @@ func (ix *Index) insert(v *models.Volunteer, ci int) {
 			days = append(days, n)
 		}
 	}
+	var from int32
 	if blackout != 0 {
 		ix.blackouts[h] = days
 		c.setDays(pos, rowBlackoutDays, blackout)
+		from = slices.Min(days)
+		c.set(pos, rowBlackoutFar, slices.Max(days)-from >= dayRows)
 	}
+	c.blackFrom = append(c.blackFrom, from)
 	irregular := false
 	for i, s := range v.Skills {
 		b, known := skillBits[s.Code]
@@ -369,6 +422,7 @@ func (ix *Index) remove(id string) bool {
 		// Move the last member into the hole.
 		c.lat[pos], c.lng[pos], c.maxKm[pos] = c.lat[last], c.lng[last], c.maxKm[last]
 		c.birth[pos], c.bgFrom[pos], c.bgTo[pos] = c.birth[last], c.bgFrom[last], c.bgTo[last]
+		c.blackFrom[pos] = c.blackFrom[last]
 		c.info[pos] = c.info[last]
 		for r := 0; r < numRows; r++ {
 			c.set(pos, r, c.has(last, r))
@@ -380,8 +434,6 @@ func (ix *Index) remove(id string) bool {
 	}
 	c.lat, c.lng, c.maxKm = c.lat[:last], c.lng[:last], c.maxKm[:last]
 	c.birth, c.bgFrom, c.bgTo, c.info = c.birth[:last], c.bgFrom[:last], c.bgTo[:last], c.info[:last]
-	if last%64 == 0 {
-		c.bits = c.bits[:last/64*numRows] // the last block is empty
-	}
+	c.blackFrom = c.blackFrom[:last]
 	return true
 }

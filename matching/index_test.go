@@ -63,6 +63,19 @@ func oddities(r *rand.Rand, vols []*models.Volunteer) {
 		case 9:
 			v.BackgroundCheck = recordedCheck("2029-01-01", "2031-01-01")
 			v.BackgroundCheck.Result = models.BackgroundNotPassed
+		case 10: // blackouts a multiple of 32 days from a day of the week: the same day rows
+			d := weekStart.AddDate(0, 0, r.IntN(7))
+			v.Blackouts = []string{d.AddDate(0, 0, 32*(1+r.IntN(2))).Format(models.DateLayout)}
+			if r.IntN(2) == 0 {
+				v.Blackouts = append(v.Blackouts, d.AddDate(0, 0, -32).Format(models.DateLayout))
+			}
+		case 11: // blackouts far apart, one in the week
+			v.Blackouts = []string{weekStart.AddDate(0, 0, r.IntN(7)).Format(models.DateLayout), weekStart.AddDate(0, 0, 40).Format(models.DateLayout)}
+		case 12: // 18 on a day of the week, or born long ago
+			v.BirthDate = weekStart.AddDate(-18, 0, r.IntN(7)).Format(models.DateLayout)
+			if r.IntN(3) == 0 {
+				v.BirthDate = "1931-02-03"
+			}
 		}
 	}
 }
@@ -322,5 +335,102 @@ func TestNewIndexDuplicates(t *testing.T) {
 	for _, n := range w.needs {
 		occ := n.Occurrences()[0]
 		sameResult(t, n.ID, ix.TopK(n, occ, 50, Options{}), Rank(kept, nil, n, occ, 50, Options{}))
+	}
+}
+
+// TestCellBounds: every member of every cell a query reads lies within the
+// cell's distance bounds, by models.DistanceKm, and no cell the query
+// leaves out holds a member within the radius.
+func TestCellBounds(t *testing.T) {
+	w := newWorkload(13, 20000, 200, false)
+	ix := NewIndex(w.vols)
+	r := rand.New(rand.NewPCG(13, 13))
+	checked := 0
+	for i, n := range w.needs {
+		radius := []float64{0.3, 3, 5, 10, 40, 100 * r.Float64()}[i%6]
+		s := scanner{ix: ix, q: newQuery(n, n.Occurrences()[0], Options{}), rc: newReach(n.Location, radius)}
+		read := map[int]bool{}
+		ix.grid.near(n.Location, radius, func(ci int) {
+			v, ok := s.visit(ci)
+			c := &ix.cells[ci]
+			for pos := range c.lat {
+				d := models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, n.Location)
+				if ok && (d < v.dmin || d > v.dmax) {
+					t.Fatalf("%s r=%v cell %d: member at %v km, bounds [%v, %v]", n.ID, radius, ci, d, v.dmin, v.dmax)
+				}
+				if !ok && d <= radius {
+					t.Fatalf("%s r=%v cell %d left out, but a member is %v km away", n.ID, radius, ci, d)
+				}
+				checked++
+			}
+			read[ci] = ok
+		})
+		for ci := range len(ix.cells) - 1 {
+			if read[ci] {
+				continue
+			}
+			c := &ix.cells[ci]
+			for pos := range c.lat {
+				if d := models.DistanceKm(models.Point{Lat: c.lat[pos], Lng: c.lng[pos]}, n.Location); d <= radius {
+					t.Fatalf("%s r=%v: cell %d not read, but a member is %v km away", n.ID, radius, ci, d)
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("only %d members checked", checked)
+	}
+}
+
+// TestPruningIsTight: volunteers who score every part in full but
+// distance reach the bounds TopK prunes cells and members with, and tie
+// with each other; TopK still gives Rank's result, so no bound prunes
+// anyone who could enter.
+func TestPruningIsTight(t *testing.T) {
+	start := weekStart.Add(9 * time.Hour)
+	need := &models.Need{ID: "tight", Domain: "community_governance", Location: erqiSquare, RadiusKm: 10,
+		Window: &models.Window{Start: start, End: start.Add(time.Hour)}, RequiredSkills: []models.SkillLevel{{Code: "first_aid", Level: 1}}}
+	r := rand.New(rand.NewPCG(14, 14))
+	var vols []*models.Volunteer
+	for i := 0; i < 4000; i++ {
+		d, a := 9*math.Sqrt(r.Float64()), 2*math.Pi*r.Float64()
+		p := models.CoarsePoint(models.Point{Lat: erqiSquare.Lat + d*math.Sin(a)/kmPerDegree,
+			Lng: erqiSquare.Lng + d*math.Cos(a)/(kmPerDegree*math.Cos(erqiSquare.Lat*math.Pi/180))})
+		v := &models.Volunteer{AccountID: fmt.Sprintf("t%05d", i), RealNameVerified: true, Home: &p, MaxDistanceKm: 10,
+			Skills: []models.SkillLevel{{Code: "first_aid", Level: 3}}, Domains: []string{need.Domain}, QualificationTrack: true,
+			Reliability: models.Reliability{Attended: 60, Invited: 60, Accepted: 60}}
+		for day := 0; day < 7; day++ {
+			for s := 0; s < models.SlotsPerDay; s++ {
+				v.Availability.Set(day, s)
+			}
+		}
+		vols = append(vols, v)
+	}
+	ix := NewIndex(vols)
+	occ := need.Occurrences()[0]
+	for _, k := range []int{1, 20, 300} {
+		for _, sup := range []bool{false, true} {
+			for _, only := range []bool{false, true} {
+				opts := Options{Supervised: sup, CandidatesOnly: only}
+				sameResult(t, fmt.Sprintf("k=%d supervised=%v candidates only=%v", k, sup, only), ix.TopK(need, occ, k, opts), Rank(vols, nil, need, occ, k, opts))
+			}
+		}
+	}
+}
+
+// TestHourSpan: a window overlapping another shares an hour of the day
+// with it, in every season and across midnight, also before 1901 when
+// Shanghai's offset was not whole hours.
+func TestHourSpan(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 15))
+	for i := 0; i < 20000; i++ {
+		base := weekStart.AddDate(-r.IntN(200), 0, r.IntN(400))
+		a := models.Window{Start: base.Add(time.Duration(r.IntN(3000)) * time.Minute)}
+		a.End = a.Start.Add(time.Duration(r.IntN(1800)-60) * time.Minute)
+		b := models.Window{Start: base.Add(time.Duration(r.IntN(3000)) * time.Minute)}
+		b.End = b.Start.Add(time.Duration(r.IntN(600)) * time.Second * 7)
+		if a.Overlaps(b) && hourSpan(a)&hourSpan(b) == 0 {
+			t.Fatalf("%v and %v overlap, hours %024b and %024b", a, b, hourSpan(a), hourSpan(b))
+		}
 	}
 }

@@ -18,6 +18,14 @@ type Options struct {
 	// qualify: already invited, already placed. They still count as
 	// eligible (Result.Skipped says how many).
 	Skip map[string]bool
+	// CandidatesOnly leaves out the exclusion counts, for callers that use
+	// only the candidates (a batch, invitations). Result.Eligible,
+	// Skipped, Excluded and Exclusions are then zero and nil. Counting
+	// everyone within the radius is most of a query's work at 5 km and
+	// more: without it, Index.TopK stops reading cells (nearest first)
+	// as soon as none left can hold a better candidate. The default
+	// counts exactly; anything that shows the counts must keep it.
+	CandidatesOnly bool
 }
 
 // query is one need's occurrence, read once into the forms the checks and
@@ -28,6 +36,7 @@ type query struct {
 	weights    [numParts]int
 	supervised bool
 	skip       map[string]bool
+	uncounted  bool // Options.CandidatesOnly
 
 	// The weekly half-hours the window touches, as CoversWindow reads
 	// them: nslots slots from first (mod the week); nslots < 0 when the
@@ -40,7 +49,8 @@ type query struct {
 	// Day rows (day number mod 32) a blackout on day1 or day2 would set,
 	// and those a commitment overlapping the window would set.
 	blackoutDays, heldDays uint32
-	startYMD               int32 // yyyymmdd of the start, for the minor rule
+	heldHours              uint32 // hours of the day (Asia/Shanghai) the window touches
+	startYMD               int32  // yyyymmdd of the start, for the minor rule
 	highRisk               bool
 	domainBit              uint32
 	// skills are the required skills by distinct code (the highest level
@@ -60,7 +70,7 @@ func newQuery(n *models.Need, occ models.Occurrence, opts Options) *query {
 	if w == (Weights{}) {
 		w = DefaultWeights
 	}
-	q := &query{need: n, occ: occ, weights: w.Normalised().array(), supervised: opts.Supervised, skip: opts.Skip,
+	q := &query{need: n, occ: occ, weights: w.Normalised().array(), supervised: opts.Supervised, skip: opts.Skip, uncounted: opts.CandidatesOnly,
 		highRisk: n.HighRisk(), domainBit: domainBits[n.Domain]}
 	q.first, q.nslots = windowSlots(occ.Window)
 	last := occ.Window.End.Add(-time.Nanosecond)
@@ -69,6 +79,7 @@ func newQuery(n *models.Need, occ models.Occurrence, opts Options) *query {
 	q.dayNum2, _ = dayNumber(q.day2)
 	q.blackoutDays = 1<<dayRow(q.dayNum1) | 1<<dayRow(q.dayNum2)
 	q.heldDays = daySpan(occ.Window)
+	q.heldHours = hourSpan(occ.Window)
 	q.startYMD = ymd(occ.Window.Start.In(models.Shanghai()))
 	for _, s := range n.RequiredSkills {
 		found := false
@@ -163,6 +174,31 @@ func daySpan(w models.Window) uint32 {
 	var m uint32
 	for d := d1; d <= d2; d++ {
 		m |= 1 << dayRow(d)
+	}
+	return m
+}
+
+// hourSpan is the set of hours of the day (Asia/Shanghai, bit h for
+// h:00–h:59) a window touches. An empty or inverted window, and one of a
+// day or more, take every hour.
+func hourSpan(w models.Window) uint32 {
+	const all = 1<<24 - 1
+	if !w.End.After(w.Start) || w.End.Sub(w.Start) >= 24*time.Hour {
+		return all
+	}
+	loc := models.Shanghai()
+	s := w.Start.In(loc)
+	var m uint32
+	// From the start's local hour, an hour at a time: while the zone's
+	// offset is whole hours (since 1901), each step is the next local hour.
+	for t := time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), 0, 0, 0, loc); t.Before(w.End); t = t.Add(time.Hour) {
+		if _, off := t.Zone(); off%3600 != 0 {
+			return all
+		}
+		m |= 1 << t.Hour()
+	}
+	if _, off := w.End.In(loc).Zone(); off%3600 != 0 {
+		return all
 	}
 	return m
 }

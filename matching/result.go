@@ -9,7 +9,8 @@ import (
 )
 
 // Result is the ranking of one occurrence of a need: the best candidates,
-// and what kept the others out, so a committee knows what to relax.
+// and what kept the others out, so a committee knows what to relax. With
+// Options.CandidatesOnly only the candidates and Volunteers are given.
 type Result struct {
 	NeedID       string      `json:"needId"`
 	OccurrenceID string      `json:"occurrenceId"`
@@ -232,6 +233,9 @@ func (t *tally) result(q *query, top []entry, explain func(i int) Candidate) Res
 	r := Result{NeedID: q.need.ID, OccurrenceID: q.occ.ID, Candidates: make([]Candidate, len(top)),
 		Volunteers: t.volunteers, Eligible: t.eligible, Skipped: t.skipped, Excluded: t.volunteers - t.eligible,
 		Exclusions: t.exclusions(q)}
+	if q.uncounted {
+		r.Eligible, r.Skipped, r.Excluded, r.Exclusions = 0, 0, 0, nil
+	}
 	for i := range top {
 		r.Candidates[i] = explain(i)
 	}

@@ -193,15 +193,18 @@ func (t *traits) responseRate() float64 {
 // part, so raising any one fraction never lowers the total.
 func points(f [numParts]float64, w [numParts]int) (total int, pts [numParts]int) {
 	for i := range f {
-		x := f[i]
-		if !(x >= 0) { // NaN as well
-			x = 0
-		}
-		x = min(x, 1)
-		pts[i] = int(math.Floor(float64(w[i])*x + 0.5))
+		pts[i] = partPoints(w[i], f[i])
 		total += pts[i]
 	}
 	return total, pts
+}
+
+// partPoints is one part's points: round(w × x), x clamped to [0, 1].
+func partPoints(w int, x float64) int {
+	if !(x >= 0) { // NaN as well
+		x = 0
+	}
+	return int(math.Floor(float64(w)*min(x, 1) + 0.5))
 }
 
 // PartScore is one part of a candidate's score with its reason.
@@ -248,6 +251,43 @@ func (q *query) candidate(id string, t *traits, levels []int) Candidate {
 		c.Parts[i] = PartScore{Part: p, Points: pts[i], Max: q.weights[i], Zh: zh, En: en}
 	}
 	return c
+}
+
+// bound is the highest score a volunteer at least dmin km from the need
+// can get: every part at its maximum but distance, which is taken at
+// dmin. Points never fall as a fraction rises (see points), so no one
+// that far scores above it.
+func (q *query) bound(dmin float64) int {
+	f := [numParts]float64{1, math.Exp2(-dmin / DistanceHalfKm), 1, 1, 1, 1, 0}
+	if q.supervised {
+		f[6] = 1
+	}
+	total, _ := points(f, q.weights)
+	return total
+}
+
+// rowBound is the highest score a volunteer with t's skills, slack and
+// track can get, but for the distance part: domain, reliability and
+// fairness at their maximum. Adding distancePoints at a lower bound on the
+// volunteer's distance bounds the whole score.
+func (q *query) rowBound(t *traits) int {
+	w := &q.weights
+	total := w[3] + w[4] + w[5] + partPoints(w[2], float64(t.slack)/SlackSlots)
+	if t.skillN > 0 { // as fractions computes it
+		total += partPoints(w[0], float64(t.skillSum)/float64(3*t.skillN))
+	} else {
+		total += w[0]
+	}
+	if q.supervised && t.track {
+		total += w[6]
+	}
+	return total
+}
+
+// distancePoints are the distance part's points at d km; they never rise
+// with d.
+func (q *query) distancePoints(d float64) int {
+	return partPoints(q.weights[1], math.Exp2(-d/DistanceHalfKm))
 }
 
 // score is the total alone, for ranking.
