@@ -343,7 +343,7 @@ func wrapRefs(v any) {
 		if branches, ok := x["anyOf"].([]any); ok && len(branches) == 2 {
 			if null, _ := branches[1].(map[string]any); null["type"] == "null" {
 				delete(x, "anyOf") // 3.0 has no null type: the object, nullable
-				x["allOf"], x["nullable"] = []any{branches[0]}, true
+				x["allOf"], x["nullable"], x["type"] = []any{branches[0]}, true, "object"
 			}
 		}
 		if ref, ok := x["$ref"]; ok && len(x) > 1 {
