@@ -72,6 +72,17 @@ func eachItem[T any](list func(Page) ([]T, string, error), fn func(T)) error {
 // them under now's date (Asia/Shanghai); taking it again the same day
 // replaces that day's snapshot. The worker calls it daily.
 func (s *Service) TakeDashboardSnapshot(ctx context.Context, now time.Time) (*models.DashboardSnapshot, error) {
+	snap, err := s.takeSnapshot(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	s.dash.stored(snap)
+	return snap, nil
+}
+
+// takeSnapshot counts and stores a snapshot (TakeDashboardSnapshot without
+// the cache, for the cache's own first load).
+func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.DashboardSnapshot, error) {
 	if s.st.Dashboard == nil {
 		return nil, models.Internal("dashboard: no snapshot store")
 	}
@@ -200,16 +211,15 @@ func (s *Service) Dashboard(ctx context.Context, actor *Actor, division string) 
 	if s.st.Dashboard == nil {
 		return nil, models.Internal("dashboard: no snapshot store")
 	}
-	snap, err := s.st.Dashboard.LatestSnapshot(ctx)
-	if core.IsKind(err, models.KindNotFound) {
-		// The first read ever: two replicas doing this at once both store
-		// the same day's snapshot, the later one replacing the earlier.
-		snap, err = s.TakeDashboardSnapshot(ctx, s.now())
-	}
-	if err != nil {
-		return nil, err
-	}
-	return snap.View(division)
+	return s.dash.view(ctx, division, func(ctx context.Context) (*models.DashboardSnapshot, error) {
+		snap, err := s.st.Dashboard.LatestSnapshot(ctx)
+		if core.IsKind(err, models.KindNotFound) {
+			// The first read ever: two replicas doing this at once both store
+			// the same day's snapshot, the later one replacing the earlier.
+			return s.takeSnapshot(ctx, s.now())
+		}
+		return snap, err
+	})
 }
 
 // RefreshDashboard takes a snapshot now, for civil affairs who need today's

@@ -168,6 +168,8 @@ type Service struct {
 	// roles decides who holds which role where: members, staff, role
 	// offers and grants (package roles).
 	roles *roles.Service
+	// dash keeps the latest dashboard snapshot and its views (dashboard_cache.go).
+	dash dashboardCache
 }
 
 // New builds the service. cfg.Accounts.JWTSecret must be at least 32 bytes.
