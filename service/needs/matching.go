@@ -212,7 +212,7 @@ func (m *Matching) Matches(ctx context.Context, actor *Actor, needID, occurrence
 	if err != nil {
 		return nil, err
 	}
-	res, err := m.rank(ctx, n, p, occ, k)
+	res, err := m.rank(ctx, n, p, occ, k, false) // the view shows the counts
 	if err != nil {
 		return nil, err
 	}
@@ -246,8 +246,10 @@ func matchReadReason(n *models.Need, candidates int) string {
 	return "匹配的志愿者及距离区间 matched volunteers with distance bands: " + strconv.Itoa(candidates) + " @ " + at
 }
 
-// rank is TopK for one occurrence, skipping those placed or invited.
-func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int) (matching.Result, error) {
+// rank is TopK for one occurrence, skipping those placed or invited;
+// candidatesOnly leaves out the exclusion counts (matching.Options), for
+// callers that read only the candidates.
+func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int, candidatesOnly bool) (matching.Result, error) {
 	ix, err := m.candidateIndex(ctx)
 	if err != nil {
 		return matching.Result{}, err
@@ -257,7 +259,7 @@ func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ
 		return matching.Result{}, err
 	}
 	return ix.TopK(n, occ, k, matching.Options{Weights: m.d.MatchWeights, Skip: skip,
-		Supervised: p.SupervisorState == models.SupervisorAccepted}), nil
+		Supervised: p.SupervisorState == models.SupervisorAccepted, CandidatesOnly: candidatesOnly}), nil
 }
 
 // takenOrInvited lists the volunteers placed in or invited to an occurrence.
