@@ -7,4 +7,6 @@ import (
 )
 
 // IndexForTest is this replica's index, built on first use.
-func (m *Matching) IndexForTest(ctx context.Context) (*matching.Index, error) { return m.candidateIndex(ctx) }
+func (m *Matching) IndexForTest(ctx context.Context) (*matching.Index, error) {
+	return m.candidateIndex(ctx)
+}

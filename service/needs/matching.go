@@ -327,4 +327,3 @@ func (m *Matching) SupervisorSuggestions(ctx context.Context, actor *Actor, need
 	}
 	return res, names, nil
 }
-
