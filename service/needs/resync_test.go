@@ -1,6 +1,8 @@
 package needs_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -230,5 +232,55 @@ func TestCatchUpKeepsConcurrentWrites(t *testing.T) {
 	got, want := replicaResults(t, e, behind, ns), replicaResults(t, e, needs.New(e.stores, deps).Matching(), ns)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after concurrent writes the replica differs from a rebuild:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// blockedFeed holds the index's first load until release is closed.
+type blockedFeed struct {
+	needs.IndexFeed
+	release chan struct{}
+}
+
+func (f blockedFeed) EachMatchProfile(ctx context.Context, fn func(*models.Volunteer) error) error {
+	<-f.release
+	return f.IndexFeed.EachMatchProfile(ctx, fn)
+}
+
+// TestMatchingAnswers503WhileTheIndexLoads: from StartMatching until the
+// index is in, the replica says it is loading and a ranking answers
+// "unavailable" with a Retry-After instead of waiting; then it ranks.
+func TestMatchingAnswers503WhileTheIndexLoads(t *testing.T) {
+	e := newEnv(t)
+	e.seedVolunteers(t, 0, 5)
+	n, err := e.svc.PostNeed(e.ctx, e.committee, e.input("社区活动", 4*time.Hour, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := e.stores
+	feed := blockedFeed{IndexFeed: st.IndexFeed, release: make(chan struct{})}
+	st.IndexFeed = feed
+	svc := needs.New(st, e.deps)
+	m := svc.Matching()
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	ready := make(chan struct{})
+	if err := m.StartMatching(ctx, 0, func() { close(ready) }); err != nil {
+		t.Fatal(err)
+	}
+	if !m.IndexLoading() {
+		t.Fatal("the replica does not say its index is loading")
+	}
+	_, err = m.Matches(e.ctx, e.committee, n.ID, "", 10)
+	var de *models.Error
+	if !errors.As(err, &de) || de.Kind != models.KindUnavailable || de.RetryAfter <= 0 {
+		t.Fatalf("matches while loading: %v, want unavailable with a Retry-After", err)
+	}
+	close(feed.release)
+	<-ready
+	if m.IndexLoading() {
+		t.Fatal("still loading once ready")
+	}
+	if ix, err := m.IndexForTest(e.ctx); err != nil || ix.Len() != 5 {
+		t.Fatalf("index once loaded: %v", err)
 	}
 }
