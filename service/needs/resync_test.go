@@ -34,6 +34,18 @@ func syntheticVolunteer(r *rand.Rand, i int, now time.Time) *models.Volunteer {
 	if r.IntN(5) == 0 {
 		v.Blackouts = []string{now.AddDate(0, 0, 1+r.IntN(5)).Format(time.DateOnly)}
 	}
+	switch r.IntN(6) {
+	case 0: // a minor, with their guardian's consent or without
+		v.BirthDate = now.AddDate(-16, 0, 0).Format(time.DateOnly)
+		if r.IntN(2) == 0 {
+			v.Guardian = &models.GuardianConsent{GuardianName: "家长", GuardianPhone: "13800000000", Relationship: "父亲",
+				ConsentedOn: now.Format(time.DateOnly)}
+		}
+	case 1: // a recorded background check, passed or not
+		at := now.Add(-time.Hour)
+		v.BackgroundCheck = &models.BackgroundCheck{Result: []string{"passed", "not_passed"}[r.IntN(2)], RecordedBy: "committee-1",
+			RecordedAt: &at, CheckedOn: now.AddDate(0, -1, 0).Format(time.DateOnly), ExpiresOn: now.AddDate(1, 0, 0).Format(time.DateOnly)}
+	}
 	return v
 }
 
@@ -74,8 +86,10 @@ func TestCatchUpEqualsRebuild(t *testing.T) {
 	e := newEnv(t)
 	e.seedVolunteers(t, 0, 40)
 	var ns []*models.Need
-	for _, in := range []time.Duration{4 * time.Hour, 6 * time.Hour, 8 * time.Hour} {
-		n, err := e.svc.PostNeed(e.ctx, e.committee, e.input(fmt.Sprintf("社区活动 %v", in), in, false))
+	for k, in := range []time.Duration{4 * time.Hour, 6 * time.Hour, 8 * time.Hour} {
+		input := e.input(fmt.Sprintf("社区活动 %v", in), in, false)
+		input.BackgroundCheck = &[]bool{false, false, true}[k] // the last asks for a check
+		n, err := e.svc.PostNeed(e.ctx, e.committee, input)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,6 +100,11 @@ func TestCatchUpEqualsRebuild(t *testing.T) {
 	before := replicaResults(t, e, behind, ns)
 	if !reflect.DeepEqual(before, replicaResults(t, e, writer, ns)) {
 		t.Fatal("two replicas built from the same data disagree")
+	}
+	whole := e.stores
+	whole.IndexFeed = nil // whole profiles, not the projection
+	if !reflect.DeepEqual(before, replicaResults(t, e, needs.New(whole, e.deps).Matching(), ns)) {
+		t.Fatal("an index loaded from the projection differs from one loaded from whole profiles")
 	}
 
 	e.now = e.now.Add(10 * time.Minute)
