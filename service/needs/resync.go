@@ -224,17 +224,15 @@ func (m *Matching) reindexVolunteer(ctx context.Context, id string) error {
 	} else if err != nil {
 		return err
 	}
-	as, err := m.st.Plans.AssignmentsOfVolunteer(ctx, id, m.d.Now())
+	rel, as, now, err := m.volunteerFigures(ctx, id)
 	if err != nil {
 		return err
 	}
-	ws := make([]models.Window, len(as))
-	for i, a := range as {
-		ws[i] = a.Window
-	}
-	rel, err := m.volunteerReliability(ctx, id)
-	if err != nil {
-		return err
+	var ws []models.Window // the places still to come are its commitments
+	for _, a := range as {
+		if a.Window.End.After(now) {
+			ws = append(ws, a.Window)
+		}
 	}
 	rel.apply(v)
 	ix.Upsert(asMatched(v))
