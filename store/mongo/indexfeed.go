@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
-	"github.com/wushe/wushe/service/core"
 	"github.com/wushe/wushe/service/needs"
 )
 
@@ -41,7 +40,7 @@ type indexChangeDoc struct {
 
 // RecordVolunteerChange appends "volunteer id changed at at" to the log.
 func (s *IndexFeed) RecordVolunteerChange(ctx context.Context, volunteerID string, at time.Time) error {
-	_, err := s.db.db.Collection(colIndexChanges).InsertOne(ctx, indexChangeDoc{ID: core.NewID(), VolunteerID: volunteerID, At: at})
+	_, err := s.db.db.Collection(colIndexChanges).InsertOne(ctx, indexChangeDoc{ID: bson.NewObjectID().Hex(), VolunteerID: volunteerID, At: at})
 	return translate(err, "record index change")
 }
 
