@@ -241,7 +241,8 @@ func (a *App) clientIP(c *fiber.Ctx) string {
 // until ctx ends.
 func (a *App) Shutdown(ctx context.Context) error { return a.Fiber.ShutdownWithContext(ctx) }
 
-// readyz answers 200 when this replica can serve: MongoDB answers. Redis
+// readyz answers 200 when this replica can serve: MongoDB answers and the
+// matching index is loaded (503 "matching index loading" before). Redis
 // being down leaves it ready ("degraded": logins, profiles, needs and money
 // work; SMS codes, leaderboards and the job queue wait for Redis), so a
 // balancer never takes every replica out for a Redis outage.
@@ -290,6 +291,18 @@ func (a *App) readyz(c *fiber.Ctx) error {
 			"title": pick(en, unavailable.Title[0], unavailable.Title[1]), "status": 503,
 			"detail": pick(en, "依赖服务不可用："+strings.Join(down, ", "), "not ready: "+strings.Join(down, ", ")+" unreachable"),
 			"checks": checks}, "application/problem+json")
+	}
+	if a.svc != nil && a.svc.Matching().IndexLoading() {
+		// Not ready, so a balancer keeps sending matching to replicas that
+		// have their index (a rolling start); whatever reaches this one
+		// anyway gets 503 with Retry-After from the matching calls.
+		checks["matchingIndex"] = "loading"
+		en := english(c.Get(fiber.HeaderAcceptLanguage))
+		c.Set("Retry-After", "5")
+		unavailable := problemByCode[models.CodeUnavailable]
+		return c.Status(503).JSON(fiber.Map{"type": problemType(models.CodeUnavailable), "code": models.CodeUnavailable,
+			"title": pick(en, unavailable.Title[0], unavailable.Title[1]), "status": 503,
+			"detail": pick(en, "匹配索引正在加载", "matching index loading"), "checks": checks}, "application/problem+json")
 	}
 	if len(degraded) > 0 {
 		return c.JSON(fiber.Map{"status": "degraded", "checks": checks, "degraded": degraded})

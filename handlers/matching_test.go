@@ -101,9 +101,11 @@ func TestIndexChangesReachOtherReplicas(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := replica.Matching().StartMatching(ctx, 0); err != nil {
+	loaded := make(chan struct{})
+	if err := replica.Matching().StartMatching(ctx, 0, func() { close(loaded) }); err != nil {
 		t.Fatal(err)
 	}
+	<-loaded
 	other := handlers.New(replica, handlers.Config{Version: "test", Logger: quiet})
 	h2 := &harness{t: t, app: other, svc: replica}
 	if r := h2.do("GET", "/v1/needs/"+need+"/matches", "", bearerHeader(zy)...); len(r.Body["candidates"].([]any)) != 0 {

@@ -72,9 +72,17 @@ func Schedule() []Job {
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
 				return summary(s.MarkNoShows(ctx, now))
 			}},
-		{"resync_matching", "*/15 * * * *", "ask every API replica to rebuild its matching index",
+		// Replicas catch up from the change log every WUSHE_MATCHING_RESYNC on
+		// their own; the daily rebuild repairs what the log may miss (a
+		// process dying between a write and its log entry, a write made
+		// outside the service).
+		{"resync_matching", "15 0 * * *", "prune the matching change log; ask every API replica to rebuild its matching index (daily)",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {
-				return "requested", s.Matching().RequestMatchingResync(ctx)
+				n, err := s.Matching().PruneIndexChanges(ctx)
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("pruned=%d requested", n), s.Matching().RequestMatchingResync(ctx)
 			}},
 		{"dashboard_snapshot", "10 0 * * *", "take the daily dashboard snapshot",
 			func(ctx context.Context, s *service.Service, now time.Time) (string, error) {

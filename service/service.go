@@ -92,6 +92,7 @@ type Stores struct {
 	RoleOffers     roles.RoleOfferStore
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
 	Bus            needs.Bus                // optional: without it, index changes stay on this replica
+	IndexFeed      needs.IndexFeed          // optional: without it, every matching catch-up is a rebuild
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -196,7 +197,7 @@ func New(cfg Config, st Stores) (*Service, error) {
 	}
 	s.needs = needs.New(needs.Stores{Needs: st.Needs, Plans: st.Plans, Invitations: st.Invitations, Batches: st.Batches,
 		Bus: st.Bus, Organisations: st.Organisations, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
-		Accounts: st.Accounts, Hours: st.Hours, Transitions: st.Transitions},
+		Accounts: st.Accounts, Hours: st.Hours, Transitions: st.Transitions, IndexFeed: st.IndexFeed},
 		needs.Deps{Shared: s.shared(), Config: needs.Config{MatchWeights: cfg.MatchWeights, NeedCacheTTL: cfg.NeedCacheTTL,
 			PublicNeedsCap: cfg.PublicNeedsCap}, SupervisorCandidates: s.supervisorCandidates})
 	s.matching = s.needs.Matching()

@@ -171,7 +171,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("WUSHE_CORS_ORIGINS", ""), "comma-separated allowed origins (WUSHE_CORS_ORIGINS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("WUSHE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed (WUSHE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MatchWeights, "match-weights", env("WUSHE_MATCH_WEIGHTS", ""), `score weights as JSON, e.g. {"skill":20,"distance":25,"slack":10,"domain":10,"reliability":15,"fairness":12,"track":8} (WUSHE_MATCH_WEIGHTS)`)
-	fs.DurationVar(&c.MatchingResync, "matching-resync", c.MatchingResync, "how often each replica rebuilds its matching index from the store (WUSHE_MATCHING_RESYNC)")
+	fs.DurationVar(&c.MatchingResync, "matching-resync", c.MatchingResync, "how often each replica catches its matching index up from the change log (WUSHE_MATCHING_RESYNC)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "deadline of every API request (WUSHE_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain requests at shutdown (WUSHE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Demo, "demo", getenv("WUSHE_DEMO") == "1" || strings.EqualFold(getenv("WUSHE_DEMO"), "true"),

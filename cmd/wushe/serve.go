@@ -168,12 +168,15 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			return fmt.Errorf("seed the demo city: %w", err)
 		}
 	}
-	istart := time.Now()
-	if err := srv.Service.Matching().StartMatching(ctx, cfg.MatchingResync); err != nil {
+	// The index loads in the background: /readyz is 503 ("matching index
+	// loading") and the matching calls answer 503 until it is in.
+	if err := srv.Service.Matching().StartMatching(ctx, cfg.MatchingResync, func() {
+		log.Info("ready: matching index loaded; following changes on Redis", "startToReadyMs", time.Since(start).Milliseconds(),
+			"catchUp", cfg.MatchingResync.String())
+	}); err != nil {
 		_ = srv.Close()
-		return fmt.Errorf("build the matching index: %w", err)
+		return fmt.Errorf("start the matching index: %w", err)
 	}
-	log.Info("matching index built; following changes on Redis", "ms", time.Since(istart).Milliseconds(), "resync", cfg.MatchingResync.String())
 	if cfg.inlineWorker() {
 		if srv.worker, err = startWorker(ctx, srv, cfg, log, srv.Registry); err != nil {
 			_ = srv.Close()
@@ -181,7 +184,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 	}
 	base := localURL(srv.Addr())
-	log.Info("ready", "startupMs", time.Since(start).Milliseconds(), "api", base+"/v1/", "console", base+"/console/",
+	log.Info("serving (ready once the matching index is loaded)", "startupMs", time.Since(start).Milliseconds(), "api", base+"/v1/", "console", base+"/console/",
 		"openapi", base+"/openapi.json")
 	err = srv.Serve(ctx)
 	log.Info("stopped")

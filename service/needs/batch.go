@@ -95,7 +95,7 @@ func (m *Matching) ProposeBatch(ctx context.Context, actor *Actor, req BatchRequ
 				continue
 			}
 			res := ix.TopK(n, occ, batchCandidates, matching.Options{Weights: m.d.MatchWeights, Skip: skip,
-				Supervised: p.SupervisorState == models.SupervisorAccepted})
+				Supervised: p.SupervisorState == models.SupervisorAccepted, CandidatesOnly: true}) // only the candidates are read
 			offers := make([]matching.Offer, len(res.Candidates))
 			for i, c := range res.Candidates {
 				offers[i] = matching.Offer{VolunteerID: c.VolunteerID, Score: c.Score}

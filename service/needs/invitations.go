@@ -118,7 +118,7 @@ func (m *Matching) Invite(ctx context.Context, actor *Actor, needID string, req 
 		if err != nil {
 			return nil, err
 		}
-		res, err := m.rank(ctx, n, p, occ, req.Top)
+		res, err := m.rank(ctx, n, p, occ, req.Top, true)
 		if err != nil {
 			return nil, err
 		}
@@ -411,7 +411,7 @@ func (m *Matching) InviteNext(ctx context.Context, needID, occurrenceID string) 
 	if err != nil {
 		return nil, err
 	}
-	res, err := m.rank(ctx, n, p, occ, 1)
+	res, err := m.rank(ctx, n, p, occ, 1, true)
 	if err != nil || len(res.Candidates) == 0 {
 		return nil, err
 	}

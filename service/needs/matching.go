@@ -23,12 +23,20 @@ type Bus interface {
 const indexChannel = "matching-index"
 
 // matcher holds this replica's in-memory candidate index. It is built from
-// the store on first use (or at start), kept current by the changes this
-// replica makes and those other replicas announce on the bus, and rebuilt
-// periodically to repair missed messages.
+// the store at start (StartMatching) or on first use, kept current by the
+// changes this replica makes and those other replicas announce on the bus,
+// and caught up periodically from the change log to repair missed
+// messages (resync.go).
 type matcher struct {
-	build sync.Mutex
+	build sync.Mutex // one build or catch-up at a time
 	ix    atomic.Pointer[matching.Index]
+	// loading is true from StartMatching until the first build and its
+	// catch-up are done: /readyz answers 503 and matching calls 503.
+	loading atomic.Bool
+	// mark is the watermark, under build: the clock's time when the last
+	// build or catch-up began. Every change logged since then, less the
+	// margin, is still to be applied.
+	mark  time.Time
 	reads auditedReads
 }
 
@@ -60,28 +68,45 @@ func (r *auditedReads) add(key string) {
 	r.seen[key] = true
 }
 
-// candidateIndex returns the index, building it on first use.
+// candidateIndex returns the index, building it on first use; while
+// StartMatching loads it, it is unavailable (503 with Retry-After).
 func (m *Matching) candidateIndex(ctx context.Context) (*matching.Index, error) {
 	if ix := m.match.ix.Load(); ix != nil {
 		return ix, nil
+	}
+	if m.match.loading.Load() {
+		return nil, errIndexLoading
 	}
 	m.match.build.Lock()
 	defer m.match.build.Unlock()
 	if ix := m.match.ix.Load(); ix != nil {
 		return ix, nil
 	}
+	return m.rebuildLocked(ctx)
+}
+
+// rebuildLocked builds the index afresh and swaps it in, setting the
+// watermark to when the reads began; the caller holds build.
+func (m *Matching) rebuildLocked(ctx context.Context) (*matching.Index, error) {
+	mark := m.d.Now()
 	ix, err := m.buildIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
 	m.match.ix.Store(ix)
+	m.match.mark = mark
 	return ix, nil
 }
 
-// buildIndex reads every volunteer and every commitment still to come.
+// buildIndex reads every volunteer (only the fields the index needs, when
+// the store offers them) and every commitment still to come.
 func (m *Matching) buildIndex(ctx context.Context) (*matching.Index, error) {
 	var vols []*models.Volunteer
-	if err := m.st.Volunteers.EachVolunteer(ctx, func(v *models.Volunteer) error {
+	each := m.st.Volunteers.EachVolunteer
+	if m.st.IndexFeed != nil {
+		each = m.st.IndexFeed.EachMatchProfile
+	}
+	if err := each(ctx, func(v *models.Volunteer) error {
 		vols = append(vols, v)
 		return nil
 	}); err != nil {
@@ -123,94 +148,6 @@ func (m *Matching) buildIndex(ctx context.Context) (*matching.Index, error) {
 		ix.SetCommitments(id, ws)
 	}
 	return ix, nil
-}
-
-// StartMatching builds the index now, follows other replicas' changes on
-// the bus, and rebuilds it every resync (repairing any missed message)
-// until ctx ends.
-func (m *Matching) StartMatching(ctx context.Context, resync time.Duration) error {
-	if _, err := m.candidateIndex(ctx); err != nil {
-		return err
-	}
-	if m.st.Bus != nil {
-		if err := m.st.Bus.Subscribe(ctx, indexChannel, func(id string) {
-			if id == resyncAll {
-				if err := m.ResyncMatching(context.WithoutCancel(ctx)); err != nil {
-					m.d.Log.Warn("matching index resync failed", "err", err)
-				}
-				return
-			}
-			if err := m.reindexVolunteer(context.WithoutCancel(ctx), id); err != nil {
-				m.d.Log.Warn("could not apply an index change from another replica", "volunteer", id, "err", err)
-			}
-		}); err != nil {
-			return err
-		}
-	}
-	if resync > 0 {
-		go func() {
-			t := time.NewTicker(resync)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					if err := m.ResyncMatching(ctx); err != nil {
-						m.d.Log.Warn("matching index resync failed", "err", err)
-					}
-				}
-			}
-		}()
-	}
-	return nil
-}
-
-// VolunteerChanged applies a change of one volunteer (profile or
-// commitments) to this replica's index and announces it to the others.
-func (m *Matching) VolunteerChanged(ctx context.Context, id string) {
-	if m.match.ix.Load() != nil {
-		if err := m.reindexVolunteer(ctx, id); err != nil {
-			m.d.Log.WarnContext(ctx, "matching index not updated; the next resync repairs it", "volunteer", id, "err", err)
-		}
-	}
-	if m.st.Bus != nil {
-		if err := m.st.Bus.Publish(ctx, indexChannel, id); err != nil {
-			// Other replicas repair it when Redis is back (RedisRecovered) and at their next resync.
-			m.d.Degraded(ctx, "matching bus", err)
-		}
-	}
-}
-
-// reindexVolunteer reloads one volunteer and their commitments into the index.
-func (m *Matching) reindexVolunteer(ctx context.Context, id string) error {
-	ix := m.match.ix.Load()
-	if ix == nil {
-		return nil
-	}
-	v, err := m.st.Volunteers.Volunteer(ctx, id)
-	if core.IsKind(err, models.KindNotFound) {
-		ix.Remove(id)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	as, err := m.st.Plans.AssignmentsOfVolunteer(ctx, id, m.d.Now())
-	if err != nil {
-		return err
-	}
-	ws := make([]models.Window, len(as))
-	for i, a := range as {
-		ws[i] = a.Window
-	}
-	rel, err := m.volunteerReliability(ctx, id)
-	if err != nil {
-		return err
-	}
-	rel.apply(v)
-	ix.Upsert(asMatched(v))
-	ix.SetCommitments(id, ws)
-	return nil
 }
 
 // asMatched is v as matching sees them on behalf of anyone but v: the
@@ -275,7 +212,7 @@ func (m *Matching) Matches(ctx context.Context, actor *Actor, needID, occurrence
 	if err != nil {
 		return nil, err
 	}
-	res, err := m.rank(ctx, n, p, occ, k)
+	res, err := m.rank(ctx, n, p, occ, k, false) // the view shows the counts
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +246,10 @@ func matchReadReason(n *models.Need, candidates int) string {
 	return "匹配的志愿者及距离区间 matched volunteers with distance bands: " + strconv.Itoa(candidates) + " @ " + at
 }
 
-// rank is TopK for one occurrence, skipping those placed or invited.
-func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int) (matching.Result, error) {
+// rank is TopK for one occurrence, skipping those placed or invited;
+// candidatesOnly leaves out the exclusion counts (matching.Options), for
+// callers that read only the candidates.
+func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ models.Occurrence, k int, candidatesOnly bool) (matching.Result, error) {
 	ix, err := m.candidateIndex(ctx)
 	if err != nil {
 		return matching.Result{}, err
@@ -320,7 +259,7 @@ func (m *Matching) rank(ctx context.Context, n *models.Need, p *models.Plan, occ
 		return matching.Result{}, err
 	}
 	return ix.TopK(n, occ, k, matching.Options{Weights: m.d.MatchWeights, Skip: skip,
-		Supervised: p.SupervisorState == models.SupervisorAccepted}), nil
+		Supervised: p.SupervisorState == models.SupervisorAccepted, CandidatesOnly: candidatesOnly}), nil
 }
 
 // takenOrInvited lists the volunteers placed in or invited to an occurrence.
@@ -387,40 +326,4 @@ func (m *Matching) SupervisorSuggestions(ctx context.Context, actor *Actor, need
 		names[c.SocialWorkerID] = a.Name
 	}
 	return res, names, nil
-}
-
-// resyncAll is the bus message that asks every replica to rebuild its index.
-const resyncAll = "*"
-
-// RequestMatchingResync asks every replica to rebuild its matching index
-// from the database (each API process holds its own).
-func (m *Matching) RequestMatchingResync(ctx context.Context) error {
-	if m.st.Bus == nil {
-		return m.ResyncMatching(ctx)
-	}
-	return m.st.Bus.Publish(ctx, indexChannel, resyncAll)
-}
-
-// ResyncMatching rebuilds this replica's matching index from the database.
-func (m *Matching) ResyncMatching(ctx context.Context) error {
-	start := time.Now()
-	ix, err := m.buildIndex(ctx)
-	if err != nil {
-		return err
-	}
-	m.match.ix.Store(ix)
-	m.d.Log.InfoContext(ctx, "matching index resynced", "volunteers", ix.Len(), "ms", time.Since(start).Milliseconds())
-	return nil
-}
-
-// RedisRecovered rebuilds this replica's index, if it has one, from the
-// database: changes other replicas announced while the bus was down were
-// missed. A failure is logged; the periodic resync repairs it.
-func (m *Matching) RedisRecovered(ctx context.Context) {
-	if m.match.ix.Load() == nil {
-		return
-	}
-	if err := m.ResyncMatching(ctx); err != nil {
-		m.d.Log.WarnContext(ctx, "matching resync after the Redis outage failed; the periodic resync repairs it", "err", err)
-	}
 }

@@ -27,6 +27,9 @@ type env struct {
 	base      time.Time // the clock's start, on a half-hour: needs' windows are counted from it
 	committee *core.Actor
 	notified  []*models.Notification
+	// stores and deps build more replicas of the domain on the same database.
+	stores needs.Stores
+	deps   needs.Deps
 }
 
 const cacheTTL = 15 * time.Second
@@ -69,10 +72,11 @@ func newEnv(t *testing.T) *env {
 			return db.Records().RecordTransition(ctx, t)
 		},
 	}
-	e.svc = needs.New(needs.Stores{Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(),
+	e.stores = needs.Stores{Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(),
 		Organisations: db.Organisations(), Volunteers: db.Volunteers(), SocialWorkers: db.SocialWorkers(), Accounts: db.Accounts(),
-		Hours: db.Hours(), Transitions: db.Records()},
-		needs.Deps{Shared: sh, Config: needs.Config{NeedCacheTTL: cacheTTL, PublicNeedsCap: 1000}})
+		Hours: db.Hours(), Transitions: db.Records(), IndexFeed: db.IndexFeed()}
+	e.deps = needs.Deps{Shared: sh, Config: needs.Config{NeedCacheTTL: cacheTTL, PublicNeedsCap: 1000}}
+	e.svc = needs.New(e.stores, e.deps)
 	return e
 }
 

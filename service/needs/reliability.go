@@ -71,12 +71,20 @@ func (r reliabilities) apply(v *models.Volunteer) {
 
 // volunteerReliability derives one volunteer's figures.
 func (m *Matching) volunteerReliability(ctx context.Context, id string) (reliabilities, error) {
+	rel, _, _, err := m.volunteerFigures(ctx, id)
+	return rel, err
+}
+
+// volunteerFigures derives one volunteer's figures, and gives the places
+// read for them (those ending after now less the fairness window) with
+// the now they were derived at.
+func (m *Matching) volunteerFigures(ctx context.Context, id string) (reliabilities, []*models.Assignment, time.Time, error) {
 	var invs []*models.Invitation
 	p := Page{Limit: MaxPageSize}
 	for {
 		page, next, err := m.st.Invitations.InvitationsOfVolunteer(ctx, id, p)
 		if err != nil {
-			return nil, err
+			return nil, nil, time.Time{}, err
 		}
 		invs = append(invs, page...)
 		if next == "" {
@@ -87,11 +95,11 @@ func (m *Matching) volunteerReliability(ctx context.Context, id string) (reliabi
 	now := m.d.Now()
 	as, err := m.st.Plans.AssignmentsOfVolunteer(ctx, id, now.Add(-fairnessWindow))
 	if err != nil {
-		return nil, err
+		return nil, nil, time.Time{}, err
 	}
 	att, err := m.st.Hours.AttendanceOfVolunteer(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, time.Time{}, err
 	}
-	return tallyReliability(now, att, as, invs), nil
+	return tallyReliability(now, att, as, invs), as, now, nil
 }

@@ -67,11 +67,14 @@ type TransitionReader interface {
 
 // Stores are the stores needs use, each cut to the calls made.
 type Stores struct {
-	Needs         NeedStore
-	Plans         PlanStore
-	Invitations   InvitationStore
-	Batches       BatchStore
-	Bus           Bus // optional: without it, index changes stay on this replica
+	Needs       NeedStore
+	Plans       PlanStore
+	Invitations InvitationStore
+	Batches     BatchStore
+	Bus         Bus // optional: without it, index changes stay on this replica
+	// IndexFeed is optional: without it the index loads whole profiles and
+	// every catch-up is a rebuild.
+	IndexFeed     IndexFeed
 	Organisations OrganisationReader
 	Volunteers    VolunteerReader
 	SocialWorkers SocialWorkerReader

@@ -108,5 +108,8 @@ func wrap(s service.Stores, f *Faults) service.Stores {
 	if s.Bus != nil {
 		out.Bus = busFault{inner: s.Bus, f: f}
 	}
+	if s.IndexFeed != nil {
+		out.IndexFeed = indexFeedFault{inner: s.IndexFeed, f: f}
+	}
 	return out
 }

@@ -45,6 +45,7 @@ var storedTypes = []any{
 	stationDoc{}, divisionCentreDoc{},
 	sessionDoc{}, confirmDoc{}, feedbackDoc{}, appraisalInputDoc{},
 	volunteerDoc{},
+	indexChangeDoc{},
 }
 
 // opaque types encode themselves (or are BSON scalars): their fields are
