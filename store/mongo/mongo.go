@@ -21,6 +21,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/store/breaker"
+	"github.com/wushe/wushe/store/roundtrip"
 )
 
 // DB is a connected database with Wushe's collections, behind a circuit
@@ -79,7 +80,10 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 			ServerHeartbeatFailed: heartbeatFailed,
 		}).
 		SetMonitor(&event.CommandMonitor{
-			Failed: func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
+			// Every command is one round trip (a cursor's getMore too):
+			// counted on the request's counter, if it carries one.
+			Started: func(ctx context.Context, _ *event.CommandStartedEvent) { roundtrip.AddMongo(ctx) },
+			Failed:  func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
 		}).
 		SetPoolMonitor(&event.PoolMonitor{
 			Event: func(e *event.PoolEvent) {

@@ -1,0 +1,259 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/demo"
+	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/store/roundtrip"
+	"github.com/wushe/wushe/store/storetest"
+)
+
+// Round-trip bounds (issue 17): a request's MongoDB commands, whatever the
+// size of the list, page or city. A claim by unique insert counts as one.
+const (
+	readBound  = 3
+	writeBound = 8
+)
+
+// roundTripRatchet holds the routes still above their bound, at the count
+// measured now: the test fails when one grows, and when one improves
+// without its row being lowered (or removed once within the bound).
+var roundTripRatchet = map[string]struct {
+	trips  int64
+	reason string
+}{}
+
+// TestRoundTripsPerRoute drives every operation of the OpenAPI document on
+// a seeded demo city (pages of up to 100 rows, so an N+1 shows) and counts
+// the store round trips of each request (store/roundtrip: the driver's
+// command monitor and a go-redis hook, counted per request context).
+// Reads must stay within readBound MongoDB commands, writes within
+// writeBound, except the ratchet's rows. docs/roundtrips.md is the table
+// it measures (-update rewrites it; the test fails when it is stale).
+//
+// A route is driven as the role that may use it, with the ids of the demo
+// city (the first row of its list route); a write the city gives no valid
+// input for is driven with an empty body, and the table says which status
+// the measured request got.
+func TestRoundTripsPerRoute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a demo city")
+	}
+	db, rc := storetest.Open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	opts := demo.DefaultOptions()
+	opts.Volunteers, opts.SocialWorkers, opts.Organisations, opts.Stations, opts.Needs = 120, 40, 20, 10, 40
+	opts.Now = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	res, err := demo.Seed(ctx, db, opts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last atomic.Pointer[roundtrip.Counter]
+	h := newHarnessOn(t, db, rc, func(s *harnessSetup) {
+		s.http.RequestContext = func(ctx context.Context) context.Context {
+			ctx, n := roundtrip.With(ctx)
+			last.Store(n)
+			return ctx
+		}
+	})
+	tokens := map[models.Role]string{}
+	accountOf := map[models.Role]string{}
+	for _, l := range res.Logins {
+		if _, ok := tokens[l.Role]; ok {
+			continue
+		}
+		tokens[l.Role], _ = h.login(l.Phone, opts.Password)
+		accountOf[l.Role] = l.AccountID
+		h.me(tokens[l.Role]) // the token gate's cache warm, as for any client after its first call
+	}
+	r := roundTripRun{t: t, h: h, last: &last, tokens: tokens, ids: map[string]string{}}
+	r.ids["/v1/volunteers"] = accountOf[models.RoleVolunteer]
+	r.ids["/v1/social-workers"] = accountOf[models.RoleSocialWorker]
+
+	spec := h.do("GET", "/openapi.json", "")
+	var ops []roundTripOp
+	for p, v := range spec.Body["paths"].(map[string]any) {
+		for m, raw := range v.(map[string]any) {
+			op := roundTripOp{method: strings.ToUpper(m), path: p}
+			params, _ := raw.(map[string]any)["parameters"].([]any)
+			for _, q := range params {
+				op.paged = op.paged || q.(map[string]any)["name"] == "limit"
+			}
+			ops = append(ops, op)
+		}
+	}
+	// Reads first (list routes before their items, which take the lists'
+	// first ids), then writes; the login's end last.
+	sort.Slice(ops, func(i, j int) bool {
+		a, b := ops[i], ops[j]
+		if (a.method == "GET") != (b.method == "GET") {
+			return a.method == "GET"
+		}
+		if (a.path == "/v1/auth/logout") != (b.path == "/v1/auth/logout") {
+			return b.path == "/v1/auth/logout"
+		}
+		if a.path != b.path {
+			return a.path < b.path
+		}
+		return a.method < b.method
+	})
+	for i := range ops {
+		r.measure(&ops[i])
+	}
+	var b strings.Builder
+	b.WriteString(roundTripHeader)
+	for _, op := range ops {
+		fmt.Fprintf(&b, "| `%s %s` | %d | %d | %d | %s |\n", op.method, op.path, op.status, op.mongo, op.redis, op.note())
+	}
+	for _, op := range ops {
+		key := op.method + " " + op.path
+		bound := int64(writeBound)
+		if op.method == "GET" {
+			bound = readBound
+		}
+		rat, held := roundTripRatchet[key]
+		switch {
+		case held && op.mongo > rat.trips:
+			t.Errorf("%s: %d MongoDB round trips, more than the ratchet's %d", key, op.mongo, rat.trips)
+		case held && op.mongo < rat.trips:
+			t.Errorf("%s: %d MongoDB round trips, fewer than the ratchet's %d: lower its row (or remove it at %d or fewer)", key, op.mongo, rat.trips, bound)
+		case held && op.mongo <= bound:
+			t.Errorf("%s: within its bound (%d ≤ %d): remove its ratchet row", key, op.mongo, bound)
+		case !held && op.mongo > bound:
+			t.Errorf("%s: %d MongoDB round trips, above the bound of %d (status %d)", key, op.mongo, bound, op.status)
+		}
+	}
+	for key := range roundTripRatchet {
+		found := false
+		for _, op := range ops {
+			found = found || op.method+" "+op.path == key
+		}
+		if !found {
+			t.Errorf("ratchet row %q names no route", key)
+		}
+	}
+	path := filepath.Join("..", "docs", "roundtrips.md")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil || string(want) != b.String() {
+		t.Errorf("docs/roundtrips.md is stale; run `go test ./handlers/ -run TestRoundTripsPerRoute -update` and commit it:\n%s", lineDiff(string(want), b.String()))
+	}
+}
+
+const roundTripHeader = `# Store round trips per route
+
+<!-- generated by ` + "`go test ./handlers/ -run TestRoundTripsPerRoute -update`" + `; do not edit -->
+
+Part of [the documentation](README.md); see [performance](performance.md). Each row is one request of the route,
+measured by ` + "`TestRoundTripsPerRoute`" + ` (handlers/roundtrips_test.go) on a seeded demo city (120 volunteers, 40 social
+workers, 20 organisations, 40 needs; lists read with ` + "`limit=100`" + `): the MongoDB commands it sent (the driver's
+command monitor; a ` + "`getMore`" + ` is one more) and the Redis round trips (a pipeline is one), counted per request
+context (store/roundtrip). Bounds: a read makes at most 3 MongoDB round trips, a write at most 8 (a claim by unique
+insert included); the test fails above them except for the rows of its ratchet table, which hold a route's count
+until it is lowered. A status other than 2xx means the city gave the route no valid input: the count is then that
+of the refusal, not of the work.
+
+| route | status | MongoDB | Redis | note |
+|---|---|---|---|---|
+`
+
+type roundTripOp struct {
+	method, path string
+	status       int
+	mongo, redis int64
+	ratchet      string
+}
+
+func (op roundTripOp) note() string {
+	if rat, ok := roundTripRatchet[op.method+" "+op.path]; ok {
+		return "ratchet: " + rat.reason
+	}
+	return ""
+}
+
+type roundTripRun struct {
+	t      *testing.T
+	h      *harness
+	last   *atomic.Pointer[roundtrip.Counter]
+	tokens map[models.Role]string
+	ids    map[string]string // list route → an id of one of its rows
+}
+
+// role is who drives a route: the person for /v1/me, the city's civil
+// affairs (who may read everything in the city) otherwise.
+func (r *roundTripRun) role(path string) models.Role {
+	switch {
+	case strings.HasPrefix(path, "/v1/me/social-worker-profile"), strings.HasPrefix(path, "/v1/me/supervision-summary"),
+		strings.HasPrefix(path, "/v1/me/competition-reviews"):
+		return models.RoleSocialWorker
+	case strings.HasPrefix(path, "/v1/me"), strings.HasPrefix(path, "/v1/invitations"), strings.HasPrefix(path, "/v1/attendance"):
+		return models.RoleVolunteer
+	}
+	return models.RoleCivilAffairs
+}
+
+// url fills the path's parameters: an {id} with the first row of the list
+// route above it, other names with the demo city's codes.
+func (r *roundTripRun) url(path string) string {
+	out := pathParam.ReplaceAllStringFunc(path, func(p string) string {
+		switch p {
+		case "{code}":
+			return "410102"
+		case "{townCode}":
+			return "x"
+		case "{milestone}", "{index}":
+			return "0"
+		}
+		i := strings.Index(path, p)
+		if id, ok := r.ids[strings.TrimSuffix(path[:i], "/")]; ok {
+			return id
+		}
+		return "x"
+	})
+	return strings.ReplaceAll(out, "*", "")
+}
+
+func (r *roundTripRun) measure(op *roundTripOp) {
+	url := r.url(op.path)
+	body := ""
+	if op.method != "GET" {
+		body = "{}"
+	} else if op.paged {
+		url += "?limit=100"
+	}
+	var headers []string
+	if strings.HasPrefix(op.path, "/v1/") {
+		headers = bearerHeader(r.tokens[r.role(op.path)])
+	}
+	resp := r.h.do(op.method, url, body, headers...)
+	n := r.last.Load()
+	op.status, op.mongo, op.redis = resp.Status, n.Mongo(), n.Redis()
+	if op.method == "GET" && resp.Status == 200 {
+		if items := resp.items(); len(items) > 0 {
+			if id, _ := items[0]["id"].(string); id != "" {
+				if _, ok := r.ids[op.path]; !ok {
+					r.ids[op.path] = id
+				}
+				if op.path == "/v1/volunteers" { // an account the writes may deactivate: not a login's
+					r.ids["/v1/accounts"], _ = items[len(items)-1]["id"].(string)
+				}
+			}
+		}
+	}
+}
