@@ -42,6 +42,8 @@ type PlanStore interface {
 	SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]string, error)
 	// SupervisorCaseload counts the plans a social worker supervises (accepted).
 	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
+	// SupervisorCaseloads is SupervisorCaseload for many, in one round trip.
+	SupervisorCaseloads(ctx context.Context, socialWorkerIDs []string) (map[string]int, error)
 }
 
 // PlanOf loads a need's plan, or a new one owned by its community.

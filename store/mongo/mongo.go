@@ -82,7 +82,12 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 		SetMonitor(&event.CommandMonitor{
 			// Every command is one round trip (a cursor's getMore too):
 			// counted on the request's counter, if it carries one.
-			Started: func(ctx context.Context, _ *event.CommandStartedEvent) { roundtrip.AddMongo(ctx) },
+			Started: func(ctx context.Context, e *event.CommandStartedEvent) {
+				if roundtrip.From(ctx) != nil {
+					coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+					roundtrip.AddMongo(ctx, e.CommandName+" "+coll)
+				}
+			},
 			Failed:  func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
 		}).
 		SetPoolMonitor(&event.PoolMonitor{

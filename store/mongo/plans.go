@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/needs"
@@ -225,6 +226,30 @@ func (s *Plans) SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]s
 	out := make([]string, len(docs))
 	for i, d := range docs {
 		out[i] = d.NeedID
+	}
+	return out, nil
+}
+
+// SupervisorCaseloads counts, in one query, the plans each of ids has
+// accepted to supervise (SupervisorCaseload for many); an id with none is 0.
+func (s *Plans) SupervisorCaseloads(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.db.db.Collection(colPlans).Find(ctx, bson.M{"supervisorId": bson.M{"$in": ids}, "supervisorState": string(models.SupervisorAccepted)},
+		options.Find().SetProjection(bson.M{"supervisorId": 1}).SetBatchSize(10_000))
+	if err != nil {
+		return nil, translate(err, "supervisor caseloads")
+	}
+	var docs []struct {
+		SupervisorID string `bson:"supervisorId"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "supervisor caseloads")
+	}
+	for _, d := range docs {
+		out[d.SupervisorID]++
 	}
 	return out, nil
 }

@@ -10,12 +10,16 @@ package roundtrip
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
 // Counter holds one request's round trips, by store.
 type Counter struct {
 	mongo, redis atomic.Int64
+
+	mu       sync.Mutex
+	commands []string // MongoDB's, in order: "find accounts", "getMore", ...
 }
 
 type key struct{}
@@ -35,11 +39,22 @@ func From(ctx context.Context) *Counter {
 	return c
 }
 
-// AddMongo counts one MongoDB command (a getMore is one more) on ctx's counter.
-func AddMongo(ctx context.Context) {
+// AddMongo counts one MongoDB command (a getMore is one more) on ctx's
+// counter; what names the command and its collection.
+func AddMongo(ctx context.Context, what string) {
 	if c := From(ctx); c != nil {
 		c.mongo.Add(1)
+		c.mu.Lock()
+		c.commands = append(c.commands, what)
+		c.mu.Unlock()
 	}
+}
+
+// Commands are the MongoDB commands counted so far, in order.
+func (c *Counter) Commands() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.commands...)
 }
 
 // AddRedis counts one Redis round trip (a pipeline is one) on ctx's counter.
