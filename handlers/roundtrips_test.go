@@ -32,7 +32,24 @@ const (
 var roundTripRatchet = map[string]struct {
 	trips  int64
 	reason string
-}{}
+}{
+	"GET /v1/ce-compliance":                    {112, "N+1: per organisation of the division its members and training, per member a profile and an account read"},
+	"GET /v1/organisations/{id}/ce-compliance": {10, "N+1: per member social worker a profile and an account read"},
+	"GET /v1/needs/{id}/supervisors":           {5, "need and plan (who may ask), the pool in pages of 100, caseloads and names one read each"},
+	"GET /v1/needs/{id}/matches":               {4, "need and plan (who may ask), the occurrence's places and invitations (whom to skip); names are the index's"},
+	"GET /v1/needs/{id}/funds":                 {4, "need, funds serving its area (a page of 100 at a time), their ledger heads in two reads"},
+	"GET /v1/funds/{id}":                       {4, "fund, then the ledger head: stored hint, entry at it, probe of the next"},
+	"GET /v1/funds/{id}/reconciliation":        {4, "fund, owner organisation (who may read), ledger, head hint"},
+	"GET /v1/funds/{id}/report":                {8, "fund, owner, ledger head (3), grants, ledger entries: one read of each kind"},
+	"GET /v1/me/export":                        {19, "one read per collection holding the person's data (bounded by the collections, not their size)"},
+	"GET /v1/me/volunteer-profile":             {5, "profile, account, the reliability figures from invitations, places and attendance"},
+	"GET /v1/volunteers/{id}":                  {5, "profile, account, the reliability figures from invitations, places and attendance"},
+	"GET /v1/social-workers/{id}":              {5, "profile, employer read twice (authority, audit division), audit insert, account"},
+	"GET /v1/social-workers/{id}/appraisal":    {4, "profile, employer, appraisal inputs, need feedback"},
+	"POST /v1/dashboard/snapshot":              {13, "one read per collection the figures come from, then the snapshot's write"},
+	"PUT /v1/me/volunteer-profile":             {14, "lock (3), read, write, account and reliability (3) for the answer, then the index update rereads profile and reliability (5)"},
+	"PATCH /v1/me/volunteer-profile":           {14, "as PUT: lock (3), read, write, answer (4), index update (5)"},
+}
 
 // TestRoundTripsPerRoute drives every operation of the OpenAPI document on
 // a seeded demo city (pages of up to 100 rows, so an N+1 shows) and counts

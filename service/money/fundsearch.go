@@ -91,15 +91,19 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 			return nil, err
 		}
 		scanned += len(funds)
+		var serving []*models.Fund
+		var ids []string
 		for _, f := range funds {
-			if !fundServes(f, n, now) {
-				continue // the ledger is read only for funds that could fit
+			if fundServes(f, n, now) { // the ledger is read only for funds that could fit
+				serving, ids = append(serving, f), append(ids, f.ID)
 			}
-			v, err := s.fundView(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			if sg, ok := fundFit(v, n, now); ok {
+		}
+		heads, err := s.d.Ledger.Heads(ctx, ids) // the page's balances in two reads
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range serving {
+			if sg, ok := fundFit(s.fundViewAt(f, heads[f.ID]), n, now); ok {
 				out = append(out, sg)
 			}
 		}
