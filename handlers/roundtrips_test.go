@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/wushe/wushe/demo"
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/store/roundtrip"
@@ -36,8 +38,7 @@ var roundTripRatchet = map[string]struct {
 	"GET /v1/ce-compliance":                    {112, "N+1: per organisation of the division its members and training, per member a profile and an account read"},
 	"GET /v1/organisations/{id}/ce-compliance": {10, "N+1: per member social worker a profile and an account read"},
 	"GET /v1/needs/{id}/supervisors":           {5, "need and plan (who may ask), the pool in pages of 100, caseloads and names one read each"},
-	"GET /v1/needs/{id}/matches":               {4, "need and plan (who may ask), the occurrence's places and invitations (whom to skip); names are the index's"},
-	"GET /v1/needs/{id}/funds":                 {4, "need, funds serving its area (a page of 100 at a time), their ledger heads in two reads"},
+	"GET /v1/needs/{id}/matches":               {5, "need and plan (who may ask), the occurrence's places and invitations (whom to skip), the candidates' names in one read"},
 	"GET /v1/funds/{id}":                       {4, "fund, then the ledger head: stored hint, entry at it, probe of the next"},
 	"GET /v1/funds/{id}/reconciliation":        {4, "fund, owner organisation (who may read), ledger, head hint"},
 	"GET /v1/funds/{id}/report":                {8, "fund, owner, ledger head (3), grants, ledger entries: one read of each kind"},
@@ -71,10 +72,18 @@ func TestRoundTripsPerRoute(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	opts := demo.DefaultOptions()
-	opts.Volunteers, opts.SocialWorkers, opts.Organisations, opts.Stations, opts.Needs = 120, 40, 20, 10, 40
+	opts.Volunteers, opts.SocialWorkers, opts.Organisations, opts.Stations, opts.Needs = 300, 40, 20, 10, 40
 	opts.Now = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	res, err := demo.Seed(ctx, db, opts, io.Discard)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Needs and volunteers that reach across the city, so that a need has
+	// tens of candidates (the demo's few kilometres leave a handful).
+	if _, err := db.Database().Collection("needs").UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"radiusKm": 50}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Database().Collection("volunteers").UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"maxDistanceKm": 50}}); err != nil {
 		t.Fatal(err)
 	}
 	var last atomic.Pointer[roundtrip.Counter]
@@ -99,6 +108,22 @@ func TestRoundTripsPerRoute(t *testing.T) {
 	r.ids["/v1/volunteers"] = accountOf[models.RoleVolunteer]
 	r.ids["/v1/social-workers"] = accountOf[models.RoleSocialWorker]
 
+	// The need the need routes read: the one with the most candidates, so
+	// that per-candidate reads show.
+	most := -1
+	for _, n := range h.do("GET", "/v1/needs?limit=100", "", bearerHeader(tokens[models.RoleCivilAffairs])...).items() {
+		id, _ := n["id"].(string)
+		m := h.do("GET", "/v1/needs/"+id+"/matches?limit=50", "", bearerHeader(tokens[models.RoleCivilAffairs])...)
+		if os.Getenv("WUSHE_ROUNDTRIPS_VERBOSE") != "" {
+			t.Logf("%s: %s", id, m.Raw[:min(len(m.Raw), 600)])
+		}
+		if c, _ := m.Body["candidates"].([]any); m.Status == 200 && len(c) > most {
+			most, r.ids["/v1/needs"] = len(c), id
+		}
+	}
+	if most < 10 {
+		t.Fatalf("the demo city's best need has %d candidates: too few to show per-candidate reads", most)
+	}
 	spec := h.do("GET", "/openapi.json", "")
 	var ops []roundTripOp
 	for p, v := range spec.Body["paths"].(map[string]any) {
@@ -185,7 +210,7 @@ const roundTripHeader = `# Store round trips per route
 
 Part of [the documentation](README.md); see [performance](performance.md). Each row is one request of the route,
 measured by ` + "`TestRoundTripsPerRoute`" + ` (handlers/roundtrips_test.go; the second of two identical reads, so a
-replica's one-time builds such as the matching index are left out) on a seeded demo city (120 volunteers, 40 social
+replica's one-time builds such as the matching index are left out) on a seeded demo city (300 volunteers, 40 social
 workers, 20 organisations, 40 needs; lists read with ` + "`limit=100`" + ` or their maximum): the MongoDB commands it sent (the driver's
 command monitor; a ` + "`getMore`" + ` is one more) and the Redis round trips (a pipeline is one), counted per request
 context (store/roundtrip). Bounds: a read makes at most 3 MongoDB round trips, a write at most 8 (a claim by unique
