@@ -88,7 +88,7 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 					roundtrip.AddMongo(ctx, e.CommandName+" "+coll)
 				}
 			},
-			Failed:  func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
+			Failed: func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
 		}).
 		SetPoolMonitor(&event.PoolMonitor{
 			Event: func(e *event.PoolEvent) {
