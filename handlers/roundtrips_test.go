@@ -226,7 +226,9 @@ const roundTripHeader = `# Store round trips per route
 Part of [the documentation](README.md); see [performance](performance.md). Each row is one request of the route,
 measured by ` + "`TestRoundTripsPerRoute`" + ` (handlers/roundtrips_test.go; the second of two identical reads, so a
 replica's one-time builds such as the matching index are left out) on a seeded demo city (300 volunteers, 40 social
-workers, 20 organisations, 40 needs; lists read with ` + "`limit=100`" + ` or their maximum): the MongoDB commands it sent (the driver's
+workers, 20 organisations, 40 needs, needs and volunteers reaching 50 km so the need read has tens of candidates;
+lists read with ` + "`limit=100`" + ` or their maximum; inviting, accepting, declining and placing driven with valid
+input by a staffing scenario, every other write with an empty body): the MongoDB commands it sent (the driver's
 command monitor; a ` + "`getMore`" + ` is one more) and the Redis round trips (a pipeline is one), counted per request
 context (store/roundtrip). Bounds: a read makes at most 3 MongoDB round trips, a write at most 8 (a claim by unique
 insert included); the test fails above them except for the rows of its ratchet table, which hold a route's count
