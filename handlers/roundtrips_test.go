@@ -49,7 +49,7 @@ var roundTripRatchet = map[string]struct {
 	"GET /v1/social-workers/{id}/appraisal":    {4, "profile, employer, appraisal inputs, need feedback"},
 	"POST /v1/dashboard/snapshot":              {13, "one read per collection the figures come from, then the snapshot's write"},
 	"PUT /v1/me/volunteer-profile":             {14, "lock (3), read, write, account and reliability (3) for the answer, then the index update rereads profile and reliability (5)"},
-	"GET /v1/needs/{id}/plan":                  {5, "need, plan, places, then the supervisor's and the organisation's accounts one read each"},
+	"GET /v1/needs/{id}/plan":                  {4, "need, plan and its places (who may read), then every party's account in one read"},
 	"POST /v1/needs/{id}/invitations":          {14, "need, volunteer, checks (invitations, plan, reliability 3), the insert, the index update (5), the inbox"},
 	"POST /v1/invitations/{id}/accept":         {25, "three locks (3 each), invitation, need, volunteer, the unique inserts (place, assignment, time in one), the index update (5)"},
 	"POST /v1/invitations/{id}/decline":        {25, "the decline, the index update (5) and the next candidate's invitation with its checks and index update"},
