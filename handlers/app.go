@@ -52,6 +52,9 @@ type Config struct {
 	// backstop: a frozen database releases its waiting requests sooner,
 	// when its breaker trips.
 	RequestTimeout time.Duration
+	// RequestContext, when set, wraps every request's context at entry
+	// (the round-trip test gives each request its own counter with it).
+	RequestContext func(context.Context) context.Context
 }
 
 // StoreHealth is a store's circuit breaker, as the HTTP layer sees it
@@ -363,6 +366,9 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	ctx = context.WithValue(ctx, clientIPKey{}, ip)
 	ctx = accounts.WithClientIP(ctx, ip)
 	ctx = context.WithValue(ctx, englishKey{}, english(c.Get(fiber.HeaderAcceptLanguage)))
+	if a.cfg.RequestContext != nil {
+		ctx = a.cfg.RequestContext(ctx)
+	}
 	c.SetUserContext(ctx)
 	start := time.Now()
 	err := c.Next()

@@ -29,6 +29,9 @@ type AccountStore interface {
 	CreateAccount(ctx context.Context, a *models.Account) error
 	// AccountByID returns models.ErrNotFound when there is no such account.
 	AccountByID(ctx context.Context, id string) (*models.Account, error)
+	// AccountsByIDs reads the accounts of ids in one round trip (a page's
+	// names); an id with no account is absent from the map.
+	AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error)
 	// AccountByPhone looks the phone up by its own _id (an index lookup);
 	// models.ErrNotFound when no account has it.
 	AccountByPhone(ctx context.Context, phone string) (*models.Account, error)

@@ -40,6 +40,11 @@ type Store interface {
 	// HeadHint returns a seq the ledger is known to have reached (0 when
 	// nothing is known): possibly stale, never beyond the real head.
 	HeadHint(ctx context.Context, fundID string) int
+	// HeadHints is HeadHint for many funds, in at most one round trip.
+	HeadHints(ctx context.Context, fundIDs []string) map[string]int
+	// EntriesAt reads the entries (fundIDs[i], seqs[i]) in one round trip;
+	// absent ones are left out.
+	EntriesAt(ctx context.Context, fundIDs []string, seqs []int) ([]*models.LedgerEntry, error)
 	// NoteHead records that seq exists, best effort.
 	NoteHead(ctx context.Context, fundID string, seq int)
 	// ClaimKey inserts an idempotency claim: models.ErrConflict when the key is claimed.
@@ -324,4 +329,44 @@ func (l *Ledger) Head(ctx context.Context, fundID string) (*models.LedgerEntry, 
 // when no entry carries it (yet).
 func (l *Ledger) FindKeyed(ctx context.Context, fundID string, from int, key string) (*Movement, error) {
 	return l.findKeyed(ctx, fundID, from, key)
+}
+
+// Heads is Head for many funds in two round trips: their head hints, then
+// the entries at and just after each hint. A fund whose ledger has moved
+// beyond its hint's next entry (a stale hint) is walked as Head walks it.
+func (l *Ledger) Heads(ctx context.Context, fundIDs []string) (map[string]*models.LedgerEntry, error) {
+	hints := l.st.HeadHints(ctx, fundIDs)
+	ids := make([]string, 0, 2*len(fundIDs))
+	seqs := make([]int, 0, 2*len(fundIDs))
+	for _, id := range fundIDs {
+		from := max(hints[id], 1)
+		ids, seqs = append(ids, id, id), append(seqs, from, from+1)
+	}
+	entries, err := l.st.EntriesAt(ctx, ids, seqs)
+	if err != nil {
+		return nil, err
+	}
+	type at struct {
+		fund string
+		seq  int
+	}
+	found := make(map[at]*models.LedgerEntry, len(entries))
+	for _, e := range entries {
+		found[at{e.FundID, e.Seq}] = e
+	}
+	out := make(map[string]*models.LedgerEntry, len(fundIDs))
+	for _, id := range fundIDs {
+		from := max(hints[id], 1)
+		start, next := found[at{id, from}], found[at{id, from + 1}]
+		if start != nil && next == nil {
+			out[id] = start
+			continue
+		}
+		head, err := l.Head(ctx, id) // a stale or missing hint: walk
+		if err != nil {
+			return nil, err
+		}
+		out[id] = head
+	}
+	return out, nil
 }

@@ -33,6 +33,11 @@ type FundStore interface {
 	// HeadHint returns a seq the ledger is known to have reached (0 when
 	// nothing is known): possibly stale, never beyond the real head.
 	HeadHint(ctx context.Context, fundID string) int
+	// HeadHints is HeadHint for many funds, in at most one round trip.
+	HeadHints(ctx context.Context, fundIDs []string) map[string]int
+	// EntriesAt reads the entries (fundIDs[i], seqs[i]) in one round trip;
+	// absent ones are left out.
+	EntriesAt(ctx context.Context, fundIDs []string, seqs []int) ([]*models.LedgerEntry, error)
 	// NoteHead records that seq exists, best effort.
 	NoteHead(ctx context.Context, fundID string, seq int)
 	// ClaimKey inserts an idempotency claim: models.ErrConflict when the key is claimed.

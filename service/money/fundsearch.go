@@ -24,11 +24,17 @@ func (s *Service) ListFunds(ctx context.Context, f FundFilter, p Page) ([]*FundV
 	if err != nil {
 		return nil, "", err
 	}
+	ids := make([]string, len(funds))
+	for i, fund := range funds {
+		ids[i] = fund.ID
+	}
+	heads, err := s.d.Ledger.Heads(ctx, ids) // the page's balances in two reads
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]*FundView, len(funds))
 	for i, fund := range funds {
-		if out[i], err = s.fundView(ctx, fund); err != nil {
-			return nil, "", err
-		}
+		out[i] = s.fundViewAt(fund, heads[fund.ID])
 	}
 	return out, next, nil
 }
@@ -39,7 +45,12 @@ func (s *Service) fundView(ctx context.Context, f *models.Fund) (*FundView, erro
 	if err != nil {
 		return nil, err
 	}
-	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.d.Now())}, nil
+	return s.fundViewAt(f, head), nil
+}
+
+// fundViewAt is fundView with the ledger's head already read.
+func (s *Service) fundViewAt(f *models.Fund, head *models.LedgerEntry) *FundView {
+	return &FundView{Fund: f, Balance: head.FundBalance, HeadSeq: head.Seq, Open: f.Open(s.d.Now())}
 }
 
 // Reason is one line of why something was suggested, in both languages.
@@ -80,15 +91,19 @@ func (s *Service) SuggestFunds(ctx context.Context, actor *Actor, needID string,
 			return nil, err
 		}
 		scanned += len(funds)
+		var serving []*models.Fund
+		var ids []string
 		for _, f := range funds {
-			if !fundServes(f, n, now) {
-				continue // the ledger is read only for funds that could fit
+			if fundServes(f, n, now) { // the ledger is read only for funds that could fit
+				serving, ids = append(serving, f), append(ids, f.ID)
 			}
-			v, err := s.fundView(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			if sg, ok := fundFit(v, n, now); ok {
+		}
+		heads, err := s.d.Ledger.Heads(ctx, ids) // the page's balances in two reads
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range serving {
+			if sg, ok := fundFit(s.fundViewAt(f, heads[f.ID]), n, now); ok {
 				out = append(out, sg)
 			}
 		}

@@ -2,6 +2,7 @@ package needs
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -216,14 +217,15 @@ func (m *Matching) Matches(ctx context.Context, actor *Actor, needID, occurrence
 	if err != nil {
 		return nil, err
 	}
-	v := &MatchView{Need: n, Occurrence: occ, Result: res, Names: map[string]string{}}
-	for _, c := range res.Candidates {
-		a, err := m.st.Accounts.AccountByID(ctx, c.VolunteerID)
-		if err != nil {
-			return nil, err
-		}
-		v.Names[c.VolunteerID] = a.Name
+	ids := make([]string, len(res.Candidates))
+	for i, c := range res.Candidates {
+		ids[i] = c.VolunteerID
 	}
+	names, err := m.accountNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	v := &MatchView{Need: n, Occurrence: occ, Result: res, Names: names}
 	// Who lives how far from a place is personal data, read here by
 	// officials — an empty list too says who is not near — so reads are
 	// recorded, with where the need stood: a need moved between reads
@@ -303,11 +305,13 @@ func (m *Matching) SupervisorSuggestions(ctx context.Context, actor *Actor, need
 	if err != nil {
 		return matching.SupervisorResult{}, nil, err
 	}
-	loads := map[string]int{}
-	for _, w := range workers {
-		if loads[w.AccountID], err = m.st.Plans.SupervisorCaseload(ctx, w.AccountID); err != nil {
-			return matching.SupervisorResult{}, nil, err
-		}
+	ids := make([]string, len(workers))
+	for i, w := range workers {
+		ids[i] = w.AccountID
+	}
+	loads, err := m.st.Plans.SupervisorCaseloads(ctx, ids) // every caseload in one read
+	if err != nil {
+		return matching.SupervisorResult{}, nil, err
 	}
 	for i, w := range workers {
 		if w.Base != nil { // as for volunteers (asMatched): the committee learns the cell, not the point
@@ -317,13 +321,31 @@ func (m *Matching) SupervisorSuggestions(ctx context.Context, actor *Actor, need
 		}
 	}
 	res := matching.RankSupervisors(workers, loads, n, p.OrganisationID, k)
-	names := map[string]string{}
+	ids = ids[:0]
 	for _, c := range res.Candidates {
-		a, err := m.st.Accounts.AccountByID(ctx, c.SocialWorkerID)
-		if err != nil {
-			return matching.SupervisorResult{}, nil, err
-		}
-		names[c.SocialWorkerID] = a.Name
+		ids = append(ids, c.SocialWorkerID)
+	}
+	names, err := m.accountNames(ctx, ids)
+	if err != nil {
+		return matching.SupervisorResult{}, nil, err
 	}
 	return res, names, nil
+}
+
+// accountNames reads the names of ids' accounts in one round trip; an id
+// with no account is models.ErrNotFound, as when they were read one by one.
+func (m *Matching) accountNames(ctx context.Context, ids []string) (map[string]string, error) {
+	accounts, err := m.st.Accounts.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(ids))
+	for _, id := range ids {
+		a, ok := accounts[id]
+		if !ok {
+			return nil, models.ErrNotFound.Wrap(fmt.Errorf("account %s", id))
+		}
+		names[id] = a.Name
+	}
+	return names, nil
 }

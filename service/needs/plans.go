@@ -3,6 +3,7 @@ package needs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/wushe/wushe/matching"
@@ -42,6 +43,8 @@ type PlanStore interface {
 	SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]string, error)
 	// SupervisorCaseload counts the plans a social worker supervises (accepted).
 	SupervisorCaseload(ctx context.Context, socialWorkerID string) (int, error)
+	// SupervisorCaseloads is SupervisorCaseload for many, in one round trip.
+	SupervisorCaseloads(ctx context.Context, socialWorkerIDs []string) (map[string]int, error)
 }
 
 // PlanOf loads a need's plan, or a new one owned by its community.
@@ -95,13 +98,33 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 		return nil, core.ErrNotFound
 	}
 	seePhones := p.Confirmed && (s.MayManageNeed(actor, n) || (p.SupervisorID == actor.AccountID && p.SupervisorState == models.SupervisorAccepted))
+	// Every party's account in one read, however many are placed.
+	ids := make([]string, 0, len(as)+1)
+	for _, a := range as {
+		ids = append(ids, a.VolunteerID)
+	}
+	if p.SupervisorID != "" {
+		ids = append(ids, p.SupervisorID)
+	}
+	accounts, err := s.st.Accounts.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	account := func(id string) (*models.Account, error) {
+		a, ok := accounts[id]
+		if !ok {
+			return nil, models.ErrNotFound.Wrap(fmt.Errorf("account %s", id))
+		}
+		c := *a // the supervisor may be placed too: each gets its own masking
+		return &c, nil
+	}
 	v := &PlanView{Need: n, Plan: p, Assignments: as, Volunteers: map[string]*models.Account{}, Filled: map[string]int{}}
 	for _, a := range as {
 		v.Filled[a.OccurrenceID]++
 		if _, ok := v.Volunteers[a.VolunteerID]; ok {
 			continue
 		}
-		acct, err := s.st.Accounts.AccountByID(ctx, a.VolunteerID)
+		acct, err := account(a.VolunteerID)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +134,7 @@ func (s *Service) Plan(ctx context.Context, actor *Actor, needID string) (*PlanV
 		v.Volunteers[a.VolunteerID] = acct
 	}
 	if p.SupervisorID != "" {
-		sup, err := s.st.Accounts.AccountByID(ctx, p.SupervisorID)
+		sup, err := account(p.SupervisorID)
 		if err != nil {
 			return nil, err
 		}

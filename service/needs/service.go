@@ -52,6 +52,8 @@ type SocialWorkerReader interface {
 // AccountReader reads accounts (names and phones of a plan's parties).
 type AccountReader interface {
 	AccountByID(ctx context.Context, id string) (*models.Account, error)
+	// AccountsByIDs reads many in one round trip; missing ids are absent.
+	AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error)
 }
 
 // AttendanceReader reads attendance (the reliability figures count it).

@@ -30,6 +30,8 @@ type (
 type AccountReader interface {
 	// AccountByID returns models.ErrNotFound when there is no such account.
 	AccountByID(ctx context.Context, id string) (*models.Account, error)
+	// AccountsByIDs reads many in one round trip; missing ids are absent.
+	AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error)
 }
 
 // TransitionReader lists an object's recorded state changes (an

@@ -176,11 +176,17 @@ func (s *Service) ListSocialWorkers(ctx context.Context, actor *Actor, f SocialW
 	if err != nil {
 		return nil, "", err
 	}
+	ids := make([]string, len(list))
+	for i, w := range list {
+		ids[i] = w.AccountID
+	}
+	accounts, err := s.st.Accounts.AccountsByIDs(ctx, ids) // the page's names in one read
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]*SocialWorkerView, len(list))
 	for i, w := range list {
-		if out[i], err = s.socialWorkerView(ctx, w, false); err != nil {
-			return nil, "", err
-		}
+		out[i] = socialWorkerViewOf(w, accounts[w.AccountID], false)
 	}
 	return out, next, nil
 }
@@ -321,13 +327,19 @@ func (s *Service) WorkerDivision(ctx context.Context, w *models.SocialWorker) st
 // socialWorkerView adds the account's name and phone and leaves out what
 // the caller may not see.
 func (s *Service) socialWorkerView(ctx context.Context, w *models.SocialWorker, full bool) (*SocialWorkerView, error) {
-	view := &SocialWorkerView{SocialWorker: *w, Full: full}
-	if w.Post != nil {
-		view.PostGrade, _ = models.ProfessionalPostGrade(*w.Post)
-	}
 	a, err := s.st.Accounts.AccountByID(ctx, w.AccountID)
 	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
+	}
+	return socialWorkerViewOf(w, a, full), nil
+}
+
+// socialWorkerViewOf is socialWorkerView with the account already read
+// (nil: none).
+func socialWorkerViewOf(w *models.SocialWorker, a *models.Account, full bool) *SocialWorkerView {
+	view := &SocialWorkerView{SocialWorker: *w, Full: full}
+	if w.Post != nil {
+		view.PostGrade, _ = models.ProfessionalPostGrade(*w.Post)
 	}
 	if a != nil {
 		view.Name, view.Phone = a.Name, a.Phone
@@ -342,5 +354,5 @@ func (s *Service) socialWorkerView(ctx context.Context, w *models.SocialWorker, 
 			view.Certificate = &public
 		}
 	}
-	return view, nil
+	return view
 }

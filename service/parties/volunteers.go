@@ -418,11 +418,17 @@ func (s *Service) ListVolunteers(ctx context.Context, actor *Actor, f VolunteerF
 	if err != nil {
 		return nil, "", err
 	}
+	ids := make([]string, len(list))
+	for i, v := range list {
+		ids[i] = v.AccountID
+	}
+	accounts, err := s.st.Accounts.AccountsByIDs(ctx, ids) // the page's names in one read
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]*VolunteerView, len(list))
 	for i, v := range list {
-		if out[i], err = s.volunteerListView(ctx, v, false); err != nil {
-			return nil, "", err
-		}
+		out[i] = s.volunteerListViewOf(v, accounts[v.AccountID], false)
 	}
 	return out, next, nil
 }
@@ -447,12 +453,18 @@ func (s *Service) volunteerView(ctx context.Context, v *models.Volunteer, exact 
 // volunteerListView is a volunteer without the derived figures; exact
 // shows the phone, home point and guardian's phone unmasked.
 func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, exact bool) (*VolunteerView, error) {
-	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.d.Now()), Exact: exact}
-	view.IDNumber = ""
 	a, err := s.st.Accounts.AccountByID(ctx, v.AccountID)
 	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
 	}
+	return s.volunteerListViewOf(v, a, exact), nil
+}
+
+// volunteerListViewOf is volunteerListView with the account already read
+// (nil: none).
+func (s *Service) volunteerListViewOf(v *models.Volunteer, a *models.Account, exact bool) *VolunteerView {
+	view := &VolunteerView{Volunteer: *v, IDNumberMasked: models.MaskIDNumber(v.IDNumber), Minor: v.MinorOn(s.d.Now()), Exact: exact}
+	view.IDNumber = ""
 	if a != nil {
 		view.Name, view.Phone = a.Name, a.Phone
 	}
@@ -468,5 +480,5 @@ func (s *Service) volunteerListView(ctx context.Context, v *models.Volunteer, ex
 			view.Guardian = &masked
 		}
 	}
-	return view, nil
+	return view
 }

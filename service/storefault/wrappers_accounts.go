@@ -31,6 +31,14 @@ func (w accountsFault) AccountByPhone(a0 context.Context, a1 string) (*models.Ac
 	return r0, w.f.after("Accounts.AccountByPhone", r1)
 }
 
+func (w accountsFault) AccountsByIDs(a0 context.Context, a1 []string) (map[string]*models.Account, error) {
+	if err := w.f.before("Accounts.AccountsByIDs"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.AccountsByIDs(a0, a1)
+	return r0, w.f.after("Accounts.AccountsByIDs", r1)
+}
+
 func (w accountsFault) AccountsWithBinding(a0 context.Context, a1 models.RoleBinding) ([]*models.Account, error) {
 	if err := w.f.before("Accounts.AccountsWithBinding"); err != nil {
 		return nil, err

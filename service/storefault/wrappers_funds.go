@@ -54,6 +54,14 @@ func (w fundsFault) Entries(a0 context.Context, a1 string, a2 int, a3 int) ([]*m
 	return r0, w.f.after("Funds.Entries", r1)
 }
 
+func (w fundsFault) EntriesAt(a0 context.Context, a1 []string, a2 []int) ([]*models.LedgerEntry, error) {
+	if err := w.f.before("Funds.EntriesAt"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.EntriesAt(a0, a1, a2)
+	return r0, w.f.after("Funds.EntriesAt", r1)
+}
+
 func (w fundsFault) Entry(a0 context.Context, a1 string, a2 int) (*models.LedgerEntry, error) {
 	if err := w.f.before("Funds.Entry"); err != nil {
 		return nil, err
@@ -72,6 +80,10 @@ func (w fundsFault) Fund(a0 context.Context, a1 string) (*models.Fund, error) {
 
 func (w fundsFault) HeadHint(a0 context.Context, a1 string) int {
 	return w.inner.HeadHint(a0, a1)
+}
+
+func (w fundsFault) HeadHints(a0 context.Context, a1 []string) map[string]int {
+	return w.inner.HeadHints(a0, a1)
 }
 
 func (w fundsFault) KeyClaim(a0 context.Context, a1 string, a2 string) (*models.FundKeyClaim, error) {

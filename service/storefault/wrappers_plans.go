@@ -126,3 +126,11 @@ func (w plansFault) SupervisorCaseload(a0 context.Context, a1 string) (int, erro
 	r0, r1 := w.inner.SupervisorCaseload(a0, a1)
 	return r0, w.f.after("Plans.SupervisorCaseload", r1)
 }
+
+func (w plansFault) SupervisorCaseloads(a0 context.Context, a1 []string) (map[string]int, error) {
+	if err := w.f.before("Plans.SupervisorCaseloads"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.SupervisorCaseloads(a0, a1)
+	return r0, w.f.after("Plans.SupervisorCaseloads", r1)
+}

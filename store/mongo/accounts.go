@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/accounts"
@@ -219,4 +220,26 @@ func (s *Accounts) ClaimPhone(ctx context.Context, phone, accountID string, at t
 func (s *Accounts) ReleasePhone(ctx context.Context, phone, accountID string) error {
 	_, err := s.db.db.Collection(colPhones).DeleteOne(ctx, bson.M{"_id": phone, "accountId": accountID})
 	return translate(err, "release phone")
+}
+
+// AccountsByIDs reads the accounts of ids in one query (the names on a page
+// of profiles or candidates); an id with no account is absent from the map.
+func (s *Accounts) AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error) {
+	out := make(map[string]*models.Account, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.db.db.Collection(colAccounts).Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetBatchSize(int32(len(ids)+1)))
+	if err != nil {
+		return nil, translate(err, "accounts")
+	}
+	var docs []accountDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "accounts")
+	}
+	for i := range docs {
+		a := docs[i].model()
+		out[a.ID] = a
+	}
+	return out, nil
 }

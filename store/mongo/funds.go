@@ -261,3 +261,66 @@ func (s *Funds) ListFunds(ctx context.Context, f money.FundFilter, p service.Pag
 	}
 	return pageModels(ctx, s.db.db.Collection(colFunds), q, p, func(d *fundDoc) string { return d.ID }, (*fundDoc).model)
 }
+
+// HeadHints is HeadHint for many funds: one read of the stored hints, for
+// the funds this process knows no head of (none when it knows them all).
+func (s *Funds) HeadHints(ctx context.Context, fundIDs []string) map[string]int {
+	out := make(map[string]int, len(fundIDs))
+	var unknown []string
+	for _, id := range fundIDs {
+		h := s.hint(id)
+		h.mu.Lock()
+		out[id] = h.seq
+		h.mu.Unlock()
+		if out[id] == 0 {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return out
+	}
+	cur, err := s.db.db.Collection(colFundHeads).Find(ctx, bson.M{"_id": bson.M{"$in": unknown}}, options.Find().SetBatchSize(int32(len(unknown)+1)))
+	if err != nil {
+		return out // a hint is only a hint: the walk starts lower
+	}
+	var docs []struct {
+		ID  string `bson:"_id"`
+		Seq int    `bson:"seq"`
+	}
+	if cur.All(ctx, &docs) != nil {
+		return out
+	}
+	for _, d := range docs {
+		h := s.hint(d.ID)
+		h.mu.Lock()
+		h.seq = max(h.seq, d.Seq)
+		out[d.ID] = h.seq
+		h.mu.Unlock()
+	}
+	return out
+}
+
+// EntriesAt reads the entries (fundIDs[i], seqs[i]) in one query; absent
+// ones are left out.
+func (s *Funds) EntriesAt(ctx context.Context, fundIDs []string, seqs []int) ([]*models.LedgerEntry, error) {
+	ids := make([]string, len(fundIDs))
+	for i := range fundIDs {
+		ids[i] = ledgerID(fundIDs[i], seqs[i])
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cur, err := s.db.db.Collection(colFundLedger).Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetBatchSize(int32(len(ids)+1)))
+	if err != nil {
+		return nil, translate(err, "ledger entries")
+	}
+	var docs []ledgerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "ledger entries")
+	}
+	out := make([]*models.LedgerEntry, len(docs))
+	for i := range docs {
+		out[i] = docs[i].model()
+	}
+	return out, nil
+}

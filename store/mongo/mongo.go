@@ -21,6 +21,7 @@ import (
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/store/breaker"
+	"github.com/wushe/wushe/store/roundtrip"
 )
 
 // DB is a connected database with Wushe's collections, behind a circuit
@@ -79,6 +80,14 @@ func Open(ctx context.Context, uri, name string, log ...*slog.Logger) (*DB, erro
 			ServerHeartbeatFailed: heartbeatFailed,
 		}).
 		SetMonitor(&event.CommandMonitor{
+			// Every command is one round trip (a cursor's getMore too):
+			// counted on the request's counter, if it carries one.
+			Started: func(ctx context.Context, e *event.CommandStartedEvent) {
+				if roundtrip.From(ctx) != nil {
+					coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+					roundtrip.AddMongo(ctx, e.CommandName+" "+coll)
+				}
+			},
 			Failed: func(_ context.Context, e *event.CommandFailedEvent) { d.observe(e.Failure) },
 		}).
 		SetPoolMonitor(&event.PoolMonitor{

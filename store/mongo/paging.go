@@ -20,7 +20,10 @@ func page[D any](ctx context.Context, col *mongo.Collection, filter bson.M, p se
 	if p.Cursor != "" {
 		f["_id"] = bson.M{"$gt": p.Cursor}
 	}
-	cur, err := col.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(p.Limit)+1))
+	// The whole page in the first batch: with the default of 101 documents
+	// a page of 100 (and the one more that says whether a next exists)
+	// costs a getMore, one more round trip.
+	cur, err := col.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(p.Limit)+1).SetBatchSize(int32(p.Limit)+2))
 	if err != nil {
 		return nil, "", translate(err, "list "+col.Name())
 	}

@@ -2,10 +2,13 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/needs"
@@ -169,28 +172,49 @@ func timeClaimID(volunteerID string, slot models.SlotKey) string {
 	return volunteerID + "#" + string(slot)
 }
 
-// ClaimTime inserts one claim per half-hour, all or none. A half-hour
-// the same commitment holds already (an earlier attempt of the same
-// request, failed after claiming) counts as claimed by this one.
+// ClaimTime inserts one claim per half-hour, all or none, in one unordered
+// insertMany (each claim still a unique insert of its own _id; one round
+// trip however long the commitment). A half-hour the same commitment holds
+// already (an earlier attempt of the same request, failed after claiming)
+// counts as claimed by this one. On any other failure the claims this
+// commitment holds are released.
 func (s *Plans) ClaimTime(ctx context.Context, volunteerID string, slots []models.SlotKey, assignmentID string) error {
+	if len(slots) == 0 {
+		return nil
+	}
 	col := s.db.db.Collection(colTimeClaims)
+	ids := make([]string, len(slots))
+	docs := make([]any, len(slots))
 	for i, sl := range slots {
-		id := timeClaimID(volunteerID, sl)
-		_, err := col.InsertOne(ctx, bson.M{"_id": id, "assignmentId": assignmentID})
-		if err = translate(err, "claim time"); models.KindOf(err) == models.KindConflict {
-			ferr := col.FindOne(ctx, bson.M{"_id": id, "assignmentId": assignmentID}).Err()
-			if ferr == nil {
-				err = nil // held by this commitment already
-			} else if ferr = translate(ferr, "claim time"); models.KindOf(ferr) != models.KindNotFound {
-				err = ferr
+		ids[i] = timeClaimID(volunteerID, sl)
+		docs[i] = bson.M{"_id": ids[i], "assignmentId": assignmentID}
+	}
+	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
+		var taken []string
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 || we.Index < 0 || we.Index >= len(ids) {
+				taken = nil
+				break
+			}
+			taken = append(taken, ids[we.Index])
+		}
+		if taken != nil {
+			n, cerr := col.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": taken}, "assignmentId": assignmentID})
+			if cerr == nil && int(n) == len(taken) {
+				return nil // held by this commitment already
+			}
+			if cerr != nil {
+				err = cerr
 			}
 		}
-		if err != nil {
-			_ = s.ReleaseTime(context.WithoutCancel(ctx), volunteerID, slots[:i], assignmentID)
-			return err
-		}
 	}
-	return nil
+	_ = s.ReleaseTime(context.WithoutCancel(ctx), volunteerID, slots, assignmentID)
+	return translate(err, "claim time")
 }
 
 // ReleaseTime deletes the half-hour claims this assignment holds.
@@ -225,6 +249,30 @@ func (s *Plans) SupervisedNeeds(ctx context.Context, socialWorkerID string) ([]s
 	out := make([]string, len(docs))
 	for i, d := range docs {
 		out[i] = d.NeedID
+	}
+	return out, nil
+}
+
+// SupervisorCaseloads counts, in one query, the plans each of ids has
+// accepted to supervise (SupervisorCaseload for many); an id with none is 0.
+func (s *Plans) SupervisorCaseloads(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.db.db.Collection(colPlans).Find(ctx, bson.M{"supervisorId": bson.M{"$in": ids}, "supervisorState": string(models.SupervisorAccepted)},
+		options.Find().SetProjection(bson.M{"supervisorId": 1}).SetBatchSize(10_000))
+	if err != nil {
+		return nil, translate(err, "supervisor caseloads")
+	}
+	var docs []struct {
+		SupervisorID string `bson:"supervisorId"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "supervisor caseloads")
+	}
+	for _, d := range docs {
+		out[d.SupervisorID]++
 	}
 	return out, nil
 }

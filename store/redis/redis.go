@@ -17,6 +17,7 @@ import (
 
 	"github.com/wushe/wushe/service"
 	"github.com/wushe/wushe/store/breaker"
+	"github.com/wushe/wushe/store/roundtrip"
 )
 
 // Client is a Redis client whose keys all start with a prefix, so that tests
@@ -69,7 +70,28 @@ func New(url, prefix string, log *slog.Logger) (*Client, error) {
 	c.breaker = breaker.New("redis", func(ctx context.Context) error { return c.probe.Ping(ctx).Err() }, 500*time.Millisecond, log)
 	opt.Limiter = breakerLimiter{c.breaker}
 	c.rdb = goredis.NewClient(opt)
+	c.rdb.AddHook(countingHook{})
 	return c, nil
+}
+
+// countingHook counts each command, and each pipeline as one, on the
+// request's round-trip counter (store/roundtrip).
+type countingHook struct{}
+
+func (countingHook) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (countingHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		roundtrip.AddRedis(ctx)
+		return next(ctx, cmd)
+	}
+}
+
+func (countingHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		roundtrip.AddRedis(ctx)
+		return next(ctx, cmds)
+	}
 }
 
 // breakerLimiter is go-redis's hook for a circuit breaker: Allow refuses
