@@ -35,8 +35,8 @@ var roundTripRatchet = map[string]struct {
 	trips  int64
 	reason string
 }{
-	"GET /v1/ce-compliance":                    {112, "N+1: per organisation of the division its members and training, per member a profile and an account read"},
-	"GET /v1/organisations/{id}/ce-compliance": {10, "N+1: per member social worker a profile and an account read"},
+	"GET /v1/ce-compliance":                    {5, "one read each: the division's organisations, their members, the members' training, profiles and accounts"},
+	"GET /v1/organisations/{id}/ce-compliance": {6, "the organisation, its members, their training, profiles and accounts, and the audit of the read"},
 	"GET /v1/needs/{id}/supervisors":           {5, "need and plan (who may ask), the pool in pages of 100, caseloads and names one read each"},
 	"GET /v1/needs/{id}/matches":               {5, "need and plan (who may ask), the occurrence's places and invitations (whom to skip), the candidates' names in one read"},
 	"GET /v1/funds/{id}":                       {4, "fund, then the ledger head: stored hint, entry at it, probe of the next"},

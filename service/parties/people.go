@@ -46,6 +46,8 @@ type SocialWorkerStore interface {
 	// SaveSocialWorker inserts or replaces the profile.
 	SaveSocialWorker(ctx context.Context, w *models.SocialWorker) error
 	ListSocialWorkers(ctx context.Context, f SocialWorkerFilter, p Page) ([]*models.SocialWorker, string, error)
+	// SocialWorkersByIDs reads many profiles in one round trip; missing ids are absent.
+	SocialWorkersByIDs(ctx context.Context, ids []string) (map[string]*models.SocialWorker, error)
 }
 
 // SocialWorkerFilter narrows a list of social workers; empty fields match all.

@@ -78,9 +78,24 @@ func (s *Service) OrganisationCECompliance(ctx context.Context, actor *Actor, or
 // OrganisationCE is the CE report for year of each social-worker member of
 // an organisation, unchecked: the callers decide who may read it.
 func (s *Service) OrganisationCE(ctx context.Context, orgID string, year int) ([]*CEPerson, error) {
-	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgID)
+	byOrg, err := s.organisationsCE(ctx, []string{orgID}, year)
 	if err != nil {
 		return nil, err
+	}
+	return byOrg[orgID], nil
+}
+
+// organisationsCE is OrganisationCE for many organisations in four reads
+// whatever their number: the members, their training, their profiles and
+// their accounts. A person without a profile is judged with none.
+func (s *Service) organisationsCE(ctx context.Context, orgIDs []string, year int) (map[string][]*CEPerson, error) {
+	out := make(map[string][]*CEPerson, len(orgIDs))
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgIDs...)
+	if err != nil || len(members) == 0 {
+		return out, err
 	}
 	var ids []string
 	seen := map[string]bool{}
@@ -98,24 +113,32 @@ func (s *Service) OrganisationCE(ctx context.Context, orgID string, year int) ([
 	for _, r := range recs {
 		byPerson[r.AccountID] = append(byPerson[r.AccountID], r)
 	}
-	out := make([]*CEPerson, 0, len(members))
+	workers, err := s.st.SocialWorkers.SocialWorkersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := s.st.Accounts.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	listed := map[[2]string]bool{} // (organisation, person): once each
 	for _, m := range members {
-		if !seen[m.AccountID] {
+		key := [2]string{m.OrganisationID, m.AccountID}
+		if listed[key] {
 			continue
 		}
-		delete(seen, m.AccountID)
-		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.AccountID)
-		if err != nil && !core.IsKind(err, models.KindNotFound) {
-			return nil, err
-		}
-		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: CEReport(w, byPerson[m.AccountID], year)}
-		if a, err := s.st.Accounts.AccountByID(ctx, m.AccountID); err == nil {
+		listed[key] = true
+		// Each organisation's line gets its own copy: callers mask phones.
+		p := &CEPerson{AccountID: m.AccountID, Name: m.Name, Phone: m.Phone, Report: CEReport(workers[m.AccountID], byPerson[m.AccountID], year)}
+		if a, ok := accounts[m.AccountID]; ok {
 			p.Name, p.Phone = a.Name, a.Phone
 		}
 		p.Compliant = CECompliant(p.Report)
-		out = append(out, p)
+		out[m.OrganisationID] = append(out[m.OrganisationID], p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })
+	for _, people := range out {
+		sort.Slice(people, func(i, j int) bool { return people[i].AccountID < people[j].AccountID })
+	}
 	return out, nil
 }
 
@@ -150,37 +173,45 @@ func (s *Service) DivisionCECompliance(ctx context.Context, actor *Actor, divisi
 	if err := s.d.LimitExpensive(ctx, actor, "ce-division"); err != nil {
 		return nil, "", 0, err
 	}
-	var out []*CEOrganisation
+	var orgs []*models.Organisation
 	pg := Page{Limit: core.MaxPageSize}
 	for {
-		orgs, next, err := s.d.OrganisationsIn(ctx, division, pg)
+		page, next, err := s.d.OrganisationsIn(ctx, division, pg)
 		if err != nil {
 			return nil, "", 0, err
 		}
-		for _, o := range orgs {
-			if !models.WithinDivision(o.DivisionCode, division) {
-				continue // serves the division but is registered elsewhere
+		for _, o := range page {
+			if models.WithinDivision(o.DivisionCode, division) { // not those serving it but registered elsewhere
+				orgs = append(orgs, o)
 			}
-			people, err := s.OrganisationCE(ctx, o.ID, year)
-			if err != nil {
-				return nil, "", 0, err
-			}
-			line := &CEOrganisation{OrganisationID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode, People: []*CEPerson{}}
-			for _, p := range people {
-				if p.Compliant {
-					line.Compliant++
-					continue
-				}
-				line.NonCompliant++
-				p.Phone = models.MaskPhone(p.Phone)
-				line.People = append(line.People, p)
-			}
-			out = append(out, line)
 		}
 		if next == "" {
 			break
 		}
 		pg.Cursor = next
+	}
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	byOrg, err := s.organisationsCE(ctx, ids, year)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var out []*CEOrganisation
+	for _, o := range orgs {
+		people := byOrg[o.ID]
+		line := &CEOrganisation{OrganisationID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode, People: []*CEPerson{}}
+		for _, p := range people {
+			if p.Compliant {
+				line.Compliant++
+				continue
+			}
+			line.NonCompliant++
+			p.Phone = models.MaskPhone(p.Phone)
+			line.People = append(line.People, p)
+		}
+		out = append(out, line)
 	}
 	return out, division, year, nil
 }

@@ -134,8 +134,9 @@ type PathwayStore interface {
 	AllTrainingOf(ctx context.Context, accountIDs []string) ([]*TrainingRecord, error)
 	// ServiceHours sums a volunteer's verified hours records (latest version of each occurrence).
 	ServiceHours(ctx context.Context, volunteerID string) (ServiceHoursTotals, error)
-	// SocialWorkerMembers lists an organisation's social_worker members.
-	SocialWorkerMembers(ctx context.Context, orgID string) ([]*models.Member, error)
+	// SocialWorkerMembers lists the social_worker members of the
+	// organisations, in one read.
+	SocialWorkerMembers(ctx context.Context, orgIDs ...string) ([]*models.Member, error)
 }
 
 // PathwayView is a person's pathway with what the rules make of it.

@@ -35,6 +35,8 @@ type TransitionStore interface {
 // roles of a person whose work is verified).
 type AccountReader interface {
 	AccountByID(ctx context.Context, id string) (*models.Account, error)
+	// AccountsByIDs reads many in one round trip; missing ids are absent.
+	AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error)
 }
 
 // VolunteerReader reads volunteer profiles (names and ID numbers on
@@ -46,6 +48,8 @@ type VolunteerReader interface {
 // SocialWorkerReader reads social-worker profiles (certificates, employers).
 type SocialWorkerReader interface {
 	SocialWorker(ctx context.Context, accountID string) (*models.SocialWorker, error)
+	// SocialWorkersByIDs reads many in one round trip; missing ids are absent.
+	SocialWorkersByIDs(ctx context.Context, ids []string) (map[string]*models.SocialWorker, error)
 }
 
 // OrganisationReader reads organisations (certifiers, employers).

@@ -70,11 +70,11 @@ func (w pathwayFault) ServiceHours(a0 context.Context, a1 string) (records.Servi
 	return r0, w.f.after("Pathway.ServiceHours", r1)
 }
 
-func (w pathwayFault) SocialWorkerMembers(a0 context.Context, a1 string) ([]*models.Member, error) {
+func (w pathwayFault) SocialWorkerMembers(a0 context.Context, a1 ...string) ([]*models.Member, error) {
 	if err := w.f.before("Pathway.SocialWorkerMembers"); err != nil {
 		return nil, err
 	}
-	r0, r1 := w.inner.SocialWorkerMembers(a0, a1)
+	r0, r1 := w.inner.SocialWorkerMembers(a0, a1...)
 	return r0, w.f.after("Pathway.SocialWorkerMembers", r1)
 }
 

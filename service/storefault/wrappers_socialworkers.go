@@ -37,3 +37,11 @@ func (w socialWorkersFault) SocialWorker(a0 context.Context, a1 string) (*models
 	r0, r1 := w.inner.SocialWorker(a0, a1)
 	return r0, w.f.after("SocialWorkers.SocialWorker", r1)
 }
+
+func (w socialWorkersFault) SocialWorkersByIDs(a0 context.Context, a1 []string) (map[string]*models.SocialWorker, error) {
+	if err := w.f.before("SocialWorkers.SocialWorkersByIDs"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.SocialWorkersByIDs(a0, a1)
+	return r0, w.f.after("SocialWorkers.SocialWorkersByIDs", r1)
+}

@@ -246,8 +246,11 @@ func (s *Pathway) ServiceHours(ctx context.Context, volunteerID string) (records
 }
 
 // SocialWorkerMembers lists an organisation's social_worker members.
-func (s *Pathway) SocialWorkerMembers(ctx context.Context, orgID string) ([]*models.Member, error) {
-	cur, err := s.db.db.Collection(colMembers).Find(ctx, bson.M{"organisationId": orgID, "role": string(models.RoleSocialWorker)},
+func (s *Pathway) SocialWorkerMembers(ctx context.Context, orgIDs ...string) ([]*models.Member, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	cur, err := s.db.db.Collection(colMembers).Find(ctx, bson.M{"organisationId": bson.M{"$in": orgIDs}, "role": string(models.RoleSocialWorker)},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, translate(err, "members")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -89,6 +90,28 @@ func (s *SocialWorkers) SocialWorker(ctx context.Context, accountID string) (*mo
 		return nil, translate(err, "social worker")
 	}
 	return d.model(), nil
+}
+
+// SocialWorkersByIDs reads the profiles of ids in one round trip; an id
+// with no profile is absent from the map.
+func (s *SocialWorkers) SocialWorkersByIDs(ctx context.Context, ids []string) (map[string]*models.SocialWorker, error) {
+	out := make(map[string]*models.SocialWorker, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.db.db.Collection(colSocialWorkers).Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetBatchSize(int32(len(ids)+1)))
+	if err != nil {
+		return nil, translate(err, "social workers")
+	}
+	var docs []socialWorkerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "social workers")
+	}
+	for i := range docs {
+		w := docs[i].model()
+		out[w.AccountID] = w
+	}
+	return out, nil
 }
 
 // SaveSocialWorker replaces the profile, or inserts it when there is none.
