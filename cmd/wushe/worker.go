@@ -56,6 +56,22 @@ func workerCommand(ctx context.Context, cfg Config, stdout, stderr io.Writer) er
 	// Open's registry already holds the Go and process collectors (handlers.New
 	// registers them) and the notification-failure counter; the job metrics join it.
 	reg := srv.Registry
+	// Jobs that invite the next volunteer rank with this process's matching
+	// index: it loads before the first job runs, then follows the bus and
+	// catches up from the change log like an API replica's (else it would be
+	// the index of the first use, never updated).
+	loaded := make(chan struct{})
+	if err := srv.Service.Matching().StartMatching(ctx, cfg.MatchingResync, func() { close(loaded) }); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("start the matching index: %w", err)
+	}
+	select {
+	case <-loaded:
+		log.Info("worker: matching index loaded")
+	case <-ctx.Done():
+		_ = srv.Close()
+		return ctx.Err()
+	}
 	w, err := startWorker(ctx, srv, cfg, log, reg)
 	if err != nil {
 		_ = srv.Close()
