@@ -169,6 +169,8 @@ type Service struct {
 	// roles decides who holds which role where: members, staff, role
 	// offers and grants (package roles).
 	roles *roles.Service
+	// localAccounts is this replica's memory of accounts (nil without stores).
+	localAccounts *accounts.LocalAccounts
 	// dash keeps the latest dashboard snapshot and its views (dashboard_cache.go).
 	dash dashboardCache
 }
@@ -176,11 +178,21 @@ type Service struct {
 // New builds the service. cfg.Accounts.JWTSecret must be at least 32 bytes.
 func New(cfg Config, st Stores) (*Service, error) {
 	cfg.defaults()
-	s := &Service{cfg: cfg, st: st, log: cfg.Logger}
+	// One memory of accounts per replica, in front of every domain's reads.
+	s := &Service{cfg: cfg, log: cfg.Logger}
+	if st.Accounts != nil && st.AccountChanges != nil {
+		var bus accounts.Bus
+		if st.Bus != nil {
+			bus = st.Bus
+		}
+		s.localAccounts = accounts.NewLocalAccounts(st.Accounts, st.AccountChanges, bus, time.Now, cfg.Logger)
+		st.Accounts, st.AccountChanges = s.localAccounts, s.localAccounts.Changes()
+	}
+	s.st = st
 	s.ledger = ledger.New(st.Funds, s.now, cfg.Logger)
 	var err error
 	s.accounts, err = accounts.New(cfg.Accounts, accounts.Stores{Accounts: st.Accounts, Sessions: st.Sessions,
-		AccountChanges: st.AccountChanges, Logins: st.Logins, Codes: st.Codes, TokenGates: st.TokenGates,
+		AccountChanges: st.AccountChanges, Logins: st.Logins, Codes: st.Codes, TokenGates: st.TokenGates, Memory: s.accountMemory(),
 		PersonalData: st.PersonalData, Limiter: st.Limiter, Volunteers: st.Volunteers, SocialWorkers: st.SocialWorkers,
 		Hours: st.Hours, Invitations: st.Invitations, Plans: st.Plans, Complaints: st.Complaints, Notifications: st.Notifications},
 		accounts.Deps{Shared: s.shared(), TooMany: tooMany, WithdrawFromService: s.withdrawFromService,
@@ -285,4 +297,13 @@ func NewID() string { return core.NewID() }
 // ReadyChecks are the dependencies /readyz pings, by name.
 func (s *Service) ReadyChecks() map[string]func(context.Context) error {
 	return map[string]func(context.Context) error{"mongodb": s.st.Mongo.Ping, "redis": s.st.Redis.Ping}
+}
+
+// accountMemory is the replica's memory of accounts for the accounts
+// domain; nil (not a nil pointer) when there is none.
+func (s *Service) accountMemory() accounts.AccountMemory {
+	if s.localAccounts == nil {
+		return nil
+	}
+	return s.localAccounts
 }

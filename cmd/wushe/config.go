@@ -46,6 +46,7 @@ type Config struct {
 	// default only; "on" always; "off" never (run wushe worker instead).
 	InlineWorker      string
 	WorkerAddr        string // wushe worker: address of /metrics and /healthz
+	PprofAddr         string // serve and worker: net/http/pprof on this address; empty: off
 	WorkerConcurrency int
 	// JobSchedule overrides specs of jobs.Schedule(): comma-separated
 	// job=spec pairs (tests and staging make a firing come within seconds).
@@ -191,6 +192,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*Config, []error
 	fs.StringVar(&c.WeChatAPIBase, "wechat-api-base", env("WUSHE_WECHAT_API_BASE", "https://api.weixin.qq.com"), "WeChat server API base URL (WUSHE_WECHAT_API_BASE)")
 	fs.StringVar(&c.InlineWorker, "inline-worker", env("WUSHE_INLINE_WORKER", "auto"), "run the scheduled jobs inside serve: auto (embedded Redis only), on or off (WUSHE_INLINE_WORKER)")
 	fs.StringVar(&c.WorkerAddr, "worker-addr", env("WUSHE_WORKER_ADDR", ":8081"), "wushe worker: address of /metrics and /healthz (WUSHE_WORKER_ADDR)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("WUSHE_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; empty: off. Never expose it (WUSHE_PPROF_ADDR)")
 	fs.IntVar(&c.WorkerConcurrency, "worker-concurrency", 4, "tasks one worker runs at once")
 	fs.StringVar(&c.JobSchedule, "job-schedule", env("WUSHE_JOB_SCHEDULE", ""), "override job specs as job=spec pairs, comma-separated, e.g. remind_shifts=@every 3s,expire_invitations=*/2 * * * * (WUSHE_JOB_SCHEDULE)")
 	fs.StringVar(&c.SMSNoticeTemplates, "sms-notice-templates", env("WUSHE_SMS_NOTICE_TEMPLATES", ""), "SMS notification templates as kind=templateCode pairs, comma-separated, e.g. shift_reminder_1h=SMS_1234 (WUSHE_SMS_NOTICE_TEMPLATES)")

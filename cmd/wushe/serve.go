@@ -121,6 +121,7 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Fiber.Listener(s.ln) }()
+	startProfiler(ctx, s.cfg.PprofAddr, s.log)
 	s.log.Info("serving", "addr", s.Addr(), "version", version)
 	var serveErr error
 	select {
@@ -167,6 +168,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			_ = srv.Close()
 			return fmt.Errorf("seed the demo city: %w", err)
 		}
+	}
+	// Accounts and needs changed on other replicas (or by the worker)
+	// reach this one's memories.
+	if err := srv.Service.Follow(ctx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("follow changes on the bus: %w", err)
 	}
 	// The index loads in the background: /readyz is 503 ("matching index
 	// loading") and the matching calls answer 503 until it is in.

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -377,7 +378,25 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 	return s.revokeFamily(ctx, actor.FamilyID, "logout")
 }
 
-// Me returns the caller's account.
+// Me returns the caller's account, from this replica's memory when it read
+// it recently (LocalAccountTTL), with the role bindings the caller's token
+// was just authorised with (read through the token gates, never stale).
 func (s *Service) Me(ctx context.Context, actor *Actor) (*models.Account, error) {
-	return s.st.Accounts.AccountByID(ctx, actor.AccountID)
+	a, err := s.cachedAccount(ctx, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Roles != nil {
+		a.Roles = slices.Clone(actor.Roles)
+	}
+	return a, nil
+}
+
+// cachedAccount reads an account for display: from the replica's memory
+// (Stores.Memory) when it has one.
+func (s *Service) cachedAccount(ctx context.Context, id string) (*models.Account, error) {
+	if s.st.Memory != nil {
+		return s.st.Memory.Cached(ctx, id)
+	}
+	return s.st.Accounts.AccountByID(ctx, id)
 }

@@ -42,6 +42,12 @@ type AccountStore interface {
 	AccountsWithBinding(ctx context.Context, b models.RoleBinding) ([]*models.Account, error)
 }
 
+// AccountMemory is a replica's memory of accounts (LocalAccounts): reads
+// for display, at most LocalAccountTTL old.
+type AccountMemory interface {
+	Cached(ctx context.Context, id string) (*models.Account, error)
+}
+
 // SessionStore keeps login families and refresh tokens (MongoDB: a Redis
 // loss must not make a revoked login usable again).
 type SessionStore interface {
@@ -117,7 +123,8 @@ type Stores struct {
 	AccountChanges AccountChangeStore
 	Logins         FamilyLister // optional: without it, ending sessions relies on the account's mark alone
 	Codes          CodeStore
-	TokenGates     TokenGates // optional: without it, every request reads its account and login from MongoDB
+	TokenGates     TokenGates    // optional: without it, every request reads its account and login from MongoDB
+	Memory         AccountMemory // optional: without it, GET /v1/me reads MongoDB
 	PersonalData   PersonalDataStore
 	Limiter        Limiter
 

@@ -6,6 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -27,7 +30,16 @@ type tokenIssuer struct {
 	secret []byte
 	issuer string
 	ttl    time.Duration
+	// verified remembers the claims of tokens whose signature was checked
+	// (token string → *Actor): a token is immutable, so a second use needs
+	// only its expiry checked. Whether its login still stands is decided
+	// per request by Authenticate, never here.
+	verified  sync.Map
+	nVerified atomic.Int64
 }
+
+// verifiedMax caps the remembered tokens; beyond it the memo starts over.
+const verifiedMax = 100_000
 
 func (t *tokenIssuer) issue(acct *models.Account, family string, now time.Time) (string, error) {
 	c := accessClaims{
@@ -45,6 +57,31 @@ func (t *tokenIssuer) issue(acct *models.Account, family string, now time.Time) 
 }
 
 func (t *tokenIssuer) parse(token string, now time.Time) (*Actor, error) {
+	if v, ok := t.verified.Load(token); ok {
+		a := *v.(*Actor)
+		if !now.Before(a.ExpiresAt) {
+			return nil, errTokenInvalid
+		}
+		return &a, nil
+	}
+	a, err := t.verify(token, now)
+	if err != nil {
+		return nil, err
+	}
+	if t.nVerified.Add(1) > verifiedMax {
+		t.verified.Clear()
+		t.nVerified.Store(1)
+	}
+	memo := *a
+	// A copy of the key: the caller's string may alias a request buffer
+	// the HTTP server reuses (Fiber's zero-copy strings).
+	t.verified.Store(strings.Clone(token), &memo)
+	return a, nil
+}
+
+// verify checks the token's signature, algorithm, issuer and expiry and
+// reads its claims.
+func (t *tokenIssuer) verify(token string, now time.Time) (*Actor, error) {
 	var c accessClaims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),

@@ -109,8 +109,9 @@ func (s *Service) PostNeed(ctx context.Context, actor *Actor, in NeedInput) (*mo
 	default:
 		return nil, models.E(models.KindForbidden, "只能为本社区发布需求", "you may post needs only for your own community")
 	}
-	defer s.invalidateNeeds()
-	if err := s.st.Needs.CreateNeed(ctx, n); err != nil {
+	err := s.st.Needs.CreateNeed(ctx, n)
+	s.needSaved(ctx, n, err)
+	if err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -193,8 +194,7 @@ func (s *Service) editNeed(ctx context.Context, actor *Actor, id string, edit co
 		if err := n.Validate(s.d.Now()); err != nil {
 			return err
 		}
-		defer s.invalidateNeeds()
-		return s.st.Needs.UpdateNeed(ctx, n)
+		return s.updateNeed(ctx, n)
 	})
 	return n, err
 }
@@ -274,14 +274,19 @@ func (s *Service) moveNeed(ctx context.Context, n *models.Need, to models.NeedSt
 	t := &models.Transition{Object: "need:" + n.ID, Seq: n.StatusSeq + 1, From: string(n.Status), To: string(to), By: by, At: now, Reason: reason, Note: note}
 	if err := s.d.RecordTransition(ctx, t, func(last models.Transition) error {
 		n.Status, n.StatusSeq, n.UpdatedAt = models.NeedStatus(last.To), last.Seq, now
-		defer s.invalidateNeeds()
-		return s.st.Needs.UpdateNeed(ctx, n)
+		return s.updateNeed(ctx, n)
 	}); err != nil {
 		return err
 	}
 	n.Status, n.StatusSeq, n.UpdatedAt = to, t.Seq, now
-	defer s.invalidateNeeds()
-	return s.st.Needs.UpdateNeed(ctx, n)
+	return s.updateNeed(ctx, n)
+}
+
+// updateNeed writes n and brings the published-needs snapshots up to date.
+func (s *Service) updateNeed(ctx context.Context, n *models.Need) error {
+	err := s.st.Needs.UpdateNeed(ctx, n)
+	s.needSaved(ctx, n, err)
+	return err
 }
 
 // NeedHistory lists a need's status changes (who and when).

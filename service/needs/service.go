@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync/atomic"
 	"time"
 
 	"github.com/wushe/wushe/matching"
@@ -113,6 +114,7 @@ type Service struct {
 	st       Stores
 	d        Deps
 	cache    publicNeedCache
+	readErr  atomic.Pointer[readOutcome] // the last full read of the published needs
 	matching *Matching
 }
 
