@@ -35,10 +35,10 @@ var roundTripRatchet = map[string]struct {
 	trips  int64
 	reason string
 }{
-	"GET /v1/ce-compliance":                    {5, "one read each: the division's organisations, their members, the members' training, profiles and accounts"},
-	"GET /v1/organisations/{id}/ce-compliance": {6, "the organisation, its members, their training, profiles and accounts, and the audit of the read"},
-	"GET /v1/needs/{id}/supervisors":           {5, "need and plan (who may ask), the pool in pages of 100, caseloads and names one read each"},
-	"GET /v1/needs/{id}/matches":               {5, "need and plan (who may ask), the occurrence's places and invitations (whom to skip), the candidates' names in one read"},
+	"GET /v1/ce-compliance":                    {4, "one read each: the division's organisations, their members, the members' training and profiles (accounts from the replica's memory)"},
+	"GET /v1/organisations/{id}/ce-compliance": {5, "the organisation, its members, their training and profiles, and the audit of the read (accounts from the replica's memory)"},
+	"GET /v1/needs/{id}/supervisors":           {4, "need and plan (who may ask), the pool in pages of 100, caseloads in one read (names from the replica's memory)"},
+	"GET /v1/needs/{id}/matches":               {4, "need and plan (who may ask), the occurrence's places and invitations (whom to skip); the candidates' names from the replica's memory"},
 	"GET /v1/funds/{id}":                       {4, "fund, then the ledger head: stored hint, entry at it, probe of the next"},
 	"GET /v1/funds/{id}/reconciliation":        {4, "fund, owner organisation (who may read), ledger, head hint"},
 	"GET /v1/funds/{id}/report":                {8, "fund, owner, ledger head (3), grants, ledger entries: one read of each kind"},
@@ -49,7 +49,6 @@ var roundTripRatchet = map[string]struct {
 	"GET /v1/social-workers/{id}/appraisal":    {4, "profile, employer, appraisal inputs, need feedback"},
 	"POST /v1/dashboard/snapshot":              {11, "one read per collection the figures come from, then the snapshot's write"},
 	"PUT /v1/me/volunteer-profile":             {14, "lock (3), read, write, account and reliability (3) for the answer, then the index update rereads profile and reliability (5)"},
-	"GET /v1/needs/{id}/plan":                  {4, "need, plan and its places (who may read), then every party's account in one read"},
 	"POST /v1/needs/{id}/invitations":          {14, "need, volunteer, checks (invitations, plan, reliability 3), the insert, the index update (5), the inbox"},
 	"POST /v1/invitations/{id}/accept":         {25, "three locks (3 each), invitation, need, volunteer, the unique inserts (place, assignment, time in one), the index update (5)"},
 	"POST /v1/invitations/{id}/decline":        {25, "the decline, the index update (5) and the next candidate's invitation with its checks and index update"},

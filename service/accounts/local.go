@@ -37,8 +37,8 @@ type Bus interface {
 }
 
 // LocalAccounts is a replica's memory of account documents in front of
-// MongoDB: Cached answers from memory when it read the account less than
-// LocalAccountTTL ago; AccountByID always reads MongoDB (and refreshes the
+// MongoDB: Cached and AccountsByIDs (what pages show) answer from memory
+// when it read the account less than LocalAccountTTL ago; AccountByID always reads MongoDB (and refreshes the
 // memory). Every write through it clears the account's
 // entry here and tells the other replicas (Follow) to clear theirs. A
 // read that began before a change cannot refill the entry with what it
@@ -107,6 +107,37 @@ func (l *LocalAccounts) Cached(ctx context.Context, id string) (*models.Account,
 		return copyAccount(e.a), nil
 	}
 	return l.read(ctx, id, epoch, now)
+}
+
+// AccountsByIDs answers a page's accounts (names, phones to show) from
+// memory where it read them less than LocalAccountTTL ago, and reads the
+// rest from MongoDB in one query, remembering them.
+func (l *LocalAccounts) AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error) {
+	now := l.now()
+	out := make(map[string]*models.Account, len(ids))
+	var missing []string
+	l.mu.Lock()
+	epoch := l.epoch
+	for _, id := range ids {
+		if e, ok := l.entries[id]; ok && now.Sub(e.at) < LocalAccountTTL && !now.Before(e.at) {
+			out[id] = copyAccount(e.a)
+		} else if _, seen := out[id]; !seen {
+			missing = append(missing, id)
+		}
+	}
+	l.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := l.AccountStore.AccountsByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range read {
+		l.fill(id, a, epoch, now)
+		out[id] = copyAccount(a)
+	}
+	return out, nil
 }
 
 // AccountByID reads the account from MongoDB, never from memory (what a

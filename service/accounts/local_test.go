@@ -183,3 +183,32 @@ func TestTokenMemoOwnsItsKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalAccountsPages: a page's accounts come from memory where it has
+// them and from one read for the rest; a write through the memory shows in
+// the next page.
+func TestLocalAccountsPages(t *testing.T) {
+	db, _ := storetest.Open(t)
+	ctx := context.Background()
+	local := accounts.NewLocalAccounts(db.Accounts(), db.Accounts(), nil, time.Now, quietLog())
+	a := newAccount(t, local, "acct-local-0011", "甲")
+	b := newAccount(t, local, "acct-local-0012", "乙")
+	if _, err := local.Cached(ctx, a.ID); err != nil { // a is in memory, b is not
+		t.Fatal(err)
+	}
+	page, err := local.AccountsByIDs(ctx, []string{a.ID, b.ID, "nobody", a.ID})
+	if err != nil || len(page) != 2 || page[a.ID].Name != "甲" || page[b.ID].Name != "乙" {
+		t.Fatalf("page: %v %v", page, err)
+	}
+	b.Name = "丙"
+	if err := local.Changes().SaveAccount(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := local.AccountsByIDs(ctx, []string{a.ID, b.ID}); page[b.ID].Name != "丙" {
+		t.Fatalf("after the change: %q", page[b.ID].Name)
+	}
+	page[a.ID].Name = "改"
+	if again, _ := local.AccountsByIDs(ctx, []string{a.ID}); again[a.ID].Name != "甲" {
+		t.Fatalf("a caller changed the memory: %q", again[a.ID].Name)
+	}
+}

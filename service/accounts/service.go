@@ -30,7 +30,9 @@ type AccountStore interface {
 	// AccountByID returns models.ErrNotFound when there is no such account.
 	AccountByID(ctx context.Context, id string) (*models.Account, error)
 	// AccountsByIDs reads the accounts of ids in one round trip (a page's
-	// names); an id with no account is absent from the map.
+	// names); an id with no account is absent from the map. For display
+	// only: behind a replica's memory (LocalAccounts) an answer may be up to
+	// LocalAccountTTL old.
 	AccountsByIDs(ctx context.Context, ids []string) (map[string]*models.Account, error)
 	// AccountByPhone looks the phone up by its own _id (an index lookup);
 	// models.ErrNotFound when no account has it.
