@@ -69,8 +69,8 @@ type ApplicationDTO struct {
 	ContractStart  string          `json:"contractStart,omitempty"`
 	ContractEnd    string          `json:"contractEnd,omitempty"`
 	Status         string          `json:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible"`
-	PurchaseStage  string          `json:"purchaseStage,omitempty" doc:"政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation"`
-	ProfessionalOf string          `json:"professionalShare" doc:"专业岗位/受薪人数 Professional posts / paid headcount"`
+	PurchaseStage  string          `json:"purchaseStage,omitempty" doc:"政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation（里程碑均已核验，待受委托评估机构评估；评估前不能拨付尾款）→ 完成 completed"`
+	ProfessionalOf string          `json:"professionalShare" doc:"专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included)"`
 	Flags          []FlagDTO       `json:"flags"`
 	DecidedAt      *time.Time      `json:"decidedAt,omitempty"`
 	DecisionNote   string          `json:"decisionNote,omitempty"`

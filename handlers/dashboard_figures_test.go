@@ -44,14 +44,16 @@ func TestDashboardFigures(t *testing.T) {
 		}
 	}
 	// A demonstration agency (an operating service organisation too), a
-	// demonstration community organisation, an incubating agency (neither).
+	// community organisation that cannot be one (issue 18: it could, and
+	// counted), an incubating agency (neither).
 	demo := org(w.zhongyuan, 61, "social_work_agency", zhongyuan, `,"status":"active"`)
 	status(w.zhongyuan, demo, "demonstration")
 	seed[zhongyuan].serviceOrgs++
 	seed[zhongyuan].demonstration++
 	community := org(w.erqi, 62, "community_social_organisation", erqi, `,"status":"active"`)
-	status(w.erqi, community, "demonstration")
-	seed[erqi].demonstration++
+	if r := w.h.do("POST", "/v1/organisations/"+community+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.erqi)...); r.Status != 422 {
+		t.Fatalf("a community organisation made a demonstration organisation: %d %s", r.Status, r.Raw)
+	}
 	org(w.erqi, 63, "social_work_agency", erqi, "")
 	// Elder-care facilities: 250 beds need 3 social workers (1 employed), 80 beds need 1 (1 employed).
 	bigHome := org(w.zhongyuan, 64, "elder_care_facility", zhongyuan, `,"status":"active","beds":250`)
@@ -149,8 +151,7 @@ func TestDashboardFigures(t *testing.T) {
 	if r := w.h.do("POST", "/v1/divisions/410102/price-tables", priceTable("2021-01-01", 500000, 600000, 800000, 400000), bearerHeader(w.zhongyuan)...); r.Status != 201 {
 		t.Fatalf("price table: %d %s", r.Status, r.Raw)
 	}
-	team := fmt.Sprintf(`[{"name":"社工甲","post":"professional","socialWorkerId":%q},{"name":"社工乙","post":"professional","socialWorkerId":%q},`+
-		`{"name":"社工丙","post":"professional","socialWorkerId":%q},{"name":"社工丁","post":"professional","socialWorkerId":%q},{"name":"财务","post":"staff"}]`, sw1, sw2, sw1, sw2)
+	team := fmt.Sprintf(`[{"name":"社工甲","post":"professional","socialWorkerId":%q},{"name":"社工乙","post":"professional","socialWorkerId":%q}]`, sw1, sw2)
 	govApp := w.submitted(t, w.adminA, applicationBody(w.orgA, govFund, sw1, 2_000_000,
 		`,"government":true,"team":`+team+`,"contractStart":"2027-01-01","contractEnd":"2027-12-31"`))
 	w.h.do("POST", "/v1/applications/"+govApp+"/procurement", "", bearerHeader(w.zhongyuan)...)

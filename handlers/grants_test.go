@@ -162,8 +162,17 @@ func priceTable(from string, assistant, sw, senior, staff int64) string {
 // runs; its states follow the purchase workflow.
 func TestGovernmentPurchase(t *testing.T) {
 	w := newFundWorld(t)
-	sw1, _ := w.supervisor(t, "13100000041")
-	sw2, _ := w.supervisor(t, "13100000042")
+	// Five verified social workers employed by the applicant (orgA).
+	var sws []string
+	var sw1Tok string
+	for i := range 5 {
+		id, tok := w.supervisor(t, fmt.Sprintf("131000000%02d", 41+i))
+		sws = append(sws, id)
+		if i == 0 {
+			sw1Tok = tok
+		}
+	}
+	sw1 := sws[0]
 	now := time.Now().UTC()
 	gov := fmt.Sprintf(`{"divisionCode":"410102","name":"中原区政府购买社会工作服务","totalFen":50000000,"domains":["social_welfare"],"regions":["410102"],`+
 		`"grantMinFen":100000,"grantMaxFen":10000000,"opensAt":%q,"closesAt":%q}`, now.Add(-time.Hour).Format(time.RFC3339), now.Add(720*time.Hour).Format(time.RFC3339))
@@ -175,11 +184,12 @@ func TestGovernmentPurchase(t *testing.T) {
 	}
 	fundID := w.fund(t, w.zhongyuan, gov)
 
+	// team: pros distinct social workers, staff, and one volunteer (who is
+	// in the headcount: 项目总人数).
 	team := func(pros, staff int) string {
 		var m []string
-		ids := []string{sw1, sw2}
 		for i := range pros {
-			m = append(m, fmt.Sprintf(`{"name":"社工%d","post":"professional","socialWorkerId":%q}`, i, ids[i%2]))
+			m = append(m, fmt.Sprintf(`{"name":"社工%d","post":"professional","socialWorkerId":%q}`, i, sws[i]))
 		}
 		for i := range staff {
 			m = append(m, fmt.Sprintf(`{"name":"财务%d","post":"staff"}`, i))
@@ -187,6 +197,11 @@ func TestGovernmentPurchase(t *testing.T) {
 		m = append(m, `{"name":"志愿者甲","post":"volunteer"}`)
 		return `[` + strings.Join(m, ",") + `]`
 	}
+	// The loophole of issue 18: one social worker on four lines, and
+	// another organisation's social worker.
+	gamed := `[` + strings.Repeat(fmt.Sprintf(`{"name":"社工","post":"professional","socialWorkerId":%q},`, sw1), 4) + `{"name":"财务","post":"staff"}]`
+	elsewhere, _ := w.certifiedWorker(t, w.erqi, w.orgB, "13100000049", "social_worker", false, true)
+	borrowed := fmt.Sprintf(`[{"name":"外机构社工","post":"professional","socialWorkerId":%q},{"name":"社工","post":"professional","socialWorkerId":%q}]`, elsewhere, sws[1])
 	purchase := func(teamJSON, start, end string, salary int64) string {
 		b := applicationBody(w.orgA, fundID, sw1, 2_000_000, fmt.Sprintf(`,"government":true,"team":%s,"contractStart":%q,"contractEnd":%q`, teamJSON, start, end))
 		return strings.Replace(b, `"salaryFen":3000000`, fmt.Sprintf(`"salaryFen":%d`, salary), 1)
@@ -199,7 +214,7 @@ func TestGovernmentPurchase(t *testing.T) {
 		return w.h.do("POST", "/v1/applications/"+r.str("id")+"/submission", "", bearerHeader(w.adminA)...)
 	}
 	// No price table yet: refused with a reason.
-	if r := submit(purchase(team(4, 1), "2027-01-01", "2027-12-31", 3_000_000)); r.Status != 409 {
+	if r := submit(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000)); r.Status != 409 {
 		t.Fatalf("no price table: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/divisions/410102/price-tables", priceTable("2027-01-01", 500000, 600000, 800000, 400000), bearerHeader(w.erqi)...); r.Status != 403 {
@@ -220,20 +235,25 @@ func TestGovernmentPurchase(t *testing.T) {
 	cases := []struct {
 		name, body, loc string
 	}{
-		{"contract over 3 years", purchase(team(4, 1), "2027-01-01", "2030-01-02", 3_000_000), "body.contractEnd"},
-		{"no contract dates", purchase(team(4, 1), "", "", 3_000_000), "body.contractStart"},
-		// 3 professional of 5 paid = 60% (the volunteer does not count).
-		{"professional posts below 80%", purchase(team(3, 2), "2027-01-01", "2027-12-31", 3_000_000), "body.team"},
-		// Ceiling: 4 × 6,000 yuan × 12 + 1 × 4,000 × 12 = 336,000 yuan.
-		{"salary over the price table", purchase(team(4, 1), "2027-01-01", "2027-12-31", 33_600_001), "body.budget.salaryFen"},
+		{"contract over 3 years", purchase(team(4, 0), "2027-01-01", "2030-01-02", 3_000_000), "body.contractEnd"},
+		{"no contract dates", purchase(team(4, 0), "", "", 3_000_000), "body.contractStart"},
+		// 3 professional of 5 people = 60% (the volunteer counts).
+		{"professional posts below 80%", purchase(team(3, 1), "2027-01-01", "2027-12-31", 3_000_000), "body.team"},
+		// 4 professional and 1 staff are 4 of 6 with the volunteer.
+		{"the volunteer in the headcount", purchase(team(4, 1), "2027-01-01", "2027-12-31", 3_000_000), "body.team"},
+		{"one social worker on four lines", purchase(gamed, "2027-01-01", "2027-12-31", 3_000_000), "body.team[1].socialWorkerId"},
+		{"another organisation's social worker", purchase(borrowed, "2027-01-01", "2027-12-31", 3_000_000), "body.team[0].socialWorkerId"},
+		{"a required budget line at 0", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"supervisionTrainingFen":500000`, `"supervisionTrainingFen":0`, 1), "body.budget.supervisionTrainingFen"},
+		// Ceiling: 4 × 6,000 yuan × 12 = 288,000 yuan (the volunteer costs nothing).
+		{"salary over the price table", purchase(team(4, 0), "2027-01-01", "2027-12-31", 28_800_001), "body.budget.salaryFen"},
 	}
 	for _, c := range cases {
 		if r := submit(c.body); r.Status != 422 || !strings.Contains(r.Raw, c.loc) {
 			t.Fatalf("%s: want 422 at %s, got %d %s", c.name, c.loc, r.Status, r.Raw)
 		}
 	}
-	// Exactly 80% (4 of 5 paid) and exactly at the ceiling pass.
-	r := submit(purchase(team(4, 1), "2027-01-01", "2027-12-31", 33_600_000))
+	// Exactly 80% (4 of 5 people) and exactly at the ceiling pass.
+	r := submit(purchase(team(4, 0), "2027-01-01", "2027-12-31", 28_800_000))
 	if r.Status != 200 || r.str("purchaseStage") != "declaration" || r.Body["government"] != true || r.str("professionalShare") != "4/5" {
 		t.Fatalf("submit: %d %s", r.Status, r.Raw)
 	}
@@ -255,7 +275,7 @@ func TestGovernmentPurchase(t *testing.T) {
 	if r := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.zhongyuan)...); r.str("purchaseStage") != "supervision" {
 		t.Fatalf("supervision stage: %s", r.Raw)
 	}
-	// While it runs: two professionals leave (2 of 3 paid = 67%): flagged, and listed for civil affairs.
+	// While it runs: two professionals leave (2 of 4 people = 50%): flagged, and listed for civil affairs.
 	if r := w.h.do("PUT", "/v1/applications/"+app+"/team", `{"team":`+team(2, 1)+`}`, bearerHeader(w.adminA)...); r.Status != 200 ||
 		!strings.Contains(r.Raw, "professional_ratio_below_80") {
 		t.Fatalf("team change: %d %s", r.Status, r.Raw)
@@ -263,9 +283,52 @@ func TestGovernmentPurchase(t *testing.T) {
 	if l := w.h.do("GET", "/v1/applications?fundId="+fundID+"&flagged=true", "", bearerHeader(w.zhongyuan)...); len(l.items()) != 1 {
 		t.Fatalf("flagged list: %s", l.Raw)
 	}
-	if r := w.h.do("PUT", "/v1/applications/"+app+"/team", `{"team":`+team(4, 1)+`}`, bearerHeader(w.adminA)...); r.Status != 200 ||
+	if r := w.h.do("PUT", "/v1/applications/"+app+"/team", `{"team":`+team(4, 0)+`}`, bearerHeader(w.adminA)...); r.Status != 200 ||
 		strings.Contains(r.Raw, "professional_ratio_below_80") {
 		t.Fatalf("team restored: %d %s", r.Status, r.Raw)
+	}
+	// Every milestone verified: the project is in evaluation, and its final
+	// tranche waits for the performance evaluation (issue 18: it was paid
+	// in full with no evaluator engaged).
+	base := "/v1/applications/" + app + "/milestones/"
+	steps := []struct{ path, body, tok string }{
+		{base + "0/verification", `{}`, sw1Tok}, {base + "0/release", "", w.zhongyuan},
+		{base + "1/report", `{"report":"探访服务已全部完成并总结"}`, w.adminA}, {base + "1/verification", `{}`, sw1Tok},
+	}
+	for _, st := range steps {
+		if r := w.h.do("POST", st.path, st.body, bearerHeader(st.tok)...); r.Status/100 != 2 {
+			t.Fatalf("%s: %d %s", st.path, r.Status, r.Raw)
+		}
+	}
+	if r := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.zhongyuan)...); r.str("purchaseStage") != "evaluation" {
+		t.Fatalf("every milestone verified: %s", r.Raw)
+	}
+	if r := w.h.do("POST", base+"1/release", "", bearerHeader(w.zhongyuan)...); r.Status != 409 || r.str("code") != "evaluation-required" {
+		t.Fatalf("final tranche with no evaluation: %d %s", r.Status, r.Raw)
+	}
+	inst := w.h.do("POST", "/v1/organisations", orgBody(t, 34, "supervision_evaluation_institution", "410102", `,"status":"active"`), bearerHeader(w.zhongyuan)...)
+	if inst.Status != 201 {
+		t.Fatalf("evaluation institution: %d %s", inst.Status, inst.Raw)
+	}
+	w.h.register("13100000053")
+	if r := w.h.do("POST", "/v1/organisations/"+inst.str("id")+"/members", `{"phone":"13100000053","role":"evaluator"}`, bearerHeader(w.zhongyuan)...); r.Status != 201 {
+		t.Fatalf("evaluator: %d %s", r.Status, r.Raw)
+	}
+	evaluator, _ := w.h.login("13100000053", "secret-pass")
+	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluator", `{"organisationId":"`+inst.str("id")+`"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("engage: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", base+"1/release", "", bearerHeader(w.zhongyuan)...); r.Status != 409 || r.str("code") != "evaluation-required" {
+		t.Fatalf("final tranche before the engaged institution evaluates: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluation", `{"score":82,"grade":"good","report":"服务指标全部完成，满意度 92%。"}`, bearerHeader(evaluator)...); r.Status != 201 {
+		t.Fatalf("evaluation: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.zhongyuan)...); r.str("purchaseStage") != "completed" {
+		t.Fatalf("evaluated: %s", r.Raw)
+	}
+	if r := w.h.do("POST", base+"1/release", "", bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("final tranche after the evaluation: %d %s", r.Status, r.Raw)
 	}
 }
 
@@ -401,5 +464,55 @@ func TestPowersEndWithStanding(t *testing.T) {
 	}
 	if r := w.h.do("GET", "/v1/applications/"+pending, "", bearerHeader(w.adminA)...); r.str("status") != "submitted" {
 		t.Fatalf("the pending application changed: %s", r.Raw)
+	}
+}
+
+// TestNoGrantToOneself: a charity that applies to its own fund cannot
+// approve its own application (issue 18: it could); the refusal is
+// recorded, the fund keeps its money, and a rejection stays possible.
+func TestNoGrantToOneself(t *testing.T) {
+	w := newFundWorld(t)
+	sw, _ := w.supervisor(t, "13100000061")
+	fund := w.fund(t, w.charityAdminA, fundBody(w.charityA, 10_000_000, 10_000, 1_000_000, ""))
+	app := w.submitted(t, w.charityAdminA, applicationBody(w.charityA, fund, sw, 50_000, ""))
+	before := w.h.do("GET", "/v1/funds/"+fund, "", bearerHeader(w.charityAdminA)...)
+	r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"approve","amountFen":50000}`, bearerHeader(w.charityAdminA)...)
+	if r.Status != 409 || r.str("code") != "conflict-of-interest" {
+		t.Fatalf("a charity approves its own application: %d %s", r.Status, r.Raw)
+	}
+	if after := w.h.do("GET", "/v1/funds/"+fund, "", bearerHeader(w.charityAdminA)...); after.Raw != before.Raw {
+		t.Fatalf("the fund changed: %s → %s", before.Raw, after.Raw)
+	}
+	if a := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.charityAdminA)...); a.str("status") != "submitted" {
+		t.Fatalf("the application after the refusal: %s", a.Raw)
+	}
+	if l := w.h.do("GET", "/v1/audit?limit=100", "", bearerHeader(w.city)...); !strings.Contains(l.Raw, `"action":"grant.conflict_of_interest"`) {
+		t.Fatalf("the refusal is not in the audit log: %s", l.Raw)
+	}
+	if r := w.h.do("POST", "/v1/applications/"+app+"/decision", `{"decision":"reject","reason":"本机构项目应向其他资金申报"}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
+		t.Fatalf("rejecting one's own application: %d %s", r.Status, r.Raw)
+	}
+}
+
+// TestStandingRules: an exited agency cannot be recognised as a charity,
+// and only a social-work agency can be made a demonstration organisation
+// (issue 18: both were accepted).
+func TestStandingRules(t *testing.T) {
+	w := newWorld(t)
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"exited","reason":"long_term_inactivity","note":"连续两年未开展业务"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("exit: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/charity-recognition", `{"recognised":true,"recognisedOn":"2026-01-01"}`, bearerHeader(w.zhongyuan)...); r.Status != 409 {
+		t.Fatalf("an exited agency recognised as a charity: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgB+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.erqi)...); r.Status != 200 {
+		t.Fatalf("an active agency made a demonstration organisation: %d %s", r.Status, r.Raw)
+	}
+	charity := w.h.do("POST", "/v1/organisations", orgBody(t, 71, "charity_organisation", "410102", `,"status":"active"`), bearerHeader(w.zhongyuan)...)
+	if charity.Status != 201 {
+		t.Fatalf("charity: %d %s", charity.Status, charity.Raw)
+	}
+	if r := w.h.do("POST", "/v1/organisations/"+charity.str("id")+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.zhongyuan)...); r.Status != 422 || !strings.Contains(r.Raw, "body.to") {
+		t.Fatalf("a charity made a demonstration organisation: %d %s", r.Status, r.Raw)
 	}
 }

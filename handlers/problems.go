@@ -102,6 +102,10 @@ var problemCodes = []problemCode{
 		[2]string{"该记录已被核实、驳回、确认或答复（服务时长、培训、督导、申请、里程碑、督导邀请），决定不能再改。", "The record was verified, rejected, confirmed or answered already (hours, training, supervision, an application, a milestone, a supervisor's answer); a decision is final."}},
 	{models.CodeInsufficientFunds, 409, [2]string{"资金余额不足", "Insufficient funds"},
 		[2]string{"资金（或大赛奖金池）的可用余额不足以支付该金额。", "The fund's (or the prize pool's) available money cannot cover the amount."}},
+	{models.CodeConflictOfInterest, 409, [2]string{"利益冲突", "Conflict of interest"},
+		[2]string{"资金管理者不能批准给本机构的资助；拒绝已记入审计日志。", "A fund's manager cannot grant money to their own organisation; the refusal is in the audit log."}},
+	{models.CodeEvaluationRequired, 409, [2]string{"须先完成绩效评估", "Evaluation required"},
+		[2]string{"政府购买服务项目的尾款须待受委托评估机构完成绩效评估后拨付。", "A government-purchased project's final tranche is paid after the engaged institution's performance evaluation."}},
 	{models.CodeInvitationClosed, 409, [2]string{"邀请已关闭", "Invitation closed"},
 		[2]string{"邀请已过期、已答复或已失效。", "The invitation or offer has expired, was answered, or no longer stands."}},
 }

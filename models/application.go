@@ -43,7 +43,9 @@ func (s ApplicationStatus) Granted() bool {
 
 // PurchaseStage maps a government-purchased project's status onto the
 // purchase workflow of DOMAIN.md (项目申报 → 组织采购 → 合同签订 → 项目督导 →
-// 绩效评估); "" for statuses outside it.
+// 绩效评估 → 完成); "" for statuses outside it. A project whose milestones are
+// all verified is in evaluation until the engaged institution evaluates it;
+// only then is it completed (and its final tranche payable).
 func (s ApplicationStatus) PurchaseStage() string {
 	switch s {
 	case AppSubmitted:
@@ -52,10 +54,12 @@ func (s ApplicationStatus) PurchaseStage() string {
 		return "procurement"
 	case AppApproved:
 		return "contract"
-	case AppRunning, AppCompleted:
+	case AppRunning:
 		return "supervision"
-	case AppEvaluated:
+	case AppCompleted:
 		return "evaluation"
+	case AppEvaluated:
+		return "completed"
 	}
 	return ""
 }
@@ -147,26 +151,32 @@ type Application struct {
 	UpdatedAt    time.Time  `bson:"updatedat"`
 }
 
-// ProfessionalShare is the share of professional posts in the paid
-// headcount (volunteers excluded): professional and paid counts.
-func ProfessionalShare(team []TeamMember) (professional, paid int) {
+// ProfessionalShare counts the project's professional posts and its whole
+// headcount (seed §17: "不低于项目总人数的80%"): a social worker counts once
+// however many professional lines name them, and staff and volunteers are
+// people of the project too.
+func ProfessionalShare(team []TeamMember) (professional, headcount int) {
+	seen := map[string]bool{}
 	for _, m := range team {
-		switch m.Post {
-		case PostProfessional:
-			professional++
-			paid++
-		case PostStaff:
-			paid++
+		if m.Post == PostProfessional && m.SocialWorkerID != "" {
+			if seen[m.SocialWorkerID] {
+				continue
+			}
+			seen[m.SocialWorkerID] = true
 		}
+		if m.Post == PostProfessional {
+			professional++
+		}
+		headcount++
 	}
-	return professional, paid
+	return professional, headcount
 }
 
 // ProfessionalShareOK reports whether professional posts are at least 80%
-// of the paid headcount (seed §17): 5·professional ≥ 4·paid, in integers.
+// of the headcount (seed §17): 5·professional ≥ 4·headcount, in integers.
 func ProfessionalShareOK(team []TeamMember) bool {
-	pro, paid := ProfessionalShare(team)
-	return paid > 0 && 5*pro >= 4*paid
+	pro, all := ProfessionalShare(team)
+	return all > 0 && 5*pro >= 4*all
 }
 
 // MaxContractYears is the longest term of a government purchase contract.
@@ -213,6 +223,9 @@ func (a *Application) Validate(final bool) error {
 		{"budget.serviceActivitiesFen", a.Budget.ServiceActivitiesFen}, {"budget.projectManagementFen", a.Budget.ProjectManagementFen}} {
 		if l.v < 0 || l.v > MaxFundFen {
 			p.Add(l.loc, "预算金额须在 0 至 100 亿元之间（单位：分）", "a budget line must be 0 to 10 billion yuan (in fen)")
+		} else if final && a.Government && l.v == 0 {
+			// Seed §17: a purchased project's budget consists of these four lines.
+			p.Add(l.loc, "政府购买服务项目的预算须包含薪酬待遇、督导培训、服务活动和项目管理四项经费", "a purchased project's budget needs all four lines: salaries, supervision and training, service activities, project management")
 		}
 	}
 	if a.RequestedFen < 0 || a.RequestedFen > MaxFundFen {
@@ -238,7 +251,7 @@ func (a *Application) Validate(final bool) error {
 			p.Add("targetGroup", "提交前须填写服务对象", "a submission needs a target group")
 		}
 		if a.Government && !ProfessionalShareOK(a.Team) {
-			p.Add("team", "政府购买服务项目中社会工作专业岗位须占项目人员的 80% 以上", "professional social-work posts must be at least 80% of a purchased project's paid headcount")
+			p.Add("team", "政府购买服务项目中社会工作专业岗位须占项目人员的 80% 以上", "professional social-work posts must be at least 80% of a purchased project's headcount")
 		}
 	}
 	return p.Err()

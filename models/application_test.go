@@ -12,7 +12,7 @@ func validApplication() Application {
 		Regions: []string{"410102001002"}, SupervisorID: "sw-1", RequestedFen: 50_000,
 		Team:       []TeamMember{{Name: "社工甲", Post: PostProfessional, SocialWorkerID: "sw-1"}, {Name: "志愿者", Post: PostVolunteer}},
 		Milestones: []Milestone{{Name: "评估", Due: "2027-03-01", TranchePercent: 40}, {Name: "结项", Due: "2027-09-01", TranchePercent: 60}},
-		Budget:     Budget{SalaryFen: 30_000, ServiceActivitiesFen: 30_000}}
+		Budget:     Budget{SalaryFen: 30_000, SupervisionTrainingFen: 5_000, ServiceActivitiesFen: 30_000, ProjectManagementFen: 5_000}}
 }
 
 func hasField(t *testing.T, err error, field string) bool {
@@ -45,7 +45,11 @@ func TestApplicationValidate(t *testing.T) {
 		{"tranches not 100%", true, func(a *Application) { a.Milestones[1].TranchePercent = 59 }, "milestones"},
 		{"no milestones", true, func(a *Application) { a.Milestones = nil }, "milestones"},
 		{"no amount", true, func(a *Application) { a.RequestedFen = 0 }, "requestedFen"},
-		{"more than the budget", true, func(a *Application) { a.RequestedFen = 60_001 }, "requestedFen"},
+		{"more than the budget", true, func(a *Application) { a.RequestedFen = 70_001 }, "requestedFen"},
+		{"a purchase with a budget line at 0", true, func(a *Application) {
+			a.Government, a.ContractStart, a.ContractEnd, a.Budget.ProjectManagementFen = true, "2027-01-01", "2027-12-31", 0
+			a.Team = []TeamMember{{Name: "社工", Post: PostProfessional, SocialWorkerID: "sw"}}
+		}, "budget.projectManagementFen"},
 		{"no supervisor", true, func(a *Application) { a.SupervisorID = "" }, "supervisorId"},
 		{"no beneficiaries", true, func(a *Application) { a.Beneficiaries = 0 }, "beneficiaries"},
 	}
@@ -94,12 +98,13 @@ func TestPurchaseRules(t *testing.T) {
 		ok                     bool
 	}{
 		{4, 1, 0, true},    // exactly 80%
-		{4, 1, 10, true},   // volunteers are outside the headcount
+		{4, 1, 10, false},  // volunteers are people of the project (seed: 项目总人数)
+		{12, 2, 1, true},   // 12 of 15 = 80%
 		{3, 1, 0, false},   // 75%
 		{7, 2, 0, false},   // 77.8%
 		{8, 2, 0, true},    // 80%
 		{1, 0, 0, true},    // 100%
-		{0, 0, 5, false},   // no paid post at all
+		{0, 0, 5, false},   // no professional post at all
 		{0, 1, 0, false},   // 0%
 		{39, 10, 0, false}, // 79.6%
 	}
@@ -117,6 +122,13 @@ func TestPurchaseRules(t *testing.T) {
 		if got := ProfessionalShareOK(team); got != c.ok {
 			t.Errorf("%d professional, %d staff, %d volunteers: %v, want %v", c.pro, c.staff, c.volunteers, got, c.ok)
 		}
+	}
+	// The loophole of issue 18: four lines naming one social worker and a
+	// staff member are one professional of two people, not 4/5.
+	gamed := []TeamMember{{Post: PostProfessional, SocialWorkerID: "sw-1"}, {Post: PostProfessional, SocialWorkerID: "sw-1"},
+		{Post: PostProfessional, SocialWorkerID: "sw-1"}, {Post: PostProfessional, SocialWorkerID: "sw-1"}, {Post: PostStaff}}
+	if pro, all := ProfessionalShare(gamed); pro != 1 || all != 2 || ProfessionalShareOK(gamed) {
+		t.Errorf("one social worker on four lines: %d/%d, ok %v", pro, all, ProfessionalShareOK(gamed))
 	}
 }
 

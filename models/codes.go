@@ -36,6 +36,8 @@ const (
 	CodeScheduleOverlap     Code = "schedule-overlap"
 	CodeAlreadyDecided      Code = "already-decided"
 	CodeInsufficientFunds   Code = "insufficient-funds"
+	CodeConflictOfInterest  Code = "conflict-of-interest"
+	CodeEvaluationRequired  Code = "evaluation-required"
 	CodeIDNumberConflict    Code = "id-number-conflict"
 	CodeInvitationClosed    Code = "invitation-closed"
 	CodeNotAVolunteer       Code = "not-a-volunteer"

@@ -91,7 +91,7 @@ func (b *DashboardBuilder) AddOrganisation(o *Organisation) {
 		if CountsAsServiceOrganisation(o) {
 			f.ServiceOrganisations++
 		}
-		if o.Status == OrgDemonstration {
+		if o.Status == OrgDemonstration && o.Kind == KindSocialWorkAgency {
 			f.DemonstrationOrganisations++
 		}
 	})

@@ -30,6 +30,11 @@ var orgMoves = map[OrgStatus][]OrgStatus{
 	OrgExited:        nil,
 }
 
+// KindSocialWorkAgency is the organisation kind of social-work service
+// agencies (社会工作服务机构): the only kind that may be a demonstration
+// organisation.
+const KindSocialWorkAgency = "social_work_agency"
+
 // CanMove reports whether the status machine allows from → to.
 func (from OrgStatus) CanMove(to OrgStatus) bool {
 	for _, s := range orgMoves[from] {

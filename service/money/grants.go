@@ -52,6 +52,16 @@ func (s *Service) DecideApplication(ctx context.Context, actor *Actor, id string
 		if a.Status != models.AppSubmitted && a.Status != models.AppProcurement {
 			return result{}, models.E(models.KindConflict, "只有已提交的申请可以审批", "only a submitted application can be decided")
 		}
+		if d.Approve && (a.OrganisationID == f.OwnerOrgID || actor.Administers(a.OrganisationID)) {
+			// A manager of the fund deciding for their own organisation: refused, and recorded.
+			division := f.DivisionCode
+			if o, err := s.st.Organisations.Organisation(ctx, a.OrganisationID); err == nil {
+				division = o.DivisionCode // civil affairs of the applicant's division sees it
+			}
+			_ = s.d.Audit(ctx, actor, "grant.conflict_of_interest", "application:"+a.ID, division, "approval refused: the applicant is the decider's own organisation")
+			return result{}, models.E(models.KindConflict, "不能批准给本机构的资助", "a fund's manager cannot grant money to their own organisation").
+				WithCode(models.CodeConflictOfInterest)
+		}
 		if d.Approve && d.AmountFen > a.RequestedFen {
 			return result{}, models.Invalid("amountFen", "批准金额不能超过申请金额", "the approved amount must not exceed the requested amount")
 		}
@@ -400,9 +410,9 @@ func allVerified(v *GrantView) bool {
 
 // ReleaseTranche is the funder's release of a verified tranche: a ledger
 // entry (key "tranche:<grant>#<milestone>", so it is paid once) and the
-// release step. The releaser is never the verifier (two people). When an
-// evaluation institution is engaged, the final tranche waits for its
-// evaluation.
+// release step. The releaser is never the verifier (two people). The final
+// tranche of a government-purchased project, and of any project with an
+// evaluation institution engaged, waits for its evaluation.
 func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, milestone int, idemKey string) (*GrantView, error) {
 	if idemKey != "" {
 		if err := models.ValidateIdempotencyKey(idemKey); err != nil {
@@ -432,8 +442,11 @@ func (s *Service) ReleaseTranche(ctx context.Context, actor *Actor, id string, m
 			return nil, models.E(models.KindForbidden, "核验人与拨付人不能是同一人", "the verifier cannot also release the tranche")
 		}
 		last := milestone == len(a.Milestones)-1
-		if last && a.EvaluatorOrg != "" && v.Evaluation == nil {
-			return nil, models.E(models.KindConflict, "尾款须待第三方绩效评估完成后拨付", "the final tranche waits for the performance evaluation")
+		if last && (a.EvaluatorOrg != "" || a.Government) && v.Evaluation == nil {
+			// A government purchase is always evaluated (seed §17, 绩效评估):
+			// with no institution engaged yet, the funder engages one first.
+			return nil, models.E(models.KindConflict, "尾款须待受委托评估机构完成绩效评估后拨付", "the final tranche waits for the engaged institution's performance evaluation").
+				WithCode(models.CodeEvaluationRequired)
 		}
 		m, err := s.d.Ledger.Append(ctx, actor.AccountID, f.ID, models.LedgerTranche, false, t.AmountFen, a.ID, "tranche:"+a.ID+"#"+strconv.Itoa(milestone))
 		if err != nil {

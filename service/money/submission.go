@@ -81,21 +81,30 @@ func (s *Service) checkSubmission(ctx context.Context, a *models.Application) er
 	return nil
 }
 
-// fillTeam checks each professional member is a verified social worker and
-// records the certificate level (the price table prices by it); the
-// supervisor must be a verified social worker too.
+// fillTeam checks each professional member is a verified social worker
+// employed by the applicant, named on one line only, and records the
+// certificate level (the price table prices by it); the supervisor must be
+// a verified social worker too.
 func (s *Service) fillTeam(ctx context.Context, a *models.Application) error {
+	seen := map[string]bool{}
 	for i := range a.Team {
 		m := &a.Team[i]
 		if m.Post != models.PostProfessional {
 			continue
 		}
+		if seen[m.SocialWorkerID] {
+			return models.Invalid(core.IndexedField("team", i)+".socialWorkerId", "同一社会工作者只能占一个专业岗位", "a social worker holds one professional post of a project")
+		}
+		seen[m.SocialWorkerID] = true
 		w, err := s.st.SocialWorkers.SocialWorker(ctx, m.SocialWorkerID)
 		if err != nil && !core.IsKind(err, models.KindNotFound) {
 			return err
 		}
 		if err != nil || !w.Verified() {
 			return models.Invalid(core.IndexedField("team", i)+".socialWorkerId", "专业岗位须由证书已核验的社会工作者担任", "a professional post needs a social worker with a verified certificate")
+		}
+		if w.EmployerOrgID != a.OrganisationID {
+			return models.Invalid(core.IndexedField("team", i)+".socialWorkerId", "专业岗位须由申报机构聘用的社会工作者担任", "a professional post needs a social worker employed by the applicant")
 		}
 		m.Level = w.VerifiedLevel()
 	}

@@ -182,6 +182,10 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 		return nil, models.Invalid("to", "不允许从“"+label(models.OrganisationStatuses, string(o.Status))+"”变为“"+label(models.OrganisationStatuses, c.To)+"”",
 			"illegal status change "+string(o.Status)+" → "+c.To)
 	}
+	if to == models.OrgDemonstration && o.Kind != models.KindSocialWorkAgency {
+		// Seed: demonstration organisations are social-work service agencies.
+		return nil, models.Invalid("to", "只有社会工作服务机构可以认定为示范机构", "only a social-work service agency can be a demonstration organisation")
+	}
 	if to == models.OrgExited && !models.ExitReasons.Has(c.Reason) {
 		return nil, models.Invalid("reason", "退出须注明退出原因（见 exit_reasons 词表）", "an exit needs a reason from the exit_reasons vocabulary")
 	}
@@ -232,6 +236,9 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 	if recognised {
 		if _, err := models.ParseDate("recognisedOn", on); err != nil {
 			return nil, err
+		}
+		if !o.Status.Operating() {
+			return nil, models.E(models.KindConflict, "已停业或退出的机构不能认定为慈善组织", "a suspended or exited organisation cannot be recognised as a charity")
 		}
 	} else {
 		on = ""

@@ -2062,9 +2062,9 @@ export interface components {
       needIds: string[];
       organisationId: string;
       organisationName?: string;
-      /** @description 专业岗位/受薪人数 Professional posts / paid headcount */
+      /** @description 专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included) */
       professionalShare: string;
-      /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation */
+      /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation（里程碑均已核验，待受委托评估机构评估；评估前不能拨付尾款）→ 完成 completed */
       purchaseStage?: string;
       regions: string[];
       /** Format: int64 */
@@ -3028,9 +3028,9 @@ export interface components {
       needIds: string[];
       organisationId: string;
       organisationName?: string;
-      /** @description 专业岗位/受薪人数 Professional posts / paid headcount */
+      /** @description 专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included) */
       professionalShare: string;
-      /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation */
+      /** @description 政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation（里程碑均已核验，待受委托评估机构评估；评估前不能拨付尾款）→ 完成 completed */
       purchaseStage?: string;
       regions: string[];
       /** @description 同一 Idempotency-Key 的重复请求：返回首次结果 A repeat with the same Idempotency-Key: the first result */
@@ -3207,7 +3207,7 @@ export interface components {
        * @description 稳定的问题代码，客户端据此区分问题，不要匹配文字 The stable problem code: branch on it, never on the text. Every code: /problems
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "invitation-closed";
       /** @description 本次问题的具体说明 What went wrong in this occurrence */
       detail?: string;
       /** @description 逐个字段的问题 The failing inputs, one by one */
@@ -4484,7 +4484,7 @@ export interface components {
        * @description 问题代码 The problem code
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "invitation-closed";
       /** @description 含义与处理方式 What it means and what a client does */
       description: string;
       /**
