@@ -83,11 +83,19 @@ func TestDashboardFigures(t *testing.T) {
 		t.Fatalf("verify training: %d %s", r.Status, r.Raw)
 	}
 
-	// Stations: 林山寨 (中原) and one 二七 township open; another 二七 one only planned.
+	// Stations: 林山寨 (中原) and one 二七 township open and staffed; another
+	// 二七 one open with nobody on post (no coverage: issue 18), one planned.
 	w.openStation(t)
+	if r := w.h.do("PATCH", "/v1/stations/"+linshanzhai, `{"socialWorkers":["`+sw1+`"]}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("staff the station: %d %s", r.Status, r.Raw)
+	}
 	seed[zhongyuan].stations++
-	for _, s := range []struct{ town, status string }{{"410103003", "open"}, {"410103004", "planned"}} {
-		body := `{"townCode":"` + s.town + `","name":"测试街道社会工作服务站","serviceAreas":["social_assistance"],"openedOn":"2024-01-01","status":"` + s.status + `"}`
+	for _, s := range []struct{ town, status, staff string }{{"410103003", "open", sw2}, {"410103005", "open", ""}, {"410103004", "planned", ""}} {
+		staff := ""
+		if s.staff != "" {
+			staff = `,"socialWorkers":["` + s.staff + `"]`
+		}
+		body := `{"townCode":"` + s.town + `","name":"测试街道社会工作服务站","serviceAreas":["social_assistance"],"openedOn":"2024-01-01","status":"` + s.status + `"` + staff + `}`
 		if r := w.h.do("POST", "/v1/stations", body, bearerHeader(w.erqi)...); r.Status != 201 {
 			t.Fatalf("station: %d %s", r.Status, r.Raw)
 		}

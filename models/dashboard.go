@@ -118,7 +118,7 @@ type DashboardFigures struct {
 	ServiceOrganisations       int            `bson:"serviceorganisations"`       // operating social_work_agency
 	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // status demonstration, any kind
 	Towns                      int            `bson:"towns"`                      // townships/streets in the division
-	TownsWithStation           int            `bson:"townswithstation"`           // of them, with an open station
+	TownsWithStation           int            `bson:"townswithstation"`           // of them, with an open station staffed by a social worker
 	NeedsByStatus              map[string]int `bson:"needsbystatus"`
 	HoursHundredths            int64          `bson:"hourshundredths"` // verified volunteer hours × 100 (exact sums)
 	Grants                     int            `bson:"grants"`

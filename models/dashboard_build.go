@@ -42,6 +42,10 @@ type DashboardBuilder struct {
 	series    map[seriesKey]*SeriesPoint
 	ceSeen    map[string]bool // district + "\x00" + account, and "city\x00" + account
 	flagged   []FlaggedProject
+	// Stations cover their township when open and staffed: by the
+	// station's own list, or by a counted social worker based there.
+	openStations map[string]bool // town → the station lists social workers
+	staffedTowns map[string]bool // towns a counted social worker is based at
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -49,6 +53,7 @@ func NewDashboardBuilder(now time.Time) *DashboardBuilder {
 	local := now.In(Shanghai())
 	return &DashboardBuilder{date: string(DateOf(now)), takenAt: now.UTC(), ceYear: local.Year(), city: newFigures(),
 		districts: map[string]*DashboardFigures{}, orgs: map[string]builderOrg{}, elderCare: map[string]*ElderCareLine{},
+		openStations: map[string]bool{}, staffedTowns: map[string]bool{},
 		hours: map[hoursKey]hoursBest{}, fundDom: map[string]string{}, appDom: map[string]string{},
 		series: map[seriesKey]*SeriesPoint{}, ceSeen: map[string]bool{}}
 }
@@ -137,9 +142,15 @@ func (b *DashboardBuilder) AddSocialWorker(w *SocialWorker) {
 	if l := b.elderCare[w.EmployerOrgID]; l != nil {
 		l.Employed++
 	}
+	if w.StationTownCode != "" {
+		b.staffedTowns[w.StationTownCode] = true
+	}
 }
 
-// AddStation counts a station: an open one covers its township.
+// AddStation notes a station: an open one covers its township once a social
+// worker is on post there (its own list, or a counted social worker based
+// at it); an open station with nobody in it covers nothing (issue 18).
+// Counted by Snapshot.
 func (b *DashboardBuilder) AddStation(s *Station) {
 	if s.Status != StationOpen {
 		return
@@ -147,7 +158,7 @@ func (b *DashboardBuilder) AddStation(s *Station) {
 	if d, ok := LookupDivision(s.TownCode); !ok || d.Level != LevelTown {
 		return
 	}
-	b.count(DistrictOf(s.TownCode), func(f *DashboardFigures) { f.TownsWithStation++ })
+	b.openStations[s.TownCode] = b.openStations[s.TownCode] || len(s.SocialWorkers) > 0
 }
 
 // AddNeed counts a need by its status, and in the series by the month it
@@ -281,6 +292,12 @@ func (b *DashboardBuilder) Snapshot() *DashboardSnapshot {
 		b.point(h.district, h.month, h.domain).HoursHundredths += h.hundredths
 	}
 	b.hours = map[hoursKey]hoursBest{}
+	for town, listed := range b.openStations {
+		if listed || b.staffedTowns[town] {
+			b.count(DistrictOf(town), func(f *DashboardFigures) { f.TownsWithStation++ })
+		}
+	}
+	b.openStations = map[string]bool{}
 	s := &DashboardSnapshot{Date: b.date, TakenAt: b.takenAt, CEYear: b.ceYear, Targets: Targets2025(),
 		Series: []SeriesPoint{}, ElderCare: []ElderCareLine{}, Flagged: b.flagged}
 	if s.Flagged == nil {

@@ -87,8 +87,9 @@ func dashboardFixture(t *testing.T) *DashboardSnapshot {
 	} {
 		b.AddSocialWorker(w)
 	}
-	b.AddStation(&Station{TownCode: "410102001", Status: StationOpen})
-	b.AddStation(&Station{TownCode: "410102002", Status: StationOpen})
+	b.AddStation(&Station{TownCode: "410102001", Status: StationOpen, SocialWorkers: []string{"sw-1"}})
+	b.AddStation(&Station{TownCode: "410102002", Status: StationOpen, SocialWorkers: []string{"sw-2", "sw-3"}})
+	b.AddStation(&Station{TownCode: "410102003", Status: StationOpen}) // open with nobody on post: no coverage (issue 18)
 	b.AddStation(&Station{TownCode: "410103001", Status: "planned"})
 	for i, s := range []NeedStatus{NeedDraft, NeedOpen, NeedStaffed, NeedInProgress, NeedCompleted, NeedEvaluated, NeedCancelled} {
 		b.AddNeed(&Need{ID: "n" + string(rune('a'+i)), CommunityCode: "410102001002", Domain: "social_welfare", Status: s, CreatedAt: jan})
