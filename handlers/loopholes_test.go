@@ -56,3 +56,28 @@ func TestStandingRules(t *testing.T) {
 		t.Fatalf("a charity made a demonstration organisation: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestBoundSocialWorkerOnTheCEList: a social worker whom civil affairs
+// binds to an organisation (a role binding, no membership record) counts
+// toward the targets, so they are on the organisation's continuing
+// education list too (issue 18: only members were listed).
+func TestBoundSocialWorkerOnTheCEList(t *testing.T) {
+	w := newWorld(t)
+	r := w.h.do("POST", "/v1/accounts", `{"phone":"13100000081","password":"secret-pass","name":"绑定社工","role":"social_worker","organisationId":"`+w.orgA+`"}`, bearerHeader(w.zhongyuan)...)
+	if r.Status != 201 {
+		t.Fatalf("bind a social worker: %d %s", r.Status, r.Raw)
+	}
+	id := r.str("id")
+	tok, _ := w.h.login("13100000081", "secret-pass")
+	body := `{"certificate":{"level":"social_worker","number":"SW2022-0081","issuedOn":"2022-06-01"},"post":{"level":"social_worker","grade":2},"domains":["social_welfare"]}`
+	if r := w.h.do("PUT", "/v1/me/social-worker-profile", body, bearerHeader(tok)...); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Raw)
+	}
+	list := w.h.do("GET", "/v1/organisations/"+w.orgA+"/ce-compliance", "", bearerHeader(w.zhongyuan)...)
+	if list.Status != 200 || !strings.Contains(list.Raw, `"accountId":"`+id+`"`) || !strings.Contains(list.Raw, "绑定社工") {
+		t.Fatalf("the bound social worker is not on the CE list: %d %s", list.Status, list.Raw)
+	}
+	if strings.Count(list.Raw, `"accountId":"`+id+`"`) != 1 {
+		t.Fatalf("listed more than once: %s", list.Raw)
+	}
+}

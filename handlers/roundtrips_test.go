@@ -35,8 +35,8 @@ var roundTripRatchet = map[string]struct {
 	trips  int64
 	reason string
 }{
-	"GET /v1/ce-compliance":                    {4, "one read each: the division's organisations, their members, the members' training and profiles (accounts from the replica's memory)"},
-	"GET /v1/organisations/{id}/ce-compliance": {5, "the organisation, its members, their training and profiles, and the audit of the read (accounts from the replica's memory)"},
+	"GET /v1/ce-compliance":                    {5, "one read each: the division's organisations, their members, the social workers they employ, the people's training and profiles (accounts from the replica's memory)"},
+	"GET /v1/organisations/{id}/ce-compliance": {6, "the organisation, its members, the social workers it employs, their training and profiles, and the audit of the read (accounts from the replica's memory)"},
 	"GET /v1/needs/{id}/supervisors":           {4, "need and plan (who may ask), the pool in pages of 100, caseloads in one read (names from the replica's memory)"},
 	"GET /v1/needs/{id}/matches":               {4, "need and plan (who may ask), the occurrence's places and invitations (whom to skip); the candidates' names from the replica's memory"},
 	"GET /v1/funds/{id}":                       {4, "fund, then the ledger head: stored hint, entry at it, probe of the next"},

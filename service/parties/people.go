@@ -48,6 +48,8 @@ type SocialWorkerStore interface {
 	ListSocialWorkers(ctx context.Context, f SocialWorkerFilter, p Page) ([]*models.SocialWorker, string, error)
 	// SocialWorkersByIDs reads many profiles in one round trip; missing ids are absent.
 	SocialWorkersByIDs(ctx context.Context, ids []string) (map[string]*models.SocialWorker, error)
+	// SocialWorkersEmployedBy lists the profiles employed by one of orgIDs, in one round trip.
+	SocialWorkersEmployedBy(ctx context.Context, orgIDs []string) ([]*models.SocialWorker, error)
 }
 
 // SocialWorkerFilter narrows a list of social workers; empty fields match all.

@@ -85,17 +85,30 @@ func (s *Service) OrganisationCE(ctx context.Context, orgID string, year int) ([
 	return byOrg[orgID], nil
 }
 
-// organisationsCE is OrganisationCE for many organisations in four reads
-// whatever their number: the members, their training, their profiles and
-// their accounts. A person without a profile is judged with none.
+// organisationsCE is OrganisationCE for many organisations in five reads
+// whatever their number: the social-worker members, the social workers
+// they employ (bound by civil affairs without a membership: they count
+// toward the targets, so they are on the list too — issue 18), their
+// training, their profiles and their accounts. A person without a profile
+// is judged with none.
 func (s *Service) organisationsCE(ctx context.Context, orgIDs []string, year int) (map[string][]*CEPerson, error) {
 	out := make(map[string][]*CEPerson, len(orgIDs))
 	if len(orgIDs) == 0 {
 		return out, nil
 	}
 	members, err := s.st.Pathway.SocialWorkerMembers(ctx, orgIDs...)
-	if err != nil || len(members) == 0 {
+	if err != nil {
 		return out, err
+	}
+	employed, err := s.st.SocialWorkers.SocialWorkersEmployedBy(ctx, orgIDs)
+	if err != nil {
+		return out, err
+	}
+	for _, w := range employed {
+		members = append(members, &models.Member{OrganisationID: w.EmployerOrgID, AccountID: w.AccountID, Role: models.RoleSocialWorker})
+	}
+	if len(members) == 0 {
+		return out, nil
 	}
 	var ids []string
 	seen := map[string]bool{}

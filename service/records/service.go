@@ -50,6 +50,9 @@ type SocialWorkerReader interface {
 	SocialWorker(ctx context.Context, accountID string) (*models.SocialWorker, error)
 	// SocialWorkersByIDs reads many in one round trip; missing ids are absent.
 	SocialWorkersByIDs(ctx context.Context, ids []string) (map[string]*models.SocialWorker, error)
+	// SocialWorkersEmployedBy lists the profiles whose employer is one of
+	// orgIDs, in one round trip.
+	SocialWorkersEmployedBy(ctx context.Context, orgIDs []string) ([]*models.SocialWorker, error)
 }
 
 // OrganisationReader reads organisations (certifiers, employers).

@@ -45,3 +45,11 @@ func (w socialWorkersFault) SocialWorkersByIDs(a0 context.Context, a1 []string) 
 	r0, r1 := w.inner.SocialWorkersByIDs(a0, a1)
 	return r0, w.f.after("SocialWorkers.SocialWorkersByIDs", r1)
 }
+
+func (w socialWorkersFault) SocialWorkersEmployedBy(a0 context.Context, a1 []string) ([]*models.SocialWorker, error) {
+	if err := w.f.before("SocialWorkers.SocialWorkersEmployedBy"); err != nil {
+		return nil, err
+	}
+	r0, r1 := w.inner.SocialWorkersEmployedBy(a0, a1)
+	return r0, w.f.after("SocialWorkers.SocialWorkersEmployedBy", r1)
+}

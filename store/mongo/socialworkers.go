@@ -114,6 +114,28 @@ func (s *SocialWorkers) SocialWorkersByIDs(ctx context.Context, ids []string) (m
 	return out, nil
 }
 
+// SocialWorkersEmployedBy lists the profiles employed by one of orgIDs, in
+// one round trip.
+func (s *SocialWorkers) SocialWorkersEmployedBy(ctx context.Context, orgIDs []string) ([]*models.SocialWorker, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	cur, err := s.db.db.Collection(colSocialWorkers).Find(ctx, bson.M{"employerOrgId": bson.M{"$in": orgIDs}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "social workers")
+	}
+	var docs []socialWorkerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "social workers")
+	}
+	out := make([]*models.SocialWorker, len(docs))
+	for i := range docs {
+		out[i] = docs[i].model()
+	}
+	return out, nil
+}
+
 // SaveSocialWorker replaces the profile, or inserts it when there is none.
 // Callers serialise writes of one profile.
 func (s *SocialWorkers) SaveSocialWorker(ctx context.Context, w *models.SocialWorker) error {
