@@ -68,6 +68,8 @@ type ApplicationDTO struct {
 	Government     bool            `json:"government" doc:"政府购买服务项目 A government-purchased project"`
 	ContractStart  string          `json:"contractStart,omitempty"`
 	ContractEnd    string          `json:"contractEnd,omitempty"`
+	NeedsSurvey    string          `json:"needsSurvey,omitempty" doc:"需求调查 The survey of the people served"`
+	KPIs           []KPIDTO        `json:"kpis" doc:"考核指标 Performance targets"`
 	Status         string          `json:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible"`
 	PurchaseStage  string          `json:"purchaseStage,omitempty" doc:"政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation（里程碑均已核验，待受委托评估机构评估；评估前不能拨付尾款）→ 完成 completed"`
 	ProfessionalOf string          `json:"professionalShare" doc:"专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included)"`
@@ -90,7 +92,7 @@ func applicationDTO(a *models.Application) ApplicationDTO {
 		BudgetTotalFen: a.Budget.TotalFen(), RequestedFen: a.RequestedFen, Government: a.Government, ContractStart: a.ContractStart,
 		ContractEnd: a.ContractEnd, Status: string(a.Status), DecidedAt: a.DecidedAt, DecisionNote: a.DecisionNote, GrantedFen: a.GrantedFen,
 		EvaluatorOrgID: a.EvaluatorOrg, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt,
-		Team: []TeamMemberDTO{}, Milestones: []MilestoneDTO{}, Flags: []FlagDTO{}}
+		Team: []TeamMemberDTO{}, Milestones: []MilestoneDTO{}, Flags: []FlagDTO{}, NeedsSurvey: a.NeedsSurvey, KPIs: kpiDTOs(a.KPIs)}
 	if a.Government {
 		d.PurchaseStage = a.Status.PurchaseStage()
 	}
@@ -106,6 +108,29 @@ func applicationDTO(a *models.Application) ApplicationDTO {
 		d.Flags = append(d.Flags, FlagDTO{Code: f.Code, Zh: f.Zh, En: f.En, At: f.At})
 	}
 	return d
+}
+
+// KPIDTO is one performance target of a project.
+type KPIDTO struct {
+	Kind      string `json:"kind" enum:"quantity,quality,effect" doc:"服务数量 quantity、服务质量 quality、服务成效 effect"`
+	Indicator string `json:"indicator" maxLength:"200" doc:"指标，如：入户探访人次 What is measured"`
+	Target    string `json:"target" maxLength:"200" doc:"目标值，如：≥ 480 人次 The target"`
+}
+
+func kpiDTOs(ks []models.KPI) []KPIDTO {
+	out := make([]KPIDTO, 0, len(ks))
+	for _, k := range ks {
+		out = append(out, KPIDTO{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target})
+	}
+	return out
+}
+
+func kpiInput(ks []KPIDTO) []models.KPI {
+	var out []models.KPI
+	for _, k := range ks {
+		out = append(out, models.KPI{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target})
+	}
+	return out
 }
 
 type applicationOutput struct{ Body ApplicationDTO }
@@ -130,13 +155,15 @@ type ApplicationBody struct {
 	Government     bool            `json:"government,omitempty" doc:"政府购买服务项目 A government-purchased project"`
 	ContractStart  string          `json:"contractStart,omitempty" maxLength:"10"`
 	ContractEnd    string          `json:"contractEnd,omitempty" maxLength:"10"`
+	NeedsSurvey    string          `json:"needsSurvey,omitempty" maxLength:"5000" doc:"需求调查：方法、样本、发现；政府购买服务项目提交时必填 The needs survey: method, sample, findings; required to submit a purchased project"`
+	KPIs           []KPIDTO        `json:"kpis,omitempty" maxItems:"30" doc:"考核指标；政府购买服务项目须含数量、质量、成效三类 Performance targets; a purchased project needs one of each kind"`
 }
 
 func (b *ApplicationBody) input() money.ApplicationInput {
 	in := money.ApplicationInput{OrganisationID: b.OrganisationID, FundID: b.FundID, CompetitionID: b.CompetitionID, Title: b.Title,
 		Summary: b.Summary, NeedIDs: b.NeedIDs, Domains: b.Domains, TargetGroup: b.TargetGroup, Beneficiaries: b.Beneficiaries,
 		Regions: b.Regions, SupervisorID: b.SupervisorID, RequestedFen: b.RequestedFen, Government: b.Government,
-		ContractStart: b.ContractStart, ContractEnd: b.ContractEnd,
+		ContractStart: b.ContractStart, ContractEnd: b.ContractEnd, NeedsSurvey: b.NeedsSurvey, KPIs: kpiInput(b.KPIs),
 		Budget: models.Budget{SalaryFen: b.Budget.SalaryFen, SupervisionTrainingFen: b.Budget.SupervisionTrainingFen,
 			ServiceActivitiesFen: b.Budget.ServiceActivitiesFen, ProjectManagementFen: b.Budget.ProjectManagementFen}}
 	in.Team = teamInput(b.Team)

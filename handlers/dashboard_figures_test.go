@@ -161,7 +161,7 @@ func TestDashboardFigures(t *testing.T) {
 	}
 	team := fmt.Sprintf(`[{"name":"社工甲","post":"professional","socialWorkerId":%q},{"name":"社工乙","post":"professional","socialWorkerId":%q}]`, sw1, sw2)
 	govApp := w.submitted(t, w.adminA, applicationBody(w.orgA, govFund, sw1, 2_000_000,
-		`,"government":true,"team":`+team+`,"contractStart":"2027-01-01","contractEnd":"2027-12-31"`))
+		`,"government":true,"team":`+team+`,"contractStart":"2027-01-01","contractEnd":"2027-12-31"`+purchaseTargets))
 	w.h.do("POST", "/v1/applications/"+govApp+"/procurement", "", bearerHeader(w.zhongyuan)...)
 	if r := w.h.do("POST", "/v1/applications/"+govApp+"/decision", `{"decision":"approve","amountFen":2000000}`, bearerHeader(w.zhongyuan)...); r.Status != 200 ||
 		!strings.Contains(r.Raw, "price_table_due_revision") {

@@ -157,6 +157,11 @@ func priceTable(from string, assistant, sw, senior, staff int64) string {
 		from, assistant, sw, senior, staff)
 }
 
+// purchaseTargets is a purchased project's needs survey and KPIs (one of
+// each kind), as a JSON fragment to append to an application body.
+const purchaseTargets = `,"needsSurvey":"入户问卷 120 份：独居老人最缺陪伴与就医协助","kpis":[{"kind":"quantity","indicator":"入户探访人次","target":"≥ 480"},` +
+	`{"kind":"quality","indicator":"服务满意度","target":"≥ 90%"},{"kind":"effect","indicator":"孤独感量表得分下降","target":"≥ 10%"}]`
+
 // TestGovernmentPurchase: a government purchase budget of 中原区, its price
 // table, and the checks of a purchased project on submission and while it
 // runs; its states follow the purchase workflow.
@@ -203,7 +208,7 @@ func TestGovernmentPurchase(t *testing.T) {
 	elsewhere, _ := w.certifiedWorker(t, w.erqi, w.orgB, "13100000049", "social_worker", false, true)
 	borrowed := fmt.Sprintf(`[{"name":"外机构社工","post":"professional","socialWorkerId":%q},{"name":"社工","post":"professional","socialWorkerId":%q}]`, elsewhere, sws[1])
 	purchase := func(teamJSON, start, end string, salary int64) string {
-		b := applicationBody(w.orgA, fundID, sw1, 2_000_000, fmt.Sprintf(`,"government":true,"team":%s,"contractStart":%q,"contractEnd":%q`, teamJSON, start, end))
+		b := applicationBody(w.orgA, fundID, sw1, 2_000_000, fmt.Sprintf(`,"government":true,"team":%s,"contractStart":%q,"contractEnd":%q`, teamJSON, start, end)+purchaseTargets)
 		return strings.Replace(b, `"salaryFen":3000000`, fmt.Sprintf(`"salaryFen":%d`, salary), 1)
 	}
 	submit := func(body string) response {
@@ -243,6 +248,8 @@ func TestGovernmentPurchase(t *testing.T) {
 		{"the volunteer in the headcount", purchase(team(4, 1), "2027-01-01", "2027-12-31", 3_000_000), "body.team"},
 		{"one social worker on four lines", purchase(gamed, "2027-01-01", "2027-12-31", 3_000_000), "body.team[1].socialWorkerId"},
 		{"another organisation's social worker", purchase(borrowed, "2027-01-01", "2027-12-31", 3_000_000), "body.team[0].socialWorkerId"},
+		{"no needs survey", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), purchaseTargets, "", 1), "body.needsSurvey"},
+		{"no effect target", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `,{"kind":"effect","indicator":"孤独感量表得分下降","target":"≥ 10%"}`, "", 1), "body.kpis"},
 		{"a required budget line at 0", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"supervisionTrainingFen":500000`, `"supervisionTrainingFen":0`, 1), "body.budget.supervisionTrainingFen"},
 		// Ceiling: 4 × 6,000 yuan × 12 = 288,000 yuan (the volunteer costs nothing).
 		{"salary over the price table", purchase(team(4, 0), "2027-01-01", "2027-12-31", 28_800_001), "body.budget.salaryFen"},
@@ -256,6 +263,9 @@ func TestGovernmentPurchase(t *testing.T) {
 	r := submit(purchase(team(4, 0), "2027-01-01", "2027-12-31", 28_800_000))
 	if r.Status != 200 || r.str("purchaseStage") != "declaration" || r.Body["government"] != true || r.str("professionalShare") != "4/5" {
 		t.Fatalf("submit: %d %s", r.Status, r.Raw)
+	}
+	if kpis, _ := r.Body["kpis"].([]any); len(kpis) != 3 || r.str("needsSurvey") == "" {
+		t.Fatalf("the survey and targets are kept: %s", r.Raw)
 	}
 	if !strings.Contains(r.Raw, "price_table_due_revision") {
 		t.Fatalf("an old price table is flagged: %s", r.Raw)

@@ -153,7 +153,7 @@ func applicationBodyOf(in money.ApplicationInput) ApplicationBody {
 	b := ApplicationBody{OrganisationID: in.OrganisationID, FundID: in.FundID, CompetitionID: in.CompetitionID, Title: in.Title,
 		Summary: in.Summary, NeedIDs: in.NeedIDs, Domains: in.Domains, TargetGroup: in.TargetGroup, Beneficiaries: in.Beneficiaries,
 		Regions: in.Regions, SupervisorID: in.SupervisorID, RequestedFen: in.RequestedFen, Government: in.Government,
-		ContractStart: in.ContractStart, ContractEnd: in.ContractEnd,
+		ContractStart: in.ContractStart, ContractEnd: in.ContractEnd, NeedsSurvey: in.NeedsSurvey, KPIs: kpiDTOs(in.KPIs),
 		Budget: BudgetDTO{SalaryFen: in.Budget.SalaryFen, SupervisionTrainingFen: in.Budget.SupervisionTrainingFen,
 			ServiceActivitiesFen: in.Budget.ServiceActivitiesFen, ProjectManagementFen: in.Budget.ProjectManagementFen}}
 	for _, m := range in.Team {

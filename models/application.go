@@ -82,6 +82,17 @@ type TeamMember struct {
 	Months         int              `bson:"months"`         // months paid on the project (paid posts)
 }
 
+// KPI is one of a project's performance targets (考核指标, seed §17): of
+// quantity (服务数量), quality (服务质量) or effect (服务成效).
+type KPI struct {
+	Kind      string `bson:"kind"`      // quantity, quality or effect
+	Indicator string `bson:"indicator"` // what is measured, e.g. 入户探访人次
+	Target    string `bson:"target"`    // the target, e.g. ≥ 480 人次
+}
+
+// KPIKinds are the kinds of a project's performance targets.
+var KPIKinds = []string{"quantity", "quality", "effect"}
+
 // Milestone is a step of the project's timeline, with the share of the
 // grant paid when its report is verified and released.
 type Milestone struct {
@@ -134,6 +145,8 @@ type Application struct {
 	Budget           Budget            `bson:"budget"`
 	RequestedFen     int64             `bson:"requestedfen"`
 	Government       bool              `bson:"government"`    // a government-purchased project (政府购买服务)
+	NeedsSurvey      string            `bson:"needssurvey"`   // the survey of the people served (需求调查): method, sample, findings
+	KPIs             []KPI             `bson:"kpis"`          // performance targets (考核指标)
 	ContractStart    string            `bson:"contractstart"` // YYYY-MM-DD; government projects
 	ContractEnd      string            `bson:"contractend"`   // YYYY-MM-DD
 	Status           ApplicationStatus `bson:"status"`
@@ -216,6 +229,7 @@ func (a *Application) Validate(final bool) error {
 	}
 	a.validateTeam(&p)
 	a.validateMilestones(&p, final)
+	a.validateTargets(&p, final)
 	for _, l := range []struct {
 		loc string
 		v   int64
@@ -255,6 +269,44 @@ func (a *Application) Validate(final bool) error {
 		}
 	}
 	return p.Err()
+}
+
+// validateTargets checks the needs survey and the KPIs; a purchased
+// project is submitted with a survey and a target of each kind (seed §17:
+// 开展需求调查，科学设置项目的岗位数量、服务标准和考核指标).
+func (a *Application) validateTargets(p *Problems, final bool) {
+	if len([]rune(a.NeedsSurvey)) > 5000 {
+		p.Add("needsSurvey", "需求调查不超过 5000 个字符", "needs survey must be at most 5000 characters")
+	}
+	if len(a.KPIs) > 30 {
+		p.Add("kpis", "考核指标最多 30 项", "at most 30 performance targets")
+		return
+	}
+	kinds := map[string]bool{}
+	for i, k := range a.KPIs {
+		if !slices.Contains(KPIKinds, k.Kind) {
+			p.Add(indexed("kpis", i)+".kind", "指标类型须为 quantity、quality 或 effect", "kind must be quantity, quality or effect")
+		}
+		if n := len([]rune(strings.TrimSpace(k.Indicator))); n < 2 || n > 200 {
+			p.Add(indexed("kpis", i)+".indicator", "指标名称须为 2–200 个字符", "indicator must be 2–200 characters")
+		}
+		if n := len([]rune(strings.TrimSpace(k.Target))); n < 1 || n > 200 {
+			p.Add(indexed("kpis", i)+".target", "目标值须为 1–200 个字符", "target must be 1–200 characters")
+		}
+		kinds[k.Kind] = true
+	}
+	if !final || !a.Government {
+		return
+	}
+	if len([]rune(strings.TrimSpace(a.NeedsSurvey))) < 10 {
+		p.Add("needsSurvey", "政府购买服务项目须附需求调查（至少 10 个字）", "a purchased project needs its needs survey (at least 10 characters)")
+	}
+	for _, k := range KPIKinds {
+		if !kinds[k] {
+			p.Add("kpis", "政府购买服务项目须设服务数量、质量和成效三类考核指标", "a purchased project needs targets of quantity, quality and effect")
+			break
+		}
+	}
 }
 
 func (a *Application) validateTeam(p *Problems) {

@@ -10,9 +10,12 @@ import (
 func validApplication() Application {
 	return Application{OrganisationID: "org-1", FundID: "fund-1", Title: "独居老人关爱行动", TargetGroup: "older_people", Beneficiaries: 40,
 		Regions: []string{"410102001002"}, SupervisorID: "sw-1", RequestedFen: 50_000,
-		Team:       []TeamMember{{Name: "社工甲", Post: PostProfessional, SocialWorkerID: "sw-1"}, {Name: "志愿者", Post: PostVolunteer}},
-		Milestones: []Milestone{{Name: "评估", Due: "2027-03-01", TranchePercent: 40}, {Name: "结项", Due: "2027-09-01", TranchePercent: 60}},
-		Budget:     Budget{SalaryFen: 30_000, SupervisionTrainingFen: 5_000, ServiceActivitiesFen: 30_000, ProjectManagementFen: 5_000}}
+		Team:        []TeamMember{{Name: "社工甲", Post: PostProfessional, SocialWorkerID: "sw-1"}, {Name: "志愿者", Post: PostVolunteer}},
+		Milestones:  []Milestone{{Name: "评估", Due: "2027-03-01", TranchePercent: 40}, {Name: "结项", Due: "2027-09-01", TranchePercent: 60}},
+		Budget:      Budget{SalaryFen: 30_000, SupervisionTrainingFen: 5_000, ServiceActivitiesFen: 30_000, ProjectManagementFen: 5_000},
+		NeedsSurvey: "入户问卷 120 份：独居老人最缺陪伴与就医协助",
+		KPIs: []KPI{{Kind: "quantity", Indicator: "入户探访人次", Target: "≥ 480"}, {Kind: "quality", Indicator: "服务满意度", Target: "≥ 90%"},
+			{Kind: "effect", Indicator: "孤独感量表得分下降", Target: "≥ 10%"}}}
 }
 
 func hasField(t *testing.T, err error, field string) bool {
@@ -46,6 +49,15 @@ func TestApplicationValidate(t *testing.T) {
 		{"no milestones", true, func(a *Application) { a.Milestones = nil }, "milestones"},
 		{"no amount", true, func(a *Application) { a.RequestedFen = 0 }, "requestedFen"},
 		{"more than the budget", true, func(a *Application) { a.RequestedFen = 70_001 }, "requestedFen"},
+		{"a purchase without its needs survey", true, func(a *Application) {
+			a.Government, a.ContractStart, a.ContractEnd, a.NeedsSurvey = true, "2027-01-01", "2027-12-31", ""
+			a.Team = []TeamMember{{Name: "社工", Post: PostProfessional, SocialWorkerID: "sw"}}
+		}, "needsSurvey"},
+		{"a purchase without an effect target", true, func(a *Application) {
+			a.Government, a.ContractStart, a.ContractEnd, a.KPIs = true, "2027-01-01", "2027-12-31", a.KPIs[:2]
+			a.Team = []TeamMember{{Name: "社工", Post: PostProfessional, SocialWorkerID: "sw"}}
+		}, "kpis"},
+		{"a target of an unknown kind", false, func(a *Application) { a.KPIs = []KPI{{Kind: "speed", Indicator: "响应时间", Target: "1 天"}} }, "kpis[0].kind"},
 		{"a purchase with a budget line at 0", true, func(a *Application) {
 			a.Government, a.ContractStart, a.ContractEnd, a.Budget.ProjectManagementFen = true, "2027-01-01", "2027-12-31", 0
 			a.Team = []TeamMember{{Name: "社工", Post: PostProfessional, SocialWorkerID: "sw"}}

@@ -74,6 +74,8 @@ type ApplicationInput struct {
 	Government     bool
 	ContractStart  string
 	ContractEnd    string
+	NeedsSurvey    string
+	KPIs           []models.KPI
 }
 
 // applyingKinds are the organisation kinds that deliver projects.
@@ -142,6 +144,7 @@ func applyInput(a *models.Application, in ApplicationInput) {
 	a.NeedIDs, a.Domains, a.TargetGroup, a.Beneficiaries, a.Regions = in.NeedIDs, in.Domains, in.TargetGroup, in.Beneficiaries, in.Regions
 	a.Team, a.SupervisorID, a.Milestones, a.Budget, a.RequestedFen = in.Team, in.SupervisorID, in.Milestones, in.Budget, in.RequestedFen
 	a.ContractStart, a.ContractEnd = in.ContractStart, in.ContractEnd
+	a.NeedsSurvey, a.KPIs = in.NeedsSurvey, in.KPIs
 	a.Government = a.Government || in.Government
 }
 

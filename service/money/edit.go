@@ -22,7 +22,7 @@ func applicationInputOf(a *models.Application) ApplicationInput {
 		Title: a.Title, Summary: a.Summary, NeedIDs: a.NeedIDs, Domains: a.Domains, TargetGroup: a.TargetGroup,
 		Beneficiaries: a.Beneficiaries, Regions: a.Regions, SupervisorID: a.SupervisorID, Milestones: a.Milestones,
 		Budget: a.Budget, RequestedFen: a.RequestedFen, Government: a.Government, ContractStart: a.ContractStart,
-		ContractEnd: a.ContractEnd}
+		ContractEnd: a.ContractEnd, NeedsSurvey: a.NeedsSurvey, KPIs: a.KPIs}
 	for _, m := range a.Team {
 		m.Level = ""
 		in.Team = append(in.Team, m)

@@ -2022,8 +2022,12 @@ export interface components {
       fundId?: string;
       /** @description 政府购买服务项目 A government-purchased project */
       government?: boolean;
+      /** @description 考核指标；政府购买服务项目须含数量、质量、成效三类 Performance targets; a purchased project needs one of each kind */
+      kpis?: components["schemas"]["KPIDTO"][];
       milestones?: components["schemas"]["MilestoneDTO"][];
       needIds?: string[];
+      /** @description 需求调查：方法、样本、发现；政府购买服务项目提交时必填 The needs survey: method, sample, findings; required to submit a purchased project */
+      needsSurvey?: string;
       organisationId: string;
       regions?: string[];
       /** Format: int64 */
@@ -2058,8 +2062,12 @@ export interface components {
       /** Format: int64 */
       grantedFen: number;
       id: string;
+      /** @description 考核指标 Performance targets */
+      kpis: components["schemas"]["KPIDTO"][];
       milestones: components["schemas"]["MilestoneDTO"][];
       needIds: string[];
+      /** @description 需求调查 The survey of the people served */
+      needsSurvey?: string;
       organisationId: string;
       organisationName?: string;
       /** @description 专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included) */
@@ -2116,8 +2124,12 @@ export interface components {
       fundId?: string | null;
       /** @description 政府购买服务项目 A government-purchased project */
       government?: boolean | null;
+      /** @description 考核指标；政府购买服务项目须含数量、质量、成效三类 Performance targets; a purchased project needs one of each kind */
+      kpis?: components["schemas"]["KPIDTO"][] | null;
       milestones?: components["schemas"]["MilestoneDTO"][] | null;
       needIds?: string[] | null;
+      /** @description 需求调查：方法、样本、发现；政府购买服务项目提交时必填 The needs survey: method, sample, findings; required to submit a purchased project */
+      needsSurvey?: string | null;
       organisationId?: string;
       regions?: string[] | null;
       /** Format: int64 */
@@ -3024,8 +3036,12 @@ export interface components {
       /** Format: int64 */
       grantedFen: number;
       id: string;
+      /** @description 考核指标 Performance targets */
+      kpis: components["schemas"]["KPIDTO"][];
       milestones: components["schemas"]["MilestoneDTO"][];
       needIds: string[];
+      /** @description 需求调查 The survey of the people served */
+      needsSurvey?: string;
       organisationId: string;
       organisationName?: string;
       /** @description 专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included) */
@@ -3814,6 +3830,17 @@ export interface components {
       /** Format: date-time */
       checkout: string;
       volunteerId: string;
+    };
+    KPIDTO: {
+      /** @description 指标，如：入户探访人次 What is measured */
+      indicator: string;
+      /**
+       * @description 服务数量 quantity、服务质量 quality、服务成效 effect
+       * @enum {string}
+       */
+      kind: "quantity" | "quality" | "effect";
+      /** @description 目标值，如：≥ 480 人次 The target */
+      target: string;
     };
     LeaderboardOutputBody: {
       competitionId: string;
