@@ -237,27 +237,41 @@ type evaluatorInput struct {
 type evaluationInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
-		Score  int    `json:"score" minimum:"0" maximum:"100"`
-		Grade  string `json:"grade" enum:"excellent,good,pass,fail"`
-		Report string `json:"report" maxLength:"20000"`
+		Score      int            `json:"score" minimum:"0" maximum:"100"`
+		Grade      string         `json:"grade" enum:"excellent,good,pass,fail"`
+		Report     string         `json:"report" maxLength:"20000"`
+		KPIResults []KPIResultDTO `json:"kpiResults,omitempty" maxItems:"30" doc:"逐项评定项目的考核指标（项目有指标时必填，每项一次）One result per performance target of the project (required when it has targets)"`
 	}
+}
+
+// KPIResultDTO is an evaluation's finding on one of the project's targets.
+type KPIResultDTO struct {
+	Index  int    `json:"index" minimum:"0" maximum:"29" doc:"该指标在项目 kpis 中的序号 The target's position in the project's kpis"`
+	Actual string `json:"actual" maxLength:"200" doc:"实际完成 What was achieved"`
+	Met    bool   `json:"met" doc:"是否达标 Whether the target was met"`
 }
 
 // EvaluationDTO is a performance evaluation (绩效评估).
 type EvaluationDTO struct {
-	ApplicationID  string    `json:"applicationId"`
-	OrganisationID string    `json:"organisationId"`
-	Score          int       `json:"score"`
-	Grade          string    `json:"grade"`
-	Report         string    `json:"report"`
-	At             time.Time `json:"at"`
+	ApplicationID  string         `json:"applicationId"`
+	OrganisationID string         `json:"organisationId"`
+	Score          int            `json:"score"`
+	Grade          string         `json:"grade"`
+	Report         string         `json:"report"`
+	KPIResults     []KPIResultDTO `json:"kpiResults"`
+	At             time.Time      `json:"at"`
 }
 
 func evaluationDTO(e *models.Evaluation) *EvaluationDTO {
 	if e == nil {
 		return nil
 	}
-	return &EvaluationDTO{ApplicationID: e.ApplicationID, OrganisationID: e.OrganisationID, Score: e.Score, Grade: e.Grade, Report: e.Report, At: e.At}
+	d := &EvaluationDTO{ApplicationID: e.ApplicationID, OrganisationID: e.OrganisationID, Score: e.Score, Grade: e.Grade, Report: e.Report, At: e.At,
+		KPIResults: []KPIResultDTO{}}
+	for _, r := range e.KPIResults {
+		d.KPIResults = append(d.KPIResults, KPIResultDTO{Index: r.Index, Actual: r.Actual, Met: r.Met})
+	}
+	return d
 }
 
 type evaluationOutput struct{ Body EvaluationDTO }
@@ -426,7 +440,11 @@ func registerApplications(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("evaluate-project", http.MethodPost, "/v1/applications/{id}/evaluation", tag,
 		"绩效评估（受委托评估机构的评估员）Evaluate a completed project (the engaged institution's evaluator)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *evaluationInput) (*evaluationOutput, error) {
-			e, err := svc.Money().Evaluate(ctx, actorFrom(ctx), in.ID, models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report})
+			ev := models.Evaluation{Score: in.Body.Score, Grade: in.Body.Grade, Report: in.Body.Report}
+			for _, r := range in.Body.KPIResults {
+				ev.KPIResults = append(ev.KPIResults, models.KPIResult{Index: r.Index, Actual: r.Actual, Met: r.Met})
+			}
+			e, err := svc.Money().Evaluate(ctx, actorFrom(ctx), in.ID, ev)
 			if err != nil {
 				return nil, err
 			}

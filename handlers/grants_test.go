@@ -331,7 +331,20 @@ func TestGovernmentPurchase(t *testing.T) {
 	if r := w.h.do("POST", base+"1/release", "", bearerHeader(w.zhongyuan)...); r.Status != 409 || r.str("code") != "evaluation-required" {
 		t.Fatalf("final tranche before the engaged institution evaluates: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluation", `{"score":82,"grade":"good","report":"服务指标全部完成，满意度 92%。"}`, bearerHeader(evaluator)...); r.Status != 201 {
+	// The evaluation scores every target of the project, once each.
+	for _, bad := range []struct{ results, loc string }{
+		{``, "body.kpiResults"},
+		{`,"kpiResults":[{"index":0,"actual":"512 人次","met":true},{"index":0,"actual":"512 人次","met":true},{"index":2,"actual":"12%","met":true}]`, "body.kpiResults[1].index"},
+		{`,"kpiResults":[{"index":0,"actual":"512 人次","met":true},{"index":1,"actual":"93%","met":true},{"index":3,"actual":"12%","met":true}]`, "body.kpiResults[2].index"},
+	} {
+		body := `{"score":82,"grade":"good","report":"服务指标全部完成，满意度 92%。"` + bad.results + `}`
+		if r := w.h.do("POST", "/v1/applications/"+app+"/evaluation", body, bearerHeader(evaluator)...); r.Status != 422 || !strings.Contains(r.Raw, bad.loc) {
+			t.Fatalf("evaluation %s: want 422 at %s, got %d %s", bad.results, bad.loc, r.Status, r.Raw)
+		}
+	}
+	results := `,"kpiResults":[{"index":0,"actual":"512 人次","met":true},{"index":1,"actual":"93%","met":true},{"index":2,"actual":"8%","met":false}]`
+	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluation", `{"score":82,"grade":"good","report":"服务指标全部完成，满意度 92%。"`+results+`}`, bearerHeader(evaluator)...); r.Status != 201 ||
+		len(r.Body["kpiResults"].([]any)) != 3 {
 		t.Fatalf("evaluation: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("GET", "/v1/applications/"+app, "", bearerHeader(w.zhongyuan)...); r.str("purchaseStage") != "completed" {

@@ -58,6 +58,9 @@ func (s *Service) Evaluate(ctx context.Context, actor *Actor, id string, e model
 		if a.Status != models.AppCompleted {
 			return nil, models.E(models.KindConflict, "项目完成全部里程碑后才能评估", "a project is evaluated once every milestone is verified")
 		}
+		if err := e.CheckKPIResults(a.KPIs); err != nil {
+			return nil, err // the evaluation scores the project's targets (issue 18)
+		}
 		e.ApplicationID, e.OrganisationID, e.By, e.At = a.ID, a.EvaluatorOrg, actor.AccountID, s.d.Now()
 		if err := s.st.Applications.InsertEvaluation(ctx, &e); core.IsKind(err, models.KindConflict) {
 			return nil, models.E(models.KindConflict, "该项目已评估", "the project was evaluated already")

@@ -3251,6 +3251,7 @@ export interface components {
       /** Format: date-time */
       at: string;
       grade: string;
+      kpiResults: components["schemas"]["KPIResultDTO"][];
       organisationId: string;
       report: string;
       /** Format: int64 */
@@ -3259,6 +3260,8 @@ export interface components {
     EvaluationInputBody: {
       /** @enum {string} */
       grade: "excellent" | "good" | "pass" | "fail";
+      /** @description 逐项评定项目的考核指标（项目有指标时必填，每项一次）One result per performance target of the project (required when it has targets) */
+      kpiResults?: components["schemas"]["KPIResultDTO"][];
       report: string;
       /** Format: int64 */
       score: number;
@@ -3841,6 +3844,17 @@ export interface components {
       kind: "quantity" | "quality" | "effect";
       /** @description 目标值，如：≥ 480 人次 The target */
       target: string;
+    };
+    KPIResultDTO: {
+      /** @description 实际完成 What was achieved */
+      actual: string;
+      /**
+       * Format: int64
+       * @description 该指标在项目 kpis 中的序号 The target's position in the project's kpis
+       */
+      index: number;
+      /** @description 是否达标 Whether the target was met */
+      met: boolean;
     };
     LeaderboardOutputBody: {
       competitionId: string;
