@@ -133,7 +133,7 @@ func (p *demoPlanner) organisations() error {
 		case i <= 2: // the logins' organisations are active
 		case x < 0.10:
 			o.Status = models.OrgIncubating
-		case x < 0.235 && kind == models.KindSocialWorkAgency: // demonstration organisations are agencies (issue 18)
+		case x < 0.6 && kind == models.KindSocialWorkAgency && models.InDemonstrationDomain(o.Domains): // agencies in the nine domains (issue 18)
 			o.Status = models.OrgDemonstration
 		}
 		if err := o.Validate(); err != nil {

@@ -48,6 +48,14 @@ func TestStandingRules(t *testing.T) {
 	if r := w.h.do("POST", "/v1/organisations/"+w.orgB+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.erqi)...); r.Status != 200 {
 		t.Fatalf("an active agency made a demonstration organisation: %d %s", r.Status, r.Raw)
 	}
+	veterans := w.h.do("POST", "/v1/organisations", strings.Replace(orgBody(t, 72, "social_work_agency", "410102", `,"status":"active"`),
+		`"domains":["social_welfare"]`, `"domains":["veteran_services"]`, 1), bearerHeader(w.zhongyuan)...)
+	if veterans.Status != 201 {
+		t.Fatalf("agency: %d %s", veterans.Status, veterans.Raw)
+	}
+	if r := w.h.do("POST", "/v1/organisations/"+veterans.str("id")+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.zhongyuan)...); r.Status != 422 || !strings.Contains(r.Raw, "body.to") {
+		t.Fatalf("an agency outside the nine demonstration domains: %d %s", r.Status, r.Raw)
+	}
 	charity := w.h.do("POST", "/v1/organisations", orgBody(t, 71, "charity_organisation", "410102", `,"status":"active"`), bearerHeader(w.zhongyuan)...)
 	if charity.Status != 201 {
 		t.Fatalf("charity: %d %s", charity.Status, charity.Raw)

@@ -96,7 +96,7 @@ func (b *DashboardBuilder) AddOrganisation(o *Organisation) {
 		if CountsAsServiceOrganisation(o) {
 			f.ServiceOrganisations++
 		}
-		if o.Status == OrgDemonstration && o.Kind == KindSocialWorkAgency {
+		if o.Status == OrgDemonstration && o.Kind == KindSocialWorkAgency && InDemonstrationDomain(o.Domains) {
 			f.DemonstrationOrganisations++
 		}
 	})

@@ -60,7 +60,9 @@ func dashboardFixture(t *testing.T) *DashboardSnapshot {
 	jan := time.Date(2026, 1, 31, 17, 0, 0, 0, time.UTC) // 2026-02-01 01:00 in Shanghai
 	for _, o := range []*Organisation{
 		{ID: "agency", Name: "中原社工中心", Kind: "social_work_agency", DivisionCode: "410102", Status: OrgActive},
-		{ID: "agency-town", Name: "林山寨社工站运营机构", Kind: "social_work_agency", DivisionCode: "410102001", Status: OrgDemonstration},
+		{ID: "agency-town", Name: "林山寨社工站运营机构", Kind: "social_work_agency", DivisionCode: "410102001", Status: OrgDemonstration, Domains: []string{"social_assistance"}},
+		// Demonstration outside the nine demonstration domains: not counted (issue 18).
+		{ID: "agency-veterans", Name: "退役军人服务社工中心", Kind: "social_work_agency", DivisionCode: "410102", Status: OrgDemonstration, Domains: []string{"veteran_services"}},
 		{ID: "incubating", Name: "培育中机构", Kind: "social_work_agency", DivisionCode: "410102", Status: OrgIncubating},
 		{ID: "exited", Name: "已退出机构", Kind: "social_work_agency", DivisionCode: "410103", Status: OrgExited},
 		{ID: "demo-community", Name: "示范社区组织", Kind: "community_social_organisation", DivisionCode: "410103", Status: OrgDemonstration},
@@ -158,10 +160,10 @@ func TestDashboardSnapshotCounts(t *testing.T) {
 	check("city-level social workers", s.CityLevel.SocialWorkers, 2) // sw5, sw6
 	check("city social workers", s.City.SocialWorkers, 7)
 	check("city posts", s.City.ProfessionalPosts, 2)
-	check("中原 service organisations", zy.ServiceOrganisations, 2) // agency, agency-town (demonstration operates)
+	check("中原 service organisations", zy.ServiceOrganisations, 3) // agency, agency-town, agency-veterans (demonstration operates)
 	check("二七 service organisations", eq.ServiceOrganisations, 0)
-	check("city service organisations", s.City.ServiceOrganisations, 3)
-	check("中原 demonstration", zy.DemonstrationOrganisations, 1)
+	check("city service organisations", s.City.ServiceOrganisations, 4)
+	check("中原 demonstration", zy.DemonstrationOrganisations, 1) // agency-town; agency-veterans is outside the nine domains
 	// A community organisation marked demonstration (before issue 18 refused
 	// it) does not count: demonstration organisations are social-work agencies.
 	check("二七 demonstration", eq.DemonstrationOrganisations, 0)

@@ -1,5 +1,7 @@
 package models
 
+import "slices"
+
 // Controlled vocabularies of the service, as data.
 //
 // Every term has a stable English snake_case code (what is stored and sent
@@ -208,6 +210,20 @@ var vocabDemonstrationDomainMap = map[string][]string{
 // groups, or nil for an unknown code. The slice is the caller's own.
 func DemonstrationDomainMapsTo(code string) []string {
 	return vocabCopyCodes(vocabDemonstrationDomainMap[code])
+}
+
+// InDemonstrationDomain reports whether domains include a key domain of one
+// of the nine demonstration domains (seed §11: 社区、社会救助、老年、残疾人、
+// 儿童、医务、禁毒、社区矫正、人民调解).
+func InDemonstrationDomain(domains []string) bool {
+	for _, codes := range vocabDemonstrationDomainMap {
+		for _, c := range codes {
+			if slices.Contains(domains, c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // StationServiceAreas are the areas in which township/street social-work

@@ -183,8 +183,12 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 			"illegal status change "+string(o.Status)+" → "+c.To)
 	}
 	if to == models.OrgDemonstration && o.Kind != models.KindSocialWorkAgency {
-		// Seed: demonstration organisations are social-work service agencies.
+		// Seed §11: demonstration organisations are social-work service agencies.
 		return nil, models.Invalid("to", "只有社会工作服务机构可以认定为示范机构", "only a social-work service agency can be a demonstration organisation")
+	}
+	if to == models.OrgDemonstration && !models.InDemonstrationDomain(o.Domains) {
+		return nil, models.Invalid("to", "示范机构须服务于社区、社会救助、老年、残疾人、儿童、医务、禁毒、社区矫正、人民调解等重点领域之一",
+			"a demonstration organisation serves one of the nine demonstration domains (community, social assistance, elderly, disability, children, medical, drug control, community correction, people's mediation)")
 	}
 	if to == models.OrgExited && !models.ExitReasons.Has(c.Reason) {
 		return nil, models.Invalid("reason", "退出须注明退出原因（见 exit_reasons 词表）", "an exit needs a reason from the exit_reasons vocabulary")
