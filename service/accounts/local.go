@@ -61,6 +61,12 @@ type localAccount struct {
 	at time.Time
 }
 
+// fresh reports whether the entry, read at e.at, may still answer at now
+// (a clock that went back makes it stale).
+func (e localAccount) fresh(now time.Time) bool {
+	return now.Sub(e.at) < LocalAccountTTL && !now.Before(e.at)
+}
+
 // NewLocalAccounts puts a replica's memory in front of accounts and changes
 // (both the same MongoDB collection). bus may be nil (one replica).
 func NewLocalAccounts(accounts AccountStore, changes AccountChangeStore, bus Bus, now func() time.Time, log *slog.Logger) *LocalAccounts {
@@ -103,7 +109,7 @@ func (l *LocalAccounts) Cached(ctx context.Context, id string) (*models.Account,
 	e, ok := l.entries[id]
 	epoch := l.epoch
 	l.mu.Unlock()
-	if ok && now.Sub(e.at) < LocalAccountTTL && !now.Before(e.at) {
+	if ok && e.fresh(now) {
 		return copyAccount(e.a), nil
 	}
 	return l.read(ctx, id, epoch, now)
@@ -119,7 +125,7 @@ func (l *LocalAccounts) AccountsByIDs(ctx context.Context, ids []string) (map[st
 	l.mu.Lock()
 	epoch := l.epoch
 	for _, id := range ids {
-		if e, ok := l.entries[id]; ok && now.Sub(e.at) < LocalAccountTTL && !now.Before(e.at) {
+		if e, ok := l.entries[id]; ok && e.fresh(now) {
 			out[id] = copyAccount(e.a)
 		} else if _, seen := out[id]; !seen {
 			missing = append(missing, id)
@@ -168,7 +174,7 @@ func (l *LocalAccounts) fill(id string, a *models.Account, epoch uint64, now tim
 	}
 	if len(l.entries) >= localAccountsMax {
 		for k, e := range l.entries {
-			if now.Sub(e.at) >= LocalAccountTTL {
+			if !e.fresh(now) {
 				delete(l.entries, k)
 			}
 		}

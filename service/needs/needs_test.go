@@ -101,15 +101,7 @@ func TestPublicCountsFollowTheSnapshotClock(t *testing.T) {
 	}
 	total := func() int {
 		t.Helper()
-		counts, err := e.svc.NeedCounts(e.ctx, "410102")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, c := range counts {
-			n += c.Total
-		}
-		return n
+		return countsTotal(t, e.svc, e.ctx)
 	}
 	if got := total(); got != 1 {
 		t.Fatalf("counts after a local post = %d, want 1", got)
