@@ -169,6 +169,7 @@ func (p *demoPlanner) stations() error {
 			s.OperatorOrgID = ops[r.IntN(len(ops))].ID
 		}
 		s.OpenedOn = demoDate(demoNotAfter(demoDay(r, time.Date(2019, 1, 1, 0, 0, 0, 0, models.Shanghai()), 2000), p.today.AddDate(0, 0, -1)))
+		s.Setup = demoStationSetup(j, s.OpenedOn)
 		p.city.stations = append(p.city.stations, s)
 		p.stationsByCounty[county.Code] = append(p.stationsByCounty[county.Code], s)
 	}
@@ -206,6 +207,14 @@ func (p *demoPlanner) socialWorkers() error {
 			CreatedAt: p.now, UpdatedAt: p.now}
 		if i == 1 || level != models.CertAssistant && r.Float64() < 0.4 {
 			w.Supervisor, w.CaseloadCap = true, 5
+			// Two in three in the city pool (most trained by the hundred-
+			// supervisors programme), the rest on their county's team.
+			w.SupervisorTier, w.FrontLine = models.SupervisorTierCity, models.WorkDuration{Years: 3 + i%9, Months: i % 12}
+			if i%3 == 2 {
+				w.SupervisorTier, w.SupervisorCounty = models.SupervisorTierCounty, county
+			} else if i%5 != 4 {
+				w.SupervisorCohort = 2021 + i%4
+			}
 		}
 		if ss := p.stationsByCounty[county]; len(ss) > 0 {
 			s := ss[r.IntN(len(ss))]
@@ -309,4 +318,20 @@ func (p *demoPlanner) volunteers() error {
 		p.city.volunteers = append(p.city.volunteers, demoVolunteer{demoPerson{account: a}, v})
 	}
 	return nil
+}
+
+// demoStationSetup is a station's hardware, services, rules and signage:
+// most stations are complete; every seventh has no sign yet and every
+// eleventh only its space, so the console shows what is missing.
+func demoStationSetup(j int, openedOn string) models.StationSetup {
+	u := models.StationSetup{AreaSqm: 120 + j%10*20, Rooms: []string{"office", "reception", "casework", "group_work"},
+		OpeningHours: "周一至周五 9:00–17:30", ServiceItems: []string{"困难群众个案帮扶", "独居老人探访", "儿童课后四点半课堂"},
+		Rules: []string{"post_duties", "service_process", "supervision", "records", "safety"}, SignageOn: openedOn}
+	if j%7 == 3 {
+		u.SignageOn = ""
+	}
+	if j%11 == 5 {
+		u = models.StationSetup{AreaSqm: 80, Rooms: []string{"office"}}
+	}
+	return u
 }

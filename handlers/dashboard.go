@@ -47,19 +47,21 @@ type DashboardComplianceDTO struct {
 
 // DashboardFiguresDTO are one row's figures.
 type DashboardFiguresDTO struct {
-	SocialWorkers              int                    `json:"socialWorkers" doc:"持证社工（证书已核验）Social workers with a verified certificate"`
-	ProfessionalPosts          int                    `json:"professionalPosts" doc:"持证且聘任专业岗位 Verified social workers holding a post title"`
-	ServiceOrganisations       int                    `json:"serviceOrganisations" doc:"运营中的社会工作服务机构 Operating social-work service agencies"`
-	DemonstrationOrganisations int                    `json:"demonstrationOrganisations" doc:"示范机构（任何类型）Demonstration organisations of any kind"`
-	Towns                      int                    `json:"towns" doc:"乡镇（街道）数 Townships/streets"`
-	TownsWithStation           int                    `json:"townsWithStation" doc:"有运营中社工站的乡镇（街道）Townships/streets with an open station"`
-	Needs                      DashboardNeedsDTO      `json:"needs"`
-	VerifiedHours              float64                `json:"verifiedHours" doc:"已核实志愿服务时长（每场次每人取最高已核实版本）Verified volunteer hours; per occurrence and volunteer the highest verified version"`
-	Grants                     int                    `json:"grants"`
-	GrantsFen                  int64                  `json:"grantsFen" doc:"资助金额（分）Granted, in fen"`
-	ElderCare                  DashboardComplianceDTO `json:"elderCare" doc:"养老机构社工配备（每 100 张床位 1 名持证社工）Elder-care staffing: 1 verified social worker per 100 beds"`
-	PurchasedProjects          DashboardComplianceDTO `json:"purchasedProjects" doc:"已立项的政府购买项目，未被标记者为达标 Granted government-purchased projects; compliant = no standing flag"`
-	ContinuingEducation        DashboardComplianceDTO `json:"continuingEducation" doc:"机构社工继续教育达标 Continuing education of organisations' social workers"`
+	SocialWorkers              int                     `json:"socialWorkers" doc:"持证社工（证书已核验）Social workers with a verified certificate"`
+	ProfessionalPosts          int                     `json:"professionalPosts" doc:"持证且聘任专业岗位 Verified social workers holding a post title"`
+	ServiceOrganisations       int                     `json:"serviceOrganisations" doc:"运营中的社会工作服务机构 Operating social-work service agencies"`
+	DemonstrationOrganisations int                     `json:"demonstrationOrganisations" doc:"示范机构：重点领域的社会工作服务机构 Demonstration organisations: social-work agencies in a key domain"`
+	Towns                      int                     `json:"towns" doc:"乡镇（街道）数 Townships/streets"`
+	TownsWithStation           int                     `json:"townsWithStation" doc:"有运营中且配有社工的社工站的乡镇（街道）Townships/streets with an open station a social worker is on post at"`
+	TownsStationOpen           int                     `json:"townsStationOpen" doc:"有运营中社工站的乡镇（街道），不论是否配社工 Townships/streets with an open station, staffed or not"`
+	Supervisors                DashboardSupervisorsDTO `json:"supervisors"`
+	Needs                      DashboardNeedsDTO       `json:"needs"`
+	VerifiedHours              float64                 `json:"verifiedHours" doc:"已核实志愿服务时长（每场次每人取最高已核实版本）Verified volunteer hours; per occurrence and volunteer the highest verified version"`
+	Grants                     int                     `json:"grants"`
+	GrantsFen                  int64                   `json:"grantsFen" doc:"资助金额（分）Granted, in fen"`
+	ElderCare                  DashboardComplianceDTO  `json:"elderCare" doc:"养老机构社工配备（每 100 张床位 1 名持证社工）Elder-care staffing: 1 verified social worker per 100 beds"`
+	PurchasedProjects          DashboardComplianceDTO  `json:"purchasedProjects" doc:"已立项的政府购买项目，未被标记者为达标 Granted government-purchased projects; compliant = no standing flag"`
+	ContinuingEducation        DashboardComplianceDTO  `json:"continuingEducation" doc:"机构社工继续教育达标 Continuing education of organisations' social workers"`
 }
 
 // DashboardIndicatorDTO is one target figure of a row.
@@ -135,6 +137,8 @@ type DashboardDTO struct {
 	Map                   []DashboardMapAreaDTO        `json:"map"`
 	NonCompliantElderCare []DashboardElderCareDTO      `json:"nonCompliantElderCare"`
 	FlaggedProjects       []DashboardFlaggedProjectDTO `json:"flaggedProjects"`
+	Coverage              []DashboardCoverageDTO       `json:"coverage" doc:"各区县民政领域与社会治理重点领域的服务覆盖 Services in each civil-affairs field and key domain, by district"`
+	Towns                 []DashboardTownDTO           `json:"towns" doc:"辖区内每个乡镇（街道）的社工站状态 Every township's station state"`
 }
 
 type dashboardOutput struct {
@@ -155,6 +159,7 @@ func dashboardFiguresDTO(f models.DashboardFigures) DashboardFiguresDTO {
 	}
 	return DashboardFiguresDTO{SocialWorkers: f.SocialWorkers, ProfessionalPosts: f.ProfessionalPosts, ServiceOrganisations: f.ServiceOrganisations,
 		DemonstrationOrganisations: f.DemonstrationOrganisations, Towns: f.Towns, TownsWithStation: f.TownsWithStation,
+		TownsStationOpen: f.TownsStationOpen, Supervisors: supervisorsDTO(f),
 		Needs:         DashboardNeedsDTO{Posted: f.NeedsPosted(), Staffed: f.NeedsStaffed(), Completed: f.NeedsCompleted(), ByStatus: byStatus},
 		VerifiedHours: f.VerifiedHours(), Grants: f.Grants, GrantsFen: f.GrantsFen,
 		ElderCare:           complianceDTO(f.ElderCareFacilities, f.ElderCareCompliant),
@@ -181,6 +186,7 @@ func dashboardDTO(v *models.DashboardView) DashboardDTO {
 	for _, r := range v.Rows {
 		out.Rows = append(out.Rows, dashboardRowDTO(r))
 	}
+	out.Coverage, out.Towns = coverageDTOs(v)
 	for _, p := range v.Series {
 		out.Series = append(out.Series, DashboardSeriesDTO{Month: p.Month, Domain: p.Domain, Needs: p.Needs, VerifiedHours: hoursOf(p.HoursHundredths),
 			Grants: p.Grants, GrantsFen: p.GrantsFen})

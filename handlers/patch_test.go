@@ -283,6 +283,7 @@ func TestPatchSocialWorker(t *testing.T) {
 	mine := func() map[string]any {
 		return w.h.do("GET", "/v1/me/social-worker-profile", "", bearerHeader(tok)...).Body
 	}
+	w.frontLine(t, id, tok, w.adminA, w.orgA, 4)
 	for _, c := range []struct{ path, body, tok string }{
 		{"/v1/me/social-worker-profile", socialWorkerBody(""), tok},
 		{"/v1/social-workers/" + id + "/certificate-verification", `{"decision":"verified"}`, w.zhongyuan},
@@ -324,7 +325,7 @@ func TestPatchSocialWorker(t *testing.T) {
 	if cert["verification"] != "pending" || cert["number"] != "SW2021-0002" || cert["issuedOn"] != "2021-06-01" || r.Body["supervisor"] != false {
 		t.Errorf("a changed certificate: %s", r.Raw)
 	}
-	sameExcept(t, "the social worker", after, r.Body, "certificate", "supervisor")
+	sameExcept(t, "the social worker", after, r.Body, "certificate", "supervisor", "supervisorTier", "frontLine")
 }
 
 // An organisation's admin patches its description; the rest stays, a bad

@@ -132,7 +132,8 @@ func registerPatches(api huma.API, svc *service.Service) {
 		func(ctx context.Context, in *patchStationInput) (*stationOutput, error) {
 			st, err := svc.Parties().EditStation(ctx, actorFrom(ctx), in.TownCode, func(cur parties.StationInput) (parties.StationInput, error) {
 				b, err := station.apply(ctx, StationBody{Name: cur.Name, ServiceAreas: cur.ServiceAreas, OperatorOrgID: cur.OperatorOrgID,
-					SocialWorkers: cur.SocialWorkers, OpenedOn: cur.OpenedOn, Status: cur.Status, Address: cur.Address}, in.Body)
+					SocialWorkers: cur.SocialWorkers, OpenedOn: cur.OpenedOn, Status: cur.Status, Address: cur.Address,
+					Setup: optionalSetup(cur.Setup)}, in.Body)
 				return b.input(cur.TownCode), err
 			})
 			if err != nil {

@@ -72,6 +72,7 @@ func (w *world) supervisor(t *testing.T, phone string) (id, token string) {
 	if r := w.h.do("POST", "/v1/social-workers/"+id+"/certificate-verification", `{"decision":"verified","note":"核验证书原件"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
 		t.Fatalf("verify certificate: %d %s", r.Status, r.Raw)
 	}
+	w.frontLine(t, id, token, w.adminA, w.orgA, 4)
 	if r := w.h.do("POST", "/v1/social-workers/"+id+"/supervisor-pool", `{"inPool":true,"caseloadCap":5}`, bearerHeader(w.city)...); r.Status != 200 {
 		t.Fatalf("supervisor pool: %d %s", r.Status, r.Raw)
 	}

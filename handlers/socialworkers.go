@@ -36,7 +36,11 @@ type SocialWorkerDTO struct {
 	EmployerOrgID         string              `json:"employerOrgId"`
 	StationTownCode       string              `json:"stationTownCode,omitempty" doc:"驻站乡镇（街道）Station township"`
 	Domains               []string            `json:"domains"`
-	Supervisor            bool                `json:"supervisor" doc:"在市级督导人才库中 In the city supervisor pool"`
+	Supervisor            bool                `json:"supervisor" doc:"在市级督导人才库或区县督导队伍中 In the city supervisor pool or a county team"`
+	SupervisorTier        string              `json:"supervisorTier,omitempty" enum:"city,county" doc:"supervisor_tiers"`
+	SupervisorCounty      string              `json:"supervisorCounty,omitempty" doc:"区县督导队伍所属区县 The county team's county"`
+	SupervisorCohort      int                 `json:"supervisorCohort,omitempty" doc:"百名社工督导培养工程批次年份 The hundred-supervisors programme cohort year"`
+	FrontLine             *WorkDurationDTO    `json:"frontLine,omitempty" doc:"入库时已核实的一线社会工作年限 Verified front-line experience at admission"`
 	CaseloadCap           int                 `json:"caseloadCap" doc:"督导个案上限 Supervision caseload cap"`
 	Availability          map[string][]string `json:"availability,omitempty" doc:"每周可服务时段（北京时间）Weekly availability, Asia/Shanghai"`
 	Base                  *models.Point       `json:"base,omitempty" doc:"常驻地点（GCJ-02）Base point"`
@@ -47,7 +51,11 @@ type SocialWorkerDTO struct {
 func socialWorkerDTO(w *parties.SocialWorkerView) SocialWorkerDTO {
 	d := SocialWorkerDTO{AccountID: w.AccountID, Name: w.Name, Phone: w.Phone, Post: w.Post, ProfessionalPostGrade: w.PostGrade,
 		EmployerOrgID: w.EmployerOrgID, StationTownCode: w.StationTownCode, Domains: nonNil(w.Domains), Supervisor: w.Supervisor,
+		SupervisorTier: w.SupervisorTier, SupervisorCounty: w.SupervisorCounty, SupervisorCohort: w.SupervisorCohort,
 		CaseloadCap: w.CaseloadCap, Base: w.Base, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if w.Supervisor {
+		d.FrontLine = &WorkDurationDTO{Years: w.FrontLine.Years, Months: w.FrontLine.Months, Days: w.FrontLine.Days}
+	}
 	if c := w.Certificate; c != nil {
 		d.Certificate = &CertificateDTO{Level: string(c.Level), Number: c.Number, IssuedOn: c.IssuedOn, Verification: c.Verification,
 			VerifiedAt: c.VerifiedAt, Note: c.Note}
@@ -106,8 +114,11 @@ type certificateDecisionInput struct {
 type supervisorPoolInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
-		InPool      bool `json:"inPool" doc:"进入或退出督导人才库 Join or leave the supervisor pool"`
-		CaseloadCap int  `json:"caseloadCap,omitempty" minimum:"1" maximum:"50" doc:"督导个案上限 1–50，进入时必填 Caseload cap 1–50, required to join"`
+		InPool      bool   `json:"inPool" doc:"进入或退出督导人才库 Join or leave the supervisor pool; joining needs 3 years of verified front-line employment"`
+		CaseloadCap int    `json:"caseloadCap,omitempty" minimum:"1" maximum:"50" doc:"督导个案上限 1–50，进入时必填 Caseload cap 1–50, required to join"`
+		Tier        string `json:"tier,omitempty" enum:"city,county" doc:"市级人才库或区县队伍；默认：市级民政为市级，区县民政为本区县 City pool or county team; default: the city pool for the city's civil affairs, else the caller's county team"`
+		CountyCode  string `json:"countyCode,omitempty" pattern:"^[0-9]{6}$" doc:"区县队伍所属区县 The county team's county"`
+		Cohort      int    `json:"cohort,omitempty" minimum:"2010" maximum:"2100" doc:"百名社工督导培养工程批次年份 The programme cohort year"`
 	}
 }
 
@@ -178,7 +189,8 @@ func registerSocialWorkers(api huma.API, svc *service.Service) {
 	huma.Register(api, op("set-supervisor-pool", http.MethodPost, "/v1/social-workers/{id}/supervisor-pool", tag,
 		"进入或退出督导人才库（民政部门）Join or leave the supervisor pool (civil affairs)", true, 403, 404, 422),
 		func(ctx context.Context, in *supervisorPoolInput) (*socialWorkerOutput, error) {
-			w, err := svc.Parties().SetSupervisorPool(ctx, actorFrom(ctx), in.ID, parties.PoolChange{InPool: in.Body.InPool, CaseloadCap: in.Body.CaseloadCap})
+			w, err := svc.Parties().SetSupervisorPool(ctx, actorFrom(ctx), in.ID, parties.PoolChange{InPool: in.Body.InPool, CaseloadCap: in.Body.CaseloadCap,
+				Tier: in.Body.Tier, CountyCode: in.Body.CountyCode, Cohort: in.Body.Cohort})
 			if err != nil {
 				return nil, err
 			}

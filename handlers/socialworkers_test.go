@@ -157,6 +157,7 @@ func TestSocialWorkerCertificateAndPool(t *testing.T) {
 		t.Fatalf("refused verifications were audited: %d", n)
 	}
 
+	w.frontLine(t, id, tok, w.adminA, w.orgA, 4)
 	r := w.h.do("POST", verifyPath, `{"decision":"verified","note":"已核对全国社会工作者职业资格证书查询系统"}`, bearerHeader(w.zhongyuan)...)
 	if r.Status != 200 || r.Body["certificate"].(map[string]any)["verification"] != "verified" {
 		t.Fatalf("verify: %d %s", r.Status, r.Raw)
@@ -178,11 +179,14 @@ func TestSocialWorkerCertificateAndPool(t *testing.T) {
 	if r := w.h.do("POST", poolPath, `{"inPool":true,"caseloadCap":5}`, bearerHeader(w.city)...); r.Status != 200 || r.Body["supervisor"] != true || r.Body["caseloadCap"] != float64(5) {
 		t.Fatalf("city adds to the pool: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", poolPath, `{"inPool":false}`, bearerHeader(w.zhongyuan)...); r.Status != 200 || r.Body["supervisor"] != false || r.Body["caseloadCap"] != float64(5) {
-		t.Fatalf("county takes out of the pool: %d %s", r.Status, r.Raw)
+	if r := w.h.do("POST", poolPath, `{"inPool":false}`, bearerHeader(w.zhongyuan)...); r.Status != 403 {
+		t.Fatalf("county takes out of the city's pool: %d %s", r.Status, r.Raw)
 	}
-	if r := w.h.do("POST", poolPath, `{"inPool":true,"caseloadCap":8}`, bearerHeader(w.zhongyuan)...); r.Status != 200 || r.Body["supervisor"] != true {
-		t.Fatalf("county adds to the pool: %d %s", r.Status, r.Raw)
+	if r := w.h.do("POST", poolPath, `{"inPool":false}`, bearerHeader(w.city)...); r.Status != 200 || r.Body["supervisor"] != false || r.Body["caseloadCap"] != float64(5) {
+		t.Fatalf("city takes out of the pool: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", poolPath, `{"inPool":true,"caseloadCap":8}`, bearerHeader(w.zhongyuan)...); r.Status != 200 || r.Body["supervisor"] != true || r.Body["supervisorTier"] != "county" {
+		t.Fatalf("county adds to its team: %d %s", r.Status, r.Raw)
 	}
 	if e := audit.find("social_worker.supervisor_pool", "social_worker:"+id); len(e) != 3 {
 		t.Fatalf("pool audit: %+v", e)
@@ -280,6 +284,7 @@ func TestSocialWorkerVisibility(t *testing.T) {
 	}
 
 	// Verify the first worker's certificate so level filters find it.
+	w.frontLine(t, id, tok, w.adminA, w.orgA, 4)
 	if r := w.h.do("POST", "/v1/social-workers/"+id+"/certificate-verification", `{"decision":"verified"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
 		t.Fatalf("verify: %d %s", r.Status, r.Raw)
 	}
@@ -365,6 +370,7 @@ func TestSocialWorkerConcurrentEdits(t *testing.T) {
 	if r := w.h.do("POST", "/v1/social-workers/"+id+"/certificate-verification", `{"decision":"verified"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
 		t.Fatalf("verify: %d %s", r.Status, r.Raw)
 	}
+	w.frontLine(t, id, tok, w.adminA, w.orgA, 4)
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)

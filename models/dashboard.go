@@ -129,6 +129,10 @@ type DashboardFigures struct {
 	PurchasedFlagged           int            `bson:"purchasedflagged"`  // of them, with a standing flag
 	CEPeople                   int            `bson:"cepeople"`          // social-worker members of organisations registered here
 	CECompliant                int            `bson:"cecompliant"`
+	TownsStationOpen           int            `bson:"townsstationopen"`     // townships with an open station, staffed or not
+	CitySupervisors            int            `bson:"citysupervisors"`      // verified supervisors of the city pool (city row only)
+	CountySupervisors          int            `bson:"countysupervisors"`    // verified supervisors of county teams
+	ProgrammeSupervisors       int            `bson:"programmesupervisors"` // trained by the "hundred supervisors" programme (city row only)
 }
 
 func newFigures() *DashboardFigures {
@@ -182,7 +186,7 @@ func (f *DashboardFigures) Indicator(code string) int {
 func (f *DashboardFigures) empty() bool {
 	return f.SocialWorkers == 0 && f.ProfessionalPosts == 0 && f.ServiceOrganisations == 0 && f.DemonstrationOrganisations == 0 &&
 		f.TownsWithStation == 0 && f.HoursHundredths == 0 && f.Grants == 0 && f.GrantsFen == 0 && f.ElderCareFacilities == 0 &&
-		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
+		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.TownsStationOpen == 0 && f.CountySupervisors == 0 && f.CitySupervisors == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
 }
 
 // Percent is part/whole in percent, rounded to one decimal place; nil when
@@ -253,6 +257,8 @@ type DashboardSnapshot struct {
 	ElderCare []ElderCareLine   `bson:"eldercare"` // every counted facility
 	Flagged   []FlaggedProject  `bson:"flagged"`   // flagged government-purchased projects
 	Targets   DashboardTargets  `bson:"targets"`   // the targets in force when it was taken
+	Coverage  []DomainCoverage  `bson:"coverage"`  // services by district and key domain (only what has some)
+	Towns     []TownCoverage    `bson:"towns"`     // every township: staffed, open but unstaffed, or no station
 }
 
 // DistrictOf is the county-level division that contains code, or CityCode

@@ -46,6 +46,8 @@ type DashboardBuilder struct {
 	// station's own list, or by a counted social worker based there.
 	openStations map[string]bool // town → the station lists social workers
 	staffedTowns map[string]bool // towns a counted social worker is based at
+	stationAreas map[string][]string
+	coverage     map[[2]string]*DomainCoverage // district, domain
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -53,8 +55,9 @@ func NewDashboardBuilder(now time.Time) *DashboardBuilder {
 	local := now.In(Shanghai())
 	return &DashboardBuilder{date: string(DateOf(now)), takenAt: now.UTC(), ceYear: local.Year(), city: newFigures(),
 		districts: map[string]*DashboardFigures{}, orgs: map[string]builderOrg{}, elderCare: map[string]*ElderCareLine{},
-		openStations: map[string]bool{}, staffedTowns: map[string]bool{},
-		hours: map[hoursKey]hoursBest{}, fundDom: map[string]string{}, appDom: map[string]string{},
+		openStations: map[string]bool{}, staffedTowns: map[string]bool{}, stationAreas: map[string][]string{},
+		coverage: map[[2]string]*DomainCoverage{},
+		hours:    map[hoursKey]hoursBest{}, fundDom: map[string]string{}, appDom: map[string]string{},
 		series: map[seriesKey]*SeriesPoint{}, ceSeen: map[string]bool{}}
 }
 
@@ -100,6 +103,11 @@ func (b *DashboardBuilder) AddOrganisation(o *Organisation) {
 			f.DemonstrationOrganisations++
 		}
 	})
+	if o.Status.Operating() {
+		for _, dom := range o.Domains {
+			b.cover(d, dom, func(c *DomainCoverage) { c.Organisations++ })
+		}
+	}
 	if CountsAsElderCareFacility(o) {
 		b.elderCare[o.ID] = &ElderCareLine{OrganisationID: o.ID, Name: o.Name, District: d, Beds: o.Beds, Required: RequiredSocialWorkers(o.Beds)}
 	}
@@ -145,6 +153,7 @@ func (b *DashboardBuilder) AddSocialWorker(w *SocialWorker) {
 	if w.StationTownCode != "" {
 		b.staffedTowns[w.StationTownCode] = true
 	}
+	b.countSupervisor(w)
 }
 
 // AddStation notes a station: an open one covers its township once a social
@@ -159,6 +168,7 @@ func (b *DashboardBuilder) AddStation(s *Station) {
 		return
 	}
 	b.openStations[s.TownCode] = b.openStations[s.TownCode] || len(s.SocialWorkers) > 0
+	b.stationAreas[s.TownCode] = append(b.stationAreas[s.TownCode], s.ServiceAreas...)
 }
 
 // AddNeed counts a need by its status, and in the series by the month it
@@ -166,6 +176,9 @@ func (b *DashboardBuilder) AddStation(s *Station) {
 func (b *DashboardBuilder) AddNeed(n *Need) {
 	d := DistrictOf(n.CommunityCode)
 	b.count(d, func(f *DashboardFigures) { f.NeedsByStatus[string(n.Status)]++ })
+	if NeedReachedStaffing(n.Status) {
+		b.cover(d, n.Domain, func(c *DomainCoverage) { c.NeedsServed++ })
+	}
 	if NeedPosted(n.Status) {
 		b.point(d, monthOf(n.CreatedAt), n.Domain).Needs++
 	}
@@ -292,14 +305,29 @@ func (b *DashboardBuilder) Snapshot() *DashboardSnapshot {
 		b.point(h.district, h.month, h.domain).HoursHundredths += h.hundredths
 	}
 	b.hours = map[hoursKey]hoursBest{}
-	for town, listed := range b.openStations {
-		if listed || b.staffedTowns[town] {
-			b.count(DistrictOf(town), func(f *DashboardFigures) { f.TownsWithStation++ })
-		}
-	}
-	b.openStations = map[string]bool{}
+	staffed := func(town string) bool { return b.openStations[town] || b.staffedTowns[town] }
 	s := &DashboardSnapshot{Date: b.date, TakenAt: b.takenAt, CEYear: b.ceYear, Targets: Targets2025(),
-		Series: []SeriesPoint{}, ElderCare: []ElderCareLine{}, Flagged: b.flagged}
+		Series: []SeriesPoint{}, ElderCare: []ElderCareLine{}, Flagged: b.flagged, Towns: []TownCoverage{}}
+	for _, t := range DivisionsAt(LevelTown) {
+		tc := TownCoverage{Town: t.Code, District: DistrictOf(t.Code), Status: TownNoStation}
+		if _, open := b.openStations[t.Code]; open {
+			tc.Status = TownOpenUnstaffed
+			if staffed(t.Code) {
+				tc.Status = TownStaffed
+			}
+		}
+		s.Towns = append(s.Towns, tc)
+	}
+	for town := range b.openStations {
+		b.count(DistrictOf(town), func(f *DashboardFigures) {
+			f.TownsStationOpen++
+			if staffed(town) {
+				f.TownsWithStation++
+			}
+		})
+	}
+	s.Coverage = b.snapshotCoverage(staffed)
+	b.openStations = map[string]bool{}
 	if s.Flagged == nil {
 		s.Flagged = []FlaggedProject{}
 	}

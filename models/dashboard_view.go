@@ -25,6 +25,11 @@ type DashboardView struct {
 	Map                   []MapArea
 	NonCompliantElderCare []ElderCareLine
 	FlaggedProjects       []FlaggedProject
+	// Coverage is the services in each civil-affairs field and key domain,
+	// per district of the scope; Towns is every township of the scope with
+	// its station's state (staffed, open but unstaffed, none).
+	Coverage []CoverageRow
+	Towns    []TownCoverage
 }
 
 // DashboardRow is one row of the dashboard table.
@@ -131,6 +136,19 @@ func (s *DashboardSnapshot) View(division string) (*DashboardView, error) {
 	for _, p := range s.Flagged {
 		if inScope(p.District) {
 			v.FlaggedProjects = append(v.FlaggedProjects, p)
+		}
+	}
+	var districts []string
+	for _, df := range s.Districts {
+		if inScope(df.Code) {
+			districts = append(districts, df.Code)
+		}
+	}
+	v.Coverage = s.coverageRows(districts)
+	v.Towns = []TownCoverage{}
+	for _, t := range s.Towns {
+		if inScope(t.District) {
+			v.Towns = append(v.Towns, t)
 		}
 	}
 	return v, nil

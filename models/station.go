@@ -16,6 +16,7 @@ type Station struct {
 	OpenedOn       string   // YYYY-MM-DD
 	Status         string   // station_statuses vocabulary
 	Address        string
+	Setup          StationSetup // hardware, services, rules, signage
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	CreatedBy      string
@@ -46,6 +47,7 @@ func (s *Station) Validate() error {
 	if len(s.SocialWorkers) > 200 {
 		p.Add("socialWorkers", "社工人数过多", "too many social workers")
 	}
+	s.Setup.validate(&p)
 	if len([]rune(s.Address)) > 200 {
 		p.Add("address", "地址不超过 200 字", "address must be at most 200 characters")
 	}

@@ -270,6 +270,10 @@ var vocabAll = []*Vocabulary{
 	&ComplaintCategories,
 	&StationStatuses,
 	&DistanceBands,
+	&StationRooms,
+	&StationRules,
+	&StationElements,
+	&SupervisorTiers,
 }
 
 // Vocabularies returns every vocabulary, in a stable order. The result is a

@@ -350,12 +350,20 @@ type SocialWorker struct {
 	EmployerOrgID   string
 	StationTownCode string
 	Domains         []string
-	Supervisor      bool // in the city supervisor pool (set by civil affairs)
-	CaseloadCap     int
-	Availability    WeekGrid
-	Base            *Point
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	Supervisor      bool // in the city supervisor pool or a county team (set by civil affairs)
+	// SupervisorTier, SupervisorCounty and SupervisorCohort say where a
+	// supervisor serves and which "hundred supervisors" cohort trained
+	// them; FrontLine is the verified front-line experience they were
+	// admitted on (see supervisor.go).
+	SupervisorTier   string
+	SupervisorCounty string
+	SupervisorCohort int
+	FrontLine        WorkDuration
+	CaseloadCap      int
+	Availability     WeekGrid
+	Base             *Point
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Verified reports whether the certificate has been verified.

@@ -252,6 +252,15 @@ func New(cfg Config, st Stores) (*Service, error) {
 		parties.Deps{Shared: s.shared(), VolunteerChanged: func(ctx context.Context, id string) { s.matching.VolunteerChanged(ctx, id) },
 			Reliability: func(ctx context.Context, id string) (models.Reliability, error) {
 				return s.matching.Reliability(ctx, id)
+			},
+			Employment: func(ctx context.Context, id string) ([]models.Employment, error) {
+				p, err := st.Pathway.PersonPathway(ctx, id)
+				if core.IsKind(err, models.KindNotFound) {
+					return nil, nil
+				} else if err != nil {
+					return nil, err
+				}
+				return records.EmploymentOf(p), nil
 			}})
 	s.roles = roles.New(roles.Stores{RoleOffers: st.RoleOffers, Accounts: st.Accounts, Organisations: st.Organisations,
 		AccountChanges: st.AccountChanges, Volunteers: st.Volunteers},

@@ -88,6 +88,16 @@ func (c *checker) socialWorker(ctx context.Context, w *world) error {
 		return err
 	}
 	c.wrote("certificate verified", c.field(w.civil, "/v1/social-workers/"+w.workerID, map[string]any{"certificate.verification": "verified"}))
+	// A supervisor comes from the front line: four years at the agency, confirmed by its admin.
+	start := time.Now().AddDate(-4, 0, 0).Format("2006-01-02")
+	if _, err := c.want(ctx, c.next(), 200, "PUT", "/v1/me/pathway/employment", w.worker,
+		[]map[string]any{{"employer": "郑州市中原区阳光社会工作服务中心", "employerOrgId": w.agency, "start": start}}); err != nil {
+		return err
+	}
+	if _, err := c.want(ctx, c.next(), 200, "POST", "/v1/pathway/"+w.workerID+"/employment/0/verification", w.orgAdmin,
+		map[string]any{"verified": true}); err != nil {
+		return err
+	}
 	if _, err := c.want(ctx, c.next(), 200, "POST", "/v1/social-workers/"+w.workerID+"/supervisor-pool", w.civil,
 		map[string]any{"inPool": true, "caseloadCap": 5}); err != nil {
 		return err

@@ -64,6 +64,10 @@ type Deps struct {
 	// Reliability derives a volunteer's service-kept figures from their
 	// invitations, places and attendance.
 	Reliability func(ctx context.Context, accountID string) (models.Reliability, error)
+	// Employment is the person's social-work employment from their
+	// pathway, verified where the employer's proof was (a supervisor's
+	// front-line experience).
+	Employment func(ctx context.Context, accountID string) ([]models.Employment, error)
 }
 
 // Service runs the parties' use cases.

@@ -100,7 +100,8 @@ func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, e
 	}
 	w := &models.SocialWorker{AccountID: actor.AccountID, Post: in.Post, EmployerOrgID: employer,
 		StationTownCode: in.StationTownCode, Domains: in.Domains, Base: in.Base,
-		Supervisor: old.Supervisor, CaseloadCap: old.CaseloadCap, CreatedAt: old.CreatedAt, UpdatedAt: now}
+		Supervisor: old.Supervisor, CaseloadCap: old.CaseloadCap, SupervisorTier: old.SupervisorTier, SupervisorCounty: old.SupervisorCounty,
+		SupervisorCohort: old.SupervisorCohort, FrontLine: old.FrontLine, CreatedAt: old.CreatedAt, UpdatedAt: now}
 	if c := in.Certificate; c != nil {
 		w.Certificate = &models.SocialWorkerCertificate{Level: c.Level, Number: strings.TrimSpace(c.Number), IssuedOn: c.IssuedOn,
 			Verification: CertPending}
@@ -109,7 +110,7 @@ func (s *Service) saveMySocialWorkerProfile(ctx context.Context, actor *Actor, e
 		}
 	}
 	if !w.Verified() {
-		w.Supervisor = false
+		w.Supervisor, w.SupervisorTier, w.SupervisorCounty, w.SupervisorCohort = false, "", "", 0
 	}
 	var p models.Problems
 	grid, err := models.ParseWeekGrid("availability", in.Availability)
@@ -233,7 +234,7 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 	now := s.d.Now()
 	w.Certificate.Verification, w.Certificate.VerifiedBy, w.Certificate.VerifiedAt, w.Certificate.Note = d.Decision, actor.AccountID, &now, d.Note
 	if !w.Verified() {
-		w.Supervisor = false
+		w.Supervisor, w.SupervisorTier, w.SupervisorCounty, w.SupervisorCohort = false, "", "", 0
 	}
 	w.UpdatedAt = now
 	if err := s.st.SocialWorkers.SaveSocialWorker(ctx, w); err != nil {
@@ -244,15 +245,20 @@ func (s *Service) verifyCertificate(ctx context.Context, actor *Actor, id string
 }
 
 // PoolChange puts a social worker into, or takes them out of, the city's
-// supervisor pool.
+// supervisor pool or a county's team.
 type PoolChange struct {
 	InPool      bool
-	CaseloadCap int // 1–50; required to join, kept when 0 on leaving
+	CaseloadCap int    // 1–50; required to join, kept when 0 on leaving
+	Tier        string // models.SupervisorTiers; "" is the city pool for the city's civil affairs, else the actor's county team
+	CountyCode  string // a county team's county; "" is the actor's county
+	Cohort      int    // the "hundred supervisors" cohort year, 0 when none
 }
 
-// SetSupervisorPool puts a social worker with a verified certificate into
-// the supervisor pool with a caseload cap, or takes them out: civil affairs
-// of the city or of the worker's county.
+// SetSupervisorPool puts a social worker with a verified certificate and
+// three years of verified front-line employment into the city's supervisor
+// pool (civil affairs of the city) or a county's team (civil affairs of
+// the city or that county) with a caseload cap, or takes them out: civil
+// affairs governing the worker's employer, and of the tier's division.
 func (s *Service) SetSupervisorPool(ctx context.Context, actor *Actor, id string, c PoolChange) (*SocialWorkerView, error) {
 	return core.Locked(s.d.Shared, ctx, "social_worker:"+id, func() (*SocialWorkerView, error) { return s.setSupervisorPool(ctx, actor, id, c) })
 }
@@ -268,9 +274,6 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 		return nil, core.ErrForbidden
 	}
 	var p models.Problems
-	if c.InPool && !w.Verified() {
-		p.Add("inPool", "证书通过核验后才能进入督导人才库", "only a social worker with a verified certificate may join the supervisor pool")
-	}
 	switch {
 	case c.CaseloadCap != 0 && (c.CaseloadCap < 1 || c.CaseloadCap > 50):
 		p.Add("caseloadCap", "督导个案上限须为 1–50", "caseload cap must be 1–50")
@@ -279,6 +282,33 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	tierDivision := models.CityCode
+	if c.InPool {
+		e := supervisorEntry(actor, c)
+		if e.Tier == models.SupervisorTierCounty {
+			tierDivision = e.CountyCode
+		}
+		emp, err := s.d.Employment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		exp := models.FrontLineExperience(emp, s.d.Now())
+		if err := models.CheckSupervisorEntry(w, e, exp, s.d.Now()); err != nil {
+			return nil, err
+		}
+		if !actor.Governs(tierDivision) {
+			return nil, core.ErrForbidden
+		}
+		w.SupervisorTier, w.SupervisorCounty, w.SupervisorCohort, w.FrontLine = e.Tier, e.CountyCode, e.Cohort, exp
+	} else {
+		if w.SupervisorCounty != "" {
+			tierDivision = w.SupervisorCounty
+		}
+		if w.Supervisor && !actor.Governs(tierDivision) {
+			return nil, core.ErrForbidden
+		}
+		w.SupervisorTier, w.SupervisorCounty, w.SupervisorCohort = "", "", 0
 	}
 	w.Supervisor = c.InPool
 	if c.CaseloadCap != 0 {
@@ -289,8 +319,29 @@ func (s *Service) setSupervisorPool(ctx context.Context, actor *Actor, id string
 		return nil, err
 	}
 	_ = s.d.Audit(ctx, actor, "social_worker.supervisor_pool", "social_worker:"+id, s.WorkerDivision(ctx, w),
-		strconv.FormatBool(c.InPool)+" cap "+itoa(w.CaseloadCap))
+		strconv.FormatBool(c.InPool)+" "+w.SupervisorTier+" "+w.SupervisorCounty+" cap "+itoa(w.CaseloadCap))
 	return s.socialWorkerView(ctx, w, true)
+}
+
+// supervisorEntry fills a pool change's defaults: the city pool for civil
+// affairs of the city, else the team of the actor's county.
+func supervisorEntry(actor *Actor, c PoolChange) models.SupervisorEntry {
+	e := models.SupervisorEntry{Tier: c.Tier, CountyCode: c.CountyCode, Cohort: c.Cohort}
+	if e.Tier == "" && e.CountyCode == "" && actor.Governs(models.CityCode) {
+		e.Tier = models.SupervisorTierCity
+	}
+	if e.Tier == "" {
+		e.Tier = models.SupervisorTierCounty
+	}
+	if e.Tier == models.SupervisorTierCounty && e.CountyCode == "" {
+		for _, b := range actor.Bindings(models.RoleCivilAffairs) {
+			if len(b.DivisionCode) == 6 {
+				e.CountyCode = b.DivisionCode
+				break
+			}
+		}
+	}
+	return e
 }
 
 // governsWorker reports whether the actor is civil affairs governing the

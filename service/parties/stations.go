@@ -29,6 +29,7 @@ type StationStore interface {
 type StationInput struct {
 	TownCode, Name, OperatorOrgID, OpenedOn, Status, Address string
 	ServiceAreas, SocialWorkers                              []string
+	Setup                                                    models.StationSetup
 }
 
 // CreateStation opens the station of a township; civil affairs of that
@@ -64,6 +65,8 @@ func (s *Service) applyStation(ctx context.Context, st *models.Station, in Stati
 		st.Status = "open"
 	}
 	st.Address = strings.TrimSpace(in.Address)
+	st.Setup = in.Setup
+	st.Setup.OpeningHours = strings.TrimSpace(st.Setup.OpeningHours)
 	if err := st.Validate(); err != nil {
 		return err
 	}
@@ -123,7 +126,7 @@ func (s *Service) updateStation(ctx context.Context, actor *Actor, act policy.Ac
 		return nil, err
 	}
 	in, err := edit(StationInput{TownCode: st.TownCode, Name: st.Name, OperatorOrgID: st.OperatorOrgID, OpenedOn: st.OpenedOn,
-		Status: st.Status, Address: st.Address, ServiceAreas: st.ServiceAreas, SocialWorkers: st.SocialWorkers})
+		Status: st.Status, Address: st.Address, ServiceAreas: st.ServiceAreas, SocialWorkers: st.SocialWorkers, Setup: st.Setup})
 	if err != nil {
 		return nil, err
 	}

@@ -172,10 +172,7 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 	}
 	now := s.d.Now()
 	v := &PathwayView{PersonPathway: *p}
-	mp := models.Pathway{Education: p.Education}
-	for _, e := range p.Employment {
-		mp.Employment = append(mp.Employment, models.Employment{Employer: e.Employer, Start: e.Start, End: e.End, Verified: e.Proof == ProofVerified})
-	}
+	mp := models.Pathway{Education: p.Education, Employment: EmploymentOf(p)}
 	w, err := s.st.SocialWorkers.SocialWorker(ctx, id)
 	if err != nil && !core.IsKind(err, models.KindNotFound) {
 		return nil, err
@@ -197,6 +194,16 @@ func (s *Service) pathwayView(ctx context.Context, id string) (*PathwayView, err
 		return nil, err
 	}
 	return v, nil
+}
+
+// EmploymentOf is the pathway's employment as the rules read it: verified
+// when the employer's proof was.
+func EmploymentOf(p *PersonPathway) []models.Employment {
+	out := make([]models.Employment, 0, len(p.Employment))
+	for _, e := range p.Employment {
+		out = append(out, models.Employment{Employer: e.Employer, Start: e.Start, End: e.End, Verified: e.Proof == ProofVerified})
+	}
+	return out
 }
 
 // CEReport is a person's CE report for year; the national registration

@@ -42,6 +42,10 @@ type socialWorkerDoc struct {
 	Scopes          []string        `bson:"scopes"` // the station's township, the base's district, and every division containing them
 	Domains         []string        `bson:"domains"`
 	Supervisor      bool            `bson:"supervisor"`
+	SupervisorTier  string          `bson:"supervisorTier,omitempty"`
+	SupervisorCnty  string          `bson:"supervisorCounty,omitempty"`
+	Cohort          int             `bson:"supervisorCohort,omitempty"`
+	FrontLine       []int           `bson:"frontLine,omitempty"` // years, months, days
 	CaseloadCap     int             `bson:"caseloadCap"`
 	Availability    []int64         `bson:"availability"` // models.WeekGrid, 6 words
 	Base            *pointDoc       `bson:"base,omitempty"`
@@ -58,7 +62,11 @@ func toSocialWorkerDoc(w *models.SocialWorker) socialWorkerDoc {
 	}
 	d := socialWorkerDoc{ID: w.AccountID, EmployerOrgID: w.EmployerOrgID, StationTownCode: w.StationTownCode,
 		Scopes: nonNil(ancestors(scopes...)), Domains: nonNil(w.Domains), Supervisor: w.Supervisor, CaseloadCap: w.CaseloadCap,
+		SupervisorTier: w.SupervisorTier, SupervisorCnty: w.SupervisorCounty, Cohort: w.SupervisorCohort,
 		Availability: gridWords(w.Availability), Base: toPointDoc(w.Base), CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if f := w.FrontLine; f != (models.WorkDuration{}) {
+		d.FrontLine = []int{f.Years, f.Months, f.Days}
+	}
 	if c := w.Certificate; c != nil {
 		d.Certificate = &certificateDoc{Level: string(c.Level), Number: c.Number, IssuedOn: c.IssuedOn, Verification: c.Verification,
 			VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, Note: c.Note}
@@ -72,7 +80,11 @@ func toSocialWorkerDoc(w *models.SocialWorker) socialWorkerDoc {
 func (d *socialWorkerDoc) model() *models.SocialWorker {
 	w := &models.SocialWorker{AccountID: d.ID, EmployerOrgID: d.EmployerOrgID, StationTownCode: d.StationTownCode,
 		Domains: nonNil(d.Domains), Supervisor: d.Supervisor, CaseloadCap: d.CaseloadCap, Availability: gridFromWords(d.Availability),
+		SupervisorTier: d.SupervisorTier, SupervisorCounty: d.SupervisorCnty, SupervisorCohort: d.Cohort,
 		Base: d.Base.model(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if f := d.FrontLine; len(f) == 3 {
+		w.FrontLine = models.WorkDuration{Years: f[0], Months: f[1], Days: f[2]}
+	}
 	if c := d.Certificate; c != nil {
 		w.Certificate = &models.SocialWorkerCertificate{Level: models.CertificateLevel(c.Level), Number: c.Number, IssuedOn: c.IssuedOn,
 			Verification: c.Verification, VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, Note: c.Note}

@@ -36,20 +36,41 @@ type stationDoc struct {
 	OpenedOn      string    `bson:"openedOn,omitempty"`
 	Status        string    `bson:"status"`
 	Address       string    `bson:"address,omitempty"`
+	Setup         *setupDoc `bson:"setup,omitempty"`
 	Scopes        []string  `bson:"scopes"`
 	CreatedAt     time.Time `bson:"createdAt"`
 	UpdatedAt     time.Time `bson:"updatedAt"`
 	CreatedBy     string    `bson:"createdBy"`
 }
 
+type setupDoc struct {
+	AreaSqm      int      `bson:"areaSqm"`
+	Rooms        []string `bson:"rooms"`
+	OpeningHours string   `bson:"openingHours,omitempty"`
+	ServiceItems []string `bson:"serviceItems"`
+	Rules        []string `bson:"rules"`
+	SignageOn    string   `bson:"signageOn,omitempty"`
+}
+
 func toStationDoc(s *models.Station) stationDoc {
-	return stationDoc{TownCode: s.TownCode, Name: s.Name, ServiceAreas: nonNil(s.ServiceAreas), OperatorOrgID: s.OperatorOrgID,
+	u := s.Setup
+	var setup *setupDoc
+	if u.AreaSqm != 0 || len(u.Rooms)+len(u.ServiceItems)+len(u.Rules) > 0 || u.OpeningHours != "" || u.SignageOn != "" {
+		setup = &setupDoc{AreaSqm: u.AreaSqm, Rooms: nonNil(u.Rooms), OpeningHours: u.OpeningHours, ServiceItems: nonNil(u.ServiceItems),
+			Rules: nonNil(u.Rules), SignageOn: u.SignageOn}
+	}
+	return stationDoc{Setup: setup, TownCode: s.TownCode, Name: s.Name, ServiceAreas: nonNil(s.ServiceAreas), OperatorOrgID: s.OperatorOrgID,
 		SocialWorkers: nonNil(s.SocialWorkers), OpenedOn: s.OpenedOn, Status: s.Status, Address: s.Address,
 		Scopes: ancestors(s.TownCode), CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, CreatedBy: s.CreatedBy}
 }
 
 func (d *stationDoc) model() *models.Station {
-	return &models.Station{TownCode: d.TownCode, Name: d.Name, ServiceAreas: d.ServiceAreas, OperatorOrgID: d.OperatorOrgID,
+	var setup models.StationSetup
+	if u := d.Setup; u != nil {
+		setup = models.StationSetup{AreaSqm: u.AreaSqm, Rooms: u.Rooms, OpeningHours: u.OpeningHours, ServiceItems: u.ServiceItems,
+			Rules: u.Rules, SignageOn: u.SignageOn}
+	}
+	return &models.Station{Setup: setup, TownCode: d.TownCode, Name: d.Name, ServiceAreas: d.ServiceAreas, OperatorOrgID: d.OperatorOrgID,
 		SocialWorkers: d.SocialWorkers, OpenedOn: d.OpenedOn, Status: d.Status, Address: d.Address, CreatedAt: d.CreatedAt,
 		UpdatedAt: d.UpdatedAt, CreatedBy: d.CreatedBy, CountyCode: d.TownCode[:min(6, len(d.TownCode))], SocialWorkerNo: len(d.SocialWorkers)}
 }
