@@ -70,6 +70,7 @@ type ApplicationDTO struct {
 	ContractEnd    string          `json:"contractEnd,omitempty"`
 	NeedsSurvey    string          `json:"needsSurvey,omitempty" doc:"需求调查 The survey of the people served"`
 	KPIs           []KPIDTO        `json:"kpis" doc:"考核指标 Performance targets"`
+	CostBasis      *CostBasisDTO   `json:"costBasis,omitempty" doc:"政府购买服务项目提交时的成本核算 How a purchased project's budget was costed at submission"`
 	Status         string          `json:"status" enum:"draft,submitted,procurement,approved,running,completed,evaluated,rejected,withdrawn,not_awarded,ineligible"`
 	PurchaseStage  string          `json:"purchaseStage,omitempty" doc:"政府购买服务流程：项目申报 declaration → 组织采购 procurement → 合同签订 contract → 项目督导 supervision → 绩效评估 evaluation（里程碑均已核验，待受委托评估机构评估；评估前不能拨付尾款）→ 完成 completed"`
 	ProfessionalOf string          `json:"professionalShare" doc:"专业岗位/项目总人数（同一社工只计一次，含志愿者）Professional posts / the project's headcount (each social worker once, volunteers included)"`
@@ -96,6 +97,10 @@ func applicationDTO(a *models.Application) ApplicationDTO {
 	if a.Government {
 		d.PurchaseStage = a.Status.PurchaseStage()
 	}
+	if c := a.CostBasis; c != nil {
+		d.CostBasis = &CostBasisDTO{PriceTableDivision: c.PriceTableDivision, PriceTableFrom: c.PriceTableFrom,
+			SalaryCeilingFen: c.SalaryCeilingFen, ActivitiesFen: c.ActivitiesFen}
+	}
 	pro, paid := models.ProfessionalShare(a.Team)
 	d.ProfessionalOf = strconv.Itoa(pro) + "/" + strconv.Itoa(paid)
 	for _, m := range a.Team {
@@ -115,12 +120,23 @@ type KPIDTO struct {
 	Kind      string `json:"kind" enum:"quantity,quality,effect" doc:"服务数量 quantity、服务质量 quality、服务成效 effect"`
 	Indicator string `json:"indicator" maxLength:"200" doc:"指标，如：入户探访人次 What is measured"`
 	Target    string `json:"target" maxLength:"200" doc:"目标值，如：≥ 480 人次 The target"`
+	// Quantity targets cost the service activities.
+	Quantity    int64 `json:"quantity,omitempty" minimum:"0" maximum:"10000000" doc:"数量目标（仅数量指标），政府购买服务项目必填 The number of units (quantity targets; required for a purchased project)"`
+	UnitCostFen int64 `json:"unitCostFen,omitempty" minimum:"0" maximum:"100000000" doc:"单位服务成本（分），政府购买服务项目必填；服务活动经费不得超过 Σ 数量 × 单位成本 The activity cost of one unit, in fen (required for a purchased project); the service-activities line may not exceed Σ quantity × unit cost"`
+}
+
+// CostBasisDTO is how a purchased project's budget was costed at submission.
+type CostBasisDTO struct {
+	PriceTableDivision string `json:"priceTableDivision" doc:"所用价格标准的区划 The price table's division"`
+	PriceTableFrom     string `json:"priceTableFrom" doc:"所用价格标准的生效日期 The price table's effective date"`
+	SalaryCeilingFen   int64  `json:"salaryCeilingFen" doc:"按价格标准核算的薪酬上限（分）The salary ceiling from the price table, fen"`
+	ActivitiesFen      int64  `json:"activitiesFen" doc:"按数量目标核算的服务活动成本（分）The activities costed from the quantity targets, fen"`
 }
 
 func kpiDTOs(ks []models.KPI) []KPIDTO {
 	out := make([]KPIDTO, 0, len(ks))
 	for _, k := range ks {
-		out = append(out, KPIDTO{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target})
+		out = append(out, KPIDTO{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target, Quantity: k.Quantity, UnitCostFen: k.UnitCostFen})
 	}
 	return out
 }
@@ -128,7 +144,7 @@ func kpiDTOs(ks []models.KPI) []KPIDTO {
 func kpiInput(ks []KPIDTO) []models.KPI {
 	var out []models.KPI
 	for _, k := range ks {
-		out = append(out, models.KPI{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target})
+		out = append(out, models.KPI{Kind: k.Kind, Indicator: k.Indicator, Target: k.Target, Quantity: k.Quantity, UnitCostFen: k.UnitCostFen})
 	}
 	return out
 }

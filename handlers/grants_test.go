@@ -159,7 +159,7 @@ func priceTable(from string, assistant, sw, senior, staff int64) string {
 
 // purchaseTargets is a purchased project's needs survey and KPIs (one of
 // each kind), as a JSON fragment to append to an application body.
-const purchaseTargets = `,"needsSurvey":"入户问卷 120 份：独居老人最缺陪伴与就医协助","kpis":[{"kind":"quantity","indicator":"入户探访人次","target":"≥ 480"},` +
+const purchaseTargets = `,"needsSurvey":"入户问卷 120 份：独居老人最缺陪伴与就医协助","kpis":[{"kind":"quantity","indicator":"入户探访人次","target":"≥ 480","quantity":480,"unitCostFen":2500},` +
 	`{"kind":"quality","indicator":"服务满意度","target":"≥ 90%"},{"kind":"effect","indicator":"孤独感量表得分下降","target":"≥ 10%"}]`
 
 // TestGovernmentPurchase: a government purchase budget of 中原区, its price
@@ -251,6 +251,11 @@ func TestGovernmentPurchase(t *testing.T) {
 		{"no needs survey", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), purchaseTargets, "", 1), "body.needsSurvey"},
 		{"no effect target", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `,{"kind":"effect","indicator":"孤独感量表得分下降","target":"≥ 10%"}`, "", 1), "body.kpis"},
 		{"a required budget line at 0", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"supervisionTrainingFen":500000`, `"supervisionTrainingFen":0`, 1), "body.budget.supervisionTrainingFen"},
+		// The service activities are costed from the quantity target: 480 visits × 25 yuan = 12,000 yuan.
+		{"a quantity target without its number", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"quantity":480,`, "", 1), "body.kpis[0].quantity"},
+		{"a quantity target without its unit cost", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `,"unitCostFen":2500`, "", 1), "body.kpis[0].unitCostFen"},
+		{"activities over the costed targets", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"quantity":480,`, `"quantity":399,`, 1), "body.budget.serviceActivitiesFen"},
+		{"a quality target with a unit cost", strings.Replace(purchase(team(4, 0), "2027-01-01", "2027-12-31", 3_000_000), `"target":"≥ 90%"`, `"target":"≥ 90%","unitCostFen":100`, 1), "body.kpis[1].quantity"},
 		// Ceiling: 4 × 6,000 yuan × 12 = 288,000 yuan (the volunteer costs nothing).
 		{"salary over the price table", purchase(team(4, 0), "2027-01-01", "2027-12-31", 28_800_001), "body.budget.salaryFen"},
 	}
@@ -266,6 +271,10 @@ func TestGovernmentPurchase(t *testing.T) {
 	}
 	if kpis, _ := r.Body["kpis"].([]any); len(kpis) != 3 || r.str("needsSurvey") == "" {
 		t.Fatalf("the survey and targets are kept: %s", r.Raw)
+	}
+	if c, _ := r.Body["costBasis"].(map[string]any); c == nil || c["salaryCeilingFen"] != float64(28_800_000) || c["activitiesFen"] != float64(1_200_000) ||
+		c["priceTableDivision"] != "410102" {
+		t.Fatalf("the cost basis: %s", r.Raw)
 	}
 	if !strings.Contains(r.Raw, "price_table_due_revision") {
 		t.Fatalf("an old price table is flagged: %s", r.Raw)

@@ -135,6 +135,7 @@ type Application struct {
 	Government       bool              `bson:"government"`    // a government-purchased project (政府购买服务)
 	NeedsSurvey      string            `bson:"needssurvey"`   // the survey of the people served (需求调查): method, sample, findings
 	KPIs             []KPI             `bson:"kpis"`          // performance targets (考核指标)
+	CostBasis        *CostBasis        `bson:"costbasis"`     // how the budget was costed, set when a purchase is submitted
 	ContractStart    string            `bson:"contractstart"` // YYYY-MM-DD; government projects
 	ContractEnd      string            `bson:"contractend"`   // YYYY-MM-DD
 	Status           ApplicationStatus `bson:"status"`

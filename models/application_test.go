@@ -14,7 +14,7 @@ func validApplication() Application {
 		Milestones:  []Milestone{{Name: "评估", Due: "2027-03-01", TranchePercent: 40}, {Name: "结项", Due: "2027-09-01", TranchePercent: 60}},
 		Budget:      Budget{SalaryFen: 30_000, SupervisionTrainingFen: 5_000, ServiceActivitiesFen: 30_000, ProjectManagementFen: 5_000},
 		NeedsSurvey: "入户问卷 120 份：独居老人最缺陪伴与就医协助",
-		KPIs: []KPI{{Kind: "quantity", Indicator: "入户探访人次", Target: "≥ 480"}, {Kind: "quality", Indicator: "服务满意度", Target: "≥ 90%"},
+		KPIs: []KPI{{Kind: "quantity", Indicator: "入户探访人次", Target: "≥ 480", Quantity: 480, UnitCostFen: 2500}, {Kind: "quality", Indicator: "服务满意度", Target: "≥ 90%"},
 			{Kind: "effect", Indicator: "孤独感量表得分下降", Target: "≥ 10%"}}}
 }
 

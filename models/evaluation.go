@@ -15,6 +15,38 @@ type KPI struct {
 	Kind      string `bson:"kind"`      // quantity, quality or effect
 	Indicator string `bson:"indicator"` // what is measured, e.g. 入户探访人次
 	Target    string `bson:"target"`    // the target, e.g. ≥ 480 人次
+	// A quantity target's number of units and the activity cost of one
+	// unit: the service-activities line is costed from them (seed §17:
+	// 根据服务的数量、规模、质量和效果目标等核算服务成本).
+	Quantity    int64 `bson:"quantity"`
+	UnitCostFen int64 `bson:"unitcostfen"`
+}
+
+// Limits of a quantity target's costing.
+const (
+	MaxKPIQuantity    = 10_000_000
+	MaxKPIUnitCostFen = 100_000_000 // 1 million yuan a unit
+)
+
+// CostBasis is how a purchased project's budget was costed at submission:
+// the salary ceiling of the price table in force for its team, and the
+// service activities costed from its quantity targets.
+type CostBasis struct {
+	PriceTableDivision string `bson:"pricetabledivision"`
+	PriceTableFrom     string `bson:"pricetablefrom"`
+	SalaryCeilingFen   int64  `bson:"salaryceilingfen"`
+	ActivitiesFen      int64  `bson:"activitiesfen"`
+}
+
+// ActivitiesFromTargetsFen is Σ quantity × unit cost over the quantity targets.
+func ActivitiesFromTargetsFen(kpis []KPI) int64 {
+	var sum int64
+	for _, k := range kpis {
+		if k.Kind == "quantity" && k.Quantity > 0 && k.UnitCostFen > 0 {
+			sum += min(k.Quantity, MaxKPIQuantity) * min(k.UnitCostFen, MaxKPIUnitCostFen)
+		}
+	}
+	return sum
 }
 
 // KPIKinds are the kinds of a project's performance targets.
@@ -42,6 +74,15 @@ func (a *Application) validateTargets(p *Problems, final bool) {
 		if n := len([]rune(strings.TrimSpace(k.Target))); n < 1 || n > 200 {
 			p.Add(indexed("kpis", i)+".target", "目标值须为 1–200 个字符", "target must be 1–200 characters")
 		}
+		if k.Quantity < 0 || k.Quantity > MaxKPIQuantity {
+			p.Add(indexed("kpis", i)+".quantity", "数量目标须为 0–10000000", "quantity must be 0–10000000")
+		}
+		if k.UnitCostFen < 0 || k.UnitCostFen > MaxKPIUnitCostFen {
+			p.Add(indexed("kpis", i)+".unitCostFen", "单位成本须为 0–100 万元（单位：分）", "unit cost must be 0–1 million yuan, in fen")
+		}
+		if k.Kind != "quantity" && (k.Quantity != 0 || k.UnitCostFen != 0) {
+			p.Add(indexed("kpis", i)+".quantity", "只有数量指标核算单位成本", "only a quantity target carries a quantity and a unit cost")
+		}
 		kinds[k.Kind] = true
 	}
 	if !final || !a.Government {
@@ -49,6 +90,17 @@ func (a *Application) validateTargets(p *Problems, final bool) {
 	}
 	if len([]rune(strings.TrimSpace(a.NeedsSurvey))) < 10 {
 		p.Add("needsSurvey", "政府购买服务项目须附需求调查（至少 10 个字）", "a purchased project needs its needs survey (at least 10 characters)")
+	}
+	for i, k := range a.KPIs {
+		if k.Kind != "quantity" {
+			continue
+		}
+		if k.Quantity <= 0 {
+			p.Add(indexed("kpis", i)+".quantity", "政府购买服务项目的数量指标须填写数量，用于核算服务成本", "a purchased project's quantity target needs its number, to cost the services")
+		}
+		if k.UnitCostFen <= 0 {
+			p.Add(indexed("kpis", i)+".unitCostFen", "政府购买服务项目的数量指标须填写单位成本，用于核算服务成本", "a purchased project's quantity target needs its unit cost, to cost the services")
+		}
 	}
 	for _, k := range KPIKinds {
 		if !kinds[k] {

@@ -165,9 +165,17 @@ func (s *Service) checkPurchase(ctx context.Context, a *models.Application, f *m
 		a.Flags = append(a.Flags, models.ProjectFlag{Code: "price_table_due_revision", Zh: "价格标准已超过 3 年未修订",
 			En: "the price table is more than 3 years old", At: s.d.Now()})
 	}
-	if ceiling := t.SalaryCeilingFen(a.Team, a.ContractMonths()); a.Budget.SalaryFen > ceiling {
+	ceiling := t.SalaryCeilingFen(a.Team, a.ContractMonths())
+	if a.Budget.SalaryFen > ceiling {
 		return models.Invalid("budget.salaryFen", "薪酬待遇超出本地区政府购买服务价格标准", "the salary line exceeds the division's purchase price table")
 	}
+	activities := models.ActivitiesFromTargetsFen(a.KPIs)
+	if a.Budget.ServiceActivitiesFen > activities {
+		return models.Invalid("budget.serviceActivitiesFen", "服务活动经费超出按数量目标核算的成本（数量 × 单位成本）",
+			"the service-activities line exceeds the cost of the quantity targets (quantity × unit cost)")
+	}
+	a.CostBasis = &models.CostBasis{PriceTableDivision: t.DivisionCode, PriceTableFrom: t.EffectiveFrom, SalaryCeilingFen: ceiling,
+		ActivitiesFen: activities}
 	return nil
 }
 
