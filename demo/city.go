@@ -186,6 +186,9 @@ func (p *demoPlanner) socialWorkers() error {
 	for i := 1; i <= p.opts.SocialWorkers; i++ {
 		r := demoRand(p.opts.Seed, streamWorkers, i)
 		county := p.geo.district(r)
+		if i <= demoPurchaseTeam {
+			county = demoLoginCounty // the demo purchase's team (purchase.go)
+		}
 		base := models.RandomPointIn(county, r)
 		level := models.CertAssistant
 		switch x := r.Float64(); {
@@ -199,6 +202,9 @@ func (p *demoPlanner) socialWorkers() error {
 			pool = p.allEmployers
 		}
 		employer := pool[r.IntN(len(pool))]
+		if i <= demoPurchaseTeam {
+			employer = p.city.orgs[0] // the org admin login's agency
+		}
 		issued := demoDay(r, time.Date(2010, 1, 1, 0, 0, 0, 0, models.Shanghai()), max(365, 365*(year-1-2010)))
 		w := &models.SocialWorker{AccountID: demoWorkerID(i), EmployerOrgID: employer.ID, Base: &base,
 			Domains: demoCodes(r, models.Domains.Codes(), 1+r.IntN(3)), Post: &models.PostTitle{Level: level, Grade: 3 - r.IntN(3)},

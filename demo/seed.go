@@ -93,6 +93,11 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 		}
 		return nil
 	}
+	purchase, ok := city.planPurchase()
+	purchases := 0
+	if ok {
+		purchases = 1
+	}
 	phases := []struct {
 		name    string
 		n       int
@@ -168,6 +173,10 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 				return demoExisted, nil
 			}
 			return demoCreated, err
+		}},
+		// Through the service's own use cases, after the funds and price tables it draws on.
+		{"purchased project", purchases, 1, func(int) string { return demoPurchaseTitle }, func(ctx context.Context, _ int) (demoOutcome, error) {
+			return seedPurchase(ctx, db, purchase, opts.Now)
 		}},
 		// One at a time and in order: the city account, last, marks the city complete.
 		{"logins", len(city.admins), 1, func(i int) string { return city.admins[i].account.ID }, func(ctx context.Context, i int) (demoOutcome, error) {

@@ -33,7 +33,7 @@ func counts(t *testing.T, db *mongo.DB) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs",
-		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables"} {
+		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables", "applications", "grants", "tranche_steps", "evaluations"} {
 		n, err := db.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -61,7 +61,11 @@ func smallDemoCounts(t *testing.T) map[string]int64 {
 	return map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
 		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30 + int64(len(demoPastShifts)),
 		"plans": int64(len(demoPastShifts)), "assignments": places, "places": places,
-		"funds": 2, "fund_ledger": 2, "price_tables": 2} // a charity fund and a purchase budget, each with its opening deposit
+		"funds": 2, "price_tables": 2, // a charity fund and a purchase budget, each with its opening deposit
+		// The purchased project, evaluated and paid in full: its grant, the
+		// two tranches' report, verification and release, the evaluation;
+		// on the ledger the grant and the two payments.
+		"applications": 1, "grants": 1, "tranche_steps": 6, "evaluations": 1, "fund_ledger": 2 + 3}
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -86,6 +90,22 @@ func TestSeedAtStartThenAgainInsertsNothing(t *testing.T) {
 	if got := counts(t, db); !reflect.DeepEqual(got, want) {
 		t.Fatalf("documents after seeding: %v, want %v", got, want)
 	}
+	// The purchased project went through the whole workflow: evaluated
+	// (purchase stage "completed"), its three targets scored.
+	var app struct {
+		ID     string `bson:"_id"`
+		Status string `bson:"status"`
+	}
+	if err := db.Database().Collection("applications").FindOne(ctx, bson.M{"doc.title": demoPurchaseTitle}).Decode(&app); err != nil {
+		t.Fatalf("the purchased project: %v", err)
+	}
+	a, err := db.Applications().Application(ctx, app.ID)
+	if err != nil || a.Status != models.AppEvaluated || a.Status.PurchaseStage() != "completed" || a.CostBasis == nil {
+		t.Fatalf("the purchased project: %+v, %v", a, err)
+	}
+	if e, err := db.Applications().Evaluation(ctx, app.ID); err != nil || len(e.KPIResults) != 3 || e.OrganisationID != a.EvaluatorOrg {
+		t.Fatalf("its evaluation: %+v, %v", e, err)
+	}
 	if seeded, err := SeedAtStart(ctx, db, smallDemo(), quiet, &second); err != nil || seeded {
 		t.Fatalf("second start: seeded %v, %v", seeded, err)
 	}
@@ -96,7 +116,7 @@ func TestSeedAtStartThenAgainInsertsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Phases) != 9 || len(res.Logins) != 7 {
+	if len(res.Phases) != 10 || len(res.Logins) != 7 {
 		t.Errorf("%d phases, %d logins", len(res.Phases), len(res.Logins))
 	}
 	for _, ph := range res.Phases {
