@@ -139,6 +139,7 @@ type DashboardDTO struct {
 	FlaggedProjects       []DashboardFlaggedProjectDTO `json:"flaggedProjects"`
 	Coverage              []DashboardCoverageDTO       `json:"coverage" doc:"各区县民政领域与社会治理重点领域的服务覆盖 Services in each civil-affairs field and key domain, by district"`
 	Towns                 []DashboardTownDTO           `json:"towns" doc:"辖区内每个乡镇（街道）的社工站状态 Every township's station state"`
+	PriceTables           []DashboardPriceTableDTO     `json:"priceTables" doc:"辖区适用的政府购买服务价格标准及是否应修订 The purchase price tables in force for the scope, and whether each is due for revision"`
 }
 
 type dashboardOutput struct {
@@ -187,6 +188,7 @@ func dashboardDTO(v *models.DashboardView) DashboardDTO {
 		out.Rows = append(out.Rows, dashboardRowDTO(r))
 	}
 	out.Coverage, out.Towns = coverageDTOs(v)
+	out.PriceTables = priceTableDTOs(v)
 	for _, p := range v.Series {
 		out.Series = append(out.Series, DashboardSeriesDTO{Month: p.Month, Domain: p.Domain, Needs: p.Needs, VerifiedHours: hoursOf(p.HoursHundredths),
 			Grants: p.Grants, GrantsFen: p.GrantsFen})

@@ -59,3 +59,20 @@ func coverageDTOs(v *models.DashboardView) ([]DashboardCoverageDTO, []DashboardT
 	}
 	return rows, towns
 }
+
+// DashboardPriceTableDTO is a purchase price table in force and whether it
+// is due for revision (every 3 years, seed §(八)).
+type DashboardPriceTableDTO struct {
+	Division       string `json:"division"`
+	EffectiveFrom  string `json:"effectiveFrom"`
+	DueForRevision bool   `json:"dueForRevision" doc:"已超过 3 年未修订 More than 3 years old"`
+	DueSince       string `json:"dueSince,omitempty" doc:"应修订之日 The day it became due for revision"`
+}
+
+func priceTableDTOs(v *models.DashboardView) []DashboardPriceTableDTO {
+	out := make([]DashboardPriceTableDTO, 0, len(v.PriceTables))
+	for _, p := range v.PriceTables {
+		out = append(out, DashboardPriceTableDTO{Division: p.Division, EffectiveFrom: p.EffectiveFrom, DueForRevision: p.DueSince != "", DueSince: p.DueSince})
+	}
+	return out
+}

@@ -259,6 +259,9 @@ type DashboardSnapshot struct {
 	Targets   DashboardTargets  `bson:"targets"`   // the targets in force when it was taken
 	Coverage  []DomainCoverage  `bson:"coverage"`  // services by district and key domain (only what has some)
 	Towns     []TownCoverage    `bson:"towns"`     // every township: staffed, open but unstaffed, or no station
+	// PriceTables are the purchase price tables in force, with the day each
+	// became due for revision.
+	PriceTables []PriceTableStatus `bson:"pricetables"`
 }
 
 // DistrictOf is the county-level division that contains code, or CityCode

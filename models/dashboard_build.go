@@ -48,6 +48,7 @@ type DashboardBuilder struct {
 	staffedTowns map[string]bool // towns a counted social worker is based at
 	stationAreas map[string][]string
 	coverage     map[[2]string]*DomainCoverage // district, domain
+	prices       map[string]PriceTable         // division → the table in force
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -56,8 +57,8 @@ func NewDashboardBuilder(now time.Time) *DashboardBuilder {
 	return &DashboardBuilder{date: string(DateOf(now)), takenAt: now.UTC(), ceYear: local.Year(), city: newFigures(),
 		districts: map[string]*DashboardFigures{}, orgs: map[string]builderOrg{}, elderCare: map[string]*ElderCareLine{},
 		openStations: map[string]bool{}, staffedTowns: map[string]bool{}, stationAreas: map[string][]string{},
-		coverage: map[[2]string]*DomainCoverage{},
-		hours:    map[hoursKey]hoursBest{}, fundDom: map[string]string{}, appDom: map[string]string{},
+		coverage: map[[2]string]*DomainCoverage{}, prices: map[string]PriceTable{},
+		hours: map[hoursKey]hoursBest{}, fundDom: map[string]string{}, appDom: map[string]string{},
 		series: map[seriesKey]*SeriesPoint{}, ceSeen: map[string]bool{}}
 }
 
@@ -327,6 +328,7 @@ func (b *DashboardBuilder) Snapshot() *DashboardSnapshot {
 		})
 	}
 	s.Coverage = b.snapshotCoverage(staffed)
+	s.PriceTables = b.snapshotPrices()
 	b.openStations = map[string]bool{}
 	if s.Flagged == nil {
 		s.Flagged = []FlaggedProject{}

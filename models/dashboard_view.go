@@ -30,6 +30,8 @@ type DashboardView struct {
 	// its station's state (staffed, open but unstaffed, none).
 	Coverage []CoverageRow
 	Towns    []TownCoverage
+	// PriceTables are the tables pricing the scope's purchases.
+	PriceTables []PriceTableStatus
 }
 
 // DashboardRow is one row of the dashboard table.
@@ -145,6 +147,7 @@ func (s *DashboardSnapshot) View(division string) (*DashboardView, error) {
 		}
 	}
 	v.Coverage = s.coverageRows(districts)
+	v.PriceTables = s.pricesInScope(division)
 	v.Towns = []TownCoverage{}
 	for _, t := range s.Towns {
 		if inScope(t.District) {

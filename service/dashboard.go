@@ -136,6 +136,13 @@ func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.Dash
 	if err := s.countCE(ctx, b, workers, memberships, training); err != nil {
 		return nil, err
 	}
+	prices, err := s.st.Applications.PriceTables(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range prices {
+		b.AddPriceTable(t)
+	}
 
 	snap := b.Snapshot()
 	if err := s.st.Dashboard.SaveSnapshot(ctx, snap); err != nil {

@@ -45,7 +45,7 @@ type ApplicationStore interface {
 	// InsertPriceTable adds a version: models.ErrConflict when the
 	// division has one from that date.
 	InsertPriceTable(ctx context.Context, t *models.PriceTable) error
-	// PriceTables lists a division's versions, newest effective date first.
+	// PriceTables lists a division's versions ("" lists every division's).
 	PriceTables(ctx context.Context, divisionCode string) ([]*models.PriceTable, error)
 }
 

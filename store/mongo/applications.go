@@ -218,7 +218,11 @@ func (s *Applications) InsertPriceTable(ctx context.Context, t *models.PriceTabl
 
 // PriceTables lists a division's versions, oldest first.
 func (s *Applications) PriceTables(ctx context.Context, divisionCode string) ([]*models.PriceTable, error) {
-	cur, err := s.db.db.Collection(colPriceTables).Find(ctx, bson.M{"divisionCode": divisionCode}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	filter := bson.M{"divisionCode": divisionCode}
+	if divisionCode == "" {
+		filter = bson.M{} // every division's (the dashboard's snapshot)
+	}
+	cur, err := s.db.db.Collection(colPriceTables).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, translate(err, "price tables")
 	}
