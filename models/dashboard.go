@@ -116,7 +116,7 @@ type DashboardFigures struct {
 	SocialWorkers              int            `bson:"socialworkers"`              // verified certificates
 	ProfessionalPosts          int            `bson:"professionalposts"`          // verified, holding a post title
 	ServiceOrganisations       int            `bson:"serviceorganisations"`       // operating social_work_agency
-	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // status demonstration, any kind
+	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // CountsAsDemonstration: operating agencies of a demonstration domain with a valid 3A+ evaluation
 	Towns                      int            `bson:"towns"`                      // townships/streets in the division
 	TownsWithStation           int            `bson:"townswithstation"`           // of them, with an open station staffed by a social worker
 	NeedsByStatus              map[string]int `bson:"needsbystatus"`
@@ -129,6 +129,7 @@ type DashboardFigures struct {
 	PurchasedFlagged           int            `bson:"purchasedflagged"`  // of them, with a standing flag
 	CEPeople                   int            `bson:"cepeople"`          // social-worker members of organisations registered here
 	CECompliant                int            `bson:"cecompliant"`
+	Commendations              int            `bson:"commendations"` // awards given in the snapshot's year, not revoked (CountsAsAwardIn)
 }
 
 func newFigures() *DashboardFigures {
@@ -182,7 +183,7 @@ func (f *DashboardFigures) Indicator(code string) int {
 func (f *DashboardFigures) empty() bool {
 	return f.SocialWorkers == 0 && f.ProfessionalPosts == 0 && f.ServiceOrganisations == 0 && f.DemonstrationOrganisations == 0 &&
 		f.TownsWithStation == 0 && f.HoursHundredths == 0 && f.Grants == 0 && f.GrantsFen == 0 && f.ElderCareFacilities == 0 &&
-		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
+		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.Commendations == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
 }
 
 // Percent is part/whole in percent, rounded to one decimal place; nil when

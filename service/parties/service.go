@@ -64,6 +64,10 @@ type Deps struct {
 	// Reliability derives a volunteer's service-kept figures from their
 	// invitations, places and attendance.
 	Reliability func(ctx context.Context, accountID string) (models.Reliability, error)
+	// LatestEvaluation is an organisation's latest comprehensive
+	// evaluation, nil when none (the recognition domain): a demonstration
+	// organisation holds a valid one.
+	LatestEvaluation func(ctx context.Context, orgID string) (*models.OrgEvaluation, error)
 }
 
 // Service runs the parties' use cases.
