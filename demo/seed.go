@@ -169,6 +169,9 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 			}
 			return demoCreated, err
 		}},
+		{"recognition", city.recognition.size(), opts.Workers, func(i int) string { return fmt.Sprint("recognition #", i) }, func(ctx context.Context, i int) (demoOutcome, error) {
+			return seedRecognition(ctx, db, &city.recognition, i)
+		}},
 		// One at a time and in order: the city account, last, marks the city complete.
 		{"logins", len(city.admins), 1, func(i int) string { return city.admins[i].account.ID }, func(ctx context.Context, i int) (demoOutcome, error) {
 			a := city.admins[i]
