@@ -60,7 +60,7 @@ func (p *demoPlanner) recognition() error {
 		case !expiredOnly && o.Status == models.OrgActive:
 			expiredOnly = true // the one agency whose only grade expired
 			on := p.today.AddDate(-6, 0, -10)
-			eval(o, "4a", demoDate(on), models.DefaultValidUntil(on))
+			eval(o, "grade_4a", demoDate(on), models.DefaultValidUntil(on))
 		case o.Status.Operating() && r.IntN(3) == 0:
 			on := p.today.AddDate(0, 0, -30-r.IntN(1400))
 			eval(o, levels[r.IntN(4)], demoDate(on), models.DefaultValidUntil(on))

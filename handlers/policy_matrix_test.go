@@ -262,7 +262,7 @@ func TestPolicyMatrix(t *testing.T) {
 		"verify-social-worker-certificate": `{"decision":"verified"}`,
 		"declare-conflict":                 `{"kind":"family","entryId":"` + v.entry + `","note":"亲属在该机构任职"}`,
 		"file-complaint":                   `{"category":"service_quality","content":"服务人员多次未按约定时间上门服务。"}`,
-		"record-organisation-evaluation":   evaluationBody("4a", today(-10), ""),
+		"record-organisation-evaluation":   evaluationBody("grade_4a", today(-10), ""),
 		"create-incubation-base":           incubationBaseBody("410102"),
 		"update-incubation-base":           incubationBaseBody("410102"),
 		"record-incubation":                `{"organisationId":"` + w.orgA + `","startedOn":"` + today(-3) + `"}`,

@@ -20,7 +20,7 @@ import (
 type OrgEvaluationDTO struct {
 	ID               string    `json:"id"`
 	OrganisationID   string    `json:"organisationId"`
-	Level            string    `json:"level" doc:"evaluation_levels（1a–5a）"`
+	Level            string    `json:"level" doc:"evaluation_levels（grade_1a–grade_5a）"`
 	Institution      string    `json:"institution" doc:"评估机构 Evaluating institution"`
 	InstitutionOrgID string    `json:"institutionOrgId,omitempty"`
 	EvaluatedOn      string    `json:"evaluatedOn"`
@@ -39,7 +39,7 @@ func orgEvaluationDTO(e *models.OrgEvaluation, current *models.OrgEvaluation) Or
 type orgEvaluationInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
-		Level            string `json:"level" enum:"1a,2a,3a,4a,5a" doc:"评估等级 Grade"`
+		Level            string `json:"level" enum:"grade_1a,grade_2a,grade_3a,grade_4a,grade_5a" doc:"评估等级 Grade"`
 		Institution      string `json:"institution" minLength:"2" maxLength:"100" doc:"评估机构名称 Evaluating institution"`
 		InstitutionOrgID string `json:"institutionOrgId,omitempty" maxLength:"64" doc:"评估机构（已登记的督导评估机构）The institution, when registered here"`
 		EvaluatedOn      string `json:"evaluatedOn" doc:"评估日期 YYYY-MM-DD"`

@@ -52,15 +52,15 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 	if r := demo(w.orgB, w.erqi); r.Status != 409 || r.str("code") != "valid-evaluation-required" {
 		t.Fatalf("demonstration without an evaluation: %d %s", r.Status, r.Raw)
 	}
-	evaluate(w.orgB, w.erqi, evaluationBody("5a", yearsAgo(6, 0), ""), 201) // expired a year ago
+	evaluate(w.orgB, w.erqi, evaluationBody("grade_5a", yearsAgo(6, 0), ""), 201) // expired a year ago
 	if r := demo(w.orgB, w.erqi); r.Status != 409 || r.str("code") != "valid-evaluation-required" || !strings.Contains(r.Raw, "过期") {
 		t.Fatalf("demonstration with an expired evaluation: %d %s", r.Status, r.Raw)
 	}
-	evaluate(w.orgB, w.erqi, evaluationBody("2a", yearsAgo(1, 0), ""), 201)
+	evaluate(w.orgB, w.erqi, evaluationBody("grade_2a", yearsAgo(1, 0), ""), 201)
 	if r := demo(w.orgB, w.erqi); r.Status != 409 || r.str("code") != "valid-evaluation-required" {
 		t.Fatalf("demonstration with a 2A evaluation: %d %s", r.Status, r.Raw)
 	}
-	evaluate(w.orgB, w.erqi, evaluationBody("4a", today(-3), ""), 201)
+	evaluate(w.orgB, w.erqi, evaluationBody("grade_4a", today(-3), ""), 201)
 	if r := demo(w.orgB, w.erqi); r.Status != 200 || r.str("status") != "demonstration" {
 		t.Fatalf("demonstration with a valid 4A evaluation: %d %s", r.Status, r.Raw)
 	}
@@ -71,15 +71,15 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 	if hist.Status != 200 || len(items) != 3 {
 		t.Fatalf("history: %d %s", hist.Status, hist.Raw)
 	}
-	for i, want := range []string{"4a", "2a", "5a"} {
+	for i, want := range []string{"grade_4a", "grade_2a", "grade_5a"} {
 		if items[i]["level"] != want {
 			t.Fatalf("history out of order at %d: %s", i, hist.Raw)
 		}
 	}
-	if cur, _ := hist.Body["current"].(map[string]any); cur == nil || cur["level"] != "4a" || items[0]["valid"] != true || items[2]["valid"] != false {
+	if cur, _ := hist.Body["current"].(map[string]any); cur == nil || cur["level"] != "grade_4a" || items[0]["valid"] != true || items[2]["valid"] != false {
 		t.Fatalf("current evaluation: %s", hist.Raw)
 	}
-	if p := h.do("GET", "/v1/organisations/"+w.orgB, ""); !strings.Contains(p.Raw, `"currentEvaluation":{`) || !strings.Contains(p.Raw, `"level":"4a"`) {
+	if p := h.do("GET", "/v1/organisations/"+w.orgB, ""); !strings.Contains(p.Raw, `"currentEvaluation":{`) || !strings.Contains(p.Raw, `"level":"grade_4a"`) {
 		t.Fatalf("the profile does not show the current evaluation: %s", p.Raw)
 	}
 	if v := hist.items()[0]["validUntil"].(string); v != yearsAgo(-5, 4) {
@@ -87,7 +87,7 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 	}
 
 	// A suspended agency with a valid evaluation.
-	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/evaluations", evaluationBody("5a", today(-1), ""), bearerHeader(w.zhongyuan)...); r.Status != 201 {
+	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/evaluations", evaluationBody("grade_5a", today(-1), ""), bearerHeader(w.zhongyuan)...); r.Status != 201 {
 		t.Fatalf("evaluation A: %d %s", r.Status, r.Raw)
 	}
 	if r := h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"suspended","note":"整改"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
@@ -100,11 +100,11 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 	// Bad input names its field.
 	for _, c := range []struct{ body, location string }{
 		{evaluationBody("6a", today(-1), ""), "body.level"},
-		{evaluationBody("3a", today(2), ""), "body.evaluatedOn"},
-		{evaluationBody("3a", "2026-02-30", ""), "body.evaluatedOn"},
-		{evaluationBody("3a", today(-1), yearsAgo(-6, 0)), "body.validUntil"},
-		{evaluationBody("3a", today(-1), today(-2)), "body.validUntil"},
-		{`{"level":"3a","institution":"某","evaluatedOn":"` + today(-1) + `"}`, "body.institution"},
+		{evaluationBody("grade_3a", today(2), ""), "body.evaluatedOn"},
+		{evaluationBody("grade_3a", "2026-02-30", ""), "body.evaluatedOn"},
+		{evaluationBody("grade_3a", today(-1), yearsAgo(-6, 0)), "body.validUntil"},
+		{evaluationBody("grade_3a", today(-1), today(-2)), "body.validUntil"},
+		{`{"level":"grade_3a","institution":"某","evaluatedOn":"` + today(-1) + `"}`, "body.institution"},
 	} {
 		r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", c.body, bearerHeader(w.erqi)...)
 		if r.Status != 422 || !strings.Contains(strings.Join(r.locations(), ","), c.location) {
@@ -113,11 +113,11 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 	}
 	// Only civil affairs of the organisation's division records evaluations.
 	for _, tok := range []string{w.zhongyuan, w.adminB, w.adminA, w.volunteer} {
-		if r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", evaluationBody("5a", today(-1), ""), bearerHeader(tok)...); r.Status != 403 {
+		if r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", evaluationBody("grade_5a", today(-1), ""), bearerHeader(tok)...); r.Status != 403 {
 			t.Errorf("evaluation by another: %d %s", r.Status, r.Raw)
 		}
 	}
-	if r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", evaluationBody("5a", today(-1), "")); r.Status != 401 {
+	if r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", evaluationBody("grade_5a", today(-1), "")); r.Status != 401 {
 		t.Errorf("anonymous evaluation: %d %s", r.Status, r.Raw)
 	}
 }
@@ -293,5 +293,125 @@ func TestCommendations(t *testing.T) {
 	}
 	if snap, err = h.svc.TakeDashboardSnapshot(ctx, time.Now()); err != nil || snap.City.Commendations != 3 {
 		t.Fatalf("awards after the revocation: %v %v", snap, err)
+	}
+}
+
+// TestDashboardDemonstrationFigure: the dashboard's demonstration figure,
+// taken the next day, equals a count made here from the stored documents
+// by the definition (an operating social-work agency with status
+// demonstration, a domain of the nine demonstration domains, and a latest
+// evaluation of 3A or above valid that day): an agency whose grade lapses
+// overnight, one suspended and one downgraded since no longer count.
+func TestDashboardDemonstrationFigure(t *testing.T) {
+	w := newWorld(t)
+	h := w.h
+	agency := func(tok string, serial int, division string) string {
+		t.Helper()
+		r := h.do("POST", "/v1/organisations", orgBody(t, serial, "social_work_agency", division, `,"status":"active"`), bearerHeader(tok)...)
+		if r.Status != 201 {
+			t.Fatalf("agency: %d %s", r.Status, r.Raw)
+		}
+		return r.str("id")
+	}
+	step := func(tok, path, body string, want int) {
+		t.Helper()
+		if r := h.do("POST", path, body, bearerHeader(tok)...); r.Status != want {
+			t.Fatalf("%s %s: %d %s", path, body, r.Status, r.Raw)
+		}
+	}
+	demonstrate := func(tok, id string, evaluation string) {
+		t.Helper()
+		step(tok, "/v1/organisations/"+id+"/evaluations", evaluation, 201)
+		step(tok, "/v1/organisations/"+id+"/status", `{"to":"demonstration","note":"评定"}`, 200)
+	}
+	d1 := agency(w.zhongyuan, 31, "410102")
+	demonstrate(w.zhongyuan, d1, evaluationBody("grade_4a", today(-100), ""))
+	d2 := agency(w.zhongyuan, 32, "410102") // its grade holds until today only
+	demonstrate(w.zhongyuan, d2, evaluationBody("grade_3a", yearsAgo(1, 0), today(0)))
+	d3 := agency(w.erqi, 33, "410103")
+	demonstrate(w.erqi, d3, evaluationBody("grade_5a", today(-10), ""))
+	step(w.erqi, "/v1/organisations/"+d3+"/status", `{"to":"suspended","note":"整改"}`, 200)
+	d4 := agency(w.erqi, 34, "410103") // evaluated, never made a demonstration organisation
+	step(w.erqi, "/v1/organisations/"+d4+"/evaluations", evaluationBody("grade_5a", today(-10), ""), 201)
+	d5 := agency(w.erqi, 35, "410103")
+	demonstrate(w.erqi, d5, evaluationBody("grade_4a", today(-400), ""))
+	step(w.erqi, "/v1/organisations/"+d5+"/evaluations", evaluationBody("grade_2a", today(-1), ""), 201) // downgraded
+	d6 := agency(w.city, 36, "410103001")
+	demonstrate(w.city, d6, evaluationBody("grade_3a", today(-1), ""))
+
+	ctx := context.Background()
+	next := time.Now().Add(24 * time.Hour)
+	snap, err := h.svc.TakeDashboardSnapshot(ctx, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The independent count, from the stored documents.
+	day := next.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	nine := map[string]bool{"community_governance": true, "social_assistance": true, "social_welfare": true, "disability_rehabilitation": true,
+		"education_tutoring": true, "health": true, "drug_control": true, "community_correction": true, "dispute_mediation": true}
+	type eval struct{ on, until, level, at string }
+	latest := map[string]eval{}
+	cur, err := h.db.Database().Collection("organisation_evaluations").Find(ctx, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evals []struct {
+		Org   string    `bson:"organisationId"`
+		On    string    `bson:"evaluatedOn"`
+		Until string    `bson:"validUntil"`
+		Level string    `bson:"level"`
+		At    time.Time `bson:"recordedAt"`
+	}
+	if err := cur.All(ctx, &evals); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evals {
+		at := e.At.Format(time.RFC3339Nano)
+		if l, ok := latest[e.Org]; !ok || e.On > l.on || e.On == l.on && at > l.at {
+			latest[e.Org] = eval{e.On, e.Until, e.Level, at}
+		}
+	}
+	cur, err = h.db.Database().Collection("organisations").Find(ctx, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgs []struct {
+		ID       string   `bson:"_id"`
+		Kind     string   `bson:"kind"`
+		Status   string   `bson:"status"`
+		Domains  []string `bson:"domains"`
+		Division string   `bson:"divisionCode"`
+	}
+	if err := cur.All(ctx, &orgs); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	city := 0
+	for _, o := range orgs {
+		inNine := false
+		for _, d := range o.Domains {
+			inNine = inNine || nine[d]
+		}
+		e, ok := latest[o.ID]
+		if o.Kind == "social_work_agency" && o.Status == "demonstration" && inNine && ok && e.on <= day && day <= e.until && e.level >= "grade_3a" {
+			want[o.Division[:6]]++
+			city++
+		}
+	}
+	if city != 2 || want["410102"] != 1 || want["410103"] != 1 {
+		t.Fatalf("the independent count: %d %v (d1 and d6 qualify)", city, want)
+	}
+	if snap.City.DemonstrationOrganisations != city {
+		t.Errorf("the dashboard's demonstration figure: %d, counted %d", snap.City.DemonstrationOrganisations, city)
+	}
+	for _, d := range snap.Districts {
+		if d.Figures.DemonstrationOrganisations != want[d.Code] {
+			t.Errorf("%s: %d, counted %d", d.Code, d.Figures.DemonstrationOrganisations, want[d.Code])
+		}
+	}
+	// Today d2 still counts.
+	if snap, err := h.svc.TakeDashboardSnapshot(ctx, time.Now()); err != nil || snap.City.DemonstrationOrganisations != 3 {
+		t.Fatalf("today's figure: %v %v", snap.City.DemonstrationOrganisations, err)
 	}
 }

@@ -23,17 +23,17 @@ const EvaluationValidityYears = 5
 // agency holds: 3A (a product assumption; the seed names no grade, and
 // 3A is the grade most local rules ask of organisations taking on
 // government-purchased services).
-const MinDemonstrationLevel = "3a"
+const MinDemonstrationLevel = "grade_3a"
 
 // EvaluationLevels are the grades of a comprehensive evaluation, lowest first.
 var EvaluationLevels = Vocabulary{
 	Name: "evaluation_levels", Zh: "社会组织评估等级", En: "Organisation evaluation grades",
 	Terms: []Term{
-		{"1a", "1A 级", "Grade 1A"},
-		{"2a", "2A 级", "Grade 2A"},
-		{"3a", "3A 级", "Grade 3A"},
-		{"4a", "4A 级", "Grade 4A"},
-		{"5a", "5A 级", "Grade 5A"},
+		{"grade_1a", "1A 级", "Grade 1A"},
+		{"grade_2a", "2A 级", "Grade 2A"},
+		{"grade_3a", "3A 级", "Grade 3A"},
+		{"grade_4a", "4A 级", "Grade 4A"},
+		{"grade_5a", "5A 级", "Grade 5A"},
 	},
 }
 

@@ -17,6 +17,7 @@ var vocabWantNames = []string{
 	"certificate_levels", "post_grades", "roles", "skills", "education_levels",
 	"languages", "budget_lines", "purchase_workflow", "need_statuses",
 	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses", "distance_bands",
+	"evaluation_levels", "award_levels", "award_recipient_kinds", // models/recognition.go
 }
 
 func TestVocabulariesNamesAndOrder(t *testing.T) {
