@@ -187,9 +187,15 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 			"a demonstration organisation serves one of the nine demonstration domains (community, social assistance, elderly, disability, children, medical, drug control, community correction, people's mediation)")
 	}
 	if to == models.OrgDemonstration {
-		// Issue 18: operating, with a valid comprehensive evaluation of 3A or above.
-		if err := demonstrationRefusal(ctx, s.d, o); err != nil {
+		// Issue 18: operating, with a valid comprehensive evaluation of 3A
+		// or above (409); a move the status machine forbids otherwise (from
+		// incubating, warned) stays a 422 below.
+		refusal, err := demonstrationRefusal(ctx, s.d, o)
+		if err != nil {
 			return nil, err
+		}
+		if refusal != nil && (refusal.Code == models.CodeOrganisationNotOperating || o.Status.CanMove(to)) {
+			return nil, refusal
 		}
 	}
 	if !o.Status.CanMove(to) {
@@ -263,18 +269,15 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 }
 
 // demonstrationRefusal applies models.DemonstrationRefusal to the
-// organisation's latest evaluation as of today (409 with its code).
+// organisation's latest evaluation as of today: nil when it qualifies.
 // (A function, not a method: the parties Service is at the house limit.)
-func demonstrationRefusal(ctx context.Context, d Deps, o *models.Organisation) error {
+func demonstrationRefusal(ctx context.Context, d Deps, o *models.Organisation) (*models.Error, error) {
 	var latest *models.OrgEvaluation
 	if d.LatestEvaluation != nil {
 		var err error
 		if latest, err = d.LatestEvaluation(ctx, o.ID); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if e := models.DemonstrationRefusal(o, latest, string(models.DateOf(d.Now()))); e != nil {
-		return e
-	}
-	return nil
+	return models.DemonstrationRefusal(o, latest, string(models.DateOf(d.Now()))), nil
 }
