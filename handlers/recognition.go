@@ -225,13 +225,13 @@ func registerRecognition(api huma.API, svc *service.Service) {
 	huma.Register(api, created(op("record-organisation-evaluation", http.MethodPost, "/v1/organisations/{id}/evaluations", tag,
 		"记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division)", true, 403, 404, 409, 422)),
 		func(ctx context.Context, in *orgEvaluationInput) (*orgEvaluationOutput, error) {
-			e, err := svc.Recognition().RecordEvaluation(ctx, actorFrom(ctx), in.ID, recognition.EvaluationInput{Level: in.Body.Level,
+			e, current, err := svc.Recognition().RecordEvaluation(ctx, actorFrom(ctx), in.ID, recognition.EvaluationInput{Level: in.Body.Level,
 				Institution: in.Body.Institution, InstitutionOrgID: in.Body.InstitutionOrgID, EvaluatedOn: in.Body.EvaluatedOn,
 				ValidUntil: in.Body.ValidUntil, Note: in.Body.Note})
 			if err != nil {
 				return nil, err
 			}
-			return &orgEvaluationOutput{Body: orgEvaluationDTO(e, models.CurrentEvaluation([]*models.OrgEvaluation{e}, string(models.DateOf(time.Now()))))}, nil
+			return &orgEvaluationOutput{Body: orgEvaluationDTO(e, current)}, nil
 		})
 
 	huma.Register(api, op("organisation-evaluations", http.MethodGet, "/v1/organisations/{id}/evaluations", tag,

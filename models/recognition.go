@@ -257,7 +257,7 @@ type Incubation struct {
 // ID is the incubation's key: "<base>#<organisation>".
 func (i *Incubation) ID() string { return i.BaseID + "#" + i.OrganisationID }
 
-// Validate checks the dates; today bounds the start.
+// Validate checks the dates; neither lies after today.
 func (i *Incubation) Validate(today string) error {
 	var p Problems
 	if _, err := ParseDate("startedOn", i.StartedOn); err != nil {
@@ -270,6 +270,8 @@ func (i *Incubation) Validate(today string) error {
 			collectErr(&p, err)
 		} else if i.EndedOn < i.StartedOn {
 			p.Add("endedOn", "出壳日期不能早于入驻日期", "the end cannot be before the start")
+		} else if i.EndedOn > today {
+			p.Add("endedOn", "出壳日期不能晚于今天", "the end cannot be in the future")
 		}
 	}
 	return p.Err()

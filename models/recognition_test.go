@@ -122,3 +122,47 @@ func TestDashboardCountsQualifyingDemonstrationAndAwards(t *testing.T) {
 		}
 	}
 }
+
+func TestIncubationAndCommendationValidation(t *testing.T) {
+	const today = "2026-12-05"
+	for _, c := range []struct {
+		i     Incubation
+		field string
+	}{
+		{Incubation{StartedOn: "2026-01-01"}, ""},
+		{Incubation{StartedOn: "2026-01-01", EndedOn: "2026-12-05"}, ""},
+		{Incubation{StartedOn: "2026-12-06"}, "startedOn"},
+		{Incubation{StartedOn: "2026-01-01", EndedOn: "2025-12-31"}, "endedOn"},
+		{Incubation{StartedOn: "2026-01-01", EndedOn: "2026-12-06"}, "endedOn"},
+	} {
+		err, _ := c.i.Validate(today).(*Error)
+		if c.field == "" && err != nil || c.field != "" && (err == nil || err.Field != c.field) {
+			t.Errorf("%+v: %v, want %q", c.i, err, c.field)
+		}
+	}
+	if (&Incubation{BaseID: "b", OrganisationID: "o"}).ID() != "b#o" {
+		t.Fatal("incubation key")
+	}
+	ok := Commendation{Title: "优秀社工", Level: "city", GrantingBody: "市民政局", AwardedOn: "2026-03-01"}
+	if err := ok.Validate(today); err != nil {
+		t.Fatal(err)
+	}
+	for field, c := range map[string]Commendation{
+		"title":        {Title: "优", Level: "city", GrantingBody: "市民政局", AwardedOn: "2026-03-01"},
+		"level":        {Title: "优秀社工", Level: "province", GrantingBody: "市民政局", AwardedOn: "2026-03-01"},
+		"grantingBody": {Title: "优秀社工", Level: "city", AwardedOn: "2026-03-01"},
+		"awardedOn":    {Title: "优秀社工", Level: "city", GrantingBody: "市民政局", AwardedOn: "2026-12-06"},
+	} {
+		err, _ := c.Validate(today).(*Error)
+		if err == nil || err.Field != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	if !ok.CountsAsAwardIn(2026) || ok.CountsAsAwardIn(2025) {
+		t.Fatal("award year")
+	}
+	ok.Revoked = true
+	if ok.CountsAsAwardIn(2026) {
+		t.Fatal("a revoked award counted")
+	}
+}

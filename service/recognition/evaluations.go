@@ -20,8 +20,22 @@ const institutionKind = "supervision_evaluation_institution"
 
 // RecordEvaluation records a comprehensive evaluation of an organisation:
 // civil affairs of its division. Every evaluation is kept; the validity
-// defaults to models.EvaluationValidityYears from the evaluation date.
-func (s *Service) RecordEvaluation(ctx context.Context, actor *Actor, orgID string, in EvaluationInput) (*models.OrgEvaluation, error) {
+// defaults to models.EvaluationValidityYears from the evaluation date. It
+// returns the evaluation and the organisation's current one afterwards
+// (nil when none holds today).
+func (s *Service) RecordEvaluation(ctx context.Context, actor *Actor, orgID string, in EvaluationInput) (*models.OrgEvaluation, *models.OrgEvaluation, error) {
+	e, err := s.recordEvaluation(ctx, actor, orgID, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.st.Evaluations.Evaluations(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, models.CurrentEvaluation(list, s.today()), nil
+}
+
+func (s *Service) recordEvaluation(ctx context.Context, actor *Actor, orgID string, in EvaluationInput) (*models.OrgEvaluation, error) {
 	o, err := s.st.Organisations.Organisation(ctx, orgID)
 	if err != nil {
 		return nil, err
