@@ -415,3 +415,44 @@ func TestDashboardDemonstrationFigure(t *testing.T) {
 		t.Fatalf("today's figure: %v %v", snap.City.DemonstrationOrganisations, err)
 	}
 }
+
+// TestRevocationOnce: concurrent revocations of one award revoke it once;
+// the others answer 409, and the audit log has one revocation.
+func TestRevocationOnce(t *testing.T) {
+	w := newWorld(t)
+	h := w.h
+	a := h.do("POST", "/v1/commendations", commendationBody(`"organisationId":"`+w.orgA+`"`, "county"), bearerHeader(w.zhongyuan)...)
+	if a.Status != 201 {
+		t.Fatalf("award: %d %s", a.Status, a.Raw)
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		counts = map[int]int{}
+		start  = make(chan struct{})
+	)
+	for i := range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			tok := w.zhongyuan
+			if i%2 == 1 {
+				tok = w.city
+			}
+			r := h.do("POST", "/v1/commendations/"+a.str("id")+"/revocation", `{"reason":"录入错误"}`, bearerHeader(tok)...)
+			mu.Lock()
+			counts[r.Status]++
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if counts[200] != 1 || counts[409] != 59 {
+		t.Fatalf("60 concurrent revocations: %v", counts)
+	}
+	l := h.do("GET", "/v1/audit?limit=100", "", bearerHeader(w.city)...)
+	if n := strings.Count(l.Raw, `"action":"commendation.revoked"`); n != 1 {
+		t.Fatalf("%d revocations audited: %s", n, l.Raw)
+	}
+}
