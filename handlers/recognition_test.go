@@ -105,6 +105,7 @@ func TestDemonstrationNeedsValidEvaluation(t *testing.T) {
 		{evaluationBody("grade_3a", today(-1), yearsAgo(-6, 0)), "body.validUntil"},
 		{evaluationBody("grade_3a", today(-1), today(-2)), "body.validUntil"},
 		{`{"level":"grade_3a","institution":"某","evaluatedOn":"` + today(-1) + `"}`, "body.institution"},
+		{`{"level":"grade_3a","institution":"评估中心","institutionOrgId":"` + w.orgA + `","evaluatedOn":"` + today(-1) + `"}`, "body.institutionOrgId"},
 	} {
 		r := h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", c.body, bearerHeader(w.erqi)...)
 		if r.Status != 422 || !strings.Contains(strings.Join(r.locations(), ","), c.location) {
