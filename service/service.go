@@ -263,6 +263,9 @@ func New(cfg Config, st Stores) (*Service, error) {
 				return s.matching.Reliability(ctx, id)
 			},
 			LatestEvaluation: func(ctx context.Context, id string) (*models.OrgEvaluation, error) {
+				if st.Evaluations == nil {
+					return nil, nil // no evaluation store: none held
+				}
 				return s.recognition.LatestEvaluation(ctx, id)
 			}})
 	s.roles = roles.New(roles.Stores{RoleOffers: st.RoleOffers, Accounts: st.Accounts, Organisations: st.Organisations,
