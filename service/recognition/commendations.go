@@ -115,9 +115,13 @@ func (s *Service) GrantCommendation(ctx context.Context, actor *Actor, in Commen
 // grantingDivision is the division of the actor's civil-affairs binding
 // that covers the recipient (the narrowest one when several do).
 func grantingDivision(actor *Actor, r *recipient) string {
+	codes := append([]string{r.district, r.object.Division}, r.object.Scopes...)
 	best := ""
 	for _, b := range actor.Bindings(models.RoleCivilAffairs) {
-		covers := r.district != "" && models.WithinDivision(r.district, b.DivisionCode) || b.DivisionCode == models.CityCode
+		covers := b.DivisionCode == models.CityCode
+		for _, c := range codes {
+			covers = covers || c != "" && models.WithinDivision(c, b.DivisionCode)
+		}
 		if covers && len(b.DivisionCode) > len(best) {
 			best = b.DivisionCode
 		}
