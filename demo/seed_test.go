@@ -116,7 +116,7 @@ func TestSeedAtStartThenAgainInsertsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Phases) != 10 || len(res.Logins) != 7 {
+	if len(res.Phases) != 11 || len(res.Logins) != 7 {
 		t.Errorf("%d phases, %d logins", len(res.Phases), len(res.Logins))
 	}
 	for _, ph := range res.Phases {

@@ -50,7 +50,7 @@ type DashboardFiguresDTO struct {
 	SocialWorkers              int                     `json:"socialWorkers" doc:"持证社工（证书已核验）Social workers with a verified certificate"`
 	ProfessionalPosts          int                     `json:"professionalPosts" doc:"持证且聘任专业岗位 Verified social workers holding a post title"`
 	ServiceOrganisations       int                     `json:"serviceOrganisations" doc:"运营中的社会工作服务机构 Operating social-work service agencies"`
-	DemonstrationOrganisations int                     `json:"demonstrationOrganisations" doc:"示范机构：重点领域的社会工作服务机构 Demonstration organisations: social-work agencies in a key domain"`
+	DemonstrationOrganisations int                     `json:"demonstrationOrganisations" doc:"示范机构：运营中、属九个示范领域、持有效 3A 级及以上综合评估、状态为示范的社会工作服务机构 Operating social-work agencies of a demonstration domain with status demonstration and a valid evaluation of 3A or above"`
 	Towns                      int                     `json:"towns" doc:"乡镇（街道）数 Townships/streets"`
 	TownsWithStation           int                     `json:"townsWithStation" doc:"有运营中且配有社工的社工站的乡镇（街道）Townships/streets with an open station a social worker is on post at"`
 	TownsStationOpen           int                     `json:"townsStationOpen" doc:"有运营中社工站的乡镇（街道），不论是否配社工 Townships/streets with an open station, staffed or not"`
@@ -62,6 +62,7 @@ type DashboardFiguresDTO struct {
 	ElderCare                  DashboardComplianceDTO  `json:"elderCare" doc:"养老机构社工配备（每 100 张床位 1 名持证社工）Elder-care staffing: 1 verified social worker per 100 beds"`
 	PurchasedProjects          DashboardComplianceDTO  `json:"purchasedProjects" doc:"已立项的政府购买项目，未被标记者为达标 Granted government-purchased projects; compliant = no standing flag"`
 	ContinuingEducation        DashboardComplianceDTO  `json:"continuingEducation" doc:"机构社工继续教育达标 Continuing education of organisations' social workers"`
+	Commendations              int                     `json:"commendations" doc:"本年度表彰（未撤销），按受表彰者所在区县 Awards given this year (not revoked), by the recipient's district"`
 }
 
 // DashboardIndicatorDTO is one target figure of a row.
@@ -165,7 +166,7 @@ func dashboardFiguresDTO(f models.DashboardFigures) DashboardFiguresDTO {
 		VerifiedHours: f.VerifiedHours(), Grants: f.Grants, GrantsFen: f.GrantsFen,
 		ElderCare:           complianceDTO(f.ElderCareFacilities, f.ElderCareCompliant),
 		PurchasedProjects:   complianceDTO(f.PurchasedProjects, f.PurchasedProjects-f.PurchasedFlagged),
-		ContinuingEducation: complianceDTO(f.CEPeople, f.CECompliant)}
+		ContinuingEducation: complianceDTO(f.CEPeople, f.CECompliant), Commendations: f.Commendations}
 }
 
 func dashboardRowDTO(r models.DashboardRow) DashboardRowDTO {

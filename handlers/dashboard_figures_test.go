@@ -47,6 +47,9 @@ func TestDashboardFigures(t *testing.T) {
 	// community organisation that cannot be one (issue 18: it could, and
 	// counted), an incubating agency (neither).
 	demo := org(w.zhongyuan, 61, "social_work_agency", zhongyuan, `,"status":"active"`)
+	if r := w.h.do("POST", "/v1/organisations/"+demo+"/evaluations", evaluationBody("grade_3a", today(-1), ""), bearerHeader(w.zhongyuan)...); r.Status != 201 {
+		t.Fatalf("evaluation: %d %s", r.Status, r.Raw)
+	}
 	status(w.zhongyuan, demo, "demonstration")
 	seed[zhongyuan].serviceOrgs++
 	seed[zhongyuan].demonstration++

@@ -45,6 +45,9 @@ func TestStandingRules(t *testing.T) {
 	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/charity-recognition", `{"recognised":true,"recognisedOn":"2026-01-01"}`, bearerHeader(w.zhongyuan)...); r.Status != 409 {
 		t.Fatalf("an exited agency recognised as a charity: %d %s", r.Status, r.Raw)
 	}
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgB+"/evaluations", evaluationBody("grade_4a", today(-1), ""), bearerHeader(w.erqi)...); r.Status != 201 {
+		t.Fatalf("evaluation: %d %s", r.Status, r.Raw)
+	}
 	if r := w.h.do("POST", "/v1/organisations/"+w.orgB+"/status", `{"to":"demonstration","note":"评定"}`, bearerHeader(w.erqi)...); r.Status != 200 {
 		t.Fatalf("an active agency made a demonstration organisation: %d %s", r.Status, r.Raw)
 	}

@@ -34,6 +34,10 @@ type OrganisationDTO struct {
 	Description         string    `json:"description,omitempty"`
 	CreatedAt           time.Time `json:"createdAt"`
 	UpdatedAt           time.Time `json:"updatedAt"`
+
+	// The profile (GET /v1/organisations/{id} only; see recognition.go).
+	CurrentEvaluation *OrgEvaluationDTO `json:"currentEvaluation,omitempty" doc:"当前有效的综合评估（仅单个机构）The evaluation holding today (one organisation's read only)"`
+	Commendations     []CommendationDTO `json:"commendations,omitempty" doc:"所获表彰（未撤销，仅单个机构）Awards not revoked (one organisation's read only)"`
 }
 
 func orgDTO(o *models.Organisation) OrganisationDTO {
@@ -200,7 +204,7 @@ func registerOrganisations(api huma.API, svc *service.Service) {
 			if err != nil {
 				return nil, err
 			}
-			return &orgOutput{Body: orgDTO(o)}, nil
+			return orgProfile(ctx, svc, o)
 		})
 
 	huma.Register(api, described(op("update-organisation", http.MethodPut, "/v1/organisations/{id}", tag,

@@ -179,6 +179,10 @@ func TestOrganisationStatusMachine(t *testing.T) {
 	status := func(to, extra string) response {
 		return w.h.do("POST", "/v1/organisations/"+w.orgA+"/status", `{"to":"`+to+`"`+extra+`}`, bearerHeader(w.zhongyuan)...)
 	}
+	// A demonstration organisation holds a valid evaluation (issue 18).
+	if r := w.h.do("POST", "/v1/organisations/"+w.orgA+"/evaluations", evaluationBody("grade_4a", today(-1), ""), bearerHeader(w.zhongyuan)...); r.Status != 201 {
+		t.Fatalf("evaluation: %d %s", r.Status, r.Raw)
+	}
 	steps := []struct {
 		to, extra string
 		status    int

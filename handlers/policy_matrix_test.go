@@ -31,6 +31,7 @@ type victims struct {
 	fund, app, grantApp, comp, entry               string
 	hours, session, complaint, training, batch     string
 	invitation, notification, roleOffer            string
+	base, commendation                             string // an incubation base of 中原区 and an award of organisation A
 }
 
 type attacker struct {
@@ -116,7 +117,28 @@ func buildVictims(t *testing.T, w *fundWorld, zy string) *victims {
 	if r := h.do("POST", "/v1/divisions/410102/price-tables", priceTable(today(1), 400000, 500000, 600000, 300000), bearerHeader(w.zhongyuan)...); r.Status != 201 {
 		t.Fatalf("price table: %d %s", r.Status, r.Raw)
 	}
+	v.base, v.commendation = recognitionVictims(t, w)
 	return v
+}
+
+// recognitionVictims are 中原区's incubation base (incubating organisation
+// A) and an award of organisation A.
+func recognitionVictims(t *testing.T, w *fundWorld) (base, commendation string) {
+	t.Helper()
+	h := w.h
+	r := h.do("POST", "/v1/incubation-bases", incubationBaseBody("410102"), bearerHeader(w.zhongyuan)...)
+	if r.Status != 201 {
+		t.Fatalf("incubation base: %d %s", r.Status, r.Raw)
+	}
+	base = r.str("id")
+	if r := h.do("POST", "/v1/incubation-bases/"+base+"/incubations", `{"organisationId":"`+w.orgA+`","startedOn":"`+today(-30)+`"}`, bearerHeader(w.zhongyuan)...); r.Status != 201 {
+		t.Fatalf("incubation: %d %s", r.Status, r.Raw)
+	}
+	r = h.do("POST", "/v1/commendations", commendationBody(`"organisationId":"`+w.orgA+`"`, "county"), bearerHeader(w.zhongyuan)...)
+	if r.Status != 201 {
+		t.Fatalf("commendation: %d %s", r.Status, r.Raw)
+	}
+	return base, r.str("id")
 }
 
 // attackers are the people of 二七区, one of each role (and nobody).
@@ -175,12 +197,15 @@ func (v *victims) pathValue(path, param string, w *fundWorld) string {
 		return v.entry
 	case param == "volunteerId" || param == "accountId":
 		return v.vid
+	case param == "organisationId":
+		return w.orgA
 	}
 	prefix := map[string]string{
 		"/v1/accounts/": v.vid, "/v1/applications/": v.grantApp, "/v1/competitions/": v.comp, "/v1/complaints/": v.complaint,
 		"/v1/funds/": v.fund, "/v1/hours/": v.hours, "/v1/invitations/": v.invitation, "/v1/matching/batch/": v.batch,
 		"/v1/me/notifications/": v.notification, "/v1/me/role-offers/": v.roleOffer, "/v1/needs/": v.need, "/v1/organisations/": w.orgA, "/v1/social-workers/": v.swID,
 		"/v1/supervision-sessions/": v.session, "/v1/training/": v.training, "/v1/volunteers/": v.vid,
+		"/v1/incubation-bases/": v.base, "/v1/commendations/": v.commendation,
 	}
 	for p, id := range prefix {
 		if strings.HasPrefix(path, p) {
@@ -237,6 +262,13 @@ func TestPolicyMatrix(t *testing.T) {
 		"verify-social-worker-certificate": `{"decision":"verified"}`,
 		"declare-conflict":                 `{"kind":"family","entryId":"` + v.entry + `","note":"亲属在该机构任职"}`,
 		"file-complaint":                   `{"category":"service_quality","content":"服务人员多次未按约定时间上门服务。"}`,
+		"record-organisation-evaluation":   evaluationBody("grade_4a", today(-10), ""),
+		"create-incubation-base":           incubationBaseBody("410102"),
+		"update-incubation-base":           incubationBaseBody("410102"),
+		"record-incubation":                `{"organisationId":"` + w.orgA + `","startedOn":"` + today(-3) + `"}`,
+		"end-incubation":                   `{"endedOn":"` + today(-1) + `"}`,
+		"grant-commendation":               commendationBody(`"organisationId":"`+w.orgA+`"`, "county"),
+		"revoke-commendation":              `{"reason":"录入错误，撤销"}`,
 	}
 	var ops []string
 	for p := range paths {

@@ -106,6 +106,10 @@ var problemCodes = []problemCode{
 		[2]string{"资金管理者不能批准给本机构的资助；拒绝已记入审计日志。", "A fund's manager cannot grant money to their own organisation; the refusal is in the audit log."}},
 	{models.CodeEvaluationRequired, 409, [2]string{"须先完成绩效评估", "Evaluation required"},
 		[2]string{"政府购买服务项目的尾款须待受委托评估机构完成绩效评估后拨付。", "A government-purchased project's final tranche is paid after the engaged institution's performance evaluation."}},
+	{models.CodeOrganisationNotOperating, 409, [2]string{"机构未在运营", "Organisation not operating"},
+		[2]string{"停业或已退出的机构不能认定为示范机构。", "A suspended or exited organisation cannot be made a demonstration organisation."}},
+	{models.CodeValidEvaluationRequired, 409, [2]string{"须有有效的综合评估", "Valid evaluation required"},
+		[2]string{"示范机构须持有有效期内、3A 级及以上的最新综合评估；detail 说明是没有、已过期还是等级不够。", "A demonstration organisation holds a latest comprehensive evaluation of 3A or above that has not expired; detail says whether it has none, it expired, or the grade is too low."}},
 	{models.CodeInvitationClosed, 409, [2]string{"邀请已关闭", "Invitation closed"},
 		[2]string{"邀请已过期、已答复或已失效。", "The invitation or offer has expired, was answered, or no longer stands."}},
 }

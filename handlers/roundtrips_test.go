@@ -47,7 +47,7 @@ var roundTripRatchet = map[string]struct {
 	"GET /v1/volunteers/{id}":                  {5, "profile, account, the reliability figures from invitations, places and attendance"},
 	"GET /v1/social-workers/{id}":              {5, "profile, employer read twice (authority, audit division), audit insert, account"},
 	"GET /v1/social-workers/{id}/appraisal":    {4, "profile, employer, appraisal inputs, need feedback"},
-	"POST /v1/dashboard/snapshot":              {12, "one read per collection the figures come from, then the snapshot's write"},
+	"POST /v1/dashboard/snapshot":              {14, "one read per collection the figures come from (organisation evaluations, commendations and price tables included), then the snapshot's write"},
 	"PUT /v1/me/volunteer-profile":             {14, "lock (3), read, write, account and reliability (3) for the answer, then the index update rereads profile and reliability (5)"},
 	"POST /v1/needs/{id}/invitations":          {14, "need, volunteer, checks (invitations, plan, reliability 3), the insert, the index update (5), the inbox"},
 	"POST /v1/invitations/{id}/accept":         {25, "three locks (3 each), invitation, need, volunteer, the unique inserts (place, assignment, time in one), the index update (5)"},

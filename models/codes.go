@@ -42,6 +42,9 @@ const (
 	CodeInvitationClosed    Code = "invitation-closed"
 	CodeNotAVolunteer       Code = "not-a-volunteer"
 	CodeNotASocialWorker    Code = "not-a-social-worker"
+	// The demonstration rule (issue 18; models/recognition.go).
+	CodeOrganisationNotOperating Code = "organisation-not-operating"
+	CodeValidEvaluationRequired  Code = "valid-evaluation-required"
 )
 
 // KindCode is the code of kind k.

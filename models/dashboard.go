@@ -116,7 +116,7 @@ type DashboardFigures struct {
 	SocialWorkers              int            `bson:"socialworkers"`              // verified certificates
 	ProfessionalPosts          int            `bson:"professionalposts"`          // verified, holding a post title
 	ServiceOrganisations       int            `bson:"serviceorganisations"`       // operating social_work_agency
-	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // status demonstration, any kind
+	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // CountsAsDemonstration: operating agencies of a demonstration domain with a valid 3A+ evaluation
 	Towns                      int            `bson:"towns"`                      // townships/streets in the division
 	TownsWithStation           int            `bson:"townswithstation"`           // of them, with an open station staffed by a social worker
 	NeedsByStatus              map[string]int `bson:"needsbystatus"`
@@ -133,6 +133,7 @@ type DashboardFigures struct {
 	CitySupervisors            int            `bson:"citysupervisors"`      // verified supervisors of the city pool (city row only)
 	CountySupervisors          int            `bson:"countysupervisors"`    // verified supervisors of county teams
 	ProgrammeSupervisors       int            `bson:"programmesupervisors"` // trained by the "hundred supervisors" programme (city row only)
+	Commendations              int            `bson:"commendations"`        // awards given in the snapshot's year, not revoked (CountsAsAwardIn)
 }
 
 func newFigures() *DashboardFigures {
@@ -186,7 +187,7 @@ func (f *DashboardFigures) Indicator(code string) int {
 func (f *DashboardFigures) empty() bool {
 	return f.SocialWorkers == 0 && f.ProfessionalPosts == 0 && f.ServiceOrganisations == 0 && f.DemonstrationOrganisations == 0 &&
 		f.TownsWithStation == 0 && f.HoursHundredths == 0 && f.Grants == 0 && f.GrantsFen == 0 && f.ElderCareFacilities == 0 &&
-		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.TownsStationOpen == 0 && f.CountySupervisors == 0 && f.CitySupervisors == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
+		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.TownsStationOpen == 0 && f.Commendations == 0 && f.CountySupervisors == 0 && f.CitySupervisors == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
 }
 
 // Percent is part/whole in percent, rounded to one decimal place; nil when

@@ -25,7 +25,8 @@ type hoursBest struct {
 type seriesKey struct{ district, month, domain string }
 
 // DashboardBuilder counts a snapshot from documents fed one at a time.
-// Feed organisations first (social workers, grants and projects look their
+// Feed evaluations first (the demonstration figure needs them), then
+// organisations (social workers, grants and projects look their
 // organisation up), funds and applications before grants; the rest in any
 // order.
 type DashboardBuilder struct {
@@ -49,6 +50,9 @@ type DashboardBuilder struct {
 	stationAreas map[string][]string
 	coverage     map[[2]string]*DomainCoverage // district, domain
 	prices       map[string]PriceTable         // division → the table in force
+	// latestEval is each organisation's latest comprehensive evaluation
+	// (AddEvaluation, fed before the organisations; dashboard_recognition.go).
+	latestEval map[string]*OrgEvaluation
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -100,7 +104,7 @@ func (b *DashboardBuilder) AddOrganisation(o *Organisation) {
 		if CountsAsServiceOrganisation(o) {
 			f.ServiceOrganisations++
 		}
-		if o.Status == OrgDemonstration && o.Kind == KindSocialWorkAgency && InDemonstrationDomain(o.Domains) {
+		if CountsAsDemonstration(o, b.latestEval[o.ID], b.date) {
 			f.DemonstrationOrganisations++
 		}
 	})

@@ -58,6 +58,9 @@ func dashboardFixture(t *testing.T) *DashboardSnapshot {
 	now := time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC) // 2026-11-26 in Shanghai
 	b := NewDashboardBuilder(now)
 	jan := time.Date(2026, 1, 31, 17, 0, 0, 0, time.UTC) // 2026-02-01 01:00 in Shanghai
+	// Demonstration agencies hold a valid evaluation of 3A or above (issue 18).
+	b.AddEvaluation(&OrgEvaluation{ID: "e1", OrganisationID: "agency-town", Level: "grade_4a", EvaluatedOn: "2025-01-01", ValidUntil: "2029-12-31"})
+	b.AddEvaluation(&OrgEvaluation{ID: "e2", OrganisationID: "agency-veterans", Level: "grade_5a", EvaluatedOn: "2025-01-01", ValidUntil: "2029-12-31"})
 	for _, o := range []*Organisation{
 		{ID: "agency", Name: "中原社工中心", Kind: "social_work_agency", DivisionCode: "410102", Status: OrgActive},
 		{ID: "agency-town", Name: "林山寨社工站运营机构", Kind: "social_work_agency", DivisionCode: "410102001", Status: OrgDemonstration, Domains: []string{"social_assistance"}},

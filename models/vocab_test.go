@@ -18,6 +18,7 @@ var vocabWantNames = []string{
 	"languages", "budget_lines", "purchase_workflow", "need_statuses",
 	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses", "distance_bands",
 	"station_rooms", "station_rules", "station_elements", "supervisor_tiers",
+	"evaluation_levels", "award_levels", "award_recipient_kinds", // models/recognition.go
 }
 
 func TestVocabulariesNamesAndOrder(t *testing.T) {

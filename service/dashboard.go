@@ -89,6 +89,11 @@ func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.Dash
 	hours, training, memberships := s.st.ServiceRecords, s.st.Pathway, s.st.Organisations
 	b := models.NewDashboardBuilder(now)
 
+	// Evaluations before the organisations: the demonstration figure
+	// judges each agency's latest one (dashboard_recognition.go).
+	if err := s.feedRecognition(ctx, b, true); err != nil {
+		return nil, err
+	}
 	// Organisations first: the rest finds its district through them.
 	if err := eachItem(func(p Page) ([]*models.Organisation, string, error) {
 		return s.st.Organisations.ListOrganisations(ctx, parties.OrganisationFilter{}, p)
@@ -142,6 +147,9 @@ func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.Dash
 	}
 	for _, t := range prices {
 		b.AddPriceTable(t)
+	}
+	if err := s.feedRecognition(ctx, b, false); err != nil {
+		return nil, err
 	}
 
 	snap := b.Snapshot()

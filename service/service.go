@@ -20,6 +20,7 @@ import (
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
+	"github.com/wushe/wushe/service/recognition"
 	"github.com/wushe/wushe/service/records"
 	"github.com/wushe/wushe/service/roles"
 )
@@ -93,6 +94,11 @@ type Stores struct {
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
 	Bus            needs.Bus                // optional: without it, index changes stay on this replica
 	IndexFeed      needs.IndexFeed          // optional: without it, every matching catch-up is a rebuild
+
+	// Evaluations, incubation bases and commendations (issue 18).
+	Evaluations   recognition.EvaluationStore
+	Incubation    recognition.IncubationStore
+	Commendations recognition.CommendationStore
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -159,6 +165,9 @@ type Service struct {
 	// parties runs organisations, stations, complaints, volunteers and
 	// social workers (package parties).
 	parties *parties.Service
+	// recognition records evaluations, incubation and commendations
+	// (package recognition).
+	recognition *recognition.Service
 	// degradedAt is when each optional part's failure was last logged
 	// (part → *atomic.Int64, Unix seconds); see degraded.
 	degradedAt sync.Map
@@ -261,11 +270,20 @@ func New(cfg Config, st Stores) (*Service, error) {
 					return nil, err
 				}
 				return records.EmploymentOf(p), nil
+			},
+			LatestEvaluation: func(ctx context.Context, id string) (*models.OrgEvaluation, error) {
+				if st.Evaluations == nil {
+					return nil, nil // no evaluation store: none held
+				}
+				return s.recognition.LatestEvaluation(ctx, id)
 			}})
 	s.roles = roles.New(roles.Stores{RoleOffers: st.RoleOffers, Accounts: st.Accounts, Organisations: st.Organisations,
 		AccountChanges: st.AccountChanges, Volunteers: st.Volunteers},
 		roles.Deps{Shared: s.shared(), AddRole: s.accounts.AddRole, CreateAccount: s.accounts.CreateAccount,
 			ChangedAccount: s.accounts.ChangedAccount})
+	s.recognition = recognition.New(recognition.Stores{Evaluations: st.Evaluations, Incubation: st.Incubation,
+		Commendations: st.Commendations, Organisations: st.Organisations, SocialWorkers: st.SocialWorkers, Accounts: st.Accounts},
+		recognition.Deps{Shared: s.shared(), PersonScopes: s.roles.PersonScopes})
 	return s, nil
 }
 
@@ -287,6 +305,10 @@ func (s *Service) Money() *money.Service { return s.money }
 
 // Parties runs organisations, stations, complaints, volunteers and social workers.
 func (s *Service) Parties() *parties.Service { return s.parties }
+
+// Recognition records organisations' evaluations, the counties'
+// incubation bases and the awards of social workers and organisations.
+func (s *Service) Recognition() *recognition.Service { return s.recognition }
 
 // Roles decides who holds which role where: members, staff, role offers
 // and grants, and the deactivation of accounts.

@@ -178,10 +178,6 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if !models.OrganisationStatuses.Has(c.To) {
 		return nil, models.Invalid("to", "未知的机构状态", "unknown organisation status")
 	}
-	if !o.Status.CanMove(to) {
-		return nil, models.Invalid("to", "不允许从“"+label(models.OrganisationStatuses, string(o.Status))+"”变为“"+label(models.OrganisationStatuses, c.To)+"”",
-			"illegal status change "+string(o.Status)+" → "+c.To)
-	}
 	if to == models.OrgDemonstration && o.Kind != models.KindSocialWorkAgency {
 		// Seed §11: demonstration organisations are social-work service agencies.
 		return nil, models.Invalid("to", "只有社会工作服务机构可以认定为示范机构", "only a social-work service agency can be a demonstration organisation")
@@ -189,6 +185,22 @@ func (s *Service) changeOrganisationStatus(ctx context.Context, actor *Actor, id
 	if to == models.OrgDemonstration && !models.InDemonstrationDomain(o.Domains) {
 		return nil, models.Invalid("to", "示范机构须服务于社区、社会救助、老年、残疾人、儿童、医务、禁毒、社区矫正、人民调解等重点领域之一",
 			"a demonstration organisation serves one of the nine demonstration domains (community, social assistance, elderly, disability, children, medical, drug control, community correction, people's mediation)")
+	}
+	if to == models.OrgDemonstration {
+		// Issue 18: operating, with a valid comprehensive evaluation of 3A
+		// or above (409); a move the status machine forbids otherwise (from
+		// incubating, warned) stays a 422 below.
+		refusal, err := demonstrationRefusal(ctx, s.d, o)
+		if err != nil {
+			return nil, err
+		}
+		if refusal != nil && (refusal.Code == models.CodeOrganisationNotOperating || o.Status.CanMove(to)) {
+			return nil, refusal
+		}
+	}
+	if !o.Status.CanMove(to) {
+		return nil, models.Invalid("to", "不允许从“"+label(models.OrganisationStatuses, string(o.Status))+"”变为“"+label(models.OrganisationStatuses, c.To)+"”",
+			"illegal status change "+string(o.Status)+" → "+c.To)
 	}
 	if to == models.OrgExited && !models.ExitReasons.Has(c.Reason) {
 		return nil, models.Invalid("reason", "退出须注明退出原因（见 exit_reasons 词表）", "an exit needs a reason from the exit_reasons vocabulary")
@@ -254,4 +266,18 @@ func (s *Service) recogniseCharity(ctx context.Context, actor *Actor, id string,
 	}
 	_ = s.d.Audit(ctx, actor, "organisation.charity_recognition", "organisation:"+id, o.DivisionCode, strconv.FormatBool(recognised))
 	return o, nil
+}
+
+// demonstrationRefusal applies models.DemonstrationRefusal to the
+// organisation's latest evaluation as of today: nil when it qualifies.
+// (A function, not a method: the parties Service is at the house limit.)
+func demonstrationRefusal(ctx context.Context, d Deps, o *models.Organisation) (*models.Error, error) {
+	var latest *models.OrgEvaluation
+	if d.LatestEvaluation != nil {
+		var err error
+		if latest, err = d.LatestEvaluation(ctx, o.ID); err != nil {
+			return nil, err
+		}
+	}
+	return models.DemonstrationRefusal(o, latest, string(models.DateOf(d.Now()))), nil
 }

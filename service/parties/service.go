@@ -68,6 +68,10 @@ type Deps struct {
 	// pathway, verified where the employer's proof was (a supervisor's
 	// front-line experience).
 	Employment func(ctx context.Context, accountID string) ([]models.Employment, error)
+	// LatestEvaluation is an organisation's latest comprehensive
+	// evaluation, nil when none (the recognition domain): a demonstration
+	// organisation holds a valid one.
+	LatestEvaluation func(ctx context.Context, orgID string) (*models.OrgEvaluation, error)
 }
 
 // Service runs the parties' use cases.

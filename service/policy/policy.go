@@ -180,6 +180,21 @@ var policy = map[Action]Rule{
 	"get-complaint":              {Who: []Relation{CivilAffairs, Party}, Also: "the complainant"},
 	"handle-complaint":           {Who: []Relation{CivilAffairs}},
 
+	// Evaluations, incubation bases and commendations (service/recognition).
+	"record-organisation-evaluation": {Who: []Relation{CivilAffairs}, Also: "every evaluation kept; not for an exited organisation"},
+	"organisation-evaluations":       {Who: []Relation{Anyone}},
+	"create-incubation-base":         {Who: []Relation{CivilAffairs}, Also: "the base's county"},
+	"update-incubation-base":         {Who: []Relation{CivilAffairs}, Also: "the base's county, which is fixed"},
+	"list-incubation-bases":          {Who: []Relation{Anyone}}, "get-incubation-base": {Who: []Relation{Anyone}},
+	"list-incubations":  {Who: []Relation{Anyone}},
+	"record-incubation": {Who: []Relation{CivilAffairs}, Also: "the base's county, of an organisation registered in it; once per organisation and base"},
+	"end-incubation":    {Who: []Relation{CivilAffairs}, Also: "the base's county, once"},
+	"grant-commendation": {Who: []Relation{CivilAffairs, CivilAffairsOverPerson},
+		Also: "an organisation: civil affairs of its division; a social worker: civil affairs covering every scope the person holds; city-level awards by the city; audited"},
+	"revoke-commendation":         {Who: []Relation{CivilAffairs, CivilAffairsOverPerson}, Also: "as grant-commendation, with a reason, once; audited"},
+	"organisation-commendations":  {Who: []Relation{Anyone}, Also: "revoked awards left out"},
+	"social-worker-commendations": {Who: []Relation{SignedIn}, Also: "as get-social-worker; revoked awards left out"},
+
 	// Social workers and stations.
 	"get-my-social-worker-profile": {Who: []Relation{SignedIn}}, "put-my-social-worker-profile": {Who: []Relation{SignedIn}},
 	"patch-my-social-worker-profile":   {Who: []Relation{SignedIn}, Also: "a changed certificate returns to pending"},

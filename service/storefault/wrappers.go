@@ -111,5 +111,14 @@ func wrap(s service.Stores, f *Faults) service.Stores {
 	if s.IndexFeed != nil {
 		out.IndexFeed = indexFeedFault{inner: s.IndexFeed, f: f}
 	}
+	if s.Evaluations != nil {
+		out.Evaluations = evaluationsFault{inner: s.Evaluations, f: f}
+	}
+	if s.Incubation != nil {
+		out.Incubation = incubationFault{inner: s.Incubation, f: f}
+	}
+	if s.Commendations != nil {
+		out.Commendations = commendationsFault{inner: s.Commendations, f: f}
+	}
 	return out
 }

@@ -46,6 +46,7 @@ var storedTypes = []any{
 	sessionDoc{}, confirmDoc{}, feedbackDoc{}, appraisalInputDoc{},
 	volunteerDoc{},
 	indexChangeDoc{},
+	orgEvaluationDoc{}, incubationBaseDoc{}, incubationDoc{}, commendationDoc{},
 }
 
 // opaque types encode themselves (or are BSON scalars): their fields are

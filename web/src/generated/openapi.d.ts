@@ -472,6 +472,24 @@ export interface paths {
      */
     get: operations["division-ce-compliance"];
   };
+  "/v1/commendations": {
+    /**
+     * 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient)
+     * @description 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient).
+     *
+     * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: an organisation: civil affairs of its division; a social worker: civil affairs covering every scope the person holds; city-level awards by the city; audited.
+     */
+    post: operations["grant-commendation"];
+  };
+  "/v1/commendations/{id}/revocation": {
+    /**
+     * 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited)
+     * @description 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited).
+     *
+     * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: as grant-commendation, with a reason, once; audited.
+     */
+    post: operations["revoke-commendation"];
+  };
   "/v1/communities/{code}/centre": {
     /**
      * 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs)
@@ -965,6 +983,69 @@ export interface paths {
      * Changes: verifies or rejects the record.
      */
     post: operations["verify-hours"];
+  };
+  "/v1/incubation-bases": {
+    /**
+     * 孵化基地列表，可按县（区）筛选（公开）Incubation bases, per county (public)
+     * @description 孵化基地列表，可按县（区）筛选（公开）Incubation bases, per county (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["list-incubation-bases"];
+    /**
+     * 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs)
+     * @description 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the base's county.
+     */
+    post: operations["create-incubation-base"];
+  };
+  "/v1/incubation-bases/{id}": {
+    /**
+     * 一个孵化基地（公开）One incubation base (public)
+     * @description 一个孵化基地（公开）One incubation base (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["get-incubation-base"];
+    /**
+     * 替换孵化基地信息（本县民政）Replace a base's details (the county's civil affairs)
+     * @description 整体替换孵化基地信息（所属县（区）不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The county is fixed.
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the base's county, which is fixed.
+     */
+    put: operations["update-incubation-base"];
+  };
+  "/v1/incubation-bases/{id}/incubations": {
+    /**
+     * 孵化基地的入驻机构（公开）Organisations incubated at a base (public)
+     * @description 孵化基地的入驻机构（公开）Organisations incubated at a base (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["list-incubations"];
+    /**
+     * 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base)
+     * @description 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the base's county, of an organisation registered in it; once per organisation and base.
+     */
+    post: operations["record-incubation"];
+  };
+  "/v1/incubation-bases/{id}/incubations/{organisationId}/end": {
+    /**
+     * 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs)
+     * @description 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the base's county, once.
+     */
+    post: operations["end-incubation"];
   };
   "/v1/invitations/{id}/accept": {
     /**
@@ -1677,6 +1758,17 @@ export interface paths {
      */
     post: operations["recognise-charity"];
   };
+  "/v1/organisations/{id}/commendations": {
+    /**
+     * 机构所获表彰（公开）An organisation's awards (public)
+     * @description 机构所获表彰（公开）An organisation's awards (public).
+     *
+     * Who may call it: anyone, no login needed. Also: revoked awards left out.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["organisation-commendations"];
+  };
   "/v1/organisations/{id}/complaints": {
     /**
      * 投诉举报机构 Complain about or report an organisation
@@ -1687,6 +1779,24 @@ export interface paths {
      * Changes: files a complaint about the organisation.
      */
     post: operations["file-complaint"];
+  };
+  "/v1/organisations/{id}/evaluations": {
+    /**
+     * 机构综合评估记录（公开）An organisation's evaluation history (public)
+     * @description 机构综合评估记录（公开）An organisation's evaluation history (public).
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["organisation-evaluations"];
+    /**
+     * 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division)
+     * @description 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: every evaluation kept; not for an exited organisation.
+     */
+    post: operations["record-organisation-evaluation"];
   };
   "/v1/organisations/{id}/history": {
     /**
@@ -1817,6 +1927,17 @@ export interface paths {
      * Changes: records the certificate's verification.
      */
     post: operations["verify-social-worker-certificate"];
+  };
+  "/v1/social-workers/{id}/commendations": {
+    /**
+     * 社工所获表彰 A social worker's awards
+     * @description 社工所获表彰 A social worker's awards.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: as get-social-worker; revoked awards left out.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["social-worker-commendations"];
   };
   "/v1/social-workers/{id}/supervisor-pool": {
     /**
@@ -2496,6 +2617,52 @@ export interface components {
       /** @description 当前签到码，每 5 分钟更换 The current code; it changes every 5 minutes */
       code: string;
     };
+    CommendationDTO: {
+      /** Format: date */
+      awardedOn: string;
+      citation?: string;
+      /** Format: date-time */
+      grantedAt: string;
+      grantingBody: string;
+      id: string;
+      /** @enum {string} */
+      level: "city" | "county";
+      recipientId: string;
+      /** @enum {string} */
+      recipientKind: "organisation" | "social_worker";
+      recipientName: string;
+      revoked: boolean;
+      /** Format: date-time */
+      revokedAt?: string;
+      revokedReason?: string;
+      title: string;
+    };
+    CommendationInputBody: {
+      /**
+       * Format: date
+       * @description 表彰日期 YYYY-MM-DD
+       */
+      awardedOn: string;
+      /** @description 事迹 Citation */
+      citation?: string;
+      /** @description 授予单位 Granting body */
+      grantingBody: string;
+      /**
+       * @description award_levels：市级须由市民政授予 city-level awards by the city
+       * @enum {string}
+       */
+      level: "city" | "county";
+      /** @description 受表彰机构（与 socialWorkerId 二选一）The organisation, or */
+      organisationId?: string;
+      /** @description 受表彰社工（账号编号）the social worker's account */
+      socialWorkerId?: string;
+      /** @description 表彰名称 Title */
+      title: string;
+    };
+    CommendationsOutputBody: {
+      /** @description 未撤销的表彰，最新在前 Awards not revoked, latest first */
+      items: components["schemas"]["CommendationDTO"][];
+    };
     CommunityCentreInputBody: {
       /** @description 中心点（GCJ-02）The centre point (GCJ-02) */
       location: components["schemas"]["Point"];
@@ -2823,11 +2990,16 @@ export interface components {
       requiredSocialWorkers: number;
     };
     DashboardFiguresDTO: {
+      /**
+       * Format: int64
+       * @description 本年度表彰（未撤销），按受表彰者所在区县 Awards given this year (not revoked), by the recipient's district
+       */
+      commendations: number;
       /** @description 机构社工继续教育达标 Continuing education of organisations' social workers */
       continuingEducation: components["schemas"]["DashboardComplianceDTO"];
       /**
        * Format: int64
-       * @description 示范机构（任何类型）Demonstration organisations of any kind
+       * @description 示范机构：运营中、属九个示范领域、持有效 3A 级及以上综合评估、状态为示范的社会工作服务机构 Operating social-work agencies of a demonstration domain with status demonstration and a valid evaluation of 3A or above
        */
       demonstrationOrganisations: number;
       /** @description 养老机构社工配备（每 100 张床位 1 名持证社工）Elder-care staffing: 1 verified social worker per 100 beds */
@@ -3212,6 +3384,13 @@ export interface components {
       accountId: string;
       employment: components["schemas"]["EmploymentDTO"][];
     };
+    EndIncubationInputBody: {
+      /**
+       * Format: date
+       * @description 出壳（结束）日期 YYYY-MM-DD
+       */
+      endedOn: string;
+    };
     ErrorDetail: {
       /** @description 位置：body.、query.、path. 或 header. 开头 Where: body.items[3].tags, query.limit, path.id, header.Content-Type */
       location?: string;
@@ -3223,7 +3402,7 @@ export interface components {
        * @description 稳定的问题代码，客户端据此区分问题，不要匹配文字 The stable problem code: branch on it, never on the text. Every code: /problems
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "invitation-closed";
       /** @description 本次问题的具体说明 What went wrong in this occurrence */
       detail?: string;
       /** @description 逐个字段的问题 The failing inputs, one by one */
@@ -3759,6 +3938,84 @@ export interface components {
       record: components["schemas"]["HoursRecordDTO"];
       trail: components["schemas"]["TransitionDTO"][];
     };
+    IncubationBaseBody: {
+      address: string;
+      /** @description 所属县（区）代码，登记后不可改 County-level division; fixed */
+      divisionCode: string;
+      name: string;
+      /**
+       * Format: date
+       * @description 启用日期 YYYY-MM-DD
+       */
+      openedOn?: string;
+      /** @description 运营方 Operator */
+      operator: string;
+      operatorOrgId?: string;
+      /**
+       * Format: int64
+       * @description 启动资金（分）Seed funds, in fen
+       */
+      seedFundsFen: number;
+      /**
+       * Format: int64
+       * @description 场地面积（平方米）Floor space, m²
+       */
+      spaceM2: number;
+    };
+    IncubationBaseDTO: {
+      address: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description 所属县（区）County-level division */
+      divisionCode: string;
+      id: string;
+      name: string;
+      /** Format: date */
+      openedOn?: string;
+      operator: string;
+      operatorOrgId?: string;
+      /**
+       * Format: int64
+       * @description 启动资金（分）Seed funds, in fen
+       */
+      seedFundsFen: number;
+      /**
+       * Format: int64
+       * @description 场地面积（平方米）Floor space, m²
+       */
+      spaceM2: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    IncubationDTO: {
+      baseId: string;
+      divisionCode: string;
+      /**
+       * Format: date
+       * @description 出壳（结束）日期；孵化中时省略 Graduated or left; omitted while incubated
+       */
+      endedOn?: string;
+      organisationId: string;
+      organisationName: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: date */
+      startedOn: string;
+    };
+    IncubationInputBody: {
+      /**
+       * Format: date
+       * @description 出壳日期 YYYY-MM-DD
+       */
+      endedOn?: string;
+      /** @description 本县（区）登记的机构 An organisation registered in the base's county */
+      organisationId: string;
+      /**
+       * Format: date
+       * @description 入驻日期 YYYY-MM-DD
+       */
+      startedOn: string;
+    };
     IneligibleInputBody: {
       reason: string;
     };
@@ -3928,6 +4185,16 @@ export interface components {
     };
     ListOutputHoursRecordDTOBody: {
       items: components["schemas"]["HoursRecordDTO"][];
+      /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
+      nextCursor: string;
+    };
+    ListOutputIncubationBaseDTOBody: {
+      items: components["schemas"]["IncubationBaseDTO"][];
+      /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
+      nextCursor: string;
+    };
+    ListOutputIncubationDTOBody: {
+      items: components["schemas"]["IncubationDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
@@ -4276,6 +4543,49 @@ export interface components {
       /** Format: int64 */
       year: number;
     };
+    OrgEvaluationDTO: {
+      /** Format: date */
+      evaluatedOn: string;
+      id: string;
+      /** @description 评估机构 Evaluating institution */
+      institution: string;
+      institutionOrgId?: string;
+      /** @description evaluation_levels（grade_1a–grade_5a） */
+      level: string;
+      note?: string;
+      organisationId: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @description 今天是否有效（最新一次评估且未过期）Whether it is the latest evaluation and holds today */
+      valid: boolean;
+      /** @description 等级有效期最后一天 Last day the grade holds */
+      validUntil: string;
+    };
+    OrgEvaluationInputBody: {
+      /**
+       * Format: date
+       * @description 评估日期 YYYY-MM-DD
+       */
+      evaluatedOn: string;
+      /** @description 评估机构名称 Evaluating institution */
+      institution: string;
+      /** @description 评估机构（已登记的督导评估机构）The institution, when registered here */
+      institutionOrgId?: string;
+      /**
+       * @description 评估等级 Grade
+       * @enum {string}
+       */
+      level: "grade_1a" | "grade_2a" | "grade_3a" | "grade_4a" | "grade_5a";
+      note?: string;
+      /** @description 有效期至（含），默认评估日期起 5 年 Last valid day; default 5 years */
+      validUntil?: string;
+    };
+    OrgEvaluationsOutputBody: {
+      /** @description 当前有效的评估；没有时省略 The evaluation holding today; omitted when none */
+      current?: components["schemas"]["OrgEvaluationDTO"];
+      /** @description 全部评估，最新在前 Every evaluation, latest first */
+      items: components["schemas"]["OrgEvaluationDTO"][];
+    };
     OrganisationBody: {
       /**
        * Format: int64
@@ -4302,6 +4612,8 @@ export interface components {
       charityRecognised: boolean;
       /** Format: date */
       charityRecognisedOn?: string;
+      /** @description 所获表彰（未撤销，仅单个机构）Awards not revoked (one organisation's read only) */
+      commendations?: components["schemas"]["CommendationDTO"][];
       contactName?: string;
       /** @description 仅本机构管理员与民政可见完整号码 Masked except for its admins and civil affairs */
       contactPhone?: string;
@@ -4309,6 +4621,8 @@ export interface components {
       createdAt: string;
       /** @description 统一社会信用代码 Unified social credit code */
       creditCode: string;
+      /** @description 当前有效的综合评估（仅单个机构）The evaluation holding today (one organisation's read only) */
+      currentEvaluation?: components["schemas"]["OrgEvaluationDTO"];
       description?: string;
       divisionCode: string;
       divisionsServed: string[];
@@ -4525,7 +4839,7 @@ export interface components {
        * @description 问题代码 The problem code
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "invitation-closed";
       /** @description 含义与处理方式 What it means and what a client does */
       description: string;
       /**
@@ -4817,6 +5131,10 @@ export interface components {
     ReviseInputBody: {
       /** Format: double */
       hours: number;
+      reason: string;
+    };
+    RevokeInputBody: {
+      /** @description 撤销理由 Why the award is revoked */
       reason: string;
     };
     RoleBinding: {
@@ -8420,6 +8738,169 @@ export interface operations {
     };
   };
   /**
+   * 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient)
+   * @description 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient).
+   *
+   * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: an organisation: civil affairs of its division; a social worker: civil affairs covering every scope the person holds; city-level awards by the city; audited.
+   */
+  "grant-commendation": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CommendationInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["CommendationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited)
+   * @description 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited).
+   *
+   * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: as grant-commendation, with a reason, once; audited.
+   */
+  "revoke-commendation": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RevokeInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommendationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
    * 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs)
    * @description 设定社区中心点（社区居委会、民政）Set a community's centre point (committee, civil affairs).
    *
@@ -11871,6 +12352,550 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["HoursRecordDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 孵化基地列表，可按县（区）筛选（公开）Incubation bases, per county (public)
+   * @description 孵化基地列表，可按县（区）筛选（公开）Incubation bases, per county (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-incubation-bases": {
+    parameters: {
+      query?: {
+        /** @description 县（区）代码，或 4101 / 省略为全市 A county-level code; the city (4101) or none for all */
+        county?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputIncubationBaseDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs)
+   * @description 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the base's county.
+   */
+  "create-incubation-base": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["IncubationBaseBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["IncubationBaseDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 一个孵化基地（公开）One incubation base (public)
+   * @description 一个孵化基地（公开）One incubation base (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "get-incubation-base": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["IncubationBaseDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 替换孵化基地信息（本县民政）Replace a base's details (the county's civil affairs)
+   * @description 整体替换孵化基地信息（所属县（区）不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The county is fixed.
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the base's county, which is fixed.
+   */
+  "update-incubation-base": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["IncubationBaseBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["IncubationBaseDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 孵化基地的入驻机构（公开）Organisations incubated at a base (public)
+   * @description 孵化基地的入驻机构（公开）Organisations incubated at a base (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-incubations": {
+    parameters: {
+      query?: {
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputIncubationDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base)
+   * @description 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the base's county, of an organisation registered in it; once per organisation and base.
+   */
+  "record-incubation": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["IncubationInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["IncubationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs)
+   * @description 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the base's county, once.
+   */
+  "end-incubation": {
+    parameters: {
+      path: {
+        id: string;
+        organisationId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EndIncubationInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["IncubationDTO"];
         };
       };
       /** @description Bad Request */
@@ -16781,6 +17806,73 @@ export interface operations {
     };
   };
   /**
+   * 机构所获表彰（公开）An organisation's awards (public)
+   * @description 机构所获表彰（公开）An organisation's awards (public).
+   *
+   * Who may call it: anyone, no login needed. Also: revoked awards left out.
+   *
+   * Changes: nothing (a read).
+   */
+  "organisation-commendations": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommendationsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
    * 投诉举报机构 Complain about or report an organisation
    * @description 投诉举报机构 Complain about or report an organisation.
    *
@@ -16820,6 +17912,163 @@ export interface operations {
       };
       /** @description Not Found */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 机构综合评估记录（公开）An organisation's evaluation history (public)
+   * @description 机构综合评估记录（公开）An organisation's evaluation history (public).
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "organisation-evaluations": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["OrgEvaluationsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division)
+   * @description 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: every evaluation kept; not for an exited organisation.
+   */
+  "record-organisation-evaluation": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OrgEvaluationInputBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["OrgEvaluationDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -17749,6 +18998,69 @@ export interface operations {
       };
       /** @description Unsupported Media Type */
       415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 社工所获表彰 A social worker's awards
+   * @description 社工所获表彰 A social worker's awards.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: as get-social-worker; revoked awards left out.
+   *
+   * Changes: nothing (a read).
+   */
+  "social-worker-commendations": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommendationsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
