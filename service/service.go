@@ -20,6 +20,7 @@ import (
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
+	"github.com/wushe/wushe/service/posts"
 	"github.com/wushe/wushe/service/records"
 	"github.com/wushe/wushe/service/roles"
 )
@@ -93,6 +94,8 @@ type Stores struct {
 	Leaderboard    competitions.Leaderboard // optional: without it, vote counts come straight from MongoDB
 	Bus            needs.Bus                // optional: without it, index changes stay on this replica
 	IndexFeed      needs.IndexFeed          // optional: without it, every matching catch-up is a rebuild
+	// Posts keeps the registry of professional posts (issue 18).
+	Posts posts.Store
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -171,6 +174,9 @@ type Service struct {
 	roles *roles.Service
 	// localAccounts is this replica's memory of accounts (nil without stores).
 	localAccounts *accounts.LocalAccounts
+	// posts keeps employing units, professional posts and their holders
+	// (package posts).
+	posts *posts.Service
 	// dash keeps the latest dashboard snapshot and its views (dashboard_cache.go).
 	dash dashboardCache
 }
@@ -257,8 +263,14 @@ func New(cfg Config, st Stores) (*Service, error) {
 		AccountChanges: st.AccountChanges, Volunteers: st.Volunteers},
 		roles.Deps{Shared: s.shared(), AddRole: s.accounts.AddRole, CreateAccount: s.accounts.CreateAccount,
 			ChangedAccount: s.accounts.ChangedAccount})
+	s.posts = posts.New(posts.Stores{Posts: st.Posts, SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},
+		posts.Deps{Shared: s.shared()})
 	return s, nil
 }
+
+// Posts keeps the registry of professional posts: employing units, their
+// posts and who holds them.
+func (s *Service) Posts() *posts.Service { return s.posts }
 
 // Needs keeps the community needs and their linkage plans.
 func (s *Service) Needs() *needs.Service { return s.needs }

@@ -111,5 +111,8 @@ func wrap(s service.Stores, f *Faults) service.Stores {
 	if s.IndexFeed != nil {
 		out.IndexFeed = indexFeedFault{inner: s.IndexFeed, f: f}
 	}
+	if s.Posts != nil {
+		out.Posts = postsFault{inner: s.Posts, f: f}
+	}
 	return out
 }

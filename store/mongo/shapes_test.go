@@ -46,6 +46,7 @@ var storedTypes = []any{
 	sessionDoc{}, confirmDoc{}, feedbackDoc{}, appraisalInputDoc{},
 	volunteerDoc{},
 	indexChangeDoc{},
+	unitDoc{}, registryPostDoc{}, holdingDoc{},
 }
 
 // opaque types encode themselves (or are BSON scalars): their fields are
