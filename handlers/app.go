@@ -181,6 +181,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerNotifications(api, svc)
 	registerCompetitions(api, svc)
 	registerDashboard(api, svc)
+	registerPosts(api, svc)
 	finishDocument(api.OpenAPI())
 	serveDocument(f, api.OpenAPI())
 	return a

@@ -106,6 +106,10 @@ var problemCodes = []problemCode{
 		[2]string{"资金管理者不能批准给本机构的资助；拒绝已记入审计日志。", "A fund's manager cannot grant money to their own organisation; the refusal is in the audit log."}},
 	{models.CodeEvaluationRequired, 409, [2]string{"须先完成绩效评估", "Evaluation required"},
 		[2]string{"政府购买服务项目的尾款须待受委托评估机构完成绩效评估后拨付。", "A government-purchased project's final tranche is paid after the engaged institution's performance evaluation."}},
+	{models.CodePostTaken, 409, [2]string{"岗位已被占用", "Post taken"},
+		[2]string{"该岗位已有在任者或待接受的聘任；先空出岗位再聘任。", "The post has a holder or a pending offer; vacate it before offering it again."}},
+	{models.CodeHoldsAnotherPost, 409, [2]string{"已在任其他岗位", "Holds another post"},
+		[2]string{"该社工已在任或已获聘另一专业岗位；一人同时只担任一个岗位。", "The social worker holds or is offered another professional post; a person holds one post at a time."}},
 	{models.CodeInvitationClosed, 409, [2]string{"邀请已关闭", "Invitation closed"},
 		[2]string{"邀请已过期、已答复或已失效。", "The invitation or offer has expired, was answered, or no longer stands."}},
 }

@@ -46,6 +46,7 @@ type DashboardBuilder struct {
 	// station's own list, or by a counted social worker based there.
 	openStations map[string]bool // town → the station lists social workers
 	staffedTowns map[string]bool // towns a counted social worker is based at
+	reg          *postsBuild     // the posts registry (dashboard_posts.go)
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -133,12 +134,7 @@ func (b *DashboardBuilder) AddSocialWorker(w *SocialWorker) {
 	if o, ok := b.orgs[w.EmployerOrgID]; ok && w.EmployerOrgID != "" {
 		employer = o.district
 	}
-	b.count(SocialWorkerDistrict(w, employer), func(f *DashboardFigures) {
-		f.SocialWorkers++
-		if CountsAsProfessionalPost(w) {
-			f.ProfessionalPosts++
-		}
-	})
+	b.count(SocialWorkerDistrict(w, employer), func(f *DashboardFigures) { f.SocialWorkers++ })
 	if l := b.elderCare[w.EmployerOrgID]; l != nil {
 		l.Employed++
 	}
@@ -303,6 +299,7 @@ func (b *DashboardBuilder) Snapshot() *DashboardSnapshot {
 	if s.Flagged == nil {
 		s.Flagged = []FlaggedProject{}
 	}
+	b.countPosts(s)
 	for _, l := range b.elderCare {
 		l.Compliant = l.Employed >= l.Required
 		c := *l

@@ -25,6 +25,11 @@ type DashboardView struct {
 	Map                   []MapArea
 	NonCompliantElderCare []ElderCareLine
 	FlaggedProjects       []FlaggedProject
+	// The posts registry: posts by unit kind and by domain summed over the
+	// scope (District empty), and the units lacking what the seed requires.
+	PostsByUnitKind []PostTally
+	PostsByDomain   []PostTally
+	UnitShortfalls  []UnitShortfallLine
 }
 
 // DashboardRow is one row of the dashboard table.
@@ -133,6 +138,7 @@ func (s *DashboardSnapshot) View(division string) (*DashboardView, error) {
 			v.FlaggedProjects = append(v.FlaggedProjects, p)
 		}
 	}
+	s.postsView(v, inScope)
 	return v, nil
 }
 

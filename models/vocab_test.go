@@ -14,7 +14,8 @@ var vocabWantNames = []string{
 	"domains", "high_risk_domains", "service_tasks", "target_groups",
 	"demonstration_domains", "station_service_areas", "appraisal_dimensions",
 	"organisation_kinds", "organisation_statuses", "exit_reasons",
-	"certificate_levels", "post_grades", "roles", "skills", "education_levels",
+	"certificate_levels", "post_grades",
+	"unit_kinds", "service_institution_kinds", "community_platform_kinds", "hospital_grades", "roles", "skills", "education_levels",
 	"languages", "budget_lines", "purchase_workflow", "need_statuses",
 	"competition_phases", "complaint_statuses", "complaint_categories", "station_statuses", "distance_bands",
 }

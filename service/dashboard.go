@@ -136,6 +136,9 @@ func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.Dash
 	if err := s.countCE(ctx, b, workers, memberships, training); err != nil {
 		return nil, err
 	}
+	if err := s.countPosts(ctx, b, workers); err != nil {
+		return nil, err
+	}
 
 	snap := b.Snapshot()
 	if err := s.st.Dashboard.SaveSnapshot(ctx, snap); err != nil {
