@@ -35,9 +35,21 @@ type OfferInput struct {
 // Offer offers a vacant post to a verified social worker whose certificate
 // meets the post's level.
 func (s *Service) Offer(ctx context.Context, actor *Actor, postID string, in OfferInput) (*PostView, error) {
-	p, err := s.post(ctx, postID)
+	// One read of the holdings decides both whether the post is taken and
+	// the number the next holding claims: a later read could see a holding
+	// that an earlier one did not, and claim the number after it.
+	p, err := s.st.Posts.Post(ctx, postID)
 	if err != nil {
 		return nil, err
+	}
+	hs, err := s.st.Posts.Holdings(ctx, []string{postID})
+	if err != nil {
+		return nil, err
+	}
+	p.Holder = current(hs[postID])
+	seq := 1
+	if n := len(hs[postID]); n > 0 {
+		seq = hs[postID][n-1].Seq + 1
 	}
 	if err := policy.Authorize(actor, "offer-post", postObject(p, "")); err != nil {
 		return nil, err
@@ -61,12 +73,6 @@ func (s *Service) Offer(ctx context.Context, actor *Actor, postID string, in Off
 	}
 	if err := models.CanHold("socialWorkerId", w.VerifiedLevel(), p); err != nil {
 		return nil, err
-	}
-	seq := 1
-	if hs, err := s.st.Posts.Holdings(ctx, []string{postID}); err != nil {
-		return nil, err
-	} else if n := len(hs[postID]); n > 0 {
-		seq = hs[postID][n-1].Seq + 1
 	}
 	h := &models.PostHolding{ID: postID + "#" + strconv.Itoa(seq), PostID: postID, Seq: seq, AccountID: w.AccountID,
 		State: models.HoldingOffered, Level: w.VerifiedLevel(), OfferedBy: actor.AccountID, OfferedAt: s.d.Now(), StartedOn: in.StartedOn}
