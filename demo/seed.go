@@ -169,6 +169,9 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 			}
 			return demoCreated, err
 		}},
+		// Units, then their posts, then the holdings, in order.
+		{"posts", len(city.units) + len(city.posts) + len(city.holdings), 1, func(i int) string { return fmt.Sprint("posts registry #", i) },
+			func(ctx context.Context, i int) (demoOutcome, error) { return seedPostsRegistry(ctx, db, city, i) }},
 		// One at a time and in order: the city account, last, marks the city complete.
 		{"logins", len(city.admins), 1, func(i int) string { return city.admins[i].account.ID }, func(ctx context.Context, i int) (demoOutcome, error) {
 			a := city.admins[i]

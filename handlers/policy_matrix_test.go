@@ -31,6 +31,7 @@ type victims struct {
 	fund, app, grantApp, comp, entry               string
 	hours, session, complaint, training, batch     string
 	invitation, notification, roleOffer            string
+	unit, post                                     string // the posts registry: a unit of orgA, its filled post
 }
 
 type attacker struct {
@@ -116,6 +117,9 @@ func buildVictims(t *testing.T, w *fundWorld, zy string) *victims {
 	if r := h.do("POST", "/v1/divisions/410102/price-tables", priceTable(today(1), 400000, 500000, 600000, 300000), bearerHeader(w.zhongyuan)...); r.Status != 201 {
 		t.Fatalf("price table: %d %s", r.Status, r.Raw)
 	}
+	v.unit = w.unit(t, w.zhongyuan, unitBody("hospital", `,"hospitalGrade":"grade_2","organisationId":"`+w.orgA+`"`))
+	v.post = w.post(t, w.adminA, v.unit, postBody("social_worker", 9, "health", 600000, ""))
+	w.fill(t, w.adminA, v.post, v.swID, v.swTok)
 	return v
 }
 
@@ -181,6 +185,7 @@ func (v *victims) pathValue(path, param string, w *fundWorld) string {
 		"/v1/funds/": v.fund, "/v1/hours/": v.hours, "/v1/invitations/": v.invitation, "/v1/matching/batch/": v.batch,
 		"/v1/me/notifications/": v.notification, "/v1/me/role-offers/": v.roleOffer, "/v1/needs/": v.need, "/v1/organisations/": w.orgA, "/v1/social-workers/": v.swID,
 		"/v1/supervision-sessions/": v.session, "/v1/training/": v.training, "/v1/volunteers/": v.vid,
+		"/v1/employing-units/": v.unit, "/v1/posts/": v.post,
 	}
 	for p, id := range prefix {
 		if strings.HasPrefix(path, p) {
@@ -216,7 +221,8 @@ func TestPolicyMatrix(t *testing.T) {
 	spec := h.do("GET", "/openapi.json", "").Body
 	paths := spec["paths"].(map[string]any)
 	known := v.fieldValues(w)
-	victimIDs := []string{v.need, v.occ, v.vid, v.swID, v.fund, v.app, v.grantApp, v.comp, v.entry, v.hours, v.session, v.training, w.orgA, w.charityA}
+	victimIDs := []string{v.need, v.occ, v.vid, v.swID, v.fund, v.app, v.grantApp, v.comp, v.entry, v.hours, v.session, v.training, w.orgA, w.charityA,
+		v.unit, v.post}
 	markers := []string{v.vphone, v.swPhone, v.vidNumber, v.vname}
 	attackerIDs := map[string]bool{}
 	for _, a := range attackers {
@@ -237,6 +243,11 @@ func TestPolicyMatrix(t *testing.T) {
 		"verify-social-worker-certificate": `{"decision":"verified"}`,
 		"declare-conflict":                 `{"kind":"family","entryId":"` + v.entry + `","note":"亲属在该机构任职"}`,
 		"file-complaint":                   `{"category":"service_quality","content":"服务人员多次未按约定时间上门服务。"}`,
+		"create-employing-unit":            unitBody("hospital", `,"hospitalGrade":"grade_3"`),
+		"update-employing-unit":            unitBody("hospital", `,"hospitalGrade":"grade_3","hasDepartment":true`),
+		"create-post":                      postBody("social_worker", 9, "health", 600000, ""),
+		"update-post":                      postBody("social_worker", 8, "health", 700000, ""),
+		"vacate-post":                      `{"reason":"测试：不应生效"}`,
 	}
 	var ops []string
 	for p := range paths {
