@@ -34,6 +34,7 @@ var tagDescriptions = map[string]string{
 	"competitions":       "公益创投大赛 Venture-philanthropy competitions.",
 	"competition-review": "大赛评审与公众投票 Competition review and the public vote.",
 	"dashboard":          "民政驾驶舱 The civil-affairs dashboard.",
+	"posts":              "社会工作专业岗位：用人单位、岗位、聘任与在任者 Professional posts: employing units, posts, offers and holders.",
 	"audit":              "审计日志 The audit log.",
 }
 
@@ -85,6 +86,13 @@ var changes = map[string]string{
 	"invite-reviewer":                  "invites the reviewer (creating an account for a new phone)",
 	"handle-complaint":                 "moves the complaint to its next state, with notes",
 	"refresh-dashboard":                "takes a new dashboard snapshot",
+	"create-employing-unit":            "registers the employing unit; audited",
+	"update-employing-unit":            "replaces the unit's details; audited",
+	"create-post":                      "adds a professional post to the unit; audited",
+	"update-post":                      "replaces the post's details (not its holder); audited",
+	"offer-post":                       "offers the vacant post to the social worker (the post's next holding, pending their acceptance) and tells them; audited",
+	"accept-post-offer":                "fills the post: the caller's offered holding becomes filled and confirmed; audited",
+	"vacate-post":                      "ends the post's current holding (kept in its history); audited",
 	"publish-price-table":              "publishes a new price table of the division",
 	"create-fund":                      "creates the fund and its opening ledger entry",
 	"verify-hours-bulk":                "verifies or rejects each record named",
