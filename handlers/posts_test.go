@@ -134,6 +134,18 @@ func TestPostsUnitsAndPosts(t *testing.T) {
 	if r := w.h.do("GET", "/v1/posts?division=410103", "", bearerHeader(w.volunteer)...); r.Status != 200 || len(r.items()) != 0 {
 		t.Fatalf("二七's posts: %d %s", r.Status, r.Raw)
 	}
+	// The unit gets its department; a school of 中原 moves to a township: its post follows.
+	if r := w.h.do("PUT", "/v1/employing-units/"+hospital, unitBody("hospital", `,"hospitalGrade":"grade_2","hasDepartment":true,"organisationId":"`+w.orgA+`"`), bearerHeader(w.zhongyuan)...); r.Status != 200 || r.Body["hasDepartment"] != true {
+		t.Fatalf("edit the unit: %d %s", r.Status, r.Raw)
+	}
+	school := w.unit(t, w.zhongyuan, unitBody("school", `,"clients":900`))
+	sp := w.post(t, w.zhongyuan, school, postBody("assistant_social_worker", 13, "education_tutoring", 400000, ""))
+	if r := w.h.do("PUT", "/v1/employing-units/"+school, strings.Replace(unitBody("school", `,"clients":900`), `"410102"`, `"`+linshanzhai+`"`, 1), bearerHeader(w.zhongyuan)...); r.Status != 200 {
+		t.Fatalf("move the school: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/posts/"+sp, "", bearerHeader(w.volunteer)...); r.str("divisionCode") != linshanzhai {
+		t.Fatalf("the post did not follow its unit: %s", r.Raw)
+	}
 }
 
 func TestPostsFilling(t *testing.T) {
@@ -206,7 +218,7 @@ func TestPostsFilling(t *testing.T) {
 		t.Fatalf("history: %d %s", r.Status, r.Raw)
 	}
 	// The holder may leave; a changed level the holder does not meet is refused.
-	if r := w.h.do("PUT", "/v1/posts/"+other, postBody("senior_social_worker", 6, "community_governance", 800000, ""), bearerHeader(w.zhongyuan)...); r.Status != 422 {
+	if r := w.h.do("PUT", "/v1/posts/"+other, postBody("senior_social_worker", 6, "community_governance", 800000, ""), bearerHeader(w.zhongyuan)...); r.Status != 422 || !strings.Contains(strings.Join(r.locations(), ","), "body.level") {
 		t.Fatalf("raise the level over the holder: %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/posts/"+other+"/vacancy", `{"reason":"本人辞职"}`, bearerHeader(midTok)...); r.Status != 200 {

@@ -72,8 +72,8 @@ func (s *Service) Unit(ctx context.Context, id string) (*models.EmployingUnit, e
 }
 
 // UpdateUnit replaces a unit's details; civil affairs of its division
-// (and of the division it moves to). Its posts keep the division and the
-// organisation they were created with until edited.
+// (and of the division it moves to). Its posts follow: each carries the
+// unit's kind, division and organisation (where it counts, who manages it).
 func (s *Service) UpdateUnit(ctx context.Context, actor *Actor, id string, in UnitInput) (*models.EmployingUnit, error) {
 	return core.Locked(s.d.Shared, ctx, "employing_unit:"+id, func() (*models.EmployingUnit, error) {
 		u, err := s.st.Posts.Unit(ctx, id)
@@ -90,6 +90,9 @@ func (s *Service) UpdateUnit(ctx context.Context, actor *Actor, id string, in Un
 		if err := s.st.Posts.UpdateUnit(ctx, u); err != nil {
 			return nil, err
 		}
+		if err := s.followUnit(ctx, u); err != nil {
+			return nil, err
+		}
 		_ = s.d.Audit(ctx, actor, "employing_unit.update", "employing_unit:"+u.ID, u.DivisionCode, u.Name)
 		return u, nil
 	})
@@ -103,4 +106,35 @@ func (s *Service) ListUnits(ctx context.Context, division string, p Page) ([]*mo
 		}
 	}
 	return s.st.Posts.ListUnits(ctx, division, p.Normalised())
+}
+
+// followUnit copies the unit's kind, division and organisation onto each
+// of its posts that carries others (each under the post's lock).
+func (s *Service) followUnit(ctx context.Context, u *models.EmployingUnit) error {
+	pg := Page{Limit: core.MaxPageSize}
+	for {
+		list, next, err := s.st.Posts.ListPosts(ctx, PostFilter{UnitID: u.ID}, pg)
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
+			if p.UnitKind == u.Kind && p.DivisionCode == u.DivisionCode && p.OrganisationID == u.OrganisationID {
+				continue
+			}
+			if err := s.d.WithLock(ctx, "post:"+p.ID, func() error {
+				cur, err := s.st.Posts.Post(ctx, p.ID)
+				if err != nil {
+					return err
+				}
+				cur.UnitKind, cur.DivisionCode, cur.OrganisationID, cur.UpdatedAt = u.Kind, u.DivisionCode, u.OrganisationID, s.d.Now()
+				return s.st.Posts.UpdatePost(ctx, cur)
+			}); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		pg.Cursor = next
+	}
 }
