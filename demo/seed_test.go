@@ -33,7 +33,7 @@ func counts(t *testing.T, db *mongo.DB) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs",
-		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables"} {
+		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables", "employing_units", "posts", "post_holdings"} {
 		n, err := db.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -61,7 +61,8 @@ func smallDemoCounts(t *testing.T) map[string]int64 {
 	return map[string]int64{"accounts": 50 + 10 + 5, "phones": 50 + 10 + 5, "volunteers": 50, "social_workers": 10,
 		"organisations": 20, "credit_codes": 20, "org_members": 10 + 2, "stations": 10, "needs": 30 + int64(len(demoPastShifts)),
 		"plans": int64(len(demoPastShifts)), "assignments": places, "places": places,
-		"funds": 2, "fund_ledger": 2, "price_tables": 2} // a charity fund and a purchase budget, each with its opening deposit
+		"funds": 2, "fund_ledger": 2, "price_tables": 2, // a charity fund and a purchase budget, each with its opening deposit
+		"employing_units": int64(len(city.units)), "posts": int64(len(city.posts)), "post_holdings": int64(len(city.holdings))}
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
