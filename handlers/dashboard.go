@@ -294,7 +294,8 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		header = append(header, "需求-"+s.Zh)
 	}
 	header = append(header, "已核实志愿服务时长", "资助笔数", "资助金额（分）", "养老机构", "社工配备达标养老机构", "养老机构达标率%",
-		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%")
+		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%",
+		"已登记岗位", "享受职业津贴的持证社区工作者")
 
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
@@ -319,7 +320,8 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		line = append(line, records.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
 			strconv.Itoa(f.ElderCare.Total), strconv.Itoa(f.ElderCare.Compliant), pct(f.ElderCare.CompliancePct),
 			strconv.Itoa(f.PurchasedProjects.Total), strconv.Itoa(f.PurchasedProjects.Compliant), pct(f.PurchasedProjects.CompliancePct),
-			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct))
+			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct),
+			strconv.Itoa(f.Posts), strconv.Itoa(f.AllowanceEligible))
 		_ = w.Write(line)
 	}
 	w.Flush()

@@ -371,6 +371,14 @@ func TestPostsDashboard(t *testing.T) {
 	if byKind["hospital"] != [2]int{2, 1} || byKind["community_platform"] != [2]int{2, 1} || byKind["school"] != [2]int{1, 0} {
 		t.Errorf("posts by unit kind %v", byKind)
 	}
+	csv := dashCSV(t, w.h.do("GET", "/v1/dashboard.csv?division=4101", "", bearerHeader(w.city)...))
+	col := map[string]int{}
+	for i, name := range csv[0] {
+		col[name] = i
+	}
+	if total := csv[len(csv)-1]; total[col["专业岗位"]] != "2" || total[col["已登记岗位"]] != "5" || total[col["享受职业津贴的持证社区工作者"]] != "1" {
+		t.Errorf("the CSV's total row: %v", total)
+	}
 	// 二七's civil affairs sees its own district only.
 	r = w.h.do("GET", "/v1/dashboard?division=410103", "", bearerHeader(w.erqi)...)
 	decodeRaw(t, r, &d)
