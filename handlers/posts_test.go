@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/models"
+	"github.com/wushe/wushe/service/storefault"
 )
 
 // The posts registry (issue 18): units registered by civil affairs, posts
@@ -179,8 +180,11 @@ func TestPostsFilling(t *testing.T) {
 	if r := offer(w.adminA, mid); r.Status != 200 || r.str("status") != "offered" {
 		t.Fatalf("offer: %d %s", r.Status, r.Raw)
 	}
-	if r := offer(w.zhongyuan, mid); r.Status != 409 || r.str("code") != "post-taken" {
+	if r := offer(w.zhongyuan, asst); r.Status != 409 || r.str("code") != "post-taken" {
 		t.Fatalf("a second offer: %d %s", r.Status, r.Raw)
+	}
+	if r := offer(w.adminA, mid); r.Status != 200 || r.str("status") != "offered" {
+		t.Fatalf("the offer again (a retry answers the same): %d %s", r.Status, r.Raw)
 	}
 	if r := w.h.do("POST", "/v1/posts/"+post+"/acceptance", "", bearerHeader(asstTok)...); r.Status != 403 {
 		t.Fatalf("someone else accepts the offer: %d %s", r.Status, r.Raw)
@@ -419,4 +423,37 @@ func decodeRaw(t *testing.T, r response, v any) {
 	if err := json.Unmarshal([]byte(r.Raw), v); err != nil {
 		t.Fatalf("decode %.300s: %v", r.Raw, err)
 	}
+}
+
+// TestRetriesFillPost: offering a post and accepting it leave one filled
+// holding of that worker, whichever store call fails and however often the
+// two requests are retried.
+func TestRetriesFillPost(t *testing.T) {
+	var f *storefault.Faults
+	w := newWorld(t, withFaults(&f))
+	unit := w.unit(t, w.zhongyuan, unitBody("community_platform", `,"subKind":"women_home"`))
+	type state struct{ post, worker, tok string }
+	n := 0
+	sweep(t, f, retryCase{
+		setup: func(t *testing.T) any {
+			n++
+			id, tok := w.certifiedWorker(t, w.zhongyuan, w.orgA, fmt.Sprintf("135%08d", n), "assistant_social_worker", false, true)
+			return &state{post: w.post(t, w.zhongyuan, unit, postBody("assistant_social_worker", 13, "community_governance", 400000, "")), worker: id, tok: tok}
+		},
+		act: func(t *testing.T, s any) response {
+			st := s.(*state)
+			if r := w.h.do("POST", "/v1/posts/"+st.post+"/offer", `{"socialWorkerId":"`+st.worker+`"}`, bearerHeader(w.zhongyuan)...); r.Status != 200 {
+				return r
+			}
+			return w.h.do("POST", "/v1/posts/"+st.post+"/acceptance", "", bearerHeader(st.tok)...)
+		},
+		done: func(r response) bool { return r.Status == 200 && r.str("status") == "filled" },
+		check: func(t *testing.T, s any) {
+			st := s.(*state)
+			hs, err := w.h.db.Posts().Holdings(context.Background(), []string{st.post})
+			if err != nil || len(hs[st.post]) != 1 || hs[st.post][0].AccountID != st.worker || hs[st.post][0].State != models.HoldingFilled {
+				t.Fatalf("holdings %+v, %v", hs[st.post], err)
+			}
+		},
+	})
 }

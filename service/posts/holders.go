@@ -62,7 +62,10 @@ func (s *Service) Offer(ctx context.Context, actor *Actor, postID string, in Off
 			return nil, err
 		}
 	}
-	if p.Holder != nil {
+	if h := p.Holder; h != nil {
+		if h.AccountID == in.SocialWorkerID {
+			return s.view(ctx, p) // a retried offer answers the same
+		}
 		return nil, errPostTaken
 	}
 	w, err := s.st.SocialWorkers.SocialWorker(ctx, in.SocialWorkerID)
@@ -77,7 +80,12 @@ func (s *Service) Offer(ctx context.Context, actor *Actor, postID string, in Off
 	h := &models.PostHolding{ID: postID + "#" + strconv.Itoa(seq), PostID: postID, Seq: seq, AccountID: w.AccountID,
 		State: models.HoldingOffered, Level: w.VerifiedLevel(), OfferedBy: actor.AccountID, OfferedAt: s.d.Now(), StartedOn: in.StartedOn}
 	if err := s.st.Posts.InsertHolding(ctx, h); core.IsKind(err, models.KindConflict) {
-		return nil, s.whyTaken(ctx, h)
+		won, err := s.whyTaken(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		p.Holder = won
+		return s.view(ctx, p) // an earlier try of this offer wrote the holding
 	} else if err != nil {
 		return nil, err
 	}
@@ -95,18 +103,23 @@ func (s *Service) Offer(ctx context.Context, actor *Actor, postID string, in Off
 }
 
 // whyTaken tells which key an insert of h collided with: the post's next
-// number (another employer won the post) or the person's active holding.
-func (s *Service) whyTaken(ctx context.Context, h *models.PostHolding) error {
+// number (another offer won the post: errPostTaken, unless it is this
+// very offer, written by an earlier try whose answer was lost, which is
+// returned) or the person's active holding (errHoldsAnother).
+func (s *Service) whyTaken(ctx context.Context, h *models.PostHolding) (*models.PostHolding, error) {
 	hs, err := s.st.Posts.Holdings(ctx, []string{h.PostID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, x := range hs[h.PostID] {
 		if x.Seq == h.Seq {
-			return errPostTaken
+			if x.AccountID == h.AccountID && x.Active() {
+				return x, nil
+			}
+			return nil, errPostTaken
 		}
 	}
-	return errHoldsAnother
+	return nil, errHoldsAnother
 }
 
 // Accept is the offered worker's acceptance: the post is filled and
