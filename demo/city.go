@@ -39,9 +39,13 @@ type demoCity struct {
 	volunteers  []demoVolunteer
 	needs       []*models.Need
 	pastShifts  []demoPastShift
-	admins      []demoPerson // in insertion order, the city account last
-	logins      []Login
+	admins      []demoPerson    // in insertion order, the city account last
 	recognition demoRecognition // evaluations, incubation bases, awards (recognition.go)
+	// The posts registry (posts.go).
+	units    []*models.EmployingUnit
+	posts    []*models.Post
+	holdings []*models.PostHolding
+	logins   []Login
 }
 
 // demoPlanner draws the city one kind of object after another; later
@@ -68,7 +72,7 @@ func planCity(opts Options, hash string) (*demoCity, error) {
 	p := &demoPlanner{opts: opts, hash: hash, geo: demoGeography(), now: opts.Now.UTC().Truncate(time.Millisecond),
 		today: time.Date(y, m, d, 0, 0, 0, 0, loc), city: &demoCity{}, agencies: map[string][]*models.Organisation{},
 		employers: map[string][]*models.Organisation{}, stationsByCounty: map[string][]*models.Station{}}
-	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.pastShifts, p.logins, p.money, p.recognition} {
+	for _, step := range []func() error{p.organisations, p.stations, p.socialWorkers, p.volunteers, p.needs, p.pastShifts, p.logins, p.money, p.recognition, p.posts} {
 		if err := step(); err != nil {
 			return nil, err
 		}

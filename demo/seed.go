@@ -177,6 +177,9 @@ func Seed(ctx context.Context, db *mongo.DB, opts Options, progress io.Writer) (
 		{"recognition", city.recognition.size(), opts.Workers, func(i int) string { return fmt.Sprint("recognition #", i) }, func(ctx context.Context, i int) (demoOutcome, error) {
 			return seedRecognition(ctx, db, &city.recognition, i)
 		}},
+		// Units, then their posts, then the holdings, in order.
+		{"posts", len(city.units) + len(city.posts) + len(city.holdings), 1, func(i int) string { return fmt.Sprint("posts registry #", i) },
+			func(ctx context.Context, i int) (demoOutcome, error) { return seedPostsRegistry(ctx, db, city, i) }},
 		// Through the service's own use cases, after the funds and price tables it draws on.
 		{"purchased project", purchases, 1, func(int) string { return demoPurchaseTitle }, func(ctx context.Context, _ int) (demoOutcome, error) {
 			return seedPurchase(ctx, db, purchase, opts.Now)

@@ -33,7 +33,7 @@ func counts(t *testing.T, db *mongo.DB) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs",
-		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables", "applications", "grants", "tranche_steps", "evaluations"} {
+		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables", "applications", "grants", "tranche_steps", "evaluations", "employing_units", "posts", "post_holdings"} {
 		n, err := db.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -65,7 +65,8 @@ func smallDemoCounts(t *testing.T) map[string]int64 {
 		// The purchased project, evaluated and paid in full: its grant, the
 		// two tranches' report, verification and release, the evaluation;
 		// on the ledger the grant and the two payments.
-		"applications": 1, "grants": 1, "tranche_steps": 6, "evaluations": 1, "fund_ledger": 2 + 3}
+		"applications": 1, "grants": 1, "tranche_steps": 6, "evaluations": 1, "fund_ledger": 2 + 3,
+		"employing_units": int64(len(city.units)), "posts": int64(len(city.posts)), "post_holdings": int64(len(city.holdings))}
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -116,7 +117,7 @@ func TestSeedAtStartThenAgainInsertsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Phases) != 11 || len(res.Logins) != 7 {
+	if len(res.Phases) != 12 || len(res.Logins) != 7 {
 		t.Errorf("%d phases, %d logins", len(res.Phases), len(res.Logins))
 	}
 	for _, ph := range res.Phases {

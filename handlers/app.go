@@ -182,6 +182,7 @@ func New(svc *service.Service, cfg Config) *App {
 	registerCompetitions(api, svc)
 	registerDashboard(api, svc)
 	registerRecognition(api, svc)
+	registerPosts(api, svc)
 	finishDocument(api.OpenAPI())
 	serveDocument(f, api.OpenAPI())
 	return a

@@ -48,7 +48,9 @@ type DashboardComplianceDTO struct {
 // DashboardFiguresDTO are one row's figures.
 type DashboardFiguresDTO struct {
 	SocialWorkers              int                     `json:"socialWorkers" doc:"持证社工（证书已核验）Social workers with a verified certificate"`
-	ProfessionalPosts          int                     `json:"professionalPosts" doc:"持证且聘任专业岗位 Verified social workers holding a post title"`
+	ProfessionalPosts          int                     `json:"professionalPosts" doc:"已聘任并确认的专业岗位（按用人单位所在区划）Registered posts filled and confirmed, by the unit's division"`
+	Posts                      int                     `json:"posts" doc:"已登记的专业岗位（含空缺）Registered posts, vacant included"`
+	AllowanceEligible          int                     `json:"allowanceEligible" doc:"享受职业津贴的持证社区工作者 Certified community workers eligible for the allowance"`
 	ServiceOrganisations       int                     `json:"serviceOrganisations" doc:"运营中的社会工作服务机构 Operating social-work service agencies"`
 	DemonstrationOrganisations int                     `json:"demonstrationOrganisations" doc:"示范机构：运营中、属九个示范领域、持有效 3A 级及以上综合评估、状态为示范的社会工作服务机构 Operating social-work agencies of a demonstration domain with status demonstration and a valid evaluation of 3A or above"`
 	Towns                      int                     `json:"towns" doc:"乡镇（街道）数 Townships/streets"`
@@ -141,6 +143,29 @@ type DashboardDTO struct {
 	Coverage              []DashboardCoverageDTO       `json:"coverage" doc:"各区县民政领域与社会治理重点领域的服务覆盖 Services in each civil-affairs field and key domain, by district"`
 	Towns                 []DashboardTownDTO           `json:"towns" doc:"辖区内每个乡镇（街道）的社工站状态 Every township's station state"`
 	PriceTables           []DashboardPriceTableDTO     `json:"priceTables" doc:"辖区适用的政府购买服务价格标准及是否应修订 The purchase price tables in force for the scope, and whether each is due for revision"`
+	PostsByUnitKind       []DashboardPostTallyDTO      `json:"postsByUnitKind" doc:"按用人单位类型（unit_kinds）的岗位数 Posts by unit kind"`
+	PostsByDomain         []DashboardPostTallyDTO      `json:"postsByDomain" doc:"按领域（domains）的岗位数 Posts by domain"`
+	UnitShortfalls        []DashboardUnitShortfallDTO  `json:"unitShortfalls" doc:"未按政策设立社工部门或配备社工的用人单位 Units lacking the department or staffing the seed requires"`
+}
+
+// DashboardPostTallyDTO counts the scope's posts under one key.
+type DashboardPostTallyDTO struct {
+	Key    string `json:"key"`
+	Posts  int    `json:"posts"`
+	Filled int    `json:"filled" doc:"已聘任并确认 Filled and confirmed"`
+}
+
+// DashboardUnitShortfallDTO is a unit lacking what the seed requires.
+type DashboardUnitShortfallDTO struct {
+	UnitID        string   `json:"unitId"`
+	Name          string   `json:"name"`
+	Kind          string   `json:"kind"`
+	SubKind       string   `json:"subKind,omitempty"`
+	HospitalGrade string   `json:"hospitalGrade,omitempty"`
+	District      string   `json:"district"`
+	Clients       int      `json:"clients"`
+	FilledPosts   int      `json:"filledPosts"`
+	Shortfalls    []string `json:"shortfalls" doc:"no_department 未设社会工作部门；no_filled_post 有服务对象但无在任社工"`
 }
 
 type dashboardOutput struct {
@@ -159,7 +184,8 @@ func dashboardFiguresDTO(f models.DashboardFigures) DashboardFiguresDTO {
 	for k, v := range f.NeedsByStatus {
 		byStatus[k] = v
 	}
-	return DashboardFiguresDTO{SocialWorkers: f.SocialWorkers, ProfessionalPosts: f.ProfessionalPosts, ServiceOrganisations: f.ServiceOrganisations,
+	return DashboardFiguresDTO{SocialWorkers: f.SocialWorkers, ProfessionalPosts: f.ProfessionalPosts, Posts: f.Posts, AllowanceEligible: f.AllowanceEligible,
+		ServiceOrganisations:       f.ServiceOrganisations,
 		DemonstrationOrganisations: f.DemonstrationOrganisations, Towns: f.Towns, TownsWithStation: f.TownsWithStation,
 		TownsStationOpen: f.TownsStationOpen, Supervisors: supervisorsDTO(f),
 		Needs:         DashboardNeedsDTO{Posted: f.NeedsPosted(), Staffed: f.NeedsStaffed(), Completed: f.NeedsCompleted(), ByStatus: byStatus},
@@ -201,6 +227,11 @@ func dashboardDTO(v *models.DashboardView) DashboardDTO {
 	for _, l := range v.NonCompliantElderCare {
 		out.NonCompliantElderCare = append(out.NonCompliantElderCare, DashboardElderCareDTO{OrganisationID: l.OrganisationID, Name: l.Name,
 			District: l.District, Beds: l.Beds, Required: l.Required, Employed: l.Employed})
+	}
+	out.PostsByUnitKind, out.PostsByDomain, out.UnitShortfalls = postTallies(v.PostsByUnitKind), postTallies(v.PostsByDomain), []DashboardUnitShortfallDTO{}
+	for _, l := range v.UnitShortfalls {
+		out.UnitShortfalls = append(out.UnitShortfalls, DashboardUnitShortfallDTO{UnitID: l.UnitID, Name: l.Name, Kind: l.Kind, SubKind: l.SubKind,
+			HospitalGrade: l.HospitalGrade, District: l.District, Clients: l.Clients, FilledPosts: l.FilledPosts, Shortfalls: append([]string{}, l.Shortfalls...)})
 	}
 	for _, p := range v.FlaggedProjects {
 		flags := append([]string{}, p.Flags...)
@@ -272,7 +303,8 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		header = append(header, "需求-"+s.Zh)
 	}
 	header = append(header, "已核实志愿服务时长", "资助笔数", "资助金额（分）", "养老机构", "社工配备达标养老机构", "养老机构达标率%",
-		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%")
+		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%",
+		"已登记岗位", "享受职业津贴的持证社区工作者")
 
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
@@ -297,7 +329,8 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		line = append(line, records.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
 			strconv.Itoa(f.ElderCare.Total), strconv.Itoa(f.ElderCare.Compliant), pct(f.ElderCare.CompliancePct),
 			strconv.Itoa(f.PurchasedProjects.Total), strconv.Itoa(f.PurchasedProjects.Compliant), pct(f.PurchasedProjects.CompliancePct),
-			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct))
+			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct),
+			strconv.Itoa(f.Posts), strconv.Itoa(f.AllowanceEligible))
 		_ = w.Write(line)
 	}
 	w.Flush()
@@ -306,4 +339,12 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 	}
 	return &fileOutput{ContentType: "text/csv; charset=utf-8",
 		ContentDisposition: `attachment; filename="dashboard-` + v.Division + `-` + v.Date + `.csv"`, CacheControl: "no-store", Body: b.Bytes()}, nil
+}
+
+func postTallies(ts []models.PostTally) []DashboardPostTallyDTO {
+	out := []DashboardPostTallyDTO{}
+	for _, t := range ts {
+		out = append(out, DashboardPostTallyDTO{Key: t.Key, Posts: t.Posts, Filled: t.Filled})
+	}
+	return out
 }

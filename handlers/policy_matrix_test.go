@@ -32,6 +32,7 @@ type victims struct {
 	hours, session, complaint, training, batch     string
 	invitation, notification, roleOffer            string
 	base, commendation                             string // an incubation base of 中原区 and an award of organisation A
+	unit, post                                     string // the posts registry: a unit of orgA, its filled post
 }
 
 type attacker struct {
@@ -118,6 +119,9 @@ func buildVictims(t *testing.T, w *fundWorld, zy string) *victims {
 		t.Fatalf("price table: %d %s", r.Status, r.Raw)
 	}
 	v.base, v.commendation = recognitionVictims(t, w)
+	v.unit = w.unit(t, w.zhongyuan, unitBody("hospital", `,"hospitalGrade":"grade_2","organisationId":"`+w.orgA+`"`))
+	v.post = w.post(t, w.adminA, v.unit, postBody("social_worker", 9, "health", 600000, ""))
+	w.fill(t, w.adminA, v.post, v.swID, v.swTok)
 	return v
 }
 
@@ -205,7 +209,7 @@ func (v *victims) pathValue(path, param string, w *fundWorld) string {
 		"/v1/funds/": v.fund, "/v1/hours/": v.hours, "/v1/invitations/": v.invitation, "/v1/matching/batch/": v.batch,
 		"/v1/me/notifications/": v.notification, "/v1/me/role-offers/": v.roleOffer, "/v1/needs/": v.need, "/v1/organisations/": w.orgA, "/v1/social-workers/": v.swID,
 		"/v1/supervision-sessions/": v.session, "/v1/training/": v.training, "/v1/volunteers/": v.vid,
-		"/v1/incubation-bases/": v.base, "/v1/commendations/": v.commendation,
+		"/v1/incubation-bases/": v.base, "/v1/commendations/": v.commendation, "/v1/employing-units/": v.unit, "/v1/posts/": v.post,
 	}
 	for p, id := range prefix {
 		if strings.HasPrefix(path, p) {
@@ -241,7 +245,8 @@ func TestPolicyMatrix(t *testing.T) {
 	spec := h.do("GET", "/openapi.json", "").Body
 	paths := spec["paths"].(map[string]any)
 	known := v.fieldValues(w)
-	victimIDs := []string{v.need, v.occ, v.vid, v.swID, v.fund, v.app, v.grantApp, v.comp, v.entry, v.hours, v.session, v.training, w.orgA, w.charityA}
+	victimIDs := []string{v.need, v.occ, v.vid, v.swID, v.fund, v.app, v.grantApp, v.comp, v.entry, v.hours, v.session, v.training, w.orgA, w.charityA,
+		v.unit, v.post}
 	markers := []string{v.vphone, v.swPhone, v.vidNumber, v.vname}
 	attackerIDs := map[string]bool{}
 	for _, a := range attackers {
@@ -268,7 +273,11 @@ func TestPolicyMatrix(t *testing.T) {
 		"record-incubation":                `{"organisationId":"` + w.orgA + `","startedOn":"` + today(-3) + `"}`,
 		"end-incubation":                   `{"endedOn":"` + today(-1) + `"}`,
 		"grant-commendation":               commendationBody(`"organisationId":"`+w.orgA+`"`, "county"),
-		"revoke-commendation":              `{"reason":"录入错误，撤销"}`,
+		"revoke-commendation":              `{"reason":"录入错误，撤销"}`, "create-employing-unit": unitBody("hospital", `,"hospitalGrade":"grade_3"`),
+		"update-employing-unit": unitBody("hospital", `,"hospitalGrade":"grade_3","hasDepartment":true`),
+		"create-post":           postBody("social_worker", 9, "health", 600000, ""),
+		"update-post":           postBody("social_worker", 8, "health", 700000, ""),
+		"vacate-post":           `{"reason":"测试：不应生效"}`,
 	}
 	var ops []string
 	for p := range paths {

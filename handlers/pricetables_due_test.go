@@ -12,7 +12,7 @@ func TestDashboardNamesPriceTablesDueForRevision(t *testing.T) {
 		{"4101", w.city, today(-30)},
 		{"410102", w.zhongyuan, "2021-03-01"},
 		{"410102", w.zhongyuan, "2020-01-01"}, // an older version: not in force
-		{"410103", w.erqi, today(40)},          // not in force yet
+		{"410103", w.erqi, today(40)},         // not in force yet
 	} {
 		if r := w.h.do("POST", "/v1/divisions/"+c.division+"/price-tables", priceTable(c.from, 400000, 500000, 600000, 300000), bearerHeader(c.tok)...); r.Status != 201 {
 			t.Fatalf("price table %s %s: %d %s", c.division, c.from, r.Status, r.Raw)

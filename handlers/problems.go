@@ -110,6 +110,10 @@ var problemCodes = []problemCode{
 		[2]string{"停业或已退出的机构不能认定为示范机构。", "A suspended or exited organisation cannot be made a demonstration organisation."}},
 	{models.CodeValidEvaluationRequired, 409, [2]string{"须有有效的综合评估", "Valid evaluation required"},
 		[2]string{"示范机构须持有有效期内、3A 级及以上的最新综合评估；detail 说明是没有、已过期还是等级不够。", "A demonstration organisation holds a latest comprehensive evaluation of 3A or above that has not expired; detail says whether it has none, it expired, or the grade is too low."}},
+	{models.CodePostTaken, 409, [2]string{"岗位已被占用", "Post taken"},
+		[2]string{"该岗位已有在任者或待接受的聘任；先空出岗位再聘任。", "The post has a holder or a pending offer; vacate it before offering it again."}},
+	{models.CodeHoldsAnotherPost, 409, [2]string{"已在任其他岗位", "Holds another post"},
+		[2]string{"该社工已在任或已获聘另一专业岗位；一人同时只担任一个岗位。", "The social worker holds or is offered another professional post; a person holds one post at a time."}},
 	{models.CodeInvitationClosed, 409, [2]string{"邀请已关闭", "Invitation closed"},
 		[2]string{"邀请已过期、已答复或已失效。", "The invitation or offer has expired, was answered, or no longer stands."}},
 }

@@ -82,3 +82,9 @@ func (e *Error) WithCode(code Code) *Error {
 	c.Code = code
 	return &c
 }
+
+// Codes of the posts registry (issue 18).
+const (
+	CodePostTaken        Code = "post-taken"
+	CodeHoldsAnotherPost Code = "holds-another-post"
+)

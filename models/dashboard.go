@@ -85,9 +85,6 @@ const StationOpen = "open"
 // civil affairs has verified their certificate.
 func CountsAsSocialWorker(w *SocialWorker) bool { return w != nil && w.Verified() }
 
-// CountsAsProfessionalPost: a verified social worker holding a post title.
-func CountsAsProfessionalPost(w *SocialWorker) bool { return CountsAsSocialWorker(w) && w.Post != nil }
-
 // CountsAsServiceOrganisation: an operating social-work service organisation.
 func CountsAsServiceOrganisation(o *Organisation) bool {
 	return ServiceOrganisationKinds[o.Kind] && o.Status.Operating()
@@ -114,7 +111,9 @@ func NeedDone(s NeedStatus) bool { return s == NeedCompleted || s == NeedEvaluat
 // DashboardFigures are the counts of one district (or the city).
 type DashboardFigures struct {
 	SocialWorkers              int            `bson:"socialworkers"`              // verified certificates
-	ProfessionalPosts          int            `bson:"professionalposts"`          // verified, holding a post title
+	ProfessionalPosts          int            `bson:"professionalposts"`          // registered posts filled and confirmed (dashboard_posts.go)
+	Posts                      int            `bson:"posts"`                      // registered posts, filled or not
+	AllowanceEligible          int            `bson:"allowanceeligible"`          // certified holders of community-platform posts
 	ServiceOrganisations       int            `bson:"serviceorganisations"`       // operating social_work_agency
 	DemonstrationOrganisations int            `bson:"demonstrationorganisations"` // CountsAsDemonstration: operating agencies of a demonstration domain with a valid 3A+ evaluation
 	Towns                      int            `bson:"towns"`                      // townships/streets in the division
@@ -185,7 +184,7 @@ func (f *DashboardFigures) Indicator(code string) int {
 
 // empty reports whether nothing was counted (towns aside).
 func (f *DashboardFigures) empty() bool {
-	return f.SocialWorkers == 0 && f.ProfessionalPosts == 0 && f.ServiceOrganisations == 0 && f.DemonstrationOrganisations == 0 &&
+	return f.SocialWorkers == 0 && f.ProfessionalPosts == 0 && f.Posts == 0 && f.ServiceOrganisations == 0 && f.DemonstrationOrganisations == 0 &&
 		f.TownsWithStation == 0 && f.HoursHundredths == 0 && f.Grants == 0 && f.GrantsFen == 0 && f.ElderCareFacilities == 0 &&
 		f.PurchasedProjects == 0 && f.CEPeople == 0 && f.TownsStationOpen == 0 && f.Commendations == 0 && f.CountySupervisors == 0 && f.CitySupervisors == 0 && f.needs(func(NeedStatus) bool { return true }) == 0
 }
@@ -263,6 +262,10 @@ type DashboardSnapshot struct {
 	// PriceTables are the purchase price tables in force, with the day each
 	// became due for revision.
 	PriceTables []PriceTableStatus `bson:"pricetables"`
+	// The posts registry (dashboard_posts.go).
+	PostsByUnitKind []PostTally         `bson:"postsbyunitkind"` // by district and unit kind
+	PostsByDomain   []PostTally         `bson:"postsbydomain"`   // by district and domain
+	UnitShortfalls  []UnitShortfallLine `bson:"unitshortfalls"`  // units lacking a required department or staffing
 }
 
 // DistrictOf is the county-level division that contains code, or CityCode

@@ -53,6 +53,7 @@ type DashboardBuilder struct {
 	// latestEval is each organisation's latest comprehensive evaluation
 	// (AddEvaluation, fed before the organisations; dashboard_recognition.go).
 	latestEval map[string]*OrgEvaluation
+	reg        *postsBuild // the posts registry (dashboard_posts.go)
 }
 
 // NewDashboardBuilder starts a snapshot taken at now.
@@ -146,12 +147,7 @@ func (b *DashboardBuilder) AddSocialWorker(w *SocialWorker) {
 	if o, ok := b.orgs[w.EmployerOrgID]; ok && w.EmployerOrgID != "" {
 		employer = o.district
 	}
-	b.count(SocialWorkerDistrict(w, employer), func(f *DashboardFigures) {
-		f.SocialWorkers++
-		if CountsAsProfessionalPost(w) {
-			f.ProfessionalPosts++
-		}
-	})
+	b.count(SocialWorkerDistrict(w, employer), func(f *DashboardFigures) { f.SocialWorkers++ })
 	if l := b.elderCare[w.EmployerOrgID]; l != nil {
 		l.Employed++
 	}
@@ -331,12 +327,13 @@ func (b *DashboardBuilder) Snapshot() *DashboardSnapshot {
 			}
 		})
 	}
-	s.Coverage = b.snapshotCoverage(staffed)
-	s.PriceTables = b.snapshotPrices()
-	b.openStations = map[string]bool{}
 	if s.Flagged == nil {
 		s.Flagged = []FlaggedProject{}
 	}
+	b.countPosts(s) // before the coverage: filled posts cover their domain
+	s.Coverage = b.snapshotCoverage(staffed)
+	b.openStations = map[string]bool{}
+	s.PriceTables = b.snapshotPrices()
 	for _, l := range b.elderCare {
 		l.Compliant = l.Employed >= l.Required
 		c := *l

@@ -130,6 +130,7 @@ func dashboardFixture(t *testing.T) *DashboardSnapshot {
 	b.AddCEMember("agency", "p2", false)
 	b.AddCEMember("demo-community", "p2", false)
 	b.AddCEMember("gone", "p3", true) // no such organisation: not counted
+	addPostsFixture(b)                // post_test.go: the posts registry's filled and confirmed posts
 	return b.Snapshot()
 }
 

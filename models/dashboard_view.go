@@ -32,6 +32,11 @@ type DashboardView struct {
 	Towns    []TownCoverage
 	// PriceTables are the tables pricing the scope's purchases.
 	PriceTables []PriceTableStatus
+	// The posts registry: posts by unit kind and by domain summed over the
+	// scope (District empty), and the units lacking what the seed requires.
+	PostsByUnitKind []PostTally
+	PostsByDomain   []PostTally
+	UnitShortfalls  []UnitShortfallLine
 }
 
 // DashboardRow is one row of the dashboard table.
@@ -154,6 +159,7 @@ func (s *DashboardSnapshot) View(division string) (*DashboardView, error) {
 			v.Towns = append(v.Towns, t)
 		}
 	}
+	s.postsView(v, inScope)
 	return v, nil
 }
 

@@ -258,6 +258,7 @@ var vocabAll = []*Vocabulary{
 	&ExitReasons,
 	&CertificateLevels,
 	&PostGrades,
+	&UnitKinds, &ServiceInstitutionKinds, &CommunityPlatformKinds, &HospitalGrades, // the posts registry (post_vocab.go)
 	&Roles,
 	&Skills,
 	&EducationLevels,

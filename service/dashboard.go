@@ -151,6 +151,9 @@ func (s *Service) takeSnapshot(ctx context.Context, now time.Time) (*models.Dash
 	if err := s.feedRecognition(ctx, b, false); err != nil {
 		return nil, err
 	}
+	if err := s.countPosts(ctx, b, workers); err != nil {
+		return nil, err
+	}
 
 	snap := b.Snapshot()
 	if err := s.st.Dashboard.SaveSnapshot(ctx, snap); err != nil {

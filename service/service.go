@@ -20,6 +20,7 @@ import (
 	"github.com/wushe/wushe/service/money"
 	"github.com/wushe/wushe/service/needs"
 	"github.com/wushe/wushe/service/parties"
+	"github.com/wushe/wushe/service/posts"
 	"github.com/wushe/wushe/service/recognition"
 	"github.com/wushe/wushe/service/records"
 	"github.com/wushe/wushe/service/roles"
@@ -99,6 +100,8 @@ type Stores struct {
 	Evaluations   recognition.EvaluationStore
 	Incubation    recognition.IncubationStore
 	Commendations recognition.CommendationStore
+	// Posts keeps the registry of professional posts (issue 18).
+	Posts posts.Store
 }
 
 // Config tunes the service; zero values take the documented defaults.
@@ -180,6 +183,9 @@ type Service struct {
 	roles *roles.Service
 	// localAccounts is this replica's memory of accounts (nil without stores).
 	localAccounts *accounts.LocalAccounts
+	// posts keeps employing units, professional posts and their holders
+	// (package posts).
+	posts *posts.Service
 	// dash keeps the latest dashboard snapshot and its views (dashboard_cache.go).
 	dash dashboardCache
 }
@@ -284,8 +290,14 @@ func New(cfg Config, st Stores) (*Service, error) {
 	s.recognition = recognition.New(recognition.Stores{Evaluations: st.Evaluations, Incubation: st.Incubation,
 		Commendations: st.Commendations, Organisations: st.Organisations, SocialWorkers: st.SocialWorkers, Accounts: st.Accounts},
 		recognition.Deps{Shared: s.shared(), PersonScopes: s.roles.PersonScopes})
+	s.posts = posts.New(posts.Stores{Posts: st.Posts, SocialWorkers: st.SocialWorkers, Organisations: st.Organisations},
+		posts.Deps{Shared: s.shared()})
 	return s, nil
 }
+
+// Posts keeps the registry of professional posts: employing units, their
+// posts and who holds them.
+func (s *Service) Posts() *posts.Service { return s.posts }
 
 // Needs keeps the community needs and their linkage plans.
 func (s *Service) Needs() *needs.Service { return s.needs }

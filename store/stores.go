@@ -23,7 +23,7 @@ func Stores(db *mongo.DB, rc *redis.Client) service.Stores {
 		Needs: db.Needs(), Plans: db.Plans(), Invitations: db.Invitations(), Batches: db.Batches(), Hours: db.Hours(),
 		ServiceRecords: db.ServiceRecords(), Pathway: db.Pathway(), Supervision: db.Supervision(), Funds: db.Funds(),
 		Applications: db.Applications(), Notifications: db.Notifications(), Competitions: db.Competitions(), Dashboard: db.Dashboard(),
-		RoleOffers: db.RoleOffers(), IndexFeed: db.IndexFeed(),
+		RoleOffers: db.RoleOffers(), IndexFeed: db.IndexFeed(), Posts: db.Posts(),
 		Evaluations: db.Recognition(), Incubation: db.Recognition(), Commendations: db.Recognition(),
 
 		Redis: rc, Limiter: rc, Codes: rc, TokenGates: rc, Leaderboard: rc.Leaderboards(), Bus: rc,

@@ -45,7 +45,7 @@ func demoCounts(t *testing.T, srv *Server) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, col := range []string{"accounts", "phones", "volunteers", "social_workers", "organisations", "credit_codes", "org_members", "stations", "needs",
-		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables"} {
+		"plans", "assignments", "places", "funds", "fund_ledger", "price_tables", "employing_units", "posts", "post_holdings"} {
 		n, err := srv.Stores.DB.Database().Collection(col).CountDocuments(context.Background(), bson.D{})
 		if err != nil {
 			t.Fatalf("count %s: %v", col, err)
@@ -64,7 +64,7 @@ func TestSeedDemoSmallCityTwiceThenLogIn(t *testing.T) {
 	if err := run(context.Background(), seedArgs(cfg), os.Getenv, nil, &out2, &err2); err != nil {
 		t.Fatal(err)
 	}
-	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "past shifts", "funds", "price tables", "logins"} {
+	for _, phase := range []string{"organisations", "stations", "social workers", "volunteers", "needs", "past shifts", "funds", "price tables", "posts", "logins"} {
 		if !phaseLine(err2.String(), phase, ", 0 new, ") {
 			t.Errorf("second run inserted %s:\n%s", phase, err2.String())
 		}

@@ -258,6 +258,22 @@ var policy = map[Action]Rule{
 	"my-competition-reviews": {Who: []Relation{SignedIn}},
 	"vote-entry":             {Who: []Relation{Verified}, Also: "one vote per entry, while the vote is open"},
 
+	// The posts registry (issue 18): units registered by civil affairs of
+	// their division; posts managed by it or by the unit's organisation's
+	// admins, who offer them; the offered worker accepts.
+	"list-employing-units": {Who: []Relation{SignedIn}}, "get-employing-unit": {Who: []Relation{SignedIn}},
+	"create-employing-unit": {Who: []Relation{CivilAffairs}, Also: "a linked organisation registered in the caller's division"},
+	"update-employing-unit": {Who: []Relation{CivilAffairs}, Also: "the unit's division and the one it moves to"},
+	"list-posts":            {Who: []Relation{SignedIn}}, "get-post": {Who: []Relation{SignedIn}, Also: "holder by account id only"},
+	"my-posts":    {Who: []Relation{SignedIn}},
+	"create-post": {Who: []Relation{CivilAffairs, OrgAdmin}, Also: "the unit's division, or an admin of the unit's linked organisation"},
+	"update-post": {Who: []Relation{CivilAffairs, OrgAdmin}, Also: "a holder's certificate must meet a changed level"},
+	"offer-post": {Who: []Relation{CivilAffairs, OrgAdmin},
+		Also: "a vacant post, to a verified social worker whose certificate meets its level, never to oneself; one active holding per post and per person"},
+	"accept-post-offer": {Who: []Relation{Self}, Also: "the offered social worker, whose verified certificate still meets the level"},
+	"vacate-post":       {Who: []Relation{CivilAffairs, OrgAdmin, Self}, Also: "the employer, or the holder leaving or declining; kept in the history"},
+	"post-history":      {Who: []Relation{CivilAffairs, OrgAdmin}},
+
 	// The dashboard.
 	"dashboard": {Who: []Relation{CivilAffairs}}, "dashboard-csv": {Who: []Relation{CivilAffairs}},
 	"refresh-dashboard": {Who: []Relation{CivilAffairs}, Also: "once a minute per account"},

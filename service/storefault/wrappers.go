@@ -120,5 +120,8 @@ func wrap(s service.Stores, f *Faults) service.Stores {
 	if s.Commendations != nil {
 		out.Commendations = commendationsFault{inner: s.Commendations, f: f}
 	}
+	if s.Posts != nil {
+		out.Posts = postsFault{inner: s.Posts, f: f}
+	}
 	return out
 }

@@ -47,6 +47,7 @@ var storedTypes = []any{
 	volunteerDoc{},
 	indexChangeDoc{},
 	orgEvaluationDoc{}, incubationBaseDoc{}, incubationDoc{}, commendationDoc{},
+	unitDoc{}, registryPostDoc{}, holdingDoc{},
 }
 
 // opaque types encode themselves (or are BSON scalars): their fields are
