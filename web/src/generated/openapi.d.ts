@@ -478,6 +478,8 @@ export interface paths {
      * @description 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient).
      *
      * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: an organisation: civil affairs of its division; a social worker: civil affairs covering every scope the person holds; city-level awards by the city; audited.
+     *
+     * Changes: records the award on the organisation's or the social worker's profile; audited.
      */
     post: operations["grant-commendation"];
   };
@@ -487,6 +489,8 @@ export interface paths {
      * @description 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited).
      *
      * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: as grant-commendation, with a reason, once; audited.
+     *
+     * Changes: revokes the award with the reason (it leaves the profiles and the count); audited.
      */
     post: operations["revoke-commendation"];
   };
@@ -832,6 +836,57 @@ export interface paths {
      */
     post: operations["publish-price-table"];
   };
+  "/v1/employing-units": {
+    /**
+     * 用人单位列表 List employing units
+     * @description 用人单位列表 List employing units.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["list-employing-units"];
+    /**
+     * 登记用人单位（民政部门）Register an employing unit (civil affairs)
+     * @description 登记用人单位（民政部门）Register an employing unit (civil affairs).
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: a linked organisation registered in the caller's division.
+     *
+     * Changes: registers the employing unit; audited.
+     */
+    post: operations["create-employing-unit"];
+  };
+  "/v1/employing-units/{id}": {
+    /**
+     * 一个用人单位 One employing unit
+     * @description 一个用人单位 One employing unit.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["get-employing-unit"];
+    /**
+     * 替换用人单位信息（民政部门）Replace a unit (civil affairs)
+     * @description 整体替换用人单位信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
+     *
+     * Who may call it: civil affairs of a division containing the object. Also: the unit's division and the one it moves to.
+     *
+     * Changes: replaces the unit's details; audited.
+     */
+    put: operations["update-employing-unit"];
+  };
+  "/v1/employing-units/{id}/posts": {
+    /**
+     * 设置社会工作专业岗位（民政部门或单位关联机构管理员）Add a post (civil affairs or the unit's organisation admin)
+     * @description 设置社会工作专业岗位（民政部门或单位关联机构管理员）Add a post (civil affairs or the unit's organisation admin).
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: the unit's division, or an admin of the unit's linked organisation.
+     *
+     * Changes: adds a professional post to the unit; audited.
+     */
+    post: operations["create-post"];
+  };
   "/v1/funds": {
     /**
      * 资金列表（公开）List funds (public)
@@ -999,6 +1054,8 @@ export interface paths {
      * @description 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs).
      *
      * Who may call it: civil affairs of a division containing the object. Also: the base's county.
+     *
+     * Changes: registers the county's incubation base; audited.
      */
     post: operations["create-incubation-base"];
   };
@@ -1017,6 +1074,8 @@ export interface paths {
      * @description 整体替换孵化基地信息（所属县（区）不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The county is fixed.
      *
      * Who may call it: civil affairs of a division containing the object. Also: the base's county, which is fixed.
+     *
+     * Changes: replaces the base's details (its county is fixed); audited.
      */
     put: operations["update-incubation-base"];
   };
@@ -1035,6 +1094,8 @@ export interface paths {
      * @description 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base).
      *
      * Who may call it: civil affairs of a division containing the object. Also: the base's county, of an organisation registered in it; once per organisation and base.
+     *
+     * Changes: records the organisation as incubated at the base (once per organisation and base); audited.
      */
     post: operations["record-incubation"];
   };
@@ -1044,6 +1105,8 @@ export interface paths {
      * @description 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs).
      *
      * Who may call it: civil affairs of a division containing the object. Also: the base's county, once.
+     *
+     * Changes: records the incubation's end (graduated or left); audited.
      */
     post: operations["end-incubation"];
   };
@@ -1286,6 +1349,17 @@ export interface paths {
      * Changes: changes the caller's phone.
      */
     post: operations["change-phone"];
+  };
+  "/v1/me/posts": {
+    /**
+     * 我的岗位：待接受的聘任和在任岗位 My offers and posts
+     * @description 我的岗位：待接受的聘任和在任岗位 My offers and posts.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["my-posts"];
   };
   "/v1/me/role-offers": {
     /**
@@ -1795,6 +1869,8 @@ export interface paths {
      * @description 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division).
      *
      * Who may call it: civil affairs of a division containing the object. Also: every evaluation kept; not for an exited organisation.
+     *
+     * Changes: adds the organisation's comprehensive evaluation to its history (the latest valid one is current); audited.
      */
     post: operations["record-organisation-evaluation"];
   };
@@ -1850,6 +1926,81 @@ export interface paths {
      * Changes: records the proof of the employment period.
      */
     post: operations["verify-employment"];
+  };
+  "/v1/posts": {
+    /**
+     * 专业岗位列表 List posts
+     * @description 专业岗位列表 List posts.
+     *
+     * Who may call it: any signed-in account, on its own things.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["list-posts"];
+  };
+  "/v1/posts/{id}": {
+    /**
+     * 一个专业岗位 One post
+     * @description 一个专业岗位 One post.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: holder by account id only.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["get-post"];
+    /**
+     * 替换岗位信息（不含在任者）Replace a post's details (not its holder)
+     * @description 整体替换岗位信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: a holder's certificate must meet a changed level.
+     *
+     * Changes: replaces the post's details (not its holder); audited.
+     */
+    put: operations["update-post"];
+  };
+  "/v1/posts/{id}/acceptance": {
+    /**
+     * 接受岗位聘任（被聘社工本人）Accept the post offered to you
+     * @description 接受岗位聘任（被聘社工本人）Accept the post offered to you.
+     *
+     * Who may call it: the person the object is about. Also: the offered social worker, whose verified certificate still meets the level.
+     *
+     * Changes: fills the post: the caller's offered holding becomes filled and confirmed; audited.
+     */
+    post: operations["accept-post-offer"];
+  };
+  "/v1/posts/{id}/history": {
+    /**
+     * 岗位任职历史（民政部门或单位关联机构管理员）A post's holdings, oldest first
+     * @description 岗位任职历史（民政部门或单位关联机构管理员）A post's holdings, oldest first.
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["post-history"];
+  };
+  "/v1/posts/{id}/offer": {
+    /**
+     * 聘任：把空缺岗位聘给持相应证书的社工（用人单位）Offer a vacant post to a certified social worker (the employer)
+     * @description 聘任：把空缺岗位聘给持相应证书的社工（用人单位）Offer a vacant post to a certified social worker (the employer).
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: a vacant post, to a verified social worker whose certificate meets its level, never to oneself; one active holding per post and per person.
+     *
+     * Changes: offers the vacant post to the social worker (the post's next holding, pending their acceptance) and tells them; audited.
+     */
+    post: operations["offer-post"];
+  };
+  "/v1/posts/{id}/vacancy": {
+    /**
+     * 空出岗位：撤回或谢绝聘任、离任（用人单位或在任者本人）Vacate a post (the employer, or the holder)
+     * @description 空出岗位：撤回或谢绝聘任、离任（用人单位或在任者本人）Vacate a post (the employer, or the holder).
+     *
+     * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation; or the person the object is about. Also: the employer, or the holder leaving or declining; kept in the history.
+     *
+     * Changes: ends the post's current holding (kept in its history); audited.
+     */
+    post: operations["vacate-post"];
   };
   "/v1/service-records/public-key": {
     /**
@@ -2169,6 +2320,8 @@ export interface components {
       competitionId?: string;
       contractEnd?: string;
       contractStart?: string;
+      /** @description 政府购买服务项目提交时的成本核算 How a purchased project's budget was costed at submission */
+      costBasis?: components["schemas"]["CostBasisDTO"];
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -2842,6 +2995,22 @@ export interface components {
       note?: string;
       organisationId?: string;
     };
+    CostBasisDTO: {
+      /**
+       * Format: int64
+       * @description 按数量目标核算的服务活动成本（分）The activities costed from the quantity targets, fen
+       */
+      activitiesFen: number;
+      /** @description 所用价格标准的区划 The price table's division */
+      priceTableDivision: string;
+      /** @description 所用价格标准的生效日期 The price table's effective date */
+      priceTableFrom: string;
+      /**
+       * Format: int64
+       * @description 按价格标准核算的薪酬上限（分）The salary ceiling from the price table, fen
+       */
+      salaryCeilingFen: number;
+    };
     CountsOutputBody: {
       items: components["schemas"]["DivisionCountDTO"][];
     };
@@ -2907,6 +3076,8 @@ export interface components {
       openedOn?: string;
       operatorOrgId?: string;
       serviceAreas: string[];
+      /** @description 硬件设置、服务内容、制度建设、相关标识 Hardware, services, rules, signage */
+      setup?: components["schemas"]["StationSetupDTO"];
       socialWorkers?: string[];
       /** @description station_statuses (default open) */
       status?: string;
@@ -2951,17 +3122,62 @@ export interface components {
       /** Format: int64 */
       total: number;
     };
+    DashboardCoverageCellDTO: {
+      /** @description 有任何服务 Any service exists */
+      covered: boolean;
+      district: string;
+      /**
+       * Format: int64
+       * @description 已配齐人员的需求 Needs that reached staffing
+       */
+      needsServed: number;
+      /**
+       * Format: int64
+       * @description 服务该领域的运营中组织 Operating organisations serving it
+       */
+      organisations: number;
+      /**
+       * Format: int64
+       * @description 已聘且经用人单位确认的岗位 Filled, confirmed posts
+       */
+      posts: number;
+      /**
+       * Format: int64
+       * @description 服务该领域的已配社工的社工站 Staffed stations serving it
+       */
+      stations: number;
+    };
+    DashboardCoverageDTO: {
+      /** @description station_service_areas 或 domains 代码 A station_service_areas or domains code */
+      code: string;
+      districts: components["schemas"]["DashboardCoverageCellDTO"][];
+      /** Format: int64 */
+      districtsCovered: number;
+      /**
+       * @description 民政领域（全覆盖）或社会治理重点领域（基本覆盖）A civil-affairs field (full coverage) or a key governance domain (basic coverage)
+       * @enum {string}
+       */
+      kind: "civil_affairs_field" | "key_domain";
+    };
     DashboardDTO: {
       /**
        * Format: int64
        * @description 继续教育考核年度 The year continuing education is judged for
        */
       ceYear: number;
+      /** @description 各区县民政领域与社会治理重点领域的服务覆盖 Services in each civil-affairs field and key domain, by district */
+      coverage: components["schemas"]["DashboardCoverageDTO"][];
       division: string;
       divisionName: string;
       flaggedProjects: components["schemas"]["DashboardFlaggedProjectDTO"][];
       map: components["schemas"]["DashboardMapAreaDTO"][];
       nonCompliantElderCare: components["schemas"]["DashboardElderCareDTO"][];
+      /** @description 按领域（domains）的岗位数 Posts by domain */
+      postsByDomain: components["schemas"]["DashboardPostTallyDTO"][];
+      /** @description 按用人单位类型（unit_kinds）的岗位数 Posts by unit kind */
+      postsByUnitKind: components["schemas"]["DashboardPostTallyDTO"][];
+      /** @description 辖区适用的政府购买服务价格标准及是否应修订 The purchase price tables in force for the scope, and whether each is due for revision */
+      priceTables: components["schemas"]["DashboardPriceTableDTO"][];
       /** @description 辖区内各区县；全市视图另有市本级及未归属一行（如有）The scope's districts; the city also has a city-level/unattributed row when it has any */
       rows: components["schemas"]["DashboardRowDTO"][];
       series: components["schemas"]["DashboardSeriesDTO"][];
@@ -2974,6 +3190,10 @@ export interface components {
       snapshotTakenAt: string;
       targets: components["schemas"]["DashboardTargetsDTO"];
       total: components["schemas"]["DashboardRowDTO"];
+      /** @description 辖区内每个乡镇（街道）的社工站状态 Every township's station state */
+      towns: components["schemas"]["DashboardTownDTO"][];
+      /** @description 未按政策设立社工部门或配备社工的用人单位 Units lacking the department or staffing the seed requires */
+      unitShortfalls: components["schemas"]["DashboardUnitShortfallDTO"][];
     };
     DashboardElderCareDTO: {
       /** Format: int64 */
@@ -2990,6 +3210,11 @@ export interface components {
       requiredSocialWorkers: number;
     };
     DashboardFiguresDTO: {
+      /**
+       * Format: int64
+       * @description 享受职业津贴的持证社区工作者 Certified community workers eligible for the allowance
+       */
+      allowanceEligible: number;
       /**
        * Format: int64
        * @description 本年度表彰（未撤销），按受表彰者所在区县 Awards given this year (not revoked), by the recipient's district
@@ -3014,7 +3239,12 @@ export interface components {
       needs: components["schemas"]["DashboardNeedsDTO"];
       /**
        * Format: int64
-       * @description 持证且聘任专业岗位 Verified social workers holding a post title
+       * @description 已登记的专业岗位（含空缺）Registered posts, vacant included
+       */
+      posts: number;
+      /**
+       * Format: int64
+       * @description 已聘任并确认的专业岗位（按用人单位所在区划）Registered posts filled and confirmed, by the unit's division
        */
       professionalPosts: number;
       /** @description 已立项的政府购买项目，未被标记者为达标 Granted government-purchased projects; compliant = no standing flag */
@@ -3029,6 +3259,7 @@ export interface components {
        * @description 持证社工（证书已核验）Social workers with a verified certificate
        */
       socialWorkers: number;
+      supervisors: components["schemas"]["DashboardSupervisorsDTO"];
       /**
        * Format: int64
        * @description 乡镇（街道）数 Townships/streets
@@ -3036,7 +3267,12 @@ export interface components {
       towns: number;
       /**
        * Format: int64
-       * @description 有运营中社工站的乡镇（街道）Townships/streets with an open station
+       * @description 有运营中社工站的乡镇（街道），不论是否配社工 Townships/streets with an open station, staffed or not
+       */
+      townsStationOpen: number;
+      /**
+       * Format: int64
+       * @description 有运营中且配有社工的社工站的乡镇（街道）Townships/streets with an open station a social worker is on post at
        */
       townsWithStation: number;
       /**
@@ -3113,6 +3349,24 @@ export interface components {
        */
       staffed: number;
     };
+    DashboardPostTallyDTO: {
+      /**
+       * Format: int64
+       * @description 已聘任并确认 Filled and confirmed
+       */
+      filled: number;
+      key: string;
+      /** Format: int64 */
+      posts: number;
+    };
+    DashboardPriceTableDTO: {
+      division: string;
+      /** @description 已超过 3 年未修订 More than 3 years old */
+      dueForRevision: boolean;
+      /** @description 应修订之日 The day it became due for revision */
+      dueSince?: string;
+      effectiveFrom: string;
+    };
     DashboardRowDTO: {
       code: string;
       figures: components["schemas"]["DashboardFiguresDTO"];
@@ -3142,6 +3396,28 @@ export interface components {
        */
       verifiedHours: number;
     };
+    DashboardSupervisorsDTO: {
+      /**
+       * Format: int64
+       * @description 市级督导人才库人数（仅全市行）Supervisors of the city pool (the city's row only)
+       */
+      cityPool: number;
+      /**
+       * Format: int64
+       * @description 区县督导队伍人数 Supervisors of county teams
+       */
+      countyTeams: number;
+      /**
+       * Format: int64
+       * @description 培养工程目标 100 The programme's target, 100
+       */
+      programmeTarget: number;
+      /**
+       * Format: int64
+       * @description 百名社工督导培养工程已培养（仅全市行）Trained by the hundred-supervisors programme (the city's row only)
+       */
+      programmeTrained: number;
+    };
     DashboardTargetsDTO: {
       /**
        * Format: int64
@@ -3169,6 +3445,29 @@ export interface components {
        */
       townsWithStation: number;
     };
+    DashboardTownDTO: {
+      code: string;
+      district: string;
+      /**
+       * @description 已配社工（计入覆盖）、运营但无社工（不计入）、无站点 Staffed (counts), open but unstaffed (does not count), no station
+       * @enum {string}
+       */
+      status: "staffed" | "open_unstaffed" | "no_station";
+    };
+    DashboardUnitShortfallDTO: {
+      /** Format: int64 */
+      clients: number;
+      district: string;
+      /** Format: int64 */
+      filledPosts: number;
+      hospitalGrade?: string;
+      kind: string;
+      name: string;
+      /** @description no_department 未设社会工作部门；no_filled_post 有服务对象但无在任社工 */
+      shortfalls: string[];
+      subKind?: string;
+      unitId: string;
+    };
     DecideInputBody: {
       /**
        * Format: int64
@@ -3194,6 +3493,8 @@ export interface components {
       competitionId?: string;
       contractEnd?: string;
       contractStart?: string;
+      /** @description 政府购买服务项目提交时的成本核算 How a purchased project's budget was costed at submission */
+      costBasis?: components["schemas"]["CostBasisDTO"];
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -3339,6 +3640,49 @@ export interface components {
       ruleSet: string;
       ruleSetSource: string;
     };
+    EmployingUnitBody: {
+      /** Format: int64 */
+      clients?: number;
+      /** @description 县（区）6 位或乡镇（街道）9 位代码 County or township code */
+      divisionCode: string;
+      hasDepartment?: boolean;
+      /** @description 医疗机构填 hospital_grades */
+      hospitalGrade?: string;
+      /** @description unit_kinds */
+      kind: string;
+      name: string;
+      organisationId?: string;
+      /** @description 以社会工作服务为主的事业单位填 service_institution_kinds，基层平台填 community_platform_kinds */
+      subKind?: string;
+    };
+    EmployingUnitDTO: {
+      /**
+       * Format: int64
+       * @description 服务对象人数（学生、服务对象、床位）Clients served
+       */
+      clients: number;
+      /** Format: date-time */
+      createdAt: string;
+      divisionCode: string;
+      /** @description 设有社会工作科室（部门）Has a social-work department */
+      hasDepartment: boolean;
+      /** @description hospital_grades */
+      hospitalGrade?: string;
+      id: string;
+      /** @description unit_kinds */
+      kind: string;
+      name: string;
+      /** @description 关联机构；其管理员可管理本单位岗位 Linked organisation, whose admins manage the posts */
+      organisationId?: string;
+      /** @description 政策要求设立社会工作部门（以社会工作服务为主的事业单位、二级及以上医疗机构）The seed requires a department */
+      requiresDepartment: boolean;
+      /** @description 按服务对象人数配备社工（学校、殡仪服务机构等）Staffed by client count */
+      staffedByClients: boolean;
+      /** @description service_institution_kinds 或 community_platform_kinds */
+      subKind?: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     EmploymentBody: {
       /** @description 工作单位 Employer */
       employer: string;
@@ -3402,7 +3746,7 @@ export interface components {
        * @description 稳定的问题代码，客户端据此区分问题，不要匹配文字 The stable problem code: branch on it, never on the text. Every code: /problems
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "post-taken" | "holds-another-post" | "invitation-closed";
       /** @description 本次问题的具体说明 What went wrong in this occurrence */
       detail?: string;
       /** @description 逐个字段的问题 The failing inputs, one by one */
@@ -3902,6 +4246,9 @@ export interface components {
     HistoryOutputBody: {
       items: components["schemas"]["TransitionDTO"][];
     };
+    HoldingItemsOutputBody: {
+      items: components["schemas"]["PostHoldingDTO"][];
+    };
     HoursRecordDTO: {
       /** Format: date */
       date: string;
@@ -4099,8 +4446,18 @@ export interface components {
        * @enum {string}
        */
       kind: "quantity" | "quality" | "effect";
+      /**
+       * Format: int64
+       * @description 数量目标（仅数量指标），政府购买服务项目必填 The number of units (quantity targets; required for a purchased project)
+       */
+      quantity?: number;
       /** @description 目标值，如：≥ 480 人次 The target */
       target: string;
+      /**
+       * Format: int64
+       * @description 单位服务成本（分），政府购买服务项目必填；服务活动经费不得超过 Σ 数量 × 单位成本 The activity cost of one unit, in fen (required for a purchased project); the service-activities line may not exceed Σ quantity × unit cost
+       */
+      unitCostFen?: number;
     };
     KPIResultDTO: {
       /** @description 实际完成 What was achieved */
@@ -4178,6 +4535,11 @@ export interface components {
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
+    ListOutputEmployingUnitDTOBody: {
+      items: components["schemas"]["EmployingUnitDTO"][];
+      /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
+      nextCursor: string;
+    };
     ListOutputFundDTOBody: {
       items: components["schemas"]["FundDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
@@ -4215,6 +4577,11 @@ export interface components {
     };
     ListOutputOrganisationDTOBody: {
       items: components["schemas"]["OrganisationDTO"][];
+      /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
+      nextCursor: string;
+    };
+    ListOutputPostDTOBody: {
+      items: components["schemas"]["PostDTO"][];
       /** @description 下一页游标；为空表示没有更多 Cursor of the next page; empty at the end */
       nextCursor: string;
     };
@@ -4533,6 +4900,14 @@ export interface components {
       /** Format: date-time */
       start: string;
     };
+    "Offer-postRequest": {
+      socialWorkerId: string;
+      /**
+       * Format: date
+       * @description YYYY-MM-DD
+       */
+      startedOn?: string;
+    };
     OrgCEOutputBody: {
       /** Format: int64 */
       compliant: number;
@@ -4757,6 +5132,103 @@ export interface components {
       /** Format: double */
       lng: number;
     };
+    PostBody: {
+      /** @description domains */
+      domain: string;
+      /** @description 岗位职责 Duties */
+      duties: string;
+      /**
+       * Format: int64
+       * @description 专业技术岗位等级：高级 5–7，中级 8–10，初级 11–13 Professional-technical grade within the level's band
+       */
+      grade: number;
+      housingFund?: boolean;
+      /**
+       * @description 岗位要求的证书 The certificate required
+       * @enum {string}
+       */
+      level: "assistant_social_worker" | "social_worker" | "senior_social_worker";
+      /** Format: int64 */
+      monthlyPayFen: number;
+      /** @description 任职条件 Requirements */
+      requirements?: string;
+      socialInsurance?: boolean;
+      title: string;
+    };
+    PostDTO: {
+      /** @description 持证社区工作者职业津贴（基层平台岗位的在任持证社工）Certified community worker's allowance */
+      allowanceEligible: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      divisionCode: string;
+      /** @description domains */
+      domain: string;
+      duties: string;
+      /**
+       * Format: int64
+       * @description 专业技术岗位等级 5–13 Professional-technical grade
+       */
+      grade: number;
+      /** @description 职业风险高的领域 A high-risk domain */
+      highRisk: boolean;
+      /** @description 当前任职（待接受或在任）The current holding */
+      holder?: components["schemas"]["PostHoldingDTO"];
+      housingFund: boolean;
+      id: string;
+      /** @description certificate_levels：岗位要求的证书 The certificate the post requires */
+      level: string;
+      /** Format: int64 */
+      monthlyPayFen: number;
+      organisationId?: string;
+      pay: components["schemas"]["PostPayDTO"];
+      requirements?: string;
+      socialInsurance: boolean;
+      /**
+       * @description vacant 空缺；offered 待接受；filled 在任（计入专业岗位数）
+       * @enum {string}
+       */
+      status: "vacant" | "offered" | "filled";
+      title: string;
+      unitId: string;
+      /** @description unit_kinds */
+      unitKind: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    PostHoldingDTO: {
+      /** Format: date-time */
+      acceptedAt?: string;
+      /** @description 社工账号 The social worker's account */
+      accountId: string;
+      /** @description 仅历史记录 History only */
+      endReason?: string;
+      /** Format: date-time */
+      endedAt?: string;
+      /** @description 仅历史记录 History only */
+      endedBy?: string;
+      id: string;
+      /** @description 聘任时已核验的证书等级 The verified certificate when offered */
+      level: string;
+      /** Format: date-time */
+      offeredAt: string;
+      /** @description 仅历史记录 History only */
+      offeredBy?: string;
+      /**
+       * Format: int64
+       * @description 第几任 The tenure's number
+       */
+      seq: number;
+      /** Format: date */
+      startedOn?: string;
+      /**
+       * @description offered 待接受；filled 在任（已确认）；ended 已结束
+       * @enum {string}
+       */
+      state: "offered" | "filled" | "ended";
+    };
+    PostItemsOutputBody: {
+      items: components["schemas"]["PostDTO"][];
+    };
     PostNeedInputBody: {
       address?: string;
       /** @description 缺省：儿童、老年人、残疾人服务需无犯罪记录 Default on for children, older people, persons with disabilities */
@@ -4801,6 +5273,29 @@ export interface components {
       /** @description 一次性服务时段（半点对齐）A one-off window on the half-hour grid */
       window?: components["schemas"]["Window"];
     };
+    PostPayDTO: {
+      /** @description 社会保险和住房公积金均已办理 Social insurance and housing fund both */
+      benefits: boolean;
+      /**
+       * Format: int64
+       * @description 价格标准中该证书等级的月价格（分）The table's monthly price for the level
+       */
+      guideFen: number;
+      /** @description 本区县或全市有生效的价格标准 A price table is in force */
+      hasGuide: boolean;
+      /** @description 月薪不低于指导价 Pay at least the guide */
+      meetsGuide: boolean;
+      /**
+       * Format: int64
+       * @description 高风险领域上浮（%）High-risk premium
+       */
+      premiumPct: number;
+      /**
+       * Format: int64
+       * @description 含上浮的指导价（分）The guide with the premium
+       */
+      requiredFen: number;
+    };
     PostTitle: {
       /** Format: int64 */
       grade: number;
@@ -4839,7 +5334,7 @@ export interface components {
        * @description 问题代码 The problem code
        * @enum {string}
        */
-      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "invitation-closed";
+      code: "body-not-json" | "body-required" | "bad-request" | "unknown-route" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "body-too-large" | "unsupported-media-type" | "validation-failed" | "invalid" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "rate-limited" | "internal" | "unavailable" | "phone-registered" | "login-failed" | "token-missing" | "token-invalid" | "refresh-token-invalid" | "account-deactivated" | "not-a-volunteer" | "not-a-social-worker" | "id-number-conflict" | "object-busy" | "request-in-progress" | "idempotency-key-reused" | "stale-state" | "no-places-left" | "already-placed" | "schedule-overlap" | "already-decided" | "insufficient-funds" | "conflict-of-interest" | "evaluation-required" | "organisation-not-operating" | "valid-evaluation-required" | "post-taken" | "holds-another-post" | "invitation-closed";
       /** @description 含义与处理方式 What it means and what a client does */
       description: string;
       /**
@@ -5340,6 +5835,8 @@ export interface components {
       createdAt: string;
       domains: string[];
       employerOrgId: string;
+      /** @description 入库时已核实的一线社会工作年限 Verified front-line experience at admission */
+      frontLine?: components["schemas"]["WorkDurationDTO"];
       name: string;
       /** @description 其他人看到掩码 Masked for everyone else */
       phone: string;
@@ -5352,8 +5849,20 @@ export interface components {
       professionalPostGrade?: number;
       /** @description 驻站乡镇（街道）Station township */
       stationTownCode?: string;
-      /** @description 在市级督导人才库中 In the city supervisor pool */
+      /** @description 在市级督导人才库或区县督导队伍中 In the city supervisor pool or a county team */
       supervisor: boolean;
+      /**
+       * Format: int64
+       * @description 百名社工督导培养工程批次年份 The hundred-supervisors programme cohort year
+       */
+      supervisorCohort?: number;
+      /** @description 区县督导队伍所属区县 The county team's county */
+      supervisorCounty?: string;
+      /**
+       * @description supervisor_tiers
+       * @enum {string}
+       */
+      supervisorTier?: "city" | "county";
       /** Format: date-time */
       updatedAt: string;
     };
@@ -5422,6 +5931,8 @@ export interface components {
       openedOn?: string;
       operatorOrgId?: string;
       serviceAreas: string[];
+      /** @description 硬件设置、服务内容、制度建设、相关标识 Hardware, services, rules, signage */
+      setup?: components["schemas"]["StationSetupDTO"];
       socialWorkers?: string[];
       /** @description station_statuses (default open) */
       status?: string;
@@ -5431,12 +5942,15 @@ export interface components {
       countyCode: string;
       /** Format: date-time */
       createdAt: string;
+      /** @description 尚未具备的建设要素（station_elements）：硬件设置、服务内容、人员配备、制度建设、相关标识 The seed's elements the station does not show yet */
+      missing: string[];
       name: string;
       /** Format: date */
       openedOn?: string;
       operatorOrgId?: string;
       /** @description station_service_areas */
       serviceAreas: string[];
+      setup: components["schemas"]["StationSetupDTO"];
       /** Format: int64 */
       socialWorkerCount: number;
       /** @description 驻站社工账号 Staffed social workers' account ids */
@@ -5459,9 +5973,50 @@ export interface components {
       openedOn?: string | null;
       operatorOrgId?: string | null;
       serviceAreas?: string[];
+      /** @description 硬件设置、服务内容、制度建设、相关标识 Hardware, services, rules, signage */
+      setup?: ({
+        /**
+         * Format: int64
+         * @description 场地面积（平方米）Floor area, m²
+         */
+        areaSqm?: number | null;
+        /** @description 服务时间 Opening hours */
+        openingHours?: string | null;
+        /** @description station_rooms */
+        rooms?: string[] | null;
+        /** @description station_rules */
+        rules?: string[] | null;
+        /** @description 服务项目 Services offered */
+        serviceItems?: string[] | null;
+        /**
+         * Format: date
+         * @description 标识牌悬挂日期 YYYY-MM-DD The date the sign was put up
+         */
+        signageOn?: string | null;
+      }) | null;
       socialWorkers?: string[] | null;
       /** @description station_statuses (default open) */
       status?: string | null;
+    };
+    StationSetupDTO: {
+      /**
+       * Format: int64
+       * @description 场地面积（平方米）Floor area, m²
+       */
+      areaSqm?: number;
+      /** @description 服务时间 Opening hours */
+      openingHours?: string;
+      /** @description station_rooms */
+      rooms?: string[];
+      /** @description station_rules */
+      rules?: string[];
+      /** @description 服务项目 Services offered */
+      serviceItems?: string[];
+      /**
+       * Format: date
+       * @description 标识牌悬挂日期 YYYY-MM-DD The date the sign was put up
+       */
+      signageOn?: string;
     };
     StatusInputBody: {
       note?: string;
@@ -5540,8 +6095,20 @@ export interface components {
        * @description 督导个案上限 1–50，进入时必填 Caseload cap 1–50, required to join
        */
       caseloadCap?: number;
-      /** @description 进入或退出督导人才库 Join or leave the supervisor pool */
+      /**
+       * Format: int64
+       * @description 百名社工督导培养工程批次年份 The programme cohort year
+       */
+      cohort?: number;
+      /** @description 区县队伍所属区县 The county team's county */
+      countyCode?: string;
+      /** @description 进入或退出督导人才库 Join or leave the supervisor pool; joining needs 3 years of verified front-line employment */
       inPool: boolean;
+      /**
+       * @description 市级人才库或区县队伍；默认：市级民政为市级，区县民政为本区县 City pool or county team; default: the city pool for the city's civil affairs, else the caller's county team
+       * @enum {string}
+       */
+      tier?: "city" | "county";
     };
     SupervisorSuggestionDTO: {
       /** Format: int64 */
@@ -5691,6 +6258,9 @@ export interface components {
       /** Format: int64 */
       seq: number;
       to: string;
+    };
+    "Vacate-postRequest": {
+      reason: string;
     };
     VerifyHoursInputBody: {
       approve: boolean;
@@ -8742,6 +9312,8 @@ export interface operations {
    * @description 记录表彰（管辖受表彰者的民政）Record an award (civil affairs covering the recipient).
    *
    * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: an organisation: civil affairs of its division; a social worker: civil affairs covering every scope the person holds; city-level awards by the city; audited.
+   *
+   * Changes: records the award on the organisation's or the social worker's profile; audited.
    */
   "grant-commendation": {
     requestBody: {
@@ -8815,6 +9387,8 @@ export interface operations {
    * @description 撤销误录的表彰（须说明理由，已审计）Revoke a wrongly entered award (with a reason; audited).
    *
    * Who may call it: civil affairs of a division containing the object; or civil affairs governing every scope the person holds. Also: as grant-commendation, with a reason, once; audited.
+   *
+   * Changes: revokes the award with the reason (it leaves the profiles and the count); audited.
    */
   "revoke-commendation": {
     parameters: {
@@ -11362,6 +11936,377 @@ export interface operations {
     };
   };
   /**
+   * 用人单位列表 List employing units
+   * @description 用人单位列表 List employing units.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-employing-units": {
+    parameters: {
+      query?: {
+        division?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputEmployingUnitDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 登记用人单位（民政部门）Register an employing unit (civil affairs)
+   * @description 登记用人单位（民政部门）Register an employing unit (civil affairs).
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: a linked organisation registered in the caller's division.
+   *
+   * Changes: registers the employing unit; audited.
+   */
+  "create-employing-unit": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EmployingUnitBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["EmployingUnitDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 一个用人单位 One employing unit
+   * @description 一个用人单位 One employing unit.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
+  "get-employing-unit": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["EmployingUnitDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 替换用人单位信息（民政部门）Replace a unit (civil affairs)
+   * @description 整体替换用人单位信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
+   *
+   * Who may call it: civil affairs of a division containing the object. Also: the unit's division and the one it moves to.
+   *
+   * Changes: replaces the unit's details; audited.
+   */
+  "update-employing-unit": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EmployingUnitBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["EmployingUnitDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 设置社会工作专业岗位（民政部门或单位关联机构管理员）Add a post (civil affairs or the unit's organisation admin)
+   * @description 设置社会工作专业岗位（民政部门或单位关联机构管理员）Add a post (civil affairs or the unit's organisation admin).
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: the unit's division, or an admin of the unit's linked organisation.
+   *
+   * Changes: adds a professional post to the unit; audited.
+   */
+  "create-post": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PostBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
    * 资金列表（公开）List funds (public)
    * @description 资金列表（公开）List funds (public).
    *
@@ -12491,6 +13436,8 @@ export interface operations {
    * @description 登记社工机构孵化基地（本县民政）Register an incubation base (the county's civil affairs).
    *
    * Who may call it: civil affairs of a division containing the object. Also: the base's county.
+   *
+   * Changes: registers the county's incubation base; audited.
    */
   "create-incubation-base": {
     requestBody: {
@@ -12631,6 +13578,8 @@ export interface operations {
    * @description 整体替换孵化基地信息（所属县（区）不可改）：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH. The county is fixed.
    *
    * Who may call it: civil affairs of a division containing the object. Also: the base's county, which is fixed.
+   *
+   * Changes: replaces the base's details (its county is fixed); audited.
    */
   "update-incubation-base": {
     parameters: {
@@ -12788,6 +13737,8 @@ export interface operations {
    * @description 登记入驻孵化的机构（本县民政；每个机构在一个基地只登记一次）Record an incubated organisation (the county's civil affairs; once per organisation and base).
    *
    * Who may call it: civil affairs of a division containing the object. Also: the base's county, of an organisation registered in it; once per organisation and base.
+   *
+   * Changes: records the organisation as incubated at the base (once per organisation and base); audited.
    */
   "record-incubation": {
     parameters: {
@@ -12878,6 +13829,8 @@ export interface operations {
    * @description 记录机构出壳（本县民政）Record that an incubated organisation graduated or left (the county's civil affairs).
    *
    * Who may call it: civil affairs of a division containing the object. Also: the base's county, once.
+   *
+   * Changes: records the incubation's end (graduated or left); audited.
    */
   "end-incubation": {
     parameters: {
@@ -14451,6 +15404,58 @@ export interface operations {
           /** @description 等待秒数 Seconds to wait before trying again */
           "Retry-After"?: number;
         };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 我的岗位：待接受的聘任和在任岗位 My offers and posts
+   * @description 我的岗位：待接受的聘任和在任岗位 My offers and posts.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
+  "my-posts": {
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostItemsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
@@ -18024,6 +19029,8 @@ export interface operations {
    * @description 记录机构综合评估（本辖区民政）Record an organisation's comprehensive evaluation (civil affairs of its division).
    *
    * Who may call it: civil affairs of a division containing the object. Also: every evaluation kept; not for an exited organisation.
+   *
+   * Changes: adds the organisation's comprehensive evaluation to its history (the latest valid one is current); audited.
    */
   "record-organisation-evaluation": {
     parameters: {
@@ -18489,6 +19496,545 @@ export interface operations {
       };
       /** @description Not Found */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 专业岗位列表 List posts
+   * @description 专业岗位列表 List posts.
+   *
+   * Who may call it: any signed-in account, on its own things.
+   *
+   * Changes: nothing (a read).
+   */
+  "list-posts": {
+    parameters: {
+      query?: {
+        division?: string;
+        unitId?: string;
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputPostDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 一个专业岗位 One post
+   * @description 一个专业岗位 One post.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: holder by account id only.
+   *
+   * Changes: nothing (a read).
+   */
+  "get-post": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 替换岗位信息（不含在任者）Replace a post's details (not its holder)
+   * @description 整体替换岗位信息：未发送的可选字段被清空或恢复默认值。只改部分字段请用 PATCH。 Replaces the whole object: an optional field left out is cleared or set back to its default. To change some fields only, use PATCH.
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: a holder's certificate must meet a changed level.
+   *
+   * Changes: replaces the post's details (not its holder); audited.
+   */
+  "update-post": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PostBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 接受岗位聘任（被聘社工本人）Accept the post offered to you
+   * @description 接受岗位聘任（被聘社工本人）Accept the post offered to you.
+   *
+   * Who may call it: the person the object is about. Also: the offered social worker, whose verified certificate still meets the level.
+   *
+   * Changes: fills the post: the caller's offered holding becomes filled and confirmed; audited.
+   */
+  "accept-post-offer": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 岗位任职历史（民政部门或单位关联机构管理员）A post's holdings, oldest first
+   * @description 岗位任职历史（民政部门或单位关联机构管理员）A post's holdings, oldest first.
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation.
+   *
+   * Changes: nothing (a read).
+   */
+  "post-history": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["HoldingItemsOutputBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 聘任：把空缺岗位聘给持相应证书的社工（用人单位）Offer a vacant post to a certified social worker (the employer)
+   * @description 聘任：把空缺岗位聘给持相应证书的社工（用人单位）Offer a vacant post to a certified social worker (the employer).
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation. Also: a vacant post, to a verified social worker whose certificate meets its level, never to oneself; one active holding per post and per person.
+   *
+   * Changes: offers the vacant post to the social worker (the post's next holding, pending their acceptance) and tells them; audited.
+   */
+  "offer-post": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["Offer-postRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 空出岗位：撤回或谢绝聘任、离任（用人单位或在任者本人）Vacate a post (the employer, or the holder)
+   * @description 空出岗位：撤回或谢绝聘任、离任（用人单位或在任者本人）Vacate a post (the employer, or the holder).
+   *
+   * Who may call it: civil affairs of a division containing the object; or an admin of the object's organisation; or the person the object is about. Also: the employer, or the holder leaving or declining; kept in the history.
+   *
+   * Changes: ends the post's current holding (kept in its history); audited.
+   */
+  "vacate-post": {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["Vacate-postRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PostDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Conflict */
+      409: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };
