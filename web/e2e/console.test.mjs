@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  BASE, LOGINS, COMMUNITY, PAST_NEED, DEMO_VOLUNTEER, ORG, STARTED, TAG, api, must, token, randomPhone, idNumber, beijingDate, launch, closeBrowser, pageErrors, session, shot, login, shows, expectNotice,
+  BASE, LOGINS, COMMUNITY, PAST_NEED, DEMO_VOLUNTEER, ORG, STARTED, TAG, api, must, token, randomPhone, idNumber, beijingDate, launch, closeBrowser, pageErrors, session, shot, login, shows, expectNotice, dialogs,
 } from './harness.mjs';
 
 // ---- shared state of the story ----
@@ -125,6 +125,7 @@ describe('the web console', () => {
     await page.getByText('已接受').waitFor();
     await page.getByRole('button', { name: '确认联动方案' }).click();
     await expectNotice(page, '联动方案已确认');
+    assert.match(dialogs.at(-1) ?? '', /确认后联动方案生效/, 'confirming the plan asks first');
     await page.locator('.badge', { hasText: '已确认' }).waitFor();
     await shot(page, '04-plan');
   });
@@ -244,6 +245,7 @@ describe('the web console', () => {
     await item.getByRole('button', { name: '批准' }).click();
     assert.match((await decision).headers()['idempotency-key'] ?? '', /^[0-9a-f]{32}$/, 'the decision carries an Idempotency-Key');
     await expectNotice(page, '已批准');
+    assert.match(dialogs.at(-1) ?? '', /不能撤回/, 'approving a grant asks first');
     const decided = await must('GET', `/v1/applications/${app.id}`, { token: s.org });
     assert.equal(decided.status, 'approved');
     assert.equal(decided.grantedFen, 4000000);

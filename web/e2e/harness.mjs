@@ -17,6 +17,8 @@ export const PAST_NEED = 'demo-need-past-1';
 export const DEMO_VOLUNTEER = 'demo-v-00001';
 export const ORG = 'demo-org-0001'; // the demo organisation (a social-work agency in 中原区)
 export const STARTED = Date.now();
+/** dialogs are the messages of the browser dialogs the console showed, in order. */
+export const dialogs = [];
 export const TAG = STARTED.toString(36).slice(-5);
 
 mkdirSync(SHOTS, { recursive: true });
@@ -86,7 +88,8 @@ export async function session(name, viewport = { width: 1366, height: 900 }) {
   page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS) || 60000);
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on('console', (m) => { if (/Content Security Policy|Uncaught/.test(m.text())) pageErrors.push(`${name}: ${m.text()}`); });
-  page.on('dialog', (d) => d.accept());
+  // Irreversible actions ask first (issue 19): the dialogs are accepted and kept, for the tests to check they were asked.
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
   return page;
 }
 

@@ -31,6 +31,16 @@ export function useLoad<V>(load: () => Promise<V>, deps: unknown[]): Loaded<V> {
   return { data, error, loading, reload: useCallback(() => setTick((t) => t + 1), []) };
 }
 
+/**
+ * ask asks before an irreversible write (issue 19: confirming a plan,
+ * cancelling a need, money decisions, sanctions, verdicts and conflict
+ * declarations happened at one click). The browser's own dialog: it is modal,
+ * keyboard-accessible and works in WeChat's web view.
+ */
+export function ask(zh: string, en: string): boolean {
+  return window.confirm(T(zh, en));
+}
+
 /** useAction wraps a write: a busy flag, and a notice with the API's own words on failure. */
 export function useAction<A extends unknown[]>(fn: (...a: A) => Promise<string | void>): [(...a: A) => Promise<boolean>, boolean] {
   const [busy, setBusy] = useState(false);

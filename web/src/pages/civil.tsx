@@ -5,7 +5,7 @@ import { enc, get, post, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
 import { History, statusBadge } from './shared';
 import type { Complaint, ComplaintList, Organisation, OrganisationList } from '../types';
-import { Button, Empty, Input, Section, Show, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
+import { Button, Empty, ask, Input, Section, Show, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
 
 const NEXT: Record<string, string[]> = { received: ['investigating', 'dismissed'], investigating: ['upheld', 'dismissed'] };
 
@@ -29,6 +29,7 @@ function ComplaintItem({ c, onChanged }: { c: Complaint; onChanged: () => void }
   const [note, setNote] = useState('');
   const [move, busy] = useAction(async (to: string) => {
     if (!note.trim()) throw new Error(T('请填写处理意见', 'Write a note'));
+    if (!ask(`确定将投诉处理为“${label('complaint_statuses', to)}”？`, `Move the complaint to "${label('complaint_statuses', to)}"?`)) return;
     await post(`/v1/complaints/${enc(c.id)}/transitions`, { to, note: note.trim() });
     setNote('');
     onChanged();
@@ -99,6 +100,8 @@ function StatusPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
   const [f, setF] = useState({ to: '', reason: '', note: '' });
   const [hist, setHist] = useState(0);
   const [change, busy] = useAction(async () => {
+    const to = label('organisation_statuses', f.to);
+    if (!ask(`确定将机构状态变更为“${to}”？该变更记入机构的状态记录并通知机构。`, `Change the organisation's status to "${to}"? It is recorded in its history and the organisation is told.`)) return;
     await post(`/v1/organisations/${enc(id)}/status`, { to: f.to, reason: f.reason || undefined, note: f.note.trim() || undefined });
     setF({ to: '', reason: '', note: '' });
     o.reload(); onChanged(); setHist(hist + 1);

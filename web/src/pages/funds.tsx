@@ -8,7 +8,7 @@ import { DISTRICTS } from '../generated/districts';
 import type { Application, ApplicationList, Fund, FundList, FundReport, LedgerEntry, LedgerList } from '../types';
 import { applicationStatus, ownOrganisations } from './organisation';
 import {
-  Badge, Button, Checks, Empty, Input, Panel, Section, Select, Show, Tabs,
+  Badge, Button, Checks, Empty, Input, Panel, Section, Select, Show, Tabs, ask,
   fmtDate, fmtTime, fromLocalInput, beijingToday, toFen, useAction, useLoad, vocabOptions, yuan,
 } from '../ui';
 
@@ -165,6 +165,8 @@ function ApplicationItem({ app, onDecided }: { app: Application; onDecided: () =
   const key = useRef<string>('');
   const [decide, busy] = useAction(async (decision: 'approve' | 'reject') => {
     if (decision === 'reject' && !reason.trim()) throw new Error(T('驳回须注明原因', 'A rejection needs a reason'));
+    if (decision === 'approve' && !ask(`批准资助 ${yuan(toFen(amount))}？资金将从基金账本拨出，不能撤回。`, `Approve a grant of ${yuan(toFen(amount))}? It leaves the fund's ledger and cannot be undone.`)) return;
+    if (decision === 'reject' && !ask(`驳回该申请？理由：${reason.trim()}`, `Reject the application? Reason: ${reason.trim()}`)) return;
     if (!key.current) key.current = idempotencyKey();
     await post(`/v1/applications/${enc(app.id)}/decision`,
       decision === 'approve' ? { decision, amountFen: toFen(amount), reason: reason.trim() || undefined } : { decision, reason: reason.trim() },

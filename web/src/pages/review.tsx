@@ -6,7 +6,7 @@ import { Link, navigate } from '../router';
 import { label, T, useGlobal } from '../state';
 import type { Competition, Criterion, MyReviews, ReviewEntries, ReviewEntry } from '../types';
 import { conflictKind } from './competitions';
-import { Badge, Button, Empty, Input, Section, Select, Show, TextArea, num, useAction, useLoad, yuan } from '../ui';
+import { Badge, Button, Empty, ask, Input, Section, Select, Show, TextArea, num, useAction, useLoad, yuan } from '../ui';
 
 export function ReviewsPage() {
   useGlobal();
@@ -33,6 +33,7 @@ export function ReviewCompetitionPage({ cid }: { cid: string }) {
   const l = useLoad(() => get<ReviewEntries>(`/v1/competitions/${enc(cid)}/review/entries` + q({ limit: 100 })), [cid]);
   const [f, setF] = useState({ kind: 'own_organisation', target: '', note: '' });
   const [declare, busy] = useAction(async () => {
+    if (!ask('声明利益冲突后，相关评审分配将被撤回且不能恢复。确定声明？', 'Declaring a conflict withdraws the assignments it touches, for good. Declare?')) return;
     const [what, id] = f.target.split(':');
     await post(`/v1/competitions/${enc(cid)}/conflicts`, { kind: f.kind, note: f.note.trim() || undefined, ...(what === 'entry' ? { entryId: id } : { organisationId: id }) });
     setF({ ...f, target: '', note: '' });

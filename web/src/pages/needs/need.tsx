@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { enc, get, post } from '../../api';
 import { Link } from '../../router';
 import { label, T, useGlobal } from '../../state';
-import { Button, Input, Panel, Select, Show, Tabs, fmtTime, useAction, useLoad, yuan } from '../../ui';
+import { Button, Input, ask, Panel, Select, Show, Tabs, fmtTime, useAction, useLoad, yuan } from '../../ui';
 import { History, statusBadge } from '../shared';
 import type { Need } from '../../types';
 import { Matches } from './matches';
@@ -24,6 +24,9 @@ export function NeedPage({ id }: { id: string }) {
   const [occ, setOcc] = useState('');
   const [note, setNote] = useState('');
   const [move, moving] = useAction(async (to: string) => {
+    const what = label('need_statuses', to);
+    if (!ask(`确定将需求变更为“${what}”？${to === 'cancelled' ? '取消后不能恢复，已安排的志愿者会收到通知。' : ''}`,
+      `Change the need to "${what}"?${to === 'cancelled' ? ' A cancelled need cannot be restored; its volunteers are told.' : ''}`)) return;
     await post(`/v1/needs/${enc(id)}/transitions`, { to, note: note.trim() || undefined, reason: note.trim() || undefined });
     setNote('');
     need.reload();

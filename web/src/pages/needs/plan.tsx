@@ -21,7 +21,13 @@ export function Plan({ need }: { need: Need }) {
     p.reload();
     return T('已指定承接机构', 'Organisation named');
   });
-  const [confirm, confirming] = useAction(async () => {
+  const [confirm, confirming] = useAction(async (plan: NeedPlan) => {
+    const missing: [string, string][] = [];
+    if (!plan.volunteers?.length) missing.push(['还没有志愿者', 'no volunteers yet']);
+    if (plan.supervisorState !== 'accepted') missing.push(['督导社工尚未接受', 'no supervisor has accepted']);
+    if (!plan.organisationId) missing.push(['未指定承接机构', 'no carrying organisation']);
+    const warn = missing.length ? T(`注意：${missing.map((m) => m[0]).join('、')}。`, `Note: ${missing.map((m) => m[1]).join(', ')}. `) : '';
+    if (!window.confirm(warn + T('确认后联动方案生效，志愿者与督导将看到彼此的联系方式。确定确认？', 'Once confirmed the plan is in force and its people see each other\'s phones. Confirm?'))) return;
     await post(`/v1/needs/${enc(need.id)}/plan/confirm`);
     p.reload();
     return T('联动方案已确认', 'Plan confirmed');
@@ -31,7 +37,7 @@ export function Plan({ need }: { need: Need }) {
       <>
         <Section title={T('联动方案', 'Linkage plan')} actions={
           plan.confirmed ? <Badge tone="ok">{T('已确认', 'Confirmed')} {fmtTime(plan.confirmedAt)}</Badge>
-            : <Button busy={confirming} onClick={confirm}>{T('确认联动方案', 'Confirm the plan')}</Button>
+            : <Button busy={confirming} onClick={() => confirm(plan)}>{T('确认联动方案', 'Confirm the plan')}</Button>
         }>
           <dl class="facts">
             <dt>{T('志愿者', 'Volunteers')}</dt>
