@@ -442,7 +442,9 @@ describe('the web console', () => {
     await page.getByRole('img', { name: '各区县已发布需求数地图' }).waitFor();
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '导出 CSV' }).click();
-    const csv = await readFile(await (await download).path(), 'utf8');
+    const raw = await readFile(await (await download).path());
+    assert.deepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the downloaded CSV keeps its BOM (Excel reads it as UTF-8)');
+    const csv = raw.toString('utf8');
     assert.match(csv, /中原区/);
   });
 

@@ -24,7 +24,8 @@ export function DashboardPage() {
   const d = useLoad(() => get<Dashboard>('/v1/dashboard' + q({ division })), [division]);
   const [csv, exporting] = useAction(async () => {
     const text = await get<string>('/v1/dashboard.csv' + q({ division }), { text: true });
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    // Reading the body as text drops the BOM the service sends; Excel on Chinese Windows needs it to read UTF-8.
+    const url = URL.createObjectURL(new Blob(['\uFEFF' + text.replace(/^\uFEFF/, '')], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = `dashboard-${division}.csv`;
