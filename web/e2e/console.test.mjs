@@ -73,6 +73,11 @@ describe('the web console', () => {
     await map.click({ position: { x: box.width / 2 + 20, y: box.height / 2 - 10 } });
     const lat = Number(await page.getByLabel('纬度').inputValue());
     assert.ok(lat > 34 && lat < 35.2, `the map click gave latitude ${lat}`);
+    // and from the keyboard: the map takes focus (an SVG needs the lower-case tabindex) and an arrow moves the point north
+    await map.focus();
+    assert.equal(await map.evaluate((el) => document.activeElement === el), true, 'the map takes keyboard focus');
+    await page.keyboard.press('ArrowUp');
+    assert.ok(Number(await page.getByLabel('纬度').inputValue()) > lat, 'the up arrow moves the point north');
     await page.getByLabel('纬度').fill(String(s.place.lat));
     await page.getByLabel('经度').fill(String(s.place.lng));
     await shot(page, '02-need-form');

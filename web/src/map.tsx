@@ -55,7 +55,7 @@ export function LocationPicker({ value, onPick, markers = [] }: { value: LatLng;
   };
   return (
     <div class="picker">
-      <svg ref={svg} viewBox={box.join(' ')} class="map pick" tabIndex={0} role="application"
+      <svg ref={svg} viewBox={box.join(' ')} class="map pick" tabindex={0} role="application"
         aria-label={T('地图：点击或用方向键放置服务地点，+/− 缩放', 'Map: click or use the arrow keys to place the service point; +/− to zoom')}
         onClick={(e) => click(e as unknown as MouseEvent)} onKeyDown={(e) => key(e as unknown as KeyboardEvent)}>
         <Shapes />
