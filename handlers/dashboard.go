@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -302,7 +303,7 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 	for _, s := range models.NeedStatuses.Terms {
 		header = append(header, "需求-"+s.Zh)
 	}
-	header = append(header, "已核实志愿服务时长", "资助笔数", "资助金额（分）", "养老机构", "社工配备达标养老机构", "养老机构达标率%",
+	header = append(header, "已核实志愿服务时长", "资助笔数", "资助金额（元）", "养老机构", "社工配备达标养老机构", "养老机构达标率%",
 		"政府购买项目", "未被标记的政府购买项目", "政府购买项目达标率%", "继续教育人数", "继续教育达标人数", "继续教育达标率%",
 		"已登记岗位", "享受职业津贴的持证社区工作者")
 
@@ -326,7 +327,7 @@ func dashboardCSV(v *models.DashboardView) (*fileOutput, error) {
 		for _, s := range models.NeedStatuses.Terms {
 			line = append(line, strconv.Itoa(f.Needs.ByStatus[s.Code]))
 		}
-		line = append(line, records.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), strconv.FormatInt(f.GrantsFen, 10),
+		line = append(line, records.FormatHours(f.VerifiedHours), strconv.Itoa(f.Grants), yuanText(f.GrantsFen),
 			strconv.Itoa(f.ElderCare.Total), strconv.Itoa(f.ElderCare.Compliant), pct(f.ElderCare.CompliancePct),
 			strconv.Itoa(f.PurchasedProjects.Total), strconv.Itoa(f.PurchasedProjects.Compliant), pct(f.PurchasedProjects.CompliancePct),
 			strconv.Itoa(f.ContinuingEducation.Total), strconv.Itoa(f.ContinuingEducation.Compliant), pct(f.ContinuingEducation.CompliancePct),
@@ -347,4 +348,14 @@ func postTallies(ts []models.PostTally) []DashboardPostTallyDTO {
 		out = append(out, DashboardPostTallyDTO{Key: t.Key, Posts: t.Posts, Filled: t.Filled})
 	}
 	return out
+}
+
+// yuanText is an amount in fen as yuan with two decimals (what a clerk
+// reads in a spreadsheet): 1234500 → "12345.00".
+func yuanText(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }

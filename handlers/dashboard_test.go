@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -275,7 +276,7 @@ func checkDashboardCSV(t *testing.T, w *fundWorld, city *dashboard, seed map[str
 			"已发布需求": strconv.Itoa(f.Needs.Posted), "已满员及之后需求": strconv.Itoa(f.Needs.Staffed), "已完成需求": strconv.Itoa(f.Needs.Completed),
 			"需求-草稿": strconv.Itoa(f.Needs.ByStatus["draft"]), "需求-已取消": strconv.Itoa(f.Needs.ByStatus["cancelled"]),
 			"已核实志愿服务时长": strconv.FormatFloat(f.VerifiedHours, 'f', 2, 64), "资助笔数": strconv.Itoa(f.Grants),
-			"资助金额（分）": strconv.FormatInt(f.GrantsFen, 10), "养老机构": strconv.Itoa(f.ElderCare.Total),
+			"资助金额（元）": fmt.Sprintf("%d.%02d", f.GrantsFen/100, f.GrantsFen%100), "养老机构": strconv.Itoa(f.ElderCare.Total),
 			"社工配备达标养老机构": strconv.Itoa(f.ElderCare.Compliant), "政府购买项目": strconv.Itoa(f.PurchasedProjects.Total),
 			"未被标记的政府购买项目": strconv.Itoa(f.PurchasedProjects.Compliant), "继续教育人数": strconv.Itoa(f.ContinuingEducation.Total),
 			"继续教育达标人数": strconv.Itoa(f.ContinuingEducation.Compliant), "继续教育达标率%": pctText(f.ContinuingEducation.CompliancePct),
