@@ -453,6 +453,18 @@ describe('the web console', () => {
     assert.match(csv, /中原区/);
   });
 
+  test('a county sees its own district once, and no target of 0', async () => {
+    const page = await session('county');
+    await login(page, LOGINS.county);
+    await page.getByRole('heading', { name: /民政驾驶舱/ }).waitFor();
+    const rows = page.locator('table.num tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1, "the county's table has its one row (it listed 中原区 twice)");
+    const indicators = await page.locator('ul.indicators').innerText();
+    assert.doesNotMatch(indicators, /\/ 0 ·/, `a district's indicators show no target of 0: ${indicators}`);
+    await page.context().close();
+  });
+
   test('civil affairs handles a complaint and changes an organisation status', async () => {
     const page = s.cityPage;
     await must('POST', '/v1/organisations/demo-org-0150/complaints', { token: s.volunteer, body: { category: 'service_quality', content: `服务不到位（${TAG}）` } });

@@ -9,7 +9,7 @@ export const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 export const DEMO_PASSWORD = 'wushe-demo-2025';
-export const LOGINS = { city: '15690000001', committee: '15690000003', org: '15690000004', charity: '15690000005', volunteer: '15600000001' };
+export const LOGINS = { city: '15690000001', county: '15690000002', committee: '15690000003', org: '15690000004', charity: '15690000005', volunteer: '15600000001' };
 export const COMMUNITY = '410102007002'; // 电缆社区 (the demo committee's)
 // Hours are recorded only for shifts that have started: the demo city has the
 // committee's shift of yesterday, 09:00–11:00, where the volunteer login holds a place.

@@ -77,7 +77,7 @@ export function DashboardPage() {
               const pct = city ? (i.progressPct ?? 0) : (i.sharePct ?? 0);
               return (
                 <li key={i.code}>
-                  <div class="ind-head"><span>{name}</span><span><strong>{num(i.value, 0)}</strong> / {num(i.target, 0)} · {num(pct)}%
+                  <div class="ind-head"><span>{name}</span><span><strong>{num(i.value, 0)}</strong>{i.target > 0 && <> / {num(i.target, 0)}</>} · {num(pct)}%
                     {!city && i.targetSharePct !== undefined && <span class="muted">{T(`（目标份额 ${num(i.targetSharePct)}%）`, ` (target share ${num(i.targetSharePct)}%)`)}</span>}</span></div>
                   <Progress value={pct} label={name} />
                 </li>
@@ -105,7 +105,7 @@ export function DashboardPage() {
               <div class="table-wrap">
                 <table class="num">
                   <thead><tr><th>{T('区县', 'District')}</th><th>{T('社工站', 'Stations')}</th><th>{T('需求', 'Needs')}</th><th>{T('时长', 'Hours')}</th><th>{T('资助', 'Grants')}</th><th>{T('社工', 'Social workers')}</th></tr></thead>
-                  <tbody>{[...rows, t].map((r) => (
+                  <tbody>{(city ? [...rows, t] : rows).map((r) => ( // a district's view: its row is its total
                     <tr key={r.code} class={r === t ? 'total' : ''}>
                       <th scope="row" class="text">{r.name}</th>
                       <td>{r.figures.townsWithStation}/{r.figures.towns}</td><td>{r.figures.needs.posted}</td><td>{num(r.figures.verifiedHours, 2)}</td>
