@@ -462,6 +462,12 @@ describe('the web console', () => {
     assert.equal(await rows.count(), 1, "the county's table has its one row (it listed 中原区 twice)");
     const indicators = await page.locator('ul.indicators').innerText();
     assert.doesNotMatch(indicators, /\/ 0 ·/, `a district's indicators show no target of 0: ${indicators}`);
+    // A proxy's 502 page is not shown as raw HTML: the console says the service is unavailable, with the status.
+    await page.route(/\/v1\/organisations(\?.*)?$/, (r) => r.fulfill({ status: 502, contentType: 'text/html', body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>' }));
+    await page.getByRole('link', { name: '机构管理' }).click();
+    const err = page.locator('.error, [role="alert"]').filter({ hasText: 'HTTP 502' }).first();
+    await err.waitFor();
+    assert.doesNotMatch(await err.innerText(), /<|nginx/, 'no raw HTML on the screen');
     await page.context().close();
   });
 

@@ -69,8 +69,22 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
     if (r.status === 401 && token && !opts.anonymous && attempt === 0) {
       if (await refresh()) continue;
     }
-    throw new ApiError(r.status, r.problem);
+    throw new ApiError(r.status, readable(r.status, r.problem));
   }
+}
+
+/**
+ * readable keeps the service's problem, but not a page someone else wrote: a
+ * proxy's 502 HTML (or any body that is not a problem) becomes a short message
+ * with the status, never raw markup on the screen.
+ */
+function readable(status: number, p: Problem): Problem {
+  const text = `${p.detail ?? ''} ${p.title ?? ''}`;
+  if (p.code && !/<[a-z!/]/i.test(text)) return p;
+  if (!/<[a-z!/]/i.test(text) && p.detail) return p;
+  return status >= 500 || status === 0
+    ? { detail: T(`服务暂时不可用（HTTP ${status}），请稍后重试`, `The service is unavailable for now (HTTP ${status}); try again shortly`) }
+    : { detail: T(`请求未被接受（HTTP ${status}）`, `The request was not accepted (HTTP ${status})`) };
 }
 
 export const get = <T = any>(path: string, opts?: Options) => api<T>('GET', path, undefined, opts);
