@@ -94,11 +94,12 @@ type assignmentOutput struct{ Body AssignmentSummaryDTO }
 
 // ReviewEntryItemDTO is an assigned entry in a reviewer's list.
 type ReviewEntryItemDTO struct {
-	EntryID        string `json:"entryId"`
-	OrganisationID string `json:"organisationId"`
-	Title          string `json:"title"`
-	Status         string `json:"status"`
-	Scored         bool   `json:"scored" doc:"本人已评分 The caller has scored it"`
+	EntryID          string `json:"entryId"`
+	OrganisationID   string `json:"organisationId"`
+	OrganisationName string `json:"organisationName" doc:"申请时登记的机构名称 The organisation's name as registered when it applied"`
+	Title            string `json:"title"`
+	Status           string `json:"status"`
+	Scored           bool   `json:"scored" doc:"本人已评分 The caller has scored it"`
 }
 
 // ScoreSheetDTO is a score sheet; others' sheets carry no reviewer.
@@ -342,7 +343,7 @@ func registerCompetitionReview(api huma.API, svc *service.Service) {
 		func(ctx context.Context, in *reviewEntriesInput) (*listOutput[ReviewEntryItemDTO], error) {
 			list, next, err := svc.Competitions().MyReviewEntries(ctx, actorFrom(ctx), in.ID, service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, func(e *competitions.ReviewerEntry) ReviewEntryItemDTO {
-				return ReviewEntryItemDTO{EntryID: e.Entry.ID, OrganisationID: e.Entry.OrganisationID, Title: e.Entry.Title,
+				return ReviewEntryItemDTO{EntryID: e.Entry.ID, OrganisationID: e.Entry.OrganisationID, OrganisationName: e.Entry.OrganisationName, Title: e.Entry.Title,
 					Status: string(e.Entry.Status), Scored: e.Scored}
 			})
 		})

@@ -318,6 +318,8 @@ describe('the web console', () => {
     await first.waitFor();
     const title = (await first.locator('td').first().innerText()).trim();
     await page.getByLabel('类型').selectOption('family');
+    assert.doesNotMatch(await page.getByLabel('涉及的项目或机构').innerText(), /demo-org-\d+/, 'organisations by name, not id');
+    assert.doesNotMatch(await page.locator('tbody').innerText(), /demo-org-\d+/, 'the entries name their organisations');
     await page.getByLabel('涉及的项目或机构').selectOption({ label: `项目：${title}` });
     await page.getByLabel('说明').fill('申报人为本人亲属');
     await shot(page, '11-conflict');
@@ -355,7 +357,11 @@ describe('the web console', () => {
           total += v;
         }
         assert.equal(await page.getByTestId('running-total').innerText(), String(total), 'the running total');
-        if (r === 0 && k === 0) await shot(page, '12-scoring');
+        if (r === 0 && k === 0) {
+          // what is scored is on the page: the budget's lines, the team, the milestones
+          for (const text of ['服务活动经费', '项目团队', '里程碑与拨付']) await page.getByText(text, { exact: true }).first().waitFor();
+          await shot(page, '12-scoring');
+        }
         await page.getByRole('button', { name: '提交评分' }).click();
         await expectNotice(page, '评分已提交');
         await page.getByText('其他评审的评分（匿名）').waitFor();

@@ -5592,6 +5592,8 @@ export interface components {
     ReviewEntryItemDTO: {
       entryId: string;
       organisationId: string;
+      /** @description 申请时登记的机构名称 The organisation's name as registered when it applied */
+      organisationName: string;
       /** @description 本人已评分 The caller has scored it */
       scored: boolean;
       status: string;

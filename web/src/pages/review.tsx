@@ -49,7 +49,7 @@ export function ReviewCompetitionPage({ cid }: { cid: string }) {
           <table>
             <thead><tr><th>{T('项目', 'Entry')}</th><th>{T('机构', 'Organisation')}</th><th>{T('评分', 'Scored')}</th></tr></thead>
             <tbody>{r.items.map((e) => (
-              <tr key={e.entryId}><td><Link to={`/reviews/${cid}/${e.entryId}`}>{e.title}</Link></td><td>{e.organisationId}</td>
+              <tr key={e.entryId}><td><Link to={`/reviews/${cid}/${e.entryId}`}>{e.title}</Link></td><td>{e.organisationName || e.organisationId}</td>
                 <td>{e.scored ? <Badge tone="ok">{T('已评分', 'scored')}</Badge> : <Badge tone="info">{T('待评分', 'to score')}</Badge>}</td></tr>
             ))}</tbody>
           </table>
@@ -62,7 +62,7 @@ export function ReviewCompetitionPage({ cid }: { cid: string }) {
           <Select label={T('类型', 'Kind')} value={f.kind} onValue={(v) => setF({ ...f, kind: v })}
             options={['own_organisation', 'employment', 'family', 'other'].map((k) => ({ value: k, label: conflictKind(k) }))} />
           <Select label={T('涉及的项目或机构', 'Entry or organisation')} value={f.target} onValue={(v) => setF({ ...f, target: v })} empty="—" required
-            options={(l.data?.items ?? []).flatMap((e) => [{ value: `entry:${e.entryId}`, label: T('项目：', 'Entry: ') + e.title }, { value: `org:${e.organisationId}`, label: T('机构：', 'Organisation: ') + e.organisationId }])
+            options={(l.data?.items ?? []).flatMap((e) => [{ value: `entry:${e.entryId}`, label: T('项目：', 'Entry: ') + e.title }, { value: `org:${e.organisationId}`, label: T('机构：', 'Organisation: ') + (e.organisationName || e.organisationId) }])
               .filter((o, i, a) => a.findIndex((x) => x.value === o.value) === i)} />
           <Input label={T('说明', 'Note')} value={f.note} onValue={(v) => setF({ ...f, note: v })} />
           <div class="actions"><Button type="submit" kind="danger" busy={busy} disabled={!f.target}>{T('声明', 'Declare')}</Button></div>
@@ -101,8 +101,9 @@ export function ReviewEntryPage({ cid, entryId }: { cid: string; entryId: string
         <>
           <p class="crumbs"><Link to="/reviews">{T('我的评审', 'My reviews')}</Link> / <Link to={`/reviews/${cid}`}>{T('项目', 'Entries')}</Link> /</p>
           <h1>{v.entry.title}</h1>
-          <p class="muted">{v.entry.organisationId} · {(v.entry.domains ?? []).map((d) => label('domains', d)).join('、')} · {label('target_groups', v.entry.targetGroup)} · {T('受益', 'beneficiaries')} {v.entry.beneficiaries} · {T('申请', 'requested')} {yuan(v.entry.requestedFen)} · {T('预算', 'budget')} {yuan(v.entry.budgetTotalFen)}</p>
+          <p class="muted">{v.entry.organisationName || v.entry.organisationId} · {(v.entry.domains ?? []).map((d) => label('domains', d)).join('、')} · {label('target_groups', v.entry.targetGroup)} · {T('受益', 'beneficiaries')} {v.entry.beneficiaries} · {T('申请', 'requested')} {yuan(v.entry.requestedFen)} · {T('预算', 'budget')} {yuan(v.entry.budgetTotalFen)}</p>
           {v.entry.summary && <p>{v.entry.summary}</p>}
+          <EntryDetails entry={v.entry} />
           {v.mine ? (
             <Section title={T('我的评分', 'My sheet')}>
               <p><Badge tone="ok">{T('已提交', 'Submitted')}</Badge> {T('总分', 'Total')} <strong>{num(v.mine.total)}</strong> / 100</p>
@@ -138,5 +139,39 @@ export function ReviewEntryPage({ cid, entryId }: { cid: string; entryId: string
         </>
       );
     }}</Show>
+  );
+}
+
+/** EntryDetails is what a reviewer scores: the budget's four lines, the team, the milestones and the targets. */
+function EntryDetails({ entry }: { entry: ReviewEntry['entry'] }) {
+  const b = entry.budget;
+  const lines: [string, string, number][] = [
+    ['薪酬待遇', 'Salaries', b.salaryFen], ['督导培训经费', 'Supervision and training', b.supervisionTrainingFen],
+    ['服务活动经费', 'Service activities', b.serviceActivitiesFen], ['项目管理经费', 'Project management', b.projectManagementFen],
+  ];
+  return (
+    <Section title={T('项目详情', 'The entry in full')}>
+      <div class="table-wrap">
+        <table class="num">
+          <caption class="muted">{T('预算', 'Budget')}</caption>
+          <tbody>
+            {lines.map(([zh, en, fen]) => <tr key={en}><th scope="row" class="text">{T(zh, en)}</th><td>{yuan(fen)}</td></tr>)}
+            <tr class="total"><th scope="row" class="text">{T('合计', 'Total')}</th><td>{yuan(entry.budgetTotalFen)}</td></tr>
+          </tbody>
+        </table>
+      </div>
+      <h3>{T('项目团队', 'Team')}</h3>
+      {!entry.team?.length ? <Empty>{T('未填写。', 'Not given.')}</Empty> : (
+        <ul>{entry.team.map((m, i) => <li key={i}>{m.name} · {m.post === 'professional' ? T('专业岗位', 'professional post') : m.post === 'volunteer' ? T('志愿者', 'volunteer') : T('其他人员', 'staff')}{m.level && ` · ${label('certificate_levels', m.level)}`}{m.months ? ` · ${m.months} ${T('个月', 'months')}` : ''}</li>)}</ul>
+      )}
+      <h3>{T('里程碑与拨付', 'Milestones and tranches')}</h3>
+      {!entry.milestones?.length ? <Empty>{T('未填写。', 'Not given.')}</Empty> : (
+        <ol>{entry.milestones.map((m, i) => <li key={i}>{m.name} · {m.due} · {m.tranchePercent}%</li>)}</ol>
+      )}
+      {!!entry.kpis?.length && <>
+        <h3>{T('考核指标', 'Targets')}</h3>
+        <ul>{entry.kpis.map((k, i) => <li key={i}>{k.indicator}：{k.target}</li>)}</ul>
+      </>}
+    </Section>
   );
 }
