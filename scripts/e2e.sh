@@ -51,7 +51,7 @@ start_demo_server WUSHE_PHONE_CODE_OPTIONAL=1
 
 step "Playwright tests (web/e2e)"
 status=0
-(cd web && WUSHE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec e2e/console.test.mjs) || status=$?
+(cd web && WUSHE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec e2e/console.test.mjs e2e/trust.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "the server's last log lines:"
   tail -40 "$work/server.log"
