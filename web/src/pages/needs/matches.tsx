@@ -44,7 +44,7 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
                 ))}</ul>
               </details>
             )}
-            {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')}</Empty> : (
+            {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')} {relaxHint(r.exclusions ?? [])}</Empty> : (
               <div class="table-wrap">
                 <table class="matches">
                   <thead><tr><th scope="col"><span class="sr-only">{T('选择', 'Select')}</span></th><th>{T('志愿者', 'Volunteer')}</th><th>{T('得分', 'Score')}</th><th>{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
@@ -87,4 +87,26 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
 function invitationStatus(s: string) {
   const m: Record<string, [string, string]> = { pending: ['待回复', 'pending'], accepted: ['已接受', 'accepted'], declined: ['已谢绝', 'declined'], expired: ['已过期', 'expired'], full: ['名额已满', 'full'] };
   return m[s] ? T(m[s][0], m[s][1]) : s;
+}
+
+// What to relax when nobody fits: the constraint that alone keeps out the most
+// volunteers (else the one that keeps out the most), with what the committee can change.
+const RELAX: Record<string, [string, string]> = {
+  too_far: ['多数志愿者距离过远：可扩大服务半径，或把地点改到居民更集中处。', 'Most are too far: widen the radius, or move the place nearer to where people live.'],
+  not_available: ['多数志愿者该时段不可服务：可改到晚间或周末，或缩短时长。', 'Most are not free then: try an evening or the weekend, or a shorter shift.'],
+  blackout_date: ['多数志愿者当天已请假：可换一天。', 'Most are away that day: try another day.'],
+  lacks_skill: ['多数志愿者缺少所需技能或等级：可降低技能等级要求，或改为培训后上岗。', 'Most lack a required skill or level: lower the level, or train on the day.'],
+  no_background_check: ['多数志愿者没有有效的背景审查：可先为常来的志愿者登记审查。', 'Most have no valid background check: record checks for your regular volunteers first.'],
+  not_verified: ['多数志愿者尚未实名核验：可先核验本社区的志愿者。', 'Most are not verified: verify your community\'s volunteers first.'],
+  no_location: ['多数志愿者没有填写住址位置：可提醒他们在资料中补充。', 'Most have no home point: ask them to add it to their profile.'],
+  minor_high_risk: ['未成年人不能参加高风险服务：可降低风险等级或拆分任务。', 'Minors cannot take high-risk needs: lower the risk or split the task.'],
+  minor_no_consent: ['未成年志愿者缺少监护人同意：请其补充。', 'Minors lack a guardian\'s consent: ask for it.'],
+  committed: ['多数志愿者同一时段已有安排：可换个时间。', 'Most are already placed at that time: try another time.'],
+};
+
+function relaxHint(ex: { reason: string; count: number; only: number }[]): string {
+  if (!ex.length) return '';
+  const top = [...ex].sort((a, b) => b.only - a.only || b.count - a.count)[0];
+  const h = RELAX[top.reason];
+  return h ? T(h[0], h[1]) : '';
 }
