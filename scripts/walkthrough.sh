@@ -66,7 +66,7 @@ call GET /v1/needs/near "$VOLTOKEN" | jq -r '.items[] | "\(.distanceKm) km  \(.t
 # 4. The committee places the volunteer in the need's linkage plan (same checks as matching).
 call POST "/v1/needs/$NEED/plan/volunteers" "$COMMITTEE" "{\"volunteerId\":\"$VOL\"}" | jq -c '.items[0] | {placeNo, start}'
 
-# 5. A social-work agency, its 社会工作师 verified and in the city supervisor pool.
+# 5. A social-work agency, its 社会工作师 verified and, with three years on the front line, in the city supervisor pool.
 CC=52410102MJ0000001C   # a unified social credit code with a valid GB 32100 check character
 ORG=$(call POST /v1/organisations "$CITY" '{"name":"郑州市中原区阳光社会工作服务中心","kind":"social_work_agency",
   "creditCode":"'"$CC"'","domains":["social_welfare"],"divisionCode":"410102","status":"active"}' | jq -r .id)
@@ -76,6 +76,10 @@ SWTOKEN=$(login 13600000001 secret-pass)
 call PUT /v1/me/social-worker-profile "$SWTOKEN" '{"certificate":{"level":"social_worker","number":"SW2021-0001",
   "issuedOn":"2021-06-01"},"post":{"level":"social_worker","grade":3},"domains":["social_welfare"]}' >/dev/null
 call POST "/v1/social-workers/$SW/certificate-verification" "$CITY" '{"decision":"verified","note":"核验原件"}' >/dev/null
+# Supervisors come from the front line: five years at the agency on the worker's pathway, confirmed.
+call PUT /v1/me/pathway/employment "$SWTOKEN" '[{"employer":"郑州市中原区阳光社会工作服务中心","employerOrgId":"'"$ORG"'",
+  "start":"2021-06-01"}]' >/dev/null
+call POST "/v1/pathway/$SW/employment/0/verification" "$CITY" '{"verified":true}' >/dev/null
 call POST "/v1/social-workers/$SW/supervisor-pool" "$CITY" '{"inPool":true,"caseloadCap":5}' >/dev/null
 
 # 6. The committee asks the social worker to supervise (社会福利 is high-risk: 社会工作师 or higher);
