@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, enc, get, loadVocabularies, post, api, q } from '../api';
 import { label, notify, state, T, terms } from '../state';
-import { Badge, Button, Checks, Empty, Input, Select, Show, TextArea, fmtTime, useAction, useLoad } from '../ui';
+import { Badge, Button, Checks, Empty, ErrorBox, Input, Select, Show, TextArea, fmtTime, useAction, useLoad } from '../ui';
 import { LocationPicker, type LatLng } from '../map';
 import type { components } from '../generated/openapi';
 import { A, go, signOut } from './nav';
@@ -79,9 +79,11 @@ function ProfileForm({ v, reload }: { v: Volunteer | null; reload: () => void })
   const [idNumber, setIdNumber] = useState('');
   const [skills, setSkills] = useState<string[]>((v?.skills ?? []).map((s) => s.code));
   const [domains, setDomains] = useState<string[]>(v?.domains ?? []);
-  const [languages, setLanguages] = useState<string[]>(v?.languages ?? ['zh']);
+  const [languages, setLanguages] = useState<string[]>(v?.languages ?? []);
+  const [community, setCommunity] = useState(v?.communityCode ?? '');
   const [save, busy] = useAction(async () => {
     const body: Record<string, unknown> = { realName: realName.trim(), skills: skills.map((code) => ({ code, level: 1 })), domains, languages };
+    if (community) body.communityCode = community;
     if (idNumber.trim()) body.idNumber = idNumber.trim().toUpperCase();
     if (!v) body.home = ZZ;
     await saveProfile(!!v, body);
@@ -89,8 +91,6 @@ function ProfileForm({ v, reload }: { v: Volunteer | null; reload: () => void })
     reload();
     return T('档案已保存', 'Profile saved');
   });
-  const langs = terms('languages').length ? terms('languages').map((t) => ({ value: t.code, label: state.lang === 'en' ? t.en : t.zh }))
-    : [{ value: 'zh', label: T('普通话', 'Mandarin') }, { value: 'zh-henan', label: T('河南话', 'Henan dialect') }, { value: 'en', label: T('英语', 'English') }];
   const opts = (vocab: string) => terms(vocab).map((t) => ({ value: t.code, label: state.lang === 'en' ? t.en : t.zh }));
   return (
     <form class="card" onSubmit={(e) => { e.preventDefault(); save(); }}>
@@ -104,11 +104,45 @@ function ProfileForm({ v, reload }: { v: Volunteer | null; reload: () => void })
       <Input label={T('真实姓名', 'Real name')} value={realName} onValue={setRealName} autoComplete="name" required />
       <Input label={v?.idNumberMasked ? T('更换身份证号（更换后需重新核验）', 'New ID number (verified again after a change)') : T('身份证号（提交后由社区核验）', 'ID number (the committee verifies it)')}
         value={idNumber} onValue={setIdNumber} pattern="[0-9]{17}[0-9Xx]" hint={T('18 位，仅显示掩码', '18 characters; only a masked form is shown')} />
+      <CommunityPicker value={community} onValue={setCommunity} />
       <Checks legend={T('技能', 'Skills')} options={opts('skills')} value={skills} onValue={setSkills} />
       <Checks legend={T('关注领域', 'Domains')} options={opts('domains')} value={domains} onValue={setDomains} />
-      <Checks legend={T('语言', 'Languages')} options={langs} value={languages} onValue={setLanguages} />
+      <Checks legend={T('语言', 'Languages')} options={opts('languages')} value={languages} onValue={setLanguages} />
       <Button type="submit" busy={busy}>{T('保存', 'Save')}</Button>
     </form>
+  );
+}
+
+type Division = Sc['DivisionDTO'];
+
+async function children(parent: string): Promise<Division[]> {
+  const out: Division[] = [];
+  let cursor = '';
+  for (let i = 0; i < 10; i++) {
+    const r = await get<Sc['DivisionListOutputBody']>('/v1/divisions' + q({ parent, limit: 100, cursor }), { anonymous: true });
+    out.push(...(r.items ?? []));
+    if (!r.nextCursor) break;
+    cursor = r.nextCursor;
+  }
+  return out;
+}
+
+/** CommunityPicker chooses the volunteer's community (district → street → community); that committee verifies the real name. */
+function CommunityPicker({ value, onValue }: { value: string; onValue: (v: string) => void }) {
+  const [county, setCounty] = useState(value.slice(0, 6));
+  const [town, setTown] = useState(value.slice(0, 9));
+  const counties = useLoad(() => children(''), []);
+  const towns = useLoad(() => (county ? children(county) : Promise.resolve([])), [county]);
+  const comms = useLoad(() => (town ? children(town) : Promise.resolve([])), [town]);
+  const opts = (l: { data?: Division[] }) => (l.data ?? []).map((d) => ({ value: d.code, label: d.name }));
+  return (
+    <fieldset>
+      <legend>{T('所在社区（由该社区核验实名）', 'My community (its committee verifies your name)')}</legend>
+      {[counties, towns, comms].map((l, i) => l.error && <ErrorBox key={i} error={l.error} retry={l.reload} />)}
+      <Select label={T('区县', 'District')} value={county} onValue={(c) => { setCounty(c); setTown(''); onValue(''); }} options={opts(counties)} empty={T('请选择', 'Choose')} />
+      {county && <Select label={T('街道 / 乡镇', 'Street / town')} value={town} onValue={(t) => { setTown(t); onValue(''); }} options={opts(towns)} empty={T('请选择', 'Choose')} />}
+      {town && <Select label={T('社区 / 村', 'Community / village')} value={value} onValue={onValue} options={opts(comms)} empty={T('请选择', 'Choose')} />}
+    </fieldset>
   );
 }
 
@@ -376,15 +410,25 @@ export function Invitations() {
   );
 }
 
-// ---- my shifts: the places I hold (accepted invitations) ----
+// ---- my shifts: the places I hold ----
+
+type Shift = { id: string; needId: string; occurrenceId: string; start: string; end: string };
+
+/** myShifts lists the places the volunteer holds (placed by the committee or taken by accepting an invitation):
+ *  the API lists them only in the personal export, so the app reads them from there. */
+async function myShifts(): Promise<Shift[]> {
+  const e = await get<Sc['PersonalExport']>('/v1/me/export');
+  return (e.assignments ?? []).filter((a) => a.status !== 'withdrawn')
+    .map((a) => ({ id: a.id, needId: a.needId, occurrenceId: a.occurrenceId, start: a.window.start, end: a.window.end }))
+    .sort((x, y) => x.start.localeCompare(y.start));
+}
 
 export function Shifts() {
-  const l = useLoad(myInvitations, []);
+  const l = useLoad(myShifts, []);
   const now = useNow(30000);
-  const titles = useTitles((l.data?.items ?? []).filter((i) => i.status === 'accepted').map((i) => i.needId));
+  const titles = useTitles((l.data ?? []).map((i) => i.needId));
   return (
-    <Show l={l}>{(r) => {
-      const items = (r.items ?? []).filter((i) => i.status === 'accepted').sort((a, b) => a.start.localeCompare(b.start));
+    <Show l={l}>{(items) => {
       if (!items.length) return <Empty>{T('还没有场次。接受邀请后会显示在这里。', 'No shifts yet: accepted invitations show here.')}</Empty>;
       return (
         <ul class="list">
@@ -396,7 +440,7 @@ export function Shifts() {
                 <p class="muted">{titles[i.needId]?.communityName} · {fmtTime(i.start)} – {fmtTime(i.end).slice(-5)}</p>
                 {titles[i.needId]?.address && <p class="muted">{titles[i.needId]?.address}</p>}
                 {canCheckin ? <A to={`/checkin?occ=${enc(i.occurrenceId)}`} cls="button">{T('签到 / 签退', 'Check in / out')}</A>
-                  : Date.parse(i.end) < now ? <Badge>{T('已结束', 'ended')}</Badge> : <Badge tone="info">{T('开始前 30 分钟可签到', 'Check-in opens 30 min before')}</Badge>}
+                  : Date.parse(i.end) < now ? <p><Badge>{T('已结束', 'ended')}</Badge></p> : <p><Badge tone="info">{T('开始前 30 分钟可签到', 'Check-in opens 30 min before')}</Badge></p>}
               </li>
             );
           })}
@@ -431,14 +475,14 @@ async function decodeImage(img: CanvasImageSource & { width: number; height: num
 
 export function Checkin() {
   const occParam = new URLSearchParams(location.search).get('occ') ?? '';
-  const l = useLoad(myInvitations, []);
+  const l = useLoad(myShifts, []);
   const [occ, setOcc] = useState(occParam);
   const [code, setCode] = useState('');
   const [pos, setPos] = useState<LatLng | null>(null);
   const [scanning, setScanning] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
-  const titles = useTitles((l.data?.items ?? []).filter((i) => i.status === 'accepted').map((i) => i.needId));
-  const shifts = (l.data?.items ?? []).filter((i) => i.status === 'accepted' && Date.parse(i.end) + 2 * 3600e3 > Date.now());
+  const titles = useTitles((l.data ?? []).map((i) => i.needId));
+  const shifts = (l.data ?? []).filter((i) => Date.parse(i.end) + 2 * 3600e3 > Date.now());
   useEffect(() => { if (!occ && shifts.length) setOcc(shifts[0].occurrenceId); }, [shifts.length]);
 
   useEffect(() => {
@@ -640,7 +684,7 @@ export function Record() {
   useEffect(() => {
     if (!l.data) return;
     const url = `${location.origin}/m/verify#${b64url(JSON.stringify(l.data.signedStatement))}`;
-    import('qrcode').then((QRCode) => QRCode.toDataURL(url, { errorCorrectionLevel: 'L', margin: 2, width: 300 })).then(
+    import('qrcode').then((QRCode) => QRCode.toDataURL(url, { errorCorrectionLevel: 'L', margin: 4, width: 480 })).then(
       (img) => setQr({ url, img }),
       () => setQr({ url, error: T('记录较多，二维码放不下：请用下面的链接分享。', 'Too many records for one QR code: share the link below.') }));
   }, [l.data]);
