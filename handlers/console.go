@@ -38,6 +38,7 @@ type consoleFile struct {
 type consoleFiles struct {
 	files map[string]*consoleFile // by path inside dist, e.g. "assets/index-1a2b.js"
 	index *consoleFile
+	csp   string // the page's Content-Security-Policy
 }
 
 var consoleTypes = map[string]string{
@@ -46,12 +47,15 @@ var consoleTypes = map[string]string{
 	".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".webmanifest": "application/manifest+json",
 }
 
-func registerConsole(f *fiber.App, api huma.API) { registerConsoleFS(f, api, web.Dist()) }
+func registerConsole(f *fiber.App, api huma.API) {
+	registerConsoleFS(f, api, web.Dist())
+	registerVolunteerApp(f, api, web.Dist())
+}
 
 // registerConsoleFS serves fsys (the built console) under /console/ and
 // documents the route in the OpenAPI description.
 func registerConsoleFS(f *fiber.App, api huma.API, fsys fs.FS) {
-	cf, err := loadConsole(fsys)
+	cf, err := loadConsole(fsys, consoleCSP, appDir)
 	if err != nil {
 		panic("handlers: the embedded console cannot be read: " + err.Error()) // embedded at build time
 	}
@@ -78,9 +82,14 @@ func registerConsoleFS(f *fiber.App, api huma.API, fsys fs.FS) {
 			"404": {Description: "assets/ 下不存在的文件 No such file under assets/"}}})
 }
 
-func loadConsole(fsys fs.FS) (*consoleFiles, error) {
-	cf := &consoleFiles{files: map[string]*consoleFile{}}
+// loadConsole reads a built single-page app (index.html and its files) from
+// fsys, leaving out the directory skip (another app's, served on its own path).
+func loadConsole(fsys fs.FS, csp, skip string) (*consoleFiles, error) {
+	cf := &consoleFiles{files: map[string]*consoleFile{}, csp: csp}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && skip != "" && name == skip {
+			return fs.SkipDir
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -142,7 +151,7 @@ func (cf *consoleFiles) serve(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
 	if file == cf.index {
-		c.Set(fiber.HeaderContentSecurityPolicy, consoleCSP)
+		c.Set(fiber.HeaderContentSecurityPolicy, cf.csp)
 		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 		c.Set(fiber.HeaderXFrameOptions, "DENY")
 	}

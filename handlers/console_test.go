@@ -90,3 +90,59 @@ func TestConsoleServesIndexAssetsAndDeepLinks(t *testing.T) {
 		t.Error("/console/* is missing from the OpenAPI description")
 	}
 }
+
+var appAsset = regexp.MustCompile(`/m/assets/[A-Za-z0-9._-]+\.(js|css)`)
+
+// TestVolunteerAppServesIndexAssetsAndDeepLinks checks the embedded
+// volunteers' app at /m/: index.html with the strict CSP, its hashed assets
+// immutable, its manifest, deep links answering index.html, 404 for a
+// missing asset, and that the console does not serve the app's files.
+func TestVolunteerAppServesIndexAssetsAndDeepLinks(t *testing.T) {
+	h := newHarness(t)
+
+	idx := h.do("GET", "/m/", "")
+	if idx.Status != 200 || !strings.HasPrefix(idx.Header.Get("Content-Type"), "text/html") || !strings.Contains(idx.Raw, `<div id="app">`) {
+		t.Fatalf("/m/: %d %q %.300s", idx.Status, idx.Header.Get("Content-Type"), idx.Raw)
+	}
+	if cc := idx.Header.Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("index.html Cache-Control %q, want no-cache", cc)
+	}
+	if csp := idx.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("index.html CSP %q", csp)
+	}
+	if !strings.Contains(idx.Raw, `rel="manifest" href="/m/manifest.webmanifest"`) {
+		t.Error("index.html names no manifest")
+	}
+	assets := appAsset.FindAllString(idx.Raw, -1)
+	if len(assets) < 2 {
+		t.Fatalf("index.html names no script and style: %v", assets)
+	}
+	for _, a := range assets {
+		r := h.do("GET", a, "")
+		if r.Status != 200 || r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: %d %q", a, r.Status, r.Header.Get("Cache-Control"))
+		}
+		if z := h.do("GET", a, "", "Accept-Encoding", "gzip"); z.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: not gzipped", a)
+		}
+		if nm := h.do("GET", a, "", "If-None-Match", r.Header.Get("ETag")); nm.Status != 304 {
+			t.Errorf("%s with its ETag: %d, want 304", a, nm.Status)
+		}
+	}
+	if m := h.do("GET", "/m/manifest.webmanifest", ""); m.Status != 200 || m.Header.Get("Content-Type") != "application/manifest+json" ||
+		!strings.Contains(m.Raw, `"start_url": "/m/"`) {
+		t.Errorf("manifest: %d %q %.200s", m.Status, m.Header.Get("Content-Type"), m.Raw)
+	}
+	for _, p := range []string{"/m", "/m/invitations", "/m/checkin?occ=n1%2320261128T0900", "/m/verify"} {
+		r := h.do("GET", p, "")
+		if r.Status != 200 || r.Raw != idx.Raw || r.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("deep link %s: %d %q, want index.html", p, r.Status, r.Header.Get("Cache-Control"))
+		}
+	}
+	for _, p := range []string{"/m/assets/index-00000000.js", "/m/favicon.ico", "/console/m/index.html", "/console/m/manifest.webmanifest"} {
+		if r := h.do("GET", p, ""); r.Status != 404 {
+			t.Errorf("%s: %d, want 404", p, r.Status)
+		}
+	}
+}

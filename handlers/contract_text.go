@@ -8,7 +8,7 @@ package handlers
 // tagDescriptions describes each tag, one per area of the API.
 var tagDescriptions = map[string]string{
 	"ops":                "运维：存活、就绪、指标与本描述 Operations: liveness, readiness, metrics and this description.",
-	"console":            "网页工作台 The web console served at /console/.",
+	"console":            "网页工作台与志愿者手机应用 The web console served at /console/ and the volunteers' app at /m/.",
 	"auth":               "注册、登录、令牌与短信验证码 Registration, logins, tokens and SMS codes.",
 	"me":                 "当前账号：资料、数据导出与注销、通知 The caller's own account: profile, data export and erasure, notifications.",
 	"accounts":           "账号与角色（民政部门） Accounts and role bindings, managed by civil affairs.",

@@ -38,6 +38,17 @@ export interface paths {
      */
     get: operations["healthz"];
   };
+  "/m/*": {
+    /**
+     * 志愿者手机应用 The volunteers' mobile app
+     * @description 志愿者的手机网页应用（H5，可安装为 PWA）：注册登录、档案、附近需求、邀请、扫码签到、服务时长与证明，只调用公开的 /v1 接口。`assets/` 下带哈希的文件长期缓存，其余路径返回 index.html（`no-cache`）。 The volunteers' mobile web app (H5, installable as a PWA), a client of the public /v1 API only. Hashed files under `assets/` are cached for a year (immutable); every other path answers index.html (revalidated), so the app's routes deep-link.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["volunteer-app"];
+  };
   "/metrics": {
     /**
      * Prometheus 指标 Prometheus metrics
@@ -6564,6 +6575,35 @@ export interface operations {
     responses: {
       /** @description OK */
       200: {
+        content: never;
+      };
+    };
+  };
+  /**
+   * 志愿者手机应用 The volunteers' mobile app
+   * @description 志愿者的手机网页应用（H5，可安装为 PWA）：注册登录、档案、附近需求、邀请、扫码签到、服务时长与证明，只调用公开的 /v1 接口。`assets/` 下带哈希的文件长期缓存，其余路径返回 index.html（`no-cache`）。 The volunteers' mobile web app (H5, installable as a PWA), a client of the public /v1 API only. Hashed files under `assets/` are cached for a year (immutable); every other path answers index.html (revalidated), so the app's routes deep-link.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "volunteer-app": {
+    responses: {
+      /** @description index.html（应用的每个路径）、manifest.webmanifest、图标，或 assets/ 下带哈希的文件 index.html for the app's own paths, its manifest and icon, or a hashed file under assets/ */
+      200: {
+        content: {
+          "application/manifest+json": unknown;
+          "text/css": unknown;
+          "text/html": unknown;
+          "text/javascript": unknown;
+        };
+      };
+      /** @description Not Modified */
+      304: {
+        content: never;
+      };
+      /** @description assets/ 下不存在的文件 No such file under assets/ */
+      404: {
         content: never;
       };
     };
