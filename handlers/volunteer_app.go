@@ -51,4 +51,11 @@ func registerVolunteerApp(f *fiber.App, api huma.API, dist fs.FS) {
 		Tags: []string{"console"},
 		Responses: map[string]*huma.Response{"200": ok, "304": {Description: http.StatusText(http.StatusNotModified)},
 			"404": {Description: "assets/ 下不存在的文件 No such file under assets/"}}})
+	// The root is a route of its own (above), so it is described on its own.
+	api.OpenAPI().AddOperation(&huma.Operation{OperationID: "volunteer-app-root", Method: http.MethodGet, Path: "/m/",
+		Summary:     "志愿者手机应用首页 The volunteers' mobile app's start page",
+		Description: "应用的 index.html（`no-cache`），见 GET /m/*。 The app's index.html (revalidated); see GET /m/*.",
+		Tags:        []string{"console"},
+		Responses: map[string]*huma.Response{"200": {Description: "index.html", Content: map[string]*huma.MediaType{"text/html": {}}},
+			"304": {Description: http.StatusText(http.StatusNotModified)}}})
 }

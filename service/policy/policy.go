@@ -82,8 +82,9 @@ type Object struct {
 var policy = map[Action]Rule{
 	// The service itself and signing in.
 	"root": {Who: []Relation{Anyone}}, "console": {Who: []Relation{Anyone}}, "volunteer-app": {Who: []Relation{Anyone}},
-	"healthz": {Who: []Relation{Anyone}},
-	"readyz":  {Who: []Relation{Anyone}}, "metrics": {Who: []Relation{Anyone}, Also: "served on the metrics address when one is set"},
+	"volunteer-app-root": {Who: []Relation{Anyone}},
+	"healthz":            {Who: []Relation{Anyone}},
+	"readyz":             {Who: []Relation{Anyone}}, "metrics": {Who: []Relation{Anyone}, Also: "served on the metrics address when one is set"},
 	"openapi-json": {Who: []Relation{Anyone}}, "openapi-yaml": {Who: []Relation{Anyone}},
 	"openapi-3-0-json": {Who: []Relation{Anyone}}, "openapi-3-0-yaml": {Who: []Relation{Anyone}},
 	"register":         {Who: []Relation{Anyone}, Also: "with the SMS code sent to the phone"},

@@ -38,6 +38,17 @@ export interface paths {
      */
     get: operations["healthz"];
   };
+  "/m/": {
+    /**
+     * 志愿者手机应用首页 The volunteers' mobile app's start page
+     * @description 应用的 index.html（`no-cache`），见 GET /m/*。 The app's index.html (revalidated); see GET /m/*.
+     *
+     * Who may call it: anyone, no login needed.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["volunteer-app-root"];
+  };
   "/m/*": {
     /**
      * 志愿者手机应用 The volunteers' mobile app
@@ -6575,6 +6586,28 @@ export interface operations {
     responses: {
       /** @description OK */
       200: {
+        content: never;
+      };
+    };
+  };
+  /**
+   * 志愿者手机应用首页 The volunteers' mobile app's start page
+   * @description 应用的 index.html（`no-cache`），见 GET /m/*。 The app's index.html (revalidated); see GET /m/*.
+   *
+   * Who may call it: anyone, no login needed.
+   *
+   * Changes: nothing (a read).
+   */
+  "volunteer-app-root": {
+    responses: {
+      /** @description index.html */
+      200: {
+        content: {
+          "text/html": unknown;
+        };
+      };
+      /** @description Not Modified */
+      304: {
         content: never;
       };
     };
