@@ -55,7 +55,13 @@ export WUSHE_SERVER_LOG="$work/server.log"
 
 step "Playwright tests (web/e2e)"
 status=0
-(cd web && WUSHE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec e2e/console.test.mjs e2e/trust.test.mjs e2e/volunteer.test.mjs) || status=$?
+# Every web/e2e/*.test.mjs, the console's story first (the others read the demo
+# city it leaves); E2E_TESTS="e2e/a.test.mjs e2e/b.test.mjs" runs only those.
+if [ -z "${E2E_TESTS:-}" ]; then
+  E2E_TESTS="e2e/console.test.mjs $(cd web && ls e2e/*.test.mjs | grep -v '^e2e/console.test.mjs$' | tr '\n' ' ')"
+fi
+# shellcheck disable=SC2086 # a list of files
+(cd web && WUSHE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec $E2E_TESTS) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "the server's last log lines:"
   tail -40 "$work/server.log"
