@@ -186,4 +186,13 @@ func TestFailedLoginsLimitThenResetEndsSessions(t *testing.T) {
 	wantKind(t, err, models.KindUnauthorized, "an access token from before the reset")
 	_, err = e.svc.Refresh(e.ctx, good.RefreshToken)
 	wantKind(t, err, models.KindUnauthorized, "a refresh token from before the reset")
+
+	// The reset proved the person holds the phone: the new password logs in
+	// at once, from the address the failures came from, and the old one is wrong.
+	creds.Password = "new-pass-word-3"
+	if _, err := e.svc.Login(e.ctx, creds); err != nil {
+		t.Fatalf("the new password right after a reset: %v", err)
+	}
+	_, err = e.svc.Login(e.ctx, wrong)
+	wantKind(t, err, models.KindUnauthorized, "a wrong password after the reset counts afresh")
 }

@@ -2,6 +2,8 @@ package accounts
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -90,7 +92,11 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	if err := models.ValidatePhone("phone", c.Phone); err != nil {
 		return nil, err
 	}
-	limits := s.loginLimits(c)
+	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
+	if err != nil && !core.IsKind(err, models.KindNotFound) {
+		return nil, err
+	}
+	limits := s.loginLimits(c, passwordGeneration(a))
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return nil, err
 	}
@@ -98,13 +104,10 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		s.countFailure(ctx, limits)
 		return nil, errBadLogin
 	}
-	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
 	switch {
-	case core.IsKind(err, models.KindNotFound):
+	case a == nil:
 		CheckPassword(s.dummy, c.Password) // same work as a real check: timing does not reveal who is registered
 		return failed()
-	case err != nil:
-		return nil, err
 	}
 	if !a.HasPassword() {
 		CheckPassword(s.dummy, c.Password) // an account made by WeChat or a handover sets its password by SMS first
@@ -132,6 +135,19 @@ type failureLimit struct {
 	window time.Duration
 }
 
+// passwordGeneration names the account's current password (a short hash of
+// its hash; "" without an account): the per-phone failure counts are kept
+// under it, so that resetting the password with an SMS code, which proves
+// the person holds the phone, starts them afresh. A correct password is
+// never refused for a forgotten one's failures once it has been reset.
+func passwordGeneration(a *models.Account) string {
+	if a == nil || a.PasswordHash == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(a.PasswordHash))
+	return hex.EncodeToString(h[:6])
+}
+
 // loginLimits are the failure counts a login is held to: of this phone from
 // this client (the working limit, with a longer day limit so that the
 // waits grow), of this phone from all clients (a bound on distributed
@@ -139,8 +155,8 @@ type failureLimit struct {
 // count: a clerk who logs in often is never locked out, and someone else's
 // wrong passwords from elsewhere cost the owner nothing below the
 // distributed bound; an SMS-code login is never held by them.
-func (s *Service) loginLimits(c Credentials) []failureLimit {
-	phone := s.phoneTag(c.Phone)
+func (s *Service) loginLimits(c Credentials, generation string) []failureLimit {
+	phone := s.phoneTag(c.Phone) + ":" + generation
 	n, w := s.cfg.LoginLimitPhone, s.cfg.LoginWindow
 	return []failureLimit{
 		{"login:fail:" + phone + ":" + c.ClientIP, n, w},
@@ -171,8 +187,8 @@ func (s *Service) checkLimits(ctx context.Context, limits []failureLimit) error 
 	secs := max(1, int(wait.Round(time.Second)/time.Second))
 	mins := (secs + 59) / 60
 	return &models.Error{Kind: models.KindRateLimited, RetryAfter: secs,
-		Zh: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试，或用短信验证码登录", mins),
-		En: fmt.Sprintf("too many wrong passwords: try again in %d min, or log in with an SMS code", mins)}
+		Zh: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试，或用短信验证码重设密码（重设后可立即登录）", mins),
+		En: fmt.Sprintf("too many wrong passwords: try again in %d min, or reset the password with an SMS code (then log in at once)", mins)}
 }
 
 // countFailure counts one failed login under every limit.

@@ -99,7 +99,7 @@ func (s *Service) EraseMe(ctx context.Context, actor *Actor, c ErasureConfirmati
 func (s *Service) confirmErasure(ctx context.Context, a *models.Account, c ErasureConfirmation) error {
 	switch {
 	case c.Password != "":
-		limits := s.loginLimits(Credentials{Phone: a.Phone, ClientIP: c.ClientIP})
+		limits := s.loginLimits(Credentials{Phone: a.Phone, ClientIP: c.ClientIP}, passwordGeneration(a))
 		if err := s.checkLimits(ctx, limits); err != nil {
 			return err
 		}

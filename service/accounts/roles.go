@@ -138,7 +138,7 @@ func (s *Service) ChangePhone(ctx context.Context, actor *Actor, c PhoneChange) 
 	if cur.HasPassword() {
 		// The person, not only their token: a stolen access token would
 		// otherwise move the account to the thief's phone, then reset it.
-		limits := s.loginLimits(Credentials{Phone: cur.Phone, ClientIP: c.ClientIP})
+		limits := s.loginLimits(Credentials{Phone: cur.Phone, ClientIP: c.ClientIP}, passwordGeneration(cur))
 		if err := s.checkLimits(ctx, limits); err != nil {
 			return nil, err
 		}

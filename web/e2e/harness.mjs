@@ -2,7 +2,7 @@
 // demo city's logins, the API called directly (as the mini-program and other
 // clients do), and the browser sessions with their error watch.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -55,6 +55,31 @@ export function idNumber() {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const s = [...base].reduce((a, d, i) => a + Number(d) * w[i], 0);
   return base + '10X98765432'[s % 11];
+}
+
+/**
+ * smsCode reads a verification code texted to phone out of the server's log
+ * (the log SMS adapter, development only): the newest one, or, given the
+ * count of codes seen before (smsCount), the first code after those.
+ */
+export async function smsCode(phone, seen = 0) {
+  for (let i = 0; i < 50; i++) {
+    const lines = smsLines(phone);
+    const m = (seen > 0 ? lines[seen] : lines.at(-1))?.match(/"code":"(\d{6})"|code=(\d{6})/);
+    if (m) return m[1] ?? m[2];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no SMS code in the server log');
+}
+
+/** smsCount is how many codes were texted to phone so far. */
+export const smsCount = (phone) => smsLines(phone).length;
+
+function smsLines(phone) {
+  const log = process.env.WUSHE_SERVER_LOG;
+  assert.ok(log, 'WUSHE_SERVER_LOG must name the server log (scripts/e2e.sh sets it)');
+  const masked = phone.slice(0, 3) + '****' + phone.slice(-4);
+  return readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('verification code') && l.includes(masked));
 }
 
 export const beijingDate = (days) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);

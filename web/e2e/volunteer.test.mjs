@@ -19,7 +19,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
   BASE, COMMUNITY, DEMO_PASSWORD, DEMO_VOLUNTEER, LOGINS, PAST_NEED, TAG, api, closeBrowser, idNumber, launch, must,
-  pageErrors, randomPhone, session, shot, token,
+  pageErrors, randomPhone, session, shot, smsCode, token,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -73,20 +73,6 @@ async function notice(page, text, kind = 'ok') {
   const failed = other.waitFor().then(async () => `the app says: ${await other.innerText()}`, () => null);
   const msg = await Promise.race([n.waitFor().then(() => null), failed.then((m) => m ?? n.waitFor().then(() => null))]);
   if (msg) throw new Error(msg);
-}
-
-/** smsCode reads the newest register code for phone out of the server's log (the log SMS adapter, development only). */
-async function smsCode(phone) {
-  const log = process.env.WUSHE_SERVER_LOG;
-  assert.ok(log, 'WUSHE_SERVER_LOG must name the server log (scripts/e2e.sh sets it)');
-  const masked = phone.slice(0, 3) + '****' + phone.slice(-4);
-  for (let i = 0; i < 50; i++) {
-    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('verification code') && l.includes(masked));
-    const m = lines.at(-1)?.match(/"code":"(\d{6})"|code=(\d{6})/);
-    if (m) return m[1] ?? m[2];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no SMS code in the server log');
 }
 
 /** beijing is the Beijing wall-clock parts of a time. */

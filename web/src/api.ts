@@ -1,11 +1,13 @@
 // The one way the console talks to the service: the public /v1 API with the
 // caller's own tokens. The console hides what a role cannot do, but the API
 // alone decides; a refusal comes back as an ApiError carrying the problem.
-import { state, update, T } from './state';
+import { dropDrafts, state, update, T } from './state';
 import { createClient, fetchTransport, type Method } from '../../clients/ts/index.js';
 import type { Problem, Tokens, Vocabularies } from './types';
 
 export class ApiError extends Error {
+  /** retryAfter is the wait the service asked for (Retry-After, seconds; 0 when none). */
+  retryAfter = 0;
   constructor(public status: number, public problem: Problem) {
     super(problemText(problem, status));
   }
@@ -64,12 +66,18 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   for (let attempt = 0; ; attempt++) {
     const token = state.session?.accessToken;
     const r = await client.request(m, path, { body, headers: opts.headers, anonymous: opts.anonymous });
-    if (r.ok) return r.data as T;
+    if (r.ok) {
+      if (m !== 'get' && !opts.anonymous) update({ writes: state.writes + 1 }); // views showing what this changed reload
+      return r.data as T;
+    }
     if (r.problem.code === 'network-error') throw new ApiError(0, { detail: T('网络不可用，请稍后重试', 'The network is unavailable; try again') });
     if (r.status === 401 && token && !opts.anonymous && attempt === 0) {
       if (await refresh()) continue;
     }
-    throw new ApiError(r.status, readable(r.status, r.problem));
+    const e = new ApiError(r.status, readable(r.status, r.problem));
+    const ra = Object.entries(r.headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+    e.retryAfter = Math.max(0, Number(ra) || 0);
+    throw e;
   }
 }
 
@@ -96,8 +104,19 @@ export async function login(phone: string, password: string) {
   update({ session: { accessToken: s.accessToken, refreshToken: s.refreshToken, account: s.account } });
 }
 
+/** requestCode asks the service to text a 6-digit code for purpose (the answer is the same for any phone). */
+export async function requestCode(phone: string, purpose: 'reset_password') {
+  await api('POST', '/v1/auth/sms-codes', { phone, purpose }, { anonymous: true });
+}
+
+/** resetPassword sets a new password with the texted code; the account's other logins end. */
+export async function resetPassword(phone: string, code: string, newPassword: string) {
+  await api('POST', '/v1/auth/password-reset', { phone, code, newPassword }, { anonymous: true });
+}
+
 export async function logout() {
   try { await api('POST', '/v1/auth/logout'); } catch { /* the login ends here either way */ }
+  dropDrafts(); // a logout forgets unsaved forms; an expired session keeps them for the next login
   update({ session: null });
 }
 

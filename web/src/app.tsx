@@ -3,7 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { loadVocabularies, logout } from './api';
 import { Link, match, navigate, route } from './router';
-import { hasRole, notify, T, update, useGlobal } from './state';
+import { hasRole, notify, rememberTarget, T, update, useGlobal } from './state';
 import { LoginPage } from './pages/login';
 import { NeedsPage, NeedFormPage, NeedPage, CheckinCodePage } from './pages/needs';
 import { HoursPage } from './pages/hours';
@@ -71,7 +71,10 @@ export function App() {
 
   const path = route();
   if (!s.session) {
-    if (path !== '/login') setTimeout(() => navigate('/login', true));
+    if (path !== '/login') {
+      rememberTarget(path + location.search); // back here after logging in
+      setTimeout(() => navigate('/login', true));
+    }
     return <Frame><LoginPage /></Frame>;
   }
   const nav = NAV.filter((n) => hasRole(...n.roles));

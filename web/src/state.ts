@@ -13,6 +13,28 @@ export interface Notice { kind: 'ok' | 'error'; text: string; at: number }
 
 const SESSION_KEY = 'wushe.session';
 const LANG_KEY = 'wushe.lang';
+const DRAFT_OWNER = 'wushe.draft-owner';
+const NEXT_KEY = 'wushe.next';
+
+/** dropDrafts forgets every unsaved form of the tab (logout, another account). */
+export function dropDrafts() {
+  for (let i = sessionStorage.length - 1; i >= 0; i--) {
+    const k = sessionStorage.key(i);
+    if (k?.startsWith('wushe.draft:')) sessionStorage.removeItem(k);
+  }
+}
+
+/** rememberTarget keeps where a person was going when they had to log in (deep links survive login). */
+export function rememberTarget(path: string) {
+  if (path !== '/' && path !== '/login') sessionStorage.setItem(NEXT_KEY, path);
+}
+
+/** takeTarget is that place, once ('/' when none). */
+export function takeTarget(): string {
+  const to = sessionStorage.getItem(NEXT_KEY) ?? '/';
+  sessionStorage.removeItem(NEXT_KEY);
+  return to.startsWith('/') && !to.startsWith('//') ? to : '/';
+}
 
 function loadSession(): Session | null {
   try {
@@ -29,6 +51,8 @@ export const state = {
   vocab: new Map<string, Vocabulary>(),
   notice: null as Notice | null,
   path: location.pathname,
+  /** writes counts the console's successful writes: every useLoad reloads when it moves. */
+  writes: 0,
 };
 
 type Listener = () => void;
@@ -37,8 +61,12 @@ const listeners = new Set<Listener>();
 export function update(patch: Partial<typeof state>) {
   Object.assign(state, patch);
   if ('session' in patch) {
-    if (state.session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
-    else sessionStorage.removeItem(SESSION_KEY);
+    if (state.session) {
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+      // Unsaved forms (ui.tsx useDraft) belong to the account that typed them.
+      if (sessionStorage.getItem(DRAFT_OWNER) !== state.session.account.id) dropDrafts();
+      sessionStorage.setItem(DRAFT_OWNER, state.session.account.id);
+    } else sessionStorage.removeItem(SESSION_KEY);
   }
   if ('lang' in patch) {
     localStorage.setItem(LANG_KEY, state.lang);

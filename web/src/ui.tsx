@@ -13,7 +13,12 @@ export interface Loaded<V> {
   reload: () => void;
 }
 
-/** useLoad runs load when deps change and on reload(); the last answer wins. */
+/**
+ * useLoad runs load when deps change, on reload(), and after every write the
+ * console makes (state.writes: a count the API helper raises on each
+ * successful POST/PUT/PATCH/DELETE), so no view keeps a count the last action
+ * changed; the last answer wins and the old data stays on screen meanwhile.
+ */
 export function useLoad<V>(load: () => Promise<V>, deps: unknown[]): Loaded<V> {
   const [data, setData] = useState<V>();
   const [error, setError] = useState<ApiError>();
@@ -27,8 +32,63 @@ export function useLoad<V>(load: () => Promise<V>, deps: unknown[]): Loaded<V> {
       (v) => { if (mine === seq.current) { setData(v); setError(undefined); setLoading(false); } },
       (e) => { if (mine === seq.current) { setError(e instanceof ApiError ? e : new ApiError(0, { detail: String(e) })); setLoading(false); } },
     );
-  }, [...deps, tick]);
+  }, [...deps, tick, state.writes]);
   return { data, error, loading, reload: useCallback(() => setTick((t) => t + 1), []) };
+}
+
+const DRAFT = 'wushe.draft:';
+
+export interface Draft<V> {
+  /** restored is true when the form came back from an unsaved draft. */
+  restored: boolean;
+  /** load sets the form from the server without making it a draft (a value: only when no draft is kept). */
+  load: (v: V | ((prev: V) => V)) => void;
+  /** clear forgets the draft (after a save, or when the clerk discards it). */
+  clear: () => void;
+}
+
+/**
+ * useDraft is useState for a form that must survive its page going away: an
+ * expired session sends the clerk to log in and back (deep links survive
+ * login), a reload, a slip of the back button. Every change the clerk makes
+ * is kept in the tab's sessionStorage under key until it is saved or
+ * discarded; drafts are dropped on logout and when another account logs in
+ * (state.ts).
+ */
+export function useDraft<V>(key: string, initial: V): [V, (v: V | ((prev: V) => V)) => void, Draft<V>] {
+  const k = DRAFT + key;
+  const stored = () => { try { const raw = sessionStorage.getItem(k); return raw ? { v: JSON.parse(raw) as V } : null; } catch { return null; } };
+  const [v, setV] = useState<V>(() => stored()?.v ?? initial);
+  const [restored, setRestored] = useState(() => stored() !== null);
+  const seen = useRef(key);
+  if (seen.current !== key) { // another record in the same form: its own draft, or the initial value
+    seen.current = key;
+    const d = stored();
+    setV(d ? d.v : initial);
+    setRestored(d !== null);
+  }
+  const set = (n: V | ((prev: V) => V)) => setV((prev) => {
+    const next = typeof n === 'function' ? (n as (p: V) => V)(prev) : n;
+    try { sessionStorage.setItem(k, JSON.stringify(next)); } catch { /* full or disabled: the form still works */ }
+    return next;
+  });
+  const draft: Draft<V> = {
+    restored,
+    load: (x) => { if (typeof x === 'function' || stored() === null) setV(x as V); },
+    clear: () => { sessionStorage.removeItem(k); setRestored(false); },
+  };
+  return [v, set, draft];
+}
+
+/** DraftNote tells the clerk the form holds unsaved work brought back, and lets them discard it. */
+export function DraftNote({ draft, onDiscard }: { draft: Pick<Draft<unknown>, 'restored' | 'clear'>; onDiscard: () => void }) {
+  if (!draft.restored) return null;
+  return (
+    <p class="draft-note" role="status">
+      {T('已恢复上次未保存的内容。', 'Your unsaved changes were brought back.')}{' '}
+      <button type="button" class="link" onClick={() => { draft.clear(); onDiscard(); }}>{T('放弃这些修改', 'Discard them')}</button>
+    </p>
+  );
 }
 
 /**
@@ -62,8 +122,18 @@ export function useAction<A extends unknown[]>(fn: (...a: A) => Promise<string |
 
 export function Show<V>({ l, children }: { l: Loaded<V>; children: (v: V) => ComponentChildren }) {
   if (l.error) return <ErrorBox error={l.error} retry={l.reload} />;
-  if (l.data === undefined) return <p class="muted" role="status">{T('加载中…', 'Loading…')}</p>;
+  if (l.data === undefined) return <Skeleton />;
   return <>{children(l.data)}</>;
+}
+
+/** Skeleton stands where data will be: grey lines of the page's shape, announced once as loading. */
+export function Skeleton({ lines = 4 }: { lines?: number }) {
+  return (
+    <div class="skeleton" role="status" aria-busy="true">
+      <span class="sr-only">{T('加载中…', 'Loading…')}</span>
+      {Array.from({ length: lines }, (_, i) => <div key={i} class="sk-line" style={{ width: `${[92, 78, 85, 64, 88, 70][i % 6]}%` }} />)}
+    </div>
+  );
 }
 
 export function ErrorBox({ error, retry }: { error: ApiError; retry?: () => void }) {

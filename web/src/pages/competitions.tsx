@@ -10,8 +10,8 @@ import type { ApplicationList, AssignmentSummary, Competition, CompetitionList, 
 import { myFunds, Kpi } from './funds';
 import { applicationStatus } from './organisation';
 import {
-  Badge, Button, Check, Checks, Empty, Input, Panel, Section, Select, Show, Tabs, TextArea,
-  fmtTime, fromLocalInput, beijingToday, num, toFen, useAction, useLoad, vocabOptions, yuan,
+  Badge, Button, Check, Checks, DraftNote, Empty, Input, Panel, Section, Select, Show, Tabs, TextArea,
+  fmtTime, fromLocalInput, beijingToday, num, toFen, useAction, useDraft, useLoad, vocabOptions, yuan,
 } from '../ui';
 
 const PHASES = ['draft', 'open', 'review', 'public_vote', 'finalists', 'awarded', 'closed'];
@@ -53,7 +53,7 @@ export function CompetitionFormPage() {
   useGlobal();
   const funds = useLoad(myFunds, []);
   const at = (days: number, time = '09:00') => `${beijingToday(days)}T${time}`;
-  const [f, setF] = useState({
+  const [f, setF, draft] = useDraft('competition:new', {
     fundId: '', name: '', summary: '', domains: [] as string[], regions: [] as string[], kinds: [] as string[], k: '3',
     publicVote: false, voteWeight: '20', opensAt: at(1), reviewAt: at(15), voteAt: at(22), finalistsAt: at(29), awardsAt: at(31), closesAt: at(60),
     tiers: [{ name: '一等奖', count: '1', amount: '50000' }, { name: '二等奖', count: '2', amount: '30000' }] as Tier[],
@@ -63,7 +63,7 @@ export function CompetitionFormPage() {
   const set = (p: Partial<typeof f>) => setF((prev) => ({ ...prev, ...p }));
   useEffect(() => {
     const first = funds.data?.[0];
-    if (first) setF((prev) => prev.fundId ? prev : { ...prev, fundId: first.id, domains: (first.domains ?? []).slice(0, 1), regions: (first.regions ?? []).filter((r) => r.length === 6).slice(0, 1) });
+    if (first) draft.load((prev) => prev.fundId ? prev : { ...prev, fundId: first.id, domains: (first.domains ?? []).slice(0, 1), regions: (first.regions ?? []).filter((r) => r.length === 6).slice(0, 1) });
   }, [funds.data]);
   // Choosing another fund keeps only the themes and regions that fund has.
   const chooseFund = (id: string) => {
@@ -86,6 +86,7 @@ export function CompetitionFormPage() {
       reviewersPerEntry: parseInt(f.k, 10) || 3, publicVote: f.publicVote, voteWeightPercent: f.publicVote ? parseInt(f.voteWeight, 10) : undefined, schedule,
       tiers: f.tiers.map((t, i) => ({ code: `tier${i + 1}`, name: t.name.trim(), count: parseInt(t.count, 10) || 1, amountFen: toFen(t.amount) })),
     });
+    draft.clear();
     navigate(`/competitions/${c.id}`);
     return T('大赛草稿已创建', 'Competition drafted');
   });
@@ -93,6 +94,7 @@ export function CompetitionFormPage() {
   return (
     <>
       <h1>{T('新建大赛', 'New competition')}</h1>
+      <DraftNote draft={draft} onDiscard={() => location.reload()} />
       <Show l={funds}>{(list) => list.length === 0 ? <Empty>{T('请先设立资金：大赛的奖金池从资金中预留。', 'Post a fund first: the prize pool is reserved from it.')}</Empty> : (
         <form class="card form" onSubmit={(e) => { e.preventDefault(); save(); }}>
           <div class="grid">

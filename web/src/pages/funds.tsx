@@ -6,10 +6,10 @@ import { Link, navigate } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import { DISTRICTS } from '../generated/districts';
 import type { Application, ApplicationList, Fund, FundList, FundReport, LedgerEntry, LedgerList } from '../types';
-import { applicationStatus, ownOrganisations } from './organisation';
+import { applicationStatus, applicationStatusText, ownOrganisations } from './organisation';
 import {
-  Badge, Button, Checks, Empty, Input, Panel, Section, Select, Show, Tabs, ask,
-  fmtDate, fmtTime, fromLocalInput, beijingToday, toFen, useAction, useLoad, vocabOptions, yuan,
+  Badge, Button, Checks, DraftNote, Empty, Input, Panel, Section, Select, Show, Tabs, ask,
+  fmtDate, fmtTime, fromLocalInput, beijingToday, toFen, useAction, useDraft, useLoad, vocabOptions, yuan,
 } from '../ui';
 
 /** myFunds lists the funds the caller manages: its charity's, or its division's budgets. */
@@ -57,7 +57,7 @@ export function FundFormPage() {
   useGlobal();
   const orgs = ownOrganisations();
   const divisions = roles('civil_affairs').map((r) => r.divisionCode!).filter(Boolean);
-  const [f, setF] = useState({
+  const [f, setF, draft] = useDraft('fund:new', {
     name: '', total: '', min: '', max: '', domains: [] as string[], regions: [] as string[], targetGroups: [] as string[], kinds: [] as string[],
     opens: `${beijingToday()}T00:00`, closes: `${beijingToday(90)}T23:30`, owner: orgs[0] ? `org:${orgs[0]}` : `div:${divisions[0] ?? ''}`,
   });
@@ -70,6 +70,7 @@ export function FundFormPage() {
     if (f.owner.startsWith('org:')) body.ownerOrgId = f.owner.slice(4);
     else body.divisionCode = f.owner.slice(4);
     const fund = await post<Fund>('/v1/funds', body);
+    draft.clear();
     navigate(`/funds/${fund.id}`);
     return T('资金已设立', 'Fund posted');
   });
@@ -77,6 +78,7 @@ export function FundFormPage() {
   return (
     <>
       <h1>{T('设立资金', 'Post a fund')}</h1>
+      <DraftNote draft={draft} onDiscard={() => location.reload()} />
       <form class="card form" onSubmit={(e) => { e.preventDefault(); save(); }}>
         <div class="grid">
           <Input label={T('资金名称', 'Name')} value={f.name} onValue={(v) => set({ name: v })} required class="wide" />
@@ -149,7 +151,7 @@ function Applications({ fund, onDecided }: { fund: Fund; onDecided: () => void }
   return (
     <Section title={T('收到的申请', 'Applications received')} actions={
       <Select label={T('状态', 'Status')} value={status} onValue={setStatus} empty={T('全部', 'All')}
-        options={['submitted', 'procurement', 'approved', 'running', 'completed', 'rejected', 'not_awarded'].map((s) => ({ value: s, label: s }))} />
+        options={['submitted', 'procurement', 'approved', 'running', 'completed', 'rejected', 'not_awarded'].map((s) => ({ value: s, label: applicationStatusText(s) }))} />
     }>
       <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('没有申请。', 'No applications.')}</Empty> : (
         <ul class="apps">{r.items.map((x) => <ApplicationItem key={x.id} app={x} onDecided={() => { a.reload(); onDecided(); }} />)}</ul>

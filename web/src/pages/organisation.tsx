@@ -128,12 +128,18 @@ function Applications({ id }: { id: string }) {
   );
 }
 
-export function applicationStatus(s: string) {
-  const m: Record<string, [string, string]> = {
+const APP_STATUS: Record<string, [string, string]> = {
     draft: ['草稿', 'draft'], submitted: ['已提交', 'submitted'], procurement: ['采购评审', 'procurement'], approved: ['已批准', 'approved'],
     running: ['执行中', 'running'], completed: ['已完成', 'completed'], evaluated: ['已评估', 'evaluated'], rejected: ['已驳回', 'rejected'],
     withdrawn: ['已撤回', 'withdrawn'], not_awarded: ['未获奖', 'not awarded'], ineligible: ['不符合资格', 'ineligible'],
-  };
+};
+
+/** applicationStatusText is an application status in words (filters show words, never codes). */
+export function applicationStatusText(s: string): string {
+  return APP_STATUS[s] ? T(APP_STATUS[s][0], APP_STATUS[s][1]) : s;
+}
+
+export function applicationStatus(s: string) {
   const tone = ['approved', 'running', 'completed', 'evaluated'].includes(s) ? 'ok' : ['rejected', 'ineligible', 'withdrawn'].includes(s) ? 'bad' : s === 'submitted' ? 'info' : 'plain';
-  return <Badge tone={tone}>{m[s] ? T(m[s][0], m[s][1]) : s}</Badge>;
+  return <Badge tone={tone}>{applicationStatusText(s)}</Badge>;
 }

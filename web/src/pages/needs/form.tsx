@@ -5,8 +5,8 @@ import { LocationPicker, type LatLng } from '../../map';
 import { Link, navigate } from '../../router';
 import { T, useGlobal } from '../../state';
 import {
-  Button, Check, Checks, Input, Select, TextArea, VocabSelect,
-  fromLocalInput, toLocalInput, beijingToday, toFen, useAction, vocabOptions,
+  Button, Check, Checks, DraftNote, Input, Select, Skeleton, TextArea, VocabSelect,
+  fromLocalInput, toLocalInput, beijingToday, toFen, useAction, useDraft, vocabOptions,
 } from '../../ui';
 import type { Division, Need, NeedList } from '../../types';
 import { useCommunity } from './common';
@@ -55,12 +55,13 @@ function needBody(f: NeedForm, editing: boolean) {
 export function NeedFormPage({ id }: { id?: string }) {
   useGlobal();
   const [community, , codes] = useCommunity();
-  const [f, setF] = useState<NeedForm | null>(null);
+  const [f, setF, draft] = useDraft<NeedForm | null>(`need:${id ?? 'new:' + community}`, null);
+  const [fresh, setFresh] = useState(0); // a discarded draft loads the need again
   const [others, setOthers] = useState<Need[]>([]);
   useEffect(() => {
     (async () => {
       if (id) {
-        setF(formFromNeed(await get<Need>(`/v1/needs/${enc(id)}`)));
+        draft.load(formFromNeed(await get<Need>(`/v1/needs/${enc(id)}`)));
         return;
       }
       // Start where the community's needs are; else at the nearest division
@@ -77,28 +78,30 @@ export function NeedFormPage({ id }: { id?: string }) {
           }
         }
       } catch { /* keep the city's centre */ }
-      setF({
+      draft.load({
         communityCode: community, title: '', description: '', domain: 'community_governance', targetGroup: 'community_residents', tasks: [],
         recurring: false, date: beijingToday(2), start: '09:00', end: '11:00', weekdays: ['sat'], from: beijingToday(1), until: beijingToday(29),
         headcount: '2', radiusKm: '3', address: '', budget: '', beneficiaries: '', backgroundCheck: '', highRisk: false, insuranceProvided: false,
         skills: [], location: at, draft: false,
       });
     })();
-  }, [id, community]);
+  }, [id, community, fresh]);
   useEffect(() => {
     if (community) get<NeedList>('/v1/needs' + q({ community, status: 'open', limit: 50 })).then((r) => setOthers(r.items ?? []), () => {});
   }, [community]);
   const [save, busy] = useAction(async () => {
     if (!f) return;
     const n = id ? await put<Need>(`/v1/needs/${enc(id)}`, needBody(f, true)) : await post<Need>('/v1/needs', needBody(f, false));
+    draft.clear();
     navigate(`/needs/${n.id}`);
     return id ? T('需求已保存', 'Need saved') : T('需求已发布', 'Need posted');
   });
-  if (!f) return <p class="muted" role="status">{T('加载中…', 'Loading…')}</p>;
+  if (!f) return <Skeleton lines={8} />;
   const set = (patch: Partial<NeedForm>) => setF({ ...f, ...patch });
   return (
     <>
       <h1>{id ? T('修改需求', 'Edit need') : T('发布需求', 'Post a need')}</h1>
+      <DraftNote draft={draft} onDiscard={() => { draft.load(null); setFresh((n) => n + 1); }} />
       <form class="card form" onSubmit={(e) => { e.preventDefault(); save(); }}>
         <div class="grid">
           {codes.length > 1 && !id && <Select label={T('社区', 'Community')} value={f.communityCode} onValue={(v) => set({ communityCode: v })} options={codes.map((c) => ({ value: c, label: c }))} />}
