@@ -185,6 +185,11 @@ type listApplicationsInput struct {
 	PageParams
 }
 
+type myEvaluationProjectsInput struct {
+	Status string `query:"status" enum:"approved,running,completed,evaluated," doc:"按状态筛选 Filter by status"`
+	PageParams
+}
+
 type decideInput struct {
 	ID             string `path:"id" maxLength:"64"`
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128" doc:"同一键重复提交只生效一次 A repeat with the same key has one effect"`
@@ -310,6 +315,15 @@ func registerApplications(api huma.API, svc *service.Service) {
 				f.Statuses = []models.ApplicationStatus{models.ApplicationStatus(in.Status)}
 			}
 			list, next, err := svc.Money().ListApplications(ctx, actorFrom(ctx), f, service.Page{Cursor: in.Cursor, Limit: in.Limit})
+			return page(list, next, err, applicationDTO)
+		})
+
+	huma.Register(api, withDescription(op("my-evaluation-projects", http.MethodGet, "/v1/me/evaluation-projects", tag,
+		"本人所在评估机构受委托评估的项目 Projects engaging the caller's evaluation institution", true),
+		"列出委托了本人（evaluator 角色）所在评估机构的项目，含未完成的；没有 evaluator 角色时为空列表。 "+
+			"The projects that engaged an institution the caller is an evaluator of, whatever their stage; an empty list without an evaluator binding."),
+		func(ctx context.Context, in *myEvaluationProjectsInput) (*listOutput[ApplicationDTO], error) {
+			list, next, err := svc.Money().MyEvaluationProjects(ctx, actorFrom(ctx), models.ApplicationStatus(in.Status), service.Page{Cursor: in.Cursor, Limit: in.Limit})
 			return page(list, next, err, applicationDTO)
 		})
 

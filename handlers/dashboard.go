@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -147,6 +148,16 @@ type DashboardDTO struct {
 	PostsByUnitKind       []DashboardPostTallyDTO      `json:"postsByUnitKind" doc:"按用人单位类型（unit_kinds）的岗位数 Posts by unit kind"`
 	PostsByDomain         []DashboardPostTallyDTO      `json:"postsByDomain" doc:"按领域（domains）的岗位数 Posts by domain"`
 	UnitShortfalls        []DashboardUnitShortfallDTO  `json:"unitShortfalls" doc:"未按政策设立社工部门或配备社工的用人单位 Units lacking the department or staffing the seed requires"`
+	Today                 DashboardTodayDTO            `json:"today" doc:"快照之后新核实的服务时长，实时读取 Hours verified after the snapshot, read live"`
+}
+
+// DashboardTodayDTO is what was verified after the snapshot: the snapshot
+// is daily, this is read with every view.
+type DashboardTodayDTO struct {
+	Since              time.Time `json:"since" doc:"快照时间；此后核实的时长实时计入 The snapshot's time; hours verified after it are read live"`
+	HoursVerified      float64   `json:"hoursVerified" doc:"快照后新核实的服务时长（净增：快照后核实的修订只计其变化）Net hours verified since the snapshot (a revision verified since counts its change)"`
+	Records            int       `json:"records" doc:"快照后新核实的记录数（场次×志愿者）Records (occurrence × volunteer) verified since"`
+	HoursVerifiedTotal float64   `json:"hoursVerifiedTotal" doc:"快照数加快照后新核实 The snapshot's verified hours plus those since"`
 }
 
 // DashboardPostTallyDTO counts the scope's posts under one key.
@@ -217,6 +228,8 @@ func dashboardDTO(v *models.DashboardView) DashboardDTO {
 	}
 	out.Coverage, out.Towns = coverageDTOs(v)
 	out.PriceTables = priceTableDTOs(v)
+	out.Today = DashboardTodayDTO{Since: v.Today.Since, HoursVerified: v.Today.HoursVerified, Records: v.Today.Records,
+		HoursVerifiedTotal: float64(v.Total.Figures.HoursHundredths+int64(math.Round(v.Today.HoursVerified*100))) / 100}
 	for _, p := range v.Series {
 		out.Series = append(out.Series, DashboardSeriesDTO{Month: p.Month, Domain: p.Domain, Needs: p.Needs, VerifiedHours: hoursOf(p.HoursHundredths),
 			Grants: p.Grants, GrantsFen: p.GrantsFen})

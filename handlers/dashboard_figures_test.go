@@ -463,6 +463,30 @@ func TestDashboardFigures(t *testing.T) {
 		again.Total.Figures.Needs.ByStatus["open"] != seed[zhongyuan].needsByStatus["open"]-1 || !again.SnapshotTakenAt.After(own.SnapshotTakenAt) {
 		t.Errorf("re-taken snapshot: %+v", again.Total.Figures.Needs)
 	}
+	// Hours verified after the snapshot show at once (issue 19: the daily
+	// snapshot hid them), net of what it counted: v1's record, counted at
+	// 1.5 h, is revised to 2 h and verified again: +0.5 h, one record.
+	clock.jumpTo(clock.Now().Add(time.Minute))
+	if again.Today.HoursVerified != 0 || again.Today.Records != 0 || again.Today.HoursVerifiedTotal != seed[zhongyuan].hours {
+		t.Errorf("today before any verification since the snapshot: %+v", again.Today)
+	}
+	rev2 := w.h.do("POST", "/v1/hours/"+rev.str("id")+"/revisions", `{"hours":2,"reason":"补记"}`, bearerHeader(zy)...)
+	if rev2.Status != 201 {
+		t.Fatalf("revise again: %d %s", rev2.Status, rev2.Raw)
+	}
+	if r := w.h.do("POST", "/v1/hours/"+rev2.str("id")+"/verification", `{"approve":true}`, bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("verify the second revision: %d %s", r.Status, r.Raw)
+	}
+	for _, c := range []struct{ tok, division string }{{w.zhongyuan, zhongyuan}, {w.city, "4101"}} {
+		d := readDashboard(t, w.h, c.tok, c.division)
+		if d.Today.HoursVerified != 0.5 || d.Today.Records != 1 || d.Today.HoursVerifiedTotal != d.Total.Figures.VerifiedHours+0.5 ||
+			!d.Today.Since.Equal(again.SnapshotTakenAt) {
+			t.Errorf("%s today after a revision verified since the snapshot: %+v (snapshot %v h)", c.division, d.Today, d.Total.Figures.VerifiedHours)
+		}
+	}
+	if d := readDashboard(t, w.h, w.erqi, erqi); d.Today.HoursVerified != 0 || d.Today.Records != 0 {
+		t.Errorf("二七 counts 中原's hours today: %+v", d.Today)
+	}
 	if _, err := w.h.svc.TakeDashboardSnapshot(ctx, clock.Now().Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -68,10 +68,16 @@ type dashboard struct {
 	Division        string    `json:"division"`
 	SnapshotDate    string    `json:"snapshotDate"`
 	SnapshotTakenAt time.Time `json:"snapshotTakenAt"`
-	Rows            []dashRow `json:"rows"`
-	Total           dashRow   `json:"total"`
-	Series          []dashSeries
-	Map             []struct {
+	Today           struct {
+		Since              time.Time `json:"since"`
+		HoursVerified      float64   `json:"hoursVerified"`
+		Records            int       `json:"records"`
+		HoursVerifiedTotal float64   `json:"hoursVerifiedTotal"`
+	} `json:"today"`
+	Rows   []dashRow `json:"rows"`
+	Total  dashRow   `json:"total"`
+	Series []dashSeries
+	Map    []struct {
 		Code             string   `json:"code"`
 		Towns            int      `json:"towns"`
 		TownsWithStation int      `json:"townsWithStation"`

@@ -97,6 +97,18 @@ func TestGrantLifecycle(t *testing.T) {
 	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluator", `{"organisationId":"`+evalOrg+`"}`, bearerHeader(w.charityAdminA)...); r.Status != 200 {
 		t.Fatalf("engage: %d %s", r.Status, r.Raw)
 	}
+	// The evaluator finds the project in their own list; nobody else sees it there.
+	if r := w.h.do("GET", "/v1/me/evaluation-projects", "", bearerHeader(evaluator)...); r.Status != 200 || len(r.items()) != 1 || r.items()[0]["id"] != app {
+		t.Fatalf("the evaluator's projects: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("GET", "/v1/me/evaluation-projects?status=evaluated", "", bearerHeader(evaluator)...); r.Status != 200 || len(r.items()) != 0 {
+		t.Fatalf("the evaluator's evaluated projects before any evaluation: %d %s", r.Status, r.Raw)
+	}
+	for name, tok := range map[string]string{"the funder": w.charityAdminA, "the agency": w.adminA, "a volunteer": w.volunteer} {
+		if r := w.h.do("GET", "/v1/me/evaluation-projects", "", bearerHeader(tok)...); r.Status != 200 || len(r.items()) != 0 {
+			t.Fatalf("%s lists evaluation projects: %d %s", name, r.Status, r.Raw)
+		}
+	}
 	evaluation := `{"score":88,"grade":"good","report":"服务覆盖 40 户，满意度 95%，档案完整。"}`
 	if r := w.h.do("POST", "/v1/applications/"+app+"/evaluation", evaluation, bearerHeader(evaluator)...); r.Status != 409 {
 		t.Fatalf("evaluate before completion: %d %s", r.Status, r.Raw)

@@ -14,17 +14,19 @@ import (
 
 // InvitationDTO is an invitation to one place of one occurrence.
 type InvitationDTO struct {
-	ID           string     `json:"id"`
-	NeedID       string     `json:"needId"`
-	OccurrenceID string     `json:"occurrenceId"`
-	VolunteerID  string     `json:"volunteerId"`
-	Start        time.Time  `json:"start"`
-	End          time.Time  `json:"end"`
-	Score        int        `json:"score"`
-	Status       string     `json:"status" enum:"pending,accepted,declined,expired,full"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	ExpiresAt    time.Time  `json:"expiresAt" doc:"48 小时后，或开始前 2 小时（取较早者）48 h after sending, or 2 h before the start if sooner"`
-	AnsweredAt   *time.Time `json:"answeredAt,omitempty"`
+	ID           string `json:"id"`
+	NeedID       string `json:"needId"`
+	OccurrenceID string `json:"occurrenceId"`
+	VolunteerID  string `json:"volunteerId"`
+	// VolunteerName is set in a need's invitations (the committee's view).
+	VolunteerName string     `json:"volunteerName,omitempty" doc:"志愿者姓名（需求的邀请列表）The volunteer's name (in a need's invitations)"`
+	Start         time.Time  `json:"start"`
+	End           time.Time  `json:"end"`
+	Score         int        `json:"score"`
+	Status        string     `json:"status" enum:"pending,accepted,declined,expired,full"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	ExpiresAt     time.Time  `json:"expiresAt" doc:"48 小时后，或开始前 2 小时（取较早者）48 h after sending, or 2 h before the start if sooner"`
+	AnsweredAt    *time.Time `json:"answeredAt,omitempty"`
 }
 
 func invitationDTO(i *models.Invitation) InvitationDTO {
@@ -89,7 +91,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 	huma.Register(api, op("need-invitations", http.MethodGet, "/v1/needs/{id}/invitations", tag,
 		"需求的邀请（社区居委会）A need's invitations (committee)", true, 403, 404),
 		func(ctx context.Context, in *needIDInput) (*needInvitationsOutput, error) {
-			list, err := svc.Matching().NeedInvitations(ctx, actorFrom(ctx), in.ID)
+			list, names, err := svc.Matching().NeedInvitations(ctx, actorFrom(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -97,6 +99,7 @@ func registerInvitations(api huma.API, svc *service.Service) {
 			out.Body.Items = make([]InvitationDTO, len(list))
 			for i, inv := range list {
 				out.Body.Items[i] = invitationDTO(inv)
+				out.Body.Items[i].VolunteerName = names[inv.VolunteerID]
 			}
 			return out, nil
 		})

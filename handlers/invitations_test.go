@@ -86,6 +86,14 @@ func TestInvitationsAcceptDecline(t *testing.T) {
 	if n := len(list.Body["items"].([]any)); n != 2 {
 		t.Errorf("need invitations: %d", n)
 	}
+	for _, it := range list.items() { // the committee sees names, not ids (issue 19)
+		if name, _ := it["volunteerName"].(string); name == "" {
+			t.Errorf("invitation without the volunteer's name: %v", it)
+		}
+	}
+	if strings.Contains(w.h.do("GET", "/v1/me/invitations", "", bearerHeader(t1)...).Raw, "volunteerName") {
+		t.Errorf("a volunteer's own invitations carry a name field")
+	}
 }
 
 // TestAcceptRaceForTheLastPlace: many invited volunteers accept at once;

@@ -47,7 +47,7 @@ var roundTripRatchet = map[string]struct {
 	"GET /v1/volunteers/{id}":                  {5, "profile, account, the reliability figures from invitations, places and attendance"},
 	"GET /v1/social-workers/{id}":              {5, "profile, employer read twice (authority, audit division), audit insert, account"},
 	"GET /v1/social-workers/{id}/appraisal":    {4, "profile, employer, appraisal inputs, need feedback"},
-	"POST /v1/dashboard/snapshot":              {17, "one read per collection the figures come from (organisation evaluations, commendations, price tables, and the units, posts and filled holdings of the posts registry among them), then the snapshot's write"},
+	"POST /v1/dashboard/snapshot":              {18, "one read per collection the figures come from (organisation evaluations, commendations, price tables, and the units, posts and filled holdings of the posts registry among them), then the snapshot's write, and the live read of the hours verified since it (the view's today)"},
 	"GET /v1/posts":                            {4, "the page of posts, their holdings, the price tables in force (one read for every county of the page and the city), and the profiles of community-platform holders (the allowance needs a certificate verified now)"},
 	"PUT /v1/me/volunteer-profile":             {14, "lock (3), read, write, account and reliability (3) for the answer, then the index update rereads profile and reliability (5)"},
 	"POST /v1/needs/{id}/invitations":          {14, "need, volunteer, checks (invitations, plan, reliability 3), the insert, the index update (5), the inbox"},

@@ -37,6 +37,9 @@ type DashboardView struct {
 	PostsByUnitKind []PostTally
 	PostsByDomain   []PostTally
 	UnitShortfalls  []UnitShortfallLine
+	// Today is what was verified after the snapshot, read live with the view
+	// (never cached with it).
+	Today DashboardToday
 }
 
 // DashboardRow is one row of the dashboard table.

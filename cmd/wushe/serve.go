@@ -122,6 +122,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Fiber.Listener(s.ln) }()
 	startProfiler(ctx, s.cfg.PprofAddr, s.log)
+	go s.Service.WarmDashboard(ctx) // the first clerk to open the dashboard finds it read
 	s.log.Info("serving", "addr", s.Addr(), "version", version)
 	var serveErr error
 	select {

@@ -9,7 +9,8 @@ type ApplicationFilter struct {
 	CompetitionID  string
 	Statuses       []models.ApplicationStatus
 	ExcludeDrafts  bool
-	Flagged        bool // only running projects with a flag
+	Flagged        bool     // only running projects with a flag
+	EvaluatorOrgs  []string // projects engaging any of these evaluation institutions
 }
 
 // GrantFilter narrows a list of grants.

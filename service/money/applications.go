@@ -290,6 +290,29 @@ func (s *Service) ListApplications(ctx context.Context, actor *Actor, f Applicat
 	return s.st.Applications.Applications(ctx, f, p.Normalised())
 }
 
+// MyEvaluationProjects lists the projects that engaged an evaluation
+// institution the caller evaluates for (绩效评估): every institution of
+// their evaluator bindings; none when they hold no such binding.
+func (s *Service) MyEvaluationProjects(ctx context.Context, actor *Actor, status models.ApplicationStatus, p Page) ([]*models.Application, string, error) {
+	if actor == nil {
+		return nil, "", models.ErrUnauthorized
+	}
+	var orgs []string
+	for _, b := range actor.Bindings(models.RoleEvaluator) {
+		if b.OrganisationID != "" {
+			orgs = append(orgs, b.OrganisationID)
+		}
+	}
+	if len(orgs) == 0 {
+		return nil, "", nil
+	}
+	f := ApplicationFilter{EvaluatorOrgs: orgs}
+	if status != "" {
+		f.Statuses = []models.ApplicationStatus{status}
+	}
+	return s.st.Applications.Applications(ctx, f, p.Normalised())
+}
+
 // WithdrawApplication withdraws an undecided application.
 func (s *Service) WithdrawApplication(ctx context.Context, actor *Actor, id string) (*models.Application, error) {
 	return core.Locked(s.d.Shared, ctx, "application:"+id, func() (*models.Application, error) {

@@ -445,12 +445,30 @@ func (m *Matching) expireIfDue(ctx context.Context, inv *models.Invitation, now 
 	}
 }
 
-// NeedInvitations lists a need's invitations for its committee.
-func (m *Matching) NeedInvitations(ctx context.Context, actor *Actor, needID string) ([]*models.Invitation, error) {
+// NeedInvitations lists a need's invitations for its committee, with the
+// names of the invited (one read for all; an erased account has none):
+// the committee calls people by name, not by id, after a reload too.
+func (m *Matching) NeedInvitations(ctx context.Context, actor *Actor, needID string) ([]*models.Invitation, map[string]string, error) {
 	if _, err := m.needs.NeedForCommittee(ctx, actor, needID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return m.st.Invitations.InvitationsOfNeed(ctx, needID)
+	list, err := m.st.Invitations.InvitationsOfNeed(ctx, needID)
+	if err != nil || len(list) == 0 {
+		return list, nil, err
+	}
+	ids := make([]string, 0, len(list))
+	for _, inv := range list {
+		ids = append(ids, inv.VolunteerID)
+	}
+	accounts, err := m.st.Accounts.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[string]string, len(accounts))
+	for id, a := range accounts {
+		names[id] = a.Name
+	}
+	return list, names, nil
 }
 
 // invitationID is URL-safe and the same for every invitation of one

@@ -258,6 +258,7 @@ var policy = map[Action]Rule{
 	"score-entry":       {Who: []Relation{Party}, Also: "an assigned reviewer without a conflict, once"},
 	"my-review-entries": {Who: []Relation{Party}}, "review-entry": {Who: []Relation{Party}, Also: "assigned"},
 	"my-competition-reviews": {Who: []Relation{SignedIn}},
+	"my-evaluation-projects": {Who: []Relation{SignedIn}, Also: "the projects engaging an institution the caller evaluates for"},
 	"vote-entry":             {Who: []Relation{Verified}, Also: "one vote per entry, while the vote is open"},
 
 	// The posts registry (issue 18): units registered by civil affairs of

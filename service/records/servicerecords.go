@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service/core"
@@ -28,6 +29,9 @@ type VerifiedHoursFilter struct {
 	CommunityCode string
 	VerifierOrg   string   // "community:<code>" or "organisation:<id>"
 	OccurrenceIDs []string // any of these occurrences
+	// VerifiedSince keeps versions verified at or after it (the dashboard's
+	// figures since its snapshot); zero: any time.
+	VerifiedSince time.Time
 }
 
 // ServiceRecordStore reads verified hours for certificates and exports.

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wushe/wushe/models"
 	"github.com/wushe/wushe/service"
@@ -19,7 +21,8 @@ const (
 
 func init() {
 	register(colAttendance)
-	register(colHours)
+	// The dashboard's figure since its snapshot reads the versions verified lately.
+	register(colHours, mongo.IndexModel{Keys: bson.D{{Key: "verifiedAt", Value: 1}}, Options: options.Index().SetName("verified_at")})
 	register(colVerifications)
 }
 

@@ -38,6 +38,10 @@ func (s *ServiceRecords) VerifiedHours(ctx context.Context, f records.VerifiedHo
 		filter["occurrenceId"] = bson.M{"$in": f.OccurrenceIDs}
 		n++
 	}
+	if !f.VerifiedSince.IsZero() {
+		filter["verifiedAt"] = bson.M{"$gte": f.VerifiedSince}
+		n++
+	}
 	if n == 0 {
 		return nil, models.Internal("verified hours: no filter")
 	}

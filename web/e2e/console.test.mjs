@@ -458,8 +458,8 @@ describe('the web console', () => {
     await item.getByLabel('处理意见').fill('已约谈机构负责人');
     await item.getByRole('button', { name: '调查中' }).click();
     await expectNotice(page, '已处理');
+    await item.locator('ol.history').getByText('已约谈机构负责人').waitFor(); // the handling note shows in the complaint's history
     await shot(page, '19-complaints');
-
     const org = await must('GET', '/v1/organisations/demo-org-0150');
     await page.getByRole('link', { name: '机构管理' }).click();
     await page.getByLabel('名称').fill(org.name);

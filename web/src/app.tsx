@@ -3,7 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { loadVocabularies, logout } from './api';
 import { Link, match, navigate, route } from './router';
-import { hasRole, notify, rememberTarget, T, update, useGlobal } from './state';
+import { hasRole, hasTarget, notify, rememberTarget, takeTarget, T, update, useGlobal } from './state';
 import { LoginPage } from './pages/login';
 import { NeedsPage, NeedFormPage, NeedPage, CheckinCodePage } from './pages/needs';
 import { HoursPage } from './pages/hours';
@@ -79,8 +79,11 @@ export function App() {
   }
   const nav = NAV.filter((n) => hasRole(...n.roles));
   if (path === '/' || path === '/login') {
+    // Just logged in, or at the root: where the person was going (a deep
+    // link, the page their session expired on), else their role's home.
+    // Decided once, when the timer fires, so that renders in between agree.
     const home = HOME.find(([role]) => hasRole(role));
-    if (home) setTimeout(() => navigate(home[1], true));
+    if (home || hasTarget()) setTimeout(() => { if (route() === path) navigate(takeTarget() ?? home?.[1] ?? '/', true); });
     else return <Frame nav={nav}><NoConsole /></Frame>;
   }
   for (const [pattern, Page] of ROUTES) {

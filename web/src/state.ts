@@ -29,12 +29,15 @@ export function rememberTarget(path: string) {
   if (path !== '/' && path !== '/login') sessionStorage.setItem(NEXT_KEY, path);
 }
 
-/** takeTarget is that place, once ('/' when none). */
-export function takeTarget(): string {
-  const to = sessionStorage.getItem(NEXT_KEY) ?? '/';
+/** takeTarget is that place, once (null when none). */
+export function takeTarget(): string | null {
+  const to = sessionStorage.getItem(NEXT_KEY);
   sessionStorage.removeItem(NEXT_KEY);
-  return to.startsWith('/') && !to.startsWith('//') ? to : '/';
+  return to && to.startsWith('/') && !to.startsWith('//') ? to : null;
 }
+
+/** hasTarget tells whether a place is kept. */
+export const hasTarget = () => sessionStorage.getItem(NEXT_KEY) !== null;
 
 function loadSession(): Session | null {
   try {

@@ -1242,6 +1242,17 @@ export interface paths {
      */
     post: operations["erase-me"];
   };
+  "/v1/me/evaluation-projects": {
+    /**
+     * 本人所在评估机构受委托评估的项目 Projects engaging the caller's evaluation institution
+     * @description 列出委托了本人（evaluator 角色）所在评估机构的项目，含未完成的；没有 evaluator 角色时为空列表。 The projects that engaged an institution the caller is an evaluator of, whatever their stage; an empty list without an evaluator binding.
+     *
+     * Who may call it: any signed-in account, on its own things. Also: the projects engaging an institution the caller evaluates for.
+     *
+     * Changes: nothing (a read).
+     */
+    get: operations["my-evaluation-projects"];
+  };
   "/v1/me/export": {
     /**
      * 导出本人的全部数据 Download everything the service holds about the caller
@@ -3211,6 +3222,8 @@ export interface components {
       /** Format: date-time */
       snapshotTakenAt: string;
       targets: components["schemas"]["DashboardTargetsDTO"];
+      /** @description 快照之后新核实的服务时长，实时读取 Hours verified after the snapshot, read live */
+      today: components["schemas"]["DashboardTodayDTO"];
       total: components["schemas"]["DashboardRowDTO"];
       /** @description 辖区内每个乡镇（街道）的社工站状态 Every township's station state */
       towns: components["schemas"]["DashboardTownDTO"][];
@@ -3466,6 +3479,28 @@ export interface components {
        * @description 乡镇（街道）社工站全覆盖：全市乡镇（街道）数 Every township/street
        */
       townsWithStation: number;
+    };
+    DashboardTodayDTO: {
+      /**
+       * Format: double
+       * @description 快照后新核实的服务时长（净增：快照后核实的修订只计其变化）Net hours verified since the snapshot (a revision verified since counts its change)
+       */
+      hoursVerified: number;
+      /**
+       * Format: double
+       * @description 快照数加快照后新核实 The snapshot's verified hours plus those since
+       */
+      hoursVerifiedTotal: number;
+      /**
+       * Format: int64
+       * @description 快照后新核实的记录数（场次×志愿者）Records (occurrence × volunteer) verified since
+       */
+      records: number;
+      /**
+       * Format: date-time
+       * @description 快照时间；此后核实的时长实时计入 The snapshot's time; hours verified after it are read live
+       */
+      since: string;
     };
     DashboardTownDTO: {
       code: string;
@@ -4419,6 +4454,8 @@ export interface components {
       /** @enum {string} */
       status: "pending" | "accepted" | "declined" | "expired" | "full";
       volunteerId: string;
+      /** @description 志愿者姓名（需求的邀请列表）The volunteer's name (in a need's invitations) */
+      volunteerName?: string;
     };
     InviteInputBody: {
       /** @description 缺省为下一场次 Default: the next occurrence */
@@ -14682,6 +14719,68 @@ export interface operations {
           /** @description 等待秒数 Seconds to wait before trying again */
           "Retry-After"?: number;
         };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
+   * 本人所在评估机构受委托评估的项目 Projects engaging the caller's evaluation institution
+   * @description 列出委托了本人（evaluator 角色）所在评估机构的项目，含未完成的；没有 evaluator 角色时为空列表。 The projects that engaged an institution the caller is an evaluator of, whatever their stage; an empty list without an evaluator binding.
+   *
+   * Who may call it: any signed-in account, on its own things. Also: the projects engaging an institution the caller evaluates for.
+   *
+   * Changes: nothing (a read).
+   */
+  "my-evaluation-projects": {
+    parameters: {
+      query?: {
+        /** @description 按状态筛选 Filter by status */
+        status?: "approved" | "running" | "completed" | "evaluated" | "";
+        /** @description 上一页返回的 nextCursor Opaque cursor from the previous page */
+        cursor?: string;
+        /** @description 每页条数（最多 100）Page size (at most 100) */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListOutputApplicationDTOBody"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["ErrorModel"];
         };

@@ -5,7 +5,7 @@ import { enc, get, post, q } from '../api';
 import { label, roles, T, useGlobal } from '../state';
 import { History, statusBadge } from './shared';
 import type { Complaint, ComplaintList, Organisation, OrganisationList } from '../types';
-import { Button, Empty, ask, Input, Section, Show, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
+import { Button, Empty, ask, Input, Section, Show, Skeleton, VocabSelect, fmtTime, useAction, useLoad } from '../ui';
 
 const NEXT: Record<string, string[]> = { received: ['investigating', 'dismissed'], investigating: ['upheld', 'dismissed'] };
 
@@ -27,21 +27,33 @@ export function ComplaintsPage() {
 
 function ComplaintItem({ c, onChanged }: { c: Complaint; onChanged: () => void }) {
   const [note, setNote] = useState('');
+  // The list carries no trail: it is read when the clerk opens it, and comes
+  // back with every verdict, so the note just written shows at once.
+  const [trail, setTrail] = useState<Complaint['trail']>(c.trail);
   const [move, busy] = useAction(async (to: string) => {
     if (!note.trim()) throw new Error(T('请填写处理意见', 'Write a note'));
     if (!ask(`确定将投诉处理为“${label('complaint_statuses', to)}”？`, `Move the complaint to "${label('complaint_statuses', to)}"?`)) return;
-    await post(`/v1/complaints/${enc(c.id)}/transitions`, { to, note: note.trim() });
+    const done = await post<Complaint>(`/v1/complaints/${enc(c.id)}/transitions`, { to, note: note.trim() });
+    setTrail(done.trail);
     setNote('');
     onChanged();
     return T('已处理', 'Updated');
   });
+  const openTrail = (e: Event) => {
+    if ((e.currentTarget as HTMLDetailsElement).open && !trail) get<Complaint>(`/v1/complaints/${enc(c.id)}`).then((x) => setTrail(x.trail ?? []), () => setTrail([]));
+  };
   const org = useLoad(() => get<Organisation>(`/v1/organisations/${enc(c.organisationId)}`), [c.organisationId]);
   return (
     <li class="card app">
-      <div class="card-head"><h3>{org.data?.name ?? c.organisationId}</h3>{statusBadge('complaint_statuses', c.status)}</div>
+      <div class="card-head"><h3>{org.data?.name ?? T('机构', 'Organisation')}</h3>{statusBadge('complaint_statuses', c.status)}</div>
       <p class="muted">{label('complaint_categories', c.category)} · {fmtTime(c.createdAt)}</p>
       <p>{c.content}</p>
-      {c.trail && c.trail.length > 0 && <ol class="history">{c.trail.map((x) => <li key={x.seq}><span class="muted">{fmtTime(x.at)}</span> {label('complaint_statuses', x.to)} {x.note && <span class="muted">· {x.note}</span>}</li>)}</ol>}
+      <details open={!!trail?.length} onToggle={openTrail}>
+        <summary>{T('处理记录', 'Handling record')}</summary>
+        {trail === undefined ? <Skeleton lines={2} /> : !trail?.length ? <p class="muted">{T('尚未处理。', 'Not handled yet.')}</p> : (
+          <ol class="history">{trail.map((x) => <li key={x.seq}><span class="muted">{fmtTime(x.at)}</span> {label('complaint_statuses', x.to)} {x.note && <span>· {x.note}</span>}</li>)}</ol>
+        )}
+      </details>
       {(NEXT[c.status] ?? []).length > 0 && (
         <div class="row">
           <Input label={T('处理意见', 'Note')} value={note} onValue={setNote} />

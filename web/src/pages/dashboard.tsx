@@ -66,7 +66,9 @@ export function DashboardPage() {
 
           <div class="kpis">
             <Kpi label={T('已发布需求', 'Needs posted')} value={num(t.figures.needs.posted, 0)} hint={T(`已满员 ${t.figures.needs.staffed}，已完成 ${t.figures.needs.completed}`, `${t.figures.needs.staffed} staffed, ${t.figures.needs.completed} completed`)} />
-            <Kpi label={T('已核实志愿服务时长', 'Verified volunteer hours')} value={num(t.figures.verifiedHours, 2)} />
+            <Kpi label={T('已核实志愿服务时长（含今日）', 'Verified volunteer hours (with today)')} value={num(db.today.hoursVerifiedTotal, 2)}
+              hint={T(`快照 ${num(t.figures.verifiedHours, 2)}，快照后新核实 ${num(db.today.hoursVerified, 2)}（${db.today.records} 条）`,
+                `snapshot ${num(t.figures.verifiedHours, 2)}, ${num(db.today.hoursVerified, 2)} verified since (${db.today.records} records)`)} />
             <Kpi label={T('资助', 'Grants')} value={String(t.figures.grants)} hint={yuan(t.figures.grantsFen)} />
             <Kpi label={T('持证社工', 'Certified social workers')} value={num(t.figures.socialWorkers, 0)} />
           </div>

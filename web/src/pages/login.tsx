@@ -4,8 +4,7 @@
 // were going (a deep link, or the page a session expired on).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, login, requestCode, resetPassword } from '../api';
-import { navigate } from '../router';
-import { T, takeTarget } from '../state';
+import { T } from '../state';
 import { Button, Input, useAction } from '../ui';
 
 export function LoginPage() {
@@ -43,7 +42,7 @@ function PasswordLogin({ phone, setPhone, onForgot }: { phone: string; setPhone:
       if (e instanceof ApiError && e.status === 429 && e.retryAfter > 0) setWait(e.retryAfter);
       throw e;
     }
-    navigate(takeTarget(), true);
+    // The shell takes the person on: to where they were going, else their home (app.tsx).
   });
   return (
     <div class="login card">

@@ -74,7 +74,7 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
           <table>
             <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('场次', 'Occurrence')}</th><th>{T('状态', 'Status')}</th><th>{T('截止', 'Expires')}</th></tr></thead>
             <tbody>{r.items.map((i) => (
-              <tr key={i.id}><td>{names.get(i.volunteerId) ?? short(i.volunteerId)}</td><td>{fmtTime(need.occurrences?.find((o) => o.id === i.occurrenceId)?.start)}</td>
+              <tr key={i.id}><td>{i.volunteerName || names.get(i.volunteerId) || short(i.volunteerId)}</td><td>{fmtTime(need.occurrences?.find((o) => o.id === i.occurrenceId)?.start)}</td>
                 <td><Badge tone={i.status === 'accepted' ? 'ok' : i.status === 'pending' ? 'info' : 'warn'}>{invitationStatus(i.status)}</Badge></td><td>{fmtTime(i.expiresAt)}</td></tr>
             ))}</tbody>
           </table>
