@@ -52,14 +52,14 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
             {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')} {relaxHint(r.exclusions ?? [])}</Empty> : (
               <div class="table-wrap">
                 <table class="matches stack">
-                  <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('得分', 'Score')}</th><th>{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
+                  <thead><tr><th class="nowrap">{T('志愿者', 'Volunteer')}</th><th class="nowrap">{T('得分', 'Score')}</th><th class="nowrap">{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
                   <tbody>
                     {r.candidates.map((c) => (
                       <tr key={c.volunteerId}>
-                        <td class="lead"><Check label={c.name} checked={chosen.includes(c.volunteerId)}
+                        <td class="lead nowrap"><Check label={c.name} checked={chosen.includes(c.volunteerId)}
                           onValue={(on) => setChosen(on ? [...chosen, c.volunteerId] : chosen.filter((x) => x !== c.volunteerId))} /></td>
-                        <td data-label={T('得分', 'Score')}><strong>{c.score}</strong></td>
-                        <td data-label={T('距离', 'Distance')}>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
+                        <td class="nowrap" data-label={T('得分', 'Score')}><strong>{c.score}</strong></td>
+                        <td class="nowrap" data-label={T('距离', 'Distance')}>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
                         <td data-label={T('理由', 'Reasons')}>
                           <div class="parts" aria-hidden="true">{c.parts?.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
                           <ul class="reasons">{c.parts?.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
