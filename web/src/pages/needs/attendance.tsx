@@ -25,7 +25,7 @@ export function Attendance({ need, occ }: { need: Need; occ: string }) {
   return (
     <>
       <Section title={T('签到码', 'Check-in code')}>
-        <p>{T('在现场屏幕上全屏显示轮换的 6 位签到码，志愿者在小程序中输入签到与签退。', 'Show the rotating 6-digit code full-screen on site; volunteers enter it in the mini-program to check in and out.')}</p>
+        <p>{T('在现场屏幕或手机上全屏显示轮换的签到二维码和 6 位签到码，志愿者在小程序中扫码或输入，签到与签退。', 'Show the rotating check-in QR code and its 6 digits full-screen on a screen or a phone on site; volunteers scan or type it in the app to check in and out.')}</p>
         <Link to={`/needs/${need.id}/code/${enc(occ)}`} class="button primary">{T('显示签到码', 'Show the check-in code')}</Link>
       </Section>
       <Section title={T('批量登记出勤', 'Mark attendance')}>
