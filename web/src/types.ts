@@ -65,3 +65,6 @@ export type ReviewEntry = S['ReviewEntryOutputBody'];
 export type Dashboard = S['DashboardDTO'];
 export type DashboardSeries = S['DashboardSeriesDTO'];
 export type Compliance = S['DashboardComplianceDTO'];
+export type DashboardMapArea = S['DashboardMapAreaDTO'];
+export type DashboardTown = S['DashboardTownDTO'];
+export type DivisionList = S['DivisionListOutputBody'];

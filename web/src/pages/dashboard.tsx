@@ -1,12 +1,12 @@
 // 民政驾驶舱: progress against the 2025 targets, a map of the districts by
-// station coverage or needs, charts of needs, hours and grants by month and
+// station coverage or needs (dashboard-map.tsx), charts of needs, hours and grants by month and
 // domain, compliance lists, and the CSV export.
 import { useState } from 'preact/hooks';
 import { get, q } from '../api';
 import { Bars, Columns, type Point } from '../charts';
-import { Choropleth, districtCodes } from '../map';
 import { label, roles, T, useGlobal } from '../state';
 import type { Compliance, Dashboard, DashboardSeries } from '../types';
+import { DistrictMap } from './dashboard-map';
 import { Kpi } from './funds';
 import { Badge, Button, Empty, Progress, Section, Select, Show, fmtTime, num, useAction, useLoad, yuan } from '../ui';
 
@@ -20,7 +20,6 @@ export function DashboardPage() {
   useGlobal();
   const own = roles('civil_affairs').map((r) => r.divisionCode!).filter(Boolean);
   const [division, setDivision] = useState(own[0] ?? '');
-  const [metric, setMetric] = useState<'coverage' | 'needs'>('coverage');
   const d = useLoad(() => get<Dashboard>('/v1/dashboard' + q({ division })), [division]);
   const [csv, exporting] = useAction(async () => {
     const text = await get<string>('/v1/dashboard.csv' + q({ division }), { text: true });
@@ -47,9 +46,6 @@ export function DashboardPage() {
       const domains = [...new Set(series.map((x) => x.domain))];
       const byMonth = (f: (x: DashboardSeries) => number): Point[] => months.map((m) => ({ key: m, label: m.slice(2).replace('-', '/'), value: series.filter((x) => x.month === m).reduce((a, x) => a + f(x), 0) }));
       const byDomain = (f: (x: DashboardSeries) => number): Point[] => domains.map((dm) => ({ key: dm, label: label('domains', dm), value: series.filter((x) => x.domain === dm).reduce((a, x) => a + f(x), 0) }));
-      const values = new Map(areas.map((m) => [m.code, metric === 'coverage' ? (m.coveragePct ?? 0) : m.needsPosted]));
-      const max = metric === 'coverage' ? 100 : Math.max(1, ...areas.map((m) => m.needsPosted));
-      const unmapped = areas.filter((m) => !districtCodes.has(m.code));
       return (
         <>
           <div class="page-head">
@@ -88,21 +84,7 @@ export function DashboardPage() {
           </Section>
 
           <div class="map-and-table">
-            <Section title={T('各区县地图', 'Districts')} actions={
-              <div role="radiogroup" aria-label={T('地图指标', 'Map metric')} class="seg">
-                <label><input type="radio" name="metric" checked={metric === 'coverage'} onChange={() => setMetric('coverage')} /> {T('社工站覆盖率', 'Station coverage')}</label>
-                <label><input type="radio" name="metric" checked={metric === 'needs'} onChange={() => setMetric('needs')} /> {T('需求数', 'Needs posted')}</label>
-              </div>
-            }>
-              <Choropleth values={values} max={max}
-                label={metric === 'coverage' ? T('各区县社工站覆盖率地图', 'Map of station coverage by district') : T('各区县已发布需求数地图', 'Map of needs posted by district')}
-                legend={metric === 'coverage' ? T('覆盖率 %', 'coverage %') : T('需求数', 'needs')}
-                titles={(code, name) => {
-                  const m = areas.find((x) => x.code === code);
-                  return m ? `${name}: ${T('覆盖率', 'coverage')} ${num(m.coveragePct)}% (${m.townsWithStation}/${m.towns}), ${T('需求', 'needs')} ${m.needsPosted}` : name;
-                }} />
-              {unmapped.length > 0 && <p class="muted">{T('无边界数据的区域：', 'Areas without outlines: ')}{unmapped.map((m) => `${m.name} ${metric === 'coverage' ? num(m.coveragePct) + '%' : m.needsPosted}`).join('；')}</p>}
-            </Section>
+            <DistrictMap areas={areas} towns={db.towns ?? []} />
             <Section title={T('各区县数据', 'By district')}>
               <div class="table-wrap">
                 <table class="num">

@@ -4,7 +4,7 @@ import { get, post, q } from '../api';
 import { Link } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import type { HoursList, VerifyResults } from '../types';
-import { Button, Empty, Input, Section, Select, Show, useAction, useLoad } from '../ui';
+import { Button, Check, Empty, Input, Section, Select, Show, useAction, useLoad } from '../ui';
 
 export function HoursPage() {
   useGlobal();
@@ -35,28 +35,28 @@ export function HoursPage() {
       <Section title={T('待核实', 'Pending')}>
         <Show l={l}>{({ items }) => items.length === 0 ? <Empty>{T('没有待核实的服务时长。', 'No hours waiting for verification.')}</Empty> : (
           <>
+            <Check label={T(`全选（${items.length} 条）`, `Select all (${items.length})`)} checked={chosen.length === items.length}
+              onValue={(on) => setChosen(on ? items.map((x) => x.id) : [])} />
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead><tr>
-                  <th scope="col"><input type="checkbox" aria-label={T('全选', 'Select all')} checked={chosen.length === items.length}
-                    onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? items.map((x) => x.id) : [])} /></th>
                   <th>{T('志愿者', 'Volunteer')}</th><th>{T('需求', 'Need')}</th><th>{T('日期', 'Date')}</th><th>{T('时长（小时）', 'Hours')}</th><th>{T('来源', 'Source')}</th><th>{T('领域', 'Domain')}</th>
                 </tr></thead>
                 <tbody>{items.map((h) => {
-                  const name = h.volunteerName || h.volunteerId.slice(0, 8);
+                  const name = h.volunteerName || T('（未留姓名的志愿者）', '(volunteer without a name)');
                   return (
                     <tr key={h.id}>
-                      <td><input type="checkbox" id={`h-${h.id}`} checked={chosen.includes(h.id)}
-                        onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, h.id] : chosen.filter((x) => x !== h.id))} /></td>
-                      <td><label for={`h-${h.id}`}>{name}</label></td>
-                      <td><Link to={`/needs/${h.needId}`}>{h.needTitle || h.needId.slice(0, 8)}</Link></td>
-                      <td>{h.date}</td><td>{h.hours}</td><td>{source(h.source)}{h.supervised && ' · ' + T('有督导', 'supervised')}</td><td>{label('domains', h.domain)}</td>
+                      <td class="lead"><Check label={name} checked={chosen.includes(h.id)}
+                        onValue={(on) => setChosen(on ? [...chosen, h.id] : chosen.filter((x) => x !== h.id))} /></td>
+                      <td data-label={T('需求', 'Need')}><Link to={`/needs/${h.needId}`}>{h.needTitle || T('（需求）', '(need)')}</Link></td>
+                      <td data-label={T('日期', 'Date')}>{h.date}</td><td data-label={T('时长', 'Hours')}>{h.hours}</td>
+                      <td data-label={T('来源', 'Source')}>{source(h.source)}{h.supervised && ' · ' + T('有督导', 'supervised')}</td><td data-label={T('领域', 'Domain')}>{label('domains', h.domain)}</td>
                     </tr>
                   );
                 })}</tbody>
               </table>
             </div>
-            <div class="actions">
+            <div class="actions verify">
               <Button busy={busy} disabled={chosen.length === 0} onClick={() => decide(true)}>{T(`核实所选（${chosen.length}）`, `Verify selected (${chosen.length})`)}</Button>
               <Input label={T('驳回原因', 'Reason for rejecting')} value={reason} onValue={setReason} />
               <Button kind="danger" busy={busy} disabled={chosen.length === 0} onClick={() => decide(false)}>{T('驳回所选', 'Reject selected')}</Button>

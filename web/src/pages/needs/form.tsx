@@ -1,7 +1,8 @@
 // Post or edit a need, with a map to place it.
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../../api';
-import { LocationPicker, type LatLng } from '../../map';
+import { communityCentres } from '../../divisions';
+import { LocationPicker, type LatLng, type Marker } from '../../map';
 import { Link, navigate } from '../../router';
 import { T, useGlobal } from '../../state';
 import {
@@ -89,6 +90,12 @@ export function NeedFormPage({ id }: { id?: string }) {
   useEffect(() => {
     if (community) get<NeedList>('/v1/needs' + q({ community, status: 'open', limit: 50 })).then((r) => setOthers(r.items ?? []), () => {});
   }, [community]);
+  // the communities of the same township whose centre is set, as points on the map
+  const [centres, setCentres] = useState<Division[]>([]);
+  const town = (f?.communityCode ?? community).slice(0, 9);
+  useEffect(() => {
+    if (town.length === 9) communityCentres(town).then(setCentres, () => setCentres([]));
+  }, [town]);
   const [save, busy] = useAction(async () => {
     if (!f) return;
     const n = id ? await put<Need>(`/v1/needs/${enc(id)}`, needBody(f, true)) : await post<Need>('/v1/needs', needBody(f, false));
@@ -163,8 +170,10 @@ export function NeedFormPage({ id }: { id?: string }) {
             <Input label={T('招募半径（公里）', 'Radius (km)')} type="number" min={0.5} max={50} step="0.5" value={f.radiusKm} onValue={(v) => set({ radiusKm: v })} />
           </div>
           <LocationPicker value={f.location} onPick={(p) => set({ location: p })}
-            markers={others.filter((n) => n.id !== id).map((n) => ({ at: n.location, title: n.title }))} />
-          <p class="muted">{T('地图坐标为 GCJ-02；点击地图或使用方向键移动地点。', 'Coordinates are GCJ-02; click the map or use the arrow keys to move the point.')}</p>
+            markers={[...centres.map((c): Marker => ({ at: { lat: c.lat!, lng: c.lng! }, title: c.name, tone: 'community' })),
+              ...others.filter((n) => n.id !== id).map((n): Marker => ({ at: n.location, title: n.title }))]} />
+          <p class="muted">{T('地图坐标为 GCJ-02；点击地图或使用方向键移动地点。蓝点为本社区其他需求，紫色小点为本街道已设定中心点的社区。',
+            'Coordinates are GCJ-02; click the map or use the arrow keys to move the point. Blue dots: the community\'s other needs; small purple dots: communities of the township whose centre is set.')}</p>
         </fieldset>
         <div class="actions">
           <Button type="submit" busy={busy}>{id ? T('保存', 'Save') : T('发布', 'Post')}</Button>

@@ -35,16 +35,16 @@ export function NeedsPage() {
       </div>
       <Show l={l}>{() => items.length === 0 ? <Empty>{T('还没有需求。', 'No needs yet.')}</Empty> : (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <thead><tr><th>{T('需求', 'Need')}</th><th>{T('领域', 'Domain')}</th><th>{T('时间', 'When')}</th><th>{T('人数', 'Places')}</th><th>{T('状态', 'Status')}</th></tr></thead>
             <tbody>
               {items.map((n) => (
                 <tr key={n.id}>
-                  <td><Link to={`/needs/${n.id}`}>{n.title}</Link></td>
-                  <td>{label('domains', n.domain)}</td>
-                  <td>{fmtTime(n.occurrences?.[0]?.start)}{(n.occurrences?.length ?? 0) > 1 && <span class="muted"> +{n.occurrences!.length - 1}</span>}</td>
-                  <td>{n.headcount}</td>
-                  <td>{statusBadge('need_statuses', n.status)}</td>
+                  <td class="lead"><Link to={`/needs/${n.id}`}>{n.title}</Link></td>
+                  <td data-label={T('领域', 'Domain')}>{label('domains', n.domain)}</td>
+                  <td data-label={T('时间', 'When')}>{fmtTime(n.occurrences?.[0]?.start)}{(n.occurrences?.length ?? 0) > 1 && <span class="muted"> +{n.occurrences!.length - 1}</span>}</td>
+                  <td data-label={T('人数', 'Places')}>{n.headcount}</td>
+                  <td data-label={T('状态', 'Status')}>{statusBadge('need_statuses', n.status)}</td>
                 </tr>
               ))}
             </tbody>

@@ -3,14 +3,18 @@
 import { useState } from 'preact/hooks';
 import { enc, get, post, q } from '../../api';
 import { T, useGlobal } from '../../state';
-import { Badge, Button, Empty, Section, Show, fmtTime, short, useAction, useLoad } from '../../ui';
-import type { InviteResults, Need, NeedInvitations, NeedMatches } from '../../types';
+import { Badge, Button, Check, Empty, Section, Show, fmtTime, useAction, useLoad } from '../../ui';
+import type { InviteResults, Need, NeedInvitations, NeedMatches, NeedPlan } from '../../types';
 
 // distanceBand: the service shows others a volunteer's distance only as a band, from the home's ~1 km cell.
 export function Matches({ need, occ }: { need: Need; occ: string }) {
   const s = useGlobal();
   const m = useLoad(() => get<NeedMatches>(`/v1/needs/${enc(need.id)}/matches` + q({ occurrenceId: occ, limit: 20 })), [need.id, occ]);
-  const inv = useLoad(() => get<NeedInvitations>(`/v1/needs/${enc(need.id)}/invitations`), [need.id]);
+  // Invitations carry only account ids: names come from the plan (everyone who took a place) and the matches.
+  const inv = useLoad(async () => {
+    const [r, plan] = await Promise.all([get<NeedInvitations>(`/v1/needs/${enc(need.id)}/invitations`), get<NeedPlan>(`/v1/needs/${enc(need.id)}/plan`).catch(() => null)]);
+    return { items: r.items ?? [], people: plan?.volunteers ?? [] };
+  }, [need.id]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [invite, busy] = useAction(async () => {
     const r = await post<InviteResults>(`/v1/needs/${enc(need.id)}/invitations`, { volunteerIds: chosen, occurrenceId: occ });
@@ -20,11 +24,12 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
     const before = results.filter((x) => x.outcome === 'already_invited').length;
     setChosen([]);
     inv.reload();
-    if (failed.length) throw new Error(failed.map((x) => `${short(x.volunteerId)}: ${x.problem?.detail}`).join('；'));
+    if (failed.length) throw new Error(failed.map((x) => `${nameOf(x.volunteerId)}: ${x.problem?.detail}`).join('；'));
     return T(`已邀请 ${invited} 位志愿者` + (before ? `，${before} 位此前已邀请` : ''),
       `Invited ${invited} volunteer(s)` + (before ? `, ${before} invited before` : ''));
   });
-  const names = new Map((m.data?.candidates ?? []).map((c) => [c.volunteerId, c.name]));
+  const names = new Map([...(inv.data?.people ?? []).map((v): [string, string] => [v.id, v.name]), ...(m.data?.candidates ?? []).map((c): [string, string] => [c.volunteerId, c.name])]);
+  function nameOf(id: string) { return names.get(id) || T('（姓名未知的志愿者）', '(a volunteer whose name is not known here)'); }
   return (
     <>
       <Section title={T('匹配的志愿者', 'Matched volunteers')} actions={
@@ -46,17 +51,16 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
             )}
             {!r.candidates?.length ? <Empty>{T('暂无符合条件的志愿者。', 'No eligible volunteers.')} {relaxHint(r.exclusions ?? [])}</Empty> : (
               <div class="table-wrap">
-                <table class="matches">
-                  <thead><tr><th scope="col"><span class="sr-only">{T('选择', 'Select')}</span></th><th>{T('志愿者', 'Volunteer')}</th><th>{T('得分', 'Score')}</th><th>{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
+                <table class="matches stack">
+                  <thead><tr><th class="nowrap">{T('志愿者', 'Volunteer')}</th><th class="nowrap">{T('得分', 'Score')}</th><th class="nowrap">{T('距离', 'Distance')}</th><th>{T('理由', 'Reasons')}</th></tr></thead>
                   <tbody>
                     {r.candidates.map((c) => (
                       <tr key={c.volunteerId}>
-                        <td><input type="checkbox" id={`pick-${c.volunteerId}`} checked={chosen.includes(c.volunteerId)}
-                          onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, c.volunteerId] : chosen.filter((x) => x !== c.volunteerId))} /></td>
-                        <td><label for={`pick-${c.volunteerId}`}>{c.name}</label></td>
-                        <td><strong>{c.score}</strong></td>
-                        <td>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
-                        <td>
+                        <td class="lead nowrap"><Check label={c.name} checked={chosen.includes(c.volunteerId)}
+                          onValue={(on) => setChosen(on ? [...chosen, c.volunteerId] : chosen.filter((x) => x !== c.volunteerId))} /></td>
+                        <td class="nowrap" data-label={T('得分', 'Score')}><strong>{c.score}</strong></td>
+                        <td class="nowrap" data-label={T('距离', 'Distance')}>{s.lang === 'en' ? c.distanceBand.en : c.distanceBand.zh}</td>
+                        <td data-label={T('理由', 'Reasons')}>
                           <div class="parts" aria-hidden="true">{c.parts?.map((p) => <span key={p.part} class={`part p-${p.part}`} style={{ flexGrow: p.points || 0.0001 }} title={`${s.lang === 'en' ? p.en : p.zh} ${p.points}/${p.max}`} />)}</div>
                           <ul class="reasons">{c.parts?.map((p) => <li key={p.part}>{s.lang === 'en' ? p.en : p.zh} <span class="muted">{p.points}/{p.max}</span></li>)}</ul>
                         </td>
@@ -70,12 +74,13 @@ export function Matches({ need, occ }: { need: Need; occ: string }) {
         )}</Show>
       </Section>
       <Section title={T('已发出的邀请', 'Invitations sent')}>
-        <Show l={inv}>{(r) => !r.items?.length ? <Empty>{T('尚未邀请。', 'None yet.')}</Empty> : (
-          <table>
+        <Show l={inv}>{(r) => !r.items.length ? <Empty>{T('尚未邀请。', 'None yet.')}</Empty> : (
+          <table class="stack">
             <thead><tr><th>{T('志愿者', 'Volunteer')}</th><th>{T('场次', 'Occurrence')}</th><th>{T('状态', 'Status')}</th><th>{T('截止', 'Expires')}</th></tr></thead>
             <tbody>{r.items.map((i) => (
-              <tr key={i.id}><td>{i.volunteerName || names.get(i.volunteerId) || short(i.volunteerId)}</td><td>{fmtTime(need.occurrences?.find((o) => o.id === i.occurrenceId)?.start)}</td>
-                <td><Badge tone={i.status === 'accepted' ? 'ok' : i.status === 'pending' ? 'info' : 'warn'}>{invitationStatus(i.status)}</Badge></td><td>{fmtTime(i.expiresAt)}</td></tr>
+              <tr key={i.id}><td class="lead">{i.volunteerName || nameOf(i.volunteerId)}</td><td data-label={T('场次', 'Occurrence')}>{fmtTime(i.start)}</td>
+                <td data-label={T('状态', 'Status')}><Badge tone={i.status === 'accepted' ? 'ok' : i.status === 'pending' ? 'info' : 'warn'}>{invitationStatus(i.status)}</Badge></td>
+                <td data-label={T('截止', 'Expires')}>{fmtTime(i.expiresAt)}</td></tr>
             ))}</tbody>
           </table>
         )}</Show>

@@ -1,5 +1,5 @@
-// One need: its facts, its status moves, and tabs for its matches and
-// invitations, linkage plan, attendance, feedback and history.
+// One need: its facts, its status moves, and tabs for the shift's roster, its
+// matches and invitations, linkage plan, attendance, feedback and history.
 import { useState } from 'preact/hooks';
 import { enc, get, post } from '../../api';
 import { Link } from '../../router';
@@ -9,6 +9,7 @@ import { History, statusBadge } from '../shared';
 import type { Need } from '../../types';
 import { Matches } from './matches';
 import { Plan } from './plan';
+import { Roster } from './roster';
 import { Attendance } from './attendance';
 import { Feedback } from './feedback';
 
@@ -20,7 +21,8 @@ const NEXT: Record<string, string[]> = {
 export function NeedPage({ id }: { id: string }) {
   useGlobal();
   const need = useLoad(() => get<Need>(`/v1/needs/${enc(id)}`), [id]);
-  const [tab, setTab] = useState('matches');
+  // Once a need is staffed or under way, its page opens on the shift's roster.
+  const [tab, setTab] = useState('');
   const [occ, setOcc] = useState('');
   const [note, setNote] = useState('');
   const [move, moving] = useAction(async (to: string) => {
@@ -36,6 +38,7 @@ export function NeedPage({ id }: { id: string }) {
     <Show l={need}>{(n) => {
       const occurrences = n.occurrences ?? [];
       const o = occ || occurrences[0]?.id || '';
+      const shown = tab || (n.status === 'staffed' || n.status === 'in_progress' ? 'roster' : 'matches');
       return (
         <>
           <div class="page-head">
@@ -64,19 +67,21 @@ export function NeedPage({ id }: { id: string }) {
               options={occurrences.map((x) => ({ value: x.id, label: `${fmtTime(x.start)} – ${fmtTime(x.end).slice(11)}` }))} />
           )}
           {occurrences.length === 1 && <p>{T('时间：', 'When: ')}{fmtTime(occurrences[0].start)} – {fmtTime(occurrences[0].end).slice(11)}</p>}
-          <Tabs label={T('需求详情', 'Need details')} current={tab} onChange={setTab} tabs={[
+          <Tabs label={T('需求详情', 'Need details')} current={shown} onChange={setTab} tabs={[
+            { id: 'roster', label: T('当班名单', 'Roster') },
             { id: 'matches', label: T('匹配与邀请', 'Matches & invitations') },
             { id: 'plan', label: T('联动方案', 'Linkage plan') },
             { id: 'attendance', label: T('签到与出勤', 'Check-in & attendance') },
             { id: 'feedback', label: T('服务对象反馈', 'Feedback') },
             { id: 'history', label: T('变更记录', 'History') },
           ]} />
-          <Panel id={tab}>
-            {tab === 'matches' && <Matches need={n} occ={o} />}
-            {tab === 'plan' && <Plan need={n} />}
-            {tab === 'attendance' && <Attendance need={n} occ={o} />}
-            {tab === 'feedback' && <Feedback need={n} />}
-            {tab === 'history' && <History path={`/v1/needs/${enc(n.id)}/history`} vocab="need_statuses" />}
+          <Panel id={shown}>
+            {shown === 'roster' && <Roster need={n} occ={o} />}
+            {shown === 'matches' && <Matches need={n} occ={o} />}
+            {shown === 'plan' && <Plan need={n} />}
+            {shown === 'attendance' && <Attendance need={n} occ={o} />}
+            {shown === 'feedback' && <Feedback need={n} />}
+            {shown === 'history' && <History path={`/v1/needs/${enc(n.id)}/history`} vocab="need_statuses" />}
           </Panel>
         </>
       );

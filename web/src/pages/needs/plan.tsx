@@ -54,13 +54,13 @@ export function Plan({ need }: { need: Need }) {
         </Section>
         <Section title={T('督导社工建议', 'Suggested supervisors')}>
           <Show l={sup}>{(r) => !r.candidates?.length ? <Empty>{T('暂无符合条件的督导社工。', 'No eligible supervisors.')}</Empty> : (
-            <table>
-              <thead><tr><th>{T('社工', 'Social worker')}</th><th>{T('得分', 'Score')}</th><th>{T('在督案例', 'Caseload')}</th><th>{T('理由', 'Reasons')}</th><th /></tr></thead>
+            <table class="stack">
+              <thead><tr><th>{T('社工', 'Social worker')}</th><th>{T('得分', 'Score')}</th><th>{T('在督案例', 'Caseload')}</th><th>{T('理由', 'Reasons')}</th><th><span class="sr-only">{T('操作', 'Action')}</span></th></tr></thead>
               <tbody>{r.candidates.map((c) => (
                 <tr key={c.socialWorkerId}>
-                  <td>{c.name} {c.internal && <Badge>{T('本机构', 'internal')}</Badge>}</td><td>{c.score}</td><td>{c.caseload}</td>
-                  <td class="muted">{(c.parts ?? []).map((x) => T(x.zh, x.en)).join('；')}</td>
-                  <td><Button kind="secondary" busy={proposing} disabled={plan.supervisor?.id === c.socialWorkerId} onClick={() => propose(c.socialWorkerId)}>{T('邀请督导', 'Propose')}</Button></td>
+                  <td class="lead">{c.name} {c.internal && <Badge>{T('本机构', 'internal')}</Badge>}</td><td data-label={T('得分', 'Score')}>{c.score}</td><td data-label={T('在督案例', 'Caseload')}>{c.caseload}</td>
+                  <td class="muted" data-label={T('理由', 'Reasons')}>{(c.parts ?? []).map((x) => T(x.zh, x.en)).join('；')}</td>
+                  <td class="act"><Button kind="secondary" busy={proposing} disabled={plan.supervisor?.id === c.socialWorkerId} onClick={() => propose(c.socialWorkerId)}>{T('邀请督导', 'Propose')}</Button></td>
                 </tr>
               ))}</tbody>
             </table>
