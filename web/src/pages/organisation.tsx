@@ -2,6 +2,7 @@
 // applications; its status is civil affairs' to change (read-only here).
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../api';
+import { Link } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import type { ApplicationList, Member, Members, Organisation, RoleOffer } from '../types';
 import { statusBadge, History } from './shared';
@@ -117,23 +118,27 @@ function Members({ id, kind }: { id: string; kind: string }) {
 function Applications({ id }: { id: string }) {
   const a = useLoad(() => get<ApplicationList>('/v1/applications' + q({ organisationId: id, limit: 50 })), [id]);
   return (
-    <Section title={T('本机构的项目申请', 'Our applications')}>
+    <Section title={T('本机构的项目申请', 'Our applications')} actions={<Link to="/applications" class="button secondary">{T('全部申请与起草', 'All applications and drafts')}</Link>}>
       <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('暂无申请。', 'No applications.')}</Empty> : (
         <table>
           <thead><tr><th>{T('项目', 'Project')}</th><th>{T('申请金额', 'Requested')}</th><th>{T('资助', 'Granted')}</th><th>{T('状态', 'Status')}</th></tr></thead>
-          <tbody>{r.items.map((x) => <tr key={x.id}><td>{x.title}{x.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{yuan(x.requestedFen)}</td><td>{yuan(x.grantedFen)}</td><td>{applicationStatus(x.status)}</td></tr>)}</tbody>
+          <tbody>{r.items.map((x) => <tr key={x.id}><td><Link to={`/applications/${enc(x.id)}`}>{x.title}</Link>{x.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{yuan(x.requestedFen)}</td><td>{yuan(x.grantedFen)}</td><td>{applicationStatus(x.status)}</td></tr>)}</tbody>
         </table>
       )}</Show>
     </Section>
   );
 }
 
-export function applicationStatus(s: string) {
+export function applicationStatusText(s: string): string {
   const m: Record<string, [string, string]> = {
     draft: ['草稿', 'draft'], submitted: ['已提交', 'submitted'], procurement: ['采购评审', 'procurement'], approved: ['已批准', 'approved'],
     running: ['执行中', 'running'], completed: ['已完成', 'completed'], evaluated: ['已评估', 'evaluated'], rejected: ['已驳回', 'rejected'],
     withdrawn: ['已撤回', 'withdrawn'], not_awarded: ['未获奖', 'not awarded'], ineligible: ['不符合资格', 'ineligible'],
   };
+  return m[s] ? T(m[s][0], m[s][1]) : s;
+}
+
+export function applicationStatus(s: string) {
   const tone = ['approved', 'running', 'completed', 'evaluated'].includes(s) ? 'ok' : ['rejected', 'ineligible', 'withdrawn'].includes(s) ? 'bad' : s === 'submitted' ? 'info' : 'plain';
-  return <Badge tone={tone}>{m[s] ? T(m[s][0], m[s][1]) : s}</Badge>;
+  return <Badge tone={tone}>{applicationStatusText(s)}</Badge>;
 }
