@@ -9,6 +9,7 @@ import type { Application, ApplicationList, Evaluation, Grant, OrgEvaluations } 
 import { Badge, Empty, Section, Select, Show, fmtDate, useLoad } from '../../ui';
 import { applicationStatus, ownOrganisations } from '../organisation';
 import { EvaluationResult } from './evaluation';
+import { useOrgName } from './view';
 
 export function OrgEvaluationsPage() {
   useGlobal();
@@ -71,11 +72,15 @@ function Projects({ org }: { org: string }) {
           <li key={app.id} class="card app">
             <div class="card-head"><h3><Link to={`/applications/${enc(app.id)}`}>{app.title}</Link></h3>{applicationStatus(app.status)}</div>
             {evaluation
-              ? <EvaluationResult ev={evaluation} kpis={app.kpis ?? []} />
+              ? <ProjectEvaluation ev={evaluation} app={app} />
               : <p class="muted">{app.status === 'completed' ? T('里程碑均已核验，等待受委托评估机构评估。', 'Every milestone verified: waiting for the engaged institution.') : T('已委托评估机构，项目完成后评估。', 'An institution is engaged; it evaluates once the project completes.')}{' '}{fmtDate(app.updatedAt)}</p>}
           </li>
         ))}</ul>
       )}</Show>
     </Section>
   );
+}
+
+function ProjectEvaluation({ ev, app }: { ev: Evaluation; app: Application }) {
+  return <EvaluationResult ev={ev} kpis={app.kpis ?? []} by={useOrgName(ev.organisationId)} />;
 }

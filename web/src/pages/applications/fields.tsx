@@ -25,7 +25,7 @@ function RowSet<R>({ title, item, rows, blank, onRows, children, hint }: {
           <Button kind="link" onClick={() => onRows(rows.filter((_, j) => j !== i))} aria-label={`${T('删除', 'Remove')} ${item} ${i + 1}`}>{T('删除', 'Remove')}</Button>
         </fieldset>
       ))}
-      <Button kind="secondary" onClick={() => onRows([...rows, { ...blank }])}>{T('添加', 'Add')}{item}</Button>
+      <Button kind="secondary" onClick={() => onRows([...rows, { ...blank }])}>{T(`添加${item}`, `Add a ${item.toLowerCase()}`)}</Button>
     </div>
   );
 }

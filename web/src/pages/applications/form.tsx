@@ -102,9 +102,9 @@ export function ApplicationForm({ app, organisationId, onSaved }: { app?: Applic
         <div class="grid">
           <Input label={T('项目名称', 'Title')} value={f.title} onValue={(v) => set({ title: v })} required minLength={2} class="wide" />
           {app || f.competitionId ? (
-            <p class="field"><span class="muted">{T('资金（起草后不可改）', 'Fund (fixed once drafted)')}</span>{fund?.name ?? f.fundId}</p>
+            <p class="field wide"><span class="muted">{T('资金（起草后不可改）', 'Fund (fixed once drafted)')}</span>{fund?.name ?? f.fundId}</p>
           ) : (
-            <Select label={T('申报的资金', 'Fund applied to')} value={f.fundId} required empty="—" options={fundOptions}
+            <Select label={T('申报的资金', 'Fund applied to')} value={f.fundId} required empty="—" options={fundOptions} class="wide"
               onValue={(v) => set({ fundId: v, government: !!funds.data?.find((x) => x.id === v)?.government })} />
           )}
           <VocabSelect vocab="target_groups" label={T('服务对象', 'Target group')} value={f.targetGroup} onValue={(v) => set({ targetGroup: v })} empty="—" />

@@ -56,7 +56,7 @@ export function FormProblem({ error }: { error?: ApiError }) {
       {items.length > 0 && (
         <ul>{items.map((e, i) => (
           <li key={i}><strong>{fieldName(e.location) || T('请求', 'Request')}</strong>：{e.message}
-            {e.location && <span class="muted"> ({e.location})</span>}</li>
+            {e.location && <span class="loc"> ({e.location})</span>}</li>
         ))}</ul>
       )}
     </div>
