@@ -11,6 +11,7 @@ import { OrganisationPage } from './pages/organisation';
 import { FundsPage, FundFormPage, FundPage } from './pages/funds';
 import { CompetitionsPage, CompetitionFormPage, CompetitionPage } from './pages/competitions';
 import { ReviewsPage, ReviewCompetitionPage, ReviewEntryPage } from './pages/review';
+import { ApplicationsPage, ApplicationFormPage, ApplicationPage, OrgEvaluationsPage, EvaluatorPage, EvaluatePage } from './pages/applications';
 import { DashboardPage } from './pages/dashboard';
 import { ComplaintsPage, OrganisationsAdminPage } from './pages/civil';
 
@@ -23,14 +24,17 @@ const NAV: NavItem[] = [
   { to: '/complaints', zh: '投诉处理', en: 'Complaints', roles: ['civil_affairs'] },
   { to: '/organisations', zh: '机构管理', en: 'Organisations', roles: ['civil_affairs'] },
   { to: '/organisation', zh: '本机构', en: 'My organisation', roles: ['org_admin', 'charity_admin'] },
+  { to: '/applications', zh: '项目申请', en: 'Applications', roles: ['org_admin', 'charity_admin'] },
+  { to: '/evaluations', zh: '评估结果', en: 'Evaluations', roles: ['org_admin', 'charity_admin'] },
   { to: '/funds', zh: '资金与申请', en: 'Funds & applications', roles: ['charity_admin', 'civil_affairs'] },
   { to: '/competitions', zh: '公益创投大赛', en: 'Competitions', roles: ['charity_admin', 'civil_affairs'] },
   { to: '/reviews', zh: '我的评审', en: 'My reviews', roles: ['reviewer'] },
+  { to: '/evaluate', zh: '绩效评估', en: 'Project evaluations', roles: ['evaluator'] },
 ];
 
 // Where each role starts, the first role held winning in this order.
 const HOME: [string, string][] = [
-  ['civil_affairs', '/dashboard'], ['community_admin', '/needs'], ['charity_admin', '/funds'], ['org_admin', '/organisation'], ['reviewer', '/reviews'],
+  ['civil_affairs', '/dashboard'], ['community_admin', '/needs'], ['charity_admin', '/funds'], ['org_admin', '/organisation'], ['reviewer', '/reviews'], ['evaluator', '/evaluate'],
 ];
 
 type Page = (p: any) => preact.JSX.Element;
@@ -43,6 +47,12 @@ const ROUTES: [string, Page][] = [
   ['/needs/:id/code/:occ', CheckinCodePage],
   ['/hours', HoursPage],
   ['/organisation', OrganisationPage],
+  ['/applications', ApplicationsPage],
+  ['/applications/new', ApplicationFormPage],
+  ['/applications/:id', ApplicationPage],
+  ['/evaluations', OrgEvaluationsPage],
+  ['/evaluate', EvaluatorPage],
+  ['/evaluate/:id', EvaluatePage],
   ['/funds', FundsPage],
   ['/funds/new', FundFormPage],
   ['/funds/:id', FundPage],
@@ -139,8 +149,8 @@ function NoConsole() {
   return (
     <div class="card">
       <h1>{T('欢迎', 'Welcome')}</h1>
-      <p>{T('本工作台面向社区居委会、社会组织、慈善组织、评审专家和民政部门。志愿者与社工请使用小程序。',
-        'This console is for community committees, organisations, charities, reviewers and civil affairs. Volunteers and social workers use the mini-program.')}</p>
+      <p>{T('本工作台面向社区居委会、社会组织、慈善组织、评审专家、评估机构和民政部门。志愿者与社工请使用小程序。',
+        'This console is for community committees, organisations, charities, reviewers, evaluation institutions and civil affairs. Volunteers and social workers use the mini-program.')}</p>
     </div>
   );
 }

@@ -50,6 +50,21 @@ export type LedgerList = S['LedgerOutputBody'];
 export type LedgerEntry = S['LedgerEntryDTO'];
 export type FundReport = S['FundReportOutputBody'];
 
+// The organisations' side: drafts, tranches and evaluations
+export type ApplicationBody = S['ApplicationBody'];
+export type Budget = S['BudgetDTO'];
+export type TeamMember = S['TeamMemberDTO'];
+export type Milestone = S['MilestoneDTO'];
+export type KPI = S['KPIDTO'];
+export type Grant = S['FundGrantOutputBody'];
+export type Tranche = S['TrancheDTO'];
+export type TrancheStep = S['TrancheStepDTO'];
+export type Evaluation = S['EvaluationDTO'];
+export type EvaluationInput = S['EvaluationInputBody'];
+export type KPIResult = S['KPIResultDTO'];
+export type OrgEvaluations = S['OrgEvaluationsOutputBody'];
+export type OrgEvaluation = S['OrgEvaluationDTO'];
+
 // Competitions and reviews
 export type Competition = S['CompetitionDTO'];
 export type CompetitionList = S['ListOutputCompetitionDTOBody'];

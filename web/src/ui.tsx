@@ -184,12 +184,12 @@ export function TextArea({ label, value, onValue, rows = 3, required }: { label:
   );
 }
 
-export function Select({ label, value, onValue, options, required, empty }: {
-  label: string; value: string; onValue: (v: string) => void; options: { value: string; label: string }[]; required?: boolean; empty?: string;
+export function Select({ label, value, onValue, options, required, empty, class: cls }: {
+  label: string; value: string; onValue: (v: string) => void; options: { value: string; label: string }[]; required?: boolean; empty?: string; class?: string;
 }) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={'field' + (cls ? ' ' + cls : '')}>
       <label for={id}>{label}</label>
       <select id={id} value={value} required={required} onChange={(e) => onValue((e.target as HTMLSelectElement).value)}>
         {empty !== undefined && <option value="">{empty}</option>}

@@ -2,6 +2,7 @@
 // applications; its status is civil affairs' to change (read-only here).
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put, q } from '../api';
+import { Link } from '../router';
 import { label, roles, T, useGlobal } from '../state';
 import type { ApplicationList, Member, Members, Organisation, RoleOffer } from '../types';
 import { statusBadge, History } from './shared';
@@ -117,11 +118,11 @@ function Members({ id, kind }: { id: string; kind: string }) {
 function Applications({ id }: { id: string }) {
   const a = useLoad(() => get<ApplicationList>('/v1/applications' + q({ organisationId: id, limit: 50 })), [id]);
   return (
-    <Section title={T('本机构的项目申请', 'Our applications')}>
+    <Section title={T('本机构的项目申请', 'Our applications')} actions={<Link to="/applications" class="button secondary">{T('全部申请与起草', 'All applications and drafts')}</Link>}>
       <Show l={a}>{(r) => !r.items?.length ? <Empty>{T('暂无申请。', 'No applications.')}</Empty> : (
         <table>
           <thead><tr><th>{T('项目', 'Project')}</th><th>{T('申请金额', 'Requested')}</th><th>{T('资助', 'Granted')}</th><th>{T('状态', 'Status')}</th></tr></thead>
-          <tbody>{r.items.map((x) => <tr key={x.id}><td>{x.title}{x.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{yuan(x.requestedFen)}</td><td>{yuan(x.grantedFen)}</td><td>{applicationStatus(x.status)}</td></tr>)}</tbody>
+          <tbody>{r.items.map((x) => <tr key={x.id}><td><Link to={`/applications/${enc(x.id)}`}>{x.title}</Link>{x.competitionId && <Badge>{T('创投', 'competition')}</Badge>}</td><td>{yuan(x.requestedFen)}</td><td>{yuan(x.grantedFen)}</td><td>{applicationStatus(x.status)}</td></tr>)}</tbody>
         </table>
       )}</Show>
     </Section>

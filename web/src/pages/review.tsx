@@ -6,6 +6,7 @@ import { Link, navigate } from '../router';
 import { label, T, useGlobal } from '../state';
 import type { Competition, Criterion, MyReviews, ReviewEntries, ReviewEntry } from '../types';
 import { conflictKind } from './competitions';
+import { ProjectDetails } from './shared';
 import { Badge, Button, Empty, ask, Input, Section, Select, Show, TextArea, num, useAction, useLoad, yuan } from '../ui';
 
 export function ReviewsPage() {
@@ -103,7 +104,7 @@ export function ReviewEntryPage({ cid, entryId }: { cid: string; entryId: string
           <h1>{v.entry.title}</h1>
           <p class="muted">{v.entry.organisationName || v.entry.organisationId} · {(v.entry.domains ?? []).map((d) => label('domains', d)).join('、')} · {label('target_groups', v.entry.targetGroup)} · {T('受益', 'beneficiaries')} {v.entry.beneficiaries} · {T('申请', 'requested')} {yuan(v.entry.requestedFen)} · {T('预算', 'budget')} {yuan(v.entry.budgetTotalFen)}</p>
           {v.entry.summary && <p>{v.entry.summary}</p>}
-          <EntryDetails entry={v.entry} />
+          <ProjectDetails app={v.entry} title={T('项目详情', 'The entry in full')} />
           {v.mine ? (
             <Section title={T('我的评分', 'My sheet')}>
               <p><Badge tone="ok">{T('已提交', 'Submitted')}</Badge> {T('总分', 'Total')} <strong>{num(v.mine.total)}</strong> / 100</p>
@@ -139,39 +140,5 @@ export function ReviewEntryPage({ cid, entryId }: { cid: string; entryId: string
         </>
       );
     }}</Show>
-  );
-}
-
-/** EntryDetails is what a reviewer scores: the budget's four lines, the team, the milestones and the targets. */
-function EntryDetails({ entry }: { entry: ReviewEntry['entry'] }) {
-  const b = entry.budget;
-  const lines: [string, string, number][] = [
-    ['薪酬待遇', 'Salaries', b.salaryFen], ['督导培训经费', 'Supervision and training', b.supervisionTrainingFen],
-    ['服务活动经费', 'Service activities', b.serviceActivitiesFen], ['项目管理经费', 'Project management', b.projectManagementFen],
-  ];
-  return (
-    <Section title={T('项目详情', 'The entry in full')}>
-      <div class="table-wrap">
-        <table class="num">
-          <caption class="muted">{T('预算', 'Budget')}</caption>
-          <tbody>
-            {lines.map(([zh, en, fen]) => <tr key={en}><th scope="row" class="text">{T(zh, en)}</th><td>{yuan(fen)}</td></tr>)}
-            <tr class="total"><th scope="row" class="text">{T('合计', 'Total')}</th><td>{yuan(entry.budgetTotalFen)}</td></tr>
-          </tbody>
-        </table>
-      </div>
-      <h3>{T('项目团队', 'Team')}</h3>
-      {!entry.team?.length ? <Empty>{T('未填写。', 'Not given.')}</Empty> : (
-        <ul>{entry.team.map((m, i) => <li key={i}>{m.name} · {m.post === 'professional' ? T('专业岗位', 'professional post') : m.post === 'volunteer' ? T('志愿者', 'volunteer') : T('其他人员', 'staff')}{m.level && ` · ${label('certificate_levels', m.level)}`}{m.months ? ` · ${m.months} ${T('个月', 'months')}` : ''}</li>)}</ul>
-      )}
-      <h3>{T('里程碑与拨付', 'Milestones and tranches')}</h3>
-      {!entry.milestones?.length ? <Empty>{T('未填写。', 'Not given.')}</Empty> : (
-        <ol>{entry.milestones.map((m, i) => <li key={i}>{m.name} · {m.due} · {m.tranchePercent}%</li>)}</ol>
-      )}
-      {!!entry.kpis?.length && <>
-        <h3>{T('考核指标', 'Targets')}</h3>
-        <ul>{entry.kpis.map((k, i) => <li key={i}>{k.indicator}：{k.target}</li>)}</ul>
-      </>}
-    </Section>
   );
 }
