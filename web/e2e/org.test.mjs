@@ -227,9 +227,9 @@ describe("the organisations' side of the console", () => {
     const page = s.evaluatorPage = await session('evaluator');
     await login(page, phone, 'evaluator-pass-1');
     await page.getByRole('heading', { name: '绩效评估' }).waitFor();
+    await page.getByRole('link', { name: TITLE }).waitFor(); // the engaged project is listed (GET /v1/me/evaluation-projects)
     await check(page, 'evaluator');
-    await page.getByLabel('项目编号').fill(s.appId);
-    await page.getByRole('button', { name: '打开' }).click();
+    await page.getByRole('link', { name: TITLE }).click();
     await page.getByRole('heading', { name: TITLE }).waitFor();
     await page.getByRole('heading', { name: '提交评估' }).waitFor();
     await check(page, 'evaluate');
@@ -254,9 +254,10 @@ describe("the organisations' side of the console", () => {
     const g = await must('GET', `/v1/applications/${s.appId}/grant`, { token: s.charity });
     assert.equal(g.evaluation.score, 88);
     assert.deepEqual(g.evaluation.kpiResults.map((r) => [r.index, r.met]), [[0, true], [1, false]]);
-    // the project is listed among those opened here
+    // the project is listed as evaluated
     await nav(page, '绩效评估').click();
-    await page.getByRole('link', { name: TITLE }).waitFor();
+    await page.getByLabel('状态').selectOption('evaluated');
+    await page.getByRole('row', { name: new RegExp(TITLE) }).getByText('已评估').waitFor();
     await page.context().close();
   });
 

@@ -1,61 +1,47 @@
 // The evaluator's screen (绩效评估): an evaluator of the institution a funder
-// engaged opens the project, reads it in full with its tranches, and
-// records the evaluation, scoring every target of the project.
-//
-// The API has no list of the projects an institution is engaged on (GET
-// /v1/applications lists by organisation, fund or competition, for their
-// admins), so the evaluator opens a project by the number the funder gives;
-// the projects opened in this browser are listed for coming back.
+// engaged sees the projects it is engaged on (GET /v1/me/evaluation-projects),
+// opens one, reads it in full with its tranches, and records the evaluation,
+// scoring every target of the project.
 import { useState } from 'preact/hooks';
-import { enc, get, post } from '../../api';
+import { enc, get, post, q } from '../../api';
 import { Link, navigate } from '../../router';
-import { label, state, T, useGlobal } from '../../state';
-import type { Application, EvaluationInput, Grant } from '../../types';
+import { label, T, useGlobal } from '../../state';
+import type { Application, ApplicationList, EvaluationInput, Grant } from '../../types';
 import { Button, Check, Empty, Input, Section, Select, Show, TextArea, ask, fmtTime, useLoad } from '../../ui';
-import { applicationStatus } from '../organisation';
+import { applicationStatus, applicationStatusText } from '../organisation';
 import { ProjectDetails, kpiKind } from '../shared';
 import { GRADE_CODES, gradeName } from './evaluation';
 import { FormProblem, useFormAction } from './problems';
 import { GrantPanel } from './tranches';
 import { useOrgName } from './view';
 
-interface Opened { id: string; title: string; at: string }
-
-function recentKey(): string {
-  return `wushe.evaluate.opened.${state.session?.account.id ?? ''}`;
-}
-
-function opened(): Opened[] {
-  try { return JSON.parse(localStorage.getItem(recentKey()) ?? '[]') as Opened[]; } catch { return []; }
-}
-
-function remember(a: Application) {
-  const list = [{ id: a.id, title: a.title, at: new Date().toISOString() }, ...opened().filter((o) => o.id !== a.id)].slice(0, 20);
-  localStorage.setItem(recentKey(), JSON.stringify(list));
-}
-
 export function EvaluatorPage() {
   useGlobal();
+  const [status, setStatus] = useState('');
   const [id, setId] = useState('');
-  const list = opened();
+  const l = useLoad(() => get<ApplicationList>('/v1/me/evaluation-projects' + q({ status, limit: 100 })), [status]);
   return (
     <>
       <h1>{T('绩效评估', 'Project evaluations')}</h1>
-      <Section title={T('打开受委托评估的项目', 'Open a project you are engaged on')}>
-        <p class="muted">{T('资助方委托本机构评估后，请按其提供的项目编号打开项目（服务暂未提供受委托项目的列表）。',
-          'Once a funder engages your institution, open the project by the number it gives you (the service has no list of engaged projects yet).')}</p>
+      <Section title={T('受委托评估的项目', 'Projects your institution is engaged on')} actions={
+        <Select label={T('状态', 'Status')} value={status} onValue={setStatus} empty={T('全部', 'All')}
+          options={['approved', 'running', 'completed', 'evaluated'].map((s) => ({ value: s, label: applicationStatusText(s) }))} />
+      }>
+        <Show l={l}>{(r) => !r.items?.length ? <Empty>{T('暂无受委托评估的项目。', 'No project has engaged your institution yet.')}</Empty> : (
+          <table class="stack">
+            <thead><tr><th>{T('项目', 'Project')}</th><th>{T('状态', 'Status')}</th><th>{T('更新', 'Updated')}</th></tr></thead>
+            <tbody>{r.items.map((x) => (
+              <tr key={x.id}><td class="lead"><Link to={`/evaluate/${enc(x.id)}`}>{x.title}</Link></td>
+                <td data-label={T('状态', 'Status')}>{applicationStatus(x.status)}</td><td data-label={T('更新', 'Updated')}>{fmtTime(x.updatedAt)}</td></tr>
+            ))}</tbody>
+          </table>
+        )}</Show>
+      </Section>
+      <Section title={T('按编号打开', 'Open by number')}>
         <form class="row" onSubmit={(e) => { e.preventDefault(); if (id.trim()) navigate(`/evaluate/${enc(id.trim())}`); }}>
           <Input label={T('项目编号', 'Project number')} value={id} onValue={setId} required pattern="[A-Za-z0-9_\-]{1,64}" />
           <Button type="submit">{T('打开', 'Open')}</Button>
         </form>
-      </Section>
-      <Section title={T('在本浏览器中打开过的项目', 'Projects opened in this browser')}>
-        {!list.length ? <Empty>{T('还没有。', 'None yet.')}</Empty> : (
-          <table>
-            <thead><tr><th>{T('项目', 'Project')}</th><th>{T('编号', 'Number')}</th><th>{T('打开时间', 'Opened')}</th></tr></thead>
-            <tbody>{list.map((o) => <tr key={o.id}><td><Link to={`/evaluate/${enc(o.id)}`}>{o.title}</Link></td><td class="muted">{o.id}</td><td>{fmtTime(o.at)}</td></tr>)}</tbody>
-          </table>
-        )}
       </Section>
     </>
   );
@@ -63,11 +49,7 @@ export function EvaluatorPage() {
 
 export function EvaluatePage({ id }: { id: string }) {
   useGlobal();
-  const a = useLoad(async () => {
-    const app = await get<Application>(`/v1/applications/${enc(id)}`);
-    remember(app);
-    return app;
-  }, [id]);
+  const a = useLoad(() => get<Application>(`/v1/applications/${enc(id)}`), [id]);
   return (
     <Show l={a}>{(app) => <EvaluateProject app={app} reload={a.reload} />}</Show>
   );
