@@ -3,6 +3,7 @@
 // clients do), and the browser sessions with their error watch.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -116,6 +117,20 @@ export async function session(name, viewport = { width: 1366, height: 900 }) {
   // Irreversible actions ask first (issue 19): the dialogs are accepted and kept, for the tests to check they were asked.
   page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
   return page;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axeSerious runs axe-core on the page (injected once) and answers its
+ * serious and critical violations, a line each with up to three targets:
+ * [] when there are none. Every screen's check asserts it is empty.
+ */
+export async function axeSerious(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
 export async function shot(page, name) {

@@ -11,14 +11,11 @@
 // Run after console.test.mjs by scripts/e2e.sh, against the same demo city.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import {
   BASE, LOGINS, ORG, TAG, beijingDate, closeBrowser, dialogs, expectNotice, launch, login, must, pageErrors, randomPhone, session, shot, shows, token,
+  axeSerious,
 } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const FUND = 'demo-fund-0001'; // the demo charity's community fund (city-wide, ¥5,000–¥50,000 a grant)
 const SUPERVISOR = 'demo-sw-0001'; // a verified social worker the demo organisation employs (phone 15610000001)
 const INSTITUTION = 'demo-org-0038'; // a supervision and evaluation institution of the demo city
@@ -29,10 +26,7 @@ const s = { axe: 0 };
 async function check(page, name) {
   await page.locator('main h1').waitFor();
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], `${name}: axe violations`);
+  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
   s.axe++;
   await shot(page, `org-${name}`);
 }

@@ -9,16 +9,13 @@
 // 贾秀琪's hours of demo-need-past-1 are already marked and verified).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
   BASE, COMMUNITY, LOGINS, PAST_NEED, TAG, beijingDate, closeBrowser, expectNotice, idNumber, launch, login, must, pageErrors, randomPhone, session, shot, token,
+  axeSerious,
 } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 const s = {};
 
@@ -41,10 +38,7 @@ async function check(page, name) {
     return out;
   });
   assert.deepEqual(small, [], `${name}: touch targets under 44 px`);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], `${name}: axe violations`);
+  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
   await shot(page, `phone-${name}`);
 }
 

@@ -13,21 +13,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import QRCode from 'qrcode';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
   BASE, COMMUNITY, DEMO_PASSWORD, DEMO_VOLUNTEER, LOGINS, PAST_NEED, TAG, api, closeBrowser, idNumber, launch, must,
   pageErrors, randomPhone, session, shot, smsCode, token,
+  axeSerious,
 } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE_VIEW = { width: 390, height: 844 };
 const s = {};
 
-/** wgsToGcj is the app's conversion (src/m/screens.tsx); gcjToWgs inverts it for the fake GPS. */
+/** wgsToGcj is the app's conversion (src/m/screens.tsx), written again here on purpose: the test's own oracle for the GPS point the app converts (the page's module is not importable in node); gcjToWgs inverts it for the fake GPS. */
 function wgsToGcj(p) {
   const a = 6378245.0, ee = 0.00669342162296594323;
   const x = p.lng - 105, y = p.lat - 35;
@@ -53,10 +51,7 @@ async function check(page, name) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   const { sw, iw } = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, iw: innerWidth }));
   assert.ok(sw <= iw, `${name}: scrolls sideways (${sw} > ${iw})`);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], `${name}: axe violations`);
+  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
   s.axeScreens = (s.axeScreens ?? 0) + 1;
   await shot(page, `m-${name}`);
 }
