@@ -207,6 +207,21 @@ func registerAuth(api huma.API, svc *service.Service) {
 	})
 
 	huma.Register(api, huma.Operation{
+		OperationID: "login-with-code", Method: http.MethodPost, Path: "/v1/auth/code-login", Tags: []string{"auth"},
+		Summary: "短信验证码登录 Log in with an SMS code",
+		Description: "先以用途 login 获取验证码（POST /v1/auth/sms-codes；未注册的手机号不会收到短信，答复相同）。验证码的尝试次数受限；密码错误次数不影响验证码登录。" +
+			"First request a code with purpose login (POST /v1/auth/sms-codes; a phone with no account gets no SMS, and the same answer). " +
+			"The code's tries are limited; wrong passwords do not hold an SMS-code log-in.",
+		MaxBodyBytes: 4 << 10, Errors: []int{403, 422, 429},
+	}, func(ctx context.Context, in *codeLoginInput) (*tokensOutput, error) {
+		t, err := svc.Accounts().LoginWithCode(ctx, accounts.CodeLogin{Phone: in.Body.Phone, Code: in.Body.Code, ClientIP: ipFrom(ctx)})
+		if err != nil {
+			return nil, err
+		}
+		return tokensDTO(t), nil
+	})
+
+	huma.Register(api, huma.Operation{
 		OperationID: "refresh", Method: http.MethodPost, Path: "/v1/auth/refresh", Tags: []string{"auth"},
 		Summary:      "轮换刷新令牌 Rotate the refresh token",
 		Description:  "返回新的令牌对；旧刷新令牌失效。重复使用已用过的刷新令牌会注销该次登录的全部令牌。Returns a new pair; the old refresh token stops working. Presenting a used refresh token revokes every token of that login.",
@@ -276,7 +291,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 type smsCodeInput struct {
 	Body struct {
 		Phone   string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)" doc:"接收验证码的手机号 The phone to send the code to" example:"13800138000"`
-		Purpose string `json:"purpose" enum:"register,reset_password,change_phone,bind_wechat,delete_account" doc:"用途；一个用途的验证码不能用于其他用途 What the code is for; a code works for its purpose only"`
+		Purpose string `json:"purpose" enum:"register,login,reset_password,change_phone,bind_wechat,delete_account" doc:"用途；一个用途的验证码不能用于其他用途 What the code is for; a code works for its purpose only"`
 	}
 }
 
@@ -284,6 +299,13 @@ type smsCodeOutput struct {
 	Body struct {
 		ExpiresIn   int `json:"expiresIn" doc:"验证码有效秒数 Seconds the code is valid"`
 		ResendAfter int `json:"resendAfter" doc:"多少秒后可再次获取 Seconds before another code may be requested"`
+	}
+}
+
+type codeLoginInput struct {
+	Body struct {
+		Phone string `json:"phone" pattern:"^1[3-9][0-9]{9}$" patternDescription:"11 位大陆手机号 (11-digit mainland mobile number)"`
+		Code  string `json:"code" pattern:"^[0-9]{6}$" patternDescription:"6 位数字 (6 digits)" doc:"用途 login 的短信验证码 The SMS code (purpose login)" writeOnly:"true"`
 	}
 }
 
@@ -301,11 +323,11 @@ func registerPhoneCodes(api huma.API, svc *service.Service) {
 		Summary: "发送短信验证码 Send an SMS verification code",
 		Description: "6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，" +
 			"曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；" +
-			"找回密码或注销时，未注册的手机号不会收到短信；答复均相同。" +
+			"验证码登录、找回密码或注销时，未注册的手机号不会收到短信；答复均相同。" +
 			"A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone " +
 			"(a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone " +
 			"has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; " +
-			"for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.",
+			"for login, reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.",
 		DefaultStatus: http.StatusAccepted, MaxBodyBytes: 4 << 10, Errors: []int{422, 429, 503},
 	}, func(ctx context.Context, in *smsCodeInput) (*smsCodeOutput, error) {
 		sent, err := svc.Accounts().RequestCode(ctx, accounts.CodeRequest{Phone: in.Body.Phone, Purpose: models.CodePurpose(in.Body.Purpose), ClientIP: ipFrom(ctx)})

@@ -66,6 +66,7 @@ var changes = map[string]string{
 	"withdraw-application":             "withdraws the undecided application",
 	"mark-attendance":                  "records attendance (and walk-ins) of the occurrence, with hours pending verification",
 	"login":                            "starts a login (an access and a refresh token); failed attempts count towards the throttle",
+	"login-with-code":                  "starts a login (an access and a refresh token) for the phone the code was sent to; uses the code",
 	"logout":                           "revokes this login's refresh-token family",
 	"reset-password":                   "replaces the password and ends the account's logins",
 	"refresh":                          "rotates the refresh token (the old one is spent)",

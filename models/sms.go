@@ -8,6 +8,7 @@ type CodePurpose string
 
 const (
 	PurposeRegister      CodePurpose = "register"
+	PurposeLogin         CodePurpose = "login"
 	PurposeResetPassword CodePurpose = "reset_password"
 	PurposeChangePhone   CodePurpose = "change_phone"
 	PurposeBindWeChat    CodePurpose = "bind_wechat"
@@ -15,7 +16,7 @@ const (
 )
 
 // CodePurposes lists every purpose, in the order the API documents them.
-var CodePurposes = []CodePurpose{PurposeRegister, PurposeResetPassword, PurposeChangePhone, PurposeBindWeChat, PurposeDeleteAccount}
+var CodePurposes = []CodePurpose{PurposeRegister, PurposeLogin, PurposeResetPassword, PurposeChangePhone, PurposeBindWeChat, PurposeDeleteAccount}
 
 // Valid reports whether p is a known purpose.
 func (p CodePurpose) Valid() bool {

@@ -128,6 +128,46 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 	return s.issue(ctx, a, fam.ID, 1, now)
 }
 
+// CodeLogin is a phone and the log-in code texted to it, and where the
+// attempt came from.
+type CodeLogin struct {
+	Phone, Code, ClientIP string
+}
+
+// LoginWithCode starts a login family for the account of a phone that
+// proved it holds the phone with a code (purpose login): the way in for
+// volunteers who never set a password (most register by SMS in WeChat),
+// and for anyone whose wrong passwords hold the password log-in. The code's
+// own tries are limited (verifyCode); the password failures do not hold it.
+func (s *Service) LoginWithCode(ctx context.Context, c CodeLogin) (*Tokens, error) {
+	c.Phone = models.NormalisePhone(c.Phone)
+	var p models.Problems
+	core.Collect(&p, models.ValidatePhone("phone", c.Phone))
+	core.Collect(&p, models.ValidateCode("code", c.Code))
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.verifyCode(ctx, c.Phone, models.PurposeLogin, c.Code, "code"); err != nil {
+		return nil, err
+	}
+	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
+	if core.IsKind(err, models.KindNotFound) { // no code was sent: verifyCode refused already; kept for a race with an erasure
+		return nil, models.Invalid("code", "验证码无效，请重新获取", "no valid code; request a new one")
+	} else if err != nil {
+		return nil, err
+	}
+	if a.Status != models.AccountActive {
+		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
+	}
+	now := s.d.Now()
+	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
+	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
+		return nil, err
+	}
+	s.rememberClient(ctx, c.Phone, c.ClientIP)
+	return s.issue(ctx, a, fam.ID, 1, now)
+}
+
 // failureLimit is a count of failed logins allowed per window under a key.
 type failureLimit struct {
 	key    string
@@ -187,8 +227,8 @@ func (s *Service) checkLimits(ctx context.Context, limits []failureLimit) error 
 	secs := max(1, int(wait.Round(time.Second)/time.Second))
 	mins := (secs + 59) / 60
 	return &models.Error{Kind: models.KindRateLimited, RetryAfter: secs,
-		Zh: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试，或用短信验证码重设密码（重设后可立即登录）", mins),
-		En: fmt.Sprintf("too many wrong passwords: try again in %d min, or reset the password with an SMS code (then log in at once)", mins)}
+		Zh: fmt.Sprintf("密码错误次数过多，请 %d 分钟后再试，或用短信验证码登录、重设密码", mins),
+		En: fmt.Sprintf("too many wrong passwords: try again in %d min, or log in or reset the password with an SMS code", mins)}
 }
 
 // countFailure counts one failed login under every limit.

@@ -100,7 +100,8 @@ var errCodeSendFailed = models.E(models.KindUnavailable, "短信发送失败，�
 // cannot be checked). The answer never tells whether the phone has an
 // account: a registration code for a registered phone, or a move to one,
 // sends that phone a notice that it has an account instead of a code; a
-// password reset or an erasure of a phone with no account sends nothing.
+// log-in code, a password reset or an erasure of a phone with no account
+// sends nothing.
 func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, error) {
 	r.Phone = models.NormalisePhone(r.Phone)
 	var p models.Problems
@@ -129,7 +130,7 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (*CodeSent, er
 		}
 		return sent, nil
 	}
-	if !registered && (r.Purpose == models.PurposeResetPassword || r.Purpose == models.PurposeDeleteAccount) {
+	if !registered && (r.Purpose == models.PurposeLogin || r.Purpose == models.PurposeResetPassword || r.Purpose == models.PurposeDeleteAccount) {
 		s.d.Log.InfoContext(ctx, "verification code not sent: no account has the phone", "phone", models.MaskPhone(r.Phone), "purpose", r.Purpose)
 		return sent, nil
 	}

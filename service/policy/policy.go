@@ -89,6 +89,7 @@ var policy = map[Action]Rule{
 	"openapi-3-0-json": {Who: []Relation{Anyone}}, "openapi-3-0-yaml": {Who: []Relation{Anyone}},
 	"register":         {Who: []Relation{Anyone}, Also: "with the SMS code sent to the phone"},
 	"login":            {Who: []Relation{Anyone}, Also: "failed attempts throttled per phone and client"},
+	"login-with-code":  {Who: []Relation{Anyone}, Also: "with the log-in code sent to the account's phone"},
 	"refresh":          {Who: []Relation{Anyone}, Also: "holding the refresh token"},
 	"logout":           {Who: []Relation{SignedIn}},
 	"reset-password":   {Who: []Relation{Anyone}, Also: "with the SMS code sent to the account's phone"},

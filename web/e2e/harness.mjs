@@ -141,7 +141,7 @@ export async function login(page, phone, password = DEMO_PASSWORD) {
   await page.goto(`${BASE}/console/`);
   await page.getByLabel('手机号').fill(phone);
   await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByRole('navigation', { name: '主导航' }).waitFor();
 }
 

@@ -57,11 +57,11 @@ describe('the console, as a clerk trusts it', () => {
     await page.goto(`${BASE}/console/`);
     await page.getByLabel('手机号').fill(phone);
     await page.getByLabel('密码').fill(first);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     const wait = page.locator('.wait[role="timer"]');
     await wait.waitFor();
     assert.match(await wait.innerText(), /请等待 \d+ 分 \d+ 秒|请等待 \d+ 秒/, 'the wait is shown, counting down');
-    assert.ok(await page.getByRole('button', { name: '登录' }).isDisabled(), 'logging in waits for the countdown');
+    assert.ok(await page.getByRole('button', { name: '登录', exact: true }).isDisabled(), 'logging in waits for the countdown');
     await shot(page, 'trust-01-lockout-wait');
 
     await page.getByRole('button', { name: '忘记密码？' }).click();
@@ -77,8 +77,25 @@ describe('the console, as a clerk trusts it', () => {
     await page.getByRole('button', { name: '重设密码' }).click();
     await expectNotice(page, '密码已重设');
     await page.getByLabel('密码').fill(second);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('heading', { name: '欢迎' }).waitFor(); // in at once (a volunteer: no console screens)
+    await page.context().close();
+  });
+
+  test('a person logs in with an SMS code', async () => {
+    const phone = '15600000889'; // a demo volunteer's login no other test uses
+    const page = await session('code-login');
+    await page.goto(`${BASE}/console/`);
+    await page.getByRole('button', { name: '验证码登录' }).click();
+    await page.getByRole('heading', { name: '验证码登录' }).waitFor();
+    await page.getByLabel('手机号').fill(phone);
+    const seen = smsCount(phone);
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    await expectNotice(page, '验证码已发送');
+    await page.getByLabel('短信验证码').fill(await smsCode(phone, seen));
+    await shot(page, 'trust-02b-code-login');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('heading', { name: '欢迎' }).waitFor();
     await page.context().close();
   });
 
@@ -88,7 +105,7 @@ describe('the console, as a clerk trusts it', () => {
     await page.getByRole('heading', { name: '登录' }).waitFor();
     await page.getByLabel('手机号').fill(LOGINS.committee);
     await page.getByLabel('密码').fill('wushe-demo-2025');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('heading', { name: '发布需求' }).waitFor(); // where the link pointed, not the committee's home
     assert.match(page.url(), /\/console\/needs\/new$/);
     const title = `会话过期时填写的需求 ${TAG}`;
@@ -101,7 +118,7 @@ describe('the console, as a clerk trusts it', () => {
     await page.getByRole('heading', { name: '登录' }).waitFor();
     await page.getByLabel('手机号').fill(LOGINS.committee);
     await page.getByLabel('密码').fill('wushe-demo-2025');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('heading', { name: '发布需求' }).waitFor();
     assert.equal(await page.getByLabel('标题').inputValue(), title, 'the typed title came back');
     await page.getByText('已恢复上次未保存的内容').waitFor();

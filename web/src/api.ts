@@ -105,8 +105,14 @@ export async function login(phone: string, password: string) {
 }
 
 /** requestCode asks the service to text a 6-digit code for purpose (the answer is the same for any phone). */
-export async function requestCode(phone: string, purpose: 'reset_password') {
+export async function requestCode(phone: string, purpose: 'login' | 'reset_password') {
   await api('POST', '/v1/auth/sms-codes', { phone, purpose }, { anonymous: true });
+}
+
+/** loginWithCode logs in with a code texted for purpose login. */
+export async function loginWithCode(phone: string, code: string) {
+  const s = await api<Tokens>('POST', '/v1/auth/code-login', { phone, code }, { anonymous: true });
+  update({ session: { accessToken: s.accessToken, refreshToken: s.refreshToken, account: s.account } });
 }
 
 /** resetPassword sets a new password with the texted code; the account's other logins end. */

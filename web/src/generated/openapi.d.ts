@@ -395,6 +395,17 @@ export interface paths {
      */
     get: operations["audit-log"];
   };
+  "/v1/auth/code-login": {
+    /**
+     * 短信验证码登录 Log in with an SMS code
+     * @description 先以用途 login 获取验证码（POST /v1/auth/sms-codes；未注册的手机号不会收到短信，答复相同）。验证码的尝试次数受限；密码错误次数不影响验证码登录。First request a code with purpose login (POST /v1/auth/sms-codes; a phone with no account gets no SMS, and the same answer). The code's tries are limited; wrong passwords do not hold an SMS-code log-in.
+     *
+     * Who may call it: anyone, no login needed. Also: with the log-in code sent to the account's phone.
+     *
+     * Changes: starts a login (an access and a refresh token) for the phone the code was sent to; uses the code.
+     */
+    post: operations["login-with-code"];
+  };
   "/v1/auth/login": {
     /**
      * 手机号密码登录 Log in with phone and password
@@ -453,7 +464,7 @@ export interface paths {
   "/v1/auth/sms-codes": {
     /**
      * 发送短信验证码 Send an SMS verification code
-     * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
+     * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；验证码登录、找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for login, reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
      *
      * Who may call it: anyone, no login needed. Also: limited per phone and client; answers alike whether or not the phone is registered.
      *
@@ -2796,6 +2807,11 @@ export interface components {
        * @description 认定日期 YYYY-MM-DD
        */
       recognisedOn?: string;
+    };
+    CodeLoginInputBody: {
+      /** @description 用途 login 的短信验证码 The SMS code (purpose login) */
+      code: string;
+      phone: string;
     };
     CodeOutputBody: {
       /** Format: date-time */
@@ -5848,7 +5864,7 @@ export interface components {
        * @description 用途；一个用途的验证码不能用于其他用途 What the code is for; a code works for its purpose only
        * @enum {string}
        */
-      purpose: "register" | "reset_password" | "change_phone" | "bind_wechat" | "delete_account";
+      purpose: "register" | "login" | "reset_password" | "change_phone" | "bind_wechat" | "delete_account";
     };
     SmsCodeOutputBody: {
       /**
@@ -8741,6 +8757,85 @@ export interface operations {
     };
   };
   /**
+   * 短信验证码登录 Log in with an SMS code
+   * @description 先以用途 login 获取验证码（POST /v1/auth/sms-codes；未注册的手机号不会收到短信，答复相同）。验证码的尝试次数受限；密码错误次数不影响验证码登录。First request a code with purpose login (POST /v1/auth/sms-codes; a phone with no account gets no SMS, and the same answer). The code's tries are limited; wrong passwords do not hold an SMS-code log-in.
+   *
+   * Who may call it: anyone, no login needed. Also: with the log-in code sent to the account's phone.
+   *
+   * Changes: starts a login (an access and a refresh token) for the phone the code was sent to; uses the code.
+   */
+  "login-with-code": {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CodeLoginInputBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TokensDTO"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          /** @description 等待秒数 Seconds to wait before trying again */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ErrorModel"];
+        };
+      };
+    };
+  };
+  /**
    * 手机号密码登录 Log in with phone and password
    * @description 手机号密码登录 Log in with phone and password.
    *
@@ -9096,7 +9191,7 @@ export interface operations {
   };
   /**
    * 发送短信验证码 Send an SMS verification code
-   * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
+   * @description 6 位验证码，5 分钟内有效，每个客户端最多尝试 5 次（全部客户端合计 10 次）；按 IP、按手机号与 IP、按手机号限频，曾从该 IP 登录过的用户不受手机号总限额影响。答复从不透露手机号是否已注册：已注册的手机号申请注册（或改绑）时收到“已有账号”提示短信而非验证码；验证码登录、找回密码或注销时，未注册的手机号不会收到短信；答复均相同。A 6-digit code, valid 5 minutes, at most 5 tries per client (10 in all); limited per client IP, per phone and client IP, and per phone (a client that has logged in to the phone's account is not held by the per-phone bound). The answer never tells whether the phone has an account: a registration (or a move) to a registered phone sends it a notice that it has an account instead of a code; for login, reset_password and delete_account, a phone with no account gets no SMS; the answer is the same.
    *
    * Who may call it: anyone, no login needed. Also: limited per phone and client; answers alike whether or not the phone is registered.
    *
