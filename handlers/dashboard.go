@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -228,8 +227,8 @@ func dashboardDTO(v *models.DashboardView) DashboardDTO {
 	}
 	out.Coverage, out.Towns = coverageDTOs(v)
 	out.PriceTables = priceTableDTOs(v)
-	out.Today = DashboardTodayDTO{Since: v.Today.Since, HoursVerified: v.Today.HoursVerified, Records: v.Today.Records,
-		HoursVerifiedTotal: float64(v.Total.Figures.HoursHundredths+int64(math.Round(v.Today.HoursVerified*100))) / 100}
+	out.Today = DashboardTodayDTO{Since: v.Today.Since, HoursVerified: v.Today.HoursVerified(), Records: v.Today.Records,
+		HoursVerifiedTotal: v.Today.TotalHours(v.Total.Figures.HoursHundredths)}
 	for _, p := range v.Series {
 		out.Series = append(out.Series, DashboardSeriesDTO{Month: p.Month, Domain: p.Domain, Needs: p.Needs, VerifiedHours: hoursOf(p.HoursHundredths),
 			Grants: p.Grants, GrantsFen: p.GrantsFen})

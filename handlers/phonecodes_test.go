@@ -135,7 +135,7 @@ func TestRegistrationNeedsThePhoneCode(t *testing.T) {
 	if out.count() != before+1 || out.last("13900100001", models.PurposeRegister) != "" {
 		t.Fatalf("a registered phone was sent a register code")
 	}
-	for _, bad := range []string{`{"phone":"12345","purpose":"register"}`, `{"phone":"13900100003","purpose":"login"}`, `{"phone":"13900100003"}`} {
+	for _, bad := range []string{`{"phone":"12345","purpose":"register"}`, `{"phone":"13900100003","purpose":"sign_in"}`, `{"phone":"13900100003"}`} {
 		if r := h.do("POST", "/v1/auth/sms-codes", bad); r.Status != 422 {
 			t.Errorf("%s: %d %s", bad, r.Status, r.Raw)
 		}
@@ -533,5 +533,31 @@ func TestLoginWithCode(t *testing.T) {
 	}
 	if out.count() != n {
 		t.Error("an SMS went to a phone with no account")
+	}
+	// A guess for a phone with no account reads exactly like a wrong guess for a registered one.
+	time.Sleep(5 * time.Millisecond)
+	h.sendCode(out, "13900100061", models.PurposeLogin)
+	known := h.do("POST", "/v1/auth/code-login", `{"phone":"13900100061","code":"000001"}`)
+	unknown := h.do("POST", "/v1/auth/code-login", `{"phone":"13900100069","code":"000001"}`)
+	if known.Status != 422 || known.Raw != strings.ReplaceAll(unknown.Raw, "13900100069", "13900100061") {
+		t.Errorf("the answers tell a registered phone: %d %s / %d %s", known.Status, known.Raw, unknown.Status, unknown.Raw)
+	}
+}
+
+// TestCodeLoginRefusesPowerOverMoneyAndOversight: civil affairs log in with
+// their password only; a volunteer of the same world logs in with a code.
+func TestCodeLoginRefusesPowerOverMoneyAndOversight(t *testing.T) {
+	out := &smsOutbox{}
+	w := newWorld(t, func(s *harnessSetup) { // codes are sent (the world registers without them)
+		s.svc.Accounts.SMS = out
+		s.svc.Accounts.SMSResendInterval = time.Millisecond
+	})
+	code := w.h.sendCode(out, "13100000001", models.PurposeLogin) // the city's civil affairs
+	if r := w.h.do("POST", "/v1/auth/code-login", `{"phone":"13100000001","code":"`+code+`"}`); r.Status != 403 {
+		t.Fatalf("civil affairs logs in with a code: %d %s", r.Status, r.Raw)
+	}
+	code = w.h.sendCode(out, "13100000013", models.PurposeLogin) // a volunteer
+	if r := w.h.do("POST", "/v1/auth/code-login", `{"phone":"13100000013","code":"`+code+`"}`); r.Status != 200 {
+		t.Fatalf("a volunteer logs in with a code: %d %s", r.Status, r.Raw)
 	}
 }

@@ -59,7 +59,7 @@ type DashboardBuilder struct {
 // NewDashboardBuilder starts a snapshot taken at now.
 func NewDashboardBuilder(now time.Time) *DashboardBuilder {
 	local := now.In(Shanghai())
-	return &DashboardBuilder{date: string(DateOf(now)), takenAt: now.UTC(), ceYear: local.Year(), city: newFigures(),
+	return &DashboardBuilder{date: string(DateOf(now)), takenAt: now.UTC().Truncate(time.Millisecond), ceYear: local.Year(), city: newFigures(),
 		districts: map[string]*DashboardFigures{}, orgs: map[string]builderOrg{}, elderCare: map[string]*ElderCareLine{},
 		openStations: map[string]bool{}, staffedTowns: map[string]bool{}, stationAreas: map[string][]string{},
 		coverage: map[[2]string]*DomainCoverage{}, prices: map[string]PriceTable{},
@@ -192,6 +192,11 @@ func (b *DashboardBuilder) AddNeed(n *Need) {
 // A record made before its occurrence started does not count.
 func (b *DashboardBuilder) AddHoursRecord(r *HoursRecord) {
 	if r.Status != HoursVerified || r.BeforeItsOccurrence() {
+		return
+	}
+	if r.VerifiedAt != nil && !r.VerifiedAt.Before(b.takenAt) {
+		// Verified after the snapshot's time (while it was being counted):
+		// the view's today counts it (TodayCounter), never both.
 		return
 	}
 	k := hoursKey{r.OccurrenceID, r.VolunteerID}

@@ -9,9 +9,17 @@ import "time"
 // from the version the snapshot counted (the rule of the signed service
 // record: only the highest verified version of a record counts).
 type DashboardToday struct {
-	Since         time.Time // the snapshot's time
-	HoursVerified float64   // net hours verified since, in the scope
-	Records       int       // records (occurrence and volunteer) verified since
+	Since      time.Time // the snapshot's time
+	Hundredths int64     // net hours verified since, in the scope, × 100 (exact sums)
+	Records    int       // records (occurrence and volunteer) verified since
+}
+
+// HoursVerified is the net hours verified since the snapshot.
+func (t DashboardToday) HoursVerified() float64 { return float64(t.Hundredths) / 100 }
+
+// TotalHours is the snapshot's verified hours of the scope (in hundredths) plus today's.
+func (t DashboardToday) TotalHours(snapshotHundredths int64) float64 {
+	return float64(snapshotHundredths+t.Hundredths) / 100
 }
 
 // TodayCounter folds the hours verified since a snapshot into the scope's
@@ -82,5 +90,5 @@ func (c *TodayCounter) Figure() DashboardToday {
 			net -= hundredths(old.Hours)
 		}
 	}
-	return DashboardToday{Since: c.since, HoursVerified: float64(net) / 100, Records: len(c.newest)}
+	return DashboardToday{Since: c.since, Hundredths: net, Records: len(c.newest)}
 }

@@ -13,7 +13,7 @@ func TestValidateCodeAndPurposes(t *testing.T) {
 			t.Errorf("%s is not valid", p)
 		}
 	}
-	if CodePurpose("login").Valid() {
+	if CodePurpose("sign_in").Valid() {
 		t.Error("an unknown purpose is valid")
 	}
 }

@@ -147,7 +147,17 @@ func (s *Service) LoginWithCode(ctx context.Context, c CodeLogin) (*Tokens, erro
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// Wrong codes count against the address like wrong passwords (a bound
+	// on probing many phones from one place); the code's own tries are
+	// limited per phone by verifyCode.
+	limits := []failureLimit{{"login:fail-ip:" + c.ClientIP, s.cfg.LoginLimitIP, s.cfg.LoginWindow}}
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return nil, err
+	}
 	if err := s.verifyCode(ctx, c.Phone, models.PurposeLogin, c.Code, "code"); err != nil {
+		if core.IsKind(err, models.KindInvalid) {
+			s.countFailure(ctx, limits)
+		}
 		return nil, err
 	}
 	a, err := s.st.Accounts.AccountByPhone(ctx, c.Phone)
@@ -159,6 +169,10 @@ func (s *Service) LoginWithCode(ctx context.Context, c CodeLogin) (*Tokens, erro
 	if a.Status != models.AccountActive {
 		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
 	}
+	if passwordOnly(a) {
+		return nil, models.E(models.KindForbidden, "该账号管理资金或监管事务，须用密码登录",
+			"this account manages money or oversight: it logs in with its password")
+	}
 	now := s.d.Now()
 	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
 	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
@@ -166,6 +180,19 @@ func (s *Service) LoginWithCode(ctx context.Context, c CodeLogin) (*Tokens, erro
 	}
 	s.rememberClient(ctx, c.Phone, c.ClientIP)
 	return s.issue(ctx, a, fam.ID, 1, now)
+}
+
+// passwordOnly tells whether the account holds a role whose power must not
+// rest on the phone alone (a SIM swap): civil affairs (oversight, sanctions)
+// and a charity's admin (money). They log in with their password; a
+// forgotten one is reset by SMS, which ends every login and is noticed.
+func passwordOnly(a *models.Account) bool {
+	for _, b := range a.Roles {
+		if b.Role == models.RoleCivilAffairs || b.Role == models.RoleCharityAdmin {
+			return true
+		}
+	}
+	return false
 }
 
 // failureLimit is a count of failed logins allowed per window under a key.

@@ -261,10 +261,16 @@ func (s *Service) verifyCode(ctx context.Context, phone string, purpose models.C
 	if err != nil {
 		return models.ErrUnavailable.Wrap(err)
 	}
-	switch out {
-	case CodeAccepted:
+	if out == CodeAccepted {
 		s.rememberClient(ctx, phone, ClientIPFrom(ctx))
 		return nil
+	}
+	if purpose == models.PurposeLogin || purpose == models.PurposeResetPassword {
+		// A phone with no account was sent no code: telling a wrong code
+		// from a missing one would tell who is registered. One answer.
+		return models.Invalid(field, "验证码错误或已失效，请重新获取", "the code is wrong or no longer valid; request a new one")
+	}
+	switch out {
 	case CodeWrong:
 		return models.Invalid(field, "验证码错误", "wrong code")
 	case CodeExpired:

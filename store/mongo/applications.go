@@ -46,13 +46,12 @@ type applicationDoc struct {
 	Status         string             `bson:"status"`
 	Draft          bool               `bson:"draft"`
 	Flagged        bool               `bson:"flagged"`
-	EvaluatorOrg   string             `bson:"evaluatorOrg,omitempty"` // the engaged evaluation institution (its evaluators' list)
 	Doc            models.Application `bson:"doc"`
 }
 
 func newApplicationDoc(a *models.Application) applicationDoc {
 	return applicationDoc{ID: a.ID, OrganisationID: a.OrganisationID, FundID: a.FundID, CompetitionID: a.CompetitionID,
-		Status: string(a.Status), Draft: a.Status == models.AppDraft, Flagged: len(a.Flags) > 0 && a.Status.Granted(), EvaluatorOrg: a.EvaluatorOrg, Doc: *a}
+		Status: string(a.Status), Draft: a.Status == models.AppDraft, Flagged: len(a.Flags) > 0 && a.Status.Granted(), Doc: *a}
 }
 
 func (d *applicationDoc) model() *models.Application { a := d.Doc; return &a }
@@ -107,7 +106,10 @@ func (s *Applications) Applications(ctx context.Context, f money.ApplicationFilt
 		q["draft"] = false
 	}
 	if len(f.EvaluatorOrgs) > 0 {
-		q["evaluatorOrg"] = bson.M{"$in": f.EvaluatorOrgs}
+		// The model's own field (every stored document has it, engaged
+		// before this list existed or not): a dotted path with $in, in
+		// DESIGN.md's subset.
+		q["doc.evaluatororg"] = bson.M{"$in": f.EvaluatorOrgs}
 	}
 	if f.Flagged {
 		q["flagged"] = true

@@ -63,6 +63,7 @@ describe('the console, as a clerk trusts it', () => {
     assert.match(await wait.innerText(), /请等待 \d+ 分 \d+ 秒|请等待 \d+ 秒/, 'the wait is shown, counting down');
     assert.ok(await page.getByRole('button', { name: '登录', exact: true }).isDisabled(), 'logging in waits for the countdown');
     await shot(page, 'trust-01-lockout-wait');
+    await page.getByRole('button', { name: '关闭提示' }).click(); // the refusal's notice, read
 
     await page.getByRole('button', { name: '忘记密码？' }).click();
     await page.getByRole('heading', { name: '重设密码' }).waitFor();
