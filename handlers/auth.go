@@ -211,7 +211,7 @@ func registerAuth(api huma.API, svc *service.Service) {
 		Summary: "短信验证码登录 Log in with an SMS code",
 		Description: "先以用途 login 获取验证码（POST /v1/auth/sms-codes；未注册的手机号不会收到短信，答复相同）。验证码的尝试次数受限；密码错误次数不影响验证码登录。" +
 			"First request a code with purpose login (POST /v1/auth/sms-codes; a phone with no account gets no SMS, and the same answer). " +
-			"The code's tries are limited; wrong passwords do not hold an SMS-code log-in. "+
+			"The code's tries are limited; wrong passwords do not hold an SMS-code log-in. " +
 			"管理资金或监管的账号（慈善组织管理员、民政部门）须用密码登录（403）。 Accounts holding charity_admin or civil_affairs log in with their password (403).",
 		MaxBodyBytes: 4 << 10, Errors: []int{403, 422, 429, 503},
 	}, func(ctx context.Context, in *codeLoginInput) (*tokensOutput, error) {
