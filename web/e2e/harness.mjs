@@ -3,6 +3,7 @@
 // clients do), and the browser sessions with their error watch.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const BASE = (process.env.WUSHE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -141,4 +142,34 @@ export async function shows(page, locator) {
 
 export async function expectNotice(page, text) {
   await shows(page, page.locator('.notice.ok').filter({ hasText: text }));
+}
+
+// ---- the volunteers' app (/m/) on a phone ----
+
+export const PHONE_VIEW = { width: 390, height: 844 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axeChecks counts the app's screens checked so far. */
+export const axeChecks = { count: 0 };
+
+/** phoneCheck runs the two checks of every app screen: nothing wider than the phone, and axe-core (injected) with no serious or critical violation. */
+export async function phoneCheck(page, name) {
+  await page.locator('main h1').waitFor();
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  const { sw, iw } = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, iw: innerWidth }));
+  assert.ok(sw <= iw, `${name}: scrolls sideways (${sw} > ${iw})`);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], `${name}: axe violations`);
+  axeChecks.count++;
+  await shot(page, `m-${name}`);
+}
+
+/** appNotice waits for the app's notice line; it fails at once with the app's words when it is an error instead. */
+export async function appNotice(page, text, kind = 'ok') {
+  const n = page.locator(`.notice.${kind}`).filter({ hasText: text });
+  const other = page.locator(`.notice.${kind === 'ok' ? 'error' : 'ok'}`);
+  const failed = other.waitFor().then(async () => `the app says: ${await other.innerText()}`, () => null);
+  const msg = await Promise.race([n.waitFor().then(() => null), failed.then((m) => m ?? n.waitFor().then(() => null))]);
+  if (msg) throw new Error(msg);
 }
