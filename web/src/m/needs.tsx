@@ -128,7 +128,7 @@ export function NeedsMap({ needs, home }: { needs: Need[]; home?: LatLng }) {
   const all = spots(needs, box, px);
   const picked = open !== null ? all[open] : undefined;
   const pct = (v: number, from: number, size: number) => `${(((v - from) / size) * 100).toFixed(3)}%`;
-  const name = (n: Need) => `${n.title}，${band(n.distanceKm)}`;
+  const name = (n: Need) => `${n.title}${T('，', ', ')}${band(n.distanceKm)}`;
   const mapLabel = T(`附近需求地图：显示 ${needs.length} 个需求${home ? '和你的常驻地点' : ''}。文字版本见列表视图。`,
     `Map of needs near you: ${needs.length} need${needs.length === 1 ? '' : 's'} shown${home ? ', and your home point' : ''}. The list view is the text version.`);
   return (
@@ -143,7 +143,7 @@ export function NeedsMap({ needs, home }: { needs: Need[]; home?: LatLng }) {
         {all.map((s, i) => (
           <button type="button" key={s.needs.map((n) => n.id).join()} ref={(el) => { spotButtons.current[i] = el; }} class={'spot' + (s.needs.length > 1 ? ' many' : '')}
             style={{ left: pct(s.x, box[0], box[2]), top: pct(s.y, box[1], box[3]) }} data-need={s.needs.length === 1 ? s.needs[0].id : undefined}
-            aria-label={s.needs.length === 1 ? name(s.needs[0]) : T(`此处 ${s.needs.length} 个需求：`, `${s.needs.length} needs here: `) + s.needs.map((n) => n.title).join('、')}
+            aria-label={s.needs.length === 1 ? name(s.needs[0]) : T(`此处 ${s.needs.length} 个需求：`, `${s.needs.length} needs here: `) + s.needs.map((n) => n.title).join(T('、', '; '))}
             aria-expanded={s.needs.length > 1 ? open === i : undefined} aria-controls={s.needs.length > 1 ? 'spot-needs' : undefined}
             onClick={() => (s.needs.length === 1 ? go(`/need?id=${enc(s.needs[0].id)}`) : setOpen(open === i ? null : i))}>
             <span aria-hidden="true">{s.needs.length > 1 ? s.needs.length : ''}</span>
@@ -189,10 +189,10 @@ export function NeedDetail() {
           <dd><ul class="plain">{(n.occurrences ?? []).slice(0, 6).map((o) => <li key={o.id}>{fmtTime(o.start)} – {fmtTime(o.end).slice(-5)}</li>)}</ul>
             {(n.occurrences ?? []).length > 6 && <span class="muted">{T(`共 ${n.occurrences.length} 场`, `${n.occurrences.length} shifts in all`)}</span>}</dd>
           <dt>{T('服务对象', 'Who for')}</dt><dd>{label('target_groups', n.targetGroup)}</dd>
-          {(n.tasks ?? []).length > 0 && <><dt>{T('任务', 'Tasks')}</dt><dd>{n.tasks.map((t) => label('service_tasks', t)).join('、')}</dd></>}
+          {(n.tasks ?? []).length > 0 && <><dt>{T('任务', 'Tasks')}</dt><dd>{n.tasks.map((t) => label('service_tasks', t)).join(T('、', ', '))}</dd></>}
           <dt>{T('名额', 'Places')}</dt><dd>{n.headcount}</dd>
           {(n.requiredSkills ?? []).length > 0 && <><dt>{T('所需技能', 'Skills needed')}</dt>
-            <dd>{n.requiredSkills.map((s) => `${label('skills', s.code)} ${T('等级', 'level')} ${s.level}`).join('、')}</dd></>}
+            <dd>{n.requiredSkills.map((s) => `${label('skills', s.code)} ${T('等级', 'level')} ${s.level}`).join(T('、', ', '))}</dd></>}
         </dl>
         {n.description && <p>{n.description}</p>}
         {n.backgroundCheck && <p class="notice warn">{T('需提供无犯罪记录证明', 'A criminal-record check is needed')}</p>}
