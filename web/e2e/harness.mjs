@@ -157,3 +157,29 @@ export async function shows(page, locator) {
 export async function expectNotice(page, text) {
   await shows(page, page.locator('.notice.ok').filter({ hasText: text }));
 }
+
+// ---- the volunteers' app (/m/) on a phone ----
+
+export const PHONE_VIEW = { width: 390, height: 844 };
+/** axeChecks counts the app's screens checked so far. */
+export const axeChecks = { count: 0 };
+
+/** phoneCheck runs the two checks of every app screen: nothing wider than the phone, and axe-core (injected) with no serious or critical violation. */
+export async function phoneCheck(page, name) {
+  await page.locator('main h1').waitFor();
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  const { sw, iw } = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, iw: innerWidth }));
+  assert.ok(sw <= iw, `${name}: scrolls sideways (${sw} > ${iw})`);
+  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
+  axeChecks.count++;
+  await shot(page, `m-${name}`);
+}
+
+/** appNotice waits for the app's notice line; it fails at once with the app's words when it is an error instead. */
+export async function appNotice(page, text, kind = 'ok') {
+  const n = page.locator(`.notice.${kind}`).filter({ hasText: text });
+  const other = page.locator(`.notice.${kind === 'ok' ? 'error' : 'ok'}`);
+  const failed = other.waitFor().then(async () => `the app says: ${await other.innerText()}`, () => null);
+  const msg = await Promise.race([n.waitFor().then(() => null), failed.then((m) => m ?? n.waitFor().then(() => null))]);
+  if (msg) throw new Error(msg);
+}

@@ -17,12 +17,10 @@ import QRCode from 'qrcode';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
-  BASE, COMMUNITY, DEMO_PASSWORD, DEMO_VOLUNTEER, LOGINS, PAST_NEED, TAG, api, closeBrowser, idNumber, launch, must,
-  pageErrors, randomPhone, session, shot, smsCode, token,
-  axeSerious,
+  BASE, COMMUNITY, DEMO_PASSWORD, DEMO_VOLUNTEER, LOGINS, PAST_NEED, PHONE_VIEW, TAG, api, appNotice, axeChecks, closeBrowser, idNumber, launch, must,
+  pageErrors, phoneCheck, randomPhone, session, smsCode, token,
 } from './harness.mjs';
 
-const PHONE_VIEW = { width: 390, height: 844 };
 const s = {};
 
 /** wgsToGcj is the app's conversion (src/m/screens.tsx), written again here on purpose: the test's own oracle for the GPS point the app converts (the page's module is not importable in node); gcjToWgs inverts it for the fake GPS. */
@@ -45,30 +43,15 @@ function wgsToGcj(p) {
 }
 const gcjToWgs = (g) => { const d = wgsToGcj(g); return { latitude: 2 * g.lat - d.lat, longitude: 2 * g.lng - d.lng }; };
 
-/** check runs the two checks of every screen: nothing wider than the phone, and axe-core. */
-async function check(page, name) {
-  await page.locator('main h1').waitFor();
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  const { sw, iw } = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, iw: innerWidth }));
-  assert.ok(sw <= iw, `${name}: scrolls sideways (${sw} > ${iw})`);
-  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
-  s.axeScreens = (s.axeScreens ?? 0) + 1;
-  await shot(page, `m-${name}`);
-}
+/** check: no sideways scroll and axe-core on every screen (harness.mjs). */
+const check = phoneCheck;
 
 async function open(page, path, name) {
   await page.goto(`${BASE}/m${path}`);
   if (name) await check(page, name);
 }
 
-/** notice waits for the app's notice line; it fails at once with the app's words when it is an error instead. */
-async function notice(page, text, kind = 'ok') {
-  const n = page.locator(`.notice.${kind}`).filter({ hasText: text });
-  const other = page.locator(`.notice.${kind === 'ok' ? 'error' : 'ok'}`);
-  const failed = other.waitFor().then(async () => `the app says: ${await other.innerText()}`, () => null);
-  const msg = await Promise.race([n.waitFor().then(() => null), failed.then((m) => m ?? n.waitFor().then(() => null))]);
-  if (msg) throw new Error(msg);
-}
+const notice = appNotice;
 
 /** beijing is the Beijing wall-clock parts of a time. */
 function beijing(ms) {
@@ -361,7 +344,7 @@ describe("the volunteers' app at 390×844", () => {
 
   test('no script error or CSP violation on any screen', () => {
     assert.deepEqual(pageErrors, []);
-    console.log(`axe-core: ${s.axeScreens} screen checks, no serious or critical violation`);
+    console.log(`axe-core: ${axeChecks.count} screen checks, no serious or critical violation`);
   });
 
   test('first load under slow 3G and a 4× slower CPU', async () => {

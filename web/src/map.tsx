@@ -88,7 +88,8 @@ export function LocationPicker({ value, onPick, markers = [] }: { value: LatLng;
   );
 }
 
-function Shapes({ fill, titles, current, onPick }: {
+/** Shapes draws the districts' outlines (filled by class when fill is given). */
+export function Shapes({ fill, titles, current, onPick }: {
   fill?: (code: string) => string; titles?: (code: string, name: string) => string; current?: string; onPick?: (code: string) => void;
 }) {
   // The fill goes in the style (CSSOM, allowed by the CSP), which wins over the stylesheet's default fill.
@@ -105,7 +106,7 @@ function Shapes({ fill, titles, current, onPick }: {
 }
 
 /** Labels: the districts' names, none covering another (a leader line when one had to move). */
-function Labels({ view, size, dark }: { view: Box; size: number; dark?: (code: string) => boolean }) {
+export function Labels({ view, size, dark }: { view: Box; size: number; dark?: (code: string) => boolean }) {
   const specs: LabelSpec[] = DISTRICTS.map((d) => ({ key: d.code, name: d.name, x: d.cx, y: d.cy, size }));
   const area = (s: LabelSpec) => { const b = DISTRICTS.find((d) => d.code === s.key)!.bbox; return (b[2] - b[0]) * (b[3] - b[1]); };
   const placed = placeLabels(specs, view, size * 0.25, (a, b) => area(a) - area(b), [scaleBar(view, KM_PER_UNIT).box]);
@@ -123,7 +124,8 @@ function Labels({ view, size, dark }: { view: Box; size: number; dark?: (code: s
   );
 }
 
-function Dot({ m, r }: { m: Marker; r: number }) {
+/** Dot is a marker drawn in the map (not a control: taps on it go to the map). */
+export function Dot({ m, r }: { m: Marker; r: number }) {
   const [x, y] = project(m.at);
   return (
     <circle cx={x} cy={y} r={r} class={`dot ${m.tone ?? 'need'}`} vector-effect="non-scaling-stroke">

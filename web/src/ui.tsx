@@ -160,16 +160,27 @@ type InputProps = {
   value: string | number;
   onValue: (v: string) => void;
   hint?: string;
+  /** error is the API's refusal of this field, in its words, shown under it */
+  error?: string;
 };
 
-export function Input({ label, value, onValue, hint, ...rest }: InputProps) {
+/** describedBy joins the ids of a field's hint and error (undefined when neither shows). */
+const describedBy = (id: string, hint?: string, error?: string) => [hint && id + 'h', error && id + 'e'].filter(Boolean).join(' ') || undefined;
+
+/** FieldError is a field's refusal, tied to it by aria-describedby and announced when it appears. */
+function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? <small id={id + 'e'} class="field-error" role="alert">{error}</small> : null;
+}
+
+export function Input({ label, value, onValue, hint, error, ...rest }: InputProps) {
   const id = useId();
   return (
     <div class={'field' + (rest.class ? ' ' + rest.class : '')}>
       <label for={id}>{label}</label>
-      <input id={id} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} aria-describedby={hint ? id + 'h' : undefined}
-        {...(rest as Record<string, unknown>)} class={undefined} />
+      <input id={id} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} aria-describedby={describedBy(id, hint, error)}
+        aria-invalid={error ? 'true' : undefined} {...(rest as Record<string, unknown>)} class={undefined} />
       {hint && <small id={id + 'h'} class="muted">{hint}</small>}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -184,17 +195,21 @@ export function TextArea({ label, value, onValue, rows = 3, required }: { label:
   );
 }
 
-export function Select({ label, value, onValue, options, required, empty, class: cls }: {
+export function Select({ label, value, onValue, options, required, empty, class: cls, hint, error }: {
   label: string; value: string; onValue: (v: string) => void; options: { value: string; label: string }[]; required?: boolean; empty?: string; class?: string;
+  hint?: string; error?: string;
 }) {
   const id = useId();
   return (
     <div class={'field' + (cls ? ' ' + cls : '')}>
       <label for={id}>{label}</label>
-      <select id={id} value={value} required={required} onChange={(e) => onValue((e.target as HTMLSelectElement).value)}>
+      <select id={id} value={value} required={required} onChange={(e) => onValue((e.target as HTMLSelectElement).value)}
+        aria-describedby={describedBy(id, hint, error)} aria-invalid={error ? 'true' : undefined}>
         {empty !== undefined && <option value="">{empty}</option>}
         {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
+      {hint && <small id={id + 'h'} class="muted">{hint}</small>}
+      <FieldError id={id} error={error} />
     </div>
   );
 }

@@ -17,6 +17,10 @@ export type Training = Sc['TrainingDTO'];
 export type ServiceRecord = Sc['ServiceRecordOutputBody'];
 export type Notification = Sc['NotificationDTO'];
 export type Verified = Sc['VerifyStatementOutputBody'];
+/** STATUS names a record's verification status (hours, training): the words and the badge's tone. */
+export const STATUS: Record<string, [string, string, 'ok' | 'warn' | 'bad']> = {
+  pending: ['待核实', 'pending', 'warn'], verified: ['已核实', 'verified', 'ok'], rejected: ['已驳回', 'rejected', 'bad'],
+};
 export function loadVocab() { loadVocabularies().catch(() => undefined); }
 
 export const ZZ: LatLng = { lat: 34.7466, lng: 113.6253 }; // 郑州市 (GCJ-02)

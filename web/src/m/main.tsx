@@ -13,17 +13,21 @@ import './m.css';
 
 type SmsCode = components['schemas']['SmsCodeOutputBody'];
 
-const screens: Record<string, { zh: string; en: string; view: () => preact.JSX.Element }> = {
+// up: where the back link goes (the home screen when none).
+const screens: Record<string, { zh: string; en: string; view: () => preact.JSX.Element; up?: string }> = {
   '/': { zh: '我的', en: 'Me', view: () => <S.Home /> },
   '/profile': { zh: '实名与技能', en: 'Profile and skills', view: () => <S.Profile /> },
   '/availability': { zh: '每周可服务时间', en: 'Weekly availability', view: () => <S.Availability /> },
   '/home-point': { zh: '常驻地点', en: 'Home point', view: () => <S.HomePoint /> },
   '/needs': { zh: '附近需求', en: 'Needs near me', view: () => <S.Needs /> },
+  '/need': { zh: '需求详情', en: 'Need', view: () => <S.NeedDetail />, up: '/needs' },
   '/invitations': { zh: '邀请', en: 'Invitations', view: () => <S.Invitations /> },
   '/shifts': { zh: '我的场次', en: 'My shifts', view: () => <S.Shifts /> },
   '/checkin': { zh: '扫码签到', en: 'Check in', view: () => <S.Checkin /> },
   '/hours': { zh: '服务时长', en: 'My hours', view: () => <S.Hours /> },
+  '/hours/report': { zh: '自报服务时长', en: 'Report hours', view: () => <S.ReportHours />, up: '/hours' },
   '/pathway': { zh: '职业水平路径', en: 'Pathway to the certificate', view: () => <S.Pathway /> },
+  '/training': { zh: '登记培训', en: 'Record training', view: () => <S.AddTraining />, up: '/pathway' },
   '/record': { zh: '服务记录证明', en: 'Service record', view: () => <S.Record /> },
   '/notifications': { zh: '通知', en: 'Notifications', view: () => <S.Notifications /> },
   '/data': { zh: '我的数据', en: 'My data', view: () => <S.MyData /> },
@@ -40,16 +44,16 @@ function App() {
     return <Shell title={T('志愿者登录', 'Volunteer log in')}><Login /></Shell>;
   }
   const s = screens[r] ?? screens['/'];
-  return <Shell title={T(s.zh, s.en)} back={r !== '/' && !!screens[r]}>{s.view()}</Shell>;
+  return <Shell title={T(s.zh, s.en)} back={r !== '/' && screens[r] ? s.up ?? '/' : undefined}>{s.view()}</Shell>;
 }
 
-function Shell({ title, back, children }: { title: string; back?: boolean; children: preact.ComponentChildren }) {
+function Shell({ title, back, children }: { title: string; back?: string; children: preact.ComponentChildren }) {
   useEffect(() => { document.title = `${title} · ${T('五社联动志愿者', 'Wushe volunteers')}`; }, [title]);
   const n = state.notice;
   return (
     <>
       <header class="bar">
-        {back ? <A to="/" cls="back"><span aria-hidden="true">‹</span> {T('返回', 'Back')}</A> : <span class="brand">{T('五社联动', 'Wushe')}</span>}
+        {back ? <A to={back} cls="back"><span aria-hidden="true">‹</span> {T('返回', 'Back')}</A> : <span class="brand">{T('五社联动', 'Wushe')}</span>}
         <button type="button" class="lang" onClick={() => update({ lang: state.lang === 'en' ? 'zh' : 'en' })}
           lang={state.lang === 'en' ? 'zh-CN' : 'en'}>{state.lang === 'en' ? '中文' : 'English'}</button>
       </header>

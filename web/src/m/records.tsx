@@ -4,17 +4,20 @@ import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post } from '../api';
 import { label, T } from '../state';
 import { Badge, Button, Empty, Input, Show, TextArea, fmtTime, useAction, useLoad } from '../ui';
-import { go, signOut } from './nav';
-import { errText, type Sc, type Pathway, type Training, type ServiceRecord, type Notification, type Verified } from './common';
+import { A, go, signOut } from './nav';
+import { TrainingList } from './report';
+import { STATUS, errText, useTitles, type Sc, type Pathway, type ServiceRecord, type Notification, type Verified } from './common';
 
 // ---- hours ----
 
-const HOURS_STATUS: Record<string, [string, string, 'ok' | 'warn' | 'bad']> = {
-  pending: ['待核实', 'pending', 'warn'], verified: ['已核实', 'verified', 'ok'], rejected: ['已驳回', 'rejected', 'bad'],
+/** SOURCES name how a record was made. */
+const SOURCES: Record<string, [string, string]> = {
+  checkin: ['扫码签到', 'check-in'], marked: ['社区登记', 'marked by the committee'], self_report: ['自报', 'self-reported'], revision: ['更正', 'revision'],
 };
 
 export function Hours() {
   const l = useLoad(() => get<Sc['ListOutputHoursRecordDTOBody']>('/v1/me/hours?limit=100'), []);
+  const titles = useTitles((l.data?.items ?? []).filter((h) => !h.needTitle).map((h) => h.needId));
   const [open, setOpen] = useState('');
   const [reason, setReason] = useState('');
   const [dispute, busy] = useAction(async (id: string) => {
@@ -31,14 +34,16 @@ export function Hours() {
       return (
         <>
           <p class="card totals"><span><strong>{total}</strong> {T('小时已核实', 'h verified')}</span> <span><strong>{pending}</strong> {T('小时待核实', 'h pending')}</span></p>
+          <p><A to="/hours/report" cls="button secondary">{T('签到未成功？自报时长', 'Check-in failed? Report hours')}</A></p>
           {!items.length && <Empty>{T('还没有服务时长记录。', 'No hours yet.')}</Empty>}
           <ul class="list">
             {items.map((h) => {
-              const st = HOURS_STATUS[h.status];
+              const st = STATUS[h.status];
               return (
                 <li key={h.id} class="card">
-                  <h2>{h.needTitle ?? label('domains', h.domain)}</h2>
-                  <p>{h.date} · {h.hours} {T('小时', 'h')} <Badge tone={st[2]}>{T(st[0], st[1])}</Badge></p>
+                  <h2>{h.needTitle ?? titles[h.needId]?.title ?? label('domains', h.domain)}</h2>
+                  <p>{h.date} · {h.hours} {T('小时', 'h')} <Badge tone={st[2]}>{T(st[0], st[1])}</Badge>
+                    {SOURCES[h.source] && <span class="muted"> · {T(SOURCES[h.source][0], SOURCES[h.source][1])}</span>}</p>
                   {h.rejectReason && <p class="muted">{T('驳回理由：', 'Reason: ')}{h.rejectReason}</p>}
                   {h.verifierName && <p class="muted">{T('核实人：', 'Verified by: ')}{h.verifierName}{h.verifierOrg ? ` · ${h.verifierOrg}` : ''}</p>}
                   {h.status !== 'pending' && (open === h.id ? (
@@ -64,7 +69,6 @@ export function Hours() {
 
 export function Pathway() {
   const l = useLoad(() => get<Pathway>('/v1/me/pathway'), []);
-  const t = useLoad(() => get<Sc['ListOutputTrainingDTOBody']>('/v1/me/training?limit=100'), []);
   return (
     <>
       <Show l={l}>{(p) => {
@@ -102,10 +106,9 @@ export function Pathway() {
         );
       }}</Show>
       <section class="card" aria-labelledby="tr-h">
-        <h2 id="tr-h">{T('培训记录', 'Training')}</h2>
-        <Show l={t}>{(r) => (r.items ?? []).length ? (
-          <ul class="plain">{(r.items ?? []).map((x: Training) => <li key={x.id}>{x.date} {x.course} · {x.hours} {T('小时', 'h')} <Badge tone={x.status === 'verified' ? 'ok' : x.status === 'rejected' ? 'bad' : 'warn'}>{T(HOURS_STATUS[x.status][0], HOURS_STATUS[x.status][1])}</Badge></li>)}</ul>
-        ) : <Empty>{T('暂无培训记录。', 'No training recorded.')}</Empty>}</Show>
+        <h2 id="tr-h">{T('培训与继续教育', 'Training and continuing education')}</h2>
+        <TrainingList />
+        <A to="/training" cls="button secondary">{T('登记培训', 'Record training')}</A>
       </section>
     </>
   );

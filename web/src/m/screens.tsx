@@ -4,3 +4,5 @@ export { loadVocab } from './common';
 export * from './profile';
 export * from './shifts';
 export * from './records';
+export * from './needs';
+export * from './report';

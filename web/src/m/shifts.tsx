@@ -1,61 +1,11 @@
-// Finding and doing the work: needs near me, invitations, shifts, check-in.
+// Doing the work: invitations, shifts, check-in (needs near me: needs.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { enc, get, post, q } from '../api';
-import { label, notify, state, T, terms } from '../state';
+import { enc, get, post } from '../api';
+import { notify, T } from '../state';
 import { Badge, Button, Empty, Input, Select, Show, fmtTime, useAction, useLoad } from '../ui';
 import { type LatLng } from '../map';
 import { A } from './nav';
-import { here, useNow, useTitles, countdown, type Sc, type Need, type Invitation, type HoursRecord } from './common';
-
-// ---- needs near me ----
-
-/** band is the distance as the band the service uses for others' positions. */
-export function band(km: number | undefined): string {
-  if (km === undefined) return '';
-  if (km < 1) return T('1 公里内', 'within 1 km');
-  if (km < 3) return T('1–3 公里', '1–3 km');
-  if (km < 5) return T('3–5 公里', '3–5 km');
-  if (km < 10) return T('5–10 公里', '5–10 km');
-  return T('10 公里以上', 'over 10 km');
-}
-
-function when(n: Need): string {
-  const o = n.occurrences?.[0];
-  return o ? `${fmtTime(o.start)} – ${fmtTime(o.end).slice(-5)}` : '';
-}
-
-export function Needs() {
-  const [radius, setRadius] = useState('10');
-  const [domain, setDomain] = useState('');
-  const l = useLoad(() => get<Sc['ListOutputNeedDTOBody']>('/v1/needs/near' + q({ radiusKm: radius, limit: 50 })), [radius]);
-  return (
-    <>
-      <div class="card filters" role="search" aria-label={T('筛选', 'Filters')}>
-        <Select label={T('范围', 'Within')} value={radius} onValue={setRadius} options={[3, 5, 10, 20].map((k) => ({ value: String(k), label: `${k} ${T('公里', 'km')}` }))} />
-        <Select label={T('领域', 'Domain')} value={domain} onValue={setDomain} empty={T('全部领域', 'All domains')}
-          options={terms('domains').map((t) => ({ value: t.code, label: state.lang === 'en' ? t.en : t.zh }))} />
-      </div>
-      <Show l={l}>{(r) => {
-        const items = (r.items ?? []).filter((n) => !domain || n.domain === domain);
-        if (!items.length) return <Empty>{T('附近暂无招募中的需求。可扩大范围或更新常驻地点。', 'No open needs nearby: widen the range or update your home point.')}</Empty>;
-        return (
-          <ul class="list">
-            {items.map((n) => (
-              <li key={n.id} class="card need">
-                <h2>{n.title}</h2>
-                <p><Badge tone="info">{band(n.distanceKm)}</Badge> <Badge>{label('domains', n.domain)}</Badge></p>
-                <p class="muted">{n.communityName} · {when(n)}</p>
-                {n.description && <p>{n.description}</p>}
-                <p class="muted">{T('名额', 'Places')} {n.headcount}{n.backgroundCheck ? T(' · 需无犯罪记录证明', ' · criminal-record check needed') : ''}</p>
-              </li>
-            ))}
-          </ul>
-        );
-      }}</Show>
-      <p class="muted">{T('社区会根据匹配结果向你发出邀请。', 'Committees invite volunteers from these matches.')}</p>
-    </>
-  );
-}
+import { here, useNow, useTitles, countdown, type Sc, type Invitation, type HoursRecord } from './common';
 
 // ---- invitations ----
 
@@ -107,14 +57,16 @@ export function Invitations() {
 
 // ---- my shifts: the places I hold ----
 
-type Shift = { id: string; needId: string; occurrenceId: string; start: string; end: string };
+/** recorded: hours are recorded for the shift (by check-out, the committee's marks or the volunteer's report). */
+export type Shift = { id: string; needId: string; occurrenceId: string; start: string; end: string; recorded: boolean };
 
 /** myShifts lists the places the volunteer holds (placed by the committee or taken by accepting an invitation):
  *  the API lists them only in the personal export, so the app reads them from there. */
-async function myShifts(): Promise<Shift[]> {
+export async function myShifts(): Promise<Shift[]> {
   const e = await get<Sc['PersonalExport']>('/v1/me/export');
+  const recorded = new Set((e.hoursRecords ?? []).map((h) => h.occurrenceId));
   return (e.assignments ?? []).filter((a) => a.status !== 'withdrawn')
-    .map((a) => ({ id: a.id, needId: a.needId, occurrenceId: a.occurrenceId, start: a.window.start, end: a.window.end }))
+    .map((a) => ({ id: a.id, needId: a.needId, occurrenceId: a.occurrenceId, start: a.window.start, end: a.window.end, recorded: recorded.has(a.occurrenceId) }))
     .sort((x, y) => x.start.localeCompare(y.start));
 }
 
@@ -135,7 +87,8 @@ export function Shifts() {
                 <p class="muted">{titles[i.needId]?.communityName} · {fmtTime(i.start)} – {fmtTime(i.end).slice(-5)}</p>
                 {titles[i.needId]?.address && <p class="muted">{titles[i.needId]?.address}</p>}
                 {canCheckin ? <A to={`/checkin?occ=${enc(i.occurrenceId)}`} cls="button">{T('签到 / 签退', 'Check in / out')}</A>
-                  : Date.parse(i.end) < now ? <p><Badge>{T('已结束', 'ended')}</Badge></p> : <p><Badge tone="info">{T('开始前 30 分钟可签到', 'Check-in opens 30 min before')}</Badge></p>}
+                  : Date.parse(i.end) < now ? <><p><Badge>{T('已结束', 'ended')}</Badge>{i.recorded && <> <A to="/hours">{T('时长已记录', 'hours recorded')}</A></>}</p>
+                    {!i.recorded && <A to={`/hours/report?occ=${enc(i.occurrenceId)}`} cls="button secondary">{T('签到未成功？自报时长', 'Check-in failed? Report your hours')}</A>}</> : <p><Badge tone="info">{T('开始前 30 分钟可签到', 'Check-in opens 30 min before')}</Badge></p>}
               </li>
             );
           })}
