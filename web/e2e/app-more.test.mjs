@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, DEMO_PASSWORD, LOGINS, PAST_NEED, PHONE_VIEW, TAG, api, appNotice, axeChecks, closeBrowser, launch, must,
-  pageErrors, phoneCheck, session, token,
+  pageErrors, phoneCheck, session, smsCode, smsCount, token,
 } from './harness.mjs';
 
 const s = {};
@@ -38,7 +38,7 @@ describe("the volunteers' app: needs on a map, training, self-reported hours", (
     await s.page.goto(`${BASE}/m/needs`);
     await s.page.getByLabel('手机号').fill(LOGINS.volunteer);
     await s.page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await s.page.getByRole('button', { name: '登录' }).click();
+    await s.page.getByRole('button', { name: '登录', exact: true }).click();
     await s.page.getByRole('heading', { name: '附近需求' }).waitFor();
   });
 
@@ -208,6 +208,22 @@ describe("the volunteers' app: needs on a map, training, self-reported hours", (
       await page.goto(`${BASE}/m/hours`);
       await page.locator('li.card', { hasText: title }).filter({ hasText: '自报' }).locator('.badge', { hasText: '已核实' }).waitFor();
     }
+  });
+
+  test('a volunteer logs in with an SMS code', async () => {
+    const phone = '15600000890'; // a demo volunteer's login no other test uses
+    const page = await session('app-code-login', PHONE_VIEW);
+    await page.goto(`${BASE}/m/`);
+    await page.getByRole('button', { name: '用短信验证码登录' }).click();
+    await page.getByLabel('手机号').fill(phone);
+    const seen = smsCount(phone);
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    await notice(page, '验证码已发送');
+    await page.getByLabel('短信验证码').fill(await smsCode(phone, seen));
+    await phoneCheck(page, 'code-login');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('link', { name: /附近需求/ }).first().waitFor(); // the app's home, logged in
+    await page.context().close();
   });
 
   test('no script error or CSP violation on any screen', () => {

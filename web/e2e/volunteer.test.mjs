@@ -328,7 +328,7 @@ describe("the volunteers' app at 390×844", () => {
     await page.goto(`${BASE}/m/hours`);
     await page.getByLabel('手机号').fill(LOGINS.volunteer);
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('heading', { name: '服务时长' }).waitFor(); // the deep link survives the login
     await check(page, 'hours');
     await page.getByRole('button', { name: '提出异议' }).first().click();
@@ -357,7 +357,7 @@ describe("the volunteers' app at 390×844", () => {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const t0 = Date.now();
     await page.goto(`${BASE}/m/`, { waitUntil: 'commit' });
-    await page.getByRole('button', { name: '登录' }).waitFor();
+    await page.getByRole('button', { name: '登录', exact: true }).waitFor();
     const ready = Date.now() - t0;
     const m = await page.evaluate(() => {
       const res = performance.getEntriesByType('resource');

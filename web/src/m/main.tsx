@@ -3,7 +3,7 @@
 // state, building blocks and generated API types; the API alone decides.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, login, post } from '../api';
+import { ApiError, get, login, loginWithCode, post } from '../api';
 import { notify, state, T, update, useGlobal } from '../state';
 import { Button, Input } from '../ui';
 import type { components } from '../generated/openapi';
@@ -71,12 +71,16 @@ function Shell({ title, back, children }: { title: string; back?: string; childr
 function Login() {
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [byCode, setByCode] = useState(false);
   const [busy, setBusy] = useState(false);
+  const codes = useSendCode(phone, 'login');
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     try {
-      await login(phone.trim(), password);
+      if (byCode) await loginWithCode(phone.trim(), code.trim());
+      else await login(phone.trim(), password);
       update({ notice: null });
       if (route() === '/login') go('/');
     } catch (err) {
@@ -86,19 +90,27 @@ function Login() {
   return (
     <form class="card" onSubmit={submit}>
       <Input label={T('手机号', 'Phone')} value={phone} onValue={setPhone} type="tel" inputMode="numeric" autoComplete="username" required />
-      <Input label={T('密码', 'Password')} value={password} onValue={setPassword} type="password" autoComplete="current-password" required />
+      {byCode ? (
+        <>
+          <SendCodeButton {...codes} phone={phone} />
+          <Input label={T('短信验证码', 'SMS code')} value={code} onValue={setCode} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required />
+        </>
+      ) : <Input label={T('密码', 'Password')} value={password} onValue={setPassword} type="password" autoComplete="current-password" required />}
       <Button type="submit" busy={busy}>{T('登录', 'Log in')}</Button>
+      <p class="center">
+        <button type="button" class="link" onClick={() => setByCode(!byCode)}>
+          {byCode ? T('用密码登录', 'Log in with the password') : T('用短信验证码登录', 'Log in with an SMS code')}
+        </button>
+      </p>
       <p class="center">{T('还没有账号？', 'No account yet?')} <A to="/register">{T('用短信验证码注册', 'Register with an SMS code')}</A></p>
     </form>
   );
 }
 
-function Register() {
-  const [f, setF] = useState({ phone: '', code: '', name: '', password: '' });
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+/** useSendCode sends a code for purpose to the phone, says so, and counts down to a resend. */
+function useSendCode(phone: string, purpose: 'register' | 'login') {
   const [wait, setWait] = useState(0);
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (wait <= 0) return;
     const t = setTimeout(() => setWait(wait - 1), 1000);
@@ -106,12 +118,28 @@ function Register() {
   }, [wait]);
   const send = async () => {
     try {
-      const r = await post<SmsCode>('/v1/auth/sms-codes', { phone: f.phone.trim(), purpose: 'register' }, { anonymous: true });
+      const r = await post<SmsCode>('/v1/auth/sms-codes', { phone: phone.trim(), purpose }, { anonymous: true });
       setSent(true);
       setWait(r.resendAfter);
       notify('ok', T(`验证码已发送，${Math.round(r.expiresIn / 60)} 分钟内有效`, `Code sent; valid for ${Math.round(r.expiresIn / 60)} minutes`));
     } catch (e) { notify('error', (e as Error).message); }
   };
+  return { send, wait, sent };
+}
+
+function SendCodeButton({ send, wait, sent, phone }: ReturnType<typeof useSendCode> & { phone: string }) {
+  return (
+    <Button kind="secondary" onClick={send} disabled={wait > 0 || !/^1\d{10}$/.test(phone.trim())}>
+      {wait > 0 ? T(`${wait} 秒后可重发`, `Resend in ${wait} s`) : sent ? T('重新发送验证码', 'Send the code again') : T('发送验证码', 'Send the code')}
+    </Button>
+  );
+}
+
+function Register() {
+  const [f, setF] = useState({ phone: '', code: '', name: '', password: '' });
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const [busy, setBusy] = useState(false);
+  const codes = useSendCode(f.phone, 'register');
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -127,9 +155,7 @@ function Register() {
   return (
     <form class="card" onSubmit={submit}>
       <Input label={T('手机号', 'Phone')} value={f.phone} onValue={set('phone')} type="tel" inputMode="numeric" autoComplete="tel" required pattern="1[0-9]{10}" />
-      <Button kind="secondary" onClick={send} disabled={wait > 0 || !/^1\d{10}$/.test(f.phone.trim())}>
-        {wait > 0 ? T(`${wait} 秒后可重发`, `Resend in ${wait} s`) : sent ? T('重新发送验证码', 'Send the code again') : T('发送验证码', 'Send the code')}
-      </Button>
+      <SendCodeButton {...codes} phone={f.phone} />
       <Input label={T('短信验证码', 'SMS code')} value={f.code} onValue={set('code')} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required />
       <Input label={T('姓名', 'Name')} value={f.name} onValue={set('name')} autoComplete="name" required />
       <Input label={T('设置密码（至少 8 位）', 'Password (8+ characters)')} value={f.password} onValue={set('password')} type="password" autoComplete="new-password" minLength={8} required />
