@@ -55,8 +55,9 @@ export WUSHE_SERVER_LOG="$work/server.log"
 
 step "Playwright tests (web/e2e)"
 status=0
-# Every web/e2e/*.test.mjs, the console's story first (the others read the demo
-# city it leaves); E2E_TESTS="e2e/a.test.mjs e2e/b.test.mjs" runs only those.
+# Every web/e2e/*.test.mjs (node's runner takes them in name order, whatever
+# the order given: each file sets up what it reads, or reads only what the
+# demo city has); E2E_TESTS="e2e/a.test.mjs e2e/b.test.mjs" runs only those.
 if [ -z "${E2E_TESTS:-}" ]; then
   E2E_TESTS="e2e/console.test.mjs $(cd web && ls e2e/*.test.mjs | grep -v '^e2e/console.test.mjs$' | tr '\n' ' ')"
 fi
