@@ -120,7 +120,7 @@ export function DashboardPage() {
             </div>
             <h3>{T('社工配备不足的养老机构', 'Elder-care facilities short of social workers')}</h3>
             {!db.nonCompliantElderCare?.length ? <Empty>{T('无。', 'None.')}</Empty> : (
-              <div class="table-wrap scroll">
+              <div class="table-wrap scroll" tabindex={0} role="region" aria-label={T('社工配备不足的养老机构（可滚动）', 'Elder-care facilities short of social workers (scrolls)')}>
                 <table class="num">
                   <thead><tr><th>{T('机构', 'Facility')}</th><th>{T('床位', 'Beds')}</th><th>{T('应配社工', 'Required')}</th><th>{T('实有社工', 'Employed')}</th></tr></thead>
                   <tbody>{db.nonCompliantElderCare.map((x) => <tr key={x.organisationId}><td class="text">{x.name}</td><td>{x.beds}</td><td>{x.requiredSocialWorkers}</td><td>{x.employedSocialWorkers}</td></tr>)}</tbody>
