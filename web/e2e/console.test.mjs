@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  BASE, LOGINS, COMMUNITY, PAST_NEED, DEMO_VOLUNTEER, ORG, STARTED, TAG, api, must, token, randomPhone, idNumber, beijingDate, launch, closeBrowser, pageErrors, session, shot, login, shows, expectNotice, dialogs,
+  BASE, LOGINS, COMMUNITY, PAST_NEED, DEMO_VOLUNTEER, ORG, STARTED, TAG, api, must, token, randomPhone, idNumber, beijingDate, launch, closeBrowser, pageErrors, session, shot, checkedShot, login, shows, expectNotice, dialogs,
 } from './harness.mjs';
 
 // ---- shared state of the story ----
@@ -88,7 +88,7 @@ describe('the web console', () => {
     const row = page.locator('tr', { hasText: s.volunteerName });
     await row.waitFor();
     assert.match(await row.innerText(), /距离/);
-    await shot(page, '03-matches');
+    await checkedShot(page, '03-matches');
     await page.getByLabel(s.volunteerName).check();
     await page.getByRole('button', { name: /邀请所选（1）/ }).click();
     await expectNotice(page, '已邀请 1 位志愿者');
@@ -122,7 +122,7 @@ describe('the web console', () => {
     await expectNotice(page, '联动方案已确认');
     assert.match(dialogs.at(-1) ?? '', /确认后联动方案生效/, 'confirming the plan asks first');
     await page.locator('.badge', { hasText: '已确认' }).waitFor();
-    await shot(page, '04-plan');
+    await checkedShot(page, '04-plan');
   });
 
   test('the check-in code shows full-screen and matches the service', async () => {
@@ -235,7 +235,7 @@ describe('the web console', () => {
     const item = page.locator('li.app', { hasText: `楼院议事会培育 ${TAG}` });
     await item.waitFor();
     await item.getByLabel('批准金额（元）').fill('40000');
-    await shot(page, '08-applications');
+    await checkedShot(page, '08-applications');
     const decision = page.waitForRequest((r) => r.url().endsWith(`/v1/applications/${app.id}/decision`));
     await item.getByRole('button', { name: '批准' }).click();
     assert.match((await decision).headers()['idempotency-key'] ?? '', /^[0-9a-f]{32}$/, 'the decision carries an Idempotency-Key');
@@ -297,7 +297,7 @@ describe('the web console', () => {
     await page.getByRole('button', { name: /进入下一阶段/ }).click();
     await shows(page, page.locator('.stepper li.current', { hasText: '评审' }));
     await page.getByRole('tab', { name: '评审专家' }).click();
-    await shot(page, '10-reviewers');
+    await checkedShot(page, '10-reviewers');
   });
 
   test('a reviewer declares a conflict in the console; the organiser re-runs the assignment', async () => {
@@ -312,7 +312,7 @@ describe('the web console', () => {
     assert.doesNotMatch(await page.locator('tbody').innerText(), /demo-org-\d+/, 'the entries name their organisations');
     await page.getByLabel('涉及的项目或机构').selectOption({ label: `项目：${title}` });
     await page.getByLabel('说明').fill('申报人为本人亲属');
-    await shot(page, '11-conflict');
+    await checkedShot(page, '11-conflict');
     await page.getByRole('button', { name: '声明', exact: true }).click();
     await expectNotice(page, '已声明利益冲突');
     await page.context().close();
@@ -350,7 +350,7 @@ describe('the web console', () => {
         if (r === 0 && k === 0) {
           // what is scored is on the page: the budget's lines, the team, the milestones
           for (const text of ['服务活动经费', '项目团队', '里程碑与拨付']) await page.getByText(text, { exact: true }).first().waitFor();
-          await shot(page, '12-scoring');
+          await checkedShot(page, '12-scoring');
         }
         await page.getByRole('button', { name: '提交评分' }).click();
         await expectNotice(page, '评分已提交');
@@ -370,15 +370,15 @@ describe('the web console', () => {
     await page.getByRole('tab', { name: '评分与排名' }).click();
     await page.getByText('排名已冻结').waitFor();
     await page.locator('.badge', { hasText: '原始分分歧' }).first().waitFor(); // 社区食堂's two sheets differ by more than 30 points
-    await shot(page, '13-scores-normalised');
+    await checkedShot(page, '13-scores-normalised');
     await page.getByLabel('原始分').check();
     await page.getByRole('columnheader', { name: '原始均分' }).waitFor();
-    await shot(page, '14-scores-raw');
+    await checkedShot(page, '14-scores-raw');
     await page.getByRole('button', { name: /进入下一阶段/ }).click(); // awarded: grants from the reserve
     await shows(page, page.locator('.stepper li.current', { hasText: '颁奖' }));
     await page.getByRole('tab', { name: '颁奖' }).click();
     await page.getByText('一等奖').first().waitFor();
-    await shot(page, '15-awards');
+    await checkedShot(page, '15-awards');
     const report = await must('GET', `/v1/competitions/${s.competitionId}/report`, { token: await token(LOGINS.charity) });
     const awarded = report.entries.filter((e) => e.award);
     assert.equal(awarded.length, 3);
@@ -389,7 +389,7 @@ describe('the web console', () => {
     await page.getByRole('link', { name: `社区公益创投基金 ${TAG}` }).click();
     await page.getByRole('tab', { name: '账本' }).click();
     await page.getByRole('cell', { name: '预留', exact: true }).waitFor();
-    await shot(page, '16-ledger');
+    await checkedShot(page, '16-ledger');
     await page.getByRole('tab', { name: '资金报告' }).click();
     await page.getByText('账本一致').waitFor();
     await page.context().close();

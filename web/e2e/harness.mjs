@@ -133,6 +133,12 @@ export async function axeSerious(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
+/** checkedShot asserts the screen has no serious or critical axe-core violation, then takes its screenshot. */
+export async function checkedShot(page, name) {
+  assert.deepEqual(await axeSerious(page), [], `${name}: axe violations`);
+  await shot(page, name);
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
