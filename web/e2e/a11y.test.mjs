@@ -80,6 +80,11 @@ describe('every console screen passes axe-core', () => {
     if (funds.items?.[0]) paths.push([`/funds/${funds.items[0].id}`, 'fund']);
     if (comps.items?.[0]) paths.push([`/competitions/${comps.items[0].id}`, 'competition']);
     await visit(page, paths);
+    if (funds.items?.[0]) { // the applications' status filter speaks words, never codes (issue 19)
+      await page.goto(`${BASE}/console/funds/${funds.items[0].id}`);
+      const options = await page.getByLabel('状态', { exact: true }).first().locator('option').allInnerTexts();
+      assert.ok(options.length > 3 && options.every((o) => !/^[a-z_]+$/.test(o.trim())), `the filter shows words: ${options.join(', ')}`);
+    }
     await page.context().close();
   });
 

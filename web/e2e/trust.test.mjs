@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, DEMO_PASSWORD, LOGINS, PAST_NEED, TAG, api, closeBrowser, expectNotice, launch, login, must, session, shot, shows, smsCode, smsCount, token,
+  BASE, COMMUNITY, DEMO_PASSWORD, LOGINS, PAST_NEED, TAG, api, beijingDate, closeBrowser, expectNotice, launch, login, must, session, shot, shows, smsCode, smsCount, token,
 } from './harness.mjs';
 
 describe('the console, as a clerk trusts it', () => {
@@ -130,11 +130,33 @@ describe('the console, as a clerk trusts it', () => {
     await page.context().close();
   });
 
+  test('when nobody fits a need, its matches say which constraint to relax', async () => {
+    const committee = await token(LOGINS.committee);
+    const need = await must('POST', '/v1/needs', { token: committee, body: {
+      communityCode: COMMUNITY, title: `深夜手语陪护 ${TAG}`, domain: 'community_governance', targetGroup: 'community_residents', headcount: 1,
+      location: { lat: 34.7466, lng: 113.6253 }, radiusKm: 0.2, requiredSkills: [{ code: 'sign_language', level: 3 }],
+      window: { start: `${beijingDate(3)}T03:00:00+08:00`, end: `${beijingDate(3)}T04:00:00+08:00` },
+    } });
+    const page = await session('zero-matches');
+    await login(page, LOGINS.committee);
+    await page.goto(`${BASE}/console/needs/${need.id}`);
+    const empty = page.locator('.empty', { hasText: '暂无符合条件的志愿者' });
+    await empty.waitFor();
+    assert.match(await empty.innerText(), /暂无符合条件的志愿者。\s*(多数志愿者|未成年人)\S*：可/, 'the constraint to relax, with what to change');
+    await shot(page, 'trust-05-zero-matches');
+    await page.context().close();
+  });
+
   test('views refresh after a write, and the dashboard shows the hours verified today', async () => {
     const charity = await token(LOGINS.charity), org = await token(LOGINS.org);
     const funds = await must('GET', '/v1/funds?limit=100', { token: charity });
-    const fund = funds.items.find((f) => f.open && f.ownerOrgId && f.remainingFen >= 1000000 && (f.regions ?? []).includes('410102') && (f.domains ?? []).includes('community_governance'));
-    assert.ok(fund, 'an open fund of the demo charity for 中原区 and community governance (console.test.mjs posts one)');
+    let fund = funds.items.find((f) => f.open && f.ownerOrgId && f.remainingFen >= 1000000 && (f.regions ?? []).includes('410102') && (f.domains ?? []).includes('community_governance'));
+    if (!fund) { // the console's story posts one; alone, this test posts its own
+      const me = await must('GET', '/v1/me', { token: charity });
+      const owner = me.roles.find((r) => r.role === 'charity_admin').organisationId;
+      fund = await must('POST', '/v1/funds', { token: charity, body: { name: `刷新测试基金 ${TAG}`, totalFen: 10000000, grantMinFen: 100000, grantMaxFen: 1000000,
+        domains: ['community_governance'], regions: ['410102'], opensAt: new Date(Date.now() - 60e3).toISOString(), closesAt: new Date(Date.now() + 30 * 864e5).toISOString(), ownerOrgId: owner } });
+    }
     const app = await must('POST', '/v1/applications', { token: org, body: {
       organisationId: 'demo-org-0001', fundId: fund.id, title: `刷新测试 ${TAG}`, summary: '检查批准后页面数字即时更新。', domains: ['community_governance'],
       regions: ['410102'], requestedFen: 200000, targetGroup: 'community_residents', beneficiaries: 50, supervisorId: 'demo-sw-0001',
