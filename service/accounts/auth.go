@@ -104,8 +104,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		s.countFailure(ctx, limits)
 		return nil, errBadLogin
 	}
-	switch {
-	case a == nil:
+	if a == nil {
 		CheckPassword(s.dummy, c.Password) // same work as a real check: timing does not reveal who is registered
 		return failed()
 	}
@@ -117,15 +116,10 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*Tokens, error) {
 		return failed()
 	}
 	if a.Status != models.AccountActive {
-		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
-	}
-	now := s.d.Now()
-	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
-	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
-		return nil, err
+		return nil, errDeactivated
 	}
 	s.rememberClient(ctx, c.Phone, c.ClientIP)
-	return s.issue(ctx, a, fam.ID, 1, now)
+	return s.startLogin(ctx, a)
 }
 
 // CodeLogin is a phone and the log-in code texted to it, and where the
@@ -167,19 +161,14 @@ func (s *Service) LoginWithCode(ctx context.Context, c CodeLogin) (*Tokens, erro
 		return nil, err
 	}
 	if a.Status != models.AccountActive {
-		return nil, models.E(models.KindForbidden, "账号已停用", "this account is deactivated").WithCode(models.CodeAccountDeactivated)
+		return nil, errDeactivated
 	}
 	if passwordOnly(a) {
 		return nil, models.E(models.KindForbidden, "该账号管理资金或监管事务，须用密码登录",
 			"this account manages money or oversight: it logs in with its password")
 	}
-	now := s.d.Now()
-	fam := &models.LoginFamily{ID: core.NewID(), AccountID: a.ID, CreatedAt: now}
-	if err := s.st.Sessions.CreateFamily(ctx, fam); err != nil {
-		return nil, err
-	}
 	s.rememberClient(ctx, c.Phone, c.ClientIP)
-	return s.issue(ctx, a, fam.ID, 1, now)
+	return s.startLogin(ctx, a)
 }
 
 // passwordOnly tells whether the account holds a role whose power must not
