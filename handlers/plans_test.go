@@ -294,3 +294,35 @@ func TestOverlapRace(t *testing.T) {
 		t.Fatalf("placements in %d needs succeeded, %d held; want exactly 1", ok, held)
 	}
 }
+
+// TestSupervisorAfterConfirmation: a plan confirmed without a supervisor
+// (a need that does not require one) can still be given one, who accepts;
+// once it has one, the confirmed plan keeps it.
+func TestSupervisorAfterConfirmation(t *testing.T) {
+	w := newWorld(t)
+	zy, _ := w.committees(t)
+	body := strings.Replace(strings.Replace(needBody(zhongyuanCommunity, ""), `"social_welfare"`, `"community_governance"`, 1), `"older_people"`, `"community_residents"`, 1)
+	r := w.h.do("POST", "/v1/needs", body, bearerHeader(zy)...)
+	if r.Status != 201 {
+		t.Fatalf("post need: %d %s", r.Status, r.Raw)
+	}
+	need := r.str("id")
+	vid, _ := w.volunteerWithProfile(t, "13300000021", zy, "")
+	swID, swTok := w.supervisor(t, "13300000029")
+	other, _ := w.supervisor(t, "13300000028")
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/volunteers", `{"volunteerId":"`+vid+`"}`, bearerHeader(zy)...); r.Status != 201 {
+		t.Fatalf("add volunteer: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/confirm", "", bearerHeader(zy)...); r.Status != 200 {
+		t.Fatalf("confirm without a supervisor: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("PUT", "/v1/needs/"+need+"/plan/supervisor", `{"socialWorkerId":"`+swID+`"}`, bearerHeader(zy)...); r.Status != 200 || r.str("supervisorState") != "proposed" {
+		t.Fatalf("a supervisor for the confirmed plan: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("POST", "/v1/needs/"+need+"/plan/supervisor/response", `{"accept":true}`, bearerHeader(swTok)...); r.Status != 200 || r.str("supervisorState") != "accepted" {
+		t.Fatalf("the supervisor accepts: %d %s", r.Status, r.Raw)
+	}
+	if r := w.h.do("PUT", "/v1/needs/"+need+"/plan/supervisor", `{"socialWorkerId":"`+other+`"}`, bearerHeader(zy)...); r.Status != 409 {
+		t.Fatalf("replacing the confirmed plan's supervisor: %d %s", r.Status, r.Raw)
+	}
+}

@@ -26,7 +26,10 @@ func (s *Service) ProposeSupervisor(ctx context.Context, actor *Actor, needID, s
 		if p, err = s.PlanOf(ctx, n); err != nil {
 			return err
 		}
-		if p.Confirmed {
+		if p.Confirmed && p.SupervisorID != "" && p.SupervisorState != models.SupervisorDeclined {
+			// A confirmed plan keeps its supervisor; one confirmed without
+			// a supervisor (or whose supervisor declined) may still get one
+			// (issue 19: confirming first left the need unsupervisable).
 			return models.E(models.KindConflict, "方案已确认，不能更换督导", "the plan is confirmed; its supervisor is fixed")
 		}
 		if err := s.checkSupervisor(ctx, n, p, socialWorkerID, "socialWorkerId"); err != nil {
