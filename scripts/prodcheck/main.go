@@ -9,7 +9,7 @@
 // log, no jobs inside serve, jobs every few seconds through
 // WUSHE_JOB_SCHEDULE). Then:
 //
-//   - the scenario, alternating replicas: a volunteer registers with an SMS
+//   - the scenario, alternating replicas: the committee logs in with an SMS code (civil affairs is refused one); a volunteer registers with an SMS
 //     code read from the replica's log and fills what matching needs; civil
 //     affairs appoints a committee, organisations and their people; the
 //     committee posts needs, gets matches and invites; the volunteer accepts

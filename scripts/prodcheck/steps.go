@@ -45,6 +45,9 @@ func (c *checker) appoint(ctx context.Context, w *world) error {
 		&w.committee, "communityCode", community); err != nil {
 		return err
 	}
+	if err := c.codeLogins(ctx); err != nil {
+		return err
+	}
 	org := func(name, kind string, serial int) (string, error) {
 		r, err := c.want(ctx, c.next(), 201, "POST", "/v1/organisations", w.civil, map[string]any{"name": name, "kind": kind,
 			"creditCode": creditCode(serial), "domains": []string{"social_welfare"}, "divisionCode": "410102",
@@ -103,6 +106,37 @@ func (c *checker) socialWorker(ctx context.Context, w *world) error {
 		return err
 	}
 	c.wrote("supervisor pool", c.field(w.civil, "/v1/social-workers/"+w.workerID, map[string]any{"supervisor": true, "caseloadCap": 5}))
+	return nil
+}
+
+// codeLogins: the committee logs in with an SMS code, the code asked of one
+// replica and used on the other (codes live in Redis); civil affairs,
+// whose power must not rest on the phone alone, is refused with the right code.
+func (c *checker) codeLogins(ctx context.Context) error {
+	for _, who := range []struct {
+		name, phone string
+		status      int
+	}{{"the committee", committeePhone, 200}, {"civil affairs", adminPhone, 403}} {
+		rep := c.next()
+		since := time.Now().Add(-time.Second)
+		if _, err := c.want(ctx, rep, 202, "POST", "/v1/auth/sms-codes", "", map[string]string{"phone": who.phone, "purpose": "login"}); err != nil {
+			return err
+		}
+		code, err := smsCode(ctx, rep.proc.logPath, who.phone, "login", since)
+		if err != nil {
+			return err
+		}
+		r, err := c.want(ctx, c.other(rep), who.status, "POST", "/v1/auth/code-login", "", map[string]string{"phone": who.phone, "code": code})
+		if err != nil {
+			return err
+		}
+		if who.status == 200 { // the token works on the replica that sent the code (checked now: it is not kept fresh)
+			if err := c.meHas(r.str("accessToken"), who.phone)(ctx, rep); err != nil {
+				return fmt.Errorf("%s's SMS-code log-in: %w", who.name, err)
+			}
+		}
+		c.logf("   %s logged in with an SMS code: %d", who.name, who.status)
+	}
 	return nil
 }
 
