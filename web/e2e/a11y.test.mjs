@@ -82,7 +82,9 @@ describe('every console screen passes axe-core', () => {
     await visit(page, paths);
     if (funds.items?.[0]) { // the applications' status filter speaks words, never codes (issue 19)
       await page.goto(`${BASE}/console/funds/${funds.items[0].id}`);
-      const options = await page.getByLabel('状态', { exact: true }).first().locator('option').allInnerTexts();
+      const filter = page.getByLabel('状态', { exact: true }).first();
+      await filter.locator('option').nth(3).waitFor({ state: 'attached' }); // the page renders after its fund loads
+      const options = await filter.locator('option').allInnerTexts();
       assert.ok(options.length > 3 && options.every((o) => !/^[a-z_]+$/.test(o.trim())), `the filter shows words: ${options.join(', ')}`);
     }
     await page.context().close();
